@@ -1,0 +1,113 @@
+#pragma once
+// The owned syntax tree of a spec file. Nodes carry ids and half-open source spans; types and resolved names live in
+// side tables of the semantic stage, keyed by node id. `and`/`or` are n-ary so long chains stay flat.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/source.h"
+
+namespace segmint::ast {
+
+using NodeId = uint32_t;
+
+enum class DurationUnit { Second, Minute, Hour, Day, Week, Month, Year };
+const char* unit_name(DurationUnit unit, bool plural);
+
+struct Duration {
+    int64_t amount = 0;
+    DurationUnit unit = DurationUnit::Day;
+    bool operator==(const Duration& o) const { return amount == o.amount && unit == o.unit; }
+};
+struct Date {
+    int32_t days = 0;  // since 1970-01-01
+    bool operator==(const Date& o) const { return days == o.days; }
+};
+struct Timestamp {
+    int64_t micros = 0;  // since 1970-01-01T00:00:00Z
+    bool operator==(const Timestamp& o) const { return micros == o.micros; }
+};
+
+// A literal value; std::monostate is `null`.
+using Value = std::variant<std::monostate, bool, int64_t, double, std::string, Date, Timestamp, Duration>;
+
+enum class ExprKind {
+    Literal,       // value
+    Name,          // name: a column or a segment
+    Today,
+    Now,
+    Call,          // name(args...)
+    Negate,        // -args[0]
+    Arithmetic,    // args[0] op args[1], op in Add Sub Mul Div Mod
+    Compare,       // args[0] op args[1], op in Eq Ne Lt Le Gt Ge
+    Between,       // args[0] [not] between args[1] and args[2]
+    In,            // args[0] [not] in (args[1..])
+    IsNull,        // args[0] is [not] null
+    TextMatch,     // args[0] [not] op args[1], op in Contains StartsWith EndsWith Matches
+    ContainsList,  // args[0] contains op (args[1..]), op in Any All
+    WithinLast,    // args[0] within last args[1] (a duration literal)
+    TimeOrder,     // args[0] op args[1], op in Before After
+    Not,           // not args[0]
+    And,           // args[0] and args[1] and ...
+    Or,            // args[0] or args[1] or ...
+};
+
+enum class Op {
+    None,
+    Add, Sub, Mul, Div, Mod,
+    Eq, Ne, Lt, Le, Gt, Ge,
+    Contains, StartsWith, EndsWith, Matches,
+    Any, All,
+    Before, After,
+};
+const char* op_text(Op op);
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct Expr {
+    NodeId id = 0;
+    ExprKind kind = ExprKind::Literal;
+    Op op = Op::None;
+    bool negated = false;   // `not between`, `not in`, `is not null`, `not contains` ...
+    Span span;              // the whole expression
+    Span operator_span;     // the operator keyword(s), for messages about the operator
+    uint32_t height = 1;    // 1 for leaves; bounded by limits::kMaxNestingDepth
+    std::string name;       // Name, Call
+    Value value;            // Literal
+    std::vector<ExprPtr> args;
+};
+
+struct Definition {
+    NodeId id = 0;
+    std::string name;
+    Span name_span;
+    std::optional<std::string> title;
+    Span title_span;
+    Span span;     // from `segment` to the end of the rule
+    ExprPtr rule;  // null when the rule had a syntax error (the name still counts as defined)
+};
+
+struct Comment {
+    Span span;
+    std::string text;
+};
+
+struct File {
+    std::shared_ptr<const Source> source;
+    std::vector<Definition> definitions;
+    std::vector<Comment> comments;
+    NodeId node_count = 0;  // ids are 0 .. node_count-1 within this file
+};
+
+// The canonical S-expression dump used by parse golden tests: one node a line, with its span.
+std::string dump(const File& file);
+std::string dump(const Expr& expr);
+
+// A literal as it would be written in a rule.
+std::string value_text(const Value& value);
+
+}  // namespace segmint::ast

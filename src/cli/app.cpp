@@ -1,0 +1,63 @@
+#include "cli/app.h"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "report/diagnostic_render.h"
+
+namespace segmint::cli {
+
+void add_spec_options(CLI::App& command, CommonOptions& options) {
+    command.add_option("paths", options.paths, "Spec files or directories (every *.seg below them)")->required();
+    command.add_option("--schema", options.schema_path, "The customer schema (YAML)");
+    command.add_option("--format", options.format, "Output format")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    command.add_option("--color", options.color, "Color in text output")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->capture_default_str();
+}
+
+void print_diagnostics(DiagnosticSink& sink, const CommonOptions& options) {
+    sink.sort();
+    if (options.format == "json") {
+        write_out(report::render_json(sink.diagnostics()));
+        return;
+    }
+    report::RenderOptions render;
+    render.color = options.color == "always" ||
+                   (options.color == "auto" && ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr);
+    write_out(report::render_text(sink.diagnostics(), render));
+}
+
+int run(int argc, char** argv) {
+    // A closed pipe must surface as a write error (handled quietly), not kill the process mid-write.
+    std::signal(SIGPIPE, SIG_IGN);
+    CLI::App app{"segmint: customer segments as code"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "segmint 0.1.0");
+    CommandRunner runner;
+    add_check_command(app, runner);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        app.exit(e);
+        return kExitOk;
+    } catch (const CLI::CallForVersion& e) {
+        app.exit(e);
+        return kExitOk;
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "segmint: internal error: %s\n", e.what());
+        return kExitUsage;
+    }
+    return runner.exit_code;
+}
+
+}  // namespace segmint::cli

@@ -1,0 +1,27 @@
+#pragma once
+// Loading a schema file and compiling spec files into a checked catalog: shared by check, eval and later commands.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/diagnostic.h"
+#include "schema/schema.h"
+#include "semantic/catalog.h"
+
+namespace segmint::cli {
+
+// Reads and loads the schema. Unreadable files and schema errors are input errors: reported, nullopt returned.
+std::optional<schema::Schema> load_schema_file(const std::string& path, DiagnosticSink& sink,
+                                               std::vector<std::string>* input_errors);
+
+struct Compiled {
+    std::vector<std::string> input_errors;  // unreadable or missing spec files (exit 2)
+    semantic::Catalog catalog;
+    size_t file_count = 0;
+};
+
+// Reads, parses and checks every spec file under `paths`; diagnostics go to `sink`.
+Compiled compile_specs(const std::vector<std::string>& paths, const schema::Schema& schema, DiagnosticSink& sink);
+
+}  // namespace segmint::cli

@@ -1,0 +1,134 @@
+#include "common/atomic_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+
+namespace segmint {
+
+namespace {
+
+std::string system_error(int error_number) { return std::strerror(error_number); }
+
+// The process umask, read without changing it (umask() would race with other threads creating files).
+mode_t current_umask() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("Umask:", 0) == 0) return static_cast<mode_t>(std::strtoul(line.c_str() + 6, nullptr, 8));
+    }
+    return 022;
+}
+
+void sync_directory(const std::string& directory) {
+    // Makes the rename itself durable; best effort (some file systems refuse fsync on directories).
+    int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+}
+
+}  // namespace
+
+bool same_file(const std::string& a, const std::string& b) {
+    struct stat first, second;
+    if (::stat(a.c_str(), &first) != 0 || ::stat(b.c_str(), &second) != 0) return false;
+    return first.st_dev == second.st_dev && first.st_ino == second.st_ino;
+}
+
+std::optional<std::string> clashing_input(const std::string& output, const std::vector<std::string>& inputs) {
+    for (const auto& input : inputs) {
+        if (same_file(output, input)) return input;
+    }
+    return std::nullopt;
+}
+
+bool write_file_atomically(const std::string& path, const std::function<bool(std::FILE*)>& write, std::string* error,
+                           const std::vector<std::string>& inputs) {
+    auto fail = [&](std::string message) {
+        *error = std::move(message);
+        return false;
+    };
+    const std::string quoted = "`" + path + "`";
+    if (path.empty()) return fail("no output path given");
+    if (auto input = clashing_input(path, inputs)) {
+        return fail("refusing to write " + quoted + ": it is the input file `" + *input + "`");
+    }
+
+    // Replace the file a symlink points to, not the link.
+    std::string target = path;
+    struct stat info;
+    if (::lstat(path.c_str(), &info) == 0 && S_ISLNK(info.st_mode)) {
+        if (char* real = ::realpath(path.c_str(), nullptr)) {
+            target = real;
+            std::free(real);
+        }
+    }
+    bool exists = false;
+    mode_t mode = 0;
+    if (::stat(target.c_str(), &info) == 0) {
+        if (S_ISDIR(info.st_mode)) return fail("cannot write " + quoted + ": it is a directory");
+        if (!S_ISREG(info.st_mode)) {
+            return fail("cannot write " + quoted +
+                        ": it is not a regular file (output goes to a temporary file beside the target that is then "
+                        "renamed over it, which cannot replace a device such as /dev/full or a FIFO)");
+        }
+        exists = true;
+        mode = info.st_mode & 07777;
+    } else if (errno != ENOENT) {
+        return fail("cannot write " + quoted + ": " + system_error(errno));
+    }
+
+    const size_t slash = target.rfind('/');
+    const std::string directory = slash == std::string::npos ? "." : slash == 0 ? "/" : target.substr(0, slash);
+    const std::string name = slash == std::string::npos ? target : target.substr(slash + 1);
+    if (name.empty()) return fail("cannot write " + quoted + ": it names a directory");
+
+    std::string temporary = directory + "/." + name + ".tmp-XXXXXX";
+    int fd = ::mkstemp(temporary.data());
+    if (fd < 0) {
+        return fail("cannot write " + quoted + ": cannot create a temporary file in `" + directory +
+                    "`: " + system_error(errno));
+    }
+    ::fchmod(fd, exists ? mode : (0666 & ~current_umask()));
+    std::FILE* file = ::fdopen(fd, "wb");
+    if (file == nullptr) {
+        const int saved = errno;
+        ::close(fd);
+        ::unlink(temporary.c_str());
+        return fail("cannot write " + quoted + ": " + system_error(saved));
+    }
+
+    auto abandon = [&](const std::string& reason) {
+        std::fclose(file);
+        ::unlink(temporary.c_str());
+        return fail("cannot write " + quoted + ": " + reason + "; " +
+                    (exists ? "the old file is unchanged" : "no file was created"));
+    };
+    errno = 0;
+    const bool written = write(file);
+    int saved = errno;
+    if (std::ferror(file)) return abandon(system_error(saved != 0 ? saved : EIO));
+    if (!written) return abandon("the output could not be produced");
+    if (std::fflush(file) != 0) return abandon(system_error(errno));
+    if (::fsync(::fileno(file)) != 0) return abandon(system_error(errno));
+    if (std::fclose(file) != 0) {
+        saved = errno;
+        ::unlink(temporary.c_str());
+        return fail("cannot write " + quoted + ": " + system_error(saved));
+    }
+    if (::rename(temporary.c_str(), target.c_str()) != 0) {
+        saved = errno;
+        ::unlink(temporary.c_str());
+        return fail("cannot write " + quoted + ": cannot rename the temporary file into place: " + system_error(saved));
+    }
+    sync_directory(directory);
+    return true;
+}
+
+}  // namespace segmint

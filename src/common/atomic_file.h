@@ -1,0 +1,27 @@
+#pragma once
+// Output files that are either complete or not there: written to a temporary file beside the target, flushed to disk,
+// then renamed over it (BAD_INPUTS 37-40). A failure at any step removes the temporary file and leaves the old target
+// untouched. A process killed mid-write can leave a hidden `.NAME.tmp-XXXXXX` beside the target, never a half file.
+#include <cstdio>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace segmint {
+
+// True when both paths exist and name the same file (same device and inode, after following symlinks).
+bool same_file(const std::string& a, const std::string& b);
+
+// The first of `inputs` that is the same file as `output`, if any: writing there would destroy an input.
+std::optional<std::string> clashing_input(const std::string& output, const std::vector<std::string>& inputs);
+
+// Writes `path` through `write`, which gets a temporary file open for writing and returns false on failure.
+// Refuses (without creating anything) when `path` is one of `inputs`, a directory, or not a regular file (a device
+// such as /dev/full or a FIFO cannot be replaced by a rename). A symlink target is followed: the file it points to is
+// replaced and the link kept. A new file gets mode 0666 minus the umask; a replaced file keeps its mode.
+// On failure returns false with a one-line reason naming the path in *error.
+bool write_file_atomically(const std::string& path, const std::function<bool(std::FILE*)>& write, std::string* error,
+                           const std::vector<std::string>& inputs = {});
+
+}  // namespace segmint

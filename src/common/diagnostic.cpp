@@ -1,0 +1,83 @@
+#include "common/diagnostic.h"
+
+#include <algorithm>
+
+namespace segmint {
+
+namespace {
+const CodeInfo kCodes[] = {
+#define DIAGNOSTIC(name, id, summary) {Code::name, id, summary},
+#include "common/diagnostic_codes.def"
+#undef DIAGNOSTIC
+};
+}  // namespace
+
+const CodeInfo& code_info(Code code) { return kCodes[static_cast<size_t>(code)]; }
+
+const CodeInfo* all_codes(size_t* count) {
+    *count = sizeof(kCodes) / sizeof(kCodes[0]);
+    return kCodes;
+}
+
+const char* severity_name(Severity severity) {
+    switch (severity) {
+        case Severity::Error: return "error";
+        case Severity::Warning: return "warning";
+        case Severity::Note: return "note";
+    }
+    return "error";
+}
+
+bool DiagnosticSink::capped(const Source* source) const {
+    return std::find(capped_sources_.begin(), capped_sources_.end(), source) != capped_sources_.end();
+}
+
+bool DiagnosticSink::add(Diagnostic diagnostic) {
+    const Source* source = diagnostic.source.get();
+    if (capped(source)) return false;
+    size_t from_source = 0;
+    for (const auto& existing : diagnostics_) from_source += existing.source.get() == source;
+    if (from_source >= kMaxErrorsPerSource) {
+        Diagnostic stop;
+        stop.code = Code::TooManyErrors;
+        stop.source = diagnostic.source;
+        stop.span = diagnostic.span;
+        stop.message = "too many errors in this file (" + std::to_string(kMaxErrorsPerSource) + "); stopping here";
+        diagnostics_.push_back(std::move(stop));
+        capped_sources_.push_back(source);
+        return false;
+    }
+    diagnostics_.push_back(std::move(diagnostic));
+    return true;
+}
+
+bool DiagnosticSink::error(Code code, std::shared_ptr<const Source> source, Span span, std::string message,
+                           std::string hint) {
+    return add(Diagnostic{Severity::Error, code, std::move(source), span, std::move(message), {}, std::move(hint)});
+}
+
+bool DiagnosticSink::warning(Code code, std::shared_ptr<const Source> source, Span span, std::string message,
+                             std::string hint) {
+    return add(Diagnostic{Severity::Warning, code, std::move(source), span, std::move(message), {}, std::move(hint)});
+}
+
+size_t DiagnosticSink::error_count() const {
+    return static_cast<size_t>(std::count_if(diagnostics_.begin(), diagnostics_.end(),
+                                             [](const Diagnostic& d) { return d.severity == Severity::Error; }));
+}
+
+void DiagnosticSink::append(const DiagnosticSink& other) {
+    for (const auto& d : other.diagnostics_) diagnostics_.push_back(d);
+}
+
+void DiagnosticSink::sort() {
+    std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+        const std::string empty;
+        const std::string& name_a = a.source ? a.source->name() : empty;
+        const std::string& name_b = b.source ? b.source->name() : empty;
+        if (name_a != name_b) return name_a < name_b;
+        return a.span.begin < b.span.begin;
+    });
+}
+
+}  // namespace segmint

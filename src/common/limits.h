@@ -1,0 +1,18 @@
+#pragma once
+// Every limit on input size, in one place. docs/limits.md lists them with the error each one produces.
+#include <cstddef>
+#include <cstdint>
+
+namespace segmint::limits {
+
+inline constexpr size_t kMaxSpecFileBytes = 16u << 20;      // 16 MiB per .seg file
+inline constexpr size_t kMaxNestingDepth = 256;             // parentheses, `not`, unary `-`, operator chains
+inline constexpr size_t kMaxIdentifierBytes = 256;
+inline constexpr size_t kMaxStringLiteralBytes = 1u << 20;  // 1 MiB
+inline constexpr size_t kMaxListItems = 100000;             // `in (...)`, `contains any/all (...)`
+inline constexpr size_t kMaxSegments = 100000;              // per check/eval run
+inline constexpr size_t kMaxYamlFileBytes = 16u << 20;
+inline constexpr size_t kMaxYamlDepth = 64;
+inline constexpr size_t kMaxYamlNodes = 1000000;            // nodes visited, aliases counted each time they are used
+
+}  // namespace segmint::limits

@@ -1,0 +1,102 @@
+#include <algorithm>
+
+#include "common/utf8.h"
+#include "report/diagnostic_render.h"
+
+namespace segmint::report {
+
+namespace {
+
+constexpr size_t kMaxShownLineBytes = 160;
+
+struct Style {
+    bool color;
+    std::string bold(const std::string& s) const { return color ? "\x1b[1m" + s + "\x1b[0m" : s; }
+    std::string severity(Severity severity, const std::string& s) const {
+        if (!color) return s;
+        const char* code = severity == Severity::Error ? "\x1b[1;31m" : severity == Severity::Warning ? "\x1b[1;33m"
+                                                                                                      : "\x1b[1;36m";
+        return code + s + "\x1b[0m";
+    }
+    std::string accent(const std::string& s) const { return color ? "\x1b[1;34m" + s + "\x1b[0m" : s; }
+};
+
+std::string location_text(const Source& source, Span span) {
+    LineColumn at = source.location(span.begin);
+    return source.name() + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
+}
+
+// Control characters other than tab would garble a terminal; show them as '?'. Tabs are kept so carets line up.
+std::string printable(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (unsigned char c : text) out += (c < 0x20 && c != '\t') || c == 0x7F ? '?' : static_cast<char>(c);
+    return out;
+}
+
+// The source line of the span with a caret line under it. Long lines are cut to a window around the span.
+void append_snippet(const Source& source, Span span, const Style& style, std::string& out) {
+    LineColumn start = source.location(span.begin);
+    std::string_view line = source.line_text(start.line);
+    // Byte offset of the span within the line.
+    size_t offset_in_line = std::min(static_cast<size_t>(source.text().data() + span.begin - line.data()), line.size());
+    size_t span_bytes = std::min<size_t>(span.end - span.begin, line.size() - offset_in_line);
+
+    std::string_view shown = line;
+    std::string prefix_marker, suffix_marker;
+    size_t shown_offset = offset_in_line;
+    if (line.size() > kMaxShownLineBytes) {
+        size_t from = offset_in_line > 40 ? offset_in_line - 40 : 0;
+        while (from > 0 && (static_cast<unsigned char>(line[from]) & 0xC0) == 0x80) --from;  // keep UTF-8 whole
+        size_t to = std::min(line.size(), from + kMaxShownLineBytes);
+        while (to < line.size() && (static_cast<unsigned char>(line[to]) & 0xC0) == 0x80) ++to;
+        shown = line.substr(from, to - from);
+        shown_offset = offset_in_line - from;
+        span_bytes = std::min(span_bytes, shown.size() - shown_offset);
+        if (from > 0) prefix_marker = "...";
+        if (to < line.size()) suffix_marker = "...";
+    }
+
+    std::string number = std::to_string(start.line);
+    std::string gutter(number.size(), ' ');
+    out += style.accent(" " + number + " | ") + prefix_marker + printable(shown) + suffix_marker + "\n";
+    std::string pad;
+    for (size_t i = 0; i < shown_offset;) {
+        unsigned char c = static_cast<unsigned char>(shown[i]);
+        pad += c == '\t' ? '\t' : ' ';
+        size_t next = i + 1;
+        while (next < shown_offset && (static_cast<unsigned char>(shown[next]) & 0xC0) == 0x80) ++next;
+        i = next;
+    }
+    size_t width = std::max<size_t>(1, utf8::count_code_points(shown.substr(shown_offset, span_bytes)));
+    out += style.accent(" " + gutter + " | ") + std::string(prefix_marker.size(), ' ') + pad +
+           style.severity(Severity::Error, std::string(width, '^'));
+    if (start.line != source.location(span.end).line) out += "...";  // the span goes on past this line
+    out += "\n";
+}
+
+}  // namespace
+
+std::string render_text(const Diagnostic& d, const RenderOptions& options) {
+    Style style{options.color};
+    std::string out;
+    std::string head = std::string(severity_name(d.severity)) + "[" + code_info(d.code).id + "]";
+    if (d.source) out += style.bold(location_text(*d.source, d.span) + ": ");
+    out += style.severity(d.severity, head) + style.bold(": " + d.message) + "\n";
+    if (d.source && !d.source->text().empty()) append_snippet(*d.source, d.span, style, out);
+    for (const auto& note : d.notes) {
+        out += "   = note: ";
+        if (note.source) out += location_text(*note.source, note.span) + ": ";
+        out += note.message + "\n";
+    }
+    if (!d.hint.empty()) out += "   = hint: " + d.hint + "\n";
+    return out;
+}
+
+std::string render_text(const std::vector<Diagnostic>& diagnostics, const RenderOptions& options) {
+    std::string out;
+    for (const auto& d : diagnostics) out += render_text(d, options);
+    return out;
+}
+
+}  // namespace segmint::report

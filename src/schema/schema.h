@@ -1,0 +1,43 @@
+#pragma once
+// The customer schema: the table's columns and their types, loaded from YAML (docs/schema.md).
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/diagnostic.h"
+
+namespace segmint::schema {
+
+enum class ColumnType { Int, Number, String, Bool, Date, Timestamp, Enum, StringList };
+
+// "int", "number", "string", "bool", "date", "timestamp", "enum", "list<string>".
+const char* column_type_name(ColumnType type);
+
+struct Column {
+    std::string name;
+    ColumnType type = ColumnType::String;
+    std::vector<std::string> enum_values;  // for Enum, in declared order
+    Span span;                             // the column's key in the schema file
+    size_t index = 0;                      // position in Schema::columns
+
+    // Index of an enum value, if it is one of this column's values (case-sensitive).
+    std::optional<size_t> enum_index(std::string_view value) const;
+};
+
+struct Schema {
+    std::shared_ptr<const Source> source;  // the YAML file, for locating columns in messages
+    std::string table;
+    std::string key;                       // the key column (unique customer id)
+    std::vector<Column> columns;
+
+    const Column* find(std::string_view name) const;
+    std::vector<std::string> column_names() const;
+};
+
+// Parses a schema from YAML text. On any error, reports diagnostics (with key path and line) and returns nullopt.
+std::optional<Schema> load_schema(std::shared_ptr<const Source> source, DiagnosticSink& sink);
+
+}  // namespace segmint::schema

@@ -1,0 +1,349 @@
+// The ANTLR boundary: validates raw bytes, lexes, reports lexical errors, splits the file at each `segment` keyword,
+// parses each definition with an error strategy that stops at its first error, and builds the owned AST.
+// Every exception from the runtime is caught here.
+#include "syntax/parse.h"
+
+#include <algorithm>
+#include <exception>
+
+#include "SegmintLexer.h"
+#include "SegmintParser.h"
+#include "antlr4-runtime.h"
+#include "common/limits.h"
+#include "common/utf8.h"
+#include "syntax/ast_builder.h"
+#include "syntax/offsets.h"
+#include "syntax/token_words.h"
+
+namespace segmint::syntax {
+
+namespace {
+
+using L = segmint_generated::SegmintLexer;
+using P = segmint_generated::SegmintParser;
+
+// Thrown by the error strategy at the first syntax error of a definition.
+struct SyntaxAbort {
+    antlr4::Token* offending;
+    std::vector<size_t> expected;
+};
+
+std::vector<size_t> token_types(const antlr4::misc::IntervalSet& set) {
+    std::vector<size_t> types;
+    for (ssize_t type : set.toList()) types.push_back(static_cast<size_t>(type));
+    return types;
+}
+
+// Thrown by the nesting guard before the parser's recursion can exhaust the stack (antlr4 #4928).
+struct NestingAbort {
+    antlr4::Token* where;
+};
+
+class StopAtFirstError : public antlr4::DefaultErrorStrategy {
+public:
+    void reportError(antlr4::Parser*, const antlr4::RecognitionException&) override {}
+    void sync(antlr4::Parser*) override {}
+    void recover(antlr4::Parser* parser, std::exception_ptr error) override {
+        try {
+            std::rethrow_exception(error);
+        } catch (const antlr4::RecognitionException& recognition) {
+            throw SyntaxAbort{recognition.getOffendingToken() ? recognition.getOffendingToken()
+                                                              : parser->getCurrentToken(),
+                              token_types(recognition.getExpectedTokens())};
+        }
+    }
+    antlr4::Token* recoverInline(antlr4::Parser* parser) override {
+        throw SyntaxAbort{parser->getCurrentToken(), token_types(parser->getExpectedTokens())};
+    }
+};
+
+class NestingGuard : public antlr4::tree::ParseTreeListener {
+public:
+    void enterEveryRule(antlr4::ParserRuleContext* context) override {
+        if (!counts(context)) return;
+        if (++depth_ > limits::kMaxNestingDepth) throw NestingAbort{context->getStart()};
+    }
+    void exitEveryRule(antlr4::ParserRuleContext* context) override {
+        if (counts(context) && depth_ > 0) --depth_;
+    }
+    void visitTerminal(antlr4::tree::TerminalNode*) override {}
+    void visitErrorNode(antlr4::tree::ErrorNode*) override {}
+
+private:
+    static bool counts(antlr4::ParserRuleContext* context) {
+        size_t rule = context->getRuleIndex();
+        return rule == P::RuleExpr || rule == P::RuleNotOperator || rule == P::RuleNegation;
+    }
+    size_t depth_ = 0;
+};
+
+// The lexer matches every input (ERROR_CHAR), so this fires only on a runtime bug; it turns that into an exception.
+class ThrowingLexerErrors : public antlr4::BaseErrorListener {
+public:
+    void syntaxError(antlr4::Recognizer*, antlr4::Token*, size_t, size_t, const std::string& message,
+                     std::exception_ptr) override {
+        throw std::runtime_error("lexer: " + message);
+    }
+};
+
+struct Lexed {
+    std::vector<std::unique_ptr<antlr4::Token>> tokens;  // default channel only, errors removed
+};
+
+class FileParser {
+public:
+    FileParser(std::shared_ptr<const Source> source, DiagnosticSink& sink)
+        : source_(std::move(source)), sink_(sink), offsets_(source_->text()) {}
+
+    ast::File run() {
+        ast::File file;
+        file.source = source_;
+        if (!validate_bytes()) return file;
+        std::vector<std::unique_ptr<antlr4::Token>> tokens = lex(file);
+        parse_definitions(std::move(tokens), file);
+        return file;
+    }
+
+private:
+    Span span_of(const antlr4::Token* token) const {
+        if (token->getType() == antlr4::Token::EOF) {
+            uint32_t end = static_cast<uint32_t>(source_->text().size());
+            return {end, end};
+        }
+        return {offsets_(token->getStartIndex()), offsets_(token->getStopIndex() + 1)};
+    }
+
+    bool error(Code code, Span span, std::string message, std::string hint = {}) {
+        return sink_.error(code, source_, span, std::move(message), std::move(hint));
+    }
+
+    // A lexical error removes a token; the definition it was in is not parsed, so the one real mistake is not
+    // followed by syntax errors it caused.
+    bool lexical_error(Code code, Span span, std::string message, std::string hint = {}) {
+        lexical_error_offsets_.push_back(span.begin);
+        return error(code, span, std::move(message), std::move(hint));
+    }
+
+    // Size, NUL bytes and UTF-8 are checked on the raw bytes, before ANTLR decodes them.
+    bool validate_bytes() {
+        const std::string& text = source_->text();
+        if (text.size() > limits::kMaxSpecFileBytes) {
+            error(Code::FileTooLarge, {0, 0},
+                  "file is " + std::to_string(text.size()) + " bytes; the limit for a spec file is " +
+                      std::to_string(limits::kMaxSpecFileBytes) + " bytes (16 MiB)");
+            return false;
+        }
+        if (auto nul = text.find('\0'); nul != std::string::npos) {
+            uint32_t at = static_cast<uint32_t>(nul);
+            error(Code::NulByte, {at, at + 1}, "file contains a NUL byte", "spec files are UTF-8 text");
+            return false;
+        }
+        if (auto bad = utf8::first_invalid(text)) {
+            uint32_t at = static_cast<uint32_t>(*bad);
+            char byte[8];
+            std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[at]));
+            error(Code::InvalidUtf8, {at, at + 1},
+                  std::string("invalid UTF-8 (byte ") + byte + " at byte offset " + std::to_string(at) + ")",
+                  "save the file as UTF-8");
+            return false;
+        }
+        return true;
+    }
+
+    std::vector<std::unique_ptr<antlr4::Token>> lex(ast::File& file) {
+        // Tokens read their text from the input stream, so the stream and lexer live as long as this parser.
+        input_ = std::make_unique<antlr4::ANTLRInputStream>(source_->text());
+        lexer_ = std::make_unique<L>(input_.get());
+        lexer_->removeErrorListeners();
+        lexer_->addErrorListener(&throwing_);
+        std::vector<std::unique_ptr<antlr4::Token>> all = lexer_->getAllTokens();
+
+        std::vector<std::unique_ptr<antlr4::Token>> kept;
+        for (size_t i = 0; i < all.size(); ++i) {
+            auto& token = all[i];
+            const size_t type = token->getType();
+            if (type == L::COMMENT) {
+                Span span = span_of(token.get());
+                file.comments.push_back({span, token->getText()});
+                continue;
+            }
+            if (type == L::WHITESPACE) continue;
+            if (type == L::ERROR_CHAR) {
+                // A run of adjacent stray characters is one error.
+                size_t last = i;
+                while (last + 1 < all.size() && all[last + 1]->getType() == L::ERROR_CHAR) ++last;
+                Span span = join(span_of(token.get()), span_of(all[last].get()));
+                report_stray(span);
+                i = last;
+                continue;
+            }
+            if (type == L::UNTERMINATED_STRING) {
+                Span span = span_of(token.get());
+                lexical_error(Code::UnterminatedString, {span.begin, span.begin + 1},
+                      "string literal is not closed on this line", "add the closing quote");
+                continue;
+            }
+            if ((type == L::IDENTIFIER || type == L::QUOTED_IDENTIFIER) &&
+                token->getText().size() > limits::kMaxIdentifierBytes) {
+                Span span = span_of(token.get());
+                lexical_error(Code::IdentifierTooLong, {span.begin, span.begin + 1},
+                      "name is " + std::to_string(span.end - span.begin) + " bytes long; the limit is " +
+                          std::to_string(limits::kMaxIdentifierBytes));
+                continue;
+            }
+            if (type == L::STRING && token->getText().size() > limits::kMaxStringLiteralBytes + 2) {
+                Span span = span_of(token.get());
+                lexical_error(Code::StringTooLong, {span.begin, span.begin + 1},
+                      "string literal is " + std::to_string(span.end - span.begin) + " bytes long; the limit is " +
+                          std::to_string(limits::kMaxStringLiteralBytes) + " (1 MiB)");
+                continue;
+            }
+            kept.push_back(std::move(token));
+        }
+        return kept;
+    }
+
+    void report_stray(Span span) {
+        std::string text = source_->text().substr(span.begin, span.end - span.begin);
+        std::string hint;
+        if (text.rfind("&&", 0) == 0) hint = "write `and` instead of `&&`";
+        else if (text.rfind("||", 0) == 0) hint = "write `or` instead of `||`";
+        else if (text == "!") hint = "write `not` to negate, or `!=` for 'not equal'";
+        else if (text == ";") hint = "rules need no terminator; a new definition starts with `segment`";
+        else if (text == "\"" || text == "'") hint = "strings are closed on the same line";
+        std::string shown = text.size() > 20 ? text.substr(0, 20) + "..." : text;
+        lexical_error(Code::UnexpectedCharacter, span,
+              (span.end - span.begin == 1 ? "unexpected character `" : "unexpected characters `") + shown + "`", hint);
+    }
+
+    void parse_definitions(std::vector<std::unique_ptr<antlr4::Token>> tokens, ast::File& file) {
+        size_t i = 0;
+        if (i < tokens.size() && tokens[i]->getType() != L::SEGMENT) {
+            error(Code::SyntaxError, span_of(tokens[i].get()),
+                  "expected `segment`, found " + describe_token(tokens[i]->getType(), tokens[i]->getText(), false),
+                  "a spec file is a list of definitions: `segment NAME \"Title\": RULE`");
+            while (i < tokens.size() && tokens[i]->getType() != L::SEGMENT) ++i;
+        }
+        while (i < tokens.size()) {
+            if (sink_.capped(source_.get())) return;
+            if (file.definitions.size() >= limits::kMaxSegments) {
+                error(Code::SegmentLimit, span_of(tokens[i].get()),
+                      "more than " + std::to_string(limits::kMaxSegments) + " segments in one file");
+                return;
+            }
+            size_t end = i + 1;
+            while (end < tokens.size() && tokens[end]->getType() != L::SEGMENT) ++end;
+            const uint32_t chunk_begin = span_of(tokens[i].get()).begin;
+            const uint32_t next_begin = end < tokens.size() ? span_of(tokens[end].get()).begin
+                                                            : static_cast<uint32_t>(source_->text().size());
+            const bool lexically_broken =
+                std::any_of(lexical_error_offsets_.begin(), lexical_error_offsets_.end(),
+                            [&](uint32_t at) { return at >= chunk_begin && at < next_begin; });
+            std::vector<std::unique_ptr<antlr4::Token>> chunk;
+            for (size_t k = i; k < end; ++k) chunk.push_back(std::move(tokens[k]));
+            parse_one(std::move(chunk), end < tokens.size(), lexically_broken, file);
+            i = end;
+        }
+    }
+
+    void parse_one(std::vector<std::unique_ptr<antlr4::Token>> chunk, bool more_follow, bool lexically_broken,
+                   ast::File& file) {
+        // The name is known from the tokens even if the rule does not parse, so the segment still counts as defined.
+        ast::Definition definition;
+        definition.span = span_of(chunk.front().get());
+        if (chunk.size() > 1 &&
+            (chunk[1]->getType() == L::IDENTIFIER || chunk[1]->getType() == L::QUOTED_IDENTIFIER)) {
+            definition.name = chunk[1]->getText();
+            if (chunk[1]->getType() == L::QUOTED_IDENTIFIER) {
+                definition.name = definition.name.substr(1, definition.name.size() - 2);
+            }
+            definition.name_span = span_of(chunk[1].get());
+        }
+        const uint32_t chunk_end = span_of(chunk.back().get()).end;
+        if (lexically_broken) {
+            if (!definition.name.empty()) {
+                definition.span.end = chunk_end;
+                file.definitions.push_back(std::move(definition));
+            }
+            return;
+        }
+
+        antlr4::ListTokenSource token_source(std::move(chunk));
+        antlr4::CommonTokenStream stream(&token_source);
+        P parser(&stream);
+        parser.removeErrorListeners();
+        parser.setErrorHandler(std::make_shared<StopAtFirstError>());
+        NestingGuard guard;
+        parser.addParseListener(&guard);
+        try {
+            P::DefinitionOnlyContext* tree = parser.definitionOnly();
+            AstBuilder builder(source_, offsets_, sink_, file);
+            builder.build(tree->definition(), definition);
+        } catch (const SyntaxAbort& abort) {
+            report_syntax_error(abort, more_follow, chunk_end);
+        } catch (const NestingAbort& abort) {
+            error(Code::NestingTooDeep, span_of(abort.where),
+                  "expression is nested too deeply (more than " + std::to_string(limits::kMaxNestingDepth) +
+                      " levels of parentheses, `not` or `-`)",
+                  "split the rule into several segments and refer to them by name");
+        } catch (const std::exception& e) {
+            error(Code::SyntaxError, definition.span, std::string("internal parser error: ") + e.what());
+        } catch (...) {
+            error(Code::SyntaxError, definition.span, "internal parser error");
+        }
+        if (!definition.name.empty()) {
+            if (!definition.rule && definition.span.end < chunk_end) definition.span.end = chunk_end;
+            file.definitions.push_back(std::move(definition));
+        }
+    }
+
+    void report_syntax_error(const SyntaxAbort& abort, bool more_follow, uint32_t chunk_end) {
+        const antlr4::Token* token = abort.offending;
+        const bool at_end = token->getType() == antlr4::Token::EOF;
+        Span span = at_end ? Span{chunk_end, chunk_end} : span_of(token);
+        std::string found = describe_token(token->getType(), at_end ? "" : token->getText(), more_follow);
+        std::string expected = describe_expected(abort.expected);
+        std::string hint;
+        bool only_end = abort.expected.size() == 1 && abort.expected[0] == static_cast<size_t>(antlr4::Token::EOF);
+        if (only_end) {
+            error(Code::SyntaxError, span, "expected `and`, `or` or the end of the rule, found " + found,
+                  "join conditions with `and` or `or`; a new definition starts with `segment`");
+            return;
+        }
+        if (token->getType() == L::EQ && !at_end) hint = "equality is a single `=`";
+        if (at_end && expected == "an expression") hint = "every segment needs a rule after `:`";
+        if (token->getType() == L::IDENTIFIER && expected.find("`:`") != std::string::npos) {
+            hint = "a definition is `segment NAME \"Optional title\": RULE`";
+        }
+        if (token->getType() >= L::SEGMENT && token->getType() <= L::YEAR_UNIT &&
+            expected.find("a name") != std::string::npos) {
+            hint = "`" + token->getText() + "` is a keyword; to use it as a name, write it in backquotes";
+        }
+        error(Code::SyntaxError, span, "expected " + expected + ", found " + found, hint);
+    }
+
+    std::shared_ptr<const Source> source_;
+    DiagnosticSink& sink_;
+    ByteOffsets offsets_;
+    ThrowingLexerErrors throwing_;
+    std::vector<uint32_t> lexical_error_offsets_;
+    std::unique_ptr<antlr4::ANTLRInputStream> input_;
+    std::unique_ptr<L> lexer_;
+};
+
+}  // namespace
+
+ast::File parse(std::shared_ptr<const Source> source, DiagnosticSink& sink) {
+    try {
+        return FileParser(source, sink).run();
+    } catch (const std::exception& e) {
+        sink.error(Code::SyntaxError, source, {0, 0}, std::string("internal parser error: ") + e.what());
+    } catch (...) {
+        sink.error(Code::SyntaxError, source, {0, 0}, "internal parser error");
+    }
+    ast::File file;
+    file.source = std::move(source);
+    return file;
+}
+
+}  // namespace segmint::syntax

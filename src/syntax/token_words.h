@@ -1,0 +1,18 @@
+#pragma once
+// Plain-word descriptions of tokens and of ANTLR's "expected" sets, so users never see ANTLR's raw messages.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace segmint::syntax {
+
+// "`)`", "keyword `and`", "the number 5", "the string \"x\"", "the name `orders`", "the end of the file".
+std::string describe_token(size_t type, const std::string& text, bool end_is_next_definition);
+
+// "an expression", "`:` or a title string", "a time unit (days, weeks, …)".
+std::string describe_expected(const std::vector<size_t>& expected_types);
+
+// The spelling of a token type, for messages: "`between`", "`(`".
+std::string token_spelling(size_t type);
+
+}  // namespace segmint::syntax

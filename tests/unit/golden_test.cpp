@@ -1,0 +1,68 @@
+// Golden files: tests/golden/parse/NAME.seg → NAME.expected holds the AST dump (and any diagnostics);
+// tests/golden/diag/NAME.seg → NAME.expected holds the exact text `segmint check` prints for it.
+// Regenerate after an intended change: cmake --build build --target update-goldens (then review the diff).
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+
+#include "report/diagnostic_render.h"
+#include "syntax/parse.h"
+#include "test_support.h"
+
+using namespace segmint;
+using namespace segmint::testing;
+
+namespace {
+std::string expected_path(const std::string& seg_path) {
+    return std::filesystem::path(seg_path).replace_extension(".expected").string();
+}
+std::string base_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(golden)
+
+BOOST_AUTO_TEST_CASE(parse_goldens) {
+    auto files = files_with_extension(source_dir() + "/tests/golden/parse", ".seg");
+    BOOST_REQUIRE_GE(files.size(), 10u);
+    for (const auto& path : files) {
+        BOOST_TEST_CONTEXT(path) {
+            DiagnosticSink sink;
+            auto file = syntax::parse(std::make_shared<const Source>(base_name(path), read_file(path)), sink);
+            std::string actual = ast::dump(file) + report::render_text(sink.diagnostics());
+            std::string problem = compare_golden(expected_path(path), actual);
+            BOOST_CHECK_MESSAGE(problem.empty(), problem);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(diagnostic_goldens) {
+    auto files = files_with_extension(source_dir() + "/tests/golden/diag", ".seg");
+    BOOST_REQUIRE_GE(files.size(), 10u);
+    for (const auto& path : files) {
+        BOOST_TEST_CONTEXT(path) {
+            Checked checked = check_text(read_file(path), base_name(path));
+            BOOST_CHECK_MESSAGE(!checked.diagnostics.empty(), path << " produces no diagnostic");
+            std::string problem = compare_golden(expected_path(path), checked.text());
+            BOOST_CHECK_MESSAGE(problem.empty(), problem);
+        }
+    }
+}
+
+// Every diagnostic code a spec file can produce has a golden file that shows it (codes for YAML and limits that
+// need huge inputs are covered by their own tests).
+BOOST_AUTO_TEST_CASE(every_spec_code_has_a_golden) {
+    std::string all;
+    for (const auto& path : files_with_extension(source_dir() + "/tests/golden/diag", ".expected")) all += read_file(path);
+    size_t count = 0;
+    const CodeInfo* codes = all_codes(&count);
+    for (size_t i = 0; i < count; ++i) {
+        std::string id = codes[i].id;
+        bool needs_huge_input = codes[i].code == Code::FileTooLarge || codes[i].code == Code::StringTooLong ||
+                                codes[i].code == Code::ListTooLong || codes[i].code == Code::TooManyErrors ||
+                                codes[i].code == Code::SegmentLimit || codes[i].code == Code::NulByte ||
+                                codes[i].code == Code::InvalidUtf8;
+        if (id[1] == '2' || needs_huge_input) continue;
+        BOOST_CHECK_MESSAGE(all.find("[" + id + "]") != std::string::npos, "no golden shows " << id);
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,122 @@
+#include "test_support.h"
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "report/diagnostic_render.h"
+#include "syntax/parse.h"
+
+namespace segmint::testing {
+
+namespace fs = std::filesystem;
+
+std::string source_dir() { return SEGMINT_SOURCE_DIR; }
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
+void write_file(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+std::vector<std::string> files_with_extension(const std::string& directory, const std::string& extension) {
+    std::vector<std::string> files;
+    for (const auto& entry : fs::directory_iterator(directory)) {
+        if (entry.path().extension() == extension) files.push_back(entry.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+std::string compare_golden(const std::string& golden_path, const std::string& actual) {
+    const char* update = std::getenv("SEGMINT_UPDATE_GOLDENS");
+    if (update && std::string(update) == "1") {
+        write_file(golden_path, actual);
+        return {};
+    }
+    if (!fs::exists(golden_path)) return "missing golden file " + golden_path + " (run `cmake --build build --target update-goldens`)";
+    std::string expected = read_file(golden_path);
+    if (expected == actual) return {};
+    std::istringstream a(actual), e(expected);
+    std::string line_a, line_e;
+    for (int line = 1;; ++line) {
+        bool more_a = static_cast<bool>(std::getline(a, line_a));
+        bool more_e = static_cast<bool>(std::getline(e, line_e));
+        if (!more_a && !more_e) break;
+        if (line_a != line_e || more_a != more_e) {
+            return golden_path + ":" + std::to_string(line) + ": expected\n  " + (more_e ? line_e : "<end>") +
+                   "\nbut got\n  " + (more_a ? line_a : "<end>") + "\nfull output:\n" + actual;
+        }
+    }
+    return golden_path + ": differs in line endings";
+}
+
+const schema::Schema& test_schema() {
+    static const schema::Schema schema = [] {
+        std::string path = source_dir() + "/tests/golden/schema.yaml";
+        DiagnosticSink sink;
+        auto loaded = schema::load_schema(std::make_shared<const Source>("schema.yaml", read_file(path)), sink);
+        if (!loaded) throw std::runtime_error("tests/golden/schema.yaml does not load:\n" + report::render_text(sink.diagnostics()));
+        return *loaded;
+    }();
+    return schema;
+}
+
+size_t Checked::errors() const {
+    return static_cast<size_t>(std::count_if(diagnostics.begin(), diagnostics.end(),
+                                             [](const Diagnostic& d) { return d.severity == Severity::Error; }));
+}
+
+std::string Checked::codes() const {
+    std::string out;
+    for (const auto& d : diagnostics) {
+        if (!out.empty()) out += " ";
+        out += code_info(d.code).id;
+    }
+    return out;
+}
+
+std::string Checked::text() const { return report::render_text(diagnostics); }
+
+Checked check_text(const std::string& text, const std::string& name) {
+    DiagnosticSink sink;
+    std::vector<ast::File> files;
+    files.push_back(syntax::parse(std::make_shared<const Source>(name, text), sink));
+    Checked checked;
+    checked.catalog = semantic::check(std::move(files), test_schema(), sink);
+    sink.sort();
+    checked.diagnostics = sink.diagnostics();
+    return checked;
+}
+
+int run_segmint(const std::string& arguments, std::string* out, std::string* err) {
+    std::string err_path = (fs::temp_directory_path() / ("segmint_test_err_" + std::to_string(::getpid()))).string();
+    std::string command = std::string(SEGMINT_BINARY) + " " + arguments + " 2>" + err_path;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (!pipe) throw std::runtime_error("popen failed");
+    std::string captured;
+    char buffer[4096];
+    size_t got;
+    while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) captured.append(buffer, got);
+    int status = ::pclose(pipe);
+    if (out) *out = captured;
+    if (err) *err = fs::exists(err_path) ? read_file(err_path) : "";
+    fs::remove(err_path);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace segmint::testing

@@ -1,0 +1,41 @@
+#pragma once
+// Helpers shared by the test files: reading files, golden comparison, and compiling rule text in memory.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ast/ast.h"
+#include "common/diagnostic.h"
+#include "schema/schema.h"
+#include "semantic/catalog.h"
+
+namespace segmint::testing {
+
+std::string source_dir();
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& text);
+std::vector<std::string> files_with_extension(const std::string& directory, const std::string& extension);
+
+// Compares `actual` with the golden file; with SEGMINT_UPDATE_GOLDENS=1 in the environment, rewrites it instead.
+// Returns an empty string on match, else a message with the first differing line.
+std::string compare_golden(const std::string& golden_path, const std::string& actual);
+
+// The schema used by tests and goldens: tests/golden/schema.yaml.
+const schema::Schema& test_schema();
+
+struct Checked {
+    std::vector<Diagnostic> diagnostics;  // sorted
+    semantic::Catalog catalog;
+    size_t errors() const;
+    std::string codes() const;  // "E101 W001", in order
+    std::string text() const;   // rendered as the CLI would
+};
+
+// Parses and checks `text` as one file named `name` against the test schema.
+Checked check_text(const std::string& text, const std::string& name = "test.seg");
+
+// Runs the segmint binary; returns its exit code and fills stdout/stderr.
+int run_segmint(const std::string& arguments, std::string* out = nullptr, std::string* err = nullptr);
+
+}  // namespace segmint::testing
