@@ -51,7 +51,7 @@ primary
     | duration                                       # durationPrimary
     | TODAY                                          # todayPrimary
     | NOW                                            # nowPrimary
-    | name LPAREN (expr (COMMA expr)*)? RPAREN       # call
+    | callee LPAREN (expr (COMMA expr)*)? RPAREN     # call
     | name                                           # reference
     | LPAREN expr RPAREN                             # parenthesized
     ;
@@ -61,3 +61,6 @@ duration : INTEGER unit=(SECOND_UNIT | MINUTE_UNIT | HOUR_UNIT | DAY_UNIT | WEEK
 literal : INTEGER | DECIMAL | STRING | KW_TRUE | KW_FALSE | KW_NULL | DATE | TIMESTAMP;
 
 name : IDENTIFIER | QUOTED_IDENTIFIER;
+
+// `month(...)` and `year(...)` are functions although `month` and `year` are also time units.
+callee : name | SECOND_UNIT | MINUTE_UNIT | HOUR_UNIT | DAY_UNIT | WEEK_UNIT | MONTH_UNIT | YEAR_UNIT;

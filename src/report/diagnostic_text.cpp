@@ -35,7 +35,8 @@ std::string printable(std::string_view text) {
 }
 
 // The source line of the span with a caret line under it. Long lines are cut to a window around the span.
-void append_snippet(const Source& source, Span span, const Style& style, std::string& out) {
+// Returns the width of the line-number gutter, so notes and hints line up under it.
+size_t append_snippet(const Source& source, Span span, const Style& style, std::string& out) {
     LineColumn start = source.location(span.begin);
     std::string_view line = source.line_text(start.line);
     // Byte offset of the span within the line.
@@ -73,6 +74,7 @@ void append_snippet(const Source& source, Span span, const Style& style, std::st
            style.severity(Severity::Error, std::string(width, '^'));
     if (start.line != source.location(span.end).line) out += "...";  // the span goes on past this line
     out += "\n";
+    return gutter.size();
 }
 
 }  // namespace
@@ -83,13 +85,15 @@ std::string render_text(const Diagnostic& d, const RenderOptions& options) {
     std::string head = std::string(severity_name(d.severity)) + "[" + code_info(d.code).id + "]";
     if (d.source) out += style.bold(location_text(*d.source, d.span) + ": ");
     out += style.severity(d.severity, head) + style.bold(": " + d.message) + "\n";
-    if (d.source && !d.source->text().empty()) append_snippet(*d.source, d.span, style, out);
+    size_t gutter = 1;
+    if (d.source && !d.source->text().empty()) gutter = append_snippet(*d.source, d.span, style, out);
+    const std::string indent(gutter + 2, ' ');
     for (const auto& note : d.notes) {
-        out += "   = note: ";
+        out += indent + "= note: ";
         if (note.source) out += location_text(*note.source, note.span) + ": ";
         out += note.message + "\n";
     }
-    if (!d.hint.empty()) out += "   = hint: " + d.hint + "\n";
+    if (!d.hint.empty()) out += indent + "= hint: " + d.hint + "\n";
     return out;
 }
 

@@ -356,8 +356,8 @@ ExprPtr AstBuilder::primary(P::PrimaryContext* context) {
     if (dynamic_cast<P::NowPrimaryContext*>(context)) return node(ExprKind::Now, span);
     if (auto* c = dynamic_cast<P::CallContext*>(context)) {
         auto e = node(ExprKind::Call, span);
-        e->name = name_text(c->name());
-        e->operator_span = span_of(c->name());
+        e->name = c->callee()->name() ? name_text(c->callee()->name()) : c->callee()->getText();
+        e->operator_span = span_of(c->callee());
         return with_args(std::move(e), list(c->expr()));
     }
     if (auto* c = dynamic_cast<P::ReferenceContext*>(context)) {

@@ -80,7 +80,7 @@ std::string describe_token(size_t type, const std::string& text, bool end_is_nex
         default: {
             std::string spelling = token_spelling(type);
             bool keyword = type >= L::SEGMENT && type <= L::YEAR_UNIT;
-            return keyword ? "keyword " + spelling : spelling;
+            return keyword ? "keyword `" + text + "`" : spelling;
         }
     }
 }
@@ -96,9 +96,11 @@ std::string describe_expected(const std::vector<size_t>& expected_types) {
     if (has(L::IDENTIFIER) && has(L::INTEGER) && has(L::LPAREN)) {
         words.push_back("an expression");
         cover({L::IDENTIFIER, L::QUOTED_IDENTIFIER, L::INTEGER, L::DECIMAL, L::STRING, L::KW_TRUE, L::KW_FALSE,
-               L::KW_NULL, L::DATE, L::TIMESTAMP, L::TODAY, L::NOW, L::LPAREN, L::MINUS, L::NOT});
+               L::KW_NULL, L::DATE, L::TIMESTAMP, L::TODAY, L::NOW, L::LPAREN, L::MINUS, L::NOT,
+               // Unit words start calls such as month(...), which the reader knows as "an expression".
+               L::SECOND_UNIT, L::MINUTE_UNIT, L::HOUR_UNIT, L::DAY_UNIT, L::WEEK_UNIT, L::MONTH_UNIT, L::YEAR_UNIT});
     }
-    if (has(L::DAY_UNIT) && has(L::MONTH_UNIT)) {
+    if (has(L::DAY_UNIT) && has(L::MONTH_UNIT) && words.empty()) {
         words.push_back("a time unit (days, weeks, months, years, hours, minutes or seconds)");
         cover({L::SECOND_UNIT, L::MINUTE_UNIT, L::HOUR_UNIT, L::DAY_UNIT, L::WEEK_UNIT, L::MONTH_UNIT, L::YEAR_UNIT});
     }

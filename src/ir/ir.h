@@ -1,0 +1,106 @@
+#pragma once
+// The typed predicate IR: what a checked rule means, with every implicit conversion made explicit and every surface
+// form reduced to a small set of operations (between, within last, before/after, not in, contains any/all are
+// rewritten here). The reference evaluator, the optimizer and the code generator all work on it.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/source.h"
+
+namespace segmint::ir {
+
+// Value types at run time. Enum columns are strings here: their values are compared as text.
+enum class Type : uint8_t { Bool, Int, Number, String, Date, Timestamp, StringList };
+const char* type_name(Type type);
+
+struct Null {
+    bool operator==(const Null&) const { return true; }
+};
+struct DateValue {
+    int32_t days = 0;
+    bool operator==(const DateValue& o) const { return days == o.days; }
+};
+struct TimestampValue {
+    int64_t micros = 0;
+    bool operator==(const TimestampValue& o) const { return micros == o.micros; }
+};
+using StringList = std::vector<std::string>;
+
+// A run-time value: NULL or one of the types above.
+using Value = std::variant<Null, bool, int64_t, double, std::string, DateValue, TimestampValue, StringList>;
+inline bool is_null(const Value& v) { return std::holds_alternative<Null>(v); }
+std::string value_text(const Value& value);
+
+enum class Kind : uint8_t {
+    Constant,      // constant (typed; may be NULL)
+    Column,        // column
+    Segment,       // membership of segment `segment` (never NULL)
+    Today,         // the run's as-of date
+    Now,           // the run's as-of timestamp (midnight UTC of as-of date unless given)
+    Cast,          // op: IntToNumber, DateToTimestamp, TimestampToDate
+    Negate,        // -args[0]
+    Arithmetic,    // op: Add Sub Mul Div Mod
+    DateShift,     // args[0] shifted by `amount` of op: Days, Months (date); Micros, Months (timestamp)
+    Compare,       // op: Eq Ne Lt Le Gt Ge, operands of one type
+    InSet,         // args[0] in `set` (constants of args[0]'s type; `set_has_null` for a NULL item)
+    IsNull,        // args[0] is null (never NULL)
+    IsNotNull,
+    Text,          // op: Contains StartsWith EndsWith Matches; args[0] subject, args[1] pattern
+    ListContains,  // args[0] (list) has an item equal to args[1]
+    Call,          // function
+    Not,
+    And,           // n-ary
+    Or,            // n-ary
+};
+
+enum class Op : uint8_t {
+    None,
+    IntToNumber, DateToTimestamp, TimestampToDate,
+    Add, Sub, Mul, Div, Mod,
+    Days, Months, Micros,
+    Eq, Ne, Lt, Le, Gt, Ge,
+    Contains, StartsWith, EndsWith, Matches,
+};
+const char* op_name(Op op);
+
+enum class Function : uint8_t { Lower, Upper, Length, Abs, Round, Coalesce, Year, Month, DayOfWeek, DaysSince };
+const char* function_name(Function function);
+
+struct Node;
+using NodePtr = std::unique_ptr<Node>;
+
+struct Node {
+    Kind kind = Kind::Constant;
+    Type type = Type::Bool;  // the result type
+    Op op = Op::None;
+    Function function = Function::Lower;
+    uint32_t column = 0;     // Column: schema index
+    uint32_t segment = 0;    // Segment: catalog index
+    int64_t amount = 0;      // DateShift
+    Value constant;          // Constant
+    std::vector<Value> set;  // InSet: distinct non-NULL items
+    bool set_has_null = false;
+    Span span;               // the source text this node came from (for explain and traces)
+    std::vector<NodePtr> args;
+
+    NodePtr clone() const;
+};
+
+// One segment's rule as IR.
+struct Rule {
+    uint32_t segment = 0;
+    std::string name;
+    NodePtr root;  // type Bool
+};
+
+// S-expression text, one node a line: the form `segmint explain` prints and IR tests compare.
+std::string dump(const Node& node);
+
+// Structural checks every pass must preserve: operand counts and types per kind. Returns an empty string when valid,
+// else what is wrong.
+std::string verify(const Node& node);
+
+}  // namespace segmint::ir

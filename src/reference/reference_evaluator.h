@@ -1,0 +1,35 @@
+#pragma once
+// The reference oracle: a plain row-at-a-time tree walk over the IR, written for obviousness rather than speed.
+// Every other evaluation path (the VM, the optimizer, SQL) is tested against it.
+#include <memory>
+#include <vector>
+
+#include "data/bitmap.h"
+#include "data/table.h"
+#include "ir/ir.h"
+#include "ir/scalar.h"
+
+namespace segmint::reference {
+
+class ReferenceEvaluator {
+public:
+    ReferenceEvaluator(const data::Table& table, ir::scalar::AsOf as_of);
+    ~ReferenceEvaluator();
+
+    // Evaluates `rules` (in dependency order) over every row. Result: one bitmap per segment index below
+    // `segment_count`; segments without a rule stay empty.
+    std::vector<data::Bitmap> evaluate(const std::vector<ir::Rule>& rules, size_t segment_count);
+
+    // The value of one expression for one row, given the memberships computed so far.
+    ir::Value value(const ir::Node& node, uint64_t row, const std::vector<data::Bitmap>& memberships);
+
+private:
+    ir::Value call(const ir::Node& node, uint64_t row, const std::vector<data::Bitmap>& memberships);
+
+    struct Regexes;
+    const data::Table& table_;
+    ir::scalar::AsOf as_of_;
+    std::unique_ptr<Regexes> regexes_;
+};
+
+}  // namespace segmint::reference
