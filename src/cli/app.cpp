@@ -42,6 +42,9 @@ int run(int argc, char** argv) {
     app.set_version_flag("--version", "segmint 0.1.0");
     CommandRunner runner;
     add_check_command(app, runner);
+    add_eval_command(app, runner);
+    add_explain_command(app, runner);
+    add_generate_command(app, runner);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

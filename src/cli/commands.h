@@ -26,5 +26,8 @@ void print_diagnostics(DiagnosticSink& sink, const CommonOptions& options);
 
 void add_check_command(CLI::App& app, CommandRunner& runner);
 int run_check(const CommonOptions& options);
+void add_eval_command(CLI::App& app, CommandRunner& runner);
+void add_explain_command(CLI::App& app, CommandRunner& runner);
+void add_generate_command(CLI::App& app, CommandRunner& runner);
 
 }  // namespace segmint::cli

@@ -1,7 +1,11 @@
 #include "cli/compile.h"
 
+#include <cstdio>
+
+#include "cli/commands.h"
 #include "cli/inputs.h"
 #include "common/limits.h"
+#include "cli/output.h"
 #include "syntax/parse.h"
 
 namespace segmint::cli {
@@ -35,6 +39,28 @@ Compiled compile_specs(const std::vector<std::string>& paths, const schema::Sche
     out.file_count = parsed.size();
     out.catalog = semantic::check(std::move(parsed), schema, sink);
     return out;
+}
+
+int prepare_workspace(const CommonOptions& options, Workspace& workspace) {
+    if (options.schema_path.empty()) {
+        std::fprintf(stderr, "segmint: error: no schema given; pass --schema FILE\n");
+        return kExitUsage;
+    }
+    std::vector<std::string> input_errors;
+    auto schema = load_schema_file(options.schema_path, workspace.sink, &input_errors);
+    if (!schema) {
+        for (const auto& e : input_errors) std::fprintf(stderr, "segmint: error: %s\n", e.c_str());
+        print_diagnostics(workspace.sink, options);
+        finish_output();
+        return kExitUsage;
+    }
+    workspace.schema = std::make_unique<schema::Schema>(std::move(*schema));
+    workspace.compiled = compile_specs(options.paths, *workspace.schema, workspace.sink);
+    if (!workspace.compiled.input_errors.empty()) {
+        for (const auto& e : workspace.compiled.input_errors) std::fprintf(stderr, "segmint: error: %s\n", e.c_str());
+        return kExitUsage;
+    }
+    return kExitOk;
 }
 
 }  // namespace segmint::cli

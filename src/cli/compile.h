@@ -24,4 +24,18 @@ struct Compiled {
 // Reads, parses and checks every spec file under `paths`; diagnostics go to `sink`.
 Compiled compile_specs(const std::vector<std::string>& paths, const schema::Schema& schema, DiagnosticSink& sink);
 
+struct CommonOptions;
+
+// What every command that reads specs starts from. The schema lives behind a pointer because the catalog refers to it.
+struct Workspace {
+    std::unique_ptr<schema::Schema> schema;
+    Compiled compiled;
+    DiagnosticSink sink;
+};
+
+// Loads the schema and checks the specs named in `options`, reporting input errors on stderr. Returns the exit code
+// to stop with (2 for unreadable input or a bad schema, after printing its diagnostics), or 0 to go on; spec
+// diagnostics stay in the workspace's sink for the command to print.
+int prepare_workspace(const CommonOptions& options, Workspace& workspace);
+
 }  // namespace segmint::cli

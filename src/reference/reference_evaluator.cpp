@@ -54,9 +54,13 @@ uint8_t truth(const Value& v) {
 }
 Value from_truth(uint8_t t) { return t == 2 ? Value{ir::Null{}} : Value{t == 1}; }
 
-template <typename T>
-Value maybe(bool ok, T value) {
-    return ok ? Value{value} : Value{ir::Null{}};
+// Runs `compute(&out)` and returns out, or NULL when it fails. (A call like f(g(&x), x) would read x before g ran:
+// argument evaluation order is unspecified.)
+template <typename T, typename F>
+Value checked(F compute) {
+    T out{};
+    bool ok = compute(&out);
+    return ok ? Value{out} : Value{ir::Null{}};
 }
 
 Value column_value(const data::Column& column, uint64_t row) {
@@ -118,8 +122,7 @@ Value ReferenceEvaluator::value(const Node& node, uint64_t row, const std::vecto
             Value v = arg(0);
             if (ir::is_null(v)) return v;
             if (node.op == Op::IntToNumber) {
-                double out;
-                return maybe(scalar::to_number(std::get<int64_t>(v), &out), out);
+                return checked<double>([&](double* o) { return scalar::to_number(std::get<int64_t>(v), o); });
             }
             if (node.op == Op::DateToTimestamp) {
                 return ir::TimestampValue{scalar::date_to_timestamp(std::get<ir::DateValue>(v).days)};
@@ -130,11 +133,9 @@ Value ReferenceEvaluator::value(const Node& node, uint64_t row, const std::vecto
             Value v = arg(0);
             if (ir::is_null(v)) return v;
             if (auto* i = std::get_if<int64_t>(&v)) {
-                int64_t out;
-                return maybe(scalar::negate(*i, &out), out);
+                return checked<int64_t>([&](int64_t* o) { return scalar::negate(*i, o); });
             }
-            double out;
-            return maybe(scalar::negate(std::get<double>(v), &out), out);
+            return checked<double>([&](double* o) { return scalar::negate(std::get<double>(v), o); });
         }
         case Kind::Arithmetic: {
             Value a = arg(0), b = arg(1);
@@ -149,7 +150,7 @@ Value ReferenceEvaluator::value(const Node& node, uint64_t row, const std::vecto
                     case Op::Mod: ok = scalar::mod(x, y, &out); break;
                     default: throw std::logic_error("reference: int division");
                 }
-                return maybe(ok, out);
+                return ok ? Value{out} : Value{ir::Null{}};
             }
             double x = std::get<double>(a), y = std::get<double>(b), out = 0;
             bool ok = false;
@@ -161,7 +162,7 @@ Value ReferenceEvaluator::value(const Node& node, uint64_t row, const std::vecto
                 case Op::Mod: ok = scalar::mod(x, y, &out); break;
                 default: break;
             }
-            return maybe(ok, out);
+            return ok ? Value{out} : Value{ir::Null{}};
         }
         case Kind::DateShift: {
             Value v = arg(0);
@@ -250,16 +251,12 @@ Value ReferenceEvaluator::call(const Node& node, uint64_t row, const std::vector
             return scalar::length(std::get<std::string>(args[0]));
         case ir::Function::Abs:
             if (auto* i = std::get_if<int64_t>(&args[0])) {
-                int64_t out;
-                return maybe(scalar::abs(*i, &out), out);
-            } else {
-                double out;
-                return maybe(scalar::abs(std::get<double>(args[0]), &out), out);
+                return checked<int64_t>([&](int64_t* o) { return scalar::abs(*i, o); });
             }
+            return checked<double>([&](double* o) { return scalar::abs(std::get<double>(args[0]), o); });
         case ir::Function::Round: {
-            double out;
             int64_t digits = args.size() == 2 ? std::get<int64_t>(args[1]) : 0;
-            return maybe(scalar::round(std::get<double>(args[0]), digits, &out), out);
+            return checked<double>([&](double* o) { return scalar::round(std::get<double>(args[0]), digits, o); });
         }
         case ir::Function::Year: return scalar::year(date_of(args[0]));
         case ir::Function::Month: return scalar::month(date_of(args[0]));

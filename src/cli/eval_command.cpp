@@ -1,0 +1,227 @@
+// segmint eval: segment sizes over a customer table; optionally the keys of one segment's members.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/compile.h"
+#include "cli/output.h"
+#include "common/atomic_file.h"
+#include "common/calendar.h"
+#include "data/csv_loader.h"
+#include "engine/engine.h"
+
+namespace segmint::cli {
+
+namespace {
+
+struct EvalOptions {
+    CommonOptions common;
+    std::string data_path;
+    std::string as_of;
+    std::string members;
+    std::string output;
+    std::string engine = "vm";
+    unsigned threads = 0;
+};
+
+std::string with_thousands(uint64_t n) {
+    std::string digits = std::to_string(n);
+    std::string out;
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+std::string percent(uint64_t part, uint64_t whole) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.2f%%", whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / whole);
+    return buffer;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::optional<data::Table> load_table(const EvalOptions& options, const schema::Schema& schema) {
+    data::CsvOptions csv;
+    const bool show_progress = ::isatty(STDERR_FILENO) != 0;
+    if (show_progress) {
+        csv.progress = [&](uint64_t done, uint64_t total) {
+            if (total == 0) return;
+            std::fprintf(stderr, "\rloading %s: %3.0f%% (%s of %s MB)", options.data_path.c_str(),
+                         100.0 * static_cast<double>(done) / total, with_thousands(done >> 20).c_str(),
+                         with_thousands(total >> 20).c_str());
+        };
+    }
+    data::CsvError error;
+    auto table = data::load_csv(options.data_path, schema, &error, csv);
+    if (show_progress) std::fprintf(stderr, "\r\x1b[K");
+    if (!table) std::fprintf(stderr, "segmint: error: %s\n", error.to_string().c_str());
+    return table;
+}
+
+bool write_members(const EvalOptions& options, const data::Table& table, const data::Bitmap& members,
+                   const std::vector<std::string>& inputs) {
+    const schema::Schema& schema = table.schema();
+    const data::Column* key = table.find(schema.key);
+    auto write = [&](std::FILE* out) {
+        std::string buffer;
+        for (uint64_t row = 0; row < table.rows(); ++row) {
+            if (!members.get(row)) continue;
+            if (key->type == schema::ColumnType::Int) buffer += std::to_string(key->i64[row]);
+            else buffer += key->string_at(row);
+            buffer += '\n';
+            if (buffer.size() > (1u << 20)) {
+                if (std::fwrite(buffer.data(), 1, buffer.size(), out) != buffer.size()) return false;
+                buffer.clear();
+            }
+        }
+        return std::fwrite(buffer.data(), 1, buffer.size(), out) == buffer.size();
+    };
+    if (options.output.empty() || options.output == "-") {
+        std::string text;
+        for (uint64_t row = 0; row < table.rows(); ++row) {
+            if (!members.get(row)) continue;
+            text += key->type == schema::ColumnType::Int ? std::to_string(key->i64[row]) : std::string(key->string_at(row));
+            text += '\n';
+        }
+        write_out(text);
+        return true;
+    }
+    std::string error;
+    if (!write_file_atomically(options.output, write, &error, inputs)) {
+        std::fprintf(stderr, "segmint: error: %s\n", error.c_str());
+        return false;
+    }
+    return true;
+}
+
+int run_eval(const EvalOptions& options) {
+    ir::scalar::AsOf as_of = engine::as_of_today();
+    if (!options.as_of.empty() && !engine::parse_as_of(options.as_of, &as_of)) {
+        std::fprintf(stderr, "segmint: error: --as-of `%s` is not a date (YYYY-MM-DD) or timestamp\n",
+                     options.as_of.c_str());
+        return kExitUsage;
+    }
+    if (options.data_path.empty()) {
+        std::fprintf(stderr, "segmint: error: no data given; pass --data FILE\n");
+        return kExitUsage;
+    }
+    Workspace workspace;
+    if (int code = prepare_workspace(options.common, workspace)) return code;
+    if (workspace.sink.has_errors()) {
+        // Membership of a broken catalog would be wrong, not partial: show why and stop.
+        print_diagnostics(workspace.sink, CommonOptions{{}, {}, "text", options.common.color});
+        finish_output();
+        return kExitFindings;
+    }
+    const semantic::Catalog& catalog = workspace.compiled.catalog;
+    std::optional<size_t> members_segment;
+    if (!options.members.empty()) {
+        auto it = catalog.segment_index.find(options.members);
+        if (it == catalog.segment_index.end()) {
+            std::fprintf(stderr, "segmint: error: --members: no segment named `%s`\n", options.members.c_str());
+            return kExitUsage;
+        }
+        members_segment = it->second;
+    }
+
+    auto load_start = std::chrono::steady_clock::now();
+    auto table = load_table(options, *workspace.schema);
+    if (!table) return kExitUsage;
+    double load_seconds = seconds_since(load_start);
+
+    auto eval_start = std::chrono::steady_clock::now();
+    engine::CompiledCatalog compiled = engine::compile(catalog, as_of);
+    auto memberships = engine::evaluate(compiled, *table, options.engine == "reference" ? engine::Evaluator::Reference
+                                                                                         : engine::Evaluator::Vm,
+                                        options.threads);
+    double eval_seconds = seconds_since(eval_start);
+
+    if (members_segment) {
+        std::vector<std::string> inputs{options.data_path, options.common.schema_path};
+        for (const auto& file : catalog.files) inputs.push_back(file.source->name());
+        if (!write_members(options, *table, memberships[*members_segment], inputs)) return kExitUsage;
+        if (!options.output.empty() && options.output != "-") {
+            std::fprintf(stderr, "wrote %s members of %s to %s\n",
+                         with_thousands(memberships[*members_segment].count()).c_str(), options.members.c_str(),
+                         options.output.c_str());
+        }
+        return finish_output();
+    }
+
+    const uint64_t rows = table->rows();
+    const std::string as_of_text = calendar::format_date(as_of.today);
+    const std::string& format = options.common.format;
+    if (format == "json") {
+        nlohmann::ordered_json out;
+        out["rows"] = rows;
+        out["as_of"] = as_of_text;
+        out["segments"] = nlohmann::ordered_json::array();
+        for (size_t s = 0; s < catalog.segments.size(); ++s) {
+            nlohmann::ordered_json item;
+            item["name"] = catalog.segments[s].name;
+            item["count"] = memberships[s].count();
+            item["share"] = rows == 0 ? 0.0 : static_cast<double>(memberships[s].count()) / rows;
+            if (const auto& title = catalog.definition(s).title) item["title"] = *title;
+            out["segments"].push_back(std::move(item));
+        }
+        write_out(out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    } else if (format == "csv") {
+        write_out("segment,count,share\n");
+        for (size_t s = 0; s < catalog.segments.size(); ++s) {
+            char share[32];
+            std::snprintf(share, sizeof share, "%.6f",
+                          rows == 0 ? 0.0 : static_cast<double>(memberships[s].count()) / rows);
+            write_out(catalog.segments[s].name + "," + std::to_string(memberships[s].count()) + "," + share + "\n");
+        }
+    } else {
+        size_t name_width = 7;
+        for (const auto& segment : catalog.segments) name_width = std::max(name_width, segment.name.size());
+        char line[512];
+        std::snprintf(line, sizeof line, "%s customers as of %s (loaded in %.2f s, evaluated in %.3f s)\n\n",
+                      with_thousands(rows).c_str(), as_of_text.c_str(), load_seconds, eval_seconds);
+        write_out(line);
+        std::snprintf(line, sizeof line, "%-*s  %12s  %8s  %s\n", static_cast<int>(name_width), "segment", "customers",
+                      "share", "title");
+        write_out(line);
+        for (size_t s = 0; s < catalog.segments.size(); ++s) {
+            const auto& title = catalog.definition(s).title;
+            std::snprintf(line, sizeof line, "%-*s  %12s  %8s  ", static_cast<int>(name_width),
+                          catalog.segments[s].name.c_str(), with_thousands(memberships[s].count()).c_str(),
+                          percent(memberships[s].count(), rows).c_str());
+            write_out(std::string(line) + (title ? *title : "") + "\n");
+        }
+    }
+    return finish_output();
+}
+
+}  // namespace
+
+void add_eval_command(CLI::App& app, CommandRunner& runner) {
+    auto options = std::make_shared<EvalOptions>();
+    CLI::App* command = app.add_subcommand("eval", "Evaluate segments over customer data: sizes, or members");
+    command->add_option("paths", options->common.paths, "Spec files or directories")->required();
+    command->add_option("--schema", options->common.schema_path, "The customer schema (YAML)");
+    command->add_option("--data", options->data_path, "Customer data (CSV)");
+    command->add_option("--as-of", options->as_of, "The date `today` means (YYYY-MM-DD); default: today in UTC");
+    command->add_option("--format", options->common.format, "Output format")
+        ->check(CLI::IsMember({"text", "json", "csv"}))
+        ->capture_default_str();
+    command->add_option("--members", options->members, "Write the keys of this segment's members instead");
+    command->add_option("-o,--output", options->output, "File for --members (written atomically); default stdout");
+    command->add_option("--engine", options->engine, "vm, or reference (the slow oracle, for cross-checks)")
+        ->check(CLI::IsMember({"vm", "reference"}))
+        ->capture_default_str();
+    command->add_option("--threads", options->threads, "Threads for evaluation (0 = all cores)")->capture_default_str();
+    command->add_option("--color", options->common.color, "Color in diagnostics")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+    command->callback([options, &runner] { runner.exit_code = run_eval(*options); });
+}
+
+}  // namespace segmint::cli

@@ -1,0 +1,61 @@
+#include "engine/engine.h"
+
+#include <chrono>
+#include <stdexcept>
+
+#include "codegen/codegen.h"
+#include "ir/lower.h"
+#include "reference/reference_evaluator.h"
+#include "vm/machine.h"
+#include "vm/verifier.h"
+
+namespace segmint::engine {
+
+CompiledCatalog compile(const semantic::Catalog& catalog, ir::scalar::AsOf as_of) {
+    CompiledCatalog out;
+    out.as_of = as_of;
+    for (const auto& segment : catalog.segments) out.segment_names.push_back(segment.name);
+    out.rules = ir::lower(catalog);
+    for (const auto& rule : out.rules) {
+        std::string problem = ir::verify(*rule.root);
+        if (!problem.empty()) throw std::logic_error("IR of segment " + rule.name + " is invalid: " + problem);
+        out.programs.push_back(codegen::generate(rule, *catalog.schema, as_of));
+        problem = vm::verify(out.programs.back(), *catalog.schema, catalog.segments.size());
+        if (!problem.empty()) throw std::logic_error("bytecode of segment " + rule.name + " is invalid: " + problem);
+    }
+    return out;
+}
+
+std::vector<data::Bitmap> evaluate(const CompiledCatalog& compiled, const data::Table& table, Evaluator evaluator,
+                                   unsigned threads) {
+    if (evaluator == Evaluator::Reference) {
+        reference::ReferenceEvaluator reference(table, compiled.as_of);
+        return reference.evaluate(compiled.rules, compiled.segment_names.size());
+    }
+    return vm::evaluate(compiled.programs, table, compiled.segment_names.size(), compiled.as_of, threads);
+}
+
+bool parse_as_of(const std::string& text, ir::scalar::AsOf* out) {
+    if (auto date = calendar::parse_date(text)) {
+        out->today = *date;
+        out->now = ir::scalar::date_to_timestamp(*date);
+        return true;
+    }
+    if (auto timestamp = calendar::parse_timestamp(text)) {
+        out->now = *timestamp;
+        out->today = calendar::date_of_timestamp(*timestamp);
+        return true;
+    }
+    return false;
+}
+
+ir::scalar::AsOf as_of_today() {
+    auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+    ir::scalar::AsOf as_of;
+    as_of.today = calendar::date_of_timestamp(seconds * calendar::kMicrosPerSecond);
+    as_of.now = ir::scalar::date_to_timestamp(as_of.today);
+    return as_of;
+}
+
+}  // namespace segmint::engine

@@ -1,0 +1,36 @@
+#pragma once
+// The pipeline behind eval, explain and the public API: a checked catalog is lowered to IR, compiled to verified
+// bytecode and evaluated over a table, by the VM or by the reference evaluator.
+#include <string>
+#include <vector>
+
+#include "data/bitmap.h"
+#include "data/table.h"
+#include "ir/ir.h"
+#include "ir/scalar.h"
+#include "semantic/catalog.h"
+#include "vm/program.h"
+
+namespace segmint::engine {
+
+enum class Evaluator { Vm, Reference };
+
+struct CompiledCatalog {
+    ir::scalar::AsOf as_of;
+    std::vector<ir::Rule> rules;         // valid segments, in evaluation order
+    std::vector<vm::Program> programs;   // parallel to rules
+    std::vector<std::string> segment_names;  // by catalog segment index
+};
+
+// Lowers and compiles every valid segment; verifies each program (a failure is a bug: std::logic_error).
+CompiledCatalog compile(const semantic::Catalog& catalog, ir::scalar::AsOf as_of);
+
+// One bitmap per catalog segment index (segments that did not compile stay empty).
+std::vector<data::Bitmap> evaluate(const CompiledCatalog& compiled, const data::Table& table, Evaluator evaluator,
+                                   unsigned threads = 1);
+
+// `--as-of` text (YYYY-MM-DD, or an ISO timestamp for `now`); today/now are midnight UTC of that date otherwise.
+bool parse_as_of(const std::string& text, ir::scalar::AsOf* out);
+ir::scalar::AsOf as_of_today();
+
+}  // namespace segmint::engine

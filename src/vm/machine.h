@@ -1,0 +1,36 @@
+#pragma once
+// The vectorized interpreter: runs programs over batches of rows. The opcode switch runs once per instruction per
+// batch; inside, each kernel is a tight loop over the current selection, never a call or a switch per row.
+#include <memory>
+#include <vector>
+
+#include "data/bitmap.h"
+#include "data/table.h"
+#include "ir/scalar.h"
+#include "vm/batch.h"
+#include "vm/program.h"
+
+namespace segmint::vm {
+
+class Machine {
+public:
+    Machine(const data::Table& table, ir::scalar::AsOf as_of);
+    ~Machine();
+    Machine(const Machine&) = delete;
+    Machine& operator=(const Machine&) = delete;
+
+    // Runs `program` over rows [base, base + count), count <= kBatchSize, setting its segment's bits in
+    // `memberships` for the rows where the rule is TRUE.
+    void run(const Program& program, uint64_t base, uint32_t count, std::vector<data::Bitmap>& memberships);
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+// Evaluates `programs` (in dependency order) over the whole table on `threads` threads (0 = all cores); returns one
+// bitmap per segment index below `segment_count`. Results do not depend on the thread count.
+std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const data::Table& table,
+                                   size_t segment_count, ir::scalar::AsOf as_of, unsigned threads = 1);
+
+}  // namespace segmint::vm

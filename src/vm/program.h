@@ -1,0 +1,54 @@
+#pragma once
+// A compiled segment: instructions, one source span per instruction (as clox keeps a line per byte), the register
+// kinds, and the constant pool (scalars, compiled regexes, value sets).
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "vm/opcodes.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace segmint::vm {
+
+struct Constant {
+    RegKind kind = RegKind::I64;
+    bool is_null = false;
+    bool boolean = false;
+    int64_t i64 = 0;
+    double f64 = 0;
+    int32_t i32 = 0;
+    std::string str;
+};
+
+// The items of an `in (...)` list, ready for lookups.
+struct ValueSet {
+    RegKind kind = RegKind::I64;
+    bool has_null = false;
+    std::vector<int64_t> i64;  // sorted
+    std::vector<double> f64;   // sorted
+    std::vector<int32_t> i32;  // sorted
+    std::vector<uint8_t> boolean;
+    std::vector<std::string> str;
+    std::unordered_set<std::string_view> str_index;  // views into `str`
+
+    void build_index();
+};
+
+struct Program {
+    uint32_t segment = 0;
+    std::string name;
+    std::vector<Instruction> code;
+    std::vector<Span> spans;  // parallel to code
+    std::vector<RegKind> registers;
+    std::vector<Constant> constants;
+    std::vector<std::shared_ptr<const re2::RE2>> regexes;
+    std::vector<std::string> regex_patterns;  // parallel to regexes, for listings
+    std::vector<std::shared_ptr<ValueSet>> sets;
+};
+
+}  // namespace segmint::vm
