@@ -64,9 +64,8 @@ public:
             case ExprKind::Now: return make(Kind::Now, Type::Timestamp, e.span);
             case ExprKind::Call: return call(e);
             case ExprKind::Negate: {
-                NodePtr operand = lower(*e.args[0]);
-                Type type = operand->type;
-                return make(Kind::Negate, type, e.span, list(std::move(operand)));
+                Type type = runtime_type(checked_type(e));
+                return make(Kind::Negate, type, e.span, list(convert(lower(*e.args[0]), type)));
             }
             case ExprKind::Arithmetic: return arithmetic(e);
             case ExprKind::Compare: return compare(e.span, op_of(e.op), *e.args[0], *e.args[1]);
@@ -201,6 +200,8 @@ private:
     }
 
     NodePtr compare(Span span, Op op, const ast::Expr& left, const ast::Expr& right) {
+        // A comparison with something that is always NULL is NULL (and `null < null` has no type to compare in).
+        if (checked_type(left).is_null() || checked_type(right).is_null()) return null_of(Type::Bool, span);
         Type type = common(checked_type(left), checked_type(right));
         NodePtr node = make(Kind::Compare, Type::Bool, span,
                             list(convert(lower(left), type), convert(lower(right), type)));
@@ -253,11 +254,14 @@ private:
 
     NodePtr in_list(const ast::Expr& e) {
         const ast::Expr& subject = *e.args[0];
-        Type type = checked_type(subject).is_null() ? Type::Bool : runtime_type(checked_type(subject));
+        // One type for the subject and every item (int and number mix as number, and so on).
+        semantic::Type all = checked_type(subject);
         for (size_t i = 1; i < e.args.size(); ++i) {
-            const auto& item_type = checked_type(*e.args[i]);
-            if (!item_type.is_null()) type = common(checked_type(subject), item_type);
+            if (!semantic::common_type(all, checked_type(*e.args[i]), &all)) {
+                throw std::logic_error("lower: `in` items without a common type");
+            }
         }
+        const Type type = all.is_null() ? Type::Bool : runtime_type(all);
         std::vector<NodePtr> items;
         bool all_constant = true;
         for (size_t i = 1; i < e.args.size(); ++i) {

@@ -195,7 +195,9 @@ private:
                           "use `now` instead of `today`, or a duration in days, weeks, months or years");
                     return Type::of(TypeKind::Error);
                 }
-                return other.is_null() ? Type::of(TypeKind::Date) : other;
+                // `null ± duration` is NULL of the type the duration implies.
+                if (other.is_null()) return Type::of(sub_day ? TypeKind::Timestamp : TypeKind::Date);
+                return other;
             }
         }
         if (left.is(TypeKind::Duration) || right.is(TypeKind::Duration)) {
