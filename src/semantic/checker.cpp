@@ -319,8 +319,16 @@ private:
             const Expr& item = *e.args[i];
             Type item_type = check(item);
             if (is_null_literal(item)) {
-                warning(Code::CompareWithNull, item.span, "`null` in a list never matches",
-                        "test for missing values with `is null`");
+                if (e.negated) {
+                    // SQL's classic trap: x not in (a, null) is never TRUE.
+                    warning(Code::CompareWithNull, item.span,
+                            "`null` in a `not in` list makes the test NULL for every value not in the list, so it is "
+                            "never TRUE",
+                            "remove `null` and add `or x is null` if missing values should count");
+                } else {
+                    warning(Code::CompareWithNull, item.span, "`null` in a list never matches",
+                            "test for missing values with `is null`");
+                }
                 continue;
             }
             if (ok && !comparable(e, value, item_type, false, value_expr, item)) ok = false;

@@ -4,7 +4,10 @@
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 
+#include "engine/engine.h"
 #include "report/diagnostic_render.h"
+#include "vm/disassembler.h"
+#include "vm/opcodes.h"
 #include "syntax/parse.h"
 #include "test_support.h"
 
@@ -45,6 +48,35 @@ BOOST_AUTO_TEST_CASE(diagnostic_goldens) {
             BOOST_CHECK_MESSAGE(problem.empty(), problem);
         }
     }
+}
+
+// tests/golden/bytecode/NAME.seg → NAME.expected: each segment's IR and bytecode listing, as `segmint explain` shows.
+BOOST_AUTO_TEST_CASE(bytecode_goldens) {
+    auto files = files_with_extension(source_dir() + "/tests/golden/bytecode", ".seg");
+    BOOST_REQUIRE_GE(files.size(), 3u);
+    ir::scalar::AsOf as_of;
+    engine::parse_as_of("2026-11-23", &as_of);
+    for (const auto& path : files) {
+        BOOST_TEST_CONTEXT(path) {
+            Checked checked = check_text(read_file(path), base_name(path));
+            BOOST_REQUIRE_MESSAGE(checked.diagnostics.empty(), checked.text());
+            auto compiled = engine::compile(checked.catalog, as_of);
+            std::string actual;
+            for (size_t i = 0; i < compiled.rules.size(); ++i) {
+                actual += "IR:\n" + ir::dump(*compiled.rules[i].root);
+                actual += vm::disassemble(compiled.programs[i], test_schema(), compiled.segment_names,
+                                          checked.catalog.files[0].source.get()) + "\n";
+            }
+            std::string problem = compare_golden(expected_path(path), actual);
+            BOOST_CHECK_MESSAGE(problem.empty(), problem);
+        }
+    }
+}
+
+// docs/bytecode.md is generated from src/vm/opcodes.def and must match it.
+BOOST_AUTO_TEST_CASE(bytecode_reference_doc) {
+    std::string problem = compare_golden(source_dir() + "/docs/bytecode.md", vm::opcode_reference_markdown());
+    BOOST_CHECK_MESSAGE(problem.empty(), problem);
 }
 
 // Every diagnostic code a spec file can produce has a golden file that shows it (codes for YAML and limits that
