@@ -123,7 +123,8 @@ std::optional<int64_t> parse_timestamp(std::string_view text) {
                 zone_hours > 23 || zone_minutes > 59) {
                 return std::nullopt;
             }
-            offset_seconds = (zone_hours * 3600 + zone_minutes * 60) * (zone == '+' ? 1 : -1);
+            // Signed arithmetic: the parts are unsigned, and `* -1` on them would wrap.
+            offset_seconds = (int64_t{zone_hours} * 3600 + int64_t{zone_minutes} * 60) * (zone == '+' ? 1 : -1);
             pos += 6;
         } else {
             return std::nullopt;

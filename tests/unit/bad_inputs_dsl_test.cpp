@@ -171,6 +171,9 @@ BOOST_AUTO_TEST_CASE(case13_timestamps_are_utc) {
     BOOST_CHECK_EQUAL(*with_offset, *utc);
     BOOST_CHECK_EQUAL(*no_zone, *utc);
     BOOST_CHECK_EQUAL(calendar::format_timestamp(*utc), "2026-03-29T01:30:00Z");
+    auto west = calendar::parse_timestamp("2026-11-23T14:05:00-02:00");
+    BOOST_REQUIRE(west);
+    BOOST_CHECK_EQUAL(calendar::format_timestamp(*west), "2026-11-23T16:05:00Z");
 }
 
 BOOST_AUTO_TEST_CASE(case14_regexes) {

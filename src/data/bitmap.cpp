@@ -1,0 +1,94 @@
+#include "data/bitmap.h"
+
+#include <stdexcept>
+#include <string>
+
+namespace segmint::data {
+
+namespace {
+int popcount(uint64_t word) {
+    return __builtin_popcountll(word);
+}
+}  // namespace
+
+Bitmap::Bitmap(uint64_t size, bool value) {
+    resize(size, value);
+}
+
+void Bitmap::resize(uint64_t size, bool value) {
+    const uint64_t old_size = size_;
+    if (size > old_size && value && old_size % kBitsPerWord != 0) {
+        // Fill the rest of the old last word before new words are appended.
+        words_.back() |= ~last_word_mask(old_size);
+    }
+    words_.resize(words_for_bits(size), value ? ~uint64_t{0} : 0);
+    size_ = size;
+    clear_unused_bits();
+}
+
+void Bitmap::reserve(uint64_t bits) {
+    words_.reserve(words_for_bits(bits));
+}
+
+void Bitmap::shrink_to_fit() {
+    words_.shrink_to_fit();
+}
+
+void Bitmap::set_all() {
+    for (auto& word : words_) word = ~uint64_t{0};
+    clear_unused_bits();
+}
+
+void Bitmap::reset_all() {
+    for (auto& word : words_) word = 0;
+}
+
+uint64_t Bitmap::count() const {
+    uint64_t total = 0;
+    for (uint64_t word : words_) total += static_cast<uint64_t>(popcount(word));
+    return total;
+}
+
+bool Bitmap::none() const {
+    for (uint64_t word : words_) {
+        if (word != 0) return false;
+    }
+    return true;
+}
+
+void Bitmap::clear_unused_bits() {
+    if (!words_.empty()) words_.back() &= last_word_mask(size_);
+}
+
+void Bitmap::check_same_size(const Bitmap& other, const char* operation) const {
+    if (other.size_ != size_) {
+        throw std::invalid_argument(std::string("Bitmap::") + operation + ": sizes differ (" + std::to_string(size_) +
+                                    " and " + std::to_string(other.size_) + ")");
+    }
+}
+
+Bitmap& Bitmap::and_with(const Bitmap& other) {
+    check_same_size(other, "and_with");
+    for (size_t i = 0; i < words_.size(); ++i) words_[i] &= other.words_[i];
+    return *this;
+}
+
+Bitmap& Bitmap::or_with(const Bitmap& other) {
+    check_same_size(other, "or_with");
+    for (size_t i = 0; i < words_.size(); ++i) words_[i] |= other.words_[i];
+    return *this;
+}
+
+Bitmap& Bitmap::and_not_with(const Bitmap& other) {
+    check_same_size(other, "and_not_with");
+    for (size_t i = 0; i < words_.size(); ++i) words_[i] &= ~other.words_[i];
+    return *this;
+}
+
+Bitmap& Bitmap::flip() {
+    for (auto& word : words_) word = ~word;
+    clear_unused_bits();
+    return *this;
+}
+
+}  // namespace segmint::data

@@ -1,0 +1,95 @@
+#pragma once
+// A fixed-size bit set stored in 64-bit words: validity of column values and segment membership.
+//
+// Invariant: the bits of the last word beyond size() are always zero. count(), operator== and any vector code that
+// reads whole words (popcount, AND/OR of membership) rely on it, so every mutating member keeps it, and code that
+// writes through mutable_words() must call clear_unused_bits() before the bitmap is read again.
+//
+// Sizes and bit indexes are uint64_t: a table may hold more than 2^32 rows.
+#include <cstdint>
+#include <vector>
+
+namespace segmint::data {
+
+inline constexpr uint64_t kBitsPerWord = 64;
+
+// Word holding bit `bit`.
+constexpr uint64_t word_index(uint64_t bit) {
+    return bit / kBitsPerWord;
+}
+// Mask of bit `bit` inside its word.
+constexpr uint64_t bit_mask(uint64_t bit) {
+    return uint64_t{1} << (bit % kBitsPerWord);
+}
+// Words needed for `bits` bits; written so it cannot overflow even for bits near UINT64_MAX.
+constexpr uint64_t words_for_bits(uint64_t bits) {
+    return bits / kBitsPerWord + (bits % kBitsPerWord != 0 ? 1 : 0);
+}
+// Mask of the bits in use in the last word of a `bits`-bit bitmap (all ones when `bits` is a multiple of 64).
+constexpr uint64_t last_word_mask(uint64_t bits) {
+    return bits % kBitsPerWord == 0 ? ~uint64_t{0} : (uint64_t{1} << (bits % kBitsPerWord)) - 1;
+}
+
+class Bitmap {
+public:
+    Bitmap() = default;
+    explicit Bitmap(uint64_t size, bool value = false);
+
+    uint64_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+
+    // New bits (when growing) take `value`; shrinking drops bits and clears the unused tail.
+    void resize(uint64_t size, bool value = false);
+    void reserve(uint64_t bits);
+    // Gives back spare capacity of the word vector.
+    void shrink_to_fit();
+    // Appends one bit (the loaders build validity this way).
+    void push_back(bool value) {
+        if (size_ % kBitsPerWord == 0) words_.push_back(0);
+        if (value) words_.back() |= bit_mask(size_);
+        ++size_;
+    }
+
+    bool get(uint64_t bit) const { return (words_[word_index(bit)] & bit_mask(bit)) != 0; }
+    void set(uint64_t bit) { words_[word_index(bit)] |= bit_mask(bit); }
+    void set(uint64_t bit, bool value) {
+        if (value)
+            set(bit);
+        else
+            reset(bit);
+    }
+    void reset(uint64_t bit) { words_[word_index(bit)] &= ~bit_mask(bit); }
+    void set_all();
+    void reset_all();
+
+    // Number of set bits.
+    uint64_t count() const;
+    bool all() const { return count() == size_; }
+    bool none() const;
+
+    const uint64_t* words() const { return words_.data(); }
+    // Writable words for vector code; call clear_unused_bits() afterwards (see the invariant above).
+    uint64_t* mutable_words() { return words_.data(); }
+    uint64_t word_count() const { return words_.size(); }
+    void clear_unused_bits();
+
+    // In-place set operations with a bitmap of the same size (a different size is a bug: std::invalid_argument).
+    Bitmap& and_with(const Bitmap& other);
+    Bitmap& or_with(const Bitmap& other);
+    Bitmap& and_not_with(const Bitmap& other);  // this & ~other
+    // Complements every bit in use.
+    Bitmap& flip();
+
+    bool operator==(const Bitmap& other) const { return size_ == other.size_ && words_ == other.words_; }
+    bool operator!=(const Bitmap& other) const { return !(*this == other); }
+
+    uint64_t byte_size() const { return words_.size() * sizeof(uint64_t); }
+
+private:
+    void check_same_size(const Bitmap& other, const char* operation) const;
+
+    std::vector<uint64_t> words_;
+    uint64_t size_ = 0;
+};
+
+}  // namespace segmint::data

@@ -1,0 +1,861 @@
+#include "data/csv_loader.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "common/calendar.h"
+#include "common/suggest.h"
+#include "common/utf8.h"
+
+namespace segmint::data {
+
+using schema::ColumnType;
+
+std::string CsvError::to_string() const {
+    std::string out = path;
+    if (line > 0) {
+        out += ':' + std::to_string(line);
+        if (column > 0) out += ':' + std::to_string(column);
+    }
+    out += ": error: ";
+    out += message;
+    return out;
+}
+
+namespace {
+
+// ---- input ----
+
+class Input {
+public:
+    virtual ~Input() = default;
+    // Bytes read into `out` (0 at the end), or -1 with *error set.
+    virtual int64_t read(char* out, size_t capacity, std::string* error) = 0;
+    virtual uint64_t total_bytes() const = 0;
+};
+
+class FileInput final : public Input {
+public:
+    ~FileInput() override {
+        if (fd_ >= 0) ::close(fd_);
+    }
+
+    bool open(const std::string& path, std::string* error) {
+        // O_NONBLOCK so that opening a FIFO cannot hang; it is refused below anyway.
+        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd_ < 0) {
+            *error = std::string("cannot open: ") + std::strerror(errno);
+            return false;
+        }
+        struct stat info;
+        if (::fstat(fd_, &info) != 0) {
+            *error = std::string("cannot read: ") + std::strerror(errno);
+            return false;
+        }
+        if (S_ISDIR(info.st_mode)) {
+            *error = "is a directory, not a CSV file";
+            return false;
+        }
+        if (!S_ISREG(info.st_mode)) {
+            *error = "is not a regular file (FIFOs and devices are not read)";
+            return false;
+        }
+        size_ = static_cast<uint64_t>(info.st_size);
+        ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+        return true;
+    }
+
+    int64_t read(char* out, size_t capacity, std::string* error) override {
+        for (;;) {
+            ssize_t n = ::read(fd_, out, capacity);
+            if (n >= 0) return n;
+            if (errno == EINTR) continue;
+            *error = std::string("cannot read: ") + std::strerror(errno);
+            return -1;
+        }
+    }
+
+    uint64_t total_bytes() const override { return size_; }
+
+private:
+    int fd_ = -1;
+    uint64_t size_ = 0;
+};
+
+class MemoryInput final : public Input {
+public:
+    explicit MemoryInput(std::string_view text) : text_(text) {}
+
+    int64_t read(char* out, size_t capacity, std::string*) override {
+        size_t n = std::min(capacity, text_.size() - offset_);
+        std::memcpy(out, text_.data() + offset_, n);
+        offset_ += n;
+        return static_cast<int64_t>(n);
+    }
+
+    uint64_t total_bytes() const override { return text_.size(); }
+
+private:
+    std::string_view text_;
+    size_t offset_ = 0;
+};
+
+// ---- field scanning ----
+
+enum class Scan { Field, NeedMore, Unterminated, TextAfterQuote, QuoteInUnquoted };
+enum class Terminator { Comma, LineBreak, End };
+
+struct Field {
+    size_t begin = 0;  // content in the buffer: between the quotes for a quoted field, `""` not yet undone
+    size_t end = 0;
+    size_t next = 0;  // first byte after the terminator
+    bool quoted = false;
+    bool escaped = false;  // content contains `""`
+    Terminator terminator = Terminator::End;
+    uint64_t line_breaks = 0;  // inside a quoted field
+};
+
+// Bytes that end an unquoted field (or are not allowed in one), and bytes that need a look inside a quoted field.
+struct CharClasses {
+    bool unquoted_stop[256] = {};
+    bool quoted_stop[256] = {};
+    constexpr CharClasses() {
+        unquoted_stop[static_cast<unsigned char>(',')] = true;
+        unquoted_stop[static_cast<unsigned char>('\n')] = true;
+        unquoted_stop[static_cast<unsigned char>('\r')] = true;
+        unquoted_stop[static_cast<unsigned char>('"')] = true;
+        quoted_stop[static_cast<unsigned char>('\n')] = true;
+        quoted_stop[static_cast<unsigned char>('\r')] = true;
+        quoted_stop[static_cast<unsigned char>('"')] = true;
+    }
+};
+constexpr CharClasses kClasses;
+
+// Scans one field starting at `pos`. Returns NeedMore when the field (or the byte after a CR or a quote) runs past
+// `end` and more input may follow; the caller then refills and scans the same field again from its start, so the
+// scanner keeps no state between calls.
+Scan scan_field(const char* data, size_t pos, size_t end, bool eof, Field* field) {
+    field->line_breaks = 0;
+    field->escaped = false;
+    if (pos < end && data[pos] == '"') {
+        field->quoted = true;
+        field->begin = pos + 1;
+        size_t i = pos + 1;
+        for (;;) {
+            while (i < end && !kClasses.quoted_stop[static_cast<unsigned char>(data[i])]) ++i;
+            if (i == end) return eof ? Scan::Unterminated : Scan::NeedMore;
+            const char c = data[i];
+            if (c == '\n') {
+                ++field->line_breaks;
+                ++i;
+                continue;
+            }
+            if (c == '\r') {
+                if (i + 1 == end && !eof) return Scan::NeedMore;
+                i += (i + 1 < end && data[i + 1] == '\n') ? 2 : 1;
+                ++field->line_breaks;
+                continue;
+            }
+            // A quote: either the first of `""` or the closing one.
+            if (i + 1 == end) {
+                if (!eof) return Scan::NeedMore;
+                field->end = i;
+                field->next = end;
+                field->terminator = Terminator::End;
+                return Scan::Field;
+            }
+            if (data[i + 1] == '"') {
+                field->escaped = true;
+                i += 2;
+                continue;
+            }
+            field->end = i;
+            const size_t after = i + 1;
+            const char next = data[after];
+            if (next == ',') {
+                field->terminator = Terminator::Comma;
+                field->next = after + 1;
+            } else if (next == '\n') {
+                field->terminator = Terminator::LineBreak;
+                field->next = after + 1;
+            } else if (next == '\r') {
+                if (after + 1 == end && !eof) return Scan::NeedMore;
+                field->terminator = Terminator::LineBreak;
+                field->next = (after + 1 < end && data[after + 1] == '\n') ? after + 2 : after + 1;
+            } else {
+                return Scan::TextAfterQuote;
+            }
+            return Scan::Field;
+        }
+    }
+    field->quoted = false;
+    field->begin = pos;
+    size_t i = pos;
+    while (i < end && !kClasses.unquoted_stop[static_cast<unsigned char>(data[i])]) ++i;
+    field->end = i;
+    if (i == end) {
+        if (!eof) return Scan::NeedMore;
+        field->terminator = Terminator::End;
+        field->next = end;
+        return Scan::Field;
+    }
+    const char c = data[i];
+    if (c == ',') {
+        field->terminator = Terminator::Comma;
+        field->next = i + 1;
+    } else if (c == '\n') {
+        field->terminator = Terminator::LineBreak;
+        field->next = i + 1;
+    } else if (c == '\r') {
+        if (i + 1 == end && !eof) return Scan::NeedMore;
+        field->terminator = Terminator::LineBreak;
+        field->next = (i + 1 < end && data[i + 1] == '\n') ? i + 2 : i + 1;
+    } else {
+        field->end = i;  // the offending quote, for the error position
+        return Scan::QuoteInUnquoted;
+    }
+    return Scan::Field;
+}
+
+// ---- value parsing ----
+
+bool is_ascii(std::string_view text) {
+    size_t i = 0;
+    uint64_t bits = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+        uint64_t word;
+        std::memcpy(&word, text.data() + i, 8);
+        bits |= word;
+    }
+    for (; i < text.size(); ++i) bits |= static_cast<unsigned char>(text[i]);
+    return (bits & 0x8080808080808080ull) == 0;
+}
+
+bool valid_utf8(std::string_view text) {
+    return is_ascii(text) || !utf8::first_invalid(text).has_value();
+}
+
+bool parse_int(std::string_view text, int64_t* out) {
+    const char* first = text.data();
+    const char* last = first + text.size();
+    // from_chars takes no `+`; after one, only digits may follow.
+    const char* digits = first != last && (*first == '+' || *first == '-') ? first + 1 : first;
+    if (digits == last || *digits < '0' || *digits > '9') return false;
+    if (*first == '+') first = digits;
+    auto result = std::from_chars(first, last, *out);
+    return result.ec == std::errc() && result.ptr == last;
+}
+
+enum class NumberResult { Ok, Invalid, NotFinite, OutOfRange };
+
+NumberResult parse_number(std::string_view text, double* out) {
+    const char* first = text.data();
+    const char* last = first + text.size();
+    // Only a digit or `.` may start the mantissa: rejects nan, inf and infinity, which from_chars would accept.
+    const char* mantissa = first != last && (*first == '+' || *first == '-') ? first + 1 : first;
+    if (mantissa == last) return NumberResult::Invalid;
+    if (*first == '+') first = mantissa;  // from_chars takes no `+`
+    if (!((*mantissa >= '0' && *mantissa <= '9') || *mantissa == '.')) {
+        const char c = static_cast<char>(*mantissa | 0x20);
+        return (c == 'n' || c == 'i') ? NumberResult::NotFinite : NumberResult::Invalid;
+    }
+    auto result = std::from_chars(first, last, *out, std::chars_format::general);
+    if (result.ptr != last) return NumberResult::Invalid;
+    if (result.ec == std::errc::result_out_of_range) {
+        // Overflow or underflow: strtod tells them apart. Underflow rounds to zero, like the rule language.
+        std::string copy(first, last);
+        errno = 0;
+        double value = std::strtod(copy.c_str(), nullptr);
+        if (std::isinf(value)) return NumberResult::OutOfRange;
+        *out = value;
+        return NumberResult::Ok;
+    }
+    if (result.ec != std::errc()) return NumberResult::Invalid;
+    return std::isfinite(*out) ? NumberResult::Ok : NumberResult::OutOfRange;
+}
+
+bool equals_lower(std::string_view text, std::string_view lower) {
+    if (text.size() != lower.size()) return false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        if ((text[i] | 0x20) != lower[i]) return false;
+    }
+    return true;
+}
+
+bool parse_bool(std::string_view text, uint8_t* out) {
+    if (text == "1" || equals_lower(text, "true")) {
+        *out = 1;
+        return true;
+    }
+    if (text == "0" || equals_lower(text, "false")) {
+        *out = 0;
+        return true;
+    }
+    return false;
+}
+
+// True when `text` looks like YYYY-MM-DD, so a failed parse means a day that does not exist.
+bool has_date_shape(std::string_view text) {
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+        if (text[i] < '0' || text[i] > '9') return false;
+    }
+    return true;
+}
+
+// A value as shown in a message: quoted, control bytes and bytes that are not valid UTF-8 escaped as \xNN, cut
+// after 60 bytes.
+std::string describe(std::string_view text) {
+    constexpr size_t kMaxShown = 60;
+    static const char kHex[] = "0123456789abcdef";
+    const std::string_view shown = text.substr(0, kMaxShown);
+    std::string out = "\"";
+    for (size_t i = 0; i < shown.size();) {
+        const auto byte = static_cast<unsigned char>(shown[i]);
+        size_t length = 1;
+        if (byte >= 0xC0) length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2;
+        if (byte >= 0x80 && i + length <= shown.size() && !utf8::first_invalid(shown.substr(i, length))) {
+            out.append(shown.substr(i, length));
+            i += length;
+            continue;
+        }
+        if (byte < 0x20 || byte == 0x7F || byte >= 0x80) {
+            out += "\\x";
+            out += kHex[byte >> 4];
+            out += kHex[byte & 15];
+        } else {
+            if (byte == '"' || byte == '\\') out += '\\';
+            out += static_cast<char>(byte);
+        }
+        ++i;
+    }
+    out += '"';
+    if (text.size() > kMaxShown) out += "... (" + std::to_string(text.size()) + " bytes)";
+    return out;
+}
+
+std::string join_values(const std::vector<std::string>& values) {
+    std::string out;
+    for (size_t i = 0; i < values.size(); ++i) {
+        if (i > 0) out += ", ";
+        out += values[i];
+    }
+    return out;
+}
+
+std::string mebibytes(uint64_t bytes) {
+    if (bytes % (uint64_t{1} << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+    return std::to_string(bytes) + " bytes";
+}
+
+// ---- the loader ----
+
+struct Slot {
+    Column* column = nullptr;  // null: the field's column is not in the schema
+    const schema::Column* definition = nullptr;
+};
+
+class Loader {
+public:
+    Loader(Input& input, std::string path, const schema::Schema& schema, const CsvOptions& options)
+        : input_(input), path_(std::move(path)), schema_(schema), options_(options), table_(schema) {
+        // No bigger than the input (small fixture files are common); at least room to recognize a BOM.
+        size_t size = options.buffer_bytes;
+        if (input.total_bytes() > 0 && input.total_bytes() < size) size = static_cast<size_t>(input.total_bytes()) + 1;
+        buffer_.resize(std::max<size_t>(size, 4));
+    }
+
+    std::optional<Table> run(CsvError* error) {
+        error_ = error;
+        // Running out of memory (or of dictionary codes) is reported like bad input, never as an escaping exception.
+        try {
+            return load();
+        } catch (const std::bad_alloc&) {
+            fail(line_, 0, "out of memory after " + std::to_string(rows_) + " rows");
+        } catch (const std::length_error& exception) {
+            fail(line_, 0, std::string("too much data after ") + std::to_string(rows_) + " rows: " + exception.what());
+        }
+        return std::nullopt;
+    }
+
+private:
+    std::optional<Table> load() {
+        if (!refill(0)) return std::nullopt;
+        // A UTF-8 byte-order mark is not part of the first header name.
+        if (end_ >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
+        if (!read_header() || !read_records()) return std::nullopt;
+        report_progress(true);
+        for (size_t i = 0; i < table_.column_count(); ++i) {
+            Column& column = table_.mutable_column(i);
+            column.size = column.validity.size();
+            column.trim_excess();
+        }
+        table_.finish_rows();
+        return std::move(table_);
+    }
+
+    // ---- errors ----
+
+    bool fail(uint64_t line, uint64_t field_index, std::string message) {
+        error_->path = path_;
+        error_->line = line;
+        error_->column = field_index;
+        error_->column_name = field_index > 0 && field_index <= header_.size() ? header_[field_index - 1] : "";
+        error_->message = std::move(message);
+        return false;
+    }
+
+    // field_index is 0-based here.
+    bool fail_value(uint64_t line, size_t field_index, const std::string& expected, std::string_view text) {
+        const auto& name = slots_[field_index].definition->name;
+        return fail(line, field_index + 1, "column `" + name + "`: expected " + expected + ", found " + describe(text));
+    }
+
+    bool fail_record_too_long(uint64_t field_index, bool in_quotes) {
+        std::string message =
+            "record is longer than " + mebibytes(options_.max_record_bytes) + ", the limit for one CSV record";
+        if (in_quotes) message += " (inside a quoted field: is a closing quote missing?)";
+        return fail(record_line_, field_index + 1, std::move(message));
+    }
+
+    // ---- buffer ----
+
+    // Keeps bytes from `keep_from` on, moves them to the front and reads more after them; grows the buffer only when
+    // the kept bytes fill it (one field longer than the buffer). Fails when the current record is over the limit.
+    bool refill(size_t keep_from, uint64_t field_index = 0, bool in_quotes = false) {
+        if (in_record_ && base_ + end_ - record_start_ > options_.max_record_bytes) {
+            return fail_record_too_long(field_index, in_quotes);
+        }
+        const size_t kept = end_ - keep_from;
+        if (keep_from > 0) {
+            std::memmove(buffer_.data(), buffer_.data() + keep_from, kept);
+            base_ += keep_from;
+            pos_ -= std::min(pos_, keep_from);
+            end_ = kept;
+        }
+        if (end_ == buffer_.size()) {
+            const uint64_t wanted = std::min<uint64_t>(options_.max_record_bytes, SIZE_MAX / 4) + 64;
+            const auto limit = static_cast<size_t>(wanted);
+            if (buffer_.size() >= limit) return fail_record_too_long(field_index, in_quotes);
+            buffer_.resize(std::min(buffer_.size() * 2, limit));
+        }
+        while (end_ < buffer_.size() && !eof_) {
+            std::string message;
+            int64_t n = input_.read(buffer_.data() + end_, buffer_.size() - end_, &message);
+            if (n < 0) return fail(0, 0, message);
+            if (n == 0) {
+                eof_ = true;
+                break;
+            }
+            end_ += static_cast<size_t>(n);
+            bytes_read_ += static_cast<uint64_t>(n);
+            report_progress(false);
+        }
+        return true;
+    }
+
+    void report_progress(bool final_call) {
+        if (!options_.progress) return;
+        if (final_call || bytes_read_ - last_progress_ >= options_.progress_interval_bytes) {
+            last_progress_ = bytes_read_;
+            options_.progress(bytes_read_, input_.total_bytes());
+        }
+    }
+
+    // Skips empty lines before a record (as Python's csv module and pandas do). Returns false on a read error.
+    bool skip_empty_lines() {
+        for (;;) {
+            if (pos_ == end_) {
+                if (eof_) return true;
+                if (!refill(pos_)) return false;
+                continue;
+            }
+            const char c = buffer_[pos_];
+            if (c == '\n') {
+                ++pos_;
+            } else if (c == '\r') {
+                if (pos_ + 1 == end_ && !eof_) {
+                    if (!refill(pos_)) return false;
+                    continue;
+                }
+                pos_ += (pos_ + 1 < end_ && buffer_[pos_ + 1] == '\n') ? 2 : 1;
+            } else {
+                return true;
+            }
+            ++line_;
+        }
+    }
+
+    // Scans the next field of the current record, refilling as needed; reports quoting errors.
+    bool next_field(Field* field, uint64_t field_index) {
+        for (;;) {
+            switch (scan_field(buffer_.data(), pos_, end_, eof_, field)) {
+                case Scan::Field: return true;
+                case Scan::NeedMore:
+                    if (!refill(pos_, field_index, pos_ < end_ && buffer_[pos_] == '"')) return false;
+                    continue;
+                case Scan::Unterminated:
+                    return fail(line_, field_index + 1,
+                                "unterminated quoted field: the quote opened here is never closed");
+                case Scan::TextAfterQuote:
+                    return fail(line_, field_index + 1,
+                                "unexpected text after the closing quote of a quoted field (a quote inside a quoted "
+                                "field is written as two quotes: \"\")");
+                case Scan::QuoteInUnquoted:
+                    return fail(line_, field_index + 1,
+                                "a quote inside an unquoted field (quote the whole field and write the quote as \"\")");
+            }
+        }
+    }
+
+    // The field's content, with `""` turned into `"`.
+    std::string_view content(const Field& field) {
+        std::string_view raw(buffer_.data() + field.begin, field.end - field.begin);
+        if (!field.escaped) return raw;
+        scratch_.clear();
+        for (size_t i = 0; i < raw.size(); ++i) {
+            scratch_ += raw[i];
+            if (raw[i] == '"') ++i;  // skip the second quote of the pair
+        }
+        return scratch_;
+    }
+
+    // ---- header ----
+
+    bool read_header() {
+        if (!skip_empty_lines()) return false;
+        if (pos_ == end_) return fail(0, 0, "no header: the file is empty (expected a header row naming the columns)");
+        in_record_ = true;
+        record_start_ = base_ + pos_;
+        record_line_ = line_;
+        for (uint64_t field_index = 0;; ++field_index) {
+            Field field;
+            if (!next_field(&field, field_index)) return false;
+            std::string_view name = content(field);
+            if (!valid_utf8(name))
+                return fail(line_, field_index + 1, "header name is not valid UTF-8: " + describe(name));
+            header_.emplace_back(name);
+            line_ += field.line_breaks;
+            pos_ = field.next;
+            if (field.terminator == Terminator::Comma) continue;
+            if (field.terminator == Terminator::LineBreak) ++line_;
+            break;
+        }
+        in_record_ = false;
+        if (base_ + pos_ - record_start_ > options_.max_record_bytes) {
+            return fail_record_too_long(header_.size() - 1, false);
+        }
+
+        // Map each field to its schema column; every schema column must appear exactly once.
+        slots_.resize(header_.size());
+        std::vector<bool> seen(schema_.columns.size(), false);
+        std::vector<std::string> unknown;
+        for (size_t i = 0; i < header_.size(); ++i) {
+            for (size_t j = 0; j < i; ++j) {
+                if (header_[j] == header_[i]) {
+                    return fail(record_line_, i + 1,
+                                "duplicate column name `" + header_[i] + "` in the header (also field " +
+                                    std::to_string(j + 1) + ")");
+                }
+            }
+            const schema::Column* definition = schema_.find(header_[i]);
+            if (definition == nullptr) {
+                unknown.push_back(header_[i]);
+                continue;
+            }
+            seen[definition->index] = true;
+            slots_[i].definition = definition;
+            slots_[i].column = &table_.mutable_column(definition->index);
+        }
+        std::vector<std::string> missing;
+        for (size_t k = 0; k < schema_.columns.size(); ++k) {
+            if (!seen[k]) missing.push_back(schema_.columns[k].name);
+        }
+        if (missing.empty()) return true;
+        std::string message;
+        if (missing.size() == 1) {
+            message = "the header has no column `" + missing[0] + "`, which the schema requires";
+            std::string hint = did_you_mean(missing[0], unknown);
+            if (!hint.empty()) message += " (" + hint + ")";
+        } else {
+            message = "the header lacks " + std::to_string(missing.size()) + " columns the schema requires: ";
+            const size_t listed = std::min<size_t>(missing.size(), 10);
+            for (size_t i = 0; i < listed; ++i) message += (i > 0 ? ", `" : "`") + missing[i] + "`";
+            if (listed < missing.size()) message += ", ...";
+        }
+        return fail(record_line_, 0, std::move(message));
+    }
+
+    // ---- records ----
+
+    bool read_records() {
+        const uint64_t field_count = header_.size();
+        const uint64_t data_start = base_ + pos_;
+        for (;;) {
+            if (!skip_empty_lines()) return false;
+            if (pos_ == end_) return true;  // skip_empty_lines stops at the end only when eof_
+            in_record_ = true;
+            record_start_ = base_ + pos_;
+            record_line_ = line_;
+            uint64_t field_index = 0;
+            for (;;) {
+                Field field;
+                if (!next_field(&field, field_index)) return false;
+                if (field_index >= field_count) {
+                    return fail(line_, field_index + 1,
+                                "the record has more fields than the header's " + std::to_string(field_count));
+                }
+                if (slots_[field_index].column != nullptr && !store(field, field_index)) return false;
+                line_ += field.line_breaks;
+                pos_ = field.next;
+                ++field_index;
+                if (field.terminator == Terminator::Comma) continue;
+                if (field.terminator == Terminator::LineBreak) ++line_;
+                break;
+            }
+            in_record_ = false;
+            if (field_index < field_count) {
+                return fail(record_line_, field_index + 1,
+                            "the record has " + std::to_string(field_index) + " field" + (field_index == 1 ? "" : "s") +
+                                " but the header has " + std::to_string(field_count) + "; `" + header_[field_index] +
+                                "` and later are missing");
+            }
+            if (base_ + pos_ - record_start_ > options_.max_record_bytes) {
+                return fail_record_too_long(field_index - 1, false);
+            }
+            ++rows_;
+            if (rows_ == kRowsBeforeEstimate) reserve_estimate(data_start);
+        }
+    }
+
+    // Reserves every column for the rows the rest of the file is likely to hold, so arrays grow once instead of
+    // doubling (which would leave up to half of them unused). Untouched reserved pages cost no resident memory.
+    void reserve_estimate(uint64_t data_start) {
+        const uint64_t total = input_.total_bytes();
+        const uint64_t consumed = base_ + pos_ - data_start;
+        if (total == 0 || consumed == 0 || total <= base_ + pos_) return;
+        const double bytes_per_row = static_cast<double>(consumed) / static_cast<double>(rows_);
+        // Every row takes at least one byte per field, which bounds the estimate for files whose first rows are
+        // unusually short.
+        const uint64_t left = total - (base_ + pos_);
+        const uint64_t at_most = left / std::max<uint64_t>(header_.size(), 1) + 16;
+        const auto remaining =
+            std::min<uint64_t>(static_cast<uint64_t>(static_cast<double>(left) / bytes_per_row * 1.02) + 16, at_most);
+        for (size_t i = 0; i < table_.column_count(); ++i) {
+            Column& column = table_.mutable_column(i);
+            uint64_t items = 0;
+            if (column.type == ColumnType::StringList) {
+                items = static_cast<uint64_t>(static_cast<double>(column.list_codes.size()) /
+                                              static_cast<double>(rows_) * static_cast<double>(remaining) * 1.05);
+            }
+            try {
+                column.reserve(remaining, items);
+                advise_huge_pages(column);
+                // Mostly distinct strings (ids, emails): size the dictionary once too.
+                const uint64_t distinct = column.dictionary.size();
+                if (column.type == ColumnType::String && distinct * 2 > rows_) {
+                    column.dictionary.reserve(static_cast<size_t>(distinct + remaining * distinct / rows_));
+                }
+            } catch (const std::bad_alloc&) {
+                // Only an optimization: the arrays grow as needed instead.
+            } catch (const std::length_error&) {
+            }
+        }
+    }
+
+    // Large arrays are filled front to back once; huge pages cut the page faults of first touch, which dominate
+    // loading on some virtual machines. Advice only: ignored where transparent huge pages are off.
+    template <typename T>
+    static void advise_huge_pages(std::vector<T>& values) {
+        constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
+        const auto begin = reinterpret_cast<uintptr_t>(values.data());
+        const uintptr_t end = begin + values.capacity() * sizeof(T);
+        const uintptr_t first = (begin + kHugePage - 1) & ~(kHugePage - 1);
+        const uintptr_t last = end & ~(kHugePage - 1);
+        if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+    }
+
+    static void advise_huge_pages(Column& column) {
+        advise_huge_pages(column.i64);
+        advise_huge_pages(column.f64);
+        advise_huge_pages(column.i32);
+        advise_huge_pages(column.u8);
+        advise_huge_pages(column.list_offsets);
+        advise_huge_pages(column.list_codes);
+    }
+
+    static void append_null(Column& column) {
+        switch (column.type) {
+            case ColumnType::Int:
+            case ColumnType::Timestamp: column.i64.push_back(0); break;
+            case ColumnType::Number: column.f64.push_back(0.0); break;
+            case ColumnType::Date:
+            case ColumnType::String:
+            case ColumnType::Enum: column.i32.push_back(0); break;
+            case ColumnType::Bool: column.u8.push_back(0); break;
+            case ColumnType::StringList: column.list_offsets.push_back(column.list_offsets.back()); break;
+        }
+        column.validity.push_back(false);
+    }
+
+    // Parses one field into its column.
+    bool store(const Field& field, uint64_t field_index) {
+        Column& column = *slots_[field_index].column;
+        const std::string_view text = content(field);
+        if (text.empty() &&
+            (!field.quoted || (column.type != ColumnType::String && column.type != ColumnType::StringList))) {
+            append_null(column);
+            return true;
+        }
+        switch (column.type) {
+            case ColumnType::Int: {
+                int64_t value;
+                if (!parse_int(text, &value)) {
+                    bool digits_only = !text.empty();
+                    for (size_t i = (text[0] == '-' || text[0] == '+') ? 1 : 0; i < text.size(); ++i) {
+                        if (text[i] < '0' || text[i] > '9') digits_only = false;
+                    }
+                    if (digits_only && text.size() > 1) {
+                        return fail_value(line_, field_index,
+                                          "int (64-bit: -9223372036854775808 to 9223372036854775807)", text);
+                    }
+                    return fail_value(line_, field_index, "int", text);
+                }
+                column.i64.push_back(value);
+                break;
+            }
+            case ColumnType::Number: {
+                double value;
+                switch (parse_number(text, &value)) {
+                    case NumberResult::Ok: break;
+                    case NumberResult::Invalid: return fail_value(line_, field_index, "number", text);
+                    case NumberResult::NotFinite:
+                        return fail_value(line_, field_index, "number (NaN and infinity are not allowed)", text);
+                    case NumberResult::OutOfRange:
+                        return fail_value(line_, field_index, "number within the range of a 64-bit double", text);
+                }
+                column.f64.push_back(value);
+                break;
+            }
+            case ColumnType::Bool: {
+                uint8_t value;
+                if (!parse_bool(text, &value)) {
+                    return fail_value(line_, field_index, "bool (true, false, 1 or 0)", text);
+                }
+                column.u8.push_back(value);
+                break;
+            }
+            case ColumnType::Date: {
+                auto days = calendar::parse_date(text);
+                if (!days) {
+                    if (has_date_shape(text))
+                        return fail_value(line_, field_index, "a date that exists (YYYY-MM-DD)", text);
+                    return fail_value(line_, field_index, "date (YYYY-MM-DD)", text);
+                }
+                column.i32.push_back(*days);
+                break;
+            }
+            case ColumnType::Timestamp: {
+                auto micros = calendar::parse_timestamp(text);
+                if (!micros) {
+                    return fail_value(line_, field_index, "timestamp (ISO 8601, e.g. 2026-11-23T14:05:00Z)", text);
+                }
+                column.i64.push_back(*micros);
+                break;
+            }
+            case ColumnType::String: {
+                if (!valid_utf8(text)) return fail_value(line_, field_index, "string (valid UTF-8)", text);
+                column.i32.push_back(column.dictionary.intern(text));
+                break;
+            }
+            case ColumnType::Enum: {
+                auto code = column.dictionary.find(text);
+                if (!code) {
+                    const auto& values = slots_[field_index].definition->enum_values;
+                    return fail_value(line_, field_index, "one of " + join_values(values), text);
+                }
+                column.i32.push_back(*code);
+                break;
+            }
+            case ColumnType::StringList: {
+                if (!valid_utf8(text)) return fail_value(line_, field_index, "list<string> (valid UTF-8)", text);
+                if (!text.empty()) {
+                    size_t start = 0;
+                    for (;;) {
+                        size_t bar = text.find('|', start);
+                        size_t stop = bar == std::string_view::npos ? text.size() : bar;
+                        column.list_codes.push_back(column.dictionary.intern(text.substr(start, stop - start)));
+                        if (bar == std::string_view::npos) break;
+                        start = bar + 1;
+                    }
+                }
+                column.list_offsets.push_back(column.list_codes.size());
+                break;
+            }
+        }
+        column.validity.push_back(true);
+        return true;
+    }
+
+    static constexpr uint64_t kRowsBeforeEstimate = 4096;
+
+    Input& input_;
+    std::string path_;
+    const schema::Schema& schema_;
+    const CsvOptions& options_;
+    Table table_;
+    CsvError* error_ = nullptr;
+
+    std::vector<char> buffer_;
+    size_t pos_ = 0;  // next byte to scan
+    size_t end_ = 0;  // bytes [0, end_) of buffer_ hold input
+    bool eof_ = false;
+    uint64_t base_ = 0;  // file offset of buffer_[0]
+    uint64_t bytes_read_ = 0;
+    uint64_t last_progress_ = 0;
+
+    uint64_t line_ = 1;  // physical line of pos_
+    bool in_record_ = false;
+    uint64_t record_start_ = 0;  // file offset where the current record starts
+    uint64_t record_line_ = 1;
+    uint64_t rows_ = 0;
+
+    std::vector<std::string> header_;
+    std::vector<Slot> slots_;  // per header field
+    std::string scratch_;      // unescaped quoted content, reused
+};
+
+}  // namespace
+
+std::optional<Table> load_csv(const std::string& path, const schema::Schema& schema, CsvError* error,
+                              const CsvOptions& options) {
+    FileInput input;
+    std::string message;
+    if (!input.open(path, &message)) {
+        *error = CsvError{path, 0, 0, "", message};
+        return std::nullopt;
+    }
+    return Loader(input, path, schema, options).run(error);
+}
+
+std::optional<Table> load_csv_text(std::string_view text, const std::string& name, const schema::Schema& schema,
+                                   CsvError* error, const CsvOptions& options) {
+    MemoryInput input(text);
+    return Loader(input, name, schema, options).run(error);
+}
+
+}  // namespace segmint::data

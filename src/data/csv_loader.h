@@ -1,0 +1,67 @@
+#pragma once
+// Loads customer data from CSV into a columnar Table, streaming: the file is read in chunks and each field is parsed
+// straight into its typed column array, so memory stays near the size of the finished columns.
+//
+// The format (PRODUCT.md "Customer data"):
+// - RFC 4180: fields separated by `,`; a field may be quoted with `"`, inside which `""` is a quote and line breaks
+//   are part of the value. A quote inside an unquoted field, or anything but `,`/end of line after a closing quote, is
+//   an error. Records end with LF, CRLF or a lone CR; the last record needs no line break; a leading UTF-8 BOM is
+//   skipped; empty lines are skipped (as Python's csv module and pandas do). Values are not trimmed.
+// - The first record is the header. Names match schema columns exactly (case-sensitive); columns not in the schema are
+//   ignored (their fields are not validated); a schema column missing from the header and duplicate header names are
+//   errors. An empty file is an error ("no header"); a header alone gives an empty table.
+// - An empty unquoted field is NULL. An empty quoted field `""` is the empty string for `string` columns, the empty
+//   list for `list<string>` columns, and NULL for every other type (writers that quote everything emit `""` for NULL).
+// - int: optional sign and decimal digits, 64-bit (overflow is an error). number: decimal or exponent notation;
+//   NaN, infinities and values too large for a double (1e400) are errors; values too small round to zero, as in
+//   the rule language. bool: true/false (any case), 1/0. date: YYYY-MM-DD, a day that exists. timestamp: ISO 8601
+//   (calendar::parse_timestamp), UTC unless an offset is given. enum: exactly one of the schema's values
+//   (case-sensitive). list<string>: items separated by `|`, kept verbatim (`a||b` has an empty middle item).
+//   string and list items must be valid UTF-8.
+// - A record longer than kMaxCsvRecordBytes is an error, found without buffering more than about that much.
+// The first problem stops the load; its position is the physical line (line breaks inside quoted fields count) where
+// the offending field or record starts, and the 1-based field index with the header's name for it.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "data/table.h"
+#include "schema/schema.h"
+
+namespace segmint::data {
+
+inline constexpr uint64_t kMaxCsvRecordBytes = uint64_t{16} << 20;  // 16 MiB per record (BAD_INPUTS 34)
+
+struct CsvError {
+    std::string path;
+    uint64_t line = 0;        // 1-based physical line; 0 when the error is about the file as a whole
+    uint64_t column = 0;      // 1-based field index within the record; 0 when not about one field
+    std::string column_name;  // the header's name for that field, when known
+    std::string message;      // the problem, naming the column and expected type where it applies
+
+    // "path:line:column: error: message" (line and column left out when 0).
+    std::string to_string() const;
+};
+
+// Called with the bytes read so far and the file's size (0 when unknown), at most once per progress_interval_bytes
+// and once at the end.
+using CsvProgress = std::function<void(uint64_t bytes_read, uint64_t total_bytes)>;
+
+struct CsvOptions {
+    size_t buffer_bytes = size_t{1} << 20;  // read chunk; grows only for a field longer than it
+    uint64_t max_record_bytes = kMaxCsvRecordBytes;
+    CsvProgress progress;
+    uint64_t progress_interval_bytes = uint64_t{4} << 20;
+};
+
+// Loads `path` (a regular file) as a table of `schema`. On failure returns nullopt and fills *error.
+std::optional<Table> load_csv(const std::string& path, const schema::Schema& schema, CsvError* error,
+                              const CsvOptions& options = {});
+
+// The same from text in memory; `name` is used as the path in errors.
+std::optional<Table> load_csv_text(std::string_view text, const std::string& name, const schema::Schema& schema,
+                                   CsvError* error, const CsvOptions& options = {});
+
+}  // namespace segmint::data

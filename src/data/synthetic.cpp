@@ -1,0 +1,606 @@
+#include "data/synthetic.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstring>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "common/calendar.h"
+
+namespace segmint::data {
+
+using schema::ColumnType;
+
+namespace {
+
+// ---- random numbers: xoshiro256** (Blackman & Vigna), seeded with splitmix64 ----
+
+uint64_t splitmix64(uint64_t* state) {
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+uint64_t rotl(uint64_t x, int k) {
+    return (x << k) | (x >> (64 - k));
+}
+
+class Rng {
+public:
+    // One independent stream per (seed, row), so rows can be generated in any order.
+    Rng(uint64_t seed, uint64_t row) {
+        uint64_t mix = seed;
+        uint64_t state = splitmix64(&mix) ^ (row * 0xD1B54A32D192ED03ull);
+        for (auto& word : s_) word = splitmix64(&state);
+    }
+
+    uint64_t next() {
+        const uint64_t result = rotl(s_[1] * 5, 7) * 9;
+        const uint64_t t = s_[1] << 17;
+        s_[2] ^= s_[0];
+        s_[3] ^= s_[1];
+        s_[1] ^= s_[2];
+        s_[0] ^= s_[3];
+        s_[2] ^= t;
+        s_[3] = rotl(s_[3], 45);
+        return result;
+    }
+
+    // Uniform in [0, n) (Lemire's multiply-shift; the bias is below 2^-40 for our n).
+    uint64_t below(uint64_t n) { return static_cast<uint64_t>((static_cast<unsigned __int128>(next()) * n) >> 64); }
+    int64_t between(int64_t low, int64_t high) {
+        return low + static_cast<int64_t>(below(static_cast<uint64_t>(high - low + 1)));
+    }
+    bool per_mille(uint32_t chance) { return below(1000) < chance; }
+
+    // Index into `weights`, each chosen with probability weight / sum.
+    template <size_t N>
+    size_t pick(const std::array<uint32_t, N>& weights, uint32_t total) {
+        uint64_t r = below(total);
+        for (size_t i = 0; i < N; ++i) {
+            if (r < weights[i]) return i;
+            r -= weights[i];
+        }
+        return N - 1;
+    }
+
+private:
+    uint64_t s_[4];
+};
+
+template <size_t N>
+constexpr uint32_t sum(const std::array<uint32_t, N>& weights) {
+    uint32_t total = 0;
+    for (uint32_t w : weights) total += w;
+    return total;
+}
+
+// ---- vocabulary ----
+
+struct Country {
+    const char* name;
+    uint32_t weight;
+};
+
+// 50 countries, skewed like a retailer's customer base; several start with "U".
+// clang-format off
+constexpr std::array<Country, 50> kCountries = {{
+    {"United States", 300}, {"United Kingdom", 120}, {"Germany", 100}, {"France", 80}, {"Canada", 60},
+    {"Australia", 45}, {"Spain", 40}, {"Italy", 40}, {"Netherlands", 35}, {"Brazil", 35}, {"Mexico", 30},
+    {"Japan", 28}, {"Sweden", 22}, {"Poland", 20}, {"Ireland", 18}, {"Belgium", 16}, {"Switzerland", 15},
+    {"Austria", 14}, {"Denmark", 12}, {"Norway", 12}, {"Portugal", 11}, {"Finland", 10}, {"New Zealand", 10},
+    {"India", 10}, {"Argentina", 9}, {"Chile", 8}, {"Colombia", 8}, {"Uruguay", 6}, {"Ukraine", 6},
+    {"United Arab Emirates", 6}, {"Czechia", 6}, {"Greece", 5}, {"Romania", 5}, {"Hungary", 5}, {"South Africa", 5},
+    {"Singapore", 5}, {"South Korea", 5}, {"Israel", 4}, {"Türkiye", 4}, {"Peru", 4}, {"Philippines", 3},
+    {"Thailand", 3}, {"Malaysia", 3}, {"Vietnam", 3}, {"Indonesia", 3}, {"Egypt", 2}, {"Morocco", 2}, {"Kenya", 2},
+    {"Côte d'Ivoire", 2}, {"Uganda", 1},
+}};
+// clang-format on
+
+constexpr size_t kCitiesPerCountry = 40;  // 50 × 40 = 2,000 cities
+
+// Real cities in the first slots of some countries (slot 0 is the most common); the rest are generated.
+struct RealCity {
+    size_t country;
+    const char* names[8];
+};
+constexpr RealCity kRealCities[] = {
+    {0, {"New York", "Los Angeles", "Chicago", "Houston", "Washington, D.C.", "Seattle", "Austin", "Boston"}},
+    {1, {"London", "Manchester", "Birmingham", "Edinburgh", "Glasgow", "Bristol", nullptr, nullptr}},
+    {2, {"Berlin", "Hamburg", "München", "Köln", "Frankfurt am Main", nullptr, nullptr, nullptr}},
+    {3, {"Paris", "Lyon", "Marseille", "Toulouse", "Nice", nullptr, nullptr, nullptr}},
+    {4, {"Toronto", "Montréal", "Vancouver", "St. John's", nullptr, nullptr, nullptr, nullptr}},
+    {27, {"Montevideo", "Salto", "Punta del Este", nullptr, nullptr, nullptr, nullptr, nullptr}},
+    {28, {"Kyiv", "Lviv", "Odesa", nullptr, nullptr, nullptr, nullptr, nullptr}},
+};
+
+// Generated city names: prefix[g % 50] + suffix[g / 50] for the global city index g, so all 2,000 differ.
+constexpr std::array<const char*, 50> kCityPrefixes = {
+    "Ash",  "Bel",   "Cor",   "Dun",  "El",   "Fair", "Glen",  "Hal",   "Iver",  "Jas",  "Kel",   "Lin", "Mar",
+    "Nor",  "Oak",   "Pem",   "Quin", "Ros",  "Sel",  "Tam",   "Ul",    "Val",   "Wes",  "Yar",   "Zen", "Brook",
+    "Clay", "Dor",   "Eas",   "Fen",  "Gran", "Hart", "Ing",   "Kings", "Lake",  "Mill", "New",   "Old", "Pine",
+    "Red",  "Stone", "Thorn", "Up",   "Vine", "Wood", "Alder", "Birch", "Cedar", "Elm",  "Maple",
+};
+constexpr std::array<const char*, 40> kCitySuffixes = {
+    "ford",  "ton",  "ville",  "burg",    "mouth", "field", "haven", "port",   "stead", "wick",
+    "bury",  "dale", "ham",    "ley",     "mont",  "ridge", "shire", "side",   "view",  "wood",
+    "brook", "by",   "caster", "chester", "cliff", "combe", "crest", "falls",  "gate",  "hill",
+    "hurst", "land", "mere",   "moor",    "ness",  "pool",  "stow",  "thorpe", "vale",  "worth",
+};
+
+struct FirstName {
+    const char* display;
+    const char* email;  // ASCII form for the address
+    char gender;        // 'f', 'm', or 'n' (either)
+};
+// clang-format off
+constexpr std::array<FirstName, 64> kFirstNames = {{
+    {"Emma", "emma", 'f'}, {"Liam", "liam", 'm'}, {"Olivia", "olivia", 'f'}, {"Noah", "noah", 'm'},
+    {"Ava", "ava", 'f'}, {"Elijah", "elijah", 'm'}, {"Sophia", "sophia", 'f'}, {"James", "james", 'm'},
+    {"Isabella", "isabella", 'f'}, {"William", "william", 'm'}, {"Mia", "mia", 'f'}, {"Benjamin", "benjamin", 'm'},
+    {"Charlotte", "charlotte", 'f'}, {"Lucas", "lucas", 'm'}, {"Amelia", "amelia", 'f'}, {"Henry", "henry", 'm'},
+    {"Harper", "harper", 'f'}, {"Alexander", "alexander", 'm'}, {"Evelyn", "evelyn", 'f'}, {"Mateo", "mateo", 'm'},
+    {"Abigail", "abigail", 'f'}, {"Daniel", "daniel", 'm'}, {"Emily", "emily", 'f'}, {"Michael", "michael", 'm'},
+    {"Ella", "ella", 'f'}, {"Sebastián", "sebastian", 'm'}, {"Chloé", "chloe", 'f'}, {"José", "jose", 'm'},
+    {"Zoë", "zoe", 'f'}, {"Björn", "bjorn", 'm'}, {"Łukasz", "lukasz", 'm'}, {"Anaïs", "anais", 'f'},
+    {"D'Angelo", "dangelo", 'm'}, {"Siobhán", "siobhan", 'f'}, {"Mohammed", "mohammed", 'm'},
+    {"Fatima", "fatima", 'f'}, {"Yuki", "yuki", 'n'}, {"Hiroshi", "hiroshi", 'm'}, {"Priya", "priya", 'f'},
+    {"Arjun", "arjun", 'm'}, {"Olga", "olga", 'f'}, {"Dmytro", "dmytro", 'm'}, {"Lucía", "lucia", 'f'},
+    {"Martina", "martina", 'f'}, {"Valentina", "valentina", 'f'}, {"Santiago", "santiago", 'm'}, {"Lea", "lea", 'f'},
+    {"Finn", "finn", 'm'}, {"Hannah", "hannah", 'f'}, {"Jonas", "jonas", 'm'}, {"Camille", "camille", 'f'},
+    {"Louis", "louis", 'm'}, {"Giulia", "giulia", 'f'}, {"Marco", "marco", 'm'}, {"Sara", "sara", 'f'},
+    {"Erik", "erik", 'm'}, {"Ingrid", "ingrid", 'f'}, {"Aoife", "aoife", 'f'}, {"Seán", "sean", 'm'},
+    {"Kwame", "kwame", 'm'}, {"Amara", "amara", 'f'}, {"Robert \"Bobby\"", "bobby", 'm'}, {"Grace", "grace", 'f'},
+    {"Jack", "jack", 'm'},
+}};
+// clang-format on
+
+constexpr std::array<const char*, 40> kLastNames = {
+    "smith",     "johnson", "williams", "brown",  "jones",    "garcia",  "miller", "davis",   "rodriguez", "martinez",
+    "hernandez", "lopez",   "gonzalez", "wilson", "anderson", "thomas",  "taylor", "moore",   "jackson",   "martin",
+    "lee",       "perez",   "thompson", "white",  "harris",   "sanchez", "clark",  "ramirez", "lewis",     "robinson",
+    "walker",    "young",   "allen",    "king",   "wright",   "scott",   "torres", "nguyen",  "hill",      "flores",
+};
+
+constexpr std::array<const char*, 3> kEmailDomains = {"example.com", "example.org", "example.net"};
+
+constexpr std::array<const char*, 3> kGenders = {"female", "male", "other"};
+constexpr std::array<uint32_t, 3> kGenderWeights = {490, 480, 30};
+
+constexpr std::array<const char*, 4> kTiers = {"bronze", "silver", "gold", "platinum"};
+constexpr std::array<uint32_t, 4> kTierWeights = {550, 280, 130, 40};
+
+constexpr std::array<const char*, 6> kChannels = {"organic", "paid_search", "social", "referral", "affiliate", "store"};
+constexpr std::array<uint32_t, 6> kChannelWeights = {350, 200, 180, 100, 70, 100};
+
+constexpr std::array<const char*, 12> kCategories = {"apparel", "footwear", "outdoor",     "running",
+                                                     "cycling", "camping",  "fitness",     "accessories",
+                                                     "kids",    "home",     "electronics", "nutrition"};
+constexpr std::array<uint32_t, 12> kCategoryWeights = {220, 160, 120, 100, 60, 60, 80, 70, 50, 30, 30, 20};
+
+constexpr std::array<const char*, 15> kTags = {
+    "vip",     "newsletter", "loyalty",    "outdoor",        "running", "fraud_review", "wholesale", "early_adopter",
+    "student", "employee",   "gift_buyer", "bargain_hunter", "eco",     "b2b",          "influencer"};
+constexpr std::array<uint32_t, 15> kTagWeights = {10, 200, 150, 120, 100, 5, 15, 40, 60, 10, 80, 120, 70, 10, 10};
+constexpr std::array<uint32_t, 5> kTagCountWeights = {350, 300, 200, 100, 50};  // 0..4 tags
+
+// Engagement (dormant, casual, regular, heavy) given the tier: higher tiers buy more.
+enum Engagement { kDormant, kCasual, kRegular, kHeavy };
+constexpr std::array<std::array<uint32_t, 4>, 4> kEngagementByTier = {{
+    {450, 400, 130, 20},
+    {200, 400, 300, 100},
+    {100, 300, 400, 200},
+    {50, 150, 400, 400},
+}};
+constexpr std::array<uint32_t, 4> kOrderedPerMilleByTier = {850, 950, 990, 1000};
+constexpr std::array<int64_t, 4> kOrdersPerYear = {1, 3, 8, 20};
+// Average order value range in cents, by tier.
+constexpr std::array<int64_t, 4> kAovLowCents = {2500, 4000, 6000, 9000};
+constexpr std::array<int64_t, 4> kAovHighCents = {7500, 11000, 16000, 30000};
+// Loyalty points per dollar, as a fraction, by tier.
+constexpr std::array<int64_t, 4> kPointsNumerator = {1, 5, 3, 2};
+constexpr std::array<int64_t, 4> kPointsDenominator = {1, 4, 2, 1};
+// Churn score range in thousandths, by engagement.
+constexpr std::array<int64_t, 4> kChurnLow = {650, 350, 100, 0};
+constexpr std::array<int64_t, 4> kChurnHigh = {999, 800, 500, 250};
+
+// Every table is full (a missing initializer would leave a null name).
+static_assert(kCountries.back().name != nullptr && kFirstNames.back().display != nullptr &&
+              kCityPrefixes.back() != nullptr && kCitySuffixes.back() != nullptr && kLastNames.back() != nullptr);
+static_assert(kCountries.size() * kCitiesPerCountry == kCityPrefixes.size() * kCitySuffixes.size(),
+              "generated city names must cover every city slot exactly once");
+
+template <size_t N>
+std::array<uint32_t, N> weights_of_countries(const std::array<Country, N>& countries) {
+    std::array<uint32_t, N> weights{};
+    for (size_t i = 0; i < N; ++i) weights[i] = countries[i].weight;
+    return weights;
+}
+
+// ---- CSV text ----
+
+bool needs_quotes(std::string_view text) {
+    return text.find_first_of(",\"\r\n") != std::string_view::npos;
+}
+
+std::string csv_field(std::string_view text) {
+    if (!needs_quotes(text)) return std::string(text);
+    std::string out = "\"";
+    for (char c : text) {
+        out += c;
+        if (c == '"') out += '"';
+    }
+    out += '"';
+    return out;
+}
+
+// Every string the generator writes, already in its CSV form, built once.
+struct Vocabulary {
+    std::array<uint32_t, 50> country_weights;
+    uint32_t country_total;
+    std::vector<std::string> countries;
+    std::vector<std::string> cities;  // kCitiesPerCountry per country, in country order
+    std::vector<std::string> first_names;
+    std::vector<size_t> names_by_gender[3];  // indexes into kFirstNames for female, male, other (any name)
+
+    Vocabulary() : country_weights(weights_of_countries(kCountries)), country_total(sum(country_weights)) {
+        for (const auto& country : kCountries) countries.push_back(csv_field(country.name));
+        for (size_t g = 0; g < kCountries.size() * kCitiesPerCountry; ++g) {
+            cities.push_back(std::string(kCityPrefixes[g % kCityPrefixes.size()]) +
+                             kCitySuffixes[g / kCityPrefixes.size()]);
+        }
+        for (const auto& real : kRealCities) {
+            for (size_t slot = 0; slot < 8 && real.names[slot] != nullptr; ++slot) {
+                cities[real.country * kCitiesPerCountry + slot] = real.names[slot];
+            }
+        }
+        for (auto& city : cities) city = csv_field(city);
+        for (size_t i = 0; i < kFirstNames.size(); ++i) {
+            first_names.push_back(csv_field(kFirstNames[i].display));
+            const char gender = kFirstNames[i].gender;
+            if (gender != 'm') names_by_gender[0].push_back(i);
+            if (gender != 'f') names_by_gender[1].push_back(i);
+            names_by_gender[2].push_back(i);
+        }
+    }
+};
+
+const Vocabulary& vocabulary() {
+    static const Vocabulary instance;
+    return instance;
+}
+
+class Output {
+public:
+    static constexpr size_t kFlushBytes = size_t{1} << 20;
+
+    explicit Output(const ByteSink& sink) : sink_(sink) { buffer_.reserve(kFlushBytes + 4096); }
+
+    void text(std::string_view value) { buffer_.append(value); }
+    void character(char c) { buffer_.push_back(c); }
+    void integer(int64_t value) {
+        char digits[24];
+        auto result = std::to_chars(digits, digits + sizeof digits, value);
+        buffer_.append(digits, static_cast<size_t>(result.ptr - digits));
+    }
+    // value / 10^decimals with exactly `decimals` digits after the point (value >= 0).
+    void fixed(int64_t value, int decimals) {
+        int64_t scale = 1;
+        for (int i = 0; i < decimals; ++i) scale *= 10;
+        integer(value / scale);
+        character('.');
+        int64_t fraction = value % scale;
+        for (int64_t digit = scale / 10; digit > 0; digit /= 10) {
+            character(static_cast<char>('0' + fraction / digit));
+            fraction %= digit;
+        }
+    }
+    void two_digits(uint32_t value) {
+        character(static_cast<char>('0' + value / 10));
+        character(static_cast<char>('0' + value % 10));
+    }
+    void date(int32_t days) {
+        const calendar::CivilDate civil = calendar::civil_from_days(days);
+        const auto year = static_cast<uint32_t>(civil.year);
+        two_digits(year / 100);
+        two_digits(year % 100);
+        character('-');
+        two_digits(civil.month);
+        character('-');
+        two_digits(civil.day);
+    }
+    void timestamp(int32_t days, uint32_t second_of_day) {
+        date(days);
+        character('T');
+        two_digits(second_of_day / 3600);
+        character(':');
+        two_digits(second_of_day / 60 % 60);
+        character(':');
+        two_digits(second_of_day % 60);
+        character('Z');
+    }
+    void boolean(bool value) { text(value ? "true" : "false"); }
+
+    // Hands full chunks to the sink; false once the sink has failed.
+    bool maybe_flush() { return buffer_.size() < kFlushBytes || flush(); }
+    bool flush() {
+        if (buffer_.empty()) return true;
+        const bool ok = sink_(buffer_);
+        buffer_.clear();
+        return ok;
+    }
+
+private:
+    const ByteSink& sink_;
+    std::string buffer_;
+};
+
+struct Calendar {
+    int32_t as_of = *calendar::parse_date(kSyntheticAsOf);
+    int32_t first_signup = calendar::days_from_civil({2018, 1, 1});
+    int32_t last_signup = calendar::days_from_civil({2026, 11, 1});
+};
+
+// Geometric count: keeps adding one while a per-mille chance succeeds, up to `cap`.
+int64_t geometric(Rng& rng, uint32_t continue_per_mille, int64_t cap) {
+    int64_t count = 0;
+    while (count < cap && rng.per_mille(continue_per_mille)) ++count;
+    return count;
+}
+
+void write_row(Output& out, const Vocabulary& words, const Calendar& days, uint64_t seed, uint64_t row) {
+    Rng rng(seed, row);
+    const uint64_t customer_id = row + 1;
+
+    // Latent traits first; the visible columns follow from them so they stay consistent.
+    const size_t tier = rng.pick(kTierWeights, sum(kTierWeights));
+    const auto engagement = static_cast<Engagement>(rng.pick(kEngagementByTier[tier], 1000));
+    bool ordered = rng.per_mille(kOrderedPerMilleByTier[tier]);
+
+    // Signups grow over time: the later of two uniform days.
+    const int64_t signup_span = days.last_signup - days.first_signup + 1;
+    const auto signup =
+        static_cast<int32_t>(days.first_signup + std::max(rng.below(static_cast<uint64_t>(signup_span)),
+                                                          rng.below(static_cast<uint64_t>(signup_span))));
+    const int32_t last_day = days.as_of - 1;  // data are a snapshot taken at the start of the as-of day
+    const int32_t window_start = days.as_of - 90;
+    const int64_t tenure_days = days.as_of - signup;
+
+    int64_t orders_90d = 0;
+    if (ordered) {
+        switch (engagement) {
+            case kDormant: orders_90d = rng.per_mille(100) ? 1 : 0; break;
+            case kCasual: orders_90d = geometric(rng, 400, 40); break;
+            case kRegular: orders_90d = 1 + geometric(rng, 650, 39); break;
+            case kHeavy: orders_90d = 3 + geometric(rng, 850, 37); break;
+        }
+        if (signup > window_start - 1 && orders_90d == 0) orders_90d = 1;  // new customers who ordered did so recently
+    }
+    int64_t lifetime_orders = orders_90d;
+    if (ordered) {
+        const int64_t expected_extra = tenure_days * kOrdersPerYear[engagement] * 2 / 365 + 1;
+        lifetime_orders += static_cast<int64_t>(rng.below(static_cast<uint64_t>(expected_extra)));
+        if (lifetime_orders == 0) lifetime_orders = 1;
+    }
+    int64_t returns_90d = 0;
+    for (int64_t i = 0; i < orders_90d; ++i) returns_90d += rng.per_mille(70) ? 1 : 0;
+
+    int64_t total_cents = 0;
+    int64_t aov_cents = 0;
+    if (lifetime_orders > 0) {
+        const int64_t base = rng.between(kAovLowCents[tier], kAovHighCents[tier]);
+        total_cents =
+            lifetime_orders * base + static_cast<int64_t>(rng.below(static_cast<uint64_t>(lifetime_orders) * 500));
+        aov_cents = (total_cents + lifetime_orders / 2) / lifetime_orders;
+    }
+    const int64_t loyalty_points =
+        total_cents / 100 * kPointsNumerator[tier] / kPointsDenominator[tier] + (ordered ? rng.between(0, 200) : 0);
+
+    int32_t last_order = 0;
+    if (lifetime_orders > 0) {
+        if (orders_90d > 0) {
+            last_order = static_cast<int32_t>(rng.between(std::max(signup, window_start), last_day));
+        } else {
+            last_order = static_cast<int32_t>(rng.between(signup, window_start - 1));
+        }
+    }
+
+    // customer_id, email, first_name (matching the gender)
+    const size_t gender = rng.pick(kGenderWeights, sum(kGenderWeights));
+    const auto& names = words.names_by_gender[gender];
+    const size_t first = names[rng.below(names.size())];
+    out.integer(static_cast<int64_t>(customer_id));
+    out.character(',');
+    out.text(kFirstNames[first].email);
+    out.character('.');
+    out.text(kLastNames[rng.below(kLastNames.size())]);
+    out.integer(static_cast<int64_t>(customer_id));
+    out.character('@');
+    out.text(kEmailDomains[rng.below(kEmailDomains.size())]);
+    out.character(',');
+    out.text(words.first_names[first]);
+    out.character(',');
+
+    // age: about 2% unknown
+    if (!rng.per_mille(20)) {
+        int64_t age;
+        if (rng.per_mille(30)) {
+            age = rng.between(16, 17);
+        } else {
+            age = 18 + rng.between(0, 24) + rng.between(0, 24) + (rng.per_mille(150) ? rng.between(0, 23) : 0);
+        }
+        out.integer(age);
+    }
+    out.character(',');
+    out.text(kGenders[gender]);
+    out.character(',');
+
+    // country, city: a skewed country, then a city of it (lower slots are bigger cities)
+    const size_t country = rng.pick(words.country_weights, words.country_total);
+    out.text(words.countries[country]);
+    out.character(',');
+    const uint64_t slot = std::min(rng.below(kCitiesPerCountry), rng.below(kCitiesPerCountry));
+    out.text(words.cities[country * kCitiesPerCountry + slot]);
+    out.character(',');
+
+    // signup_date, last_order_date, last_login_at
+    out.date(signup);
+    out.character(',');
+    if (lifetime_orders > 0) out.date(last_order);
+    out.character(',');
+    if (!rng.per_mille(60)) {
+        static constexpr std::array<int64_t, 4> kLoginWindowDays = {0, 120, 30, 7};  // 0: any day since signup
+        const int32_t earliest =
+            engagement == kDormant ? signup
+                                   : std::max(signup, static_cast<int32_t>(days.as_of - kLoginWindowDays[engagement]));
+        const auto login_day = static_cast<int32_t>(rng.between(std::min(earliest, last_day), last_day));
+        out.timestamp(login_day, static_cast<uint32_t>(rng.below(86400)));
+    }
+    out.character(',');
+
+    // orders_90d, lifetime_orders, total_spend, avg_order_value, returns_90d, loyalty_points
+    out.integer(orders_90d);
+    out.character(',');
+    out.integer(lifetime_orders);
+    out.character(',');
+    out.fixed(total_cents, 2);
+    out.character(',');
+    if (lifetime_orders > 0) out.fixed(aov_cents, 2);
+    out.character(',');
+    out.integer(returns_90d);
+    out.character(',');
+    out.integer(loyalty_points);
+    out.character(',');
+
+    // email_opt_in, sms_opt_in, push_opt_in
+    out.boolean(rng.per_mille(600));
+    out.character(',');
+    out.boolean(rng.per_mille(300));
+    out.character(',');
+    out.boolean(rng.per_mille(400));
+    out.character(',');
+
+    // tier, acquisition_channel, preferred_category
+    out.text(kTiers[tier]);
+    out.character(',');
+    out.text(kChannels[rng.pick(kChannelWeights, sum(kChannelWeights))]);
+    out.character(',');
+    if (lifetime_orders > 0) out.text(kCategories[rng.pick(kCategoryWeights, sum(kCategoryWeights))]);
+    out.character(',');
+
+    // tags: 0..4 distinct tags in list order; vip mostly for the top tiers
+    bool chosen[kTags.size()] = {};
+    size_t count = rng.pick(kTagCountWeights, sum(kTagCountWeights));
+    if ((tier == 3 && rng.per_mille(800)) || (tier == 2 && rng.per_mille(300))) {
+        chosen[0] = true;
+        count = std::max<size_t>(count, 1) - 1;
+    }
+    for (int attempt = 0; count > 0 && attempt < 16; ++attempt) {
+        const size_t tag = rng.pick(kTagWeights, sum(kTagWeights));
+        if (chosen[tag]) continue;
+        chosen[tag] = true;
+        --count;
+    }
+    bool any_tag = false;
+    for (size_t tag = 0; tag < kTags.size(); ++tag) {
+        if (!chosen[tag]) continue;
+        if (any_tag) out.character('|');
+        out.text(kTags[tag]);
+        any_tag = true;
+    }
+    if (!any_tag) out.text("\"\"");  // the empty list, not NULL
+    out.character(',');
+
+    // churn_score in [0, 1), three decimals
+    const int64_t churn =
+        lifetime_orders == 0 ? rng.between(500, 999) : rng.between(kChurnLow[engagement], kChurnHigh[engagement]);
+    out.fixed(churn, 3);
+    out.character('\n');
+}
+
+}  // namespace
+
+schema::Schema synthetic_schema() {
+    struct Definition {
+        const char* name;
+        ColumnType type;
+        std::vector<std::string> values;
+    };
+    auto values = [](const auto& names) { return std::vector<std::string>(names.begin(), names.end()); };
+    const std::vector<Definition> definitions = {
+        {"customer_id", ColumnType::Int, {}},
+        {"email", ColumnType::String, {}},
+        {"first_name", ColumnType::String, {}},
+        {"age", ColumnType::Int, {}},
+        {"gender", ColumnType::Enum, values(kGenders)},
+        {"country", ColumnType::String, {}},
+        {"city", ColumnType::String, {}},
+        {"signup_date", ColumnType::Date, {}},
+        {"last_order_date", ColumnType::Date, {}},
+        {"last_login_at", ColumnType::Timestamp, {}},
+        {"orders_90d", ColumnType::Int, {}},
+        {"lifetime_orders", ColumnType::Int, {}},
+        {"total_spend", ColumnType::Number, {}},
+        {"avg_order_value", ColumnType::Number, {}},
+        {"returns_90d", ColumnType::Int, {}},
+        {"loyalty_points", ColumnType::Int, {}},
+        {"email_opt_in", ColumnType::Bool, {}},
+        {"sms_opt_in", ColumnType::Bool, {}},
+        {"push_opt_in", ColumnType::Bool, {}},
+        {"tier", ColumnType::Enum, values(kTiers)},
+        {"acquisition_channel", ColumnType::Enum, values(kChannels)},
+        {"preferred_category", ColumnType::String, {}},
+        {"tags", ColumnType::StringList, {}},
+        {"churn_score", ColumnType::Number, {}},
+    };
+    schema::Schema schema;
+    schema.table = "customers";
+    schema.key = "customer_id";
+    for (const auto& definition : definitions) {
+        schema::Column column;
+        column.name = definition.name;
+        column.type = definition.type;
+        column.enum_values = definition.values;
+        column.index = schema.columns.size();
+        schema.columns.push_back(std::move(column));
+    }
+    return schema;
+}
+
+bool write_synthetic_csv(const ByteSink& sink, uint64_t rows, uint64_t seed) {
+    const Vocabulary& words = vocabulary();
+    const Calendar days;
+    Output out(sink);
+    const schema::Schema schema = synthetic_schema();
+    for (size_t i = 0; i < schema.columns.size(); ++i) {
+        if (i > 0) out.character(',');
+        out.text(schema.columns[i].name);
+    }
+    out.character('\n');
+    for (uint64_t row = 0; row < rows; ++row) {
+        write_row(out, words, days, seed, row);
+        if (!out.maybe_flush()) return false;
+    }
+    return out.flush();
+}
+
+bool write_synthetic_csv(std::FILE* file, uint64_t rows, uint64_t seed) {
+    return write_synthetic_csv(
+        [file](std::string_view bytes) { return std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size(); },
+        rows, seed);
+}
+
+bool write_synthetic_csv(std::ostream& stream, uint64_t rows, uint64_t seed) {
+    return write_synthetic_csv(
+        [&stream](std::string_view bytes) {
+            stream.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+            return static_cast<bool>(stream);
+        },
+        rows, seed);
+}
+
+}  // namespace segmint::data

@@ -1,0 +1,36 @@
+#pragma once
+// Deterministic synthetic customers of the demo retailer (specs/schema.yaml), for demos, tests and benchmarks.
+//
+// The same seed and row count give the same bytes on every platform: the generator uses its own PRNG
+// (xoshiro256** seeded by splitmix64, one stream per row) and integer arithmetic only (no std:: distributions, no
+// libm), and every date is relative to the fixed reference date kSyntheticAsOf, never the clock. Row k depends only
+// on the seed and k, so a file of N rows is a prefix of a file of M > N rows.
+//
+// Output: RFC 4180 CSV with a header row, LF line ends, fields quoted only when they contain `,`, `"` or a line break
+// (some cities and first names do). Empty field = NULL; a customer without tags has the empty list `""`.
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <iosfwd>
+#include <string_view>
+
+#include "schema/schema.h"
+
+namespace segmint::data {
+
+// Data are generated as of this day: orders and logins happen before it, signups end on 2026-11-01.
+inline constexpr std::string_view kSyntheticAsOf = "2026-11-23";
+
+// The columns the generator writes, in order, as the schema specs/schema.yaml declares them (a test keeps the two
+// equal).
+schema::Schema synthetic_schema();
+
+// Receives the output in chunks of about 1 MiB; returns false to stop (a write error).
+using ByteSink = std::function<bool(std::string_view bytes)>;
+
+// Writes the header and `rows` customers (customer_id 1..rows). Returns false when the sink fails.
+bool write_synthetic_csv(const ByteSink& sink, uint64_t rows, uint64_t seed);
+bool write_synthetic_csv(std::FILE* out, uint64_t rows, uint64_t seed);
+bool write_synthetic_csv(std::ostream& out, uint64_t rows, uint64_t seed);
+
+}  // namespace segmint::data

@@ -1,0 +1,255 @@
+// load_schema: the schema file format (docs/schema.md), read through the YAML reader so every problem is reported
+// with its key path.
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "common/limits.h"
+#include "common/suggest.h"
+#include "schema/schema.h"
+#include "schema/yaml_reader.h"
+
+namespace segmint::schema {
+
+namespace {
+
+using yaml::Field;
+using yaml::Node;
+using yaml::Walker;
+
+const std::vector<std::string> kTopKeys = {"table", "key", "columns", "description"};
+const std::vector<std::string> kColumnKeys = {"type", "values", "description"};
+
+constexpr ColumnType kAllTypes[] = {ColumnType::Int,       ColumnType::Number, ColumnType::String,
+                                    ColumnType::Bool,      ColumnType::Date,   ColumnType::Timestamp,
+                                    ColumnType::Enum,      ColumnType::StringList};
+
+// Type names from SQL and other tools, for a better "did you mean" than edit distance gives.
+constexpr std::pair<const char*, const char*> kTypeAliases[] = {
+    {"integer", "int"},          {"int32", "int"},         {"int64", "int"},          {"long", "int"},
+    {"bigint", "int"},           {"smallint", "int"},      {"float", "number"},       {"double", "number"},
+    {"decimal", "number"},       {"numeric", "number"},    {"real", "number"},        {"str", "string"},
+    {"text", "string"},          {"varchar", "string"},    {"char", "string"},        {"boolean", "bool"},
+    {"datetime", "timestamp"},   {"time", "timestamp"},    {"timestamptz", "timestamp"},
+    {"list", "list<string>"},    {"array", "list<string>"}, {"string[]", "list<string>"},
+    {"category", "enum"},        {"categorical", "enum"},
+};
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::vector<std::string> type_names() {
+    std::vector<std::string> names;
+    for (ColumnType type : kAllTypes) names.emplace_back(column_type_name(type));
+    return names;
+}
+
+std::optional<ColumnType> parse_type(Walker& walker, const Node& node, const std::string& path) {
+    auto text = walker.string(node, path, "a type name");
+    if (!text) return std::nullopt;
+    for (ColumnType type : kAllTypes) {
+        if (*text == column_type_name(type)) return type;
+    }
+    const std::string folded = lower(*text);
+    std::string hint;
+    for (const auto& [alias, name] : kTypeAliases) {
+        if (folded == alias) hint = std::string("did you mean `") + name + "`?";
+    }
+    if (hint.empty()) hint = did_you_mean(*text, type_names());
+    if (hint.empty() && (folded.rfind("list", 0) == 0 || folded.rfind("array", 0) == 0)) {
+        hint = "the only list type is `list<string>`";
+    }
+    if (hint.empty()) {
+        hint = "the types are `int`, `number`, `string`, `bool`, `date`, `timestamp`, `enum` and `list<string>`";
+    }
+    walker.error(Code::YamlInvalidValue, node.span, path + ": unknown type " + yaml::quote(*text), std::move(hint));
+    return std::nullopt;
+}
+
+// Column and table names end up in messages and generated SQL: keep them printable and bounded.
+bool check_name(Walker& walker, std::string_view name, Span span, const std::string& path, const char* what) {
+    std::string problem;
+    if (name.empty()) {
+        problem = std::string("a ") + what + " name must not be empty";
+    } else if (name.size() > limits::kMaxIdentifierBytes) {
+        problem = std::string("a ") + what + " name is " + std::to_string(name.size()) + " bytes; the limit is " +
+                  std::to_string(limits::kMaxIdentifierBytes);
+    } else if (name.find('`') != std::string_view::npos) {
+        problem = std::string("a ") + what + " name must not contain a backquote";
+    } else if (std::any_of(name.begin(), name.end(), [](char c) { return c == '\n' || c == '\r'; })) {
+        problem = std::string("a ") + what + " name must not contain a line break";
+    } else if (std::any_of(name.begin(), name.end(),
+                           [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
+        problem = std::string("a ") + what + " name must not contain control characters";
+    }
+    if (problem.empty()) return true;
+    walker.error(Code::YamlInvalidValue, span, path + ": " + problem);
+    return false;
+}
+
+// `values` of an enum column: a non-empty list of distinct, non-empty strings.
+std::optional<std::vector<std::string>> read_enum_values(Walker& walker, const Field& field) {
+    auto items = walker.string_list(*field.value, field.path, "a list of enum values");
+    if (!items) return std::nullopt;
+    if (items->empty()) {
+        walker.error(Code::YamlInvalidValue, field.value->span, field.path + ": an enum needs at least one value");
+        return std::nullopt;
+    }
+    bool ok = true;
+    std::vector<std::string> values;
+    values.reserve(items->size());
+    std::unordered_map<std::string_view, size_t> seen;
+    for (size_t i = 0; i < items->size(); ++i) {
+        const auto& item = (*items)[i];
+        if (item.text.empty()) {
+            walker.error(Code::YamlInvalidValue, item.node->span, item.path + ": an enum value must not be empty");
+            ok = false;
+            continue;
+        }
+        auto [it, inserted] = seen.emplace(item.text, i);
+        if (!inserted) {
+            const auto& first = (*items)[it->second];
+            walker.error(Code::YamlInvalidValue, item.node->span,
+                         item.path + ": enum value " + yaml::quote(item.text) + " is listed twice; the first is " +
+                             first.path,
+                         "remove one of them", {walker.note("first listed here", first.node->span)});
+            ok = false;
+            continue;
+        }
+        values.push_back(item.text);
+    }
+    if (!ok) return std::nullopt;
+    return values;
+}
+
+// One entry of `columns`: a type name, or a mapping with `type`, `values` and `description`.
+std::optional<Column> read_column(Walker& walker, const Field& field) {
+    const Node& value = *field.value;
+    Column column;
+    if (value.is_scalar()) {
+        auto type = parse_type(walker, value, field.path);
+        if (!type) return std::nullopt;
+        if (*type == ColumnType::Enum) {
+            walker.error(Code::YamlInvalidValue, value.span, field.path + ": an `enum` column needs its values",
+                         "write `" + std::string(field.key) + ": {type: enum, values: [a, b, c]}`");
+            return std::nullopt;
+        }
+        column.type = *type;
+        return column;
+    }
+    if (!value.is_mapping()) {
+        walker.wrong_kind(value, field.path, "a type name or a mapping with `type`");
+        return std::nullopt;
+    }
+    auto map = walker.mapping(value, field.path, kColumnKeys);
+    if (!map) return std::nullopt;
+    const size_t errors_before = walker.error_count();
+    if (const Field* description = map->find("description")) walker.string(*description->value, description->path);
+    std::optional<ColumnType> type;
+    if (const Field* type_field = walker.required(*map, "type")) {
+        type = parse_type(walker, *type_field->value, type_field->path);
+    }
+    const Field* values = map->find("values");
+    if (type == ColumnType::Enum) {
+        if (!values) {
+            walker.error(Code::YamlMissingKey, value.span,
+                         field.path + ": missing required key `values`; an `enum` column lists its values",
+                         "add `values: [a, b, c]`");
+        } else if (auto list = read_enum_values(walker, *values)) {
+            column.enum_values = std::move(*list);
+        }
+    } else if (type && values) {
+        walker.error(Code::YamlInvalidValue, values->key_span,
+                     values->path + ": only `enum` columns have values; this one is " +
+                         yaml::quote(column_type_name(*type)),
+                     "set `type: enum` or remove `values`");
+    }
+    if (!type || walker.error_count() != errors_before) return std::nullopt;
+    column.type = *type;
+    return column;
+}
+
+// False when `columns` itself is unusable, so nothing can be said about the key.
+bool read_columns(Walker& walker, const Field& field, Schema& schema, std::vector<std::string>& declared) {
+    auto columns = walker.mapping(*field.value, field.path, "a mapping of column names to types");
+    if (!columns) return false;
+    if (columns->node().entries.empty()) {
+        walker.error(Code::YamlInvalidValue, columns->node().span, field.path + ": declare at least one column",
+                     "for example `customer_id: int`");
+        return false;
+    }
+    for (const Field& entry : columns->fields()) {
+        if (walker.stopped()) return false;
+        declared.emplace_back(entry.key);
+        const bool name_ok = check_name(walker, entry.key, entry.key_span, entry.path, "column");
+        auto column = read_column(walker, entry);
+        if (!name_ok || !column) continue;
+        column->name = std::string(entry.key);
+        column->span = entry.key_span;
+        column->index = schema.columns.size();
+        schema.columns.push_back(std::move(*column));
+    }
+    return true;
+}
+
+void check_key(Walker& walker, const Field& field, const std::string& key, const Schema& schema,
+               const std::vector<std::string>& declared) {
+    const Span span = field.value->span;
+    if (const Column* column = schema.find(key)) {
+        if (column->type != ColumnType::Int && column->type != ColumnType::String) {
+            walker.error(Code::YamlInvalidValue, span,
+                         field.path + ": the key column " + yaml::quote(key) + " is " +
+                             yaml::quote(column_type_name(column->type)) + "; a key must be `int` or `string`");
+        }
+        return;
+    }
+    // A declared column that had its own errors needs no second message.
+    if (std::find(declared.begin(), declared.end(), key) != declared.end()) return;
+    std::string hint = did_you_mean(key, declared);
+    walker.error(Code::YamlInvalidValue, span, field.path + ": " + yaml::quote(key) + " is not one of the columns",
+                 hint.empty() ? "the key must name a column declared under `columns`" : hint);
+}
+
+}  // namespace
+
+std::optional<Schema> load_schema(std::shared_ptr<const Source> source, DiagnosticSink& sink) {
+    yaml::ReadOptions options;
+    options.what = "schema file";
+    options.empty_hint = "a schema declares `table`, `key` and `columns`";
+    auto document = yaml::read_yaml(source, sink, options);
+    if (!document) return std::nullopt;
+
+    Walker walker(source, sink);
+    auto root = walker.mapping(*document->root, "", kTopKeys, "a mapping with `table`, `key` and `columns`");
+    if (!root) return std::nullopt;
+
+    Schema schema;
+    schema.source = source;
+    if (const Field* table = walker.required(*root, "table")) {
+        auto name = walker.string(*table->value, table->path, "a table name");
+        if (name && check_name(walker, *name, table->value->span, table->path, "table")) schema.table = *name;
+    }
+    if (const Field* description = root->find("description")) walker.string(*description->value, description->path);
+    std::optional<std::string> key;
+    const Field* key_field = walker.required(*root, "key");
+    if (key_field) key = walker.non_empty_string(*key_field->value, key_field->path, "a column name");
+    std::vector<std::string> declared;
+    bool columns_ok = false;
+    if (const Field* columns = walker.required(*root, "columns")) {
+        columns_ok = read_columns(walker, *columns, schema, declared);
+    }
+    if (key && columns_ok && !walker.stopped()) check_key(walker, *key_field, *key, schema, declared);
+
+    if (walker.error_count() > 0) return std::nullopt;
+    schema.key = *key;
+    return schema;
+}
+
+}  // namespace segmint::schema

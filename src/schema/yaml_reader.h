@@ -1,0 +1,171 @@
+#pragma once
+// Hostile-input-safe YAML reading for the schema, project and fixture-test files.
+//
+// read_yaml() turns a Source into an owned, immutable tree of yaml::Node (no yaml-cpp type crosses this header) and
+// never throws on user input: size, encoding, nesting depth, node count (aliases counted each time they are used),
+// alias cycles, tags, extra documents and every yaml-cpp exception become Diagnostics. A Walker then reads that tree
+// with key paths (`columns.tier.values[2]`) in every message, reporting wrong kinds, unknown, duplicate and missing
+// keys, so each file loader only states what its format allows.
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/diagnostic.h"
+#include "common/limits.h"
+
+namespace segmint::yaml {
+
+enum class NodeKind { Null, Scalar, Sequence, Mapping };
+
+struct Node;
+// Nodes are shared: an alias (`*name`) is the anchored node itself, so a tree is a DAG whose expanded size read_yaml
+// has already bounded.
+using NodePtr = std::shared_ptr<const Node>;
+
+struct Entry {
+    NodePtr key;
+    NodePtr value;
+};
+
+struct Node {
+    NodeKind kind = NodeKind::Null;
+    // The node's text in the source: a scalar's token (with its quotes), a collection from its first to its last byte.
+    // An empty value (`key:`) has the span of its key.
+    Span span;
+    std::string text;              // Scalar: the value after unquoting and folding
+    bool plain = true;             // Scalar: written without quotes or `|`/`>`, so `yes`, `1.0`, `null` look typed
+    std::vector<NodePtr> items;    // Sequence
+    std::vector<Entry> entries;    // Mapping, in file order; repeated keys are kept (the Walker reports them)
+    size_t expanded_size = 1;      // this node plus everything under it, aliases counted at every use
+    size_t height = 0;             // collection levels in this node, itself included (0 for a scalar), through aliases
+
+    bool is_null() const { return kind == NodeKind::Null; }
+    bool is_scalar() const { return kind == NodeKind::Scalar; }
+    bool is_sequence() const { return kind == NodeKind::Sequence; }
+    bool is_mapping() const { return kind == NodeKind::Mapping; }
+};
+
+// yaml-cpp queues every token of a flow collection (`[...]`, `{...}`) that could be a key until it closes, about 230
+// bytes per token, so one collection's size is bounded before yaml-cpp sees it. Block style has no such limit.
+inline constexpr size_t kMaxYamlFlowItems = 100000;
+
+struct ReadOptions {
+    std::string what = "YAML file";  // used in messages: "schema file is empty"
+    std::string empty_hint;          // hint for the "is empty" error
+    bool allow_empty = false;        // an empty file (or a lone `~`) gives a Null root instead of an error
+    size_t max_bytes = limits::kMaxYamlFileBytes;
+    size_t max_depth = limits::kMaxYamlDepth;
+    size_t max_nodes = limits::kMaxYamlNodes;
+    size_t max_flow_items = kMaxYamlFlowItems;  // entries in one outermost flow collection, nested ones included
+};
+
+struct Document {
+    std::shared_ptr<const Source> source;
+    NodePtr root;               // never null
+    size_t expanded_size = 0;   // nodes a full traversal visits, at most ReadOptions::max_nodes
+};
+
+// Reads the single YAML document in `source`. On any problem reports it (E201 syntax, encoding, tags, cycles and extra
+// documents; E205 empty; E207 limits) and returns nullopt. Thread-safe: shares no state between calls.
+std::optional<Document> read_yaml(std::shared_ptr<const Source> source, DiagnosticSink& sink,
+                                  const ReadOptions& options = {});
+
+// A scan of the raw text, run before yaml-cpp: its scanner reads a whole flow collection ahead (100,000 × `[` costs
+// seconds and gigabytes before the first event) and its parser recurses per level. The scan follows yaml-cpp's token
+// rules, so brackets and commas in quoted scalars, plain scalars, block scalars and comments do not count.
+struct FlowProblem {
+    enum class Kind { TooDeep, TooManyItems } kind;
+    size_t offset;  // the bracket or comma that went over the limit
+};
+std::optional<FlowProblem> prescan_flow(std::string_view text, size_t max_depth, size_t max_items);
+
+// "a list", "a mapping", "nothing", or the scalar in backquotes (shortened), for "expected X, found Y" messages.
+std::string describe(const Node& node);
+
+// User text for a message: in backquotes, control characters escaped, cut at `max_bytes` on a code point boundary.
+std::string quote(std::string_view text, size_t max_bytes = 64);
+
+// Key paths: `columns`, `columns.tier`, `columns.tier.values[2]`. Keys that are not simple words are quoted.
+std::string key_path(std::string_view parent, std::string_view key);
+std::string index_path(std::string_view parent, size_t index);
+
+// A mapping entry whose key is a string, seen through a Walker.
+struct Field {
+    std::string_view key;  // points into the tree, which the Document keeps alive
+    Span key_span;
+    const Node* value = nullptr;
+    std::string path;      // key path of the value
+};
+
+class MappingView {
+public:
+    const Node& node() const { return *node_; }
+    const std::string& path() const { return path_; }
+    // The first occurrence of each string key, in file order (unknown keys included; repeats left out).
+    const std::vector<Field>& fields() const { return fields_; }
+    const Field* find(std::string_view key) const;
+
+private:
+    friend class Walker;
+    const Node* node_ = nullptr;
+    std::string path_;
+    std::vector<Field> fields_;
+};
+
+// Reads a yaml::Node tree for one file, reporting problems with their key path and counting them, so a loader can
+// report every error in the file and then decide whether to return a result.
+class Walker {
+public:
+    Walker(std::shared_ptr<const Source> source, DiagnosticSink& sink) : source_(std::move(source)), sink_(sink) {}
+
+    const std::shared_ptr<const Source>& source() const { return source_; }
+    size_t error_count() const { return errors_; }
+    // True once the sink stopped taking errors for this file; loops over user data should end early.
+    bool stopped() const { return sink_.capped(source_.get()); }
+
+    // Reports an error on this file. The message should start with the key path ("columns.tier: ...").
+    void error(Code code, Span span, std::string message, std::string hint = {});
+    void error(Code code, Span span, std::string message, std::string hint, std::vector<DiagnosticNote> notes);
+    void wrong_kind(const Node& node, std::string_view path, std::string_view expected);  // E204
+    // A note pointing at another place in this file ("first given here").
+    DiagnosticNote note(std::string message, Span span) const {
+        return DiagnosticNote{std::move(message), source_, span};
+    }
+
+    // E204 unless `node` is a mapping. Reports keys that are not strings (E204) and repeated keys (E203, with a note at
+    // the first); with `allowed`, also keys not in it (E202, "did you mean").
+    std::optional<MappingView> mapping(const Node& node, std::string_view path,
+                                       std::string_view expected = "a mapping");
+    std::optional<MappingView> mapping(const Node& node, std::string_view path,
+                                       const std::vector<std::string>& allowed,
+                                       std::string_view expected = "a mapping");
+
+    // The field, or nullptr after reporting E205 at the mapping.
+    const Field* required(const MappingView& map, std::string_view key);
+
+    // A scalar's text; E204 for a list, a mapping or an empty value.
+    std::optional<std::string> string(const Node& node, std::string_view path, std::string_view expected = "a string");
+    // Like string(), and E206 when the text is empty.
+    std::optional<std::string> non_empty_string(const Node& node, std::string_view path,
+                                                std::string_view expected = "a string");
+    // The items of a sequence; E204 otherwise.
+    const std::vector<NodePtr>* sequence(const Node& node, std::string_view path, std::string_view expected = "a list");
+    // A list of strings; E204 for the list or for each item that is not a scalar. Each item keeps its node.
+    struct Item {
+        std::string text;
+        const Node* node = nullptr;
+        std::string path;
+    };
+    std::optional<std::vector<Item>> string_list(const Node& node, std::string_view path,
+                                                 std::string_view expected = "a list of strings");
+
+private:
+    std::shared_ptr<const Source> source_;
+    DiagnosticSink& sink_;
+    size_t errors_ = 0;
+};
+
+}  // namespace segmint::yaml

@@ -1,0 +1,487 @@
+// Bitmaps, dictionaries, columns and tables (src/data), and the atomic output writer (src/common/atomic_file).
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include "common/atomic_file.h"
+#include "data/bitmap.h"
+#include "data/table.h"
+
+namespace {
+
+using segmint::data::Bitmap;
+using segmint::schema::ColumnType;
+
+// A fresh directory under /tmp, removed with everything in it.
+struct TempDir {
+    std::string path;
+    TempDir() {
+        char name[] = "/tmp/segmint-data-XXXXXX";
+        BOOST_REQUIRE(::mkdtemp(name) != nullptr);
+        path = name;
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+    std::string file(const std::string& name) const { return path + "/" + name; }
+};
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+void spit(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+}
+
+size_t entries_in(const std::string& directory) {
+    size_t count = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(directory)) ++count;
+    return count;
+}
+
+// The bits beyond size() in the last word must be zero (the invariant documented in bitmap.h).
+bool tail_is_clear(const Bitmap& bitmap) {
+    if (bitmap.word_count() == 0) return true;
+    return (bitmap.words()[bitmap.word_count() - 1] & ~segmint::data::last_word_mask(bitmap.size())) == 0;
+}
+
+segmint::schema::Schema small_schema() {
+    segmint::schema::Schema schema;
+    auto add = [&](const std::string& name, ColumnType type, std::vector<std::string> values = {}) {
+        segmint::schema::Column column;
+        column.name = name;
+        column.type = type;
+        column.enum_values = std::move(values);
+        column.index = schema.columns.size();
+        schema.columns.push_back(std::move(column));
+    };
+    add("id", ColumnType::Int);
+    add("tier", ColumnType::Enum, {"bronze", "silver", "gold"});
+    add("tags", ColumnType::StringList);
+    add("name", ColumnType::String);
+    return schema;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(data)
+
+// ---- Bitmap ----
+
+BOOST_AUTO_TEST_CASE(bitmap_index_arithmetic_is_64_bit) {
+    // BAD_INPUTS 35: row indexes past 2^31 and 2^32 must not wrap (tested on the arithmetic, not on 512 MiB bitmaps).
+    using namespace segmint::data;
+    BOOST_TEST(word_index(0) == 0u);
+    BOOST_TEST(word_index(63) == 0u);
+    BOOST_TEST(word_index(64) == 1u);
+    BOOST_TEST(word_index(uint64_t{1} << 31) == uint64_t{1} << 25);
+    BOOST_TEST(word_index(uint64_t{1} << 32) == uint64_t{1} << 26);
+    BOOST_TEST(word_index((uint64_t{1} << 32) + 65) == (uint64_t{1} << 26) + 1);
+    BOOST_TEST(bit_mask((uint64_t{1} << 32) + 5) == uint64_t{1} << 5);
+    BOOST_TEST(bit_mask(63) == uint64_t{1} << 63);
+    BOOST_TEST(words_for_bits(0) == 0u);
+    BOOST_TEST(words_for_bits(1) == 1u);
+    BOOST_TEST(words_for_bits(64) == 1u);
+    BOOST_TEST(words_for_bits(65) == 2u);
+    BOOST_TEST(words_for_bits((uint64_t{1} << 31) + 1) == (uint64_t{1} << 25) + 1);
+    BOOST_TEST(words_for_bits((uint64_t{1} << 32) + 1) == (uint64_t{1} << 26) + 1);
+    BOOST_TEST(words_for_bits(UINT64_MAX) == (UINT64_MAX / 64) + 1);  // no overflow in (bits + 63) / 64
+    BOOST_TEST(last_word_mask(64) == ~uint64_t{0});
+    BOOST_TEST(last_word_mask(1) == 1u);
+    BOOST_TEST(last_word_mask((uint64_t{1} << 32) + 3) == 7u);
+}
+
+BOOST_AUTO_TEST_CASE(bitmap_set_get_reset_count) {
+    Bitmap bits(130);
+    BOOST_TEST(bits.size() == 130u);
+    BOOST_TEST(bits.word_count() == 3u);
+    BOOST_TEST(bits.count() == 0u);
+    BOOST_TEST(bits.none());
+    bits.set(0);
+    bits.set(63);
+    bits.set(64);
+    bits.set(129);
+    BOOST_TEST(bits.get(0));
+    BOOST_TEST(!bits.get(1));
+    BOOST_TEST(bits.get(63));
+    BOOST_TEST(bits.get(64));
+    BOOST_TEST(bits.get(129));
+    BOOST_TEST(bits.count() == 4u);
+    bits.reset(63);
+    bits.set(5, true);
+    bits.set(0, false);
+    BOOST_TEST(bits.count() == 3u);
+    BOOST_TEST(!bits.get(63));
+    BOOST_TEST(bits.get(5));
+    BOOST_TEST(bits.words()[0] == uint64_t{1} << 5);
+    BOOST_TEST(tail_is_clear(bits));
+}
+
+BOOST_AUTO_TEST_CASE(bitmap_last_word_invariant) {
+    for (uint64_t size : {1u, 63u, 64u, 65u, 127u, 128u, 200u}) {
+        Bitmap bits(size, true);
+        BOOST_TEST(bits.count() == size);
+        BOOST_TEST(bits.all());
+        BOOST_TEST(tail_is_clear(bits));
+
+        bits.flip();
+        BOOST_TEST(bits.count() == 0u);
+        BOOST_TEST(tail_is_clear(bits));
+        bits.flip();
+        BOOST_TEST(tail_is_clear(bits));
+
+        bits.reset_all();
+        bits.set_all();
+        BOOST_TEST(bits.count() == size);
+        BOOST_TEST(tail_is_clear(bits));
+
+        // Growing with ones fills the old tail; shrinking clears the dropped bits.
+        Bitmap grown(size, false);
+        grown.resize(size + 70, true);
+        BOOST_TEST(grown.count() == 70u);
+        BOOST_TEST(!grown.get(size - 1));
+        BOOST_TEST(grown.get(size));
+        BOOST_TEST(tail_is_clear(grown));
+        grown.resize(size + 1);
+        BOOST_TEST(grown.count() == 1u);
+        BOOST_TEST(tail_is_clear(grown));
+
+        // Vector code that writes whole words restores the invariant with clear_unused_bits().
+        Bitmap raw(size);
+        for (uint64_t i = 0; i < raw.word_count(); ++i) raw.mutable_words()[i] = ~uint64_t{0};
+        raw.clear_unused_bits();
+        BOOST_TEST(raw.count() == size);
+        BOOST_TEST(tail_is_clear(raw));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(bitmap_push_back_and_resize) {
+    Bitmap bits;
+    BOOST_TEST(bits.empty());
+    for (int i = 0; i < 200; ++i) bits.push_back(i % 3 == 0);
+    BOOST_TEST(bits.size() == 200u);
+    BOOST_TEST(bits.count() == 67u);
+    BOOST_TEST(bits.get(0));
+    BOOST_TEST(!bits.get(1));
+    BOOST_TEST(bits.get(198));
+    BOOST_TEST(tail_is_clear(bits));
+    bits.resize(10);
+    BOOST_TEST(bits.count() == 4u);
+    BOOST_TEST(bits.word_count() == 1u);
+    BOOST_TEST(tail_is_clear(bits));
+    bits.resize(0);
+    BOOST_TEST(bits.word_count() == 0u);
+    BOOST_TEST(bits.count() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(bitmap_and_or_and_not) {
+    Bitmap a(100), b(100);
+    for (uint64_t i = 0; i < 100; i += 2) a.set(i);  // evens
+    for (uint64_t i = 0; i < 100; i += 3) b.set(i);  // multiples of 3
+
+    Bitmap both = a;
+    both.and_with(b);
+    BOOST_TEST(both.count() == 17u);  // multiples of 6 in [0, 100)
+    Bitmap either = a;
+    either.or_with(b);
+    BOOST_TEST(either.count() == 50u + 34u - 17u);
+    Bitmap only_a = a;
+    only_a.and_not_with(b);
+    BOOST_TEST(only_a.count() == 50u - 17u);
+    BOOST_TEST(!only_a.get(6));
+    BOOST_TEST(only_a.get(4));
+    for (const Bitmap* bits : {&both, &either, &only_a}) BOOST_TEST(tail_is_clear(*bits));
+
+    Bitmap complement = a;
+    complement.flip();
+    complement.and_not_with(Bitmap(100, true));
+    BOOST_TEST(complement.none());
+
+    BOOST_TEST((a == a));
+    BOOST_TEST((a != b));
+}
+
+BOOST_AUTO_TEST_CASE(bitmap_operations_need_equal_sizes) {
+    Bitmap a(10), b(11);
+    BOOST_CHECK_THROW(a.and_with(b), std::invalid_argument);
+    BOOST_CHECK_THROW(a.or_with(b), std::invalid_argument);
+    BOOST_CHECK_THROW(a.and_not_with(b), std::invalid_argument);
+}
+
+// ---- Dictionary, Column, Table ----
+
+BOOST_AUTO_TEST_CASE(dictionary_interns_in_first_seen_order) {
+    segmint::data::Dictionary dictionary;
+    BOOST_TEST(!dictionary.find("a").has_value());
+    BOOST_TEST(dictionary.intern("b") == 0);
+    BOOST_TEST(dictionary.intern("a") == 1);
+    BOOST_TEST(dictionary.intern("b") == 0);
+    BOOST_TEST(dictionary.intern("") == 2);
+    BOOST_TEST(dictionary.find("a").value() == 1);
+    BOOST_TEST(dictionary.find("").value() == 2);
+    BOOST_TEST(!dictionary.find("c").has_value());
+    BOOST_TEST(dictionary.size() == 3u);
+    BOOST_TEST(dictionary.value(1) == "a");
+}
+
+BOOST_AUTO_TEST_CASE(dictionary_survives_growth_and_direct_edits) {
+    segmint::data::Dictionary dictionary;
+    // Long and short strings: short ones live inside std::string and move when the vector grows.
+    for (int i = 0; i < 5000; ++i) {
+        std::string value = i % 2 ? "v" + std::to_string(i) : std::string(40, 'x') + std::to_string(i);
+        BOOST_REQUIRE(dictionary.intern(value) == i);
+    }
+    for (int i = 0; i < 5000; ++i) {
+        std::string value = i % 2 ? "v" + std::to_string(i) : std::string(40, 'x') + std::to_string(i);
+        BOOST_REQUIRE(dictionary.find(value).value() == i);
+    }
+    dictionary.values.push_back("edited");  // bypassing intern: the index is rebuilt on the next lookup
+    BOOST_TEST(dictionary.find("edited").value() == 5000);
+    BOOST_TEST(dictionary.intern("edited") == 5000);
+}
+
+BOOST_AUTO_TEST_CASE(table_columns_follow_the_schema) {
+    segmint::data::Table table(small_schema());
+    BOOST_TEST(table.column_count() == 4u);
+    BOOST_TEST(table.rows() == 0u);
+    BOOST_TEST(table.column(1).name == "tier");
+    BOOST_TEST(table.find("tags") == &table.column(2));
+    BOOST_TEST(table.find("nope") == nullptr);
+    // An enum's dictionary holds exactly the schema's values: code = enum index.
+    const auto& tier = table.column(1).dictionary;
+    BOOST_TEST(tier.size() == 3u);
+    BOOST_TEST(tier.find("gold").value() == 2);
+    BOOST_TEST(table.column(2).list_offsets.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(table_appenders_and_nulls) {
+    segmint::data::Table table(small_schema());
+    auto& id = table.mutable_column(0);
+    auto& tier = table.mutable_column(1);
+    auto& tags = table.mutable_column(2);
+    auto& name = table.mutable_column(3);
+    id.append_int(7);
+    tier.append_enum(2);
+    tags.append_list({"a", "b"});
+    name.append_string("x");
+    id.append_null();
+    tier.append_null();
+    tags.append_null();
+    name.append_null();
+    id.append_int(-1);
+    tier.append_enum(0);
+    tags.append_list({});
+    name.append_string("x");
+    BOOST_TEST(table.finish_rows() == 3u);
+
+    BOOST_TEST(id.i64[0] == 7);
+    BOOST_TEST(id.is_null(1));
+    BOOST_TEST(id.i64[1] == 0);  // NULL slots hold zero
+    BOOST_TEST(tier.string_at(0) == "gold");
+    BOOST_TEST(tier.string_at(2) == "bronze");
+    BOOST_TEST(tags.list_end(0) - tags.list_begin(0) == 2u);
+    BOOST_TEST(tags.is_null(1));
+    BOOST_TEST(tags.list_end(1) == tags.list_begin(1));
+    BOOST_TEST(!tags.is_null(2));
+    BOOST_TEST(tags.list_end(2) == tags.list_begin(2));
+    BOOST_TEST(name.i32[0] == name.i32[2]);  // one dictionary entry for both
+    BOOST_TEST(name.validity.count() == 2u);
+    BOOST_TEST(table.byte_size() > 0u);
+
+    BOOST_CHECK_THROW(id.append_string("no"), std::logic_error);
+    BOOST_CHECK_THROW(tier.append_enum(3), std::logic_error);
+    id.append_int(1);  // now the columns disagree
+    BOOST_CHECK_THROW(table.finish_rows(), std::logic_error);
+}
+
+// ---- atomic output (src/common/atomic_file) ----
+
+BOOST_AUTO_TEST_CASE(atomic_write_creates_the_file) {
+    TempDir dir;
+    std::string error;
+    auto path = dir.file("out.csv");
+    bool ok = segmint::write_file_atomically(
+        path, [](std::FILE* file) { return std::fputs("hello\n", file) >= 0; }, &error);
+    BOOST_TEST(ok, error);
+    BOOST_TEST(slurp(path) == "hello\n");
+    BOOST_TEST(entries_in(dir.path) == 1u);  // no temporary left behind
+    // A new file gets the mode any other new file would (mkstemp's private 0600 is widened by the umask rule).
+    spit(dir.file("plain.csv"), "");
+    struct stat written, plain;
+    BOOST_REQUIRE(::stat(path.c_str(), &written) == 0);
+    BOOST_REQUIRE(::stat(dir.file("plain.csv").c_str(), &plain) == 0);
+    BOOST_TEST((written.st_mode & 07777) == (plain.st_mode & 07777));
+}
+
+BOOST_AUTO_TEST_CASE(atomic_write_keeps_the_old_file_when_the_writer_fails) {
+    TempDir dir;
+    auto path = dir.file("out.csv");
+    spit(path, "old contents\n");
+    std::string error;
+    bool ok = segmint::write_file_atomically(
+        path,
+        [](std::FILE* file) {
+            std::fputs("half of the new", file);
+            return false;
+        },
+        &error);
+    BOOST_TEST(!ok);
+    BOOST_TEST(error.find("the old file is unchanged") != std::string::npos, error);
+    BOOST_TEST(slurp(path) == "old contents\n");
+    BOOST_TEST(entries_in(dir.path) == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(atomic_write_keeps_the_old_file_on_a_write_error) {
+    // A file size limit makes writes fail with EFBIG, as a full disk would with ENOSPC.
+    TempDir dir;
+    auto path = dir.file("out.csv");
+    spit(path, "old contents\n");
+    struct rlimit saved;
+    BOOST_REQUIRE(::getrlimit(RLIMIT_FSIZE, &saved) == 0);
+    auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit small = saved;
+    small.rlim_cur = 4096;
+    BOOST_REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+    std::string error;
+    bool ok = segmint::write_file_atomically(
+        path,
+        [](std::FILE* file) {
+            std::string block(1000, 'x');
+            for (int i = 0; i < 100; ++i) {
+                if (std::fwrite(block.data(), 1, block.size(), file) != block.size()) return false;
+            }
+            return true;
+        },
+        &error);
+    ::setrlimit(RLIMIT_FSIZE, &saved);
+    ::signal(SIGXFSZ, old_handler);
+    BOOST_TEST(!ok);
+    BOOST_TEST(error.find("File too large") != std::string::npos, error);
+    BOOST_TEST(slurp(path) == "old contents\n");
+    BOOST_TEST(entries_in(dir.path) == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(atomic_write_killed_midway_leaves_the_old_file) {
+    // BAD_INPUTS 39: a child process is killed while it writes; the target still holds the old contents.
+    TempDir dir;
+    auto path = dir.file("out.csv");
+    spit(path, "old contents\n");
+    int ready[2];
+    BOOST_REQUIRE(::pipe(ready) == 0);
+    const pid_t child = ::fork();
+    BOOST_REQUIRE(child >= 0);
+    if (child == 0) {
+        std::string error;
+        segmint::write_file_atomically(
+            path,
+            [&](std::FILE* file) {
+                std::fputs("half of the new", file);
+                std::fflush(file);
+                (void)!::write(ready[1], "x", 1);
+                for (;;) ::pause();
+                return true;
+            },
+            &error);
+        ::_exit(0);
+    }
+    char byte;
+    BOOST_REQUIRE(::read(ready[0], &byte, 1) == 1);
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    ::close(ready[0]);
+    ::close(ready[1]);
+    BOOST_TEST(WIFSIGNALED(status));
+    BOOST_TEST(slurp(path) == "old contents\n");
+}
+
+BOOST_AUTO_TEST_CASE(atomic_write_to_dev_full_is_a_clear_error) {
+    // BAD_INPUTS 37: a device cannot be replaced by a rename; nothing is created in /dev.
+    std::string error;
+    bool called = false;
+    bool ok = segmint::write_file_atomically(
+        "/dev/full",
+        [&](std::FILE*) {
+            called = true;
+            return true;
+        },
+        &error);
+    BOOST_TEST(!ok);
+    BOOST_TEST(!called);
+    BOOST_TEST(error.find("`/dev/full`: it is not a regular file") != std::string::npos, error);
+    struct stat info;
+    BOOST_REQUIRE(::stat("/dev/full", &info) == 0);
+    BOOST_TEST(S_ISCHR(info.st_mode));
+}
+
+BOOST_AUTO_TEST_CASE(atomic_write_refuses_an_input_as_output) {
+    // BAD_INPUTS 40, also through a symlink and a hard link.
+    TempDir dir;
+    auto input = dir.file("customers.csv");
+    spit(input, "id\n1\n");
+    BOOST_REQUIRE(::symlink(input.c_str(), dir.file("link.csv").c_str()) == 0);
+    BOOST_REQUIRE(::link(input.c_str(), dir.file("hard.csv").c_str()) == 0);
+    for (const auto& output : {input, dir.file("link.csv"), dir.file("hard.csv"), dir.path + "/./customers.csv"}) {
+        std::string error;
+        bool called = false;
+        bool ok = segmint::write_file_atomically(output,
+                                                 [&](std::FILE*) {
+                                                     called = true;
+                                                     return true;
+                                                 },
+                                                 &error, {dir.file("other.csv"), input});
+        BOOST_TEST(!ok);
+        BOOST_TEST(!called);
+        BOOST_TEST(error == "refusing to write `" + output + "`: it is the input file `" + input + "`");
+    }
+    BOOST_TEST(slurp(input) == "id\n1\n");
+    BOOST_TEST(segmint::same_file(input, dir.file("hard.csv")));
+    BOOST_TEST(!segmint::same_file(input, dir.file("missing.csv")));
+    BOOST_TEST(!segmint::clashing_input(dir.file("new.csv"), {input}).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(atomic_write_replaces_through_a_symlink_and_keeps_the_mode) {
+    TempDir dir;
+    auto real = dir.file("real.csv");
+    spit(real, "old\n");
+    BOOST_REQUIRE(::chmod(real.c_str(), 0640) == 0);
+    auto link = dir.file("link.csv");
+    BOOST_REQUIRE(::symlink(real.c_str(), link.c_str()) == 0);
+    std::string error;
+    BOOST_TEST(segmint::write_file_atomically(
+                   link, [](std::FILE* file) { return std::fputs("new\n", file) >= 0; }, &error),
+               error);
+    BOOST_TEST(slurp(real) == "new\n");
+    struct stat info;
+    BOOST_REQUIRE(::lstat(link.c_str(), &info) == 0);
+    BOOST_TEST(S_ISLNK(info.st_mode));
+    BOOST_REQUIRE(::stat(real.c_str(), &info) == 0);
+    BOOST_TEST((info.st_mode & 07777) == 0640u);
+}
+
+BOOST_AUTO_TEST_CASE(atomic_write_refuses_directories) {
+    TempDir dir;
+    std::string error;
+    BOOST_TEST(!segmint::write_file_atomically(
+        dir.path, [](std::FILE*) { return true; }, &error));
+    BOOST_TEST(error == "cannot write `" + dir.path + "`: it is a directory");
+    BOOST_TEST(!segmint::write_file_atomically(
+        dir.file("missing/out.csv"), [](std::FILE*) { return true; }, &error));
+    BOOST_TEST(error.find("cannot create a temporary file") != std::string::npos, error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,184 @@
+// `segmint eval`, `generate` and `explain`, and the public C++ API with its example program, on generated data.
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+#include <sstream>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "segmint/segmint.h"
+#include "test_support.h"
+
+using namespace segmint::testing;
+
+namespace {
+
+struct DemoData {
+    std::string dir;
+    std::string csv;
+    DemoData() {
+        char name[] = "/tmp/segmint_eval_XXXXXX";
+        dir = ::mkdtemp(name);
+        csv = dir + "/customers.csv";
+        if (run_segmint("generate --rows 20000 --seed 7 -o " + csv) != 0) throw std::runtime_error("generate failed");
+    }
+    ~DemoData() { std::filesystem::remove_all(dir); }
+};
+
+const DemoData& demo() {
+    static DemoData data;
+    return data;
+}
+
+const std::string kCatalog = " specs/ --schema specs/schema.yaml --as-of 2026-11-23 --data ";
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(eval)
+
+BOOST_AUTO_TEST_CASE(json_output_has_the_documented_shape) {
+    std::string out;
+    BOOST_REQUIRE_EQUAL(run_segmint("eval" + kCatalog + demo().csv + " --format json", &out), 0);
+    auto json = nlohmann::json::parse(out);
+    BOOST_CHECK_EQUAL(json["rows"].get<uint64_t>(), 20000u);
+    BOOST_CHECK_EQUAL(json["as_of"].get<std::string>(), "2026-11-23");
+    BOOST_REQUIRE(json["segments"].is_array());
+    BOOST_CHECK_GE(json["segments"].size(), 30u);
+    for (const auto& segment : json["segments"]) {
+        BOOST_CHECK(segment["name"].is_string());
+        BOOST_CHECK(segment["count"].get<uint64_t>() <= 20000u);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(vm_and_reference_agree_on_the_catalog) {
+    std::string vm, reference, vm_threads;
+    BOOST_REQUIRE_EQUAL(run_segmint("eval" + kCatalog + demo().csv + " --format csv", &vm), 0);
+    BOOST_REQUIRE_EQUAL(run_segmint("eval" + kCatalog + demo().csv + " --format csv --engine reference", &reference), 0);
+    BOOST_REQUIRE_EQUAL(run_segmint("eval" + kCatalog + demo().csv + " --format csv --threads 2", &vm_threads), 0);
+    BOOST_CHECK_EQUAL(vm, reference);
+    BOOST_CHECK_EQUAL(vm, vm_threads);
+}
+
+BOOST_AUTO_TEST_CASE(hand_computed_counts) {
+    // Counted directly from the CSV text, independently of the engine.
+    std::string csv = read_file(demo().csv);
+    std::istringstream in(csv);
+    std::string line;
+    std::getline(in, line);  // header: tier is column 20, email_opt_in 17, sms_opt_in 18, push_opt_in 19
+    uint64_t premium = 0, silent = 0;
+    while (std::getline(in, line)) {
+        std::vector<std::string> fields;
+        std::string field;
+        bool quoted = false;
+        for (char c : line) {
+            if (c == '"') quoted = !quoted;
+            else if (c == ',' && !quoted) fields.push_back(field), field.clear();
+            else field += c;
+        }
+        fields.push_back(field);
+        premium += fields[19] == "gold" || fields[19] == "platinum";
+        silent += fields[16] == "false" && fields[17] == "false" && fields[18] == "false";
+    }
+    std::string out;
+    BOOST_REQUIRE_EQUAL(run_segmint("eval" + kCatalog + demo().csv + " --format json", &out), 0);
+    auto json = nlohmann::json::parse(out);
+    for (const auto& segment : json["segments"]) {
+        if (segment["name"] == "no_channel") BOOST_CHECK_EQUAL(segment["count"].get<uint64_t>(), silent);
+    }
+    std::string text = "segment premium: tier in (\"gold\", \"platinum\")\n";
+    auto dir = demo().dir;
+    write_file(dir + "/premium.seg", text);
+    BOOST_REQUIRE_EQUAL(run_segmint("eval " + dir + "/premium.seg --schema specs/schema.yaml --format csv --data " +
+                                    demo().csv, &out), 0);
+    BOOST_CHECK_EQUAL(out, "segment,count,share\npremium," + std::to_string(premium) + "," +
+                               [&] { char b[32]; std::snprintf(b, sizeof b, "%.6f", premium / 20000.0); return std::string(b); }() + "\n");
+}
+
+BOOST_AUTO_TEST_CASE(members_are_written_atomically_and_never_over_an_input) {
+    std::string out_path = demo().dir + "/vip.txt";
+    write_file(out_path, "old contents\n");
+    std::string out, err;
+    BOOST_REQUIRE_EQUAL(run_segmint("eval" + kCatalog + demo().csv + " --members vip -o " + out_path, &out, &err), 0);
+    std::string members = read_file(out_path);
+    BOOST_CHECK(members != "old contents\n");
+    std::string sizes;
+    run_segmint("eval" + kCatalog + demo().csv + " --format json", &sizes);
+    uint64_t vip = 0;
+    const auto parsed = nlohmann::json::parse(sizes);
+    for (const auto& s : parsed["segments"]) {
+        if (s["name"] == "vip") vip = s["count"].get<uint64_t>();
+    }
+    BOOST_CHECK_EQUAL(static_cast<uint64_t>(std::count(members.begin(), members.end(), '\n')), vip);
+    // BAD_INPUTS 40: the output path is an input.
+    std::string before = read_file(demo().csv);
+    BOOST_CHECK_EQUAL(run_segmint("eval" + kCatalog + demo().csv + " --members vip -o " + demo().csv, &out, &err), 2);
+    BOOST_CHECK(read_file(demo().csv) == before);
+    // BAD_INPUTS 37: a device that cannot be renamed over.
+    BOOST_CHECK_EQUAL(run_segmint("eval" + kCatalog + demo().csv + " --members vip -o /dev/full", &out, &err), 2);
+    BOOST_CHECK_EQUAL(run_segmint("eval" + kCatalog + demo().csv + " --members nope -o " + out_path, &out, &err), 2);
+}
+
+BOOST_AUTO_TEST_CASE(bad_data_and_bad_usage_exit_2_with_a_location) {
+    std::string bad = demo().dir + "/bad.csv";
+    std::string csv = read_file(demo().csv);
+    write_file(bad, csv.substr(0, csv.find('\n', csv.find('\n') + 1) + 1) + "x,y\n");
+    std::string out, err;
+    BOOST_CHECK_EQUAL(run_segmint("eval" + kCatalog + bad, &out, &err), 2);
+    BOOST_CHECK_MESSAGE(err.find("bad.csv:3:") != std::string::npos, err);
+    BOOST_CHECK_EQUAL(run_segmint("eval" + kCatalog + demo().dir + "/missing.csv", &out, &err), 2);
+    BOOST_CHECK_EQUAL(run_segmint("eval specs/ --schema specs/schema.yaml --as-of yesterday --data " + demo().csv, &out, &err), 2);
+    BOOST_CHECK_EQUAL(run_segmint("eval examples/broken --schema specs/schema.yaml --data " + demo().csv, &out, &err), 1);
+}
+
+BOOST_AUTO_TEST_CASE(generate_is_deterministic) {
+    std::string a = demo().dir + "/a.csv", b = demo().dir + "/b.csv", c = demo().dir + "/c.csv";
+    BOOST_REQUIRE_EQUAL(run_segmint("generate --rows 500 --seed 3 -o " + a), 0);
+    BOOST_REQUIRE_EQUAL(run_segmint("generate --rows 500 --seed 3 -o " + b), 0);
+    BOOST_REQUIRE_EQUAL(run_segmint("generate --rows 500 --seed 4 -o " + c), 0);
+    BOOST_CHECK(read_file(a) == read_file(b));
+    BOOST_CHECK(read_file(a) != read_file(c));
+}
+
+BOOST_AUTO_TEST_CASE(explain_prints_ir_and_bytecode) {
+    std::string out;
+    BOOST_REQUIRE_EQUAL(run_segmint("explain vip specs/ --schema specs/schema.yaml --as-of 2026-11-23", &out), 0);
+    BOOST_CHECK(out.find("IR:") != std::string::npos);
+    BOOST_CHECK(out.find("LoadSegment") != std::string::npos);
+    BOOST_CHECK(out.find("InSetStr") != std::string::npos);
+    BOOST_CHECK(out.find("StoreResult") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(public_api_and_example_program) {
+    std::vector<segmint::Problem> problems;
+    auto schema = segmint::Schema::load(source_dir() + "/specs/schema.yaml", &problems);
+    BOOST_REQUIRE(schema);
+    auto catalog = segmint::Catalog::compile(schema, {source_dir() + "/specs"}, "2026-11-23", &problems);
+    BOOST_REQUIRE(catalog);
+    std::string error;
+    auto table = segmint::Table::load_csv(schema, demo().csv, &error);
+    BOOST_REQUIRE_MESSAGE(table, error);
+    segmint::Result result = segmint::evaluate(*catalog, *table);
+    segmint::Result reference = segmint::evaluate(*catalog, *table, {1, true});
+    std::string expected;
+    for (const auto& segment : catalog->segments()) {
+        BOOST_CHECK_EQUAL(result.count(segment), reference.count(segment));
+        BOOST_CHECK_EQUAL(result.member_rows(segment).size(), result.count(segment));
+        expected += segment + " " + std::to_string(result.count(segment)) + "\n";
+    }
+    std::string out;
+    std::string command = std::string(SEGMINT_EXAMPLE_SEGMENT_SIZES) + " " + source_dir() + "/specs/schema.yaml " +
+                          demo().csv + " 2026-11-23 " + source_dir() + "/specs";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    char buffer[4096];
+    size_t got;
+    while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, got);
+    BOOST_CHECK_EQUAL(::pclose(pipe), 0);
+    BOOST_CHECK_EQUAL(out, expected);
+
+    auto broken = segmint::Catalog::compile_text(schema, "segment s: order_90d > 1", "inline.seg", "", &problems);
+    BOOST_CHECK(!broken);
+    BOOST_CHECK_EQUAL(problems.back().code, "E101");
+    BOOST_CHECK_EQUAL(problems.back().line, 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
