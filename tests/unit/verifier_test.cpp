@@ -1,0 +1,64 @@
+// The bytecode verifier rejects every malformed program before it can run.
+#include <boost/test/unit_test.hpp>
+
+#include "engine/engine.h"
+#include "test_support.h"
+#include "vm/verifier.h"
+
+using namespace segmint;
+using namespace segmint::testing;
+
+namespace {
+vm::Program compiled(const std::string& rule) {
+    Checked checked = check_text("segment other: age > 1\nsegment s: " + rule + "\n");
+    BOOST_REQUIRE_MESSAGE(checked.errors() == 0, checked.text());
+    ir::scalar::AsOf as_of;
+    engine::parse_as_of("2026-11-23", &as_of);
+    auto result = engine::compile(checked.catalog, as_of);
+    return result.programs.back();
+}
+std::string verify(const vm::Program& p) { return vm::verify(p, test_schema(), 2); }
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(verifier)
+
+BOOST_AUTO_TEST_CASE(generated_programs_verify) {
+    BOOST_CHECK_EQUAL(verify(compiled("orders_90d >= 5 and (tier in (\"gold\") or other)")), "");
+}
+
+BOOST_AUTO_TEST_CASE(rejects_malformed_programs) {
+    const vm::Program good = compiled("orders_90d >= 5 and email matches \"^a\" and other");
+    auto broken = [&](auto mutate) {
+        vm::Program p = good;
+        mutate(p);
+        return verify(p);
+    };
+    auto find = [&](vm::Program& p, vm::Opcode op) -> vm::Instruction& {
+        for (auto& in : p.code) if (in.op == op) return in;
+        throw std::logic_error("opcode not in program");
+    };
+    BOOST_CHECK(broken([](vm::Program& p) { p.code[2].a = 60000; }).find("out of range") != std::string::npos);
+    BOOST_CHECK(broken([&](vm::Program& p) {
+                    auto& load = find(p, vm::Opcode::LoadI64);  // becomes a negation of its own, unwritten register
+                    load.op = vm::Opcode::NegI64;
+                    load.a = load.dst;
+                }).find("read before it is written") != std::string::npos);
+    BOOST_CHECK(broken([&](vm::Program& p) { find(p, vm::Opcode::LoadI64).imm = 1; })  // email is not an int
+                    .find("is not i64") != std::string::npos);
+    BOOST_CHECK(broken([&](vm::Program& p) { find(p, vm::Opcode::LoadSegment).imm = 1; })  // its own segment
+                    .find("own membership") != std::string::npos);
+    BOOST_CHECK(broken([&](vm::Program& p) { find(p, vm::Opcode::Matches).imm = 9; }).find("regex") != std::string::npos);
+    BOOST_CHECK(broken([&](vm::Program& p) { find(p, vm::Opcode::ConstI64).imm = 99; }).find("constant") !=
+                std::string::npos);
+    BOOST_CHECK(broken([&](vm::Program& p) {
+                    auto& in = find(p, vm::Opcode::PopSelection);
+                    in.op = vm::Opcode::Not;  // a pop goes missing
+                    in.dst = 0;
+                }) != "");
+    BOOST_CHECK(broken([](vm::Program& p) { p.code.pop_back(); p.spans.pop_back(); }).find("StoreResult") !=
+                std::string::npos);
+    BOOST_CHECK(broken([](vm::Program& p) { p.spans.pop_back(); }).find("span") != std::string::npos);
+    BOOST_CHECK(broken([](vm::Program& p) { p.registers[0] = vm::RegKind::Str; }) != "");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
