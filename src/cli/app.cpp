@@ -6,13 +6,16 @@
 #include <cstdlib>
 
 #include "cli/commands.h"
+#include "cli/project_options.h"
 #include "cli/output.h"
 #include "report/diagnostic_render.h"
 
 namespace segmint::cli {
 
 void add_spec_options(CLI::App& command, CommonOptions& options) {
-    command.add_option("paths", options.paths, "Spec files or directories (every *.seg below them)")->required();
+    command.add_option("paths", options.paths,
+                       "Spec files or directories (every *.seg below them); default: the project's");
+    command.add_option("--project", options.project_path, "The project file (segmint.yaml) or its folder");
     command.add_option("--schema", options.schema_path, "The customer schema (YAML)");
     command.add_option("--format", options.format, "Output format")
         ->check(CLI::IsMember({"text", "json"}))
@@ -45,6 +48,9 @@ int run(int argc, char** argv) {
     add_eval_command(app, runner);
     add_explain_command(app, runner);
     add_generate_command(app, runner);
+    add_validate_command(app, runner);
+    add_overlap_command(app, runner);
+    add_test_command(app, runner);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

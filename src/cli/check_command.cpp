@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/compile.h"
 #include "cli/output.h"
+#include "engine/engine.h"
 
 namespace segmint::cli {
 
@@ -13,10 +14,24 @@ void add_check_command(CLI::App& app, CommandRunner& runner) {
     command->callback([options, &runner] { runner.exit_code = run_check(*options); });
 }
 
+// The optimizer proves some rules (or parts) can never be true; `check` reports those as warnings (W004).
+void report_impossible_rules(const semantic::Catalog& catalog, DiagnosticSink& sink) {
+    std::vector<optimize::Finding> findings;
+    engine::CompileOptions options;
+    options.findings = &findings;
+    engine::compile(catalog, engine::as_of_today(), options);
+    for (const auto& finding : findings) {
+        const auto& file = catalog.files[catalog.segments[finding.segment].file];
+        sink.warning(Code::NeverMatches, file.source, finding.span, finding.message,
+                     "no customer can satisfy both; check the bounds");
+    }
+}
+
 int run_check(const CommonOptions& options) {
     Workspace workspace;
     if (int code = prepare_workspace(options, workspace)) return code;
     DiagnosticSink& sink = workspace.sink;
+    report_impossible_rules(workspace.compiled.catalog, sink);
     print_diagnostics(sink, options);
     if (options.format == "text") {
         const size_t segments = workspace.compiled.catalog.segments.size();

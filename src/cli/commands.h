@@ -6,6 +6,7 @@
 
 #include "cli/app.h"
 #include "common/diagnostic.h"
+#include "semantic/catalog.h"
 
 namespace segmint::cli {
 
@@ -18,16 +19,25 @@ struct CommonOptions {
     std::string schema_path;
     std::string format = "text";
     std::string color = "auto";
+    std::string project_path;     // --project: segmint.yaml or its folder (cli/project_options.h)
+    std::string data_path;        // customer data (CSV), when the command reads data
+    bool project_resolved = false;  // set by apply_project() so the project is loaded once
 };
 
 void add_spec_options(CLI::App& command, CommonOptions& options);
 // Renders the sink's diagnostics (sorted) to stdout in the chosen format.
 void print_diagnostics(DiagnosticSink& sink, const CommonOptions& options);
 
+// Warnings (W004) for rules, or parts of them, that the optimizer proves can never be true.
+void report_impossible_rules(const semantic::Catalog& catalog, DiagnosticSink& sink);
+
 void add_check_command(CLI::App& app, CommandRunner& runner);
 int run_check(const CommonOptions& options);
 void add_eval_command(CLI::App& app, CommandRunner& runner);
 void add_explain_command(CLI::App& app, CommandRunner& runner);
 void add_generate_command(CLI::App& app, CommandRunner& runner);
+void add_validate_command(CLI::App& app, CommandRunner& runner);
+void add_overlap_command(CLI::App& app, CommandRunner& runner);
+void add_test_command(CLI::App& app, CommandRunner& runner);
 
 }  // namespace segmint::cli

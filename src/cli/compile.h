@@ -21,8 +21,10 @@ struct Compiled {
     size_t file_count = 0;
 };
 
-// Reads, parses and checks every spec file under `paths`; diagnostics go to `sink`.
-Compiled compile_specs(const std::vector<std::string>& paths, const schema::Schema& schema, DiagnosticSink& sink);
+// Reads, parses and checks every spec file under `paths`; diagnostics go to `sink`. Files are read and parsed on up
+// to `threads` threads (0: one per core), then checked on this one; the result does not depend on `threads`.
+Compiled compile_specs(const std::vector<std::string>& paths, const schema::Schema& schema, DiagnosticSink& sink,
+                       unsigned threads = 0);
 
 struct CommonOptions;
 

@@ -11,7 +11,9 @@
 #include "common/atomic_file.h"
 #include "common/calendar.h"
 #include "data/csv_loader.h"
+#include "cli/project_options.h"
 #include "engine/engine.h"
+#include "optimize/stats.h"
 
 namespace segmint::cli {
 
@@ -19,12 +21,13 @@ namespace {
 
 struct EvalOptions {
     CommonOptions common;
-    std::string data_path;
     std::string as_of;
     std::string members;
     std::string output;
     std::string engine = "vm";
     unsigned threads = 0;
+    bool no_optimize = false;
+    std::vector<std::string> disabled_passes;
 };
 
 std::string with_thousands(uint64_t n) {
@@ -53,13 +56,13 @@ std::optional<data::Table> load_table(const EvalOptions& options, const schema::
     if (show_progress) {
         csv.progress = [&](uint64_t done, uint64_t total) {
             if (total == 0) return;
-            std::fprintf(stderr, "\rloading %s: %3.0f%% (%s of %s MB)", options.data_path.c_str(),
+            std::fprintf(stderr, "\rloading %s: %3.0f%% (%s of %s MB)", options.common.data_path.c_str(),
                          100.0 * static_cast<double>(done) / total, with_thousands(done >> 20).c_str(),
                          with_thousands(total >> 20).c_str());
         };
     }
     data::CsvError error;
-    auto table = data::load_csv(options.data_path, schema, &error, csv);
+    auto table = data::load_csv(options.common.data_path, schema, &error, csv);
     if (show_progress) std::fprintf(stderr, "\r\x1b[K");
     if (!table) std::fprintf(stderr, "segmint: error: %s\n", error.to_string().c_str());
     return table;
@@ -101,22 +104,22 @@ bool write_members(const EvalOptions& options, const data::Table& table, const d
     return true;
 }
 
-int run_eval(const EvalOptions& options) {
-    ir::scalar::AsOf as_of = engine::as_of_today();
-    if (!options.as_of.empty() && !engine::parse_as_of(options.as_of, &as_of)) {
-        std::fprintf(stderr, "segmint: error: --as-of `%s` is not a date (YYYY-MM-DD) or timestamp\n",
-                     options.as_of.c_str());
-        return kExitUsage;
-    }
-    if (options.data_path.empty()) {
-        std::fprintf(stderr, "segmint: error: no data given; pass --data FILE\n");
+int run_eval(EvalOptions options) {
+    std::optional<project::Project> project;
+    if (int code = apply_project(options.common, &project)) return code;
+    ir::scalar::AsOf as_of;
+    if (!resolve_as_of(options.as_of, project, &as_of)) return kExitUsage;
+    if (options.common.data_path.empty()) {
+        std::fprintf(stderr, "segmint: error: no data given; pass --data FILE (or set `data` in segmint.yaml)\n");
         return kExitUsage;
     }
     Workspace workspace;
     if (int code = prepare_workspace(options.common, workspace)) return code;
     if (workspace.sink.has_errors()) {
         // Membership of a broken catalog would be wrong, not partial: show why and stop.
-        print_diagnostics(workspace.sink, CommonOptions{{}, {}, "text", options.common.color});
+        CommonOptions text = options.common;
+        text.format = "text";
+        print_diagnostics(workspace.sink, text);
         finish_output();
         return kExitFindings;
     }
@@ -137,14 +140,20 @@ int run_eval(const EvalOptions& options) {
     double load_seconds = seconds_since(load_start);
 
     auto eval_start = std::chrono::steady_clock::now();
-    engine::CompiledCatalog compiled = engine::compile(catalog, as_of);
+    // Compiled for this table: its statistics let the optimizer order conditions and use dictionary lookups.
+    const optimize::TableStats stats = optimize::gather_stats(*table);
+    engine::CompileOptions compile_options;
+    compile_options.stats = &stats;
+    compile_options.optimizer.enabled = !options.no_optimize;
+    for (const auto& name : options.disabled_passes) compile_options.optimizer.disabled.insert(name);
+    engine::CompiledCatalog compiled = engine::compile(catalog, as_of, compile_options);
     auto memberships = engine::evaluate(compiled, *table, options.engine == "reference" ? engine::Evaluator::Reference
                                                                                          : engine::Evaluator::Vm,
                                         options.threads);
     double eval_seconds = seconds_since(eval_start);
 
     if (members_segment) {
-        std::vector<std::string> inputs{options.data_path, options.common.schema_path};
+        std::vector<std::string> inputs{options.common.data_path, options.common.schema_path};
         for (const auto& file : catalog.files) inputs.push_back(file.source->name());
         if (!write_members(options, *table, memberships[*members_segment], inputs)) return kExitUsage;
         if (!options.output.empty() && options.output != "-") {
@@ -206,10 +215,12 @@ int run_eval(const EvalOptions& options) {
 void add_eval_command(CLI::App& app, CommandRunner& runner) {
     auto options = std::make_shared<EvalOptions>();
     CLI::App* command = app.add_subcommand("eval", "Evaluate segments over customer data: sizes, or members");
-    command->add_option("paths", options->common.paths, "Spec files or directories")->required();
+    command->add_option("paths", options->common.paths, "Spec files or directories (default: the project's)");
+    command->add_option("--project", options->common.project_path, "The project file (segmint.yaml) or its folder");
     command->add_option("--schema", options->common.schema_path, "The customer schema (YAML)");
-    command->add_option("--data", options->data_path, "Customer data (CSV)");
-    command->add_option("--as-of", options->as_of, "The date `today` means (YYYY-MM-DD); default: today in UTC");
+    command->add_option("--data", options->common.data_path, "Customer data (CSV)");
+    command->add_option("--as-of", options->as_of,
+                        "The date `today` means (YYYY-MM-DD); default: the project's `as_of`, else today in UTC");
     command->add_option("--format", options->common.format, "Output format")
         ->check(CLI::IsMember({"text", "json", "csv"}))
         ->capture_default_str();
@@ -219,6 +230,9 @@ void add_eval_command(CLI::App& app, CommandRunner& runner) {
         ->check(CLI::IsMember({"vm", "reference"}))
         ->capture_default_str();
     command->add_option("--threads", options->threads, "Threads for evaluation (0 = all cores)")->capture_default_str();
+    command->add_flag("--no-optimize", options->no_optimize, "Run the rules as written, without optimizer passes");
+    command->add_option("--disable-pass", options->disabled_passes, "Turn off one optimizer pass (repeatable)")
+        ->check(CLI::IsMember(optimize::pass_names()));
     command->add_option("--color", options->common.color, "Color in diagnostics")
         ->check(CLI::IsMember({"auto", "always", "never"}));
     command->callback([options, &runner] { runner.exit_code = run_eval(*options); });

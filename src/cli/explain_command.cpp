@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/compile.h"
 #include "cli/output.h"
+#include "cli/project_options.h"
 #include "engine/engine.h"
 #include "vm/disassembler.h"
 
@@ -18,13 +19,18 @@ void add_explain_command(CLI::App& app, CommandRunner& runner) {
     auto options = std::make_shared<Options>();
     CLI::App* command = app.add_subcommand("explain", "Show a segment's rule as IR and as bytecode");
     command->add_option("segment", options->segment, "The segment to explain")->required();
-    command->add_option("paths", options->common.paths, "Spec files or directories")->required();
+    command->add_option("paths", options->common.paths, "Spec files or directories (default: the project's)");
+    command->add_option("--project", options->common.project_path, "The project file (segmint.yaml) or its folder");
     command->add_option("--schema", options->common.schema_path, "The customer schema (YAML)");
     command->add_option("--as-of", options->as_of, "The date `today` means (YYYY-MM-DD)");
     command->callback([options, &runner] {
-        ir::scalar::AsOf as_of = engine::as_of_today();
-        if (!options->as_of.empty() && !engine::parse_as_of(options->as_of, &as_of)) {
-            std::fprintf(stderr, "segmint: error: --as-of `%s` is not a date\n", options->as_of.c_str());
+        std::optional<project::Project> project;
+        if (int code = apply_project(options->common, &project)) {
+            runner.exit_code = code;
+            return;
+        }
+        ir::scalar::AsOf as_of;
+        if (!resolve_as_of(options->as_of, project, &as_of)) {
             runner.exit_code = kExitUsage;
             return;
         }

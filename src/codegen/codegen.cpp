@@ -64,6 +64,13 @@ public:
             case Kind::Not: return unary(Opcode::Not, node);
             case Kind::And: return logic(node, Opcode::And, Opcode::NarrowNotFalse);
             case Kind::Or: return logic(node, Opcode::Or, Opcode::NarrowNotTrue);
+            case Kind::DictLookup: {
+                program_.lookups.push_back({node.args[0]->column, std::shared_ptr<const Node>(node.args[1]->clone())});
+                uint16_t dst = allocate(RegKind::Bool);
+                emit(Opcode::LookupCode, dst, 0, 0, static_cast<uint32_t>(program_.lookups.size() - 1));
+                return dst;
+            }
+            case Kind::Placeholder: throw std::logic_error("codegen: a placeholder outside a lookup");
         }
         throw std::logic_error("codegen: unknown IR kind");
     }

@@ -14,5 +14,6 @@ inline constexpr size_t kMaxSegments = 100000;              // per check/eval ru
 inline constexpr size_t kMaxYamlFileBytes = 16u << 20;
 inline constexpr size_t kMaxYamlDepth = 64;
 inline constexpr size_t kMaxYamlNodes = 1000000;            // nodes visited, aliases counted each time they are used
+inline constexpr size_t kMaxYamlFlowItems = 100000;         // items in one flow collection `[...]`/`{...}`
 
 }  // namespace segmint::limits

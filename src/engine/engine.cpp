@@ -11,14 +11,16 @@
 
 namespace segmint::engine {
 
-CompiledCatalog compile(const semantic::Catalog& catalog, ir::scalar::AsOf as_of) {
+CompiledCatalog compile(const semantic::Catalog& catalog, ir::scalar::AsOf as_of, const CompileOptions& options) {
     CompiledCatalog out;
     out.as_of = as_of;
     for (const auto& segment : catalog.segments) out.segment_names.push_back(segment.name);
     out.rules = ir::lower(catalog);
-    for (const auto& rule : out.rules) {
+    optimize::PassContext context{as_of, catalog.schema, options.stats, options.findings};
+    for (auto& rule : out.rules) {
         std::string problem = ir::verify(*rule.root);
         if (!problem.empty()) throw std::logic_error("IR of segment " + rule.name + " is invalid: " + problem);
+        optimize::optimize(rule, context, options.optimizer);
         out.programs.push_back(codegen::generate(rule, *catalog.schema, as_of));
         problem = vm::verify(out.programs.back(), *catalog.schema, catalog.segments.size());
         if (!problem.empty()) throw std::logic_error("bytecode of segment " + rule.name + " is invalid: " + problem);
@@ -32,7 +34,25 @@ std::vector<data::Bitmap> evaluate(const CompiledCatalog& compiled, const data::
         reference::ReferenceEvaluator reference(table, compiled.as_of);
         return reference.evaluate(compiled.rules, compiled.segment_names.size());
     }
-    return vm::evaluate(compiled.programs, table, compiled.segment_names.size(), compiled.as_of, threads);
+    // Bind each dictionary lookup to this table: its condition, once per distinct value of the column.
+    std::vector<vm::LookupTables> lookups(compiled.programs.size());
+    reference::ReferenceEvaluator oracle(table, compiled.as_of);
+    const std::vector<data::Bitmap> no_memberships;
+    auto truth = [](const ir::Value& v) -> uint8_t { return ir::is_null(v) ? 2 : std::get<bool>(v) ? 1 : 0; };
+    for (size_t p = 0; p < compiled.programs.size(); ++p) {
+        for (const auto& lookup : compiled.programs[p].lookups) {
+            const data::Dictionary& dictionary = table.column(lookup.column).dictionary;
+            std::vector<uint8_t> values(dictionary.size() + 1);
+            for (size_t code = 0; code < dictionary.size(); ++code) {
+                oracle.bind_placeholder(dictionary.values[code]);
+                values[code] = truth(oracle.value(*lookup.condition, 0, no_memberships));
+            }
+            oracle.bind_placeholder(ir::Null{});
+            values.back() = truth(oracle.value(*lookup.condition, 0, no_memberships));
+            lookups[p].push_back(std::move(values));
+        }
+    }
+    return vm::evaluate(compiled.programs, table, compiled.segment_names.size(), compiled.as_of, threads, &lookups);
 }
 
 bool parse_as_of(const std::string& text, ir::scalar::AsOf* out) {

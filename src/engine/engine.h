@@ -8,6 +8,7 @@
 #include "data/table.h"
 #include "ir/ir.h"
 #include "ir/scalar.h"
+#include "optimize/optimizer.h"
 #include "semantic/catalog.h"
 #include "vm/program.h"
 
@@ -22,8 +23,14 @@ struct CompiledCatalog {
     std::vector<std::string> segment_names;  // by catalog segment index
 };
 
-// Lowers and compiles every valid segment; verifies each program (a failure is a bug: std::logic_error).
-CompiledCatalog compile(const semantic::Catalog& catalog, ir::scalar::AsOf as_of);
+struct CompileOptions {
+    optimize::Options optimizer;                 // passes on by default
+    const optimize::TableStats* stats = nullptr;  // statistics of the table to run on, when it is loaded
+    std::vector<optimize::Finding>* findings = nullptr;
+};
+
+// Lowers, optimizes and compiles every valid segment; verifies each program (a failure is a bug: std::logic_error).
+CompiledCatalog compile(const semantic::Catalog& catalog, ir::scalar::AsOf as_of, const CompileOptions& options = {});
 
 // One bitmap per catalog segment index (segments that did not compile stay empty).
 std::vector<data::Bitmap> evaluate(const CompiledCatalog& compiled, const data::Table& table, Evaluator evaluator,

@@ -143,6 +143,8 @@ const char* kind_name(Kind kind) {
         case Kind::Not: return "not";
         case Kind::And: return "and";
         case Kind::Or: return "or";
+        case Kind::DictLookup: return "dict-lookup";
+        case Kind::Placeholder: return "placeholder";
     }
     return "?";
 }
@@ -258,6 +260,14 @@ std::string verify(const Node& node) {
             return node.args.empty() ? fail("needs operands") : "";
         case Kind::Not:
             return arity(1) && arg_type(0) == Type::Bool ? "" : fail("needs one bool");
+        case Kind::DictLookup:
+            if (!arity(2) || arg_type(0) != Type::String || arg_type(1) != Type::Bool || node.type != Type::Bool ||
+                node.args[0]->kind != Kind::Column) {
+                return fail("needs a string column and a bool condition");
+            }
+            return "";
+        case Kind::Placeholder:
+            return arity(0) && node.type == Type::String ? "" : fail("must be a string leaf");
         case Kind::And:
         case Kind::Or:
             if (node.args.size() < 2) return fail("needs two or more operands");

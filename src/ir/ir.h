@@ -54,6 +54,10 @@ enum class Kind : uint8_t {
     Not,
     And,           // n-ary
     Or,            // n-ary
+    // Added by the optimizer: args[0] is a String column; args[1] a condition on one Placeholder standing for that
+    // column's value. The condition is evaluated once per distinct value of the column, then looked up per row.
+    DictLookup,
+    Placeholder,   // the value a DictLookup's condition is evaluated for
 };
 
 enum class Op : uint8_t {

@@ -213,6 +213,15 @@ Value ReferenceEvaluator::value(const Node& node, uint64_t row, const std::vecto
             return std::find(items.begin(), items.end(), std::get<std::string>(item)) != items.end();
         }
         case Kind::Call: return call(node, row, memberships);
+        case Kind::Placeholder: return placeholder_;
+        case Kind::DictLookup: {
+            // The same meaning as the condition on the column itself: bind the row's value and evaluate.
+            Value saved = placeholder_;
+            placeholder_ = arg(0);
+            Value result = arg(1);
+            placeholder_ = saved;
+            return result;
+        }
         case Kind::Not: return from_truth(scalar::kNotLogic[truth(arg(0))]);
         case Kind::And:
         case Kind::Or: {

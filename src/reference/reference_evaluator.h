@@ -23,6 +23,9 @@ public:
     // The value of one expression for one row, given the memberships computed so far.
     ir::Value value(const ir::Node& node, uint64_t row, const std::vector<data::Bitmap>& memberships);
 
+    // The value a Placeholder stands for while a DictLookup's condition is evaluated.
+    void bind_placeholder(ir::Value value) { placeholder_ = std::move(value); }
+
 private:
     ir::Value call(const ir::Node& node, uint64_t row, const std::vector<data::Bitmap>& memberships);
 
@@ -30,6 +33,7 @@ private:
     const data::Table& table_;
     ir::scalar::AsOf as_of_;
     std::unique_ptr<Regexes> regexes_;
+    ir::Value placeholder_;
 };
 
 }  // namespace segmint::reference

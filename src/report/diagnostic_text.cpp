@@ -47,10 +47,13 @@ size_t append_snippet(const Source& source, Span span, const Style& style, std::
     std::string prefix_marker, suffix_marker;
     size_t shown_offset = offset_in_line;
     if (line.size() > kMaxShownLineBytes) {
+        // Keep UTF-8 characters whole: step over at most 3 continuation bytes, so a run of stray ones (invalid
+        // UTF-8 in a YAML file) cannot move the window off the span.
+        auto continuation = [&](size_t i) { return (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80; };
         size_t from = offset_in_line > 40 ? offset_in_line - 40 : 0;
-        while (from > 0 && (static_cast<unsigned char>(line[from]) & 0xC0) == 0x80) --from;  // keep UTF-8 whole
+        for (int step = 0; step < 3 && from > 0 && continuation(from); ++step) --from;
         size_t to = std::min(line.size(), from + kMaxShownLineBytes);
-        while (to < line.size() && (static_cast<unsigned char>(line[to]) & 0xC0) == 0x80) ++to;
+        for (int step = 0; step < 3 && to < line.size() && continuation(to); ++step) ++to;
         shown = line.substr(from, to - from);
         shown_offset = offset_in_line - from;
         span_bytes = std::min(span_bytes, shown.size() - shown_offset);

@@ -24,19 +24,36 @@ using yaml::Walker;
 const std::vector<std::string> kTopKeys = {"table", "key", "columns", "description"};
 const std::vector<std::string> kColumnKeys = {"type", "values", "description"};
 
-constexpr ColumnType kAllTypes[] = {ColumnType::Int,       ColumnType::Number, ColumnType::String,
-                                    ColumnType::Bool,      ColumnType::Date,   ColumnType::Timestamp,
-                                    ColumnType::Enum,      ColumnType::StringList};
+constexpr ColumnType kAllTypes[] = {ColumnType::Int,  ColumnType::Number,    ColumnType::String,
+                                    ColumnType::Bool, ColumnType::Date,      ColumnType::Timestamp,
+                                    ColumnType::Enum, ColumnType::StringList};
 
 // Type names from SQL and other tools, for a better "did you mean" than edit distance gives.
 constexpr std::pair<const char*, const char*> kTypeAliases[] = {
-    {"integer", "int"},          {"int32", "int"},         {"int64", "int"},          {"long", "int"},
-    {"bigint", "int"},           {"smallint", "int"},      {"float", "number"},       {"double", "number"},
-    {"decimal", "number"},       {"numeric", "number"},    {"real", "number"},        {"str", "string"},
-    {"text", "string"},          {"varchar", "string"},    {"char", "string"},        {"boolean", "bool"},
-    {"datetime", "timestamp"},   {"time", "timestamp"},    {"timestamptz", "timestamp"},
-    {"list", "list<string>"},    {"array", "list<string>"}, {"string[]", "list<string>"},
-    {"category", "enum"},        {"categorical", "enum"},
+    {"integer", "int"},
+    {"int32", "int"},
+    {"int64", "int"},
+    {"long", "int"},
+    {"bigint", "int"},
+    {"smallint", "int"},
+    {"float", "number"},
+    {"double", "number"},
+    {"decimal", "number"},
+    {"numeric", "number"},
+    {"real", "number"},
+    {"str", "string"},
+    {"text", "string"},
+    {"varchar", "string"},
+    {"char", "string"},
+    {"boolean", "bool"},
+    {"datetime", "timestamp"},
+    {"time", "timestamp"},
+    {"timestamptz", "timestamp"},
+    {"list", "list<string>"},
+    {"array", "list<string>"},
+    {"string[]", "list<string>"},
+    {"category", "enum"},
+    {"categorical", "enum"},
 };
 
 std::string lower(std::string_view text) {
@@ -116,10 +133,10 @@ std::optional<std::vector<std::string>> read_enum_values(Walker& walker, const F
         auto [it, inserted] = seen.emplace(item.text, i);
         if (!inserted) {
             const auto& first = (*items)[it->second];
-            walker.error(Code::YamlInvalidValue, item.node->span,
-                         item.path + ": enum value " + yaml::quote(item.text) + " is listed twice; the first is " +
-                             first.path,
-                         "remove one of them", {walker.note("first listed here", first.node->span)});
+            walker.error(
+                Code::YamlInvalidValue, item.node->span,
+                item.path + ": enum value " + yaml::quote(item.text) + " is listed twice; the first is " + first.path,
+                "remove one of them", {walker.note("first listed here", first.node->span)});
             ok = false;
             continue;
         }
@@ -166,10 +183,10 @@ std::optional<Column> read_column(Walker& walker, const Field& field) {
             column.enum_values = std::move(*list);
         }
     } else if (type && values) {
-        walker.error(Code::YamlInvalidValue, values->key_span,
-                     values->path + ": only `enum` columns have values; this one is " +
-                         yaml::quote(column_type_name(*type)),
-                     "set `type: enum` or remove `values`");
+        walker.error(
+            Code::YamlInvalidValue, values->key_span,
+            values->path + ": only `enum` columns have values; this one is " + yaml::quote(column_type_name(*type)),
+            "set `type: enum` or remove `values`");
     }
     if (!type || walker.error_count() != errors_before) return std::nullopt;
     column.type = *type;

@@ -6,6 +6,12 @@
 // alias cycles, tags, extra documents and every yaml-cpp exception become Diagnostics. A Walker then reads that tree
 // with key paths (`columns.tier.values[2]`) in every message, reporting wrong kinds, unknown, duplicate and missing
 // keys, so each file loader only states what its format allows.
+//
+// yaml-cpp 0.7 weaknesses handled here: it keeps duplicate keys silently (#60; the Walker reports them); aliases share
+// nodes, so their expansion is counted while building; its scanner reads a whole flow collection ahead and its parser
+// recurses per level (prescan_flow refuses deep or huge ones first); a top-level `,` makes HandleNextDocument return
+// the same empty document forever (YAML::LoadAll never returns); it accepts a quoted scalar left open at the end of a
+// file and drops the tag of an empty node (`!2`). Each of these ends in a diagnostic.
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -35,12 +41,12 @@ struct Node {
     // The node's text in the source: a scalar's token (with its quotes), a collection from its first to its last byte.
     // An empty value (`key:`) has the span of its key.
     Span span;
-    std::string text;              // Scalar: the value after unquoting and folding
-    bool plain = true;             // Scalar: written without quotes or `|`/`>`, so `yes`, `1.0`, `null` look typed
-    std::vector<NodePtr> items;    // Sequence
-    std::vector<Entry> entries;    // Mapping, in file order; repeated keys are kept (the Walker reports them)
-    size_t expanded_size = 1;      // this node plus everything under it, aliases counted at every use
-    size_t height = 0;             // collection levels in this node, itself included (0 for a scalar), through aliases
+    std::string text;            // Scalar: the value after unquoting and folding
+    bool plain = true;           // Scalar: written without quotes or `|`/`>`, so `yes`, `1.0`, `null` look typed
+    std::vector<NodePtr> items;  // Sequence
+    std::vector<Entry> entries;  // Mapping, in file order; repeated keys are kept (the Walker reports them)
+    size_t expanded_size = 1;    // this node plus everything under it, aliases counted at every use
+    size_t height = 0;           // collection levels in this node, itself included (0 for a scalar), through aliases
 
     bool is_null() const { return kind == NodeKind::Null; }
     bool is_scalar() const { return kind == NodeKind::Scalar; }
@@ -50,7 +56,7 @@ struct Node {
 
 // yaml-cpp queues every token of a flow collection (`[...]`, `{...}`) that could be a key until it closes, about 230
 // bytes per token, so one collection's size is bounded before yaml-cpp sees it. Block style has no such limit.
-inline constexpr size_t kMaxYamlFlowItems = 100000;
+using limits::kMaxYamlFlowItems;
 
 struct ReadOptions {
     std::string what = "YAML file";  // used in messages: "schema file is empty"
@@ -64,8 +70,8 @@ struct ReadOptions {
 
 struct Document {
     std::shared_ptr<const Source> source;
-    NodePtr root;               // never null
-    size_t expanded_size = 0;   // nodes a full traversal visits, at most ReadOptions::max_nodes
+    NodePtr root;              // never null
+    size_t expanded_size = 0;  // nodes a full traversal visits, at most ReadOptions::max_nodes
 };
 
 // Reads the single YAML document in `source`. On any problem reports it (E201 syntax, encoding, tags, cycles and extra
@@ -97,7 +103,7 @@ struct Field {
     std::string_view key;  // points into the tree, which the Document keeps alive
     Span key_span;
     const Node* value = nullptr;
-    std::string path;      // key path of the value
+    std::string path;  // key path of the value
 };
 
 class MappingView {
@@ -139,8 +145,7 @@ public:
     // the first); with `allowed`, also keys not in it (E202, "did you mean").
     std::optional<MappingView> mapping(const Node& node, std::string_view path,
                                        std::string_view expected = "a mapping");
-    std::optional<MappingView> mapping(const Node& node, std::string_view path,
-                                       const std::vector<std::string>& allowed,
+    std::optional<MappingView> mapping(const Node& node, std::string_view path, const std::vector<std::string>& allowed,
                                        std::string_view expected = "a mapping");
 
     // The field, or nullptr after reporting E205 at the mapping.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <mutex>
 
 #include "SegmintLexer.h"
 #include "SegmintParser.h"
@@ -21,6 +22,17 @@ namespace {
 
 using L = segmint_generated::SegmintLexer;
 using P = segmint_generated::SegmintParser;
+
+// Held while the ANTLR runtime simulates its ATN (lexing, parsing, computing expected tokens). The 4.9 runtime shares
+// one DFA cache per grammar between every lexer and parser in the process and is not thread-safe there: DFA::s0 is
+// read without the lock that guards its write (LexerATNSimulator::match, ParserATNSimulator::adaptivePredict),
+// ATN::nextTokens is double-checked locking on a plain bool, LexerATNSimulator::match_calls is a plain counter (all
+// fixed upstream after 4.9). ThreadSanitizer cannot see this: the runtime library is not instrumented. Byte
+// validation, token filtering and AST building stay outside the lock, so parse() still runs in parallel there.
+std::mutex& antlr_mutex() {
+    static std::mutex mutex;
+    return mutex;
+}
 
 // Thrown by the error strategy at the first syntax error of a definition.
 struct SyntaxAbort {
@@ -156,7 +168,11 @@ private:
         lexer_ = std::make_unique<L>(input_.get());
         lexer_->removeErrorListeners();
         lexer_->addErrorListener(&throwing_);
-        std::vector<std::unique_ptr<antlr4::Token>> all = lexer_->getAllTokens();
+        std::vector<std::unique_ptr<antlr4::Token>> all;
+        {
+            std::lock_guard<std::mutex> lock(antlr_mutex());
+            all = lexer_->getAllTokens();
+        }
 
         std::vector<std::unique_ptr<antlr4::Token>> kept;
         for (size_t i = 0; i < all.size(); ++i) {
@@ -276,7 +292,11 @@ private:
         NestingGuard guard;
         parser.addParseListener(&guard);
         try {
-            P::DefinitionOnlyContext* tree = parser.definitionOnly();
+            P::DefinitionOnlyContext* tree = nullptr;
+            {
+                std::lock_guard<std::mutex> lock(antlr_mutex());
+                tree = parser.definitionOnly();
+            }
             AstBuilder builder(source_, offsets_, sink_, file);
             builder.build(tree->definition(), definition);
         } catch (const SyntaxAbort& abort) {

@@ -72,6 +72,15 @@ std::string disassemble(const Program& program, const schema::Schema& schema,
                 add("re" + std::to_string(in.imm) + "=/" +
                     (in.imm < program.regex_patterns.size() ? program.regex_patterns[in.imm] : "?") + "/");
                 break;
+            case ImmKind::Lookup:
+                if (in.imm < program.lookups.size()) {
+                    uint32_t column = program.lookups[in.imm].column;
+                    add("lookup" + std::to_string(in.imm) + " on #" + std::to_string(column) + " " +
+                        (column < schema.columns.size() ? schema.columns[column].name : std::string("?")));
+                } else {
+                    add("lookup" + std::to_string(in.imm) + "=?");
+                }
+                break;
             case ImmKind::Set:
                 add("set" + std::to_string(in.imm) + "=" +
                     (in.imm < program.sets.size() ? set_text(*program.sets[in.imm]) : "?"));

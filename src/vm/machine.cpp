@@ -288,7 +288,8 @@ void map_text(Register& d, Register& a, const Selection& s, Map map) {
 
 }  // namespace
 
-void Machine::run(const Program& program, uint64_t base, uint32_t count, std::vector<data::Bitmap>& memberships) {
+void Machine::run(const Program& program, uint64_t base, uint32_t count, std::vector<data::Bitmap>& memberships,
+                  const LookupTables* lookups) {
     State& st = *state_;
     st.prepare(program);
     st.selections.clear();
@@ -491,6 +492,23 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
                 });
                 break;
             }
+            case Opcode::LookupCode: {
+                const Lookup& lookup = program.lookups[in.imm];
+                const std::vector<uint8_t>& truth = (*lookups)[in.imm];
+                const data::Column& c = table.column(lookup.column);
+                const uint64_t* words = c.validity.words();
+                const int32_t* codes = c.i32.data() + base;
+                const int32_t null_entry = static_cast<int32_t>(truth.size() - 1);
+                uint8_t* dv = d.as<uint8_t>();
+                each(s, [&](uint32_t i) {
+                    uint64_t row = base + i;
+                    bool present = (words[row >> 6] >> (row & 63)) & 1;
+                    uint8_t t = truth[present ? codes[i] : null_entry];
+                    dv[i] = t == 1;
+                    d.valid[i] = t != 2;
+                });
+                break;
+            }
             case Opcode::IsNull:
             case Opcode::IsNotNull: {
                 uint8_t* dv = d.as<uint8_t>();
@@ -648,7 +666,8 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
 }
 
 std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const data::Table& table,
-                                   size_t segment_count, scalar::AsOf as_of, unsigned threads) {
+                                   size_t segment_count, scalar::AsOf as_of, unsigned threads,
+                                   const std::vector<LookupTables>* lookups) {
     const uint64_t rows = table.rows();
     std::vector<data::Bitmap> memberships(segment_count);
     for (auto& bitmap : memberships) bitmap.resize(rows);
@@ -661,7 +680,9 @@ std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const d
         Machine machine(table, as_of);
         for (uint64_t base = from; base < to; base += kBatchSize) {
             uint32_t count = static_cast<uint32_t>(std::min<uint64_t>(kBatchSize, to - base));
-            for (const Program& program : programs) machine.run(program, base, count, memberships);
+            for (size_t p = 0; p < programs.size(); ++p) {
+                machine.run(programs[p], base, count, memberships, lookups ? &(*lookups)[p] : nullptr);
+            }
         }
     };
     if (threads == 1) {

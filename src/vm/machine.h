@@ -21,7 +21,9 @@ public:
 
     // Runs `program` over rows [base, base + count), count <= kBatchSize, setting its segment's bits in
     // `memberships` for the rows where the rule is TRUE.
-    void run(const Program& program, uint64_t base, uint32_t count, std::vector<data::Bitmap>& memberships);
+    // `lookups` holds the program's bound lookup tables (needed when it has LookupCode instructions).
+    void run(const Program& program, uint64_t base, uint32_t count, std::vector<data::Bitmap>& memberships,
+             const LookupTables* lookups = nullptr);
 
 private:
     struct State;
@@ -30,7 +32,9 @@ private:
 
 // Evaluates `programs` (in dependency order) over the whole table on `threads` threads (0 = all cores); returns one
 // bitmap per segment index below `segment_count`. Results do not depend on the thread count.
+// `lookups[p]` are program p's bound lookup tables (may be null when no program has lookups).
 std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const data::Table& table,
-                                   size_t segment_count, ir::scalar::AsOf as_of, unsigned threads = 1);
+                                   size_t segment_count, ir::scalar::AsOf as_of, unsigned threads = 1,
+                                   const std::vector<LookupTables>* lookups = nullptr);
 
 }  // namespace segmint::vm

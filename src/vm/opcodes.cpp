@@ -37,6 +37,7 @@ const char* imm_kind_name(ImmKind kind) {
         case ImmKind::Const: return "constant";
         case ImmKind::Regex: return "regex";
         case ImmKind::Set: return "set";
+        case ImmKind::Lookup: return "lookup";
     }
     return "?";
 }

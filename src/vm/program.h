@@ -7,6 +7,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "ir/ir.h"
 #include "vm/opcodes.h"
 
 namespace re2 {
@@ -39,6 +40,16 @@ struct ValueSet {
     void build_index();
 };
 
+// A condition on one string column, evaluated once per distinct value when the program is bound to a table.
+struct Lookup {
+    uint32_t column = 0;
+    std::shared_ptr<const ir::Node> condition;  // reads only a Placeholder for the column's value
+};
+
+// Per lookup of a program: the truth of its condition for each dictionary code, then for NULL (last entry).
+// 0 = FALSE, 1 = TRUE, 2 = NULL.
+using LookupTables = std::vector<std::vector<uint8_t>>;
+
 struct Program {
     uint32_t segment = 0;
     std::string name;
@@ -49,6 +60,7 @@ struct Program {
     std::vector<std::shared_ptr<const re2::RE2>> regexes;
     std::vector<std::string> regex_patterns;  // parallel to regexes, for listings
     std::vector<std::shared_ptr<ValueSet>> sets;
+    std::vector<Lookup> lookups;
 };
 
 }  // namespace segmint::vm

@@ -71,6 +71,13 @@ std::string verify(const Program& program, const schema::Schema& schema, size_t 
             case ImmKind::Regex:
                 if (in.imm >= program.regexes.size() || !program.regexes[in.imm]) return fail("regex out of range");
                 break;
+            case ImmKind::Lookup:
+                if (in.imm >= program.lookups.size() || !program.lookups[in.imm].condition) return fail("lookup out of range");
+                if (program.lookups[in.imm].column >= schema.columns.size() ||
+                    !column_matches(RegKind::Str, schema.columns[program.lookups[in.imm].column].type)) {
+                    return fail("lookup column is not a string column");
+                }
+                break;
             case ImmKind::Set:
                 if (in.imm >= program.sets.size() || !program.sets[in.imm]) return fail("set out of range");
                 if (program.sets[in.imm]->kind != info.a) return fail("set has the wrong kind");

@@ -1,7 +1,8 @@
 // Schema files (src/schema): the format, every error class with its code and key path, and the YAML cases of
 // docs BAD_INPUTS 17-25 (hostile input must end in a clean diagnostic, quickly).
-#include <boost/test/unit_test.hpp>
+#include "schema/schema.h"
 
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -10,7 +11,6 @@
 
 #include "common/diagnostic.h"
 #include "common/source.h"
-#include "schema/schema.h"
 #include "schema/yaml_reader.h"
 
 namespace {
@@ -60,8 +60,8 @@ const Diagnostic* find(const Loaded& loaded, Code code, const std::string& fragm
 const Diagnostic* expect_error(const Loaded& loaded, Code code, const std::string& fragment) {
     BOOST_TEST(!loaded.schema.has_value());
     const Diagnostic* d = find(loaded, code, fragment);
-    BOOST_TEST(d != nullptr, "expected " << segmint::code_info(code).id << " containing '" << fragment
-                                         << "'; got:" << dump(loaded));
+    BOOST_TEST(d != nullptr,
+               "expected " << segmint::code_info(code).id << " containing '" << fragment << "'; got:" << dump(loaded));
     if (d) BOOST_TEST((d->source == loaded.source));
     return d;
 }
@@ -77,7 +77,9 @@ std::string text_at(const Loaded& loaded, segmint::Span span) {
     return loaded.source->text().substr(span.begin, span.end - span.begin);
 }
 
-uint32_t line_of(const Loaded& loaded, const Diagnostic* d) { return d ? loaded.source->location(d->span.begin).line : 0; }
+uint32_t line_of(const Loaded& loaded, const Diagnostic* d) {
+    return d ? loaded.source->location(d->span.begin).line : 0;
+}
 
 // A valid schema with the given column lines (each indented by two spaces in the caller's text).
 std::string with_columns(const std::string& columns, const std::string& key = "id") {
@@ -112,10 +114,14 @@ BOOST_AUTO_TEST_CASE(loads_every_type_in_file_order) {
     BOOST_TEST(s.key == "customer_id");
     BOOST_TEST((s.source == loaded.source));
     const std::pair<const char*, ColumnType> expected[] = {
-        {"customer_id", ColumnType::Int},   {"lifetime_value", ColumnType::Number},
-        {"email", ColumnType::String},      {"opted_in", ColumnType::Bool},
-        {"last_order_date", ColumnType::Date}, {"signed_up_at", ColumnType::Timestamp},
-        {"tier", ColumnType::Enum},         {"tags", ColumnType::StringList},
+        {"customer_id", ColumnType::Int},
+        {"lifetime_value", ColumnType::Number},
+        {"email", ColumnType::String},
+        {"opted_in", ColumnType::Bool},
+        {"last_order_date", ColumnType::Date},
+        {"signed_up_at", ColumnType::Timestamp},
+        {"tier", ColumnType::Enum},
+        {"tags", ColumnType::StringList},
     };
     BOOST_TEST_REQUIRE(s.columns.size() == 8u);
     for (size_t i = 0; i < 8; ++i) {
@@ -173,7 +179,9 @@ BOOST_AUTO_TEST_CASE(flow_style_file_and_comments) {
 
 BOOST_AUTO_TEST_CASE(yaml_1_1_booleans_are_plain_text_where_text_goes) {
     // yaml-cpp gives `yes`/`on` as scalars; as a table name or enum value they are just words.
-    auto loaded = load("table: yes\nkey: id\ncolumns:\n  id: int\n  answer: {type: enum, values: [yes, no, on, off]}\n");
+    auto loaded = load(
+        "table: yes\nkey: id\ncolumns:\n  id: int\n"
+        "  answer: {type: enum, values: [yes, no, on, off]}\n");
     BOOST_TEST_REQUIRE(loaded.schema.has_value(), dump(loaded));
     BOOST_TEST(loaded.schema->table == "yes");
     BOOST_TEST(loaded.schema->columns[1].enum_values == (std::vector<std::string>{"yes", "no", "on", "off"}),
@@ -181,8 +189,9 @@ BOOST_AUTO_TEST_CASE(yaml_1_1_booleans_are_plain_text_where_text_goes) {
 }
 
 BOOST_AUTO_TEST_CASE(quoted_and_non_ascii_names_keep_byte_spans) {
-    auto loaded = load("table: t\nkey: \"first name\"\ncolumns:\n  \"first name\": string\n  größe: number\n"
-                       "  'it''s': bool\n");
+    auto loaded = load(
+        "table: t\nkey: \"first name\"\ncolumns:\n  \"first name\": string\n  größe: number\n"
+        "  'it''s': bool\n");
     BOOST_TEST_REQUIRE(loaded.schema.has_value(), dump(loaded));
     const Schema& s = *loaded.schema;
     BOOST_TEST(s.key == "first name");
@@ -202,8 +211,9 @@ BOOST_AUTO_TEST_CASE(crlf_line_endings_and_bom) {
 }
 
 BOOST_AUTO_TEST_CASE(aliases_may_repeat_a_value_list) {
-    auto loaded = load(with_columns("  tier: {type: enum, values: &tiers [bronze, gold]}\n"
-                                    "  old_tier: {type: enum, values: *tiers}\n"));
+    auto loaded =
+        load(with_columns("  tier: {type: enum, values: &tiers [bronze, gold]}\n"
+                          "  old_tier: {type: enum, values: *tiers}\n"));
     BOOST_TEST_REQUIRE(loaded.schema.has_value(), dump(loaded));
     BOOST_TEST(loaded.schema->columns[2].enum_values == (std::vector<std::string>{"bronze", "gold"}),
                boost::test_tools::per_element());
@@ -298,9 +308,12 @@ BOOST_AUTO_TEST_CASE(missing_required_keys) {
 
 BOOST_AUTO_TEST_CASE(unknown_types_suggest_ours) {
     const std::pair<const char*, const char*> cases[] = {
-        {"integer", "did you mean `int`?"},          {"datetime", "did you mean `timestamp`?"},
-        {"Boolean", "did you mean `bool`?"},         {"strng", "did you mean `string`?"},
-        {"list<int>", "the only list type is `list<string>`"}, {"list<string >", "did you mean `list<string>`?"},
+        {"integer", "did you mean `int`?"},
+        {"datetime", "did you mean `timestamp`?"},
+        {"Boolean", "did you mean `bool`?"},
+        {"strng", "did you mean `string`?"},
+        {"list<int>", "the only list type is `list<string>`"},
+        {"list<string >", "did you mean `list<string>`?"},
         {"Int", "did you mean `int`?"},
     };
     for (const auto& [type, hint] : cases) {
@@ -338,7 +351,8 @@ BOOST_AUTO_TEST_CASE(enum_rules) {
 
 BOOST_AUTO_TEST_CASE(key_must_name_an_int_or_string_column) {
     auto unknown = load(with_columns("  customer_id: string\n", "customer_ld"));
-    const Diagnostic* d = expect_only_error(unknown, Code::YamlInvalidValue, "key: `customer_ld` is not one of the columns");
+    const Diagnostic* d =
+        expect_only_error(unknown, Code::YamlInvalidValue, "key: `customer_ld` is not one of the columns");
     if (d) BOOST_TEST(d->hint == "did you mean `customer_id`?");
     if (d) BOOST_TEST(text_at(unknown, d->span) == "customer_ld");
     expect_only_error(load(with_columns("  signup: date\n", "signup")), Code::YamlInvalidValue,
@@ -352,8 +366,7 @@ BOOST_AUTO_TEST_CASE(key_must_name_an_int_or_string_column) {
 }
 
 BOOST_AUTO_TEST_CASE(column_names_are_checked) {
-    expect_only_error(load(with_columns("  '': int\n")), Code::YamlInvalidValue,
-                      "a column name must not be empty");
+    expect_only_error(load(with_columns("  '': int\n")), Code::YamlInvalidValue, "a column name must not be empty");
     expect_only_error(load(with_columns("  " + std::string(257, 'c') + ": int\n")), Code::YamlInvalidValue,
                       "a column name is 257 bytes; the limit is 256");
     BOOST_TEST(load(with_columns("  " + std::string(256, 'c') + ": int\n")).schema.has_value());
@@ -368,8 +381,9 @@ BOOST_AUTO_TEST_CASE(column_names_are_checked) {
 }
 
 BOOST_AUTO_TEST_CASE(every_error_in_the_file_is_reported) {
-    auto loaded = load("table: t\nkey: id\ncolumns:\n  id: int\n  a: integer\n  b: {type: enum, values: [x, x]}\n"
-                       "  a: string\ncolour: blue\n");
+    auto loaded = load(
+        "table: t\nkey: id\ncolumns:\n  id: int\n  a: integer\n  b: {type: enum, values: [x, x]}\n"
+        "  a: string\ncolour: blue\n");
     expect_error(loaded, Code::YamlInvalidValue, "columns.a: unknown type `integer`");
     expect_error(loaded, Code::YamlInvalidValue, "columns.b.values[1]: enum value `x` is listed twice");
     expect_error(loaded, Code::YamlDuplicateKey, "columns.a: key `a` is given twice");
@@ -512,8 +526,8 @@ BOOST_AUTO_TEST_CASE(case19_deep_block_nesting) {
     const std::string deep = repeat("[", 40) + repeat("]", 40);
     expect_only_error(load("a: &d " + deep + "\nb: " + repeat("[", 30) + "*d" + repeat("]", 30) + "\n"),
                       Code::YamlLimit, "YAML nested deeper than 64 levels");
-    auto source = std::make_shared<Source>("t.yaml", "a: &d " + deep + "\nb: " + repeat("[", 20) + "*d" +
-                                                         repeat("]", 20) + "\n");
+    auto source =
+        std::make_shared<Source>("t.yaml", "a: &d " + deep + "\nb: " + repeat("[", 20) + "*d" + repeat("]", 20) + "\n");
     DiagnosticSink sink;
     BOOST_TEST(segmint::yaml::read_yaml(source, sink).has_value());  // 62 levels is within the limit
 }
@@ -538,13 +552,20 @@ BOOST_AUTO_TEST_CASE(case19_prescan_follows_yaml_cpp_tokens) {
     using segmint::yaml::prescan_flow;
     // With a depth limit of 3, each of these is too deep exactly at its last character.
     const char* const too_deep[] = {
-        "[[[[", "[[[]][[[",
+        "[[[[",
+        "[[[]][[[",
         "a: |\n  [[[[\n[[[[",       // the block scalar ends at column 0
         "a: |\n      x\n  [[[[",    // its content indentation is set by its first line
-        "a: it's\n[[[[",             // a quote inside a plain scalar is text: it cannot hide what follows
-        "a: x 'y\n  z [[[[\n[[[[",   // the plain scalar goes on over the indented line, not the last one
-        "[a,\n b[[[",                // in flow, a plain scalar ends at a bracket, also on its next line
-        "[\"]\",[[[", "[a #]\n[[[", "- [[[[", "? [[[[", "&x [[[[", "!t [[[[", "a: &x !t [[[[",
+        "a: it's\n[[[[",            // a quote inside a plain scalar is text: it cannot hide what follows
+        "a: x 'y\n  z [[[[\n[[[[",  // the plain scalar goes on over the indented line, not the last one
+        "[a,\n b[[[",               // in flow, a plain scalar ends at a bracket, also on its next line
+        "[\"]\",[[[",
+        "[a #]\n[[[",
+        "- [[[[",
+        "? [[[[",
+        "&x [[[[",
+        "!t [[[[",
+        "a: &x !t [[[[",
     };
     for (const std::string text : too_deep) {
         auto problem = prescan_flow(text, 3, 1000);
@@ -553,9 +574,17 @@ BOOST_AUTO_TEST_CASE(case19_prescan_follows_yaml_cpp_tokens) {
         BOOST_TEST(problem->offset == text.size() - 1, text);
     }
     const char* const fine[] = {
-        "a: \"[[[[\"", "a: '[[['' [[['", "a: \"\\\"[[[[\"", "a: b[[[[", "# [[[[\na: 1", "a: x # [[[[",
-        "a: |\n  [[[[\n  [[[[\nb: 1", "a: >-\n  [[[[\n\n  [[[[\n", "- a [[[[\n  b [[[[",
-        "[[[]]]\n[[[]]]", "a: \"x\n  [[[[\"",
+        "a: \"[[[[\"",
+        "a: '[[['' [[['",
+        "a: \"\\\"[[[[\"",
+        "a: b[[[[",
+        "# [[[[\na: 1",
+        "a: x # [[[[",
+        "a: |\n  [[[[\n  [[[[\nb: 1",
+        "a: >-\n  [[[[\n\n  [[[[\n",
+        "- a [[[[\n  b [[[[",
+        "[[[]]]\n[[[]]]",
+        "a: \"x\n  [[[[\"",
     };
     for (const std::string text : fine) BOOST_TEST(!prescan_flow(text, 3, 1000).has_value(), text);
     auto items = prescan_flow("[" + repeat("1,", 2000) + "1]", 64, 1000);
@@ -638,10 +667,11 @@ BOOST_AUTO_TEST_CASE(encoding_and_size) {
 
 BOOST_AUTO_TEST_CASE(no_input_escapes_as_an_exception) {
     // Fragments of YAML syntax glued at random (fixed seed): every result is a schema or errors, never a throw.
-    const char* const pieces[] = {"[", "]", "{", "}", ":", ": ", ",", "-", "- ", "? ", "&a ", "*a", "!t ", "!!str ",
-                                  "\"", "'", "|", ">", "#", "\n", "\n  ", "  ", "\t", "table", "key", "columns",
-                                  "id", "int", "enum", "values", "---\n", "...\n", "%YAML 1.2\n", "\\", "@", "`",
-                                  "\xC3\xA9", "~", "null", "yes"};
+    const char* const pieces[] = {"[",           "]",       "{",   "}",   ":",        ": ",     ",",     "-",
+                                  "- ",          "? ",      "&a ", "*a",  "!t ",      "!!str ", "\"",    "'",
+                                  "|",           ">",       "#",   "\n",  "\n  ",     "  ",     "\t",    "table",
+                                  "key",         "columns", "id",  "int", "enum",     "values", "---\n", "...\n",
+                                  "%YAML 1.2\n", "\\",      "@",   "`",   "\xC3\xA9", "~",      "null",  "yes"};
     const size_t count = sizeof(pieces) / sizeof(pieces[0]);
     uint64_t state = 0x9E3779B97F4A7C15u;
     auto next = [&state]() {

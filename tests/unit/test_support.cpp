@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "cli/commands.h"
 #include "report/diagnostic_render.h"
 #include "syntax/parse.h"
 
@@ -98,6 +99,7 @@ Checked check_text(const std::string& text, const std::string& name) {
     files.push_back(syntax::parse(std::make_shared<const Source>(name, text), sink));
     Checked checked;
     checked.catalog = semantic::check(std::move(files), test_schema(), sink);
+    if (!sink.has_errors()) cli::report_impossible_rules(checked.catalog, sink);  // as `segmint check` does
     sink.sort();
     checked.diagnostics = sink.diagnostics();
     return checked;

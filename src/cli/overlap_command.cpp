@@ -1,0 +1,190 @@
+// segmint overlap: pairwise overlap of segments on data (counts, Jaccard, containment).
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "analysis/constraints.h"
+#include "analysis/overlap.h"
+#include "cli/commands.h"
+#include "cli/compile.h"
+#include "cli/output.h"
+#include "cli/project_options.h"
+#include "common/calendar.h"
+#include "common/suggest.h"
+#include "engine/engine.h"
+
+namespace segmint::cli {
+
+namespace {
+
+// Past this many segments the text matrix is too wide to read; the pair list and json/csv remain.
+constexpr size_t kMaxTextMatrix = 40;
+
+struct OverlapOptions {
+    CommonOptions common;
+    std::vector<std::string> segments;
+    std::string as_of;
+    size_t top = 10;
+    unsigned threads = 0;
+};
+
+std::string fixed(double value, int digits) {
+    char buffer[48];
+    std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
+    return buffer;
+}
+
+std::string pad_left(const std::string& text, size_t width) {
+    return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
+}
+
+std::string pad_right(const std::string& text, size_t width) {
+    return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
+}
+
+int run_overlap(OverlapOptions& options) {
+    std::optional<project::Project> project;
+    if (int code = apply_project(options.common, &project, ProjectNeed::Always)) return code;
+    ir::scalar::AsOf as_of;
+    if (!resolve_as_of(options.as_of, project, &as_of)) return kExitUsage;
+    Workspace workspace;
+    if (int code = prepare_workspace(options.common, workspace)) return code;
+    if (workspace.sink.has_errors()) {
+        print_diagnostics(workspace.sink, options.common.format == "json" ? options.common : CommonOptions{});
+        finish_output();
+        return kExitFindings;
+    }
+    const semantic::Catalog& catalog = workspace.compiled.catalog;
+    std::vector<size_t> chosen;
+    if (options.segments.empty()) {
+        for (size_t s = 0; s < catalog.segments.size(); ++s) chosen.push_back(s);
+    } else {
+        std::vector<std::string> known;
+        for (const auto& segment : catalog.segments) known.push_back(segment.name);
+        std::sort(known.begin(), known.end());
+        for (const auto& name : options.segments) {
+            auto it = catalog.segment_index.find(name);
+            if (it == catalog.segment_index.end()) {
+                std::string hint = did_you_mean(name, known);
+                std::fprintf(stderr, "segmint: error: no segment named `%s`%s%s\n", name.c_str(),
+                             hint.empty() ? "" : "; ", hint.c_str());
+                return kExitUsage;
+            }
+            if (std::find(chosen.begin(), chosen.end(), it->second) == chosen.end()) chosen.push_back(it->second);
+        }
+    }
+    auto table = load_data(options.common, *workspace.schema);
+    if (!table) return kExitUsage;
+    engine::CompiledCatalog compiled = engine::compile(catalog, as_of);
+    auto memberships = engine::evaluate(compiled, *table, engine::Evaluator::Vm, options.threads);
+    std::vector<const data::Bitmap*> sets;
+    for (size_t s : chosen) sets.push_back(&memberships[s]);
+    const analysis::OverlapMatrix matrix = analysis::overlap_matrix(sets);
+    const size_t n = chosen.size();
+    auto name = [&](size_t i) -> const std::string& { return catalog.segments[chosen[i]].name; };
+
+    const std::string& format = options.common.format;
+    if (format == "json") {
+        nlohmann::ordered_json out;
+        out["rows"] = table->rows();
+        out["as_of"] = calendar::format_date(as_of.today);
+        out["segments"] = nlohmann::ordered_json::array();
+        for (size_t i = 0; i < n; ++i) out["segments"].push_back({{"name", name(i)}, {"count", matrix.size(i)}});
+        out["pairs"] = nlohmann::ordered_json::array();
+        for (size_t i = 0; i < n; ++i) {
+            for (size_t j = i + 1; j < n; ++j) {
+                nlohmann::ordered_json pair;
+                pair["a"] = name(i);
+                pair["b"] = name(j);
+                pair["count_a"] = matrix.size(i);
+                pair["count_b"] = matrix.size(j);
+                pair["intersection"] = matrix.at(i, j);
+                pair["jaccard"] = matrix.jaccard(i, j);
+                pair["containment_a"] = matrix.containment(i, j);
+                pair["containment_b"] = matrix.containment(j, i);
+                out["pairs"].push_back(std::move(pair));
+            }
+        }
+        write_out(out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+        return finish_output();
+    }
+    if (format == "csv") {
+        // Segment names are identifiers, so no field needs quoting.
+        std::string text = "a,b,count_a,count_b,intersection,jaccard,containment_a,containment_b\n";
+        for (size_t i = 0; i < n; ++i) {
+            for (size_t j = i + 1; j < n; ++j) {
+                text += name(i) + "," + name(j) + "," + std::to_string(matrix.size(i)) + "," +
+                        std::to_string(matrix.size(j)) + "," + std::to_string(matrix.at(i, j)) + "," +
+                        fixed(matrix.jaccard(i, j), 6) + "," + fixed(matrix.containment(i, j), 6) + "," +
+                        fixed(matrix.containment(j, i), 6) + "\n";
+            }
+            write_out(text);
+            text.clear();
+        }
+        return finish_output();
+    }
+
+    write_out("overlap of " + std::to_string(n) + " segments on " + analysis::format_count(table->rows()) +
+              " customers as of " + calendar::format_date(as_of.today) + "\n\n");
+    if (n <= kMaxTextMatrix) {
+        size_t name_width = 0;
+        size_t cell = 5;
+        for (size_t i = 0; i < n; ++i) {
+            name_width = std::max(name_width, name(i).size());
+            cell = std::max(cell, analysis::format_count(matrix.size(i)).size());
+        }
+        const size_t label = 5 + name_width;  // "[12] name"
+        std::string header = std::string(label, ' ');
+        for (size_t j = 0; j < n; ++j) header += "  " + pad_left("[" + std::to_string(j + 1) + "]", cell);
+        write_out(header + "\n");
+        for (size_t i = 0; i < n; ++i) {
+            std::string row = pad_right(pad_left("[" + std::to_string(i + 1) + "]", 4) + " " + name(i), label);
+            for (size_t j = 0; j < n; ++j) row += "  " + pad_left(analysis::format_count(matrix.at(i, j)), cell);
+            write_out(row + "\n");
+        }
+        write_out("(customers in both; the diagonal is each segment's size)\n\n");
+    } else {
+        write_out("(matrix left out for more than " + std::to_string(kMaxTextMatrix) +
+                  " segments; use --format csv or json)\n\n");
+    }
+    struct Pair {
+        size_t i, j;
+        double jaccard;
+    };
+    std::vector<Pair> pairs;
+    for (size_t i = 0; i < n; ++i) {
+        for (size_t j = i + 1; j < n; ++j) {
+            if (matrix.at(i, j) > 0) pairs.push_back({i, j, matrix.jaccard(i, j)});
+        }
+    }
+    std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.jaccard > b.jaccard; });
+    if (pairs.size() > options.top) pairs.resize(options.top);
+    write_out(pairs.empty() ? std::string("no two segments overlap\n") : "most overlapping pairs (by Jaccard):\n");
+    for (const auto& p : pairs) {
+        write_out("  " + name(p.i) + " ∩ " + name(p.j) + ": " + analysis::format_count(matrix.at(p.i, p.j)) +
+                  "  jaccard " + fixed(p.jaccard, 3) + ", " + fixed(100 * matrix.containment(p.i, p.j), 1) + "% of " +
+                  name(p.i) + ", " + fixed(100 * matrix.containment(p.j, p.i), 1) + "% of " + name(p.j) + "\n");
+    }
+    return finish_output();
+}
+
+}  // namespace
+
+void add_overlap_command(CLI::App& app, CommandRunner& runner) {
+    auto options = std::make_shared<OverlapOptions>();
+    CLI::App* command = app.add_subcommand("overlap", "Pairwise overlap of segments: counts, Jaccard, containment");
+    command->add_option("segments", options->segments, "Segments to compare; default: all");
+    command->add_option("--project", options->common.project_path, "The project file (segmint.yaml) or its folder");
+    command->add_option("--specs", options->common.paths, "Spec files or directories; default: the project's");
+    command->add_option("--schema", options->common.schema_path, "The customer schema (YAML); default: the project's");
+    command->add_option("--data", options->common.data_path, "Customer data (CSV); default: the project's `data`");
+    command->add_option("--as-of", options->as_of, "The date `today` means; default: the project's `as_of`, or today");
+    command->add_option("--format", options->common.format, "Output format")
+        ->check(CLI::IsMember({"text", "json", "csv"}))
+        ->capture_default_str();
+    command->add_option("--top", options->top, "Pairs listed in text output")->capture_default_str();
+    command->add_option("--threads", options->threads, "Threads for evaluation (0 = all cores)")->capture_default_str();
+    command->callback([options, &runner] { runner.exit_code = run_overlap(*options); });
+}
+
+}  // namespace segmint::cli

@@ -1,0 +1,114 @@
+#include "cli/project_options.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/inputs.h"
+#include "cli/output.h"
+#include "common/limits.h"
+#include "data/csv_loader.h"
+#include "engine/engine.h"
+
+namespace segmint::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The folder of the project file as the user would write it: relative to the current folder when below it.
+std::string display_folder(const fs::path& folder) {
+    std::error_code ec;
+    fs::path cwd = fs::current_path(ec);
+    if (!ec) {
+        fs::path relative = fs::weakly_canonical(folder, ec).lexically_relative(fs::weakly_canonical(cwd, ec));
+        if (!ec && !relative.empty()) return relative.string();
+    }
+    return folder.string();
+}
+
+}  // namespace
+
+int apply_project(CommonOptions& options, std::optional<project::Project>* out, ProjectNeed need) {
+    if (options.project_resolved) return kExitOk;
+    options.project_resolved = true;
+    std::string given = options.project_path;
+    const bool flags_complete = !options.schema_path.empty() && !options.paths.empty();
+    if (given.empty() && need == ProjectNeed::IfMissing && flags_complete) return kExitOk;
+
+    std::string file;
+    std::string display;
+    std::error_code ec;
+    if (!given.empty()) {
+        // --project names the file or its folder.
+        file = fs::is_directory(given, ec) ? (fs::path(given) / project::kProjectFileName).string() : given;
+        display = fs::path(file).parent_path().string();
+        if (display.empty()) display = ".";
+    } else {
+        auto found = project::find_project_file(".");
+        if (!found) {
+            if (flags_complete) return kExitOk;
+            std::fprintf(stderr,
+                         "segmint: error: no %s in this folder or above it; pass --project PATH, or --schema FILE and "
+                         "the spec paths\n",
+                         project::kProjectFileName);
+            return kExitUsage;
+        }
+        file = *found;
+        display = display_folder(fs::path(file).parent_path());
+    }
+    const fs::path folder = fs::path(file).parent_path().empty() ? fs::path(".") : fs::path(file).parent_path();
+    const std::string shown_file =
+        (display == "." ? std::string() : display + "/") + fs::path(file).filename().string();
+    InputError error;
+    auto source = read_source(file, limits::kMaxYamlFileBytes, &error);
+    if (!source) {
+        std::fprintf(stderr, "segmint: error: cannot read project `%s`: %s\n", file.c_str(), error.message.c_str());
+        return kExitUsage;
+    }
+    source = std::make_shared<const Source>(shown_file, source->text());
+    const std::string root = fs::canonical(folder, ec).string();
+    if (ec) {
+        std::fprintf(stderr, "segmint: error: cannot resolve the folder of `%s`: %s\n", file.c_str(),
+                     ec.message().c_str());
+        return kExitUsage;
+    }
+    DiagnosticSink sink;
+    auto loaded = project::load_project(source, root, display, sink);
+    if (!loaded) {
+        CommonOptions text = options;
+        if (text.format != "json") text.format = "text";
+        print_diagnostics(sink, text);
+        finish_output();
+        return kExitUsage;
+    }
+    if (options.schema_path.empty()) options.schema_path = loaded->schema_path;
+    if (options.paths.empty()) options.paths = loaded->spec_files;
+    if (options.data_path.empty() && loaded->data_path) options.data_path = *loaded->data_path;
+    if (out != nullptr) *out = std::move(*loaded);
+    return kExitOk;
+}
+
+
+bool resolve_as_of(const std::string& flag, const std::optional<project::Project>& project, ir::scalar::AsOf* out) {
+    *out = engine::as_of_today();
+    const std::string text = !flag.empty() ? flag : project && project->as_of ? *project->as_of : std::string();
+    if (text.empty() || engine::parse_as_of(text, out)) return true;
+    std::fprintf(stderr, "segmint: error: --as-of `%s` is not a date (YYYY-MM-DD) or timestamp\n", text.c_str());
+    return false;
+}
+
+std::optional<data::Table> load_data(const CommonOptions& options, const schema::Schema& schema) {
+    if (options.data_path.empty()) {
+        std::fprintf(stderr, "segmint: error: no data given; pass --data FILE or set `data:` in %s\n",
+                     project::kProjectFileName);
+        return std::nullopt;
+    }
+    data::CsvError error;
+    auto table = data::load_csv(options.data_path, schema, &error);
+    if (!table) std::fprintf(stderr, "segmint: error: %s\n", error.to_string().c_str());
+    return table;
+}
+
+}  // namespace segmint::cli

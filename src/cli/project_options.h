@@ -1,0 +1,34 @@
+#pragma once
+// Spec projects on the command line: finding segmint.yaml (--project PATH, or the current folder and those above it)
+// and filling the options the flags left out. Flags always win over the project.
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "cli/commands.h"
+#include "data/table.h"
+#include "ir/scalar.h"
+#include "project/project.h"
+
+namespace segmint::cli {
+
+enum class ProjectNeed {
+    IfMissing,  // check/eval/explain: look for a project only when --schema or the spec paths are missing
+    Always,     // validate/test/overlap: constraints and tests live only in the project
+};
+
+// Loads the project named by --project, or the nearest segmint.yaml above the current folder, and fills
+// schema_path, paths and data_path where they are empty. Sets options.project_resolved so a second call does nothing.
+// Returns 0 to go on (with *project set when one was loaded and `project` is not null), or 2 after printing why the
+// project cannot be used. With ProjectNeed::Always, finding no project is an error unless the flags name the schema
+// and the specs.
+int apply_project(CommonOptions& options, std::optional<project::Project>* project,
+                  ProjectNeed need = ProjectNeed::IfMissing);
+
+// The run's as-of: --as-of, else the project's `as_of`, else today (UTC). False after a message on stderr.
+bool resolve_as_of(const std::string& flag, const std::optional<project::Project>& project, ir::scalar::AsOf* out);
+
+// Loads the customer CSV named by options.data_path (an error on stderr and nullopt when missing or malformed).
+std::optional<data::Table> load_data(const CommonOptions& options, const schema::Schema& schema);
+
+}  // namespace segmint::cli

@@ -1,0 +1,176 @@
+// segmint test: runs the project's fixture files (customers written in YAML with their expected memberships).
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "analysis/fixture_check.h"
+#include "cli/commands.h"
+#include "cli/compile.h"
+#include "cli/inputs.h"
+#include "cli/output.h"
+#include "cli/project_options.h"
+#include "common/limits.h"
+
+namespace segmint::cli {
+
+namespace {
+
+struct TestOptions {
+    CommonOptions common;
+    std::vector<std::string> fixtures;
+};
+
+struct FileRun {
+    std::string name;
+    project::Fixture fixture;
+    analysis::FixtureReport report;
+};
+
+std::string failure_headline(const FileRun& run, const analysis::FixtureFailure& failure) {
+    const auto& e = *failure.expectation;
+    const uint32_t line = run.fixture.source->location(e.span.begin).line;
+    return run.name + ":" + std::to_string(line) + ": customer " + e.key + " should " + (e.member ? "" : "not ") +
+           "be in `" + e.segment + "`, but " + (failure.actual ? "is" : "is not");
+}
+
+int run_test(TestOptions& options) {
+    std::optional<project::Project> project;
+    if (int code = apply_project(options.common, &project, ProjectNeed::Always)) return code;
+    std::vector<std::string> files = options.fixtures;
+    if (files.empty() && project) files = project->test_files;
+    if (files.empty()) {
+        std::fprintf(stderr, "segmint: error: no fixture files: list them under `tests:` in %s or pass them\n",
+                     project::kProjectFileName);
+        return kExitUsage;
+    }
+    Workspace workspace;
+    if (int code = prepare_workspace(options.common, workspace)) return code;
+    if (workspace.sink.has_errors()) {
+        print_diagnostics(workspace.sink, options.common);
+        finish_output();
+        return kExitFindings;
+    }
+    const semantic::Catalog& catalog = workspace.compiled.catalog;
+
+    // Load every fixture first: a malformed file is an input error (exit 2), reported with all the others.
+    DiagnosticSink fixture_sink;
+    std::vector<FileRun> runs;
+    bool unreadable = false;
+    for (const auto& file : files) {
+        InputError error;
+        auto source = read_source(file, limits::kMaxYamlFileBytes, &error);
+        if (!source) {
+            std::fprintf(stderr, "segmint: error: cannot read fixture `%s`: %s\n", file.c_str(), error.message.c_str());
+            unreadable = true;
+            continue;
+        }
+        auto fixture = project::load_fixture(source, *workspace.schema, fixture_sink);
+        if (fixture) runs.push_back(FileRun{file, std::move(*fixture), {}});
+    }
+    if (unreadable || fixture_sink.has_errors()) {
+        print_diagnostics(fixture_sink, options.common);
+        finish_output();
+        return kExitUsage;
+    }
+    bool names_ok = true;
+    for (auto& run : runs) {
+        auto report = analysis::run_fixture(run.fixture, catalog, fixture_sink);
+        if (report)
+            run.report = std::move(*report);
+        else
+            names_ok = false;
+    }
+    if (!names_ok) {
+        print_diagnostics(fixture_sink, options.common);
+        finish_output();
+        return kExitFindings;
+    }
+
+    size_t expectations = 0, failed = 0, customers = 0;
+    for (const auto& run : runs) {
+        expectations += run.report.expectations;
+        failed += run.report.failures.size();
+        customers += run.report.customers;
+    }
+    if (options.common.format == "json") {
+        nlohmann::ordered_json out;
+        out["files"] = nlohmann::ordered_json::array();
+        for (const auto& run : runs) {
+            nlohmann::ordered_json file;
+            file["file"] = run.name;
+            file["customers"] = run.report.customers;
+            file["expectations"] = run.report.expectations;
+            file["failures"] = nlohmann::ordered_json::array();
+            for (const auto& failure : run.report.failures) {
+                const auto& e = *failure.expectation;
+                nlohmann::ordered_json item;
+                item["line"] = run.fixture.source->location(e.span.begin).line;
+                item["customer"] = e.key;
+                item["segment"] = e.segment;
+                item["expected"] = e.member;
+                item["actual"] = failure.actual;
+                item["rule"] = failure.rule_text;
+                item["rule_location"] = failure.rule_location;
+                item["combinator"] = failure.combinator;
+                item["conditions"] = nlohmann::ordered_json::array();
+                for (const auto& c : failure.conditions) {
+                    item["conditions"].push_back({{"text", c.text}, {"value", c.value}});
+                }
+                file["failures"].push_back(std::move(item));
+            }
+            out["files"].push_back(std::move(file));
+        }
+        out["passed"] = expectations - failed;
+        out["failed"] = failed;
+        write_out(out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    } else {
+        for (const auto& run : runs) {
+            const size_t count = run.report.expectations;
+            if (run.report.failures.empty()) {
+                write_out("PASS  " + run.name + " (" + std::to_string(run.report.customers) + " customers, " +
+                          std::to_string(count) + " expectations)\n");
+                continue;
+            }
+            write_out("FAIL  " + run.name + " (" + std::to_string(run.report.failures.size()) + " of " +
+                      std::to_string(count) + " expectations failed)\n");
+            for (const auto& failure : run.report.failures) {
+                write_out("  " + failure_headline(run, failure) + "\n");
+                write_out("    rule of " + failure.expectation->segment + " (" + failure.rule_location +
+                          "): " + failure.rule_text + "\n");
+                if (!failure.combinator.empty()) {
+                    write_out("    its `" + failure.combinator + "` parts for customer " + failure.expectation->key +
+                              ":\n");
+                }
+                for (const auto& c : failure.conditions) {
+                    std::string value = c.value;
+                    value.resize(std::max<size_t>(value.size(), 6), ' ');
+                    write_out("      " + value + " " + c.text + "\n");
+                }
+            }
+        }
+        write_out(std::to_string(runs.size()) + " fixture file" + (runs.size() == 1 ? "" : "s") + ", " +
+                  std::to_string(customers) + " customers, " + std::to_string(expectations) + " expectations: " +
+                  std::to_string(expectations - failed) + " passed, " + std::to_string(failed) + " failed\n");
+    }
+    if (int code = finish_output()) return code;
+    return failed > 0 ? kExitFindings : kExitOk;
+}
+
+}  // namespace
+
+void add_test_command(CLI::App& app, CommandRunner& runner) {
+    auto options = std::make_shared<TestOptions>();
+    CLI::App* command = app.add_subcommand("test", "Run fixture tests: customers in YAML with expected memberships");
+    command->add_option("fixtures", options->fixtures, "Fixture files; default: the project's `tests`");
+    command->add_option("--project", options->common.project_path, "The project file (segmint.yaml) or its folder");
+    command->add_option("--specs", options->common.paths, "Spec files or directories; default: the project's");
+    command->add_option("--schema", options->common.schema_path, "The customer schema (YAML); default: the project's");
+    command->add_option("--format", options->common.format, "Output format")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    command->add_option("--color", options->common.color, "Color in diagnostics")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+    command->callback([options, &runner] { runner.exit_code = run_test(*options); });
+}
+
+}  // namespace segmint::cli

@@ -1,0 +1,123 @@
+// segmint validate: checks the specs, evaluates them on the project's data and checks every constraint.
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "analysis/constraints.h"
+#include "cli/commands.h"
+#include "cli/compile.h"
+#include "cli/output.h"
+#include "cli/project_options.h"
+#include "common/calendar.h"
+#include "engine/engine.h"
+
+namespace segmint::cli {
+
+namespace {
+
+struct ValidateOptions {
+    CommonOptions common;
+    std::string as_of;
+    unsigned threads = 0;
+};
+
+nlohmann::ordered_json figures_json(const analysis::ConstraintResult& result) {
+    nlohmann::ordered_json figures = nlohmann::ordered_json::object();
+    for (const auto& figure : result.figures) {
+        if (figure.integer)
+            figures[figure.name] = static_cast<uint64_t>(figure.value);
+        else
+            figures[figure.name] = figure.value;
+    }
+    return figures;
+}
+
+int run_validate(ValidateOptions& options) {
+    std::optional<project::Project> project;
+    if (int code = apply_project(options.common, &project, ProjectNeed::Always)) return code;
+    if (!project) {
+        std::fprintf(stderr, "segmint: error: validate checks a project's constraints; pass --project PATH\n");
+        return kExitUsage;
+    }
+    ir::scalar::AsOf as_of;
+    if (!resolve_as_of(options.as_of, project, &as_of)) return kExitUsage;
+    Workspace workspace;
+    if (int code = prepare_workspace(options.common, workspace)) return code;
+    const semantic::Catalog& catalog = workspace.compiled.catalog;
+    analysis::check_constraint_segments(*project, catalog.segment_index, workspace.sink);
+    if (workspace.sink.has_errors()) {
+        // Broken specs or constraints naming no segment: the figures would be wrong, so show why and stop.
+        CommonOptions render = options.common;
+        print_diagnostics(workspace.sink, render);
+        finish_output();
+        return kExitFindings;
+    }
+    auto table = load_data(options.common, *workspace.schema);
+    if (!table) return kExitUsage;
+    engine::CompiledCatalog compiled = engine::compile(catalog, as_of);
+    auto memberships = engine::evaluate(compiled, *table, engine::Evaluator::Vm, options.threads);
+    auto results = analysis::evaluate_constraints(project->constraints, catalog.segment_index, memberships, *table);
+
+    size_t failed = 0;
+    for (const auto& result : results) failed += result.passed ? 0 : 1;
+    const size_t passed = results.size() - failed;
+    const std::string& file = project->source->name();
+    if (options.common.format == "json") {
+        nlohmann::ordered_json out;
+        out["project"] = file;
+        out["rows"] = table->rows();
+        out["as_of"] = calendar::format_date(as_of.today);
+        out["constraints"] = nlohmann::ordered_json::array();
+        for (const auto& result : results) {
+            nlohmann::ordered_json item;
+            item["kind"] = project::constraint_kind_name(result.constraint->kind);
+            item["line"] = result.constraint->line;
+            item["passed"] = result.passed;
+            item["message"] = result.message;
+            item["figures"] = figures_json(result);
+            item["samples"] = result.samples;
+            out["constraints"].push_back(std::move(item));
+        }
+        out["passed"] = passed;
+        out["failed"] = failed;
+        write_out(out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    } else {
+        if (!workspace.sink.diagnostics().empty()) print_diagnostics(workspace.sink, options.common);  // warnings
+        for (const auto& result : results) {
+            const auto& c = *result.constraint;
+            write_out(std::string(result.passed ? "PASS" : "FAIL") + "  " + file + ":" + std::to_string(c.line) + "  " +
+                      project::constraint_kind_name(c.kind) + ": " + result.message + "\n");
+            if (!result.samples.empty()) {
+                std::string samples;
+                for (const auto& key : result.samples) samples += (samples.empty() ? "" : ", ") + key;
+                write_out("      e.g. " + workspace.schema->key + " " + samples + "\n");
+            }
+        }
+        write_out(std::to_string(results.size()) + " constraint" + (results.size() == 1 ? "" : "s") + " on " +
+                  analysis::format_count(table->rows()) + " customers as of " + calendar::format_date(as_of.today) +
+                  ": " + std::to_string(passed) + " passed, " + std::to_string(failed) + " failed\n");
+    }
+    if (int code = finish_output()) return code;
+    return failed > 0 ? kExitFindings : kExitOk;
+}
+
+}  // namespace
+
+void add_validate_command(CLI::App& app, CommandRunner& runner) {
+    auto options = std::make_shared<ValidateOptions>();
+    CLI::App* command =
+        app.add_subcommand("validate", "Check the project's constraints (disjoint, subset, sizes...) on its data");
+    command->add_option("paths", options->common.paths, "Spec files or directories; default: the project's");
+    command->add_option("--project", options->common.project_path, "The project file (segmint.yaml) or its folder");
+    command->add_option("--schema", options->common.schema_path, "The customer schema (YAML); default: the project's");
+    command->add_option("--data", options->common.data_path, "Customer data (CSV); default: the project's `data`");
+    command->add_option("--as-of", options->as_of, "The date `today` means; default: the project's `as_of`, or today");
+    command->add_option("--format", options->common.format, "Output format")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    command->add_option("--threads", options->threads, "Threads for evaluation (0 = all cores)")->capture_default_str();
+    command->add_option("--color", options->common.color, "Color in diagnostics")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+    command->callback([options, &runner] { runner.exit_code = run_validate(*options); });
+}
+
+}  // namespace segmint::cli

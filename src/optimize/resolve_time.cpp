@@ -1,0 +1,16 @@
+// resolve_time: `today` and `now` become constants once per run, so everything relative to them can fold.
+#include "optimize/passes.h"
+
+namespace segmint::optimize {
+
+void resolve_time(ir::Rule& rule, PassContext& context) {
+    rewrite_bottom_up(rule.root, [&](ir::NodePtr& node) {
+        if (node->kind == ir::Kind::Today) {
+            node = make_constant(ir::Type::Date, ir::DateValue{context.as_of.today}, node->span);
+        } else if (node->kind == ir::Kind::Now) {
+            node = make_constant(ir::Type::Timestamp, ir::TimestampValue{context.as_of.now}, node->span);
+        }
+    });
+}
+
+}  // namespace segmint::optimize

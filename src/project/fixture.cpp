@@ -1,0 +1,239 @@
+// load_fixture: fixture customers are rendered to CSV text and loaded with the CSV loader (one set of value rules);
+// a CSV error is mapped back to the YAML value it came from.
+#include "project/fixture.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <unordered_map>
+
+#include "common/calendar.h"
+#include "common/suggest.h"
+#include "data/csv_loader.h"
+#include "schema/yaml_reader.h"
+
+namespace segmint::project {
+
+namespace {
+
+using yaml::Field;
+using yaml::Node;
+using yaml::Walker;
+
+const std::vector<std::string> kTopKeys = {"as_of", "customers", "expect", "description"};
+const std::vector<std::string> kExpectKeys = {"in", "not_in"};
+
+void append_quoted(std::string& out, const std::string& text) {
+    out += '"';
+    for (char c : text) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+}
+
+struct Customer {
+    const Node* node = nullptr;
+    std::string path;
+    std::vector<const Field*> fields;  // by schema column index; nullptr = not given (NULL)
+    std::optional<yaml::MappingView> view;
+};
+
+// Renders one value as a CSV field; false after reporting a value no CSV field can hold.
+bool render_value(Walker& walker, const schema::Column& column, const Field& field, std::string& out) {
+    const Node& value = *field.value;
+    if (value.is_null()) return true;  // `~`, `null` or nothing: NULL
+    if (value.is_mapping()) {
+        walker.wrong_kind(value, field.path, "a value");
+        return false;
+    }
+    if (value.is_scalar()) {
+        append_quoted(out, value.text);
+        return true;
+    }
+    if (column.type != schema::ColumnType::StringList) {
+        walker.wrong_kind(value, field.path, "a single value (only `list<string>` columns take a list)");
+        return false;
+    }
+    auto items = walker.string_list(value, field.path, "a list of strings");
+    if (!items) return false;
+    std::string joined;
+    for (size_t i = 0; i < items->size(); ++i) {
+        const auto& item = (*items)[i];
+        if (item.text.find('|') != std::string::npos) {
+            walker.error(Code::YamlInvalidValue, item.node->span,
+                         item.path + ": a list item cannot contain `|` (the CSV item separator)");
+            return false;
+        }
+        if (i > 0) joined += '|';
+        joined += item.text;
+    }
+    append_quoted(out, joined);
+    return true;
+}
+
+}  // namespace
+
+std::string key_text(const data::Table& table, uint64_t row) {
+    const data::Column* key = table.find(table.schema().key);
+    if (key == nullptr || key->is_null(row)) return "NULL";
+    if (key->type == schema::ColumnType::Int) return std::to_string(key->i64[row]);
+    return std::string(key->string_at(row));
+}
+
+std::optional<Fixture> load_fixture(std::shared_ptr<const Source> source, const schema::Schema& schema,
+                                    DiagnosticSink& sink) {
+    yaml::ReadOptions options;
+    options.what = "fixture file";
+    options.empty_hint = "a fixture gives `as_of`, `customers` and `expect`";
+    auto document = yaml::read_yaml(source, sink, options);
+    if (!document) return std::nullopt;
+    Walker walker(source, sink);
+    auto root = walker.mapping(*document->root, "", kTopKeys, "a mapping with `as_of`, `customers` and `expect`");
+    if (!root) return std::nullopt;
+
+    Fixture fixture;
+    fixture.source = source;
+    if (const Field* description = root->find("description")) walker.string(*description->value, description->path);
+    if (const Field* as_of = walker.required(*root, "as_of")) {
+        if (auto text = walker.non_empty_string(*as_of->value, as_of->path, "a date (YYYY-MM-DD)")) {
+            if (calendar::parse_date(*text) || calendar::parse_timestamp(*text)) {
+                fixture.as_of = *text;
+            } else {
+                walker.error(Code::YamlInvalidValue, as_of->value->span,
+                             as_of->path + ": " + yaml::quote(*text) + " is not a date (YYYY-MM-DD) or timestamp");
+            }
+        }
+    }
+
+    std::vector<std::string> column_names;
+    for (const auto& column : schema.columns) column_names.push_back(column.name);
+    const schema::Column* key_column = schema.find(schema.key);
+
+    // customers → CSV text, remembering where each record starts so a CSV error finds its YAML value.
+    std::vector<Customer> customers;
+    if (const Field* list_field = walker.required(*root, "customers")) {
+        if (const auto* items = walker.sequence(*list_field->value, list_field->path, "a list of customers")) {
+            for (size_t i = 0; i < items->size() && !walker.stopped(); ++i) {
+                Customer customer;
+                customer.node = (*items)[i].get();
+                customer.path = yaml::index_path(list_field->path, i);
+                customer.view =
+                    walker.mapping(*customer.node, customer.path, column_names, "a mapping of column names to values");
+                if (!customer.view) continue;
+                customer.fields.assign(schema.columns.size(), nullptr);
+                for (const Field& field : customer.view->fields()) {
+                    if (const schema::Column* column = schema.find(std::string(field.key))) {
+                        customer.fields[column->index] = &field;
+                    }
+                }
+                const Field* key = key_column ? customer.fields[key_column->index] : nullptr;
+                if (key == nullptr || key->value->is_null()) {
+                    walker.error(Code::YamlMissingKey, customer.node->span,
+                                 customer.path + ": every fixture customer needs its key " + yaml::quote(schema.key));
+                    continue;
+                }
+                customers.push_back(std::move(customer));
+            }
+        }
+    }
+    std::string csv;
+    for (size_t c = 0; c < schema.columns.size(); ++c) {
+        if (c > 0) csv += ',';
+        append_quoted(csv, schema.columns[c].name);
+    }
+    csv += '\n';
+    std::vector<uint64_t> record_lines;  // physical line of each record
+    uint64_t line = 2;
+    for (const auto& customer : customers) {
+        record_lines.push_back(line);
+        std::string record;
+        for (size_t c = 0; c < schema.columns.size(); ++c) {
+            if (c > 0) record += ',';
+            if (customer.fields[c]) render_value(walker, schema.columns[c], *customer.fields[c], record);
+        }
+        line += 1 + static_cast<uint64_t>(std::count(record.begin(), record.end(), '\n'));
+        csv += record;
+        csv += '\n';
+    }
+    if (walker.error_count() > 0) return std::nullopt;
+
+    data::CsvError csv_error;
+    auto table = data::load_csv_text(csv, source->name(), schema, &csv_error);
+    if (!table) {
+        auto it = std::upper_bound(record_lines.begin(), record_lines.end(), csv_error.line);
+        if (it == record_lines.begin() || csv_error.column == 0 || csv_error.column > schema.columns.size()) {
+            walker.error(Code::YamlInvalidValue, root->node().span, "customers: " + csv_error.message);
+            return std::nullopt;
+        }
+        const Customer& customer = customers[static_cast<size_t>(it - record_lines.begin() - 1)];
+        const Field* field = customer.fields[csv_error.column - 1];
+        walker.error(Code::YamlInvalidValue, field ? field->value->span : customer.node->span,
+                     (field ? field->path : customer.path) + ": " + csv_error.message);
+        return std::nullopt;
+    }
+
+    // Keys must name one customer each.
+    std::unordered_map<std::string, uint64_t> rows_by_key;
+    for (uint64_t row = 0; row < table->rows(); ++row) {
+        const Customer& customer = customers[row];
+        fixture.customer_spans.push_back(customer.node->span);
+        auto [it, inserted] = rows_by_key.emplace(key_text(*table, row), row);
+        if (!inserted) {
+            const Field* key = customer.fields[key_column->index];
+            walker.error(Code::YamlInvalidValue, key->value->span,
+                         key->path + ": customer " + yaml::quote(it->first) + " is listed twice", "keys are unique",
+                         {walker.note("first listed here", customers[it->second].node->span)});
+        }
+    }
+    std::vector<std::string> known_keys;
+    for (const auto& entry : rows_by_key) known_keys.push_back(entry.first);
+    std::sort(known_keys.begin(), known_keys.end());
+
+    if (const Field* expect = walker.required(*root, "expect")) {
+        auto segments = walker.mapping(*expect->value, expect->path, "a mapping of segment names to `{in, not_in}`");
+        if (segments) {
+            for (const Field& segment : segments->fields()) {
+                auto lists = walker.mapping(*segment.value, segment.path, kExpectKeys, "a mapping with `in`, `not_in`");
+                if (!lists) continue;
+                std::unordered_map<uint64_t, Span> seen;
+                for (const Field& list : lists->fields()) {
+                    const bool member = list.key == "in";
+                    auto items = walker.string_list(*list.value, list.path, "a list of customer keys");
+                    if (!items) continue;
+                    for (const auto& item : *items) {
+                        std::string key = item.text;
+                        if (key_column && key_column->type == schema::ColumnType::Int) {
+                            char* end = nullptr;
+                            long long number = std::strtoll(key.c_str(), &end, 10);
+                            if (!key.empty() && end == key.c_str() + key.size()) key = std::to_string(number);
+                        }
+                        auto row = rows_by_key.find(key);
+                        if (row == rows_by_key.end()) {
+                            std::string hint = did_you_mean(item.text, known_keys);
+                            walker.error(Code::YamlInvalidValue, item.node->span,
+                                         item.path + ": no fixture customer has the key " + yaml::quote(item.text),
+                                         hint.empty() ? "list customers under `customers`" : hint);
+                            continue;
+                        }
+                        auto [first, inserted] = seen.emplace(row->second, item.node->span);
+                        if (!inserted) {
+                            walker.error(Code::YamlInvalidValue, item.node->span,
+                                         item.path + ": customer " + yaml::quote(item.text) + " is listed twice for " +
+                                             yaml::quote(segment.key),
+                                         "a customer is either in or not in a segment",
+                                         {walker.note("first listed here", first->second)});
+                            continue;
+                        }
+                        fixture.expectations.push_back(Expectation{std::string(segment.key), segment.key_span,
+                                                                   row->second, row->first, item.node->span, member});
+                    }
+                }
+            }
+        }
+    }
+    if (walker.error_count() > 0) return std::nullopt;
+    fixture.table = std::move(table);
+    return fixture;
+}
+
+}  // namespace segmint::project

@@ -1,0 +1,136 @@
+// Each optimizer pass shows its rewrite on IR (before → after), run on its own.
+#include <boost/test/unit_test.hpp>
+#include <set>
+
+#include "engine/engine.h"
+#include "ir/lower.h"
+#include "optimize/passes.h"
+#include "random_rules.h"
+#include "test_support.h"
+
+using namespace segmint;
+using namespace segmint::testing;
+
+namespace {
+
+struct Rewritten {
+    std::string ir;
+    std::vector<optimize::Finding> findings;
+};
+
+// Lowers the last segment of `text` and applies the named passes in order.
+Rewritten apply(const std::string& text, const std::vector<void (*)(ir::Rule&, optimize::PassContext&)>& passes,
+                const optimize::TableStats* stats = nullptr) {
+    Checked checked = check_text(text);
+    BOOST_REQUIRE_MESSAGE(checked.errors() == 0, checked.text());
+    auto rules = ir::lower(checked.catalog);
+    ir::Rule& rule = rules.back();
+    Rewritten out;
+    optimize::PassContext context;
+    engine::parse_as_of("2026-11-23", &context.as_of);
+    context.schema = &test_schema();
+    context.stats = stats;
+    context.findings = &out.findings;
+    for (auto pass : passes) {
+        pass(rule, context);
+        BOOST_REQUIRE_EQUAL(ir::verify(*rule.root), "");
+    }
+    out.ir = ir::dump(*rule.root);
+    return out;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(optimizer)
+
+BOOST_AUTO_TEST_CASE(resolve_time_turns_today_into_a_constant) {
+    auto before = apply("segment s: signup_date > today - 30 days", {});
+    auto after = apply("segment s: signup_date > today - 30 days", {optimize::resolve_time});
+    BOOST_CHECK(contains(before.ir, "(today : date)"));
+    BOOST_CHECK(!contains(after.ir, "today"));
+    BOOST_CHECK(contains(after.ir, "(const 2026-11-23 : date)"));
+}
+
+BOOST_AUTO_TEST_CASE(constant_folding_uses_the_evaluator) {
+    auto dates = apply("segment s: signup_date > today - 30 days", {optimize::resolve_time, optimize::constant_folding});
+    BOOST_CHECK_EQUAL(dates.ir, "(compare > : bool\n  (column #7 : date)\n  (const 2026-10-24 : date)\n)\n");
+    auto numbers = apply("segment s: age = 1 + 2 * 3", {optimize::constant_folding});
+    BOOST_CHECK(contains(numbers.ir, "(const 7 : int)"));
+    auto overflow = apply("segment s: age = 9223372036854775807 + 1", {optimize::constant_folding});
+    BOOST_CHECK(contains(overflow.ir, "(const null : int)"));  // the evaluator's NULL, not a wrapped number
+    auto month_end = apply("segment s: signup_date = 2026-03-31 - 1 month", {optimize::constant_folding});
+    BOOST_CHECK(contains(month_end.ir, "(const 2026-02-28 : date)"));
+}
+
+BOOST_AUTO_TEST_CASE(merge_ranges_drops_redundant_bounds) {
+    auto r = apply("segment s: age > 18 and age > 21 and age <= 65 and age < 70 and email_opt_in", {optimize::merge_ranges});
+    BOOST_CHECK(!contains(r.ir, "(const 18 : int)"));
+    BOOST_CHECK(!contains(r.ir, "(const 70 : int)"));
+    BOOST_CHECK(contains(r.ir, "(const 21 : int)"));
+    BOOST_CHECK(contains(r.ir, "(const 65 : int)"));
+    BOOST_CHECK(r.findings.empty());
+}
+
+BOOST_AUTO_TEST_CASE(merge_ranges_finds_contradictions) {
+    auto r = apply("segment s: age > 30 and age < 20", {optimize::merge_ranges});
+    BOOST_CHECK_EQUAL(r.ir, "(const false : bool)\n");
+    BOOST_REQUIRE_EQUAL(r.findings.size(), 1u);
+    BOOST_CHECK(contains(r.findings[0].message, "`age`"));
+    auto eq = apply("segment s: orders_90d = 3 and orders_90d >= 5", {optimize::merge_ranges});
+    BOOST_CHECK_EQUAL(eq.ir, "(const false : bool)\n");
+    // Under `not`, FALSE and NULL differ (not NULL is NULL): reported, but not rewritten.
+    auto negated = apply("segment s: not (age > 30 and age < 20)", {optimize::merge_ranges});
+    BOOST_CHECK(contains(negated.ir, "(compare > : bool"));
+    BOOST_CHECK_EQUAL(negated.findings.size(), 1u);
+}
+
+BOOST_AUTO_TEST_CASE(simplify_logic_flattens_and_absorbs) {
+    auto flat = apply("segment s: email_opt_in and true and (sms_opt_in and push_opt_in)", {optimize::simplify_logic});
+    BOOST_CHECK_EQUAL(flat.ir,
+                      "(and : bool\n  (column #16 : bool)\n  (column #17 : bool)\n  (column #18 : bool)\n)\n");
+    BOOST_CHECK_EQUAL(apply("segment s: email_opt_in or true", {optimize::simplify_logic}).ir, "(const true : bool)\n");
+    BOOST_CHECK_EQUAL(apply("segment s: not not email_opt_in", {optimize::simplify_logic}).ir, "(column #16 : bool)\n");
+    // NULL is not neutral: `x and null` is FALSE or NULL depending on x, so it stays.
+    BOOST_CHECK(contains(apply("segment s: email_opt_in and null", {optimize::simplify_logic}).ir, "(const null"));
+}
+
+BOOST_AUTO_TEST_CASE(dictionary_predicates_need_statistics) {
+    Random random(1);
+    data::Table table = random_table(random, test_schema(), 500);
+    optimize::TableStats stats = optimize::gather_stats(table);
+    const std::string rule = "segment s: (country starts with \"U\" or lower(country) = \"germany\") and age > 3";
+    auto without = apply(rule, {optimize::dictionary_predicates});
+    BOOST_CHECK(!contains(without.ir, "dict-lookup"));
+    auto with = apply(rule, {optimize::dictionary_predicates}, &stats);
+    BOOST_CHECK(contains(with.ir, "(dict-lookup : bool\n    (column #5 : string)\n    (or : bool"));
+    BOOST_CHECK(contains(with.ir, "(placeholder : string)"));
+    BOOST_CHECK(contains(with.ir, "(column #3 : int)"));  // age stays outside the lookup
+    auto null_test = apply("segment s: country is null", {optimize::dictionary_predicates}, &stats);
+    BOOST_CHECK(!contains(null_test.ir, "dict-lookup"));  // a null test reads the validity bitmap: cheaper as is
+}
+
+BOOST_AUTO_TEST_CASE(order_conjuncts_puts_cheap_and_selective_first) {
+    auto r = apply("segment s: email matches \"[0-9]+x\" and age > 30", {optimize::order_conjuncts});
+    BOOST_CHECK_LT(r.ir.find("(compare >"), r.ir.find("(text matches"));
+}
+
+BOOST_AUTO_TEST_CASE(every_pass_is_registered_once_and_can_be_disabled) {
+    auto names = optimize::pass_names();
+    BOOST_CHECK_EQUAL(names.size(), 6u);
+    std::set<std::string> unique(names.begin(), names.end());
+    BOOST_CHECK_EQUAL(unique.size(), names.size());
+    Checked checked = check_text("segment s: signup_date > today - 30 days");
+    ir::scalar::AsOf as_of;
+    engine::parse_as_of("2026-11-23", &as_of);
+    engine::CompileOptions options;
+    options.optimizer.disabled = {"resolve_time"};
+    auto compiled = engine::compile(checked.catalog, as_of, options);
+    BOOST_CHECK(contains(ir::dump(*compiled.rules[0].root), "(today : date)"));
+    options.optimizer.disabled.clear();
+    compiled = engine::compile(checked.catalog, as_of, options);
+    BOOST_CHECK(!contains(ir::dump(*compiled.rules[0].root), "today"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
