@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <new>
 #include <stdexcept>
@@ -124,8 +125,23 @@ Machine::~Machine() = default;
 
 namespace {
 
+// Validity bits → one byte per row. A dense batch on a byte boundary expands eight rows at a time through a table.
 void load_validity(const data::Column& column, uint64_t base, const Selection& s, uint8_t* valid) {
     const uint64_t* words = column.validity.words();
+    if (s.dense && base % 8 == 0) {
+        static const auto expand = [] {
+            std::array<uint64_t, 256> table{};
+            for (unsigned b = 0; b < 256; ++b) {
+                for (unsigned k = 0; k < 8; ++k) table[b] |= uint64_t{(b >> k) & 1u} << (8 * k);
+            }
+            return table;
+        }();
+        const uint8_t* bytes = reinterpret_cast<const uint8_t*>(words) + base / 8;
+        uint32_t i = 0;
+        for (; i + 8 <= s.count; i += 8) std::memcpy(valid + i, &expand[bytes[i / 8]], 8);
+        for (; i < s.count; ++i) valid[i] = static_cast<uint8_t>((words[(base + i) >> 6] >> ((base + i) & 63)) & 1);
+        return;
+    }
     each(s, [&](uint32_t i) {
         uint64_t row = base + i;
         valid[i] = static_cast<uint8_t>((words[row >> 6] >> (row & 63)) & 1);
@@ -656,6 +672,20 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
             case Opcode::StoreResult: {
                 data::Bitmap& bits = memberships[program.segment];
                 const uint8_t* av = a.as<uint8_t>();
+                if (s.dense && base % 64 == 0) {
+                    // Whole words at once: this thread owns the words of its rows (ranges start on word boundaries).
+                    uint64_t* words = bits.mutable_words() + base / 64;
+                    for (uint32_t w = 0; w * 64 < s.count; ++w) {
+                        uint64_t word = 0;
+                        const uint32_t end = std::min<uint32_t>(64, s.count - w * 64);
+                        for (uint32_t k = 0; k < end; ++k) {
+                            uint32_t i = w * 64 + k;
+                            word |= uint64_t{static_cast<uint8_t>(av[i] & a.valid[i])} << k;
+                        }
+                        words[w] |= word;
+                    }
+                    break;
+                }
                 each(s, [&](uint32_t i) {
                     if (av[i] & a.valid[i]) bits.set(base + i);
                 });
