@@ -1,5 +1,7 @@
 #include "analysis/constraints.h"
 
+#include "common/text_format.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -57,7 +59,7 @@ private:
                 if (both == 0) continue;
                 const std::string pair = c.segments[i].name + " ∩ " + c.segments[j].name;
                 result.figures.push_back({pair, static_cast<double>(both), true});
-                pairs += (overlapping == 0 ? "" : ", ") + pair + " = " + format_count(both);
+                pairs += (overlapping == 0 ? "" : ", ") + pair + " = " + with_thousands(both);
                 if (overlapping++ == 0) first_a = &set(c.segments[i]), first_b = &set(c.segments[j]);
             }
         }
@@ -82,12 +84,12 @@ private:
                           {"outside", static_cast<double>(outside), true}};
         result.passed = outside == 0;
         if (result.passed) {
-            result.message = "every customer of " + c.segments[0].name + " (" + format_count(size_a) + ") is in " +
-                             c.segments[1].name + " (" + format_count(b.count()) + ")";
+            result.message = "every customer of " + c.segments[0].name + " (" + with_thousands(size_a) + ") is in " +
+                             c.segments[1].name + " (" + with_thousands(b.count()) + ")";
             return;
         }
-        result.message = format_count(outside) + " of the " + format_count(size_a) + " customers of " +
-                         c.segments[0].name + " are not in " + c.segments[1].name + " (" + format_count(b.count()) +
+        result.message = with_thousands(outside) + " of the " + with_thousands(size_a) + " customers of " +
+                         c.segments[0].name + " are not in " + c.segments[1].name + " (" + with_thousands(b.count()) +
                          ")";
         sample(result, [&](uint64_t w) { return a.words()[w] & ~b.words()[w]; });
     }
@@ -124,8 +126,8 @@ private:
                             " > " + format_ratio(*c.containment);
             }
         }
-        const std::string figures = c.segments[0].name + " (" + format_count(size_a) + ") ∩ " + c.segments[1].name +
-                                    " (" + format_count(size_b) + ") = " + format_count(both);
+        const std::string figures = c.segments[0].name + " (" + with_thousands(size_a) + ") ∩ " + c.segments[1].name +
+                                    " (" + with_thousands(size_b) + ") = " + with_thousands(both);
         result.passed = problems.empty();
         if (result.passed) {
             result.message = figures + "; " + limits;
@@ -153,7 +155,7 @@ private:
             char fraction[48];
             std::snprintf(fraction, sizeof fraction, "%.1f", count);
             const std::string shown =
-                count == std::floor(count) ? format_count(static_cast<uint64_t>(count)) : fraction;
+                count == std::floor(count) ? with_thousands(static_cast<uint64_t>(count)) : fraction;
             return bound.percent ? bound.text + " = " + shown : shown;
         };
         if (c.min) {
@@ -168,7 +170,7 @@ private:
         }
         char percent[32];
         std::snprintf(percent, sizeof percent, "%.2f%%", 100.0 * share);
-        const std::string figures = c.segments[0].name + " has " + format_count(count) + " of " + format_count(rows()) +
+        const std::string figures = c.segments[0].name + " has " + with_thousands(count) + " of " + with_thousands(rows()) +
                                     " customers (" + percent + ")";
         result.passed = problem.empty();
         result.message = figures + (result.passed ? "; allowed " + allowed : ", " + problem);
@@ -195,11 +197,11 @@ private:
                           {"in_several", static_cast<double>(in_several), true}};
         result.passed = in_none == 0 && in_several == 0;
         if (result.passed) {
-            result.message = "each of " + format_count(rows()) + " customers is in exactly one of " + names(c);
+            result.message = "each of " + with_thousands(rows()) + " customers is in exactly one of " + names(c);
             return;
         }
-        result.message = format_count(in_none) + " customer" + (in_none == 1 ? " is" : "s are") + " in none and " +
-                         format_count(in_several) + " in several of " + names(c);
+        result.message = with_thousands(in_none) + " customer" + (in_none == 1 ? " is" : "s are") + " in none and " +
+                         with_thousands(in_several) + " in several of " + names(c);
         sample(result, [&](uint64_t w) { return none[w] | several[w]; });
     }
 
@@ -216,15 +218,6 @@ private:
 
 }  // namespace
 
-std::string format_count(uint64_t n) {
-    std::string digits = std::to_string(n);
-    std::string out;
-    for (size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
 
 std::string format_ratio(double value) {
     char buffer[32];

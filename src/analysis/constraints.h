@@ -40,8 +40,6 @@ std::vector<ConstraintResult> evaluate_constraints(const std::vector<project::Co
                                                    const std::vector<data::Bitmap>& memberships,
                                                    const data::Table& table);
 
-// "12,345" style grouping and "%.4g" ratios, shared with the CLI text output.
-std::string format_count(uint64_t n);
 std::string format_ratio(double value);
 
 }  // namespace segmint::analysis

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "common/calendar.h"
+#include "common/text_format.h"
 
 namespace segmint::ast {
 
@@ -48,27 +49,6 @@ const char* op_text(Op op) {
 
 namespace {
 
-std::string quote(const std::string& text) {
-    std::string out = "\"";
-    for (unsigned char c : text) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            case '\r': out += "\\r"; break;
-            default:
-                if (c < 0x20 || c == 0x7F) {
-                    char buffer[8];
-                    std::snprintf(buffer, sizeof buffer, "\\u%04X", c);
-                    out += buffer;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    return out + "\"";
-}
 
 std::string number_text(double value) {
     // Shortest text that reads back to the same double; always recognisable as a decimal.
@@ -132,7 +112,7 @@ std::string value_text(const Value& value) {
         std::string operator()(bool b) const { return b ? "true" : "false"; }
         std::string operator()(int64_t i) const { return std::to_string(i); }
         std::string operator()(double d) const { return number_text(d); }
-        std::string operator()(const std::string& s) const { return quote(s); }
+        std::string operator()(const std::string& s) const { return quote_literal(s); }
         std::string operator()(Date d) const { return calendar::format_date(d.days); }
         std::string operator()(Timestamp t) const { return calendar::format_timestamp(t.micros); }
         std::string operator()(Duration d) const {
@@ -152,7 +132,7 @@ std::string dump(const File& file) {
     std::string out;
     for (const auto& def : file.definitions) {
         out += "(segment " + def.name;
-        if (def.title) out += " " + quote(*def.title);
+        if (def.title) out += " " + quote_literal(*def.title);
         out += " [" + std::to_string(def.span.begin) + "," + std::to_string(def.span.end) + ")\n";
         if (def.rule) {
             std::string body;
@@ -164,7 +144,7 @@ std::string dump(const File& file) {
         out += ")\n";
     }
     for (const auto& comment : file.comments) {
-        out += "(comment " + quote(comment.text) + " [" + std::to_string(comment.span.begin) + "," +
+        out += "(comment " + quote_literal(comment.text) + " [" + std::to_string(comment.span.begin) + "," +
                std::to_string(comment.span.end) + "))\n";
     }
     return out;

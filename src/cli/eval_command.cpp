@@ -10,6 +10,7 @@
 #include "cli/output.h"
 #include "common/atomic_file.h"
 #include "common/calendar.h"
+#include "common/text_format.h"
 #include "data/csv_loader.h"
 #include "cli/project_options.h"
 #include "engine/engine.h"
@@ -30,15 +31,6 @@ struct EvalOptions {
     std::vector<std::string> disabled_passes;
 };
 
-std::string with_thousands(uint64_t n) {
-    std::string digits = std::to_string(n);
-    std::string out;
-    for (size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
 
 std::string percent(uint64_t part, uint64_t whole) {
     char buffer[32];

@@ -6,6 +6,7 @@
 #include "analysis/constraints.h"
 #include "analysis/overlap.h"
 #include "cli/commands.h"
+#include "common/text_format.h"
 #include "cli/compile.h"
 #include "cli/output.h"
 #include "cli/project_options.h"
@@ -124,14 +125,14 @@ int run_overlap(OverlapOptions& options) {
         return finish_output();
     }
 
-    write_out("overlap of " + std::to_string(n) + " segments on " + analysis::format_count(table->rows()) +
+    write_out("overlap of " + std::to_string(n) + " segments on " + with_thousands(table->rows()) +
               " customers as of " + calendar::format_date(as_of.today) + "\n\n");
     if (n <= kMaxTextMatrix) {
         size_t name_width = 0;
         size_t cell = 5;
         for (size_t i = 0; i < n; ++i) {
             name_width = std::max(name_width, name(i).size());
-            cell = std::max(cell, analysis::format_count(matrix.size(i)).size());
+            cell = std::max(cell, with_thousands(matrix.size(i)).size());
         }
         const size_t label = 5 + name_width;  // "[12] name"
         std::string header = std::string(label, ' ');
@@ -139,7 +140,7 @@ int run_overlap(OverlapOptions& options) {
         write_out(header + "\n");
         for (size_t i = 0; i < n; ++i) {
             std::string row = pad_right(pad_left("[" + std::to_string(i + 1) + "]", 4) + " " + name(i), label);
-            for (size_t j = 0; j < n; ++j) row += "  " + pad_left(analysis::format_count(matrix.at(i, j)), cell);
+            for (size_t j = 0; j < n; ++j) row += "  " + pad_left(with_thousands(matrix.at(i, j)), cell);
             write_out(row + "\n");
         }
         write_out("(customers in both; the diagonal is each segment's size)\n\n");
@@ -161,7 +162,7 @@ int run_overlap(OverlapOptions& options) {
     if (pairs.size() > options.top) pairs.resize(options.top);
     write_out(pairs.empty() ? std::string("no two segments overlap\n") : "most overlapping pairs (by Jaccard):\n");
     for (const auto& p : pairs) {
-        write_out("  " + name(p.i) + " ∩ " + name(p.j) + ": " + analysis::format_count(matrix.at(p.i, p.j)) +
+        write_out("  " + name(p.i) + " ∩ " + name(p.j) + ": " + with_thousands(matrix.at(p.i, p.j)) +
                   "  jaccard " + fixed(p.jaccard, 3) + ", " + fixed(100 * matrix.containment(p.i, p.j), 1) + "% of " +
                   name(p.i) + ", " + fixed(100 * matrix.containment(p.j, p.i), 1) + "% of " + name(p.j) + "\n");
     }

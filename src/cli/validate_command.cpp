@@ -4,6 +4,7 @@
 
 #include "analysis/constraints.h"
 #include "cli/commands.h"
+#include "common/text_format.h"
 #include "cli/compile.h"
 #include "cli/output.h"
 #include "cli/project_options.h"
@@ -93,7 +94,7 @@ int run_validate(ValidateOptions& options) {
             }
         }
         write_out(std::to_string(results.size()) + " constraint" + (results.size() == 1 ? "" : "s") + " on " +
-                  analysis::format_count(table->rows()) + " customers as of " + calendar::format_date(as_of.today) +
+                  with_thousands(table->rows()) + " customers as of " + calendar::format_date(as_of.today) +
                   ": " + std::to_string(passed) + " passed, " + std::to_string(failed) + " failed\n");
     }
     if (int code = finish_output()) return code;

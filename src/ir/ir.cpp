@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "common/calendar.h"
+#include "common/text_format.h"
 
 namespace segmint::ir {
 
@@ -63,20 +64,6 @@ const char* function_name(Function function) {
     return "?";
 }
 
-namespace {
-std::string quoted(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (c == '\n') {
-            out += "\\n";
-            continue;
-        }
-        out += c;
-    }
-    return out + "\"";
-}
-}  // namespace
 
 std::string value_text(const Value& value) {
     struct Visitor {
@@ -90,12 +77,12 @@ std::string value_text(const Value& value) {
             if (text.find_first_of(".en") == std::string::npos) text += ".0";
             return text;
         }
-        std::string operator()(const std::string& s) const { return quoted(s); }
+        std::string operator()(const std::string& s) const { return quote_literal(s); }
         std::string operator()(DateValue d) const { return calendar::format_date(d.days); }
         std::string operator()(TimestampValue t) const { return calendar::format_timestamp(t.micros); }
         std::string operator()(const StringList& list) const {
             std::string out = "[";
-            for (size_t i = 0; i < list.size(); ++i) out += (i ? ", " : "") + quoted(list[i]);
+            for (size_t i = 0; i < list.size(); ++i) out += (i ? ", " : "") + quote_literal(list[i]);
             return out + "]";
         }
     };
