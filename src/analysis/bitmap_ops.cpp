@@ -6,7 +6,9 @@ namespace segmint::analysis {
 
 // Built once for the baseline ISA and once with POPCNT; the loader picks the one the CPU supports, so the default
 // build stays portable while popcounts use the instruction (several times faster than the bit-trick fallback).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// Not under ThreadSanitizer: the clones' ifunc resolver runs during relocation, before the TSan runtime is up, and
+// its instrumented entry crashes the program at load time.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 #define SEGMINT_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
 #else
 #define SEGMINT_POPCNT_CLONES
