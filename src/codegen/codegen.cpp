@@ -70,6 +70,11 @@ public:
                 emit(Opcode::LookupCode, dst, 0, 0, static_cast<uint32_t>(program_.lookups.size() - 1));
                 return dst;
             }
+            case Kind::Shared: {
+                uint16_t dst = allocate(RegKind::Bool);
+                emit(Opcode::LoadShared, dst, 0, 0, node.shared);
+                return dst;
+            }
             case Kind::Placeholder: throw std::logic_error("codegen: a placeholder outside a lookup");
         }
         throw std::logic_error("codegen: unknown IR kind");
@@ -78,6 +83,10 @@ public:
     void finish(uint16_t result, Span span) {
         span_ = span;
         emit(Opcode::StoreResult, 0, result, 0, 0);
+    }
+    void finish_shared(uint16_t result, uint32_t slot, Span span) {
+        span_ = span;
+        emit(Opcode::StoreShared, 0, result, 0, slot);
     }
 
 private:
@@ -369,6 +378,16 @@ vm::Program generate(const ir::Rule& rule, const schema::Schema& schema, ir::sca
     Generator generator(schema, as_of, program);
     uint16_t result = generator.gen(*rule.root);
     generator.finish(result, rule.root->span);
+    return program;
+}
+
+vm::Program generate_shared(const ir::Node& condition, uint32_t slot, const schema::Schema& schema,
+                            ir::scalar::AsOf as_of) {
+    vm::Program program;
+    program.name = "$" + std::to_string(slot);
+    Generator generator(schema, as_of, program);
+    uint16_t result = generator.gen(condition);
+    generator.finish_shared(result, slot, condition.span);
     return program;
 }
 

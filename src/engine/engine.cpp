@@ -21,8 +21,21 @@ CompiledCatalog compile(const semantic::Catalog& catalog, ir::scalar::AsOf as_of
         std::string problem = ir::verify(*rule.root);
         if (!problem.empty()) throw std::logic_error("IR of segment " + rule.name + " is invalid: " + problem);
         optimize::optimize(rule, context, options.optimizer);
+    }
+    // The VM's rules share conditions across the catalog; the reference evaluator keeps `rules` as they are.
+    std::vector<ir::Rule> vm_rules;
+    for (const auto& rule : out.rules) vm_rules.push_back(ir::Rule{rule.segment, rule.name, rule.root->clone()});
+    out.shared_conditions = optimize::share_conditions(vm_rules, options.optimizer);
+    const size_t segments = catalog.segments.size(), shared = out.shared_conditions.size();
+    for (size_t slot = 0; slot < shared; ++slot) {
+        out.shared_programs.push_back(codegen::generate_shared(*out.shared_conditions[slot],
+                                                               static_cast<uint32_t>(slot), *catalog.schema, as_of));
+        std::string problem = vm::verify(out.shared_programs.back(), *catalog.schema, segments, shared);
+        if (!problem.empty()) throw std::logic_error("bytecode of shared condition is invalid: " + problem);
+    }
+    for (const auto& rule : vm_rules) {
         out.programs.push_back(codegen::generate(rule, *catalog.schema, as_of));
-        problem = vm::verify(out.programs.back(), *catalog.schema, catalog.segments.size());
+        std::string problem = vm::verify(out.programs.back(), *catalog.schema, segments, shared);
         if (!problem.empty()) throw std::logic_error("bytecode of segment " + rule.name + " is invalid: " + problem);
     }
     return out;
@@ -35,24 +48,30 @@ std::vector<data::Bitmap> evaluate(const CompiledCatalog& compiled, const data::
         return reference.evaluate(compiled.rules, compiled.segment_names.size());
     }
     // Bind each dictionary lookup to this table: its condition, once per distinct value of the column.
-    std::vector<vm::LookupTables> lookups(compiled.programs.size());
     reference::ReferenceEvaluator oracle(table, compiled.as_of);
     const std::vector<data::Bitmap> no_memberships;
     auto truth = [](const ir::Value& v) -> uint8_t { return ir::is_null(v) ? 2 : std::get<bool>(v) ? 1 : 0; };
-    for (size_t p = 0; p < compiled.programs.size(); ++p) {
-        for (const auto& lookup : compiled.programs[p].lookups) {
-            const data::Dictionary& dictionary = table.column(lookup.column).dictionary;
-            std::vector<uint8_t> values(dictionary.size() + 1);
-            for (size_t code = 0; code < dictionary.size(); ++code) {
-                oracle.bind_placeholder(dictionary.values[code]);
-                values[code] = truth(oracle.value(*lookup.condition, 0, no_memberships));
+    auto bind = [&](const std::vector<vm::Program>& programs) {
+        std::vector<vm::LookupTables> lookups(programs.size());
+        for (size_t p = 0; p < programs.size(); ++p) {
+            for (const auto& lookup : programs[p].lookups) {
+                const data::Dictionary& dictionary = table.column(lookup.column).dictionary;
+                std::vector<uint8_t> values(dictionary.size() + 1);
+                for (size_t code = 0; code < dictionary.size(); ++code) {
+                    oracle.bind_placeholder(dictionary.values[code]);
+                    values[code] = truth(oracle.value(*lookup.condition, 0, no_memberships));
+                }
+                oracle.bind_placeholder(ir::Null{});
+                values.back() = truth(oracle.value(*lookup.condition, 0, no_memberships));
+                lookups[p].push_back(std::move(values));
             }
-            oracle.bind_placeholder(ir::Null{});
-            values.back() = truth(oracle.value(*lookup.condition, 0, no_memberships));
-            lookups[p].push_back(std::move(values));
         }
-    }
-    return vm::evaluate(compiled.programs, table, compiled.segment_names.size(), compiled.as_of, threads, &lookups);
+        return lookups;
+    };
+    const std::vector<vm::LookupTables> lookups = bind(compiled.programs);
+    const std::vector<vm::LookupTables> shared_lookups = bind(compiled.shared_programs);
+    return vm::evaluate(compiled.programs, table, compiled.segment_names.size(), compiled.as_of, threads, &lookups,
+                        &compiled.shared_programs, &shared_lookups);
 }
 
 bool parse_as_of(const std::string& text, ir::scalar::AsOf* out) {

@@ -18,8 +18,10 @@ enum class Evaluator { Vm, Reference };
 
 struct CompiledCatalog {
     ir::scalar::AsOf as_of;
-    std::vector<ir::Rule> rules;         // valid segments, in evaluation order
-    std::vector<vm::Program> programs;   // parallel to rules
+    std::vector<ir::Rule> rules;         // valid segments, in evaluation order (what the reference evaluator runs)
+    std::vector<vm::Program> programs;   // parallel to rules; they read shared conditions where rules share them
+    std::vector<ir::NodePtr> shared_conditions;  // optimize::share_conditions: conditions several rules contain
+    std::vector<vm::Program> shared_programs;    // parallel to shared_conditions; run first in every batch
     std::vector<std::string> segment_names;  // by catalog segment index
 };
 

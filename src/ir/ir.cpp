@@ -97,6 +97,7 @@ NodePtr Node::clone() const {
     copy->function = function;
     copy->column = column;
     copy->segment = segment;
+    copy->shared = shared;
     copy->amount = amount;
     copy->constant = constant;
     copy->set = set;
@@ -132,6 +133,7 @@ const char* kind_name(Kind kind) {
         case Kind::Or: return "or";
         case Kind::DictLookup: return "dict-lookup";
         case Kind::Placeholder: return "placeholder";
+        case Kind::Shared: return "shared";
     }
     return "?";
 }
@@ -144,6 +146,7 @@ void dump_into(const Node& node, int depth, std::string& out) {
     if (node.kind == Kind::Call) out += std::string(" ") + function_name(node.function);
     if (node.kind == Kind::Column) out += " #" + std::to_string(node.column);
     if (node.kind == Kind::Segment) out += " @" + std::to_string(node.segment);
+    if (node.kind == Kind::Shared) out += " $" + std::to_string(node.shared);
     if (node.kind == Kind::DateShift) out += " " + std::to_string(node.amount);
     if (node.kind == Kind::Constant) out += " " + value_text(node.constant);
     if (node.kind == Kind::InSet) {
@@ -255,6 +258,8 @@ std::string verify(const Node& node) {
             return "";
         case Kind::Placeholder:
             return arity(0) && node.type == Type::String ? "" : fail("must be a string leaf");
+        case Kind::Shared:
+            return arity(0) && node.type == Type::Bool ? "" : fail("must be a bool leaf");
         case Kind::And:
         case Kind::Or:
             if (node.args.size() < 2) return fail("needs two or more operands");

@@ -58,6 +58,9 @@ enum class Kind : uint8_t {
     // column's value. The condition is evaluated once per distinct value of the column, then looked up per row.
     DictLookup,
     Placeholder,   // the value a DictLookup's condition is evaluated for
+    // Added by the catalog-wide shared_conditions pass: the value of shared condition `shared`, a condition several
+    // rules contain, computed once per batch by its own program. Only the VM's programs contain it.
+    Shared,
 };
 
 enum class Op : uint8_t {
@@ -83,6 +86,7 @@ struct Node {
     Function function = Function::Lower;
     uint32_t column = 0;     // Column: schema index
     uint32_t segment = 0;    // Segment: catalog index
+    uint32_t shared = 0;     // Shared: index of the shared condition
     int64_t amount = 0;      // DateShift
     Value constant;          // Constant
     std::vector<Value> set;  // InSet: distinct non-NULL items

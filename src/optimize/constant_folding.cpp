@@ -15,6 +15,7 @@ bool foldable(const ir::Node& node) {
         case ir::Kind::Today:
         case ir::Kind::Now:
         case ir::Kind::Placeholder:
+        case ir::Kind::Shared:
         case ir::Kind::DictLookup: return false;
         default: break;
     }

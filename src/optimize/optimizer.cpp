@@ -7,6 +7,7 @@ namespace segmint::optimize {
 std::vector<std::string> pass_names() {
     std::vector<std::string> names;
     for (const auto& pass : passes()) names.emplace_back(pass.name);
+    names.emplace_back(kSharedConditions);
     return names;
 }
 

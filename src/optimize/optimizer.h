@@ -46,6 +46,11 @@ struct Options {
 // Runs the enabled passes over `rule`. Throws std::logic_error if a pass leaves invalid IR (a bug).
 void optimize(ir::Rule& rule, PassContext& context, const Options& options);
 
+// The catalog-wide pass (shared_conditions.cpp), after the per-rule ones: conditions that occur more than once across
+// `rules` are replaced by Shared nodes; the result holds each shared condition once (Shared.shared indexes it).
+inline constexpr const char* kSharedConditions = "shared_conditions";
+std::vector<ir::NodePtr> share_conditions(std::vector<ir::Rule>& rules, const Options& options);
+
 // Helpers shared by passes.
 bool is_constant(const ir::Node& node);
 bool is_null_constant(const ir::Node& node);

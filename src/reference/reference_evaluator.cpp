@@ -214,6 +214,8 @@ Value ReferenceEvaluator::value(const Node& node, uint64_t row, const std::vecto
         }
         case Kind::Call: return call(node, row, memberships);
         case Kind::Placeholder: return placeholder_;
+        // The oracle runs the rules before sharing; a shared condition reaching it is a bug.
+        case Kind::Shared: throw std::logic_error("reference evaluator: a shared condition");
         case Kind::DictLookup: {
             // The same meaning as the condition on the column itself: bind the row's value and evaluate.
             Value saved = placeholder_;

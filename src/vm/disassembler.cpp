@@ -81,6 +81,7 @@ std::string disassemble(const Program& program, const schema::Schema& schema,
                     add("lookup" + std::to_string(in.imm) + "=?");
                 }
                 break;
+            case ImmKind::Shared: add("$" + std::to_string(in.imm)); break;
             case ImmKind::Set:
                 add("set" + std::to_string(in.imm) + "=" +
                     (in.imm < program.sets.size() ? set_text(*program.sets[in.imm]) : "?"));

@@ -9,10 +9,22 @@
 #include <stdexcept>
 #include <string_view>
 #include <thread>
+#include <type_traits>
+
+#include "vm/bits.h"
 
 namespace segmint::vm {
 
 namespace scalar = ir::scalar;
+
+// How a batch flows through the registers:
+// - Booleans are two bit sets, value and validity; `and`, `or`, `not` and narrowing are word operations.
+// - Every register has validity bits. Loads of int, number and date columns are views into the column (no copy),
+//   validity included when the batch starts on a word boundary.
+// - Cheap kernels (loads, comparisons, arithmetic, set tests, dictionary lookups) run over every row of the batch,
+//   branch-free, and ignore the selection: rows outside it compute values nobody reads. Text and list kernels, which
+//   cost far more per row and follow pointers, run over the selected rows only.
+// - A constant is a broadcast register: comparisons read its one value; other kernels fill it out first.
 
 namespace {
 
@@ -22,34 +34,40 @@ struct ListRef {
     uint64_t count;
 };
 
-// One value per row of a batch, plus a validity byte (1 = present). A register only ever holds one kind, so its
-// storage is only ever accessed as that type.
+constexpr size_t kMaxElement = std::max(sizeof(std::string_view), sizeof(ListRef));
+const std::array<uint64_t, kBatchWords> kAllSet = [] {
+    std::array<uint64_t, kBatchWords> words{};
+    words.fill(~uint64_t{0});
+    return words;
+}();
+const std::array<uint64_t, kBatchWords> kNoneSet{};
+
 struct Register {
     RegKind kind = RegKind::None;
-    void* data = nullptr;
-    uint8_t* valid = nullptr;
+    // Values of the batch's rows: `owned`, or a view into a column. Bool registers hold value bits here.
+    const void* data = nullptr;
+    const uint64_t* valid = nullptr;  // validity bits: `owned_valid`, a column's validity, kAllSet or kNoneSet
+    void* owned = nullptr;
+    uint64_t* owned_valid = nullptr;
+    // A constant: `constant` is every row's value; `data` holds it too once filled (only kernels without a
+    // constant form need that).
+    bool broadcast = false;
+    bool filled = false;
+    const Constant* constant = nullptr;
     std::string arena;                             // bytes of computed strings (lower/upper)
     const data::Dictionary* dictionary = nullptr;  // List registers: the column's dictionary
-
-    template <typename T>
-    T* as() {
-        return static_cast<T*>(data);
-    }
 };
 
-size_t element_size(RegKind kind) {
-    switch (kind) {
-        case RegKind::Bool: return sizeof(uint8_t);
-        case RegKind::I64: return sizeof(int64_t);
-        case RegKind::F64: return sizeof(double);
-        case RegKind::I32: return sizeof(int32_t);
-        case RegKind::Str: return sizeof(std::string_view);
-        case RegKind::List: return sizeof(ListRef);
-        default: return 0;
-    }
+template <typename T>
+T constant_value(const Constant& k) {
+    if constexpr (std::is_same_v<T, int64_t>) return k.i64;
+    else if constexpr (std::is_same_v<T, double>) return k.f64;
+    else if constexpr (std::is_same_v<T, int32_t>) return k.i32;
+    else if constexpr (std::is_same_v<T, std::string_view>) return std::string_view(k.str);
+    else return T{};
 }
 
-// The rows an instruction runs over: all rows [0, count) of the batch, or the listed ones.
+// The rows text and list kernels run over: all rows [0, count) of the batch, or the listed ones.
 struct Selection {
     bool dense = true;
     uint32_t count = 0;
@@ -66,20 +84,34 @@ inline void each(const Selection& s, F&& f) {
     }
 }
 
+// Text and list values are only ever read at selected rows; everything else is cheap enough to run densely.
+template <typename T>
+constexpr bool kSelective = std::is_same_v<T, std::string_view> || std::is_same_v<T, ListRef>;
+
 }  // namespace
 
 struct Machine::State {
     const data::Table& table;
     scalar::AsOf as_of;
     std::vector<Register> registers;
-    std::vector<std::vector<uint32_t>> selection_rows;  // storage per selection depth
+    uint32_t count = 0;   // rows in the current batch
+    uint64_t base = 0;    // first row of the current batch
+    // Open selections as masks over the batch (innermost last); their row lists are built when a text or list
+    // kernel first needs one.
+    std::vector<std::array<uint64_t, kBatchWords>> masks;
+    std::vector<std::vector<uint32_t>> mask_rows;
     std::vector<Selection> selections;
+    std::vector<bool> selection_built;
+    // Shared conditions of the current batch (value and validity bits), stored by their programs before the segments'.
+    std::vector<std::array<uint64_t, kBatchWords>> shared_value, shared_valid;
+    alignas(64) uint8_t scratch[kBatchSize + 64];   // per-row bytes before packing into bits
+    alignas(64) uint8_t scratch2[kBatchSize + 64];
 
     State(const data::Table& t, scalar::AsOf a) : table(t), as_of(a) {}
     ~State() {
         for (auto& r : registers) {
-            ::operator delete(r.data, std::align_val_t(64));
-            ::operator delete(r.valid, std::align_val_t(64));
+            ::operator delete(r.owned, std::align_val_t(64));
+            ::operator delete(r.owned_valid, std::align_val_t(64));
         }
     }
 
@@ -87,36 +119,101 @@ struct Machine::State {
         if (registers.size() < program.registers.size()) registers.resize(program.registers.size());
         for (size_t i = 0; i < program.registers.size(); ++i) {
             Register& r = registers[i];
-            RegKind kind = program.registers[i];
-            if (!r.valid) r.valid = static_cast<uint8_t*>(::operator new(kBatchSize, std::align_val_t(64)));
-            if (r.kind != kind) {
-                size_t bytes = std::max<size_t>(element_size(kind), sizeof(ListRef)) * kBatchSize;
-                if (!r.data) r.data = ::operator new(bytes, std::align_val_t(64));
-                r.kind = kind;
+            if (!r.owned) {
+                // Zeroed, so rows no kernel wrote hold harmless values for the dense kernels that read them.
+                r.owned = ::operator new(kMaxElement * kBatchSize, std::align_val_t(64));
+                std::memset(r.owned, 0, kMaxElement * kBatchSize);
+                r.owned_valid = static_cast<uint64_t*>(::operator new(8 * kBatchWords, std::align_val_t(64)));
+                std::memset(r.owned_valid, 0, 8 * kBatchWords);
             }
+            r.kind = program.registers[i];
+            r.data = r.owned;
+            r.valid = r.owned_valid;
+            r.broadcast = false;
             r.dictionary = nullptr;
         }
     }
 
-    Selection& current() { return selections.back(); }
+    void begin_batch(uint64_t batch_base, uint32_t batch_count) {
+        base = batch_base;
+        count = batch_count;
+        masks.resize(1);
+        fill_first(masks[0].data(), count);
+        if (selections.empty()) selections.resize(1);
+        selection_built.assign(1, true);
+        selections[0] = Selection{true, count, nullptr};
+    }
 
-    void push_narrowed(const Register& a, uint8_t keep_value) {
-        // Keeps the rows whose truth is not `keep_value`'s opposite: NarrowNotFalse keeps TRUE and NULL.
-        const Selection from = current();
-        size_t depth = selections.size();
-        if (selection_rows.size() <= depth) selection_rows.resize(depth + 1);
-        auto& rows = selection_rows[depth];
-        rows.resize(kBatchSize);
-        const uint8_t* v = static_cast<const uint8_t*>(a.data);
-        const uint8_t* n = a.valid;
-        uint32_t kept = 0;
-        // Drop a row when it is valid and its value is decided (FALSE for `and`, TRUE for `or`).
-        const uint8_t decided = keep_value ? 0 : 1;
-        each(from, [&](uint32_t i) {
-            rows[kept] = i;
-            kept += !(n[i] && v[i] == decided);
-        });
-        selections.push_back(Selection{false, kept, rows.data()});
+    uint32_t words() const { return words_for(count); }
+
+    const Selection& selection() {
+        const size_t depth = masks.size() - 1;
+        if (!selection_built[depth]) {
+            if (mask_rows.size() <= depth) mask_rows.resize(depth + 1);
+            auto& rows = mask_rows[depth];
+            rows.resize(kBatchSize);
+            uint32_t kept = 0;
+            const auto& mask = masks[depth];
+            for (uint32_t w = 0; w < words(); ++w) {
+                for (uint64_t bits = mask[w]; bits != 0; bits &= bits - 1) {
+                    rows[kept++] = w * 64 + static_cast<uint32_t>(__builtin_ctzll(bits));
+                }
+            }
+            if (selections.size() <= depth) selections.resize(depth + 1);
+            selections[depth] = kept == count ? Selection{true, count, nullptr} : Selection{false, kept, rows.data()};
+            selection_built[depth] = true;
+        }
+        return selections[depth];
+    }
+
+    // Keeps the open rows where `a` is not decided: not FALSE (inside `and`) or not TRUE (inside `or`).
+    void push_narrowed(const Register& a, bool drop_true) {
+        const auto outer = masks.back();
+        masks.emplace_back();
+        auto& mask = masks.back();
+        const uint64_t* value = static_cast<const uint64_t*>(a.data);
+        for (uint32_t w = 0; w < words(); ++w) {
+            const uint64_t decided = a.valid[w] & (drop_true ? value[w] : ~value[w]);
+            mask[w] = outer[w] & ~decided;
+        }
+        selection_built.push_back(false);
+    }
+
+    void pop_selection() {
+        masks.pop_back();
+        selection_built.pop_back();
+    }
+
+    // Values of `r` as an array (fills a constant's rows on first use in a batch).
+    template <typename T>
+    const T* values(Register& r) {
+        if (r.broadcast && !r.filled) {
+            T value = constant_value<T>(*r.constant);
+            T* out = static_cast<T*>(r.owned);
+            for (uint32_t i = 0; i < count; ++i) out[i] = value;
+            r.data = out;
+            r.filled = true;
+        }
+        return static_cast<const T*>(r.data);
+    }
+
+    // Makes `d` the destination of a kernel: its own storage, no longer a view or a constant. Read the operands
+    // first: `d` may be one of them.
+    template <typename T>
+    T* output(Register& d) {
+        d.broadcast = false;
+        d.data = d.owned;
+        d.valid = d.owned_valid;
+        return static_cast<T*>(d.owned);
+    }
+    uint64_t* output_bits(Register& d) { return output<uint64_t>(d); }
+
+    // Validity of `column` for the batch: in place on a word boundary, else copied into `d`'s bits.
+    const uint64_t* column_validity(const data::Column& column, Register& d) {
+        if (base % 64 == 0) return column.validity.words() + base / 64;
+        extract_bits(column.validity.words(), data::words_for_bits(column.validity.size()), base, count,
+                     d.owned_valid);
+        return d.owned_valid;
     }
 };
 
@@ -125,173 +222,210 @@ Machine::~Machine() = default;
 
 namespace {
 
-// Validity bits → one byte per row. A dense batch on a byte boundary expands eight rows at a time through a table.
-void load_validity(const data::Column& column, uint64_t base, const Selection& s, uint8_t* valid) {
-    const uint64_t* words = column.validity.words();
-    if (s.dense && base % 8 == 0) {
-        static const auto expand = [] {
-            std::array<uint64_t, 256> table{};
-            for (unsigned b = 0; b < 256; ++b) {
-                for (unsigned k = 0; k < 8; ++k) table[b] |= uint64_t{(b >> k) & 1u} << (8 * k);
-            }
-            return table;
-        }();
-        const uint8_t* bytes = reinterpret_cast<const uint8_t*>(words) + base / 8;
-        uint32_t i = 0;
-        for (; i + 8 <= s.count; i += 8) std::memcpy(valid + i, &expand[bytes[i / 8]], 8);
-        for (; i < s.count; ++i) valid[i] = static_cast<uint8_t>((words[(base + i) >> 6] >> ((base + i) & 63)) & 1);
-        return;
-    }
-    each(s, [&](uint32_t i) {
-        uint64_t row = base + i;
-        valid[i] = static_cast<uint8_t>((words[row >> 6] >> (row & 63)) & 1);
-    });
-}
+using State = Machine::State;
 
 template <typename T>
-void load_values(const std::vector<T>& values, uint64_t base, const Selection& s, T* out) {
-    if (s.dense) {
-        std::memcpy(out, values.data() + base, sizeof(T) * s.count);
-        return;
-    }
-    each(s, [&](uint32_t i) { out[i] = values[base + i]; });
+void load_column(State& st, Register& d, const data::Column& column, const std::vector<T>& values) {
+    const uint64_t* valid = st.column_validity(column, d);
+    d.broadcast = false;
+    d.data = values.data() + st.base;
+    d.valid = valid;
 }
 
-template <typename T>
-void fill(const Selection& s, T* out, uint8_t* valid, T value, bool present) {
-    each(s, [&](uint32_t i) {
-        out[i] = value;
-        valid[i] = present;
-    });
-}
-
-// dst := op(a, b) where op returns false for NULL.
-template <typename T, typename R, typename Op>
-void binary_checked(Register& d, Register& a, Register& b, const Selection& s, Op op) {
-    R* dv = d.as<R>();
-    const T* av = a.as<T>();
-    const T* bv = b.as<T>();
-    uint8_t* dn = d.valid;
-    const uint8_t* an = a.valid;
-    const uint8_t* bn = b.valid;
-    each(s, [&](uint32_t i) {
+// dst := op(a, b) where op returns false for NULL (overflow, division by zero, out of the calendar).
+template <typename TA, typename TB, typename R, typename Op>
+void binary_checked(State& st, Register& d, Register& a, Register& b, Op op) {
+    const TA* av = st.values<TA>(a);
+    const TB* bv = st.values<TB>(b);
+    const uint64_t* an = a.valid;
+    const uint64_t* bn = b.valid;
+    R* dv = st.output<R>(d);
+    uint8_t* ok = st.scratch;
+    for (uint32_t i = 0; i < st.count; ++i) {
         R out{};
-        bool ok = op(av[i], bv[i], &out);
-        dv[i] = ok ? out : R{};
-        dn[i] = an[i] & bn[i] & static_cast<uint8_t>(ok);
-    });
+        const bool good = op(av[i], bv[i], &out);
+        dv[i] = good ? out : R{};
+        ok[i] = good;
+    }
+    std::array<uint64_t, kBatchWords> ok_bits{};
+    pack_bytes(ok, st.count, ok_bits.data());
+    // Word by word, reading before writing: `d` may be `a` or `b`.
+    for (uint32_t w = 0; w < st.words(); ++w) d.owned_valid[w] = ok_bits[w] & an[w] & bn[w];
 }
 
 template <typename T, typename R, typename Op>
-void unary_checked(Register& d, Register& a, const Selection& s, Op op) {
-    R* dv = d.as<R>();
-    const T* av = a.as<T>();
-    uint8_t* dn = d.valid;
-    const uint8_t* an = a.valid;
-    each(s, [&](uint32_t i) {
+void unary_checked(State& st, Register& d, Register& a, Op op) {
+    const T* av = st.values<T>(a);
+    const uint64_t* an = a.valid;
+    R* dv = st.output<R>(d);
+    uint8_t* ok = st.scratch;
+    for (uint32_t i = 0; i < st.count; ++i) {
         R out{};
-        bool ok = op(av[i], &out);
-        dv[i] = ok ? out : R{};
-        dn[i] = an[i] & static_cast<uint8_t>(ok);
-    });
+        const bool good = op(av[i], &out);
+        dv[i] = good ? out : R{};
+        ok[i] = good;
+    }
+    std::array<uint64_t, kBatchWords> ok_bits{};
+    pack_bytes(ok, st.count, ok_bits.data());
+    for (uint32_t w = 0; w < st.words(); ++w) d.owned_valid[w] = ok_bits[w] & an[w];
 }
 
+// dst := f(a) for present rows; f is total (never NULL).
 template <typename T, typename R, typename F>
-void unary_total(Register& d, Register& a, const Selection& s, F f) {
-    R* dv = d.as<R>();
-    const T* av = a.as<T>();
-    uint8_t* dn = d.valid;
-    const uint8_t* an = a.valid;
-    each(s, [&](uint32_t i) {
-        dv[i] = an[i] ? f(av[i]) : R{};
-        dn[i] = an[i];
-    });
+void unary_total(State& st, Register& d, Register& a, F f) {
+    const T* av = st.values<T>(a);
+    const uint64_t* an = a.valid;
+    R* dv = st.output<R>(d);
+    uint64_t* dn = d.owned_valid;
+    if constexpr (kSelective<T>) {
+        each(st.selection(), [&](uint32_t i) { dv[i] = test_bit(an, i) ? f(av[i]) : R{}; });
+    } else {
+        for (uint32_t i = 0; i < st.count; ++i) dv[i] = test_bit(an, i) ? f(av[i]) : R{};
+    }
+    for (uint32_t w = 0; w < st.words(); ++w) dn[w] = an[w];
+}
+
+// Bool result bits from per-row bytes in scratch, valid where both operands are.
+void finish_compare(State& st, Register& d, const uint64_t* an, const uint64_t* bn) {
+    uint64_t* dv = st.output_bits(d);
+    pack_bytes(st.scratch, st.count, dv);
+    uint64_t* dn = d.owned_valid;
+    for (uint32_t w = 0; w < st.words(); ++w) dn[w] = an[w] & bn[w];
 }
 
 template <typename T, typename Cmp>
-void compare(Register& d, Register& a, Register& b, const Selection& s, Cmp cmp) {
-    uint8_t* dv = d.as<uint8_t>();
-    const T* av = a.as<T>();
-    const T* bv = b.as<T>();
-    uint8_t* dn = d.valid;
-    const uint8_t* an = a.valid;
-    const uint8_t* bn = b.valid;
-    each(s, [&](uint32_t i) {
-        dv[i] = static_cast<uint8_t>(cmp(av[i], bv[i]));
-        dn[i] = an[i] & bn[i];
-    });
+void compare(State& st, Register& d, Register& a, Register& b, Cmp cmp) {
+    const uint64_t* an = a.valid;
+    const uint64_t* bn = b.valid;
+    uint8_t* out = st.scratch;
+    if constexpr (kSelective<T>) {
+        const T* av = st.values<T>(a);
+        const T* bv = st.values<T>(b);
+        std::memset(out, 0, st.count);
+        each(st.selection(), [&](uint32_t i) { out[i] = static_cast<uint8_t>(cmp(av[i], bv[i])); });
+    } else if (b.broadcast) {
+        const T* av = st.values<T>(a);
+        const T k = constant_value<T>(*b.constant);
+        for (uint32_t i = 0; i < st.count; ++i) out[i] = static_cast<uint8_t>(cmp(av[i], k));
+    } else if (a.broadcast) {
+        const T k = constant_value<T>(*a.constant);
+        const T* bv = st.values<T>(b);
+        for (uint32_t i = 0; i < st.count; ++i) out[i] = static_cast<uint8_t>(cmp(k, bv[i]));
+    } else {
+        const T* av = st.values<T>(a);
+        const T* bv = st.values<T>(b);
+        for (uint32_t i = 0; i < st.count; ++i) out[i] = static_cast<uint8_t>(cmp(av[i], bv[i]));
+    }
+    finish_compare(st, d, an, bn);
 }
 
 template <typename T>
-void compare_family(Opcode op, Register& d, Register& a, Register& b, const Selection& s) {
+void compare_family(State& st, Opcode op, Register& d, Register& a, Register& b) {
     switch (op) {
-        case Opcode::EqI64: case Opcode::EqF64: case Opcode::EqI32: case Opcode::EqStr: case Opcode::EqBool:
-            return compare<T>(d, a, b, s, [](const T& x, const T& y) { return x == y; });
-        case Opcode::NeI64: case Opcode::NeF64: case Opcode::NeI32: case Opcode::NeStr: case Opcode::NeBool:
-            return compare<T>(d, a, b, s, [](const T& x, const T& y) { return x != y; });
+        case Opcode::EqI64: case Opcode::EqF64: case Opcode::EqI32: case Opcode::EqStr:
+            return compare<T>(st, d, a, b, [](const T& x, const T& y) { return x == y; });
+        case Opcode::NeI64: case Opcode::NeF64: case Opcode::NeI32: case Opcode::NeStr:
+            return compare<T>(st, d, a, b, [](const T& x, const T& y) { return x != y; });
         case Opcode::LtI64: case Opcode::LtF64: case Opcode::LtI32: case Opcode::LtStr:
-            return compare<T>(d, a, b, s, [](const T& x, const T& y) { return x < y; });
+            return compare<T>(st, d, a, b, [](const T& x, const T& y) { return x < y; });
         case Opcode::LeI64: case Opcode::LeF64: case Opcode::LeI32: case Opcode::LeStr:
-            return compare<T>(d, a, b, s, [](const T& x, const T& y) { return x <= y; });
+            return compare<T>(st, d, a, b, [](const T& x, const T& y) { return x <= y; });
         case Opcode::GtI64: case Opcode::GtF64: case Opcode::GtI32: case Opcode::GtStr:
-            return compare<T>(d, a, b, s, [](const T& x, const T& y) { return x > y; });
+            return compare<T>(st, d, a, b, [](const T& x, const T& y) { return x > y; });
         default:
-            return compare<T>(d, a, b, s, [](const T& x, const T& y) { return x >= y; });
+            return compare<T>(st, d, a, b, [](const T& x, const T& y) { return x >= y; });
+    }
+}
+
+// Booleans compare as bits: a = b is "not (a xor b)".
+void compare_bools(State& st, Register& d, Register& a, Register& b, bool equal) {
+    const uint64_t* av = static_cast<const uint64_t*>(a.data);
+    const uint64_t* bv = static_cast<const uint64_t*>(b.data);
+    const uint64_t* an = a.valid;
+    const uint64_t* bn = b.valid;
+    uint64_t* dv = st.output_bits(d);
+    uint64_t* dn = d.owned_valid;
+    for (uint32_t w = 0; w < st.words(); ++w) {
+        const uint64_t differ = av[w] ^ bv[w];
+        const uint64_t valid = an[w] & bn[w];
+        dv[w] = equal ? ~differ : differ;
+        dn[w] = valid;
     }
 }
 
 template <typename T>
-void in_sorted(Register& d, Register& a, const std::vector<T>& items, bool has_null, const Selection& s) {
-    uint8_t* dv = d.as<uint8_t>();
-    const T* av = a.as<T>();
-    uint8_t* dn = d.valid;
-    const uint8_t* an = a.valid;
-    each(s, [&](uint32_t i) {
-        bool found = std::binary_search(items.begin(), items.end(), av[i]);
-        dv[i] = found;
-        dn[i] = an[i] & static_cast<uint8_t>(found || !has_null);
-    });
+void in_sorted(State& st, Register& d, Register& a, const std::vector<T>& items, bool has_null) {
+    const T* av = st.values<T>(a);
+    const uint64_t* an = a.valid;
+    uint8_t* found = st.scratch;
+    for (uint32_t i = 0; i < st.count; ++i) {
+        found[i] = static_cast<uint8_t>(std::binary_search(items.begin(), items.end(), av[i]));
+    }
+    uint64_t* dv = st.output_bits(d);
+    pack_bytes(found, st.count, dv);
+    uint64_t* dn = d.owned_valid;
+    // No match against a list holding NULL is NULL.
+    for (uint32_t w = 0; w < st.words(); ++w) dn[w] = an[w] & (has_null ? dv[w] : ~uint64_t{0});
 }
 
 template <typename T>
-void coalesce(Register& d, Register& a, Register& b, const Selection& s) {
-    T* dv = d.as<T>();
-    const T* av = a.as<T>();
-    const T* bv = b.as<T>();
-    uint8_t* dn = d.valid;
-    const uint8_t* an = a.valid;
-    const uint8_t* bn = b.valid;
-    each(s, [&](uint32_t i) {
-        dv[i] = an[i] ? av[i] : bv[i];
-        dn[i] = an[i] | bn[i];
-    });
+void coalesce(State& st, Register& d, Register& a, Register& b) {
+    const T* av = st.values<T>(a);
+    const T* bv = st.values<T>(b);
+    const uint64_t* an = a.valid;
+    const uint64_t* bn = b.valid;
+    // Copy the validity words first: `d` may be `a` or `b`.
+    std::array<uint64_t, kBatchWords> valid{};
+    for (uint32_t w = 0; w < st.words(); ++w) valid[w] = an[w] | bn[w];
+    const std::array<uint64_t, kBatchWords> a_valid = [&] {
+        std::array<uint64_t, kBatchWords> copy{};
+        std::copy(an, an + st.words(), copy.begin());
+        return copy;
+    }();
+    T* dv = st.output<T>(d);
+    if constexpr (kSelective<T>) {
+        each(st.selection(), [&](uint32_t i) { dv[i] = test_bit(a_valid.data(), i) ? av[i] : bv[i]; });
+    } else {
+        for (uint32_t i = 0; i < st.count; ++i) dv[i] = test_bit(a_valid.data(), i) ? av[i] : bv[i];
+    }
+    std::copy(valid.begin(), valid.begin() + st.words(), d.owned_valid);
+}
+
+// A Bool result computed per selected row: `test(i)` gives (present, value).
+template <typename Test>
+void selective_bool(State& st, Register& d, const uint64_t* an, const uint64_t* bn, Test test) {
+    uint8_t* value = st.scratch;
+    std::memset(value, 0, st.count);
+    each(st.selection(), [&](uint32_t i) { value[i] = static_cast<uint8_t>(test(i)); });
+    finish_compare(st, d, an, bn);
 }
 
 template <typename Test>
-void text_test(Register& d, Register& a, Register& b, const Selection& s, Test test) {
-    uint8_t* dv = d.as<uint8_t>();
-    const std::string_view* av = a.as<std::string_view>();
-    const std::string_view* bv = b.as<std::string_view>();
-    uint8_t* dn = d.valid;
-    each(s, [&](uint32_t i) {
-        dn[i] = a.valid[i] & b.valid[i];
-        dv[i] = dn[i] && test(av[i], bv[i]);
+void text_test(State& st, Register& d, Register& a, Register& b, Test test) {
+    const std::string_view* av = st.values<std::string_view>(a);
+    const std::string_view* bv = st.values<std::string_view>(b);
+    const uint64_t* an = a.valid;
+    const uint64_t* bn = b.valid;
+    selective_bool(st, d, an, bn, [&](uint32_t i) {
+        return test_bit(an, i) && test_bit(bn, i) && test(av[i], bv[i]);
     });
 }
 
 // lower/upper: sizes first, so the arena is allocated once and the views into it stay valid.
 template <typename Map>
-void map_text(Register& d, Register& a, const Selection& s, Map map) {
-    const std::string_view* av = a.as<std::string_view>();
-    std::string_view* dv = d.as<std::string_view>();
+void map_text(State& st, Register& d, Register& a, Map map) {
+    const std::string_view* av = st.values<std::string_view>(a);
+    const uint64_t* an = a.valid;
+    const Selection& s = st.selection();
     size_t total = 0;
-    each(s, [&](uint32_t i) { total += a.valid[i] ? av[i].size() : 0; });
+    each(s, [&](uint32_t i) { total += test_bit(an, i) ? av[i].size() : 0; });
+    // Text registers are never reused (codegen), so `d` is not `a`.
+    std::string_view* dv = st.output<std::string_view>(d);
     d.arena.resize(total);
     size_t at = 0;
     std::string buffer;
     each(s, [&](uint32_t i) {
-        d.valid[i] = a.valid[i];
-        if (!a.valid[i]) {
+        if (!test_bit(an, i)) {
             dv[i] = std::string_view();
             return;
         }
@@ -300,6 +434,105 @@ void map_text(Register& d, Register& a, const Selection& s, Map map) {
         dv[i] = std::string_view(d.arena.data() + at, buffer.size());
         at += buffer.size();
     });
+    std::copy(an, an + st.words(), d.owned_valid);
+}
+
+void load_strings(State& st, Register& d, const data::Column& column) {
+    const uint64_t* valid = st.column_validity(column, d);
+    std::string_view* dv = st.output<std::string_view>(d);
+    d.valid = valid;
+    const int32_t* codes = column.i32.data() + st.base;
+    const data::Dictionary& dictionary = column.dictionary;
+    each(st.selection(), [&](uint32_t i) {
+        dv[i] = test_bit(valid, i) ? std::string_view(dictionary.value(codes[i])) : std::string_view();
+    });
+}
+
+void load_lists(State& st, Register& d, const data::Column& column) {
+    const uint64_t* valid = st.column_validity(column, d);
+    ListRef* dv = st.output<ListRef>(d);
+    d.valid = valid;
+    d.dictionary = &column.dictionary;
+    const uint64_t* offsets = column.list_offsets.data() + st.base;
+    const int32_t* items = column.list_codes.data();
+    each(st.selection(), [&](uint32_t i) { dv[i] = ListRef{items + offsets[i], offsets[i + 1] - offsets[i]}; });
+}
+
+void load_bools(State& st, Register& d, const data::Column& column) {
+    const uint64_t* valid = st.column_validity(column, d);
+    uint64_t* dv = st.output_bits(d);
+    d.valid = valid;
+    pack_bytes(column.u8.data() + st.base, st.count, dv);
+}
+
+void load_segment(State& st, Register& d, const data::Bitmap& membership) {
+    d.broadcast = false;
+    d.valid = kAllSet.data();
+    if (st.base % 64 == 0) {
+        d.data = membership.words() + st.base / 64;
+        return;
+    }
+    extract_bits(membership.words(), data::words_for_bits(membership.size()), st.base, st.count,
+                 static_cast<uint64_t*>(d.owned));
+    d.data = d.owned;
+}
+
+// A condition computed once per dictionary value: the row's code picks its truth (0 FALSE, 1 TRUE, 2 NULL); NULL
+// rows take the table's last entry.
+void lookup_code(State& st, Register& d, const data::Column& column, const std::vector<uint8_t>& truth) {
+    const uint64_t* present = st.column_validity(column, d);
+    std::array<uint64_t, kBatchWords> present_copy{};
+    std::copy(present, present + st.words(), present_copy.begin());
+    const int32_t* codes = column.i32.data() + st.base;
+    uint8_t* is_true = st.scratch;
+    uint8_t* is_known = st.scratch2;
+    const uint8_t* table = truth.data();
+    for (uint32_t i = 0; i < st.count; ++i) {
+        const uint8_t t = table[codes[i]];  // NULL rows hold code 0: a real entry, replaced below
+        is_true[i] = t == 1;
+        is_known[i] = t != 2;
+    }
+    const uint8_t null_truth = truth.back();
+    const uint64_t null_true = null_truth == 1 ? ~uint64_t{0} : 0;
+    const uint64_t null_known = null_truth != 2 ? ~uint64_t{0} : 0;
+    uint64_t* dv = st.output_bits(d);
+    uint64_t* dn = d.owned_valid;
+    pack_bytes(is_true, st.count, dv);
+    pack_bytes(is_known, st.count, dn);
+    for (uint32_t w = 0; w < st.words(); ++w) {
+        const uint64_t p = present_copy[w];
+        dv[w] = (dv[w] & p) | (null_true & ~p);
+        dn[w] = (dn[w] & p) | (null_known & ~p);
+    }
+}
+
+void fill_constant_bits(State& st, Register& d, const Constant& k) {
+    uint64_t* dv = st.output_bits(d);
+    for (uint32_t w = 0; w < st.words(); ++w) dv[w] = k.boolean ? ~uint64_t{0} : 0;
+    d.valid = k.is_null ? kNoneSet.data() : kAllSet.data();
+}
+
+void set_constant(Register& d, const Constant& k) {
+    d.broadcast = true;
+    d.filled = false;
+    d.constant = &k;
+    d.data = d.owned;
+    d.valid = k.is_null ? kNoneSet.data() : kAllSet.data();
+}
+
+void store_result(State& st, data::Bitmap& bits, const Register& a) {
+    const uint64_t* av = static_cast<const uint64_t*>(a.data);
+    const uint64_t* an = a.valid;
+    const uint64_t* open = st.masks[0].data();  // rows [0, count)
+    if (st.base % 64 == 0) {
+        // Whole words: this thread owns the words of its rows (ranges start on word boundaries).
+        uint64_t* words = bits.mutable_words() + st.base / 64;
+        for (uint32_t w = 0; w < st.words(); ++w) words[w] |= av[w] & an[w] & open[w];
+        return;
+    }
+    for (uint32_t i = 0; i < st.count; ++i) {
+        if (test_bit(av, i) && test_bit(an, i)) bits.set(st.base + i);
+    }
 }
 
 }  // namespace
@@ -308,387 +541,332 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
                   const LookupTables* lookups) {
     State& st = *state_;
     st.prepare(program);
-    st.selections.clear();
-    st.selections.push_back(Selection{true, count, nullptr});
+    st.begin_batch(base, count);
     const data::Table& table = st.table;
 
     for (const Instruction& in : program.code) {
-        const Selection& s = st.current();
         Register& d = st.registers[in.dst];
         Register& a = st.registers[in.a];
         Register& b = st.registers[in.b];
         switch (in.op) {
-            case Opcode::LoadBool: {
-                const data::Column& c = table.column(in.imm);
-                load_values(c.u8, base, s, d.as<uint8_t>());
-                load_validity(c, base, s, d.valid);
-                break;
-            }
+            case Opcode::LoadBool: load_bools(st, d, table.column(in.imm)); break;
             case Opcode::LoadI64: {
                 const data::Column& c = table.column(in.imm);
-                load_values(c.i64, base, s, d.as<int64_t>());
-                load_validity(c, base, s, d.valid);
+                load_column(st, d, c, c.i64);
                 break;
             }
             case Opcode::LoadF64: {
                 const data::Column& c = table.column(in.imm);
-                load_values(c.f64, base, s, d.as<double>());
-                load_validity(c, base, s, d.valid);
+                load_column(st, d, c, c.f64);
                 break;
             }
             case Opcode::LoadI32: {
                 const data::Column& c = table.column(in.imm);
-                load_values(c.i32, base, s, d.as<int32_t>());
-                load_validity(c, base, s, d.valid);
+                load_column(st, d, c, c.i32);
                 break;
             }
-            case Opcode::LoadStr: {
-                const data::Column& c = table.column(in.imm);
-                load_validity(c, base, s, d.valid);
-                std::string_view* dv = d.as<std::string_view>();
-                const int32_t* codes = c.i32.data() + base;
-                const std::string* values = c.dictionary.values.data();
-                each(s, [&](uint32_t i) { dv[i] = d.valid[i] ? std::string_view(values[codes[i]]) : std::string_view(); });
+            case Opcode::LoadStr: load_strings(st, d, table.column(in.imm)); break;
+            case Opcode::LoadList: load_lists(st, d, table.column(in.imm)); break;
+            case Opcode::LoadSegment: load_segment(st, d, memberships[in.imm]); break;
+            case Opcode::LoadShared:
+                // Shared programs run first in every batch (vm::evaluate), so the slot holds this batch's bits.
+                d.broadcast = false;
+                d.data = st.shared_value.at(in.imm).data();
+                d.valid = st.shared_valid.at(in.imm).data();
                 break;
-            }
-            case Opcode::LoadList: {
-                const data::Column& c = table.column(in.imm);
-                load_validity(c, base, s, d.valid);
-                d.dictionary = &c.dictionary;
-                ListRef* dv = d.as<ListRef>();
-                const uint64_t* offsets = c.list_offsets.data() + base;
-                const int32_t* items = c.list_codes.data();
-                each(s, [&](uint32_t i) { dv[i] = ListRef{items + offsets[i], offsets[i + 1] - offsets[i]}; });
-                break;
-            }
-            case Opcode::LoadSegment: {
-                const uint64_t* words = memberships[in.imm].words();
-                uint8_t* dv = d.as<uint8_t>();
-                each(s, [&](uint32_t i) {
-                    uint64_t row = base + i;
-                    dv[i] = static_cast<uint8_t>((words[row >> 6] >> (row & 63)) & 1);
-                    d.valid[i] = 1;
-                });
-                break;
-            }
-            case Opcode::ConstBool: {
-                const Constant& k = program.constants[in.imm];
-                fill<uint8_t>(s, d.as<uint8_t>(), d.valid, k.boolean, !k.is_null);
-                break;
-            }
-            case Opcode::ConstI64: {
-                const Constant& k = program.constants[in.imm];
-                fill<int64_t>(s, d.as<int64_t>(), d.valid, k.i64, !k.is_null);
-                break;
-            }
-            case Opcode::ConstF64: {
-                const Constant& k = program.constants[in.imm];
-                fill<double>(s, d.as<double>(), d.valid, k.f64, !k.is_null);
-                break;
-            }
-            case Opcode::ConstI32: {
-                const Constant& k = program.constants[in.imm];
-                fill<int32_t>(s, d.as<int32_t>(), d.valid, k.i32, !k.is_null);
-                break;
-            }
-            case Opcode::ConstStr: {
-                const Constant& k = program.constants[in.imm];
-                fill<std::string_view>(s, d.as<std::string_view>(), d.valid, k.str, !k.is_null);
-                break;
-            }
+            case Opcode::ConstBool: fill_constant_bits(st, d, program.constants[in.imm]); break;
+            case Opcode::ConstI64:
+            case Opcode::ConstF64:
+            case Opcode::ConstI32:
+            case Opcode::ConstStr: set_constant(d, program.constants[in.imm]); break;
             case Opcode::I64ToF64:
-                unary_checked<int64_t, double>(d, a, s, [](int64_t x, double* o) { return scalar::to_number(x, o); });
+                unary_checked<int64_t, double>(st, d, a, [](int64_t x, double* o) { return scalar::to_number(x, o); });
                 break;
             case Opcode::DateToTs:
-                unary_total<int32_t, int64_t>(d, a, s, [](int32_t x) { return scalar::date_to_timestamp(x); });
+                unary_total<int32_t, int64_t>(st, d, a, [](int32_t x) { return scalar::date_to_timestamp(x); });
                 break;
             case Opcode::TsToDate:
-                unary_total<int64_t, int32_t>(d, a, s, [](int64_t x) { return scalar::timestamp_to_date(x); });
+                unary_total<int64_t, int32_t>(st, d, a, [](int64_t x) { return scalar::timestamp_to_date(x); });
                 break;
             case Opcode::NegI64:
-                unary_checked<int64_t, int64_t>(d, a, s, [](int64_t x, int64_t* o) { return scalar::negate(x, o); });
+                unary_checked<int64_t, int64_t>(st, d, a, [](int64_t x, int64_t* o) { return scalar::negate(x, o); });
                 break;
             case Opcode::NegF64:
-                unary_checked<double, double>(d, a, s, [](double x, double* o) { return scalar::negate(x, o); });
+                unary_checked<double, double>(st, d, a, [](double x, double* o) { return scalar::negate(x, o); });
                 break;
             case Opcode::AddI64:
-                binary_checked<int64_t, int64_t>(d, a, b, s, [](int64_t x, int64_t y, int64_t* o) { return scalar::add(x, y, o); });
+                binary_checked<int64_t, int64_t, int64_t>(st, d, a, b, [](int64_t x, int64_t y, int64_t* o) { return scalar::add(x, y, o); });
                 break;
             case Opcode::SubI64:
-                binary_checked<int64_t, int64_t>(d, a, b, s, [](int64_t x, int64_t y, int64_t* o) { return scalar::sub(x, y, o); });
+                binary_checked<int64_t, int64_t, int64_t>(st, d, a, b, [](int64_t x, int64_t y, int64_t* o) { return scalar::sub(x, y, o); });
                 break;
             case Opcode::MulI64:
-                binary_checked<int64_t, int64_t>(d, a, b, s, [](int64_t x, int64_t y, int64_t* o) { return scalar::mul(x, y, o); });
+                binary_checked<int64_t, int64_t, int64_t>(st, d, a, b, [](int64_t x, int64_t y, int64_t* o) { return scalar::mul(x, y, o); });
                 break;
             case Opcode::ModI64:
-                binary_checked<int64_t, int64_t>(d, a, b, s, [](int64_t x, int64_t y, int64_t* o) { return scalar::mod(x, y, o); });
+                binary_checked<int64_t, int64_t, int64_t>(st, d, a, b, [](int64_t x, int64_t y, int64_t* o) { return scalar::mod(x, y, o); });
                 break;
             case Opcode::AddF64:
-                binary_checked<double, double>(d, a, b, s, [](double x, double y, double* o) { return scalar::add(x, y, o); });
+                binary_checked<double, double, double>(st, d, a, b, [](double x, double y, double* o) { return scalar::add(x, y, o); });
                 break;
             case Opcode::SubF64:
-                binary_checked<double, double>(d, a, b, s, [](double x, double y, double* o) { return scalar::sub(x, y, o); });
+                binary_checked<double, double, double>(st, d, a, b, [](double x, double y, double* o) { return scalar::sub(x, y, o); });
                 break;
             case Opcode::MulF64:
-                binary_checked<double, double>(d, a, b, s, [](double x, double y, double* o) { return scalar::mul(x, y, o); });
+                binary_checked<double, double, double>(st, d, a, b, [](double x, double y, double* o) { return scalar::mul(x, y, o); });
                 break;
             case Opcode::DivF64:
-                binary_checked<double, double>(d, a, b, s, [](double x, double y, double* o) { return scalar::div(x, y, o); });
+                binary_checked<double, double, double>(st, d, a, b, [](double x, double y, double* o) { return scalar::div(x, y, o); });
                 break;
             case Opcode::ModF64:
-                binary_checked<double, double>(d, a, b, s, [](double x, double y, double* o) { return scalar::mod(x, y, o); });
+                binary_checked<double, double, double>(st, d, a, b, [](double x, double y, double* o) { return scalar::mod(x, y, o); });
                 break;
             case Opcode::ShiftDays: {
                 int64_t amount = program.constants[in.imm].i64;
-                unary_checked<int32_t, int32_t>(d, a, s, [amount](int32_t x, int32_t* o) { return scalar::shift_days(x, amount, o); });
+                unary_checked<int32_t, int32_t>(st, d, a, [amount](int32_t x, int32_t* o) { return scalar::shift_days(x, amount, o); });
                 break;
             }
             case Opcode::ShiftMonthsD: {
                 int64_t amount = program.constants[in.imm].i64;
-                unary_checked<int32_t, int32_t>(d, a, s, [amount](int32_t x, int32_t* o) { return scalar::shift_months(x, amount, o); });
+                unary_checked<int32_t, int32_t>(st, d, a, [amount](int32_t x, int32_t* o) { return scalar::shift_months(x, amount, o); });
                 break;
             }
             case Opcode::ShiftMicros: {
                 int64_t amount = program.constants[in.imm].i64;
-                unary_checked<int64_t, int64_t>(d, a, s, [amount](int64_t x, int64_t* o) { return scalar::shift_micros(x, amount, o); });
+                unary_checked<int64_t, int64_t>(st, d, a, [amount](int64_t x, int64_t* o) { return scalar::shift_micros(x, amount, o); });
                 break;
             }
             case Opcode::ShiftMonthsT: {
                 int64_t amount = program.constants[in.imm].i64;
-                unary_checked<int64_t, int64_t>(d, a, s, [amount](int64_t x, int64_t* o) { return scalar::shift_months(x, amount, o); });
+                unary_checked<int64_t, int64_t>(st, d, a, [amount](int64_t x, int64_t* o) { return scalar::shift_months(x, amount, o); });
                 break;
             }
             case Opcode::EqI64: case Opcode::NeI64: case Opcode::LtI64: case Opcode::LeI64: case Opcode::GtI64:
             case Opcode::GeI64:
-                compare_family<int64_t>(in.op, d, a, b, s);
+                compare_family<int64_t>(st, in.op, d, a, b);
                 break;
             case Opcode::EqF64: case Opcode::NeF64: case Opcode::LtF64: case Opcode::LeF64: case Opcode::GtF64:
             case Opcode::GeF64:
-                compare_family<double>(in.op, d, a, b, s);
+                compare_family<double>(st, in.op, d, a, b);
                 break;
             case Opcode::EqI32: case Opcode::NeI32: case Opcode::LtI32: case Opcode::LeI32: case Opcode::GtI32:
             case Opcode::GeI32:
-                compare_family<int32_t>(in.op, d, a, b, s);
+                compare_family<int32_t>(st, in.op, d, a, b);
                 break;
             case Opcode::EqStr: case Opcode::NeStr: case Opcode::LtStr: case Opcode::LeStr: case Opcode::GtStr:
             case Opcode::GeStr:
-                compare_family<std::string_view>(in.op, d, a, b, s);
+                compare_family<std::string_view>(st, in.op, d, a, b);
                 break;
-            case Opcode::EqBool: case Opcode::NeBool:
-                compare_family<uint8_t>(in.op, d, a, b, s);
-                break;
+            case Opcode::EqBool: compare_bools(st, d, a, b, true); break;
+            case Opcode::NeBool: compare_bools(st, d, a, b, false); break;
             case Opcode::InSetI64: {
                 const ValueSet& set = *program.sets[in.imm];
-                in_sorted<int64_t>(d, a, set.i64, set.has_null, s);
+                in_sorted<int64_t>(st, d, a, set.i64, set.has_null);
                 break;
             }
             case Opcode::InSetF64: {
                 const ValueSet& set = *program.sets[in.imm];
-                in_sorted<double>(d, a, set.f64, set.has_null, s);
+                in_sorted<double>(st, d, a, set.f64, set.has_null);
                 break;
             }
             case Opcode::InSetI32: {
                 const ValueSet& set = *program.sets[in.imm];
-                in_sorted<int32_t>(d, a, set.i32, set.has_null, s);
+                in_sorted<int32_t>(st, d, a, set.i32, set.has_null);
                 break;
             }
             case Opcode::InSetBool: {
+                // Bits → one byte per row, then the generic sorted-set test.
                 const ValueSet& set = *program.sets[in.imm];
-                in_sorted<uint8_t>(d, a, set.boolean, set.has_null, s);
+                const uint64_t* av = static_cast<const uint64_t*>(a.data);
+                const uint64_t* an = a.valid;
+                uint8_t* found = st.scratch;
+                for (uint32_t i = 0; i < st.count; ++i) {
+                    const uint8_t x = static_cast<uint8_t>(test_bit(av, i));
+                    found[i] = static_cast<uint8_t>(std::binary_search(set.boolean.begin(), set.boolean.end(), x));
+                }
+                uint64_t* dv = st.output_bits(d);
+                const std::array<uint64_t, kBatchWords> a_valid = [&] {
+                    std::array<uint64_t, kBatchWords> copy{};
+                    std::copy(an, an + st.words(), copy.begin());
+                    return copy;
+                }();
+                pack_bytes(found, st.count, dv);
+                for (uint32_t w = 0; w < st.words(); ++w) {
+                    d.owned_valid[w] = a_valid[w] & (set.has_null ? dv[w] : ~uint64_t{0});
+                }
                 break;
             }
             case Opcode::InSetStr: {
                 const ValueSet& set = *program.sets[in.imm];
-                uint8_t* dv = d.as<uint8_t>();
-                const std::string_view* av = a.as<std::string_view>();
-                each(s, [&](uint32_t i) {
-                    bool found = set.str_index.count(av[i]) != 0;
-                    dv[i] = found;
-                    d.valid[i] = a.valid[i] & static_cast<uint8_t>(found || !set.has_null);
-                });
+                const std::string_view* av = st.values<std::string_view>(a);
+                const uint64_t* an = a.valid;
+                // Present where a is, except a non-match against a list holding NULL.
+                selective_bool(st, d, an, kAllSet.data(), [&](uint32_t i) { return set.str_index.count(av[i]) != 0; });
+                if (set.has_null) {
+                    for (uint32_t w = 0; w < st.words(); ++w) d.owned_valid[w] &= static_cast<const uint64_t*>(d.data)[w];
+                }
                 break;
             }
             case Opcode::LookupCode: {
                 const Lookup& lookup = program.lookups[in.imm];
-                const std::vector<uint8_t>& truth = (*lookups)[in.imm];
-                const data::Column& c = table.column(lookup.column);
-                const uint64_t* words = c.validity.words();
-                const int32_t* codes = c.i32.data() + base;
-                const int32_t null_entry = static_cast<int32_t>(truth.size() - 1);
-                uint8_t* dv = d.as<uint8_t>();
-                each(s, [&](uint32_t i) {
-                    uint64_t row = base + i;
-                    bool present = (words[row >> 6] >> (row & 63)) & 1;
-                    uint8_t t = truth[present ? codes[i] : null_entry];
-                    dv[i] = t == 1;
-                    d.valid[i] = t != 2;
-                });
+                lookup_code(st, d, table.column(lookup.column), (*lookups)[in.imm]);
                 break;
             }
             case Opcode::IsNull:
             case Opcode::IsNotNull: {
-                uint8_t* dv = d.as<uint8_t>();
-                const uint8_t flip = in.op == Opcode::IsNull;
-                each(s, [&](uint32_t i) {
-                    dv[i] = a.valid[i] ^ flip;
-                    d.valid[i] = 1;
-                });
+                const uint64_t* an = a.valid;
+                const uint64_t flip = in.op == Opcode::IsNull ? ~uint64_t{0} : 0;
+                std::array<uint64_t, kBatchWords> value{};
+                for (uint32_t w = 0; w < st.words(); ++w) value[w] = an[w] ^ flip;
+                uint64_t* dv = st.output_bits(d);
+                std::copy(value.begin(), value.begin() + st.words(), dv);
+                d.valid = kAllSet.data();
                 break;
             }
             case Opcode::Contains:
-                text_test(d, a, b, s, [](std::string_view x, std::string_view y) { return scalar::contains(x, y); });
+                text_test(st, d, a, b, [](std::string_view x, std::string_view y) { return scalar::contains(x, y); });
                 break;
             case Opcode::StartsWith:
-                text_test(d, a, b, s, [](std::string_view x, std::string_view y) { return scalar::starts_with(x, y); });
+                text_test(st, d, a, b, [](std::string_view x, std::string_view y) { return scalar::starts_with(x, y); });
                 break;
             case Opcode::EndsWith:
-                text_test(d, a, b, s, [](std::string_view x, std::string_view y) { return scalar::ends_with(x, y); });
+                text_test(st, d, a, b, [](std::string_view x, std::string_view y) { return scalar::ends_with(x, y); });
                 break;
             case Opcode::Matches: {
                 const RE2& regex = *program.regexes[in.imm];
-                uint8_t* dv = d.as<uint8_t>();
-                const std::string_view* av = a.as<std::string_view>();
-                each(s, [&](uint32_t i) {
-                    d.valid[i] = a.valid[i];
-                    dv[i] = a.valid[i] && RE2::PartialMatch(re2::StringPiece(av[i].data(), av[i].size()), regex);
+                const std::string_view* av = st.values<std::string_view>(a);
+                const uint64_t* an = a.valid;
+                selective_bool(st, d, an, an, [&](uint32_t i) {
+                    return test_bit(an, i) && RE2::PartialMatch(re2::StringPiece(av[i].data(), av[i].size()), regex);
                 });
                 break;
             }
             case Opcode::ListContains: {
-                uint8_t* dv = d.as<uint8_t>();
-                const ListRef* av = a.as<ListRef>();
-                const std::string_view* bv = b.as<std::string_view>();
+                const ListRef* av = st.values<ListRef>(a);
+                const std::string_view* bv = st.values<std::string_view>(b);
+                const uint64_t* an = a.valid;
+                const uint64_t* bn = b.valid;
+                const data::Dictionary* dictionary = a.dictionary;
                 // The searched string is nearly always the same constant: remember its code between rows.
                 std::string_view cached_text;
                 int32_t cached_code = -1;
                 bool cached = false;
-                each(s, [&](uint32_t i) {
-                    d.valid[i] = a.valid[i] & b.valid[i];
-                    if (!d.valid[i]) {
-                        dv[i] = 0;
-                        return;
-                    }
+                selective_bool(st, d, an, bn, [&](uint32_t i) {
+                    if (!test_bit(an, i) || !test_bit(bn, i)) return false;
                     if (!cached || bv[i].data() != cached_text.data() || bv[i].size() != cached_text.size()) {
-                        auto code = a.dictionary->find(bv[i]);
+                        auto code = dictionary->find(bv[i]);
                         cached_code = code ? *code : -1;
                         cached_text = bv[i];
                         cached = true;
                     }
                     bool found = false;
                     for (uint64_t k = 0; k < av[i].count; ++k) found |= av[i].codes[k] == cached_code;
-                    dv[i] = found;
+                    return found;
                 });
                 break;
             }
             case Opcode::Lower:
-                map_text(d, a, s, [](std::string_view x, std::string& out) { scalar::lower(x, out); });
+                map_text(st, d, a, [](std::string_view x, std::string& out) { scalar::lower(x, out); });
                 break;
             case Opcode::Upper:
-                map_text(d, a, s, [](std::string_view x, std::string& out) { scalar::upper(x, out); });
+                map_text(st, d, a, [](std::string_view x, std::string& out) { scalar::upper(x, out); });
                 break;
             case Opcode::LengthStr:
-                unary_total<std::string_view, int64_t>(d, a, s, [](std::string_view x) { return scalar::length(x); });
+                unary_total<std::string_view, int64_t>(st, d, a, [](std::string_view x) { return scalar::length(x); });
                 break;
             case Opcode::LengthList:
-                unary_total<ListRef, int64_t>(d, a, s, [](ListRef x) { return static_cast<int64_t>(x.count); });
+                unary_total<ListRef, int64_t>(st, d, a, [](ListRef x) { return static_cast<int64_t>(x.count); });
                 break;
             case Opcode::AbsI64:
-                unary_checked<int64_t, int64_t>(d, a, s, [](int64_t x, int64_t* o) { return scalar::abs(x, o); });
+                unary_checked<int64_t, int64_t>(st, d, a, [](int64_t x, int64_t* o) { return scalar::abs(x, o); });
                 break;
             case Opcode::AbsF64:
-                unary_checked<double, double>(d, a, s, [](double x, double* o) { return scalar::abs(x, o); });
+                unary_checked<double, double>(st, d, a, [](double x, double* o) { return scalar::abs(x, o); });
                 break;
             case Opcode::Round:
-                unary_checked<double, double>(d, a, s, [](double x, double* o) { return scalar::round(x, 0, o); });
+                unary_checked<double, double>(st, d, a, [](double x, double* o) { return scalar::round(x, 0, o); });
                 break;
-            case Opcode::RoundDigits: {
-                double* dv = d.as<double>();
-                const double* av = a.as<double>();
-                const int64_t* bv = b.as<int64_t>();
-                each(s, [&](uint32_t i) {
-                    double out = 0;
-                    bool ok = scalar::round(av[i], bv[i], &out);
-                    dv[i] = ok ? out : 0;
-                    d.valid[i] = a.valid[i] & b.valid[i] & static_cast<uint8_t>(ok);
-                });
+            case Opcode::RoundDigits:
+                binary_checked<double, int64_t, double>(st, d, a, b, [](double x, int64_t digits, double* o) { return scalar::round(x, digits, o); });
+                break;
+            case Opcode::CoalesceBool: {
+                const uint64_t* av = static_cast<const uint64_t*>(a.data);
+                const uint64_t* bv = static_cast<const uint64_t*>(b.data);
+                const uint64_t* an = a.valid;
+                const uint64_t* bn = b.valid;
+                std::array<uint64_t, kBatchWords> value{}, valid{};
+                for (uint32_t w = 0; w < st.words(); ++w) {
+                    value[w] = (an[w] & av[w]) | (~an[w] & bv[w]);
+                    valid[w] = an[w] | bn[w];
+                }
+                uint64_t* dv = st.output_bits(d);
+                std::copy(value.begin(), value.begin() + st.words(), dv);
+                std::copy(valid.begin(), valid.begin() + st.words(), d.owned_valid);
                 break;
             }
-            case Opcode::CoalesceBool: coalesce<uint8_t>(d, a, b, s); break;
-            case Opcode::CoalesceI64: coalesce<int64_t>(d, a, b, s); break;
-            case Opcode::CoalesceF64: coalesce<double>(d, a, b, s); break;
-            case Opcode::CoalesceI32: coalesce<int32_t>(d, a, b, s); break;
-            case Opcode::CoalesceStr: coalesce<std::string_view>(d, a, b, s); break;
+            case Opcode::CoalesceI64: coalesce<int64_t>(st, d, a, b); break;
+            case Opcode::CoalesceF64: coalesce<double>(st, d, a, b); break;
+            case Opcode::CoalesceI32: coalesce<int32_t>(st, d, a, b); break;
+            case Opcode::CoalesceStr: coalesce<std::string_view>(st, d, a, b); break;
             case Opcode::Year:
-                unary_total<int32_t, int64_t>(d, a, s, [](int32_t x) { return scalar::year(x); });
+                unary_total<int32_t, int64_t>(st, d, a, [](int32_t x) { return scalar::year(x); });
                 break;
             case Opcode::Month:
-                unary_total<int32_t, int64_t>(d, a, s, [](int32_t x) { return scalar::month(x); });
+                unary_total<int32_t, int64_t>(st, d, a, [](int32_t x) { return scalar::month(x); });
                 break;
             case Opcode::DayOfWeek:
-                unary_total<int32_t, int64_t>(d, a, s, [](int32_t x) { return scalar::day_of_week(x); });
+                unary_total<int32_t, int64_t>(st, d, a, [](int32_t x) { return scalar::day_of_week(x); });
                 break;
             case Opcode::DaysSince: {
                 const scalar::AsOf as_of = st.as_of;
-                unary_total<int32_t, int64_t>(d, a, s, [as_of](int32_t x) { return scalar::days_since(x, as_of); });
+                unary_total<int32_t, int64_t>(st, d, a, [as_of](int32_t x) { return scalar::days_since(x, as_of); });
                 break;
             }
             case Opcode::Not: {
-                uint8_t* dv = d.as<uint8_t>();
-                const uint8_t* av = a.as<uint8_t>();
-                each(s, [&](uint32_t i) {
-                    dv[i] = av[i] ^ 1;
-                    d.valid[i] = a.valid[i];
-                });
-                break;
-            }
-            case Opcode::And: {
-                // FALSE if either is a valid FALSE; else NULL if either is NULL; else TRUE.
-                uint8_t* dv = d.as<uint8_t>();
-                const uint8_t* av = a.as<uint8_t>();
-                const uint8_t* bv = b.as<uint8_t>();
-                each(s, [&](uint32_t i) {
-                    uint8_t a_false = a.valid[i] & (av[i] ^ 1);
-                    uint8_t b_false = b.valid[i] & (bv[i] ^ 1);
-                    uint8_t valid = (a.valid[i] & b.valid[i]) | a_false | b_false;
-                    dv[i] = a.valid[i] & av[i] & b.valid[i] & bv[i];
-                    d.valid[i] = valid;
-                });
-                break;
-            }
-            case Opcode::Or: {
-                uint8_t* dv = d.as<uint8_t>();
-                const uint8_t* av = a.as<uint8_t>();
-                const uint8_t* bv = b.as<uint8_t>();
-                each(s, [&](uint32_t i) {
-                    uint8_t any_true = (a.valid[i] & av[i]) | (b.valid[i] & bv[i]);
-                    dv[i] = any_true;
-                    d.valid[i] = (a.valid[i] & b.valid[i]) | any_true;
-                });
-                break;
-            }
-            case Opcode::NarrowNotFalse: st.push_narrowed(a, 1); break;
-            case Opcode::NarrowNotTrue: st.push_narrowed(a, 0); break;
-            case Opcode::PopSelection: st.selections.pop_back(); break;
-            case Opcode::StoreResult: {
-                data::Bitmap& bits = memberships[program.segment];
-                const uint8_t* av = a.as<uint8_t>();
-                if (s.dense && base % 64 == 0) {
-                    // Whole words at once: this thread owns the words of its rows (ranges start on word boundaries).
-                    uint64_t* words = bits.mutable_words() + base / 64;
-                    for (uint32_t w = 0; w * 64 < s.count; ++w) {
-                        uint64_t word = 0;
-                        const uint32_t end = std::min<uint32_t>(64, s.count - w * 64);
-                        for (uint32_t k = 0; k < end; ++k) {
-                            uint32_t i = w * 64 + k;
-                            word |= uint64_t{static_cast<uint8_t>(av[i] & a.valid[i])} << k;
-                        }
-                        words[w] |= word;
-                    }
-                    break;
+                const uint64_t* av = static_cast<const uint64_t*>(a.data);
+                const uint64_t* an = a.valid;
+                std::array<uint64_t, kBatchWords> value{}, valid{};
+                for (uint32_t w = 0; w < st.words(); ++w) {
+                    value[w] = ~av[w];
+                    valid[w] = an[w];
                 }
-                each(s, [&](uint32_t i) {
-                    if (av[i] & a.valid[i]) bits.set(base + i);
-                });
+                uint64_t* dv = st.output_bits(d);
+                std::copy(value.begin(), value.begin() + st.words(), dv);
+                std::copy(valid.begin(), valid.begin() + st.words(), d.owned_valid);
+                break;
+            }
+            case Opcode::And:
+            case Opcode::Or: {
+                // and: FALSE if either is a present FALSE, else NULL if either is NULL, else TRUE. or: the mirror.
+                const bool is_and = in.op == Opcode::And;
+                const uint64_t* av = static_cast<const uint64_t*>(a.data);
+                const uint64_t* bv = static_cast<const uint64_t*>(b.data);
+                const uint64_t* an = a.valid;
+                const uint64_t* bn = b.valid;
+                std::array<uint64_t, kBatchWords> value{}, valid{};
+                for (uint32_t w = 0; w < st.words(); ++w) {
+                    const uint64_t a_true = an[w] & av[w], a_false = an[w] & ~av[w];
+                    const uint64_t b_true = bn[w] & bv[w], b_false = bn[w] & ~bv[w];
+                    value[w] = is_and ? a_true & b_true : a_true | b_true;
+                    valid[w] = (an[w] & bn[w]) | (is_and ? a_false | b_false : a_true | b_true);
+                }
+                uint64_t* dv = st.output_bits(d);
+                std::copy(value.begin(), value.begin() + st.words(), dv);
+                std::copy(valid.begin(), valid.begin() + st.words(), d.owned_valid);
+                break;
+            }
+            case Opcode::NarrowNotFalse: st.push_narrowed(a, false); break;
+            case Opcode::NarrowNotTrue: st.push_narrowed(a, true); break;
+            case Opcode::PopSelection: st.pop_selection(); break;
+            case Opcode::StoreResult: store_result(st, memberships[program.segment], a); break;
+            case Opcode::StoreShared: {
+                if (st.shared_value.size() <= in.imm) {
+                    st.shared_value.resize(in.imm + 1);
+                    st.shared_valid.resize(in.imm + 1);
+                }
+                const uint64_t* av = static_cast<const uint64_t*>(a.data);
+                std::copy(av, av + st.words(), st.shared_value[in.imm].begin());
+                std::copy(a.valid, a.valid + st.words(), st.shared_valid[in.imm].begin());
                 break;
             }
         }
@@ -697,7 +875,8 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
 
 std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const data::Table& table,
                                    size_t segment_count, scalar::AsOf as_of, unsigned threads,
-                                   const std::vector<LookupTables>* lookups) {
+                                   const std::vector<LookupTables>* lookups, const std::vector<Program>* shared,
+                                   const std::vector<LookupTables>* shared_lookups) {
     const uint64_t rows = table.rows();
     std::vector<data::Bitmap> memberships(segment_count);
     for (auto& bitmap : memberships) bitmap.resize(rows);
@@ -710,6 +889,9 @@ std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const d
         Machine machine(table, as_of);
         for (uint64_t base = from; base < to; base += kBatchSize) {
             uint32_t count = static_cast<uint32_t>(std::min<uint64_t>(kBatchSize, to - base));
+            for (size_t p = 0; shared && p < shared->size(); ++p) {
+                machine.run((*shared)[p], base, count, memberships, shared_lookups ? &(*shared_lookups)[p] : nullptr);
+            }
             for (size_t p = 0; p < programs.size(); ++p) {
                 machine.run(programs[p], base, count, memberships, lookups ? &(*lookups)[p] : nullptr);
             }

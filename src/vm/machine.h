@@ -25,16 +25,21 @@ public:
     void run(const Program& program, uint64_t base, uint32_t count, std::vector<data::Bitmap>& memberships,
              const LookupTables* lookups = nullptr);
 
-private:
+    // Registers, selections and the current batch; defined in machine.cpp, where the kernels use it.
     struct State;
+
+private:
     std::unique_ptr<State> state_;
 };
 
 // Evaluates `programs` (in dependency order) over the whole table on `threads` threads (0 = all cores); returns one
 // bitmap per segment index below `segment_count`. Results do not depend on the thread count.
-// `lookups[p]` are program p's bound lookup tables (may be null when no program has lookups).
+// `lookups[p]` are program p's bound lookup tables (may be null when no program has lookups). The `shared` programs
+// (shared conditions, each ending in StoreShared) run first in every batch, with `shared_lookups`.
 std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const data::Table& table,
                                    size_t segment_count, ir::scalar::AsOf as_of, unsigned threads = 1,
-                                   const std::vector<LookupTables>* lookups = nullptr);
+                                   const std::vector<LookupTables>* lookups = nullptr,
+                                   const std::vector<Program>* shared = nullptr,
+                                   const std::vector<LookupTables>* shared_lookups = nullptr);
 
 }  // namespace segmint::vm

@@ -38,6 +38,7 @@ const char* imm_kind_name(ImmKind kind) {
         case ImmKind::Regex: return "regex";
         case ImmKind::Set: return "set";
         case ImmKind::Lookup: return "lookup";
+        case ImmKind::Shared: return "shared";
     }
     return "?";
 }
@@ -47,9 +48,12 @@ std::string opcode_reference_markdown() {
     std::string out =
         "# Bytecode\n\n"
         "Each segment's rule compiles to a program for a register machine that runs over batches of rows. A register "
-        "holds one value per row of a batch (with a validity flag for NULL); every instruction runs over the rows of "
-        "the current *selection*. `and` and `or` narrow the selection as they go, so later operands only see the rows "
-        "whose result is still open. `segmint explain SEG` prints a segment's program.\n\n"
+        "holds one value per row of a batch and a validity bit per row (clear for NULL); booleans are bits too, so "
+        "`and`, `or`, `not` and selections are a few word operations per batch. `and` and `or` narrow the *selection* "
+        "as they go: text and list instructions, the costly ones, run only over the rows whose result is still open; "
+        "the others run over the whole batch without branches, and rows outside the selection are ignored. Conditions "
+        "that several segments of a catalog share are computed once per batch by their own program (ending in "
+        "`StoreShared`) and read with `LoadShared`. `segmint explain SEG` prints a segment's program.\n\n"
         "This page is generated from `src/vm/opcodes.def`, the single table of opcodes; a test checks that it matches "
         "(regenerate with `cmake --build build --target update-goldens`).\n\n"
         "Register kinds: `bool`, `i64` (int; timestamp in microseconds since 1970 UTC), `f64` (number), `i32` (date in "

@@ -17,7 +17,7 @@ enum class Opcode : uint8_t {
 
 // What a register holds for each row of a batch.
 enum class RegKind : uint8_t { None, Bool, I64, F64, I32, Str, List, Any };
-enum class ImmKind : uint8_t { None, Column, Segment, Const, Regex, Set, Lookup };
+enum class ImmKind : uint8_t { None, Column, Segment, Const, Regex, Set, Lookup, Shared };
 
 struct OpcodeInfo {
     Opcode opcode;

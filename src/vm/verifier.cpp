@@ -18,7 +18,7 @@ bool column_matches(RegKind kind, schema::ColumnType type) {
 
 }  // namespace
 
-std::string verify(const Program& program, const schema::Schema& schema, size_t segment_count) {
+std::string verify(const Program& program, const schema::Schema& schema, size_t segment_count, size_t shared_count) {
     if (program.spans.size() != program.code.size()) return "program: one span per instruction is required";
     std::vector<bool> written(program.registers.size(), false);
     size_t depth = 0;
@@ -68,6 +68,9 @@ std::string verify(const Program& program, const schema::Schema& schema, size_t 
                 if (program.constants[in.imm].kind != want) return fail("constant has the wrong kind");
                 break;
             }
+            case ImmKind::Shared:
+                if (in.imm >= shared_count) return fail("shared condition out of range");
+                break;
             case ImmKind::Regex:
                 if (in.imm >= program.regexes.size() || !program.regexes[in.imm]) return fail("regex out of range");
                 break;
@@ -88,12 +91,14 @@ std::string verify(const Program& program, const schema::Schema& schema, size_t 
             if (depth == 0) return fail("pops a selection that was never pushed");
             --depth;
         }
-        if (in.op == Opcode::StoreResult && pc + 1 != program.code.size()) return fail("must be the last instruction");
+        const bool store = in.op == Opcode::StoreResult || in.op == Opcode::StoreShared;
+        if (store && pc + 1 != program.code.size()) return fail("must be the last instruction");
         if (info.dst != RegKind::None) written[in.dst] = true;
     }
     if (depth != 0) return "program: a selection is never popped";
-    if (program.code.empty() || program.code.back().op != Opcode::StoreResult) {
-        return "program: does not end with StoreResult";
+    if (program.code.empty() ||
+        (program.code.back().op != Opcode::StoreResult && program.code.back().op != Opcode::StoreShared)) {
+        return "program: does not end with StoreResult or StoreShared";
     }
     return "";
 }

@@ -5,6 +5,7 @@
 #include "engine/engine.h"
 #include "ir/lower.h"
 #include "optimize/passes.h"
+#include "vm/disassembler.h"
 #include "random_rules.h"
 #include "test_support.h"
 
@@ -116,9 +117,42 @@ BOOST_AUTO_TEST_CASE(order_conjuncts_puts_cheap_and_selective_first) {
     BOOST_CHECK_LT(r.ir.find("(compare >"), r.ir.find("(text matches"));
 }
 
+BOOST_AUTO_TEST_CASE(shared_conditions_computes_a_condition_two_rules_contain_once) {
+    Checked checked = check_text(
+        "segment a: orders_90d >= 5 and age > 30\n"
+        "segment b: tier = \"gold\" or orders_90d >= 5\n"
+        "segment c: age > 30 and country = \"France\"\n"
+        "segment d: orders_90d >= 6\n");
+    BOOST_REQUIRE_MESSAGE(checked.errors() == 0, checked.text());
+    ir::scalar::AsOf as_of;
+    engine::parse_as_of("2026-11-23", &as_of);
+    auto compiled = engine::compile(checked.catalog, as_of);
+    // `orders_90d >= 5` (a, b) and `age > 30` (a, c) become shared conditions; `orders_90d >= 6` stays in d.
+    BOOST_REQUIRE_EQUAL(compiled.shared_conditions.size(), 2u);
+    BOOST_CHECK_EQUAL(ir::dump(*compiled.shared_conditions[0]),
+                      "(compare >= : bool\n  (column #10 : int)\n  (const 5 : int)\n)\n");
+    BOOST_CHECK_EQUAL(ir::dump(*compiled.shared_conditions[1]),
+                      "(compare > : bool\n  (column #3 : int)\n  (const 30 : int)\n)\n");
+    BOOST_CHECK_EQUAL(compiled.shared_programs.size(), 2u);
+    auto listing = [&](size_t r) {
+        return vm::disassemble(compiled.programs[r], test_schema(), compiled.segment_names, nullptr);
+    };
+    BOOST_CHECK(contains(listing(0), "LoadShared"));
+    BOOST_CHECK(contains(listing(2), "LoadShared"));
+    BOOST_CHECK(!contains(listing(3), "LoadShared"));
+    BOOST_CHECK(contains(vm::disassemble(compiled.shared_programs[0], test_schema(), compiled.segment_names, nullptr),
+                         "StoreShared"));
+    // The reference evaluator's rules are untouched.
+    for (const auto& rule : compiled.rules) BOOST_CHECK(!contains(ir::dump(*rule.root), "shared"));
+    // Disabled by name: nothing is shared.
+    engine::CompileOptions options;
+    options.optimizer.disabled = {optimize::kSharedConditions};
+    BOOST_CHECK(engine::compile(checked.catalog, as_of, options).shared_conditions.empty());
+}
+
 BOOST_AUTO_TEST_CASE(every_pass_is_registered_once_and_can_be_disabled) {
     auto names = optimize::pass_names();
-    BOOST_CHECK_EQUAL(names.size(), 6u);
+    BOOST_CHECK_EQUAL(names.size(), 7u);
     std::set<std::string> unique(names.begin(), names.end());
     BOOST_CHECK_EQUAL(unique.size(), names.size());
     Checked checked = check_text("segment s: signup_date > today - 30 days");

@@ -1,0 +1,98 @@
+// shared_conditions: a condition that several rules of a catalog contain (`orders_90d >= 5`, `tier in ("gold",
+// "platinum")`) is computed once per batch by its own program; the rules read its result. Runs over the whole catalog
+// after the per-rule passes, and only for the VM: the reference evaluator keeps the rules as they were.
+#include <map>
+#include <stdexcept>
+#include <string>
+
+#include "optimize/optimizer.h"
+
+namespace segmint::optimize {
+
+namespace {
+
+// Conditions worth sharing: run densely by the VM's cheap kernels (comparisons of numbers and dates, set tests,
+// dictionary lookups, null tests, logic over these), read no other segment (shared programs run before every
+// segment), and are more than a column or a constant. Text, list and function kernels run only over the rows a
+// rule's selection leaves open; computing them for every row could cost more than sharing saves.
+bool shareable(const ir::Node& node) {
+    switch (node.kind) {
+        case ir::Kind::Constant:
+        case ir::Kind::Column:
+        case ir::Kind::Cast:
+        case ir::Kind::Negate:
+        case ir::Kind::Arithmetic:
+        case ir::Kind::DateShift:
+            break;
+        case ir::Kind::Compare:
+        case ir::Kind::InSet:
+            if (node.args[0]->type == ir::Type::String) return false;
+            break;
+        case ir::Kind::IsNull:
+        case ir::Kind::IsNotNull:
+        case ir::Kind::Not:
+        case ir::Kind::And:
+        case ir::Kind::Or:
+            break;
+        case ir::Kind::DictLookup: return true;  // its condition runs once per dictionary value, not per row
+        default: return false;
+    }
+    for (const auto& arg : node.args) {
+        if (!shareable(*arg)) return false;
+    }
+    return true;
+}
+
+bool is_condition(const ir::Node& node) {
+    return node.type == ir::Type::Bool && node.kind != ir::Kind::Constant && node.kind != ir::Kind::Column &&
+           shareable(node);
+}
+
+// The structure of a condition without its source spans: equal keys, equal meaning.
+std::string key_of(const ir::Node& node) { return ir::dump(node); }
+
+void count_conditions(const ir::Node& node, std::map<std::string, int>& uses) {
+    if (is_condition(node)) ++uses[key_of(node)];
+    for (const auto& arg : node.args) count_conditions(*arg, uses);
+}
+
+// Replaces the largest shared conditions under `node` (top-down, so a shared condition's parts are not shared again).
+void replace_shared(ir::NodePtr& node, const std::map<std::string, int>& uses, std::map<std::string, uint32_t>& slots,
+                    std::vector<ir::NodePtr>& shared) {
+    if (is_condition(*node)) {
+        std::string key = key_of(*node);
+        auto use = uses.find(key);
+        if (use != uses.end() && use->second >= 2) {
+            auto [slot, added] = slots.emplace(key, static_cast<uint32_t>(shared.size()));
+            if (added) shared.push_back(node->clone());
+            auto reference = std::make_unique<ir::Node>();
+            reference->kind = ir::Kind::Shared;
+            reference->type = ir::Type::Bool;
+            reference->shared = slot->second;
+            reference->span = node->span;
+            node = std::move(reference);
+            return;
+        }
+    }
+    for (auto& arg : node->args) replace_shared(arg, uses, slots, shared);
+}
+
+}  // namespace
+
+std::vector<ir::NodePtr> share_conditions(std::vector<ir::Rule>& rules, const Options& options) {
+    std::vector<ir::NodePtr> shared;
+    if (!options.enabled || options.disabled.count(kSharedConditions)) return shared;
+    std::map<std::string, int> uses;
+    for (const auto& rule : rules) count_conditions(*rule.root, uses);
+    std::map<std::string, uint32_t> slots;
+    for (auto& rule : rules) {
+        replace_shared(rule.root, uses, slots, shared);
+        std::string problem = ir::verify(*rule.root);
+        if (!problem.empty()) {
+            throw std::logic_error(std::string(kSharedConditions) + " broke the IR of " + rule.name + ": " + problem);
+        }
+    }
+    return shared;
+}
+
+}  // namespace segmint::optimize

@@ -1,0 +1,63 @@
+#pragma once
+// Bit helpers of the interpreter. Booleans and validity travel through a batch as bits, 64 rows per word, so
+// `and`, `or`, `not` and selections are a few word operations per batch, and validity is read in place from columns.
+#include <cstdint>
+#include <cstring>
+
+#include "vm/batch.h"
+
+namespace segmint::vm {
+
+inline constexpr uint32_t kBatchWords = (kBatchSize + 63) / 64;
+
+// Words holding `count` rows.
+inline uint32_t words_for(uint32_t count) {
+    return (count + 63) / 64;
+}
+
+inline bool test_bit(const uint64_t* words, uint32_t i) {
+    return (words[i >> 6] >> (i & 63)) & 1;
+}
+
+inline void put_bit(uint64_t* words, uint32_t i, bool value) {
+    words[i >> 6] |= uint64_t{value} << (i & 63);
+}
+
+// Bytes that are each 0 or 1 → bits (row i = bit i of word i / 64). Eight rows per multiply: the constant moves
+// byte k's low bit to bit 56 + k, and no two partial products meet, so nothing carries.
+inline void pack_bytes(const uint8_t* bytes, uint32_t count, uint64_t* words) {
+    const uint32_t full = count / 8;
+    for (uint32_t g = 0; g < full; ++g) {
+        uint64_t eight;
+        std::memcpy(&eight, bytes + 8 * g, 8);
+        const uint64_t packed = (eight * 0x0102040810204080ULL) >> 56;
+        if (g % 8 == 0) words[g / 8] = 0;
+        words[g / 8] |= packed << (8 * (g % 8));
+    }
+    for (uint32_t i = full * 8; i < count; ++i) {
+        if (i % 64 == 0) words[i / 64] = 0;
+        words[i / 64] = (words[i / 64] & ~(uint64_t{1} << (i % 64))) | (uint64_t{bytes[i]} << (i % 64));
+    }
+}
+
+// Bits [base, base + count) of a bitmap of `total_words` words, starting at bit 0 of `out`.
+inline void extract_bits(const uint64_t* words, uint64_t total_words, uint64_t base, uint32_t count, uint64_t* out) {
+    const uint32_t shift = static_cast<uint32_t>(base & 63);
+    const uint64_t first = base >> 6;
+    for (uint32_t w = 0; w < words_for(count); ++w) {
+        const uint64_t index = first + w;
+        uint64_t word = words[index] >> shift;
+        if (shift != 0 && index + 1 < total_words) word |= words[index + 1] << (64 - shift);
+        out[w] = word;
+    }
+}
+
+// Rows [0, count) as set bits.
+inline void fill_first(uint64_t* words, uint32_t count) {
+    for (uint32_t w = 0; w < words_for(count); ++w) {
+        const uint32_t rows = count - w * 64;
+        words[w] = rows >= 64 ? ~uint64_t{0} : (uint64_t{1} << rows) - 1;
+    }
+}
+
+}  // namespace segmint::vm
