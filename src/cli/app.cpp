@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 
 #include "cli/commands.h"
 #include "cli/project_options.h"
@@ -12,13 +14,35 @@
 
 namespace segmint::cli {
 
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+const auto kStarted = std::chrono::steady_clock::now();
+
+}  // namespace
+
+const std::vector<std::string>& ci_command_formats() {
+    static const std::vector<std::string> formats{"text", "json", "sarif", "junit", "github"};
+    return formats;
+}
+
+void print_ci_report(report::CiReport report, const CommonOptions& options) {
+    if (report.command.empty()) report.command = options.command.empty() ? "run" : options.command;
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - kStarted).count();
+    report::CiOptions ci;
+    ci.tool_version = kVersion;
+    std::error_code ec;
+    ci.base_directory = std::filesystem::current_path(ec).string();
+    write_out(report::render_ci(report, options.format, ci));
+}
+
 void add_spec_options(CLI::App& command, CommonOptions& options) {
     command.add_option("paths", options.paths,
                        "Spec files or directories (every *.seg below them); default: the project's");
     command.add_option("--project", options.project_path, "The project file (segmint.yaml) or its folder");
     command.add_option("--schema", options.schema_path, "The customer schema (YAML)");
     command.add_option("--format", options.format, "Output format")
-        ->check(CLI::IsMember({"text", "json"}))
+        ->check(CLI::IsMember(ci_command_formats()))
         ->capture_default_str();
     command.add_option("--color", options.color, "Color in text output")
         ->check(CLI::IsMember({"auto", "always", "never"}))
@@ -27,6 +51,12 @@ void add_spec_options(CLI::App& command, CommonOptions& options) {
 
 void print_diagnostics(DiagnosticSink& sink, const CommonOptions& options) {
     sink.sort();
+    if (report::is_ci_format(options.format)) {
+        report::CiReport report;
+        report.diagnostics = sink.diagnostics();
+        print_ci_report(std::move(report), options);
+        return;
+    }
     if (options.format == "json") {
         write_out(report::render_json(sink.diagnostics()));
         return;
@@ -42,7 +72,7 @@ int run(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN);
     CLI::App app{"segmint: customer segments as code"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", "segmint 0.1.0");
+    app.set_version_flag("--version", std::string("segmint ") + kVersion);
     CommandRunner runner;
     add_check_command(app, runner);
     add_eval_command(app, runner);

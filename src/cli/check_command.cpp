@@ -9,6 +9,7 @@ namespace segmint::cli {
 
 void add_check_command(CLI::App& app, CommandRunner& runner) {
     auto options = std::make_shared<CommonOptions>();
+    options->command = "check";
     CLI::App* command = app.add_subcommand("check", "Parse, resolve and type-check spec files; report every problem");
     add_spec_options(*command, *options);
     command->callback([options, &runner] { runner.exit_code = run_check(*options); });
@@ -32,7 +33,15 @@ int run_check(const CommonOptions& options) {
     if (int code = prepare_workspace(options, workspace)) return code;
     DiagnosticSink& sink = workspace.sink;
     report_impossible_rules(workspace.compiled.catalog, sink);
-    print_diagnostics(sink, options);
+    if (report::is_ci_format(options.format)) {
+        sink.sort();
+        report::CiReport report;
+        report.diagnostics = sink.diagnostics();
+        for (const auto& file : workspace.compiled.catalog.files) report.checked_files.push_back(file.source->name());
+        print_ci_report(std::move(report), options);
+    } else {
+        print_diagnostics(sink, options);
+    }
     if (options.format == "text") {
         const size_t segments = workspace.compiled.catalog.segments.size();
         const size_t files = workspace.compiled.file_count;

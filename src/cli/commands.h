@@ -6,6 +6,7 @@
 
 #include "cli/app.h"
 #include "common/diagnostic.h"
+#include "report/ci_report.h"
 #include "semantic/catalog.h"
 
 namespace segmint::cli {
@@ -18,15 +19,21 @@ struct CommonOptions {
     std::vector<std::string> paths;
     std::string schema_path;
     std::string format = "text";
+    std::string command;          // check, validate, test: names the CI report (report/ci_report.h)
     std::string color = "auto";
     std::string project_path;     // --project: segmint.yaml or its folder (cli/project_options.h)
     std::string data_path;        // customer data (CSV), when the command reads data
     bool project_resolved = false;  // set by apply_project() so the project is loaded once
 };
 
+// The --format values of the commands CI runs (check, validate, test): text, json and the CI formats.
+const std::vector<std::string>& ci_command_formats();
+
 void add_spec_options(CLI::App& command, CommonOptions& options);
-// Renders the sink's diagnostics (sorted) to stdout in the chosen format.
+// Renders the sink's diagnostics (sorted) to stdout in the chosen format (text, json, or a CI format).
 void print_diagnostics(DiagnosticSink& sink, const CommonOptions& options);
+// Renders a CI report (sarif, junit, github: options.format) to stdout, with the command's wall time so far.
+void print_ci_report(report::CiReport report, const CommonOptions& options);
 
 // Warnings (W004) for rules, or parts of them, that the optimizer proves can never be true.
 void report_impossible_rules(const semantic::Catalog& catalog, DiagnosticSink& sink);

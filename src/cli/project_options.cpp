@@ -78,7 +78,7 @@ int apply_project(CommonOptions& options, std::optional<project::Project>* out, 
     auto loaded = project::load_project(source, root, display, sink);
     if (!loaded) {
         CommonOptions text = options;
-        if (text.format != "json") text.format = "text";
+        if (text.format != "json" && !report::is_ci_format(text.format)) text.format = "text";
         print_diagnostics(sink, text);
         finish_output();
         return kExitUsage;

@@ -92,7 +92,14 @@ int run_test(TestOptions& options) {
         failed += run.report.failures.size();
         customers += run.report.customers;
     }
-    if (options.common.format == "json") {
+    if (report::is_ci_format(options.common.format)) {
+        report::CiReport report;
+        for (const auto& run : runs) {
+            auto checks = report::fixture_checks(run.name, run.fixture, run.report);
+            report.checks.insert(report.checks.end(), checks.begin(), checks.end());
+        }
+        print_ci_report(std::move(report), options.common);
+    } else if (options.common.format == "json") {
         nlohmann::ordered_json out;
         out["files"] = nlohmann::ordered_json::array();
         for (const auto& run : runs) {
@@ -160,13 +167,14 @@ int run_test(TestOptions& options) {
 
 void add_test_command(CLI::App& app, CommandRunner& runner) {
     auto options = std::make_shared<TestOptions>();
+    options->common.command = "test";
     CLI::App* command = app.add_subcommand("test", "Run fixture tests: customers in YAML with expected memberships");
     command->add_option("fixtures", options->fixtures, "Fixture files; default: the project's `tests`");
     command->add_option("--project", options->common.project_path, "The project file (segmint.yaml) or its folder");
     command->add_option("--specs", options->common.paths, "Spec files or directories; default: the project's");
     command->add_option("--schema", options->common.schema_path, "The customer schema (YAML); default: the project's");
     command->add_option("--format", options->common.format, "Output format")
-        ->check(CLI::IsMember({"text", "json"}))
+        ->check(CLI::IsMember(ci_command_formats()))
         ->capture_default_str();
     command->add_option("--color", options->common.color, "Color in diagnostics")
         ->check(CLI::IsMember({"auto", "always", "never"}));

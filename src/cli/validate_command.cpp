@@ -62,7 +62,13 @@ int run_validate(ValidateOptions& options) {
     for (const auto& result : results) failed += result.passed ? 0 : 1;
     const size_t passed = results.size() - failed;
     const std::string& file = project->source->name();
-    if (options.common.format == "json") {
+    if (report::is_ci_format(options.common.format)) {
+        workspace.sink.sort();
+        report::CiReport report;
+        report.diagnostics = workspace.sink.diagnostics();  // warnings
+        report.checks = report::constraint_checks(*project, results, workspace.schema->key);
+        print_ci_report(std::move(report), options.common);
+    } else if (options.common.format == "json") {
         nlohmann::ordered_json out;
         out["project"] = file;
         out["rows"] = table->rows();
@@ -105,6 +111,7 @@ int run_validate(ValidateOptions& options) {
 
 void add_validate_command(CLI::App& app, CommandRunner& runner) {
     auto options = std::make_shared<ValidateOptions>();
+    options->common.command = "validate";
     CLI::App* command =
         app.add_subcommand("validate", "Check the project's constraints (disjoint, subset, sizes...) on its data");
     command->add_option("paths", options->common.paths, "Spec files or directories; default: the project's");
@@ -113,7 +120,7 @@ void add_validate_command(CLI::App& app, CommandRunner& runner) {
     command->add_option("--data", options->common.data_path, "Customer data (CSV); default: the project's `data`");
     command->add_option("--as-of", options->as_of, "The date `today` means; default: the project's `as_of`, or today");
     command->add_option("--format", options->common.format, "Output format")
-        ->check(CLI::IsMember({"text", "json"}))
+        ->check(CLI::IsMember(ci_command_formats()))
         ->capture_default_str();
     command->add_option("--threads", options->threads, "Threads for evaluation (0 = all cores)")->capture_default_str();
     command->add_option("--color", options->common.color, "Color in diagnostics")

@@ -1,0 +1,104 @@
+// GitHub Actions workflow commands: each line `::error file=...,line=...::message` becomes an annotation on the file.
+// Escaping follows @actions/core (toCommandValue/escapeData/escapeProperty): in the message `%`, CR and LF are
+// percent-encoded; in property values also `:` and `,`, which would otherwise end the value.
+#include "report/ci_report.h"
+
+namespace segmint::report {
+
+namespace {
+
+const char* command_for(Severity severity) {
+    switch (severity) {
+        case Severity::Error: return "error";
+        case Severity::Warning: return "warning";
+        case Severity::Note: return "notice";
+    }
+    return "error";
+}
+
+std::string annotation(const char* command, const Location* at, const std::string& title, const std::string& message) {
+    std::string properties;
+    auto add = [&](const char* name, const std::string& value) {
+        properties += (properties.empty() ? " " : ",") + std::string(name) + "=" + github_escape_property(value);
+    };
+    if (at && !at->file.empty()) {
+        add("file", at->file);
+        if (at->line > 0) {
+            add("line", std::to_string(at->line));
+            if (at->column > 0) add("col", std::to_string(at->column));
+            if (at->end_line >= at->line) add("endLine", std::to_string(at->end_line));
+            if (at->column > 0 && at->end_column > 0) add("endColumn", std::to_string(at->end_column));
+        }
+    }
+    add("title", title);
+    return "::" + std::string(command) + properties + "::" + github_escape_data(message) + "\n";
+}
+
+std::string counted(size_t n, const char* what) {
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+std::string github_escape_data(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '%') out += "%25";
+        else if (c == '\r') out += "%0D";
+        else if (c == '\n') out += "%0A";
+        else out += c;
+    }
+    return out;
+}
+
+std::string github_escape_property(std::string_view text) {
+    std::string out;
+    for (char c : github_escape_data(text)) {
+        if (c == ':') out += "%3A";
+        else if (c == ',') out += "%2C";
+        else out += c;
+    }
+    return out;
+}
+
+std::string render_github(const CiReport& report) {
+    std::string out;
+    size_t errors = 0, warnings = 0;
+    for (const auto& d : report.diagnostics) {
+        errors += d.severity == Severity::Error;
+        warnings += d.severity == Severity::Warning;
+        std::string message = d.message;
+        for (const auto& note : d.notes) {
+            message += "\nnote: ";
+            if (note.source) {
+                Location at = location_of(*note.source, note.span);
+                message += at.file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) + ": ";
+            }
+            message += note.message;
+        }
+        if (!d.hint.empty()) message += "\nhint: " + d.hint;
+        Location at;
+        if (d.source) at = location_of(*d.source, d.span);
+        out += annotation(command_for(d.severity), d.source ? &at : nullptr, code_info(d.code).id, message);
+    }
+    size_t failed = 0;
+    for (const auto& check : report.checks) {
+        if (check.passed) continue;
+        ++failed;
+        std::string message = check.message;
+        if (!check.details.empty()) message += "\n" + check.details;
+        out += annotation("error", &check.location, check.rule_id, message);
+    }
+    std::string summary = "segmint " + report.command + ": ";
+    if (report.checks.empty() || !report.diagnostics.empty()) {
+        summary += counted(errors, "error") + ", " + counted(warnings, "warning");
+        if (!report.checked_files.empty()) summary += " in " + counted(report.checked_files.size(), "file");
+    }
+    if (!report.checks.empty()) {
+        if (!report.diagnostics.empty()) summary += "; ";
+        summary += std::to_string(report.checks.size() - failed) + " passed, " + std::to_string(failed) + " failed";
+    }
+    return out + summary + "\n";
+}
+
+}  // namespace segmint::report
