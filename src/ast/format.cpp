@@ -9,7 +9,16 @@ namespace segmint::ast {
 namespace {
 
 // Binding strength, loosest first, as in grammar/SegmintParser.g4.
-enum Level : int { kOr = 1, kAnd = 2, kNot = 3, kPredicate = 4, kAdditive = 5, kMultiplicative = 6, kUnary = 7, kPrimary = 8 };
+enum Level : int {
+    kOr = 1,
+    kAnd = 2,
+    kNot = 3,
+    kPredicate = 4,
+    kAdditive = 5,
+    kMultiplicative = 6,
+    kUnary = 7,
+    kPrimary = 8
+};
 
 int level(const Expr& e) {
     switch (e.kind) {
@@ -40,10 +49,9 @@ bool is_unit_word(const std::string& lower) {
 }
 
 bool is_keyword(const std::string& lower) {
-    static const char* const keywords[] = {"segment", "and",      "or",     "not",   "in",      "is",    "null",
-                                           "true",    "false",    "between", "contains", "any", "all",   "starts",
-                                           "ends",    "with",     "matches", "today",  "now",   "within", "last",
-                                           "before",  "after"};
+    static const char* const keywords[] = {"segment", "and",     "or",       "not",    "in",   "is",     "null", "true",
+                                           "false",   "between", "contains", "any",    "all",  "starts", "ends", "with",
+                                           "matches", "today",   "now",      "within", "last", "before", "after"};
     for (const char* keyword : keywords) {
         if (lower == keyword) return true;
     }
@@ -70,17 +78,23 @@ std::string string_text(const std::string& text) {
     const char quote = text.find('"') != std::string::npos && text.find('\'') == std::string::npos ? '\'' : '"';
     std::string out(1, quote);
     for (unsigned char c : text) {
-        if (c == static_cast<unsigned char>(quote)) out += std::string("\\") + quote;
-        else if (c == '\\') out += "\\\\";
-        else if (c == '\n') out += "\\n";
-        else if (c == '\t') out += "\\t";
-        else if (c == '\r') out += "\\r";
-        else if (c < 0x20 || c == 0x7F) {
-            char buffer[8];
-            std::snprintf(buffer, sizeof buffer, "\\u%04X", c);
-            out += buffer;
-        } else {
-            out += static_cast<char>(c);
+        if (c == static_cast<unsigned char>(quote)) {
+            out += std::string("\\") + quote;
+            continue;
+        }
+        switch (c) {
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\t': out += "\\t"; break;
+            case '\r': out += "\\r"; break;
+            default:
+                if (c < 0x20 || c == 0x7F) {
+                    char buffer[8];
+                    std::snprintf(buffer, sizeof buffer, "\\u%04X", c);
+                    out += buffer;
+                } else {
+                    out += static_cast<char>(c);
+                }
         }
     }
     return out + quote;
@@ -98,9 +112,8 @@ std::string grouped(const std::string& digits) {
 }
 
 size_t columns(const std::string& text) {
-    return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
+    return static_cast<size_t>(
+        std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 class Printer {
@@ -121,9 +134,8 @@ public:
             case ExprKind::Negate: {
                 const Expr& operand = *e.args[0];
                 // `-5` would read back as the literal -5, not as the negation of 5.
-                bool numeric = operand.kind == ExprKind::Literal &&
-                               (std::holds_alternative<int64_t>(operand.value) ||
-                                std::holds_alternative<double>(operand.value));
+                bool numeric = operand.kind == ExprKind::Literal && (std::holds_alternative<int64_t>(operand.value) ||
+                                                                     std::holds_alternative<double>(operand.value));
                 std::string inner = expr(operand);
                 if ((numeric && inner[0] != '-') || level(operand) < kUnary) return "-(" + inner + ")";
                 return inner[0] == '-' ? "- " + inner : "-" + inner;
@@ -145,8 +157,7 @@ public:
                 return operand(*e.args[0], kAdditive) + (e.negated ? " not in (" : " in (") + list(e, 1) + ")";
             case ExprKind::ContainsList:
                 return operand(*e.args[0], kAdditive) + " contains " + op_text(e.op) + " (" + list(e, 1) + ")";
-            case ExprKind::IsNull:
-                return operand(*e.args[0], kAdditive) + (e.negated ? " is not null" : " is null");
+            case ExprKind::IsNull: return operand(*e.args[0], kAdditive) + (e.negated ? " is not null" : " is null");
             case ExprKind::WithinLast: return operand(*e.args[0], kAdditive) + " within last " + expr(*e.args[1]);
             case ExprKind::Not: {
                 // `not (a = b)` keeps its parentheses: `not a = b` is easily misread as `(not a) = b`.
@@ -213,7 +224,8 @@ private:
         if (const auto* s = std::get_if<std::string>(&e.value)) return string_text(*s);
         std::string text = value_text(e.value);
         // A zone can move a timestamp to year 0 or 10000 in UTC, which has no literal: keep it as written.
-        if (std::holds_alternative<Timestamp>(e.value) && (text.size() < 5 || text[4] != '-' || text.rfind("0000", 0) == 0)) {
+        if (std::holds_alternative<Timestamp>(e.value) &&
+            (text.size() < 5 || text[4] != '-' || text.rfind("0000", 0) == 0)) {
             if (source_ && e.span.end <= source_->text().size()) {
                 std::string written = source_->text().substr(e.span.begin, e.span.end - e.span.begin);
                 size_t first = written.find_first_not_of("( \t\r\n");
@@ -240,8 +252,8 @@ struct OwnLine {
 
 // Where the comments of one definition go.
 struct Slots {
-    std::vector<OwnLine> leading;                 // before `segment`
-    std::vector<std::string> header_trailing;     // after `segment NAME "Title":`
+    std::vector<OwnLine> leading;                    // before `segment`
+    std::vector<std::string> header_trailing;        // after `segment NAME "Title":`
     std::vector<std::vector<std::string>> before;    // own-line comments before rule line k
     std::vector<std::vector<std::string>> trailing;  // comments after rule line k
 };
@@ -249,7 +261,9 @@ struct Slots {
 class Layout {
 public:
     Layout(const File& file, const FormatOptions& options)
-        : file_(file), options_(options), text_(file.source ? file.source->text() : empty_),
+        : file_(file),
+          options_(options),
+          text_(file.source ? file.source->text() : empty_),
           printer_(file.source.get()) {}
 
     std::string run() {
@@ -317,8 +331,10 @@ private:
         int newlines = 0;
         for (size_t i = offset; i > 0; --i) {
             char c = text_[i - 1];
-            if (c == '\n') ++newlines;
-            else if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v') break;
+            if (c == '\n')
+                ++newlines;
+            else if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v')
+                break;
         }
         return newlines >= 2;
     }
@@ -334,11 +350,13 @@ private:
         return columns("  " + printer_.expr(*def.rule)) > options_.width;
     }
 
-    void place_inside(const Definition& def, bool broken, Slots& slots, const Comment& comment,
-                      const std::string& text, bool trailing) const {
+    void place_inside(const Definition& def, bool broken, Slots& slots, const Comment& comment, const std::string& text,
+                      bool trailing) const {
         if (!def.rule || comment.span.begin < def.rule->span.begin) {
-            if (trailing) slots.header_trailing.push_back(text);
-            else slots.before[0].push_back(text);
+            if (trailing)
+                slots.header_trailing.push_back(text);
+            else
+                slots.before[0].push_back(text);
             return;
         }
         const Expr& rule = *def.rule;
@@ -348,8 +366,10 @@ private:
             Span span = part_span(k);
             if (comment.span.begin < span.begin) {
                 // Between part k-1 and part k (k > 0: the rule starts before the comment).
-                if (trailing && k > 0) slots.trailing[k - 1].push_back(text);
-                else slots.before[k].push_back(text);
+                if (trailing && k > 0)
+                    slots.trailing[k - 1].push_back(text);
+                else
+                    slots.before[k].push_back(text);
                 return;
             }
             if (comment.span.begin < span.end) {
@@ -416,9 +436,13 @@ private:
 
 }  // namespace
 
-std::string format_expr(const Expr& expr) { return Printer(nullptr).expr(expr); }
+std::string format_expr(const Expr& expr) {
+    return Printer(nullptr).expr(expr);
+}
 
-std::string format_file(const File& file, const FormatOptions& options) { return Layout(file, options).run(); }
+std::string format_file(const File& file, const FormatOptions& options) {
+    return Layout(file, options).run();
+}
 
 std::string shape(const File& file) {
     std::string out;

@@ -85,7 +85,8 @@ Outcome format_source(const std::shared_ptr<const Source>& source, std::string* 
     DiagnosticSink again_sink;
     ast::File again = syntax::parse(std::make_shared<const Source>(source->name(), *formatted), again_sink);
     if (again_sink.has_errors() || ast::shape(again) != ast::shape(file) ||
-        sorted(ast::comment_texts(again)) != sorted(ast::comment_texts(file)) || ast::format_file(again) != *formatted) {
+        sorted(ast::comment_texts(again)) != sorted(ast::comment_texts(file)) ||
+        ast::format_file(again) != *formatted) {
         std::fprintf(stderr,
                      "segmint: internal error: formatting `%s` would change its meaning or lose a comment; the file is "
                      "left as it is (please report this)\n",
@@ -152,7 +153,8 @@ int run_fmt(FmtOptions options) {
         }
         std::string write_error;
         bool written = write_file_atomically(
-            path, [&](std::FILE* out) { return std::fwrite(formatted.data(), 1, formatted.size(), out) == formatted.size(); },
+            path,
+            [&](std::FILE* out) { return std::fwrite(formatted.data(), 1, formatted.size(), out) == formatted.size(); },
             &write_error);
         if (!written) {
             std::fprintf(stderr, "segmint: error: %s\n", write_error.c_str());

@@ -69,14 +69,18 @@ std::string with_random_comments(const std::string& text, Random& random) {
         char c = text[i];
         out += c;
         if (quote) {
-            if (c == '\\' && i + 1 < text.size()) out += text[++i];
-            else if (c == quote) quote = 0;
+            if (c == '\\' && i + 1 < text.size())
+                out += text[++i];
+            else if (c == quote)
+                quote = 0;
             continue;
         }
-        if (c == '"' || c == '\'') quote = c;
-        else if (c == ' ' && random.chance(8)) out += "# c" + std::to_string(count++) + "\n";
-        else if (c == '\n' && random.chance(20)) out += (random.chance(50) ? "\n// own line " : "# own line ") +
-                                                    std::to_string(count++) + "\n";
+        if (c == '"' || c == '\'')
+            quote = c;
+        else if (c == ' ' && random.chance(8))
+            out += "# c" + std::to_string(count++) + "\n";
+        else if (c == '\n' && random.chance(20))
+            out += (random.chance(50) ? "\n// own line " : "# own line ") + std::to_string(count++) + "\n";
     }
     return out;
 }
