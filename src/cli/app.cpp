@@ -81,6 +81,7 @@ int run(int argc, char** argv) {
     add_validate_command(app, runner);
     add_overlap_command(app, runner);
     add_test_command(app, runner);
+    add_fmt_command(app, runner);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -1,9 +1,11 @@
 // Golden files: tests/golden/parse/NAME.seg → NAME.expected holds the AST dump (and any diagnostics);
-// tests/golden/diag/NAME.seg → NAME.expected holds the exact text `segmint check` prints for it.
+// tests/golden/diag/NAME.seg → NAME.expected holds the exact text `segmint check` prints for it;
+// tests/golden/fmt/NAME.seg → NAME.expected holds what `segmint fmt` makes of it.
 // Regenerate after an intended change: cmake --build build --target update-goldens (then review the diff).
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 
+#include "ast/format.h"
 #include "engine/engine.h"
 #include "report/diagnostic_render.h"
 #include "vm/disassembler.h"
@@ -45,6 +47,20 @@ BOOST_AUTO_TEST_CASE(diagnostic_goldens) {
             Checked checked = check_text(read_file(path), base_name(path));
             BOOST_CHECK_MESSAGE(!checked.diagnostics.empty(), path << " produces no diagnostic");
             std::string problem = compare_golden(expected_path(path), checked.text());
+            BOOST_CHECK_MESSAGE(problem.empty(), problem);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(fmt_goldens) {
+    auto files = files_with_extension(source_dir() + "/tests/golden/fmt", ".seg");
+    BOOST_REQUIRE_GE(files.size(), 10u);
+    for (const auto& path : files) {
+        BOOST_TEST_CONTEXT(path) {
+            DiagnosticSink sink;
+            auto file = syntax::parse(std::make_shared<const Source>(base_name(path), read_file(path)), sink);
+            BOOST_REQUIRE_MESSAGE(!sink.has_errors(), report::render_text(sink.diagnostics()));
+            std::string problem = compare_golden(expected_path(path), ast::format_file(file));
             BOOST_CHECK_MESSAGE(problem.empty(), problem);
         }
     }
