@@ -1,5 +1,10 @@
 // The public API (include/segmint/segmint.h) over the stages.
 #include <algorithm>
+#include <unordered_map>
+
+#include "common/calendar.h"
+#include "common/suggest.h"
+#include "engine/single_row.h"
 
 #include "cli/compile.h"
 #include "data/csv_loader.h"
@@ -12,6 +17,11 @@ namespace segmint {
 
 struct Schema::Impl {
     schema::Schema schema;
+    std::unordered_map<std::string, size_t> index;  // column name -> schema index
+
+    explicit Impl(schema::Schema s) : schema(std::move(s)) {
+        for (size_t i = 0; i < schema.columns.size(); ++i) index.emplace(schema.columns[i].name, i);
+    }
 };
 struct Catalog::Impl {
     std::shared_ptr<const Schema::Impl> schema;  // keeps the schema alive: the catalog refers to it
@@ -89,7 +99,7 @@ std::shared_ptr<const Schema> Schema::load(const std::string& path, std::vector<
     report_problems(sink, problems);
     if (!loaded) return nullptr;
     auto out = std::make_shared<Schema>();
-    out->impl = std::make_shared<const Impl>(Impl{std::move(*loaded)});
+    out->impl = std::make_shared<const Impl>(std::move(*loaded));
     return out;
 }
 
@@ -100,7 +110,7 @@ std::shared_ptr<const Schema> Schema::parse(const std::string& yaml, const std::
     report_problems(sink, problems);
     if (!loaded) return nullptr;
     auto out = std::make_shared<Schema>();
-    out->impl = std::make_shared<const Impl>(Impl{std::move(*loaded)});
+    out->impl = std::make_shared<const Impl>(std::move(*loaded));
     return out;
 }
 
@@ -184,6 +194,254 @@ std::vector<uint64_t> Result::member_rows(const std::string& segment) const {
         }
     }
     return rows;
+}
+
+
+// ---- One customer at a time -------------------------------------------------------------------------------------
+
+namespace {
+
+// A column's value in a Customer; NULL unless `present`.
+struct Slot {
+    bool present = false;
+    int64_t i64 = 0;   // Int, Timestamp
+    double f64 = 0;    // Number
+    int32_t i32 = 0;   // Date; Enum index
+    bool boolean = false;
+    std::string str;   // String
+    std::vector<std::string> list;  // StringList: items [0, list_size)
+    size_t list_size = 0;
+};
+
+}  // namespace
+
+struct Customer::Impl {
+    std::shared_ptr<const Schema::Impl> schema;
+    std::vector<Slot> slots;  // by schema index
+    std::string error;
+
+    // The slot of `column` when it exists and has one of `types`; otherwise records why not and returns null.
+    Slot* slot(const std::string& column, std::initializer_list<schema::ColumnType> types, const char* given) {
+        auto it = schema->index.find(column);
+        if (it == schema->index.end()) {
+            std::string hint = did_you_mean(column, schema->schema.column_names());
+            fail("unknown column `" + column + "`" + (hint.empty() ? "" : "; " + hint));
+            return nullptr;
+        }
+        const schema::Column& definition = schema->schema.columns[it->second];
+        for (auto type : types) {
+            if (definition.type == type) return &slots[it->second];
+        }
+        fail("column `" + column + "` is " + schema::column_type_name(definition.type) + "; cannot set it to " +
+             given);
+        return nullptr;
+    }
+    bool fail(std::string message) {
+        if (error.empty()) error = std::move(message);
+        return false;
+    }
+    const schema::Column& definition(const Slot* slot) const {
+        return schema->schema.columns[static_cast<size_t>(slot - slots.data())];
+    }
+};
+
+Customer::Customer(std::shared_ptr<const Schema> schema) : impl(std::make_unique<Impl>()) {
+    impl->schema = schema->impl;
+    impl->slots.resize(impl->schema->schema.columns.size());
+}
+Customer::Customer(const Customer& other) : impl(std::make_unique<Impl>(*other.impl)) {}
+Customer& Customer::operator=(const Customer& other) {
+    if (this != &other) *impl = *other.impl;
+    return *this;
+}
+Customer::Customer(Customer&&) noexcept = default;
+Customer& Customer::operator=(Customer&&) noexcept = default;
+Customer::~Customer() = default;
+
+bool Customer::set(const std::string& column, long long value) {
+    using T = schema::ColumnType;
+    Slot* slot = impl->slot(column, {T::Int, T::Number}, "an integer");
+    if (!slot) return false;
+    if (impl->definition(slot).type == T::Number) slot->f64 = static_cast<double>(value);
+    else slot->i64 = value;
+    slot->present = true;
+    return true;
+}
+
+bool Customer::set(const std::string& column, double value) {
+    Slot* slot = impl->slot(column, {schema::ColumnType::Number}, "a number");
+    if (!slot) return false;
+    slot->f64 = value;
+    slot->present = true;
+    return true;
+}
+
+bool Customer::set(const std::string& column, bool value) {
+    Slot* slot = impl->slot(column, {schema::ColumnType::Bool}, "a bool");
+    if (!slot) return false;
+    slot->boolean = value;
+    slot->present = true;
+    return true;
+}
+
+bool Customer::set(const std::string& column, const std::string& value) {
+    using T = schema::ColumnType;
+    Slot* slot = impl->slot(column, {T::String, T::Enum, T::Date, T::Timestamp}, "a string");
+    if (!slot) return false;
+    const schema::Column& definition = impl->definition(slot);
+    switch (definition.type) {
+        case T::String: slot->str = value; break;
+        case T::Enum: {
+            auto index = definition.enum_index(value);
+            if (!index) {
+                std::string values;
+                for (const auto& v : definition.enum_values) values += (values.empty() ? "" : ", ") + v;
+                return impl->fail("`" + value + "` is not a value of enum column `" + column + "` (" + values + ")");
+            }
+            slot->i32 = static_cast<int32_t>(*index);
+            break;
+        }
+        case T::Date: {
+            auto days = calendar::parse_date(value);
+            if (!days) return impl->fail("`" + value + "` is not a date (YYYY-MM-DD) for column `" + column + "`");
+            slot->i32 = *days;
+            break;
+        }
+        default: {
+            auto micros = calendar::parse_timestamp(value);
+            if (!micros) {
+                return impl->fail("`" + value + "` is not an ISO 8601 timestamp for column `" + column + "`");
+            }
+            slot->i64 = *micros;
+            break;
+        }
+    }
+    slot->present = true;
+    return true;
+}
+
+bool Customer::set(const std::string& column, const Date& value) {
+    using T = schema::ColumnType;
+    Slot* slot = impl->slot(column, {T::Date, T::Timestamp}, "a date");
+    if (!slot) return false;
+    calendar::CivilDate civil{value.year, value.month, value.day};
+    if (value.year < 1 || value.year > 9999 || !calendar::is_valid(civil)) {
+        return impl->fail("date " + std::to_string(value.year) + "-" + std::to_string(value.month) + "-" +
+                          std::to_string(value.day) + " does not exist (column `" + column + "`)");
+    }
+    int32_t days = calendar::days_from_civil(civil);
+    if (impl->definition(slot).type == T::Date) slot->i32 = days;
+    else slot->i64 = ir::scalar::date_to_timestamp(days);
+    slot->present = true;
+    return true;
+}
+
+bool Customer::set(const std::string& column, const std::vector<std::string>& items) {
+    Slot* slot = impl->slot(column, {schema::ColumnType::StringList}, "a list");
+    if (!slot) return false;
+    if (slot->list.size() < items.size()) slot->list.resize(items.size());
+    for (size_t i = 0; i < items.size(); ++i) slot->list[i] = items[i];
+    slot->list_size = items.size();
+    slot->present = true;
+    return true;
+}
+
+bool Customer::set_null(const std::string& column) {
+    using T = schema::ColumnType;
+    Slot* slot = impl->slot(column, {T::Int, T::Number, T::String, T::Bool, T::Date, T::Timestamp, T::Enum,
+                                     T::StringList}, "NULL");
+    if (!slot) return false;
+    slot->present = false;
+    return true;
+}
+
+void Customer::clear() {
+    for (auto& slot : impl->slots) slot.present = false;
+    impl->error.clear();
+}
+
+const std::string& Customer::error() const { return impl->error; }
+
+struct CustomerEvaluator::Impl {
+    std::shared_ptr<const Catalog::Impl> catalog;
+    std::unique_ptr<engine::SingleRowEvaluator> row;
+
+    bool same_schema(const Schema::Impl& other) const {
+        const auto& mine = catalog->schema->schema.columns;
+        const auto& theirs = other.schema.columns;
+        if (mine.size() != theirs.size()) return false;
+        for (size_t i = 0; i < mine.size(); ++i) {
+            if (mine[i].name != theirs[i].name || mine[i].type != theirs[i].type ||
+                mine[i].enum_values != theirs[i].enum_values) {
+                return false;
+            }
+        }
+        return true;
+    }
+};
+
+CustomerEvaluator::CustomerEvaluator(std::shared_ptr<const Catalog> catalog, const CustomerEvaluatorOptions& options)
+    : impl(std::make_unique<Impl>()) {
+    impl->catalog = catalog->impl;
+    impl->row = std::make_unique<engine::SingleRowEvaluator>(
+        impl->catalog->compiled, impl->catalog->schema->schema,
+        options.reference ? engine::Evaluator::Reference : engine::Evaluator::Vm);
+}
+CustomerEvaluator::CustomerEvaluator(CustomerEvaluator&&) noexcept = default;
+CustomerEvaluator& CustomerEvaluator::operator=(CustomerEvaluator&&) noexcept = default;
+CustomerEvaluator::~CustomerEvaluator() = default;
+
+bool CustomerEvaluator::evaluate(const Customer& customer, CustomerMembership* out, std::string* error) {
+    const Customer::Impl& c = *customer.impl;
+    if (!c.error.empty()) {
+        if (error) *error = c.error;
+        return false;
+    }
+    if (c.schema != impl->catalog->schema && !impl->same_schema(*c.schema)) {
+        if (error) *error = "the customer was built for a schema with other columns than the catalog's";
+        return false;
+    }
+    using T = schema::ColumnType;
+    engine::SingleRowEvaluator& row = *impl->row;
+    const auto& columns = impl->catalog->schema->schema.columns;
+    for (size_t i = 0; i < columns.size(); ++i) {
+        const Slot& slot = c.slots[i];
+        if (!slot.present) {
+            row.set_null(i);
+            continue;
+        }
+        switch (columns[i].type) {
+            case T::Int: row.set_int(i, slot.i64); break;
+            case T::Number: row.set_number(i, slot.f64); break;
+            case T::Bool: row.set_bool(i, slot.boolean); break;
+            case T::Date: row.set_date(i, slot.i32); break;
+            case T::Timestamp: row.set_timestamp(i, slot.i64); break;
+            case T::String: row.set_string(i, slot.str); break;
+            case T::Enum: row.set_enum(i, slot.i32); break;
+            case T::StringList: row.set_list(i, slot.list.data(), slot.list_size); break;
+        }
+    }
+    const std::vector<data::Bitmap>& bits = row.evaluate();
+    out->member.resize(bits.size());
+    out->segments.clear();
+    for (size_t s = 0; s < bits.size(); ++s) {
+        bool in = bits[s].get(0);
+        out->member[s] = in;
+        if (in) out->segments.push_back(static_cast<uint32_t>(s));
+    }
+    return true;
+}
+
+std::vector<std::string> CustomerEvaluator::segments_of(const Customer& customer, std::string* error) {
+    CustomerMembership membership;
+    std::vector<std::string> names;
+    if (!evaluate(customer, &membership, error)) return names;
+    for (uint32_t s : membership.segments) names.push_back(impl->catalog->compiled.segment_names[s]);
+    return names;
+}
+
+const std::vector<std::string>& CustomerEvaluator::segment_names() const {
+    return impl->catalog->compiled.segment_names;
 }
 
 }  // namespace segmint

@@ -3,7 +3,16 @@
 // over the same columns (the practical limit), the reference evaluator, and the memory-bandwidth bound. Medians of
 // repeated runs; member counts are cross-checked between every path. Also: CSV load speed and memory, and the time
 // to check and compile 1,000 segments.
-//   segmint_benchmark [--rows N] [--repeat K] [--reference-rows N]
+// Optional sections (each also runs alone with --only-sections):
+//   --single N        one customer at a time through the public API (segmint::CustomerEvaluator) against the whole
+//                     specs/ catalog, over N generated customers (default 100,000; 0 = skip)
+//   --catalog N       N generated, realistic segments (default 200; 0 = skip) over the table: one evaluate call for
+//                     all of them vs one call per segment (each with its dependency closure), on 1 and 2 threads
+//   --scale LIST      P1-P5 at each row count of LIST (e.g. 1000000,10000000,50000000), rows generated in chunks
+//                     of 1M straight into the table (not via one CSV text: 50M rows of CSV would not fit in memory)
+//   --only-sections   skip the P1-P5 table, CSV load figures and the compile timing (the sections above still run)
+//   segmint_benchmark [--rows N] [--repeat K] [--reference-rows N] [--single N] [--catalog N] [--scale LIST]
+//                     [--only-sections]
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -20,8 +29,13 @@
 #include "data/synthetic.h"
 #include "engine/engine.h"
 #include "optimize/stats.h"
+#include "segmint/segmint.h"
 #include "semantic/catalog.h"
 #include "syntax/parse.h"
+
+#ifndef SEGMINT_SOURCE_DIR
+#define SEGMINT_SOURCE_DIR "."
+#endif
 
 using namespace segmint;
 
@@ -207,105 +221,471 @@ std::unique_ptr<Compiled> compile(const std::string& text, const schema::Schema&
     return out;
 }
 
+
+// ---- Tables generated in chunks ----------------------------------------------------------------------------------
+
+// Appends the rows of `from` (same schema) to `to`, re-coding strings and list items into `to`'s dictionaries.
+void append_rows(data::Table& to, const data::Table& from) {
+    for (size_t c = 0; c < to.column_count(); ++c) {
+        data::Column& d = to.mutable_column(c);
+        const data::Column& s = from.column(c);
+        const uint64_t n = s.size;
+        for (uint64_t r = 0; r < n; ++r) d.validity.push_back(s.validity.get(r));
+        std::vector<int32_t> code_map;
+        if (d.type == schema::ColumnType::String || d.type == schema::ColumnType::StringList) {
+            code_map.resize(s.dictionary.size());
+            for (size_t k = 0; k < code_map.size(); ++k) {
+                code_map[k] = d.dictionary.intern(s.dictionary.value(static_cast<int32_t>(k)));
+            }
+        }
+        switch (d.type) {
+            case schema::ColumnType::Int:
+            case schema::ColumnType::Timestamp: d.i64.insert(d.i64.end(), s.i64.begin(), s.i64.end()); break;
+            case schema::ColumnType::Number: d.f64.insert(d.f64.end(), s.f64.begin(), s.f64.end()); break;
+            case schema::ColumnType::Bool: d.u8.insert(d.u8.end(), s.u8.begin(), s.u8.end()); break;
+            case schema::ColumnType::Date:
+            case schema::ColumnType::Enum: d.i32.insert(d.i32.end(), s.i32.begin(), s.i32.end()); break;
+            case schema::ColumnType::String:
+                for (uint64_t r = 0; r < n; ++r) d.i32.push_back(s.is_null(r) ? 0 : code_map[s.i32[r]]);
+                break;
+            case schema::ColumnType::StringList: {
+                const uint64_t base = d.list_offsets.back();
+                for (uint64_t r = 1; r <= n; ++r) d.list_offsets.push_back(base + s.list_offsets[r]);
+                for (int32_t code : s.list_codes) d.list_codes.push_back(code_map[code]);
+                break;
+            }
+        }
+        d.size += n;
+    }
+    to.finish_rows();
+}
+
+// `rows` generated customers, in chunks of 1M rows (chunk k with seed 42 + k), each loaded from its own CSV text and
+// appended: the whole CSV text never exists at once.
+data::Table generate_table(uint64_t rows, const schema::Schema& schema) {
+    const uint64_t chunk = 1000000;
+    data::Table table(schema);
+    for (size_t c = 0; c < table.column_count(); ++c) table.mutable_column(c).reserve(rows);
+    for (uint64_t done = 0, k = 0; done < rows; done += chunk, ++k) {
+        uint64_t n = std::min(chunk, rows - done);
+        std::string csv;
+        data::write_synthetic_csv([&](std::string_view b) { csv.append(b); return true; }, n, 42 + k);
+        data::CsvError error;
+        auto part = data::load_csv_text(csv, "chunk.csv", schema, &error);
+        if (!part) {
+            std::fprintf(stderr, "%s\n", error.to_string().c_str());
+            std::exit(2);
+        }
+        append_rows(table, *part);
+    }
+    return table;
+}
+
+// ---- One customer at a time (public API) ---------------------------------------------------------------------------
+
+void fill_customer(const data::Table& table, uint64_t r, segmint::Customer& customer) {
+    customer.clear();
+    for (size_t c = 0; c < table.column_count(); ++c) {
+        const data::Column& col = table.column(c);
+        if (col.is_null(r)) continue;  // unset = NULL
+        switch (col.type) {
+            case schema::ColumnType::Int: customer.set(col.name, static_cast<long long>(col.i64[r])); break;
+            case schema::ColumnType::Number: customer.set(col.name, col.f64[r]); break;
+            case schema::ColumnType::Bool: customer.set(col.name, col.u8[r] != 0); break;
+            case schema::ColumnType::Date: {
+                calendar::CivilDate d = calendar::civil_from_days(col.i32[r]);
+                customer.set(col.name, segmint::Date{d.year, d.month, d.day});
+                break;
+            }
+            case schema::ColumnType::Timestamp: customer.set(col.name, calendar::format_timestamp(col.i64[r])); break;
+            case schema::ColumnType::String:
+            case schema::ColumnType::Enum: customer.set(col.name, std::string(col.string_at(r))); break;
+            case schema::ColumnType::StringList: {
+                std::vector<std::string> items;
+                for (uint64_t i = col.list_begin(r); i < col.list_end(r); ++i) {
+                    items.push_back(col.dictionary.value(col.list_codes[i]));
+                }
+                customer.set(col.name, items);
+                break;
+            }
+        }
+    }
+}
+
+int run_single(uint64_t customers) {
+    std::vector<segmint::Problem> problems;
+    const std::string dir = SEGMINT_SOURCE_DIR;
+    auto schema = segmint::Schema::load(dir + "/specs/schema.yaml", &problems);
+    auto catalog = schema ? segmint::Catalog::compile(schema, {dir + "/specs/segments"},
+                                                      std::string(data::kSyntheticAsOf), &problems)
+                          : nullptr;
+    if (!catalog) {
+        for (const auto& p : problems) std::fputs(p.text.c_str(), stderr);
+        return 2;
+    }
+    std::string csv;
+    data::write_synthetic_csv([&](std::string_view b) { csv.append(b); return true; }, customers, 7);
+    data::CsvError error;
+    auto table = data::load_csv_text(csv, "customers.csv", data::synthetic_schema(), &error);
+    std::string().swap(csv);
+
+    segmint::CustomerEvaluator vm(catalog);
+    segmint::CustomerEvaluator reference(catalog, segmint::CustomerEvaluatorOptions{true});
+    const uint64_t chunk = 1000;
+    std::vector<segmint::Customer> batch(chunk, segmint::Customer(schema));
+    segmint::CustomerMembership by_vm, by_reference;
+    std::vector<double> vm_ns, ref_ns, fill_ns;
+    uint64_t memberships = 0, mismatches = 0;
+    for (uint64_t base = 0; base < customers; base += chunk) {
+        const uint64_t n = std::min(chunk, customers - base);
+        fill_ns.push_back(seconds([&] {
+            for (uint64_t i = 0; i < n; ++i) fill_customer(*table, base + i, batch[i]);
+        }) / n * 1e9);
+        vm_ns.push_back(seconds([&] {
+            for (uint64_t i = 0; i < n; ++i) {
+                vm.evaluate(batch[i], &by_vm);
+                memberships += by_vm.segments.size();
+            }
+        }) / n * 1e9);
+        if (base < 20 * chunk) {  // the reference path is slow: the first 20,000 customers, cross-checked
+            ref_ns.push_back(seconds([&] {
+                for (uint64_t i = 0; i < n; ++i) reference.evaluate(batch[i], &by_reference);
+            }) / n * 1e9);
+            for (uint64_t i = 0; i < n; ++i) {
+                vm.evaluate(batch[i], &by_vm);
+                reference.evaluate(batch[i], &by_reference);
+                mismatches += by_vm.member != by_reference.member;
+            }
+        }
+    }
+    auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v[v.size() / 2];
+    };
+    std::printf("\none customer at a time (public API, CustomerEvaluator), specs/ catalog: %zu segments, %llu "
+                "customers in chunks of %llu, median of chunks\n",
+                vm.segment_names().size(), static_cast<unsigned long long>(customers),
+                static_cast<unsigned long long>(chunk));
+    std::printf("  evaluate (VM):        %8.0f ns/customer   target <= 10000 ns: %s\n", median(vm_ns),
+                median(vm_ns) <= 10000 ? "met" : "NOT MET");
+    std::printf("  evaluate (reference): %8.0f ns/customer   (first %zu chunks)\n", median(ref_ns), ref_ns.size());
+    std::printf("  building the Customer from typed values (not in the figures above): %.0f ns/customer\n",
+                median(fill_ns));
+    std::printf("  memberships: %.2f segments per customer; VM vs reference mismatches: %llu\n",
+                static_cast<double>(memberships) / customers, static_cast<unsigned long long>(mismatches));
+    return mismatches ? 1 : 0;
+}
+
+// ---- A generated catalog of realistic segments ---------------------------------------------------------------------
+
+struct GeneratedSegment {
+    std::string name;
+    std::string rule;
+    std::vector<size_t> references;  // earlier segments this one names
+};
+
+// Deterministic: the same `count` gives the same catalog. Conditions come from a pool of the kinds real catalogs
+// repeat (tier and region lists, recency windows, spend and order thresholds from a few round values, opt-ins, tags),
+// so many segments share sub-conditions; about a quarter name an earlier segment.
+std::vector<GeneratedSegment> generate_catalog(size_t count) {
+    uint64_t state = 0x5eed5e9;
+    auto next = [&](uint64_t n) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return (state >> 33) % n;
+    };
+    auto pick = [&](const std::vector<std::string>& v) { return v[next(v.size())]; };
+    const std::vector<std::string> fixed = {
+        "tier in (\"gold\", \"platinum\")", "tier = \"silver\"", "tier != \"bronze\"", "tier = \"platinum\"",
+        "country in (\"Germany\", \"Austria\", \"Switzerland\")", "country in (\"United States\", \"Canada\")",
+        "country starts with \"United \"", "country in (\"France\", \"Spain\", \"Italy\", \"Portugal\")",
+        "country in (\"Sweden\", \"Norway\", \"Denmark\", \"Finland\")", "country = \"United Kingdom\"",
+        "city in (\"Berlin\", \"London\", \"Paris\", \"New York\", \"Madrid\")",
+        "city in (\"Hamburg\", \"München\", \"Köln\", \"Frankfurt am Main\")",
+        "city in (\"Los Angeles\", \"Chicago\", \"Houston\", \"Seattle\", \"Austin\", \"Boston\")",
+        "email_opt_in", "sms_opt_in", "push_opt_in", "not email_opt_in", "email_opt_in and push_opt_in",
+        "acquisition_channel in (\"paid_search\", \"social\", \"affiliate\")", "acquisition_channel = \"organic\"",
+        "preferred_category in (\"outdoor\", \"running\", \"camping\")", "preferred_category = \"apparel\"",
+        "preferred_category in (\"fitness\", \"nutrition\")", "tags contains \"newsletter\"",
+        "tags contains any (\"running\", \"outdoor\")", "not (tags contains \"fraud_review\")",
+        "tags contains \"bargain_hunter\"", "gender = \"female\"", "gender = \"male\"",
+        "returns_90d * 3 > orders_90d", "signup_date before 2022-01-01", "last_order_date is null",
+        "email is not null and not (email ends with \"@example.invalid\")"};
+    auto parameterized = [&]() -> std::string {
+        switch (next(12)) {
+            case 0: {
+                static const int bands[][2] = {{18, 24}, {25, 34}, {35, 44}, {45, 54}, {55, 99}};
+                const auto& b = bands[next(5)];
+                return "age between " + std::to_string(b[0]) + " and " + std::to_string(b[1]);
+            }
+            case 1: return "orders_90d >= " + pick({"1", "2", "3", "5", "10"});
+            case 2: return "lifetime_orders >= " + pick({"1", "3", "5", "10", "20"});
+            case 3: return "total_spend > " + pick({"100", "250", "500", "1_000", "2_500"});
+            case 4: return "avg_order_value >= " + pick({"40", "80", "150"});
+            case 5: return "last_order_date within last " + pick({"7", "14", "30", "60", "90", "180"}) + " days";
+            case 6: {
+                std::string d = pick({"90", "180", "365"});
+                return "(last_order_date < today - " + d + " days or last_order_date is null)";
+            }
+            case 7: return "signup_date within last " + pick({"30", "90", "365"}) + " days";
+            case 8: return "last_login_at within last " + pick({"1", "7", "30"}) + " days";
+            case 9: return "churn_score >= " + pick({"0.5", "0.7", "0.9"});
+            case 10: return "loyalty_points >= " + pick({"1_000", "5_000", "10_000"});
+            default: return "orders_90d between 1 and " + pick({"3", "5", "10"});
+        }
+    };
+    auto atom = [&]() { return next(2) ? fixed[next(fixed.size())] : parameterized(); };
+    std::vector<GeneratedSegment> out;
+    for (size_t i = 0; i < count; ++i) {
+        GeneratedSegment g;
+        g.name = "g" + std::to_string(i);
+        std::vector<std::string> parts;
+        if (i >= 10 && next(4) == 0) {
+            size_t ref = next(i);
+            g.references.push_back(ref);
+            parts.push_back(next(5) ? out[ref].name : "not " + out[ref].name);
+        }
+        size_t atoms = 2 + next(3);
+        for (size_t a = 0; a < atoms; ++a) {
+            if (next(5) == 0) parts.push_back("(" + atom() + " or " + atom() + ")");
+            else parts.push_back(atom());
+        }
+        for (size_t p = 0; p < parts.size(); ++p) g.rule += (p ? " and " : "") + parts[p];
+        out.push_back(std::move(g));
+    }
+    return out;
+}
+
+// Segment `index` with every segment it needs, in definition order (dependencies come first).
+std::string closure_text(const std::vector<GeneratedSegment>& catalog, size_t index, size_t* target) {
+    std::vector<bool> needed(index + 1);
+    needed[index] = true;
+    for (size_t i = index + 1; i-- > 0;) {
+        if (!needed[i]) continue;
+        for (size_t r : catalog[i].references) needed[r] = true;
+    }
+    std::string text;
+    size_t position = 0;
+    for (size_t i = 0; i <= index; ++i) {
+        if (!needed[i]) continue;
+        if (i == index) *target = position;
+        text += "segment " + catalog[i].name + ": " + catalog[i].rule + "\n";
+        ++position;
+    }
+    return text;
+}
+
+int run_catalog(const data::Table& table, size_t count, int repeat, ir::scalar::AsOf as_of,
+                const optimize::TableStats& stats) {
+    const auto segments = generate_catalog(count);
+    std::string all;
+    size_t with_references = 0;
+    for (const auto& g : segments) {
+        all += "segment " + g.name + ": " + g.rule + "\n";
+        with_references += !g.references.empty();
+    }
+    auto together = compile(all, table.schema(), as_of, &stats, true);
+    std::vector<std::unique_ptr<Compiled>> alone(count);
+    std::vector<size_t> target(count);
+    size_t closure_segments = 0;
+    for (size_t i = 0; i < count; ++i) {
+        alone[i] = compile(closure_text(segments, i, &target[i]), table.schema(), as_of, &stats, true);
+        closure_segments += alone[i]->program.segment_names.size();
+    }
+    const double ns = 1e9 / static_cast<double>(table.rows());
+    std::vector<uint64_t> together_counts(count), alone_counts(count);
+    double t1 = median_seconds(repeat, [&] {
+        auto bits = engine::evaluate(together->program, table, engine::Evaluator::Vm, 1);
+        for (size_t i = 0; i < count; ++i) together_counts[i] = bits[i].count();
+    });
+    double t2 = median_seconds(repeat, [&] { engine::evaluate(together->program, table, engine::Evaluator::Vm, 2); });
+    auto one_at_a_time = [&](unsigned threads) {
+        return median_seconds(std::min(repeat, 3), [&] {
+            for (size_t i = 0; i < count; ++i) {
+                alone_counts[i] = engine::evaluate(alone[i]->program, table, engine::Evaluator::Vm, threads)[target[i]]
+                                      .count();
+            }
+        });
+    };
+    double a1 = one_at_a_time(1);
+    double a2 = one_at_a_time(2);
+    size_t differ = 0;
+    uint64_t members = 0;
+    for (size_t i = 0; i < count; ++i) {
+        differ += together_counts[i] != alone_counts[i];
+        members += together_counts[i];
+    }
+    std::printf("\ncatalog: %zu generated segments (%zu name another; one at a time = %zu evaluate calls, each with "
+                "the segment's dependency closure: %zu segments in all), %llu rows\n",
+                count, with_references, count, closure_segments, static_cast<unsigned long long>(table.rows()));
+    std::printf("  %-28s %12s %12s %10s\n", "", "1 thread", "2 threads", "2thr gain");
+    std::printf("  %-28s %12.2f %12.2f %9.2fx\n", "together ns/row (all)", t1 * ns, t2 * ns, t1 / t2);
+    std::printf("  %-28s %12.2f %12.2f %9.2fx\n", "one at a time ns/row (all)", a1 * ns, a2 * ns, a1 / a2);
+    std::printf("  %-28s %12.3f %12.3f\n", "per segment ns/row, together", t1 * ns / count, t2 * ns / count);
+    std::printf("  together vs one at a time: %.2fx on 1 thread, %.2fx on 2 (target >= 2x: %s); 2-thread speedup of "
+                "the catalog %.2fx (target >= 1.7x: %s)\n",
+                a1 / t1, a2 / t2, a1 / t1 >= 2 ? "met" : "NOT MET", t1 / t2, t1 / t2 >= 1.7 ? "met" : "NOT MET");
+    std::printf("  members: %llu in all; per-segment counts together vs one at a time: %s\n",
+                static_cast<unsigned long long>(members), differ ? "DIFFER" : "equal");
+    return differ ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     uint64_t rows = 10000000;
     int repeat = 5;
     uint64_t reference_rows = 1000000;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--rows")) rows = std::strtoull(argv[i + 1], nullptr, 10);
-        if (!std::strcmp(argv[i], "--repeat")) repeat = std::atoi(argv[i + 1]);
-        if (!std::strcmp(argv[i], "--reference-rows")) reference_rows = std::strtoull(argv[i + 1], nullptr, 10);
+    uint64_t single = 100000;
+    size_t catalog_segments = 200;
+    std::vector<uint64_t> scale;
+    bool only_sections = false;
+    for (int i = 1; i < argc; ++i) {
+        const char* value = i + 1 < argc ? argv[i + 1] : "";
+        if (!std::strcmp(argv[i], "--only-sections")) {
+            only_sections = true;
+            continue;
+        }
+        if (!std::strcmp(argv[i], "--rows")) rows = std::strtoull(value, nullptr, 10);
+        else if (!std::strcmp(argv[i], "--repeat")) repeat = std::max(1, std::atoi(value));
+        else if (!std::strcmp(argv[i], "--reference-rows")) reference_rows = std::strtoull(value, nullptr, 10);
+        else if (!std::strcmp(argv[i], "--single")) single = std::strtoull(value, nullptr, 10);
+        else if (!std::strcmp(argv[i], "--catalog")) catalog_segments = std::strtoull(value, nullptr, 10);
+        else if (!std::strcmp(argv[i], "--scale")) {
+            for (const char* p = value; *p;) {
+                char* end;
+                uint64_t n = std::strtoull(p, &end, 10);
+                if (end == p) break;
+                scale.push_back(n);
+                p = *end == ',' ? end + 1 : end;
+            }
+        } else {
+            std::fprintf(stderr, "unknown option %s\n", argv[i]);
+            return 2;
+        }
+        ++i;
     }
     const schema::Schema schema = data::synthetic_schema();
     ir::scalar::AsOf as_of;
     engine::parse_as_of(std::string(data::kSyntheticAsOf), &as_of);
 
     std::printf("Segmint benchmark: %llu customers, median of %d runs\n\n", static_cast<unsigned long long>(rows), repeat);
-    std::string csv;
-    double generate_s = seconds([&] {
-        data::write_synthetic_csv([&](std::string_view bytes) { csv.append(bytes); return true; }, rows, 42);
-    });
-    std::printf("generate: %.2f s, %.1f MB of CSV\n", generate_s, csv.size() / 1e6);
     std::optional<data::Table> table;
-    uint64_t rss_before = peak_rss_bytes();
-    double load_s = seconds([&] {
-        data::CsvError error;
-        table = data::load_csv_text(csv, "generated.csv", schema, &error);
-        if (!table) {
-            std::fprintf(stderr, "%s\n", error.to_string().c_str());
-            std::exit(2);
-        }
-    });
-    uint64_t column_bytes = 0;
-    for (size_t c = 0; c < table->column_count(); ++c) column_bytes += table->column(c).byte_size();
-    std::printf("load CSV (1 thread): %.2f s, %.0f MB/s; table %.1f MB; peak RSS grew %.1f MB while loading\n", load_s,
-                csv.size() / 1e6 / load_s, table->byte_size() / 1e6, (peak_rss_bytes() - rss_before) / 1e6);
-    (void)column_bytes;
-    std::string().swap(csv);
-
-    const double bandwidth = read_bandwidth();
-    std::printf("memory read bandwidth: %.1f GB/s\n\n", bandwidth / 1e9);
-
-    const optimize::TableStats stats = optimize::gather_stats(*table);
-    std::printf("%-4s %10s %10s %10s %10s %10s %10s %10s %9s\n", "", "vm ns/row", "vm 2thr", "vm no-opt", "hand ns/r",
-                "ref ns/row", "bound", "vm/hand", "members");
-    double log_ratio_sum = 0;
-    int count = 0;
-    for (const auto& p : predicates(*table)) {
-        auto optimized = compile("segment p: " + p.rule, schema, as_of, &stats, true);
-        auto plain = compile("segment p: " + p.rule, schema, as_of, &stats, false);
-        uint64_t vm_count = 0, vm2_count = 0, plain_count = 0, hand_count = 0, ref_count = 0;
-        double vm = median_seconds(repeat, [&] {
-            vm_count = engine::evaluate(optimized->program, *table, engine::Evaluator::Vm, 1)[0].count();
+    int status = 0;
+    if (!only_sections) {
+        std::string csv;
+        double generate_s = seconds([&] {
+            data::write_synthetic_csv([&](std::string_view bytes) { csv.append(bytes); return true; }, rows, 42);
         });
-        double vm2 = median_seconds(repeat, [&] {
-            vm2_count = engine::evaluate(optimized->program, *table, engine::Evaluator::Vm, 2)[0].count();
-        });
-        double unoptimized = median_seconds(repeat, [&] {
-            plain_count = engine::evaluate(plain->program, *table, engine::Evaluator::Vm, 1)[0].count();
-        });
-        double hand = median_seconds(repeat, [&] { hand_count = p.hand_written(*table, as_of.today); });
-        // The reference evaluator is slow by design: time it on a prefix and compare counts on the same prefix.
-        data::Table prefix(schema);
-        bool counts_agree = vm_count == vm2_count && vm_count == plain_count && vm_count == hand_count;
-        double reference_ns = 0;
-        {
-            uint64_t n = std::min(rows, reference_rows);
-            std::string prefix_csv;
-            data::write_synthetic_csv([&](std::string_view b) { prefix_csv.append(b); return true; }, n, 42);
+        std::printf("generate: %.2f s, %.1f MB of CSV\n", generate_s, csv.size() / 1e6);
+        uint64_t rss_before = peak_rss_bytes();
+        double load_s = seconds([&] {
             data::CsvError error;
-            auto small = data::load_csv_text(prefix_csv, "prefix.csv", schema, &error);
-            auto small_stats = optimize::gather_stats(*small);
-            auto small_program = compile("segment p: " + p.rule, schema, as_of, &small_stats, true);
-            uint64_t vm_small = 0;
-            vm_small = engine::evaluate(small_program->program, *small, engine::Evaluator::Vm, 1)[0].count();
-            double ref = seconds([&] {
-                ref_count = engine::evaluate(small_program->program, *small, engine::Evaluator::Reference)[0].count();
-            });
-            counts_agree = counts_agree && ref_count == vm_small;
-            reference_ns = ref / n * 1e9;
-        }
-        const double ns = 1e9 / static_cast<double>(rows);
-        const double bound = bytes_per_row(*table, p.columns) / bandwidth * 1e9;
-        std::printf("%-4s %10.2f %10.2f %10.2f %10.2f %10.1f %10.2f %10.2f %9llu%s\n", p.name, vm * ns, vm2 * ns,
-                    unoptimized * ns, hand * ns, reference_ns, bound, vm / hand,
-                    static_cast<unsigned long long>(vm_count), counts_agree ? "" : "  COUNTS DIFFER");
-        log_ratio_sum += std::log(vm / hand);
-        ++count;
-        if (!counts_agree) return 1;
-    }
-    std::printf("\ngeometric mean vm/hand: %.2f\n", std::exp(log_ratio_sum / count));
+            table = data::load_csv_text(csv, "generated.csv", schema, &error);
+            if (!table) {
+                std::fprintf(stderr, "%s\n", error.to_string().c_str());
+                std::exit(2);
+            }
+        });
+        uint64_t column_bytes = 0;
+        for (size_t c = 0; c < table->column_count(); ++c) column_bytes += table->column(c).byte_size();
+        std::printf("load CSV (1 thread): %.2f s, %.0f MB/s; table %.1f MB; peak RSS grew %.1f MB while loading\n", load_s,
+                    csv.size() / 1e6 / load_s, table->byte_size() / 1e6, (peak_rss_bytes() - rss_before) / 1e6);
+        (void)column_bytes;
+        std::string().swap(csv);
 
-    // Check and compile 1,000 segments.
-    std::string many;
-    for (int i = 0; i < 1000; ++i) {
-        many += "segment s" + std::to_string(i) + ": orders_90d >= " + std::to_string(i % 20) +
-                " and tier in (\"gold\", \"platinum\") and last_order_date within last " + std::to_string(i % 90 + 1) +
-                " days or country starts with \"U\" and age between 18 and " + std::to_string(20 + i % 50) + "\n";
+        const double bandwidth = read_bandwidth();
+        std::printf("memory read bandwidth: %.1f GB/s\n\n", bandwidth / 1e9);
+
+        const optimize::TableStats stats = optimize::gather_stats(*table);
+        std::printf("%-4s %10s %10s %10s %10s %10s %10s %10s %9s\n", "", "vm ns/row", "vm 2thr", "vm no-opt", "hand ns/r",
+                    "ref ns/row", "bound", "vm/hand", "members");
+        double log_ratio_sum = 0;
+        int count = 0;
+        for (const auto& p : predicates(*table)) {
+            auto optimized = compile("segment p: " + p.rule, schema, as_of, &stats, true);
+            auto plain = compile("segment p: " + p.rule, schema, as_of, &stats, false);
+            uint64_t vm_count = 0, vm2_count = 0, plain_count = 0, hand_count = 0, ref_count = 0;
+            double vm = median_seconds(repeat, [&] {
+                vm_count = engine::evaluate(optimized->program, *table, engine::Evaluator::Vm, 1)[0].count();
+            });
+            double vm2 = median_seconds(repeat, [&] {
+                vm2_count = engine::evaluate(optimized->program, *table, engine::Evaluator::Vm, 2)[0].count();
+            });
+            double unoptimized = median_seconds(repeat, [&] {
+                plain_count = engine::evaluate(plain->program, *table, engine::Evaluator::Vm, 1)[0].count();
+            });
+            double hand = median_seconds(repeat, [&] { hand_count = p.hand_written(*table, as_of.today); });
+            // The reference evaluator is slow by design: time it on a prefix and compare counts on the same prefix.
+            data::Table prefix(schema);
+            bool counts_agree = vm_count == vm2_count && vm_count == plain_count && vm_count == hand_count;
+            double reference_ns = 0;
+            {
+                uint64_t n = std::min(rows, reference_rows);
+                std::string prefix_csv;
+                data::write_synthetic_csv([&](std::string_view b) { prefix_csv.append(b); return true; }, n, 42);
+                data::CsvError error;
+                auto small = data::load_csv_text(prefix_csv, "prefix.csv", schema, &error);
+                auto small_stats = optimize::gather_stats(*small);
+                auto small_program = compile("segment p: " + p.rule, schema, as_of, &small_stats, true);
+                uint64_t vm_small = 0;
+                vm_small = engine::evaluate(small_program->program, *small, engine::Evaluator::Vm, 1)[0].count();
+                double ref = seconds([&] {
+                    ref_count = engine::evaluate(small_program->program, *small, engine::Evaluator::Reference)[0].count();
+                });
+                counts_agree = counts_agree && ref_count == vm_small;
+                reference_ns = ref / n * 1e9;
+            }
+            const double ns = 1e9 / static_cast<double>(rows);
+            const double bound = bytes_per_row(*table, p.columns) / bandwidth * 1e9;
+            std::printf("%-4s %10.2f %10.2f %10.2f %10.2f %10.1f %10.2f %10.2f %9llu%s\n", p.name, vm * ns, vm2 * ns,
+                        unoptimized * ns, hand * ns, reference_ns, bound, vm / hand,
+                        static_cast<unsigned long long>(vm_count), counts_agree ? "" : "  COUNTS DIFFER");
+            log_ratio_sum += std::log(vm / hand);
+            ++count;
+            if (!counts_agree) status = 1;
+        }
+        std::printf("\ngeometric mean vm/hand: %.2f\n", std::exp(log_ratio_sum / count));
+
+        // Check and compile 1,000 segments.
+        std::string many;
+        for (int i = 0; i < 1000; ++i) {
+            many += "segment s" + std::to_string(i) + ": orders_90d >= " + std::to_string(i % 20) +
+                    " and tier in (\"gold\", \"platinum\") and last_order_date within last " + std::to_string(i % 90 + 1) +
+                    " days or country starts with \"U\" and age between 18 and " + std::to_string(20 + i % 50) + "\n";
+        }
+        double compile_s = median_seconds(3, [&] { compile(many, schema, as_of, &stats, true); });
+        std::printf("check + compile 1,000 segments: %.3f s\n", compile_s);
     }
-    double compile_s = median_seconds(3, [&] { compile(many, schema, as_of, &stats, true); });
-    std::printf("check + compile 1,000 segments: %.3f s\n", compile_s);
-    return 0;
+    if (catalog_segments > 0) {
+        if (!table) table = generate_table(rows, schema);
+        const optimize::TableStats stats = optimize::gather_stats(*table);
+        status |= run_catalog(*table, catalog_segments, repeat, as_of, stats);
+    }
+    table.reset();
+    if (single > 0) status |= run_single(single);
+    if (!scale.empty()) {
+        std::printf("\nscale: P1-P5 on the VM (optimizer on), ns/row, 1 and 2 threads; rows generated in chunks of 1M "
+                    "(seed 42 + chunk) straight into the table, not via one CSV text\n");
+        std::printf("%12s %8s %8s %8s %8s %8s   %8s %8s %8s %8s %8s\n", "rows", "P1", "P2", "P3", "P4", "P5",
+                    "P1 2thr", "P2 2thr", "P3 2thr", "P4 2thr", "P5 2thr");
+        for (uint64_t n : scale) {
+            data::Table big = generate_table(n, schema);
+            const optimize::TableStats stats = optimize::gather_stats(big);
+            std::vector<double> one, two;
+            for (const auto& p : predicates(big)) {
+                auto program = compile("segment p: " + p.rule, schema, as_of, &stats, true);
+                one.push_back(median_seconds(repeat, [&] {
+                    engine::evaluate(program->program, big, engine::Evaluator::Vm, 1);
+                }) * 1e9 / n);
+                two.push_back(median_seconds(repeat, [&] {
+                    engine::evaluate(program->program, big, engine::Evaluator::Vm, 2);
+                }) * 1e9 / n);
+            }
+            std::printf("%12llu %8.2f %8.2f %8.2f %8.2f %8.2f   %8.2f %8.2f %8.2f %8.2f %8.2f   (table %.1f GB)\n",
+                        static_cast<unsigned long long>(n), one[0], one[1], one[2], one[3], one[4], two[0], two[1],
+                        two[2], two[3], two[4], big.byte_size() / 1e9);
+            std::fflush(stdout);
+        }
+    }
+    return status;
 }
