@@ -30,9 +30,11 @@ int32_t intern(data::Dictionary& dictionary, std::string_view value) {
 SingleRowEvaluator::SingleRowEvaluator(const CompiledCatalog& compiled, const schema::Schema& schema,
                                        Evaluator evaluator)
     : compiled_(compiled), evaluator_(evaluator), table_(one_row_table(schema)) {
-    for (const auto& program : compiled.programs) {
-        if (!program.lookups.empty()) {
-            throw std::invalid_argument("single-row evaluation needs a catalog compiled without table statistics");
+    for (const auto* programs : {&compiled.programs, &compiled.shared_programs}) {
+        for (const auto& program : *programs) {
+            if (!program.lookups.empty()) {
+                throw std::invalid_argument("single-row evaluation needs a catalog compiled without table statistics");
+            }
         }
     }
     memberships_.assign(compiled.segment_names.size(), data::Bitmap(1));
@@ -106,6 +108,8 @@ void SingleRowEvaluator::set_list(size_t column, const std::string* items, size_
 const std::vector<data::Bitmap>& SingleRowEvaluator::evaluate() {
     for (auto& bits : memberships_) bits.reset(0);
     if (machine_) {
+        // Shared conditions first, as vm::evaluate runs them: the segment programs read their results.
+        for (const auto& program : compiled_.shared_programs) machine_->run(program, 0, 1, memberships_);
         for (const auto& program : compiled_.programs) machine_->run(program, 0, 1, memberships_);
     } else {
         for (const auto& rule : compiled_.rules) {
