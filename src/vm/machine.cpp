@@ -347,8 +347,8 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
                 load_validity(c, base, s, d.valid);
                 std::string_view* dv = d.as<std::string_view>();
                 const int32_t* codes = c.i32.data() + base;
-                const std::string* values = c.dictionary.values.data();
-                each(s, [&](uint32_t i) { dv[i] = d.valid[i] ? std::string_view(values[codes[i]]) : std::string_view(); });
+                const data::Dictionary& values = c.dictionary;
+                each(s, [&](uint32_t i) { dv[i] = d.valid[i] ? values.value(codes[i]) : std::string_view(); });
                 break;
             }
             case Opcode::LoadList: {
