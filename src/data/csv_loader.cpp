@@ -389,12 +389,12 @@ std::string mebibytes(uint64_t bytes) {
 struct Slot {
     Column* column = nullptr;  // null: the field's column is not in the schema
     const schema::Column* definition = nullptr;
-    // String column of mostly distinct values (ids, emails): its values are interned at the end of the record, after
-    // a prefetch of their index slot (Dictionary::prefetch).
+    // String column of mostly distinct values (ids, emails): its values are interned a few records later, after a
+    // prefetch of their index slot (Dictionary::prefetch).
     bool defer_intern = false;
 };
 
-// A String value waiting for the end of its record to be interned.
+// A String value waiting to be interned.
 struct PendingString {
     Column* column = nullptr;
     uint64_t hash = 0;
@@ -639,7 +639,10 @@ private:
         const uint64_t data_start = base_ + pos_;
         for (;;) {
             if (!skip_empty_lines()) return false;
-            if (pos_ == end_) return true;  // skip_empty_lines stops at the end only when eof_
+            if (pos_ == end_) {  // skip_empty_lines stops at the end only when eof_
+                intern_pending();
+                return true;
+            }
             in_record_ = true;
             record_start_ = base_ + pos_;
             record_line_ = line_;
@@ -669,8 +672,8 @@ private:
             if (base_ + pos_ - record_start_ > options_.max_record_bytes) {
                 return fail_record_too_long(field_index - 1, false);
             }
-            intern_pending();
             ++rows_;
+            if (++pending_records_ == kInternBatch) intern_pending();
             if (rows_ == kRowsBeforeEstimate) reserve_estimate(data_start);
         }
     }
@@ -822,7 +825,7 @@ private:
             case ColumnType::String: {
                 if (!valid_utf8(text)) return fail_value(line_, field_index, "string (valid UTF-8)", text);
                 if (slots_[field_index].defer_intern) {
-                    // Appended (code and validity) by intern_pending() at the end of the record.
+                    // Appended (code and validity) by intern_pending() a few records later.
                     if (pending_count_ == pending_.size()) pending_.emplace_back();
                     PendingString& pending = pending_[pending_count_++];
                     pending.column = &column;
@@ -875,9 +878,12 @@ private:
         return true;
     }
 
-    // Interns the record's deferred String values, in field order (each column gets one value per record, so every
-    // dictionary still sees its values in first-seen order).
+    // Interns the deferred String values of the last records, in record and field order (each column gets one value
+    // per record, so every dictionary still sees its values in first-seen order). Batches of kInternBatch records
+    // give each value's prefetched index slot time to arrive; a failed record fails the whole load, so values of
+    // the records before it need no flushing.
     void intern_pending() {
+        pending_records_ = 0;
         for (size_t i = 0; i < pending_count_; ++i) {
             PendingString& pending = pending_[i];
             Column& column = *pending.column;
@@ -888,6 +894,7 @@ private:
     }
 
     static constexpr uint64_t kRowsBeforeEstimate = 4096;
+    static constexpr size_t kInternBatch = 16;
 
     Input& input_;
     std::string path_;
@@ -915,6 +922,7 @@ private:
     std::string scratch_;      // unescaped quoted content, reused
     std::vector<PendingString> pending_;  // [0, pending_count_) wait for the end of the current record
     size_t pending_count_ = 0;
+    size_t pending_records_ = 0;  // records since the last intern_pending()
 };
 
 }  // namespace
