@@ -1,25 +1,130 @@
 #include "data/table.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <limits>
+#include <ostream>
 #include <stdexcept>
 
 namespace segmint::data {
 
 using schema::ColumnType;
 
-// ---- Dictionary ----
-
 namespace {
+// 64x64 -> 128-bit multiply, folded: the mixing step of wyhash.
+inline uint64_t fold_multiply(uint64_t a, uint64_t b) {
+    const unsigned __int128 product = static_cast<unsigned __int128>(a) * b;
+    return static_cast<uint64_t>(product) ^ static_cast<uint64_t>(product >> 64);
+}
+
+inline uint64_t load64(const char* bytes) {
+    uint64_t word;
+    std::memcpy(&word, bytes, 8);
+    return word;
+}
+
+inline uint64_t load32(const char* bytes) {
+    uint32_t word;
+    std::memcpy(&word, bytes, 4);
+    return word;
+}
+
+// A wyhash-style hash: dictionary values are mostly short (names, cities, emails), which it reads in one or two
+// (overlapping) words instead of byte loops; low bits pick the index slot and the high 32 bits are the slot's tag.
 uint64_t hash_of(std::string_view value) {
-    return std::hash<std::string_view>{}(value);
+    constexpr uint64_t k0 = 0xa0761d6478bd642full;
+    constexpr uint64_t k1 = 0xe7037ed1a0b428dbull;
+    constexpr uint64_t k2 = 0x8ebc6af09c88c6e3ull;
+    const char* p = value.data();
+    const size_t n = value.size();
+    uint64_t seed = k0;
+    uint64_t a = 0;
+    uint64_t b = 0;
+    if (n <= 16) {
+        if (n >= 8) {
+            a = load64(p);
+            b = load64(p + n - 8);
+        } else if (n >= 4) {
+            a = load32(p);
+            b = load32(p + n - 4);
+        } else if (n > 0) {
+            a = (uint64_t{static_cast<unsigned char>(p[0])} << 16) |
+                (uint64_t{static_cast<unsigned char>(p[n >> 1])} << 8) | static_cast<unsigned char>(p[n - 1]);
+        }
+    } else {
+        size_t left = n;
+        while (left > 16) {
+            seed = fold_multiply(load64(p) ^ k1, load64(p + 8) ^ seed);
+            p += 16;
+            left -= 16;
+        }
+        // The last 16 bytes, overlapping what the loop read when n is not a multiple of 16.
+        a = load64(p + left - 16);
+        b = load64(p + left - 8);
+    }
+    return fold_multiply(k1 ^ n, fold_multiply(a ^ k1, b ^ seed ^ k2));
+}
+
+// Advice only: ignored where transparent huge pages are off.
+void advise_huge_pages(const void* data, size_t bytes) {
+    constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
+    if (bytes < 2 * kHugePage) return;
+    const auto begin = reinterpret_cast<uintptr_t>(data);
+    const uintptr_t first = (begin + kHugePage - 1) & ~(kHugePage - 1);
+    const uintptr_t last = (begin + bytes) & ~(kHugePage - 1);
+    if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
 }
 
 uint32_t tag_of(uint64_t hash) {
     return static_cast<uint32_t>(hash >> 32);
 }
 }  // namespace
+
+// ---- StringArena ----
+
+void StringArena::clear() {
+    bytes_.clear();
+    offsets_.assign(1, 0);
+}
+
+void StringArena::reserve(size_t count, size_t bytes) {
+    offsets_.reserve(count + 1);
+    bytes_.reserve(bytes);
+    advise_huge_pages(offsets_.data(), offsets_.capacity() * sizeof(uint64_t));
+    advise_huge_pages(bytes_.data(), bytes_.capacity());
+}
+
+void StringArena::shrink_to_fit() {
+    bytes_.shrink_to_fit();
+    offsets_.shrink_to_fit();
+}
+
+void StringArena::trim_excess() {
+    // The string bytes are reserved with a quarter to spare (their length is harder to predict than a row count):
+    // copied only beyond that.
+    if (bytes_.capacity() > bytes_.size() + bytes_.size() / 4 + 64) bytes_.shrink_to_fit();
+    if (offsets_.capacity() > offsets_.size() + offsets_.size() / 16 + 64) offsets_.shrink_to_fit();
+}
+
+bool operator==(const StringArena& a, const std::vector<std::string>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < b.size(); ++i) {
+        if (a[i] != b[i]) return false;
+    }
+    return true;
+}
+
+std::ostream& operator<<(std::ostream& out, const StringArena& arena) {
+    out << '{';
+    for (size_t i = 0; i < arena.size(); ++i) out << (i > 0 ? ", \"" : "\"") << arena[i] << '"';
+    return out << '}';
+}
+
+// ---- Dictionary ----
+
 
 void Dictionary::place(int32_t code, uint64_t hash) const {
     const size_t mask = slots_.size() - 1;
@@ -31,11 +136,19 @@ void Dictionary::place(int32_t code, uint64_t hash) const {
 void Dictionary::rebuild(bool rehash, size_t room) const {
     size_t capacity = 16;
     while (capacity < std::max(values.size(), room) * 2 + 2) capacity *= 2;
+    if (slots_.size() != capacity) {
+        // A fresh allocation rather than assign(): for a big index the old one is freed first, so two are never
+        // resident at once, and huge pages cut the TLB misses of its random accesses.
+        std::vector<Slot>().swap(slots_);
+        slots_.reserve(capacity);
+        advise_huge_pages(slots_.data(), capacity * sizeof(Slot));
+    }
     slots_.assign(capacity, Slot{});
-    if (rehash) {
-        // `values` was edited directly: no stored hash can be trusted.
+    if (rehash || hashes_.size() != values.size()) {
+        // `values` was edited directly (no stored hash can be trusted), or trim_excess() released the hashes.
         hashes_.clear();
-        for (const auto& value : values) hashes_.push_back(hash_of(value));
+        hashes_.reserve(values.size());
+        for (const std::string_view value : values) hashes_.push_back(hash_of(value));
     }
     for (size_t i = 0; i < values.size(); ++i) place(static_cast<int32_t>(i), hashes_[i]);
     indexed_ = values.size();
@@ -53,9 +166,16 @@ std::optional<int32_t> Dictionary::find(std::string_view value) const {
     }
 }
 
+uint64_t Dictionary::hash(std::string_view value) {
+    return hash_of(value);
+}
+
 int32_t Dictionary::intern(std::string_view value) {
+    return intern(value, hash_of(value));
+}
+
+int32_t Dictionary::intern(std::string_view value, uint64_t hash) {
     if (indexed_ != values.size() || slots_.empty()) rebuild(true);
-    const uint64_t hash = hash_of(value);
     const uint32_t tag = tag_of(hash);
     const size_t mask = slots_.size() - 1;
     size_t slot = static_cast<size_t>(hash) & mask;
@@ -68,8 +188,9 @@ int32_t Dictionary::intern(std::string_view value) {
         throw std::length_error("Dictionary: more than 2^31-1 distinct values");
     }
     const auto code = static_cast<int32_t>(values.size());
+    // Hashes released by trim_excess() stay released until the next rebuild.
+    if (hashes_.size() == values.size()) hashes_.push_back(hash);
     values.emplace_back(value);
-    hashes_.push_back(hash);
     indexed_ = values.size();
     if (values.size() * 2 + 2 > slots_.size()) {
         rebuild(false);  // keeps the load factor at most 1/2
@@ -79,19 +200,22 @@ int32_t Dictionary::intern(std::string_view value) {
     return code;
 }
 
-void Dictionary::reserve(size_t count) {
-    values.reserve(count);
+void Dictionary::reserve(size_t count, size_t bytes) {
+    values.reserve(count, bytes);
     hashes_.reserve(count);
+    advise_huge_pages(hashes_.data(), hashes_.capacity() * sizeof(uint64_t));
     if (count * 2 + 2 > slots_.size()) rebuild(indexed_ != values.size(), count);
 }
 
+void Dictionary::trim_excess() {
+    values.trim_excess();
+    // Only growing the index reads them: after loading they are dead weight (8 bytes a value), and a later growth
+    // rehashes the strings instead.
+    std::vector<uint64_t>().swap(hashes_);
+}
+
 uint64_t Dictionary::byte_size() const {
-    uint64_t total = values.capacity() * sizeof(std::string) + slots_.capacity() * sizeof(Slot) +
-                     hashes_.capacity() * sizeof(uint64_t);
-    for (const auto& value : values) {
-        if (value.capacity() > 15) total += value.capacity() + 1;  // heap buffer beyond the small-string storage
-    }
-    return total;
+    return values.byte_size() + slots_.capacity() * sizeof(Slot) + hashes_.capacity() * sizeof(uint64_t);
 }
 
 // ---- Column ----
@@ -225,6 +349,7 @@ void Column::trim_excess() {
     trim(u8);
     trim(list_offsets);
     trim(list_codes);
+    dictionary.trim_excess();
 }
 
 uint64_t Column::byte_size() const {
@@ -232,6 +357,12 @@ uint64_t Column::byte_size() const {
            i32.capacity() * sizeof(int32_t) + u8.capacity() * sizeof(uint8_t) +
            list_offsets.capacity() * sizeof(uint64_t) + list_codes.capacity() * sizeof(int32_t) +
            dictionary.byte_size();
+}
+
+uint64_t Column::data_bytes() const {
+    return validity.byte_size() + i64.size() * sizeof(int64_t) + f64.size() * sizeof(double) +
+           i32.size() * sizeof(int32_t) + u8.size() * sizeof(uint8_t) + list_offsets.size() * sizeof(uint64_t) +
+           list_codes.size() * sizeof(int32_t) + dictionary.value_bytes();
 }
 
 // ---- Table ----
@@ -272,6 +403,12 @@ uint64_t Table::finish_rows() {
 uint64_t Table::byte_size() const {
     uint64_t total = 0;
     for (const auto& column : columns_) total += column.byte_size();
+    return total;
+}
+
+uint64_t Table::data_bytes() const {
+    uint64_t total = 0;
+    for (const auto& column : columns_) total += column.data_bytes();
     return total;
 }
 

@@ -1,7 +1,10 @@
 #pragma once
 // The engine's own form of customer data: one typed array per column, a validity bitmap for NULLs, strings, enums and
 // list items dictionary-encoded. Loaders (CSV now, databases later) fill a Table; the VM reads it.
+#include <cstddef>
 #include <cstdint>
+#include <iosfwd>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,19 +15,101 @@
 
 namespace segmint::data {
 
+// Strings stored back to back in one buffer: string i is bytes [offsets[i], offsets[i + 1]). Reads like a
+// std::vector<std::string> of string_views; unlike one, it costs no allocation and no 32-byte header per value.
+class StringArena {
+public:
+    using value_type = std::string_view;
+    class const_iterator {
+    public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = std::string_view;
+        using difference_type = std::ptrdiff_t;
+        using pointer = const std::string_view*;
+        using reference = std::string_view;
+        const_iterator(const StringArena* arena, size_t index) : arena_(arena), index_(index) {}
+        std::string_view operator*() const { return (*arena_)[index_]; }
+        const_iterator& operator++() {
+            ++index_;
+            return *this;
+        }
+        const_iterator operator++(int) {
+            const_iterator before = *this;
+            ++index_;
+            return before;
+        }
+        bool operator==(const const_iterator& other) const { return index_ == other.index_; }
+        bool operator!=(const const_iterator& other) const { return index_ != other.index_; }
+
+    private:
+        const StringArena* arena_;
+        size_t index_;
+    };
+    using iterator = const_iterator;
+
+    size_t size() const { return offsets_.size() - 1; }
+    bool empty() const { return offsets_.size() == 1; }
+    std::string_view operator[](size_t index) const {
+        return {bytes_.data() + offsets_[index], static_cast<size_t>(offsets_[index + 1] - offsets_[index])};
+    }
+    const_iterator begin() const { return {this, 0}; }
+    const_iterator end() const { return {this, size()}; }
+
+    void push_back(std::string_view value) {
+        bytes_.insert(bytes_.end(), value.begin(), value.end());
+        offsets_.push_back(bytes_.size());
+    }
+    void emplace_back(std::string_view value) { push_back(value); }
+    void clear();
+    // Room for `count` strings of `bytes` bytes in total.
+    void reserve(size_t count, size_t bytes);
+    void shrink_to_fit();
+    // Shrinks only buffers with much spare capacity (see Column::trim_excess): offsets beyond 1/16, strings beyond 1/4.
+    void trim_excess();
+
+    uint64_t string_bytes() const { return bytes_.size(); }
+    // Bytes in use: the strings and their offsets.
+    uint64_t used_bytes() const { return bytes_.size() + offsets_.size() * sizeof(uint64_t); }
+    // Bytes allocated.
+    uint64_t byte_size() const { return bytes_.capacity() + offsets_.capacity() * sizeof(uint64_t); }
+
+    friend bool operator==(const StringArena& a, const std::vector<std::string>& b);
+    friend bool operator==(const std::vector<std::string>& a, const StringArena& b) { return b == a; }
+    friend bool operator!=(const StringArena& a, const std::vector<std::string>& b) { return !(a == b); }
+    friend bool operator!=(const std::vector<std::string>& a, const StringArena& b) { return !(b == a); }
+    friend std::ostream& operator<<(std::ostream& out, const StringArena& arena);
+
+private:
+    std::vector<char> bytes_;
+    std::vector<uint64_t> offsets_ = {0};
+};
+
 // Distinct strings of a column; a value's code is its index in `values`. Add values only through intern() so the
 // hash index stays in step (find() and intern() re-index if `values` was edited directly, at O(n) cost).
 struct Dictionary {
-    std::vector<std::string> values;
+    StringArena values;
 
     // Code of `value`, adding it when new.
     int32_t intern(std::string_view value);
+    // The same with `hash` = hash(value) computed earlier: loaders hash a value and prefetch() its slot of the index,
+    // do other work while the slot comes into cache, then intern it (the index of a column of mostly distinct values
+    // is far bigger than the caches, so nearly every lookup would otherwise wait for memory).
+    int32_t intern(std::string_view value, uint64_t hash);
+    static uint64_t hash(std::string_view value);
+    void prefetch(uint64_t hash) const {
+        if (!slots_.empty()) __builtin_prefetch(&slots_[static_cast<size_t>(hash) & (slots_.size() - 1)]);
+    }
     std::optional<int32_t> find(std::string_view value) const;
-    // Room for `count` values in total without regrowing the strings or the index.
-    void reserve(size_t count);
+    // Room for `count` values (of `bytes` string bytes) in total without regrowing the strings or the index.
+    void reserve(size_t count, size_t bytes = 0);
     size_t size() const { return values.size(); }
-    const std::string& value(int32_t code) const { return values[static_cast<size_t>(code)]; }
+    std::string_view value(int32_t code) const { return values[static_cast<size_t>(code)]; }
+    // After loading: releases spare capacity of the strings and the per-value hashes kept for growing the index.
+    void trim_excess();
+    // Bytes allocated: strings, offsets and the hash index.
     uint64_t byte_size() const;
+    // Bytes of the strings and their offsets alone (what a column's data needs, without the index).
+    uint64_t value_bytes() const { return values.used_bytes(); }
 
 private:
     // Open addressing over codes, so the index never points into the strings (which move when `values` grows). Each
@@ -36,7 +121,8 @@ private:
     void rebuild(bool rehash, size_t room = 0) const;
     void place(int32_t code, uint64_t hash) const;
     mutable std::vector<Slot> slots_;       // size is a power of two, at most half full
-    mutable std::vector<uint64_t> hashes_;  // full hash per code, so growing the index never rehashes strings
+    // Full hash per code, so growing the index while loading never rehashes strings; empty after trim_excess().
+    mutable std::vector<uint64_t> hashes_;
     mutable size_t indexed_ = 0;            // values[0, indexed_) are in slots_
 };
 
@@ -82,8 +168,12 @@ struct Column {
     // Shrinks only arrays with more than 1/16 spare capacity: after a good reservation estimate the small excess is
     // cheaper to keep than to copy, and its pages were never touched.
     void trim_excess();
-    // Bytes of its arrays and dictionary (for memory reports).
+    // Bytes allocated for its arrays and dictionary, spare capacity and the dictionary's hash index included (for
+    // memory reports).
     uint64_t byte_size() const;
+    // Its column bytes: the values in use (array sizes, not capacities), the validity bitmap, and the dictionary's
+    // string bytes and offsets. byte_size() minus this is spare capacity plus the hash index.
+    uint64_t data_bytes() const;
 
 private:
     void expect(schema::ColumnType wanted, const char* appender) const;
@@ -104,7 +194,9 @@ public:
     // After appending to every column: checks they all have the same size (std::logic_error otherwise) and makes it
     // the row count.
     uint64_t finish_rows();
+    // Sums of Column::byte_size() and Column::data_bytes().
     uint64_t byte_size() const;
+    uint64_t data_bytes() const;
 
 private:
     schema::Schema schema_;

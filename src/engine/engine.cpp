@@ -58,7 +58,7 @@ std::vector<data::Bitmap> evaluate(const CompiledCatalog& compiled, const data::
                 const data::Dictionary& dictionary = table.column(lookup.column).dictionary;
                 std::vector<uint8_t> values(dictionary.size() + 1);
                 for (size_t code = 0; code < dictionary.size(); ++code) {
-                    oracle.bind_placeholder(dictionary.values[code]);
+                    oracle.bind_placeholder(std::string(dictionary.value(static_cast<int32_t>(code))));
                     values[code] = truth(oracle.value(*lookup.condition, 0, no_memberships));
                 }
                 oracle.bind_placeholder(ir::Null{});

@@ -76,7 +76,7 @@ Value column_value(const data::Column& column, uint64_t row) {
         case schema::ColumnType::StringList: {
             ir::StringList items;
             for (uint64_t i = column.list_begin(row); i < column.list_end(row); ++i) {
-                items.push_back(column.dictionary.value(column.list_codes[i]));
+                items.emplace_back(column.dictionary.value(column.list_codes[i]));
             }
             return items;
         }

@@ -32,7 +32,8 @@ std::string describe_value(const data::Column& column, uint64_t row) {
         case schema::ColumnType::StringList: {
             std::string items = "[";
             for (uint64_t k = column.list_begin(row); k < column.list_end(row); ++k) {
-                items += (k > column.list_begin(row) ? "|" : "") + column.dictionary.value(column.list_codes[k]);
+                items += k > column.list_begin(row) ? "|" : "";
+                items += column.dictionary.value(column.list_codes[k]);
             }
             return items + "]";
         }

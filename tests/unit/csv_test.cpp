@@ -250,6 +250,31 @@ BOOST_AUTO_TEST_CASE(strings_are_dictionary_encoded) {
     BOOST_TEST(name.i32 == std::vector<int32_t>({0, 1, 0, 1}));
 }
 
+// Past the first 4,096 rows a column of mostly distinct strings is interned at the end of each record (after a
+// prefetch): codes must still follow first-seen order, whatever the read chunk size, and a bad value later in the
+// record must still be reported.
+BOOST_AUTO_TEST_CASE(mostly_distinct_strings_keep_first_seen_order) {
+    std::string text = kHeader;
+    for (int i = 0; i < 6000; ++i) text += row_with(2, i % 3 == 2 ? "n" + std::to_string(i - 1) : "n" + std::to_string(i));
+    for (size_t buffer : {size_t{1} << 20, size_t{7}}) {
+        CsvOptions options;
+        options.buffer_bytes = buffer;
+        auto result = load(text, options);
+        BOOST_REQUIRE_MESSAGE(result.table, result.error.to_string());
+        const auto& name = result.table->column(2);
+        BOOST_TEST(name.dictionary.size() == 4000u);
+        int32_t next_code = 0;
+        for (int i = 0; i < 6000; ++i) {
+            const int expected_value = i % 3 == 2 ? i - 1 : i;
+            BOOST_REQUIRE(name.string_at(static_cast<uint64_t>(i)) == "n" + std::to_string(expected_value));
+            if (i % 3 != 2) BOOST_REQUIRE(name.i32[static_cast<size_t>(i)] == next_code++);
+        }
+        BOOST_TEST(name.data_bytes() <= name.byte_size());
+    }
+    BOOST_TEST(error_of(text + row_with(2, "late") + row_with(6, "Gold")) ==
+               "t.csv:6003:7: error: column `tier`: expected one of bronze, silver, gold, found \"Gold\"");
+}
+
 BOOST_AUTO_TEST_CASE(lists_split_on_bars) {
     BOOST_TEST(dump_of(kHeader + row_with(7, "a") + row_with(7, "a|b|a") + row_with(7, "a||b") + row_with(7, "|") +
                        row_with(7, "\"x,y|z\"")) ==
