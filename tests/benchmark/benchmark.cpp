@@ -314,7 +314,7 @@ void fill_customer(const data::Table& table, uint64_t r, segmint::Customer& cust
             case schema::ColumnType::StringList: {
                 std::vector<std::string> items;
                 for (uint64_t i = col.list_begin(r); i < col.list_end(r); ++i) {
-                    items.push_back(col.dictionary.value(col.list_codes[i]));
+                    items.emplace_back(col.dictionary.value(col.list_codes[i]));
                 }
                 customer.set(col.name, items);
                 break;
