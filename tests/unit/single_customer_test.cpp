@@ -72,7 +72,8 @@ std::string to_csv(const data::Table& table, double null_rate, uint32_t seed) {
                 case schema::ColumnType::StringList: {
                     std::string items;
                     for (uint64_t i = col.list_begin(r); i < col.list_end(r); ++i) {
-                        items += (i > col.list_begin(r) ? "|" : "") + col.dictionary.value(col.list_codes[i]);
+                        if (i > col.list_begin(r)) items += "|";
+                        items += col.dictionary.value(col.list_codes[i]);
                     }
                     out += csv_quoted(items);
                     break;
@@ -107,7 +108,7 @@ void fill(const data::Table& table, uint64_t r, Customer& customer) {
             case schema::ColumnType::StringList: {
                 std::vector<std::string> items;
                 for (uint64_t i = col.list_begin(r); i < col.list_end(r); ++i) {
-                    items.push_back(col.dictionary.value(col.list_codes[i]));
+                    items.emplace_back(col.dictionary.value(col.list_codes[i]));
                 }
                 ok = customer.set(col.name, items);
                 break;
