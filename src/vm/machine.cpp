@@ -879,8 +879,18 @@ std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const d
                                    const std::vector<LookupTables>* shared_lookups) {
     const uint64_t rows = table.rows();
     std::vector<data::Bitmap> memberships(segment_count);
-    for (auto& bitmap : memberships) bitmap.resize(rows);
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    // Zeroing hundreds of membership bitmaps is page-fault bound: spread it over the threads too.
+    auto allocate = [&](unsigned first, unsigned step) {
+        for (size_t s = first; s < memberships.size(); s += step) memberships[s].resize(rows);
+    };
+    if (threads == 1 || memberships.size() < 2) {
+        allocate(0, 1);
+    } else {
+        std::vector<std::thread> allocators;
+        for (unsigned t = 0; t < threads; ++t) allocators.emplace_back(allocate, t, threads);
+        for (auto& allocator : allocators) allocator.join();
+    }
     // Ranges start on a 64-row word boundary and a batch boundary, so no two threads write the same bitmap word.
     const uint64_t unit = std::max<uint64_t>(64, kBatchSize);
     const uint64_t units = (rows + unit - 1) / unit;
