@@ -15,6 +15,13 @@ Bitmap::Bitmap(uint64_t size, bool value) {
     resize(size, value);
 }
 
+Bitmap Bitmap::uninitialized(uint64_t size) {
+    Bitmap bitmap;
+    bitmap.words_.resize(words_for_bits(size));  // no value: DefaultInitAllocator leaves the words unwritten
+    bitmap.size_ = size;
+    return bitmap;
+}
+
 void Bitmap::resize(uint64_t size, bool value) {
     const uint64_t old_size = size_;
     if (size > old_size && value && old_size % kBitsPerWord != 0) {

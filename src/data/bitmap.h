@@ -7,9 +7,36 @@
 //
 // Sizes and bit indexes are uint64_t: a table may hold more than 2^32 rows.
 #include <cstdint>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace segmint::data {
+
+// std::allocator, except that a vector grown without a value leaves its new words unwritten (default-initialized):
+// Bitmap::uninitialized() relies on it so that sizing hundreds of result bitmaps does not touch their memory.
+template <typename T>
+struct DefaultInitAllocator : std::allocator<T> {
+    using value_type = T;
+    template <typename U>
+    struct rebind {
+        using other = DefaultInitAllocator<U>;
+    };
+    DefaultInitAllocator() = default;
+    template <typename U>
+    DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}
+
+    template <typename U>
+    void construct(U* p) noexcept(std::is_nothrow_default_constructible<U>::value) {
+        ::new (static_cast<void*>(p)) U;
+    }
+    template <typename U, typename... Args>
+    void construct(U* p, Args&&... args) {
+        ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+};
 
 inline constexpr uint64_t kBitsPerWord = 64;
 
@@ -34,6 +61,9 @@ class Bitmap {
 public:
     Bitmap() = default;
     explicit Bitmap(uint64_t size, bool value = false);
+    // A bitmap of `size` bits whose words are neither written nor touched: every word must be written before it is
+    // read. Parallel evaluation uses it so each thread is the first to touch (and zero) the words of its own rows.
+    static Bitmap uninitialized(uint64_t size);
 
     uint64_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
@@ -88,7 +118,7 @@ public:
 private:
     void check_same_size(const Bitmap& other, const char* operation) const;
 
-    std::vector<uint64_t> words_;
+    std::vector<uint64_t, DefaultInitAllocator<uint64_t>> words_;
     uint64_t size_ = 0;
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <new>
 #include <stdexcept>
@@ -878,47 +879,43 @@ std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const d
                                    const std::vector<LookupTables>* lookups, const std::vector<Program>* shared,
                                    const std::vector<LookupTables>* shared_lookups) {
     const uint64_t rows = table.rows();
-    std::vector<data::Bitmap> memberships(segment_count);
+    // Not zeroed here: the thread that evaluates a chunk zeroes that chunk's words, so the page faults of first touch
+    // (hundreds of bitmaps) are spread over the threads instead of taken serially up front.
+    std::vector<data::Bitmap> memberships;
+    memberships.reserve(segment_count);
+    for (size_t s = 0; s < segment_count; ++s) memberships.push_back(data::Bitmap::uninitialized(rows));
+
+    // Chunks start on a 64-row word boundary and a batch boundary (kBatchSize is a power of two), so no two threads
+    // write the same bitmap word. Threads take chunks as they finish the last one: a core slowed by other work (a
+    // shared machine) takes fewer, instead of holding everyone up at the end.
+    const uint64_t unit = std::max<uint64_t>(data::kBitsPerWord, kBatchSize);
+    const uint64_t chunk = 64 * unit;
+    const uint64_t chunks = (rows + chunk - 1) / chunk;
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-    // Zeroing hundreds of membership bitmaps is page-fault bound: spread it over the threads too.
-    auto allocate = [&](unsigned first, unsigned step) {
-        for (size_t s = first; s < memberships.size(); s += step) memberships[s].resize(rows);
-    };
-    if (threads == 1 || memberships.size() < 2) {
-        allocate(0, 1);
-    } else {
-        std::vector<std::thread> allocators;
-        for (unsigned t = 0; t < threads; ++t) allocators.emplace_back(allocate, t, threads);
-        for (auto& allocator : allocators) allocator.join();
-    }
-    // Ranges start on a 64-row word boundary and a batch boundary, so no two threads write the same bitmap word.
-    const uint64_t unit = std::max<uint64_t>(64, kBatchSize);
-    const uint64_t units = (rows + unit - 1) / unit;
-    threads = static_cast<unsigned>(std::max<uint64_t>(1, std::min<uint64_t>(threads, units)));
-    auto run_range = [&](uint64_t from, uint64_t to) {
+    threads = static_cast<unsigned>(std::max<uint64_t>(1, std::min<uint64_t>(threads, chunks)));
+    std::atomic<uint64_t> next_chunk{0};
+    auto work = [&] {
         Machine machine(table, as_of);
-        for (uint64_t base = from; base < to; base += kBatchSize) {
-            uint32_t count = static_cast<uint32_t>(std::min<uint64_t>(kBatchSize, to - base));
-            for (size_t p = 0; shared && p < shared->size(); ++p) {
-                machine.run((*shared)[p], base, count, memberships, shared_lookups ? &(*shared_lookups)[p] : nullptr);
-            }
-            for (size_t p = 0; p < programs.size(); ++p) {
-                machine.run(programs[p], base, count, memberships, lookups ? &(*lookups)[p] : nullptr);
+        for (uint64_t c = next_chunk.fetch_add(1); c < chunks; c = next_chunk.fetch_add(1)) {
+            const uint64_t from = c * chunk, to = std::min(rows, from + chunk);
+            const uint64_t first_word = data::word_index(from), end_word = data::words_for_bits(to);
+            for (auto& bits : memberships) std::fill(bits.mutable_words() + first_word, bits.mutable_words() + end_word, 0);
+            for (uint64_t base = from; base < to; base += kBatchSize) {
+                const auto count = static_cast<uint32_t>(std::min<uint64_t>(kBatchSize, to - base));
+                for (size_t p = 0; shared && p < shared->size(); ++p) {
+                    machine.run((*shared)[p], base, count, memberships,
+                                shared_lookups ? &(*shared_lookups)[p] : nullptr);
+                }
+                for (size_t p = 0; p < programs.size(); ++p) {
+                    machine.run(programs[p], base, count, memberships, lookups ? &(*lookups)[p] : nullptr);
+                }
             }
         }
     };
-    if (threads == 1) {
-        run_range(0, rows);
-        return memberships;
-    }
-    std::vector<std::thread> workers;
-    const uint64_t per_thread = (units + threads - 1) / threads * unit;
-    for (unsigned t = 0; t < threads; ++t) {
-        uint64_t from = std::min(rows, t * per_thread);
-        uint64_t to = std::min(rows, from + per_thread);
-        if (from < to) workers.emplace_back(run_range, from, to);
-    }
-    for (auto& worker : workers) worker.join();
+    std::vector<std::thread> helpers;
+    for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(work);
+    work();
+    for (auto& helper : helpers) helper.join();
     return memberships;
 }
 
