@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
+
+#include "common/text_format.h"
 
 namespace segmint::ast {
 
@@ -76,28 +77,7 @@ std::string name_text(const std::string& name) {
 // Double quotes unless the text holds `"` and no `'`: then single quotes need no escapes.
 std::string string_text(const std::string& text) {
     const char quote = text.find('"') != std::string::npos && text.find('\'') == std::string::npos ? '\'' : '"';
-    std::string out(1, quote);
-    for (unsigned char c : text) {
-        if (c == static_cast<unsigned char>(quote)) {
-            out += std::string("\\") + quote;
-            continue;
-        }
-        switch (c) {
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            case '\r': out += "\\r"; break;
-            default:
-                if (c < 0x20 || c == 0x7F) {
-                    char buffer[8];
-                    std::snprintf(buffer, sizeof buffer, "\\u%04X", c);
-                    out += buffer;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    return out + quote;
+    return quote_literal(text, quote);
 }
 
 // "-1234567" → "-1_234_567".

@@ -14,11 +14,15 @@ std::string with_thousands(uint64_t n) {
     return out;
 }
 
-std::string quote_literal(std::string_view text) {
-    std::string out = "\"";
+std::string quote_literal(std::string_view text, char quote) {
+    std::string out(1, quote);
     for (unsigned char c : text) {
+        if (c == static_cast<unsigned char>(quote)) {
+            out += '\\';
+            out += quote;
+            continue;
+        }
         switch (c) {
-            case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
             case '\n': out += "\\n"; break;
             case '\t': out += "\\t"; break;
@@ -33,7 +37,7 @@ std::string quote_literal(std::string_view text) {
                 }
         }
     }
-    return out + "\"";
+    return out + quote;
 }
 
 }  // namespace segmint
