@@ -50,7 +50,9 @@ std::vector<data::Bitmap> evaluate(const CompiledCatalog& compiled, const data::
     // Bind each dictionary lookup to this table: its condition, once per distinct value of the column.
     reference::ReferenceEvaluator oracle(table, compiled.as_of);
     const std::vector<data::Bitmap> no_memberships;
-    auto truth = [](const ir::Value& v) -> uint8_t { return ir::is_null(v) ? 2 : std::get<bool>(v) ? 1 : 0; };
+    auto truth = [](const ir::Value& v) -> uint8_t {
+        return ir::is_null(v) ? vm::kLookupNull : std::get<bool>(v) ? vm::kLookupTrue : vm::kLookupFalse;
+    };
     auto bind = [&](const std::vector<vm::Program>& programs) {
         std::vector<vm::LookupTables> lookups(programs.size());
         for (size_t p = 0; p < programs.size(); ++p) {

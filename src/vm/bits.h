@@ -27,34 +27,43 @@ inline void put_bit(uint64_t* words, uint32_t i, bool value) {
     words[i >> 6] |= uint64_t{value} << (i & 63);
 }
 
-// Bytes that are each 0 or 1 → bits (row i = bit i of word i / 64). Eight rows per multiply: the constant moves
-// byte k's low bit to bit 56 + k, and no two partial products meet, so nothing carries.
-inline void pack_bytes(const uint8_t* bytes, uint32_t count, uint64_t* words) {
+// Bit `Bit` of each byte → bits (row i = bit i of word i / 64); pack_bytes is the common case of bytes that are 0 or
+// 1. Eight rows per multiply: the constant moves byte k's low bit to bit 56 + k, and no two partial products meet, so
+// nothing carries.
+template <unsigned Bit>
+inline void pack_byte_bits(const uint8_t* bytes, uint32_t count, uint64_t* words) {
+    static_assert(Bit < 8, "a byte has eight bits");
     uint32_t g = 0;
 #if defined(__SSE2__)
-    // Whole words 16 rows at a time: move each byte's low bit to its top bit, then one movemask (x86-64 baseline).
+    // Whole words 16 rows at a time: move the bit to each byte's top bit, then one movemask (x86-64 baseline).
     for (; (g + 8) * 8 <= count; g += 8) {
         uint64_t word = 0;
         for (uint32_t k = 0; k < 4; ++k) {
             const __m128i sixteen = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + 8 * g + 16 * k));
-            const uint64_t mask = static_cast<uint32_t>(_mm_movemask_epi8(_mm_slli_epi16(sixteen, 7)));
+            const uint64_t mask = static_cast<uint32_t>(_mm_movemask_epi8(_mm_slli_epi16(sixteen, 7 - Bit)));
             word |= mask << (16 * k);
         }
         words[g / 8] = word;
     }
 #endif
+    constexpr uint64_t kLowBits = 0x0101010101010101ULL;
     const uint32_t full = count / 8;
     for (; g < full; ++g) {
         uint64_t eight;
         std::memcpy(&eight, bytes + 8 * g, 8);
-        const uint64_t packed = (eight * 0x0102040810204080ULL) >> 56;
+        const uint64_t packed = (((eight >> Bit) & kLowBits) * 0x0102040810204080ULL) >> 56;
         if (g % 8 == 0) words[g / 8] = 0;
         words[g / 8] |= packed << (8 * (g % 8));
     }
     for (uint32_t i = full * 8; i < count; ++i) {
         if (i % 64 == 0) words[i / 64] = 0;
-        words[i / 64] = (words[i / 64] & ~(uint64_t{1} << (i % 64))) | (uint64_t{bytes[i]} << (i % 64));
+        const uint64_t bit = (bytes[i] >> Bit) & 1;
+        words[i / 64] = (words[i / 64] & ~(uint64_t{1} << (i % 64))) | (bit << (i % 64));
     }
+}
+
+inline void pack_bytes(const uint8_t* bytes, uint32_t count, uint64_t* words) {
+    pack_byte_bits<0>(bytes, count, words);
 }
 
 // Bits [base, base + count) of a bitmap of `total_words` words, starting at bit 0 of `out`.

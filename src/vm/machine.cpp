@@ -106,7 +106,6 @@ struct Machine::State {
     // Shared conditions of the current batch (value and validity bits), stored by their programs before the segments'.
     std::vector<std::array<uint64_t, kBatchWords>> shared_value, shared_valid;
     alignas(64) uint8_t scratch[kBatchSize + 64];   // per-row bytes before packing into bits
-    alignas(64) uint8_t scratch2[kBatchSize + 64];
 
     State(const data::Table& t, scalar::AsOf a) : table(t), as_of(a) {}
     ~State() {
@@ -485,21 +484,18 @@ void lookup_code(State& st, Register& d, const data::Column& column, const std::
     std::array<uint64_t, kBatchWords> present_copy{};
     std::copy(present, present + st.words(), present_copy.begin());
     const int32_t* codes = column.i32.data() + st.base;
-    uint8_t* is_true = st.scratch;
-    uint8_t* is_known = st.scratch2;
+    uint8_t* gathered = st.scratch;
     const uint8_t* table = truth.data();
-    for (uint32_t i = 0; i < st.count; ++i) {
-        const uint8_t t = table[codes[i]];  // NULL rows hold code 0: a real entry, replaced below
-        is_true[i] = t == 1;
-        is_known[i] = t != 2;
-    }
+    // NULL rows hold code 0: a real entry, replaced below. One byte per row carries both the value and its validity.
+    for (uint32_t i = 0; i < st.count; ++i) gathered[i] = table[codes[i]];
     const uint8_t null_truth = truth.back();
-    const uint64_t null_true = null_truth == 1 ? ~uint64_t{0} : 0;
-    const uint64_t null_known = null_truth != 2 ? ~uint64_t{0} : 0;
+    const uint64_t null_true = null_truth & kLookupTrueBit ? ~uint64_t{0} : 0;
+    const uint64_t null_known = null_truth & kLookupKnownBit ? ~uint64_t{0} : 0;
     uint64_t* dv = st.output_bits(d);
     uint64_t* dn = d.owned_valid;
-    pack_bytes(is_true, st.count, dv);
-    pack_bytes(is_known, st.count, dn);
+    static_assert(kLookupTrueBit == 1 && kLookupKnownBit == 2, "the packing below reads bits 0 and 1");
+    pack_byte_bits<0>(gathered, st.count, dv);
+    pack_byte_bits<1>(gathered, st.count, dn);
     for (uint32_t w = 0; w < st.words(); ++w) {
         const uint64_t p = present_copy[w];
         dv[w] = (dv[w] & p) | (null_true & ~p);

@@ -46,8 +46,13 @@ struct Lookup {
     std::shared_ptr<const ir::Node> condition;  // reads only a Placeholder for the column's value
 };
 
-// Per lookup of a program: the truth of its condition for each dictionary code, then for NULL (last entry).
-// 0 = FALSE, 1 = TRUE, 2 = NULL.
+// Per lookup of a program: the truth of its condition for each dictionary code, then for NULL (last entry), as
+// two bits so the interpreter packs the value and its validity straight from one gathered byte per row.
+inline constexpr uint8_t kLookupTrueBit = 1;   // the condition is TRUE
+inline constexpr uint8_t kLookupKnownBit = 2;  // the condition is not NULL
+inline constexpr uint8_t kLookupFalse = kLookupKnownBit;
+inline constexpr uint8_t kLookupTrue = kLookupKnownBit | kLookupTrueBit;
+inline constexpr uint8_t kLookupNull = 0;
 using LookupTables = std::vector<std::vector<uint8_t>>;
 
 struct Program {
