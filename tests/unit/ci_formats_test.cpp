@@ -24,20 +24,12 @@ namespace pt = boost::property_tree;
 
 namespace {
 
-struct TempFolder {
-    std::string dir;
-    TempFolder() {
-        char name[] = "/tmp/segmint_ci_XXXXXX";
-        dir = ::mkdtemp(name);
-    }
-    ~TempFolder() { fs::remove_all(dir); }
-};
 
 // Demo data on which the specs project's 15 constraints hold (as in validate_cli_test).
 const std::string& demo_csv() {
-    static TempFolder folder;
+    static TempDir folder("segmint_ci");
     static std::string csv = [] {
-        std::string path = folder.dir + "/customers.csv";
+        std::string path = folder.path + "/customers.csv";
         if (run_segmint("generate --rows 20000 --seed 7 -o " + path) != 0) throw std::runtime_error("generate failed");
         return path;
     }();
@@ -46,8 +38,8 @@ const std::string& demo_csv() {
 
 // A copy of specs/ with one failing fixture file, tests/broken.yaml (line 5: customer 1 should be in vip).
 struct SpecsWithFailingFixture {
-    TempFolder folder;
-    std::string dir = folder.dir + "/specs";
+    TempDir folder{"segmint_ci"};
+    std::string dir = folder.path + "/specs";
     SpecsWithFailingFixture() {
         fs::copy(source_dir() + "/specs", dir, fs::copy_options::recursive);
         write_file(dir + "/tests/broken.yaml",
@@ -476,16 +468,16 @@ BOOST_AUTO_TEST_CASE(exit_codes_do_not_depend_on_the_format) {
 }
 
 BOOST_AUTO_TEST_CASE(a_broken_project_file_is_reported_in_the_ci_format) {
-    TempFolder folder;
-    fs::copy(source_dir() + "/specs", folder.dir + "/specs", fs::copy_options::recursive);
-    write_file(folder.dir + "/specs/segmint.yaml", "schema: schema.yaml\nsegmnts: [\"segments/*.seg\"]\n");
+    TempDir folder("segmint_ci");
+    fs::copy(source_dir() + "/specs", folder.path + "/specs", fs::copy_options::recursive);
+    write_file(folder.path + "/specs/segmint.yaml", "schema: schema.yaml\nsegmnts: [\"segments/*.seg\"]\n");
     std::string out;
-    BOOST_CHECK_EQUAL(run_in(folder.dir, "validate --project specs --data " + demo_csv() + " --format sarif", &out), 2);
+    BOOST_CHECK_EQUAL(run_in(folder.path, "validate --project specs --data " + demo_csv() + " --format sarif", &out), 2);
     auto doc = valid_sarif(out);
     BOOST_REQUIRE(!doc["runs"][0]["results"].empty());
     BOOST_CHECK_EQUAL(doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
                       "specs/segmint.yaml");
-    BOOST_CHECK_EQUAL(run_in(folder.dir, "test --project specs --format junit", &out), 2);
+    BOOST_CHECK_EQUAL(run_in(folder.path, "test --project specs --format junit", &out), 2);
     Junit junit = parse_junit(out);
     BOOST_CHECK(junit.failures >= 1u);
 }

@@ -12,19 +12,6 @@ using namespace segmint::testing;
 
 namespace {
 
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char name[] = "/tmp/segmint_cli_XXXXXX";
-        path = ::mkdtemp(name);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-    std::string write(const std::string& name, const std::string& text) const {
-        std::string full = path + "/" + name;
-        write_file(full, text);
-        return full;
-    }
-};
 
 const std::string kSchema = " --schema tests/golden/schema.yaml";
 
@@ -50,7 +37,7 @@ BOOST_AUTO_TEST_CASE(errors_in_specs_exit_1_with_located_diagnostics) {
 }
 
 BOOST_AUTO_TEST_CASE(warnings_alone_exit_0) {
-    TempDir dir;
+    TempDir dir("segmint_cli");
     std::string file = dir.write("w.seg", "segment s: age = null\n");
     std::string out;
     BOOST_CHECK_EQUAL(run_segmint("check " + file + kSchema, &out), 0);
@@ -76,7 +63,7 @@ BOOST_AUTO_TEST_CASE(json_lists_every_diagnostic) {
 }
 
 BOOST_AUTO_TEST_CASE(case36_missing_directory_unreadable_fifo_exit_2) {
-    TempDir dir;
+    TempDir dir("segmint_cli");
     std::string err;
     BOOST_CHECK_EQUAL(run_segmint("check " + dir.path + "/missing.seg" + kSchema, nullptr, &err), 2);
     BOOST_CHECK(err.find("missing.seg") != std::string::npos);
@@ -93,7 +80,7 @@ BOOST_AUTO_TEST_CASE(case36_missing_directory_unreadable_fifo_exit_2) {
 }
 
 BOOST_AUTO_TEST_CASE(schema_problems_exit_2) {
-    TempDir dir;
+    TempDir dir("segmint_cli");
     std::string err, out;
     BOOST_CHECK_EQUAL(run_segmint("check specs/ --schema " + dir.path + "/nope.yaml", nullptr, &err), 2);
     BOOST_CHECK(err.find("cannot read schema") != std::string::npos);
@@ -122,7 +109,7 @@ BOOST_AUTO_TEST_CASE(case37_output_to_dev_full_exit_2) {
 BOOST_AUTO_TEST_CASE(case38_closed_pipe_is_quiet_and_deterministic) {
     // Many diagnostics into `head -c 1`: the reader goes away early; segmint must exit 2 quietly, never by a signal.
     // More than a pipe buffer (64 KiB) of output, so writing must fail once `head` has gone.
-    TempDir dir;
+    TempDir dir("segmint_cli");
     for (int f = 0; f < 6; ++f) {
         std::string text;
         for (int i = 0; i < 90; ++i) {

@@ -17,23 +17,14 @@
 #include "common/atomic_file.h"
 #include "data/bitmap.h"
 #include "data/table.h"
+#include "test_support.h"
 
 namespace {
 
+using segmint::testing::TempDir;
 using segmint::data::Bitmap;
 using segmint::schema::ColumnType;
 
-// A fresh directory under /tmp, removed with everything in it.
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char name[] = "/tmp/segmint-data-XXXXXX";
-        BOOST_REQUIRE(::mkdtemp(name) != nullptr);
-        path = name;
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-    std::string file(const std::string& name) const { return path + "/" + name; }
-};
 
 std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -311,7 +302,7 @@ BOOST_AUTO_TEST_CASE(table_appenders_and_nulls) {
 // ---- atomic output (src/common/atomic_file) ----
 
 BOOST_AUTO_TEST_CASE(atomic_write_creates_the_file) {
-    TempDir dir;
+    TempDir dir("segmint_data");
     std::string error;
     auto path = dir.file("out.csv");
     bool ok = segmint::write_file_atomically(
@@ -328,7 +319,7 @@ BOOST_AUTO_TEST_CASE(atomic_write_creates_the_file) {
 }
 
 BOOST_AUTO_TEST_CASE(atomic_write_keeps_the_old_file_when_the_writer_fails) {
-    TempDir dir;
+    TempDir dir("segmint_data");
     auto path = dir.file("out.csv");
     spit(path, "old contents\n");
     std::string error;
@@ -347,7 +338,7 @@ BOOST_AUTO_TEST_CASE(atomic_write_keeps_the_old_file_when_the_writer_fails) {
 
 BOOST_AUTO_TEST_CASE(atomic_write_keeps_the_old_file_on_a_write_error) {
     // A file size limit makes writes fail with EFBIG, as a full disk would with ENOSPC.
-    TempDir dir;
+    TempDir dir("segmint_data");
     auto path = dir.file("out.csv");
     spit(path, "old contents\n");
     struct rlimit saved;
@@ -377,7 +368,7 @@ BOOST_AUTO_TEST_CASE(atomic_write_keeps_the_old_file_on_a_write_error) {
 
 BOOST_AUTO_TEST_CASE(atomic_write_killed_midway_leaves_the_old_file) {
     // BAD_INPUTS 39: a child process is killed while it writes; the target still holds the old contents.
-    TempDir dir;
+    TempDir dir("segmint_data");
     auto path = dir.file("out.csv");
     spit(path, "old contents\n");
     int ready[2];
@@ -430,7 +421,7 @@ BOOST_AUTO_TEST_CASE(atomic_write_to_dev_full_is_a_clear_error) {
 
 BOOST_AUTO_TEST_CASE(atomic_write_refuses_an_input_as_output) {
     // BAD_INPUTS 40, also through a symlink and a hard link.
-    TempDir dir;
+    TempDir dir("segmint_data");
     auto input = dir.file("customers.csv");
     spit(input, "id\n1\n");
     BOOST_REQUIRE(::symlink(input.c_str(), dir.file("link.csv").c_str()) == 0);
@@ -455,7 +446,7 @@ BOOST_AUTO_TEST_CASE(atomic_write_refuses_an_input_as_output) {
 }
 
 BOOST_AUTO_TEST_CASE(atomic_write_replaces_through_a_symlink_and_keeps_the_mode) {
-    TempDir dir;
+    TempDir dir("segmint_data");
     auto real = dir.file("real.csv");
     spit(real, "old\n");
     BOOST_REQUIRE(::chmod(real.c_str(), 0640) == 0);
@@ -474,7 +465,7 @@ BOOST_AUTO_TEST_CASE(atomic_write_replaces_through_a_symlink_and_keeps_the_mode)
 }
 
 BOOST_AUTO_TEST_CASE(atomic_write_refuses_directories) {
-    TempDir dir;
+    TempDir dir("segmint_data");
     std::string error;
     BOOST_TEST(!segmint::write_file_atomically(
         dir.path, [](std::FILE*) { return true; }, &error));

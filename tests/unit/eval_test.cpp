@@ -14,15 +14,12 @@ using namespace segmint::testing;
 namespace {
 
 struct DemoData {
-    std::string dir;
-    std::string csv;
+    TempDir folder{"segmint_eval"};
+    std::string dir = folder.path;
+    std::string csv = folder.file("customers.csv");
     DemoData() {
-        char name[] = "/tmp/segmint_eval_XXXXXX";
-        dir = ::mkdtemp(name);
-        csv = dir + "/customers.csv";
         if (run_segmint("generate --rows 20000 --seed 7 -o " + csv) != 0) throw std::runtime_error("generate failed");
     }
-    ~DemoData() { std::filesystem::remove_all(dir); }
 };
 
 const DemoData& demo() {

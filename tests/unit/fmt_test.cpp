@@ -85,19 +85,6 @@ std::string with_random_comments(const std::string& text, Random& random) {
     return out;
 }
 
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char name[] = "/tmp/segmint_fmt_XXXXXX";
-        path = ::mkdtemp(name);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string write(const std::string& name, const std::string& text) const {
-        std::string full = path + "/" + name;
-        write_file(full, text);
-        return full;
-    }
-};
 
 }  // namespace
 
@@ -214,7 +201,7 @@ BOOST_AUTO_TEST_CASE(project_specs_are_formatted) {
 }
 
 BOOST_AUTO_TEST_CASE(rewrites_in_place_only_when_needed) {
-    TempDir dir;
+    TempDir dir("segmint_fmt");
     std::string messy = dir.write("messy.seg", "# keep me\nSEGMENT a:x>1 AND y<>2 # and me\n");
     std::string clean = dir.write("clean.seg", "segment b:\n  x > 1\n");
     std::string out, err;
@@ -233,7 +220,7 @@ BOOST_AUTO_TEST_CASE(rewrites_in_place_only_when_needed) {
 }
 
 BOOST_AUTO_TEST_CASE(refuses_files_with_syntax_errors) {
-    TempDir dir;
+    TempDir dir("segmint_fmt");
     const std::string broken_text = "segment a: x >\nsegment   b:   y\n";
     std::string broken = dir.write("broken.seg", broken_text);
     std::string out, err;
@@ -245,7 +232,7 @@ BOOST_AUTO_TEST_CASE(refuses_files_with_syntax_errors) {
 }
 
 BOOST_AUTO_TEST_CASE(unreadable_input_exits_2) {
-    TempDir dir;
+    TempDir dir("segmint_fmt");
     std::string out, err;
     BOOST_CHECK_EQUAL(run_segmint("fmt " + dir.path + "/missing.seg", &out, &err), 2);
     BOOST_CHECK(err.find("cannot read") != std::string::npos);
@@ -258,7 +245,7 @@ BOOST_AUTO_TEST_CASE(unreadable_input_exits_2) {
 }
 
 BOOST_AUTO_TEST_CASE(stdin_to_stdout) {
-    TempDir dir;
+    TempDir dir("segmint_fmt");
     std::string input = dir.write("in.seg", "segment a :x=1 OR y=2\n");
     std::string out, err;
     BOOST_CHECK_EQUAL(run_segmint("fmt - < " + input, &out, &err), 0);

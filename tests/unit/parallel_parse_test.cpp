@@ -17,15 +17,6 @@ using namespace segmint::testing;
 
 namespace {
 
-struct TempDir {
-    std::string path;
-    TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "segmint_parallel_XXXXXX").string();
-        BOOST_REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path = pattern;
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-};
 
 // 64 files: every golden input (clean, broken, cyclic, over the error cap), random catalogs whose segment names clash
 // across files, and hand-made hostile ones.
@@ -76,7 +67,7 @@ std::string compile_with(const std::vector<std::string>& paths, unsigned threads
 BOOST_AUTO_TEST_SUITE(parallel_parse)
 
 BOOST_AUTO_TEST_CASE(many_files_on_several_threads_match_one_thread) {
-    TempDir dir;
+    TempDir dir("segmint_parallel");
     std::vector<std::string> paths = write_specs(dir.path);
     const std::string one = compile_with(paths, 1);
     BOOST_TEST_REQUIRE(one.find("error[E014]") != std::string::npos);  // the error cap was reached in one file
@@ -90,7 +81,7 @@ BOOST_AUTO_TEST_CASE(many_files_on_several_threads_match_one_thread) {
 
 BOOST_AUTO_TEST_CASE(directory_and_unreadable_files_keep_their_order) {
     // A directory expands to its *.seg files in a fixed order; missing files are input errors in argument order.
-    TempDir dir;
+    TempDir dir("segmint_parallel");
     std::vector<std::string> paths = write_specs(dir.path);
     std::vector<std::string> arguments = {dir.path + "/missing_a.seg", dir.path, dir.path + "/missing_b.seg",
                                           paths[3]};

@@ -19,16 +19,14 @@ namespace {
 
 // A temporary project folder with a schema and two spec files.
 struct TempProject {
-    std::string dir;
+    TempDir folder{"segmint_project"};
+    std::string dir = folder.path;
     TempProject() {
-        char name[] = "/tmp/segmint_project_XXXXXX";
-        dir = fs::canonical(::mkdtemp(name)).string();
         fs::create_directories(dir + "/specs/nested");
         write_file(dir + "/schema.yaml", "table: c\nkey: id\ncolumns:\n  id: int\n  age: int\n  tags: list<string>\n");
         write_file(dir + "/specs/a.seg", "segment adults:\n  age >= 18\n");
         write_file(dir + "/specs/nested/b.seg", "segment minors:\n  age < 18\n");
     }
-    ~TempProject() { fs::remove_all(dir); }
 
     struct Result {
         std::optional<segmint::project::Project> project;

@@ -121,12 +121,8 @@ void fill(const data::Table& table, uint64_t r, Customer& customer) {
 // Evaluates every row of `csv` in batch (public API) and one by one (VM and reference); asserts equal memberships.
 void check_same_as_batch(const std::string& csv, const std::string& label) {
     const Spec& s = spec();
-    char name[] = "/tmp/segmint_single_XXXXXX";
-    std::string dir = ::mkdtemp(name);
-    testing::write_file(dir + "/customers.csv", csv);
     std::string error;
-    auto table = Table::load_csv(s.schema, dir + "/customers.csv", &error);
-    std::filesystem::remove_all(dir);
+    auto table = Table::load_csv(s.schema, testing::TempDir("segmint_single").write("customers.csv", csv), &error);
     BOOST_REQUIRE_MESSAGE(table, error);
     Result batch = evaluate(*s.catalog, *table);
     data::CsvError csv_error;

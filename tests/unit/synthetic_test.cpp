@@ -21,6 +21,7 @@
 #include "common/diagnostic.h"
 #include "common/source.h"
 #include "data/csv_loader.h"
+#include "test_support.h"
 
 #ifndef SEGMINT_SOURCE_DIR
 #define SEGMINT_SOURCE_DIR "."
@@ -272,10 +273,8 @@ BOOST_AUTO_TEST_CASE(loads_back_with_realistic_shapes) {
 }
 
 BOOST_AUTO_TEST_CASE(written_atomically_and_loaded_from_a_file) {
-    char name[] = "/tmp/segmint-synthetic-XXXXXX";
-    BOOST_REQUIRE(::mkdtemp(name) != nullptr);
-    const std::string dir = name;
-    const std::string path = dir + "/customers.csv";
+    const segmint::testing::TempDir dir("segmint_synthetic");
+    const std::string path = dir.file("customers.csv");
     std::string error;
     BOOST_TEST(segmint::write_file_atomically(
                    path, [](std::FILE* file) { return segmint::data::write_synthetic_csv(file, 5000, 9); }, &error),
@@ -288,7 +287,6 @@ BOOST_AUTO_TEST_CASE(written_atomically_and_loaded_from_a_file) {
     std::ostringstream bytes;
     bytes << in.rdbuf();
     BOOST_TEST(bytes.str() == generate(5000, 9));
-    std::filesystem::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

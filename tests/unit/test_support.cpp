@@ -34,6 +34,22 @@ void write_file(const std::string& path, const std::string& text) {
     if (!out) throw std::runtime_error("cannot write " + path);
 }
 
+TempDir::TempDir(const std::string& prefix) {
+    std::string pattern = "/tmp/" + prefix + "_XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot create a folder like " + pattern);
+    path = std::filesystem::canonical(pattern).string();
+}
+
+TempDir::~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+}
+
+std::string TempDir::write(const std::string& name, const std::string& text) const {
+    write_file(file(name), text);
+    return file(name);
+}
+
 std::vector<std::string> files_with_extension(const std::string& directory, const std::string& extension) {
     std::vector<std::string> files;
     for (const auto& entry : fs::directory_iterator(directory)) {

@@ -17,6 +17,18 @@ std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text);
 std::vector<std::string> files_with_extension(const std::string& directory, const std::string& extension);
 
+// A fresh folder under /tmp named after `prefix`, removed with everything in it when the object goes.
+struct TempDir {
+    std::string path;  // canonical: no symbolic links, so it compares equal to paths the CLI resolves
+    explicit TempDir(const std::string& prefix = "segmint");
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    std::string file(const std::string& name) const { return path + "/" + name; }
+    // Writes `text` to file(name) and returns that path.
+    std::string write(const std::string& name, const std::string& text) const;
+};
+
 // Compares `actual` with the golden file; with SEGMINT_UPDATE_GOLDENS=1 in the environment, rewrites it instead.
 // Returns an empty string on match, else a message with the first differing line.
 std::string compare_golden(const std::string& golden_path, const std::string& actual);
