@@ -9,8 +9,9 @@
 namespace segmint::data {
 
 // Appends the rows of parts[1..] to parts[0] and returns it. Every part has the same schema and finished rows
-// (Table::finish_rows). Each part's column is freed as soon as it is appended, so memory peaks near the size of one
-// table plus one column. Spare capacity is not trimmed (Column::trim_excess).
-Table concatenate_tables(std::vector<Table>&& parts);
+// (Table::finish_rows). Columns are joined on up to `threads` threads; each part's column is freed as soon as it is
+// appended, so memory peaks near the size of one table plus a column per thread. Spare capacity is not trimmed
+// (Column::trim_excess). Out of memory: std::bad_alloc, as from any allocation.
+Table concatenate_tables(std::vector<Table>&& parts, unsigned threads = 1);
 
 }  // namespace segmint::data

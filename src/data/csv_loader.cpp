@@ -1199,7 +1199,7 @@ std::optional<Table> load_in_ranges(const Input& input, const std::string& path,
     }
     // The join allocates too: running out of memory there also falls back (and the serial load reports it).
     try {
-        Table table = concatenate_tables(std::move(tables));
+        Table table = concatenate_tables(std::move(tables), threads);
         Loader::finish_columns(table, true);
         if (options.progress) options.progress(input.total_bytes(), input.total_bytes());
         return table;
