@@ -442,6 +442,12 @@ std::string mebibytes(uint64_t bytes) {
 
 // ---- the loader ----
 
+// What the threads of a parallel load share.
+struct ParallelState {
+    std::atomic<uint64_t> bytes_read{0};  // over all ranges, for progress reports
+    std::atomic<bool> failed{false};      // a range failed: the others stop, the file is loaded serially
+};
+
 struct Slot {
     Column* column = nullptr;  // null: the field's column is not in the schema
     const schema::Column* definition = nullptr;
@@ -487,17 +493,19 @@ public:
     const std::vector<std::string>& header() const { return header_; }
 
     // Reads records alone, from an input that starts at a record boundary after the header: `header` was read and
-    // checked by run_header(). Adds the bytes read to *bytes_read as it goes (for progress reports). Spare capacity
-    // is not trimmed: the columns are about to be appended to another table's.
-    std::optional<Table> run_records(const std::vector<std::string>& header, std::atomic<uint64_t>* bytes_read,
-                                     CsvError* error) {
-        shared_bytes_read_ = bytes_read;
-        return guarded<Table>(error, [&]() -> std::optional<Table> {
+    // checked by run_header(). Counts the bytes it reads in *shared, stops early once another range has failed, and
+    // sets shared->failed when it fails. Spare capacity is not trimmed: the columns are about to be appended to
+    // another table's.
+    std::optional<Table> run_records(const std::vector<std::string>& header, ParallelState* shared, CsvError* error) {
+        shared_ = shared;
+        auto table = guarded<Table>(error, [&]() -> std::optional<Table> {
             header_ = header;
             if (!map_header_to_schema() || !refill(0) || !read_records()) return std::nullopt;
             finish_columns(table_, false);
             return std::move(table_);
         });
+        if (!table) shared->failed = true;
+        return table;
     }
 
     // Makes each column's size its row count and the table's rows final; trims spare capacity when asked.
@@ -561,6 +569,9 @@ private:
     // Keeps bytes from `keep_from` on, moves them to the front and reads more after them; grows the buffer only when
     // the kept bytes fill it (one field longer than the buffer). Fails when the current record is over the limit.
     bool refill(size_t keep_from, uint64_t field_index = 0, bool in_quotes = false) {
+        if (shared_ != nullptr && shared_->failed.load(std::memory_order_relaxed)) {
+            return fail(0, 0, "stopped: another part of the file failed to load");
+        }
         if (in_record_ && base_ + end_ - record_start_ > options_.max_record_bytes) {
             return fail_record_too_long(field_index, in_quotes);
         }
@@ -587,7 +598,7 @@ private:
             }
             end_ += static_cast<size_t>(n);
             bytes_read_ += static_cast<uint64_t>(n);
-            if (shared_bytes_read_ != nullptr) shared_bytes_read_->fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
+            if (shared_ != nullptr) shared_->bytes_read.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
             report_progress(false);
         }
         return true;
@@ -1006,7 +1017,7 @@ private:
     uint64_t base_ = 0;  // file offset of buffer_[0]
     uint64_t bytes_read_ = 0;
     uint64_t last_progress_ = 0;
-    std::atomic<uint64_t>* shared_bytes_read_ = nullptr;  // the parallel load's total over all ranges
+    ParallelState* shared_ = nullptr;  // set when this loader reads one range of a parallel load
 
     uint64_t line_ = 1;  // physical line of pos_
     bool in_record_ = false;
@@ -1173,17 +1184,17 @@ std::optional<Table> load_in_ranges(const Input& input, const std::string& path,
     if (boundaries.empty()) return std::nullopt;
 
     std::vector<std::optional<Table>> parts(threads);
-    std::atomic<uint64_t> bytes_read{0};
+    ParallelState shared;
     uint64_t last_progress = 0;
     const bool ran = run_on_threads(
         threads,
         [&](unsigned i) {
             RangeInput range(input, boundaries[i], boundaries[i + 1]);
             CsvError error;
-            parts[i] = Loader(range, path, schema, quiet).run_records(header_loader.header(), &bytes_read, &error);
+            parts[i] = Loader(range, path, schema, quiet).run_records(header_loader.header(), &shared, &error);
         },
         [&] {
-            const uint64_t done = *data_start + bytes_read.load(std::memory_order_relaxed);
+            const uint64_t done = *data_start + shared.bytes_read.load(std::memory_order_relaxed);
             if (options.progress && done - last_progress >= options.progress_interval_bytes) {
                 last_progress = done;
                 options.progress(done, input.total_bytes());
