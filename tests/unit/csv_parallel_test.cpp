@@ -282,6 +282,62 @@ BOOST_AUTO_TEST_CASE(errors_are_the_serial_errors) {
                      "generated, bad id late");
 }
 
+// Random records over an alphabet of the bytes that matter (quotes, commas, bars, every line break), properly quoted,
+// then some with one byte changed: the parallel load must give the serial table, or fail with the serial error.
+BOOST_AUTO_TEST_CASE(random_inputs_and_random_corruptions) {
+    const auto schema = mixed_schema();
+    uint64_t state = 12345;
+    auto next = [&](uint64_t bound) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return (state >> 33) % bound;
+    };
+    const std::string alphabet = "ab\",|\n\r";
+    const char* line_ends[] = {"\n", "\r\n", "\r"};
+    auto quoted_text = [&](size_t max_length) {
+        std::string value;
+        for (size_t i = next(max_length + 1); i > 0; --i) value += alphabet[next(alphabet.size())];
+        std::string out = "\"";
+        for (char c : value) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+        return out + "\"";
+    };
+    int loaded = 0;
+    int failed = 0;
+    for (int round = 0; round < 60; ++round) {
+        std::string text = round % 2 ? "\xEF\xBB\xBF" + kHeader : kHeader;
+        for (int r = static_cast<int>(next(40)); r > 0; --r) {
+            const std::string name = next(4) == 0 ? "" : quoted_text(6);
+            const std::string tags = next(4) == 0 ? "" : quoted_text(6);
+            const std::string line_end = line_ends[next(3)];
+            text += std::to_string(r) + "," + name + "," + tags + ",silver,2.5,false,2001-02-03" + line_end;
+            if (next(5) == 0) text += line_ends[next(3)];  // an empty line
+        }
+        if (round % 3 == 2 && text.size() > kHeader.size() + 1) {
+            text[kHeader.size() + next(text.size() - kHeader.size())] = alphabet[next(alphabet.size())];
+        }
+        CsvError serial_error;
+        const auto serial = segmint::data::load_csv_text(text, "t.csv", schema, &serial_error);
+        const unsigned threads = 2 + static_cast<unsigned>(next(6));
+        unsigned used = 0;
+        CsvError error;
+        const auto parallel =
+            segmint::data::load_csv_text(text, "t.csv", schema, &error, parallel_options(threads, &used));
+        BOOST_REQUIRE_MESSAGE(serial.has_value() == parallel.has_value(), "round " << round);
+        if (serial) {
+            ++loaded;
+            BOOST_TEST(used == threads, "round " << round);
+            const std::string differs = difference(*serial, *parallel);
+            BOOST_TEST(differs.empty(), "round " << round << ": " << differs);
+        } else {
+            ++failed;
+            BOOST_TEST(error.to_string() == serial_error.to_string(), "round " << round);
+            BOOST_TEST(error.column_name == serial_error.column_name, "round " << round);
+        }
+    }
+    // Both outcomes were exercised.
+    BOOST_TEST(loaded > 30);
+    BOOST_TEST(failed > 5);
+}
+
 BOOST_AUTO_TEST_CASE(progress_is_reported_on_the_calling_thread_and_at_the_end) {
     const std::string text = generated(3000);
     const auto caller = std::this_thread::get_id();
