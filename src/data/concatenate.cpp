@@ -62,7 +62,8 @@ std::vector<int32_t> intern_all(Dictionary& into, const Dictionary& from) {
 // Appends the rows of `part` to `out` (same type) and frees `part`.
 void append_column(Column& out, Column& part) {
     std::vector<int32_t> codes;
-    if (out.type == ColumnType::String || out.type == ColumnType::StringList) codes = intern_all(out.dictionary, part.dictionary);
+    if (out.type == ColumnType::String || out.type == ColumnType::StringList)
+        codes = intern_all(out.dictionary, part.dictionary);
     switch (out.type) {
         case ColumnType::Int:
         case ColumnType::Timestamp: append_and_free(out.i64, part.i64); break;
@@ -78,7 +79,8 @@ void append_column(Column& out, Column& part) {
             break;
         case ColumnType::StringList: {
             const uint64_t first_item = out.list_codes.size();
-            for (size_t i = 1; i < part.list_offsets.size(); ++i) out.list_offsets.push_back(first_item + part.list_offsets[i]);
+            for (size_t i = 1; i < part.list_offsets.size(); ++i)
+                out.list_offsets.push_back(first_item + part.list_offsets[i]);
             for (const int32_t code : part.list_codes) out.list_codes.push_back(codes[static_cast<size_t>(code)]);
             break;
         }

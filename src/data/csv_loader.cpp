@@ -1138,8 +1138,7 @@ bool run_on_threads(unsigned count, const Task& task, const Waiting& waiting) {
 // size: each candidate cut moves to the start of the next record, found from the parity of the quotes before it
 // (counted on all threads at once). Empty when the input cannot be read. The cuts only have to be right for valid
 // input: for any other, a range fails to parse and the caller loads the file serially.
-std::vector<uint64_t> record_boundaries(const Input& input, uint64_t data_start, unsigned parts,
-                                        size_t buffer_bytes) {
+std::vector<uint64_t> record_boundaries(const Input& input, uint64_t data_start, unsigned parts, size_t buffer_bytes) {
     const uint64_t end = input.total_bytes();
     std::vector<uint64_t> candidates(parts + 1);
     for (unsigned i = 0; i <= parts; ++i) candidates[i] = data_start + (end - data_start) / parts * i;

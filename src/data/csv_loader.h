@@ -25,8 +25,9 @@
 // With CsvOptions::threads > 1 the records are parsed on several threads: the input is cut at record boundaries
 // (found with a pass counting quotes, since quoted fields may hold line breaks), each range is parsed into its own
 // columns and dictionaries, and the ranges are joined in order with dictionary codes remapped to first-seen order
-// over the whole file. The table is the same as with one thread. When any range fails, the file is loaded again on
-// one thread, so an error is always reported as the serial loader reports it.
+// over the whole file. The table is the same as with one thread. When any range fails, the others stop and the file
+// is loaded again on one thread, so an error is always reported as the serial loader reports it (a bad file costs up
+// to one parallel pass more). A file is read up to the size it had when opened.
 #include <cstdint>
 #include <functional>
 #include <optional>

@@ -95,11 +95,11 @@ std::string table_difference(const data::Table& a, const data::Table& b) {
     for (size_t c = 0; c < a.column_count(); ++c) {
         const data::Column& x = a.column(c);
         const data::Column& y = b.column(c);
-        const bool same = x.size == y.size && x.validity == y.validity && x.i64 == y.i64 && x.f64 == y.f64 &&
-                          x.i32 == y.i32 && x.u8 == y.u8 && x.list_offsets == y.list_offsets &&
-                          x.list_codes == y.list_codes && x.dictionary.size() == y.dictionary.size() &&
-                          std::equal(x.dictionary.values.begin(), x.dictionary.values.end(),
-                                     y.dictionary.values.begin());
+        const bool same =
+            x.size == y.size && x.validity == y.validity && x.i64 == y.i64 && x.f64 == y.f64 && x.i32 == y.i32 &&
+            x.u8 == y.u8 && x.list_offsets == y.list_offsets && x.list_codes == y.list_codes &&
+            x.dictionary.size() == y.dictionary.size() &&
+            std::equal(x.dictionary.values.begin(), x.dictionary.values.end(), y.dictionary.values.begin());
         if (!same) return "column `" + x.name + "` differs";
     }
     return "";

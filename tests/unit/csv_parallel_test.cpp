@@ -90,7 +90,8 @@ std::string difference(const Table& a, const Table& b) {
         if (!same_bytes(x.list_codes, y.list_codes)) return where + "list codes";
         if (x.dictionary.size() != y.dictionary.size()) return where + "dictionary size";
         for (size_t i = 0; i < x.dictionary.size(); ++i) {
-            if (x.dictionary.values[i] != y.dictionary.values[i]) return where + "dictionary value " + std::to_string(i);
+            if (x.dictionary.values[i] != y.dictionary.values[i])
+                return where + "dictionary value " + std::to_string(i);
         }
     }
     return "";
@@ -363,8 +364,8 @@ BOOST_AUTO_TEST_CASE(progress_is_reported_on_the_calling_thread_and_at_the_end) 
 
     // A failed parallel load redone serially: still never backwards.
     reports.clear();
-    BOOST_TEST(!segmint::data::load_csv_text(text + "x\n", "t.csv", segmint::data::synthetic_schema(), &error,
-                                             options));
+    BOOST_TEST(
+        !segmint::data::load_csv_text(text + "x\n", "t.csv", segmint::data::synthetic_schema(), &error, options));
     for (size_t i = 1; i < reports.size(); ++i) BOOST_TEST(reports[i - 1] <= reports[i]);
 }
 
