@@ -807,7 +807,7 @@ private:
             }
             try {
                 column.reserve(remaining, items);
-                advise_huge_pages(column);
+                column.advise_huge_pages();
                 // Mostly distinct strings (ids, emails): size the dictionary once too.
                 const uint64_t distinct = column.dictionary.size();
                 if (column.type == ColumnType::String && distinct * 2 > rows_) {
@@ -829,26 +829,6 @@ private:
         }
     }
 
-    // Large arrays are filled front to back once; huge pages cut the page faults of first touch, which dominate
-    // loading on some virtual machines. Advice only: ignored where transparent huge pages are off.
-    template <typename T>
-    static void advise_huge_pages(std::vector<T>& values) {
-        constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
-        const auto begin = reinterpret_cast<uintptr_t>(values.data());
-        const uintptr_t end = begin + values.capacity() * sizeof(T);
-        const uintptr_t first = (begin + kHugePage - 1) & ~(kHugePage - 1);
-        const uintptr_t last = end & ~(kHugePage - 1);
-        if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
-    }
-
-    static void advise_huge_pages(Column& column) {
-        advise_huge_pages(column.i64);
-        advise_huge_pages(column.f64);
-        advise_huge_pages(column.i32);
-        advise_huge_pages(column.u8);
-        advise_huge_pages(column.list_offsets);
-        advise_huge_pages(column.list_codes);
-    }
 
     static void append_null(Column& column) {
         switch (column.type) {
