@@ -44,6 +44,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 std::optional<data::Table> load_table(const EvalOptions& options, const schema::Schema& schema) {
     data::CsvOptions csv;
+    csv.threads = options.threads;
     const bool show_progress = ::isatty(STDERR_FILENO) != 0;
     if (show_progress) {
         csv.progress = [&](uint64_t done, uint64_t total) {
@@ -221,7 +222,8 @@ void add_eval_command(CLI::App& app, CommandRunner& runner) {
     command->add_option("--engine", options->engine, "vm, or reference (the slow oracle, for cross-checks)")
         ->check(CLI::IsMember({"vm", "reference"}))
         ->capture_default_str();
-    command->add_option("--threads", options->threads, "Threads for evaluation (0 = all cores)")->capture_default_str();
+    command->add_option("--threads", options->threads, "Threads for loading the data and evaluation (0 = all cores)")
+        ->capture_default_str();
     command->add_flag("--no-optimize", options->no_optimize, "Run the rules as written, without optimizer passes");
     command->add_option("--disable-pass", options->disabled_passes, "Turn off one optimizer pass (repeatable)")
         ->check(CLI::IsMember(optimize::pass_names()));

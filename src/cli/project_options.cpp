@@ -106,7 +106,9 @@ std::optional<data::Table> load_data(const CommonOptions& options, const schema:
         return std::nullopt;
     }
     data::CsvError error;
-    auto table = data::load_csv(options.data_path, schema, &error);
+    data::CsvOptions csv;
+    csv.threads = 0;  // all cores, the default of the commands' --threads (which CommonOptions does not carry)
+    auto table = data::load_csv(options.data_path, schema, &error, csv);
     if (!table) std::fprintf(stderr, "segmint: error: %s\n", error.to_string().c_str());
     return table;
 }

@@ -9,20 +9,26 @@
 #endif
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <stdexcept>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "common/calendar.h"
 #include "common/suggest.h"
 #include "common/utf8.h"
+#include "data/concatenate.h"
 
 namespace segmint::data {
 
@@ -48,7 +54,12 @@ public:
     virtual ~Input() = default;
     // Bytes read into `out` (0 at the end), or -1 with *error set.
     virtual int64_t read(char* out, size_t capacity, std::string* error) = 0;
+    // The same from byte `offset`, without moving the position read() reads from; safe to call from several threads
+    // at once (the parallel load reads its ranges this way).
+    virtual int64_t read_at(uint64_t offset, char* out, size_t capacity, std::string* error) const = 0;
     virtual uint64_t total_bytes() const = 0;
+    // The whole input when it is in memory (no copy needed to scan it), else null.
+    virtual const char* data() const { return nullptr; }
 };
 
 class FileInput final : public Input {
@@ -92,6 +103,16 @@ public:
         }
     }
 
+    int64_t read_at(uint64_t offset, char* out, size_t capacity, std::string* error) const override {
+        for (;;) {
+            ssize_t n = ::pread(fd_, out, capacity, static_cast<off_t>(offset));
+            if (n >= 0) return n;
+            if (errno == EINTR) continue;
+            *error = std::string("cannot read: ") + std::strerror(errno);
+            return -1;
+        }
+    }
+
     uint64_t total_bytes() const override { return size_; }
 
 private:
@@ -110,11 +131,46 @@ public:
         return static_cast<int64_t>(n);
     }
 
+    int64_t read_at(uint64_t offset, char* out, size_t capacity, std::string*) const override {
+        if (offset >= text_.size()) return 0;
+        size_t n = std::min<size_t>(capacity, text_.size() - static_cast<size_t>(offset));
+        std::memcpy(out, text_.data() + offset, n);
+        return static_cast<int64_t>(n);
+    }
+
     uint64_t total_bytes() const override { return text_.size(); }
+    const char* data() const override { return text_.data(); }
 
 private:
     std::string_view text_;
     size_t offset_ = 0;
+};
+
+// Bytes [begin, end) of another input: each thread of a parallel load reads its own range through one of these.
+class RangeInput final : public Input {
+public:
+    RangeInput(const Input& whole, uint64_t begin, uint64_t end) : whole_(whole), begin_(begin), end_(end) {}
+
+    int64_t read(char* out, size_t capacity, std::string* error) override {
+        const int64_t n = read_at(offset_, out, capacity, error);
+        if (n > 0) offset_ += static_cast<uint64_t>(n);
+        return n;
+    }
+
+    int64_t read_at(uint64_t offset, char* out, size_t capacity, std::string* error) const override {
+        if (offset >= total_bytes()) return 0;
+        const auto wanted = static_cast<size_t>(std::min<uint64_t>(capacity, total_bytes() - offset));
+        return whole_.read_at(begin_ + offset, out, wanted, error);
+    }
+
+    uint64_t total_bytes() const override { return end_ - begin_; }
+    const char* data() const override { return whole_.data() != nullptr ? whole_.data() + begin_ : nullptr; }
+
+private:
+    const Input& whole_;
+    uint64_t begin_;
+    uint64_t end_;
+    uint64_t offset_ = 0;
 };
 
 // ---- field scanning ----
@@ -386,6 +442,12 @@ std::string mebibytes(uint64_t bytes) {
 
 // ---- the loader ----
 
+// What the threads of a parallel load share.
+struct ParallelState {
+    std::atomic<uint64_t> bytes_read{0};  // over all ranges, for progress reports
+    std::atomic<bool> failed{false};      // a range failed: the others stop, the file is loaded serially
+};
+
 struct Slot {
     Column* column = nullptr;  // null: the field's column is not in the schema
     const schema::Column* definition = nullptr;
@@ -411,11 +473,58 @@ public:
         buffer_.resize(std::max<size_t>(size, 4));
     }
 
+    // Loads the whole input.
     std::optional<Table> run(CsvError* error) {
+        return guarded<Table>(error, [&]() -> std::optional<Table> {
+            if (!read_start() || !read_header() || !read_records()) return std::nullopt;
+            report_progress(true);
+            finish_columns(table_, true);
+            return std::move(table_);
+        });
+    }
+
+    // Reads the header alone (for the parallel load); returns the offset of the first byte after it.
+    std::optional<uint64_t> run_header(CsvError* error) {
+        return guarded<uint64_t>(error, [&]() -> std::optional<uint64_t> {
+            if (!read_start() || !read_header()) return std::nullopt;
+            return base_ + pos_;
+        });
+    }
+    const std::vector<std::string>& header() const { return header_; }
+
+    // Reads records alone, from an input that starts at a record boundary after the header: `header` was read and
+    // checked by run_header(). Counts the bytes it reads in *shared, stops early once another range has failed, and
+    // sets shared->failed when it fails. Spare capacity is not trimmed: the columns are about to be appended to
+    // another table's.
+    std::optional<Table> run_records(const std::vector<std::string>& header, ParallelState* shared, CsvError* error) {
+        shared_ = shared;
+        auto table = guarded<Table>(error, [&]() -> std::optional<Table> {
+            header_ = header;
+            if (!map_header_to_schema() || !refill(0) || !read_records()) return std::nullopt;
+            finish_columns(table_, false);
+            return std::move(table_);
+        });
+        if (!table) shared->failed = true;
+        return table;
+    }
+
+    // Makes each column's size its row count and the table's rows final; trims spare capacity when asked.
+    static void finish_columns(Table& table, bool trim_excess) {
+        for (size_t i = 0; i < table.column_count(); ++i) {
+            Column& column = table.mutable_column(i);
+            column.size = column.validity.size();
+            if (trim_excess) column.trim_excess();
+        }
+        table.finish_rows();
+    }
+
+private:
+    template <typename Result, typename Body>
+    std::optional<Result> guarded(CsvError* error, const Body& body) {
         error_ = error;
         // Running out of memory (or of dictionary codes) is reported like bad input, never as an escaping exception.
         try {
-            return load();
+            return body();
         } catch (const std::bad_alloc&) {
             fail(line_, 0, "out of memory after " + std::to_string(rows_) + " rows");
         } catch (const std::length_error& exception) {
@@ -424,20 +533,11 @@ public:
         return std::nullopt;
     }
 
-private:
-    std::optional<Table> load() {
-        if (!refill(0)) return std::nullopt;
-        // A UTF-8 byte-order mark is not part of the first header name.
+    // Reads the first chunk and skips a UTF-8 byte-order mark, which is not part of the first header name.
+    bool read_start() {
+        if (!refill(0)) return false;
         if (end_ >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
-        if (!read_header() || !read_records()) return std::nullopt;
-        report_progress(true);
-        for (size_t i = 0; i < table_.column_count(); ++i) {
-            Column& column = table_.mutable_column(i);
-            column.size = column.validity.size();
-            column.trim_excess();
-        }
-        table_.finish_rows();
-        return std::move(table_);
+        return true;
     }
 
     // ---- errors ----
@@ -469,6 +569,9 @@ private:
     // Keeps bytes from `keep_from` on, moves them to the front and reads more after them; grows the buffer only when
     // the kept bytes fill it (one field longer than the buffer). Fails when the current record is over the limit.
     bool refill(size_t keep_from, uint64_t field_index = 0, bool in_quotes = false) {
+        if (shared_ != nullptr && shared_->failed.load(std::memory_order_relaxed)) {
+            return fail(0, 0, "stopped: another part of the file failed to load");
+        }
         if (in_record_ && base_ + end_ - record_start_ > options_.max_record_bytes) {
             return fail_record_too_long(field_index, in_quotes);
         }
@@ -495,6 +598,7 @@ private:
             }
             end_ += static_cast<size_t>(n);
             bytes_read_ += static_cast<uint64_t>(n);
+            if (shared_ != nullptr) shared_->bytes_read.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
             report_progress(false);
         }
         return true;
@@ -591,8 +695,11 @@ private:
         if (base_ + pos_ - record_start_ > options_.max_record_bytes) {
             return fail_record_too_long(header_.size() - 1, false);
         }
+        return map_header_to_schema();
+    }
 
-        // Map each field to its schema column; every schema column must appear exactly once.
+    // Maps each header field to its schema column; every schema column must appear exactly once.
+    bool map_header_to_schema() {
         slots_.resize(header_.size());
         std::vector<bool> seen(schema_.columns.size(), false);
         std::vector<std::string> unknown;
@@ -700,7 +807,7 @@ private:
             }
             try {
                 column.reserve(remaining, items);
-                advise_huge_pages(column);
+                column.advise_huge_pages();
                 // Mostly distinct strings (ids, emails): size the dictionary once too.
                 const uint64_t distinct = column.dictionary.size();
                 if (column.type == ColumnType::String && distinct * 2 > rows_) {
@@ -722,26 +829,6 @@ private:
         }
     }
 
-    // Large arrays are filled front to back once; huge pages cut the page faults of first touch, which dominate
-    // loading on some virtual machines. Advice only: ignored where transparent huge pages are off.
-    template <typename T>
-    static void advise_huge_pages(std::vector<T>& values) {
-        constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
-        const auto begin = reinterpret_cast<uintptr_t>(values.data());
-        const uintptr_t end = begin + values.capacity() * sizeof(T);
-        const uintptr_t first = (begin + kHugePage - 1) & ~(kHugePage - 1);
-        const uintptr_t last = end & ~(kHugePage - 1);
-        if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
-    }
-
-    static void advise_huge_pages(Column& column) {
-        advise_huge_pages(column.i64);
-        advise_huge_pages(column.f64);
-        advise_huge_pages(column.i32);
-        advise_huge_pages(column.u8);
-        advise_huge_pages(column.list_offsets);
-        advise_huge_pages(column.list_codes);
-    }
 
     static void append_null(Column& column) {
         switch (column.type) {
@@ -910,6 +997,7 @@ private:
     uint64_t base_ = 0;  // file offset of buffer_[0]
     uint64_t bytes_read_ = 0;
     uint64_t last_progress_ = 0;
+    ParallelState* shared_ = nullptr;  // set when this loader reads one range of a parallel load
 
     uint64_t line_ = 1;  // physical line of pos_
     bool in_record_ = false;
@@ -925,6 +1013,223 @@ private:
     size_t pending_records_ = 0;  // records since the last intern_pending()
 };
 
+// ---- the parallel load ----
+
+// Quote bytes in [data, data + size): sixteen bytes at a time, counted in byte lanes that are summed every 255 blocks
+// (before a lane can overflow).
+uint64_t count_quotes(const char* data, size_t size) {
+    uint64_t count = 0;
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    while (i + 16 <= size) {
+        __m128i lanes = _mm_setzero_si128();
+        const size_t blocks = std::min<size_t>((size - i) / 16, 255);
+        for (size_t b = 0; b < blocks; ++b, i += 16) {
+            const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+            lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(block, quote));  // a match is -1
+        }
+        const __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
+        count += static_cast<uint64_t>(_mm_cvtsi128_si32(sums)) + static_cast<uint64_t>(_mm_extract_epi16(sums, 4));
+    }
+#endif
+    for (; i < size; ++i) count += data[i] == '"' ? 1 : 0;
+    return count;
+}
+
+// Quote bytes in bytes [begin, end) of `input`, or nullopt on a read error.
+std::optional<uint64_t> count_quotes(const Input& input, uint64_t begin, uint64_t end, size_t buffer_bytes) {
+    if (const char* text = input.data()) return count_quotes(text + begin, static_cast<size_t>(end - begin));
+    std::vector<char> buffer(std::max<size_t>(buffer_bytes, 4096));
+    uint64_t count = 0;
+    for (uint64_t offset = begin; offset < end;) {
+        std::string message;
+        const auto wanted = static_cast<size_t>(std::min<uint64_t>(buffer.size(), end - offset));
+        const int64_t n = input.read_at(offset, buffer.data(), wanted, &message);
+        if (n <= 0) return std::nullopt;
+        count += count_quotes(buffer.data(), static_cast<size_t>(n));
+        offset += static_cast<uint64_t>(n);
+    }
+    return count;
+}
+
+// The offset just after the first line break (LF or CR) at or after `offset` that is outside quotes, given whether
+// `offset` is inside quotes; the end of the input when there is none. A cut between the CR and LF of a CRLF is
+// harmless: the range that starts there skips the LF as an empty line.
+uint64_t next_record_start(const Input& input, uint64_t offset, bool in_quotes) {
+    std::vector<char> block(64 << 10);
+    for (;;) {
+        std::string message;
+        const int64_t n = input.read_at(offset, block.data(), block.size(), &message);
+        // At the end (or on a read error, which the ranges then report): the last range ends there.
+        if (n <= 0) return input.total_bytes();
+        for (int64_t i = 0; i < n; ++i, ++offset) {
+            const char c = block[static_cast<size_t>(i)];
+            if (c == '"') {
+                in_quotes = !in_quotes;
+            } else if (!in_quotes && (c == '\n' || c == '\r')) {
+                return offset + 1;
+            }
+        }
+    }
+}
+
+// Runs task(0), ..., task(count - 1), each on a thread of its own; meanwhile calls `waiting()` on the calling thread
+// about every 50 ms (progress reports). False when a thread could not be started or a task threw.
+template <typename Task, typename Waiting>
+bool run_on_threads(unsigned count, const Task& task, const Waiting& waiting) {
+    std::mutex mutex;
+    std::condition_variable changed;
+    unsigned finished = 0;
+    std::atomic<bool> all_ok{true};
+    auto body = [&](unsigned index) {
+        try {
+            task(index);
+        } catch (...) {
+            all_ok = false;
+        }
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            ++finished;
+        }
+        changed.notify_one();
+    };
+    std::vector<std::thread> threads;
+    try {
+        threads.reserve(count);
+        for (unsigned i = 0; i < count; ++i) threads.emplace_back(body, i);
+    } catch (...) {
+        all_ok = false;  // no thread: the ones started still finish below
+    }
+    {
+        std::unique_lock<std::mutex> lock(mutex);
+        while (finished < threads.size()) {
+            changed.wait_for(lock, std::chrono::milliseconds(50));
+            lock.unlock();
+            waiting();
+            lock.lock();
+        }
+    }
+    for (auto& thread : threads) thread.join();
+    return all_ok && threads.size() == count;
+}
+
+// Offsets of `parts` + 1 record boundaries cutting [data_start, end of input) into `parts` ranges of about the same
+// size: each candidate cut moves to the start of the next record, found from the parity of the quotes before it
+// (counted on all threads at once). Empty when the input cannot be read. The cuts only have to be right for valid
+// input: for any other, a range fails to parse and the caller loads the file serially.
+std::vector<uint64_t> record_boundaries(const Input& input, uint64_t data_start, unsigned parts, size_t buffer_bytes) {
+    const uint64_t end = input.total_bytes();
+    std::vector<uint64_t> candidates(parts + 1);
+    for (unsigned i = 0; i <= parts; ++i) candidates[i] = data_start + (end - data_start) / parts * i;
+    candidates[parts] = end;
+    std::vector<std::optional<uint64_t>> quotes(parts);
+    const bool counted = run_on_threads(
+        parts, [&](unsigned i) { quotes[i] = count_quotes(input, candidates[i], candidates[i + 1], buffer_bytes); },
+        [] {});
+    if (!counted) return {};
+    std::vector<uint64_t> boundaries = {data_start};
+    uint64_t quotes_before = 0;
+    for (unsigned i = 1; i < parts; ++i) {
+        if (!quotes[i - 1]) return {};
+        quotes_before += *quotes[i - 1];
+        const uint64_t start = next_record_start(input, candidates[i], quotes_before % 2 == 1);
+        boundaries.push_back(std::max(start, boundaries.back()));  // a long record may swallow a whole range
+    }
+    boundaries.push_back(end);
+    return boundaries;
+}
+
+// The load on `threads` threads: the header once, then a range of records per thread, each parsed into a table of its
+// own, joined in order. Returns nullopt when anything fails (bad input, a read error, out of memory, a thread that
+// cannot start): the caller then loads serially, which reports the first problem in the file exactly, whatever
+// the cuts.
+//
+// Why the result is the serial one: a range starts where the serial parse is between records (true for the first;
+// for the next, the previous range ended there without error). Its bytes parse the same way as in the serial load,
+// so it cannot end inside a record without an error: the byte before each cut is a line break, which either ends a
+// record or (inside quotes) leaves a quoted field unterminated at the range's end. Dictionaries are merged in range
+// order, so codes follow first-seen order over the whole file.
+std::optional<Table> load_in_ranges(const Input& input, const std::string& path, const schema::Schema& schema,
+                                    const CsvOptions& options, unsigned threads) {
+    CsvOptions quiet = options;
+    quiet.progress = nullptr;
+    CsvError ignored;
+    RangeInput whole(input, 0, input.total_bytes());
+    Loader header_loader(whole, path, schema, quiet);
+    const std::optional<uint64_t> data_start = header_loader.run_header(&ignored);
+    if (!data_start) return std::nullopt;
+    const std::vector<uint64_t> boundaries = record_boundaries(input, *data_start, threads, options.buffer_bytes);
+    if (boundaries.empty()) return std::nullopt;
+
+    std::vector<std::optional<Table>> parts(threads);
+    ParallelState shared;
+    uint64_t last_progress = 0;
+    const bool ran = run_on_threads(
+        threads,
+        [&](unsigned i) {
+            RangeInput range(input, boundaries[i], boundaries[i + 1]);
+            CsvError error;
+            parts[i] = Loader(range, path, schema, quiet).run_records(header_loader.header(), &shared, &error);
+        },
+        [&] {
+            const uint64_t done = *data_start + shared.bytes_read.load(std::memory_order_relaxed);
+            if (options.progress && done - last_progress >= options.progress_interval_bytes) {
+                last_progress = done;
+                options.progress(done, input.total_bytes());
+            }
+        });
+    if (!ran) return std::nullopt;
+    std::vector<Table> tables;
+    tables.reserve(threads);
+    for (auto& part : parts) {
+        if (!part) return std::nullopt;
+        tables.push_back(std::move(*part));
+        part.reset();
+    }
+    // The join allocates too: running out of memory there also falls back (and the serial load reports it).
+    try {
+        Table table = concatenate_tables(std::move(tables), threads);
+        Loader::finish_columns(table, true);
+        if (options.progress) options.progress(input.total_bytes(), input.total_bytes());
+        return table;
+    } catch (const std::bad_alloc&) {
+    } catch (const std::length_error&) {
+    }
+    return std::nullopt;
+}
+
+// Threads worth starting for `bytes` of input.
+unsigned threads_for(const CsvOptions& options, uint64_t bytes) {
+    unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    const uint64_t by_size = bytes / std::max<uint64_t>(options.min_bytes_per_thread, 1);
+    return static_cast<unsigned>(std::max<uint64_t>(1, std::min<uint64_t>(threads, by_size)));
+}
+
+// Loads `input` on the threads options ask for; serially when one is enough or when the parallel load fails.
+std::optional<Table> load_input(Input& input, const std::string& path, const schema::Schema& schema, CsvError* error,
+                                const CsvOptions& options) {
+    const unsigned threads = threads_for(options, input.total_bytes());
+    if (options.threads_used != nullptr) *options.threads_used = 1;
+    if (threads <= 1) return Loader(input, path, schema, options).run(error);
+    // Progress never goes back, even when a failed parallel load is redone serially.
+    CsvOptions monotonic = options;
+    uint64_t reported = 0;
+    if (options.progress) {
+        monotonic.progress = [&](uint64_t done, uint64_t total) {
+            if (done < reported) return;
+            reported = done;
+            options.progress(done, total);
+        };
+    }
+    if (auto table = load_in_ranges(input, path, schema, monotonic, threads)) {
+        if (options.threads_used != nullptr) *options.threads_used = threads;
+        return table;
+    }
+    // The parallel load read through read_at(): read() still starts at the beginning.
+    return Loader(input, path, schema, monotonic).run(error);
+}
+
 }  // namespace
 
 std::optional<Table> load_csv(const std::string& path, const schema::Schema& schema, CsvError* error,
@@ -935,13 +1240,13 @@ std::optional<Table> load_csv(const std::string& path, const schema::Schema& sch
         *error = CsvError{path, 0, 0, "", message};
         return std::nullopt;
     }
-    return Loader(input, path, schema, options).run(error);
+    return load_input(input, path, schema, error, options);
 }
 
 std::optional<Table> load_csv_text(std::string_view text, const std::string& name, const schema::Schema& schema,
                                    CsvError* error, const CsvOptions& options) {
     MemoryInput input(text);
-    return Loader(input, name, schema, options).run(error);
+    return load_input(input, name, schema, error, options);
 }
 
 }  // namespace segmint::data

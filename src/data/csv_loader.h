@@ -21,6 +21,13 @@
 // - A record longer than kMaxCsvRecordBytes is an error, found without buffering more than about that much.
 // The first problem stops the load; its position is the physical line (line breaks inside quoted fields count) where
 // the offending field or record starts, and the 1-based field index with the header's name for it.
+//
+// With CsvOptions::threads > 1 the records are parsed on several threads: the input is cut at record boundaries
+// (found with a pass counting quotes, since quoted fields may hold line breaks), each range is parsed into its own
+// columns and dictionaries, and the ranges are joined in order with dictionary codes remapped to first-seen order
+// over the whole file. The table is the same as with one thread. When any range fails, the others stop and the file
+// is loaded again on one thread, so an error is always reported as the serial loader reports it (a bad file costs up
+// to one parallel pass more). A file is read up to the size it had when opened.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -52,8 +59,16 @@ using CsvProgress = std::function<void(uint64_t bytes_read, uint64_t total_bytes
 struct CsvOptions {
     size_t buffer_bytes = size_t{1} << 20;  // read chunk; grows only for a field longer than it
     uint64_t max_record_bytes = kMaxCsvRecordBytes;
+    // Called on the calling thread only, also when the records are parsed on other threads.
     CsvProgress progress;
     uint64_t progress_interval_bytes = uint64_t{4} << 20;
+    // Threads parsing records (0 = one per core); fewer when the input is small (min_bytes_per_thread).
+    unsigned threads = 1;
+    // Each thread gets at least this many bytes of input: below it, starting threads costs more than it saves.
+    uint64_t min_bytes_per_thread = uint64_t{4} << 20;
+    // When set, receives the number of threads that parsed the records: 1 after a serial load, including one redone
+    // serially because a range failed (tests and the benchmark check which path ran).
+    unsigned* threads_used = nullptr;
 };
 
 // Loads `path` (a regular file) as a table of `schema`. On failure returns nullopt and fills *error.

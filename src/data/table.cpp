@@ -324,6 +324,18 @@ void Column::reserve(uint64_t rows, uint64_t list_items) {
     }
 }
 
+void Column::advise_huge_pages() {
+    auto advise = [](const auto& values) {
+        data::advise_huge_pages(values.data(), values.capacity() * sizeof(values[0]));
+    };
+    advise(i64);
+    advise(f64);
+    advise(i32);
+    advise(u8);
+    advise(list_offsets);
+    advise(list_codes);
+}
+
 void Column::shrink_to_fit() {
     validity.shrink_to_fit();
     i64.shrink_to_fit();

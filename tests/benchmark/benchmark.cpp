@@ -21,6 +21,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
@@ -67,6 +68,41 @@ uint64_t peak_rss_bytes() {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     return static_cast<uint64_t>(usage.ru_maxrss) * 1024;
+}
+
+// Resets the peak resident set (VmHWM) to the current one (Linux 4.0+), so a later peak_rss_since_reset() measures
+// what happened after this call even when the process peaked higher before. False where it cannot be reset.
+bool reset_peak_rss() {
+    std::ofstream clear_refs("/proc/self/clear_refs");
+    clear_refs << "5";
+    clear_refs.flush();
+    return clear_refs.good();
+}
+
+// VmHWM of /proc/self/status (getrusage keeps the peak of exited threads, which a reset does not clear); 0 if unknown.
+uint64_t peak_rss_since_reset() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmHWM:", 0) == 0) return std::strtoull(line.c_str() + 6, nullptr, 10) * 1024;
+    }
+    return 0;
+}
+
+// The first difference between two tables (rows, every array, validity, dictionary values), or "" when identical.
+std::string table_difference(const data::Table& a, const data::Table& b) {
+    if (a.rows() != b.rows()) return "row counts differ";
+    for (size_t c = 0; c < a.column_count(); ++c) {
+        const data::Column& x = a.column(c);
+        const data::Column& y = b.column(c);
+        const bool same =
+            x.size == y.size && x.validity == y.validity && x.i64 == y.i64 && x.f64 == y.f64 && x.i32 == y.i32 &&
+            x.u8 == y.u8 && x.list_offsets == y.list_offsets && x.list_codes == y.list_codes &&
+            x.dictionary.size() == y.dictionary.size() &&
+            std::equal(x.dictionary.values.begin(), x.dictionary.values.end(), y.dictionary.values.begin());
+        if (!same) return "column `" + x.name + "` differs";
+    }
+    return "";
 }
 
 // Streaming read bandwidth in bytes per second: the memory bound any evaluator must respect.
@@ -602,8 +638,6 @@ int main(int argc, char** argv) {
         const uint64_t rss_grew = peak_rss_bytes() - rss_before;
         std::printf("load CSV (1 thread): %.2f s, %.0f MB/s; CPU time %.2f s, %.0f MB/s\n", load_s,
                     csv.size() / 1e6 / load_s, load_cpu_s, csv.size() / 1e6 / load_cpu_s);
-        // The loader has no parallel path yet: a second thread would change nothing.
-        std::printf("load CSV (2 threads): not parallel, same as 1 thread\n");
         // Column bytes (Column::data_bytes): values arrays in use, validity bitmaps, dictionary string bytes and
         // offsets. Table memory (Table::byte_size) adds spare capacity and the dictionaries' hash indexes.
         const double table_mb = table->byte_size() / 1e6;
@@ -611,6 +645,49 @@ int main(int argc, char** argv) {
         std::printf("table memory %.1f MB = %.2fx its column bytes (%.1f MB); peak RSS grew %.1f MB while loading = "
                     "%.2fx the table\n",
                     table_mb, table_mb / column_mb, column_mb, rss_grew / 1e6, rss_grew / 1e6 / table_mb);
+
+        // The same text on two threads. The 1-thread table stays resident (to compare with), and the peak resident
+        // set is reset just before, so its growth is what the 2-thread load itself needed at its peak.
+        const bool peak_reset = reset_peak_rss();
+        const uint64_t rss_before2 = peak_rss_since_reset();
+        std::optional<data::Table> table2;
+        unsigned threads_used = 0;
+        const double cpu2_before = cpu_seconds();
+        const double load2_s = seconds([&] {
+            data::CsvError error;
+            data::CsvOptions options;
+            options.threads = 2;
+            options.threads_used = &threads_used;
+            table2 = data::load_csv_text(csv, "generated.csv", schema, &error, options);
+            if (!table2) {
+                std::fprintf(stderr, "%s\n", error.to_string().c_str());
+                std::exit(2);
+            }
+        });
+        const double load2_cpu_s = cpu_seconds() - cpu2_before;
+        const uint64_t rss_grew2 = peak_rss_since_reset() - rss_before2;
+        // CPU time of all threads: near the 1-thread CPU time when the split costs little; a speedup well below
+        // 2x with it says the machine did not give the load two cores.
+        std::printf("load CSV (2 threads): %.2f s, %.0f MB/s (%.2fx one thread); CPU time %.2f s%s\n", load2_s,
+                    csv.size() / 1e6 / load2_s, load_s / load2_s, load2_cpu_s,
+                    threads_used == 2 ? "" : " (ran on one thread: the input is too small to split)");
+        const std::string difference = table_difference(*table, *table2);
+        if (!difference.empty()) {
+            std::fprintf(stderr, "load CSV (2 threads): the table differs from the 1-thread table: %s\n",
+                         difference.c_str());
+            return 1;
+        }
+        const double table2_mb = table2->byte_size() / 1e6;
+        if (peak_reset && rss_before2 > 0) {
+            std::printf("2 threads: same table as 1 thread; table memory %.1f MB = %.2fx its column bytes; peak RSS "
+                        "grew %.1f MB while loading = %.2fx the table\n",
+                        table2_mb, table2_mb / column_mb, rss_grew2 / 1e6, rss_grew2 / 1e6 / table2_mb);
+        } else {
+            std::printf("2 threads: same table as 1 thread; table memory %.1f MB = %.2fx its column bytes; peak RSS "
+                        "not measured (cannot reset it)\n",
+                        table2_mb, table2_mb / column_mb);
+        }
+        table2.reset();
         std::string().swap(csv);
 
         const double bandwidth = read_bandwidth();

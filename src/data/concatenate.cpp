@@ -1,0 +1,163 @@
+#include "data/concatenate.h"
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <system_error>
+#include <thread>
+#include <utility>
+
+namespace segmint::data {
+
+using schema::ColumnType;
+
+namespace {
+
+// Appends the bits of `tail` after those of `head`, a word at a time.
+void append_bits(Bitmap& head, const Bitmap& tail) {
+    const uint64_t offset = head.size();
+    head.resize(offset + tail.size());  // the new bits are zero: OR-ing the tail's words in sets them
+    uint64_t* words = head.mutable_words();
+    const uint64_t first = word_index(offset);
+    const uint64_t shift = offset % kBitsPerWord;
+    for (uint64_t i = 0; i < tail.word_count(); ++i) {
+        const uint64_t word = tail.words()[i];
+        words[first + i] |= word << shift;
+        if (shift != 0 && first + i + 1 < head.word_count()) words[first + i + 1] |= word >> (kBitsPerWord - shift);
+    }
+    head.clear_unused_bits();
+}
+
+template <typename T>
+void append_and_free(std::vector<T>& to, std::vector<T>& from) {
+    to.insert(to.end(), from.begin(), from.end());
+    std::vector<T>().swap(from);
+}
+
+// The code in `into` of each value of `from`, interning them in `from`'s first-seen order: `into` holds the values of
+// the earlier parts in their first-seen order, so it stays in first-seen order over all of them. Values are hashed
+// and their index slots prefetched a batch ahead (see Dictionary::prefetch): a big index misses the cache.
+std::vector<int32_t> intern_all(Dictionary& into, const Dictionary& from) {
+    constexpr size_t kBatch = 16;
+    std::vector<int32_t> codes(from.size());
+    uint64_t hashes[kBatch];
+    for (size_t start = 0; start < from.size(); start += kBatch) {
+        const size_t count = std::min(kBatch, from.size() - start);
+        for (size_t i = 0; i < count; ++i) {
+            hashes[i] = Dictionary::hash(from.values[start + i]);
+            into.prefetch(hashes[i]);
+        }
+        for (size_t i = 0; i < count; ++i) codes[start + i] = into.intern(from.values[start + i], hashes[i]);
+    }
+    return codes;
+}
+
+// Appends the rows of `part` to `out` (same type) and frees `part`.
+void append_column(Column& out, Column& part) {
+    std::vector<int32_t> codes;
+    if (out.type == ColumnType::String || out.type == ColumnType::StringList)
+        codes = intern_all(out.dictionary, part.dictionary);
+    switch (out.type) {
+        case ColumnType::Int:
+        case ColumnType::Timestamp: append_and_free(out.i64, part.i64); break;
+        case ColumnType::Number: append_and_free(out.f64, part.f64); break;
+        case ColumnType::Bool: append_and_free(out.u8, part.u8); break;
+        case ColumnType::Date:
+        case ColumnType::Enum: append_and_free(out.i32, part.i32); break;  // enum codes are schema indexes
+        case ColumnType::String:
+            for (uint64_t row = 0; row < part.size; ++row) {
+                // NULL slots keep code 0 (the part's dictionary may even be empty).
+                out.i32.push_back(part.validity.get(row) ? codes[static_cast<size_t>(part.i32[row])] : 0);
+            }
+            break;
+        case ColumnType::StringList: {
+            const uint64_t first_item = out.list_codes.size();
+            for (size_t i = 1; i < part.list_offsets.size(); ++i)
+                out.list_offsets.push_back(first_item + part.list_offsets[i]);
+            for (const int32_t code : part.list_codes) out.list_codes.push_back(codes[static_cast<size_t>(code)]);
+            break;
+        }
+    }
+    append_bits(out.validity, part.validity);
+    out.size += part.size;
+    part = Column{};
+}
+
+// Appends column `c` of parts[1..] to that of parts[0].
+void join_column(std::vector<Table>& parts, size_t c) {
+    Column& out = parts.front().mutable_column(c);
+    // Grow each array (and dictionary) once, to its final size.
+    uint64_t rows = 0;
+    uint64_t items = 0;
+    uint64_t values = 0;
+    uint64_t value_bytes = 0;
+    for (size_t k = 1; k < parts.size(); ++k) {
+        const Column& part = parts[k].column(c);
+        rows += part.size;
+        items += part.list_codes.size();
+        values += part.dictionary.size();
+        value_bytes += part.dictionary.values.string_bytes();
+    }
+    out.reserve(rows, items);
+    out.advise_huge_pages();
+    if (out.type == ColumnType::String || out.type == ColumnType::StringList) {
+        // At most this many: values seen in several parts are interned once.
+        out.dictionary.reserve(static_cast<size_t>(out.dictionary.size() + values),
+                               static_cast<size_t>(out.dictionary.values.string_bytes() + value_bytes));
+    }
+    for (size_t k = 1; k < parts.size(); ++k) append_column(out, parts[k].mutable_column(c));
+#if defined(__GLIBC__)
+    // The parts' arrays were allocated on the threads that parsed them: glibc keeps memory freed there in those
+    // threads' arenas, resident, so without a trim the join would hold about two tables at its end.
+    ::malloc_trim(0);
+#endif
+}
+
+}  // namespace
+
+Table concatenate_tables(std::vector<Table>&& parts, unsigned threads) {
+    const size_t columns = parts.front().column_count();
+    // Columns are independent: each thread joins the next column not yet taken. Re-interning dictionary values is
+    // the slowest part (a column of mostly distinct strings takes longer than all the others together), so the
+    // columns with the most values go first and the other threads join the rest meanwhile.
+    std::vector<size_t> order(columns);
+    std::vector<uint64_t> values(columns, 0);
+    for (size_t c = 0; c < columns; ++c) {
+        order[c] = c;
+        for (const Table& part : parts) values[c] += part.column(c).dictionary.size();
+    }
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return values[a] > values[b]; });
+    std::atomic<size_t> next_column{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto work = [&] {
+        try {
+            for (size_t i = next_column++; i < columns; i = next_column++) join_column(parts, order[i]);
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(failure_mutex);
+            if (!failure) failure = std::current_exception();
+            next_column = columns;  // the others stop after their current column
+        }
+    };
+    std::vector<std::thread> helpers;
+    try {
+        for (unsigned t = 1; t < std::min<size_t>(threads, columns); ++t) helpers.emplace_back(work);
+    } catch (const std::system_error&) {
+        // Fewer threads: this one joins the rest.
+    }
+    work();
+    for (auto& helper : helpers) helper.join();
+    if (failure) std::rethrow_exception(failure);
+    Table result = std::move(parts.front());
+    result.finish_rows();
+    return result;
+}
+
+}  // namespace segmint::data

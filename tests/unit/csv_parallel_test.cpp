@@ -1,0 +1,426 @@
+// The CSV loader on several threads (CsvOptions::threads): the table must be identical to the serial load's (rows in
+// order, dictionary codes and values, validity, list offsets and codes), and an error must be the serial error, for
+// generated customers and for inputs whose record boundaries are hard to find (suite csv_parallel).
+#include <stdlib.h>
+
+#include <boost/test/unit_test.hpp>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "data/csv_loader.h"
+#include "data/synthetic.h"
+
+namespace {
+
+using segmint::data::Column;
+using segmint::data::CsvError;
+using segmint::data::CsvOptions;
+using segmint::data::Table;
+using segmint::schema::ColumnType;
+
+const unsigned kThreadCounts[] = {2, 3, 4, 7};
+
+segmint::schema::Schema mixed_schema() {
+    segmint::schema::Schema schema;
+    auto add = [&](const std::string& name, ColumnType type, std::vector<std::string> values = {}) {
+        segmint::schema::Column column;
+        column.name = name;
+        column.type = type;
+        column.enum_values = std::move(values);
+        column.index = schema.columns.size();
+        schema.columns.push_back(std::move(column));
+    };
+    add("id", ColumnType::Int);
+    add("name", ColumnType::String);
+    add("tags", ColumnType::StringList);
+    add("tier", ColumnType::Enum, {"bronze", "silver", "gold"});
+    add("score", ColumnType::Number);
+    add("active", ColumnType::Bool);
+    add("born", ColumnType::Date);
+    schema.key = "id";
+    return schema;
+}
+
+std::string generated(uint64_t rows, uint64_t seed = 7) {
+    std::string out;
+    BOOST_REQUIRE(segmint::data::write_synthetic_csv(
+        [&](std::string_view bytes) {
+            out.append(bytes);
+            return true;
+        },
+        rows, seed));
+    return out;
+}
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+    std::string out;
+    for (size_t i = 0; i < text.size();) {
+        if (text.compare(i, from.size(), from) == 0) {
+            out += to;
+            i += from.size();
+        } else {
+            out += text[i++];
+        }
+    }
+    return out;
+}
+
+template <typename T>
+bool same_bytes(const std::vector<T>& a, const std::vector<T>& b) {
+    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
+}
+
+// The first difference between two tables, or "" when they hold the same rows, arrays, validity and dictionaries.
+std::string difference(const Table& a, const Table& b) {
+    if (a.rows() != b.rows()) return "rows " + std::to_string(a.rows()) + " vs " + std::to_string(b.rows());
+    for (size_t c = 0; c < a.column_count(); ++c) {
+        const Column& x = a.column(c);
+        const Column& y = b.column(c);
+        const std::string where = "column `" + x.name + "`: ";
+        if (x.size != y.size) return where + "size";
+        if (x.validity != y.validity) return where + "validity";
+        if (!same_bytes(x.i64, y.i64) || !same_bytes(x.f64, y.f64) || !same_bytes(x.u8, y.u8)) return where + "values";
+        if (!same_bytes(x.i32, y.i32)) return where + "codes or days";
+        if (!same_bytes(x.list_offsets, y.list_offsets)) return where + "list offsets";
+        if (!same_bytes(x.list_codes, y.list_codes)) return where + "list codes";
+        if (x.dictionary.size() != y.dictionary.size()) return where + "dictionary size";
+        for (size_t i = 0; i < x.dictionary.size(); ++i) {
+            if (x.dictionary.values[i] != y.dictionary.values[i])
+                return where + "dictionary value " + std::to_string(i);
+        }
+    }
+    return "";
+}
+
+CsvOptions parallel_options(unsigned threads, unsigned* used) {
+    CsvOptions options;
+    options.threads = threads;
+    options.min_bytes_per_thread = 1;  // split even the smallest input
+    options.threads_used = used;
+    return options;
+}
+
+// Loads `text` serially and on each thread count: the tables must be identical and the parallel path must have run.
+void check_same_as_serial(const std::string& text, const segmint::schema::Schema& schema, const std::string& label,
+                          size_t buffer_bytes = size_t{1} << 20) {
+    CsvError error;
+    CsvOptions serial_options;
+    serial_options.buffer_bytes = buffer_bytes;
+    const auto serial = segmint::data::load_csv_text(text, "t.csv", schema, &error, serial_options);
+    BOOST_REQUIRE_MESSAGE(serial, label << ": " << error.to_string());
+    for (unsigned threads : kThreadCounts) {
+        unsigned used = 0;
+        CsvOptions options = parallel_options(threads, &used);
+        options.buffer_bytes = buffer_bytes;
+        const auto parallel = segmint::data::load_csv_text(text, "t.csv", schema, &error, options);
+        BOOST_REQUIRE_MESSAGE(parallel, label << ", " << threads << " threads: " << error.to_string());
+        BOOST_TEST(used == threads, label << ", " << threads << " threads: the parallel path did not run");
+        const std::string differs = difference(*serial, *parallel);
+        BOOST_TEST(differs.empty(), label << ", " << threads << " threads: " << differs);
+    }
+}
+
+// Loads `text` serially and on each thread count: both must fail with the same error.
+void check_same_error(const std::string& text, const segmint::schema::Schema& schema, const std::string& label,
+                      const CsvOptions& base = {}) {
+    CsvError serial_error;
+    BOOST_REQUIRE_MESSAGE(!segmint::data::load_csv_text(text, "t.csv", schema, &serial_error, base), label);
+    for (unsigned threads : kThreadCounts) {
+        unsigned used = 0;
+        CsvOptions options = base;
+        options.threads = threads;
+        options.min_bytes_per_thread = 1;
+        options.threads_used = &used;
+        CsvError error;
+        BOOST_TEST(!segmint::data::load_csv_text(text, "t.csv", schema, &error, options), label);
+        BOOST_TEST(error.to_string() == serial_error.to_string(), label << ", " << threads << " threads");
+        BOOST_TEST(error.path == serial_error.path);
+        BOOST_TEST(error.line == serial_error.line);
+        BOOST_TEST(error.column == serial_error.column);
+        BOOST_TEST(error.column_name == serial_error.column_name);
+        BOOST_TEST(error.message == serial_error.message);
+        BOOST_TEST(used == 1u, label << ": errors come from the serial load");
+    }
+}
+
+const std::string kHeader = "id,name,tags,tier,score,active,born\n";
+
+std::string row(int id, const std::string& name, const std::string& tags = "a|b", const std::string& tier = "gold") {
+    return std::to_string(id) + "," + name + "," + tags + "," + tier + ",1.5,true,2020-01-31\n";
+}
+
+// Records that cut anywhere would be cut in a quoted field, after a `""`, or between the CR and LF of a line end.
+std::string nasty_records(int count) {
+    std::string text;
+    for (int i = 0; i < count; ++i) {
+        switch (i % 8) {
+            case 0: text += row(i, "\"two\nlines\""); break;
+            case 1: text += row(i, "\"crlf\r\ninside\"", "\"x\r\ny|z\""); break;
+            case 2: text += row(i, "\"lone\rcr\""); break;
+            case 3: text += row(i, "\"say \"\"hi\"\", ok\"", "\"\""); break;
+            case 4: text += row(i, "\"a,b,\"\"\n\"\",c\""); break;
+            case 5: text += "\n\r\n" + row(i, "plain", ""); break;
+            case 6: text += row(i, "\"\"\"\"", "\"|\n|\""); break;
+            default: text += row(i, "n" + std::to_string(i % 5), "t" + std::to_string(i % 3)); break;
+        }
+    }
+    return text;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(csv_parallel)
+
+BOOST_AUTO_TEST_CASE(generated_customers_load_the_same_on_every_thread_count) {
+    const auto schema = segmint::data::synthetic_schema();
+    for (uint64_t rows : {1, 2, 5, 40, 700, 5000}) {
+        const std::string text = generated(rows, rows);
+        check_same_as_serial(text, schema, std::to_string(rows) + " rows");
+        check_same_as_serial(replace_all(text, "\n", "\r\n"), schema, std::to_string(rows) + " rows, CRLF");
+        check_same_as_serial(replace_all(text, "\n", "\r"), schema, std::to_string(rows) + " rows, lone CR");
+    }
+    // Mostly distinct strings (email) are interned late after the first 4,096 rows of a range; small read chunks.
+    check_same_as_serial(generated(9000), schema, "9000 rows");
+    check_same_as_serial(generated(300), schema, "300 rows, 64-byte chunks", 64);
+}
+
+BOOST_AUTO_TEST_CASE(quoted_line_breaks_escapes_and_line_ends) {
+    const auto schema = mixed_schema();
+    for (int count : {1, 3, 8, 17, 200}) {
+        const std::string text = kHeader + nasty_records(count);
+        const std::string label = std::to_string(count) + " nasty records";
+        check_same_as_serial(text, schema, label);
+        check_same_as_serial("\xEF\xBB\xBF" + text, schema, label + ", BOM");
+        check_same_as_serial(text.substr(0, text.size() - 1), schema, label + ", no final line break");
+        check_same_as_serial(replace_all(text, "\n", "\r\n"), schema, label + ", CRLF everywhere");
+        check_same_as_serial(replace_all(replace_all(text, "\r\n", "\n"), "\n", "\r"), schema, label + ", lone CR");
+        check_same_as_serial("\n\n" + replace_all(text, "\n", "\n\n\r\n"), schema, label + ", empty lines");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(header_only_and_fewer_records_than_threads) {
+    const auto schema = mixed_schema();
+    for (const std::string& text : {kHeader, kHeader.substr(0, kHeader.size() - 1), "\xEF\xBB\xBF" + kHeader,
+                                    kHeader + "\n\n", kHeader + row(1, "x"), kHeader + row(1, "x") + row(2, "y")}) {
+        check_same_as_serial(text, schema, "small input `" + text + "`");
+    }
+    CsvError error;
+    unsigned used = 0;
+    const auto empty = segmint::data::load_csv_text(kHeader, "t.csv", schema, &error, parallel_options(7, &used));
+    BOOST_REQUIRE(empty);
+    BOOST_TEST(empty->rows() == 0u);
+    BOOST_TEST(empty->column(2).list_offsets == std::vector<uint64_t>({0}));
+}
+
+BOOST_AUTO_TEST_CASE(dictionary_codes_follow_first_seen_order_over_the_whole_file) {
+    const auto schema = mixed_schema();
+    // Few distinct values, first seen in different ranges and in a different order in each range.
+    std::string few = kHeader;
+    for (int i = 0; i < 400; ++i) {
+        const int v = i < 200 ? i % 3 : 5 - i % 6;
+        few += row(i, "v" + std::to_string(v), "t" + std::to_string((i * 7) % 11) + "|t" + std::to_string(v),
+                   i % 2 ? "silver" : "bronze");
+    }
+    check_same_as_serial(few, schema, "few distinct");
+    // Many distinct values, with repeats of values from earlier ranges, and NULLs.
+    std::string many = kHeader;
+    for (int i = 0; i < 3000; ++i) {
+        const std::string name = i % 10 == 9 ? "" : "n" + std::to_string(i % 7 == 0 ? i / 7 : i);
+        many += row(i, name, i % 5 == 0 ? "" : "t" + std::to_string(i % 13) + "|u" + std::to_string(i));
+    }
+    check_same_as_serial(many, schema, "many distinct");
+
+    // Spot check of the codes themselves: "b" is seen first, then "a" (in a later range).
+    CsvError error;
+    unsigned used = 0;
+    std::string text = kHeader;
+    for (int i = 0; i < 50; ++i) text += row(i, "b");
+    text += row(50, "");
+    for (int i = 51; i < 100; ++i) text += row(i, i % 2 ? "a" : "b");
+    const auto table = segmint::data::load_csv_text(text, "t.csv", schema, &error, parallel_options(4, &used));
+    BOOST_REQUIRE_MESSAGE(table, error.to_string());
+    BOOST_TEST(used == 4u);
+    BOOST_TEST(table->column(1).dictionary.values == std::vector<std::string>({"b", "a"}));
+    BOOST_TEST(table->column(1).i32[50] == 0);  // NULL keeps code 0
+    BOOST_TEST(table->column(1).i32[51] == 1);
+    BOOST_TEST(table->column(1).i32[52] == 0);
+}
+
+BOOST_AUTO_TEST_CASE(errors_are_the_serial_errors) {
+    const auto schema = mixed_schema();
+    const std::string good = kHeader + nasty_records(60);
+    // A bad value late in the file (in the last range on every thread count) and early (in the first).
+    check_same_error(good + row(61, "x", "a", "Gold"), schema, "bad enum at the end");
+    check_same_error(kHeader + row(0, "x", "a", "Gold") + nasty_records(60), schema, "bad enum at the start");
+    check_same_error(good + "62,x,a,gold,1.5,maybe,2020-01-31\n" + nasty_records(10), schema, "bad bool late");
+    // Two errors: the first one in the file wins, even when a later range fails first.
+    check_same_error(kHeader + nasty_records(20) + row(20, "x", "a", "Gold") + nasty_records(20) + "21,x\n", schema,
+                     "two errors");
+    // Quoting errors, which also mislead the quote-parity pass.
+    check_same_error(good + row(61, "\"unterminated") + nasty_records(8), schema, "unterminated quote");
+    check_same_error(good + row(61, "\"a\"b") + nasty_records(8), schema, "text after a closing quote");
+    check_same_error(good + row(61, "5\" screen") + nasty_records(8), schema, "quote in an unquoted field");
+    check_same_error(good + "\"", schema, "lone quote at the end");
+    // Ragged records.
+    check_same_error(good + "61,x\n" + nasty_records(8), schema, "too few fields");
+    check_same_error(good + "61,x,a,gold,1.5,true,2020-01-31,extra\n", schema, "too many fields");
+    // A record over the limit.
+    CsvOptions limited;
+    limited.max_record_bytes = 100;
+    check_same_error(good + row(61, std::string(200, 'z')) + nasty_records(8), schema, "record too long", limited);
+    // Header errors.
+    check_same_error("id,name\n" + nasty_records(20), schema, "missing columns");
+    check_same_error("", schema, "empty file");
+    // Generated customers with a bad date near the end.
+    std::string customers = generated(2000);
+    const size_t at = customers.rfind("\n", customers.size() - 2000);
+    check_same_error(customers.substr(0, at + 1) + "x" + customers.substr(at + 1), segmint::data::synthetic_schema(),
+                     "generated, bad id late");
+}
+
+// Random records over an alphabet of the bytes that matter (quotes, commas, bars, every line break), properly quoted,
+// then some with one byte changed: the parallel load must give the serial table, or fail with the serial error.
+BOOST_AUTO_TEST_CASE(random_inputs_and_random_corruptions) {
+    const auto schema = mixed_schema();
+    uint64_t state = 12345;
+    auto next = [&](uint64_t bound) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return (state >> 33) % bound;
+    };
+    const std::string alphabet = "ab\",|\n\r";
+    const char* line_ends[] = {"\n", "\r\n", "\r"};
+    auto quoted_text = [&](size_t max_length) {
+        std::string value;
+        for (size_t i = next(max_length + 1); i > 0; --i) value += alphabet[next(alphabet.size())];
+        std::string out = "\"";
+        for (char c : value) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+        return out + "\"";
+    };
+    int loaded = 0;
+    int failed = 0;
+    for (int round = 0; round < 60; ++round) {
+        std::string text = round % 2 ? "\xEF\xBB\xBF" + kHeader : kHeader;
+        for (int r = static_cast<int>(next(40)); r > 0; --r) {
+            const std::string name = next(4) == 0 ? "" : quoted_text(6);
+            const std::string tags = next(4) == 0 ? "" : quoted_text(6);
+            const std::string line_end = line_ends[next(3)];
+            text += std::to_string(r) + "," + name + "," + tags + ",silver,2.5,false,2001-02-03" + line_end;
+            if (next(5) == 0) text += line_ends[next(3)];  // an empty line
+        }
+        if (round % 3 == 2 && text.size() > kHeader.size() + 1) {
+            text[kHeader.size() + next(text.size() - kHeader.size())] = alphabet[next(alphabet.size())];
+        }
+        CsvError serial_error;
+        const auto serial = segmint::data::load_csv_text(text, "t.csv", schema, &serial_error);
+        const unsigned threads = 2 + static_cast<unsigned>(next(6));
+        unsigned used = 0;
+        CsvError error;
+        const auto parallel =
+            segmint::data::load_csv_text(text, "t.csv", schema, &error, parallel_options(threads, &used));
+        BOOST_REQUIRE_MESSAGE(serial.has_value() == parallel.has_value(), "round " << round);
+        if (serial) {
+            ++loaded;
+            BOOST_TEST(used == threads, "round " << round);
+            const std::string differs = difference(*serial, *parallel);
+            BOOST_TEST(differs.empty(), "round " << round << ": " << differs);
+        } else {
+            ++failed;
+            BOOST_TEST(error.to_string() == serial_error.to_string(), "round " << round);
+            BOOST_TEST(error.column_name == serial_error.column_name, "round " << round);
+        }
+    }
+    // Both outcomes were exercised.
+    BOOST_TEST(loaded > 30);
+    BOOST_TEST(failed > 5);
+}
+
+BOOST_AUTO_TEST_CASE(progress_is_reported_on_the_calling_thread_and_at_the_end) {
+    const std::string text = generated(3000);
+    const auto caller = std::this_thread::get_id();
+    std::vector<uint64_t> reports;
+    bool other_thread = false;
+    uint64_t total_seen = 0;
+    unsigned used = 0;
+    CsvOptions options = parallel_options(3, &used);
+    options.progress_interval_bytes = 1;
+    options.progress = [&](uint64_t done, uint64_t total) {
+        if (std::this_thread::get_id() != caller) other_thread = true;
+        reports.push_back(done);
+        total_seen = total;
+    };
+    CsvError error;
+    BOOST_REQUIRE(segmint::data::load_csv_text(text, "t.csv", segmint::data::synthetic_schema(), &error, options));
+    BOOST_TEST(used == 3u);
+    BOOST_TEST(!other_thread);
+    BOOST_REQUIRE(!reports.empty());
+    BOOST_TEST(reports.back() == text.size());
+    BOOST_TEST(total_seen == text.size());
+    for (size_t i = 1; i < reports.size(); ++i) BOOST_TEST(reports[i - 1] <= reports[i]);
+
+    // A failed parallel load redone serially: still never backwards.
+    reports.clear();
+    BOOST_TEST(
+        !segmint::data::load_csv_text(text + "x\n", "t.csv", segmint::data::synthetic_schema(), &error, options));
+    for (size_t i = 1; i < reports.size(); ++i) BOOST_TEST(reports[i - 1] <= reports[i]);
+}
+
+BOOST_AUTO_TEST_CASE(files_load_in_parallel_too) {
+    char name[] = "/tmp/segmint-csv-parallel-XXXXXX";
+    BOOST_REQUIRE(::mkdtemp(name) != nullptr);
+    const std::string path = std::string(name) + "/customers.csv";
+    const std::string text = replace_all(generated(3000), "\n", "\r\n");
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << text;
+    }
+    const auto schema = segmint::data::synthetic_schema();
+    CsvError error;
+    const auto serial = segmint::data::load_csv(path, schema, &error);
+    BOOST_REQUIRE_MESSAGE(serial, error.to_string());
+    for (unsigned threads : kThreadCounts) {
+        unsigned used = 0;
+        CsvOptions options = parallel_options(threads, &used);
+        options.buffer_bytes = 4096;
+        const auto parallel = segmint::data::load_csv(path, schema, &error, options);
+        BOOST_REQUIRE_MESSAGE(parallel, error.to_string());
+        BOOST_TEST(used == threads);
+        const std::string differs = difference(*serial, *parallel);
+        BOOST_TEST(differs.empty(), threads << " threads: " << differs);
+    }
+    // An error in a file: the serial error, with the file's path.
+    {
+        std::ofstream out(path, std::ios::binary | std::ios::app);
+        out << "1,x\r\n";
+    }
+    CsvError serial_error;
+    BOOST_TEST(!segmint::data::load_csv(path, schema, &serial_error));
+    unsigned used = 0;
+    BOOST_TEST(!segmint::data::load_csv(path, schema, &error, parallel_options(3, &used)));
+    BOOST_TEST(error.to_string() == serial_error.to_string());
+    BOOST_TEST(error.to_string().find(path + ":") == 0u);
+    std::filesystem::remove_all(name);
+}
+
+BOOST_AUTO_TEST_CASE(small_inputs_and_one_thread_stay_serial) {
+    const std::string text = generated(100);
+    unsigned used = 0;
+    CsvOptions options;
+    options.threads = 4;  // the default min_bytes_per_thread is far above this input
+    options.threads_used = &used;
+    CsvError error;
+    BOOST_REQUIRE(segmint::data::load_csv_text(text, "t.csv", segmint::data::synthetic_schema(), &error, options));
+    BOOST_TEST(used == 1u);
+    options = parallel_options(1, &used);
+    BOOST_REQUIRE(segmint::data::load_csv_text(text, "t.csv", segmint::data::synthetic_schema(), &error, options));
+    BOOST_TEST(used == 1u);
+    options = parallel_options(0, &used);  // all cores
+    BOOST_REQUIRE(segmint::data::load_csv_text(text, "t.csv", segmint::data::synthetic_schema(), &error, options));
+    BOOST_TEST(used == std::max(1u, std::thread::hardware_concurrency()));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
