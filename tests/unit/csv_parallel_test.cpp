@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "data/csv_loader.h"
+#include "test_support.h"
 #include "data/synthetic.h"
 
 namespace {
@@ -370,9 +371,8 @@ BOOST_AUTO_TEST_CASE(progress_is_reported_on_the_calling_thread_and_at_the_end) 
 }
 
 BOOST_AUTO_TEST_CASE(files_load_in_parallel_too) {
-    char name[] = "/tmp/segmint-csv-parallel-XXXXXX";
-    BOOST_REQUIRE(::mkdtemp(name) != nullptr);
-    const std::string path = std::string(name) + "/customers.csv";
+    const segmint::testing::TempDir dir("segmint_csv_parallel");
+    const std::string path = dir.file("customers.csv");
     const std::string text = replace_all(generated(3000), "\n", "\r\n");
     {
         std::ofstream out(path, std::ios::binary);
@@ -403,7 +403,6 @@ BOOST_AUTO_TEST_CASE(files_load_in_parallel_too) {
     BOOST_TEST(!segmint::data::load_csv(path, schema, &error, parallel_options(3, &used)));
     BOOST_TEST(error.to_string() == serial_error.to_string());
     BOOST_TEST(error.to_string().find(path + ":") == 0u);
-    std::filesystem::remove_all(name);
 }
 
 BOOST_AUTO_TEST_CASE(small_inputs_and_one_thread_stay_serial) {

@@ -16,6 +16,7 @@
 
 #include "common/calendar.h"
 #include "data/csv_loader.h"
+#include "test_support.h"
 
 namespace {
 
@@ -24,16 +25,7 @@ using segmint::data::CsvOptions;
 using segmint::data::Table;
 using segmint::schema::ColumnType;
 
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char name[] = "/tmp/segmint-csv-XXXXXX";
-        BOOST_REQUIRE(::mkdtemp(name) != nullptr);
-        path = name;
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-    std::string file(const std::string& name) const { return path + "/" + name; }
-};
+using segmint::testing::TempDir;
 
 // One column of each type.
 segmint::schema::Schema csv_schema() {
@@ -430,7 +422,7 @@ BOOST_AUTO_TEST_CASE(progress_is_reported) {
 }
 
 BOOST_AUTO_TEST_CASE(loads_from_a_file) {
-    TempDir dir;
+    TempDir dir("segmint_csv");
     std::string text = kHeader;
     for (int i = 0; i < 10000; ++i) text += row_with(0, std::to_string(i));
     {
@@ -667,7 +659,7 @@ BOOST_AUTO_TEST_CASE(case_34_an_open_quote_running_past_the_limit) {
 
 BOOST_AUTO_TEST_CASE(case_34_a_100_mb_line_in_a_file_stops_early) {
     // A sparse 100 MB file: the header, then one line of NUL bytes. Reading stops near the 16 MiB limit.
-    TempDir dir;
+    TempDir dir("segmint_csv");
     const auto path = dir.file("long.csv");
     {
         std::ofstream out(path, std::ios::binary);
