@@ -74,7 +74,7 @@ int run_overlap(OverlapOptions& options) {
             if (std::find(chosen.begin(), chosen.end(), it->second) == chosen.end()) chosen.push_back(it->second);
         }
     }
-    auto table = load_data(options.common, *workspace.schema);
+    auto table = load_data(options.common, *workspace.schema, options.threads);
     if (!table) return kExitUsage;
     engine::CompiledCatalog compiled = engine::compile(catalog, as_of);
     auto memberships = engine::evaluate(compiled, *table, engine::Evaluator::Vm, options.threads);
@@ -184,7 +184,8 @@ void add_overlap_command(CLI::App& app, CommandRunner& runner) {
         ->check(CLI::IsMember({"text", "json", "csv"}))
         ->capture_default_str();
     command->add_option("--top", options->top, "Pairs listed in text output")->capture_default_str();
-    command->add_option("--threads", options->threads, "Threads for evaluation (0 = all cores)")->capture_default_str();
+    command->add_option("--threads", options->threads, "Threads for loading the data and evaluation (0 = all cores)")
+        ->capture_default_str();
     command->callback([options, &runner] { runner.exit_code = run_overlap(*options); });
 }
 

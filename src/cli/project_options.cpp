@@ -99,7 +99,7 @@ bool resolve_as_of(const std::string& flag, const std::optional<project::Project
     return false;
 }
 
-std::optional<data::Table> load_data(const CommonOptions& options, const schema::Schema& schema) {
+std::optional<data::Table> load_data(const CommonOptions& options, const schema::Schema& schema, unsigned threads) {
     if (options.data_path.empty()) {
         std::fprintf(stderr, "segmint: error: no data given; pass --data FILE or set `data:` in %s\n",
                      project::kProjectFileName);
@@ -107,7 +107,7 @@ std::optional<data::Table> load_data(const CommonOptions& options, const schema:
     }
     data::CsvError error;
     data::CsvOptions csv;
-    csv.threads = 0;  // all cores, the default of the commands' --threads (which CommonOptions does not carry)
+    csv.threads = threads;
     auto table = data::load_csv(options.data_path, schema, &error, csv);
     if (!table) std::fprintf(stderr, "segmint: error: %s\n", error.to_string().c_str());
     return table;

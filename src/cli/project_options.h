@@ -28,7 +28,8 @@ int apply_project(CommonOptions& options, std::optional<project::Project>* proje
 // The run's as-of: --as-of, else the project's `as_of`, else today (UTC). False after a message on stderr.
 bool resolve_as_of(const std::string& flag, const std::optional<project::Project>& project, ir::scalar::AsOf* out);
 
-// Loads the customer CSV named by options.data_path (an error on stderr and nullopt when missing or malformed).
-std::optional<data::Table> load_data(const CommonOptions& options, const schema::Schema& schema);
+// Loads the customer CSV named by options.data_path on `threads` threads (0 = all cores); an error on stderr and nullopt
+// when missing or malformed.
+std::optional<data::Table> load_data(const CommonOptions& options, const schema::Schema& schema, unsigned threads);
 
 }  // namespace segmint::cli

@@ -52,7 +52,7 @@ int run_validate(ValidateOptions& options) {
         finish_output();
         return kExitFindings;
     }
-    auto table = load_data(options.common, *workspace.schema);
+    auto table = load_data(options.common, *workspace.schema, options.threads);
     if (!table) return kExitUsage;
     engine::CompiledCatalog compiled = engine::compile(catalog, as_of);
     auto memberships = engine::evaluate(compiled, *table, engine::Evaluator::Vm, options.threads);
@@ -122,7 +122,8 @@ void add_validate_command(CLI::App& app, CommandRunner& runner) {
     command->add_option("--format", options->common.format, "Output format")
         ->check(CLI::IsMember(ci_command_formats()))
         ->capture_default_str();
-    command->add_option("--threads", options->threads, "Threads for evaluation (0 = all cores)")->capture_default_str();
+    command->add_option("--threads", options->threads, "Threads for loading the data and evaluation (0 = all cores)")
+        ->capture_default_str();
     command->add_option("--color", options->common.color, "Color in diagnostics")
         ->check(CLI::IsMember({"auto", "always", "never"}));
     command->callback([options, &runner] { runner.exit_code = run_validate(*options); });
