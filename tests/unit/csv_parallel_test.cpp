@@ -29,12 +29,7 @@ const unsigned kThreadCounts[] = {2, 3, 4, 7};
 segmint::schema::Schema mixed_schema() {
     segmint::schema::Schema schema;
     auto add = [&](const std::string& name, ColumnType type, std::vector<std::string> values = {}) {
-        segmint::schema::Column column;
-        column.name = name;
-        column.type = type;
-        column.enum_values = std::move(values);
-        column.index = schema.columns.size();
-        schema.columns.push_back(std::move(column));
+        segmint::testing::add_column(schema, name, type, std::move(values));
     };
     add("id", ColumnType::Int);
     add("name", ColumnType::String);

@@ -31,12 +31,7 @@ using segmint::testing::TempDir;
 segmint::schema::Schema csv_schema() {
     segmint::schema::Schema schema;
     auto add = [&](const std::string& name, ColumnType type, std::vector<std::string> values = {}) {
-        segmint::schema::Column column;
-        column.name = name;
-        column.type = type;
-        column.enum_values = std::move(values);
-        column.index = schema.columns.size();
-        schema.columns.push_back(std::move(column));
+        segmint::testing::add_column(schema, name, type, std::move(values));
     };
     add("id", ColumnType::Int);
     add("score", ColumnType::Number);

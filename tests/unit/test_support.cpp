@@ -34,6 +34,16 @@ void write_file(const std::string& path, const std::string& text) {
     if (!out) throw std::runtime_error("cannot write " + path);
 }
 
+void add_column(schema::Schema& schema, const std::string& name, schema::ColumnType type,
+                std::vector<std::string> enum_values) {
+    schema::Column column;
+    column.name = name;
+    column.type = type;
+    column.enum_values = std::move(enum_values);
+    column.index = schema.columns.size();
+    schema.columns.push_back(std::move(column));
+}
+
 TempDir::TempDir(const std::string& prefix) {
     std::string pattern = "/tmp/" + prefix + "_XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot create a folder like " + pattern);

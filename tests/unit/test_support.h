@@ -33,6 +33,10 @@ struct TempDir {
 // Returns an empty string on match, else a message with the first differing line.
 std::string compare_golden(const std::string& golden_path, const std::string& actual);
 
+// Appends a column to a schema built in code (its index is its position).
+void add_column(schema::Schema& schema, const std::string& name, schema::ColumnType type,
+                std::vector<std::string> enum_values = {});
+
 // The schema used by tests and goldens: tests/golden/schema.yaml.
 const schema::Schema& test_schema();
 
