@@ -1,6 +1,17 @@
 #include "data/concatenate.h"
 
-#if defined(__GLIBC__)
+// glibc's malloc_trim, unless a sanitizer replaces the allocator (glibc's arenas are then never set up, and
+// malloc_trim crashes under ThreadSanitizer).
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+#define SEGMINT_SANITIZED_ALLOCATOR 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#define SEGMINT_SANITIZED_ALLOCATOR 1
+#endif
+#if defined(__GLIBC__) && !defined(SEGMINT_SANITIZED_ALLOCATOR)
+#define SEGMINT_TRIM_MALLOC 1
 #include <malloc.h>
 #endif
 
@@ -113,7 +124,7 @@ void join_column(std::vector<Table>& parts, size_t c) {
                                static_cast<size_t>(out.dictionary.values.string_bytes() + value_bytes));
     }
     for (size_t k = 1; k < parts.size(); ++k) append_column(out, parts[k].mutable_column(c));
-#if defined(__GLIBC__)
+#if defined(SEGMINT_TRIM_MALLOC)
     // The parts' arrays were allocated on the threads that parsed them: glibc keeps memory freed there in those
     // threads' arenas, resident, so without a trim the join would hold about two tables at its end.
     ::malloc_trim(0);
