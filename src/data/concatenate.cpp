@@ -117,7 +117,6 @@ void join_column(std::vector<Table>& parts, size_t c) {
         value_bytes += part.dictionary.values.string_bytes();
     }
     out.reserve(rows, items);
-    out.advise_huge_pages();
     if (out.type == ColumnType::String || out.type == ColumnType::StringList) {
         // At most this many: values seen in several parts are interned once.
         out.dictionary.reserve(static_cast<size_t>(out.dictionary.size() + values),

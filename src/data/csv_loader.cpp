@@ -494,10 +494,13 @@ public:
 
     // Reads records alone, from an input that starts at a record boundary after the header: `header` was read and
     // checked by run_header(). Counts the bytes it reads in *shared, stops early once another range has failed, and
-    // sets shared->failed when it fails. Spare capacity is not trimmed: the columns are about to be appended to
-    // another table's.
-    std::optional<Table> run_records(const std::vector<std::string>& header, ParallelState* shared, CsvError* error) {
+    // sets shared->failed when it fails. Spare capacity is not trimmed: the columns are about to be joined. The
+    // first range's table receives the others' rows: `bytes_after` (the input after this range) makes it reserve
+    // room for them too, so the join appends in place instead of copying this range's columns to bigger arrays.
+    std::optional<Table> run_records(const std::vector<std::string>& header, ParallelState* shared, CsvError* error,
+                                     uint64_t bytes_after = 0) {
         shared_ = shared;
+        bytes_after_ = bytes_after;
         auto table = guarded<Table>(error, [&]() -> std::optional<Table> {
             header_ = header;
             if (!map_header_to_schema() || !refill(0) || !read_records()) return std::nullopt;
@@ -794,7 +797,7 @@ private:
         const double bytes_per_row = static_cast<double>(consumed) / static_cast<double>(rows_);
         // Every row takes at least one byte per field, which bounds the estimate for files whose first rows are
         // unusually short.
-        const uint64_t left = total - (base_ + pos_);
+        const uint64_t left = total - (base_ + pos_) + bytes_after_;
         const uint64_t at_most = left / std::max<uint64_t>(header_.size(), 1) + 16;
         const auto remaining =
             std::min<uint64_t>(static_cast<uint64_t>(static_cast<double>(left) / bytes_per_row * 1.02) + 16, at_most);
@@ -807,7 +810,6 @@ private:
             }
             try {
                 column.reserve(remaining, items);
-                column.advise_huge_pages();
                 // Mostly distinct strings (ids, emails): size the dictionary once too.
                 const uint64_t distinct = column.dictionary.size();
                 if (column.type == ColumnType::String && distinct * 2 > rows_) {
@@ -998,6 +1000,7 @@ private:
     uint64_t bytes_read_ = 0;
     uint64_t last_progress_ = 0;
     ParallelState* shared_ = nullptr;  // set when this loader reads one range of a parallel load
+    uint64_t bytes_after_ = 0;         // input after this range whose rows will be joined to this table
 
     uint64_t line_ = 1;  // physical line of pos_
     bool in_record_ = false;
@@ -1170,7 +1173,10 @@ std::optional<Table> load_in_ranges(const Input& input, const std::string& path,
         [&](unsigned i) {
             RangeInput range(input, boundaries[i], boundaries[i + 1]);
             CsvError error;
-            parts[i] = Loader(range, path, schema, quiet).run_records(header_loader.header(), &shared, &error);
+            // The first range's table receives the others' rows in the join (concatenate_tables).
+            const uint64_t bytes_after = i == 0 ? input.total_bytes() - boundaries[1] : 0;
+            parts[i] =
+                Loader(range, path, schema, quiet).run_records(header_loader.header(), &shared, &error, bytes_after);
         },
         [&] {
             const uint64_t done = *data_start + shared.bytes_read.load(std::memory_order_relaxed);

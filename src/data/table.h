@@ -97,7 +97,11 @@ struct Dictionary {
     int32_t intern(std::string_view value, uint64_t hash);
     static uint64_t hash(std::string_view value);
     void prefetch(uint64_t hash) const {
-        if (!slots_.empty()) __builtin_prefetch(&slots_[static_cast<size_t>(hash) & (slots_.size() - 1)]);
+        // Branch-free on purpose: GCC 12 deletes a prefetch that depends on a branch (`if (!empty())`, or a `?:`
+        // it turns into one), as it has no effect the optimizer must keep. An empty index prefetches data() + 0,
+        // which cannot fault.
+        const size_t mask = slots_.size() - (slots_.size() != 0);
+        __builtin_prefetch(slots_.data() + (static_cast<size_t>(hash) & mask));
     }
     std::optional<int32_t> find(std::string_view value) const;
     // Room for `count` values (of `bytes` string bytes) in total without regrowing the strings or the index.
@@ -164,10 +168,6 @@ struct Column {
 
     // Capacity for `rows` more rows (and `list_items` more list items), so loaders grow each array once.
     void reserve(uint64_t rows, uint64_t list_items = 0);
-    // Asks for transparent huge pages on the arrays' capacity. Loaders fill large arrays front to back once; huge
-    // pages cut the page faults of first touch, which dominate loading on some virtual machines. Advice only: ignored
-    // where transparent huge pages are off.
-    void advise_huge_pages();
     void shrink_to_fit();
     // Shrinks only arrays with more than 1/16 spare capacity: after a good reservation estimate the small excess is
     // cheaper to keep than to copy, and its pages were never touched.
