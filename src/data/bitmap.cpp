@@ -33,6 +33,19 @@ void Bitmap::resize(uint64_t size, bool value) {
     clear_unused_bits();
 }
 
+void Bitmap::append(const Bitmap& tail) {
+    const uint64_t offset = size_;
+    resize(offset + tail.size());  // the new bits are zero: OR-ing the tail's words in sets them
+    const uint64_t first = word_index(offset);
+    const uint64_t shift = offset % kBitsPerWord;
+    for (uint64_t i = 0; i < tail.word_count(); ++i) {
+        const uint64_t word = tail.words_[i];
+        words_[first + i] |= word << shift;
+        if (shift != 0 && first + i + 1 < words_.size()) words_[first + i + 1] |= word >> (kBitsPerWord - shift);
+    }
+    clear_unused_bits();
+}
+
 void Bitmap::reserve(uint64_t bits) {
     words_.reserve(words_for_bits(bits));
 }

@@ -80,6 +80,9 @@ public:
         ++size_;
     }
 
+    // Appends the bits of `tail` after the last bit, a word at a time (joining the validity of loaded parts).
+    void append(const Bitmap& tail);
+
     bool get(uint64_t bit) const { return (words_[word_index(bit)] & bit_mask(bit)) != 0; }
     void set(uint64_t bit) { words_[word_index(bit)] |= bit_mask(bit); }
     void set(uint64_t bit, bool value) {

@@ -16,35 +16,17 @@
 #endif
 
 #include <algorithm>
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <exception>
-#include <mutex>
-#include <system_error>
-#include <thread>
 #include <utility>
+
+#include "common/parallel.h"
 
 namespace segmint::data {
 
 using schema::ColumnType;
 
 namespace {
-
-// Appends the bits of `tail` after those of `head`, a word at a time.
-void append_bits(Bitmap& head, const Bitmap& tail) {
-    const uint64_t offset = head.size();
-    head.resize(offset + tail.size());  // the new bits are zero: OR-ing the tail's words in sets them
-    uint64_t* words = head.mutable_words();
-    const uint64_t first = word_index(offset);
-    const uint64_t shift = offset % kBitsPerWord;
-    for (uint64_t i = 0; i < tail.word_count(); ++i) {
-        const uint64_t word = tail.words()[i];
-        words[first + i] |= word << shift;
-        if (shift != 0 && first + i + 1 < head.word_count()) words[first + i + 1] |= word >> (kBitsPerWord - shift);
-    }
-    head.clear_unused_bits();
-}
 
 template <typename T>
 void append_and_free(std::vector<T>& to, std::vector<T>& from) {
@@ -96,7 +78,7 @@ void append_column(Column& out, Column& part) {
             break;
         }
     }
-    append_bits(out.validity, part.validity);
+    out.validity.append(part.validity);
     out.size += part.size;
     part = Column{};
 }
@@ -134,9 +116,9 @@ void join_column(std::vector<Table>& parts, size_t c) {
 
 Table concatenate_tables(std::vector<Table>&& parts, unsigned threads) {
     const size_t columns = parts.front().column_count();
-    // Columns are independent: each thread joins the next column not yet taken. Re-interning dictionary values is
-    // the slowest part (a column of mostly distinct strings takes longer than all the others together), so the
-    // columns with the most values go first and the other threads join the rest meanwhile.
+    // Columns are independent: each thread joins the next column not yet taken (parallel_for). Re-interning
+    // dictionary values is the slowest part (a column of mostly distinct strings takes longer than all the others
+    // together), so the columns with the most values go first and the other threads join the rest meanwhile.
     std::vector<size_t> order(columns);
     std::vector<uint64_t> values(columns, 0);
     for (size_t c = 0; c < columns; ++c) {
@@ -144,27 +126,7 @@ Table concatenate_tables(std::vector<Table>&& parts, unsigned threads) {
         for (const Table& part : parts) values[c] += part.column(c).dictionary.size();
     }
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return values[a] > values[b]; });
-    std::atomic<size_t> next_column{0};
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    auto work = [&] {
-        try {
-            for (size_t i = next_column++; i < columns; i = next_column++) join_column(parts, order[i]);
-        } catch (...) {
-            std::lock_guard<std::mutex> lock(failure_mutex);
-            if (!failure) failure = std::current_exception();
-            next_column = columns;  // the others stop after their current column
-        }
-    };
-    std::vector<std::thread> helpers;
-    try {
-        for (unsigned t = 1; t < std::min<size_t>(threads, columns); ++t) helpers.emplace_back(work);
-    } catch (const std::system_error&) {
-        // Fewer threads: this one joins the rest.
-    }
-    work();
-    for (auto& helper : helpers) helper.join();
-    if (failure) std::rethrow_exception(failure);
+    parallel_for(columns, threads, [&](uint64_t i, unsigned) { join_column(parts, order[i]); });
     Table result = std::move(parts.front());
     result.finish_rows();
     return result;

@@ -4,14 +4,15 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <stdexcept>
 #include <string_view>
 #include <thread>
 #include <type_traits>
 
+#include "common/parallel.h"
 #include "vm/bits.h"
 
 namespace segmint::vm {
@@ -882,36 +883,29 @@ std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const d
     for (size_t s = 0; s < segment_count; ++s) memberships.push_back(data::Bitmap::uninitialized(rows));
 
     // Chunks start on a 64-row word boundary and a batch boundary (kBatchSize is a power of two), so no two threads
-    // write the same bitmap word. Threads take chunks as they finish the last one: a core slowed by other work (a
-    // shared machine) takes fewer, instead of holding everyone up at the end.
+    // write the same bitmap word. Threads take chunks as they finish the last one (parallel_for).
     const uint64_t unit = std::max<uint64_t>(data::kBitsPerWord, kBatchSize);
     const uint64_t chunk = 64 * unit;
     const uint64_t chunks = (rows + chunk - 1) / chunk;
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     threads = static_cast<unsigned>(std::max<uint64_t>(1, std::min<uint64_t>(threads, chunks)));
-    std::atomic<uint64_t> next_chunk{0};
-    auto work = [&] {
-        Machine machine(table, as_of);
-        for (uint64_t c = next_chunk.fetch_add(1); c < chunks; c = next_chunk.fetch_add(1)) {
-            const uint64_t from = c * chunk, to = std::min(rows, from + chunk);
-            const uint64_t first_word = data::word_index(from), end_word = data::words_for_bits(to);
-            for (auto& bits : memberships) std::fill(bits.mutable_words() + first_word, bits.mutable_words() + end_word, 0);
-            for (uint64_t base = from; base < to; base += kBatchSize) {
-                const auto count = static_cast<uint32_t>(std::min<uint64_t>(kBatchSize, to - base));
-                for (size_t p = 0; shared && p < shared->size(); ++p) {
-                    machine.run((*shared)[p], base, count, memberships,
-                                shared_lookups ? &(*shared_lookups)[p] : nullptr);
-                }
-                for (size_t p = 0; p < programs.size(); ++p) {
-                    machine.run(programs[p], base, count, memberships, lookups ? &(*lookups)[p] : nullptr);
-                }
+    std::vector<std::unique_ptr<Machine>> machines(threads);  // one per worker, made by the worker that uses it
+    parallel_for(chunks, threads, [&](uint64_t c, unsigned worker) {
+        if (!machines[worker]) machines[worker] = std::make_unique<Machine>(table, as_of);
+        Machine& machine = *machines[worker];
+        const uint64_t from = c * chunk, to = std::min(rows, from + chunk);
+        const uint64_t first_word = data::word_index(from), end_word = data::words_for_bits(to);
+        for (auto& bits : memberships) std::fill(bits.mutable_words() + first_word, bits.mutable_words() + end_word, 0);
+        for (uint64_t base = from; base < to; base += kBatchSize) {
+            const auto count = static_cast<uint32_t>(std::min<uint64_t>(kBatchSize, to - base));
+            for (size_t p = 0; shared && p < shared->size(); ++p) {
+                machine.run((*shared)[p], base, count, memberships, shared_lookups ? &(*shared_lookups)[p] : nullptr);
+            }
+            for (size_t p = 0; p < programs.size(); ++p) {
+                machine.run(programs[p], base, count, memberships, lookups ? &(*lookups)[p] : nullptr);
             }
         }
-    };
-    std::vector<std::thread> helpers;
-    for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(work);
-    work();
-    for (auto& helper : helpers) helper.join();
+    });
     return memberships;
 }
 

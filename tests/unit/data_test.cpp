@@ -174,6 +174,31 @@ BOOST_AUTO_TEST_CASE(bitmap_push_back_and_resize) {
     BOOST_TEST(bits.count() == 0u);
 }
 
+// append() shifts whole words into place: every head size modulo 64 (and empty heads and tails) must give the bits
+// pushed one at a time.
+BOOST_AUTO_TEST_CASE(bitmap_append_matches_pushing_bit_by_bit) {
+    auto pattern = [](uint64_t seed, uint64_t i) { return ((i * 2654435761u + seed * 40503u) >> 7) % 3 == 0; };
+    for (uint64_t head_size : {0u, 1u, 5u, 63u, 64u, 65u, 127u, 128u, 130u}) {
+        for (uint64_t tail_size : {0u, 1u, 62u, 64u, 65u, 200u}) {
+            Bitmap head, tail, expected;
+            for (uint64_t i = 0; i < head_size; ++i) {
+                head.push_back(pattern(1, i));
+                expected.push_back(pattern(1, i));
+            }
+            for (uint64_t i = 0; i < tail_size; ++i) {
+                tail.push_back(pattern(2, i));
+                expected.push_back(pattern(2, i));
+            }
+            head.append(tail);
+            BOOST_TEST_CONTEXT("head " << head_size << " bits, tail " << tail_size) {
+                BOOST_TEST(head.size() == expected.size());
+                BOOST_TEST((head == expected));
+                BOOST_TEST(tail_is_clear(head));
+            }
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(bitmap_and_or_and_not) {
     Bitmap a(100), b(100);
     for (uint64_t i = 0; i < 100; i += 2) a.set(i);  // evens
