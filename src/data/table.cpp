@@ -164,7 +164,7 @@ std::optional<int32_t> Dictionary::find(std::string_view value) const {
     for (size_t slot = static_cast<size_t>(hash) & mask;; slot = (slot + 1) & mask) {
         const Slot& entry = slots_[slot];
         if (entry.code < 0) return std::nullopt;
-        if (entry.tag == tag && values[static_cast<size_t>(entry.code)] == value) return entry.code;
+        if (entry.tag == tag && equal_bytes(values[static_cast<size_t>(entry.code)], value)) return entry.code;
     }
 }
 
@@ -184,7 +184,7 @@ int32_t Dictionary::intern(std::string_view value, uint64_t hash) {
     for (;; slot = (slot + 1) & mask) {
         const Slot& entry = slots_[slot];
         if (entry.code < 0) break;
-        if (entry.tag == tag && values[static_cast<size_t>(entry.code)] == value) return entry.code;
+        if (entry.tag == tag && equal_bytes(values[static_cast<size_t>(entry.code)], value)) return entry.code;
     }
     if (values.size() >= static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
         throw std::length_error("Dictionary: more than 2^31-1 distinct values");

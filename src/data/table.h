@@ -3,6 +3,7 @@
 // list items dictionary-encoded. Loaders (CSV now, databases later) fill a Table; the VM reads it.
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <iosfwd>
 #include <iterator>
 #include <optional>
@@ -83,6 +84,20 @@ private:
     std::vector<char> bytes_;
     std::vector<uint64_t> offsets_ = {0};
 };
+
+// a == b for the dictionary's probes: most dictionary values (names, cities, countries) are 4 to 16 bytes, which two
+// overlapping word compares settle without a call to memcmp.
+inline bool equal_bytes(std::string_view a, std::string_view b) {
+    const size_t n = a.size();
+    if (b.size() != n) return false;
+    auto word = [](const char* p) { uint64_t w; std::memcpy(&w, p, 8); return w; };
+    auto half = [](const char* p) { uint32_t w; std::memcpy(&w, p, 4); return w; };
+    const char* x = a.data();
+    const char* y = b.data();
+    if (n >= 8 && n <= 16) return ((word(x) ^ word(y)) | (word(x + n - 8) ^ word(y + n - 8))) == 0;
+    if (n >= 4 && n < 8) return ((half(x) ^ half(y)) | (half(x + n - 4) ^ half(y + n - 4))) == 0;
+    return n == 0 || std::memcmp(x, y, n) == 0;
+}
 
 // Distinct strings of a column; a value's code is its index in `values`. Add values only through intern() so the
 // hash index stays in step (find() and intern() re-index if `values` was edited directly, at O(n) cost).

@@ -235,6 +235,25 @@ BOOST_AUTO_TEST_CASE(bitmap_operations_need_equal_sizes) {
 
 // ---- Dictionary, Column, Table ----
 
+// equal_bytes compares 4 to 16 bytes as two overlapping words: a difference at any position of any length must show.
+BOOST_AUTO_TEST_CASE(equal_bytes_sees_a_difference_anywhere) {
+    for (size_t n = 0; n <= 40; ++n) {
+        std::string a(n, 'x');
+        for (size_t i = 0; i < n; ++i) a[i] = static_cast<char>('a' + i % 26);
+        const std::string same = a;
+        BOOST_TEST_CONTEXT(n << " bytes") {
+            BOOST_TEST(segmint::data::equal_bytes(a, same));
+            BOOST_TEST(!segmint::data::equal_bytes(a, a + "z"));
+            BOOST_TEST(!segmint::data::equal_bytes(a + "z", a));
+            for (size_t i = 0; i < n; ++i) {
+                std::string other = a;
+                other[i] = static_cast<char>(other[i] ^ 0x80);
+                BOOST_TEST(!segmint::data::equal_bytes(a, other), "byte " << i);
+            }
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(dictionary_interns_in_first_seen_order) {
     segmint::data::Dictionary dictionary;
     BOOST_TEST(!dictionary.find("a").has_value());
