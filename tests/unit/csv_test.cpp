@@ -171,8 +171,20 @@ BOOST_AUTO_TEST_CASE(ints) {
                        row_with(0, "\"12\"")) ==
                dump_of(kHeader + row_with(0, "5") + row_with(0, "-5") + row_with(0, "7") +
                        row_with(0, "9223372036854775807") + row_with(0, "-9223372036854775808") + row_with(0, "12")));
-    for (const char* bad : {"-", "+", "+-5", "1.0", "1e3", " 1", "1 ", "0x10", "1_000", "--1"}) {
+    for (const char* bad : {"-", "+", "+-5", "1.0", "1e3", " 1", "1 ", "0x10", "1_000", "--1", "12a", "1-"}) {
         BOOST_TEST(error_of(kHeader + row_with(0, bad)).find("t.csv:2:1: error: column `id`: expected int") == 0u, bad);
+    }
+    // Up to 18 digits take a path of their own (no overflow possible), longer ones the checked one: both sides of
+    // that line, and overflow just past the 64-bit range.
+    BOOST_TEST(dump_of(kHeader + row_with(0, "999999999999999999") + row_with(0, "-999999999999999999") +
+                       row_with(0, "1000000000000000000") + row_with(0, "-0") + row_with(0, "0000000000000000000042")) ==
+               dump_of(kHeader + row_with(0, "999999999999999999") + row_with(0, "-999999999999999999") +
+                       row_with(0, "1000000000000000000") + row_with(0, "0") + row_with(0, "42")));
+    BOOST_TEST(load(kHeader + row_with(0, "123456789012345678")).table->column(0).i64[0] == 123456789012345678);
+    BOOST_TEST(load(kHeader + row_with(0, "-123456789012345678")).table->column(0).i64[0] == -123456789012345678);
+    for (const char* overflow : {"9223372036854775808", "-9223372036854775809", "99999999999999999999"}) {
+        BOOST_TEST(error_of(kHeader + row_with(0, overflow)).find("expected int (64-bit") != std::string::npos,
+                   overflow);
     }
 }
 
