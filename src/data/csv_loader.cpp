@@ -1,7 +1,6 @@
 #include "data/csv_loader.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #if defined(__SSE2__)
@@ -330,21 +329,20 @@ bool valid_utf8(std::string_view text) {
 bool parse_int(std::string_view text, int64_t* out) {
     const char* first = text.data();
     const char* last = first + text.size();
+    const char* digits = first != last && (*first == '+' || *first == '-') ? first + 1 : first;
+    const auto digit_count = static_cast<size_t>(last - digits);
     // Up to 18 digits cannot overflow: summed here without a call (ids, counts and ages are short).
-    const bool has_sign = first != last && (*first == '+' || *first == '-');
-    const auto digit_count = static_cast<size_t>(last - first) - (has_sign ? 1 : 0);
     if (digit_count >= 1 && digit_count <= 18) {
         uint64_t value = 0;
-        for (const char* p = has_sign ? first + 1 : first; p != last; ++p) {
+        for (const char* p = digits; p != last; ++p) {
             const auto digit = static_cast<unsigned>(static_cast<unsigned char>(*p) - '0');
             if (digit > 9) return false;
             value = value * 10 + digit;
         }
-        *out = has_sign && *first == '-' ? -static_cast<int64_t>(value) : static_cast<int64_t>(value);
+        *out = *first == '-' ? -static_cast<int64_t>(value) : static_cast<int64_t>(value);
         return true;
     }
     // from_chars takes no `+`; after one, only digits may follow.
-    const char* digits = first != last && (*first == '+' || *first == '-') ? first + 1 : first;
     if (digits == last || *digits < '0' || *digits > '9') return false;
     if (*first == '+') first = digits;
     auto result = std::from_chars(first, last, *out);
@@ -843,7 +841,6 @@ private:
             }
         }
     }
-
 
     static void append_null(Column& column) {
         switch (column.type) {

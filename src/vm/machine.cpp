@@ -888,8 +888,8 @@ std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const d
     const uint64_t chunk = 64 * unit;
     const uint64_t chunks = (rows + chunk - 1) / chunk;
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-    threads = static_cast<unsigned>(std::max<uint64_t>(1, std::min<uint64_t>(threads, chunks)));
-    std::vector<std::unique_ptr<Machine>> machines(threads);  // one per worker, made by the worker that uses it
+    // One per worker, made by the worker that uses it (parallel_for starts no more workers than chunks).
+    std::vector<std::unique_ptr<Machine>> machines(threads);
     parallel_for(chunks, threads, [&](uint64_t c, unsigned worker) {
         if (!machines[worker]) machines[worker] = std::make_unique<Machine>(table, as_of);
         Machine& machine = *machines[worker];
