@@ -98,15 +98,18 @@ struct Machine::State {
     std::vector<Register> registers;
     uint32_t count = 0;   // rows in the current batch
     uint64_t base = 0;    // first row of the current batch
-    // Open selections as masks over the batch (innermost last); their row lists are built when a text or list
-    // kernel first needs one.
+    // Open selections as masks over the batch: masks[0 .. depth], innermost last. The vector only grows, so a
+    // narrowing reuses storage and touches only the batch's words. Row lists are built when a text or list kernel
+    // first needs one.
     std::vector<std::array<uint64_t, kBatchWords>> masks;
+    size_t depth = 0;
     std::vector<std::vector<uint32_t>> mask_rows;
     std::vector<Selection> selections;
     std::vector<bool> selection_built;
     // Shared conditions of the current batch (value and validity bits), stored by their programs before the segments'.
     std::vector<std::array<uint64_t, kBatchWords>> shared_value, shared_valid;
     alignas(64) uint8_t scratch[kBatchSize + 64];   // per-row bytes before packing into bits
+    alignas(64) uint64_t word_scratch[kBatchWords];  // bits of one kernel before they are combined
 
     State(const data::Table& t, scalar::AsOf a) : table(t), as_of(a) {}
     ~State() {
@@ -138,7 +141,8 @@ struct Machine::State {
     void begin_batch(uint64_t batch_base, uint32_t batch_count) {
         base = batch_base;
         count = batch_count;
-        masks.resize(1);
+        if (masks.empty()) masks.resize(1);
+        depth = 0;
         fill_first(masks[0].data(), count);
         if (selections.empty()) selections.resize(1);
         selection_built.assign(1, true);
@@ -148,7 +152,6 @@ struct Machine::State {
     uint32_t words() const { return words_for(count); }
 
     const Selection& selection() {
-        const size_t depth = masks.size() - 1;
         if (!selection_built[depth]) {
             if (mask_rows.size() <= depth) mask_rows.resize(depth + 1);
             auto& rows = mask_rows[depth];
@@ -169,9 +172,9 @@ struct Machine::State {
 
     // Keeps the open rows where `a` is not decided: not FALSE (inside `and`) or not TRUE (inside `or`).
     void push_narrowed(const Register& a, bool drop_true) {
-        const auto outer = masks.back();
-        masks.emplace_back();
-        auto& mask = masks.back();
+        if (masks.size() <= depth + 1) masks.resize(depth + 2);
+        const auto& outer = masks[depth];
+        auto& mask = masks[++depth];
         const uint64_t* value = static_cast<const uint64_t*>(a.data);
         for (uint32_t w = 0; w < words(); ++w) {
             const uint64_t decided = a.valid[w] & (drop_true ? value[w] : ~value[w]);
@@ -181,7 +184,7 @@ struct Machine::State {
     }
 
     void pop_selection() {
-        masks.pop_back();
+        --depth;
         selection_built.pop_back();
     }
 
@@ -248,10 +251,9 @@ void binary_checked(State& st, Register& d, Register& a, Register& b, Op op) {
         dv[i] = good ? out : R{};
         ok[i] = good;
     }
-    std::array<uint64_t, kBatchWords> ok_bits{};
-    pack_bytes(ok, st.count, ok_bits.data());
-    // Word by word, reading before writing: `d` may be `a` or `b`.
-    for (uint32_t w = 0; w < st.words(); ++w) d.owned_valid[w] = ok_bits[w] & an[w] & bn[w];
+    // Packed in place, then combined word by word (each word read before it is written: `d` may be `a` or `b`).
+    pack_bytes(ok, st.count, st.word_scratch);
+    for (uint32_t w = 0; w < st.words(); ++w) d.owned_valid[w] = st.word_scratch[w] & an[w] & bn[w];
 }
 
 template <typename T, typename R, typename Op>
@@ -266,9 +268,8 @@ void unary_checked(State& st, Register& d, Register& a, Op op) {
         dv[i] = good ? out : R{};
         ok[i] = good;
     }
-    std::array<uint64_t, kBatchWords> ok_bits{};
-    pack_bytes(ok, st.count, ok_bits.data());
-    for (uint32_t w = 0; w < st.words(); ++w) d.owned_valid[w] = ok_bits[w] & an[w];
+    pack_bytes(ok, st.count, st.word_scratch);
+    for (uint32_t w = 0; w < st.words(); ++w) d.owned_valid[w] = st.word_scratch[w] & an[w];
 }
 
 // dst := f(a) for present rows; f is total (never NULL).
@@ -375,21 +376,14 @@ void coalesce(State& st, Register& d, Register& a, Register& b) {
     const T* bv = st.values<T>(b);
     const uint64_t* an = a.valid;
     const uint64_t* bn = b.valid;
-    // Copy the validity words first: `d` may be `a` or `b`.
-    std::array<uint64_t, kBatchWords> valid{};
-    for (uint32_t w = 0; w < st.words(); ++w) valid[w] = an[w] | bn[w];
-    const std::array<uint64_t, kBatchWords> a_valid = [&] {
-        std::array<uint64_t, kBatchWords> copy{};
-        std::copy(an, an + st.words(), copy.begin());
-        return copy;
-    }();
     T* dv = st.output<T>(d);
     if constexpr (kSelective<T>) {
-        each(st.selection(), [&](uint32_t i) { dv[i] = test_bit(a_valid.data(), i) ? av[i] : bv[i]; });
+        each(st.selection(), [&](uint32_t i) { dv[i] = test_bit(an, i) ? av[i] : bv[i]; });
     } else {
-        for (uint32_t i = 0; i < st.count; ++i) dv[i] = test_bit(a_valid.data(), i) ? av[i] : bv[i];
+        for (uint32_t i = 0; i < st.count; ++i) dv[i] = test_bit(an, i) ? av[i] : bv[i];
     }
-    std::copy(valid.begin(), valid.begin() + st.words(), d.owned_valid);
+    // After the rows: `d` may be `a` or `b`, and its validity bits are the ones read above.
+    for (uint32_t w = 0; w < st.words(); ++w) d.owned_valid[w] = an[w] | bn[w];
 }
 
 // A Bool result computed per selected row: `test(i)` gives (present, value).
@@ -482,8 +476,9 @@ void load_segment(State& st, Register& d, const data::Bitmap& membership) {
 // rows take the table's last entry.
 void lookup_code(State& st, Register& d, const data::Column& column, const std::vector<uint8_t>& truth) {
     const uint64_t* present = st.column_validity(column, d);
-    std::array<uint64_t, kBatchWords> present_copy{};
-    std::copy(present, present + st.words(), present_copy.begin());
+    // A copy: off a word boundary `present` is `d`'s own validity, which the packing below overwrites.
+    uint64_t* present_copy = st.word_scratch;
+    std::copy(present, present + st.words(), present_copy);
     const int32_t* codes = column.i32.data() + st.base;
     uint8_t* gathered = st.scratch;
     const uint8_t* table = truth.data();
@@ -683,14 +678,9 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
                     found[i] = static_cast<uint8_t>(std::binary_search(set.boolean.begin(), set.boolean.end(), x));
                 }
                 uint64_t* dv = st.output_bits(d);
-                const std::array<uint64_t, kBatchWords> a_valid = [&] {
-                    std::array<uint64_t, kBatchWords> copy{};
-                    std::copy(an, an + st.words(), copy.begin());
-                    return copy;
-                }();
                 pack_bytes(found, st.count, dv);
                 for (uint32_t w = 0; w < st.words(); ++w) {
-                    d.owned_valid[w] = a_valid[w] & (set.has_null ? dv[w] : ~uint64_t{0});
+                    d.owned_valid[w] = an[w] & (set.has_null ? dv[w] : ~uint64_t{0});
                 }
                 break;
             }
@@ -714,10 +704,8 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
             case Opcode::IsNotNull: {
                 const uint64_t* an = a.valid;
                 const uint64_t flip = in.op == Opcode::IsNull ? ~uint64_t{0} : 0;
-                std::array<uint64_t, kBatchWords> value{};
-                for (uint32_t w = 0; w < st.words(); ++w) value[w] = an[w] ^ flip;
                 uint64_t* dv = st.output_bits(d);
-                std::copy(value.begin(), value.begin() + st.words(), dv);
+                for (uint32_t w = 0; w < st.words(); ++w) dv[w] = an[w] ^ flip;
                 d.valid = kAllSet.data();
                 break;
             }
@@ -792,14 +780,14 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
                 const uint64_t* bv = static_cast<const uint64_t*>(b.data);
                 const uint64_t* an = a.valid;
                 const uint64_t* bn = b.valid;
-                std::array<uint64_t, kBatchWords> value{}, valid{};
-                for (uint32_t w = 0; w < st.words(); ++w) {
-                    value[w] = (an[w] & av[w]) | (~an[w] & bv[w]);
-                    valid[w] = an[w] | bn[w];
-                }
                 uint64_t* dv = st.output_bits(d);
-                std::copy(value.begin(), value.begin() + st.words(), dv);
-                std::copy(valid.begin(), valid.begin() + st.words(), d.owned_valid);
+                uint64_t* dn = d.owned_valid;
+                for (uint32_t w = 0; w < st.words(); ++w) {
+                    const uint64_t value = (an[w] & av[w]) | (~an[w] & bv[w]);
+                    const uint64_t valid = an[w] | bn[w];
+                    dv[w] = value;
+                    dn[w] = valid;
+                }
                 break;
             }
             case Opcode::CoalesceI64: coalesce<int64_t>(st, d, a, b); break;
@@ -823,14 +811,14 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
             case Opcode::Not: {
                 const uint64_t* av = static_cast<const uint64_t*>(a.data);
                 const uint64_t* an = a.valid;
-                std::array<uint64_t, kBatchWords> value{}, valid{};
-                for (uint32_t w = 0; w < st.words(); ++w) {
-                    value[w] = ~av[w];
-                    valid[w] = an[w];
-                }
                 uint64_t* dv = st.output_bits(d);
-                std::copy(value.begin(), value.begin() + st.words(), dv);
-                std::copy(valid.begin(), valid.begin() + st.words(), d.owned_valid);
+                uint64_t* dn = d.owned_valid;
+                for (uint32_t w = 0; w < st.words(); ++w) {
+                    const uint64_t value = ~av[w];
+                    const uint64_t valid = an[w];
+                    dv[w] = value;
+                    dn[w] = valid;
+                }
                 break;
             }
             case Opcode::And:
@@ -841,16 +829,16 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
                 const uint64_t* bv = static_cast<const uint64_t*>(b.data);
                 const uint64_t* an = a.valid;
                 const uint64_t* bn = b.valid;
-                std::array<uint64_t, kBatchWords> value{}, valid{};
+                uint64_t* dv = st.output_bits(d);
+                uint64_t* dn = d.owned_valid;
                 for (uint32_t w = 0; w < st.words(); ++w) {
                     const uint64_t a_true = an[w] & av[w], a_false = an[w] & ~av[w];
                     const uint64_t b_true = bn[w] & bv[w], b_false = bn[w] & ~bv[w];
-                    value[w] = is_and ? a_true & b_true : a_true | b_true;
-                    valid[w] = (an[w] & bn[w]) | (is_and ? a_false | b_false : a_true | b_true);
+                    const uint64_t value = is_and ? a_true & b_true : a_true | b_true;
+                    const uint64_t valid = (an[w] & bn[w]) | (is_and ? a_false | b_false : a_true | b_true);
+                    dv[w] = value;
+                    dn[w] = valid;
                 }
-                uint64_t* dv = st.output_bits(d);
-                std::copy(value.begin(), value.begin() + st.words(), dv);
-                std::copy(valid.begin(), valid.begin() + st.words(), d.owned_valid);
                 break;
             }
             case Opcode::NarrowNotFalse: st.push_narrowed(a, false); break;
@@ -882,10 +870,8 @@ std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const d
     memberships.reserve(segment_count);
     for (size_t s = 0; s < segment_count; ++s) memberships.push_back(data::Bitmap::uninitialized(rows));
 
-    // Chunks start on a 64-row word boundary and a batch boundary (kBatchSize is a power of two), so no two threads
-    // write the same bitmap word. Threads take chunks as they finish the last one (parallel_for).
-    const uint64_t unit = std::max<uint64_t>(data::kBitsPerWord, kBatchSize);
-    const uint64_t chunk = 64 * unit;
+    // Threads take chunks of kChunkRows as they finish the last one (parallel_for).
+    const uint64_t chunk = kChunkRows;
     const uint64_t chunks = (rows + chunk - 1) / chunk;
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     // One per worker, made by the worker that uses it (parallel_for starts no more workers than chunks).

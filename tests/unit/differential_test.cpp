@@ -9,6 +9,7 @@
 #include "random_rules.h"
 #include "reference/reference_evaluator.h"
 #include "test_support.h"
+#include "vm/batch.h"
 
 using namespace segmint;
 using namespace segmint::testing;
@@ -90,7 +91,7 @@ BOOST_AUTO_TEST_CASE(threads_agree_on_a_table_of_many_chunks) {
     ir::scalar::AsOf as_of;
     engine::parse_as_of("2026-11-23T12:00:00Z", &as_of);
     Random random(env_or("SEGMINT_SEED", 20261127));
-    const uint64_t rows = 5 * 64 * 1024 + 1000 + random.below(64);
+    const uint64_t rows = 5 * vm::kChunkRows + 1000 + random.below(64);
     data::Table table = random_table(random, test_schema(), rows);
     Checked checked = check_text(random_catalog(random, 24, 4));
     optimize::TableStats stats = optimize::gather_stats(table);
