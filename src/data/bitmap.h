@@ -104,6 +104,7 @@ public:
     // Writable words for vector code; call clear_unused_bits() afterwards (see the invariant above).
     uint64_t* mutable_words() { return words_.data(); }
     uint64_t word_count() const { return words_.size(); }
+    uint64_t word_capacity() const { return words_.capacity(); }
     void clear_unused_bits();
 
     // In-place set operations with a bitmap of the same size (a different size is a bug: std::invalid_argument).

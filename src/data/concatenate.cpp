@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "common/parallel.h"
+#include "data/prefault.h"
 
 namespace segmint::data {
 
@@ -83,6 +84,26 @@ void append_column(Column& out, Column& part) {
     part = Column{};
 }
 
+// Faults in the pages the appends to `out` will write, one system call per array (data/prefault.h). Array k of `out`
+// grows by at most the bytes of array k in the other parts (less for dictionaries: values shared between parts are
+// stored once).
+void prefault_growth(const Column& out, const std::vector<Table>& parts, size_t c) {
+    std::vector<size_t> growth;
+    for (size_t k = 1; k < parts.size(); ++k) {
+        size_t array = 0;
+        parts[k].column(c).for_each_filled_array([&](const void*, size_t used, size_t) {
+            if (growth.size() <= array) growth.resize(array + 1, 0);
+            growth[array++] += used;
+        });
+    }
+    size_t array = 0;
+    out.for_each_filled_array([&](const void* data, size_t used, size_t capacity) {
+        const size_t more = array < growth.size() ? growth[array] : 0;
+        ++array;
+        if (capacity > used) prefault_for_writing(static_cast<const char*>(data) + used, std::min(more, capacity - used));
+    });
+}
+
 // Appends column `c` of parts[1..] to that of parts[0].
 void join_column(std::vector<Table>& parts, size_t c) {
     Column& out = parts.front().mutable_column(c);
@@ -104,6 +125,7 @@ void join_column(std::vector<Table>& parts, size_t c) {
         out.dictionary.reserve(static_cast<size_t>(out.dictionary.size() + values),
                                static_cast<size_t>(out.dictionary.values.string_bytes() + value_bytes));
     }
+    prefault_growth(out, parts, c);
     for (size_t k = 1; k < parts.size(); ++k) append_column(out, parts[k].mutable_column(c));
 #if defined(SEGMINT_TRIM_MALLOC)
     // The parts' arrays were allocated on the threads that parsed them: glibc keeps memory freed there in those

@@ -28,6 +28,7 @@
 #include "common/suggest.h"
 #include "common/utf8.h"
 #include "data/concatenate.h"
+#include "data/prefault.h"
 
 namespace segmint::data {
 
@@ -615,7 +616,20 @@ private:
             if (shared_ != nullptr) shared_->bytes_read.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
             report_progress(false);
         }
+        prefault_ahead();
         return true;
+    }
+
+    // Between buffers (about 5,000 records of a typical file): faults in the next pages of every growing array in
+    // one system call each, instead of one page fault per page as the appends reach them (data/prefault.h).
+    void prefault_ahead() {
+        size_t k = 0;
+        for (size_t i = 0; i < table_.column_count(); ++i) {
+            table_.column(i).for_each_filled_array([&](const void* data, size_t used, size_t capacity) {
+                if (ahead_.size() <= k) ahead_.resize(k + 1);
+                ahead_[k++].advance(data, used, capacity);
+            });
+        }
     }
 
     void report_progress(bool final_call) {
@@ -1000,6 +1014,7 @@ private:
     const schema::Schema& schema_;
     const CsvOptions& options_;
     Table table_;
+    std::vector<PrefaultAhead> ahead_;  // one per array of for_each_filled_array, in visiting order
     CsvError* error_ = nullptr;
 
     std::vector<char> buffer_;

@@ -73,6 +73,12 @@ public:
     uint64_t used_bytes() const { return bytes_.size() + offsets_.size() * sizeof(uint64_t); }
     // Bytes allocated.
     uint64_t byte_size() const { return bytes_.capacity() + offsets_.capacity() * sizeof(uint64_t); }
+    // Calls f(data, used bytes, capacity bytes) for the string bytes and the offsets.
+    template <typename F>
+    void for_each_array(F&& f) const {
+        f(bytes_.data(), bytes_.size(), bytes_.capacity());
+        f(offsets_.data(), offsets_.size() * sizeof(uint64_t), offsets_.capacity() * sizeof(uint64_t));
+    }
 
     friend bool operator==(const StringArena& a, const std::vector<std::string>& b);
     friend bool operator==(const std::vector<std::string>& a, const StringArena& b) { return b == a; }
@@ -129,6 +135,13 @@ struct Dictionary {
     uint64_t byte_size() const;
     // Bytes of the strings and their offsets alone (what a column's data needs, without the index).
     uint64_t value_bytes() const { return values.used_bytes(); }
+    // Calls f(data, used bytes, capacity bytes) for the arrays that interning fills front to back (strings, offsets,
+    // per-value hashes; not the index, which is written at random).
+    template <typename F>
+    void for_each_filled_array(F&& f) const {
+        values.for_each_array(f);
+        f(hashes_.data(), hashes_.size() * sizeof(uint64_t), hashes_.capacity() * sizeof(uint64_t));
+    }
 
 private:
     // Open addressing over codes, so the index never points into the strings (which move when `values` grows). Each
@@ -193,6 +206,20 @@ struct Column {
     // Its column bytes: the values in use (array sizes, not capacities), the validity bitmap, and the dictionary's
     // string bytes and offsets. byte_size() minus this is spare capacity plus the hash index.
     uint64_t data_bytes() const;
+    // Calls f(data, used bytes, capacity bytes) for every array that appending rows fills front to back: validity,
+    // values, list offsets and items, and the dictionary's (loaders fault their pages in ahead: data/prefault.h).
+    template <typename F>
+    void for_each_filled_array(F&& f) const {
+        auto vector = [&f](const auto& v) { f(v.data(), v.size() * sizeof(v[0]), v.capacity() * sizeof(v[0])); };
+        f(validity.words(), validity.word_count() * sizeof(uint64_t), validity.word_capacity() * sizeof(uint64_t));
+        vector(i64);
+        vector(f64);
+        vector(i32);
+        vector(u8);
+        vector(list_offsets);
+        vector(list_codes);
+        dictionary.for_each_filled_array(f);
+    }
 
 private:
     void expect(schema::ColumnType wanted, const char* appender) const;

@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 
 #include "common/atomic_file.h"
 #include "data/bitmap.h"
+#include "data/prefault.h"
 #include "data/table.h"
 #include "test_support.h"
 
@@ -512,6 +514,69 @@ BOOST_AUTO_TEST_CASE(atomic_write_refuses_directories) {
     BOOST_TEST(!segmint::write_file_atomically(
         dir.file("missing/out.csv"), [](std::FILE*) { return true; }, &error));
     BOOST_TEST(error.find("cannot create a temporary file") != std::string::npos, error);
+}
+
+// Pages of a fresh anonymous mapping: which are resident (mincore), and a mapping that unmaps itself.
+struct FreshPages {
+    static constexpr size_t kPage = 4096;
+    size_t bytes;
+    char* data;
+    explicit FreshPages(size_t size) : bytes(size) {
+        void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        BOOST_REQUIRE(p != MAP_FAILED);
+        data = static_cast<char*>(p);
+    }
+    ~FreshPages() { ::munmap(data, bytes); }
+    bool resident(size_t offset) const {
+        unsigned char state = 0;
+        BOOST_REQUIRE_EQUAL(::mincore(data + offset / kPage * kPage, kPage, &state), 0);
+        return (state & 1) != 0;
+    }
+};
+
+BOOST_AUTO_TEST_CASE(prefault_touches_only_whole_pages_inside_the_range) {
+    if (::sysconf(_SC_PAGESIZE) != static_cast<long>(FreshPages::kPage)) return;
+    FreshPages pages(8 * FreshPages::kPage);
+    // Pages 1 and 2 lie wholly inside; pages 0 and 3 only partly.
+    segmint::data::prefault_for_writing(pages.data + 100, 3 * FreshPages::kPage);
+    if (!segmint::data::prefault_supported()) {
+        BOOST_TEST_MESSAGE("MADV_POPULATE_WRITE is not supported by this kernel: nothing to check");
+        return;
+    }
+    BOOST_CHECK(!pages.resident(0));
+    BOOST_CHECK(pages.resident(1 * FreshPages::kPage));
+    BOOST_CHECK(pages.resident(2 * FreshPages::kPage));
+    BOOST_CHECK(!pages.resident(3 * FreshPages::kPage));
+    BOOST_CHECK(!pages.resident(7 * FreshPages::kPage));
+}
+
+BOOST_AUTO_TEST_CASE(prefault_ahead_keeps_a_window_past_the_end_and_leaves_contents_alone) {
+    if (::sysconf(_SC_PAGESIZE) != static_cast<long>(FreshPages::kPage)) return;
+    constexpr size_t kWindow = segmint::data::PrefaultAhead::kWindowBytes;
+    FreshPages pages(4 * kWindow);
+    std::memset(pages.data, 'x', 100);
+    segmint::data::PrefaultAhead ahead;
+    ahead.advance(pages.data, 100, pages.bytes);
+    if (!segmint::data::prefault_supported()) {
+        BOOST_TEST_MESSAGE("MADV_POPULATE_WRITE is not supported by this kernel: nothing to check");
+        return;
+    }
+    BOOST_CHECK(pages.resident(kWindow - FreshPages::kPage));  // the last whole page of the first window
+    BOOST_CHECK(!pages.resident(kWindow + FreshPages::kPage));
+    BOOST_CHECK_EQUAL(std::string(pages.data, 100), std::string(100, 'x'));
+    BOOST_CHECK_EQUAL(pages.data[100], 0);
+    // More than half the window is still ahead: nothing new.
+    ahead.advance(pages.data, kWindow / 4, pages.bytes);
+    BOOST_CHECK(!pages.resident(kWindow + FreshPages::kPage));
+    // Less than half: the next window, up to one window past the end of the data.
+    ahead.advance(pages.data, kWindow * 3 / 4, pages.bytes);
+    BOOST_CHECK(pages.resident(kWindow + FreshPages::kPage));
+    BOOST_CHECK(pages.resident(kWindow * 7 / 4 - FreshPages::kPage));
+    BOOST_CHECK(!pages.resident(2 * kWindow));
+    // Never past the capacity.
+    ahead.advance(pages.data, 3 * kWindow, 3 * kWindow + FreshPages::kPage);
+    BOOST_CHECK(pages.resident(3 * kWindow));
+    BOOST_CHECK(!pages.resident(3 * kWindow + FreshPages::kPage));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

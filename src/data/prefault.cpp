@@ -1,0 +1,54 @@
+#include "data/prefault.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+
+namespace segmint::data {
+
+namespace {
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23  // Linux 5.14; older headers lack it
+#endif
+
+// Cleared when the kernel rejects the advice (before 5.14: EINVAL), so later calls cost nothing.
+std::atomic<bool> g_supported{true};
+
+}  // namespace
+
+void prefault_for_writing(const void* data, size_t bytes) {
+    if (bytes == 0 || !g_supported.load(std::memory_order_relaxed)) return;
+    static const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const auto begin = reinterpret_cast<uintptr_t>(data);
+    const uintptr_t first = (begin + page - 1) & ~(page - 1);
+    const uintptr_t last = (begin + bytes) & ~(page - 1);
+    if (last <= first) return;
+    // EINVAL: the advice is unknown (old kernel). Other failures (ENOMEM when memory is short, EFAULT) leave the
+    // pages to fault as usual, where the write itself will then report the shortage.
+    if (::madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE) != 0 && errno == EINVAL) {
+        g_supported.store(false, std::memory_order_relaxed);
+    }
+}
+
+bool prefault_supported() {
+    return g_supported.load(std::memory_order_relaxed);
+}
+
+void PrefaultAhead::advance(const void* data, size_t used_bytes, size_t capacity_bytes) {
+    if (data != data_) {
+        data_ = data;
+        ready_ = 0;
+    }
+    if (ready_ >= capacity_bytes || ready_ > used_bytes + kWindowBytes / 2) return;
+    const size_t from = std::max(ready_, used_bytes);
+    const size_t to = std::min(capacity_bytes, used_bytes + kWindowBytes);
+    if (to > from) prefault_for_writing(static_cast<const char*>(data) + from, to - from);
+    ready_ = to;
+}
+
+}  // namespace segmint::data

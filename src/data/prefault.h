@@ -1,0 +1,31 @@
+#pragma once
+// Faulting in the pages of arrays that loading fills front to back, many pages per system call. On virtual machines
+// whose page tables the hypervisor maintains (this project's CI machines run under PVM), every page fault is a
+// round trip through the hypervisor: touching fresh 4 KiB pages one at a time cost about 3 s per GiB there, against
+// about 1.5 s per GiB when the kernel is asked to fault them in ahead, in 1 MiB steps (docs/performance.md).
+#include <cstddef>
+
+namespace segmint::data {
+
+// Makes the pages inside [data, data + bytes) present and writable (MADV_POPULATE_WRITE, Linux 5.14) without
+// changing their contents. Only whole pages inside the range are touched. Does nothing where the kernel cannot:
+// the pages then fault on first write as usual.
+void prefault_for_writing(const void* data, size_t bytes);
+// False once the kernel has rejected the advice (tests use it to tell "not faulted in" from "not supported here").
+bool prefault_supported();
+
+// Keeps the pages just past the end of one growing array faulted in: advance() after each stretch of appends
+// faults in the next window once less than half of the last one is left. An array that moved (it grew past its
+// capacity) starts over.
+class PrefaultAhead {
+public:
+    static constexpr size_t kWindowBytes = size_t{1} << 20;
+
+    void advance(const void* data, size_t used_bytes, size_t capacity_bytes);
+
+private:
+    const void* data_ = nullptr;
+    size_t ready_ = 0;  // bytes from data_ on that are faulted in (or were written)
+};
+
+}  // namespace segmint::data
