@@ -1,8 +1,8 @@
 // Segmint's benchmark: the five reference predicates of docs/performance.md on generated customers, timed in one
 // process on one in-memory table: the VM (optimizer on and off, 1 and 2 threads), a hand-written branch-free C++ loop
 // over the same columns (the practical limit), the reference evaluator, and the memory-bandwidth bound. Medians of
-// repeated runs, the variants a ratio compares timed in turns; member counts are cross-checked between every path. Also: CSV load speed (median of up to 3 loads)
-// and memory, and the time to check and compile 1,000 segments.
+// repeated runs, the variants a ratio compares timed in turns; member counts are cross-checked between every path.
+// Also: CSV load speed (median of up to 3 loads) and memory, and the time to check and compile 1,000 segments.
 // Optional sections (each also runs alone with --only-sections):
 //   --single N        one customer at a time through the public API (segmint::CustomerEvaluator) against the whole
 //                     specs/ catalog, over N generated customers (default 100,000; 0 = skip)
@@ -49,13 +49,6 @@ double seconds(const std::function<void()>& f) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-double median_seconds(int repeat, const std::function<void()>& f) {
-    std::vector<double> runs;
-    for (int i = 0; i < repeat; ++i) runs.push_back(seconds(f));
-    std::sort(runs.begin(), runs.end());
-    return runs[runs.size() / 2];
-}
-
 // The median of each of `variants`, run in turns (a, b, c, a, b, c, ...) rather than each `repeat` times in a row:
 // the speed of a shared machine drifts over seconds, and a ratio between two variants (VM / hand-written, 1 / 2
 // threads) is only fair when both were timed under the same conditions.
@@ -71,6 +64,8 @@ std::vector<double> interleaved_medians(int repeat, const std::vector<std::funct
     }
     return medians;
 }
+
+double median_seconds(int repeat, const std::function<void()>& f) { return interleaved_medians(repeat, {f})[0]; }
 
 // CPU seconds of the whole process: on a shared machine the wall time of a one-thread phase also counts the time
 // other processes held the core; this does not.
@@ -290,7 +285,8 @@ std::vector<Predicate> predicates(const data::Table& table) {
                         const auto& aov = col(t, "avg_order_value");
                         const auto& opt = col(t, "email_opt_in");
                         const auto& gender = col(t, "gender");  // enum codes: 2 = other
-                        auto starts_u = dictionary_mask(country, [](std::string_view v) { return !v.empty() && v[0] == 'U'; });
+                        auto starts_u =
+                            dictionary_mask(country, [](std::string_view v) { return !v.empty() && v[0] == 'U'; });
                         auto germany = dictionary_mask(country, [](std::string_view v) { return v == "Germany"; });
                         uint64_t n = 0;
                         for (uint64_t r = 0; r < t.rows(); ++r) {
@@ -695,7 +691,8 @@ int main(int argc, char** argv) {
     ir::scalar::AsOf as_of;
     engine::parse_as_of(std::string(data::kSyntheticAsOf), &as_of);
 
-    std::printf("Segmint benchmark: %llu customers, median of %d runs\n\n", static_cast<unsigned long long>(rows), repeat);
+    std::printf("Segmint benchmark: %llu customers, median of %d runs\n\n", static_cast<unsigned long long>(rows),
+                repeat);
     std::optional<data::Table> table;
     int status = 0;
     if (!only_sections) {
@@ -711,7 +708,8 @@ int main(int argc, char** argv) {
         uint64_t rss_before = peak_rss_bytes();
         const LoadRuns one = time_loads(csv, schema, 1, load_runs, &table);
         const uint64_t rss_grew = peak_rss_bytes() - rss_before;
-        std::printf("load CSV (1 thread): %.2f s, %.0f MB/s; CPU time %.2f s, %.0f MB/s (%.2f s of it in the kernel)%s\n",
+        std::printf("load CSV (1 thread): %.2f s, %.0f MB/s; CPU time %.2f s, %.0f MB/s"
+                    " (%.2f s of it in the kernel)%s\n",
                     one.seconds, csv.size() / 1e6 / one.seconds, one.cpu_seconds, csv.size() / 1e6 / one.cpu_seconds,
                     one.kernel_seconds, one.runs_text().c_str());
         // Column bytes (Column::data_bytes): values arrays in use, validity bitmaps, dictionary string bytes and
@@ -760,8 +758,8 @@ int main(int argc, char** argv) {
         std::printf("memory read bandwidth: %.1f GB/s\n\n", bandwidth / 1e9);
 
         const optimize::TableStats stats = optimize::gather_stats(*table);
-        std::printf("%-4s %10s %10s %10s %10s %10s %10s %10s %9s\n", "", "vm ns/row", "vm 2thr", "vm no-opt", "hand ns/r",
-                    "ref ns/row", "bound", "vm/hand", "members");
+        std::printf("%-4s %10s %10s %10s %10s %10s %10s %10s %9s\n", "", "vm ns/row", "vm 2thr", "vm no-opt",
+                    "hand ns/r", "ref ns/row", "bound", "vm/hand", "members");
         double log_ratio_sum = 0;
         int count = 0;
         double p5_speedup = 0;
@@ -792,7 +790,8 @@ int main(int argc, char** argv) {
                 uint64_t vm_small = 0;
                 vm_small = engine::evaluate(small_program->program, *small, engine::Evaluator::Vm, 1)[0].count();
                 double ref = seconds([&] {
-                    ref_count = engine::evaluate(small_program->program, *small, engine::Evaluator::Reference)[0].count();
+                    ref_count =
+                        engine::evaluate(small_program->program, *small, engine::Evaluator::Reference)[0].count();
                 });
                 counts_agree = counts_agree && ref_count == vm_small;
                 reference_ns = ref / n * 1e9;
@@ -814,8 +813,9 @@ int main(int argc, char** argv) {
         std::string many;
         for (int i = 0; i < 1000; ++i) {
             many += "segment s" + std::to_string(i) + ": orders_90d >= " + std::to_string(i % 20) +
-                    " and tier in (\"gold\", \"platinum\") and last_order_date within last " + std::to_string(i % 90 + 1) +
-                    " days or country starts with \"U\" and age between 18 and " + std::to_string(20 + i % 50) + "\n";
+                    " and tier in (\"gold\", \"platinum\") and last_order_date within last " +
+                    std::to_string(i % 90 + 1) + " days or country starts with \"U\" and age between 18 and " +
+                    std::to_string(20 + i % 50) + "\n";
         }
         double compile_s = median_seconds(3, [&] { compile(many, schema, as_of, &stats, true); });
         std::printf("check + compile 1,000 segments: %.3f s\n", compile_s);
