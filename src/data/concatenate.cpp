@@ -84,9 +84,9 @@ void append_column(Column& out, Column& part) {
     part = Column{};
 }
 
-// Faults in the pages the appends to `out` will write, one system call per array (data/prefault.h). Array k of `out`
-// grows by at most the bytes of array k in the other parts (less for dictionaries: values shared between parts are
-// stored once).
+// Faults in the pages the appends to `out` will write, one system call per array, huge pages for big arrays
+// (data/prefault.h). Array k of `out` grows by at most the bytes of array k in the other parts (less for
+// dictionaries: values shared between parts are stored once).
 void prefault_growth(const Column& out, const std::vector<Table>& parts, size_t c) {
     std::vector<size_t> growth;
     for (size_t k = 1; k < parts.size(); ++k) {
@@ -100,7 +100,9 @@ void prefault_growth(const Column& out, const std::vector<Table>& parts, size_t 
     out.for_each_filled_array([&](const void* data, size_t used, size_t capacity) {
         const size_t more = array < growth.size() ? growth[array] : 0;
         ++array;
-        if (capacity > used) prefault_for_writing(static_cast<const char*>(data) + used, std::min(more, capacity - used));
+        if (capacity <= used) return;
+        advise_huge_pages(data, capacity);
+        prefault_for_writing(static_cast<const char*>(data) + used, std::min(more, capacity - used));
     });
 }
 

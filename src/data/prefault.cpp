@@ -35,6 +35,21 @@ void prefault_for_writing(const void* data, size_t bytes) {
     }
 }
 
+void advise_huge_pages(const void* data, size_t bytes) {
+#if defined(MADV_HUGEPAGE)
+    if (bytes < kHugePagesFromBytes) return;
+    constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+    const auto begin = reinterpret_cast<uintptr_t>(data);
+    const uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1);
+    const uintptr_t last = (begin + bytes) & ~(kHuge - 1);
+    // Failure (no transparent huge pages in this kernel, or disabled) leaves 4 KiB pages: only slower.
+    if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#else
+    (void)data;
+    (void)bytes;
+#endif
+}
+
 bool prefault_supported() {
     return g_supported.load(std::memory_order_relaxed);
 }
@@ -43,6 +58,7 @@ void PrefaultAhead::advance(const void* data, size_t used_bytes, size_t capacity
     if (data != data_) {
         data_ = data;
         ready_ = 0;
+        advise_huge_pages(data, capacity_bytes);
     }
     if (ready_ >= capacity_bytes || ready_ > used_bytes + kWindowBytes / 2) return;
     const size_t from = std::max(ready_, used_bytes);

@@ -1,8 +1,10 @@
 #pragma once
-// Faulting in the pages of arrays that loading fills front to back, many pages per system call. On virtual machines
-// whose page tables the hypervisor maintains (this project's CI machines run under PVM), every page fault is a
-// round trip through the hypervisor: touching fresh 4 KiB pages one at a time cost about 3 s per GiB there, against
-// about 1.5 s per GiB when the kernel is asked to fault them in ahead, in 1 MiB steps (docs/performance.md).
+// Faulting in the pages of arrays that loading fills front to back, many pages per system call, and asking for huge
+// pages on the big ones. On virtual machines whose page tables the hypervisor maintains (this project's CI machines
+// run under PVM), every page fault is a round trip through the hypervisor: touching fresh 4 KiB pages one at a time
+// cost about 3 s per GiB there, against about 1.5 s per GiB when the kernel is asked to fault them in ahead, in 1 MiB
+// steps. Reading a freshly loaded table there was slow too, for its first few passes: 3-7x a warm pass over 4 KiB
+// pages, about 1.3x over 2 MiB pages (docs/performance.md).
 #include <cstddef>
 
 namespace segmint::data {
@@ -14,9 +16,15 @@ void prefault_for_writing(const void* data, size_t bytes);
 // False once the kernel has rejected the advice (tests use it to tell "not faulted in" from "not supported here").
 bool prefault_supported();
 
+// Asks for transparent huge pages (2 MiB) on the whole 2 MiB stretches inside [data, data + bytes), an array not yet
+// written there (MADV_HUGEPAGE; applies to pages faulted in afterwards). Only arrays of at least kHugePagesFromBytes:
+// smaller ones gain little and would round their last page up to 2 MiB. Does nothing where the kernel cannot.
+inline constexpr size_t kHugePagesFromBytes = size_t{8} << 20;
+void advise_huge_pages(const void* data, size_t bytes);
+
 // Keeps the pages just past the end of one growing array faulted in: advance() after each stretch of appends
 // faults in the next window once less than half of the last one is left. An array that moved (it grew past its
-// capacity) starts over.
+// capacity) starts over, with huge pages when it is big enough (advise_huge_pages).
 class PrefaultAhead {
 public:
     static constexpr size_t kWindowBytes = size_t{1} << 20;

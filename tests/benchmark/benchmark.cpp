@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -27,7 +28,9 @@
 #include <vector>
 
 #include "common/calendar.h"
+#include "common/parallel.h"
 #include "data/csv_loader.h"
+#include "data/prefault.h"
 #include "data/synthetic.h"
 #include "engine/engine.h"
 #include "optimize/stats.h"
@@ -189,6 +192,29 @@ double read_bandwidth() {
         sink = sink + sum;
     });
     return static_cast<double>(data.size() * sizeof(uint64_t)) / t;
+}
+
+// How much faster this machine runs perfectly parallel work on 2 threads than on 1, right now: the same arithmetic
+// (no memory traffic, no sharing) split into two halves, run on 1 and 2 threads in turns. On a virtual machine this
+// is not 2.0: it moved between 1.7x and 2.4x within minutes on this project's CI machines, and it bounds what any
+// evaluator can show on 2 threads.
+double parallel_ceiling(int repeat) {
+    std::array<uint64_t, 2> sink{};
+    auto half = [&sink](uint64_t index, unsigned) {
+        uint64_t a = index + 1, b = 3 * index + 1, c = 7, d = 11;
+        for (uint64_t i = 0; i < 40000000; ++i) {
+            a = a * 6364136223846793005ULL + 1;
+            b ^= a >> 13;
+            c += b * 31;
+            d ^= c + (d << 3);
+        }
+        sink[index] = a ^ b ^ c ^ d;
+    };
+    const std::vector<double> medians = interleaved_medians(repeat, {
+        [&] { parallel_for(2, 1, half); },
+        [&] { parallel_for(2, 2, half); },
+    });
+    return medians[0] / medians[1];
 }
 
 inline bool bit(const data::Column& c, uint64_t row) { return (c.validity.words()[row >> 6] >> (row & 63)) & 1; }
@@ -383,11 +409,17 @@ void append_rows(data::Table& to, const data::Table& from) {
 }
 
 // `rows` generated customers, in chunks of 1M rows (chunk k with seed 42 + k), each loaded from its own CSV text and
-// appended: the whole CSV text never exists at once.
+// appended: the whole CSV text never exists at once. The arrays are reserved once, with huge pages like a loaded
+// table's.
 data::Table generate_table(uint64_t rows, const schema::Schema& schema) {
     const uint64_t chunk = 1000000;
     data::Table table(schema);
-    for (size_t c = 0; c < table.column_count(); ++c) table.mutable_column(c).reserve(rows);
+    for (size_t c = 0; c < table.column_count(); ++c) {
+        table.mutable_column(c).reserve(rows);
+        // Huge pages where the CSV loader would ask for them too (data/prefault.h).
+        table.column(c).for_each_filled_array(
+            [](const void* data, size_t, size_t capacity) { data::advise_huge_pages(data, capacity); });
+    }
     for (uint64_t done = 0, k = 0; done < rows; done += chunk, ++k) {
         uint64_t n = std::min(chunk, rows - done);
         std::string csv;
@@ -755,9 +787,21 @@ int main(int argc, char** argv) {
         std::string().swap(csv);
 
         const double bandwidth = read_bandwidth();
-        std::printf("memory read bandwidth: %.1f GB/s\n\n", bandwidth / 1e9);
+        std::printf("memory read bandwidth: %.1f GB/s\n", bandwidth / 1e9);
 
         const optimize::TableStats stats = optimize::gather_stats(*table);
+        {
+            // What a user's one evaluation after a load gets: on this project's CI machines the first passes over a
+            // freshly loaded table were several times slower than later ones over 4 KiB pages (data/prefault.h).
+            auto p5 = compile("segment p: " + predicates(*table)[4].rule, schema, as_of, &stats, true);
+            std::printf("first passes after loading, P5 on 1 thread:");
+            for (int i = 0; i < 4; ++i) {
+                const double s =
+                    seconds([&] { engine::evaluate(p5->program, *table, engine::Evaluator::Vm, 1); });
+                std::printf(" %.2f", s * 1e9 / static_cast<double>(rows));
+            }
+            std::printf(" ns/row\n\n");
+        }
         std::printf("%-4s %10s %10s %10s %10s %10s %10s %10s %9s\n", "", "vm ns/row", "vm 2thr", "vm no-opt",
                     "hand ns/r", "ref ns/row", "bound", "vm/hand", "members");
         double log_ratio_sum = 0;
@@ -806,8 +850,9 @@ int main(int argc, char** argv) {
             if (!counts_agree) status = 1;
         }
         std::printf("\ngeometric mean vm/hand: %.2f\n", std::exp(log_ratio_sum / count));
-        std::printf("P5 on 2 threads: %.2fx one thread (target >= 1.7x: %s)\n", p5_speedup,
-                    p5_speedup >= 1.7 ? "met" : "NOT MET");
+        std::printf("P5 on 2 threads: %.2fx one thread (target >= 1.7x: %s); perfectly parallel arithmetic on this "
+                    "machine, now: %.2fx\n",
+                    p5_speedup, p5_speedup >= 1.7 ? "met" : "NOT MET", parallel_ceiling(repeat));
 
         // Check and compile 1,000 segments.
         std::string many;

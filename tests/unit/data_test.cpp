@@ -534,6 +534,77 @@ struct FreshPages {
     }
 };
 
+// Whether the mapping that holds `address` carries the huge-page advice (flag `hg` in /proc/self/smaps).
+bool advised_huge(const void* address) {
+    std::ifstream smaps("/proc/self/smaps");
+    const auto at = reinterpret_cast<uintptr_t>(address);
+    bool inside = false;
+    for (std::string line; std::getline(smaps, line);) {
+        uintptr_t begin = 0, end = 0;
+        char dash = 0;
+        std::istringstream range(line);
+        if (line.find(':') > line.find(' ') && (range >> std::hex >> begin >> dash >> end) && dash == '-') {
+            inside = begin <= at && at < end;
+        } else if (inside && line.rfind("VmFlags:", 0) == 0) {
+            return (line + " ").find(" hg ") != std::string::npos;
+        }
+    }
+    return false;
+}
+
+// FreshPages with `bytes` starting `offset` bytes past a 2 MiB boundary.
+struct OffsetFromHugeBoundary {
+    static constexpr size_t kHuge = size_t{2} << 20;
+    FreshPages pages;
+    char* data;
+    OffsetFromHugeBoundary(size_t bytes, size_t offset) : pages(bytes + offset + kHuge) {
+        const auto base = (reinterpret_cast<uintptr_t>(pages.data) + kHuge - 1) & ~uintptr_t{kHuge - 1};
+        data = reinterpret_cast<char*>(base + offset);
+    }
+    char* boundary(size_t k) const { return data - data_offset() + k * kHuge; }  // the k-th 2 MiB boundary
+    size_t data_offset() const { return reinterpret_cast<uintptr_t>(data) & (kHuge - 1); }
+};
+
+bool transparent_huge_pages_built_in() {
+    return std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled");
+}
+
+BOOST_AUTO_TEST_CASE(huge_pages_are_asked_for_on_the_whole_2_mib_stretches_of_a_big_array) {
+    if (::sysconf(_SC_PAGESIZE) != static_cast<long>(FreshPages::kPage) || !transparent_huge_pages_built_in()) {
+        BOOST_TEST_MESSAGE("no transparent huge pages here: nothing to check");
+        return;
+    }
+    constexpr size_t kHuge = OffsetFromHugeBoundary::kHuge;
+    // 10 MiB starting 4 KiB past a boundary: the whole stretches are the 2nd to the 5th (boundaries 1 to 5).
+    OffsetFromHugeBoundary array(10 * (size_t{1} << 20), FreshPages::kPage);
+    segmint::data::advise_huge_pages(array.data, 10 * (size_t{1} << 20));
+    BOOST_CHECK(!advised_huge(array.data));
+    BOOST_CHECK(advised_huge(array.boundary(1)));
+    BOOST_CHECK(advised_huge(array.boundary(5) - 1));
+    BOOST_CHECK(!advised_huge(array.boundary(5)));
+    // Below kHugePagesFromBytes: nothing.
+    OffsetFromHugeBoundary small(segmint::data::kHugePagesFromBytes - 1, 0);
+    segmint::data::advise_huge_pages(small.data, segmint::data::kHugePagesFromBytes - 1);
+    BOOST_CHECK(!advised_huge(small.data));
+    BOOST_CHECK(!advised_huge(small.boundary(1)));
+    static_assert(segmint::data::kHugePagesFromBytes > 2 * kHuge, "the small array spans whole stretches");
+}
+
+BOOST_AUTO_TEST_CASE(prefault_ahead_asks_for_huge_pages_once_an_array_is_big_enough) {
+    if (::sysconf(_SC_PAGESIZE) != static_cast<long>(FreshPages::kPage) || !transparent_huge_pages_built_in()) {
+        BOOST_TEST_MESSAGE("no transparent huge pages here: nothing to check");
+        return;
+    }
+    OffsetFromHugeBoundary big(segmint::data::kHugePagesFromBytes, 0);
+    OffsetFromHugeBoundary small(segmint::data::kHugePagesFromBytes / 2, 0);
+    segmint::data::PrefaultAhead ahead;
+    ahead.advance(small.data, 0, segmint::data::kHugePagesFromBytes / 2);
+    BOOST_CHECK(!advised_huge(small.data));
+    ahead.advance(big.data, 0, segmint::data::kHugePagesFromBytes);  // the array moved: it grew
+    BOOST_CHECK(advised_huge(big.data));
+    BOOST_CHECK(advised_huge(big.boundary(3)));
+}
+
 BOOST_AUTO_TEST_CASE(prefault_touches_only_whole_pages_inside_the_range) {
     if (::sysconf(_SC_PAGESIZE) != static_cast<long>(FreshPages::kPage)) return;
     FreshPages pages(8 * FreshPages::kPage);
