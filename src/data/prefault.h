@@ -4,7 +4,7 @@
 // run under PVM), every page fault is a round trip through the hypervisor: touching fresh 4 KiB pages one at a time
 // cost about 3 s per GiB there, against about 1.5 s per GiB when the kernel is asked to fault them in ahead, in 1 MiB
 // steps. Reading a freshly loaded table there was slow too, for its first few passes: 3-7x a warm pass over 4 KiB
-// pages, about 1.3x over 2 MiB pages (docs/performance.md).
+// pages, 1.1-1.5x over 2 MiB pages (docs/performance.md).
 #include <cstddef>
 
 namespace segmint::data {

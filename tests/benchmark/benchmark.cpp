@@ -202,8 +202,8 @@ double read_bandwidth() {
 
 // How much faster this machine runs perfectly parallel work on 2 threads than on 1, right now: the same arithmetic
 // (no memory traffic, no sharing) split into two halves, run on 1 and 2 threads in turns. On a virtual machine this
-// is not 2.0: it moved between 1.7x and 2.4x within minutes on this project's CI machines, and it bounds what any
-// evaluator can show on 2 threads.
+// is not 2.0: it moved between 1.6x and 2.4x within minutes on this project's CI machines. Context for the 2-thread
+// figures printed next to it, themselves taken at other moments, not a hard bound on them.
 double parallel_ceiling(int repeat) {
     std::array<uint64_t, 2> sink{};
     auto half = [&sink](uint64_t index, unsigned) {
