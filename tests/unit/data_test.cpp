@@ -556,24 +556,27 @@ bool advised_huge(const void* address) {
 struct OffsetFromHugeBoundary {
     static constexpr size_t kHuge = size_t{2} << 20;
     FreshPages pages;
+    char* base;  // the first 2 MiB boundary inside `pages`
     char* data;
-    OffsetFromHugeBoundary(size_t bytes, size_t offset) : pages(bytes + offset + kHuge) {
-        const auto base = (reinterpret_cast<uintptr_t>(pages.data) + kHuge - 1) & ~uintptr_t{kHuge - 1};
-        data = reinterpret_cast<char*>(base + offset);
-    }
-    char* boundary(size_t k) const { return data - data_offset() + k * kHuge; }  // the k-th 2 MiB boundary
-    size_t data_offset() const { return reinterpret_cast<uintptr_t>(data) & (kHuge - 1); }
+    OffsetFromHugeBoundary(size_t bytes, size_t offset)
+        : pages(bytes + offset + kHuge),
+          base(reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(pages.data) + kHuge - 1) & ~uintptr_t{kHuge - 1})),
+          data(base + offset) {}
+    char* boundary(size_t k) const { return base + k * kHuge; }  // the k-th 2 MiB boundary from `base`
 };
 
-bool transparent_huge_pages_built_in() {
-    return std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled");
+// 4 KiB pages and a kernel with transparent huge pages: what the huge-page tests need.
+bool huge_pages_testable() {
+    if (::sysconf(_SC_PAGESIZE) == static_cast<long>(FreshPages::kPage) &&
+        std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled")) {
+        return true;
+    }
+    BOOST_TEST_MESSAGE("no transparent huge pages here: nothing to check");
+    return false;
 }
 
 BOOST_AUTO_TEST_CASE(huge_pages_are_asked_for_on_the_whole_2_mib_stretches_of_a_big_array) {
-    if (::sysconf(_SC_PAGESIZE) != static_cast<long>(FreshPages::kPage) || !transparent_huge_pages_built_in()) {
-        BOOST_TEST_MESSAGE("no transparent huge pages here: nothing to check");
-        return;
-    }
+    if (!huge_pages_testable()) return;
     constexpr size_t kHuge = OffsetFromHugeBoundary::kHuge;
     // 10 MiB starting 4 KiB past a boundary: the whole stretches are the 2nd to the 5th (boundaries 1 to 5).
     OffsetFromHugeBoundary array(10 * (size_t{1} << 20), FreshPages::kPage);
@@ -591,10 +594,7 @@ BOOST_AUTO_TEST_CASE(huge_pages_are_asked_for_on_the_whole_2_mib_stretches_of_a_
 }
 
 BOOST_AUTO_TEST_CASE(prefault_ahead_asks_for_huge_pages_once_an_array_is_big_enough) {
-    if (::sysconf(_SC_PAGESIZE) != static_cast<long>(FreshPages::kPage) || !transparent_huge_pages_built_in()) {
-        BOOST_TEST_MESSAGE("no transparent huge pages here: nothing to check");
-        return;
-    }
+    if (!huge_pages_testable()) return;
     OffsetFromHugeBoundary big(segmint::data::kHugePagesFromBytes, 0);
     OffsetFromHugeBoundary small(segmint::data::kHugePagesFromBytes / 2, 0);
     segmint::data::PrefaultAhead ahead;
