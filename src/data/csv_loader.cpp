@@ -468,9 +468,11 @@ struct Slot {
     bool defer_intern = false;
 };
 
-// A String value waiting to be interned.
+// A String value (or NULL) waiting to be interned. A deferred column's NULLs wait in the same queue as its values:
+// each column's rows must be appended in record order.
 struct PendingString {
     Column* column = nullptr;
+    bool null = false;
     uint64_t hash = 0;
     std::string text;  // copied: the buffer may be refilled before the record ends
 };
@@ -876,7 +878,11 @@ private:
         const std::string_view text = content(field);
         if (text.empty() &&
             (!field.quoted || (column.type != ColumnType::String && column.type != ColumnType::StringList))) {
-            append_null(column);
+            if (slots_[field_index].defer_intern) {
+                defer(column, true, text);
+            } else {
+                append_null(column);
+            }
             return true;
         }
         switch (column.type) {
@@ -938,13 +944,7 @@ private:
             case ColumnType::String: {
                 if (!valid_utf8(text)) return fail_value(line_, field_index, "string (valid UTF-8)", text);
                 if (slots_[field_index].defer_intern) {
-                    // Appended (code and validity) by intern_pending() a few records later.
-                    if (pending_count_ == pending_.size()) pending_.emplace_back();
-                    PendingString& pending = pending_[pending_count_++];
-                    pending.column = &column;
-                    pending.hash = Dictionary::hash(text);
-                    pending.text.assign(text.data(), text.size());
-                    column.dictionary.prefetch(pending.hash);
+                    defer(column, false, text);
                     return true;
                 }
                 column.i32.push_back(column.dictionary.intern(text));
@@ -991,6 +991,19 @@ private:
         return true;
     }
 
+    // Queues a field of a deferred String column: appended (code and validity) by intern_pending() a few records
+    // later, NULLs included, so the column's rows stay in record order.
+    void defer(Column& column, bool null, std::string_view text) {
+        if (pending_count_ == pending_.size()) pending_.emplace_back();
+        PendingString& pending = pending_[pending_count_++];
+        pending.column = &column;
+        pending.null = null;
+        if (null) return;
+        pending.hash = Dictionary::hash(text);
+        pending.text.assign(text.data(), text.size());
+        column.dictionary.prefetch(pending.hash);
+    }
+
     // Interns the deferred String values of the last records, in record and field order (each column gets one value
     // per record, so every dictionary still sees its values in first-seen order). Batches of kInternBatch records
     // give each value's prefetched index slot time to arrive; a failed record fails the whole load, so values of
@@ -1000,6 +1013,10 @@ private:
         for (size_t i = 0; i < pending_count_; ++i) {
             PendingString& pending = pending_[i];
             Column& column = *pending.column;
+            if (pending.null) {
+                append_null(column);
+                continue;
+            }
             column.i32.push_back(column.dictionary.intern(pending.text, pending.hash));
             column.validity.push_back(true);
         }
