@@ -62,8 +62,8 @@ public:
             case Kind::ListContains: return binary(Opcode::ListContains, node);
             case Kind::Call: return call(node);
             case Kind::Not: return unary(Opcode::Not, node);
-            case Kind::And: return logic(node, Opcode::And, Opcode::NarrowNotFalse);
-            case Kind::Or: return logic(node, Opcode::Or, Opcode::NarrowNotTrue);
+            case Kind::And: return logic(node, Opcode::And, Opcode::NarrowNotFalse, Opcode::RenarrowNotFalse);
+            case Kind::Or: return logic(node, Opcode::Or, Opcode::NarrowNotTrue, Opcode::RenarrowNotTrue);
             case Kind::DictLookup: {
                 program_.lookups.push_back({node.args[0]->column, std::shared_ptr<const Node>(node.args[1]->clone())});
                 uint16_t dst = allocate(RegKind::Bool);
@@ -95,8 +95,16 @@ private:
         program_.spans.push_back(span_);
     }
 
-    // Registers are reused by kind once their value is consumed; text registers never are, because other text
-    // registers may hold views into their bytes (coalesce(lower(x), y)).
+    // Registers are reused by kind once their value is consumed. A text register may hold views into another's
+    // bytes (coalesce(lower(x), y) points into lower's own buffer), so a text register is reused only when no live
+    // register views it: `views` records what a coalesce result points into, and `viewers` how many results point
+    // into a register.
+    struct TextLife {
+        std::vector<uint16_t> views;
+        uint32_t viewers = 0;
+        bool consumed = false;
+    };
+
     uint16_t allocate(RegKind kind) {
         auto& free = free_[static_cast<size_t>(kind)];
         if (!free.empty()) {
@@ -106,12 +114,31 @@ private:
         }
         if (program_.registers.size() >= 65535) throw std::length_error("codegen: too many registers");
         program_.registers.push_back(kind);
+        text_life_.emplace_back();
         return static_cast<uint16_t>(program_.registers.size() - 1);
     }
     void release(uint16_t r) {
         RegKind kind = program_.registers[r];
-        if (kind == RegKind::Str) return;
+        if (kind != RegKind::Str) {
+            free_[static_cast<size_t>(kind)].push_back(r);
+            return;
+        }
+        TextLife& life = text_life_[r];
+        life.consumed = true;
+        if (life.viewers > 0) return;  // freed by the last result viewing it
+        std::vector<uint16_t> views = std::move(life.views);
+        life = TextLife{};
         free_[static_cast<size_t>(kind)].push_back(r);
+        for (uint16_t viewed : views) {
+            TextLife& other = text_life_[viewed];
+            if (--other.viewers == 0 && other.consumed) release(viewed);
+        }
+    }
+    // `result` holds views into the bytes of `operand`.
+    void views_into(uint16_t result, uint16_t operand) {
+        if (program_.registers[operand] != RegKind::Str) return;
+        text_life_[result].views.push_back(operand);
+        ++text_life_[operand].viewers;
     }
 
     uint32_t add_constant(vm::Constant constant) {
@@ -149,7 +176,11 @@ private:
                 op = Opcode::ConstStr;
                 if (!k.is_null) k.str = std::get<std::string>(value);
                 break;
-            case ir::Type::StringList: throw std::logic_error("codegen: list constants do not exist");
+            case ir::Type::StringList:
+                // `coalesce(tags, null)`: the only list constant is NULL.
+                if (!k.is_null) throw std::logic_error("codegen: list constants other than NULL do not exist");
+                op = Opcode::ConstList;
+                break;
         }
         uint16_t dst = allocate(k.kind);
         emit(op, dst, 0, 0, add_constant(std::move(k)));
@@ -330,7 +361,8 @@ private:
             case RegKind::F64: op = Opcode::CoalesceF64; break;
             case RegKind::I32: op = Opcode::CoalesceI32; break;
             case RegKind::Str: op = Opcode::CoalesceStr; break;
-            default: throw std::logic_error("codegen: coalesce of lists");
+            case RegKind::List: op = Opcode::CoalesceList; break;
+            default: throw std::logic_error("codegen: coalesce of this type");
         }
         // coalesce(a, b, c) == coalesce(coalesce(a, b), c)
         uint16_t result = gen(*node.args[0]);
@@ -339,6 +371,8 @@ private:
             span_ = node.span;
             uint16_t dst = allocate(kind_of(node.type));
             emit(op, dst, result, next, 0);
+            views_into(dst, result);
+            views_into(dst, next);
             release(result);
             release(next);
             result = dst;
@@ -346,19 +380,21 @@ private:
         return result;
     }
 
-    // r := first; for each further operand: narrow to the rows still open, evaluate it there, combine into r.
-    uint16_t logic(const Node& node, Opcode combine, Opcode narrow) {
+    // r := first; for each further operand: narrow to the rows still open, evaluate it there, combine into r. The
+    // first narrowing pushes a selection; later ones replace it (r only ever decides more rows), so a chain of any
+    // length costs one selection level.
+    uint16_t logic(const Node& node, Opcode combine, Opcode narrow, Opcode renarrow) {
         uint16_t result = gen(*node.args[0]);
         for (size_t i = 1; i < node.args.size(); ++i) {
             span_ = node.span;
-            emit(narrow, 0, result, 0, 0);
+            emit(i == 1 ? narrow : renarrow, 0, result, 0, 0);
             uint16_t next = gen(*node.args[i]);
             span_ = node.span;
             emit(combine, result, result, next, 0);
             release(next);
         }
         span_ = node.span;
-        for (size_t i = 1; i < node.args.size(); ++i) emit(Opcode::PopSelection, 0, 0, 0, 0);
+        if (node.args.size() > 1) emit(Opcode::PopSelection, 0, 0, 0, 0);
         return result;
     }
 
@@ -367,6 +403,7 @@ private:
     vm::Program& program_;
     Span span_;
     std::vector<uint16_t> free_[8];
+    std::vector<TextLife> text_life_;  // per register
 };
 
 }  // namespace

@@ -3,7 +3,9 @@
 #include "ir/lower.h"
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
+#include <unordered_set>
 
 #include "common/calendar.h"
 
@@ -252,44 +254,54 @@ private:
         return node;
     }
 
+    // x in (a, b, ...) == x = a or x = b or ..., SQL's definition including its NULL behaviour. Each item is compared
+    // with x in the common type of that pair, exactly as `=` would compare them: `i in (9007199254740993, 0.5)` keeps
+    // the int item exact instead of comparing every item as a number. Constant items of one comparison type make one
+    // set test; a NULL item makes a miss NULL.
     NodePtr in_list(const ast::Expr& e) {
         const ast::Expr& subject = *e.args[0];
-        // One type for the subject and every item (int and number mix as number, and so on).
-        semantic::Type all = checked_type(subject);
+        if (checked_type(subject).is_null()) return negated(e, null_of(Type::Bool, e.span));
+        std::vector<NodePtr> alternatives;
+        std::map<Type, size_t> set_of_type;  // comparison type -> its InSet in `alternatives`
+        std::map<Type, std::unordered_set<std::string>> seen;
+        bool has_null = false;
         for (size_t i = 1; i < e.args.size(); ++i) {
-            if (!semantic::common_type(all, checked_type(*e.args[i]), &all)) {
-                throw std::logic_error("lower: `in` items without a common type");
+            const ast::Expr& item_expr = *e.args[i];
+            if (checked_type(item_expr).is_null()) {
+                has_null = true;
+                continue;
             }
-        }
-        const Type type = all.is_null() ? Type::Bool : runtime_type(all);
-        std::vector<NodePtr> items;
-        bool all_constant = true;
-        for (size_t i = 1; i < e.args.size(); ++i) {
-            items.push_back(convert(lower(*e.args[i]), type));
-            all_constant = all_constant && items.back()->kind == Kind::Constant;
-        }
-        NodePtr result;
-        if (all_constant) {
-            result = make(Kind::InSet, Type::Bool, e.span, list(convert(lower(subject), type)));
-            for (auto& item : items) {
-                if (is_null(item->constant)) {
-                    result->set_has_null = true;
-                } else if (std::find(result->set.begin(), result->set.end(), item->constant) == result->set.end()) {
-                    result->set.push_back(item->constant);
-                }
-            }
-        } else {
-            // x in (a, b) == x = a or x = b, which is SQL's definition including its NULL behaviour.
-            std::vector<NodePtr> alternatives;
-            for (auto& item : items) {
+            const Type type = common(checked_type(subject), checked_type(item_expr));
+            NodePtr item = convert(lower(item_expr), type);
+            if (item->kind != Kind::Constant) {
                 NodePtr eq = make(Kind::Compare, Type::Bool, e.span, list(convert(lower(subject), type), std::move(item)));
                 eq->op = Op::Eq;
                 alternatives.push_back(std::move(eq));
+                continue;
             }
-            result = alternatives.size() == 1 ? std::move(alternatives[0])
-                                              : make(Kind::Or, Type::Bool, e.span, std::move(alternatives));
+            if (is_null(item->constant)) {
+                has_null = true;
+                continue;
+            }
+            auto [slot, added] = set_of_type.emplace(type, alternatives.size());
+            if (added) alternatives.push_back(make(Kind::InSet, Type::Bool, e.span, list(convert(lower(subject), type))));
+            const std::string key = std::to_string(item->constant.index()) + ":" + value_text(item->constant);
+            if (seen[type].insert(key).second) alternatives[slot->second]->set.push_back(std::move(item->constant));
         }
-        return e.negated ? make(Kind::Not, Type::Bool, e.span, list(std::move(result))) : std::move(result);
+        if (has_null) {
+            if (!set_of_type.empty()) {
+                alternatives[set_of_type.begin()->second]->set_has_null = true;
+            } else {
+                alternatives.push_back(null_of(Type::Bool, e.span));
+            }
+        }
+        NodePtr result = alternatives.size() == 1 ? std::move(alternatives[0])
+                                                  : make(Kind::Or, Type::Bool, e.span, std::move(alternatives));
+        return negated(e, std::move(result));
+    }
+
+    NodePtr negated(const ast::Expr& e, NodePtr node) {
+        return e.negated ? make(Kind::Not, Type::Bool, e.span, list(std::move(node))) : std::move(node);
     }
 
     NodePtr text_match(const ast::Expr& e) {

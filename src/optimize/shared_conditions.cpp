@@ -53,6 +53,9 @@ std::string key_of(const ir::Node& node) { return ir::dump(node); }
 
 void count_conditions(const ir::Node& node, std::map<std::string, int>& uses) {
     if (is_condition(node)) ++uses[key_of(node)];
+    // A lookup's condition is evaluated per dictionary value when the program is bound, not per row by the program:
+    // nothing inside it can read a shared slot.
+    if (node.kind == ir::Kind::DictLookup) return;
     for (const auto& arg : node.args) count_conditions(*arg, uses);
 }
 
@@ -74,6 +77,7 @@ void replace_shared(ir::NodePtr& node, const std::map<std::string, int>& uses, s
             return;
         }
     }
+    if (node->kind == ir::Kind::DictLookup) return;  // see count_conditions
     for (auto& arg : node->args) replace_shared(arg, uses, slots, shared);
 }
 

@@ -30,10 +30,12 @@ namespace scalar = ir::scalar;
 
 namespace {
 
-// A list value of one row: its item codes in the column's dictionary.
+// A list value of one row: its item codes in its column's dictionary (per row: coalesce(tags, other_tags) mixes
+// the rows of two columns).
 struct ListRef {
     const int32_t* codes;
     uint64_t count;
+    const data::Dictionary* dictionary;
 };
 
 constexpr size_t kMaxElement = std::max(sizeof(std::string_view), sizeof(ListRef));
@@ -57,7 +59,6 @@ struct Register {
     bool filled = false;
     const Constant* constant = nullptr;
     std::string arena;                             // bytes of computed strings (lower/upper)
-    const data::Dictionary* dictionary = nullptr;  // List registers: the column's dictionary
 };
 
 template <typename T>
@@ -134,7 +135,6 @@ struct Machine::State {
             r.data = r.owned;
             r.valid = r.owned_valid;
             r.broadcast = false;
-            r.dictionary = nullptr;
         }
     }
 
@@ -173,14 +173,24 @@ struct Machine::State {
     // Keeps the open rows where `a` is not decided: not FALSE (inside `and`) or not TRUE (inside `or`).
     void push_narrowed(const Register& a, bool drop_true) {
         if (masks.size() <= depth + 1) masks.resize(depth + 2);
-        const auto& outer = masks[depth];
-        auto& mask = masks[++depth];
+        ++depth;
+        selection_built.push_back(false);
+        narrow_top(a, drop_true);
+    }
+    // The same in place of the innermost selection: an n-ary and/or narrows once per operand from the selection
+    // around it, so its depth stays one level whatever its length.
+    void renarrow(const Register& a, bool drop_true) {
+        narrow_top(a, drop_true);
+        selection_built[depth] = false;
+    }
+    void narrow_top(const Register& a, bool drop_true) {
+        const auto& outer = masks[depth - 1];
+        auto& mask = masks[depth];
         const uint64_t* value = static_cast<const uint64_t*>(a.data);
         for (uint32_t w = 0; w < words(); ++w) {
             const uint64_t decided = a.valid[w] & (drop_true ? value[w] : ~value[w]);
             mask[w] = outer[w] & ~decided;
         }
-        selection_built.push_back(false);
     }
 
     void pop_selection() {
@@ -447,10 +457,11 @@ void load_lists(State& st, Register& d, const data::Column& column) {
     const uint64_t* valid = st.column_validity(column, d);
     ListRef* dv = st.output<ListRef>(d);
     d.valid = valid;
-    d.dictionary = &column.dictionary;
+    const data::Dictionary* dictionary = &column.dictionary;
     const uint64_t* offsets = column.list_offsets.data() + st.base;
     const int32_t* items = column.list_codes.data();
-    each(st.selection(), [&](uint32_t i) { dv[i] = ListRef{items + offsets[i], offsets[i + 1] - offsets[i]}; });
+    each(st.selection(),
+         [&](uint32_t i) { dv[i] = ListRef{items + offsets[i], offsets[i + 1] - offsets[i], dictionary}; });
 }
 
 void load_bools(State& st, Register& d, const data::Column& column) {
@@ -571,7 +582,8 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
             case Opcode::ConstI64:
             case Opcode::ConstF64:
             case Opcode::ConstI32:
-            case Opcode::ConstStr: set_constant(d, program.constants[in.imm]); break;
+            case Opcode::ConstStr:
+            case Opcode::ConstList: set_constant(d, program.constants[in.imm]); break;
             case Opcode::I64ToF64:
                 unary_checked<int64_t, double>(st, d, a, [](int64_t x, double* o) { return scalar::to_number(x, o); });
                 break;
@@ -732,15 +744,19 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
                 const std::string_view* bv = st.values<std::string_view>(b);
                 const uint64_t* an = a.valid;
                 const uint64_t* bn = b.valid;
-                const data::Dictionary* dictionary = a.dictionary;
-                // The searched string is nearly always the same constant: remember its code between rows.
+                // The searched string is nearly always the same constant, in one column's dictionary: remember its
+                // code between rows.
                 std::string_view cached_text;
+                const data::Dictionary* cached_dictionary = nullptr;
                 int32_t cached_code = -1;
                 bool cached = false;
                 selective_bool(st, d, an, bn, [&](uint32_t i) {
                     if (!test_bit(an, i) || !test_bit(bn, i)) return false;
-                    if (!cached || bv[i].data() != cached_text.data() || bv[i].size() != cached_text.size()) {
+                    const data::Dictionary* dictionary = av[i].dictionary;
+                    if (!cached || bv[i].data() != cached_text.data() || bv[i].size() != cached_text.size() ||
+                        dictionary != cached_dictionary) {
                         auto code = dictionary->find(bv[i]);
+                        cached_dictionary = dictionary;
                         cached_code = code ? *code : -1;
                         cached_text = bv[i];
                         cached = true;
@@ -794,6 +810,7 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
             case Opcode::CoalesceF64: coalesce<double>(st, d, a, b); break;
             case Opcode::CoalesceI32: coalesce<int32_t>(st, d, a, b); break;
             case Opcode::CoalesceStr: coalesce<std::string_view>(st, d, a, b); break;
+            case Opcode::CoalesceList: coalesce<ListRef>(st, d, a, b); break;
             case Opcode::Year:
                 unary_total<int32_t, int64_t>(st, d, a, [](int32_t x) { return scalar::year(x); });
                 break;
@@ -843,6 +860,8 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
             }
             case Opcode::NarrowNotFalse: st.push_narrowed(a, false); break;
             case Opcode::NarrowNotTrue: st.push_narrowed(a, true); break;
+            case Opcode::RenarrowNotFalse: st.renarrow(a, false); break;
+            case Opcode::RenarrowNotTrue: st.renarrow(a, true); break;
             case Opcode::PopSelection: st.pop_selection(); break;
             case Opcode::StoreResult: store_result(st, memberships[program.segment], a); break;
             case Opcode::StoreShared: {

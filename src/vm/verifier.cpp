@@ -87,6 +87,9 @@ std::string verify(const Program& program, const schema::Schema& schema, size_t 
                 break;
         }
         if (in.op == Opcode::NarrowNotFalse || in.op == Opcode::NarrowNotTrue) ++depth;
+        if ((in.op == Opcode::RenarrowNotFalse || in.op == Opcode::RenarrowNotTrue) && depth == 0) {
+            return fail("narrows again with no selection pushed");
+        }
         if (in.op == Opcode::PopSelection) {
             if (depth == 0) return fail("pops a selection that was never pushed");
             --depth;

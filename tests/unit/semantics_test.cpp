@@ -137,6 +137,13 @@ BOOST_AUTO_TEST_CASE(comparisons_and_sets) {
         {"tier != \"gold\"", 'F'}, {"gender = \"other\"", 'N'}, {"country = \"\"", 'T'}, {"country < \"a\"", 'T'},
         {"email > \"Anna\"", 'T'}, {"city = \"Berlin\"", 'N'}, {"email_opt_in = true", 'T'},
         {"email_opt_in != sms_opt_in", 'T'}, {"email_opt_in in (false)", 'F'},
+        // Each item compares with the subject as `=` would: int items stay exact beside decimal ones.
+        {"orders_90d in (9223372036854775806, 0.5)", 'F'}, {"orders_90d = 9223372036854775806 or orders_90d = 0.5", 'F'},
+        {"orders_90d in (9223372036854775807, 0.5)", 'T'}, {"orders_90d in (1, 2.5, null)", 'N'},
+        {"orders_90d not in (9223372036854775806, 0.5)", 'T'}, {"customer_id in (7, 7.0, 7.5)", 'T'},
+        {"total_spend in (2, 2.5)", 'T'}, {"total_spend in (2, 3)", 'F'}, {"customer_id in (returns_90d, 7)", 'T'},
+        {"customer_id in (churn_score, 7.0)", 'T'}, {"customer_id in (null)", 'N'},
+        {"signup_date in (2024-03-31T00:00:01Z, 2024-03-31)", 'T'}, {"signup_date in (2024-03-31T00:00:01Z)", 'F'},
     });
 }
 
