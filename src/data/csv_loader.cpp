@@ -350,7 +350,7 @@ bool parse_int(std::string_view text, int64_t* out) {
     return result.ec == std::errc() && result.ptr == last;
 }
 
-enum class NumberResult { Ok, Invalid, NotFinite, OutOfRange };
+enum class NumberResult { Ok, Invalid, NotFinite, OutOfRange, TooSmall };
 
 NumberResult parse_number(std::string_view text, double* out) {
     const char* first = text.data();
@@ -366,11 +366,12 @@ NumberResult parse_number(std::string_view text, double* out) {
     auto result = std::from_chars(first, last, *out, std::chars_format::general);
     if (result.ptr != last) return NumberResult::Invalid;
     if (result.ec == std::errc::result_out_of_range) {
-        // Overflow or underflow: strtod tells them apart. Underflow rounds to zero, like the rule language.
+        // Overflow, or a nonzero value below the smallest double: strtod tells them apart. Never silently zero.
         std::string copy(first, last);
         errno = 0;
         double value = std::strtod(copy.c_str(), nullptr);
         if (std::isinf(value)) return NumberResult::OutOfRange;
+        if (value == 0.0) return NumberResult::TooSmall;
         *out = value;
         return NumberResult::Ok;
     }
@@ -911,6 +912,11 @@ private:
                         return fail_value(line_, field_index, "number (NaN and infinity are not allowed)", text);
                     case NumberResult::OutOfRange:
                         return fail_value(line_, field_index, "number within the range of a 64-bit double", text);
+                    case NumberResult::TooSmall:
+                        return fail_value(line_, field_index,
+                                          "number within the range of a 64-bit double (the smallest is 4.9e-324; "
+                                          "write 0 for zero)",
+                                          text);
                 }
                 column.f64.push_back(value);
                 break;

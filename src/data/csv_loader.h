@@ -13,8 +13,8 @@
 // - An empty unquoted field is NULL. An empty quoted field `""` is the empty string for `string` columns, the empty
 //   list for `list<string>` columns, and NULL for every other type (writers that quote everything emit `""` for NULL).
 // - int: optional sign and decimal digits, 64-bit (overflow is an error). number: decimal or exponent notation;
-//   NaN, infinities and values too large for a double (1e400) are errors; values too small round to zero, as in
-//   the rule language. bool: true/false (any case), 1/0. date: YYYY-MM-DD, a day that exists. timestamp: ISO 8601
+//   NaN, infinities, values too large for a double (1e400) and nonzero values too small for one (1e-400) are errors,
+//   as in the rule language; subnormals (4.9e-324) are values. bool: true/false (any case), 1/0. date: YYYY-MM-DD, a day that exists. timestamp: ISO 8601
 //   (calendar::parse_timestamp), UTC unless an offset is given. enum: exactly one of the schema's values
 //   (case-sensitive). list<string>: items separated by `|`, kept verbatim (`a||b` has an empty middle item).
 //   string and list items must be valid UTF-8.

@@ -51,13 +51,12 @@ inline bool negate(double a, double* out) { return finite(-a, out); }
 inline bool abs(double a, double* out) { return finite(std::fabs(a), out); }
 inline bool to_number(int64_t a, double* out) { return finite(static_cast<double>(a), out); }
 
-// Half away from zero; `digits` may be negative (round(1234, -2) = 1200). Beyond ±15 digits nothing changes.
-inline bool round(double value, int64_t digits, double* out) {
-    if (digits > 15) return finite(value, out);
-    if (digits < -15) digits = -15;
-    double scale = std::pow(10.0, static_cast<double>(digits));
-    return finite(std::round(value * scale) / scale, out);
-}
+// Rounds the number as Segmint prints it (its shortest decimal form, which reads back as the same double) to `digits`
+// decimal places, half away from zero, then reads the result back as the nearest double: round(0.15, 1) = 0.2 and
+// round(2.5) = 3, as the digits say; `digits` may be negative (round(1250, -2) = 1300) and of any size. NULL when the
+// result leaves the range of a double. Exact decimal digits, not `std::round(value * 10^d) / 10^d`, which loses
+// precision for large values and large `digits`. In scalar.cpp.
+bool round(double value, int64_t digits, double* out);
 
 inline bool valid_date(int64_t days) { return days >= kMinDate && days <= kMaxDate; }
 inline bool shift_days(int32_t date, int64_t days, int32_t* out) {

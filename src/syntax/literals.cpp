@@ -34,8 +34,15 @@ std::optional<double> decode_decimal(std::string_view text, LiteralError* error)
     }
     errno = 0;
     double value = std::strtod(digits.c_str(), nullptr);
-    if (std::isinf(value) || (errno == ERANGE && value != 0.0)) {
+    if (std::isinf(value)) {
         *error = {"number literal is out of range for a 64-bit floating point number", 0, text.size()};
+        return std::nullopt;
+    }
+    // strtod flags subnormal results too (4.9e-324 is a valid double); only a nonzero literal read as 0 is lost.
+    if (errno == ERANGE && value == 0.0) {
+        *error = {"number literal is too small for a 64-bit floating point number (the smallest is 4.9e-324); write 0 "
+                  "for zero",
+                  0, text.size()};
         return std::nullopt;
     }
     return value;

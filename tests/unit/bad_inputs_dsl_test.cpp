@@ -144,6 +144,10 @@ BOOST_AUTO_TEST_CASE(case09_cycles_and_a_deep_chain) {
 BOOST_AUTO_TEST_CASE(case10_numbers_out_of_range) {
     BOOST_CHECK_EQUAL(check_text("segment s: lifetime_orders > 9223372036854775808").codes(), "E005");
     BOOST_CHECK_EQUAL(check_text("segment s: total_spend > 1e400").codes(), "E005");
+    // A nonzero literal below the smallest double is an error, not zero; subnormals are valid.
+    BOOST_CHECK_EQUAL(check_text("segment s: total_spend = 1e-400").codes(), "E005");
+    BOOST_CHECK(check_text("segment s: total_spend = 2e-324").text().find("too small") != std::string::npos);
+    BOOST_CHECK_EQUAL(check_text("segment s: total_spend = 4.9e-324 or total_spend = 0e-999").codes(), "");
     BOOST_CHECK_EQUAL(check_text("segment s: lifetime_orders > -9223372036854775808").codes(), "");
     BOOST_CHECK_EQUAL(check_text("segment s: lifetime_orders > 9223372036854775807").codes(), "");
 }

@@ -190,7 +190,7 @@ BOOST_AUTO_TEST_CASE(ints) {
 
 BOOST_AUTO_TEST_CASE(numbers) {
     auto result = load(kHeader + row_with(1, "-1e3") + row_with(1, ".5") + row_with(1, "1.") + row_with(1, "+1.25") +
-                       row_with(1, "1E-2") + row_with(1, "1e-400") + row_with(1, "-0") + row_with(1, "12"));
+                       row_with(1, "1E-2") + row_with(1, "4.9e-324") + row_with(1, "-0") + row_with(1, "12"));
     BOOST_REQUIRE_MESSAGE(result.table, result.error.to_string());
     const auto& f64 = result.table->column(1).f64;
     BOOST_TEST(f64[0] == -1000.0);
@@ -198,7 +198,7 @@ BOOST_AUTO_TEST_CASE(numbers) {
     BOOST_TEST(f64[2] == 1.0);
     BOOST_TEST(f64[3] == 1.25);
     BOOST_TEST(f64[4] == 0.01);
-    BOOST_TEST(f64[5] == 0.0);  // underflow rounds to zero, as in the rule language
+    BOOST_TEST(f64[5] == 4.9e-324);  // a subnormal is a value (below it: an error, case_31)
     BOOST_TEST(f64[6] == 0.0);
     BOOST_TEST(f64[7] == 12.0);
     for (const char* bad : {"1e", "e5", ".", "+-1", "1,5", "0x1p3", "1.2.3", "- 1"}) {
@@ -595,6 +595,17 @@ BOOST_AUTO_TEST_CASE(case_31_bad_numbers_name_line_and_column) {
     }
     BOOST_TEST(error_of(kHeader + row_with(1, "12x")) ==
                "t.csv:2:2: error: column `score`: expected number, found \"12x\"");
+    // Below the smallest double: an error, never a silent zero. Subnormals are valid doubles and load.
+    for (const char* tiny : {"1e-400", "-2e-324", "0.00001e-320"}) {
+        BOOST_TEST(error_of(kHeader + row_with(1, tiny)) ==
+                   std::string("t.csv:2:2: error: column `score`: expected number within the range of a 64-bit "
+                               "double (the smallest is 4.9e-324; write 0 for zero), found \"") + tiny + "\"");
+    }
+    auto subnormal = load(kHeader + row_with(1, "4.9e-324") + row_with(1, "0e-5000") + row_with(1, "2.5e-320"));
+    BOOST_REQUIRE_MESSAGE(subnormal.table, subnormal.error.to_string());
+    BOOST_TEST(subnormal.table->column(1).f64[0] == 4.9e-324);
+    BOOST_TEST(subnormal.table->column(1).f64[1] == 0.0);
+    BOOST_TEST(subnormal.table->column(1).f64[2] == 2.5e-320);
 }
 
 BOOST_AUTO_TEST_CASE(case_31_blank_numeric_fields_are_null) {

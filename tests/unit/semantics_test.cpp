@@ -127,6 +127,21 @@ BOOST_AUTO_TEST_CASE(number_arithmetic) {
     });
 }
 
+// round() works on the digits Segmint prints for a number, half away from zero, for any value and any `digits`.
+BOOST_AUTO_TEST_CASE(round_on_decimal_digits) {
+    check_cases({
+        {"round(0.15, 1) = 0.2", 'T'}, {"round(2.675, 2) = 2.68", 'T'}, {"round(-0.15, 1) = -0.2", 'T'},
+        {"round(1.005, 2) = 1.01", 'T'}, {"round(0.5) = 1", 'T'}, {"round(-0.5) = -1", 'T'}, {"round(0.49999999999999994) = 0", 'T'},
+        {"round(9007199254740991, 1) = 9007199254740991", 'T'}, {"round(9007199254740993.0) = 9007199254740992", 'T'},
+        {"round(1e300, 10) = 1e300", 'T'}, {"round(1.5e300, -300) = 2e300", 'T'}, {"round(4e15, -16) = 0", 'T'},
+        {"round(5e15, -16) = 1e16", 'T'}, {"round(123.456, 400) = 123.456", 'T'}, {"round(123.456, -9223372036854775808) = 0", 'T'},
+        {"round(123.456, 9223372036854775807) = 123.456", 'T'}, {"round(1.7976931348623157e308, -308) is null", 'T'},
+        {"round(5e-324, 323) = 1e-323", 'T'}, {"round(5e-324, 324) = 5e-324", 'T'}, {"round(0.000123456, 5) = 0.00012", 'T'},
+        {"round(99.95, 1) = 100", 'T'}, {"round(-99.95, 1) = -100", 'T'}, {"round(total_spend) = 3", 'T'},
+        {"round(churn_score) = -1", 'T'}, {"round(total_spend * 1000000, -6) = 3000000", 'T'},
+    });
+}
+
 BOOST_AUTO_TEST_CASE(comparisons_and_sets) {
     check_cases({
         {"customer_id between 7 and 7", 'T'}, {"customer_id not between 1 and 6", 'T'},
