@@ -22,6 +22,7 @@
 #include <stdexcept>
 #include <thread>
 #include <utility>
+#include <unordered_map>
 #include <vector>
 
 #include "common/calendar.h"
@@ -729,20 +730,24 @@ private:
         return map_header_to_schema();
     }
 
-    // Maps each header field to its schema column; every schema column must appear exactly once.
+    // Maps each header field to its schema column; every schema column must appear exactly once. Hash maps both
+    // ways, so a header of a million fields costs linear time.
     bool map_header_to_schema() {
         slots_.resize(header_.size());
         std::vector<bool> seen(schema_.columns.size(), false);
         std::vector<std::string> unknown;
+        std::unordered_map<std::string_view, const schema::Column*> schema_columns;
+        for (const auto& column : schema_.columns) schema_columns.emplace(column.name, &column);
+        std::unordered_map<std::string_view, size_t> first_field;
         for (size_t i = 0; i < header_.size(); ++i) {
-            for (size_t j = 0; j < i; ++j) {
-                if (header_[j] == header_[i]) {
-                    return fail(record_line_, i + 1,
-                                "duplicate column name `" + header_[i] + "` in the header (also field " +
-                                    std::to_string(j + 1) + ")");
-                }
+            auto [first, added] = first_field.emplace(header_[i], i);
+            if (!added) {
+                return fail(record_line_, i + 1,
+                            "duplicate column name `" + header_[i] + "` in the header (also field " +
+                                std::to_string(first->second + 1) + ")");
             }
-            const schema::Column* definition = schema_.find(header_[i]);
+            auto found = schema_columns.find(header_[i]);
+            const schema::Column* definition = found == schema_columns.end() ? nullptr : found->second;
             if (definition == nullptr) {
                 unknown.push_back(header_[i]);
                 continue;
