@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -61,36 +62,55 @@ std::optional<data::Table> load_table(const EvalOptions& options, const schema::
     return table;
 }
 
-bool write_members(const EvalOptions& options, const data::Table& table, const data::Bitmap& members,
-                   const std::vector<std::string>& inputs) {
+// The members of one segment: text, one key a line; csv, a one-column CSV with the key's name as header; json, an
+// object with the keys in an array. A string key with a comma, quote or line break is quoted as in CSV (RFC 4180)
+// in text and csv, so a key can never read as two.
+bool write_members(const EvalOptions& options, const data::Table& table, const std::string& segment,
+                   const data::Bitmap& members, const std::vector<std::string>& inputs) {
     const schema::Schema& schema = table.schema();
     const data::Column* key = table.find(schema.key);
-    auto write = [&](std::FILE* out) {
+    const std::string& format = options.common.format;
+    const bool json = format == "json";
+    auto key_text = [&](uint64_t row) -> std::string {
+        if (key->type == schema::ColumnType::Int) return std::to_string(key->i64[row]);
+        if (json) return nlohmann::json(std::string(key->string_at(row))).dump(-1, ' ', false,
+                                                                                nlohmann::json::error_handler_t::replace);
+        return csv_field(key->string_at(row));
+    };
+    auto write = [&](const std::function<bool(std::string_view)>& put) {
         std::string buffer;
+        if (json) {
+            buffer = "{\"segment\": " + nlohmann::json(segment).dump() + ", \"count\": " +
+                     std::to_string(members.count()) + ", \"members\": [";
+        } else if (format == "csv") {
+            buffer = csv_field(schema.key) + "\n";
+        }
+        bool first = true;
         for (uint64_t row = 0; row < table.rows(); ++row) {
             if (!members.get(row)) continue;
-            if (key->type == schema::ColumnType::Int) buffer += std::to_string(key->i64[row]);
-            else buffer += key->string_at(row);
-            buffer += '\n';
+            if (json && !first) buffer += ", ";
+            first = false;
+            buffer += key_text(row);
+            if (!json) buffer += '\n';
             if (buffer.size() > (1u << 20)) {
-                if (std::fwrite(buffer.data(), 1, buffer.size(), out) != buffer.size()) return false;
+                if (!put(buffer)) return false;
                 buffer.clear();
             }
         }
-        return std::fwrite(buffer.data(), 1, buffer.size(), out) == buffer.size();
+        if (json) buffer += "]}\n";
+        return put(buffer);
     };
     if (options.output.empty() || options.output == "-") {
-        std::string text;
-        for (uint64_t row = 0; row < table.rows(); ++row) {
-            if (!members.get(row)) continue;
-            text += key->type == schema::ColumnType::Int ? std::to_string(key->i64[row]) : std::string(key->string_at(row));
-            text += '\n';
-        }
-        write_out(text);
-        return true;
+        return write([](std::string_view text) {
+            write_out(text);
+            return true;
+        });
     }
     std::string error;
-    if (!write_file_atomically(options.output, write, &error, inputs)) {
+    auto to_file = [&](std::FILE* out) {
+        return write([out](std::string_view text) { return std::fwrite(text.data(), 1, text.size(), out) == text.size(); });
+    };
+    if (!write_file_atomically(options.output, to_file, &error, inputs)) {
         std::fprintf(stderr, "segmint: error: %s\n", error.c_str());
         return false;
     }
@@ -148,7 +168,7 @@ int run_eval(EvalOptions options) {
     if (members_segment) {
         std::vector<std::string> inputs{options.common.data_path, options.common.schema_path};
         for (const auto& file : catalog.files) inputs.push_back(file.source->name());
-        if (!write_members(options, *table, memberships[*members_segment], inputs)) return kExitUsage;
+        if (!write_members(options, *table, options.members, memberships[*members_segment], inputs)) return kExitUsage;
         if (!options.output.empty() && options.output != "-") {
             std::fprintf(stderr, "wrote %s members of %s to %s\n",
                          with_thousands(memberships[*members_segment].count()).c_str(), options.members.c_str(),
@@ -180,7 +200,8 @@ int run_eval(EvalOptions options) {
             char share[32];
             std::snprintf(share, sizeof share, "%.6f",
                           rows == 0 ? 0.0 : static_cast<double>(memberships[s].count()) / rows);
-            write_out(catalog.segments[s].name + "," + std::to_string(memberships[s].count()) + "," + share + "\n");
+            write_out(csv_field(catalog.segments[s].name) + "," + std::to_string(memberships[s].count()) + "," + share +
+                      "\n");
         }
     } else {
         size_t name_width = 7;

@@ -11,6 +11,7 @@
 #include "cli/output.h"
 #include "cli/project_options.h"
 #include "common/calendar.h"
+#include "common/limits.h"
 #include "common/suggest.h"
 #include "engine/engine.h"
 
@@ -74,6 +75,13 @@ int run_overlap(OverlapOptions& options) {
             if (std::find(chosen.begin(), chosen.end(), it->second) == chosen.end()) chosen.push_back(it->second);
         }
     }
+    if (chosen.size() > limits::kMaxOverlapSegments) {
+        std::fprintf(stderr,
+                     "segmint: error: overlap compares at most %s segments pairwise, and %s are chosen; name the "
+                     "segments to compare (`segmint overlap SEGMENT...`)\n",
+                     with_thousands(limits::kMaxOverlapSegments).c_str(), with_thousands(chosen.size()).c_str());
+        return kExitUsage;
+    }
     auto table = load_data(options.common, *workspace.schema, options.threads);
     if (!table) return kExitUsage;
     engine::CompiledCatalog compiled = engine::compile(catalog, as_of);
@@ -91,7 +99,11 @@ int run_overlap(OverlapOptions& options) {
         out["as_of"] = calendar::format_date(as_of.today);
         out["segments"] = nlohmann::ordered_json::array();
         for (size_t i = 0; i < n; ++i) out["segments"].push_back({{"name", name(i)}, {"count", matrix.size(i)}});
-        out["pairs"] = nlohmann::ordered_json::array();
+        // Pairs are written one at a time: up to 2 million of them would make one document of hundreds of MB.
+        std::string head = out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+        head.erase(head.size() - 2);  // "\n}": the object stays open for "pairs"
+        write_out(head + ",\n  \"pairs\": [");
+        std::string text;
         for (size_t i = 0; i < n; ++i) {
             for (size_t j = i + 1; j < n; ++j) {
                 nlohmann::ordered_json pair;
@@ -103,18 +115,20 @@ int run_overlap(OverlapOptions& options) {
                 pair["jaccard"] = matrix.jaccard(i, j);
                 pair["containment_a"] = matrix.containment(i, j);
                 pair["containment_b"] = matrix.containment(j, i);
-                out["pairs"].push_back(std::move(pair));
+                text += (i == 0 && j == 1 ? "\n    " : ",\n    ") +
+                        pair.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
             }
+            write_out(text);
+            text.clear();
         }
-        write_out(out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+        write_out(n > 1 ? "\n  ]\n}\n" : "]\n}\n");
         return finish_output();
     }
     if (format == "csv") {
-        // Segment names are identifiers, so no field needs quoting.
         std::string text = "a,b,count_a,count_b,intersection,jaccard,containment_a,containment_b\n";
         for (size_t i = 0; i < n; ++i) {
             for (size_t j = i + 1; j < n; ++j) {
-                text += name(i) + "," + name(j) + "," + std::to_string(matrix.size(i)) + "," +
+                text += csv_field(name(i)) + "," + csv_field(name(j)) + "," + std::to_string(matrix.size(i)) + "," +
                         std::to_string(matrix.size(j)) + "," + std::to_string(matrix.at(i, j)) + "," +
                         fixed(matrix.jaccard(i, j), 6) + "," + fixed(matrix.containment(i, j), 6) + "," +
                         fixed(matrix.containment(j, i), 6) + "\n";

@@ -11,6 +11,9 @@ inline constexpr size_t kMaxIdentifierBytes = 256;
 inline constexpr size_t kMaxStringLiteralBytes = 1u << 20;  // 1 MiB
 inline constexpr size_t kMaxListItems = 100000;             // `in (...)`, `contains any/all (...)`
 inline constexpr size_t kMaxSegments = 100000;              // per check/eval run
+// Segments one `overlap` run compares pairwise: 2,000 segments are 2 million pairs, each a pass over two bitmaps
+// (seconds on a million customers); 100,000 would be 5 billion pairs, more than any run or report can hold.
+inline constexpr size_t kMaxOverlapSegments = 2000;
 inline constexpr size_t kMaxYamlFileBytes = 16u << 20;
 inline constexpr size_t kMaxYamlDepth = 64;
 inline constexpr size_t kMaxYamlNodes = 1000000;            // nodes visited, aliases counted each time they are used

@@ -40,4 +40,14 @@ std::string quote_literal(std::string_view text, char quote) {
     return out + quote;
 }
 
+std::string csv_field(std::string_view text) {
+    if (!text.empty() && text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
 }  // namespace segmint

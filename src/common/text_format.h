@@ -13,4 +13,8 @@ std::string with_thousands(uint64_t n);
 // single), with \<quote> \\ \n \t \r and \u00XX escapes.
 std::string quote_literal(std::string_view text, char quote = '"');
 
+// A CSV field (RFC 4180): as it is, or in double quotes with `""` for a quote when it holds a comma, a quote, a line
+// break, or is empty (so an empty string is not read back as NULL).
+std::string csv_field(std::string_view text);
+
 }  // namespace segmint

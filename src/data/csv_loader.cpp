@@ -29,6 +29,7 @@
 #include "common/suggest.h"
 #include "common/utf8.h"
 #include "data/concatenate.h"
+#include "data/keys.h"
 #include "data/prefault.h"
 
 namespace segmint::data {
@@ -508,6 +509,17 @@ public:
     }
     const std::vector<std::string>& header() const { return header_; }
 
+    // Reads the records again only to find the lines where `rows` (sorted, 0-based) start; values are not stored.
+    // For errors found in the finished table, such as a repeated key.
+    std::vector<uint64_t> lines_of(std::vector<uint64_t> rows) {
+        wanted_rows_ = std::move(rows);
+        locate_only_ = true;
+        CsvError ignored;
+        error_ = &ignored;
+        if (read_start() && read_header()) read_records();
+        return wanted_lines_;
+    }
+
     // Reads records alone, from an input that starts at a record boundary after the header: `header` was read and
     // checked by run_header(). Counts the bytes it reads in *shared, stops early once another range has failed, and
     // sets shared->failed when it fails. Spare capacity is not trimmed: the columns are about to be joined. The
@@ -797,7 +809,7 @@ private:
                     return fail(line_, field_index + 1,
                                 "the record has more fields than the header's " + std::to_string(field_count));
                 }
-                if (slots_[field_index].column != nullptr && !store(field, field_index)) return false;
+                if (!locate_only_ && slots_[field_index].column != nullptr && !store(field, field_index)) return false;
                 line_ += field.line_breaks;
                 pos_ = field.next;
                 ++field_index;
@@ -814,6 +826,10 @@ private:
             }
             if (base_ + pos_ - record_start_ > options_.max_record_bytes) {
                 return fail_record_too_long(field_index - 1, false);
+            }
+            if (next_wanted_ < wanted_rows_.size() && wanted_rows_[next_wanted_] == rows_) {
+                wanted_lines_.push_back(record_line_);
+                ++next_wanted_;
             }
             ++rows_;
             if (++pending_records_ == kInternBatch) intern_pending();
@@ -1067,6 +1083,10 @@ private:
     std::vector<PendingString> pending_;  // [0, pending_count_) wait for the end of the current record
     size_t pending_count_ = 0;
     size_t pending_records_ = 0;  // records since the last intern_pending()
+    bool locate_only_ = false;    // lines_of(): records are split, not stored
+    std::vector<uint64_t> wanted_rows_;
+    size_t next_wanted_ = 0;
+    std::vector<uint64_t> wanted_lines_;
 };
 
 // ---- the parallel load ----
@@ -1265,9 +1285,47 @@ unsigned threads_for(const CsvOptions& options, uint64_t bytes) {
     return static_cast<unsigned>(std::max<uint64_t>(1, std::min<uint64_t>(threads, by_size)));
 }
 
+std::optional<Table> load_unchecked(Input& input, const std::string& path, const schema::Schema& schema,
+                                    CsvError* error, const CsvOptions& options);
+
+// A loaded table whose key column has an empty or repeated key becomes an error at the record's line.
+std::optional<Table> with_checked_key(std::optional<Table> table, const Input& input, const std::string& path,
+                                      const schema::Schema& schema, CsvError* error, const CsvOptions& options) {
+    if (!table || !options.check_key) return table;
+    const std::optional<KeyProblem> problem = find_key_problem(*table);
+    if (!problem) return table;
+    const bool duplicate = problem->kind == KeyProblem::Kind::Duplicate;
+    std::vector<uint64_t> rows = {problem->row};
+    if (duplicate) rows.insert(rows.begin(), problem->first_row);
+    table.reset();  // the records are read again to find their lines: the table's memory goes first
+    RangeInput again(input, 0, input.total_bytes());
+    CsvOptions quiet = options;
+    quiet.progress = nullptr;
+    Loader locator(again, path, schema, quiet);
+    const std::vector<uint64_t> lines = locator.lines_of(rows);
+    const auto& header = locator.header();
+    const uint64_t key_field =
+        static_cast<uint64_t>(std::find(header.begin(), header.end(), schema.key) - header.begin()) + 1;
+    *error = CsvError{path, lines.empty() ? 0 : lines.back(), key_field, schema.key, ""};
+    if (duplicate) {
+        const bool is_int = schema.find(schema.key) && schema.find(schema.key)->type == schema::ColumnType::Int;
+        error->message = "column `" + schema.key + "`: key " + (is_int ? problem->key : describe(problem->key)) +
+                         " is also the key on line " + std::to_string(lines.empty() ? 0 : lines.front()) +
+                         "; every customer has a key of its own";
+    } else {
+        error->message = "column `" + schema.key + "`: the key is empty; every customer needs one (the schema's `key`)";
+    }
+    return std::nullopt;
+}
+
 // Loads `input` on the threads options ask for; serially when one is enough or when the parallel load fails.
 std::optional<Table> load_input(Input& input, const std::string& path, const schema::Schema& schema, CsvError* error,
                                 const CsvOptions& options) {
+    return with_checked_key(load_unchecked(input, path, schema, error, options), input, path, schema, error, options);
+}
+
+std::optional<Table> load_unchecked(Input& input, const std::string& path, const schema::Schema& schema,
+                                    CsvError* error, const CsvOptions& options) {
     const unsigned threads = threads_for(options, input.total_bytes());
     if (options.threads_used != nullptr) *options.threads_used = 1;
     if (threads <= 1) return Loader(input, path, schema, options).run(error);

@@ -19,6 +19,8 @@
 //   (case-sensitive). list<string>: items separated by `|`, kept verbatim (`a||b` has an empty middle item).
 //   string and list items must be valid UTF-8.
 // - A record longer than kMaxCsvRecordBytes is an error, found without buffering more than about that much.
+// - The key column (the schema's `key`) must be set in every record and unique: an empty or repeated key is an error
+//   at its line, naming the line that has the key first (CsvOptions::check_key).
 // The first problem stops the load; its position is the physical line (line breaks inside quoted fields count) where
 // the offending field or record starts, and the 1-based field index with the header's name for it.
 //
@@ -69,6 +71,9 @@ struct CsvOptions {
     // When set, receives the number of threads that parsed the records: 1 after a serial load, including one redone
     // serially because a range failed (tests and the benchmark check which path ran).
     unsigned* threads_used = nullptr;
+    // The schema's key column must name every customer once: an empty key or a key two records share is an error at
+    // the record's line (data/keys.h). Fixture files, which check their keys against their YAML, turn it off.
+    bool check_key = true;
 };
 
 // Loads `path` (a regular file) as a table of `schema`. On failure returns nullopt and fills *error.

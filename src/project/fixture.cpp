@@ -158,7 +158,9 @@ std::optional<Fixture> load_fixture(std::shared_ptr<const Source> source, const 
     if (walker.error_count() > 0) return std::nullopt;
 
     data::CsvError csv_error;
-    auto table = data::load_csv_text(csv, source->name(), schema, &csv_error);
+    data::CsvOptions csv_options;
+    csv_options.check_key = false;  // keys are checked below, at their YAML positions
+    auto table = data::load_csv_text(csv, source->name(), schema, &csv_error, csv_options);
     if (!table) {
         auto it = std::upper_bound(record_lines.begin(), record_lines.end(), csv_error.line);
         if (it == record_lines.begin() || csv_error.column == 0 || csv_error.column > schema.columns.size()) {

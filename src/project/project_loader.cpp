@@ -2,6 +2,7 @@
 // key path, and every path checked to stay inside the project root.
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <set>
@@ -24,6 +25,7 @@ const std::vector<std::string> kKinds = {"disjoint", "subset", "max_overlap", "s
 const std::vector<std::string> kSubsetKeys = {"segment", "of"};
 const std::vector<std::string> kOverlapKeys = {"segments", "jaccard", "containment"};
 const std::vector<std::string> kSizeKeys = {"segment", "min", "max"};
+constexpr uint64_t kMaxExactCount = uint64_t{1} << 53;
 
 std::string join_display(const std::string& display_root, const std::string& relative) {
     if (display_root.empty() || display_root == ".") return relative;
@@ -253,12 +255,17 @@ private:
             value = parse_number(text.substr(0, text.size() - 1));
             if (value && (*value < 0 || *value > 100)) value.reset();
         } else {
-            value = parse_number(text);
-            if (value && (*value < 0 || *value != std::floor(*value))) value.reset();
+            // Digits only, read exactly; counts are then compared and printed as doubles, exact up to 2^53.
+            uint64_t count = 0;
+            const auto [end, problem] = std::from_chars(text.data(), text.data() + text.size(), count);
+            if (!text.empty() && problem == std::errc() && end == text.data() + text.size() && count <= kMaxExactCount) {
+                value = static_cast<double>(count);
+            }
         }
         if (!value) {
             walker_.error(Code::YamlInvalidValue, field.value->span,
-                          field.path + ": expected a count (a whole number) or a percentage from 0% to 100%, found " +
+                          field.path + ": expected a count (a whole number up to 9,007,199,254,740,992) or a "
+                                       "percentage from 0% to 100%, found " +
                               yaml::describe(*field.value),
                           "quote percentages: `max: \"5%\"`");
             return std::nullopt;

@@ -67,6 +67,19 @@ bool AstBuilder::build(P::DefinitionContext* context, ast::Definition& definitio
     definition.name = name_text(context->name());
     definition.name_span = span_of(context->name());
     definition.span = span_of(context);
+    // Backquotes let a segment take a keyword's name (`last`); the name itself is still an identifier, since it
+    // appears unquoted in every report (CSV, JUnit, SARIF) and in other rules.
+    const std::string& name = definition.name;
+    const bool identifier = !name.empty() && !(name[0] >= '0' && name[0] <= '9') &&
+                            std::all_of(name.begin(), name.end(), [](char c) {
+                                return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                                       c == '_';
+                            });
+    if (!identifier) {
+        fail(Code::SyntaxError, definition.name_span,
+             "segment names are ASCII letters, digits and `_`, not starting with a digit",
+             "backquotes let a segment take a keyword's name, not other characters");
+    }
     if (auto* title = context->STRING()) {
         definition.title_span = span_of(title->getSymbol());
         LiteralError error;

@@ -207,6 +207,20 @@ private:
                           std::to_string(limits::kMaxIdentifierBytes));
                 continue;
             }
+            if (type == L::QUOTED_IDENTIFIER) {
+                // Column names may hold spaces and punctuation (the schema allows them), never control characters.
+                const std::string text = token->getText();
+                const size_t bad = static_cast<size_t>(std::find_if(text.begin(), text.end(), [](char c) {
+                                                           return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+                                                       }) - text.begin());
+                if (bad < text.size()) {
+                    Span span = span_of(token.get());
+                    lexical_error(Code::UnexpectedCharacter,
+                                  {span.begin + static_cast<uint32_t>(bad), span.begin + static_cast<uint32_t>(bad) + 1},
+                                  "a name in backquotes cannot hold control characters (a tab, ...)");
+                    continue;
+                }
+            }
             if (type == L::STRING && token->getText().size() > limits::kMaxStringLiteralBytes + 2) {
                 Span span = span_of(token.get());
                 lexical_error(Code::StringTooLong, {span.begin, span.begin + 1},

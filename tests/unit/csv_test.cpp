@@ -64,14 +64,22 @@ struct Loaded {
     CsvError error;
 };
 
-Loaded load(const std::string& text, const CsvOptions& options = {}) {
+// Most cases here are about values, in rows that share the key 1: the key check has cases of its own
+// (key_column_*), which turn it on.
+CsvOptions values_only() {
+    CsvOptions options;
+    options.check_key = false;
+    return options;
+}
+
+Loaded load(const std::string& text, const CsvOptions& options = values_only()) {
     Loaded result;
     result.table = segmint::data::load_csv_text(text, "t.csv", csv_schema(), &result.error, options);
     return result;
 }
 
 // The error text for `text`, or "ok" when it loads.
-std::string error_of(const std::string& text, const CsvOptions& options = {}) {
+std::string error_of(const std::string& text, const CsvOptions& options = values_only()) {
     auto result = load(text, options);
     return result.table ? "ok" : result.error.to_string();
 }
@@ -116,7 +124,7 @@ std::string dump(const Table& table) {
     return out;
 }
 
-std::string dump_of(const std::string& text, const CsvOptions& options = {}) {
+std::string dump_of(const std::string& text, const CsvOptions& options = values_only()) {
     auto result = load(text, options);
     BOOST_REQUIRE_MESSAGE(result.table, result.error.to_string());
     return dump(*result.table);
@@ -188,6 +196,48 @@ BOOST_AUTO_TEST_CASE(ints) {
     }
 }
 
+// The key names a customer: every record has one, and no two share one; the error names both lines.
+BOOST_AUTO_TEST_CASE(key_column_must_be_set_and_unique) {
+    const CsvOptions checked;  // check_key is on by default
+    auto with_key = [](const std::string& key) { return row_with(0, key); };
+    BOOST_TEST(error_of(kHeader + with_key("1") + with_key("2") + with_key("1"), checked) ==
+               "t.csv:4:1: error: column `id`: key 1 is also the key on line 2; every customer has a key of its own");
+    BOOST_TEST(error_of(kHeader + with_key("1") + with_key(""), checked) ==
+               "t.csv:3:1: error: column `id`: the key is empty; every customer needs one (the schema's `key`)");
+    BOOST_TEST(error_of(kHeader + with_key("1") + with_key("\"\""), checked) ==
+               "t.csv:3:1: error: column `id`: the key is empty; every customer needs one (the schema's `key`)");
+    // Lines count line breaks inside quotes and skip empty lines; the earliest repeat is reported, whatever the
+    // order of the keys; `+7` and `007` are the key 7.
+    const std::string text = kHeader + with_key("9") + "\n" + row_with(2, "\"two\nlines\"") + with_key("+7") +
+                             with_key("3") + with_key("007") + with_key("9");
+    BOOST_TEST(error_of(text, checked) ==
+               "t.csv:8:1: error: column `id`: key 7 is also the key on line 6; every customer has a key of its own");
+    for (unsigned threads : {2u, 3u}) {
+        CsvOptions parallel = checked;
+        parallel.threads = threads;
+        parallel.min_bytes_per_thread = 1;
+        BOOST_TEST(error_of(text, parallel) == error_of(text, checked));
+    }
+    BOOST_TEST(error_of(kHeader + with_key("3") + with_key("1") + with_key("2"), checked) == "ok");
+}
+
+BOOST_AUTO_TEST_CASE(key_column_of_strings) {
+    segmint::schema::Schema schema;
+    segmint::testing::add_column(schema, "email", ColumnType::String);
+    segmint::testing::add_column(schema, "age", ColumnType::Int);
+    schema.key = "email";
+    CsvError error;
+    BOOST_TEST(!segmint::data::load_csv_text("age,email\n1,a@x\n2,b@x\n3,\"a@x\"\n", "k.csv", schema, &error));
+    BOOST_TEST(error.to_string() ==
+               "k.csv:4:2: error: column `email`: key \"a@x\" is also the key on line 2; every customer has a key of "
+               "its own");
+    // The empty string is a key like any other, but only one customer can have it.
+    BOOST_TEST(segmint::data::load_csv_text("age,email\n1,\"\"\n2,b\n", "k.csv", schema, &error).has_value());
+    BOOST_TEST(!segmint::data::load_csv_text("age,email\n1,\"\"\n2,\"\"\n", "k.csv", schema, &error));
+    BOOST_TEST(!segmint::data::load_csv_text("age,email\n1,x\n2,\n", "k.csv", schema, &error));
+    BOOST_TEST(error.to_string().find("k.csv:3:2: error: column `email`: the key is empty") == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(numbers) {
     auto result = load(kHeader + row_with(1, "-1e3") + row_with(1, ".5") + row_with(1, "1.") + row_with(1, "+1.25") +
                        row_with(1, "1E-2") + row_with(1, "4.9e-324") + row_with(1, "-0") + row_with(1, "12"));
@@ -256,7 +306,7 @@ BOOST_AUTO_TEST_CASE(mostly_distinct_strings_keep_first_seen_order) {
     std::string text = kHeader;
     for (int i = 0; i < 6000; ++i) text += row_with(2, i % 3 == 2 ? "n" + std::to_string(i - 1) : "n" + std::to_string(i));
     for (size_t buffer : {size_t{1} << 20, size_t{7}}) {
-        CsvOptions options;
+        CsvOptions options = values_only();
         options.buffer_bytes = buffer;
         auto result = load(text, options);
         BOOST_REQUIRE_MESSAGE(result.table, result.error.to_string());
@@ -347,14 +397,14 @@ BOOST_AUTO_TEST_CASE(chunk_boundaries_do_not_change_the_result) {
                "4, 0.5, [Zoë], true, 1999-12-31, 1999-12-31T23:59:59Z, [silver], {a||b}\n"
                "5, 7, [\"], true, 2001-02-03, 2001-02-03T04:05:06.000007Z, [gold], {l1\nl2|x}\n");
     for (size_t buffer = 1; buffer <= 40; ++buffer) {
-        CsvOptions options;
+        CsvOptions options = values_only();
         options.buffer_bytes = buffer;
         BOOST_TEST(dump_of(text, options) == expected, "buffer of " << buffer << " bytes");
     }
     // Errors report the same place whatever the chunk size.
     const std::string bad = text + "\nq,6,1,\"a\nb\",true,2020-01-01,,gold,\"x\ny\"\nq,7,1,a,maybe,,,,\n";
     for (size_t buffer : {1, 2, 3, 5, 7, 8, 13, 64, 1 << 20}) {
-        CsvOptions options;
+        CsvOptions options = values_only();
         options.buffer_bytes = buffer;
         BOOST_TEST(error_of(bad, options) ==
                        "t.csv:14:5: error: column `active`: expected bool (true, false, 1 or 0), found \"maybe\"",
@@ -368,7 +418,7 @@ BOOST_AUTO_TEST_CASE(a_cr_at_the_end_of_a_chunk) {
     for (int i = 0; i < 30; ++i) text += "1,2.5,\"a\r\nb\",true,,,,\r\n";
     text += "x,,,,,,,\r\n";
     for (size_t buffer = 4; buffer <= 48; ++buffer) {
-        CsvOptions options;
+        CsvOptions options = values_only();
         options.buffer_bytes = buffer;
         BOOST_TEST(error_of(text, options) == "t.csv:62:1: error: column `id`: expected int, found \"x\"",
                    "buffer of " << buffer << " bytes");
@@ -401,7 +451,7 @@ BOOST_AUTO_TEST_CASE(random_inputs_agree_across_chunk_sizes) {
         auto expected = load(text);
         const std::string want = expected.table ? dump(*expected.table) : expected.error.to_string();
         for (size_t buffer : {4, 5, 7, 16}) {
-            CsvOptions options;
+            CsvOptions options = values_only();
             options.buffer_bytes = buffer;
             auto got = load(text, options);
             const std::string have = got.table ? dump(*got.table) : got.error.to_string();
@@ -414,7 +464,7 @@ BOOST_AUTO_TEST_CASE(progress_is_reported) {
     std::string text = kHeader;
     for (int i = 0; i < 2000; ++i) text += row_with(99, "");
     std::vector<std::pair<uint64_t, uint64_t>> calls;
-    CsvOptions options;
+    CsvOptions options = values_only();
     options.buffer_bytes = 4096;
     options.progress_interval_bytes = 16384;
     options.progress = [&](uint64_t read, uint64_t total) { calls.emplace_back(read, total); };
@@ -672,7 +722,7 @@ BOOST_AUTO_TEST_CASE(case_34_a_line_over_the_limit_is_an_error) {
     std::string text = kHeader + row_with(99, "") + row_with(2, std::string(17u << 20, 'a'));
     BOOST_TEST(error_of(text) == "t.csv:3:3: error: record is longer than 16 MiB, the limit for one CSV record");
     // Many small fields add up too.
-    CsvOptions options;
+    CsvOptions options = values_only();
     options.max_record_bytes = 200;
     options.buffer_bytes = 64;
     BOOST_TEST(error_of(kHeader + row_with(99, "") + row_with(7, std::string(300, '|')), options) ==
@@ -701,7 +751,7 @@ BOOST_AUTO_TEST_CASE(case_34_a_100_mb_line_in_a_file_stops_early) {
     }
     BOOST_REQUIRE(::truncate(path.c_str(), 100 << 20) == 0);
     uint64_t bytes_read = 0;
-    CsvOptions options;
+    CsvOptions options = values_only();
     options.progress = [&](uint64_t read, uint64_t) { bytes_read = read; };
     options.progress_interval_bytes = 1;
     CsvError error;

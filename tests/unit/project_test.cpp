@@ -117,6 +117,15 @@ BOOST_AUTO_TEST_CASE(wrong_types_name_the_key_path) {
     result = temp.load(kGood + "constraints:\n  - size: {segment: adults, max: 5%x}\n");
     BOOST_CHECK_MESSAGE(result.text.find("constraints[0].size.max: expected a count") != std::string::npos,
                         result.text);
+    // Counts up to 2^53 are exact (and printed exactly); past it, an error rather than a misprinted bound.
+    for (const char* count : {"9007199254740993", "9223372036854775808", "1e20", "18446744073709551616"}) {
+        result = temp.load(kGood + "constraints:\n  - size: {segment: adults, max: " + count + "}\n");
+        BOOST_CHECK_MESSAGE(result.text.find("constraints[0].size.max: expected a count (a whole number up to "
+                                             "9,007,199,254,740,992)") != std::string::npos,
+                            count << ": " << result.text);
+    }
+    result = temp.load(kGood + "constraints:\n  - size: {segment: adults, max: 9007199254740992}\n");
+    BOOST_CHECK_MESSAGE(result.project, result.text);
     result = temp.load(kGood + "constraints:\n  - max_overlap: {segments: [adults, minors, adults2], jaccard: 0.1}\n");
     BOOST_CHECK_MESSAGE(result.text.find("max_overlap compares exactly two segments") != std::string::npos,
                         result.text);

@@ -57,7 +57,9 @@ std::string to_csv(const data::Table& table, double null_rate, uint32_t seed) {
         for (size_t c = 0; c < table.column_count(); ++c) {
             if (c) out += ",";
             const data::Column& col = table.column(c);
-            if (col.is_null(r) || unit(random) < null_rate) continue;
+            // Every customer keeps its key (a load refuses a missing one); any other value may go.
+            const bool key = col.name == table.schema().key;
+            if (col.is_null(r) || (!key && unit(random) < null_rate)) continue;
             switch (col.type) {
                 case schema::ColumnType::Int: out += std::to_string(col.i64[r]); break;
                 case schema::ColumnType::Number:

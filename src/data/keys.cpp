@@ -1,0 +1,64 @@
+#include "data/keys.h"
+
+#include <algorithm>
+#include <numeric>
+#include <vector>
+
+namespace segmint::data {
+
+namespace {
+
+std::optional<KeyProblem> duplicate_int_key(const Column& key, uint64_t rows) {
+    const std::vector<int64_t>& values = key.i64;
+    bool increasing = true;
+    for (uint64_t row = 1; row < rows && increasing; ++row) increasing = values[row - 1] < values[row];
+    if (increasing) return std::nullopt;
+    std::vector<uint64_t> order(rows);
+    std::iota(order.begin(), order.end(), uint64_t{0});
+    // Equal keys in row order, so each run of equal keys starts with its first row.
+    std::sort(order.begin(), order.end(),
+              [&](uint64_t a, uint64_t b) { return values[a] < values[b] || (values[a] == values[b] && a < b); });
+    std::optional<KeyProblem> found;
+    for (uint64_t i = 0; i < rows;) {
+        uint64_t end = i + 1;
+        while (end < rows && values[order[end]] == values[order[i]]) ++end;
+        // A run of equal keys: its second row is the first to repeat the key.
+        if (end - i >= 2 && (!found || order[i + 1] < found->row)) {
+            found = KeyProblem{KeyProblem::Kind::Duplicate, order[i + 1], order[i], std::to_string(values[order[i]])};
+        }
+        i = end;
+    }
+    return found;
+}
+
+std::optional<KeyProblem> duplicate_string_key(const Column& key, uint64_t rows) {
+    // Each distinct string has one dictionary code: as many codes as rows means no repeats.
+    if (key.dictionary.size() == rows) return std::nullopt;
+    std::vector<uint64_t> first_row(key.dictionary.size(), UINT64_MAX);
+    for (uint64_t row = 0; row < rows; ++row) {
+        uint64_t& first = first_row[static_cast<size_t>(key.i32[row])];
+        if (first != UINT64_MAX) {
+            return KeyProblem{KeyProblem::Kind::Duplicate, row, first, std::string(key.string_at(row))};
+        }
+        first = row;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<KeyProblem> find_key_problem(const Table& table) {
+    const Column* key = table.find(table.schema().key);
+    if (key == nullptr) return std::nullopt;
+    const uint64_t rows = table.rows();
+    if (key->validity.count() != rows) {
+        for (uint64_t row = 0; row < rows; ++row) {
+            if (key->is_null(row)) return KeyProblem{KeyProblem::Kind::Missing, row, 0, ""};
+        }
+    }
+    if (key->type == schema::ColumnType::Int) return duplicate_int_key(*key, rows);
+    if (key->type == schema::ColumnType::String) return duplicate_string_key(*key, rows);
+    return std::nullopt;
+}
+
+}  // namespace segmint::data

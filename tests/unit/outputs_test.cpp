@@ -1,0 +1,110 @@
+// Output that cannot be misread: member keys with commas, quotes and line breaks, keys that are missing or repeated,
+// and overlap at and past its segment limit (suite outputs).
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+#include <algorithm>
+#include <string>
+
+#include "test_support.h"
+
+using namespace segmint::testing;
+
+namespace {
+
+const char* kStringKeySchema = "table: customers\nkey: k\ncolumns:\n  k: string\n  n: int\n";
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(outputs)
+
+BOOST_AUTO_TEST_CASE(member_keys_are_quoted_so_each_reads_as_one) {
+    TempDir dir("outputs");
+    const std::string arguments = dir.write("s.seg", "segment everyone: n > 0\n") + " --schema " +
+                                  dir.write("s.yaml", kStringKeySchema) + " --data " +
+                                  dir.write("d.csv", "k,n\n\"a\nb\",1\n\"x,y\",2\n\"\",3\nplain,4\n\"say \"\"hi\"\"\",5\n") +
+                                  " --members everyone";
+    std::string out;
+    BOOST_REQUIRE_EQUAL(run_segmint("eval " + arguments, &out), 0);
+    BOOST_TEST(out == "\"a\nb\"\n\"x,y\"\n\"\"\nplain\n\"say \"\"hi\"\"\"\n");
+    BOOST_REQUIRE_EQUAL(run_segmint("eval " + arguments + " --format csv", &out), 0);
+    BOOST_TEST(out == "k\n\"a\nb\"\n\"x,y\"\n\"\"\nplain\n\"say \"\"hi\"\"\"\n");
+    BOOST_REQUIRE_EQUAL(run_segmint("eval " + arguments + " --format json", &out), 0);
+    const auto json = nlohmann::json::parse(out);
+    BOOST_TEST(json.at("segment") == "everyone");
+    BOOST_TEST(json.at("count") == 5);
+    BOOST_TEST(json.at("members") == nlohmann::json({"a\nb", "x,y", "", "plain", "say \"hi\""}));
+    // The same to a file.
+    BOOST_REQUIRE_EQUAL(run_segmint("eval " + arguments + " --format json -o " + dir.file("m.json")), 0);
+    BOOST_TEST(nlohmann::json::parse(read_file(dir.file("m.json"))).at("members").size() == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_or_repeated_key_is_a_data_error_and_nothing_is_written) {
+    TempDir dir("outputs");
+    const std::string rules = dir.write("s.seg", "segment everyone: n > 0\n");
+    const std::string schema = dir.write("s.yaml", "table: customers\nkey: id\ncolumns:\n  id: int\n  n: int\n");
+    const std::string output = dir.write("members.txt", "old members\n");
+    struct Case {
+        const char* data;
+        const char* error;
+    };
+    const Case cases[] = {
+        {"id,n\n1,1\n,2\n", "d.csv:3:1: error: column `id`: the key is empty; every customer needs one"},
+        {"id,n\n1,1\n2,2\n\n1,3\n", "d.csv:5:1: error: column `id`: key 1 is also the key on line 2"},
+        {"n,id\n1,5\n2,x\n", "d.csv:3:2: error: column `id`: expected int, found \"x\""},
+    };
+    for (const Case& c : cases) {
+        const std::string data = dir.write("d.csv", c.data);
+        std::string out, err;
+        const int status = run_segmint("eval " + rules + " --schema " + schema + " --data " + data +
+                                           " --members everyone -o " + output, &out, &err);
+        BOOST_TEST(status == 2, c.data);
+        BOOST_TEST(err.find(c.error) != std::string::npos, err);
+        BOOST_TEST(read_file(output) == "old members\n");  // nothing written over it
+    }
+}
+
+BOOST_AUTO_TEST_CASE(segment_names_are_identifiers_even_in_backquotes) {
+    // A name that needs quoting in CSV could otherwise reach every report unquoted.
+    for (const char* name : {"`a,b`", "`say \"x\"`", "`9lives`"}) {
+        const auto checked = check_text(std::string("segment ") + name + ": age > 1\n");
+        BOOST_TEST(checked.codes() == "E004", name);
+        BOOST_TEST(checked.text().find("segment names are ASCII letters, digits and `_`") != std::string::npos);
+    }
+    BOOST_TEST(check_text("segment `last`: age > 1\n").codes() == "");  // a keyword as a name
+    BOOST_TEST(check_text("segment s: `a\tb` > 1\n").codes() == "E001");   // control characters never
+}
+
+BOOST_AUTO_TEST_CASE(overlap_at_and_past_its_segment_limit) {
+    TempDir dir("outputs");
+    std::string rules;
+    for (int i = 0; i <= 2000; ++i) rules += "segment s" + std::to_string(i) + ": n > " + std::to_string(i % 7) + "\n";
+    std::string data = "id,n\n";
+    for (int i = 1; i <= 50; ++i) data += std::to_string(i) + "," + std::to_string(i % 9) + "\n";
+    const std::string arguments = " --specs " + dir.write("s.seg", rules) + " --schema " +
+                                  dir.write("s.yaml", "table: customers\nkey: id\ncolumns:\n  id: int\n  n: int\n") +
+                                  " --data " + dir.write("d.csv", data);
+    std::string out, err;
+    BOOST_TEST(run_segmint("overlap" + arguments, &out, &err) == 2);
+    BOOST_TEST(err.find("overlap compares at most 2,000 segments pairwise, and 2,001 are chosen") != std::string::npos,
+               err);
+    // 2,000 named segments: every pair.
+    std::string names;
+    for (int i = 0; i < 2000; ++i) names += " s" + std::to_string(i);
+    BOOST_REQUIRE_EQUAL(run_segmint("overlap" + names + arguments + " --format csv", &out, &err), 0);
+    BOOST_TEST(std::count(out.begin(), out.end(), '\n') == 1 + 2000 * 1999 / 2);
+    // JSON is streamed pair by pair, and is one document.
+    names.clear();
+    for (int i = 0; i < 30; ++i) names += " s" + std::to_string(i);
+    BOOST_REQUIRE_EQUAL(run_segmint("overlap" + names + arguments + " --format json", &out, &err), 0);
+    const auto json = nlohmann::json::parse(out);
+    BOOST_TEST(json.at("segments").size() == 30u);
+    BOOST_TEST(json.at("pairs").size() == 30u * 29u / 2u);
+    BOOST_TEST(json.at("pairs")[0].at("a") == "s0");
+    // n > 0 and n > 1 over n = i % 9 for i in 1..50: 45 and 39 customers, 39 in both.
+    BOOST_TEST(json.at("pairs")[0].at("intersection") == 39);
+    // One segment: no pairs, still a document.
+    BOOST_REQUIRE_EQUAL(run_segmint("overlap s3" + arguments + " --format json", &out, &err), 0);
+    BOOST_TEST(nlohmann::json::parse(out).at("pairs").empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
