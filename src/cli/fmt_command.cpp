@@ -68,7 +68,7 @@ std::vector<std::string> sorted(std::vector<std::string> items) {
     return items;
 }
 
-enum class Outcome { Unchanged, Changed, SyntaxErrors, Unsafe };
+enum class Outcome { Unchanged, Changed, SyntaxErrors, OverLimit, Unsafe };
 
 // Formats `source`; on success `*formatted` holds the new text. Syntax errors are printed on stderr. The output is
 // parsed again and must mean the same and keep every comment, or nothing is written.
@@ -82,8 +82,25 @@ Outcome format_source(const std::shared_ptr<const Source>& source, std::string* 
         return Outcome::SyntaxErrors;
     }
     *formatted = ast::format_file(file);
+    // The canonical layout can be longer (spaces around operators, `\u0000` for `\0`, a line per operand) and add
+    // parentheses: a result past a limit would be a file segmint itself refuses to read.
+    if (formatted->size() > limits::kMaxSpecFileBytes) {
+        std::fprintf(stderr,
+                     "segmint: error: formatting `%s` would make it %zu bytes, over the limit of %zu bytes (16 MiB) "
+                     "for a spec file; the file is left as it is (split it into several files)\n",
+                     source->name().c_str(), formatted->size(), limits::kMaxSpecFileBytes);
+        return Outcome::OverLimit;
+    }
     DiagnosticSink again_sink;
     ast::File again = syntax::parse(std::make_shared<const Source>(source->name(), *formatted), again_sink);
+    for (const auto& diagnostic : again_sink.diagnostics()) {
+        if (diagnostic.code != Code::NestingTooDeep) continue;
+        std::fprintf(stderr,
+                     "segmint: error: formatting `%s` would nest a rule deeper than %zu levels (the parentheses it "
+                     "adds count); the file is left as it is (split the rule into segments)\n",
+                     source->name().c_str(), limits::kMaxNestingDepth);
+        return Outcome::OverLimit;
+    }
     if (again_sink.has_errors() || ast::shape(again) != ast::shape(file) ||
         sorted(ast::comment_texts(again)) != sorted(ast::comment_texts(file)) ||
         ast::format_file(again) != *formatted) {
@@ -107,7 +124,7 @@ int run_stdin(const FmtOptions& options) {
     std::string formatted;
     Outcome outcome = format_source(source, &formatted);
     if (outcome == Outcome::SyntaxErrors) return kExitFindings;
-    if (outcome == Outcome::Unsafe) return kExitUsage;
+    if (outcome == Outcome::Unsafe || outcome == Outcome::OverLimit) return kExitUsage;
     if (options.check) {
         if (outcome == Outcome::Changed) write_out(diff("<stdin>", source->text(), formatted));
     } else {
@@ -143,7 +160,7 @@ int run_fmt(FmtOptions options) {
         std::string formatted;
         Outcome outcome = format_source(source, &formatted);
         if (outcome == Outcome::SyntaxErrors) status = std::max(status, kExitFindings);
-        if (outcome == Outcome::Unsafe) status = kExitUsage;
+        if (outcome == Outcome::Unsafe || outcome == Outcome::OverLimit) status = kExitUsage;
         if (outcome != Outcome::Changed) continue;
         ++changed;
         if (options.check) {

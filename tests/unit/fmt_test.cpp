@@ -231,6 +231,25 @@ BOOST_AUTO_TEST_CASE(refuses_files_with_syntax_errors) {
     BOOST_CHECK_EQUAL(run_segmint("fmt --check examples/broken", &out, &err), 1);
 }
 
+// A valid file under the 16 MiB limit whose canonical layout is over it (`"\0"` becomes `"\u0000"`, items get a space):
+// a clear error naming the limit, exit 2, the file untouched; never an internal error.
+BOOST_AUTO_TEST_CASE(a_file_that_would_grow_past_the_size_limit_is_left_alone) {
+    TempDir dir("segmint_fmt");
+    std::string list;
+    for (int i = 0; i < 100000; ++i) list += i ? ",\"\\0\"" : "\"\\0\"";
+    std::string text;
+    for (int k = 0; k < 17; ++k) text += "segment a" + std::to_string(k) + ": email in (" + list + ")\n";
+    BOOST_REQUIRE_LT(text.size(), size_t{16} << 20);
+    const std::string path = dir.write("big.seg", text);
+    std::string out, err;
+    BOOST_CHECK_EQUAL(run_segmint("fmt " + path, &out, &err), 2);
+    BOOST_CHECK_MESSAGE(err.find("would make it 17000431 bytes, over the limit of 16777216 bytes (16 MiB)") !=
+                            std::string::npos,
+                        err);
+    BOOST_CHECK(err.find("internal error") == std::string::npos);
+    BOOST_CHECK(read_file(path) == text);
+}
+
 BOOST_AUTO_TEST_CASE(unreadable_input_exits_2) {
     TempDir dir("segmint_fmt");
     std::string out, err;
