@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/project_options.h"
 #include "cli/output.h"
+#include "common/text_format.h"
 #include "report/diagnostic_render.h"
 
 namespace segmint::cli {
@@ -34,6 +36,19 @@ void print_ci_report(report::CiReport report, const CommonOptions& options) {
     std::error_code ec;
     ci.base_directory = std::filesystem::current_path(ec).string();
     write_out(report::render_ci(report, options.format, ci));
+}
+
+CLI::Validator whole_number_up_to(uint64_t most) {
+    return CLI::Validator(
+        [most](std::string& text) -> std::string {
+            uint64_t value = 0;
+            const auto [end, problem] = std::from_chars(text.data(), text.data() + text.size(), value);
+            if (text.empty() || problem != std::errc() || end != text.data() + text.size() || value > most) {
+                return "expected a whole number from 0 to " + with_thousands(most) + ", found `" + text + "`";
+            }
+            return "";
+        },
+        "0.." + std::to_string(most));
 }
 
 void add_spec_options(CLI::App& command, CommonOptions& options) {

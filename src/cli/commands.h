@@ -30,6 +30,9 @@ struct CommonOptions {
 const std::vector<std::string>& ci_command_formats();
 
 void add_spec_options(CLI::App& command, CommonOptions& options);
+// A validator for counts: digits only, at most `most` (CLI11 alone reads `-1` into an unsigned 64-bit option as
+// 2^64 - 1).
+CLI::Validator whole_number_up_to(uint64_t most);
 // Renders the sink's diagnostics (sorted) to stdout in the chosen format (text, json, or a CI format).
 void print_diagnostics(DiagnosticSink& sink, const CommonOptions& options);
 // Renders a CI report (sarif, junit, github: options.format) to stdout, with the command's wall time so far.

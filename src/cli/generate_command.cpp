@@ -1,4 +1,5 @@
 // segmint generate: deterministic synthetic customers of the demo retailer, written atomically.
+#include <cstdint>
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -15,8 +16,14 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
     };
     auto options = std::make_shared<Options>();
     CLI::App* command = app.add_subcommand("generate", "Write deterministic synthetic customers (CSV) for demos and benchmarks");
-    command->add_option("--rows", options->rows, "Number of customers")->required();
-    command->add_option("--seed", options->seed, "Seed: the same seed gives the same bytes")->capture_default_str();
+    // A billion customers is about 200 GB of CSV: past that (or for a negative or overflowing count) the run would
+    // only fill the disk.
+    command->add_option("--rows", options->rows, "Number of customers (0 to 1,000,000,000)")
+        ->required()
+        ->check(whole_number_up_to(data::kMaxSyntheticRows));
+    command->add_option("--seed", options->seed, "Seed: the same seed gives the same bytes")
+        ->check(whole_number_up_to(UINT64_MAX))
+        ->capture_default_str();
     command->add_option("-o,--output", options->output, "Output CSV file")->required();
     command->callback([options, &runner] {
         std::string error;

@@ -197,7 +197,9 @@ void add_overlap_command(CLI::App& app, CommandRunner& runner) {
     command->add_option("--format", options->common.format, "Output format")
         ->check(CLI::IsMember({"text", "json", "csv"}))
         ->capture_default_str();
-    command->add_option("--top", options->top, "Pairs listed in text output")->capture_default_str();
+    command->add_option("--top", options->top, "Pairs listed in text output")
+        ->check(whole_number_up_to(UINT32_MAX))
+        ->capture_default_str();
     command->add_option("--threads", options->threads, "Threads for loading the data and evaluation (0 = all cores)")
         ->capture_default_str();
     command->callback([options, &runner] { runner.exit_code = run_overlap(*options); });

@@ -4,10 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 
 namespace segmint {
 
@@ -25,6 +28,59 @@ mode_t current_umask() {
         if (line.rfind("Umask:", 0) == 0) return static_cast<mode_t>(std::strtoul(line.c_str() + 6, nullptr, 8));
     }
     return 022;
+}
+
+// Temporary files being written, so that Ctrl-C (SIGINT), SIGTERM, SIGHUP or SIGQUIT removes them before the process
+// dies: the handler may only call async-signal-safe functions, so the paths live in fixed slots, never in allocated
+// memory. A slot is claimed (Writing), filled, then published (Ready); only Ready paths are removed.
+enum SlotState : int { kFree = 0, kWriting = 1, kReady = 2 };
+struct TemporarySlot {
+    std::atomic<int> state{kFree};
+    char path[4096];
+};
+TemporarySlot temporary_slots[16];
+const int kCleanupSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+extern "C" void remove_temporaries_and_die(int signal_number) {
+    for (auto& slot : temporary_slots) {
+        if (slot.state.load() == kReady) ::unlink(slot.path);
+    }
+    // The handler was installed with SA_RESETHAND: the default action (terminate) follows once it returns.
+    ::raise(signal_number);
+}
+
+void install_cleanup_handlers() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        for (int signal_number : kCleanupSignals) {
+            struct sigaction current;
+            if (::sigaction(signal_number, nullptr, &current) != 0 || current.sa_handler != SIG_DFL) continue;
+            struct sigaction action {};
+            action.sa_handler = remove_temporaries_and_die;
+            action.sa_flags = SA_RESETHAND;
+            sigemptyset(&action.sa_mask);
+            ::sigaction(signal_number, &action, nullptr);
+        }
+    });
+}
+
+// Registers `path` for removal on a fatal signal; returns the slot, or -1 when none is free (the file is then only
+// removed on errors, as before) or the path is too long.
+int register_temporary(const std::string& path) {
+    if (path.size() >= sizeof(TemporarySlot::path)) return -1;
+    install_cleanup_handlers();
+    for (int i = 0; i < static_cast<int>(std::size(temporary_slots)); ++i) {
+        int expected = kFree;
+        if (!temporary_slots[i].state.compare_exchange_strong(expected, kWriting)) continue;
+        std::memcpy(temporary_slots[i].path, path.c_str(), path.size() + 1);
+        temporary_slots[i].state.store(kReady);
+        return i;
+    }
+    return -1;
+}
+
+void unregister_temporary(int slot) {
+    if (slot >= 0) temporary_slots[slot].state.store(kFree);
 }
 
 void sync_directory(const std::string& directory) {
@@ -97,6 +153,11 @@ bool write_file_atomically(const std::string& path, const std::function<bool(std
         return fail("cannot write " + quoted + ": cannot create a temporary file in `" + directory +
                     "`: " + system_error(errno));
     }
+    // From here until the rename, a fatal signal removes the temporary file; every return below unregisters it.
+    struct Registration {
+        int slot;
+        ~Registration() { unregister_temporary(slot); }
+    } registration{register_temporary(temporary)};
     ::fchmod(fd, exists ? mode : (0666 & ~current_umask()));
     std::FILE* file = ::fdopen(fd, "wb");
     if (file == nullptr) {

@@ -1,7 +1,9 @@
 #pragma once
 // Output files that are either complete or not there: written to a temporary file beside the target, flushed to disk,
 // then renamed over it (BAD_INPUTS 37-40). A failure at any step removes the temporary file and leaves the old target
-// untouched. A process killed mid-write can leave a hidden `.NAME.tmp-XXXXXX` beside the target, never a half file.
+// untouched. Ctrl-C (SIGINT), SIGTERM, SIGHUP and SIGQUIT remove the temporary file before the process dies (unless
+// the program set its own handler for them); only SIGKILL or a crash can leave a hidden `.NAME.tmp-XXXXXX` beside the
+// target, never a half file.
 #include <cstdio>
 #include <functional>
 #include <optional>

@@ -28,6 +28,9 @@ schema::Schema synthetic_schema();
 // Receives the output in chunks of about 1 MiB; returns false to stop (a write error).
 using ByteSink = std::function<bool(std::string_view bytes)>;
 
+// The most rows `segmint generate` writes (about 200 GB of CSV).
+inline constexpr uint64_t kMaxSyntheticRows = 1000000000;
+
 // Writes the header and `rows` customers (customer_id 1..rows). Returns false when the sink fails.
 bool write_synthetic_csv(const ByteSink& sink, uint64_t rows, uint64_t seed);
 bool write_synthetic_csv(std::FILE* out, uint64_t rows, uint64_t seed);

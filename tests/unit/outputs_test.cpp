@@ -1,9 +1,16 @@
 // Output that cannot be misread: member keys with commas, quotes and line breaks, keys that are missing or repeated,
 // and overlap at and past its segment limit (suite outputs).
-#include <boost/test/unit_test.hpp>
-#include <nlohmann/json.hpp>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 #include "test_support.h"
 
@@ -13,9 +20,50 @@ namespace {
 
 const char* kStringKeySchema = "table: customers\nkey: k\ncolumns:\n  k: string\n  n: int\n";
 
+// Hidden temporary files (`.NAME.tmp-XXXXXX`) in `folder`.
+std::vector<std::string> temporaries_in(const std::string& folder) {
+    std::vector<std::string> found;
+    for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+        if (entry.path().filename().string().find(".tmp-") != std::string::npos) found.push_back(entry.path().string());
+    }
+    return found;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(outputs)
+
+// Ctrl-C or SIGTERM in the middle of a write: the process dies of the signal, and neither the temporary file nor a
+// half output is left (BAD_INPUTS 39). The old output, if any, stays.
+BOOST_AUTO_TEST_CASE(a_write_interrupted_by_a_signal_leaves_no_temporary_file) {
+    for (int signal_number : {SIGINT, SIGTERM}) {
+        TempDir dir("outputs");
+        const std::string output = dir.write("customers.csv", "old\n");
+        const pid_t child = ::fork();
+        BOOST_REQUIRE(child >= 0);
+        if (child == 0) {
+            ::signal(SIGINT, SIG_DFL);  // a shell's background job would ignore it
+            ::execl(SEGMINT_BINARY, "segmint", "generate", "--rows", "1000000000", "-o", output.c_str(),
+                    static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        // Wait until the temporary file exists and has data, then interrupt.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (std::chrono::steady_clock::now() < deadline) {
+            const auto found = temporaries_in(dir.path);
+            if (!found.empty() && std::filesystem::file_size(found[0]) > 0) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        BOOST_TEST(temporaries_in(dir.path).size() == 1u);
+        ::kill(child, signal_number);
+        int status = 0;
+        BOOST_REQUIRE(::waitpid(child, &status, 0) == child);
+        BOOST_TEST(WIFSIGNALED(status));
+        BOOST_TEST(WTERMSIG(status) == signal_number);
+        BOOST_TEST(temporaries_in(dir.path).empty(), "signal " << signal_number);
+        BOOST_TEST(read_file(output) == "old\n");
+    }
+}
 
 BOOST_AUTO_TEST_CASE(member_keys_are_quoted_so_each_reads_as_one) {
     TempDir dir("outputs");
