@@ -65,8 +65,9 @@ std::optional<data::Table> load_table(const EvalOptions& options, const schema::
 // The members of one segment: text, one key a line; csv, a one-column CSV with the key's name as header; json, an
 // object with the keys in an array. A string key with a comma, quote or line break is quoted as in CSV (RFC 4180)
 // in text and csv, so a key can never read as two.
-bool write_members(const EvalOptions& options, const data::Table& table, const std::string& segment,
-                   const data::Bitmap& members, const std::vector<std::string>& inputs) {
+bool write_members(const EvalOptions& options, const std::optional<project::Project>& project,
+                   const data::Table& table, const std::string& segment, const data::Bitmap& members,
+                   const std::vector<std::string>& inputs) {
     const schema::Schema& schema = table.schema();
     const data::Column* key = table.find(schema.key);
     const std::string& format = options.common.format;
@@ -107,6 +108,13 @@ bool write_members(const EvalOptions& options, const data::Table& table, const s
         });
     }
     std::string error;
+    if (project && project::project_would_read(*project, options.output)) {
+        std::fprintf(stderr,
+                     "segmint: error: refusing to write `%s`: the project's `segments` or `tests` globs would read it "
+                     "as part of the project; choose another output path\n",
+                     options.output.c_str());
+        return false;
+    }
     auto to_file = [&](std::FILE* out) {
         return write([out](std::string_view text) { return std::fwrite(text.data(), 1, text.size(), out) == text.size(); });
     };
@@ -166,9 +174,10 @@ int run_eval(EvalOptions options) {
     double eval_seconds = seconds_since(eval_start);
 
     if (members_segment) {
-        std::vector<std::string> inputs{options.common.data_path, options.common.schema_path};
-        for (const auto& file : catalog.files) inputs.push_back(file.source->name());
-        if (!write_members(options, *table, options.members, memberships[*members_segment], inputs)) return kExitUsage;
+        std::vector<std::string> specs;
+        for (const auto& file : catalog.files) specs.push_back(file.source->name());
+        const std::vector<std::string> inputs = protected_files(options.common, project, specs);
+        if (!write_members(options, project, *table, options.members, memberships[*members_segment], inputs)) return kExitUsage;
         if (!options.output.empty() && options.output != "-") {
             std::fprintf(stderr, "wrote %s members of %s to %s\n",
                          with_thousands(memberships[*members_segment].count()).c_str(), options.members.c_str(),

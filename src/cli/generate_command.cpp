@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "common/atomic_file.h"
 #include "data/synthetic.h"
+#include "project/project.h"
 
 namespace segmint::cli {
 
@@ -27,9 +28,23 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
     command->add_option("-o,--output", options->output, "Output CSV file")->required();
     command->callback([options, &runner] {
         std::string error;
+        // A CSV written over a spec, schema or project file would destroy it: refuse those names and the project
+        // file of this folder (or above).
+        const std::string& output = options->output;
+        for (const char* extension : {".seg", ".yaml", ".yml"}) {
+            const std::string ending = extension;
+            if (output.size() >= ending.size() && output.compare(output.size() - ending.size(), ending.size(), ending) == 0) {
+                std::fprintf(stderr, "segmint: error: refusing to write `%s`: generate writes CSV, and a %s file is a "
+                             "spec, schema or project file\n", output.c_str(), extension);
+                runner.exit_code = kExitUsage;
+                return;
+            }
+        }
+        std::vector<std::string> protected_paths;
+        if (auto project = project::find_project_file(".")) protected_paths.push_back(*project);
         bool ok = write_file_atomically(
-            options->output, [&](std::FILE* out) { return data::write_synthetic_csv(out, options->rows, options->seed); },
-            &error);
+            output, [&](std::FILE* out) { return data::write_synthetic_csv(out, options->rows, options->seed); },
+            &error, protected_paths);
         if (!ok) {
             std::fprintf(stderr, "segmint: error: %s\n", error.c_str());
             runner.exit_code = kExitUsage;

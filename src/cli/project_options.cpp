@@ -91,6 +91,24 @@ int apply_project(CommonOptions& options, std::optional<project::Project>* out, 
 }
 
 
+std::vector<std::string> protected_files(const CommonOptions& options, const std::optional<project::Project>& project,
+                                         const std::vector<std::string>& spec_files) {
+    std::vector<std::string> files = spec_files;
+    for (const std::string* path : {&options.schema_path, &options.data_path}) {
+        if (!path->empty()) files.push_back(*path);
+    }
+    if (project) {
+        files.push_back((fs::path(project->root) / project::kProjectFileName).string());
+        files.push_back(project->schema_path);
+        if (project->data_path) files.push_back(*project->data_path);
+        files.insert(files.end(), project->spec_files.begin(), project->spec_files.end());
+        files.insert(files.end(), project->test_files.begin(), project->test_files.end());
+    } else if (auto nearest = project::find_project_file(".")) {
+        files.push_back(*nearest);
+    }
+    return files;
+}
+
 bool resolve_as_of(const std::string& flag, const std::optional<project::Project>& project, ir::scalar::AsOf* out) {
     *out = engine::as_of_today();
     const std::string text = !flag.empty() ? flag : project && project->as_of ? *project->as_of : std::string();

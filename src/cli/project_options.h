@@ -25,6 +25,11 @@ enum class ProjectNeed {
 int apply_project(CommonOptions& options, std::optional<project::Project>* project,
                   ProjectNeed need = ProjectNeed::IfMissing);
 
+// Files an output of this run must never replace (BAD_INPUTS 40): the inputs it reads (schema, data, spec files) and,
+// when a project is in use or lies in this folder or above, the project file and every file it names (its tests too).
+std::vector<std::string> protected_files(const CommonOptions& options, const std::optional<project::Project>& project,
+                                         const std::vector<std::string>& spec_files);
+
 // The run's as-of: --as-of, else the project's `as_of`, else today (UTC). False after a message on stderr.
 bool resolve_as_of(const std::string& flag, const std::optional<project::Project>& project, ir::scalar::AsOf* out);
 

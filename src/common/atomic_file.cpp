@@ -115,7 +115,8 @@ bool write_file_atomically(const std::string& path, const std::function<bool(std
     const std::string quoted = "`" + path + "`";
     if (path.empty()) return fail("no output path given");
     if (auto input = clashing_input(path, inputs)) {
-        return fail("refusing to write " + quoted + ": it is the input file `" + *input + "`");
+        return fail("refusing to write " + quoted + ": it is `" + *input +
+                    "`, a file this run reads or its project names; choose another output path");
     }
 
     // Replace the file a symlink points to, not the link.

@@ -178,4 +178,17 @@ std::optional<std::string> find_project_file(const std::string& start_dir) {
     }
 }
 
+bool project_would_read(const Project& project, const std::string& path) {
+    std::error_code ec;
+    // The folder exists (the file may not): resolve it, then look at the path below the root.
+    const fs::path absolute = fs::absolute(path, ec);
+    if (ec) return false;
+    const fs::path folder = fs::weakly_canonical(absolute.parent_path(), ec);
+    if (ec) return false;
+    const fs::path relative = (folder / absolute.filename()).lexically_relative(project.root);
+    if (relative.empty() || *relative.begin() == "..") return false;
+    return std::any_of(project.globs.begin(), project.globs.end(),
+                       [&](const std::string& glob) { return glob_match(glob, relative.generic_string()); });
+}
+
 }  // namespace segmint::project

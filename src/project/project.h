@@ -54,7 +54,12 @@ struct Project {
     std::optional<std::string> as_of;  // `as_of:` for validate/overlap/test runs without --as-of
     std::vector<Constraint> constraints;
     std::vector<std::string> test_files;  // display paths, sorted, each once
+    std::vector<std::string> globs;       // the `segments` and `tests` globs, relative to `root`
 };
+
+// Whether `path` (a file that may not exist yet) lies under the project's root where one of its `segments` or
+// `tests` globs would pick it up: a file written there would become part of the project.
+bool project_would_read(const Project& project, const std::string& path);
 
 // Loads a project file. `root` is the folder holding it, `display_root` the prefix for paths shown to the user.
 // Every problem is reported to `sink` (E2xx for the YAML, E30x for paths); nullopt when there was any.

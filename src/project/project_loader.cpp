@@ -55,7 +55,7 @@ public:
 
     // A glob or a list of globs (`segments`, `tests`): the matching files, sorted, each once. A glob that matches
     // nothing is an error: a typo must not silently drop specs or tests.
-    std::optional<std::vector<std::string>> globs(const Field& field) {
+    std::optional<std::vector<std::string>> globs(const Field& field, std::vector<std::string>* pattern_texts) {
         std::vector<yaml::Walker::Item> patterns;
         if (field.value->is_scalar()) {
             patterns.push_back({field.value->text, field.value, field.path});
@@ -72,6 +72,7 @@ public:
         std::set<std::string> files;
         bool ok = true;
         for (const auto& pattern : patterns) {
+            pattern_texts->push_back(pattern.text);
             std::string problem = lexical_path_problem(pattern.text);
             if (!problem.empty()) {
                 walker_.error(Code::YamlInvalidValue, pattern.node->span,
@@ -314,7 +315,7 @@ std::optional<Project> load_project(std::shared_ptr<const Source> source, const 
         if (auto path = loader.file(*schema, "a path to the schema file")) project.schema_path = *path;
     }
     if (const Field* segments = walker.required(*root_map, "segments")) {
-        if (auto files = loader.globs(*segments)) project.spec_files = std::move(*files);
+        if (auto files = loader.globs(*segments, &project.globs)) project.spec_files = std::move(*files);
     }
     if (const Field* data = root_map->find("data")) project.data_path = loader.file(*data, "a path to a CSV file");
     if (const Field* as_of = root_map->find("as_of")) {
@@ -328,7 +329,7 @@ std::optional<Project> load_project(std::shared_ptr<const Source> source, const 
         }
     }
     if (const Field* tests = root_map->find("tests")) {
-        if (auto files = loader.globs(*tests)) project.test_files = std::move(*files);
+        if (auto files = loader.globs(*tests, &project.globs)) project.test_files = std::move(*files);
     }
     if (const Field* constraints = root_map->find("constraints")) {
         if (const auto* items = walker.sequence(*constraints->value, constraints->path, "a list of constraints")) {

@@ -478,7 +478,8 @@ BOOST_AUTO_TEST_CASE(atomic_write_refuses_an_input_as_output) {
                                                  &error, {dir.file("other.csv"), input});
         BOOST_TEST(!ok);
         BOOST_TEST(!called);
-        BOOST_TEST(error == "refusing to write `" + output + "`: it is the input file `" + input + "`");
+        BOOST_TEST(error == "refusing to write `" + output + "`: it is `" + input +
+                                "`, a file this run reads or its project names; choose another output path");
     }
     BOOST_TEST(slurp(input) == "id\n1\n");
     BOOST_TEST(segmint::same_file(input, dir.file("hard.csv")));

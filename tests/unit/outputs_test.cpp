@@ -111,6 +111,36 @@ BOOST_AUTO_TEST_CASE(a_missing_or_repeated_key_is_a_data_error_and_nothing_is_wr
     }
 }
 
+// `-o` never replaces a file the run reads or the project names, nor creates one the project's globs would read.
+BOOST_AUTO_TEST_CASE(outputs_never_replace_project_files) {
+    TempDir dir("outputs");
+    std::filesystem::copy(source_dir() + "/specs", dir.path + "/specs", std::filesystem::copy_options::recursive);
+    const std::string project = dir.path + "/specs";
+    BOOST_REQUIRE_EQUAL(run_segmint("generate --rows 200 -o " + project + "/data.csv"), 0);
+    const std::string before = read_file(project + "/segmint.yaml");
+    std::string out, err;
+    for (const char* target : {"segmint.yaml", "schema.yaml", "data.csv", "segments/value.seg", "tests/retention.yaml",
+                               "segments/new.seg", "segments/deeper/new.seg", "tests/new.yaml"}) {
+        const std::string path = project + "/" + target;
+        const bool existed = std::filesystem::exists(path);
+        const std::string old = existed ? read_file(path) : "";
+        BOOST_TEST(run_segmint("eval --project " + project + " --data " + project + "/data.csv --members vip -o " + path,
+                               &out, &err) == 2,
+                   target);
+        BOOST_TEST(err.find("refusing to write") != std::string::npos, err);
+        BOOST_TEST(std::filesystem::exists(path) == existed, target);
+        if (existed) BOOST_TEST(read_file(path) == old, target);
+    }
+    BOOST_TEST(read_file(project + "/segmint.yaml") == before);
+    BOOST_TEST(run_segmint("eval --project " + project + " --data " + project + "/data.csv --members vip -o " +
+                           dir.path + "/vip.txt") == 0);
+    // generate writes CSV: never over a spec, schema or project file.
+    for (const char* target : {"segmint.yaml", "schema.yaml", "segments/value.seg"}) {
+        BOOST_TEST(run_segmint("generate --rows 5 -o " + project + "/" + target, &out, &err) == 2, target);
+    }
+    BOOST_TEST(read_file(project + "/segmint.yaml") == before);
+}
+
 BOOST_AUTO_TEST_CASE(segment_names_are_identifiers_even_in_backquotes) {
     // A name that needs quoting in CSV could otherwise reach every report unquoted.
     for (const char* name : {"`a,b`", "`say \"x\"`", "`9lives`"}) {
