@@ -1,5 +1,6 @@
 #include "cli/app.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -109,7 +110,7 @@ int run(int argc, char** argv) {
         app.exit(e);
         return kExitUsage;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "segmint: internal error: %s\n", e.what());
+        print_status(std::string("segmint: internal error: ") + e.what());
         return kExitUsage;
     }
     return runner.exit_code;

@@ -1,9 +1,11 @@
+
 #include "cli/compile.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <exception>
+#include <fmt/format.h>
 #include <thread>
 
 #include "cli/commands.h"
@@ -100,13 +102,13 @@ int prepare_workspace(const CommonOptions& given, Workspace& workspace) {
     CommonOptions options = given;
     if (int code = apply_project(options, nullptr)) return code;
     if (options.schema_path.empty()) {
-        std::fprintf(stderr, "segmint: error: no schema given; pass --schema FILE\n");
+        print_error("no schema given; pass --schema FILE");
         return kExitUsage;
     }
     std::vector<std::string> input_errors;
     auto schema = load_schema_file(options.schema_path, workspace.sink, &input_errors);
     if (!schema) {
-        for (const auto& e : input_errors) std::fprintf(stderr, "segmint: error: %s\n", e.c_str());
+        for (const auto& e : input_errors) print_error(e);
         print_diagnostics(workspace.sink, options);
         finish_output();
         return kExitUsage;
@@ -114,7 +116,7 @@ int prepare_workspace(const CommonOptions& given, Workspace& workspace) {
     workspace.schema = std::make_unique<schema::Schema>(std::move(*schema));
     workspace.compiled = compile_specs(options.paths, *workspace.schema, workspace.sink);
     if (!workspace.compiled.input_errors.empty()) {
-        for (const auto& e : workspace.compiled.input_errors) std::fprintf(stderr, "segmint: error: %s\n", e.c_str());
+        for (const auto& e : workspace.compiled.input_errors) print_error(e);
         return kExitUsage;
     }
     return kExitOk;

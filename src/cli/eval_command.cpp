@@ -1,4 +1,5 @@
 // segmint eval: segment sizes over a customer table; optionally the keys of one segment's members.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -32,7 +33,6 @@ struct EvalOptions {
     std::vector<std::string> disabled_passes;
 };
 
-
 std::string percent(uint64_t part, uint64_t whole) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.2f%%", whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / whole);
@@ -58,7 +58,7 @@ std::optional<data::Table> load_table(const EvalOptions& options, const schema::
     data::CsvError error;
     auto table = data::load_csv(options.common.data_path, schema, &error, csv);
     if (show_progress) std::fprintf(stderr, "\r\x1b[K");
-    if (!table) std::fprintf(stderr, "segmint: error: %s\n", error.to_string().c_str());
+    if (!table) print_located_error(error.to_string());
     return table;
 }
 
@@ -109,17 +109,16 @@ bool write_members(const EvalOptions& options, const std::optional<project::Proj
     }
     std::string error;
     if (project && project::project_would_read(*project, options.output)) {
-        std::fprintf(stderr,
-                     "segmint: error: refusing to write `%s`: the project's `segments` or `tests` globs would read it "
-                     "as part of the project; choose another output path\n",
-                     options.output.c_str());
+        print_error(fmt::format("refusing to write `{}`: the project's `segments` or `tests` globs would read it as "
+                                "part of the project; choose another output path",
+                                options.output));
         return false;
     }
     auto to_file = [&](std::FILE* out) {
         return write([out](std::string_view text) { return std::fwrite(text.data(), 1, text.size(), out) == text.size(); });
     };
     if (!write_file_atomically(options.output, to_file, &error, inputs)) {
-        std::fprintf(stderr, "segmint: error: %s\n", error.c_str());
+        print_error(error);
         return false;
     }
     return true;
@@ -131,7 +130,7 @@ int run_eval(EvalOptions options) {
     ir::scalar::AsOf as_of;
     if (!resolve_as_of(options.as_of, project, &as_of)) return kExitUsage;
     if (options.common.data_path.empty()) {
-        std::fprintf(stderr, "segmint: error: no data given; pass --data FILE (or set `data` in segmint.yaml)\n");
+        print_error("no data given; pass --data FILE (or set `data` in segmint.yaml)");
         return kExitUsage;
     }
     Workspace workspace;
@@ -149,7 +148,7 @@ int run_eval(EvalOptions options) {
     if (!options.members.empty()) {
         auto it = catalog.segment_index.find(options.members);
         if (it == catalog.segment_index.end()) {
-            std::fprintf(stderr, "segmint: error: --members: no segment named `%s`\n", options.members.c_str());
+            print_error(fmt::format("--members: no segment named `{}`", options.members));
             return kExitUsage;
         }
         members_segment = it->second;
@@ -179,9 +178,9 @@ int run_eval(EvalOptions options) {
         const std::vector<std::string> inputs = protected_files(options.common, project, specs);
         if (!write_members(options, project, *table, options.members, memberships[*members_segment], inputs)) return kExitUsage;
         if (!options.output.empty() && options.output != "-") {
-            std::fprintf(stderr, "wrote %s members of %s to %s\n",
-                         with_thousands(memberships[*members_segment].count()).c_str(), options.members.c_str(),
-                         options.output.c_str());
+            print_status(fmt::format("wrote {} members of {} to {}",
+                                     with_thousands(memberships[*members_segment].count()), options.members,
+                                     options.output));
         }
         return finish_output();
     }

@@ -1,5 +1,6 @@
 // segmint explain SEG: the segment's rule, its IR and its bytecode listing.
 #include <cstdio>
+#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "cli/compile.h"
@@ -48,7 +49,7 @@ void add_explain_command(CLI::App& app, CommandRunner& runner) {
         const semantic::Catalog& catalog = workspace.compiled.catalog;
         auto it = catalog.segment_index.find(options->segment);
         if (it == catalog.segment_index.end()) {
-            std::fprintf(stderr, "segmint: error: no segment named `%s`\n", options->segment.c_str());
+            print_error(fmt::format("no segment named `{}`", options->segment));
             runner.exit_code = kExitUsage;
             return;
         }

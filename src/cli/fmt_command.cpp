@@ -1,4 +1,5 @@
 // `segmint fmt [--check] [PATHS]`: rewrites spec files in the canonical layout of src/ast/format.h.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -78,36 +79,33 @@ Outcome format_source(const std::shared_ptr<const Source>& source, std::string* 
     if (sink.has_errors()) {
         sink.sort();
         std::fputs(report::render_text(sink.diagnostics()).c_str(), stderr);
-        std::fprintf(stderr, "segmint: error: `%s` has syntax errors; not formatted\n", source->name().c_str());
+        print_error(fmt::format("`{}` has syntax errors; not formatted", source->name()));
         return Outcome::SyntaxErrors;
     }
     *formatted = ast::format_file(file);
     // The canonical layout can be longer (spaces around operators, `\u0000` for `\0`, a line per operand) and add
     // parentheses: a result past a limit would be a file segmint itself refuses to read.
     if (formatted->size() > limits::kMaxSpecFileBytes) {
-        std::fprintf(stderr,
-                     "segmint: error: formatting `%s` would make it %zu bytes, over the limit of %zu bytes (16 MiB) "
-                     "for a spec file; the file is left as it is (split it into several files)\n",
-                     source->name().c_str(), formatted->size(), limits::kMaxSpecFileBytes);
+        print_error(fmt::format("formatting `{}` would make it {} bytes, over the limit of {} bytes (16 MiB) for a spec "
+                                "file; the file is left as it is (split it into several files)",
+                                source->name(), formatted->size(), limits::kMaxSpecFileBytes));
         return Outcome::OverLimit;
     }
     DiagnosticSink again_sink;
     ast::File again = syntax::parse(std::make_shared<const Source>(source->name(), *formatted), again_sink);
     for (const auto& diagnostic : again_sink.diagnostics()) {
         if (diagnostic.code != Code::NestingTooDeep) continue;
-        std::fprintf(stderr,
-                     "segmint: error: formatting `%s` would nest a rule deeper than %zu levels (the parentheses it "
-                     "adds count); the file is left as it is (split the rule into segments)\n",
-                     source->name().c_str(), limits::kMaxNestingDepth);
+        print_error(fmt::format("formatting `{}` would nest a rule deeper than {} levels (the parentheses it adds "
+                                "count); the file is left as it is (split the rule into segments)",
+                                source->name(), limits::kMaxNestingDepth));
         return Outcome::OverLimit;
     }
     if (again_sink.has_errors() || ast::shape(again) != ast::shape(file) ||
         sorted(ast::comment_texts(again)) != sorted(ast::comment_texts(file)) ||
         ast::format_file(again) != *formatted) {
-        std::fprintf(stderr,
-                     "segmint: internal error: formatting `%s` would change its meaning or lose a comment; the file is "
-                     "left as it is (please report this)\n",
-                     source->name().c_str());
+        print_status(fmt::format("segmint: internal error: formatting `{}` would change its meaning or lose a comment; "
+                                 "the file is left as it is (please report this)",
+                                 source->name()));
         return Outcome::Unsafe;
     }
     return *formatted == source->text() && !source->had_bom() ? Outcome::Unchanged : Outcome::Changed;
@@ -116,8 +114,7 @@ Outcome format_source(const std::shared_ptr<const Source>& source, std::string* 
 int run_stdin(const FmtOptions& options) {
     std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
     if (text.size() > limits::kMaxSpecFileBytes) {
-        std::fprintf(stderr, "segmint: error: standard input is larger than the limit of %zu bytes\n",
-                     limits::kMaxSpecFileBytes);
+        print_error(fmt::format("standard input is larger than the limit of {} bytes", limits::kMaxSpecFileBytes));
         return kExitUsage;
     }
     auto source = std::make_shared<const Source>("<stdin>", std::move(text));
@@ -145,7 +142,7 @@ int run_fmt(FmtOptions options) {
     std::vector<std::string> files = expand_spec_paths(options.common.paths, &errors);
     int status = kExitOk;
     for (const auto& error : errors) {
-        std::fprintf(stderr, "segmint: error: cannot read `%s`: %s\n", error.path.c_str(), error.message.c_str());
+        print_error(fmt::format("cannot read `{}`: {}", error.path, error.message));
         status = kExitUsage;
     }
     size_t changed = 0;
@@ -153,7 +150,7 @@ int run_fmt(FmtOptions options) {
         InputError error;
         auto source = read_source(path, limits::kMaxSpecFileBytes, &error);
         if (!source) {
-            std::fprintf(stderr, "segmint: error: cannot read `%s`: %s\n", path.c_str(), error.message.c_str());
+            print_error(fmt::format("cannot read `{}`: {}", path, error.message));
             status = kExitUsage;
             continue;
         }
@@ -174,7 +171,7 @@ int run_fmt(FmtOptions options) {
             [&](std::FILE* out) { return std::fwrite(formatted.data(), 1, formatted.size(), out) == formatted.size(); },
             &write_error);
         if (!written) {
-            std::fprintf(stderr, "segmint: error: %s\n", write_error.c_str());
+            print_error(write_error);
             status = kExitUsage;
             continue;
         }

@@ -1,8 +1,10 @@
 // segmint generate: deterministic synthetic customers of the demo retailer, written atomically.
 #include <cstdint>
 #include <cstdio>
+#include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "common/atomic_file.h"
 #include "data/synthetic.h"
 #include "project/project.h"
@@ -34,8 +36,9 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
         for (const char* extension : {".seg", ".yaml", ".yml"}) {
             const std::string ending = extension;
             if (output.size() >= ending.size() && output.compare(output.size() - ending.size(), ending.size(), ending) == 0) {
-                std::fprintf(stderr, "segmint: error: refusing to write `%s`: generate writes CSV, and a %s file is a "
-                             "spec, schema or project file\n", output.c_str(), extension);
+                print_error(fmt::format("refusing to write `{}`: generate writes CSV, and a {} file is a spec, schema "
+                                        "or project file",
+                                        output, extension));
                 runner.exit_code = kExitUsage;
                 return;
             }
@@ -46,12 +49,11 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
             output, [&](std::FILE* out) { return data::write_synthetic_csv(out, options->rows, options->seed); },
             &error, protected_paths);
         if (!ok) {
-            std::fprintf(stderr, "segmint: error: %s\n", error.c_str());
+            print_error(error);
             runner.exit_code = kExitUsage;
             return;
         }
-        std::fprintf(stderr, "wrote %llu customers to %s\n", static_cast<unsigned long long>(options->rows),
-                     options->output.c_str());
+        print_status(fmt::format("wrote {} customers to {}", options->rows, options->output));
         runner.exit_code = kExitOk;
     });
 }

@@ -1,6 +1,7 @@
 // segmint overlap: pairwise overlap of segments on data (counts, Jaccard, containment).
 #include <algorithm>
 #include <cstdio>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "analysis/constraints.h"
@@ -68,18 +69,16 @@ int run_overlap(OverlapOptions& options) {
             auto it = catalog.segment_index.find(name);
             if (it == catalog.segment_index.end()) {
                 std::string hint = did_you_mean(name, known);
-                std::fprintf(stderr, "segmint: error: no segment named `%s`%s%s\n", name.c_str(),
-                             hint.empty() ? "" : "; ", hint.c_str());
+                print_error(fmt::format("no segment named `{}`{}{}", name, hint.empty() ? "" : "; ", hint));
                 return kExitUsage;
             }
             if (std::find(chosen.begin(), chosen.end(), it->second) == chosen.end()) chosen.push_back(it->second);
         }
     }
     if (chosen.size() > limits::kMaxOverlapSegments) {
-        std::fprintf(stderr,
-                     "segmint: error: overlap compares at most %s segments pairwise, and %s are chosen; name the "
-                     "segments to compare (`segmint overlap SEGMENT...`)\n",
-                     with_thousands(limits::kMaxOverlapSegments).c_str(), with_thousands(chosen.size()).c_str());
+        print_error(fmt::format("overlap compares at most {} segments pairwise, and {} are chosen; name the segments "
+                                "to compare (`segmint overlap SEGMENT...`)",
+                                with_thousands(limits::kMaxOverlapSegments), with_thousands(chosen.size())));
         return kExitUsage;
     }
     auto table = load_data(options.common, *workspace.schema, options.threads);

@@ -1,5 +1,7 @@
+
 #include "cli/project_options.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -49,10 +51,9 @@ int apply_project(CommonOptions& options, std::optional<project::Project>* out, 
         auto found = project::find_project_file(".");
         if (!found) {
             if (flags_complete) return kExitOk;
-            std::fprintf(stderr,
-                         "segmint: error: no %s in this folder or above it; pass --project PATH, or --schema FILE and "
-                         "the spec paths\n",
-                         project::kProjectFileName);
+            print_error(fmt::format("no {} in this folder or above it; pass --project PATH, or --schema FILE and the "
+                                    "spec paths",
+                                    project::kProjectFileName));
             return kExitUsage;
         }
         file = *found;
@@ -64,14 +65,13 @@ int apply_project(CommonOptions& options, std::optional<project::Project>* out, 
     InputError error;
     auto source = read_source(file, limits::kMaxYamlFileBytes, &error);
     if (!source) {
-        std::fprintf(stderr, "segmint: error: cannot read project `%s`: %s\n", file.c_str(), error.message.c_str());
+        print_error(fmt::format("cannot read project `{}`: {}", file, error.message));
         return kExitUsage;
     }
     source = std::make_shared<const Source>(shown_file, source->text());
     const std::string root = fs::canonical(folder, ec).string();
     if (ec) {
-        std::fprintf(stderr, "segmint: error: cannot resolve the folder of `%s`: %s\n", file.c_str(),
-                     ec.message().c_str());
+        print_error(fmt::format("cannot resolve the folder of `{}`: {}", file, ec.message()));
         return kExitUsage;
     }
     DiagnosticSink sink;
@@ -89,7 +89,6 @@ int apply_project(CommonOptions& options, std::optional<project::Project>* out, 
     if (out != nullptr) *out = std::move(*loaded);
     return kExitOk;
 }
-
 
 std::vector<std::string> protected_files(const CommonOptions& options, const std::optional<project::Project>& project,
                                          const std::vector<std::string>& spec_files) {
@@ -113,21 +112,20 @@ bool resolve_as_of(const std::string& flag, const std::optional<project::Project
     *out = engine::as_of_today();
     const std::string text = !flag.empty() ? flag : project && project->as_of ? *project->as_of : std::string();
     if (text.empty() || engine::parse_as_of(text, out)) return true;
-    std::fprintf(stderr, "segmint: error: --as-of `%s` is not a date (YYYY-MM-DD) or timestamp\n", text.c_str());
+    print_error(fmt::format("--as-of `{}` is not a date (YYYY-MM-DD) or timestamp", text));
     return false;
 }
 
 std::optional<data::Table> load_data(const CommonOptions& options, const schema::Schema& schema, unsigned threads) {
     if (options.data_path.empty()) {
-        std::fprintf(stderr, "segmint: error: no data given; pass --data FILE or set `data:` in %s\n",
-                     project::kProjectFileName);
+        print_error(fmt::format("no data given; pass --data FILE or set `data:` in {}", project::kProjectFileName));
         return std::nullopt;
     }
     data::CsvError error;
     data::CsvOptions csv;
     csv.threads = threads;
     auto table = data::load_csv(options.data_path, schema, &error, csv);
-    if (!table) std::fprintf(stderr, "segmint: error: %s\n", error.to_string().c_str());
+    if (!table) print_located_error(error.to_string());
     return table;
 }
 

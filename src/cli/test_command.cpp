@@ -1,6 +1,7 @@
 // segmint test: runs the project's fixture files (customers written in YAML with their expected memberships).
 #include <algorithm>
 #include <cstdio>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "analysis/fixture_check.h"
@@ -39,8 +40,8 @@ int run_test(TestOptions& options) {
     std::vector<std::string> files = options.fixtures;
     if (files.empty() && project) files = project->test_files;
     if (files.empty()) {
-        std::fprintf(stderr, "segmint: error: no fixture files: list them under `tests:` in %s or pass them\n",
-                     project::kProjectFileName);
+        print_error(fmt::format("no fixture files: list them under `tests:` in {} or pass them",
+                                project::kProjectFileName));
         return kExitUsage;
     }
     Workspace workspace;
@@ -60,7 +61,7 @@ int run_test(TestOptions& options) {
         InputError error;
         auto source = read_source(file, limits::kMaxYamlFileBytes, &error);
         if (!source) {
-            std::fprintf(stderr, "segmint: error: cannot read fixture `%s`: %s\n", file.c_str(), error.message.c_str());
+            print_error(fmt::format("cannot read fixture `{}`: {}", file, error.message));
             unreadable = true;
             continue;
         }

@@ -1,5 +1,6 @@
 // segmint validate: checks the specs, evaluates them on the project's data and checks every constraint.
 #include <cstdio>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "analysis/constraints.h"
@@ -36,7 +37,7 @@ int run_validate(ValidateOptions& options) {
     std::optional<project::Project> project;
     if (int code = apply_project(options.common, &project, ProjectNeed::Always)) return code;
     if (!project) {
-        std::fprintf(stderr, "segmint: error: validate checks a project's constraints; pass --project PATH\n");
+        print_error("validate checks a project's constraints; pass --project PATH");
         return kExitUsage;
     }
     ir::scalar::AsOf as_of;

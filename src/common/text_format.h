@@ -13,6 +13,12 @@ std::string with_thousands(uint64_t n);
 // single), with \<quote> \\ \n \t \r and \u00XX escapes.
 std::string quote_literal(std::string_view text, char quote = '"');
 
+// Text from users (names, paths, decoded string literals) made safe for a terminal or a CI log: control characters
+// become \n, \t, \r or \u00XX, as do C1 controls and the bidirectional overrides that can reorder what a reader
+// sees. Otherwise a `"\n::error ..."` literal would start a line GitHub Actions runs as a command, and `\u001b` would
+// send escape sequences to the terminal.
+std::string escape_controls(std::string_view text);
+
 // A CSV field (RFC 4180): as it is, or in double quotes with `""` for a quote when it holds a comma, a quote, a line
 // break, or is empty (so an empty string is not read back as NULL).
 std::string csv_field(std::string_view text);

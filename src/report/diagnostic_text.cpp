@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "common/text_format.h"
 #include "common/utf8.h"
 #include "report/diagnostic_render.h"
 
@@ -23,7 +24,7 @@ struct Style {
 
 std::string location_text(const Source& source, Span span) {
     LineColumn at = source.location(span.begin);
-    return source.name() + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
+    return escape_controls(source.name()) + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
 }
 
 // Control characters other than tab would garble a terminal; show them as '?'. Tabs are kept so carets line up.
@@ -87,16 +88,18 @@ std::string render_text(const Diagnostic& d, const RenderOptions& options) {
     std::string out;
     std::string head = std::string(severity_name(d.severity)) + "[" + code_info(d.code).id + "]";
     if (d.source) out += style.bold(location_text(*d.source, d.span) + ": ");
-    out += style.severity(d.severity, head) + style.bold(": " + d.message) + "\n";
+    // Messages quote user text (decoded string literals, names): escaped, so a literal holding a line break or an
+    // escape sequence can neither start a line of its own nor drive the terminal.
+    out += style.severity(d.severity, head) + style.bold(": " + escape_controls(d.message)) + "\n";
     size_t gutter = 1;
     if (d.source && !d.source->text().empty()) gutter = append_snippet(*d.source, d.span, style, out);
     const std::string indent(gutter + 2, ' ');
     for (const auto& note : d.notes) {
         out += indent + "= note: ";
         if (note.source) out += location_text(*note.source, note.span) + ": ";
-        out += note.message + "\n";
+        out += escape_controls(note.message) + "\n";
     }
-    if (!d.hint.empty()) out += indent + "= hint: " + d.hint + "\n";
+    if (!d.hint.empty()) out += indent + "= hint: " + escape_controls(d.hint) + "\n";
     return out;
 }
 

@@ -152,6 +152,25 @@ BOOST_AUTO_TEST_CASE(segment_names_are_identifiers_even_in_backquotes) {
     BOOST_TEST(check_text("segment s: `a\tb` > 1\n").codes() == "E001");   // control characters never
 }
 
+// Human-readable output escapes control characters from user text: a decoded literal holding a line break must not
+// start a line of its own (GitHub Actions runs `::error ...` lines as commands), nor an escape byte reach the terminal.
+BOOST_AUTO_TEST_CASE(text_output_escapes_control_characters) {
+    TempDir dir("outputs");
+    const std::string spec = dir.write(
+        "s.seg",
+        "segment s: tags contains any (\"x\\n::error file=a::pwned\", \"x\\n::error file=a::pwned\") or "
+        "email = \"\\u001b[31mgold\"\n");
+    std::string out, err;
+    run_segmint("check " + spec + " --schema specs/schema.yaml", &out, &err);
+    BOOST_TEST(out.find("\"x\\n::error file=a::pwned\" appears more than once") != std::string::npos, out);
+    BOOST_TEST(out.find("\n::error") == std::string::npos, out);
+    BOOST_TEST(out.find('\x1b') == std::string::npos, out);
+    // CLI messages that quote an argument too.
+    run_segmint("explain \"$(printf 'a\\033[31mb\\n::error x')\" " + spec + " --schema specs/schema.yaml", &out, &err);
+    BOOST_TEST(err.find("no segment named `a\\u001b[31mb\\n::error x`") != std::string::npos, err);
+    BOOST_TEST(err.find('\x1b') == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(overlap_at_and_past_its_segment_limit) {
     TempDir dir("outputs");
     std::string rules;
