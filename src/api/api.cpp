@@ -74,7 +74,7 @@ std::shared_ptr<const Catalog> finish_catalog(std::shared_ptr<const Schema> sche
                                               std::vector<Problem>* problems) {
     sink.sort();
     report_problems(sink, problems);
-    ir::scalar::AsOf as_of = engine::as_of_today();
+    ir::scalar::AsOf as_of = engine::as_of_now();
     if (!as_of_text.empty() && !engine::parse_as_of(as_of_text, &as_of)) {
         report_input_error("as-of `" + as_of_text + "` is not a date (YYYY-MM-DD)", problems);
         return nullptr;

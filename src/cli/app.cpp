@@ -57,6 +57,7 @@ void add_spec_options(CLI::App& command, CommonOptions& options) {
                        "Spec files or directories (every *.seg below them); default: the project's");
     command.add_option("--project", options.project_path, "The project file (segmint.yaml) or its folder");
     command.add_option("--schema", options.schema_path, "The customer schema (YAML)");
+    command.add_option("--as-of", options.as_of, kAsOfHelp);
     command.add_option("--format", options.format, "Output format")
         ->check(CLI::IsMember(ci_command_formats()))
         ->capture_default_str();

@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/compile.h"
 #include "cli/output.h"
+#include "cli/project_options.h"
 #include "engine/engine.h"
 
 namespace segmint::cli {
@@ -15,24 +16,30 @@ void add_check_command(CLI::App& app, CommandRunner& runner) {
     command->callback([options, &runner] { runner.exit_code = run_check(*options); });
 }
 
-// The optimizer proves some rules (or parts) can never be true; `check` reports those as warnings (W004).
-void report_impossible_rules(const semantic::Catalog& catalog, DiagnosticSink& sink) {
+void report_findings(const semantic::Catalog& catalog, ir::scalar::AsOf as_of, DiagnosticSink& sink) {
     std::vector<optimize::Finding> findings;
     engine::CompileOptions options;
     options.findings = &findings;
-    engine::compile(catalog, engine::as_of_today(), options);
+    engine::compile(catalog, as_of, options);
     for (const auto& finding : findings) {
         const auto& file = catalog.files[catalog.segments[finding.segment].file];
-        sink.warning(Code::NeverMatches, file.source, finding.span, finding.message,
-                     "no customer can satisfy both; check the bounds");
+        if (code_info(finding.code).id[0] == 'E') {
+            sink.error(finding.code, file.source, finding.span, finding.message, finding.hint);
+        } else {
+            sink.warning(finding.code, file.source, finding.span, finding.message, finding.hint);
+        }
     }
 }
 
 int run_check(const CommonOptions& options) {
+    CommonOptions resolved = options;
+    std::optional<project::Project> project;
+    if (int code = apply_project(resolved, &project)) return code;
+    ir::scalar::AsOf as_of;
+    if (!resolve_as_of(resolved.as_of, project, &as_of)) return kExitUsage;
     Workspace workspace;
-    if (int code = prepare_workspace(options, workspace)) return code;
+    if (int code = prepare_workspace(resolved, workspace, as_of)) return code;
     DiagnosticSink& sink = workspace.sink;
-    report_impossible_rules(workspace.compiled.catalog, sink);
     if (report::is_ci_format(options.format)) {
         sink.sort();
         report::CiReport report;

@@ -6,6 +6,7 @@
 
 #include "cli/app.h"
 #include "common/diagnostic.h"
+#include "ir/scalar.h"
 #include "report/ci_report.h"
 #include "semantic/catalog.h"
 
@@ -23,8 +24,14 @@ struct CommonOptions {
     std::string color = "auto";
     std::string project_path;     // --project: segmint.yaml or its folder (cli/project_options.h)
     std::string data_path;        // customer data (CSV), when the command reads data
+    std::string as_of;            // check: --as-of (the other commands keep their own)
     bool project_resolved = false;  // set by apply_project() so the project is loaded once
 };
+
+// Help of every --as-of option.
+inline constexpr const char* kAsOfHelp =
+    "The date `today` means (YYYY-MM-DD) or the instant `now` means (2026-11-23T10:00:00Z); default: the project's "
+    "`as_of`, else the current time (UTC, printed with the results)";
 
 // The --format values of the commands CI runs (check, validate, test): text, json and the CI formats.
 const std::vector<std::string>& ci_command_formats();
@@ -38,8 +45,10 @@ void print_diagnostics(DiagnosticSink& sink, const CommonOptions& options);
 // Renders a CI report (sarif, junit, github: options.format) to stdout, with the command's wall time so far.
 void print_ci_report(report::CiReport report, const CommonOptions& options);
 
-// Warnings (W004) for rules, or parts of them, that the optimizer proves can never be true.
-void report_impossible_rules(const semantic::Catalog& catalog, DiagnosticSink& sink);
+// What compiling the catalog as of `as_of` finds (optimize::Finding): rules, or parts of them, that can never be true
+// (W004), and constant date arithmetic that leaves the calendar (E112). Every command that compiles rules reports
+// them (prepare_workspace); they do not depend on the data.
+void report_findings(const semantic::Catalog& catalog, ir::scalar::AsOf as_of, DiagnosticSink& sink);
 
 void add_check_command(CLI::App& app, CommandRunner& runner);
 int run_check(const CommonOptions& options);

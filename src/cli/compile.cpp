@@ -97,7 +97,7 @@ Compiled compile_specs(const std::vector<std::string>& paths, const schema::Sche
     return out;
 }
 
-int prepare_workspace(const CommonOptions& given, Workspace& workspace) {
+int prepare_workspace(const CommonOptions& given, Workspace& workspace, ir::scalar::AsOf as_of) {
     // A segmint.yaml (--project, or found above the current folder) supplies what the flags left out.
     CommonOptions options = given;
     if (int code = apply_project(options, nullptr)) return code;
@@ -119,6 +119,8 @@ int prepare_workspace(const CommonOptions& given, Workspace& workspace) {
         for (const auto& e : workspace.compiled.input_errors) print_error(e);
         return kExitUsage;
     }
+    workspace.as_of = as_of;
+    if (!workspace.sink.has_errors()) report_findings(workspace.compiled.catalog, as_of, workspace.sink);
     return kExitOk;
 }
 

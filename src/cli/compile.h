@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/diagnostic.h"
+#include "ir/scalar.h"
 #include "schema/schema.h"
 #include "semantic/catalog.h"
 
@@ -33,11 +34,13 @@ struct Workspace {
     std::unique_ptr<schema::Schema> schema;
     Compiled compiled;
     DiagnosticSink sink;
+    ir::scalar::AsOf as_of;
 };
 
 // Loads the schema and checks the specs named in `options`, reporting input errors on stderr. Returns the exit code
 // to stop with (2 for unreadable input or a bad schema, after printing its diagnostics), or 0 to go on; spec
 // diagnostics stay in the workspace's sink for the command to print.
-int prepare_workspace(const CommonOptions& options, Workspace& workspace);
+// When the specs check without errors, compiling them as of `as_of` may add findings (report_findings).
+int prepare_workspace(const CommonOptions& options, Workspace& workspace, ir::scalar::AsOf as_of);
 
 }  // namespace segmint::cli

@@ -134,7 +134,7 @@ int run_eval(EvalOptions options) {
         return kExitUsage;
     }
     Workspace workspace;
-    if (int code = prepare_workspace(options.common, workspace)) return code;
+    if (int code = prepare_workspace(options.common, workspace, as_of)) return code;
     if (workspace.sink.has_errors()) {
         // Membership of a broken catalog would be wrong, not partial: show why and stop.
         CommonOptions text = options.common;
@@ -186,12 +186,13 @@ int run_eval(EvalOptions options) {
     }
 
     const uint64_t rows = table->rows();
-    const std::string as_of_text = calendar::format_date(as_of.today);
+    const std::string as_of_date = calendar::format_date(as_of.today);
     const std::string& format = options.common.format;
     if (format == "json") {
         nlohmann::ordered_json out;
         out["rows"] = rows;
-        out["as_of"] = as_of_text;
+        out["as_of"] = as_of_date;
+        out["now"] = calendar::format_timestamp(as_of.now);
         out["segments"] = nlohmann::ordered_json::array();
         for (size_t s = 0; s < catalog.segments.size(); ++s) {
             nlohmann::ordered_json item;
@@ -216,7 +217,7 @@ int run_eval(EvalOptions options) {
         for (const auto& segment : catalog.segments) name_width = std::max(name_width, segment.name.size());
         char line[512];
         std::snprintf(line, sizeof line, "%s customers as of %s (loaded in %.2f s, evaluated in %.3f s)\n\n",
-                      with_thousands(rows).c_str(), as_of_text.c_str(), load_seconds, eval_seconds);
+                      with_thousands(rows).c_str(), engine::as_of_text(as_of).c_str(), load_seconds, eval_seconds);
         write_out(line);
         std::snprintf(line, sizeof line, "%-*s  %12s  %8s  %s\n", static_cast<int>(name_width), "segment", "customers",
                       "share", "title");
@@ -241,8 +242,7 @@ void add_eval_command(CLI::App& app, CommandRunner& runner) {
     command->add_option("--project", options->common.project_path, "The project file (segmint.yaml) or its folder");
     command->add_option("--schema", options->common.schema_path, "The customer schema (YAML)");
     command->add_option("--data", options->common.data_path, "Customer data (CSV)");
-    command->add_option("--as-of", options->as_of,
-                        "The date `today` means (YYYY-MM-DD); default: the project's `as_of`, else today in UTC");
+    command->add_option("--as-of", options->as_of, kAsOfHelp);
     command->add_option("--format", options->common.format, "Output format")
         ->check(CLI::IsMember({"text", "json", "csv"}))
         ->capture_default_str();

@@ -23,7 +23,7 @@ void add_explain_command(CLI::App& app, CommandRunner& runner) {
     command->add_option("paths", options->common.paths, "Spec files or directories (default: the project's)");
     command->add_option("--project", options->common.project_path, "The project file (segmint.yaml) or its folder");
     command->add_option("--schema", options->common.schema_path, "The customer schema (YAML)");
-    command->add_option("--as-of", options->as_of, "The date `today` means (YYYY-MM-DD)");
+    command->add_option("--as-of", options->as_of, kAsOfHelp);
     command->callback([options, &runner] {
         std::optional<project::Project> project;
         if (int code = apply_project(options->common, &project)) {
@@ -36,7 +36,7 @@ void add_explain_command(CLI::App& app, CommandRunner& runner) {
             return;
         }
         Workspace workspace;
-        if (int code = prepare_workspace(options->common, workspace)) {
+        if (int code = prepare_workspace(options->common, workspace, as_of)) {
             runner.exit_code = code;
             return;
         }

@@ -51,7 +51,7 @@ int run_overlap(OverlapOptions& options) {
     ir::scalar::AsOf as_of;
     if (!resolve_as_of(options.as_of, project, &as_of)) return kExitUsage;
     Workspace workspace;
-    if (int code = prepare_workspace(options.common, workspace)) return code;
+    if (int code = prepare_workspace(options.common, workspace, as_of)) return code;
     if (workspace.sink.has_errors()) {
         print_diagnostics(workspace.sink, options.common.format == "json" ? options.common : CommonOptions{});
         finish_output();
@@ -96,6 +96,7 @@ int run_overlap(OverlapOptions& options) {
         nlohmann::ordered_json out;
         out["rows"] = table->rows();
         out["as_of"] = calendar::format_date(as_of.today);
+        out["now"] = calendar::format_timestamp(as_of.now);
         out["segments"] = nlohmann::ordered_json::array();
         for (size_t i = 0; i < n; ++i) out["segments"].push_back({{"name", name(i)}, {"count", matrix.size(i)}});
         // Pairs are written one at a time: up to 2 million of them would make one document of hundreds of MB.
@@ -139,7 +140,7 @@ int run_overlap(OverlapOptions& options) {
     }
 
     write_out("overlap of " + std::to_string(n) + " segments on " + with_thousands(table->rows()) +
-              " customers as of " + calendar::format_date(as_of.today) + "\n\n");
+              " customers as of " + engine::as_of_text(as_of) + "\n\n");
     if (n <= kMaxTextMatrix) {
         size_t name_width = 0;
         size_t cell = 5;
@@ -192,7 +193,7 @@ void add_overlap_command(CLI::App& app, CommandRunner& runner) {
     command->add_option("--specs", options->common.paths, "Spec files or directories; default: the project's");
     command->add_option("--schema", options->common.schema_path, "The customer schema (YAML); default: the project's");
     command->add_option("--data", options->common.data_path, "Customer data (CSV); default: the project's `data`");
-    command->add_option("--as-of", options->as_of, "The date `today` means; default: the project's `as_of`, or today");
+    command->add_option("--as-of", options->as_of, kAsOfHelp);
     command->add_option("--format", options->common.format, "Output format")
         ->check(CLI::IsMember({"text", "json", "csv"}))
         ->capture_default_str();

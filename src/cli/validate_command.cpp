@@ -43,7 +43,7 @@ int run_validate(ValidateOptions& options) {
     ir::scalar::AsOf as_of;
     if (!resolve_as_of(options.as_of, project, &as_of)) return kExitUsage;
     Workspace workspace;
-    if (int code = prepare_workspace(options.common, workspace)) return code;
+    if (int code = prepare_workspace(options.common, workspace, as_of)) return code;
     const semantic::Catalog& catalog = workspace.compiled.catalog;
     analysis::check_constraint_segments(*project, catalog.segment_index, workspace.sink);
     if (workspace.sink.has_errors()) {
@@ -74,6 +74,7 @@ int run_validate(ValidateOptions& options) {
         out["project"] = file;
         out["rows"] = table->rows();
         out["as_of"] = calendar::format_date(as_of.today);
+        out["now"] = calendar::format_timestamp(as_of.now);
         out["constraints"] = nlohmann::ordered_json::array();
         for (const auto& result : results) {
             nlohmann::ordered_json item;
@@ -101,7 +102,7 @@ int run_validate(ValidateOptions& options) {
             }
         }
         write_out(std::to_string(results.size()) + " constraint" + (results.size() == 1 ? "" : "s") + " on " +
-                  with_thousands(table->rows()) + " customers as of " + calendar::format_date(as_of.today) +
+                  with_thousands(table->rows()) + " customers as of " + engine::as_of_text(as_of) +
                   ": " + std::to_string(passed) + " passed, " + std::to_string(failed) + " failed\n");
     }
     if (int code = finish_output()) return code;
@@ -119,7 +120,7 @@ void add_validate_command(CLI::App& app, CommandRunner& runner) {
     command->add_option("--project", options->common.project_path, "The project file (segmint.yaml) or its folder");
     command->add_option("--schema", options->common.schema_path, "The customer schema (YAML); default: the project's");
     command->add_option("--data", options->common.data_path, "Customer data (CSV); default: the project's `data`");
-    command->add_option("--as-of", options->as_of, "The date `today` means; default: the project's `as_of`, or today");
+    command->add_option("--as-of", options->as_of, kAsOfHelp);
     command->add_option("--format", options->common.format, "Output format")
         ->check(CLI::IsMember(ci_command_formats()))
         ->capture_default_str();

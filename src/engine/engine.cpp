@@ -90,13 +90,18 @@ bool parse_as_of(const std::string& text, ir::scalar::AsOf* out) {
     return false;
 }
 
-ir::scalar::AsOf as_of_today() {
+ir::scalar::AsOf as_of_now() {
     auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch()).count();
     ir::scalar::AsOf as_of;
-    as_of.today = calendar::date_of_timestamp(seconds * calendar::kMicrosPerSecond);
-    as_of.now = ir::scalar::date_to_timestamp(as_of.today);
+    as_of.now = seconds * calendar::kMicrosPerSecond;
+    as_of.today = calendar::date_of_timestamp(as_of.now);
     return as_of;
+}
+
+std::string as_of_text(ir::scalar::AsOf as_of) {
+    if (as_of.now == ir::scalar::date_to_timestamp(as_of.today)) return calendar::format_date(as_of.today);
+    return calendar::format_timestamp(as_of.now);
 }
 
 }  // namespace segmint::engine

@@ -40,6 +40,11 @@ std::vector<data::Bitmap> evaluate(const CompiledCatalog& compiled, const data::
 
 // `--as-of` text (YYYY-MM-DD, or an ISO timestamp for `now`); today/now are midnight UTC of that date otherwise.
 bool parse_as_of(const std::string& text, ir::scalar::AsOf* out);
-ir::scalar::AsOf as_of_today();
+// The clock of a run without --as-of: `now` is the current instant (whole seconds, so that printing it and passing
+// it back as --as-of repeats the run exactly) and `today` its UTC date.
+ir::scalar::AsOf as_of_now();
+// The as-of as a run prints it: the date alone when `now` is its midnight, else the timestamp (`2026-12-01T10:15:03Z`);
+// either reads back through parse_as_of.
+std::string as_of_text(ir::scalar::AsOf as_of);
 
 }  // namespace segmint::engine

@@ -1,5 +1,7 @@
 // constant_folding: an expression of constants is replaced by its value, computed by the reference evaluator itself,
-// so folding and evaluation cannot disagree (NULL, overflow and division by zero included).
+// so folding and evaluation cannot disagree (NULL, overflow and division by zero included). A date or timestamp moved
+// out of the calendar by constants alone (`today - 2026 years`) is NULL like any other, but no user means it, and the
+// rule would silently match nobody: it is reported (E112), with the run's as-of.
 #include "data/table.h"
 #include "optimize/passes.h"
 #include "reference/reference_evaluator.h"
@@ -33,7 +35,16 @@ void constant_folding(ir::Rule& rule, PassContext& context) {
     const std::vector<data::Bitmap> no_memberships;
     rewrite_bottom_up(rule.root, [&](ir::NodePtr& node) {
         if (!foldable(*node)) return;
-        node = make_constant(node->type, evaluator.value(*node, 0, no_memberships), node->span);
+        ir::Value value = evaluator.value(*node, 0, no_memberships);
+        if (node->kind == ir::Kind::DateShift && ir::is_null(value) && !ir::is_null(node->args[0]->constant) &&
+            context.findings) {
+            context.findings->push_back(
+                {rule.segment, node->span,
+                 "this date arithmetic leaves the calendar (0001-01-01 to 9999-12-31): it starts from " +
+                     ir::value_text(node->args[0]->constant) + ", so the result would be NULL for every customer",
+                 Code::DateOutOfRange, "check the amount and the unit; `today` and `now` come from --as-of"});
+        }
+        node = make_constant(node->type, std::move(value), node->span);
     });
 }
 

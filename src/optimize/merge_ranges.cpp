@@ -142,7 +142,8 @@ private:
                                    : "#" + std::to_string(column);
             context_.findings->push_back(
                 {rule_.segment, node->span,
-                 "the conditions on `" + name + "` exclude each other, so this can never be true"});
+                 "the conditions on `" + name + "` exclude each other, so this can never be true",
+                 Code::NeverMatches, "no customer can satisfy both; check the bounds"});
         }
         if (membership) node = make_constant(ir::Type::Bool, false, node->span);
     }

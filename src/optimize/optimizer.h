@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/diagnostic.h"
 #include "ir/ir.h"
 #include "ir/scalar.h"
 #include "optimize/stats.h"
@@ -14,11 +15,13 @@
 
 namespace segmint::optimize {
 
-// Something a pass learned that the user should hear about ("this rule can never match").
+// Something a pass learned that the user should hear about ("this rule can never match"), as a diagnostic.
 struct Finding {
     uint32_t segment;
     Span span;
     std::string message;
+    Code code = Code::NeverMatches;
+    std::string hint;
 };
 
 struct PassContext {

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "cli/commands.h"
+#include "engine/engine.h"
 #include "report/diagnostic_render.h"
 #include "syntax/parse.h"
 
@@ -125,7 +126,10 @@ Checked check_text(const std::string& text, const std::string& name) {
     files.push_back(syntax::parse(std::make_shared<const Source>(name, text), sink));
     Checked checked;
     checked.catalog = semantic::check(std::move(files), test_schema(), sink);
-    if (!sink.has_errors()) cli::report_impossible_rules(checked.catalog, sink);  // as `segmint check` does
+    // As `segmint check` does, as of the test suite's usual date.
+    ir::scalar::AsOf as_of;
+    engine::parse_as_of("2026-11-23", &as_of);
+    if (!sink.has_errors()) cli::report_findings(checked.catalog, as_of, sink);
     sink.sort();
     checked.diagnostics = sink.diagnostics();
     return checked;
