@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -169,6 +170,35 @@ BOOST_AUTO_TEST_CASE(text_output_escapes_control_characters) {
     run_segmint("explain \"$(printf 'a\\033[31mb\\n::error x')\" " + spec + " --schema specs/schema.yaml", &out, &err);
     BOOST_TEST(err.find("no segment named `a\\u001b[31mb\\n::error x`") != std::string::npos, err);
     BOOST_TEST(err.find('\x1b') == std::string::npos);
+}
+
+// Without --as-of, `now` is the current instant (not today's midnight), and the run prints it so it can be repeated.
+BOOST_AUTO_TEST_CASE(a_run_without_as_of_uses_the_current_instant_and_prints_it) {
+    TempDir dir("outputs");
+    const auto now = std::chrono::system_clock::now();
+    auto iso = [](std::chrono::system_clock::time_point at) {
+        const std::time_t t = std::chrono::system_clock::to_time_t(at);
+        char buffer[32];
+        std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+        return std::string(buffer);
+    };
+    // Seen a minute ago: within the last 12 hours whatever the time of day (midnight would miss it after 00:01).
+    const std::string data = dir.write("d.csv", "id,seen\n1," + iso(now - std::chrono::minutes(1)) + "\n2," +
+                                                    iso(now - std::chrono::hours(13)) + "\n");
+    const std::string arguments = dir.write("s.seg", "segment recent: seen within last 12 hours\n") + " --schema " +
+                                  dir.write("s.yaml", "table: c\nkey: id\ncolumns:\n  id: int\n  seen: timestamp\n") +
+                                  " --data " + data + " --format json";
+    std::string out;
+    BOOST_REQUIRE_EQUAL(run_segmint("eval " + arguments, &out), 0);
+    const auto json = nlohmann::json::parse(out);
+    BOOST_TEST(json.at("segments")[0].at("count") == 1);
+    const std::string printed = json.at("now");
+    BOOST_TEST(printed.size() == 20u);
+    BOOST_TEST(json.at("as_of") == printed.substr(0, 10));
+    // The printed instant repeats the run exactly.
+    BOOST_REQUIRE_EQUAL(run_segmint("eval " + arguments + " --as-of " + printed, &out), 0);
+    BOOST_TEST(nlohmann::json::parse(out).at("now") == printed);
+    BOOST_TEST(nlohmann::json::parse(out).at("segments")[0].at("count") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(overlap_at_and_past_its_segment_limit) {
