@@ -304,11 +304,13 @@ private:
         std::sort(set->i32.begin(), set->i32.end());
         std::sort(set->boolean.begin(), set->boolean.end());
         set->build_index();
+        // The subject may hold sets of its own (`(x in (1, 2)) in (true)`): this set's index is taken first.
+        const auto index = static_cast<uint32_t>(program_.sets.size());
         program_.sets.push_back(set);
         uint16_t a = gen(*node.args[0]);
         span_ = node.span;
         uint16_t dst = allocate(RegKind::Bool);
-        emit(op, dst, a, 0, static_cast<uint32_t>(program_.sets.size() - 1));
+        emit(op, dst, a, 0, index);
         release(a);
         return dst;
     }
@@ -329,12 +331,13 @@ private:
         options.set_log_errors(false);
         auto regex = std::make_shared<RE2>(text, options);
         if (!regex->ok()) throw std::logic_error("codegen: invalid regex passed the checker: " + regex->error());
+        const auto index = static_cast<uint32_t>(program_.regexes.size());  // before the subject adds any of its own
         program_.regexes.push_back(std::move(regex));
         program_.regex_patterns.push_back(text);
         uint16_t a = gen(*node.args[0]);
         span_ = node.span;
         uint16_t dst = allocate(RegKind::Bool);
-        emit(Opcode::Matches, dst, a, 0, static_cast<uint32_t>(program_.regexes.size() - 1));
+        emit(Opcode::Matches, dst, a, 0, index);
         release(a);
         return dst;
     }

@@ -178,6 +178,12 @@ BOOST_AUTO_TEST_CASE(case13_timestamps_are_utc) {
     auto west = calendar::parse_timestamp("2026-11-23T14:05:00-02:00");
     BOOST_REQUIRE(west);
     BOOST_CHECK_EQUAL(calendar::format_timestamp(*west), "2026-11-23T16:05:00Z");
+    // An offset that moves the instant out of years 1..9999 makes no timestamp, in rules and in data alike.
+    BOOST_CHECK(!calendar::parse_timestamp("0001-01-01T00:30:00+01:00"));
+    BOOST_CHECK(!calendar::parse_timestamp("9999-12-31T23:30:00-01:00"));
+    BOOST_CHECK(calendar::parse_timestamp("0001-01-01T01:00:00+01:00"));
+    BOOST_CHECK(calendar::parse_timestamp("9999-12-31T22:59:59-01:00"));
+    BOOST_CHECK_EQUAL(check_text("segment s: last_login_at > 0001-01-01T00:30:00+01:00").codes(), "E006");
 }
 
 BOOST_AUTO_TEST_CASE(case14_regexes) {

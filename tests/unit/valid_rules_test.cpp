@@ -77,6 +77,15 @@ BOOST_AUTO_TEST_CASE(a_constant_condition_shared_with_a_lookup_on_every_as_of_da
     expect_counts(rules, {4, 4, 1, 3}, "2026-12-05", "December");
 }
 
+// A set test whose subject holds set tests of its own: each instruction must name its own set.
+BOOST_AUTO_TEST_CASE(nested_set_tests) {
+    expect_counts("segment n1: (i in (1, 2)) in (true)\n"                  // rows 1, 2
+                  "segment n2: (s in (\"red\")) in (false, null)\n"        // row 2
+                  "segment n3: ((i in (3)) in (true)) in (true, false)\n"  // rows 1-3
+                  "segment n4: (s matches \"^r\") in (true) and (s matches \"d$\")\n",  // rows 1, 3
+                  {2, 1, 3, 2}, "2026-11-23", "nested sets");
+}
+
 BOOST_AUTO_TEST_CASE(coalesce_of_lists) {
     expect_counts("segment c1: coalesce(tags, tags2) contains \"x\"\n"       // rows 2 (tags NULL -> x|y) and 3
                   "segment c2: coalesce(tags, tags2) contains \"y\"\n"       // row 2
