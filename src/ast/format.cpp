@@ -202,18 +202,7 @@ private:
             return amount + " " + unit_name(d->unit, d->amount != 1);
         }
         if (const auto* s = std::get_if<std::string>(&e.value)) return string_text(*s);
-        std::string text = value_text(e.value);
-        // A zone can move a timestamp to year 0 or 10000 in UTC, which has no literal: keep it as written.
-        if (std::holds_alternative<Timestamp>(e.value) &&
-            (text.size() < 5 || text[4] != '-' || text.rfind("0000", 0) == 0)) {
-            if (source_ && e.span.end <= source_->text().size()) {
-                std::string written = source_->text().substr(e.span.begin, e.span.end - e.span.begin);
-                size_t first = written.find_first_not_of("( \t\r\n");
-                size_t last = written.find_last_not_of(") \t\r\n");
-                if (first != std::string::npos && last >= first) return written.substr(first, last + 1 - first);
-            }
-        }
-        return text;
+        return value_text(e.value);
     }
 
     const Source* source_;
