@@ -87,7 +87,8 @@ std::optional<FixtureReport> run_fixture(const project::Fixture& fixture, const 
         const Source& source = *catalog.files[catalog.segments[segment].file].source;
         const ast::Definition& definition = catalog.definition(segment);
         failure.rule_location = source.name() + ":" + std::to_string(source.location(definition.span.begin).line);
-        for (const auto& rule : compiled.rules) {
+        // The rule as written: its parts are the user's, not the optimizer's (which may reorder or merge them).
+        for (const auto& rule : compiled.written_rules) {
             if (rule.segment != segment) continue;
             failure.rule_text = span_text(source, rule.root->span);
             const bool split = rule.root->kind == ir::Kind::And || rule.root->kind == ir::Kind::Or;

@@ -15,12 +15,14 @@ CompiledCatalog compile(const semantic::Catalog& catalog, ir::scalar::AsOf as_of
     CompiledCatalog out;
     out.as_of = as_of;
     for (const auto& segment : catalog.segments) out.segment_names.push_back(segment.name);
-    out.rules = ir::lower(catalog);
+    out.written_rules = ir::lower(catalog);
     optimize::PassContext context{as_of, catalog.schema, options.stats, options.findings};
-    for (auto& rule : out.rules) {
-        std::string problem = ir::verify(*rule.root);
-        if (!problem.empty()) throw std::logic_error("IR of segment " + rule.name + " is invalid: " + problem);
+    for (const auto& written : out.written_rules) {
+        std::string problem = ir::verify(*written.root);
+        if (!problem.empty()) throw std::logic_error("IR of segment " + written.name + " is invalid: " + problem);
+        ir::Rule rule{written.segment, written.name, written.root->clone()};
         optimize::optimize(rule, context, options.optimizer);
+        out.rules.push_back(std::move(rule));
     }
     // The VM's rules share conditions across the catalog; the reference evaluator keeps `rules` as they are.
     std::vector<ir::Rule> vm_rules;
@@ -43,9 +45,10 @@ CompiledCatalog compile(const semantic::Catalog& catalog, ir::scalar::AsOf as_of
 
 std::vector<data::Bitmap> evaluate(const CompiledCatalog& compiled, const data::Table& table, Evaluator evaluator,
                                    unsigned threads) {
-    if (evaluator == Evaluator::Reference) {
+    if (evaluator != Evaluator::Vm) {
         reference::ReferenceEvaluator reference(table, compiled.as_of);
-        return reference.evaluate(compiled.rules, compiled.segment_names.size());
+        return reference.evaluate(evaluator == Evaluator::Reference ? compiled.written_rules : compiled.rules,
+                                  compiled.segment_names.size());
     }
     // Bind each dictionary lookup to this table: its condition, once per distinct value of the column.
     reference::ReferenceEvaluator oracle(table, compiled.as_of);

@@ -14,11 +14,15 @@
 
 namespace segmint::engine {
 
-enum class Evaluator { Vm, Reference };
+// Reference runs the rules as written (before any optimizer pass), so every differential check of the VM against it
+// also checks every rewrite; ReferenceOptimized runs the optimized IR the VM's programs came from, to tell an
+// optimizer bug (it agrees with the VM) from a VM bug.
+enum class Evaluator { Vm, Reference, ReferenceOptimized };
 
 struct CompiledCatalog {
     ir::scalar::AsOf as_of;
-    std::vector<ir::Rule> rules;         // valid segments, in evaluation order (what the reference evaluator runs)
+    std::vector<ir::Rule> rules;         // valid segments, in evaluation order, optimized: what the VM runs
+    std::vector<ir::Rule> written_rules; // the same rules as lowered, before any pass: what the reference runs
     std::vector<vm::Program> programs;   // parallel to rules; they read shared conditions where rules share them
     std::vector<ir::NodePtr> shared_conditions;  // optimize::share_conditions: conditions several rules contain
     std::vector<vm::Program> shared_programs;    // parallel to shared_conditions; run first in every batch

@@ -112,7 +112,8 @@ const std::vector<data::Bitmap>& SingleRowEvaluator::evaluate() {
         for (const auto& program : compiled_.shared_programs) machine_->run(program, 0, 1, memberships_);
         for (const auto& program : compiled_.programs) machine_->run(program, 0, 1, memberships_);
     } else {
-        for (const auto& rule : compiled_.rules) {
+        // The rules as written, as engine::evaluate's reference path runs them.
+        for (const auto& rule : compiled_.written_rules) {
             ir::Value v = reference_->value(*rule.root, 0, memberships_);
             if (std::holds_alternative<bool>(v) && std::get<bool>(v)) memberships_[rule.segment].set(0);
         }

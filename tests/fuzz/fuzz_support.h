@@ -12,6 +12,7 @@
 #include "common/source.h"
 #include "data/bitmap.h"
 #include "engine/engine.h"
+#include "optimize/stats.h"
 #include "ir/ir.h"
 #include "schema/schema.h"
 #include "semantic/catalog.h"
@@ -53,25 +54,41 @@ inline uint64_t first_difference(const data::Bitmap& a, const data::Bitmap& b) {
     return row;
 }
 
-// Compiles the valid segments of `catalog` and evaluates them on `table` with the VM and with the reference evaluator;
-// fails, printing the rule and its IR, on the first segment where they disagree. Returns how many rules were compared.
+// Compiles the valid segments of `catalog` and evaluates them on `table` with the VM (optimized with the table's
+// statistics, and as written) and with the reference evaluator on the rules as written, so every optimizer pass is
+// checked too; fails, printing the rule and its IR, on the first segment where they disagree. Returns how many rules
+// were compared.
 inline size_t check_vm_matches_reference(const semantic::Catalog& catalog, const data::Table& table) {
     static const ir::scalar::AsOf as_of = fixed_as_of();
-    engine::CompiledCatalog compiled = engine::compile(catalog, as_of);
+    const optimize::TableStats stats = optimize::gather_stats(table);
+    engine::CompileOptions tuned;
+    tuned.stats = &stats;
+    engine::CompiledCatalog compiled = engine::compile(catalog, as_of, tuned);
+    engine::CompileOptions plain;
+    plain.optimizer.enabled = false;
+    engine::CompiledCatalog written = engine::compile(catalog, as_of, plain);
     auto reference = engine::evaluate(compiled, table, engine::Evaluator::Reference);
-    auto vm = engine::evaluate(compiled, table, engine::Evaluator::Vm, 1);
+    struct Side {
+        const char* name;
+        std::vector<data::Bitmap> members;
+    };
+    const Side sides[] = {{"optimized VM", engine::evaluate(compiled, table, engine::Evaluator::Vm, 1)},
+                          {"VM on the rules as written", engine::evaluate(written, table, engine::Evaluator::Vm, 1)}};
     for (const auto& rule : compiled.rules) {
         const size_t s = rule.segment;
-        if (vm[s] == reference[s]) continue;
-        const uint64_t row = first_difference(vm[s], reference[s]);
-        const auto& definition = catalog.definition(s);
-        const std::string& text = catalog.files[catalog.segments[s].file].source->text();
-        fail("VM and reference evaluator disagree on segment `" + rule.name + "` at row " + std::to_string(row) +
-             " of " + std::to_string(table.rows()) + " (vm: " +
-             (row < vm[s].size() ? std::to_string(vm[s].get(row)) : "?") + ", reference: " +
-             (row < reference[s].size() ? std::to_string(reference[s].get(row)) : "?") + ")\nrule: " +
-             text.substr(definition.span.begin, definition.span.end - definition.span.begin) + "\nIR:\n" +
-             ir::dump(*rule.root));
+        for (const Side& side : sides) {
+            const auto& vm = side.members;
+            if (vm[s] == reference[s]) continue;
+            const uint64_t row = first_difference(vm[s], reference[s]);
+            const auto& definition = catalog.definition(s);
+            const std::string& text = catalog.files[catalog.segments[s].file].source->text();
+            fail(std::string(side.name) + " and reference evaluator disagree on segment `" + rule.name + "` at row " +
+                 std::to_string(row) + " of " + std::to_string(table.rows()) + " (vm: " +
+                 (row < vm[s].size() ? std::to_string(vm[s].get(row)) : "?") + ", reference: " +
+                 (row < reference[s].size() ? std::to_string(reference[s].get(row)) : "?") + ")\nrule: " +
+                 text.substr(definition.span.begin, definition.span.end - definition.span.begin) +
+                 "\noptimized IR:\n" + ir::dump(*rule.root));
+        }
     }
     return compiled.rules.size();
 }

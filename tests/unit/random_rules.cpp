@@ -50,7 +50,54 @@ private:
         }
     }
 
+    // A column and constants it really takes, for shapes the optimizer rewrites.
+    struct Bound {
+        std::string column;
+        std::vector<std::string> constants;
+    };
+    Bound bound() {
+        switch (r_.below(4)) {
+            case 0: return {pick({"age", "orders_90d", "returns_90d", "loyalty_points"}), {"-1", "0", "1", "2", "3", "7"}};
+            case 1: return {pick({"total_spend", "churn_score"}), {"-2.5", "0", "0.5", "1", "3", "3.0", "-100"}};
+            case 2: return {pick({"signup_date", "last_order_date"}),
+                            {"2026-11-23", "2026-11-22", "2026-11-20", "2026-10-24", "2024-02-29"}};
+            default: return {"last_login_at", {"2026-11-23", "2026-11-22T00:00:00Z", "2026-11-20"}};
+        }
+    }
+
+    // Shapes each optimizer pass rewrites, on values the table holds, so a wrong rewrite changes members: touching
+    // and overlapping bounds on one column (`x >= k and x > k`, `x <= k or x < k`), equal and reversed `between`
+    // bounds, one-item lists, double negation, absorbed terms, dominating constants.
+    std::string rewrite_bait(int d) {
+        const Bound b = bound();
+        auto term = [&] {
+            return b.column + " " + pick({"<", "<=", ">", ">=", "=", "!=", "<>"}) + " " + r_.pick(b.constants);
+        };
+        switch (r_.below(7)) {
+            case 0: case 1: {
+                std::string op = r_.chance(60) ? " and " : " or ";
+                std::string out = "(" + term() + op + term();
+                if (r_.chance(40)) out += op + term();
+                if (r_.chance(25)) out += op + gen(T::Bool, d);
+                return out + ")";
+            }
+            case 2: {
+                const std::string low = r_.pick(b.constants), high = r_.chance(40) ? low : r_.pick(b.constants);
+                return b.column + (r_.chance(30) ? " not" : "") + " between " + low + " and " + high;
+            }
+            case 3: return b.column + (r_.chance(30) ? " not in (" : " in (") + r_.pick(b.constants) + ")";
+            case 4: return pick({"not not ", "not (not ", "not not not "}) + "(" + term() + ")" +
+                           (r_.chance(50) ? "" : " and " + term());
+            case 5: {
+                const std::string x = term(), y = gen(T::Bool, d);
+                return r_.chance(50) ? "(" + x + " or (" + x + " and " + y + "))" : "(" + x + " and (" + x + " or " + y + "))";
+            }
+            default: return "(" + term() + pick({" and true", " or false", " and null", " or null", " and false"}) + ")";
+        }
+    }
+
     std::string bool_node(int d) {
+        if (r_.chance(20)) return rewrite_bait(d);
         switch (r_.below(15)) {
             case 0: case 1: {
                 T t = comparable_type();
