@@ -2,8 +2,13 @@
 // tests/golden/diag/NAME.seg → NAME.expected holds the exact text `segmint check` prints for it;
 // tests/golden/fmt/NAME.seg → NAME.expected holds what `segmint fmt` makes of it.
 // Regenerate after an intended change: cmake --build build --target update-goldens (then review the diff).
+#include <stdlib.h>
+
 #include <boost/test/unit_test.hpp>
+#include <cstdlib>
 #include <filesystem>
+#include <set>
+#include <sstream>
 
 #include "ast/format.h"
 #include "engine/engine.h"
@@ -24,6 +29,35 @@ std::string base_name(const std::string& path) { return std::filesystem::path(pa
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(golden)
+
+// The golden folders hold exactly the pairs tests/golden/goldens.txt lists: each NAME.seg with its NAME.expected, none
+// missing (a deleted pair would otherwise shrink the suite silently), none extra.
+BOOST_AUTO_TEST_CASE(golden_folders_hold_exactly_the_listed_pairs) {
+    const std::string root = source_dir() + "/tests/golden";
+    std::set<std::string> listed, found;
+    std::istringstream manifest(read_file(root + "/goldens.txt"));
+    for (std::string line; std::getline(manifest, line);) {
+        if (!line.empty() && line[0] != '#') listed.insert(line);
+    }
+    BOOST_REQUIRE_GE(listed.size(), 60u);
+    for (const char* folder : {"parse", "diag", "fmt", "bytecode"}) {
+        for (const auto& entry : std::filesystem::directory_iterator(root + "/" + folder)) {
+            const auto path = entry.path();
+            const std::string name = std::string(folder) + "/" + path.stem().string();
+            if (path.extension() == ".seg") {
+                found.insert(name);
+                BOOST_CHECK_MESSAGE(std::filesystem::exists(expected_path(path.string())), name << " has no .expected");
+            } else if (path.extension() == ".expected") {
+                BOOST_CHECK_MESSAGE(std::filesystem::exists(path.parent_path() / (path.stem().string() + ".seg")),
+                                    name << ".expected has no .seg");
+            } else {
+                BOOST_ERROR("unexpected file in the golden folders: " << path.string());
+            }
+        }
+    }
+    for (const auto& name : listed) BOOST_CHECK_MESSAGE(found.count(name), name << " is listed but missing");
+    for (const auto& name : found) BOOST_CHECK_MESSAGE(listed.count(name), name << " is not listed in goldens.txt");
+}
 
 BOOST_AUTO_TEST_CASE(parse_goldens) {
     auto files = files_with_extension(source_dir() + "/tests/golden/parse", ".seg");
@@ -87,6 +121,22 @@ BOOST_AUTO_TEST_CASE(bytecode_goldens) {
             BOOST_CHECK_MESSAGE(problem.empty(), problem);
         }
     }
+}
+
+// In CI the update switch is ignored: a golden is compared, never rewritten into agreement.
+BOOST_AUTO_TEST_CASE(ci_never_rewrites_a_golden) {
+    TempDir dir("golden");
+    const std::string path = dir.write("x.expected", "old\n");
+    const char* saved_ci = std::getenv("CI");
+    const std::string ci_before = saved_ci ? saved_ci : "";
+    ::setenv("SEGMINT_UPDATE_GOLDENS", "1", 1);
+    ::setenv("CI", "true", 1);
+    const std::string problem = compare_golden(path, "new\n");
+    ::unsetenv("SEGMINT_UPDATE_GOLDENS");
+    if (saved_ci) ::setenv("CI", ci_before.c_str(), 1);
+    else ::unsetenv("CI");
+    BOOST_TEST(!problem.empty());
+    BOOST_TEST(read_file(path) == "old\n");
 }
 
 // docs/bytecode.md is generated from src/vm/opcodes.def and must match it.
