@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Mutation checks: does the fast suite notice a deliberate one-line bug?
+
+Each mutation in MUTATIONS replaces one exact piece of one source file (it must occur exactly once, so a mutation
+that no longer applies after a refactor is an error, not a silent pass). The script copies the working tree to a
+scratch folder (build-mutation/tree, ignored by git), builds it once, checks that the unmutated copy passes the fast
+suite, then for each mutation: applies it, rebuilds, runs the fast suite until the first failure, and puts the file
+back. A mutation the suite does not notice "survives"; every mutation in the list must be killed (exit 1 otherwise).
+Mutations live in .cpp files where they can: one in a widely included header rebuilds most of the tree.
+
+With ccache installed, .ci/build and this script share its cache (CCACHE_BASEDIR is the repository, and the copy's
+build folder sits inside the copy as build/ sits inside the repository), so the copy builds in about a minute.
+
+Usage: python3 tests/mutation/mutate.py [--only NAME,...] [--list] [--keep]
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SCRATCH = os.path.join(ROOT, "build-mutation")
+TREE = os.path.join(SCRATCH, "tree")
+BUILD = os.path.join(TREE, "build")
+
+# The fast suite: everything but the slowest suites, which repeat what faster ones check (the oracle runs one seed).
+FAST_SUITE_EXCLUDE = "^(oracle_seed_[2-9]|valid_rules)$"
+
+# (name, file, exact text, replacement, what it breaks)
+MUTATIONS = [
+    ("vm_equal_int", "src/vm/machine.cpp",
+     "return compare<T>(st, d, a, b, [](const T& x, const T& y) { return x == y; });",
+     "return compare<T>(st, d, a, b, [](const T& x, const T& y) { return x <= y; });",
+     "an operator of the VM: `=` becomes `<=`"),
+    ("vm_remainder_sign", "src/vm/machine.cpp",
+     "[](int64_t x, int64_t y, int64_t* o) { return scalar::mod(x, y, o); }",
+     "[](int64_t x, int64_t y, int64_t* o) { return scalar::mod(x, y, o) && ((*o = *o < 0 ? -*o : *o), true); }",
+     "the VM's `%` drops the sign of the dividend"),
+    ("vm_and_null", "src/vm/machine.cpp",
+     "const uint64_t valid = (an[w] & bn[w]) | (is_and ? a_false | b_false : a_true | b_true);",
+     "const uint64_t valid = (an[w] & bn[w]) | (is_and ? a_false & b_false : a_true | b_true);",
+     "the VM's three-valued `and`: FALSE and NULL becomes NULL"),
+    ("merge_ranges_bound", "src/optimize/merge_ranges.cpp",
+     "return a.op == ir::Op::Gt && b.op != ir::Op::Gt;",
+     "return a.op == ir::Op::Ge && b.op != ir::Op::Ge;",
+     "merge_ranges keeps `>= k` over `> k` (the issue's surviving optimizer bug)"),
+    ("simplify_not_constant", "src/optimize/simplify_logic.cpp",
+     "ir::Value{!std::get<bool>(value)}",
+     "ir::Value{std::get<bool>(value)}",
+     "simplify_logic: `not <constant>` keeps the constant"),
+    ("leap_400_rule", "src/common/calendar.cpp",
+     "return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;",
+     "return year % 4 == 0 && year % 100 != 0;",
+     "the 400-year leap rule is dropped: 2000-02-29 is rejected (the issue's surviving calendar bug)"),
+    ("month_end_clamp", "src/common/calendar.cpp",
+     "result.day = date.day < last ? date.day : last;",
+     "result.day = date.day < last ? date.day : last - 1;",
+     "months clamp to the day before the end of the month"),
+    ("csv_empty_field_is_null", "src/data/csv_loader.cpp",
+     "(!field.quoted || (column.type != ColumnType::String && column.type != ColumnType::StringList))) {",
+     "(field.quoted && (column.type != ColumnType::String && column.type != ColumnType::StringList))) {",
+     "the CSV loader's NULL test: an empty unquoted field is no longer NULL"),
+    ("csv_deferred_null_order", "src/data/csv_loader.cpp",
+     "            if (slots_[field_index].defer_intern) {\n                defer(column, true, text);",
+     "            if (false) {\n                defer(column, true, text);",
+     "the loader bug of issue 21: a deferred column's NULLs are appended ahead of its queued values"),
+    ("duplicate_key_check", "src/data/keys.cpp",
+     "if (key.dictionary.size() == rows) return std::nullopt;",
+     "if (key.dictionary.size() + 1 >= rows) return std::nullopt;",
+     "a repeated string key goes unnoticed in small tables"),
+    ("round_half_away", "src/ir/scalar.cpp",
+     "if (mantissa[static_cast<size_t>(keep)] >= '5') {",
+     "if (mantissa[static_cast<size_t>(keep)] > '5') {",
+     "round() rounds halves down"),
+    ("list_limit", "src/syntax/ast_builder.cpp",
+     "if (count <= limits::kMaxListItems) return true;",
+     "if (count <= limits::kMaxListItems + 1) return true;",
+     "the list limit one past its documented value"),
+    ("overlap_limit", "src/cli/overlap_command.cpp",
+     "if (chosen.size() > limits::kMaxOverlapSegments) {",
+     "if (chosen.size() > limits::kMaxOverlapSegments + 1) {",
+     "the overlap limit one past its documented value"),
+    ("escape_controls", "src/common/text_format.cpp",
+     "} else if (c < 0x20 || c == 0x7F) {",
+     "} else if (c < 0x0A || c == 0x7F) {",
+     "text output lets control characters from 0x0B to 0x1F through (an escape byte reaches the terminal)"),
+]
+
+
+def run(cmd, cwd=None, quiet=True):
+    out = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE if quiet else None, stderr=subprocess.STDOUT,
+                         text=True)
+    return out.returncode, out.stdout or ""
+
+
+def copy_tree():
+    """The working tree as it is (committed or not), without build folders."""
+    if os.path.exists(TREE):
+        # Keep the copy's build folder: rebuilding from it is incremental.
+        for entry in os.listdir(TREE):
+            if entry != "build":
+                path = os.path.join(TREE, entry)
+                shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.remove(path)
+    os.makedirs(TREE, exist_ok=True)
+    rc, files = run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT)
+    if rc != 0:
+        sys.exit("mutate: git ls-files failed:\n" + files)
+    for rel in files.split("\0"):
+        if not rel or rel.startswith("build"):
+            continue
+        source = os.path.join(ROOT, rel)
+        if not os.path.isfile(source):
+            continue  # deleted in the working tree
+        target = os.path.join(TREE, rel)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copy2(source, target)
+
+
+def build():
+    if not os.path.exists(os.path.join(BUILD, "build.ninja")):
+        args = ["cmake", "-S", TREE, "-B", BUILD, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=RelWithDebInfo"]
+        if shutil.which("ccache"):
+            args.append("-DCMAKE_CXX_COMPILER_LAUNCHER=ccache")
+        rc, out = run(args)
+        if rc != 0:
+            return rc, out
+    # What the fast suite runs, and no more (the benchmark would only add link time).
+    return run(["cmake", "--build", BUILD, "-j", str(os.cpu_count() or 2), "--target", "segmint", "segmint_tests",
+                "segment_sizes"])
+
+
+def fast_suite():
+    """0 when the fast suite passes; else the exit code and the names of the failed tests."""
+    rc, out = run(["ctest", "--test-dir", BUILD, "-j", str(os.cpu_count() or 2), "--stop-on-failure", "-E",
+                   FAST_SUITE_EXCLUDE])
+    failed = [m.group(1) for m in re.finditer(r"Test\s+#\d+: (\S+) \.*\s*\*\*\*(Failed|Exception|Timeout)", out)]
+    return rc, failed, out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", default="", help="comma-separated mutation names")
+    parser.add_argument("--list", action="store_true", help="list the mutations and exit")
+    parser.add_argument("--keep", action="store_true", help="keep build-mutation/ afterwards (default: keep too; "
+                        "it is ignored by git and makes the next run incremental)")
+    args = parser.parse_args()
+    chosen = [m for m in MUTATIONS if not args.only or m[0] in args.only.split(",")]
+    if args.list:
+        for name, path, _, _, why in MUTATIONS:
+            print("%-26s %-34s %s" % (name, path, why))
+        return 0
+    os.environ.setdefault("CCACHE_BASEDIR", ROOT)
+    os.environ.setdefault("CCACHE_NOHASHDIR", "true")
+    started = time.time()
+    copy_tree()
+    # Every mutation must still apply to the code as it is now.
+    for name, path, before, _, _ in chosen:
+        text = open(os.path.join(TREE, path)).read()
+        if text.count(before) != 1:
+            sys.exit("mutate: mutation %s: its text occurs %d times in %s (expected once); update MUTATIONS"
+                     % (name, text.count(before), path))
+    rc, out = build()
+    if rc != 0:
+        sys.exit("mutate: the unmutated copy does not build:\n" + out[-4000:])
+    rc, failed, out = fast_suite()
+    if rc != 0:
+        sys.exit("mutate: the unmutated copy fails the fast suite (%s):\n%s" % (", ".join(failed), out[-4000:]))
+    print("mutate: copy built and passing in %.0f s; %d mutations" % (time.time() - started, len(chosen)))
+    survived = []
+    for name, path, before, after, why in chosen:
+        t0 = time.time()
+        file = os.path.join(TREE, path)
+        original = open(file).read()
+        try:
+            open(file, "w").write(original.replace(before, after))
+            rc, out = build()
+            if rc != 0:
+                verdict, detail = "killed", "does not compile"
+            else:
+                rc, failed, out = fast_suite()
+                verdict, detail = ("killed", "by " + ", ".join(failed or ["ctest"])) if rc != 0 else ("SURVIVED", "")
+        finally:
+            open(file, "w").write(original)
+        if verdict == "SURVIVED":
+            survived.append(name)
+        print("  %-26s %-8s %-40s %4.0f s  (%s)" % (name, verdict, detail, time.time() - t0, why), flush=True)
+    print("mutate: %d of %d killed in %.0f s" % (len(chosen) - len(survived), len(chosen), time.time() - started))
+    if survived:
+        print("mutate: SURVIVED: " + ", ".join(survived))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
