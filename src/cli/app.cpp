@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <csignal>
@@ -12,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/project_options.h"
 #include "cli/output.h"
+#include "common/suggest.h"
 #include "common/text_format.h"
 #include "report/diagnostic_render.h"
 
@@ -52,18 +54,41 @@ CLI::Validator whole_number_up_to(uint64_t most) {
         "0.." + std::to_string(most));
 }
 
+void add_max_warnings_option(CLI::App& command, CommonOptions& options) {
+    command.add_option("--max-warnings", options.max_warnings,
+                       "Exit 1 when there are more than N warnings (as eslint's option); by default warnings never "
+                       "change the exit code")
+        ->check(whole_number_up_to(UINT32_MAX));
+}
+
 void add_spec_options(CLI::App& command, CommonOptions& options) {
     command.add_option("paths", options.paths,
                        "Spec files or directories (every *.seg below them); default: the project's");
     command.add_option("--project", options.project_path, "The project file (segmint.yaml) or its folder");
     command.add_option("--schema", options.schema_path, "The customer schema (YAML)");
     command.add_option("--as-of", options.as_of, kAsOfHelp);
+    add_max_warnings_option(command, options);
     command.add_option("--format", options.format, "Output format")
         ->check(CLI::IsMember(ci_command_formats()))
         ->capture_default_str();
     command.add_option("--color", options.color, "Color in text output")
         ->check(CLI::IsMember({"auto", "always", "never"}))
         ->capture_default_str();
+}
+
+std::string suggestion(const std::string& name, const semantic::Catalog& catalog) {
+    std::vector<std::string> known;
+    for (const auto& segment : catalog.segments) known.push_back(segment.name);
+    std::sort(known.begin(), known.end());
+    const std::string hint = did_you_mean(name, known);
+    return hint.empty() ? "" : "; " + hint;
+}
+
+bool use_color(const CommonOptions& options, std::FILE* stream) {
+    if (options.color == "always") return true;
+    if (options.color != "auto" || !::isatty(::fileno(stream)) || std::getenv("NO_COLOR") != nullptr) return false;
+    const char* term = std::getenv("TERM");
+    return term == nullptr || std::string(term) != "dumb";
 }
 
 void print_diagnostics(DiagnosticSink& sink, const CommonOptions& options) {
@@ -75,13 +100,24 @@ void print_diagnostics(DiagnosticSink& sink, const CommonOptions& options) {
         return;
     }
     if (options.format == "json") {
-        write_out(report::render_json(sink.diagnostics()));
+        keep_diagnostics_for_json(sink);
         return;
     }
+    const bool to_stdout = !options.command.empty();
+    std::FILE* stream = to_stdout ? stdout : stderr;
     report::RenderOptions render;
-    render.color = options.color == "always" ||
-                   (options.color == "auto" && ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr);
-    write_out(report::render_text(sink.diagnostics(), render));
+    render.color = use_color(options, stream);
+    std::string text = report::render_text(sink.diagnostics(), render);
+    for (const auto& [file, count] : sink.hidden_warnings()) {
+        text += fmt::format("... and {} more warning{} in {} (the first {} of a file are shown)\n", count,
+                            count == 1 ? "" : "s", escape_controls(file), DiagnosticSink::kMaxShownWarningsPerSource);
+    }
+    if (to_stdout) {
+        write_out(text);
+    } else {
+        std::fflush(stdout);
+        std::fputs(text.c_str(), stderr);
+    }
 }
 
 int run(int argc, char** argv) {
@@ -112,9 +148,9 @@ int run(int argc, char** argv) {
         return kExitUsage;
     } catch (const std::exception& e) {
         print_status(std::string("segmint: internal error: ") + e.what());
-        return kExitUsage;
+        return finish_json_output(kExitUsage);
     }
-    return runner.exit_code;
+    return finish_json_output(apply_max_warnings(runner.exit_code));
 }
 
 }  // namespace segmint::cli

@@ -1,10 +1,14 @@
+#include <fmt/format.h>
+
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/compile.h"
 #include "cli/output.h"
 #include "cli/project_options.h"
 #include "engine/engine.h"
+#include "report/json_output.h"
 
 namespace segmint::cli {
 
@@ -32,6 +36,7 @@ void report_findings(const semantic::Catalog& catalog, ir::scalar::AsOf as_of, D
 }
 
 int run_check(const CommonOptions& options) {
+    if (options.format == "json") begin_json_output("check");
     CommonOptions resolved = options;
     std::optional<project::Project> project;
     if (int code = apply_project(resolved, &project)) return code;
@@ -46,23 +51,32 @@ int run_check(const CommonOptions& options) {
         report.diagnostics = sink.diagnostics();
         for (const auto& file : workspace.compiled.catalog.files) report.checked_files.push_back(file.source->name());
         print_ci_report(std::move(report), options);
+    } else if (options.format == "json") {
+        sink.sort();
+        nlohmann::ordered_json document = report::json_document("check");
+        document["segments"] = workspace.compiled.catalog.segments.size();
+        document["files"] = workspace.compiled.file_count;
+        report::add_diagnostics(document, sink);
+        write_out(report::json_text(document));
     } else {
         print_diagnostics(sink, options);
     }
+    const bool too_many_warnings = options.max_warnings && sink.warning_count() > *options.max_warnings;
     if (options.format == "text") {
         const size_t segments = workspace.compiled.catalog.segments.size();
         const size_t files = workspace.compiled.file_count;
         size_t errors = sink.error_count();
-        size_t warnings = sink.diagnostics().size() - errors;
+        size_t warnings = sink.warning_count();
         std::string summary = "checked " + std::to_string(segments) + " segment" + (segments == 1 ? "" : "s") +
                               " in " + std::to_string(files) + " file" + (files == 1 ? "" : "s") + ": ";
         if (errors == 0 && warnings == 0) summary += "no problems";
         else summary += std::to_string(errors) + " error" + (errors == 1 ? "" : "s") + ", " +
                         std::to_string(warnings) + " warning" + (warnings == 1 ? "" : "s");
+        if (too_many_warnings) summary += fmt::format(" (more than --max-warnings {})", *options.max_warnings);
         write_out(summary + "\n");
     }
     if (int output_status = finish_output()) return output_status;
-    return sink.has_errors() ? kExitFindings : kExitOk;
+    return sink.has_errors() || too_many_warnings ? kExitFindings : kExitOk;
 }
 
 }  // namespace segmint::cli

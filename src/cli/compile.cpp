@@ -88,7 +88,7 @@ Compiled compile_specs(const std::vector<std::string>& paths, const schema::Sche
             errors.push_back(result.error);
             continue;
         }
-        for (const auto& diagnostic : result.sink.diagnostics()) sink.add(diagnostic);
+        sink.append(result.sink);
         parsed.push_back(std::move(*result.file));
     }
     for (const auto& error : errors) out.input_errors.push_back("cannot read `" + error.path + "`: " + error.message);
@@ -121,6 +121,7 @@ int prepare_workspace(const CommonOptions& given, Workspace& workspace, ir::scal
     }
     workspace.as_of = as_of;
     if (!workspace.sink.has_errors()) report_findings(workspace.compiled.catalog, as_of, workspace.sink);
+    note_warnings(workspace.sink.warning_count(), options.max_warnings);
     return kExitOk;
 }
 

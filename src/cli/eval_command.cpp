@@ -17,6 +17,7 @@
 #include "cli/project_options.h"
 #include "engine/engine.h"
 #include "optimize/stats.h"
+#include "report/json_output.h"
 
 namespace segmint::cli {
 
@@ -81,7 +82,8 @@ bool write_members(const EvalOptions& options, const std::optional<project::Proj
     auto write = [&](const std::function<bool(std::string_view)>& put) {
         std::string buffer;
         if (json) {
-            buffer = "{\"segment\": " + nlohmann::json(segment).dump() + ", \"count\": " +
+            buffer = "{\"version\": " + std::to_string(report::kJsonOutputVersion) +
+                     ", \"command\": \"eval\", \"segment\": " + nlohmann::json(segment).dump() + ", \"count\": " +
                      std::to_string(members.count()) + ", \"members\": [";
         } else if (format == "csv") {
             buffer = csv_field(schema.key) + "\n";
@@ -125,6 +127,7 @@ bool write_members(const EvalOptions& options, const std::optional<project::Proj
 }
 
 int run_eval(EvalOptions options) {
+    if (options.common.format == "json") begin_json_output("eval");
     std::optional<project::Project> project;
     if (int code = apply_project(options.common, &project)) return code;
     ir::scalar::AsOf as_of;
@@ -136,19 +139,23 @@ int run_eval(EvalOptions options) {
     Workspace workspace;
     if (int code = prepare_workspace(options.common, workspace, as_of)) return code;
     if (workspace.sink.has_errors()) {
-        // Membership of a broken catalog would be wrong, not partial: show why and stop.
-        CommonOptions text = options.common;
-        text.format = "text";
-        print_diagnostics(workspace.sink, text);
+        // Membership of a broken catalog would be wrong, not partial: show why and stop (on stderr, or in the JSON
+        // document; stdout never mixes diagnostics into sizes or members).
+        print_diagnostics(workspace.sink, options.common);
         finish_output();
         return kExitFindings;
+    }
+    // Warnings do not stop a run, and are never hidden: on stderr, or in the JSON document.
+    if (options.common.format != "json" && !workspace.sink.diagnostics().empty()) {
+        print_diagnostics(workspace.sink, options.common);
     }
     const semantic::Catalog& catalog = workspace.compiled.catalog;
     std::optional<size_t> members_segment;
     if (!options.members.empty()) {
         auto it = catalog.segment_index.find(options.members);
         if (it == catalog.segment_index.end()) {
-            print_error(fmt::format("--members: no segment named `{}`", options.members));
+            print_error(fmt::format("--members: no segment named `{}`{}", options.members,
+                                    suggestion(options.members, catalog)));
             return kExitUsage;
         }
         members_segment = it->second;
@@ -189,7 +196,7 @@ int run_eval(EvalOptions options) {
     const std::string as_of_date = calendar::format_date(as_of.today);
     const std::string& format = options.common.format;
     if (format == "json") {
-        nlohmann::ordered_json out;
+        nlohmann::ordered_json out = report::json_document("eval");
         out["rows"] = rows;
         out["as_of"] = as_of_date;
         out["now"] = calendar::format_timestamp(as_of.now);
@@ -202,7 +209,9 @@ int run_eval(EvalOptions options) {
             if (const auto& title = catalog.definition(s).title) item["title"] = *title;
             out["segments"].push_back(std::move(item));
         }
-        write_out(out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+        workspace.sink.sort();
+        report::add_diagnostics(out, workspace.sink);
+        write_out(report::json_text(out));
     } else if (format == "csv") {
         write_out("segment,count,share\n");
         for (size_t s = 0; s < catalog.segments.size(); ++s) {
@@ -243,6 +252,7 @@ void add_eval_command(CLI::App& app, CommandRunner& runner) {
     command->add_option("--schema", options->common.schema_path, "The customer schema (YAML)");
     command->add_option("--data", options->common.data_path, "Customer data (CSV)");
     command->add_option("--as-of", options->as_of, kAsOfHelp);
+    add_max_warnings_option(*command, options->common);
     command->add_option("--format", options->common.format, "Output format")
         ->check(CLI::IsMember({"text", "json", "csv"}))
         ->capture_default_str();

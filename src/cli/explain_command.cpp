@@ -49,7 +49,7 @@ void add_explain_command(CLI::App& app, CommandRunner& runner) {
         const semantic::Catalog& catalog = workspace.compiled.catalog;
         auto it = catalog.segment_index.find(options->segment);
         if (it == catalog.segment_index.end()) {
-            print_error(fmt::format("no segment named `{}`", options->segment));
+            print_error(fmt::format("no segment named `{}`{}", options->segment, suggestion(options->segment, catalog)));
             runner.exit_code = kExitUsage;
             return;
         }

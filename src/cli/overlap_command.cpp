@@ -15,6 +15,7 @@
 #include "common/limits.h"
 #include "common/suggest.h"
 #include "engine/engine.h"
+#include "report/json_output.h"
 
 namespace segmint::cli {
 
@@ -46,6 +47,7 @@ std::string pad_right(const std::string& text, size_t width) {
 }
 
 int run_overlap(OverlapOptions& options) {
+    if (options.common.format == "json") begin_json_output("overlap");
     std::optional<project::Project> project;
     if (int code = apply_project(options.common, &project, ProjectNeed::Always)) return code;
     ir::scalar::AsOf as_of;
@@ -53,23 +55,22 @@ int run_overlap(OverlapOptions& options) {
     Workspace workspace;
     if (int code = prepare_workspace(options.common, workspace, as_of)) return code;
     if (workspace.sink.has_errors()) {
-        print_diagnostics(workspace.sink, options.common.format == "json" ? options.common : CommonOptions{});
+        print_diagnostics(workspace.sink, options.common);
         finish_output();
         return kExitFindings;
+    }
+    if (options.common.format != "json" && !workspace.sink.diagnostics().empty()) {
+        print_diagnostics(workspace.sink, options.common);  // warnings, on stderr
     }
     const semantic::Catalog& catalog = workspace.compiled.catalog;
     std::vector<size_t> chosen;
     if (options.segments.empty()) {
         for (size_t s = 0; s < catalog.segments.size(); ++s) chosen.push_back(s);
     } else {
-        std::vector<std::string> known;
-        for (const auto& segment : catalog.segments) known.push_back(segment.name);
-        std::sort(known.begin(), known.end());
         for (const auto& name : options.segments) {
             auto it = catalog.segment_index.find(name);
             if (it == catalog.segment_index.end()) {
-                std::string hint = did_you_mean(name, known);
-                print_error(fmt::format("no segment named `{}`{}{}", name, hint.empty() ? "" : "; ", hint));
+                print_error(fmt::format("no segment named `{}`{}", name, suggestion(name, catalog)));
                 return kExitUsage;
             }
             if (std::find(chosen.begin(), chosen.end(), it->second) == chosen.end()) chosen.push_back(it->second);
@@ -93,12 +94,14 @@ int run_overlap(OverlapOptions& options) {
 
     const std::string& format = options.common.format;
     if (format == "json") {
-        nlohmann::ordered_json out;
+        nlohmann::ordered_json out = report::json_document("overlap");
         out["rows"] = table->rows();
         out["as_of"] = calendar::format_date(as_of.today);
         out["now"] = calendar::format_timestamp(as_of.now);
         out["segments"] = nlohmann::ordered_json::array();
         for (size_t i = 0; i < n; ++i) out["segments"].push_back({{"name", name(i)}, {"count", matrix.size(i)}});
+        workspace.sink.sort();
+        report::add_diagnostics(out, workspace.sink);
         // Pairs are written one at a time: up to 2 million of them would make one document of hundreds of MB.
         std::string head = out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
         head.erase(head.size() - 2);  // "\n}": the object stays open for "pairs"
@@ -194,6 +197,7 @@ void add_overlap_command(CLI::App& app, CommandRunner& runner) {
     command->add_option("--schema", options->common.schema_path, "The customer schema (YAML); default: the project's");
     command->add_option("--data", options->common.data_path, "Customer data (CSV); default: the project's `data`");
     command->add_option("--as-of", options->as_of, kAsOfHelp);
+    add_max_warnings_option(*command, options->common);
     command->add_option("--format", options->common.format, "Output format")
         ->check(CLI::IsMember({"text", "json", "csv"}))
         ->capture_default_str();

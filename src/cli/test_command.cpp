@@ -9,6 +9,7 @@
 #include "cli/compile.h"
 #include "cli/inputs.h"
 #include "cli/output.h"
+#include "report/json_output.h"
 #include "cli/project_options.h"
 #include "common/limits.h"
 
@@ -35,6 +36,7 @@ std::string failure_headline(const FileRun& run, const analysis::FixtureFailure&
 }
 
 int run_test(TestOptions& options) {
+    if (options.common.format == "json") begin_json_output("test");
     std::optional<project::Project> project;
     if (int code = apply_project(options.common, &project, ProjectNeed::Always)) return code;
     std::vector<std::string> files = options.fixtures;
@@ -104,7 +106,7 @@ int run_test(TestOptions& options) {
         }
         print_ci_report(std::move(report), options.common);
     } else if (options.common.format == "json") {
-        nlohmann::ordered_json out;
+        nlohmann::ordered_json out = report::json_document("test");
         out["files"] = nlohmann::ordered_json::array();
         for (const auto& run : runs) {
             nlohmann::ordered_json file;
@@ -133,7 +135,9 @@ int run_test(TestOptions& options) {
         }
         out["passed"] = expectations - failed;
         out["failed"] = failed;
-        write_out(out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+        workspace.sink.sort();
+        report::add_diagnostics(out, workspace.sink);
+        write_out(report::json_text(out));
     } else {
         for (const auto& run : runs) {
             const size_t count = run.report.expectations;
@@ -177,6 +181,7 @@ void add_test_command(CLI::App& app, CommandRunner& runner) {
     command->add_option("--project", options->common.project_path, "The project file (segmint.yaml) or its folder");
     command->add_option("--specs", options->common.paths, "Spec files or directories; default: the project's");
     command->add_option("--schema", options->common.schema_path, "The customer schema (YAML); default: the project's");
+    add_max_warnings_option(*command, options->common);
     command->add_option("--format", options->common.format, "Output format")
         ->check(CLI::IsMember(ci_command_formats()))
         ->capture_default_str();

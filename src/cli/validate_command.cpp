@@ -11,6 +11,7 @@
 #include "cli/project_options.h"
 #include "common/calendar.h"
 #include "engine/engine.h"
+#include "report/json_output.h"
 
 namespace segmint::cli {
 
@@ -34,6 +35,7 @@ nlohmann::ordered_json figures_json(const analysis::ConstraintResult& result) {
 }
 
 int run_validate(ValidateOptions& options) {
+    if (options.common.format == "json") begin_json_output("validate");
     std::optional<project::Project> project;
     if (int code = apply_project(options.common, &project, ProjectNeed::Always)) return code;
     if (!project) {
@@ -70,7 +72,7 @@ int run_validate(ValidateOptions& options) {
         report.checks = report::constraint_checks(*project, results, workspace.schema->key);
         print_ci_report(std::move(report), options.common);
     } else if (options.common.format == "json") {
-        nlohmann::ordered_json out;
+        nlohmann::ordered_json out = report::json_document("validate");
         out["project"] = file;
         out["rows"] = table->rows();
         out["as_of"] = calendar::format_date(as_of.today);
@@ -88,7 +90,9 @@ int run_validate(ValidateOptions& options) {
         }
         out["passed"] = passed;
         out["failed"] = failed;
-        write_out(out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+        workspace.sink.sort();
+        report::add_diagnostics(out, workspace.sink);
+        write_out(report::json_text(out));
     } else {
         if (!workspace.sink.diagnostics().empty()) print_diagnostics(workspace.sink, options.common);  // warnings
         for (const auto& result : results) {
@@ -121,6 +125,7 @@ void add_validate_command(CLI::App& app, CommandRunner& runner) {
     command->add_option("--schema", options->common.schema_path, "The customer schema (YAML); default: the project's");
     command->add_option("--data", options->common.data_path, "Customer data (CSV); default: the project's `data`");
     command->add_option("--as-of", options->as_of, kAsOfHelp);
+    add_max_warnings_option(*command, options->common);
     command->add_option("--format", options->common.format, "Output format")
         ->check(CLI::IsMember(ci_command_formats()))
         ->capture_default_str();

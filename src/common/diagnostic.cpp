@@ -35,9 +35,19 @@ bool DiagnosticSink::capped(const Source* source) const {
 bool DiagnosticSink::add(Diagnostic diagnostic) {
     const Source* source = diagnostic.source.get();
     if (capped(source)) return false;
-    size_t from_source = 0;
-    for (const auto& existing : diagnostics_) from_source += existing.source.get() == source;
-    if (from_source >= kMaxErrorsPerSource) {
+    PerSource& counts = counts_[source];
+    if (diagnostic.severity != Severity::Error) {
+        if (++counts.warnings <= kMaxShownWarningsPerSource) {
+            diagnostics_.push_back(std::move(diagnostic));
+            return true;
+        }
+        const std::string name = source ? source->name() : std::string();
+        auto hidden = std::find_if(hidden_.begin(), hidden_.end(), [&](const auto& h) { return h.first == name; });
+        if (hidden == hidden_.end()) hidden_.emplace_back(name, 1);
+        else ++hidden->second;
+        return true;
+    }
+    if (counts.errors++ >= kMaxErrorsPerSource) {
         Diagnostic stop;
         stop.code = Code::TooManyErrors;
         stop.source = diagnostic.source;
@@ -66,8 +76,23 @@ size_t DiagnosticSink::error_count() const {
                                              [](const Diagnostic& d) { return d.severity == Severity::Error; }));
 }
 
+size_t DiagnosticSink::warning_count() const {
+    return diagnostics_.size() - error_count() + hidden_warning_count();
+}
+
+size_t DiagnosticSink::hidden_warning_count() const {
+    size_t count = 0;
+    for (const auto& hidden : hidden_) count += hidden.second;
+    return count;
+}
+
 void DiagnosticSink::append(const DiagnosticSink& other) {
-    for (const auto& d : other.diagnostics_) diagnostics_.push_back(d);
+    for (const auto& d : other.diagnostics_) add(d);
+    for (const auto& [name, count] : other.hidden_) {
+        auto hidden = std::find_if(hidden_.begin(), hidden_.end(), [&](const auto& h) { return h.first == name; });
+        if (hidden == hidden_.end()) hidden_.emplace_back(name, count);
+        else hidden->second += count;
+    }
 }
 
 void DiagnosticSink::sort() {

@@ -2,6 +2,8 @@
 // One diagnostic type for every stage: syntax, schema, checker, and later validation.
 #include <memory>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/diagnostic_codes.h"
@@ -30,12 +32,16 @@ struct Diagnostic {
     std::string hint;  // "did you mean `orders_90d`?", "expected one of …"
 };
 
-// Collects the diagnostics of a run and caps their number so hostile input cannot flood the output.
+// Collects the diagnostics of a run and caps their number so hostile input cannot flood the output. Errors and
+// warnings are counted apart: the 101st error of a file stops its checking (E014); warnings never stop anything and
+// are all counted, but only the first kMaxShownWarningsPerSource of a file are kept, the rest counted as `hidden`
+// (reports close with "... and N more warnings").
 class DiagnosticSink {
 public:
     static constexpr size_t kMaxErrorsPerSource = 100;
+    static constexpr size_t kMaxShownWarningsPerSource = 100;
 
-    // Returns false once the cap for this source is reached (callers should stop producing more).
+    // Returns false once the error cap for this source is reached (callers should stop producing more).
     bool add(Diagnostic diagnostic);
     bool error(Code code, std::shared_ptr<const Source> source, Span span, std::string message, std::string hint = {});
     bool warning(Code code, std::shared_ptr<const Source> source, Span span, std::string message,
@@ -43,6 +49,11 @@ public:
 
     const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
     size_t error_count() const;
+    // Every warning, kept or hidden.
+    size_t warning_count() const;
+    // Warnings past the per-file cap, not kept, by file name ("" for none), in first-hidden order.
+    const std::vector<std::pair<std::string, size_t>>& hidden_warnings() const { return hidden_; }
+    size_t hidden_warning_count() const;
     bool has_errors() const { return error_count() > 0; }
     bool capped(const Source* source) const;
     void append(const DiagnosticSink& other);
@@ -50,8 +61,14 @@ public:
     void sort();
 
 private:
+    struct PerSource {
+        size_t errors = 0;
+        size_t warnings = 0;
+    };
     std::vector<Diagnostic> diagnostics_;
     std::vector<const Source*> capped_sources_;
+    std::unordered_map<const Source*, PerSource> counts_;
+    std::vector<std::pair<std::string, size_t>> hidden_;
 };
 
 }  // namespace segmint

@@ -1,0 +1,152 @@
+// What a new user's trial ran into (issue "Tried as a new user would"): warnings that failed a run, JSON output that was
+// not JSON, warnings that eval hid (suite new_user).
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "test_support.h"
+
+using namespace segmint::testing;
+
+namespace {
+
+const char* kSchema = "table: customers\nkey: customer_id\ncolumns:\n  customer_id: int\n  age: int\n";
+
+// A project folder: schema.yaml, data.csv (two customers) and the spec files given.
+struct Folder {
+    TempDir dir{"segmint_new_user"};
+    std::string schema = dir.write("schema.yaml", kSchema);
+    std::string data = dir.write("data.csv", "customer_id,age\n1,30\n2,\n");
+    std::string specs(const std::string& name, const std::string& text) const { return dir.write(name, text); }
+    std::string file_missing() const { return dir.file("missing.csv"); }
+    std::string args(const std::string& spec) const { return spec + " --schema " + schema + " --as-of 2026-11-23 "; }
+};
+
+// `count` segments, each with one W001 warning (`age = null`).
+std::string warning_segments(int count) {
+    std::string text;
+    for (int i = 0; i < count; ++i) text += "segment w" + std::to_string(i) + ": age = null\n";
+    return text;
+}
+
+nlohmann::json parse_json(const std::string& out) {
+    try {
+        return nlohmann::json::parse(out);
+    } catch (const std::exception& e) {
+        BOOST_FAIL("stdout is not one JSON document (" << e.what() << "):\n" << out);
+    }
+    return {};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(new_user)
+
+// 137 warnings and no error: exit 0 from check and eval, every segment checked and evaluated, the first 100 warnings
+// printed and a closing line counting the rest.
+BOOST_AUTO_TEST_CASE(warnings_never_fail_a_run) {
+    Folder folder;
+    const std::string spec = folder.specs("many.seg", warning_segments(137));
+    std::string out, err;
+    BOOST_CHECK_EQUAL(run_segmint("check --color never " + folder.args(spec), &out, &err), 0);
+    BOOST_CHECK_MESSAGE(out.find("E014") == std::string::npos, out);
+    BOOST_CHECK(out.find("... and 37 more warnings in " + spec) != std::string::npos);
+    BOOST_CHECK(out.find("checked 137 segments in 1 file: 0 errors, 137 warnings") != std::string::npos);
+    size_t shown = 0;
+    for (size_t at = out.find("warning[W001]"); at != std::string::npos; at = out.find("warning[W001]", at + 1)) ++shown;
+    BOOST_CHECK_EQUAL(shown, 100u);
+
+    BOOST_CHECK_EQUAL(run_segmint("eval --color never " + folder.args(spec) + "--data " + folder.data, &out, &err), 0);
+    BOOST_CHECK_MESSAGE(out.find("w136 ") != std::string::npos, out);  // the last segment was evaluated
+    BOOST_CHECK(err.find("... and 37 more warnings in " + spec) != std::string::npos);
+
+    BOOST_CHECK_EQUAL(run_segmint("check --format json " + folder.args(spec), &out), 0);
+    auto json = parse_json(out);
+    BOOST_CHECK_EQUAL(json["errors"].get<int>(), 0);
+    BOOST_CHECK_EQUAL(json["warnings"].get<int>(), 137);
+    BOOST_CHECK_EQUAL(json["diagnostics"].size(), 100u);
+    BOOST_CHECK_EQUAL(json["hidden_warnings"][0]["count"].get<int>(), 37);
+
+    // Errors are still capped: the 101st error of a file stops it with E014, and that is exit 1.
+    std::string errors;
+    for (int i = 0; i < 120; ++i) errors += "segment e" + std::to_string(i) + ": nope > 1\n";
+    const std::string bad = folder.specs("errors.seg", errors);
+    BOOST_CHECK_EQUAL(run_segmint("check --color never " + folder.args(bad), &out), 1);
+    BOOST_CHECK(out.find("error[E014]") != std::string::npos);
+}
+
+// --max-warnings N: more than N warnings is exit 1 (eslint's switch), N or fewer stays 0; bad values are usage errors.
+BOOST_AUTO_TEST_CASE(max_warnings_lets_warnings_fail_ci) {
+    Folder folder;
+    const std::string spec = folder.specs("three.seg", warning_segments(3));
+    std::string out, err;
+    BOOST_CHECK_EQUAL(run_segmint("check --max-warnings 3 " + folder.args(spec), &out), 0);
+    BOOST_CHECK_EQUAL(run_segmint("check --max-warnings 2 " + folder.args(spec), &out), 1);
+    BOOST_CHECK_MESSAGE(out.find("3 warnings (more than --max-warnings 2)") != std::string::npos, out);
+    BOOST_CHECK_EQUAL(run_segmint("check --max-warnings 0 --format json " + folder.args(spec), &out), 1);
+    BOOST_CHECK_EQUAL(parse_json(out)["warnings"].get<int>(), 3);
+    BOOST_CHECK_EQUAL(run_segmint("eval --max-warnings 2 " + folder.args(spec) + "--data " + folder.data, &out), 1);
+    BOOST_CHECK_EQUAL(run_segmint("eval --max-warnings 3 " + folder.args(spec) + "--data " + folder.data, &out), 0);
+    BOOST_CHECK_EQUAL(run_segmint("eval --max-warnings 2 --format json " + folder.args(spec) + "--data " + folder.data, &out), 1);
+    BOOST_CHECK_EQUAL(parse_json(out)["segments"].size(), 3u);  // the results are still written
+    BOOST_CHECK_EQUAL(run_segmint("check --max-warnings -1 " + folder.args(spec), &out, &err), 2);
+    BOOST_CHECK_EQUAL(run_segmint("check --max-warnings x " + folder.args(spec), &out, &err), 2);
+}
+
+// `segment w: age = null` evaluates to nobody, and eval says why: W001 on stderr in text and csv, in the document in
+// json, and stdout stays the results alone.
+BOOST_AUTO_TEST_CASE(eval_shows_warnings) {
+    Folder folder;
+    const std::string spec = folder.specs("w.seg", "segment w: age = null\n");
+    const std::string data = " --data " + folder.data;
+    std::string out, err;
+    for (const char* format : {"text", "csv"}) {
+        BOOST_CHECK_EQUAL(run_segmint("eval --color never --format " + std::string(format) + " " + folder.args(spec) +
+                                          data,
+                                      &out, &err),
+                          0);
+        BOOST_CHECK_MESSAGE(err.find("warning[W001]") != std::string::npos, format << ": " << err);
+        BOOST_CHECK(out.find("W001") == std::string::npos);
+    }
+    BOOST_CHECK_EQUAL(run_segmint("eval --format json " + folder.args(spec) + data, &out, &err), 0);
+    auto json = parse_json(out);
+    BOOST_CHECK_EQUAL(json["command"].get<std::string>(), "eval");
+    BOOST_CHECK_EQUAL(json["warnings"].get<int>(), 1);
+    BOOST_CHECK_EQUAL(json["diagnostics"][0]["code"].get<std::string>(), "W001");
+    BOOST_CHECK_EQUAL(json["segments"][0]["count"].get<int>(), 0);
+}
+
+// --format json is one JSON document on stdout whatever happens, for eval (sizes and members) and overlap: spec
+// errors (exit 1), a missing or malformed data file, an unknown segment, an unreadable schema (exit 2).
+BOOST_AUTO_TEST_CASE(json_output_is_json_whatever_happens) {
+    Folder folder;
+    const std::string good = folder.specs("good.seg", "segment adults: age >= 18\n");
+    const std::string bad = folder.specs("bad.seg", "segment b: nope > 1\n");
+    const std::string malformed = folder.dir.write("bad.csv", "customer_id,age\n1,x\n");
+    struct Case {
+        std::string arguments;
+        int exit;
+        const char* expect;  // in the document's text
+    };
+    const std::vector<Case> cases = {
+        {"eval " + folder.args(bad) + "--data " + folder.data, 1, "E101"},
+        {"eval " + folder.args(good) + "--data " + folder.file_missing(), 2, "cannot open"},
+        {"eval " + folder.args(good) + "--data " + malformed, 2, "expected int"},
+        {"eval " + folder.args(good) + "--data " + folder.data + " --members adultz", 2, "did you mean `adults`"},
+        {"eval " + folder.args(bad) + "--data " + folder.data + " --members b", 1, "E101"},
+        {"eval " + good + " --schema " + folder.dir.file("none.yaml") + " --data " + folder.data, 2,
+         "cannot read schema"},
+        {"overlap --schema " + folder.schema + " --data " + folder.data + " b --specs " + bad, 1, "E101"},
+        {"overlap --schema " + folder.schema + " --data " + malformed + " --specs " + good, 2, "expected int"},
+    };
+    for (const auto& c : cases) {
+        std::string out, err;
+        BOOST_CHECK_EQUAL(run_segmint(c.arguments + " --format json", &out, &err), c.exit);
+        auto json = parse_json(out);
+        BOOST_CHECK_EQUAL(json["version"].get<int>(), 1);
+        BOOST_CHECK_MESSAGE(out.find(c.expect) != std::string::npos, c.arguments << "\n" << out);
+        if (c.exit == 2) BOOST_CHECK(!err.empty());  // people still read input errors on stderr
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
