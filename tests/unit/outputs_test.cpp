@@ -201,6 +201,21 @@ BOOST_AUTO_TEST_CASE(a_run_without_as_of_uses_the_current_instant_and_prints_it)
     BOOST_TEST(nlohmann::json::parse(out).at("segments")[0].at("count") == 1);
 }
 
+// Counts are whole numbers within their documented range: `-1` or an overflowing number used to run without end.
+BOOST_AUTO_TEST_CASE(generate_refuses_bad_counts_and_writes_nothing) {
+    TempDir dir("outputs");
+    const std::string output = dir.file("c.csv");
+    for (const char* rows : {"-1", "1000000001", "18446744073709551616", "99999999999999999999", "1e3", "x", "0x10"}) {
+        std::string err;
+        BOOST_TEST(run_segmint(std::string("generate --rows ") + rows + " -o " + output, nullptr, &err) == 2, rows);
+        BOOST_TEST(err.find("expected a whole number from 0 to 1,000,000,000") != std::string::npos, err);
+        BOOST_TEST(!std::filesystem::exists(output));
+    }
+    BOOST_TEST(run_segmint("generate --rows 0 -o " + output) == 0);
+    BOOST_TEST(read_file(output).find('\n') == read_file(output).size() - 1);  // the header alone
+    BOOST_TEST(run_segmint("generate --rows 3 --seed -2 -o " + output) == 2);
+}
+
 BOOST_AUTO_TEST_CASE(overlap_at_and_past_its_segment_limit) {
     TempDir dir("outputs");
     std::string rules;
