@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "segmint/version.h"  // SEGMINT_VERSION
+
 namespace segmint {
 
 // A problem in an input: a spec diagnostic, a schema error, or a file that cannot be read.

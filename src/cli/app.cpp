@@ -1,6 +1,7 @@
 #include "cli/app.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,12 +17,13 @@
 #include "common/suggest.h"
 #include "common/text_format.h"
 #include "report/diagnostic_render.h"
+#include "segmint/version.h"
 
 namespace segmint::cli {
 
 namespace {
 
-constexpr const char* kVersion = "0.1.0";
+constexpr const char* kVersion = SEGMINT_VERSION;
 const auto kStarted = std::chrono::steady_clock::now();
 
 }  // namespace
@@ -120,10 +122,32 @@ void print_diagnostics(DiagnosticSink& sink, const CommonOptions& options) {
     }
 }
 
+namespace {
+
+// `segmint chek` names no command: say so, with the closest one (CLI11 alone says "A subcommand is required").
+int check_subcommand(const CLI::App& app, int argc, char** argv) {
+    std::vector<std::string> names;
+    for (const CLI::App* command : app.get_subcommands({})) names.push_back(command->get_name());
+    if (argc < 2) {
+        print_error(fmt::format("no command given; choose one of: {}", fmt::join(names, ", ")));
+        print_status("Run `segmint --help` for more information.");
+        return kExitUsage;
+    }
+    const std::string word = argv[1];
+    if (word.empty() || word[0] == '-' || std::find(names.begin(), names.end(), word) != names.end()) return kExitOk;
+    std::string message = fmt::format("unknown command `{}`", word);
+    if (auto close = closest_match(word, names)) message += fmt::format("; did you mean `{}`?", *close);
+    else message += fmt::format("; the commands are: {}", fmt::join(names, ", "));
+    print_error(message);
+    return kExitUsage;
+}
+
+}  // namespace
+
 int run(int argc, char** argv) {
     // A closed pipe must surface as a write error (handled quietly), not kill the process mid-write.
     std::signal(SIGPIPE, SIG_IGN);
-    CLI::App app{"segmint: customer segments as code"};
+    CLI::App app{"segmint: customer segments as code", "segmint"};  // the usage line says `segmint`, not argv[0]
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("segmint ") + kVersion);
     CommandRunner runner;
@@ -135,6 +159,7 @@ int run(int argc, char** argv) {
     add_overlap_command(app, runner);
     add_test_command(app, runner);
     add_fmt_command(app, runner);
+    if (int code = check_subcommand(app, argc, argv)) return code;
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -144,8 +169,9 @@ int run(int argc, char** argv) {
         app.exit(e);
         return kExitOk;
     } catch (const CLI::ParseError& e) {
-        app.exit(e);
-        return kExitUsage;
+        print_error(e.what());
+        print_status("Run `segmint --help` (or `segmint COMMAND --help`) for more information.");
+        return finish_json_output(kExitUsage);
     } catch (const std::exception& e) {
         print_status(std::string("segmint: internal error: ") + e.what());
         return finish_json_output(kExitUsage);

@@ -117,15 +117,18 @@ std::optional<int64_t> parse_timestamp(std::string_view text) {
         char zone = text[pos];
         if ((zone == 'Z' || zone == 'z') && pos + 1 == text.size()) {
             pos += 1;
-        } else if ((zone == '+' || zone == '-') && pos + 6 == text.size() && text[pos + 3] == ':') {
-            uint32_t zone_hours, zone_minutes;
-            if (!read_digits(text, pos + 1, 2, &zone_hours) || !read_digits(text, pos + 4, 2, &zone_minutes) ||
-                zone_hours > 23 || zone_minutes > 59) {
-                return std::nullopt;
-            }
+        } else if (zone == '+' || zone == '-') {
+            // ISO 8601's +HH:MM, and the +HH and +HHMM that PostgreSQL writes (`2026-09-13 01:48:14+00`).
+            const size_t rest = text.size() - pos - 1;
+            uint32_t zone_hours = 0, zone_minutes = 0;
+            bool ok = read_digits(text, pos + 1, 2, &zone_hours);
+            if (rest == 5) ok = ok && text[pos + 3] == ':' && read_digits(text, pos + 4, 2, &zone_minutes);
+            else if (rest == 4) ok = ok && read_digits(text, pos + 3, 2, &zone_minutes);
+            else ok = ok && rest == 2;
+            if (!ok || zone_hours > 23 || zone_minutes > 59) return std::nullopt;
             // Signed arithmetic: the parts are unsigned, and `* -1` on them would wrap.
             offset_seconds = (int64_t{zone_hours} * 3600 + int64_t{zone_minutes} * 60) * (zone == '+' ? 1 : -1);
-            pos += 6;
+            pos = text.size();
         } else {
             return std::nullopt;
         }

@@ -34,7 +34,8 @@ int32_t date_of_timestamp(int64_t micros);
 
 // "YYYY-MM-DD"; nullopt for anything else, including dates that do not exist (2023-02-29, month 13, year 0).
 std::optional<int32_t> parse_date(std::string_view text);
-// "YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|±HH:MM]" (also a space instead of T); UTC when no zone is given.
+// "YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|±HH:MM|±HHMM|±HH]" (also a space instead of T, as PostgreSQL writes); UTC when
+// no zone is given.
 std::optional<int64_t> parse_timestamp(std::string_view text);
 
 std::string format_date(int32_t days);

@@ -23,6 +23,7 @@
 #include <thread>
 #include <utility>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include "common/calendar.h"
@@ -389,12 +390,65 @@ bool equals_lower(std::string_view text, std::string_view lower) {
     return true;
 }
 
+// true/false, 1/0, and PostgreSQL's t/f (any case).
+// PostgreSQL's array literal, as `\copy ... CSV` writes a text[] column: `{a,b}`, `{}`, `{"a b","say \"hi\""}`.
+// Unquoted items lose surrounding blanks; a backslash escapes the next character. Returns the items, or an error
+// naming what cannot be read: a NULL item (a list<string> holds strings only), a nested array, a malformed literal.
+std::variant<std::vector<std::string>, std::string> read_array_literal(std::string_view text) {
+    std::vector<std::string> items;
+    auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    size_t at = 1;  // past '{'
+    while (at < text.size() && blank(text[at])) ++at;
+    if (at < text.size() && text[at] == '}' && at + 1 == text.size()) return items;
+    for (;;) {
+        while (at < text.size() && blank(text[at])) ++at;
+        if (at >= text.size()) return std::string("an array literal that ends with `}`");
+        std::string item;
+        if (text[at] == '{') return std::string("a one-dimensional array (nested arrays are not lists)");
+        if (text[at] == '"') {
+            ++at;
+            for (;;) {
+                if (at >= text.size()) return std::string("an array item whose quote is closed");
+                if (text[at] == '"') break;
+                if (text[at] == '\\' && at + 1 < text.size()) ++at;
+                item += text[at++];
+            }
+            ++at;
+            while (at < text.size() && blank(text[at])) ++at;
+        } else {
+            bool escaped = false;  // a quoted or escaped NULL is the string "NULL"
+            while (at < text.size() && text[at] != ',' && text[at] != '}') {
+                if (text[at] == '"' || text[at] == '{') return std::string("an array literal with well-formed items");
+                if (text[at] == '\\' && at + 1 < text.size()) {
+                    ++at;
+                    escaped = true;
+                }
+                item += text[at++];
+            }
+            while (!item.empty() && blank(item.back())) item.pop_back();
+            if (item.empty()) return std::string("an array literal without empty items");
+            if (!escaped && equals_lower(item, "null")) {
+                return std::string("list items that are not NULL (a list<string> holds strings; filter NULLs out in the "
+                                   "export, e.g. array_remove(tags, NULL))");
+            }
+        }
+        items.push_back(std::move(item));
+        if (at >= text.size()) return std::string("an array literal that ends with `}`");
+        if (text[at] == '}') {
+            if (at + 1 != text.size()) return std::string("nothing after the array's closing `}`");
+            return items;
+        }
+        if (text[at] != ',') return std::string("`,` or `}` after an array item");
+        ++at;
+    }
+}
+
 bool parse_bool(std::string_view text, uint8_t* out) {
-    if (text == "1" || equals_lower(text, "true")) {
+    if (text == "1" || equals_lower(text, "true") || equals_lower(text, "t")) {
         *out = 1;
         return true;
     }
-    if (text == "0" || equals_lower(text, "false")) {
+    if (text == "0" || equals_lower(text, "false") || equals_lower(text, "f")) {
         *out = 0;
         return true;
     }
@@ -945,7 +999,7 @@ private:
             case ColumnType::Bool: {
                 uint8_t value;
                 if (!parse_bool(text, &value)) {
-                    return fail_value(line_, field_index, "bool (true, false, 1 or 0)", text);
+                    return fail_value(line_, field_index, "bool (true, false, 1, 0, t or f)", text);
                 }
                 column.u8.push_back(value);
                 break;
@@ -1000,7 +1054,16 @@ private:
             }
             case ColumnType::StringList: {
                 if (!valid_utf8(text)) return fail_value(line_, field_index, "list<string> (valid UTF-8)", text);
-                if (!text.empty()) {
+                if (text.size() >= 2 && text.front() == '{' && text.back() == '}') {
+                    auto read = read_array_literal(text);
+                    if (auto* problem = std::get_if<std::string>(&read)) {
+                        return fail_value(line_, field_index, "list<string> in PostgreSQL's array form: " + *problem,
+                                          text);
+                    }
+                    for (const auto& item : std::get<std::vector<std::string>>(read)) {
+                        column.list_codes.push_back(column.dictionary.intern(item));
+                    }
+                } else if (!text.empty()) {
                     size_t start = 0;
                     for (;;) {
                         size_t bar = text.find('|', start);

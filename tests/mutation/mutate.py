@@ -97,26 +97,42 @@ def run(cmd, cwd=None, quiet=True):
 
 
 def copy_tree():
-    """The working tree as it is (committed or not), without build folders."""
-    if os.path.exists(TREE):
-        # Keep the copy's build folder: rebuilding from it is incremental.
-        for entry in os.listdir(TREE):
-            if entry != "build":
-                path = os.path.join(TREE, entry)
-                shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.remove(path)
+    """The working tree as it is (committed or not), without build folders.
+
+    Files are synchronized, not copied with their times: a file whose content changed gets the current time, so the
+    copy's build (kept between runs, for speed) rebuilds it even when a run was killed with a mutation applied."""
     os.makedirs(TREE, exist_ok=True)
     rc, files = run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT)
     if rc != 0:
         sys.exit("mutate: git ls-files failed:\n" + files)
+    wanted = set()
     for rel in files.split("\0"):
         if not rel or rel.startswith("build"):
             continue
         source = os.path.join(ROOT, rel)
         if not os.path.isfile(source):
             continue  # deleted in the working tree
+        wanted.add(rel)
         target = os.path.join(TREE, rel)
+        with open(source, "rb") as f:
+            content = f.read()
+        if os.path.isfile(target):
+            with open(target, "rb") as f:
+                if f.read() == content:
+                    continue
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        shutil.copy2(source, target)
+        with open(target, "wb") as f:
+            f.write(content)
+        shutil.copymode(source, target)
+    for folder, dirs, names in os.walk(TREE):
+        rel_folder = os.path.relpath(folder, TREE)
+        if rel_folder == "build" or rel_folder.startswith("build" + os.sep):
+            dirs[:] = []
+            continue
+        for name in names:
+            rel = os.path.normpath(os.path.join(rel_folder, name))
+            if rel not in wanted:
+                os.remove(os.path.join(folder, name))
 
 
 def build():

@@ -86,8 +86,27 @@ private:
                                   "\xF0\x9F\x98\x80", " spaced ", "|", "x" + std::to_string(number(0, 50000))});
     }
 
+    // A list in Segmint's form (`a|b`) or, now and then, in PostgreSQL's (`{a,"b c"}`).
     std::string tags() {
         const size_t items = static_cast<size_t>(number(0, 4));
+        if (chance(0.2)) {
+            std::string out = "{";
+            for (size_t i = 0; i < items; ++i) {
+                if (i > 0) out += chance(0.2) ? " , " : ",";
+                const std::string item = chance(0.5) ? pick<std::string>({"vip", "a,b", "q\"q", "caf\xC3\xA9", "NULL",
+                                                                          "b\\s", "{x}", " pad "})
+                                                     : "t" + std::to_string(number(0, 20000));
+                const bool quote = chance(0.3) || item.find_first_of(",\"\\{} ") != std::string::npos || item == "NULL";
+                if (!quote) {
+                    out += item;
+                    continue;
+                }
+                out += '"';
+                for (char c : item) out += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+                out += '"';
+            }
+            return field(out + "}");
+        }
         if (items == 0) return "\"\"";  // the empty list
         std::string out;
         for (size_t i = 0; i < items; ++i) {
@@ -139,7 +158,12 @@ private:
         out += ":" + two(number(0, 59)) + "." + std::to_string(number(100000, 999999));
         // An offset could move 0001-01-01 or 9999-12-31 out of range: those two keep UTC.
         if (out.rfind("0001-01-01", 0) == 0 || out.rfind("9999-12-31", 0) == 0) return out + "+00:00";
-        return out + (chance(0.5) ? "+" : "-") + two(number(0, 14)) + ":" + two(number(0, 59));
+        const std::string sign = chance(0.5) ? "+" : "-";
+        switch (number(0, 3)) {  // ISO's +HH:MM, or PostgreSQL's +HH and +HHMM after a space
+            case 0: out[10] = ' '; return out + sign + two(number(0, 14));
+            case 1: out[10] = ' '; return out + sign + two(number(0, 14)) + two(number(0, 59));
+            default: return out + sign + two(number(0, 14)) + ":" + two(number(0, 59));
+        }
     }
 
     std::string record(uint64_t row) {
@@ -152,7 +176,7 @@ private:
         add(cell(5, [&] { return field(pick<std::string>({"bronze", "silver", "gold"})); }));
         add(cell(6, [&] { return field(amount()); }));
         add(cell(7, [&] { return field(count()); }));
-        add(cell(8, [&] { return field(pick<std::string>({"true", "false", "TRUE", "False", "1", "0"})); }));
+        add(cell(8, [&] { return field(pick<std::string>({"true", "false", "TRUE", "False", "1", "0", "t", "F"})); }));
         add(cell(9, [&] { return field(day()); }));
         add(cell(10, [&] { return field(seen_at()); }));
         add(cell(11, [&] { return field("m" + std::to_string(number(0, 1) ? row : row * 7 + 3)); }));

@@ -259,12 +259,12 @@ BOOST_AUTO_TEST_CASE(numbers) {
 
 BOOST_AUTO_TEST_CASE(bools) {
     BOOST_TEST(dump_of(kHeader + row_with(3, "TRUE") + row_with(3, "False") + row_with(3, "1") + row_with(3, "0") +
-                       row_with(3, "tRuE")) ==
+                       row_with(3, "tRuE") + row_with(3, "t") + row_with(3, "F")) ==
                dump_of(kHeader + row_with(3, "true") + row_with(3, "false") + row_with(3, "true") +
-                       row_with(3, "false") + row_with(3, "true")));
-    for (const char* bad : {"yes", "t", "2", "truee", "on"}) {
+                       row_with(3, "false") + row_with(3, "true") + row_with(3, "true") + row_with(3, "false")));
+    for (const char* bad : {"yes", "tr", "2", "truee", "on", "ff"}) {
         BOOST_TEST(error_of(kHeader + row_with(3, bad)) == std::string("t.csv:2:4: error: column `active`: expected "
-                                                                       "bool (true, false, 1 or 0), found \"") +
+                                                                       "bool (true, false, 1, 0, t or f), found \"") +
                                                                bad + "\"");
     }
 }
@@ -281,6 +281,43 @@ BOOST_AUTO_TEST_CASE(dates_and_timestamps) {
     BOOST_TEST(error_of(kHeader + row_with(5, "2026-11-23T25:00:00Z")) ==
                "t.csv:2:6: error: column `seen`: expected timestamp (ISO 8601, e.g. 2026-11-23T14:05:00Z), found "
                "\"2026-11-23T25:00:00Z\"");
+}
+
+// What `psql -c "\\copy customers TO 'c.csv' CSV HEADER"` writes: t/f, `+00`/`+0530` offsets after a space, text[]
+// as `{a,b}` with quoted items where needed. Each form reads as its ISO/Segmint twin; what cannot be a list<string>
+// (a NULL item, a nested array, a malformed literal) is an error at its line and column, never a one-item list.
+BOOST_AUTO_TEST_CASE(postgresql_csv_export) {
+    const std::string psql = kHeader +
+                             "1,2.5,Ann,t,2020-01-31,2026-09-13 01:48:14+00,gold,\"{running,bargain_hunter}\"\n"
+                             "1,2.5,Ann,f,2020-01-31,2026-09-13 07:18:14.5+0530,gold,{}\n"
+                             "1,2.5,Ann,t,2020-01-31,2026-09-12 21:48:14-04,gold,\"{\"\"a b\"\",\"\"say \\\"\"hi\\\"\"\"\",\"\"NULL\"\", x ,c\\,d}\"\n";
+    const std::string iso = kHeader +
+                            "1,2.5,Ann,true,2020-01-31,2026-09-13T01:48:14Z,gold,running|bargain_hunter\n"
+                            "1,2.5,Ann,false,2020-01-31,2026-09-13T01:48:14.5Z,gold,\"\"\n"
+                            "1,2.5,Ann,true,2020-01-31,2026-09-13T01:48:14Z,gold,\"a b|say \"\"hi\"\"|NULL|x|c,d\"\n";
+    BOOST_TEST(dump_of(psql) == dump_of(iso));
+    const struct {
+        const char* field;
+        const char* why;
+    } bad[] = {
+        {"\"{a,NULL}\"", "list items that are not NULL"},
+        {"\"{{a},{b}}\"", "a one-dimensional array"},
+        {"\"{a,\"\"b}\"", "an array item whose quote is closed"},
+        {"\"{a,,b}\"", "an array literal without empty items"},
+        {"{a}b}", "nothing after the array's closing `}`"},
+        {"\"{\"\"a\"\" b}\"", "`,` or `}` after an array item"},
+    };
+    for (const auto& c : bad) {
+        const std::string error = error_of(kHeader + row_with(7, c.field));
+        BOOST_TEST(error.find("t.csv:2:8: error: column `tags`: expected list<string> in PostgreSQL's array form: " +
+                              std::string(c.why)) == 0u,
+                   c.field << ": " << error);
+    }
+    for (const char* zone : {"+5", "+053", "+05:3", "+24", "+0560", "+05:30:00"}) {
+        BOOST_TEST(error_of(kHeader + row_with(5, std::string("2026-09-13 01:48:14") + zone)).find("expected timestamp") !=
+                       std::string::npos,
+                   zone);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(enums_must_be_schema_values) {
@@ -407,7 +444,7 @@ BOOST_AUTO_TEST_CASE(chunk_boundaries_do_not_change_the_result) {
         CsvOptions options = values_only();
         options.buffer_bytes = buffer;
         BOOST_TEST(error_of(bad, options) ==
-                       "t.csv:14:5: error: column `active`: expected bool (true, false, 1 or 0), found \"maybe\"",
+                       "t.csv:14:5: error: column `active`: expected bool (true, false, 1, 0, t or f), found \"maybe\"",
                    "buffer of " << buffer << " bytes");
     }
 }
@@ -621,7 +658,7 @@ BOOST_AUTO_TEST_CASE(case_30_newlines_in_quotes_count_records_and_physical_lines
     BOOST_TEST(error_of(text + row_with(1, "x")) == "t.csv:11:2: error: column `score`: expected number, found \"x\"");
     // An error in a field after a multi-line field names the line where that field starts.
     BOOST_TEST(error_of(kHeader + "1,2.5,\"a\nb\nc\",maybe,,,,\n") ==
-               "t.csv:4:4: error: column `active`: expected bool (true, false, 1 or 0), found \"maybe\"");
+               "t.csv:4:4: error: column `active`: expected bool (true, false, 1, 0, t or f), found \"maybe\"");
 }
 
 // 31. Bad numbers; blank numeric fields.

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "segmint/version.h"
 #include "test_support.h"
 
 using namespace segmint::testing;
@@ -147,6 +148,26 @@ BOOST_AUTO_TEST_CASE(json_output_is_json_whatever_happens) {
         BOOST_CHECK_MESSAGE(out.find(c.expect) != std::string::npos, c.arguments << "\n" << out);
         if (c.exit == 2) BOOST_CHECK(!err.empty());  // people still read input errors on stderr
     }
+}
+
+// A misspelt command says which one was meant, exit 2; usage lines and errors name `segmint`, never argv[0]'s path;
+// a bad option is one `segmint: error:` line; the version comes from CMake's project(VERSION).
+BOOST_AUTO_TEST_CASE(commands_usage_and_version) {
+    std::string out, err;
+    BOOST_CHECK_EQUAL(run_segmint("chek specs/", &out, &err), 2);
+    BOOST_CHECK_EQUAL(err, "segmint: error: unknown command `chek`; did you mean `check`?\n");
+    BOOST_CHECK_EQUAL(run_segmint("frobnicate", &out, &err), 2);
+    BOOST_CHECK_MESSAGE(err.find("segmint: error: unknown command `frobnicate`; the commands are: check, eval,") == 0, err);
+    BOOST_CHECK_EQUAL(run_segmint("", &out, &err), 2);
+    BOOST_CHECK_MESSAGE(err.find("segmint: error: no command given; choose one of: check, eval,") == 0, err);
+    BOOST_CHECK_EQUAL(run_segmint("eval --nope", &out, &err), 2);
+    BOOST_CHECK_MESSAGE(err.find("segmint: error: The following argument was not expected: --nope\n") == 0, err);
+    BOOST_CHECK_EQUAL(run_segmint("--help", &out, &err), 0);
+    BOOST_CHECK_MESSAGE(out.find("Usage: segmint [OPTIONS] SUBCOMMAND") != std::string::npos, out);
+    BOOST_CHECK_EQUAL(run_segmint("check --help", &out, &err), 0);
+    BOOST_CHECK_MESSAGE(out.find("Usage: segmint check ") != std::string::npos, out);
+    BOOST_CHECK_EQUAL(run_segmint("--version", &out, &err), 0);
+    BOOST_CHECK_EQUAL(out, std::string("segmint ") + SEGMINT_VERSION + "\n");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

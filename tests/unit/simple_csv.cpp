@@ -100,7 +100,7 @@ long date_text(const std::string& text) {
 // The forms the generator writes: YYYY-MM-DDTHH:MM, YYYY-MM-DDTHH:MM:SSZ, YYYY-MM-DDTHH:MM:SS.ffffff+HH:MM (or -).
 long long timestamp_text(const std::string& text) {
     long long micros = static_cast<long long>(date_text(text.substr(0, 10))) * 86400000000LL;
-    if (text.size() < 16 || text[10] != 'T') throw std::runtime_error("simple csv: timestamp shape");
+    if (text.size() < 16 || (text[10] != 'T' && text[10] != ' ')) throw std::runtime_error("simple csv: timestamp shape");
     micros += (digits(text, 11, 2) * 3600 + digits(text, 14, 2) * 60) * 1000000LL;
     size_t at = 16;
     if (at < text.size() && text[at] == ':') {
@@ -113,8 +113,13 @@ long long timestamp_text(const std::string& text) {
     }
     if (at == text.size()) return micros;
     if (text.substr(at) == "Z") return micros;
-    if (text.size() == at + 6 && (text[at] == '+' || text[at] == '-')) {
-        const long long offset = (digits(text, at + 1, 2) * 3600 + digits(text, at + 4, 2) * 60) * 1000000LL;
+    if (text[at] == '+' || text[at] == '-') {
+        // +HH:MM, +HHMM (PostgreSQL) or +HH (PostgreSQL).
+        std::string zone = text.substr(at + 1);
+        if (zone.size() == 5 && zone[2] == ':') zone.erase(2, 1);
+        if (zone.size() == 2) zone += "00";
+        if (zone.size() != 4) throw std::runtime_error("simple csv: timestamp zone");
+        const long long offset = (digits(zone, 0, 2) * 3600 + digits(zone, 2, 2) * 60) * 1000000LL;
         return text[at] == '+' ? micros - offset : micros + offset;
     }
     throw std::runtime_error("simple csv: timestamp zone");
@@ -130,6 +135,37 @@ std::string list_text(const std::vector<std::string>& items) {
     std::string out = "[" + std::to_string(items.size()) + "]";
     for (const auto& item : items) out += '\x1f' + item;
     return out;
+}
+
+// A PostgreSQL array literal's items, for the forms the tests write: `{}`, and items separated by commas, each
+// either plain (blanks around it dropped) or in double quotes with backslash escapes.
+std::vector<std::string> array_items(const std::string& text) {
+    std::vector<std::string> items;
+    const std::string inside = text.substr(1, text.size() - 2);
+    if (inside.find_first_not_of(' ') == std::string::npos) return items;
+    size_t at = 0;
+    while (at <= inside.size()) {
+        while (at < inside.size() && inside[at] == ' ') ++at;
+        std::string item;
+        if (at < inside.size() && inside[at] == '"') {
+            for (++at; inside.at(at) != '"'; ++at) {
+                if (inside[at] == '\\') ++at;
+                item += inside.at(at);
+            }
+            ++at;
+        } else {
+            for (; at < inside.size() && inside[at] != ','; ++at) {
+                if (inside[at] == '\\') ++at;
+                item += inside.at(at);
+            }
+            while (!item.empty() && item.back() == ' ') item.pop_back();
+        }
+        items.push_back(item);
+        while (at < inside.size() && inside[at] == ' ') ++at;
+        if (at < inside.size() && inside[at] != ',') throw std::runtime_error("simple csv: array");
+        ++at;
+    }
+    return items;
 }
 
 Cell cell_of(const Field& field, ColumnType type) {
@@ -156,8 +192,8 @@ Cell cell_of(const Field& field, ColumnType type) {
         case ColumnType::Bool: {
             std::string lower;
             for (char c : text) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-            if (lower == "true" || lower == "1") return std::string("true");
-            if (lower == "false" || lower == "0") return std::string("false");
+            if (lower == "true" || lower == "1" || lower == "t") return std::string("true");
+            if (lower == "false" || lower == "0" || lower == "f") return std::string("false");
             throw std::runtime_error("simple csv: bool");
         }
         case ColumnType::Date: return std::to_string(date_text(text));
@@ -166,6 +202,7 @@ Cell cell_of(const Field& field, ColumnType type) {
         case ColumnType::Enum: return text;
         case ColumnType::StringList: {
             std::vector<std::string> items;
+            if (text.size() >= 2 && text.front() == '{' && text.back() == '}') return list_text(array_items(text));
             if (!text.empty()) {
                 std::string item;
                 for (char c : text) {
