@@ -105,6 +105,11 @@ int prepare_workspace(const CommonOptions& given, Workspace& workspace, ir::scal
         print_error("no schema given; pass --schema FILE");
         return kExitUsage;
     }
+    if (options.data_path == kStdinPath &&
+        std::find(options.paths.begin(), options.paths.end(), kStdinPath) != options.paths.end()) {
+        print_error("standard input (`-`) is read once: give the specs or the data as a file");
+        return kExitUsage;
+    }
     std::vector<std::string> input_errors;
     auto schema = load_schema_file(options.schema_path, workspace.sink, &input_errors);
     if (!schema) {

@@ -44,25 +44,6 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-std::optional<data::Table> load_table(const EvalOptions& options, const schema::Schema& schema) {
-    data::CsvOptions csv;
-    csv.threads = options.threads;
-    const bool show_progress = ::isatty(STDERR_FILENO) != 0;
-    if (show_progress) {
-        csv.progress = [&](uint64_t done, uint64_t total) {
-            if (total == 0) return;
-            std::fprintf(stderr, "\rloading %s: %3.0f%% (%s of %s MB)", options.common.data_path.c_str(),
-                         100.0 * static_cast<double>(done) / total, with_thousands(done >> 20).c_str(),
-                         with_thousands(total >> 20).c_str());
-        };
-    }
-    data::CsvError error;
-    auto table = data::load_csv(options.common.data_path, schema, &error, csv);
-    if (show_progress) std::fprintf(stderr, "\r\x1b[K");
-    if (!table) print_located_error(error.to_string());
-    return table;
-}
-
 // The members of one segment: text, one key a line; csv, a one-column CSV with the key's name as header; json, an
 // object with the keys in an array. A string key with a comma, quote or line break is quoted as in CSV (RFC 4180)
 // in text and csv, so a key can never read as two.
@@ -162,7 +143,7 @@ int run_eval(EvalOptions options) {
     }
 
     auto load_start = std::chrono::steady_clock::now();
-    auto table = load_table(options, *workspace.schema);
+    auto table = load_data(options.common, *workspace.schema, options.threads, ::isatty(STDERR_FILENO) != 0);
     if (!table) return kExitUsage;
     double load_seconds = seconds_since(load_start);
 

@@ -112,18 +112,18 @@ Outcome format_source(const std::shared_ptr<const Source>& source, std::string* 
 }
 
 int run_stdin(const FmtOptions& options) {
-    std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    if (text.size() > limits::kMaxSpecFileBytes) {
-        print_error(fmt::format("standard input is larger than the limit of {} bytes", limits::kMaxSpecFileBytes));
+    InputError error;
+    auto source = read_source(kStdinPath, limits::kMaxSpecFileBytes, &error);
+    if (!source) {
+        print_error(error.message);
         return kExitUsage;
     }
-    auto source = std::make_shared<const Source>("<stdin>", std::move(text));
     std::string formatted;
     Outcome outcome = format_source(source, &formatted);
     if (outcome == Outcome::SyntaxErrors) return kExitFindings;
     if (outcome == Outcome::Unsafe || outcome == Outcome::OverLimit) return kExitUsage;
     if (options.check) {
-        if (outcome == Outcome::Changed) write_out(diff("<stdin>", source->text(), formatted));
+        if (outcome == Outcome::Changed) write_out(diff(kStdinName, source->text(), formatted));
     } else {
         write_out(formatted);
     }

@@ -13,11 +13,41 @@ namespace segmint::cli {
 
 namespace fs = std::filesystem;
 
+bool read_standard_input(std::string* text, std::string* error, size_t max_bytes) {
+    static bool taken = false;
+    if (taken) {
+        *error = "standard input (`-`) is read once; give the other input as a file";
+        return false;
+    }
+    taken = true;
+    text->clear();
+    char buffer[1 << 16];
+    for (;;) {
+        const ssize_t got = ::read(STDIN_FILENO, buffer, sizeof buffer);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            *error = std::string("cannot read standard input: ") + std::strerror(errno);
+            return false;
+        }
+        if (got == 0) return true;
+        if (text->size() + static_cast<size_t>(got) > max_bytes) {
+            *error = "standard input is larger than the limit of " + std::to_string(max_bytes) + " bytes";
+            return false;
+        }
+        text->append(buffer, static_cast<size_t>(got));
+    }
+}
+
 std::shared_ptr<const Source> read_source(const std::string& path, size_t max_bytes, InputError* error) {
     auto fail = [&](std::string message) {
         *error = {path, std::move(message)};
         return nullptr;
     };
+    if (path == kStdinPath) {
+        std::string text, problem;
+        if (!read_standard_input(&text, &problem, max_bytes)) return fail(problem);
+        return std::make_shared<const Source>(kStdinName, std::move(text));
+    }
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0) return fail(std::strerror(errno));
     if (S_ISDIR(info.st_mode)) return fail("is a directory");
@@ -54,6 +84,10 @@ std::shared_ptr<const Source> read_source(const std::string& path, size_t max_by
 std::vector<std::string> expand_spec_paths(const std::vector<std::string>& arguments, std::vector<InputError>* errors) {
     std::vector<std::string> paths;
     for (const auto& argument : arguments) {
+        if (argument == kStdinPath) {
+            paths.push_back(argument);
+            continue;
+        }
         std::error_code ec;
         fs::file_status status = fs::status(argument, ec);
         if (ec || !fs::exists(status)) {

@@ -10,6 +10,7 @@
 #include "cli/inputs.h"
 #include "cli/output.h"
 #include "common/limits.h"
+#include "common/text_format.h"
 #include "data/csv_loader.h"
 #include "engine/engine.h"
 
@@ -116,7 +117,8 @@ bool resolve_as_of(const std::string& flag, const std::optional<project::Project
     return false;
 }
 
-std::optional<data::Table> load_data(const CommonOptions& options, const schema::Schema& schema, unsigned threads) {
+std::optional<data::Table> load_data(const CommonOptions& options, const schema::Schema& schema, unsigned threads,
+                                     bool progress) {
     if (options.data_path.empty()) {
         print_error(fmt::format("no data given; pass --data FILE or set `data:` in {}", project::kProjectFileName));
         return std::nullopt;
@@ -124,7 +126,26 @@ std::optional<data::Table> load_data(const CommonOptions& options, const schema:
     data::CsvError error;
     data::CsvOptions csv;
     csv.threads = threads;
+    if (options.data_path == "-") {
+        std::string text, problem;
+        if (!read_standard_input(&text, &problem)) {
+            print_error(problem);
+            return std::nullopt;
+        }
+        auto table = data::load_csv_text(text, kStdinName, schema, &error, csv);
+        if (!table) print_located_error(error.to_string());
+        return table;
+    }
+    if (progress) {
+        csv.progress = [&](uint64_t done, uint64_t total) {
+            if (total == 0) return;
+            fmt::print(stderr, "\rloading {}: {:3.0f}% ({} of {} MB)", escape_controls(options.data_path),
+                       100.0 * static_cast<double>(done) / static_cast<double>(total), with_thousands(done >> 20),
+                       with_thousands(total >> 20));
+        };
+    }
     auto table = data::load_csv(options.data_path, schema, &error, csv);
+    if (progress) std::fputs("\r\x1b[K", stderr);
     if (!table) print_located_error(error.to_string());
     return table;
 }

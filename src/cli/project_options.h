@@ -33,8 +33,10 @@ std::vector<std::string> protected_files(const CommonOptions& options, const std
 // The run's as-of: --as-of, else the project's `as_of`, else today (UTC). False after a message on stderr.
 bool resolve_as_of(const std::string& flag, const std::optional<project::Project>& project, ir::scalar::AsOf* out);
 
-// Loads the customer CSV named by options.data_path on `threads` threads (0 = all cores); an error on stderr and nullopt
-// when missing or malformed.
-std::optional<data::Table> load_data(const CommonOptions& options, const schema::Schema& schema, unsigned threads);
+// Loads the customer CSV named by options.data_path (`-`: standard input) on `threads` threads (0 = all cores); an
+// error on stderr and nullopt when missing or malformed. With `progress`, a percentage line on stderr while loading
+// (callers pass it when stderr is a terminal).
+std::optional<data::Table> load_data(const CommonOptions& options, const schema::Schema& schema, unsigned threads,
+                                     bool progress = false);
 
 }  // namespace segmint::cli

@@ -150,6 +150,25 @@ BOOST_AUTO_TEST_CASE(json_output_is_json_whatever_happens) {
     }
 }
 
+// `-` is standard input for spec files (`check -`) and data (`eval --data -`), as for `fmt -`; it can be read once.
+BOOST_AUTO_TEST_CASE(standard_input_for_specs_and_data) {
+    Folder folder;
+    const std::string spec = folder.specs("adults.seg", "segment adults: age >= 18\n");
+    const std::string bad = folder.specs("bad.seg", "segment b: nope > 1\n");
+    std::string out, err;
+    BOOST_CHECK_EQUAL(run_segmint("check - --schema " + folder.schema + " < " + spec, &out, &err), 0);
+    BOOST_CHECK_MESSAGE(out.find("checked 1 segment in 1 file: no problems") != std::string::npos, out);
+    BOOST_CHECK_EQUAL(run_segmint("check --color never - --schema " + folder.schema + " < " + bad, &out, &err), 1);
+    BOOST_CHECK_MESSAGE(out.find("<stdin>:1:12: error[E101]") != std::string::npos, out);
+    BOOST_CHECK_EQUAL(run_segmint("eval --format csv " + folder.args(spec) + "--data - < " + folder.data, &out, &err), 0);
+    BOOST_CHECK_EQUAL(out, "segment,count,share\nadults,1,0.500000\n");
+    const std::string malformed = folder.dir.write("bad.csv", "customer_id,age\n1,x\n");
+    BOOST_CHECK_EQUAL(run_segmint("eval " + folder.args(spec) + "--data - < " + malformed, &out, &err), 2);
+    BOOST_CHECK_EQUAL(err, "<stdin>:2:2: error: column `age`: expected int, found \"x\"\n");
+    BOOST_CHECK_EQUAL(run_segmint("eval - --schema " + folder.schema + " --data - < " + folder.data, &out, &err), 2);
+    BOOST_CHECK_MESSAGE(err.find("standard input (`-`) is read once") != std::string::npos, err);
+}
+
 // A misspelt command says which one was meant, exit 2; usage lines and errors name `segmint`, never argv[0]'s path;
 // a bad option is one `segmint: error:` line; the version comes from CMake's project(VERSION).
 BOOST_AUTO_TEST_CASE(commands_usage_and_version) {
