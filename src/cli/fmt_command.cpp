@@ -14,7 +14,10 @@
 #include "cli/project_options.h"
 #include "common/atomic_file.h"
 #include "common/limits.h"
+#include "report/ci_report.h"
 #include "report/diagnostic_render.h"
+#include "report/json_output.h"
+#include "report/unified_diff.h"
 #include "syntax/parse.h"
 
 namespace segmint::cli {
@@ -27,58 +30,40 @@ struct FmtOptions {
     bool use_stdin = false;
 };
 
-std::vector<std::string> split_lines(const std::string& text) {
-    std::vector<std::string> lines;
-    size_t start = 0;
-    while (start < text.size()) {
-        size_t end = text.find('\n', start);
-        if (end == std::string::npos) end = text.size();
-        lines.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return lines;
-}
-
-// The changed region as one unified-diff hunk: the lines between the common prefix and the common suffix.
-std::string diff(const std::string& path, const std::string& before, const std::string& after) {
-    constexpr size_t kMaxLines = 60;
-    auto a = split_lines(before);
-    auto b = split_lines(after);
-    size_t prefix = 0;
-    while (prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) ++prefix;
-    size_t suffix = 0;
-    while (suffix < a.size() - prefix && suffix < b.size() - prefix &&
-           a[a.size() - 1 - suffix] == b[b.size() - 1 - suffix]) {
-        ++suffix;
-    }
-    const size_t removed = a.size() - prefix - suffix;
-    const size_t added = b.size() - prefix - suffix;
-    std::string out = "--- " + path + "\n+++ " + path + " (formatted)\n";
-    if (removed == 0 && added == 0) return out + "(only the line endings or the final newline differ)\n";
-    out += "@@ -" + std::to_string(prefix + 1) + "," + std::to_string(removed) + " +" + std::to_string(prefix + 1) +
-           "," + std::to_string(added) + " @@\n";
-    size_t shown = 0;
-    for (size_t i = prefix; i < a.size() - suffix && shown < kMaxLines; ++i, ++shown) out += "-" + a[i] + "\n";
-    for (size_t i = prefix; i < b.size() - suffix && shown < kMaxLines; ++i, ++shown) out += "+" + b[i] + "\n";
-    if (removed + added > shown) out += "... (" + std::to_string(removed + added - shown) + " more lines)\n";
-    return out;
-}
-
 std::vector<std::string> sorted(std::vector<std::string> items) {
     std::sort(items.begin(), items.end());
     return items;
 }
 
-enum class Outcome { Unchanged, Changed, SyntaxErrors, OverLimit, Unsafe };
+enum class Outcome { Unchanged, Changed, SyntaxErrors, OverLimit, Unsafe, Unreadable };
 
-// Formats `source`; on success `*formatted` holds the new text. Syntax errors are printed on stderr. The output is
-// parsed again and must mean the same and keep every comment, or nothing is written.
-Outcome format_source(const std::shared_ptr<const Source>& source, std::string* formatted) {
-    DiagnosticSink sink;
+const char* outcome_name(Outcome outcome, bool check) {
+    switch (outcome) {
+        case Outcome::Unchanged: return "unchanged";
+        case Outcome::Changed: return check ? "would_reformat" : "reformatted";
+        case Outcome::SyntaxErrors: return "syntax_errors";
+        case Outcome::OverLimit: return "over_limit";
+        case Outcome::Unsafe: return "unsafe";
+        case Outcome::Unreadable: return "unreadable";
+    }
+    return "unknown";
+}
+
+// One file's result, for every output format.
+struct FileResult {
+    std::string path;
+    Outcome outcome = Outcome::Unchanged;
+    std::vector<report::DiffHunk> hunks;  // Changed: how the canonical layout differs
+    std::string formatted;                // Changed: the new text
+    bool only_line_endings = false;       // Changed, but only line endings, a BOM or the final newline differ
+};
+
+// Formats `source`; on success `*formatted` holds the new text. Syntax errors go to `sink` (shown by the caller);
+// other problems are printed on stderr. The output is parsed again and must mean the same and keep every comment, or
+// nothing is written.
+Outcome format_source(const std::shared_ptr<const Source>& source, std::string* formatted, DiagnosticSink& sink) {
     ast::File file = syntax::parse(source, sink);
     if (sink.has_errors()) {
-        sink.sort();
-        std::fputs(report::render_text(sink.diagnostics()).c_str(), stderr);
         print_error(fmt::format("`{}` has syntax errors; not formatted", source->name()));
         return Outcome::SyntaxErrors;
     }
@@ -111,76 +96,191 @@ Outcome format_source(const std::shared_ptr<const Source>& source, std::string* 
     return *formatted == source->text() && !source->had_bom() ? Outcome::Unchanged : Outcome::Changed;
 }
 
-int run_stdin(const FmtOptions& options) {
+FileResult format_one(const std::string& path, DiagnosticSink& sink) {
+    FileResult result;
     InputError error;
-    auto source = read_source(kStdinPath, limits::kMaxSpecFileBytes, &error);
+    auto source = read_source(path, limits::kMaxSpecFileBytes, &error);
+    result.path = source ? source->name() : path;
     if (!source) {
-        print_error(error.message);
-        return kExitUsage;
+        print_error(path == kStdinPath ? error.message : fmt::format("cannot read `{}`: {}", path, error.message));
+        result.outcome = Outcome::Unreadable;
+        return result;
     }
-    std::string formatted;
-    Outcome outcome = format_source(source, &formatted);
-    if (outcome == Outcome::SyntaxErrors) return kExitFindings;
-    if (outcome == Outcome::Unsafe || outcome == Outcome::OverLimit) return kExitUsage;
-    if (options.check) {
-        if (outcome == Outcome::Changed) write_out(diff(kStdinName, source->text(), formatted));
-    } else {
-        write_out(formatted);
+    result.outcome = format_source(source, &result.formatted, sink);
+    if (result.outcome == Outcome::Changed) {
+        result.hunks = report::unified_diff(source->text(), result.formatted);
+        result.only_line_endings = result.hunks.empty();
     }
-    if (int status = finish_output()) return status;
-    return options.check && outcome == Outcome::Changed ? kExitFindings : kExitOk;
+    return result;
+}
+
+int exit_code_of(const std::vector<FileResult>& results, const FmtOptions& options, bool unreadable_paths) {
+    int status = unreadable_paths ? kExitUsage : kExitOk;
+    for (const auto& result : results) {
+        switch (result.outcome) {
+            case Outcome::Unchanged: break;
+            case Outcome::Changed:
+                if (options.check) status = std::max(status, kExitFindings);
+                break;
+            case Outcome::SyntaxErrors: status = std::max(status, kExitFindings); break;
+            case Outcome::OverLimit:
+            case Outcome::Unsafe:
+            case Outcome::Unreadable: status = kExitUsage; break;
+        }
+    }
+    return status;
+}
+
+std::string text_diff(const FileResult& result) {
+    if (result.only_line_endings) {
+        return fmt::format("--- {}\n+++ {} (formatted)\n(only the line endings, a byte order mark or the final newline "
+                           "differ)\n",
+                           result.path, result.path);
+    }
+    return report::render_unified_diff(result.path, result.hunks);
+}
+
+// --check in a CI format: each hunk of an unformatted file is a failed check at its first changed line, so it shows as
+// an annotation there; a formatted file is a passing check.
+report::CiReport ci_report_of(const std::vector<FileResult>& results, DiagnosticSink& sink) {
+    report::CiReport report;
+    report.command = "fmt";
+    sink.sort();
+    report.diagnostics = sink.diagnostics();
+    for (const auto& result : results) {
+        auto check = [&](size_t line, std::string message, std::string details, bool passed) {
+            report::CheckResult out;
+            out.rule_id = "fmt/canonical-layout";
+            out.rule_summary = "a spec file is in the canonical layout of `segmint fmt`";
+            out.suite = "segmint fmt";
+            out.name = line == 0 ? result.path : fmt::format("{}:{}", result.path, line);
+            out.passed = passed;
+            out.location.file = result.path;
+            out.location.line = static_cast<uint32_t>(line);
+            out.message = std::move(message);
+            out.details = std::move(details);
+            report.checks.push_back(std::move(out));
+        };
+        if (result.outcome == Outcome::Unchanged) check(0, "in the canonical layout", "", true);
+        if (result.outcome != Outcome::Changed) continue;
+        const std::string fix = fmt::format("run `segmint fmt {}`", result.path);
+        if (result.hunks.empty()) check(0, "line endings, a byte order mark or the final newline differ: " + fix, "", false);
+        for (const auto& hunk : result.hunks) {
+            // The hunk's first line is context; annotate the first line that changes.
+            size_t line = std::max<size_t>(hunk.old_start, 1);
+            for (size_t at = hunk.text.find('\n') + 1; at < hunk.text.size() && hunk.text[at] == ' ';
+                 at = hunk.text.find('\n', at) + 1) {
+                ++line;
+            }
+            check(line, "not in the canonical layout: " + fix, hunk.text, false);
+        }
+    }
+    return report;
+}
+
+nlohmann::ordered_json json_of(const std::vector<FileResult>& results, const FmtOptions& options, DiagnosticSink& sink,
+                               bool with_text) {
+    nlohmann::ordered_json out = report::json_document("fmt");
+    out["check"] = options.check;
+    out["files"] = nlohmann::ordered_json::array();
+    size_t changed = 0;
+    for (const auto& result : results) {
+        nlohmann::ordered_json file;
+        file["file"] = result.path;
+        file["status"] = outcome_name(result.outcome, options.check);
+        if (result.outcome == Outcome::Changed) {
+            ++changed;
+            file["hunks"] = nlohmann::ordered_json::array();
+            for (const auto& hunk : result.hunks) {
+                file["hunks"].push_back({{"old_start", hunk.old_start}, {"old_count", hunk.old_count},
+                                         {"new_start", hunk.new_start}, {"new_count", hunk.new_count},
+                                         {"diff", hunk.text}});
+            }
+            if (with_text) file["formatted"] = result.formatted;
+        }
+        out["files"].push_back(std::move(file));
+    }
+    out["changed"] = changed;
+    out["total"] = results.size();
+    sink.sort();
+    report::add_diagnostics(out, sink);
+    return out;
+}
+
+// Writes the formatted text over the file (not for --check, not for standard input).
+bool write_formatted(FileResult& result) {
+    std::string write_error;
+    bool written = write_file_atomically(
+        result.path,
+        [&](std::FILE* out) {
+            return std::fwrite(result.formatted.data(), 1, result.formatted.size(), out) == result.formatted.size();
+        },
+        &write_error);
+    if (!written) {
+        print_error(write_error);
+        result.outcome = Outcome::Unreadable;
+    }
+    return written;
 }
 
 int run_fmt(FmtOptions options) {
-    const auto& paths = options.common.paths;
-    if (options.use_stdin || (paths.size() == 1 && paths[0] == "-")) return run_stdin(options);
-    // Without paths, the project's segment globs (as check uses them); explicit paths need no project.
-    if (paths.empty()) {
-        if (int code = apply_project(options.common, nullptr)) return code;
+    const std::string& format = options.common.format;
+    if (format == "json") begin_json_output("fmt");
+    if (report::is_ci_format(format) && !options.check) {
+        print_error(fmt::format("--format {} reports unformatted files: use it with --check", format));
+        return kExitUsage;
     }
-    std::vector<InputError> errors;
-    std::vector<std::string> files = expand_spec_paths(options.common.paths, &errors);
-    int status = kExitOk;
-    for (const auto& error : errors) {
-        print_error(fmt::format("cannot read `{}`: {}", error.path, error.message));
-        status = kExitUsage;
+    auto& paths = options.common.paths;
+    const bool from_stdin = options.use_stdin || (paths.size() == 1 && paths[0] == kStdinPath);
+    std::vector<std::string> files;
+    bool unreadable_paths = false;
+    if (from_stdin) {
+        files.push_back(kStdinPath);
+    } else {
+        // Without paths, the project's segment globs (as check uses them); explicit paths need no project.
+        if (paths.empty()) {
+            if (int code = apply_project(options.common, nullptr)) return code;
+        }
+        std::vector<InputError> errors;
+        files = expand_spec_paths(paths, &errors);
+        for (const auto& error : errors) {
+            print_error(fmt::format("cannot read `{}`: {}", error.path, error.message));
+            unreadable_paths = true;
+        }
     }
-    size_t changed = 0;
+    DiagnosticSink sink;
+    std::vector<FileResult> results;
     for (const auto& path : files) {
-        InputError error;
-        auto source = read_source(path, limits::kMaxSpecFileBytes, &error);
-        if (!source) {
-            print_error(fmt::format("cannot read `{}`: {}", path, error.message));
-            status = kExitUsage;
-            continue;
+        results.push_back(format_one(path, sink));
+        FileResult& result = results.back();
+        if (result.outcome == Outcome::Changed && !options.check && !from_stdin) {
+            if (write_formatted(result) && format == "text") write_out("reformatted " + result.path + "\n");
+        } else if (result.outcome == Outcome::Changed && options.check && format == "text") {
+            write_out((from_stdin ? "" : "would reformat " + result.path + "\n") + text_diff(result));
         }
-        std::string formatted;
-        Outcome outcome = format_source(source, &formatted);
-        if (outcome == Outcome::SyntaxErrors) status = std::max(status, kExitFindings);
-        if (outcome == Outcome::Unsafe || outcome == Outcome::OverLimit) status = kExitUsage;
-        if (outcome != Outcome::Changed) continue;
-        ++changed;
-        if (options.check) {
-            write_out("would reformat " + path + "\n" + diff(path, source->text(), formatted));
-            status = std::max(status, kExitFindings);
-            continue;
-        }
-        std::string write_error;
-        bool written = write_file_atomically(
-            path,
-            [&](std::FILE* out) { return std::fwrite(formatted.data(), 1, formatted.size(), out) == formatted.size(); },
-            &write_error);
-        if (!written) {
-            print_error(write_error);
-            status = kExitUsage;
-            continue;
-        }
-        write_out("reformatted " + path + "\n");
     }
-    const size_t total = files.size();
-    std::string summary = std::to_string(changed) + " of " + std::to_string(total) + " file" + (total == 1 ? "" : "s") +
-                          (options.check ? " would be reformatted\n" : " reformatted\n");
-    write_out(summary);
+    const int status = exit_code_of(results, options, unreadable_paths);
+    if (format == "json") {
+        write_out(report::json_text(json_of(results, options, sink, from_stdin && !options.check)));
+    } else if (report::is_ci_format(format)) {
+        print_ci_report(ci_report_of(results, sink), options.common);
+    } else {
+        if (!sink.diagnostics().empty()) {
+            sink.sort();
+            std::fputs(report::render_text(sink.diagnostics()).c_str(), stderr);
+        }
+        if (from_stdin && !options.check) {
+            if (!results.empty() && (results[0].outcome == Outcome::Changed || results[0].outcome == Outcome::Unchanged)) {
+                write_out(results[0].formatted);
+            }
+        } else if (!from_stdin) {
+            size_t changed = 0;
+            for (const auto& result : results) changed += result.outcome == Outcome::Changed;
+            const size_t total = files.size();
+            write_out(fmt::format("{} of {} file{}{}\n", changed, total, total == 1 ? "" : "s",
+                                  options.check ? " would be reformatted" : " reformatted"));
+        }
+    }
     if (int output_status = finish_output()) return output_status;
     return status;
 }
@@ -195,6 +295,10 @@ void add_fmt_command(CLI::App& app, CommandRunner& runner) {
     command->add_option("--project", options->common.project_path, "The project file (segmint.yaml) or its folder");
     command->add_flag("--check", options->check, "Write nothing; list the files that would change (exit 1 if any)");
     command->add_flag("--stdin", options->use_stdin, "Format standard input to standard output");
+    command->add_option("--format", options->common.format,
+                        "Output format; with --check, sarif, junit and github report each unformatted hunk")
+        ->check(CLI::IsMember(ci_command_formats()))
+        ->capture_default_str();
     command->callback([options, &runner] { runner.exit_code = run_fmt(*options); });
 }
 

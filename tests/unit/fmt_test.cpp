@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
 #include <filesystem>
 #include <sstream>
 
@@ -271,6 +272,55 @@ BOOST_AUTO_TEST_CASE(stdin_to_stdout) {
     BOOST_CHECK_EQUAL(out, "segment a:\n  x = 1 or y = 2\n");
     BOOST_CHECK_EQUAL(run_segmint("fmt --stdin --check < " + input, &out, &err), 1);
     BOOST_CHECK(out.find("+  x = 1 or y = 2") != std::string::npos);
+}
+
+// --check prints a real unified diff: changes on lines 2 and 59 are two hunks with three lines of context each (it
+// used to print every line between them). The same hunks are annotations in github/sarif, and data in json.
+BOOST_AUTO_TEST_CASE(check_prints_separate_hunks_in_every_format) {
+    TempDir dir("segmint_fmt");
+    std::string canonical;
+    for (int i = 1; i <= 21; ++i) canonical += "segment s" + std::to_string(i) + ":\n  x > " + std::to_string(i) + "\n\n";
+    canonical.pop_back();
+    std::string messy = canonical;
+    messy.replace(messy.find("x > 1\n"), 6, "x >   1\n");
+    messy.replace(messy.find("x > 20\n"), 7, "x>20\n");
+    const std::string file = dir.write("two.seg", messy);
+    std::string out, err;
+    BOOST_CHECK_EQUAL(run_segmint("fmt --check " + file, &out, &err), 1);
+    const std::string expected = "would reformat " + file + "\n--- " + file + "\n+++ " + file + " (formatted)\n" +
+                                 "@@ -1,5 +1,5 @@\n segment s1:\n-  x >   1\n+  x > 1\n \n segment s2:\n   x > 2\n"
+                                 "@@ -56,7 +56,7 @@\n   x > 19\n \n segment s20:\n-  x>20\n+  x > 20\n \n"
+                                 " segment s21:\n   x > 21\n"
+                                 "1 of 1 file would be reformatted\n";
+    BOOST_CHECK_EQUAL(out, expected);
+
+    BOOST_CHECK_EQUAL(run_segmint("fmt --check --format github " + file, &out, &err), 1);
+    BOOST_CHECK_MESSAGE(out.find("::error file=" + file + ",line=2,title=fmt/canonical-layout::") == 0, out);
+    BOOST_CHECK(out.find("\n::error file=" + file + ",line=59,title=fmt/canonical-layout::") != std::string::npos);
+
+    BOOST_CHECK_EQUAL(run_segmint("fmt --check --format sarif " + file, &out, &err), 1);
+    const auto sarif = nlohmann::json::parse(out);
+    const auto& results = sarif["runs"][0]["results"];
+    BOOST_REQUIRE_EQUAL(results.size(), 2u);
+    BOOST_CHECK_EQUAL(results[1]["locations"][0]["physicalLocation"]["region"]["startLine"].get<int>(), 59);
+
+    BOOST_CHECK_EQUAL(run_segmint("fmt --check --format json " + file, &out, &err), 1);
+    const auto json = nlohmann::json::parse(out);
+    BOOST_CHECK_EQUAL(json["version"].get<int>(), 1);
+    BOOST_CHECK_EQUAL(json["files"][0]["status"].get<std::string>(), "would_reformat");
+    BOOST_CHECK_EQUAL(json["files"][0]["hunks"].size(), 2u);
+    BOOST_CHECK_EQUAL(json["files"][0]["hunks"][1]["old_start"].get<int>(), 56);
+
+    // JSON also for a syntax error and an unreadable file; CI formats need --check.
+    const std::string broken = dir.write("broken.seg", "segment a: x >\n");
+    BOOST_CHECK_EQUAL(run_segmint("fmt --check --format json " + broken + " " + dir.file("missing.seg"), &out, &err), 2);
+    const auto failed = nlohmann::json::parse(out);
+    BOOST_CHECK_EQUAL(failed["errors"].get<int>(), 1);
+    BOOST_CHECK_EQUAL(failed["files"][0]["status"].get<std::string>(), "syntax_errors");
+    BOOST_CHECK_EQUAL(run_segmint("fmt --format sarif " + file, &out, &err), 2);
+    BOOST_CHECK_EQUAL(run_segmint("fmt --format json " + file, &out, &err), 0);
+    BOOST_CHECK_EQUAL(nlohmann::json::parse(out)["files"][0]["status"].get<std::string>(), "reformatted");
+    BOOST_CHECK_EQUAL(read_file(file), canonical);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
