@@ -1,12 +1,13 @@
 #include "analysis/constraints.h"
 
-#include "common/text_format.h"
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 #include "analysis/bitmap_ops.h"
+#include "common/text_format.h"
 #include "common/suggest.h"
 #include "project/fixture.h"
 #include "schema/yaml_reader.h"
@@ -152,10 +153,8 @@ private:
         std::string problem;
         auto bound_text = [&](const project::SizeBound& bound) {
             const double count = bound_count(bound);
-            char fraction[48];
-            std::snprintf(fraction, sizeof fraction, "%.1f", count);
             const std::string shown =
-                count == std::floor(count) ? with_thousands(static_cast<uint64_t>(count)) : fraction;
+                count == std::floor(count) ? with_thousands(static_cast<uint64_t>(count)) : fmt::format("{:.1f}", count);
             return bound.percent ? bound.text + " = " + shown : shown;
         };
         if (c.min) {
@@ -168,8 +167,7 @@ private:
             allowed += std::string(allowed.empty() ? "" : ", ") + "at most " + bound_text(*c.max);
             if (static_cast<double>(count) > bound_count(*c.max)) problem = "above the maximum " + bound_text(*c.max);
         }
-        char percent[32];
-        std::snprintf(percent, sizeof percent, "%.2f%%", 100.0 * share);
+        const std::string percent = fmt::format("{:.2f}%", 100.0 * share);
         const std::string figures = c.segments[0].name + " has " + with_thousands(count) + " of " + with_thousands(rows()) +
                                     " customers (" + percent + ")";
         result.passed = problem.empty();
@@ -220,9 +218,7 @@ private:
 
 
 std::string format_ratio(double value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.4g", value);
-    return buffer;
+    return fmt::format("{:.4g}", value);
 }
 
 bool check_constraint_segments(const project::Project& project,

@@ -124,6 +124,22 @@ void print_diagnostics(DiagnosticSink& sink, const CommonOptions& options) {
 
 namespace {
 
+// `--format json` among the arguments: a usage error found before the command ran is still one JSON document.
+// (The command begins it again once its options are read; the name is the same.)
+void begin_json_if_asked(const CLI::App& app, int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string argument = argv[i];
+        if (argument == "--format=json" || (argument == "--format" && i + 1 < argc && std::string(argv[i + 1]) == "json")) {
+            std::string command = "segmint";
+            for (const CLI::App* known : app.get_subcommands({})) {
+                if (argc > 1 && known->get_name() == argv[1]) command = argv[1];
+            }
+            begin_json_output(command);
+            return;
+        }
+    }
+}
+
 // `segmint chek` names no command: say so, with the closest one (CLI11 alone says "A subcommand is required").
 int check_subcommand(const CLI::App& app, int argc, char** argv) {
     std::vector<std::string> names;
@@ -159,7 +175,8 @@ int run(int argc, char** argv) {
     add_overlap_command(app, runner);
     add_test_command(app, runner);
     add_fmt_command(app, runner);
-    if (int code = check_subcommand(app, argc, argv)) return code;
+    begin_json_if_asked(app, argc, argv);
+    if (int code = check_subcommand(app, argc, argv)) return finish_json_output(code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

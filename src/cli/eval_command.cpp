@@ -35,9 +35,7 @@ struct EvalOptions {
 };
 
 std::string percent(uint64_t part, uint64_t whole) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.2f%%", whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / whole);
-    return buffer;
+    return fmt::format("{:.2f}%", whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole));
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -196,28 +194,20 @@ int run_eval(EvalOptions options) {
     } else if (format == "csv") {
         write_out("segment,count,share\n");
         for (size_t s = 0; s < catalog.segments.size(); ++s) {
-            char share[32];
-            std::snprintf(share, sizeof share, "%.6f",
-                          rows == 0 ? 0.0 : static_cast<double>(memberships[s].count()) / rows);
-            write_out(csv_field(catalog.segments[s].name) + "," + std::to_string(memberships[s].count()) + "," + share +
-                      "\n");
+            const double share = rows == 0 ? 0.0 : static_cast<double>(memberships[s].count()) / static_cast<double>(rows);
+            write_out(fmt::format("{},{},{:.6f}\n", csv_field(catalog.segments[s].name), memberships[s].count(), share));
         }
     } else {
         size_t name_width = 7;
         for (const auto& segment : catalog.segments) name_width = std::max(name_width, segment.name.size());
-        char line[512];
-        std::snprintf(line, sizeof line, "%s customers as of %s (loaded in %.2f s, evaluated in %.3f s)\n\n",
-                      with_thousands(rows).c_str(), engine::as_of_text(as_of).c_str(), load_seconds, eval_seconds);
-        write_out(line);
-        std::snprintf(line, sizeof line, "%-*s  %12s  %8s  %s\n", static_cast<int>(name_width), "segment", "customers",
-                      "share", "title");
-        write_out(line);
+        write_out(fmt::format("{} customers as of {} (loaded in {:.2f} s, evaluated in {:.3f} s)\n\n",
+                              with_thousands(rows), engine::as_of_text(as_of), load_seconds, eval_seconds));
+        write_out(fmt::format("{:<{}}  {:>12}  {:>8}  {}\n", "segment", name_width, "customers", "share", "title"));
         for (size_t s = 0; s < catalog.segments.size(); ++s) {
             const auto& title = catalog.definition(s).title;
-            std::snprintf(line, sizeof line, "%-*s  %12s  %8s  ", static_cast<int>(name_width),
-                          catalog.segments[s].name.c_str(), with_thousands(memberships[s].count()).c_str(),
-                          percent(memberships[s].count(), rows).c_str());
-            write_out(std::string(line) + (title ? *title : "") + "\n");
+            write_out(fmt::format("{:<{}}  {:>12}  {:>8}  {}\n", catalog.segments[s].name, name_width,
+                                  with_thousands(memberships[s].count()), percent(memberships[s].count(), rows),
+                                  title ? *title : ""));
         }
     }
     return finish_output();

@@ -7,6 +7,7 @@
 #include "cli/output.h"
 #include "cli/project_options.h"
 #include "engine/engine.h"
+#include "report/json_output.h"
 #include "vm/disassembler.h"
 
 namespace segmint::cli {
@@ -24,7 +25,11 @@ void add_explain_command(CLI::App& app, CommandRunner& runner) {
     command->add_option("--project", options->common.project_path, "The project file (segmint.yaml) or its folder");
     command->add_option("--schema", options->common.schema_path, "The customer schema (YAML)");
     command->add_option("--as-of", options->as_of, kAsOfHelp);
+    command->add_option("--format", options->common.format, "Output format")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
     command->callback([options, &runner] {
+        if (options->common.format == "json") begin_json_output("explain");
         std::optional<project::Project> project;
         if (int code = apply_project(options->common, &project)) {
             runner.exit_code = code;
@@ -56,13 +61,31 @@ void add_explain_command(CLI::App& app, CommandRunner& runner) {
         engine::CompiledCatalog compiled = engine::compile(catalog, as_of);
         const ast::Definition& def = catalog.definition(it->second);
         const Source& source = *catalog.files[catalog.segments[it->second].file].source;
-        write_out("segment " + def.name + (def.title ? " \"" + *def.title + "\"" : "") + "  (" + source.name() + ")\n");
-        write_out(source.text().substr(def.span.begin, def.span.end - def.span.begin) + "\n\n");
+        const std::string rule_text = source.text().substr(def.span.begin, def.span.end - def.span.begin);
+        std::string ir_text, bytecode;
         for (size_t r = 0; r < compiled.rules.size(); ++r) {
             if (compiled.rules[r].segment != it->second) continue;
-            write_out("IR:\n" + ir::dump(*compiled.rules[r].root) + "\n");
-            write_out("Bytecode:\n" + vm::disassemble(compiled.programs[r], *workspace.schema, compiled.segment_names,
-                                                      &source));
+            ir_text = ir::dump(*compiled.rules[r].root);
+            bytecode = vm::disassemble(compiled.programs[r], *workspace.schema, compiled.segment_names, &source);
+        }
+        if (options->common.format == "json") {
+            nlohmann::ordered_json out = report::json_document("explain");
+            const auto where = source.location(def.span.begin);
+            out["segment"] = def.name;
+            out["title"] = def.title ? nlohmann::ordered_json(*def.title) : nlohmann::ordered_json();
+            out["file"] = source.name();
+            out["line"] = where.line;
+            out["rule"] = rule_text;
+            out["ir"] = ir_text;
+            out["bytecode"] = bytecode;
+            workspace.sink.sort();
+            report::add_diagnostics(out, workspace.sink);
+            write_out(report::json_text(out));
+        } else {
+            if (!workspace.sink.diagnostics().empty()) print_diagnostics(workspace.sink, options->common);
+            write_out(fmt::format("segment {}{}  ({})\n{}\n\nIR:\n{}\nBytecode:\n{}", def.name,
+                                  def.title ? " \"" + *def.title + "\"" : "", source.name(), rule_text, ir_text,
+                                  bytecode));
         }
         runner.exit_code = finish_output();
     });

@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "report/json_output.h"
 #include "common/atomic_file.h"
 #include "data/synthetic.h"
 #include "project/project.h"
@@ -16,6 +17,7 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
         uint64_t rows = 0;
         uint64_t seed = 1;
         std::string output;
+        std::string format = "text";
     };
     auto options = std::make_shared<Options>();
     CLI::App* command = app.add_subcommand("generate", "Write deterministic synthetic customers (CSV) for demos and benchmarks");
@@ -28,7 +30,12 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
         ->check(whole_number_up_to(UINT64_MAX))
         ->capture_default_str();
     command->add_option("-o,--output", options->output, "Output CSV file")->required();
+    command->add_option("--format", options->format, "What stdout says when done: nothing (text; a line on stderr) or a "
+                                                      "JSON document")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
     command->callback([options, &runner] {
+        if (options->format == "json") begin_json_output("generate");
         std::string error;
         // A CSV written over a spec, schema or project file would destroy it: refuse those names and the project
         // file of this folder (or above).
@@ -54,7 +61,14 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
             return;
         }
         print_status(fmt::format("wrote {} customers to {}", options->rows, options->output));
-        runner.exit_code = kExitOk;
+        if (options->format == "json") {
+            nlohmann::ordered_json out = report::json_document("generate");
+            out["rows"] = options->rows;
+            out["seed"] = options->seed;
+            out["output"] = options->output;
+            write_out(report::json_text(out));
+        }
+        runner.exit_code = finish_output();
     });
 }
 

@@ -33,9 +33,7 @@ struct OverlapOptions {
 };
 
 std::string fixed(double value, int digits) {
-    char buffer[48];
-    std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
-    return buffer;
+    return fmt::format("{:.{}f}", value, digits);
 }
 
 std::string pad_left(const std::string& text, size_t width) {

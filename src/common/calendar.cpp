@@ -1,5 +1,7 @@
 #include "common/calendar.h"
 
+#include <fmt/format.h>
+
 #include <cstdio>
 
 namespace segmint::calendar {
@@ -144,9 +146,7 @@ std::optional<int64_t> parse_timestamp(std::string_view text) {
 
 std::string format_date(int32_t days) {
     CivilDate date = civil_from_days(days);
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", date.year, date.month, date.day);
-    return buffer;
+    return fmt::format("{:04}-{:02}-{:02}", date.year, date.month, date.day);
 }
 
 std::string format_timestamp(int64_t micros) {
@@ -154,17 +154,9 @@ std::string format_timestamp(int64_t micros) {
     int64_t in_day = micros - static_cast<int64_t>(days) * kMicrosPerDay;
     int64_t seconds = in_day / kMicrosPerSecond;
     int64_t fraction = in_day % kMicrosPerSecond;
-    char buffer[64];
-    if (fraction == 0) {
-        std::snprintf(buffer, sizeof buffer, "%sT%02lld:%02lld:%02lldZ", format_date(days).c_str(),
-                      static_cast<long long>(seconds / 3600), static_cast<long long>(seconds / 60 % 60),
-                      static_cast<long long>(seconds % 60));
-    } else {
-        std::snprintf(buffer, sizeof buffer, "%sT%02lld:%02lld:%02lld.%06lldZ", format_date(days).c_str(),
-                      static_cast<long long>(seconds / 3600), static_cast<long long>(seconds / 60 % 60),
-                      static_cast<long long>(seconds % 60), static_cast<long long>(fraction));
-    }
-    return buffer;
+    const std::string time = fmt::format("{}T{:02}:{:02}:{:02}", format_date(days), seconds / 3600, seconds / 60 % 60,
+                                         seconds % 60);
+    return fraction == 0 ? time + "Z" : fmt::format("{}.{:06}Z", time, fraction);
 }
 
 }  // namespace segmint::calendar

@@ -1,5 +1,7 @@
 #include "common/text_format.h"
 
+#include <fmt/format.h>
+
 #include <cstdio>
 
 namespace segmint {
@@ -29,9 +31,7 @@ std::string quote_literal(std::string_view text, char quote) {
             case '\r': out += "\\r"; break;
             default:
                 if (c < 0x20 || c == 0x7F) {
-                    char buffer[8];
-                    std::snprintf(buffer, sizeof buffer, "\\u%04X", c);
-                    out += buffer;
+                    out += fmt::format("\\u{:04X}", c);
                 } else {
                     out += static_cast<char>(c);
                 }

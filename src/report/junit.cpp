@@ -1,5 +1,6 @@
 // JUnit XML, as GitLab (`artifacts: reports: junit`), Jenkins and most CI dashboards read it.
 #include <cstdio>
+#include <fmt/format.h>
 #include <map>
 
 #include "common/utf8.h"
@@ -32,9 +33,7 @@ struct Suite {
 };
 
 std::string seconds_text(double seconds) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.3f", seconds < 0 ? 0.0 : seconds);
-    return buffer;
+    return fmt::format("{:.3f}", seconds < 0 ? 0.0 : seconds);
 }
 
 std::string attr(const char* name, std::string_view value) {
@@ -82,12 +81,9 @@ Suite diagnostics_suite(const CiReport& report) {
 std::string figures_text(const std::vector<Figure>& figures) {
     std::string out;
     for (const auto& f : figures) {
-        char buffer[64];
-        if (f.integer)
-            std::snprintf(buffer, sizeof buffer, "%llu", static_cast<unsigned long long>(f.value));
-        else
-            std::snprintf(buffer, sizeof buffer, "%g", f.value);
-        out += (out.empty() ? "figures: " : ", ") + f.name + " " + buffer;
+        const std::string shown =
+            f.integer ? fmt::format("{}", static_cast<unsigned long long>(f.value)) : fmt::format("{:g}", f.value);
+        out += (out.empty() ? "figures: " : ", ") + f.name + " " + shown;
     }
     return out;
 }

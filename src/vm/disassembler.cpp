@@ -1,7 +1,10 @@
 #include "vm/disassembler.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 
 #include "common/calendar.h"
 
@@ -87,9 +90,9 @@ std::string disassemble(const Program& program, const schema::Schema& schema,
                     (in.imm < program.sets.size() ? set_text(*program.sets[in.imm]) : "?"));
                 break;
         }
-        char head[64];
-        std::snprintf(head, sizeof head, "%04zu  %-15s", pc, info.name);
-        std::string line = head + operands;
+        // At least one space after the name: RenarrowNotFalse is longer than the column.
+        std::string line = fmt::format("{:04}  {:<15}{}{}", pc, info.name, std::strlen(info.name) >= 15 ? " " : "",
+                                       operands);
         if (source && pc < program.spans.size()) {
             Span span = program.spans[pc];
             std::string text = source->text().substr(span.begin, span.end - span.begin);

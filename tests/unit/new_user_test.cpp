@@ -169,6 +169,45 @@ BOOST_AUTO_TEST_CASE(standard_input_for_specs_and_data) {
     BOOST_CHECK_MESSAGE(err.find("standard input (`-`) is read once") != std::string::npos, err);
 }
 
+// Every command takes --format json, and its stdout is one document in every case: explain, generate and fmt included,
+// and usage errors found before the command ran (a bad option value, an unknown command).
+BOOST_AUTO_TEST_CASE(every_command_speaks_json) {
+    Folder folder;
+    const std::string spec = folder.specs("adults.seg", "segment adults \"Adults\": age >= 18\n");
+    const std::string csv = folder.dir.file("generated.csv");
+    struct Case {
+        std::string arguments;
+        int exit;
+        const char* command;
+    };
+    const std::vector<Case> cases = {
+        {"explain adults " + folder.args(spec), 0, "explain"},
+        {"explain adultz " + folder.args(spec), 2, "explain"},
+        {"generate --rows 3 -o " + csv, 0, "generate"},
+        {"generate --rows -1 -o " + csv, 2, "generate"},
+        {"fmt --check " + spec, 1, "fmt"},
+        {"check --max-warnings x " + folder.args(spec), 2, "check"},
+        {"eval --threads many " + folder.args(spec) + "--data " + folder.data, 2, "eval"},
+        {"chek " + spec, 2, "segmint"},
+    };
+    for (const auto& c : cases) {
+        std::string out, err;
+        BOOST_CHECK_EQUAL(run_segmint(c.arguments + " --format json", &out, &err), c.exit);
+        auto json = parse_json(out);
+        BOOST_CHECK_EQUAL(json["version"].get<int>(), 1);
+        BOOST_CHECK_MESSAGE(json["command"] == c.command, c.arguments << ": " << out);
+        if (c.exit == 2) BOOST_CHECK_MESSAGE(!json["input_errors"].empty(), c.arguments << ": " << out);
+    }
+    std::string out;
+    BOOST_REQUIRE_EQUAL(run_segmint("explain adults --format json " + folder.args(spec), &out), 0);
+    auto explained = parse_json(out);
+    BOOST_CHECK_EQUAL(explained["rule"].get<std::string>(), "segment adults \"Adults\": age >= 18");
+    BOOST_CHECK_EQUAL(explained["line"].get<int>(), 1);
+    BOOST_CHECK(explained["bytecode"].get<std::string>().find("StoreResult") != std::string::npos);
+    BOOST_REQUIRE_EQUAL(run_segmint("generate --rows 3 --seed 5 --format json -o " + csv, &out), 0);
+    BOOST_CHECK_EQUAL(parse_json(out)["rows"].get<int>(), 3);
+}
+
 // A misspelt command says which one was meant, exit 2; usage lines and errors name `segmint`, never argv[0]'s path;
 // a bad option is one `segmint: error:` line; the version comes from CMake's project(VERSION).
 BOOST_AUTO_TEST_CASE(commands_usage_and_version) {
