@@ -73,6 +73,8 @@ struct Expr {
     ExprKind kind = ExprKind::Literal;
     Op op = Op::None;
     bool negated = false;   // `not between`, `not in`, `is not null`, `not contains` ...
+    bool parenthesized = false;  // written in parentheses: `(a and b) or c` says which reading is meant (W005)
+    bool backquoted = false;     // Name: written in backquotes (`` `x` ``), for hints when it is unknown
     Span span;              // the whole expression
     Span operator_span;     // the operator keyword(s), for messages about the operator
     uint32_t height = 1;    // 1 for leaves; bounded by limits::kMaxNestingDepth

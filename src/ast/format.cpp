@@ -158,8 +158,12 @@ public:
         return "";
     }
 
-    // An operand of an n-ary and/or. A nested chain of the same kind exists only if it was parenthesized.
-    std::string chain_operand(const Expr& chain, const Expr& e) const { return operand(e, level(chain) + 1); }
+    // An operand of an n-ary and/or. A nested chain of the same kind exists only if it was parenthesized. An `and`
+    // written in parentheses inside an `or` keeps them: they say which reading was meant (without them, W005).
+    std::string chain_operand(const Expr& chain, const Expr& e) const {
+        if (chain.kind == ExprKind::Or && e.kind == ExprKind::And && e.parenthesized) return "(" + expr(e) + ")";
+        return operand(e, level(chain) + 1);
+    }
 
 private:
     // `e` where the grammar needs at least `needed`: parenthesized when it binds more loosely.

@@ -6,7 +6,7 @@
 //   - a rule whose top-level `and`/`or` chain does not fit in `width` columns (or holds a comment) gets one operand a
 //     line, each continuation line starting with the operator;
 //   - lower-case keywords, `!=` for `<>`, parentheses only where precedence needs them (and around a comparison under
-//     `not`, which reads ambiguously without them);
+//     `not`, which reads ambiguously without them, and where written around an `and` inside an `or`, see W005);
 //   - literals written canonically: integers keep `_` separators only if written with them (then every 3 digits),
 //     decimals in their shortest round-trip form, strings in double quotes unless single quotes avoid escapes, dates
 //     ISO, timestamps in UTC with `Z`, durations as `30 days`.

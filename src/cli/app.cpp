@@ -109,8 +109,12 @@ void print_diagnostics(DiagnosticSink& sink, const CommonOptions& options) {
     std::FILE* stream = to_stdout ? stdout : stderr;
     report::RenderOptions render;
     render.color = use_color(options, stream);
-    std::string text = report::render_text(sink.diagnostics(), render);
-    for (const auto& [file, count] : sink.hidden_warnings()) {
+    std::vector<Diagnostic> shown;
+    for (const auto& diagnostic : sink.diagnostics()) {
+        if (!quiet() || diagnostic.severity == Severity::Error) shown.push_back(diagnostic);
+    }
+    std::string text = report::render_text(shown, render);
+    for (const auto& [file, count] : quiet() ? decltype(sink.hidden_warnings()){} : sink.hidden_warnings()) {
         text += fmt::format("... and {} more warning{} in {} (the first {} of a file are shown)\n", count,
                             count == 1 ? "" : "s", escape_controls(file), DiagnosticSink::kMaxShownWarningsPerSource);
     }
@@ -166,6 +170,9 @@ int run(int argc, char** argv) {
     CLI::App app{"segmint: customer segments as code", "segmint"};  // the usage line says `segmint`, not argv[0]
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("segmint ") + kVersion);
+    app.add_flag_callback("-q,--quiet", [] { set_quiet(true); },
+                          "No progress or status lines, and no warnings in text output (errors and results only)");
+    app.fallthrough();  // so `segmint eval ... --quiet` works as well as `segmint --quiet eval ...`
     CommandRunner runner;
     add_check_command(app, runner);
     add_eval_command(app, runner);

@@ -87,7 +87,16 @@ int apply_max_warnings(int exit_code) {
     return 1;
 }
 
-void print_status(std::string_view message) { std::fputs((escape_controls(message) + "\n").c_str(), stderr); }
+namespace {
+bool quiet_mode = false;
+}  // namespace
+
+void set_quiet(bool quiet) { quiet_mode = quiet; }
+bool quiet() { return quiet_mode; }
+
+void print_status(std::string_view message) {
+    if (!quiet_mode) std::fputs((escape_controls(message) + "\n").c_str(), stderr);
+}
 
 int finish_output() {
     if (first_error == 0 && std::fflush(stdout) != 0) first_error = errno ? errno : EIO;

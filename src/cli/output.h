@@ -15,8 +15,14 @@ void write_out(std::string_view text);
 void print_error(std::string_view message);
 // The same for a message that already names its place (`data.csv:4:1: error: ...`): printed without a second prefix.
 void print_located_error(std::string_view message);
-// A line of progress or a summary on stderr ("wrote 12 members of vip to vip.txt"), escaped the same way.
+// A line of progress or a summary on stderr ("wrote 12 members of vip to vip.txt"), escaped the same way; nothing
+// with --quiet.
 void print_status(std::string_view message);
+
+// --quiet: no status lines, no progress, and warnings left out of text output (errors, results and machine formats
+// are unchanged), as eslint's --quiet and most Unix tools' -q.
+void set_quiet(bool quiet);
+bool quiet();
 
 // --format json (docs/ci.md): stdout holds one JSON document whatever happens. A command calls begin_json_output()
 // once it knows the format is json; from then on print_error() and print_located_error() also keep their messages,

@@ -76,6 +76,11 @@ size_t DiagnosticSink::error_count() const {
                                              [](const Diagnostic& d) { return d.severity == Severity::Error; }));
 }
 
+size_t DiagnosticSink::error_count(const Source* source) const {
+    auto counts = counts_.find(source);
+    return counts == counts_.end() ? 0 : counts->second.errors;
+}
+
 size_t DiagnosticSink::warning_count() const {
     return diagnostics_.size() - error_count() + hidden_warning_count();
 }

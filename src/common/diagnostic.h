@@ -49,6 +49,8 @@ public:
 
     const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
     size_t error_count() const;
+    // Errors reported for one source (counted up to the cap).
+    size_t error_count(const Source* source) const;
     // Every warning, kept or hidden.
     size_t warning_count() const;
     // Warnings past the per-file cap, not kept, by file name ("" for none), in first-hidden order.

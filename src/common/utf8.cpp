@@ -5,10 +5,11 @@
 namespace segmint::utf8 {
 
 namespace {
-// Length of the valid sequence starting at text[i], or 0 if it is not valid UTF-8.
-size_t sequence_length(std::string_view text, size_t i) {
+// Length of the valid sequence starting at text[i], or 0 if it is not valid UTF-8; sets *decoded to its code point.
+size_t sequence_length(std::string_view text, size_t i, uint32_t* decoded = nullptr) {
     auto byte = [&](size_t k) { return static_cast<uint8_t>(text[k]); };
     uint8_t lead = byte(i);
+    if (decoded) *decoded = lead;
     if (lead < 0x80) return 1;
     size_t length;
     uint32_t code_point;
@@ -25,6 +26,7 @@ size_t sequence_length(std::string_view text, size_t i) {
     if (code_point < kMinimum[length]) return 0;                  // overlong encoding
     if (code_point > 0x10FFFF) return 0;                           // beyond Unicode
     if (code_point >= 0xD800 && code_point <= 0xDFFF) return 0;    // UTF-16 surrogate
+    if (decoded) *decoded = code_point;
     return length;
 }
 }  // namespace
@@ -36,6 +38,12 @@ std::optional<size_t> first_invalid(std::string_view text) {
         i += length;
     }
     return std::nullopt;
+}
+
+std::optional<uint32_t> code_point_at(std::string_view text, size_t offset) {
+    uint32_t code_point = 0;
+    if (offset >= text.size() || sequence_length(text, offset, &code_point) == 0) return std::nullopt;
+    return code_point;
 }
 
 size_t count_code_points(std::string_view text) {

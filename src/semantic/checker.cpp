@@ -3,11 +3,14 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <set>
+#include <unordered_map>
 
 #include "common/limits.h"
 #include "common/suggest.h"
+#include "common/text_format.h"
 #include "semantic/catalog.h"
 
 namespace segmint::semantic {
@@ -59,6 +62,27 @@ private:
         sink_.warning(code, source_, span, std::move(message), std::move(hint));
     }
 
+    std::string source_text(Span span) const { return source_->text().substr(span.begin, span.end - span.begin); }
+
+    // `2026/01/31` reads as a division; dates are written ISO, `2026-01-31`. "" when `e` is not written like that.
+    std::string slashed_date_hint(const Expr& e) const {
+        std::vector<std::string> parts(1);
+        for (char c : source_text(e.span)) {
+            if (c == '/') parts.emplace_back();
+            else if (c >= '0' && c <= '9') parts.back() += c;
+            else return "";
+        }
+        if (parts.size() != 3 || std::any_of(parts.begin(), parts.end(), [](const auto& p) { return p.empty(); })) {
+            return "";
+        }
+        auto two_digits = [](const std::string& p) { return p.size() == 1 ? "0" + p : p; };
+        if (parts[0].size() == 4 && parts[1].size() <= 2 && parts[2].size() <= 2) {
+            return "dates are written year-month-day with `-`: " + parts[0] + "-" + two_digits(parts[1]) + "-" +
+                   two_digits(parts[2]);
+        }
+        return "dates are written year-month-day with `-`: 2026-01-31";
+    }
+
     Type record(const Expr& e, Type type) {
         tables_.types[e.id] = type;
         return type;
@@ -101,7 +125,12 @@ private:
         }
     }
 
-    Type name(const Expr& e) {
+    // An operand compared with a value: an unknown bare name there was probably meant as text (`country = Germany`).
+    Type check_value(const Expr& e) {
+        return e.kind == ExprKind::Name ? record(e, name(e, true)) : check(e);
+    }
+
+    Type name(const Expr& e, bool compared_with_value = false) {
         const schema::Column* column = catalog_.schema->find(e.name);
         auto segment = catalog_.segment_index.find(e.name);
         const bool is_segment = segment != catalog_.segment_index.end();
@@ -124,6 +153,11 @@ private:
         for (const auto& s : catalog_.segments) candidates.push_back(s.name);
         std::string hint = did_you_mean(e.name, candidates);
         if (hint.empty() && find_function(e.name)) hint = "`" + e.name + "` is a function: call it as `" + e.name + "(...)`";
+        if (hint.empty() && compared_with_value) {
+            hint = e.backquoted ? "backquotes name a column or segment; a string is written in double quotes: "
+                                : "to mean the text, write it in double quotes: ";
+            hint += quote_literal(e.name);
+        }
         error(Code::UnknownName, e.span, "unknown name `" + e.name + "`: it is neither a column nor a segment", hint);
         return Type::of(TypeKind::Error);
     }
@@ -214,6 +248,13 @@ private:
             std::string hint;
             if (left.is_temporal() && right.is_temporal() && e.op == Op::Sub) {
                 hint = "for the days between two dates use `days_since(...)`";
+            } else if (left.is_temporal() && right.is(TypeKind::Int) && is_literal(*e.args[1])) {
+                // `today - 30`: a duration needs its unit.
+                const std::string written = source_text(e.span);
+                hint = "add a unit: `" + (written.size() <= 60 && written.find('\n') == std::string::npos
+                                              ? written
+                                              : std::string("today - 30")) +
+                       " days`";
             }
             error(Code::TypeMismatch, bad.span,
                   std::string("`") + op + "` needs numbers, found " + type_name(left_ok ? right : left), hint);
@@ -254,6 +295,8 @@ private:
                 hint = "write dates without quotes: 2026-01-31";
             } else if (left.is(TypeKind::Duration) || right.is(TypeKind::Duration)) {
                 hint = "a duration is relative; compare with `today - 30 days` or use `within last 30 days`";
+            } else if (left.is_temporal() || right.is_temporal()) {
+                hint = slashed_date_hint(left.is_temporal() ? right_expr : left_expr);
             }
             error(Code::TypeMismatch, where.operator_span.end > where.operator_span.begin ? join(left_expr.span, right_expr.span) : where.span,
                   "cannot compare " + type_name(left) + " with " + type_name(right), hint);
@@ -276,8 +319,8 @@ private:
     Type compare(const Expr& e) {
         const Expr& lhs = *e.args[0];
         const Expr& rhs = *e.args[1];
-        Type left = check(lhs);
-        Type right = check(rhs);
+        Type left = check_value(lhs);
+        Type right = check_value(rhs);
         const bool ordering = e.op != Op::Eq && e.op != Op::Ne;
         if (is_null_literal(lhs) || is_null_literal(rhs)) {
             warning(Code::CompareWithNull, e.span,
@@ -317,7 +360,7 @@ private:
         std::set<std::string> seen;
         for (size_t i = 1; i < e.args.size(); ++i) {
             const Expr& item = *e.args[i];
-            Type item_type = check(item);
+            Type item_type = check_value(item);
             if (is_null_literal(item)) {
                 if (e.negated) {
                     // SQL's classic trap: x not in (a, null) is never TRUE.
@@ -354,7 +397,7 @@ private:
 
     Type text_match(const Expr& e) {
         Type subject = check(*e.args[0]);
-        Type pattern = check(*e.args[1]);
+        Type pattern = check_value(*e.args[1]);
         if (subject.is_error() || pattern.is_error()) return Type::of(TypeKind::Error);
         const std::string op = ast::op_text(e.op);
         bool list_contains = e.op == Op::Contains && subject.is(TypeKind::StringList);
@@ -402,7 +445,7 @@ private:
         std::set<std::string> seen;
         for (size_t i = 1; i < e.args.size(); ++i) {
             const Expr& item = *e.args[i];
-            Type item_type = check(item);
+            Type item_type = check_value(item);
             if (!item_type.is_error() && !item_type.is_text() && !item_type.is_null()) {
                 error(Code::TypeMismatch, item.span, "list items are strings, found " + type_name(item_type),
                       "write the item in quotes");
@@ -450,13 +493,39 @@ private:
         if (!bound.is_temporal() && !bound.is_null()) {
             error(Code::TypeMismatch, e.args[1]->span,
                   std::string("`") + op + "` needs a date or timestamp on its right, found " + type_name(bound),
-                  bound.is(TypeKind::String) ? "write dates without quotes: 2026-01-31" : "");
+                  bound.is(TypeKind::String) ? "write dates without quotes: 2026-01-31"
+                                             : slashed_date_hint(*e.args[1]));
             return Type::of(TypeKind::Error);
         }
         return Type::of(TypeKind::Bool);
     }
 
+    // `a and b or c` is `(a and b) or c`, which may not be what was meant: W005 unless the `and` is in parentheses.
+    // (The reverse cannot happen: an `or` is an operand of `and` only in parentheses.)
+    void warn_mixed_and_or(const Expr& e) {
+        std::vector<const Expr*> grouped;
+        for (const auto& arg : e.args) {
+            if (arg->kind == ExprKind::And && !arg->parenthesized) grouped.push_back(arg.get());
+        }
+        if (grouped.empty()) return;
+        // The rule as written, with the parentheses the precedence implies.
+        std::string reading;
+        uint32_t at = e.span.begin;
+        for (const Expr* operand : grouped) {
+            reading += source_text({at, operand->span.begin}) + "(" + source_text(operand->span) + ")";
+            at = operand->span.end;
+        }
+        reading += source_text({at, e.span.end});
+        const bool short_enough = reading.size() <= 100 && reading.find_first_of("\n#") == std::string::npos &&
+                                  reading.find("//") == std::string::npos;
+        warning(Code::MixedAndOr, e.span,
+                short_enough ? "`and` binds tighter than `or`, so this reads as `" + reading + "`"
+                             : "`and` binds tighter than `or`, so each `and` chain here is one operand of `or`",
+                "add parentheses to say which you mean");
+    }
+
     Type logical(const Expr& e) {
+        if (e.kind == ExprKind::Or) warn_mixed_and_or(e);
         bool ok = true;
         const char* op = e.kind == ExprKind::Not ? "not" : e.kind == ExprKind::And ? "and" : "or";
         for (const auto& arg : e.args) {
@@ -494,10 +563,16 @@ Catalog check(std::vector<ast::File> files, const schema::Schema& schema, Diagno
     catalog.tables.resize(catalog.files.size());
 
     // Register every segment first, so rules may refer to segments defined later or in other files.
+    std::unordered_map<std::string, size_t> by_lower_name;  // for names that differ only in case (W006)
     for (size_t f = 0; f < catalog.files.size(); ++f) {
         const ast::File& file = catalog.files[f];
         catalog.tables[f].types.assign(file.node_count, Type::of(TypeKind::Error));
         catalog.tables[f].resolutions.assign(file.node_count, Resolution{});
+        // Only comments and blank lines (a file with syntax errors has been reported already).
+        if (file.definitions.empty() && sink.error_count(file.source.get()) == 0) {
+            sink.warning(Code::NoSegments, file.source, {0, 0}, "this file defines no segments",
+                         "add a definition, `segment NAME: RULE`, or leave the file out");
+        }
         for (size_t d = 0; d < file.definitions.size(); ++d) {
             const ast::Definition& def = file.definitions[d];
             auto [it, inserted] = catalog.segment_index.emplace(def.name, catalog.segments.size());
@@ -517,6 +592,20 @@ Catalog check(std::vector<ast::File> files, const schema::Schema& schema, Diagno
                            "more than " + std::to_string(limits::kMaxSegments) + " segments in one run");
                 catalog.segment_index.erase(it);
                 break;
+            }
+            std::string lower_name = def.name;
+            for (char& c : lower_name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            auto [other, fresh] = by_lower_name.emplace(lower_name, catalog.segments.size());
+            if (!fresh) {
+                const Segment& first = catalog.segments[other->second];
+                const auto& first_file = catalog.files[first.file];
+                Diagnostic diagnostic{Severity::Warning, Code::NamesDifferInCase, file.source, def.name_span,
+                                      "segments `" + first.name + "` and `" + def.name + "` differ only in case", {},
+                                      "names are case-sensitive, so these are two segments; rename one if that is "
+                                      "not what you want"};
+                diagnostic.notes.push_back({"`" + first.name + "` is defined here", first_file.source,
+                                            first_file.definitions[first.definition].name_span});
+                sink.add(std::move(diagnostic));
             }
             catalog.segments.push_back({def.name, f, d, {}, def.rule != nullptr});
         }

@@ -376,12 +376,16 @@ ExprPtr AstBuilder::primary(P::PrimaryContext* context) {
     if (auto* c = dynamic_cast<P::ReferenceContext*>(context)) {
         auto e = node(ExprKind::Name, span);
         e->name = name_text(c->name());
+        e->backquoted = c->name()->QUOTED_IDENTIFIER() != nullptr;
         return e;
     }
     // Parentheses only group; the span of the inner expression is widened to include them for messages.
     auto* c = dynamic_cast<P::ParenthesizedContext*>(context);
     ExprPtr inner = expr(c->expr());
-    if (inner) inner->span = span;
+    if (inner) {
+        inner->span = span;
+        inner->parenthesized = true;
+    }
     return inner;
 }
 

@@ -4,6 +4,8 @@
 #include "syntax/parse.h"
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <exception>
 #include <mutex>
 
@@ -11,8 +13,11 @@
 #include "SegmintParser.h"
 #include "antlr4-runtime.h"
 #include "common/limits.h"
+#include "common/suggest.h"
+#include "common/text_format.h"
 #include "common/utf8.h"
 #include "syntax/ast_builder.h"
+#include "syntax/literals.h"
 #include "syntax/offsets.h"
 #include "syntax/token_words.h"
 
@@ -98,9 +103,39 @@ public:
     }
 };
 
-struct Lexed {
-    std::vector<std::unique_ptr<antlr4::Token>> tokens;  // default channel only, errors removed
-};
+using Tokens = std::vector<std::unique_ptr<antlr4::Token>>;
+
+std::string lower_ascii(std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
+
+// The quotes word processors put in place of `"` and `'`: 2 for double-style, 1 for single-style, 0 for neither.
+int typographic_quote(const std::string& text) {
+    for (const char* quote : {"\u201C", "\u201D", "\u201E", "\u201F", "\u00AB", "\u00BB"}) {
+        if (text == quote) return 2;
+    }
+    for (const char* quote : {"\u2018", "\u2019", "\u201A", "\u201B", "\u2039", "\u203A"}) {
+        if (text == quote) return 1;
+    }
+    return 0;
+}
+
+// Whether a token is part of a name someone wrote with letters beyond ASCII (`größe`): an ASCII word, or a stray
+// code point that is likely a letter rather than punctuation, a symbol or an emoji.
+bool name_piece(const antlr4::Token& token) {
+    const std::string text = token.getText();
+    if (token.getType() != L::ERROR_CHAR) {
+        return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+        });
+    }
+    const std::optional<uint32_t> c = utf8::code_point_at(text, 0);
+    if (!c || *c < 0xC0 || *c == 0xD7 || *c == 0xF7) return false;  // ASCII, Latin-1 punctuation, × and ÷
+    if (*c >= 0x2000 && *c <= 0x2BFF) return false;  // general punctuation (dashes, quotes), symbols, arrows
+    if (*c >= 0x3000 && *c <= 0x303F) return false;  // CJK punctuation
+    return *c < 0x1F000;                               // not emoji
+}
 
 class FileParser {
 public:
@@ -162,19 +197,19 @@ private:
         return true;
     }
 
-    std::vector<std::unique_ptr<antlr4::Token>> lex(ast::File& file) {
+    Tokens lex(ast::File& file) {
         // Tokens read their text from the input stream, so the stream and lexer live as long as this parser.
         input_ = std::make_unique<antlr4::ANTLRInputStream>(source_->text());
         lexer_ = std::make_unique<L>(input_.get());
         lexer_->removeErrorListeners();
         lexer_->addErrorListener(&throwing_);
-        std::vector<std::unique_ptr<antlr4::Token>> all;
+        Tokens all;
         {
             std::lock_guard<std::mutex> lock(antlr_mutex());
             all = lexer_->getAllTokens();
         }
 
-        std::vector<std::unique_ptr<antlr4::Token>> kept;
+        Tokens kept;
         for (size_t i = 0; i < all.size(); ++i) {
             auto& token = all[i];
             const size_t type = token->getType();
@@ -185,12 +220,7 @@ private:
             }
             if (type == L::WHITESPACE) continue;
             if (type == L::ERROR_CHAR) {
-                // A run of adjacent stray characters is one error.
-                size_t last = i;
-                while (last + 1 < all.size() && all[last + 1]->getType() == L::ERROR_CHAR) ++last;
-                Span span = join(span_of(token.get()), span_of(all[last].get()));
-                report_stray(span);
-                i = last;
+                i = report_stray(all, i, kept);
                 continue;
             }
             if (type == L::UNTERMINATED_STRING) {
@@ -233,17 +263,108 @@ private:
         return kept;
     }
 
-    void report_stray(Span span) {
-        std::string text = source_->text().substr(span.begin, span.end - span.begin);
+    std::string text_of(Span span) const { return source_->text().substr(span.begin, span.end - span.begin); }
+
+    // Reports the stray character all[first], with what belongs to the same mistake, and returns the index of the
+    // last token the report covers. Common mistakes get a hint that names the fix.
+    size_t report_stray(const Tokens& all, size_t first, Tokens& kept) {
+        if (auto last = report_typographic_quotes(all, first)) return *last;
+        if (auto last = report_bracket_list(all, first, kept)) return *last;
+        if (auto last = report_non_ascii_name(all, first, kept)) return *last;
+        // A run of adjacent stray characters is one error.
+        size_t last = first;
+        while (last + 1 < all.size() && all[last + 1]->getType() == L::ERROR_CHAR) ++last;
+        Span span = join(span_of(all[first].get()), span_of(all[last].get()));
+        std::string text = text_of(span);
         std::string hint;
         if (text.rfind("&&", 0) == 0) hint = "write `and` instead of `&&`";
         else if (text.rfind("||", 0) == 0) hint = "write `or` instead of `||`";
         else if (text == "!") hint = "write `not` to negate, or `!=` for 'not equal'";
         else if (text == ";") hint = "rules need no terminator; a new definition starts with `segment`";
         else if (text == "\"" || text == "'") hint = "strings are closed on the same line";
+        else if (text == "[" || text == "]") hint = "lists are written in parentheses: `in (\"a\", \"b\")`";
         std::string shown = text.size() > 20 ? text.substr(0, 20) + "..." : text;
         lexical_error(Code::UnexpectedCharacter, span,
               (span.end - span.begin == 1 ? "unexpected character `" : "unexpected characters `") + shown + "`", hint);
+        return last;
+    }
+
+    // Word processors turn `"Germany"` into `“Germany”`: one error for the pair, with the string as it should be.
+    std::optional<size_t> report_typographic_quotes(const Tokens& all, size_t first) {
+        const int style = typographic_quote(all[first]->getText());
+        if (style == 0) return std::nullopt;
+        const Span open = span_of(all[first].get());
+        for (size_t k = first + 1; k < all.size(); ++k) {
+            const std::string text = all[k]->getText();
+            if (all[k]->getType() == L::ERROR_CHAR && typographic_quote(text) == style) {
+                const Span close = span_of(all[k].get());
+                lexical_error(Code::UnexpectedCharacter, join(open, close),
+                              "typographic quotes `" + text_of(open) + "` and `" + text + "` do not make a string",
+                              "write straight double quotes: " + quote_literal(text_of({open.end, close.begin})));
+                return k;
+            }
+            if (text.find('\n') != std::string::npos) break;  // a string ends on its line
+        }
+        lexical_error(Code::UnexpectedCharacter, open, "unexpected character `" + text_of(open) + "`",
+                      "write strings in straight double quotes: \"...\"");
+        return first;
+    }
+
+    // `in ['gold', 'silver']`: one error for the bracketed list, with the list as it should be written.
+    std::optional<size_t> report_bracket_list(const Tokens& all, size_t first, const Tokens& kept) {
+        if (all[first]->getText() != "[") return std::nullopt;
+        std::string items;
+        size_t close = first + 1;
+        for (; close < all.size(); ++close) {
+            const antlr4::Token& token = *all[close];
+            const size_t type = token.getType();
+            if (type == L::ERROR_CHAR && token.getText() == "]") break;
+            if (type == L::SEGMENT) return std::nullopt;  // no `]` before the next definition
+            if (type == L::WHITESPACE || type == L::COMMENT) continue;
+            if (type == L::COMMA) {
+                items += ",";
+                continue;
+            }
+            if (!items.empty()) items += " ";
+            LiteralError ignored;
+            auto decoded = type == L::STRING ? decode_string(token.getText(), &ignored) : std::nullopt;
+            items += decoded ? quote_literal(*decoded) : token.getText();
+        }
+        if (close == all.size()) return std::nullopt;
+        // The operator before the list, so the hint can be copied as it is.
+        std::string op;
+        const size_t before = kept.empty() ? 0 : kept.back()->getType();
+        if (before == L::IN) op = kept.size() > 1 && kept[kept.size() - 2]->getType() == L::NOT ? "not in " : "in ";
+        else if (before == L::ANY || before == L::ALL) op = "contains " + lower_ascii(kept.back()->getText()) + " ";
+        if (items.empty() || items.size() > 60) items = "\"a\", \"b\"";
+        lexical_error(Code::UnexpectedCharacter, join(span_of(all[first].get()), span_of(all[close].get())),
+                      "a list is written in parentheses, not square brackets", "write `" + op + "(" + items + ")`");
+        return close;
+    }
+
+    // `größe`: a name with letters beyond ASCII is one error, not one per stray letter.
+    std::optional<size_t> report_non_ascii_name(const Tokens& all, size_t first, Tokens& kept) {
+        if (!name_piece(*all[first])) return std::nullopt;
+        size_t last = first;
+        while (last + 1 < all.size() && name_piece(*all[last + 1])) ++last;
+        Span span = join(span_of(all[first].get()), span_of(all[last].get()));
+        // The ASCII start of the name (`gr`) was already kept; it is part of this mistake, not a name of its own.
+        size_t start = all[first]->getStartIndex();
+        while (!kept.empty() && kept.back()->getStopIndex() + 1 == start && name_piece(*kept.back())) {
+            start = kept.back()->getStartIndex();
+            span.begin = span_of(kept.back().get()).begin;
+            kept.pop_back();
+        }
+        const std::string name = text_of(span);
+        if (!kept.empty() && kept.back()->getType() == L::SEGMENT) {
+            lexical_error(Code::UnexpectedCharacter, span, "`" + name + "` cannot be a segment name",
+                          "segment names are ASCII letters, digits and `_`, not starting with a digit");
+        } else {
+            lexical_error(Code::UnexpectedCharacter, span, "`" + name + "` is not a name",
+                          "names are ASCII letters, digits and `_`; a column whose name has other characters is "
+                          "written in backquotes: `" + name + "`");
+        }
+        return last;
     }
 
     void parse_definitions(std::vector<std::unique_ptr<antlr4::Token>> tokens, ast::File& file) {
@@ -290,6 +411,8 @@ private:
             definition.name_span = span_of(chunk[1].get());
         }
         const uint32_t chunk_end = span_of(chunk.back().get()).end;
+        std::vector<const antlr4::Token*> view;  // the chunk's tokens, for hints that look at a mistake's neighbours
+        for (const auto& token : chunk) view.push_back(token.get());
         if (lexically_broken) {
             if (!definition.name.empty()) {
                 definition.span.end = chunk_end;
@@ -314,7 +437,7 @@ private:
             AstBuilder builder(source_, offsets_, sink_, file);
             builder.build(tree->definition(), definition);
         } catch (const SyntaxAbort& abort) {
-            report_syntax_error(abort, more_follow, chunk_end);
+            report_syntax_error(abort, more_follow, chunk_end, view);
         } catch (const NestingAbort& abort) {
             error(Code::NestingTooDeep, span_of(abort.where),
                   "expression is nested too deeply (more than " + std::to_string(limits::kMaxNestingDepth) +
@@ -331,17 +454,18 @@ private:
         }
     }
 
-    void report_syntax_error(const SyntaxAbort& abort, bool more_follow, uint32_t chunk_end) {
+    void report_syntax_error(const SyntaxAbort& abort, bool more_follow, uint32_t chunk_end,
+                             const std::vector<const antlr4::Token*>& tokens) {
         const antlr4::Token* token = abort.offending;
         const bool at_end = token->getType() == antlr4::Token::EOF;
         Span span = at_end ? Span{chunk_end, chunk_end} : span_of(token);
         std::string found = describe_token(token->getType(), at_end ? "" : token->getText(), more_follow);
         std::string expected = describe_expected(abort.expected);
-        std::string hint;
         bool only_end = abort.expected.size() == 1 && abort.expected[0] == static_cast<size_t>(antlr4::Token::EOF);
+        std::string hint = at_end ? "" : mistake_hint(token, tokens, abort.expected, only_end);
         if (only_end) {
             error(Code::SyntaxError, span, "expected `and`, `or` or the end of the rule, found " + found,
-                  "join conditions with `and` or `or`; a new definition starts with `segment`");
+                  hint.empty() ? "join conditions with `and` or `or`; a new definition starts with `segment`" : hint);
             return;
         }
         if (token->getType() == L::EQ && !at_end) hint = "equality is a single `=`";
@@ -354,6 +478,92 @@ private:
             hint = "`" + token->getText() + "` is a keyword; to use it as a name, write it in backquotes";
         }
         error(Code::SyntaxError, span, "expected " + expected + ", found " + found, hint);
+    }
+
+    // A hint for a common mistake at the offending token (`1,000`, `betwen`, `LIKE`, `in last 30 days`), or "".
+    // `after_operand`: the rule so far is complete, so an operator or `and`/`or` was expected.
+    static std::string mistake_hint(const antlr4::Token* token, const std::vector<const antlr4::Token*>& tokens,
+                                    const std::vector<size_t>& expected, bool after_operand) {
+        size_t at = token->getTokenIndex();
+        if (at >= tokens.size() || tokens[at] != token) return "";
+        auto type_at = [&](size_t k) { return k < tokens.size() ? tokens[k]->getType() : size_t(antlr4::Token::EOF); };
+        auto text_at = [&](size_t k) { return k < tokens.size() ? tokens[k]->getText() : std::string(); };
+        const size_t type = token->getType();
+        const size_t previous = at > 0 ? type_at(at - 1) : size_t(antlr4::Token::EOF);
+        const std::string text = token->getText();
+
+        if (type == L::COMMA && previous == L::INTEGER) {
+            // `1,000` or `1,000,000`: groups of exactly three digits after each comma.
+            std::string digits = text_at(at - 1);
+            size_t k = at;
+            while (type_at(k) == L::COMMA && type_at(k + 1) == L::INTEGER && text_at(k + 1).size() == 3) {
+                digits += text_at(k + 1);
+                k += 2;
+            }
+            uint64_t value = 0;
+            const auto parsed = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+            if (k > at && parsed.ec == std::errc() && parsed.ptr == digits.data() + digits.size()) {
+                std::string underscored = with_thousands(value);
+                std::replace(underscored.begin(), underscored.end(), ',', '_');
+                return "numbers have no thousands separator: write `" + digits + "` or `" + underscored + "`";
+            }
+        }
+        if (type == L::IDENTIFIER) {
+            const std::string word = lower_ascii(text);
+            if (word == "like" || word == "ilike") {
+                return like_hint(text, at + 1 < tokens.size() ? tokens[at + 1] : nullptr);
+            }
+            if (previous == L::INTEGER) {
+                // `30 dayz`: a duration's unit, singular after 1.
+                std::vector<std::string> units;
+                for (auto unit : {ast::DurationUnit::Day, ast::DurationUnit::Week, ast::DurationUnit::Month,
+                                  ast::DurationUnit::Year, ast::DurationUnit::Hour, ast::DurationUnit::Minute,
+                                  ast::DurationUnit::Second}) {
+                    units.push_back(ast::unit_name(unit, text_at(at - 1) != "1"));
+                }
+                if (auto unit = closest_match(text, units)) return "did you mean `" + *unit + "`?";
+            }
+            // `betwen`: the keyword that could stand here and is spelled most alike.
+            static const size_t kAfterOperand[] = {L::AND, L::OR, L::NOT, L::BETWEEN, L::IN, L::IS, L::CONTAINS,
+                                                   L::STARTS, L::ENDS, L::MATCHES, L::WITHIN, L::BEFORE, L::AFTER};
+            std::vector<std::string> keywords;
+            if (after_operand) {
+                for (size_t t : kAfterOperand) keywords.push_back(keyword_word(t));
+            } else {
+                for (size_t t : expected) {
+                    if (std::string keyword = keyword_word(t); !keyword.empty()) keywords.push_back(keyword);
+                }
+            }
+            return did_you_mean(text, keywords);
+        }
+        if (type == L::LAST && (previous == L::IN || after_operand)) {
+            const size_t unit = type_at(at + 2);
+            const bool duration = type_at(at + 1) == L::INTEGER && unit >= L::SECOND_UNIT && unit <= L::YEAR_UNIT;
+            const std::string amount = duration ? text_at(at + 1) + " " + lower_ascii(text_at(at + 2)) : "30 days";
+            if (at >= 2 && type_at(at - 2) == L::NOT) {
+                return "`within last` has no `not` form: write `not (... within last " + amount + ")`";
+            }
+            return "write `within last " + amount + "`";
+        }
+        return "";
+    }
+
+    // SQL's `LIKE` (written `like`): the text operators say the same, so `like "%x"` is `ends with "x"`.
+    static std::string like_hint(const std::string& like, const antlr4::Token* pattern) {
+        std::string operators = "the text operators are `contains`, `starts with`, `ends with` and `matches` (an RE2 "
+                                "regular expression)";
+        if (lower_ascii(like) == "ilike") operators += "; compare `lower(...)` to ignore case";
+        LiteralError ignored;
+        auto value = pattern && pattern->getType() == L::STRING ? decode_string(pattern->getText(), &ignored)
+                                                                 : std::nullopt;
+        if (!value) return "there is no `" + like + "`: " + operators;
+        const bool leading = !value->empty() && value->front() == '%';
+        const bool trailing = value->size() > size_t(leading) && value->back() == '%';
+        const std::string core = value->substr(leading, value->size() - leading - trailing);
+        // `_` and an inner `%` are wildcards no single text operator expresses.
+        if (core.find_first_of("%_") != std::string::npos) return "there is no `" + like + "`: " + operators;
+        const char* op = leading && trailing ? "contains" : leading ? "ends with" : trailing ? "starts with" : "=";
+        return "there is no `" + like + "`: write `" + op + " " + quote_literal(core) + "`; " + operators;
     }
 
     std::shared_ptr<const Source> source_;

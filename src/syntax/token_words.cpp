@@ -8,38 +8,45 @@ namespace segmint::syntax {
 
 using L = segmint_generated::SegmintLexer;
 
-std::string token_spelling(size_t type) {
+std::string keyword_word(size_t type) {
     switch (type) {
-        case L::SEGMENT: return "`segment`";
-        case L::AND: return "`and`";
-        case L::OR: return "`or`";
-        case L::NOT: return "`not`";
-        case L::IN: return "`in`";
-        case L::IS: return "`is`";
-        case L::KW_NULL: return "`null`";
-        case L::KW_TRUE: return "`true`";
-        case L::KW_FALSE: return "`false`";
-        case L::BETWEEN: return "`between`";
-        case L::CONTAINS: return "`contains`";
-        case L::ANY: return "`any`";
-        case L::ALL: return "`all`";
-        case L::STARTS: return "`starts`";
-        case L::ENDS: return "`ends`";
-        case L::WITH: return "`with`";
-        case L::MATCHES: return "`matches`";
-        case L::TODAY: return "`today`";
-        case L::NOW: return "`now`";
-        case L::WITHIN: return "`within`";
-        case L::LAST: return "`last`";
-        case L::BEFORE: return "`before`";
-        case L::AFTER: return "`after`";
-        case L::SECOND_UNIT: return "`seconds`";
-        case L::MINUTE_UNIT: return "`minutes`";
-        case L::HOUR_UNIT: return "`hours`";
-        case L::DAY_UNIT: return "`days`";
-        case L::WEEK_UNIT: return "`weeks`";
-        case L::MONTH_UNIT: return "`months`";
-        case L::YEAR_UNIT: return "`years`";
+        case L::SEGMENT: return "segment";
+        case L::AND: return "and";
+        case L::OR: return "or";
+        case L::NOT: return "not";
+        case L::IN: return "in";
+        case L::IS: return "is";
+        case L::KW_NULL: return "null";
+        case L::KW_TRUE: return "true";
+        case L::KW_FALSE: return "false";
+        case L::BETWEEN: return "between";
+        case L::CONTAINS: return "contains";
+        case L::ANY: return "any";
+        case L::ALL: return "all";
+        case L::STARTS: return "starts";
+        case L::ENDS: return "ends";
+        case L::WITH: return "with";
+        case L::MATCHES: return "matches";
+        case L::TODAY: return "today";
+        case L::NOW: return "now";
+        case L::WITHIN: return "within";
+        case L::LAST: return "last";
+        case L::BEFORE: return "before";
+        case L::AFTER: return "after";
+        case L::SECOND_UNIT: return "seconds";
+        case L::MINUTE_UNIT: return "minutes";
+        case L::HOUR_UNIT: return "hours";
+        case L::DAY_UNIT: return "days";
+        case L::WEEK_UNIT: return "weeks";
+        case L::MONTH_UNIT: return "months";
+        case L::YEAR_UNIT: return "years";
+        default: return "";
+    }
+}
+
+std::string token_spelling(size_t type) {
+    if (std::string word = keyword_word(type); !word.empty()) return "`" + word + "`";
+    switch (type) {
         case L::LPAREN: return "`(`";
         case L::RPAREN: return "`)`";
         case L::COMMA: return "`,`";

@@ -15,4 +15,7 @@ std::string describe_expected(const std::vector<size_t>& expected_types);
 // The spelling of a token type, for messages: "`between`", "`(`".
 std::string token_spelling(size_t type);
 
+// The word of a keyword token type ("between", "days": units in the plural), or "" for any other token.
+std::string keyword_word(size_t type);
+
 }  // namespace segmint::syntax

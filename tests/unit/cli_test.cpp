@@ -44,6 +44,21 @@ BOOST_AUTO_TEST_CASE(warnings_alone_exit_0) {
     BOOST_CHECK(out.find("warning[W001]") != std::string::npos);
 }
 
+// W005-W007 are warnings too; W006 compares names across files and points at both definitions.
+BOOST_AUTO_TEST_CASE(precedence_case_and_empty_file_warnings_exit_0) {
+    TempDir dir("segmint_cli");
+    std::string first = dir.write("a.seg", "segment VIP: age > 18 and email_opt_in or sms_opt_in\n");
+    std::string second = dir.write("b.seg", "# only a comment\nsegment vip: tags contains \"vip\"\n");
+    std::string empty = dir.write("c.seg", "# nothing yet\n");
+    std::string out;
+    BOOST_CHECK_EQUAL(run_segmint("check " + first + " " + second + " " + empty + kSchema + " --color never", &out), 0);
+    BOOST_CHECK(out.find("a.seg:1:14: warning[W005]") != std::string::npos);
+    BOOST_CHECK(out.find("b.seg:2:9: warning[W006]: segments `VIP` and `vip` differ only in case") != std::string::npos);
+    BOOST_CHECK(out.find("note: " + first + ":1:9: `VIP` is defined here") != std::string::npos);
+    BOOST_CHECK(out.find("c.seg:1:1: warning[W007]: this file defines no segments") != std::string::npos);
+    BOOST_CHECK(out.find("0 errors, 3 warnings") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(json_lists_every_diagnostic) {
     std::string out;
     BOOST_CHECK_EQUAL(run_segmint("check examples/broken/retention.seg --schema specs/schema.yaml --format json", &out),

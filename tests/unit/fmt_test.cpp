@@ -171,7 +171,9 @@ BOOST_AUTO_TEST_CASE(precedence_keeps_needed_parentheses) {
     BOOST_CHECK_EQUAL(one_line("(a - b) - c = 1"), "a - b - c = 1");
     BOOST_CHECK_EQUAL(one_line("a * (b + c) > (a * b) + c"), "a * (b + c) > a * b + c");
     BOOST_CHECK_EQUAL(one_line("-(5) < - 5"), "-(5) < -5");
-    BOOST_CHECK_EQUAL(one_line("a OR (b AND c)"), "a or b and c");
+    // Parentheses around an `and` inside an `or` are not needed, but say which reading is meant (W005): kept, not added.
+    BOOST_CHECK_EQUAL(one_line("a OR (b AND c)"), "a or (b and c)");
+    BOOST_CHECK_EQUAL(one_line("a or b and c"), "a or b and c");
     BOOST_CHECK_EQUAL(one_line("(a or b) and c"), "(a or b) and c");
     BOOST_CHECK_EQUAL(one_line("a or (b or c)"), "a or (b or c)");
     BOOST_CHECK_EQUAL(one_line("not (a) and not (b = 1)"), "not a and not (b = 1)");

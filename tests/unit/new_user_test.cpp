@@ -208,6 +208,27 @@ BOOST_AUTO_TEST_CASE(every_command_speaks_json) {
     BOOST_CHECK_EQUAL(parse_json(out)["rows"].get<int>(), 3);
 }
 
+// --quiet (-q), before or after the command: no status or progress lines, no warnings in text; errors and results stay.
+BOOST_AUTO_TEST_CASE(quiet_leaves_errors_and_results) {
+    Folder folder;
+    const std::string spec = folder.specs("w.seg", "segment w: age = null\nsegment adults: age >= 18\n");
+    std::string out, err;
+    BOOST_CHECK_EQUAL(run_segmint("generate --rows 2 -o " + folder.dir.file("g.csv"), &out, &err), 0);
+    BOOST_CHECK_EQUAL(err, "wrote 2 customers to " + folder.dir.file("g.csv") + "\n");
+    BOOST_CHECK_EQUAL(run_segmint("--quiet generate --rows 2 -o " + folder.dir.file("g.csv"), &out, &err), 0);
+    BOOST_CHECK_EQUAL(err, "");
+    BOOST_CHECK_EQUAL(run_segmint("eval -q --format csv " + folder.args(spec) + "--data " + folder.data, &out, &err), 0);
+    BOOST_CHECK_EQUAL(err, "");
+    BOOST_CHECK_EQUAL(out, "segment,count,share\nw,0,0.000000\nadults,1,0.500000\n");
+    BOOST_CHECK_EQUAL(run_segmint("check --quiet --color never " + folder.args(spec), &out, &err), 0);
+    BOOST_CHECK(out.find("W001") == std::string::npos);
+    const std::string bad = folder.specs("bad.seg", "segment b: nope > 1\n");
+    BOOST_CHECK_EQUAL(run_segmint("check -q --color never " + folder.args(bad), &out, &err), 1);
+    BOOST_CHECK(out.find("error[E101]") != std::string::npos);
+    BOOST_CHECK_EQUAL(run_segmint("eval -q " + folder.args(spec) + "--data " + folder.dir.file("none.csv"), &out, &err), 2);
+    BOOST_CHECK(err.find("cannot open") != std::string::npos);
+}
+
 // A misspelt command says which one was meant, exit 2; usage lines and errors name `segmint`, never argv[0]'s path;
 // a bad option is one `segmint: error:` line; the version comes from CMake's project(VERSION).
 BOOST_AUTO_TEST_CASE(commands_usage_and_version) {
