@@ -6,7 +6,7 @@
 #include "common/suggest.h"
 #include "engine/single_row.h"
 
-#include "cli/compile.h"
+#include "frontend/compile.h"
 #include "data/csv_loader.h"
 #include "engine/engine.h"
 #include "report/diagnostic_render.h"
@@ -72,13 +72,17 @@ void report_input_error(const std::string& message, std::vector<Problem>* proble
 std::shared_ptr<const Catalog> finish_catalog(std::shared_ptr<const Schema> schema, semantic::Catalog catalog,
                                               DiagnosticSink& sink, const std::string& as_of_text,
                                               std::vector<Problem>* problems) {
-    sink.sort();
-    report_problems(sink, problems);
     ir::scalar::AsOf as_of = engine::as_of_now();
     if (!as_of_text.empty() && !engine::parse_as_of(as_of_text, &as_of)) {
+        sink.sort();
+        report_problems(sink, problems);
         report_input_error("as-of `" + as_of_text + "` is not a date (YYYY-MM-DD)", problems);
         return nullptr;
     }
+    // What compiling finds (E112 date arithmetic leaving the calendar, W004), as `segmint check` reports it.
+    if (!sink.has_errors()) frontend::report_findings(catalog, as_of, sink);
+    sink.sort();
+    report_problems(sink, problems);
     if (sink.has_errors()) return nullptr;
     auto impl = std::make_shared<Catalog::Impl>();
     impl->schema = schema->impl;
@@ -94,7 +98,7 @@ std::shared_ptr<const Catalog> finish_catalog(std::shared_ptr<const Schema> sche
 std::shared_ptr<const Schema> Schema::load(const std::string& path, std::vector<Problem>* problems) {
     DiagnosticSink sink;
     std::vector<std::string> input_errors;
-    auto loaded = cli::load_schema_file(path, sink, &input_errors);
+    auto loaded = frontend::load_schema_file(path, sink, &input_errors);
     for (const auto& e : input_errors) report_input_error(e, problems);
     report_problems(sink, problems);
     if (!loaded) return nullptr;
@@ -120,7 +124,7 @@ std::shared_ptr<const Catalog> Catalog::compile(std::shared_ptr<const Schema> sc
                                                 const std::vector<std::string>& paths, const std::string& as_of,
                                                 std::vector<Problem>* problems) {
     DiagnosticSink sink;
-    cli::Compiled compiled = cli::compile_specs(paths, schema->impl->schema, sink);
+    frontend::Compiled compiled = frontend::compile_specs(paths, schema->impl->schema, sink);
     for (const auto& e : compiled.input_errors) report_input_error(e, problems);
     if (!compiled.input_errors.empty()) return nullptr;
     return finish_catalog(schema, std::move(compiled.catalog), sink, as_of, problems);

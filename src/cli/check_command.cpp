@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "cli/compile.h"
+#include "cli/workspace.h"
 #include "cli/output.h"
 #include "cli/project_options.h"
 #include "engine/engine.h"
@@ -18,21 +18,6 @@ void add_check_command(CLI::App& app, CommandRunner& runner) {
     CLI::App* command = app.add_subcommand("check", "Parse, resolve and type-check spec files; report every problem");
     add_spec_options(*command, *options);
     command->callback([options, &runner] { runner.exit_code = run_check(*options); });
-}
-
-void report_findings(const semantic::Catalog& catalog, ir::scalar::AsOf as_of, DiagnosticSink& sink) {
-    std::vector<optimize::Finding> findings;
-    engine::CompileOptions options;
-    options.findings = &findings;
-    engine::compile(catalog, as_of, options);
-    for (const auto& finding : findings) {
-        const auto& file = catalog.files[catalog.segments[finding.segment].file];
-        if (code_info(finding.code).id[0] == 'E') {
-            sink.error(finding.code, file.source, finding.span, finding.message, finding.hint);
-        } else {
-            sink.warning(finding.code, file.source, finding.span, finding.message, finding.hint);
-        }
-    }
 }
 
 int run_check(const CommonOptions& options) {

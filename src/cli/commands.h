@@ -60,10 +60,6 @@ bool use_color(const CommonOptions& options, std::FILE* stream);
 // Renders a CI report (sarif, junit, github: options.format) to stdout, with the command's wall time so far.
 void print_ci_report(report::CiReport report, const CommonOptions& options);
 
-// What compiling the catalog as of `as_of` finds (optimize::Finding): rules, or parts of them, that can never be true
-// (W004), and constant date arithmetic that leaves the calendar (E112). Every command that compiles rules reports
-// them (prepare_workspace); they do not depend on the data.
-void report_findings(const semantic::Catalog& catalog, ir::scalar::AsOf as_of, DiagnosticSink& sink);
 
 void add_check_command(CLI::App& app, CommandRunner& runner);
 int run_check(const CommonOptions& options);

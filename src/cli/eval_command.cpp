@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "cli/compile.h"
+#include "cli/workspace.h"
 #include "cli/output.h"
 #include "common/atomic_file.h"
 #include "common/calendar.h"

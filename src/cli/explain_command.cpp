@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
-#include "cli/compile.h"
+#include "cli/workspace.h"
 #include "cli/output.h"
 #include "cli/project_options.h"
 #include "engine/engine.h"

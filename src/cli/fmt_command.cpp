@@ -9,7 +9,7 @@
 
 #include "ast/format.h"
 #include "cli/commands.h"
-#include "cli/inputs.h"
+#include "frontend/inputs.h"
 #include "cli/output.h"
 #include "cli/project_options.h"
 #include "common/atomic_file.h"
@@ -98,11 +98,11 @@ Outcome format_source(const std::shared_ptr<const Source>& source, std::string* 
 
 FileResult format_one(const std::string& path, DiagnosticSink& sink) {
     FileResult result;
-    InputError error;
-    auto source = read_source(path, limits::kMaxSpecFileBytes, &error);
+    frontend::InputError error;
+    auto source = frontend::read_source(path, limits::kMaxSpecFileBytes, &error);
     result.path = source ? source->name() : path;
     if (!source) {
-        print_error(path == kStdinPath ? error.message : fmt::format("cannot read `{}`: {}", path, error.message));
+        print_error(path == frontend::kStdinPath ? error.message : fmt::format("cannot read `{}`: {}", path, error.message));
         result.outcome = Outcome::Unreadable;
         return result;
     }
@@ -231,18 +231,18 @@ int run_fmt(FmtOptions options) {
         return kExitUsage;
     }
     auto& paths = options.common.paths;
-    const bool from_stdin = options.use_stdin || (paths.size() == 1 && paths[0] == kStdinPath);
+    const bool from_stdin = options.use_stdin || (paths.size() == 1 && paths[0] == frontend::kStdinPath);
     std::vector<std::string> files;
     bool unreadable_paths = false;
     if (from_stdin) {
-        files.push_back(kStdinPath);
+        files.push_back(frontend::kStdinPath);
     } else {
         // Without paths, the project's segment globs (as check uses them); explicit paths need no project.
         if (paths.empty()) {
             if (int code = apply_project(options.common, nullptr)) return code;
         }
-        std::vector<InputError> errors;
-        files = expand_spec_paths(paths, &errors);
+        std::vector<frontend::InputError> errors;
+        files = frontend::expand_spec_paths(paths, &errors);
         for (const auto& error : errors) {
             print_error(fmt::format("cannot read `{}`: {}", error.path, error.message));
             unreadable_paths = true;

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "cli/inputs.h"
+#include "frontend/inputs.h"
 #include "cli/output.h"
 #include "common/limits.h"
 #include "common/text_format.h"
@@ -63,8 +63,8 @@ int apply_project(CommonOptions& options, std::optional<project::Project>* out, 
     const fs::path folder = fs::path(file).parent_path().empty() ? fs::path(".") : fs::path(file).parent_path();
     const std::string shown_file =
         (display == "." ? std::string() : display + "/") + fs::path(file).filename().string();
-    InputError error;
-    auto source = read_source(file, limits::kMaxYamlFileBytes, &error);
+    frontend::InputError error;
+    auto source = frontend::read_source(file, limits::kMaxYamlFileBytes, &error);
     if (!source) {
         print_error(fmt::format("cannot read project `{}`: {}", file, error.message));
         return kExitUsage;
@@ -128,11 +128,11 @@ std::optional<data::Table> load_data(const CommonOptions& options, const schema:
     csv.threads = threads;
     if (options.data_path == "-") {
         std::string text, problem;
-        if (!read_standard_input(&text, &problem)) {
+        if (!frontend::read_standard_input(&text, &problem)) {
             print_error(problem);
             return std::nullopt;
         }
-        auto table = data::load_csv_text(text, kStdinName, schema, &error, csv);
+        auto table = data::load_csv_text(text, frontend::kStdinName, schema, &error, csv);
         if (!table) print_located_error(error.to_string());
         return table;
     }

@@ -6,8 +6,8 @@
 
 #include "analysis/fixture_check.h"
 #include "cli/commands.h"
-#include "cli/compile.h"
-#include "cli/inputs.h"
+#include "cli/workspace.h"
+#include "frontend/inputs.h"
 #include "cli/output.h"
 #include "report/json_output.h"
 #include "cli/project_options.h"
@@ -63,8 +63,8 @@ int run_test(TestOptions& options) {
     std::vector<FileRun> runs;
     bool unreadable = false;
     for (const auto& file : files) {
-        InputError error;
-        auto source = read_source(file, limits::kMaxYamlFileBytes, &error);
+        frontend::InputError error;
+        auto source = frontend::read_source(file, limits::kMaxYamlFileBytes, &error);
         if (!source) {
             print_error(fmt::format("cannot read fixture `{}`: {}", file, error.message));
             unreadable = true;

@@ -6,7 +6,7 @@
 #include "analysis/constraints.h"
 #include "cli/commands.h"
 #include "common/text_format.h"
-#include "cli/compile.h"
+#include "cli/workspace.h"
 #include "cli/output.h"
 #include "cli/project_options.h"
 #include "common/calendar.h"

@@ -3,7 +3,7 @@
 #include <boost/test/unit_test.hpp>
 #include <sstream>
 
-#include "cli/compile.h"
+#include "frontend/compile.h"
 #include "report/diagnostic_render.h"
 #include "semantic/functions.h"
 #include "syntax/parse.h"
@@ -45,7 +45,7 @@ const schema::Schema& demo_schema() {
     static const schema::Schema schema = [] {
         DiagnosticSink sink;
         std::vector<std::string> errors;
-        auto loaded = cli::load_schema_file(source_dir() + "/specs/schema.yaml", sink, &errors);
+        auto loaded = frontend::load_schema_file(source_dir() + "/specs/schema.yaml", sink, &errors);
         if (!loaded) throw std::runtime_error("specs/schema.yaml does not load");
         return *loaded;
     }();

@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "cli/compile.h"
+#include "frontend/compile.h"
 #include "random_rules.h"
 #include "report/diagnostic_render.h"
 #include "test_support.h"
@@ -44,7 +44,7 @@ std::vector<std::string> write_specs(const std::string& directory) {
 }
 
 // Everything a command could print or use from a compile, as one string.
-std::string describe(const cli::Compiled& compiled, const DiagnosticSink& sink) {
+std::string describe(const frontend::Compiled& compiled, const DiagnosticSink& sink) {
     std::string out = "files: " + std::to_string(compiled.file_count) + "\n";
     for (const auto& error : compiled.input_errors) out += "input error: " + error + "\n";
     out += report::render_text(sink.diagnostics());  // in the order they were added, not sorted
@@ -58,7 +58,7 @@ std::string describe(const cli::Compiled& compiled, const DiagnosticSink& sink) 
 
 std::string compile_with(const std::vector<std::string>& paths, unsigned threads) {
     DiagnosticSink sink;
-    cli::Compiled compiled = cli::compile_specs(paths, test_schema(), sink, threads);
+    frontend::Compiled compiled = frontend::compile_specs(paths, test_schema(), sink, threads);
     return describe(compiled, sink);
 }
 

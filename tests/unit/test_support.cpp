@@ -10,7 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "cli/commands.h"
+#include "frontend/compile.h"
 #include "engine/engine.h"
 #include "report/diagnostic_render.h"
 #include "syntax/parse.h"
@@ -131,7 +131,7 @@ Checked check_text(const std::string& text, const std::string& name) {
     // As `segmint check` does, as of the test suite's usual date.
     ir::scalar::AsOf as_of;
     engine::parse_as_of("2026-11-23", &as_of);
-    if (!sink.has_errors()) cli::report_findings(checked.catalog, as_of, sink);
+    if (!sink.has_errors()) frontend::report_findings(checked.catalog, as_of, sink);
     sink.sort();
     checked.diagnostics = sink.diagnostics();
     return checked;

@@ -1,5 +1,5 @@
 
-#include "cli/compile.h"
+#include "frontend/compile.h"
 
 #include <algorithm>
 #include <atomic>
@@ -8,14 +8,12 @@
 #include <fmt/format.h>
 #include <thread>
 
-#include "cli/commands.h"
-#include "cli/inputs.h"
+#include "frontend/inputs.h"
 #include "common/limits.h"
-#include "cli/output.h"
-#include "cli/project_options.h"
+#include "engine/engine.h"
 #include "syntax/parse.h"
 
-namespace segmint::cli {
+namespace segmint::frontend {
 
 std::optional<schema::Schema> load_schema_file(const std::string& path, DiagnosticSink& sink,
                                                std::vector<std::string>* input_errors) {
@@ -97,37 +95,19 @@ Compiled compile_specs(const std::vector<std::string>& paths, const schema::Sche
     return out;
 }
 
-int prepare_workspace(const CommonOptions& given, Workspace& workspace, ir::scalar::AsOf as_of) {
-    // A segmint.yaml (--project, or found above the current folder) supplies what the flags left out.
-    CommonOptions options = given;
-    if (int code = apply_project(options, nullptr)) return code;
-    if (options.schema_path.empty()) {
-        print_error("no schema given; pass --schema FILE");
-        return kExitUsage;
+void report_findings(const semantic::Catalog& catalog, ir::scalar::AsOf as_of, DiagnosticSink& sink) {
+    std::vector<optimize::Finding> findings;
+    engine::CompileOptions options;
+    options.findings = &findings;
+    engine::compile(catalog, as_of, options);
+    for (const auto& finding : findings) {
+        const auto& file = catalog.files[catalog.segments[finding.segment].file];
+        if (code_info(finding.code).id[0] == 'E') {
+            sink.error(finding.code, file.source, finding.span, finding.message, finding.hint);
+        } else {
+            sink.warning(finding.code, file.source, finding.span, finding.message, finding.hint);
+        }
     }
-    if (options.data_path == kStdinPath &&
-        std::find(options.paths.begin(), options.paths.end(), kStdinPath) != options.paths.end()) {
-        print_error("standard input (`-`) is read once: give the specs or the data as a file");
-        return kExitUsage;
-    }
-    std::vector<std::string> input_errors;
-    auto schema = load_schema_file(options.schema_path, workspace.sink, &input_errors);
-    if (!schema) {
-        for (const auto& e : input_errors) print_error(e);
-        print_diagnostics(workspace.sink, options);
-        finish_output();
-        return kExitUsage;
-    }
-    workspace.schema = std::make_unique<schema::Schema>(std::move(*schema));
-    workspace.compiled = compile_specs(options.paths, *workspace.schema, workspace.sink);
-    if (!workspace.compiled.input_errors.empty()) {
-        for (const auto& e : workspace.compiled.input_errors) print_error(e);
-        return kExitUsage;
-    }
-    workspace.as_of = as_of;
-    if (!workspace.sink.has_errors()) report_findings(workspace.compiled.catalog, as_of, workspace.sink);
-    note_warnings(workspace.sink.warning_count(), options.max_warnings);
-    return kExitOk;
 }
 
-}  // namespace segmint::cli
+}  // namespace segmint::frontend

@@ -1,4 +1,4 @@
-#include "cli/inputs.h"
+#include "frontend/inputs.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
-namespace segmint::cli {
+namespace segmint::frontend {
 
 namespace fs = std::filesystem;
 
@@ -110,4 +110,4 @@ std::vector<std::string> expand_spec_paths(const std::vector<std::string>& argum
     return paths;
 }
 
-}  // namespace segmint::cli
+}  // namespace segmint::frontend

@@ -1,5 +1,6 @@
 #pragma once
-// Loading a schema file and compiling spec files into a checked catalog: shared by check, eval and later commands.
+// The front end as a library: loading a schema file and compiling spec files into a checked catalog, for the CLI
+// and the public API alike (neither links the other).
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,7 +11,7 @@
 #include "schema/schema.h"
 #include "semantic/catalog.h"
 
-namespace segmint::cli {
+namespace segmint::frontend {
 
 // Reads and loads the schema. Unreadable files and schema errors are input errors: reported, nullopt returned.
 std::optional<schema::Schema> load_schema_file(const std::string& path, DiagnosticSink& sink,
@@ -27,20 +28,9 @@ struct Compiled {
 Compiled compile_specs(const std::vector<std::string>& paths, const schema::Schema& schema, DiagnosticSink& sink,
                        unsigned threads = 0);
 
-struct CommonOptions;
+// Compiles the checked catalog as of `as_of` and adds what compiling finds to `sink`: constant date arithmetic that
+// leaves the calendar (E112, an error) and the optimizer's lints (W004). Every command that checks specs calls it once
+// they check without errors, so each reports the same.
+void report_findings(const semantic::Catalog& catalog, ir::scalar::AsOf as_of, DiagnosticSink& sink);
 
-// What every command that reads specs starts from. The schema lives behind a pointer because the catalog refers to it.
-struct Workspace {
-    std::unique_ptr<schema::Schema> schema;
-    Compiled compiled;
-    DiagnosticSink sink;
-    ir::scalar::AsOf as_of;
-};
-
-// Loads the schema and checks the specs named in `options`, reporting input errors on stderr. Returns the exit code
-// to stop with (2 for unreadable input or a bad schema, after printing its diagnostics), or 0 to go on; spec
-// diagnostics stay in the workspace's sink for the command to print.
-// When the specs check without errors, compiling them as of `as_of` may add findings (report_findings).
-int prepare_workspace(const CommonOptions& options, Workspace& workspace, ir::scalar::AsOf as_of);
-
-}  // namespace segmint::cli
+}  // namespace segmint::frontend

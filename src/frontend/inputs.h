@@ -8,7 +8,7 @@
 
 #include "common/source.h"
 
-namespace segmint::cli {
+namespace segmint::frontend {
 
 struct InputError {
     std::string path;
@@ -32,4 +32,4 @@ bool read_standard_input(std::string* text, std::string* error, size_t max_bytes
 // sorted by path; `-` is standard input. Missing paths are errors.
 std::vector<std::string> expand_spec_paths(const std::vector<std::string>& arguments, std::vector<InputError>* errors);
 
-}  // namespace segmint::cli
+}  // namespace segmint::frontend
