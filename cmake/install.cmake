@@ -7,6 +7,7 @@ get_property(stage_targets GLOBAL PROPERTY SEGMINT_STAGE_TARGETS)
 list(REMOVE_ITEM stage_targets segmint_cli_lib)
 
 install(TARGETS segmint RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES ${CMAKE_BINARY_DIR}/segmint.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(TARGETS ${stage_targets} segmint_grammar EXPORT segmintTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}/segmint)
 install(FILES ${CMAKE_SOURCE_DIR}/include/segmint/segmint.h ${CMAKE_BINARY_DIR}/include/segmint/version.h

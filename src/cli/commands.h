@@ -70,5 +70,6 @@ void add_validate_command(CLI::App& app, CommandRunner& runner);
 void add_overlap_command(CLI::App& app, CommandRunner& runner);
 void add_test_command(CLI::App& app, CommandRunner& runner);
 void add_fmt_command(CLI::App& app, CommandRunner& runner);
+void add_completion_command(CLI::App& app, CommandRunner& runner);
 
 }  // namespace segmint::cli

@@ -9,7 +9,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 cmake --install "$build" --prefix "$work/prefix" > "$work/install.log"
-for f in bin/segmint include/segmint/segmint.h include/segmint/version.h lib/cmake/segmint/segmintConfig.cmake; do
+for f in bin/segmint include/segmint/segmint.h include/segmint/version.h lib/cmake/segmint/segmintConfig.cmake \
+         share/man/man1/segmint.1; do
   [ -f "$work/prefix/$f" ] || { echo "not installed: $f"; exit 1; }
 done
 if ls "$work/prefix/lib/segmint" | grep -q cli; then
@@ -27,6 +28,16 @@ segmint="$work/prefix/bin/segmint"
 version=$("$segmint" --version)
 grep -q "SEGMINT_VERSION \"${version#segmint }\"" "$work/prefix/include/segmint/version.h" ||
   { echo "binary says '$version', header says: $(grep 'SEGMINT_VERSION ' "$work/prefix/include/segmint/version.h")"; exit 1; }
+
+# The man page is the binary's own help: every command has its section, and man renders it.
+for command in check eval explain generate validate overlap test fmt completion; do
+  grep -q "^\.SS $command\$" "$work/prefix/share/man/man1/segmint.1" || { echo "man page: no section for $command"; exit 1; }
+done
+grep -q '^\.TH SEGMINT "1"' "$work/prefix/share/man/man1/segmint.1" || { echo "man page: no .TH header"; exit 1; }
+if command -v man > /dev/null; then
+  MANWIDTH=100 man -l "$work/prefix/share/man/man1/segmint.1" 2> "$work/man.err" | grep -q -- "--max-warnings" ||
+    { echo "man does not render the page:"; cat "$work/man.err"; exit 1; }
+fi
 
 "$segmint" generate --rows 3000 --seed 11 -o "$work/customers.csv" 2> /dev/null
 "$work/example/segment_sizes" "$source/specs/schema.yaml" "$work/customers.csv" 2026-11-23 "$source/specs/segments" \

@@ -1,6 +1,7 @@
 // What a new user's trial ran into (issue "Tried as a new user would"): warnings that failed a run, JSON output that was
 // not JSON, warnings that eval hid (suite new_user).
 #include <boost/test/unit_test.hpp>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -227,6 +228,38 @@ BOOST_AUTO_TEST_CASE(quiet_leaves_errors_and_results) {
     BOOST_CHECK(out.find("error[E101]") != std::string::npos);
     BOOST_CHECK_EQUAL(run_segmint("eval -q " + folder.args(spec) + "--data " + folder.dir.file("none.csv"), &out, &err), 2);
     BOOST_CHECK(err.find("cannot open") != std::string::npos);
+}
+
+// `segmint completion bash|zsh|fish` is written from the command line's definition: bash completes commands and each
+// command's options (run in a real bash here); zsh wraps the same function; fish lists every command and option.
+BOOST_AUTO_TEST_CASE(shell_completion) {
+    std::string out, err;
+    TempDir dir("segmint_completion");
+    const std::string script = dir.file("segmint.bash");
+    BOOST_REQUIRE_EQUAL(run_segmint("completion bash > " + script), 0);
+    auto complete = [&](const std::string& words, int cword) {
+        std::string result;
+        const std::string command = "bash -c 'source " + script + "; COMP_WORDS=(" + words +
+                                    "); COMP_CWORD=" + std::to_string(cword) + "; _segmint; echo \"${COMPREPLY[*]}\"'";
+        FILE* pipe = ::popen(command.c_str(), "r");
+        char buffer[4096];
+        size_t got;
+        while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.append(buffer, got);
+        ::pclose(pipe);
+        return result;
+    };
+    BOOST_CHECK_EQUAL(complete("segmint ch", 1), "check\n");
+    BOOST_CHECK_EQUAL(complete("segmint eval --max", 2), "--max-warnings\n");
+    BOOST_CHECK_EQUAL(complete("segmint fmt --ch", 2), "--check\n");
+    BOOST_CHECK_EQUAL(complete("segmint generate --r", 2), "--rows\n");
+    BOOST_CHECK_EQUAL(run_segmint("completion zsh", &out, &err), 0);
+    BOOST_CHECK(out.find("#compdef segmint\n") == 0 && out.find("bashcompinit") != std::string::npos);
+    BOOST_CHECK_EQUAL(run_segmint("completion fish", &out, &err), 0);
+    for (const char* command : {"check", "eval", "explain", "generate", "validate", "overlap", "test", "fmt"}) {
+        BOOST_CHECK_MESSAGE(out.find(std::string("-a ") + command + " -d ") != std::string::npos, command);
+    }
+    BOOST_CHECK(out.find("complete -c segmint -n '__fish_seen_subcommand_from eval' -l members\n") != std::string::npos);
+    BOOST_CHECK_EQUAL(run_segmint("completion tcsh", &out, &err), 2);
 }
 
 // A misspelt command says which one was meant, exit 2; usage lines and errors name `segmint`, never argv[0]'s path;
