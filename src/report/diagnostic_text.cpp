@@ -1,3 +1,6 @@
+#include <fmt/color.h>
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "common/text_format.h"
@@ -10,16 +13,22 @@ namespace {
 
 constexpr size_t kMaxShownLineBytes = 160;
 
+// Colours as rustc and clang use them, through the fmt library's terminal styles.
 struct Style {
     bool color;
-    std::string bold(const std::string& s) const { return color ? "\x1b[1m" + s + "\x1b[0m" : s; }
-    std::string severity(Severity severity, const std::string& s) const {
-        if (!color) return s;
-        const char* code = severity == Severity::Error ? "\x1b[1;31m" : severity == Severity::Warning ? "\x1b[1;33m"
-                                                                                                      : "\x1b[1;36m";
-        return code + s + "\x1b[0m";
+    std::string styled(fmt::text_style style, const std::string& s) const {
+        return color ? fmt::format(style, "{}", s) : s;
     }
-    std::string accent(const std::string& s) const { return color ? "\x1b[1;34m" + s + "\x1b[0m" : s; }
+    std::string bold(const std::string& s) const { return styled(fmt::emphasis::bold, s); }
+    std::string severity(Severity severity, const std::string& s) const {
+        const fmt::terminal_color hue = severity == Severity::Error     ? fmt::terminal_color::red
+                                        : severity == Severity::Warning ? fmt::terminal_color::yellow
+                                                                        : fmt::terminal_color::cyan;
+        return styled(fmt::emphasis::bold | fmt::fg(hue), s);
+    }
+    std::string accent(const std::string& s) const {
+        return styled(fmt::emphasis::bold | fmt::fg(fmt::terminal_color::blue), s);
+    }
 };
 
 std::string location_text(const Source& source, Span span) {

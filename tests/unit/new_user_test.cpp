@@ -262,6 +262,20 @@ BOOST_AUTO_TEST_CASE(shell_completion) {
     BOOST_CHECK_EQUAL(run_segmint("completion tcsh", &out, &err), 2);
 }
 
+// Colour comes from the fmt library's terminal styles, only when asked (or on a terminal that is not TERM=dumb and
+// without NO_COLOR); a pipe gets none by default.
+BOOST_AUTO_TEST_CASE(colour_only_when_asked) {
+    Folder folder;
+    const std::string bad = folder.specs("bad.seg", "segment b: nope > 1\n");
+    std::string out;
+    BOOST_CHECK_EQUAL(run_segmint("check --color always " + folder.args(bad), &out), 1);
+    BOOST_CHECK_MESSAGE(out.find("\x1b[1m\x1b[31merror[E101]\x1b[0m") != std::string::npos, out);
+    for (const char* mode : {"never", "auto"}) {
+        BOOST_CHECK_EQUAL(run_segmint(std::string("check --color ") + mode + " " + folder.args(bad), &out), 1);
+        BOOST_CHECK_MESSAGE(out.find('\x1b') == std::string::npos, mode);
+    }
+}
+
 // A misspelt command says which one was meant, exit 2; usage lines and errors name `segmint`, never argv[0]'s path;
 // a bad option is one `segmint: error:` line; the version comes from CMake's project(VERSION).
 BOOST_AUTO_TEST_CASE(commands_usage_and_version) {
