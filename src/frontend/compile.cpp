@@ -1,15 +1,13 @@
-
 #include "frontend/compile.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
-#include <exception>
 #include <fmt/format.h>
 #include <thread>
 
 #include "frontend/inputs.h"
 #include "common/limits.h"
+#include "common/parallel.h"
 #include "engine/engine.h"
 #include "syntax/parse.h"
 
@@ -40,32 +38,11 @@ void read_and_parse(const std::string& path, ParsedFile& out) {
     if (source) out.file = syntax::parse(source, out.sink);
 }
 
-// Parses files[i] into out[i] on up to `threads` threads, each taking the next unparsed file.
+// Parses files[i] into out[i] on up to `threads` threads (0: one per core), each taking the next unparsed file.
+// parse() turns user errors into diagnostics; an exception is a bug or bad_alloc, rethrown by parallel_for.
 void parse_all(const std::vector<std::string>& files, std::vector<ParsedFile>& out, unsigned threads) {
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-    threads = static_cast<unsigned>(std::min<size_t>(threads, files.size()));
-    if (threads <= 1) {
-        for (size_t i = 0; i < files.size(); ++i) read_and_parse(files[i], out[i]);
-        return;
-    }
-    std::atomic<size_t> next{0};
-    std::vector<std::exception_ptr> failures(threads);
-    auto work = [&](unsigned worker) {
-        try {
-            for (size_t i = next++; i < files.size(); i = next++) read_and_parse(files[i], out[i]);
-        } catch (...) {
-            // parse() turns user errors into diagnostics; what gets here is a bug or bad_alloc, rethrown below.
-            failures[worker] = std::current_exception();
-            next = files.size();
-        }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
-    work(0);
-    for (auto& thread : pool) thread.join();
-    for (auto& failure : failures) {
-        if (failure) std::rethrow_exception(failure);
-    }
+    parallel_for(files.size(), threads, [&](uint64_t i, unsigned) { read_and_parse(files[i], out[i]); });
 }
 
 }  // namespace
