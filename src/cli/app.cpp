@@ -148,12 +148,15 @@ void begin_json_if_asked(const CLI::App& app, int argc, char** argv) {
 int check_subcommand(const CLI::App& app, int argc, char** argv) {
     std::vector<std::string> names;
     for (const CLI::App* command : app.get_subcommands({})) names.push_back(command->get_name());
-    if (argc < 2) {
+    // The command is the first word that is not an option of segmint itself (-q may come first).
+    int at = 1;
+    while (at < argc && (std::string(argv[at]) == "-q" || std::string(argv[at]) == "--quiet")) ++at;
+    if (at == argc) {
         print_error(fmt::format("no command given; choose one of: {}", fmt::join(names, ", ")));
         print_status("Run `segmint --help` for more information.");
         return kExitUsage;
     }
-    const std::string word = argv[1];
+    const std::string word = argv[at];
     if (word.empty() || word[0] == '-' || std::find(names.begin(), names.end(), word) != names.end()) return kExitOk;
     std::string message = fmt::format("unknown command `{}`", word);
     if (auto close = closest_match(word, names)) message += fmt::format("; did you mean `{}`?", *close);

@@ -286,6 +286,10 @@ BOOST_AUTO_TEST_CASE(commands_usage_and_version) {
     BOOST_CHECK_MESSAGE(err.find("segmint: error: unknown command `frobnicate`; the commands are: check, eval,") == 0, err);
     BOOST_CHECK_EQUAL(run_segmint("", &out, &err), 2);
     BOOST_CHECK_MESSAGE(err.find("segmint: error: no command given; choose one of: check, eval,") == 0, err);
+    BOOST_CHECK_EQUAL(run_segmint("--quiet", &out, &err), 2);
+    BOOST_CHECK_MESSAGE(err.find("segmint: error: no command given;") == 0, err);
+    BOOST_CHECK_EQUAL(run_segmint("-q chek", &out, &err), 2);
+    BOOST_CHECK_MESSAGE(err.find("unknown command `chek`; did you mean `check`?") != std::string::npos, err);
     BOOST_CHECK_EQUAL(run_segmint("eval --nope", &out, &err), 2);
     BOOST_CHECK_MESSAGE(err.find("segmint: error: The following argument was not expected: --nope\n") == 0, err);
     BOOST_CHECK_EQUAL(run_segmint("--help", &out, &err), 0);
