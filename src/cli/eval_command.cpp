@@ -221,7 +221,7 @@ void add_eval_command(CLI::App& app, CommandRunner& runner) {
     command->add_option("paths", options->common.paths, "Spec files or directories (default: the project's)");
     command->add_option("--project", options->common.project_path, "The project file (segmint.yaml) or its folder");
     command->add_option("--schema", options->common.schema_path, "The customer schema (YAML)");
-    command->add_option("--data", options->common.data_path, "Customer data (CSV)");
+    command->add_option("--data", options->common.data_path, "Customer data (CSV, or - for standard input); default: the project's `data`");
     command->add_option("--as-of", options->as_of, kAsOfHelp);
     add_max_warnings_option(*command, options->common);
     command->add_option("--format", options->common.format, "Output format")

@@ -7,6 +7,7 @@
 #include "cli/output.h"
 #include "report/json_output.h"
 #include "common/atomic_file.h"
+#include "common/text_format.h"
 #include "data/synthetic.h"
 #include "project/project.h"
 
@@ -60,7 +61,7 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
             runner.exit_code = kExitUsage;
             return;
         }
-        print_status(fmt::format("wrote {} customers to {}", options->rows, options->output));
+        print_status(fmt::format("wrote {} customers to {}", with_thousands(options->rows), options->output));
         if (options->format == "json") {
             nlohmann::ordered_json out = report::json_document("generate");
             out["rows"] = options->rows;

@@ -35,6 +35,9 @@ std::string failure_headline(const FileRun& run, const analysis::FixtureFailure&
            "be in `" + e.segment + "`, but " + (failure.actual ? "is" : "is not");
 }
 
+// "1 customer", "16 customers".
+std::string counted(size_t count, const char* noun) { return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s"); }
+
 int run_test(TestOptions& options) {
     if (options.common.format == "json") begin_json_output("test");
     std::optional<project::Project> project;
@@ -142,12 +145,12 @@ int run_test(TestOptions& options) {
         for (const auto& run : runs) {
             const size_t count = run.report.expectations;
             if (run.report.failures.empty()) {
-                write_out("PASS  " + run.name + " (" + std::to_string(run.report.customers) + " customers, " +
-                          std::to_string(count) + " expectations)\n");
+                write_out(fmt::format("PASS  {} ({}, {})\n", run.name, counted(run.report.customers, "customer"),
+                                      counted(count, "expectation")));
                 continue;
             }
-            write_out("FAIL  " + run.name + " (" + std::to_string(run.report.failures.size()) + " of " +
-                      std::to_string(count) + " expectations failed)\n");
+            write_out(fmt::format("FAIL  {} ({} of {} failed)\n", run.name, run.report.failures.size(),
+                                  counted(count, "expectation")));
             for (const auto& failure : run.report.failures) {
                 write_out("  " + failure_headline(run, failure) + "\n");
                 write_out("    rule of " + failure.expectation->segment + " (" + failure.rule_location +
@@ -163,9 +166,9 @@ int run_test(TestOptions& options) {
                 }
             }
         }
-        write_out(std::to_string(runs.size()) + " fixture file" + (runs.size() == 1 ? "" : "s") + ", " +
-                  std::to_string(customers) + " customers, " + std::to_string(expectations) + " expectations: " +
-                  std::to_string(expectations - failed) + " passed, " + std::to_string(failed) + " failed\n");
+        write_out(fmt::format("{}, {}, {}: {} passed, {} failed\n", counted(runs.size(), "fixture file"),
+                              counted(customers, "customer"), counted(expectations, "expectation"),
+                              expectations - failed, failed));
     }
     if (int code = finish_output()) return code;
     return failed > 0 ? kExitFindings : kExitOk;
