@@ -81,10 +81,27 @@ public:
     void visit(ir::NodePtr& node, bool membership) {
         const bool logic = node->kind == ir::Kind::And || node->kind == ir::Kind::Or;
         for (auto& arg : node->args) visit(arg, membership && logic);
-        if (node->kind == ir::Kind::And) merge(node, membership);
+        if (node->kind == ir::Kind::And) {
+            flatten(*node);
+            merge(node, membership);
+        }
     }
 
 private:
+    // `(a and b) and c` is `a and b and c` (and is associative in three-valued logic too), so bounds from a `between`
+    // or a parenthesised group meet the others (`age between 18 and 65 and age < 30` keeps `age < 30`).
+    static void flatten(ir::Node& node) {
+        std::vector<ir::NodePtr> flat;
+        for (auto& arg : node.args) {
+            if (arg->kind == ir::Kind::And) {
+                for (auto& inner : arg->args) flat.push_back(std::move(inner));
+            } else {
+                flat.push_back(std::move(arg));
+            }
+        }
+        node.args = std::move(flat);
+    }
+
     void merge(ir::NodePtr& node, bool membership) {
         std::map<std::pair<uint32_t, ir::Op>, Range> ranges;
         for (size_t i = 0; i < node->args.size(); ++i) {
