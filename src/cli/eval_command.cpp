@@ -111,10 +111,7 @@ int run_eval(EvalOptions options) {
     if (int code = apply_project(options.common, &project)) return code;
     ir::scalar::AsOf as_of;
     if (!resolve_as_of(options.as_of, project, &as_of)) return kExitUsage;
-    if (options.common.data_path.empty()) {
-        print_error("no data given; pass --data FILE (or set `data` in segmint.yaml)");
-        return kExitUsage;
-    }
+    if (!has_data(options.common)) return kExitUsage;
     Workspace workspace;
     if (int code = prepare_workspace(options.common, workspace, as_of)) return code;
     if (workspace.sink.has_errors()) {

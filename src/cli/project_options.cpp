@@ -117,12 +117,15 @@ bool resolve_as_of(const std::string& flag, const std::optional<project::Project
     return false;
 }
 
+bool has_data(const CommonOptions& options) {
+    if (!options.data_path.empty()) return true;
+    print_error(fmt::format("no data given; pass --data FILE or set `data:` in {}", project::kProjectFileName));
+    return false;
+}
+
 std::optional<data::Table> load_data(const CommonOptions& options, const schema::Schema& schema, unsigned threads,
                                      bool progress) {
-    if (options.data_path.empty()) {
-        print_error(fmt::format("no data given; pass --data FILE or set `data:` in {}", project::kProjectFileName));
-        return std::nullopt;
-    }
+    if (!has_data(options)) return std::nullopt;
     data::CsvError error;
     data::CsvOptions csv;
     csv.threads = threads;

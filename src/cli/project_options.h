@@ -33,6 +33,10 @@ std::vector<std::string> protected_files(const CommonOptions& options, const std
 // The run's as-of: --as-of, else the project's `as_of`, else today (UTC). False after a message on stderr.
 bool resolve_as_of(const std::string& flag, const std::optional<project::Project>& project, ir::scalar::AsOf* out);
 
+// True when options.data_path names the data; otherwise false after the one "no data given" message (commands that
+// need data check it before compiling, so the user learns it first).
+bool has_data(const CommonOptions& options);
+
 // Loads the customer CSV named by options.data_path (`-`: standard input) on `threads` threads (0 = all cores); an
 // error on stderr and nullopt when missing or malformed. With `progress`, a percentage line on stderr while loading
 // (callers pass it when stderr is a terminal).
