@@ -125,9 +125,19 @@ private:
         }
     }
 
-    // An operand compared with a value: an unknown bare name there was probably meant as text (`country = Germany`).
-    Type check_value(const Expr& e) {
-        return e.kind == ExprKind::Name ? record(e, name(e, true)) : check(e);
+    // An operand compared with a value: an unknown bare name there was probably meant as text (`country = Germany`),
+    // unless the other side (`other`, when there is one) is plainly not text (`nope > 1`).
+    Type check_value(const Expr& e, const Expr* other = nullptr) {
+        if (e.kind != ExprKind::Name) return check(e);
+        return record(e, name(e, other == nullptr || may_be_text(*other)));
+    }
+
+    // Without checking it: a string literal, a text column, or a name that is not a column.
+    bool may_be_text(const Expr& e) const {
+        if (e.kind == ExprKind::Literal) return std::holds_alternative<std::string>(e.value);
+        if (e.kind != ExprKind::Name) return false;
+        const schema::Column* column = catalog_.schema->find(e.name);
+        return column == nullptr || Type::of_column(*column).is_text();
     }
 
     Type name(const Expr& e, bool compared_with_value = false) {
@@ -319,8 +329,8 @@ private:
     Type compare(const Expr& e) {
         const Expr& lhs = *e.args[0];
         const Expr& rhs = *e.args[1];
-        Type left = check_value(lhs);
-        Type right = check_value(rhs);
+        Type left = check_value(lhs, &rhs);
+        Type right = check_value(rhs, &lhs);
         const bool ordering = e.op != Op::Eq && e.op != Op::Ne;
         if (is_null_literal(lhs) || is_null_literal(rhs)) {
             warning(Code::CompareWithNull, e.span,
@@ -360,7 +370,7 @@ private:
         std::set<std::string> seen;
         for (size_t i = 1; i < e.args.size(); ++i) {
             const Expr& item = *e.args[i];
-            Type item_type = check_value(item);
+            Type item_type = check_value(item, &value_expr);
             if (is_null_literal(item)) {
                 if (e.negated) {
                     // SQL's classic trap: x not in (a, null) is never TRUE.
