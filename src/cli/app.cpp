@@ -98,6 +98,7 @@ void print_diagnostics(DiagnosticSink& sink, const CommonOptions& options) {
     if (report::is_ci_format(options.format)) {
         report::CiReport report;
         report.diagnostics = sink.diagnostics();
+        report.hidden_warnings = sink.hidden_warning_count();
         print_ci_report(std::move(report), options);
         return;
     }

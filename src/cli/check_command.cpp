@@ -34,6 +34,7 @@ int run_check(const CommonOptions& options) {
         sink.sort();
         report::CiReport report;
         report.diagnostics = sink.diagnostics();
+        report.hidden_warnings = sink.hidden_warning_count();
         for (const auto& file : workspace.compiled.catalog.files) report.checked_files.push_back(file.source->name());
         print_ci_report(std::move(report), options);
     } else if (options.format == "json") {

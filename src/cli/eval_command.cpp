@@ -42,12 +42,24 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// `, "diagnostics": [...], "errors": N, "warnings": N`: the end of a streamed JSON document (docs/ci.md).
+std::string diagnostics_members(const DiagnosticSink& sink) {
+    nlohmann::ordered_json tail;
+    report::add_diagnostics(tail, sink);
+    std::string out;
+    for (const auto& [key, value] : tail.items()) {
+        out += ", " + nlohmann::json(key).dump() + ": " +
+               value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+    return out;
+}
+
 // The members of one segment: text, one key a line; csv, a one-column CSV with the key's name as header; json, an
 // object with the keys in an array. A string key with a comma, quote or line break is quoted as in CSV (RFC 4180)
 // in text and csv, so a key can never read as two.
 bool write_members(const EvalOptions& options, const std::optional<project::Project>& project,
                    const data::Table& table, const std::string& segment, const data::Bitmap& members,
-                   const std::vector<std::string>& inputs) {
+                   const std::vector<std::string>& inputs, const DiagnosticSink& sink) {
     const schema::Schema& schema = table.schema();
     const data::Column* key = table.find(schema.key);
     const std::string& format = options.common.format;
@@ -79,7 +91,7 @@ bool write_members(const EvalOptions& options, const std::optional<project::Proj
                 buffer.clear();
             }
         }
-        if (json) buffer += "]}\n";
+        if (json) buffer += "]" + diagnostics_members(sink) + "}\n";
         return put(buffer);
     };
     if (options.output.empty() || options.output == "-") {
@@ -159,11 +171,22 @@ int run_eval(EvalOptions options) {
         std::vector<std::string> specs;
         for (const auto& file : catalog.files) specs.push_back(file.source->name());
         const std::vector<std::string> inputs = protected_files(options.common, project, specs);
-        if (!write_members(options, project, *table, options.members, memberships[*members_segment], inputs)) return kExitUsage;
+        workspace.sink.sort();
+        const data::Bitmap& members = memberships[*members_segment];
+        if (!write_members(options, project, *table, options.members, members, inputs, workspace.sink)) {
+            return kExitUsage;
+        }
         if (!options.output.empty() && options.output != "-") {
-            print_status(fmt::format("wrote {} members of {} to {}",
-                                     with_thousands(memberships[*members_segment].count()), options.members,
+            print_status(fmt::format("wrote {} members of {} to {}", with_thousands(members.count()), options.members,
                                      options.output));
+            if (options.common.format == "json") {  // the members went to the file; stdout says what was written
+                nlohmann::ordered_json out = report::json_document("eval");
+                out["segment"] = options.members;
+                out["count"] = members.count();
+                out["output"] = options.output;
+                report::add_diagnostics(out, workspace.sink);
+                write_out(report::json_text(out));
+            }
         }
         return finish_output();
     }

@@ -96,17 +96,22 @@ Outcome format_source(const std::shared_ptr<const Source>& source, std::string* 
     return *formatted == source->text() && !source->had_bom() ? Outcome::Unchanged : Outcome::Changed;
 }
 
-FileResult format_one(const std::string& path, DiagnosticSink& sink) {
+// Formats one file; its diagnostics are added to `sink`, but only its own decide its outcome.
+FileResult format_one(const std::string& path, DiagnosticSink& sink, std::vector<std::string>* input_errors) {
     FileResult result;
     frontend::InputError error;
     auto source = frontend::read_source(path, limits::kMaxSpecFileBytes, &error);
     result.path = source ? source->name() : path;
     if (!source) {
-        print_error(path == frontend::kStdinPath ? error.message : fmt::format("cannot read `{}`: {}", path, error.message));
+        input_errors->push_back(path == frontend::kStdinPath ? error.message
+                                                             : fmt::format("cannot read `{}`: {}", path, error.message));
+        print_error(input_errors->back());
         result.outcome = Outcome::Unreadable;
         return result;
     }
-    result.outcome = format_source(source, &result.formatted, sink);
+    DiagnosticSink own;
+    result.outcome = format_source(source, &result.formatted, own);
+    sink.append(own);
     if (result.outcome == Outcome::Changed) {
         result.hunks = report::unified_diff(source->text(), result.formatted);
         result.only_line_endings = result.hunks.empty();
@@ -179,7 +184,7 @@ report::CiReport ci_report_of(const std::vector<FileResult>& results, Diagnostic
 }
 
 nlohmann::ordered_json json_of(const std::vector<FileResult>& results, const FmtOptions& options, DiagnosticSink& sink,
-                               bool with_text) {
+                               const std::vector<std::string>& input_errors, bool with_text) {
     nlohmann::ordered_json out = report::json_document("fmt");
     out["check"] = options.check;
     out["files"] = nlohmann::ordered_json::array();
@@ -202,6 +207,8 @@ nlohmann::ordered_json json_of(const std::vector<FileResult>& results, const Fmt
     }
     out["changed"] = changed;
     out["total"] = results.size();
+    out["input_errors"] = nlohmann::ordered_json::array();
+    for (const auto& message : input_errors) out["input_errors"].push_back({{"message", message}});
     sink.sort();
     report::add_diagnostics(out, sink);
     return out;
@@ -231,8 +238,15 @@ int run_fmt(FmtOptions options) {
         return kExitUsage;
     }
     auto& paths = options.common.paths;
-    const bool from_stdin = options.use_stdin || (paths.size() == 1 && paths[0] == frontend::kStdinPath);
+    const bool dash = std::find(paths.begin(), paths.end(), frontend::kStdinPath) != paths.end();
+    if ((options.use_stdin && !paths.empty()) || (dash && paths.size() > 1)) {
+        // Standard input's result goes to stdout; a file's goes back into the file. The two do not mix in one run.
+        print_error("standard input (`-` or --stdin) is formatted on its own: give no other paths with it");
+        return kExitUsage;
+    }
+    const bool from_stdin = options.use_stdin || dash;
     std::vector<std::string> files;
+    std::vector<std::string> input_errors;
     bool unreadable_paths = false;
     if (from_stdin) {
         files.push_back(frontend::kStdinPath);
@@ -244,14 +258,15 @@ int run_fmt(FmtOptions options) {
         std::vector<frontend::InputError> errors;
         files = frontend::expand_spec_paths(paths, &errors);
         for (const auto& error : errors) {
-            print_error(fmt::format("cannot read `{}`: {}", error.path, error.message));
+            input_errors.push_back(fmt::format("cannot read `{}`: {}", error.path, error.message));
+            print_error(input_errors.back());
             unreadable_paths = true;
         }
     }
     DiagnosticSink sink;
     std::vector<FileResult> results;
     for (const auto& path : files) {
-        results.push_back(format_one(path, sink));
+        results.push_back(format_one(path, sink, &input_errors));
         FileResult& result = results.back();
         if (result.outcome == Outcome::Changed && !options.check && !from_stdin) {
             if (write_formatted(result) && format == "text") write_out("reformatted " + result.path + "\n");
@@ -261,7 +276,7 @@ int run_fmt(FmtOptions options) {
     }
     const int status = exit_code_of(results, options, unreadable_paths);
     if (format == "json") {
-        write_out(report::json_text(json_of(results, options, sink, from_stdin && !options.check)));
+        write_out(report::json_text(json_of(results, options, sink, input_errors, from_stdin && !options.check)));
     } else if (report::is_ci_format(format)) {
         print_ci_report(ci_report_of(results, sink), options.common);
     } else {

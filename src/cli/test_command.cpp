@@ -103,6 +103,9 @@ int run_test(TestOptions& options) {
     }
     if (report::is_ci_format(options.common.format)) {
         report::CiReport report;
+        workspace.sink.sort();
+        report.diagnostics = workspace.sink.diagnostics();  // warnings
+        report.hidden_warnings = workspace.sink.hidden_warning_count();
         for (const auto& run : runs) {
             auto checks = report::fixture_checks(run.name, run.fixture, run.report);
             report.checks.insert(report.checks.end(), checks.begin(), checks.end());
@@ -142,6 +145,7 @@ int run_test(TestOptions& options) {
         report::add_diagnostics(out, workspace.sink);
         write_out(report::json_text(out));
     } else {
+        if (!workspace.sink.diagnostics().empty()) print_diagnostics(workspace.sink, options.common);  // warnings
         for (const auto& run : runs) {
             const size_t count = run.report.expectations;
             if (run.report.failures.empty()) {

@@ -68,6 +68,7 @@ int run_validate(ValidateOptions& options) {
     if (report::is_ci_format(options.common.format)) {
         workspace.sink.sort();
         report::CiReport report;
+        report.hidden_warnings = workspace.sink.hidden_warning_count();
         report.diagnostics = workspace.sink.diagnostics();  // warnings
         report.checks = report::constraint_checks(*project, results, workspace.schema->key);
         print_ci_report(std::move(report), options.common);

@@ -391,11 +391,20 @@ bool equals_lower(std::string_view text, std::string_view lower) {
 }
 
 // true/false, 1/0, and PostgreSQL's t/f (any case).
+// `[1:2]={...}`: PostgreSQL's form for an array whose first index is not 1.
+bool explicit_bounds(std::string_view text) {
+    if (text.empty() || text.front() != '[') return false;
+    const size_t close = text.find("]={");
+    return close != std::string_view::npos &&
+           text.substr(1, close - 1).find_first_not_of("0123456789:-") == std::string_view::npos;
+}
+
 // PostgreSQL's array literal, as `\copy ... CSV` writes a text[] column: `{a,b}`, `{}`, `{"a b","say \"hi\""}`.
 // Unquoted items lose surrounding blanks; a backslash escapes the next character. Returns the items, or an error
 // naming what cannot be read: a NULL item (a list<string> holds strings only), a nested array, a malformed literal.
 std::variant<std::vector<std::string>, std::string> read_array_literal(std::string_view text) {
     std::vector<std::string> items;
+    if (text.front() != '{') return std::string("an array without explicit bounds (`[1:2]=` is not read; export the array itself)");
     auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
     size_t at = 1;  // past '{'
     while (at < text.size() && blank(text[at])) ++at;
@@ -1054,7 +1063,9 @@ private:
             }
             case ColumnType::StringList: {
                 if (!valid_utf8(text)) return fail_value(line_, field_index, "list<string> (valid UTF-8)", text);
-                if (text.size() >= 2 && text.front() == '{' && text.back() == '}') {
+                // A field that starts with `{` is PostgreSQL's array form, so a truncated or malformed one is an
+                // error, never a one-item list; `[1:2]={a,b}` (explicit bounds) is refused the same way.
+                if (!text.empty() && (text.front() == '{' || explicit_bounds(text))) {
                     auto read = read_array_literal(text);
                     if (auto* problem = std::get_if<std::string>(&read)) {
                         return fail_value(line_, field_index, "list<string> in PostgreSQL's array form: " + *problem,

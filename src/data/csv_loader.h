@@ -17,7 +17,7 @@
 //   as in the rule language; subnormals (4.9e-324) are values. bool: true/false, t/f (PostgreSQL; any case), 1/0. date: YYYY-MM-DD, a day that exists.
 //   timestamp: ISO 8601 or PostgreSQL's text form (calendar::parse_timestamp), UTC unless an offset is given. enum: exactly one of the schema's values
 //   (case-sensitive). list<string>: items separated by `|`, kept verbatim (`a||b` has an empty middle item);
-//   a field that starts with `{` and ends with `}` is PostgreSQL's array literal (`{a,"b c"}`; NULL items, nested or
+//   a field that starts with `{` (or `[m:n]={`, refused) is PostgreSQL's array literal (`{a,"b c"}`; NULL items, nested or
 //   malformed arrays are errors).
 //   string and list items must be valid UTF-8.
 // - A record longer than kMaxCsvRecordBytes is an error, found without buffering more than about that much.

@@ -58,6 +58,7 @@ struct CiReport {
     std::vector<Diagnostic> diagnostics;     // sorted
     std::vector<std::string> checked_files;  // check: every spec file, so clean files show as passing test cases
     std::vector<CheckResult> checks;
+    size_t hidden_warnings = 0;  // warnings past the per-file cap: counted in summaries, not listed
     double seconds = 0;  // wall time of the command, for JUnit's `time`
 };
 

@@ -90,9 +90,12 @@ std::string render_github(const CiReport& report) {
         out += annotation("error", &check.location, check.rule_id, message);
     }
     std::string summary = "segmint " + report.command + ": ";
-    if (report.checks.empty() || !report.diagnostics.empty()) {
-        summary += counted(errors, "error") + ", " + counted(warnings, "warning");
+    if (report.checks.empty() || !report.diagnostics.empty() || report.hidden_warnings > 0) {
+        summary += counted(errors, "error") + ", " + counted(warnings + report.hidden_warnings, "warning");
         if (!report.checked_files.empty()) summary += " in " + counted(report.checked_files.size(), "file");
+        if (report.hidden_warnings > 0) {
+            summary += " (" + std::to_string(report.hidden_warnings) + " warnings past 100 in a file not annotated)";
+        }
     }
     if (!report.checks.empty()) {
         if (!report.diagnostics.empty()) summary += "; ";

@@ -13,7 +13,10 @@ std::vector<std::string> lines_of(const std::string& text) {
     while (start < text.size()) {
         size_t end = text.find('\n', start);
         if (end == std::string::npos) end = text.size();
-        lines.push_back(text.substr(start, end - start));
+        // A CRLF file differs from its LF layout in line endings only: that is said apart (DiffHunk's caller), not
+        // shown as every line removed and added again.
+        const size_t stop = end > start && text[end - 1] == '\r' ? end - 1 : end;
+        lines.push_back(text.substr(start, stop - start));
         start = end + 1;
     }
     return lines;

@@ -16,8 +16,8 @@ struct DiffHunk {
     std::string text;  // "@@ -a,b +c,d @@\n" then the lines, each prefixed by ' ', '-' or '+'
 };
 
-// The hunks turning `before` into `after`; none when they have the same lines. A missing final newline is not a
-// difference of lines (the caller says so if it matters).
+// The hunks turning `before` into `after`; none when they have the same lines. Line endings (CRLF or LF) and a
+// missing final newline are not differences of lines (the caller says so if it matters).
 std::vector<DiffHunk> unified_diff(const std::string& before, const std::string& after);
 
 // `--- path` / `+++ path (formatted)` and the hunks.

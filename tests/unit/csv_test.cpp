@@ -305,6 +305,9 @@ BOOST_AUTO_TEST_CASE(postgresql_csv_export) {
         {"\"{a,\"\"b}\"", "an array item whose quote is closed"},
         {"\"{a,,b}\"", "an array literal without empty items"},
         {"{a}b}", "nothing after the array's closing `}`"},
+        {"\"{a,b\"", "an array literal that ends with `}`"},
+        {"{a}|b", "nothing after the array's closing `}`"},
+        {"[0:0]={a}", "an array without explicit bounds"},
         {"\"{\"\"a\"\" b}\"", "`,` or `}` after an array item"},
     };
     for (const auto& c : bad) {

@@ -325,4 +325,33 @@ BOOST_AUTO_TEST_CASE(check_prints_separate_hunks_in_every_format) {
     BOOST_CHECK_EQUAL(read_file(file), canonical);
 }
 
+// Each file is judged on its own diagnostics (a broken file before a good one left the good one unformatted), `-`
+// never mixes with files (it wrote a file named `<stdin>`), a CRLF file is a line-ending change, and JSON names
+// unreadable paths.
+BOOST_AUTO_TEST_CASE(files_are_judged_alone_and_stdin_stays_apart) {
+    TempDir dir("segmint_fmt");
+    const std::string bad = dir.write("a_bad.seg", "segment x: age >\n");
+    const std::string good = dir.write("b_good.seg", "segment y: age>1\n");
+    std::string out, err;
+    BOOST_CHECK_EQUAL(run_segmint("fmt " + bad + " " + good, &out, &err), 1);
+    BOOST_CHECK_EQUAL(read_file(good), "segment y:\n  age > 1\n");
+    BOOST_CHECK(err.find("b_good.seg` has syntax errors") == std::string::npos);
+
+    const std::string other = dir.write("c.seg", "segment z: age>2\n");
+    BOOST_CHECK_EQUAL(run_segmint("fmt - " + other + " < " + other, &out, &err), 2);
+    BOOST_CHECK_MESSAGE(err.find("standard input (`-` or --stdin) is formatted on its own") != std::string::npos, err);
+    BOOST_CHECK_EQUAL(run_segmint("fmt --stdin " + other + " < " + other, &out, &err), 2);
+    BOOST_CHECK(!fs::exists("<stdin>") && !fs::exists(dir.file("<stdin>")));
+    BOOST_CHECK_EQUAL(read_file(other), "segment z: age>2\n");
+
+    const std::string crlf = dir.write("crlf.seg", "segment w:\r\n  age > 1\r\n");
+    BOOST_CHECK_EQUAL(run_segmint("fmt --check " + crlf, &out, &err), 1);
+    BOOST_CHECK_MESSAGE(out.find("(only the line endings") != std::string::npos, out);
+    BOOST_CHECK(out.find("@@") == std::string::npos);
+
+    BOOST_CHECK_EQUAL(run_segmint("fmt --check --format json " + dir.file("missing.seg"), &out, &err), 2);
+    const auto json = nlohmann::json::parse(out);
+    BOOST_CHECK(json["input_errors"][0]["message"].get<std::string>().find("missing.seg") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -276,6 +276,43 @@ BOOST_AUTO_TEST_CASE(colour_only_when_asked) {
     }
 }
 
+// Warnings reach every output: eval --members in JSON (streamed, and with -o), test in text, and the github summary
+// counts the warnings past the shown cap.
+BOOST_AUTO_TEST_CASE(warnings_reach_every_output) {
+    Folder folder;
+    const std::string spec = folder.specs("w.seg", warning_segments(3));
+    std::string out, err;
+    BOOST_CHECK_EQUAL(run_segmint("eval --members w0 --format json " + folder.args(spec) + "--data " + folder.data, &out),
+                      0);
+    auto members = parse_json(out);
+    BOOST_CHECK_EQUAL(members["warnings"].get<int>(), 3);
+    BOOST_CHECK_EQUAL(members["diagnostics"][0]["code"].get<std::string>(), "W001");
+    const std::string file = folder.dir.file("m.json");
+    BOOST_CHECK_EQUAL(
+        run_segmint("eval --members w0 --format json -o " + file + " " + folder.args(spec) + "--data " + folder.data, &out),
+        0);
+    auto summary = parse_json(out);
+    BOOST_CHECK_EQUAL(summary["output"].get<std::string>(), file);
+    BOOST_CHECK_EQUAL(summary["warnings"].get<int>(), 3);
+    BOOST_CHECK_EQUAL(parse_json(read_file(file))["count"].get<int>(), 0);
+
+    const std::string many = folder.specs("many.seg", warning_segments(150));
+    BOOST_CHECK_EQUAL(run_segmint("check --format github " + folder.args(many), &out), 0);
+    BOOST_CHECK_MESSAGE(out.find("0 errors, 150 warnings in 1 file (50 warnings past 100 in a file not annotated)") !=
+                            std::string::npos,
+                        out.substr(out.rfind("segmint check")));
+
+    // `segmint test` shows the warnings of the rules it runs.
+    TempDir project("segmint_new_user_project");
+    write_file(project.file("schema.yaml"), kSchema);
+    write_file(project.file("w.seg"), "segment w: age = null\nsegment adults: age >= 18\n");
+    write_file(project.file("t.yaml"),
+               "as_of: 2026-11-23\ncustomers:\n  - {customer_id: 1, age: 30}\nexpect:\n  adults: {in: [1]}\n");
+    write_file(project.file("segmint.yaml"), "schema: schema.yaml\nsegments: [\"*.seg\"]\ntests: [\"t.yaml\"]\n");
+    BOOST_CHECK_EQUAL(run_segmint("test --color never --project " + project.path, &out, &err), 0);
+    BOOST_CHECK_MESSAGE(out.find("warning[W001]") != std::string::npos, out);
+}
+
 // A misspelt command says which one was meant, exit 2; usage lines and errors name `segmint`, never argv[0]'s path;
 // a bad option is one `segmint: error:` line; the version comes from CMake's project(VERSION).
 BOOST_AUTO_TEST_CASE(commands_usage_and_version) {
