@@ -93,10 +93,11 @@ size_t DiagnosticSink::hidden_warning_count() const {
 
 void DiagnosticSink::append(const DiagnosticSink& other) {
     for (const auto& d : other.diagnostics_) add(d);
-    for (const auto& [name, count] : other.hidden_) {
+    for (const auto& entry : other.hidden_) {  // (a structured binding cannot be captured by a lambda in C++17)
+        const std::string& name = entry.first;
         auto hidden = std::find_if(hidden_.begin(), hidden_.end(), [&](const auto& h) { return h.first == name; });
-        if (hidden == hidden_.end()) hidden_.emplace_back(name, count);
-        else hidden->second += count;
+        if (hidden == hidden_.end()) hidden_.emplace_back(name, entry.second);
+        else hidden->second += entry.second;
     }
 }
 
