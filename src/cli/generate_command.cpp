@@ -8,7 +8,7 @@
 #include "report/json_output.h"
 #include "common/atomic_file.h"
 #include "common/text_format.h"
-#include "data/synthetic.h"
+#include "generate/synthetic.h"
 #include "project/project.h"
 
 namespace segmint::cli {
@@ -26,7 +26,7 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
     // only fill the disk.
     command->add_option("--rows", options->rows, "Number of customers (0 to 1,000,000,000)")
         ->required()
-        ->check(whole_number_up_to(data::kMaxSyntheticRows));
+        ->check(whole_number_up_to(generate::kMaxSyntheticRows));
     command->add_option("--seed", options->seed, "Seed: the same seed gives the same bytes")
         ->check(whole_number_up_to(UINT64_MAX))
         ->capture_default_str();
@@ -54,7 +54,7 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
         std::vector<std::string> protected_paths;
         if (auto project = project::find_project_file(".")) protected_paths.push_back(*project);
         bool ok = write_file_atomically(
-            output, [&](std::FILE* out) { return data::write_synthetic_csv(out, options->rows, options->seed); },
+            output, [&](std::FILE* out) { return generate::write_synthetic_csv(out, options->rows, options->seed); },
             &error, protected_paths);
         if (!ok) {
             print_error(error);

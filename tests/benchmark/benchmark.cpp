@@ -31,7 +31,7 @@
 #include "common/parallel.h"
 #include "data/csv_loader.h"
 #include "data/prefault.h"
-#include "data/synthetic.h"
+#include "generate/synthetic.h"
 #include "engine/engine.h"
 #include "optimize/stats.h"
 #include "segmint/segmint.h"
@@ -429,7 +429,7 @@ data::Table generate_table(uint64_t rows, const schema::Schema& schema) {
     for (uint64_t done = 0, k = 0; done < rows; done += chunk, ++k) {
         uint64_t n = std::min(chunk, rows - done);
         std::string csv;
-        data::write_synthetic_csv([&](std::string_view b) { csv.append(b); return true; }, n, 42 + k);
+        generate::write_synthetic_csv([&](std::string_view b) { csv.append(b); return true; }, n, 42 + k);
         data::CsvError error;
         auto part = data::load_csv_text(csv, "chunk.csv", schema, &error);
         if (!part) {
@@ -477,16 +477,16 @@ int run_single(uint64_t customers) {
     const std::string dir = SEGMINT_SOURCE_DIR;
     auto schema = segmint::Schema::load(dir + "/specs/schema.yaml", &problems);
     auto catalog = schema ? segmint::Catalog::compile(schema, {dir + "/specs/segments"},
-                                                      std::string(data::kSyntheticAsOf), &problems)
+                                                      std::string(generate::kSyntheticAsOf), &problems)
                           : nullptr;
     if (!catalog) {
         for (const auto& p : problems) std::fputs(p.text.c_str(), stderr);
         return 2;
     }
     std::string csv;
-    data::write_synthetic_csv([&](std::string_view b) { csv.append(b); return true; }, customers, 7);
+    generate::write_synthetic_csv([&](std::string_view b) { csv.append(b); return true; }, customers, 7);
     data::CsvError error;
-    auto table = data::load_csv_text(csv, "customers.csv", data::synthetic_schema(), &error);
+    auto table = data::load_csv_text(csv, "customers.csv", generate::synthetic_schema(), &error);
     std::string().swap(csv);
 
     segmint::CustomerEvaluator vm(catalog);
@@ -725,9 +725,9 @@ int main(int argc, char** argv) {
         }
         ++i;
     }
-    const schema::Schema schema = data::synthetic_schema();
+    const schema::Schema schema = generate::synthetic_schema();
     ir::scalar::AsOf as_of;
-    engine::parse_as_of(std::string(data::kSyntheticAsOf), &as_of);
+    engine::parse_as_of(std::string(generate::kSyntheticAsOf), &as_of);
 
     std::printf("Segmint benchmark: %llu customers, median of %d runs\n\n", static_cast<unsigned long long>(rows),
                 repeat);
@@ -736,7 +736,7 @@ int main(int argc, char** argv) {
     if (!only_sections) {
         std::string csv;
         double generate_s = seconds([&] {
-            data::write_synthetic_csv([&](std::string_view bytes) { csv.append(bytes); return true; }, rows, 42);
+            generate::write_synthetic_csv([&](std::string_view bytes) { csv.append(bytes); return true; }, rows, 42);
         });
         std::printf("generate: %.2f s, %.1f MB of CSV\n", generate_s, csv.size() / 1e6);
         // Loads are timed like the predicates: the median of repeated runs (at most 3: each takes seconds), since
@@ -833,7 +833,7 @@ int main(int argc, char** argv) {
             {
                 uint64_t n = std::min(rows, reference_rows);
                 std::string prefix_csv;
-                data::write_synthetic_csv([&](std::string_view b) { prefix_csv.append(b); return true; }, n, 42);
+                generate::write_synthetic_csv([&](std::string_view b) { prefix_csv.append(b); return true; }, n, 42);
                 data::CsvError error;
                 auto small = data::load_csv_text(prefix_csv, "prefix.csv", schema, &error);
                 auto small_stats = optimize::gather_stats(*small);

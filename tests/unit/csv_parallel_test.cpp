@@ -14,7 +14,7 @@
 
 #include "data/csv_loader.h"
 #include "test_support.h"
-#include "data/synthetic.h"
+#include "generate/synthetic.h"
 
 namespace {
 
@@ -44,7 +44,7 @@ segmint::schema::Schema mixed_schema() {
 
 std::string generated(uint64_t rows, uint64_t seed = 7) {
     std::string out;
-    BOOST_REQUIRE(segmint::data::write_synthetic_csv(
+    BOOST_REQUIRE(segmint::generate::write_synthetic_csv(
         [&](std::string_view bytes) {
             out.append(bytes);
             return true;
@@ -173,7 +173,7 @@ std::string nasty_records(int count) {
 BOOST_AUTO_TEST_SUITE(csv_parallel)
 
 BOOST_AUTO_TEST_CASE(generated_customers_load_the_same_on_every_thread_count) {
-    const auto schema = segmint::data::synthetic_schema();
+    const auto schema = segmint::generate::synthetic_schema();
     for (uint64_t rows : {1, 2, 5, 40, 700, 5000}) {
         const std::string text = generated(rows, rows);
         check_same_as_serial(text, schema, std::to_string(rows) + " rows");
@@ -275,7 +275,7 @@ BOOST_AUTO_TEST_CASE(errors_are_the_serial_errors) {
     // Generated customers with a bad date near the end.
     std::string customers = generated(2000);
     const size_t at = customers.rfind("\n", customers.size() - 2000);
-    check_same_error(customers.substr(0, at + 1) + "x" + customers.substr(at + 1), segmint::data::synthetic_schema(),
+    check_same_error(customers.substr(0, at + 1) + "x" + customers.substr(at + 1), segmint::generate::synthetic_schema(),
                      "generated, bad id late");
 }
 
@@ -350,7 +350,7 @@ BOOST_AUTO_TEST_CASE(progress_is_reported_on_the_calling_thread_and_at_the_end) 
         total_seen = total;
     };
     CsvError error;
-    BOOST_REQUIRE(segmint::data::load_csv_text(text, "t.csv", segmint::data::synthetic_schema(), &error, options));
+    BOOST_REQUIRE(segmint::data::load_csv_text(text, "t.csv", segmint::generate::synthetic_schema(), &error, options));
     BOOST_TEST(used == 3u);
     BOOST_TEST(!other_thread);
     BOOST_REQUIRE(!reports.empty());
@@ -361,7 +361,7 @@ BOOST_AUTO_TEST_CASE(progress_is_reported_on_the_calling_thread_and_at_the_end) 
     // A failed parallel load redone serially: still never backwards.
     reports.clear();
     BOOST_TEST(
-        !segmint::data::load_csv_text(text + "x\n", "t.csv", segmint::data::synthetic_schema(), &error, options));
+        !segmint::data::load_csv_text(text + "x\n", "t.csv", segmint::generate::synthetic_schema(), &error, options));
     for (size_t i = 1; i < reports.size(); ++i) BOOST_TEST(reports[i - 1] <= reports[i]);
 }
 
@@ -373,7 +373,7 @@ BOOST_AUTO_TEST_CASE(files_load_in_parallel_too) {
         std::ofstream out(path, std::ios::binary);
         out << text;
     }
-    const auto schema = segmint::data::synthetic_schema();
+    const auto schema = segmint::generate::synthetic_schema();
     CsvError error;
     const auto serial = segmint::data::load_csv(path, schema, &error);
     BOOST_REQUIRE_MESSAGE(serial, error.to_string());
@@ -407,13 +407,13 @@ BOOST_AUTO_TEST_CASE(small_inputs_and_one_thread_stay_serial) {
     options.threads = 4;  // the default min_bytes_per_thread is far above this input
     options.threads_used = &used;
     CsvError error;
-    BOOST_REQUIRE(segmint::data::load_csv_text(text, "t.csv", segmint::data::synthetic_schema(), &error, options));
+    BOOST_REQUIRE(segmint::data::load_csv_text(text, "t.csv", segmint::generate::synthetic_schema(), &error, options));
     BOOST_TEST(used == 1u);
     options = parallel_options(1, &used);
-    BOOST_REQUIRE(segmint::data::load_csv_text(text, "t.csv", segmint::data::synthetic_schema(), &error, options));
+    BOOST_REQUIRE(segmint::data::load_csv_text(text, "t.csv", segmint::generate::synthetic_schema(), &error, options));
     BOOST_TEST(used == 1u);
     options = parallel_options(0, &used);  // all cores
-    BOOST_REQUIRE(segmint::data::load_csv_text(text, "t.csv", segmint::data::synthetic_schema(), &error, options));
+    BOOST_REQUIRE(segmint::data::load_csv_text(text, "t.csv", segmint::generate::synthetic_schema(), &error, options));
     BOOST_TEST(used == std::max(1u, std::thread::hardware_concurrency()));
 }
 

@@ -10,7 +10,7 @@
 
 #include "common/calendar.h"
 #include "data/csv_loader.h"
-#include "data/synthetic.h"
+#include "generate/synthetic.h"
 #include "segmint/segmint.h"
 #include "test_support.h"
 
@@ -128,7 +128,7 @@ void check_same_as_batch(const std::string& csv, const std::string& label) {
     BOOST_REQUIRE_MESSAGE(table, error);
     Result batch = evaluate(*s.catalog, *table);
     data::CsvError csv_error;
-    auto rows = data::load_csv_text(csv, label, data::synthetic_schema(), &csv_error);
+    auto rows = data::load_csv_text(csv, label, generate::synthetic_schema(), &csv_error);
     BOOST_REQUIRE(rows);
 
     CustomerEvaluator vm(s.catalog);
@@ -160,7 +160,7 @@ void check_same_as_batch(const std::string& csv, const std::string& label) {
 
 std::string synthetic_csv(uint64_t rows, uint64_t seed) {
     std::string csv;
-    data::write_synthetic_csv([&](std::string_view b) { csv.append(b); return true; }, rows, seed);
+    generate::write_synthetic_csv([&](std::string_view b) { csv.append(b); return true; }, rows, seed);
     return csv;
 }
 
@@ -174,7 +174,7 @@ BOOST_AUTO_TEST_CASE(generated_customers_match_the_batch_evaluation) {
 
 BOOST_AUTO_TEST_CASE(null_heavy_customers_match_the_batch_evaluation) {
     data::CsvError error;
-    auto table = data::load_csv_text(synthetic_csv(3000, 5), "g.csv", data::synthetic_schema(), &error);
+    auto table = data::load_csv_text(synthetic_csv(3000, 5), "g.csv", generate::synthetic_schema(), &error);
     BOOST_REQUIRE(table);
     check_same_as_batch(to_csv(*table, 0.5, 1), "half NULL");
     check_same_as_batch(to_csv(*table, 0.9, 2), "mostly NULL");

@@ -1,6 +1,6 @@
 // The synthetic customer generator (src/data/synthetic): determinism, the schema it promises (specs/schema.yaml), and
 // realistic shapes checked by loading its output back with the CSV loader.
-#include "data/synthetic.h"
+#include "generate/synthetic.h"
 
 #include <stdlib.h>
 
@@ -34,7 +34,7 @@ using segmint::schema::ColumnType;
 
 std::string generate(uint64_t rows, uint64_t seed) {
     std::string out;
-    bool ok = segmint::data::write_synthetic_csv(
+    bool ok = segmint::generate::write_synthetic_csv(
         [&](std::string_view bytes) {
             out.append(bytes);
             return true;
@@ -46,7 +46,7 @@ std::string generate(uint64_t rows, uint64_t seed) {
 
 Table load(const std::string& text) {
     segmint::data::CsvError error;
-    auto table = segmint::data::load_csv_text(text, "synthetic.csv", segmint::data::synthetic_schema(), &error);
+    auto table = segmint::data::load_csv_text(text, "synthetic.csv", segmint::generate::synthetic_schema(), &error);
     BOOST_REQUIRE_MESSAGE(table, error.to_string());
     return std::move(*table);
 }
@@ -100,13 +100,13 @@ BOOST_AUTO_TEST_CASE(same_seed_same_bytes) {
     BOOST_TEST(first.compare(0, shorter.size(), shorter) == 0);
     // The FILE* and ostream writers produce the same bytes.
     std::ostringstream stream;
-    BOOST_TEST(segmint::data::write_synthetic_csv(stream, 3000, 42));
+    BOOST_TEST(segmint::generate::write_synthetic_csv(stream, 3000, 42));
     BOOST_TEST(stream.str() == first);
     char* buffer = nullptr;
     size_t size = 0;
     std::FILE* memory = ::open_memstream(&buffer, &size);
     BOOST_REQUIRE(memory != nullptr);
-    BOOST_TEST(segmint::data::write_synthetic_csv(memory, 3000, 42));
+    BOOST_TEST(segmint::generate::write_synthetic_csv(memory, 3000, 42));
     std::fclose(memory);
     BOOST_TEST(std::string(buffer, size) == first);
     std::free(buffer);
@@ -128,7 +128,7 @@ BOOST_AUTO_TEST_CASE(golden_first_rows) {
 }
 
 BOOST_AUTO_TEST_CASE(schema_matches_specs_schema_yaml) {
-    const auto generated = segmint::data::synthetic_schema();
+    const auto generated = segmint::generate::synthetic_schema();
     const auto spec = spec_schema();
     BOOST_TEST(spec.columns.size() == 24u);
     BOOST_REQUIRE(generated.columns.size() == spec.columns.size());
@@ -150,7 +150,7 @@ BOOST_AUTO_TEST_CASE(zero_rows_is_a_header) {
 
 BOOST_AUTO_TEST_CASE(a_failing_sink_stops_the_writer) {
     int calls = 0;
-    bool ok = segmint::data::write_synthetic_csv(
+    bool ok = segmint::generate::write_synthetic_csv(
         [&](std::string_view) {
             ++calls;
             return false;
@@ -212,7 +212,7 @@ BOOST_AUTO_TEST_CASE(loads_back_with_realistic_shapes) {
     const auto& churn = *table.find("churn_score");
     const auto& tags = *table.find("tags");
     const auto& tier = *table.find("tier");
-    const int32_t as_of = *segmint::calendar::parse_date(segmint::data::kSyntheticAsOf);
+    const int32_t as_of = *segmint::calendar::parse_date(segmint::generate::kSyntheticAsOf);
     const int32_t first_signup = *segmint::calendar::parse_date("2018-01-01");
     const int32_t last_signup = *segmint::calendar::parse_date("2026-11-01");
     int64_t max_orders = 0;
@@ -277,10 +277,10 @@ BOOST_AUTO_TEST_CASE(written_atomically_and_loaded_from_a_file) {
     const std::string path = dir.file("customers.csv");
     std::string error;
     BOOST_TEST(segmint::write_file_atomically(
-                   path, [](std::FILE* file) { return segmint::data::write_synthetic_csv(file, 5000, 9); }, &error),
+                   path, [](std::FILE* file) { return segmint::generate::write_synthetic_csv(file, 5000, 9); }, &error),
                error);
     segmint::data::CsvError csv_error;
-    auto table = segmint::data::load_csv(path, segmint::data::synthetic_schema(), &csv_error);
+    auto table = segmint::data::load_csv(path, segmint::generate::synthetic_schema(), &csv_error);
     BOOST_TEST(table.has_value(), csv_error.to_string());
     if (table) BOOST_TEST(table->rows() == 5000u);
     std::ifstream in(path, std::ios::binary);

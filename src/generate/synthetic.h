@@ -16,7 +16,7 @@
 
 #include "schema/schema.h"
 
-namespace segmint::data {
+namespace segmint::generate {
 
 // Data are generated as of this day: orders and logins happen before it, signups end on 2026-11-01.
 inline constexpr std::string_view kSyntheticAsOf = "2026-11-23";
@@ -36,4 +36,4 @@ bool write_synthetic_csv(const ByteSink& sink, uint64_t rows, uint64_t seed);
 bool write_synthetic_csv(std::FILE* out, uint64_t rows, uint64_t seed);
 bool write_synthetic_csv(std::ostream& out, uint64_t rows, uint64_t seed);
 
-}  // namespace segmint::data
+}  // namespace segmint::generate
