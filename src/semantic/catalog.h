@@ -54,6 +54,10 @@ struct Catalog {
 // Resolves names, type-checks every rule, builds the segment graph and reports cycles. All problems go to `sink`.
 Catalog check(std::vector<ast::File> files, const schema::Schema& schema, DiagnosticSink& sink);
 
+// Internal to the stage: registers every definition of catalog.files as a segment (segment_names.cpp), reporting
+// duplicate, ambiguous and case-twin names and files without segments; segments with a bad name are not valid.
+void register_segments(Catalog& catalog, DiagnosticSink& sink);
+
 // Internal to the stage, exposed for tests: finds cycles and the evaluation order of catalog.segments.
 void analyze_segment_graph(Catalog& catalog, DiagnosticSink& sink);
 

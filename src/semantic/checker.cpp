@@ -3,12 +3,9 @@
 #include <re2/re2.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <set>
-#include <unordered_map>
 
-#include "common/limits.h"
 #include "common/suggest.h"
 #include "common/text_format.h"
 #include "semantic/catalog.h"
@@ -570,69 +567,12 @@ Catalog check(std::vector<ast::File> files, const schema::Schema& schema, Diagno
     Catalog catalog;
     catalog.schema = &schema;
     catalog.files = std::move(files);
-    catalog.tables.resize(catalog.files.size());
-
-    // Register every segment first, so rules may refer to segments defined later or in other files.
-    std::unordered_map<std::string, size_t> by_lower_name;  // for names that differ only in case (W006)
-    for (size_t f = 0; f < catalog.files.size(); ++f) {
-        const ast::File& file = catalog.files[f];
-        catalog.tables[f].types.assign(file.node_count, Type::of(TypeKind::Error));
-        catalog.tables[f].resolutions.assign(file.node_count, Resolution{});
-        // Only comments and blank lines (a file with syntax errors has been reported already).
-        if (file.definitions.empty() && sink.error_count(file.source.get()) == 0) {
-            sink.warning(Code::NoSegments, file.source, {0, 0}, "this file defines no segments",
-                         "add a definition, `segment NAME: RULE`, or leave the file out");
-        }
-        for (size_t d = 0; d < file.definitions.size(); ++d) {
-            const ast::Definition& def = file.definitions[d];
-            auto [it, inserted] = catalog.segment_index.emplace(def.name, catalog.segments.size());
-            if (!inserted) {
-                const Segment& first = catalog.segments[it->second];
-                const auto& first_file = catalog.files[first.file];
-                Diagnostic diagnostic{Severity::Error, Code::DuplicateSegment, file.source, def.name_span,
-                                      "segment `" + def.name + "` is defined more than once", {},
-                                      "rename one of them"};
-                diagnostic.notes.push_back({"first defined here", first_file.source,
-                                            first_file.definitions[first.definition].name_span});
-                sink.add(std::move(diagnostic));
-                continue;
-            }
-            if (catalog.segments.size() >= limits::kMaxSegments) {
-                sink.error(Code::SegmentLimit, file.source, def.name_span,
-                           "more than " + std::to_string(limits::kMaxSegments) + " segments in one run");
-                catalog.segment_index.erase(it);
-                break;
-            }
-            std::string lower_name = def.name;
-            for (char& c : lower_name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            auto [other, fresh] = by_lower_name.emplace(lower_name, catalog.segments.size());
-            if (!fresh) {
-                const Segment& first = catalog.segments[other->second];
-                const auto& first_file = catalog.files[first.file];
-                Diagnostic diagnostic{Severity::Warning, Code::NamesDifferInCase, file.source, def.name_span,
-                                      "segments `" + first.name + "` and `" + def.name + "` differ only in case", {},
-                                      "names are case-sensitive, so these are two segments; rename one if that is "
-                                      "not what you want"};
-                diagnostic.notes.push_back({"`" + first.name + "` is defined here", first_file.source,
-                                            first_file.definitions[first.definition].name_span});
-                sink.add(std::move(diagnostic));
-            }
-            catalog.segments.push_back({def.name, f, d, {}, def.rule != nullptr});
-        }
-    }
-
+    // Every segment first, so rules may refer to segments defined later or in other files.
+    register_segments(catalog, sink);
     for (size_t s = 0; s < catalog.segments.size(); ++s) {
         Segment& segment = catalog.segments[s];
         const ast::File& file = catalog.files[segment.file];
         const ast::Definition& def = file.definitions[segment.definition];
-        if (const schema::Column* column = schema.find(def.name)) {
-            Diagnostic diagnostic{Severity::Error, Code::AmbiguousName, file.source, def.name_span,
-                                  "segment `" + def.name + "` has the same name as a column, so references to it "
-                                  "would be ambiguous", {}, "rename the segment"};
-            if (schema.source) diagnostic.notes.push_back({"the column is declared here", schema.source, column->span});
-            sink.add(std::move(diagnostic));
-            segment.valid = false;
-        }
         if (!def.rule || sink.capped(file.source.get())) {
             segment.valid = false;
             continue;
