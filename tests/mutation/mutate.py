@@ -31,7 +31,7 @@ FAST_SUITE_EXCLUDE = "^(oracle_seed_[2-9]|valid_rules)$"
 
 # (name, file, exact text, replacement, what it breaks)
 MUTATIONS = [
-    ("vm_equal_int", "src/vm/machine.cpp",
+    ("vm_equal_int", "src/vm/kernels.h",
      "return compare<T>(st, d, a, b, [](const T& x, const T& y) { return x == y; });",
      "return compare<T>(st, d, a, b, [](const T& x, const T& y) { return x <= y; });",
      "an operator of the VM: `=` becomes `<=`"),

@@ -1,0 +1,230 @@
+#pragma once
+// The interpreter's registers, selections and per-batch state (vm/machine.h), shared by the kernels (vm/kernels.h)
+// and the dispatch loop (machine.cpp). Internal to the vm stage.
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string_view>
+#include <type_traits>
+
+#include "vm/bits.h"
+#include "vm/machine.h"
+
+namespace segmint::vm {
+
+namespace scalar = ir::scalar;
+
+// How a batch flows through the registers:
+// - Booleans are two bit sets, value and validity; `and`, `or`, `not` and narrowing are word operations.
+// - Every register has validity bits. Loads of int, number and date columns are views into the column (no copy),
+//   validity included when the batch starts on a word boundary.
+// - Cheap kernels (loads, comparisons, arithmetic, set tests, dictionary lookups) run over every row of the batch,
+//   branch-free, and ignore the selection: rows outside it compute values nobody reads. Text and list kernels, which
+//   cost far more per row and follow pointers, run over the selected rows only.
+// - A constant is a broadcast register: comparisons read its one value; other kernels fill it out first.
+
+
+// A list value of one row: its item codes in its column's dictionary (per row: coalesce(tags, other_tags) mixes
+// the rows of two columns).
+struct ListRef {
+    const int32_t* codes;
+    uint64_t count;
+    const data::Dictionary* dictionary;
+};
+
+constexpr size_t kMaxElement = std::max(sizeof(std::string_view), sizeof(ListRef));
+const std::array<uint64_t, kBatchWords> kAllSet = [] {
+    std::array<uint64_t, kBatchWords> words{};
+    words.fill(~uint64_t{0});
+    return words;
+}();
+const std::array<uint64_t, kBatchWords> kNoneSet{};
+
+struct Register {
+    RegKind kind = RegKind::None;
+    // Values of the batch's rows: `owned`, or a view into a column. Bool registers hold value bits here.
+    const void* data = nullptr;
+    const uint64_t* valid = nullptr;  // validity bits: `owned_valid`, a column's validity, kAllSet or kNoneSet
+    void* owned = nullptr;
+    uint64_t* owned_valid = nullptr;
+    // A constant: `constant` is every row's value; `data` holds it too once filled (only kernels without a
+    // constant form need that).
+    bool broadcast = false;
+    bool filled = false;
+    const Constant* constant = nullptr;
+    std::string arena;                             // bytes of computed strings (lower/upper)
+};
+
+template <typename T>
+T constant_value(const Constant& k) {
+    if constexpr (std::is_same_v<T, int64_t>) return k.i64;
+    else if constexpr (std::is_same_v<T, double>) return k.f64;
+    else if constexpr (std::is_same_v<T, int32_t>) return k.i32;
+    else if constexpr (std::is_same_v<T, std::string_view>) return std::string_view(k.str);
+    else return T{};
+}
+
+// The rows text and list kernels run over: all rows [0, count) of the batch, or the listed ones.
+struct Selection {
+    bool dense = true;
+    uint32_t count = 0;
+    const uint32_t* rows = nullptr;
+};
+
+template <typename F>
+inline void each(const Selection& s, F&& f) {
+    if (s.dense) {
+        for (uint32_t i = 0; i < s.count; ++i) f(i);
+    } else {
+        const uint32_t* rows = s.rows;
+        for (uint32_t k = 0; k < s.count; ++k) f(rows[k]);
+    }
+}
+
+// Text and list values are only ever read at selected rows; everything else is cheap enough to run densely.
+template <typename T>
+constexpr bool kSelective = std::is_same_v<T, std::string_view> || std::is_same_v<T, ListRef>;
+
+struct Machine::State {
+    const data::Table& table;
+    scalar::AsOf as_of;
+    std::vector<Register> registers;
+    uint32_t count = 0;   // rows in the current batch
+    uint64_t base = 0;    // first row of the current batch
+    // Open selections as masks over the batch: masks[0 .. depth], innermost last. The vector only grows, so a
+    // narrowing reuses storage and touches only the batch's words. Row lists are built when a text or list kernel
+    // first needs one.
+    std::vector<std::array<uint64_t, kBatchWords>> masks;
+    size_t depth = 0;
+    std::vector<std::vector<uint32_t>> mask_rows;
+    std::vector<Selection> selections;
+    std::vector<bool> selection_built;
+    // Shared conditions of the current batch (value and validity bits), stored by their programs before the segments'.
+    std::vector<std::array<uint64_t, kBatchWords>> shared_value, shared_valid;
+    alignas(64) uint8_t scratch[kBatchSize + 64];   // per-row bytes before packing into bits
+    alignas(64) uint64_t word_scratch[kBatchWords];  // bits of one kernel before they are combined
+
+    State(const data::Table& t, scalar::AsOf a) : table(t), as_of(a) {}
+    ~State() {
+        for (auto& r : registers) {
+            ::operator delete(r.owned, std::align_val_t(64));
+            ::operator delete(r.owned_valid, std::align_val_t(64));
+        }
+    }
+
+    void prepare(const Program& program) {
+        if (registers.size() < program.registers.size()) registers.resize(program.registers.size());
+        for (size_t i = 0; i < program.registers.size(); ++i) {
+            Register& r = registers[i];
+            if (!r.owned) {
+                // Zeroed, so rows no kernel wrote hold harmless values for the dense kernels that read them.
+                r.owned = ::operator new(kMaxElement * kBatchSize, std::align_val_t(64));
+                std::memset(r.owned, 0, kMaxElement * kBatchSize);
+                r.owned_valid = static_cast<uint64_t*>(::operator new(8 * kBatchWords, std::align_val_t(64)));
+                std::memset(r.owned_valid, 0, 8 * kBatchWords);
+            }
+            r.kind = program.registers[i];
+            r.data = r.owned;
+            r.valid = r.owned_valid;
+            r.broadcast = false;
+        }
+    }
+
+    void begin_batch(uint64_t batch_base, uint32_t batch_count) {
+        base = batch_base;
+        count = batch_count;
+        if (masks.empty()) masks.resize(1);
+        depth = 0;
+        fill_first(masks[0].data(), count);
+        if (selections.empty()) selections.resize(1);
+        selection_built.assign(1, true);
+        selections[0] = Selection{true, count, nullptr};
+    }
+
+    uint32_t words() const { return words_for(count); }
+
+    const Selection& selection() {
+        if (!selection_built[depth]) {
+            if (mask_rows.size() <= depth) mask_rows.resize(depth + 1);
+            auto& rows = mask_rows[depth];
+            rows.resize(kBatchSize);
+            uint32_t kept = 0;
+            const auto& mask = masks[depth];
+            for (uint32_t w = 0; w < words(); ++w) {
+                for (uint64_t bits = mask[w]; bits != 0; bits &= bits - 1) {
+                    rows[kept++] = w * 64 + static_cast<uint32_t>(__builtin_ctzll(bits));
+                }
+            }
+            if (selections.size() <= depth) selections.resize(depth + 1);
+            selections[depth] = kept == count ? Selection{true, count, nullptr} : Selection{false, kept, rows.data()};
+            selection_built[depth] = true;
+        }
+        return selections[depth];
+    }
+
+    // Keeps the open rows where `a` is not decided: not FALSE (inside `and`) or not TRUE (inside `or`).
+    void push_narrowed(const Register& a, bool drop_true) {
+        if (masks.size() <= depth + 1) masks.resize(depth + 2);
+        ++depth;
+        selection_built.push_back(false);
+        narrow_top(a, drop_true);
+    }
+    // The same in place of the innermost selection: an n-ary and/or narrows once per operand from the selection
+    // around it, so its depth stays one level whatever its length.
+    void renarrow(const Register& a, bool drop_true) {
+        narrow_top(a, drop_true);
+        selection_built[depth] = false;
+    }
+    void narrow_top(const Register& a, bool drop_true) {
+        const auto& outer = masks[depth - 1];
+        auto& mask = masks[depth];
+        const uint64_t* value = static_cast<const uint64_t*>(a.data);
+        for (uint32_t w = 0; w < words(); ++w) {
+            const uint64_t decided = a.valid[w] & (drop_true ? value[w] : ~value[w]);
+            mask[w] = outer[w] & ~decided;
+        }
+    }
+
+    void pop_selection() {
+        --depth;
+        selection_built.pop_back();
+    }
+
+    // Values of `r` as an array (fills a constant's rows on first use in a batch).
+    template <typename T>
+    const T* values(Register& r) {
+        if (r.broadcast && !r.filled) {
+            T value = constant_value<T>(*r.constant);
+            T* out = static_cast<T*>(r.owned);
+            for (uint32_t i = 0; i < count; ++i) out[i] = value;
+            r.data = out;
+            r.filled = true;
+        }
+        return static_cast<const T*>(r.data);
+    }
+
+    // Makes `d` the destination of a kernel: its own storage, no longer a view or a constant. Read the operands
+    // first: `d` may be one of them.
+    template <typename T>
+    T* output(Register& d) {
+        d.broadcast = false;
+        d.data = d.owned;
+        d.valid = d.owned_valid;
+        return static_cast<T*>(d.owned);
+    }
+    uint64_t* output_bits(Register& d) { return output<uint64_t>(d); }
+
+    // Validity of `column` for the batch: in place on a word boundary, else copied into `d`'s bits.
+    const uint64_t* column_validity(const data::Column& column, Register& d) {
+        if (base % 64 == 0) return column.validity.words() + base / 64;
+        extract_bits(column.validity.words(), data::words_for_bits(column.validity.size()), base, count,
+                     d.owned_valid);
+        return d.owned_valid;
+    }
+};
+
+}  // namespace segmint::vm
