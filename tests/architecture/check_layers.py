@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """The layering of docs/architecture.md, checked: every `#include "STAGE/..."` in src/ names the including stage itself,
 a stage in a lower layer, or (for api and cli) the public header folder `segmint/`; every folder under src/ is in the
-table. Reads the table from the doc, so the doc and the check cannot drift apart.
+table; and no source file in src/ is longer than 600 lines (split it along its seams). Reads the table from the doc,
+so the doc and the check cannot drift apart.
     check_layers.py SOURCE_DIR"""
 import os
 import re
 import sys
+
+
+MAX_LINES = 600
 
 
 def layers_from_doc(path):
@@ -50,11 +54,19 @@ def main():
                     problems.append("src/%s/%s:%d: `%s` (layer %d) includes `%s/` (layer %d): a stage may include "
                                     "only lower layers" % (stage, name, number, stage, layers[stage], target,
                                                            layers[target]))
+    for folder, _, names in os.walk(src):
+        for name in sorted(names):
+            if name.endswith((".h", ".cpp")):
+                path = os.path.join(folder, name)
+                count = sum(1 for _ in open(path, encoding="utf-8"))
+                if count > MAX_LINES:
+                    problems.append("%s has %d lines; the limit is %d (split it along its seams)"
+                                    % (os.path.relpath(path, root), count, MAX_LINES))
     for problem in problems:
         print(problem)
     if problems:
         sys.exit(1)
-    print("check_layers: %d stages, every include points to a lower layer" % len(stages))
+    print("check_layers: %d stages, every include points to a lower layer, no file over %d lines" % (len(stages), MAX_LINES))
 
 
 if __name__ == "__main__":
