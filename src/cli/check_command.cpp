@@ -38,12 +38,10 @@ int run_check(const CommonOptions& options) {
         for (const auto& file : workspace.compiled.catalog.files) report.checked_files.push_back(file.source->name());
         print_ci_report(std::move(report), options);
     } else if (options.format == "json") {
-        sink.sort();
         nlohmann::ordered_json document = report::json_document("check");
         document["segments"] = workspace.compiled.catalog.segments.size();
         document["files"] = workspace.compiled.file_count;
-        report::add_diagnostics(document, sink);
-        write_out(report::json_text(document));
+        write_json_document(std::move(document), sink);
     } else {
         print_diagnostics(sink, options);
     }

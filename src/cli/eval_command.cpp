@@ -184,8 +184,7 @@ int run_eval(EvalOptions options) {
                 out["segment"] = options.members;
                 out["count"] = members.count();
                 out["output"] = options.output;
-                report::add_diagnostics(out, workspace.sink);
-                write_out(report::json_text(out));
+                write_json_document(std::move(out), workspace.sink);
             }
         }
         return finish_output();
@@ -208,9 +207,7 @@ int run_eval(EvalOptions options) {
             if (const auto& title = catalog.definition(s).title) item["title"] = *title;
             out["segments"].push_back(std::move(item));
         }
-        workspace.sink.sort();
-        report::add_diagnostics(out, workspace.sink);
-        write_out(report::json_text(out));
+        write_json_document(std::move(out), workspace.sink);
     } else if (format == "csv") {
         write_out("segment,count,share\n");
         for (size_t s = 0; s < catalog.segments.size(); ++s) {

@@ -78,9 +78,7 @@ void add_explain_command(CLI::App& app, CommandRunner& runner) {
             out["rule"] = rule_text;
             out["ir"] = ir_text;
             out["bytecode"] = bytecode;
-            workspace.sink.sort();
-            report::add_diagnostics(out, workspace.sink);
-            write_out(report::json_text(out));
+            write_json_document(std::move(out), workspace.sink);
         } else {
             if (!workspace.sink.diagnostics().empty()) print_diagnostics(workspace.sink, options->common);
             write_out(fmt::format("segment {}{}  ({})\n{}\n\nIR:\n{}\nBytecode:\n{}", def.name,

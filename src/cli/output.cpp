@@ -53,6 +53,12 @@ void begin_json_output(const std::string& command) {
 
 bool json_output() { return json_state().on; }
 
+void write_json_document(nlohmann::ordered_json document, DiagnosticSink& sink) {
+    sink.sort();
+    report::add_diagnostics(document, sink);
+    write_out(report::json_text(document));
+}
+
 void keep_diagnostics_for_json(const DiagnosticSink& sink) { json_state().diagnostics.append(sink); }
 
 int finish_json_output(int exit_code) {

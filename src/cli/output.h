@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/diagnostic.h"
+#include "report/json_output.h"
 
 namespace segmint::cli {
 
@@ -30,6 +31,8 @@ bool quiet();
 // the command ended without writing its own: {"version", "command", "input_errors": [{"message"}], "diagnostics",
 // "errors", "warnings"}. Messages still go to stderr for people.
 void begin_json_output(const std::string& command);
+// Writes a command's own document (report::json_document) with the run's diagnostics, sorted, at its end.
+void write_json_document(nlohmann::ordered_json document, DiagnosticSink& sink);
 bool json_output();
 void keep_diagnostics_for_json(const DiagnosticSink& sink);
 // Called once by the app after the command: writes the failure document if one is due. Returns `exit_code`, or 2 when

@@ -91,9 +91,7 @@ int run_validate(ValidateOptions& options) {
         }
         out["passed"] = passed;
         out["failed"] = failed;
-        workspace.sink.sort();
-        report::add_diagnostics(out, workspace.sink);
-        write_out(report::json_text(out));
+        write_json_document(std::move(out), workspace.sink);
     } else {
         if (!workspace.sink.diagnostics().empty()) print_diagnostics(workspace.sink, options.common);  // warnings
         for (const auto& result : results) {
