@@ -61,7 +61,7 @@ std::optional<FixtureReport> run_fixture(const project::Fixture& fixture, const 
                    "expect: no segment named " + yaml::quote(expectation.segment),
                    hint.empty() ? "expectations name segments defined in the project's spec files" : hint);
     }
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     if (!engine::parse_as_of(fixture.as_of, &as_of)) {
         sink.error(Code::YamlInvalidValue, fixture.source, {0, 0},
                    "as_of: " + yaml::quote(fixture.as_of) + " is not a usable date");

@@ -72,7 +72,7 @@ void report_input_error(const std::string& message, std::vector<Problem>* proble
 std::shared_ptr<const Catalog> finish_catalog(std::shared_ptr<const Schema> schema, semantic::Catalog catalog,
                                               DiagnosticSink& sink, const std::string& as_of_text,
                                               std::vector<Problem>* problems) {
-    ir::scalar::AsOf as_of = engine::as_of_now();
+    scalar::AsOf as_of = engine::as_of_now();
     if (!as_of_text.empty() && !engine::parse_as_of(as_of_text, &as_of)) {
         sink.sort();
         report_problems(sink, problems);
@@ -335,7 +335,7 @@ bool Customer::set(const std::string& column, const Date& value) {
     }
     int32_t days = calendar::days_from_civil(civil);
     if (impl->definition(slot).type == T::Date) slot->i32 = days;
-    else slot->i64 = ir::scalar::date_to_timestamp(days);
+    else slot->i64 = scalar::date_to_timestamp(days);
     slot->present = true;
     return true;
 }

@@ -25,7 +25,7 @@ int run_check(const CommonOptions& options) {
     CommonOptions resolved = options;
     std::optional<project::Project> project;
     if (int code = apply_project(resolved, &project)) return code;
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     if (!resolve_as_of(resolved.as_of, project, &as_of)) return kExitUsage;
     Workspace workspace;
     if (int code = prepare_workspace(resolved, workspace, as_of)) return code;

@@ -8,7 +8,7 @@
 
 #include "cli/app.h"
 #include "common/diagnostic.h"
-#include "ir/scalar.h"
+#include "scalar/scalar.h"
 #include "report/ci_report.h"
 #include "semantic/catalog.h"
 

@@ -121,7 +121,7 @@ int run_eval(EvalOptions options) {
     if (options.common.format == "json") begin_json_output("eval");
     std::optional<project::Project> project;
     if (int code = apply_project(options.common, &project)) return code;
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     if (!resolve_as_of(options.as_of, project, &as_of)) return kExitUsage;
     if (!has_data(options.common)) return kExitUsage;
     Workspace workspace;

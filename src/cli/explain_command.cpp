@@ -35,7 +35,7 @@ void add_explain_command(CLI::App& app, CommandRunner& runner) {
             runner.exit_code = code;
             return;
         }
-        ir::scalar::AsOf as_of;
+        scalar::AsOf as_of;
         if (!resolve_as_of(options->as_of, project, &as_of)) {
             runner.exit_code = kExitUsage;
             return;

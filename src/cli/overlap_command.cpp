@@ -48,7 +48,7 @@ int run_overlap(OverlapOptions& options) {
     if (options.common.format == "json") begin_json_output("overlap");
     std::optional<project::Project> project;
     if (int code = apply_project(options.common, &project, ProjectNeed::Always)) return code;
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     if (!resolve_as_of(options.as_of, project, &as_of)) return kExitUsage;
     Workspace workspace;
     if (int code = prepare_workspace(options.common, workspace, as_of)) return code;

@@ -109,7 +109,7 @@ std::vector<std::string> protected_files(const CommonOptions& options, const std
     return files;
 }
 
-bool resolve_as_of(const std::string& flag, const std::optional<project::Project>& project, ir::scalar::AsOf* out) {
+bool resolve_as_of(const std::string& flag, const std::optional<project::Project>& project, scalar::AsOf* out) {
     *out = engine::as_of_now();
     const std::string text = !flag.empty() ? flag : project && project->as_of ? *project->as_of : std::string();
     if (text.empty() || engine::parse_as_of(text, out)) return true;

@@ -7,7 +7,7 @@
 
 #include "cli/commands.h"
 #include "data/table.h"
-#include "ir/scalar.h"
+#include "scalar/scalar.h"
 #include "project/project.h"
 
 namespace segmint::cli {
@@ -31,7 +31,7 @@ std::vector<std::string> protected_files(const CommonOptions& options, const std
                                          const std::vector<std::string>& spec_files);
 
 // The run's as-of: --as-of, else the project's `as_of`, else today (UTC). False after a message on stderr.
-bool resolve_as_of(const std::string& flag, const std::optional<project::Project>& project, ir::scalar::AsOf* out);
+bool resolve_as_of(const std::string& flag, const std::optional<project::Project>& project, scalar::AsOf* out);
 
 // True when options.data_path names the data; otherwise false after the one "no data given" message (commands that
 // need data check it before compiling, so the user learns it first).

@@ -50,7 +50,7 @@ int run_test(TestOptions& options) {
         return kExitUsage;
     }
     // Each fixture file runs as of its own `as_of`; findings about the rules use the project's (or now).
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     if (!resolve_as_of("", project, &as_of)) return kExitUsage;
     Workspace workspace;
     if (int code = prepare_workspace(options.common, workspace, as_of)) return code;

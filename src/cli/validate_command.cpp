@@ -42,7 +42,7 @@ int run_validate(ValidateOptions& options) {
         print_error("validate checks a project's constraints; pass --project PATH");
         return kExitUsage;
     }
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     if (!resolve_as_of(options.as_of, project, &as_of)) return kExitUsage;
     Workspace workspace;
     if (int code = prepare_workspace(options.common, workspace, as_of)) return code;

@@ -9,7 +9,7 @@
 
 namespace segmint::cli {
 
-int prepare_workspace(const CommonOptions& given, Workspace& workspace, ir::scalar::AsOf as_of) {
+int prepare_workspace(const CommonOptions& given, Workspace& workspace, scalar::AsOf as_of) {
     // A segmint.yaml (--project, or found above the current folder) supplies what the flags left out.
     CommonOptions options = given;
     if (int code = apply_project(options, nullptr)) return code;

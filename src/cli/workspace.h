@@ -5,7 +5,7 @@
 
 #include "common/diagnostic.h"
 #include "frontend/compile.h"
-#include "ir/scalar.h"
+#include "scalar/scalar.h"
 #include "schema/schema.h"
 
 namespace segmint::cli {
@@ -17,13 +17,13 @@ struct Workspace {
     std::unique_ptr<schema::Schema> schema;
     frontend::Compiled compiled;
     DiagnosticSink sink;
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
 };
 
 // Loads the schema and checks the specs named in `options`, reporting input errors on stderr. Returns the exit code
 // to stop with (2 for unreadable input or a bad schema, after printing its diagnostics), or 0 to go on; spec
 // diagnostics stay in the workspace's sink for the command to print.
 // When the specs check without errors, compiling them as of `as_of` may add findings (report_findings).
-int prepare_workspace(const CommonOptions& options, Workspace& workspace, ir::scalar::AsOf as_of);
+int prepare_workspace(const CommonOptions& options, Workspace& workspace, scalar::AsOf as_of);
 
 }  // namespace segmint::cli

@@ -15,6 +15,8 @@ using vm::RegKind;
 
 namespace {
 
+LookupCondition lookup_condition(const ir::Node& condition, scalar::AsOf as_of);
+
 RegKind kind_of(ir::Type type) {
     switch (type) {
         case ir::Type::Bool: return RegKind::Bool;
@@ -30,8 +32,10 @@ RegKind kind_of(ir::Type type) {
 
 class Generator {
 public:
-    Generator(const schema::Schema& schema, ir::scalar::AsOf as_of, vm::Program& program)
-        : schema_(schema), as_of_(as_of), program_(program) {}
+    // `lookup_conditions` is null while generating a lookup's own condition (whose Placeholder is column 0).
+    Generator(const schema::Schema& schema, scalar::AsOf as_of, vm::Program& program,
+              std::vector<LookupCondition>* lookup_conditions)
+        : schema_(schema), as_of_(as_of), program_(program), lookup_conditions_(lookup_conditions) {}
 
     uint16_t gen(const Node& node) {
         span_ = node.span;
@@ -65,7 +69,9 @@ public:
             case Kind::And: return logic(node, Opcode::And, Opcode::NarrowNotFalse, Opcode::RenarrowNotFalse);
             case Kind::Or: return logic(node, Opcode::Or, Opcode::NarrowNotTrue, Opcode::RenarrowNotTrue);
             case Kind::DictLookup: {
-                program_.lookups.push_back({node.args[0]->column, std::shared_ptr<const Node>(node.args[1]->clone())});
+                if (!lookup_conditions_) throw std::logic_error("codegen: a lookup inside a lookup's condition");
+                program_.lookups.push_back({node.args[0]->column});
+                lookup_conditions_->push_back(lookup_condition(*node.args[1], as_of_));
                 uint16_t dst = allocate(RegKind::Bool);
                 emit(Opcode::LookupCode, dst, 0, 0, static_cast<uint32_t>(program_.lookups.size() - 1));
                 return dst;
@@ -75,7 +81,12 @@ public:
                 emit(Opcode::LoadShared, dst, 0, 0, node.shared);
                 return dst;
             }
-            case Kind::Placeholder: throw std::logic_error("codegen: a placeholder outside a lookup");
+            case Kind::Placeholder: {
+                if (lookup_conditions_) throw std::logic_error("codegen: a placeholder outside a lookup");
+                uint16_t dst = allocate(RegKind::Str);
+                emit(Opcode::LoadStr, dst, 0, 0, 0);  // the value column of lookup_schema()
+                return dst;
+            }
         }
         throw std::logic_error("codegen: unknown IR kind");
     }
@@ -402,30 +413,60 @@ private:
     }
 
     const schema::Schema& schema_;
-    ir::scalar::AsOf as_of_;
+    scalar::AsOf as_of_;
     vm::Program& program_;
+    std::vector<LookupCondition>* lookup_conditions_;
     Span span_;
     std::vector<uint16_t> free_[8];
     std::vector<TextLife> text_life_;  // per register
 };
 
+LookupCondition lookup_condition(const ir::Node& condition, scalar::AsOf as_of) {
+    LookupCondition out;
+    auto negated = std::make_unique<ir::Node>();
+    negated->kind = Kind::Not;
+    negated->type = ir::Type::Bool;
+    negated->span = condition.span;
+    negated->args.push_back(condition.clone());
+    const ir::Node* roots[2] = {&condition, negated.get()};
+    vm::Program* programs[2] = {&out.is_true, &out.is_false};
+    for (uint32_t i = 0; i < 2; ++i) {
+        programs[i]->segment = i;
+        programs[i]->name = i == 0 ? "lookup-true" : "lookup-false";
+        Generator generator(lookup_schema(), as_of, *programs[i], nullptr);
+        generator.finish(generator.gen(*roots[i]), condition.span);
+    }
+    return out;
+}
+
 }  // namespace
 
-vm::Program generate(const ir::Rule& rule, const schema::Schema& schema, ir::scalar::AsOf as_of) {
+const schema::Schema& lookup_schema() {
+    static const schema::Schema schema = [] {
+        schema::Schema s;
+        s.table = "lookup";
+        s.columns.push_back(schema::Column{"value", schema::ColumnType::String, {}, {}, 0});
+        return s;
+    }();
+    return schema;
+}
+
+vm::Program generate(const ir::Rule& rule, const schema::Schema& schema, scalar::AsOf as_of,
+                     std::vector<LookupCondition>& lookup_conditions) {
     vm::Program program;
     program.segment = rule.segment;
     program.name = rule.name;
-    Generator generator(schema, as_of, program);
+    Generator generator(schema, as_of, program, &lookup_conditions);
     uint16_t result = generator.gen(*rule.root);
     generator.finish(result, rule.root->span);
     return program;
 }
 
-vm::Program generate_shared(const ir::Node& condition, uint32_t slot, const schema::Schema& schema,
-                            ir::scalar::AsOf as_of) {
+vm::Program generate_shared(const ir::Node& condition, uint32_t slot, const schema::Schema& schema, scalar::AsOf as_of,
+                            std::vector<LookupCondition>& lookup_conditions) {
     vm::Program program;
     program.name = "$" + std::to_string(slot);
-    Generator generator(schema, as_of, program);
+    Generator generator(schema, as_of, program, &lookup_conditions);
     uint16_t result = generator.gen(condition);
     generator.finish_shared(result, slot, condition.span);
     return program;

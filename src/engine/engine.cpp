@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "codegen/codegen.h"
+#include "engine/bind_lookups.h"
 #include "ir/lower.h"
 #include "reference/reference_evaluator.h"
 #include "vm/machine.h"
@@ -11,7 +12,22 @@
 
 namespace segmint::engine {
 
-CompiledCatalog compile(const semantic::Catalog& catalog, ir::scalar::AsOf as_of, const CompileOptions& options) {
+namespace {
+
+// A lookup's condition programs read one column and store segments 0 and 1 (codegen::LookupCondition).
+std::string verify_lookups(const std::vector<codegen::LookupCondition>& conditions) {
+    for (const auto& condition : conditions) {
+        for (const vm::Program* program : {&condition.is_true, &condition.is_false}) {
+            std::string problem = vm::verify(*program, codegen::lookup_schema(), 2, 0);
+            if (!problem.empty()) return "lookup condition: " + problem;
+        }
+    }
+    return "";
+}
+
+}  // namespace
+
+CompiledCatalog compile(const semantic::Catalog& catalog, scalar::AsOf as_of, const CompileOptions& options) {
     CompiledCatalog out;
     out.as_of = as_of;
     for (const auto& segment : catalog.segments) out.segment_names.push_back(segment.name);
@@ -30,14 +46,19 @@ CompiledCatalog compile(const semantic::Catalog& catalog, ir::scalar::AsOf as_of
     out.shared_conditions = optimize::share_conditions(vm_rules, options.optimizer);
     const size_t segments = catalog.segments.size(), shared = out.shared_conditions.size();
     for (size_t slot = 0; slot < shared; ++slot) {
-        out.shared_programs.push_back(codegen::generate_shared(*out.shared_conditions[slot],
-                                                               static_cast<uint32_t>(slot), *catalog.schema, as_of));
+        out.shared_lookup_conditions.emplace_back();
+        out.shared_programs.push_back(codegen::generate_shared(*out.shared_conditions[slot], static_cast<uint32_t>(slot),
+                                                               *catalog.schema, as_of,
+                                                               out.shared_lookup_conditions.back()));
         std::string problem = vm::verify(out.shared_programs.back(), *catalog.schema, segments, shared);
+        if (problem.empty()) problem = verify_lookups(out.shared_lookup_conditions.back());
         if (!problem.empty()) throw std::logic_error("bytecode of shared condition is invalid: " + problem);
     }
     for (const auto& rule : vm_rules) {
-        out.programs.push_back(codegen::generate(rule, *catalog.schema, as_of));
+        out.lookup_conditions.emplace_back();
+        out.programs.push_back(codegen::generate(rule, *catalog.schema, as_of, out.lookup_conditions.back()));
         std::string problem = vm::verify(out.programs.back(), *catalog.schema, segments, shared);
+        if (problem.empty()) problem = verify_lookups(out.lookup_conditions.back());
         if (!problem.empty()) throw std::logic_error("bytecode of segment " + rule.name + " is invalid: " + problem);
     }
     return out;
@@ -50,39 +71,18 @@ std::vector<data::Bitmap> evaluate(const CompiledCatalog& compiled, const data::
         return reference.evaluate(evaluator == Evaluator::Reference ? compiled.written_rules : compiled.rules,
                                   compiled.segment_names.size());
     }
-    // Bind each dictionary lookup to this table: its condition, once per distinct value of the column.
-    reference::ReferenceEvaluator oracle(table, compiled.as_of);
-    const std::vector<data::Bitmap> no_memberships;
-    auto truth = [](const ir::Value& v) -> uint8_t {
-        return ir::is_null(v) ? vm::kLookupNull : std::get<bool>(v) ? vm::kLookupTrue : vm::kLookupFalse;
-    };
-    auto bind = [&](const std::vector<vm::Program>& programs) {
-        std::vector<vm::LookupTables> lookups(programs.size());
-        for (size_t p = 0; p < programs.size(); ++p) {
-            for (const auto& lookup : programs[p].lookups) {
-                const data::Dictionary& dictionary = table.column(lookup.column).dictionary;
-                std::vector<uint8_t> values(dictionary.size() + 1);
-                for (size_t code = 0; code < dictionary.size(); ++code) {
-                    oracle.bind_placeholder(std::string(dictionary.value(static_cast<int32_t>(code))));
-                    values[code] = truth(oracle.value(*lookup.condition, 0, no_memberships));
-                }
-                oracle.bind_placeholder(ir::Null{});
-                values.back() = truth(oracle.value(*lookup.condition, 0, no_memberships));
-                lookups[p].push_back(std::move(values));
-            }
-        }
-        return lookups;
-    };
-    const std::vector<vm::LookupTables> lookups = bind(compiled.programs);
-    const std::vector<vm::LookupTables> shared_lookups = bind(compiled.shared_programs);
+    const std::vector<vm::LookupTables> lookups =
+        bind_lookups(compiled.programs, compiled.lookup_conditions, table, compiled.as_of);
+    const std::vector<vm::LookupTables> shared_lookups =
+        bind_lookups(compiled.shared_programs, compiled.shared_lookup_conditions, table, compiled.as_of);
     return vm::evaluate(compiled.programs, table, compiled.segment_names.size(), compiled.as_of, threads, &lookups,
                         &compiled.shared_programs, &shared_lookups);
 }
 
-bool parse_as_of(const std::string& text, ir::scalar::AsOf* out) {
+bool parse_as_of(const std::string& text, scalar::AsOf* out) {
     if (auto date = calendar::parse_date(text)) {
         out->today = *date;
-        out->now = ir::scalar::date_to_timestamp(*date);
+        out->now = scalar::date_to_timestamp(*date);
         return true;
     }
     if (auto timestamp = calendar::parse_timestamp(text)) {
@@ -93,17 +93,17 @@ bool parse_as_of(const std::string& text, ir::scalar::AsOf* out) {
     return false;
 }
 
-ir::scalar::AsOf as_of_now() {
+scalar::AsOf as_of_now() {
     auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch()).count();
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     as_of.now = seconds * calendar::kMicrosPerSecond;
     as_of.today = calendar::date_of_timestamp(as_of.now);
     return as_of;
 }
 
-std::string as_of_text(ir::scalar::AsOf as_of) {
-    if (as_of.now == ir::scalar::date_to_timestamp(as_of.today)) return calendar::format_date(as_of.today);
+std::string as_of_text(scalar::AsOf as_of) {
+    if (as_of.now == scalar::date_to_timestamp(as_of.today)) return calendar::format_date(as_of.today);
     return calendar::format_timestamp(as_of.now);
 }
 

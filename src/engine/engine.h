@@ -4,10 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "codegen/codegen.h"
 #include "data/bitmap.h"
 #include "data/table.h"
 #include "ir/ir.h"
-#include "ir/scalar.h"
+#include "scalar/scalar.h"
 #include "optimize/optimizer.h"
 #include "semantic/catalog.h"
 #include "vm/program.h"
@@ -20,12 +21,16 @@ namespace segmint::engine {
 enum class Evaluator { Vm, Reference, ReferenceOptimized };
 
 struct CompiledCatalog {
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     std::vector<ir::Rule> rules;         // valid segments, in evaluation order, optimized: what the VM runs
     std::vector<ir::Rule> written_rules; // the same rules as lowered, before any pass: what the reference runs
     std::vector<vm::Program> programs;   // parallel to rules; they read shared conditions where rules share them
     std::vector<ir::NodePtr> shared_conditions;  // optimize::share_conditions: conditions several rules contain
     std::vector<vm::Program> shared_programs;    // parallel to shared_conditions; run first in every batch
+    // The conditions of each program's dictionary lookups (parallel to programs / shared_programs, then to each
+    // program's `lookups`), bound to a table by bind_lookups.
+    std::vector<std::vector<codegen::LookupCondition>> lookup_conditions;
+    std::vector<std::vector<codegen::LookupCondition>> shared_lookup_conditions;
     std::vector<std::string> segment_names;  // by catalog segment index
 };
 
@@ -36,19 +41,19 @@ struct CompileOptions {
 };
 
 // Lowers, optimizes and compiles every valid segment; verifies each program (a failure is a bug: std::logic_error).
-CompiledCatalog compile(const semantic::Catalog& catalog, ir::scalar::AsOf as_of, const CompileOptions& options = {});
+CompiledCatalog compile(const semantic::Catalog& catalog, scalar::AsOf as_of, const CompileOptions& options = {});
 
 // One bitmap per catalog segment index (segments that did not compile stay empty).
 std::vector<data::Bitmap> evaluate(const CompiledCatalog& compiled, const data::Table& table, Evaluator evaluator,
                                    unsigned threads = 1);
 
 // `--as-of` text (YYYY-MM-DD, or an ISO timestamp for `now`); today/now are midnight UTC of that date otherwise.
-bool parse_as_of(const std::string& text, ir::scalar::AsOf* out);
+bool parse_as_of(const std::string& text, scalar::AsOf* out);
 // The clock of a run without --as-of: `now` is the current instant (whole seconds, so that printing it and passing
 // it back as --as-of repeats the run exactly) and `today` its UTC date.
-ir::scalar::AsOf as_of_now();
+scalar::AsOf as_of_now();
 // The as-of as a run prints it: the date alone when `now` is its midnight, else the timestamp (`2026-12-01T10:15:03Z`);
 // either reads back through parse_as_of.
-std::string as_of_text(ir::scalar::AsOf as_of);
+std::string as_of_text(scalar::AsOf as_of);
 
 }  // namespace segmint::engine

@@ -72,7 +72,7 @@ Compiled compile_specs(const std::vector<std::string>& paths, const schema::Sche
     return out;
 }
 
-void report_findings(const semantic::Catalog& catalog, ir::scalar::AsOf as_of, DiagnosticSink& sink) {
+void report_findings(const semantic::Catalog& catalog, scalar::AsOf as_of, DiagnosticSink& sink) {
     std::vector<optimize::Finding> findings;
     engine::CompileOptions options;
     options.findings = &findings;

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "common/diagnostic.h"
-#include "ir/scalar.h"
+#include "scalar/scalar.h"
 #include "schema/schema.h"
 #include "semantic/catalog.h"
 
@@ -31,6 +31,6 @@ Compiled compile_specs(const std::vector<std::string>& paths, const schema::Sche
 // Compiles the checked catalog as of `as_of` and adds what compiling finds to `sink`: constant date arithmetic that
 // leaves the calendar (E112, an error) and the optimizer's lints (W004). Every command that checks specs calls it once
 // they check without errors, so each reports the same.
-void report_findings(const semantic::Catalog& catalog, ir::scalar::AsOf as_of, DiagnosticSink& sink);
+void report_findings(const semantic::Catalog& catalog, scalar::AsOf as_of, DiagnosticSink& sink);
 
 }  // namespace segmint::frontend

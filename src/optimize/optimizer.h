@@ -9,7 +9,7 @@
 
 #include "common/diagnostic.h"
 #include "ir/ir.h"
-#include "ir/scalar.h"
+#include "scalar/scalar.h"
 #include "optimize/stats.h"
 #include "schema/schema.h"
 
@@ -25,7 +25,7 @@ struct Finding {
 };
 
 struct PassContext {
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     const schema::Schema* schema = nullptr;
     const TableStats* stats = nullptr;  // null when no data is loaded (check, explain)
     std::vector<Finding>* findings = nullptr;

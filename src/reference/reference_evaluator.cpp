@@ -12,7 +12,6 @@ using ir::Kind;
 using ir::Node;
 using ir::Op;
 using ir::Value;
-namespace scalar = ir::scalar;
 
 struct ReferenceEvaluator::Regexes {
     std::map<std::string, std::unique_ptr<RE2>> compiled;

@@ -7,13 +7,13 @@
 #include "data/bitmap.h"
 #include "data/table.h"
 #include "ir/ir.h"
-#include "ir/scalar.h"
+#include "scalar/scalar.h"
 
 namespace segmint::reference {
 
 class ReferenceEvaluator {
 public:
-    ReferenceEvaluator(const data::Table& table, ir::scalar::AsOf as_of);
+    ReferenceEvaluator(const data::Table& table, scalar::AsOf as_of);
     ~ReferenceEvaluator();
 
     // Evaluates `rules` (in dependency order) over every row. Result: one bitmap per segment index below
@@ -31,7 +31,7 @@ private:
 
     struct Regexes;
     const data::Table& table_;
-    ir::scalar::AsOf as_of_;
+    scalar::AsOf as_of_;
     std::unique_ptr<Regexes> regexes_;
     ir::Value placeholder_;
 };

@@ -27,6 +27,30 @@ inline void put_bit(uint64_t* words, uint32_t i, bool value) {
     words[i >> 6] |= uint64_t{value} << (i & 63);
 }
 
+// Three-valued logic on 64 rows at once. A truth value travels as two bits: `valid` (0 = NULL) and `value` (TRUE where
+// valid). These are scalar::kAndLogic, kOrLogic and kNotLogic (src/scalar/scalar.h, the reference evaluator's tables)
+// in bit form; tests/unit/vm_bits_test.cpp checks every input against the tables. Value bits of NULL inputs may be
+// anything: each formula masks them with validity.
+struct TruthWord {
+    uint64_t value;
+    uint64_t valid;
+};
+// and: FALSE where either side is a known FALSE, else NULL where either is NULL, else TRUE.
+inline TruthWord and_word(uint64_t a_value, uint64_t a_valid, uint64_t b_value, uint64_t b_valid) {
+    const uint64_t a_true = a_valid & a_value, a_false = a_valid & ~a_value;
+    const uint64_t b_true = b_valid & b_value, b_false = b_valid & ~b_value;
+    return {a_true & b_true, (a_valid & b_valid) | a_false | b_false};
+}
+// or: TRUE where either side is a known TRUE, else NULL where either is NULL, else FALSE.
+inline TruthWord or_word(uint64_t a_value, uint64_t a_valid, uint64_t b_value, uint64_t b_valid) {
+    const uint64_t a_true = a_valid & a_value, b_true = b_valid & b_value;
+    return {a_true | b_true, (a_valid & b_valid) | a_true | b_true};
+}
+// not: NULL stays NULL (with whatever value bits).
+inline TruthWord not_word(uint64_t a_value, uint64_t a_valid) {
+    return {~a_value, a_valid};
+}
+
 // Bit `Bit` of each byte → bits (row i = bit i of word i / 64); pack_bytes is the common case of bytes that are 0 or
 // 1. Eight rows per multiply: the constant moves byte k's low bit to bit 56 + k, and no two partial products meet, so
 // nothing carries.

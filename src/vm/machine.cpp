@@ -301,16 +301,14 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
                 uint64_t* dv = st.output_bits(d);
                 uint64_t* dn = d.owned_valid;
                 for (uint32_t w = 0; w < st.words(); ++w) {
-                    const uint64_t value = ~av[w];
-                    const uint64_t valid = an[w];
-                    dv[w] = value;
-                    dn[w] = valid;
+                    const TruthWord result = not_word(av[w], an[w]);
+                    dv[w] = result.value;
+                    dn[w] = result.valid;
                 }
                 break;
             }
             case Opcode::And:
             case Opcode::Or: {
-                // and: FALSE if either is a present FALSE, else NULL if either is NULL, else TRUE. or: the mirror.
                 const bool is_and = in.op == Opcode::And;
                 const uint64_t* av = static_cast<const uint64_t*>(a.data);
                 const uint64_t* bv = static_cast<const uint64_t*>(b.data);
@@ -319,12 +317,10 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
                 uint64_t* dv = st.output_bits(d);
                 uint64_t* dn = d.owned_valid;
                 for (uint32_t w = 0; w < st.words(); ++w) {
-                    const uint64_t a_true = an[w] & av[w], a_false = an[w] & ~av[w];
-                    const uint64_t b_true = bn[w] & bv[w], b_false = bn[w] & ~bv[w];
-                    const uint64_t value = is_and ? a_true & b_true : a_true | b_true;
-                    const uint64_t valid = (an[w] & bn[w]) | (is_and ? a_false | b_false : a_true | b_true);
-                    dv[w] = value;
-                    dn[w] = valid;
+                    const TruthWord result = is_and ? and_word(av[w], an[w], bv[w], bn[w])
+                                                    : or_word(av[w], an[w], bv[w], bn[w]);
+                    dv[w] = result.value;
+                    dn[w] = result.valid;
                 }
                 break;
             }

@@ -6,7 +6,7 @@
 
 #include "data/bitmap.h"
 #include "data/table.h"
-#include "ir/scalar.h"
+#include "scalar/scalar.h"
 #include "vm/batch.h"
 #include "vm/program.h"
 
@@ -14,7 +14,7 @@ namespace segmint::vm {
 
 class Machine {
 public:
-    Machine(const data::Table& table, ir::scalar::AsOf as_of);
+    Machine(const data::Table& table, scalar::AsOf as_of);
     ~Machine();
     Machine(const Machine&) = delete;
     Machine& operator=(const Machine&) = delete;
@@ -37,7 +37,7 @@ private:
 // `lookups[p]` are program p's bound lookup tables (may be null when no program has lookups). The `shared` programs
 // (shared conditions, each ending in StoreShared) run first in every batch, with `shared_lookups`.
 std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const data::Table& table,
-                                   size_t segment_count, ir::scalar::AsOf as_of, unsigned threads = 1,
+                                   size_t segment_count, scalar::AsOf as_of, unsigned threads = 1,
                                    const std::vector<LookupTables>* lookups = nullptr,
                                    const std::vector<Program>* shared = nullptr,
                                    const std::vector<LookupTables>* shared_lookups = nullptr);

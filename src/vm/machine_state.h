@@ -16,7 +16,6 @@
 
 namespace segmint::vm {
 
-namespace scalar = ir::scalar;
 
 // How a batch flows through the registers:
 // - Booleans are two bit sets, value and validity; `and`, `or`, `not` and narrowing are word operations.

@@ -7,7 +7,6 @@
 #include <unordered_set>
 #include <vector>
 
-#include "ir/ir.h"
 #include "vm/opcodes.h"
 
 namespace re2 {
@@ -40,10 +39,11 @@ struct ValueSet {
     void build_index();
 };
 
-// A condition on one string column, evaluated once per distinct value when the program is bound to a table.
+// A condition on one string column, evaluated once per distinct value when the program is bound to a table. The
+// condition itself is not part of the program: the machine reads only its bound table (LookupTables below), which
+// engine/bind_lookups.cpp computes from the condition's own bytecode (codegen::LookupCondition).
 struct Lookup {
     uint32_t column = 0;
-    std::shared_ptr<const ir::Node> condition;  // reads only a Placeholder for the column's value
 };
 
 // Per lookup of a program: the truth of its condition for each dictionary code, then for NULL (last entry), as

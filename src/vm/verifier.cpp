@@ -75,7 +75,7 @@ std::string verify(const Program& program, const schema::Schema& schema, size_t 
                 if (in.imm >= program.regexes.size() || !program.regexes[in.imm]) return fail("regex out of range");
                 break;
             case ImmKind::Lookup:
-                if (in.imm >= program.lookups.size() || !program.lookups[in.imm].condition) return fail("lookup out of range");
+                if (in.imm >= program.lookups.size()) return fail("lookup out of range");
                 if (program.lookups[in.imm].column >= schema.columns.size() ||
                     !column_matches(RegKind::Str, schema.columns[program.lookups[in.imm].column].type)) {
                     return fail("lookup column is not a string column");

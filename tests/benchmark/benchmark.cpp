@@ -357,7 +357,7 @@ struct Compiled {
     engine::CompiledCatalog program;
 };
 
-std::unique_ptr<Compiled> compile(const std::string& text, const schema::Schema& schema, ir::scalar::AsOf as_of,
+std::unique_ptr<Compiled> compile(const std::string& text, const schema::Schema& schema, scalar::AsOf as_of,
                                   const optimize::TableStats* stats, bool optimize_on) {
     DiagnosticSink sink;
     std::vector<ast::File> files;
@@ -634,7 +634,7 @@ std::string closure_text(const std::vector<GeneratedSegment>& catalog, size_t in
     return text;
 }
 
-int run_catalog(const data::Table& table, size_t count, int repeat, ir::scalar::AsOf as_of,
+int run_catalog(const data::Table& table, size_t count, int repeat, scalar::AsOf as_of,
                 const optimize::TableStats& stats) {
     const auto segments = generate_catalog(count);
     std::string all;
@@ -726,7 +726,7 @@ int main(int argc, char** argv) {
         ++i;
     }
     const schema::Schema schema = generate::synthetic_schema();
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     engine::parse_as_of(std::string(generate::kSyntheticAsOf), &as_of);
 
     std::printf("Segmint benchmark: %llu customers, median of %d runs\n\n", static_cast<unsigned long long>(rows),

@@ -41,8 +41,8 @@ inline const schema::Schema& test_schema() {
 }
 
 // A fixed moment, so a crash reproduces on any day.
-inline ir::scalar::AsOf fixed_as_of() {
-    ir::scalar::AsOf as_of;
+inline scalar::AsOf fixed_as_of() {
+    scalar::AsOf as_of;
     if (!engine::parse_as_of("2026-11-23T12:00:00Z", &as_of)) fail("cannot parse the fixed as-of");
     return as_of;
 }
@@ -59,7 +59,7 @@ inline uint64_t first_difference(const data::Bitmap& a, const data::Bitmap& b) {
 // checked too; fails, printing the rule and its IR, on the first segment where they disagree. Returns how many rules
 // were compared.
 inline size_t check_vm_matches_reference(const semantic::Catalog& catalog, const data::Table& table) {
-    static const ir::scalar::AsOf as_of = fixed_as_of();
+    static const scalar::AsOf as_of = fixed_as_of();
     const optimize::TableStats stats = optimize::gather_stats(table);
     engine::CompileOptions tuned;
     tuned.stats = &stats;

@@ -74,7 +74,7 @@ std::vector<std::vector<uint64_t>> counts(const data::Table& table, const schema
     files.push_back(syntax::parse(std::make_shared<const Source>("calendar.seg", rules), sink));
     semantic::Catalog catalog = semantic::check(std::move(files), schema, sink);
     BOOST_REQUIRE_MESSAGE(!sink.has_errors(), report::render_text(sink.diagnostics()));
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     engine::parse_as_of("2026-11-23", &as_of);
     engine::CompileOptions as_written;
     as_written.optimizer.enabled = false;
@@ -146,7 +146,7 @@ BOOST_AUTO_TEST_CASE(months_clamp_to_the_end_of_the_month) {
     for (const MonthShift& shift : kMonthShifts) {
         BOOST_TEST_CONTEXT(shift.from << " + " << shift.months << " months") {
             int32_t out = 0;
-            const bool ok = ir::scalar::shift_months(date_of(shift.from), shift.months, &out);
+            const bool ok = scalar::shift_months(date_of(shift.from), shift.months, &out);
             BOOST_TEST(ok == (shift.to != nullptr));
             if (ok && shift.to) BOOST_TEST(calendar::format_date(out) == shift.to);
         }

@@ -28,7 +28,7 @@ BOOST_AUTO_TEST_SUITE(differential)
 BOOST_AUTO_TEST_CASE(vm_matches_reference_on_random_rules) {
     const uint64_t first_seed = env_or("SEGMINT_SEED", 20261123);
     const uint64_t rounds = env_or("SEGMINT_ROUNDS", 1000);
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     engine::parse_as_of("2026-11-23T12:00:00Z", &as_of);
     size_t rules_compared = 0, rules_rejected = 0, shared_conditions = 0;
     for (uint64_t round = 0; round < rounds; ++round) {
@@ -103,7 +103,7 @@ BOOST_AUTO_TEST_CASE(vm_matches_reference_on_random_rules) {
 // threads. This one is large enough for many chunks (a partial last one too), and checks the words past the last row
 // stay zero (Bitmap's invariant) now that result bitmaps are zeroed chunk by chunk by the evaluating threads.
 BOOST_AUTO_TEST_CASE(threads_agree_on_a_table_of_many_chunks) {
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     engine::parse_as_of("2026-11-23T12:00:00Z", &as_of);
     Random random(env_or("SEGMINT_SEED", 20261127));
     const uint64_t rows = 5 * vm::kChunkRows + 1000 + random.below(64);

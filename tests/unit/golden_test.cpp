@@ -104,7 +104,7 @@ BOOST_AUTO_TEST_CASE(fmt_goldens) {
 BOOST_AUTO_TEST_CASE(bytecode_goldens) {
     auto files = files_with_extension(source_dir() + "/tests/golden/bytecode", ".seg");
     BOOST_REQUIRE_GE(files.size(), 3u);
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     engine::parse_as_of("2026-11-23", &as_of);
     for (const auto& path : files) {
         BOOST_TEST_CONTEXT(path) {
@@ -128,7 +128,7 @@ BOOST_AUTO_TEST_CASE(bytecode_goldens) {
 BOOST_AUTO_TEST_CASE(optimizer_goldens) {
     auto files = files_with_extension(source_dir() + "/tests/golden/optimize", ".seg");
     BOOST_REQUIRE_GE(files.size(), 3u);
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     engine::parse_as_of("2026-11-23", &as_of);
     for (const auto& path : files) {
         BOOST_TEST_CONTEXT(path) {

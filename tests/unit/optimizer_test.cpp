@@ -124,7 +124,7 @@ BOOST_AUTO_TEST_CASE(shared_conditions_computes_a_condition_two_rules_contain_on
         "segment c: age > 30 and country = \"France\"\n"
         "segment d: orders_90d >= 6\n");
     BOOST_REQUIRE_MESSAGE(checked.errors() == 0, checked.text());
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     engine::parse_as_of("2026-11-23", &as_of);
     auto compiled = engine::compile(checked.catalog, as_of);
     // `orders_90d >= 5` (a, b) and `age > 30` (a, c) become shared conditions; `orders_90d >= 6` stays in d.
@@ -156,7 +156,7 @@ BOOST_AUTO_TEST_CASE(every_pass_is_registered_once_and_can_be_disabled) {
     std::set<std::string> unique(names.begin(), names.end());
     BOOST_CHECK_EQUAL(unique.size(), names.size());
     Checked checked = check_text("segment s: signup_date > today - 30 days");
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     engine::parse_as_of("2026-11-23", &as_of);
     engine::CompileOptions options;
     options.optimizer.disabled = {"resolve_time"};

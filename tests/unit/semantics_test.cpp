@@ -56,7 +56,7 @@ struct Case {
 
 void check_cases(const std::vector<Case>& cases) {
     static const data::Table table = one_customer();
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     engine::parse_as_of("2026-11-23T12:00:00Z", &as_of);
     std::string text;
     for (size_t i = 0; i < cases.size(); ++i) {
@@ -218,7 +218,7 @@ BOOST_AUTO_TEST_CASE(dates_and_times) {
 BOOST_AUTO_TEST_CASE(segment_references_are_never_null) {
     data::Table table = one_customer();
     Checked checked = check_text("segment unknown_age: age > 30\nsegment uses_it: not unknown_age\n");
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     engine::parse_as_of("2026-11-23", &as_of);
     auto compiled = engine::compile(checked.catalog, as_of);
     for (auto evaluator : {engine::Evaluator::Vm, engine::Evaluator::Reference}) {

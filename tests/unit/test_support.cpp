@@ -129,7 +129,7 @@ Checked check_text(const std::string& text, const std::string& name) {
     Checked checked;
     checked.catalog = semantic::check(std::move(files), test_schema(), sink);
     // As `segmint check` does, as of the test suite's usual date.
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     engine::parse_as_of("2026-11-23", &as_of);
     if (!sink.has_errors()) frontend::report_findings(checked.catalog, as_of, sink);
     sink.sort();

@@ -12,7 +12,7 @@ namespace {
 vm::Program compiled(const std::string& rule) {
     Checked checked = check_text("segment other: age > 1\nsegment s: " + rule + "\n");
     BOOST_REQUIRE_MESSAGE(checked.errors() == 0, checked.text());
-    ir::scalar::AsOf as_of;
+    scalar::AsOf as_of;
     engine::parse_as_of("2026-11-23", &as_of);
     engine::CompileOptions options;
     options.optimizer.enabled = false;  // the mutations below assume the program as generated from the rule

@@ -1,11 +1,11 @@
-#include "ir/scalar.h"
+#include "scalar/scalar.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <string>
 
-namespace segmint::ir::scalar {
+namespace segmint::scalar {
 
 bool round(double value, int64_t digits, double* out) {
     if (!std::isfinite(value)) return false;
@@ -50,4 +50,4 @@ bool round(double value, int64_t digits, double* out) {
     return finite(std::strtod(result.c_str(), nullptr), out);
 }
 
-}  // namespace segmint::ir::scalar
+}  // namespace segmint::scalar

@@ -10,7 +10,7 @@
 
 #include "common/calendar.h"
 
-namespace segmint::ir::scalar {
+namespace segmint::scalar {
 
 // The run's clock: `today` and `now` for every rule (from --as-of).
 struct AsOf {
@@ -119,4 +119,4 @@ inline constexpr uint8_t kAndLogic[3][3] = {{0, 0, 0}, {0, 1, 2}, {0, 2, 2}};
 inline constexpr uint8_t kOrLogic[3][3] = {{0, 1, 2}, {1, 1, 1}, {2, 1, 2}};
 inline constexpr uint8_t kNotLogic[3] = {1, 0, 2};
 
-}  // namespace segmint::ir::scalar
+}  // namespace segmint::scalar
