@@ -657,39 +657,41 @@ BOOST_AUTO_TEST_CASE(elisions_durations_and_the_current_time) {
 }
 
 BOOST_AUTO_TEST_CASE(unchecked_blocks_need_a_marker_with_a_reason) {
+    const std::string rule = "```seg\nsegment s: age > 1\n```\n";
+    struct Case {
+        std::string markdown;
+        size_t problems;
+        const char* why;
+    };
+    const Case cases[] = {
+        {"```\nsome output\n```\n", 1, "a block with no marker"},
+        {"<!-- not checked -->\n```\nsome output\n```\n", 1, "a marker without a reason"},
+        {"<!-- not checked: an illustration -->\n\n```\nsome output\n```\n", 0, "a marker with a reason"},
+        {"<!-- nto checked: typo -->\n```\nsome output\n```\n", 1, "a misspelt marker"},
+        {"<!-- not checked: x -->\ntext\n```\nsome output\n```\n", 1, "a marker not right above the fence"},
+        {"```seg\nsegment s: nope > 1\n```\n", 1, "a rule with an error"},
+        {"```sh\nbuild/segmint check --projekt specs\n```\n", 1, "an unknown option"},
+        {"```sh\nbuild/segmint check --format xml\n```\n", 1, "a wrong --format value"},
+        {"```\nsegmint overlap [--format text|json]\n```\n", 1, "a synopsis missing a format"},
+        {"```\nsegmint overlap [--format text|json|csv]\n```\n", 0, "the synopsis as it is"},
+        {"```sh\nbuild/segmint evaluate --data x.csv\n```\n", 1, "an unknown command"},
+        {"<!-- formatted -->\n```seg\nsegment s:\n  age > 1\n```\n", 0, "text `segmint fmt` leaves alone"},
+        {"<!-- formatted -->\n```seg\nsegment s: age > 1\n```\n", 1, "text `segmint fmt` changes"},
+        {rule, 0, "a rule on the default schema"},
+        // examples/broken_constraints/schema.yaml has no `age`.
+        {"<!-- schema: examples/broken_constraints/schema.yaml -->\n" + rule, 1, "another schema by marker"},
+        {"```yaml\ntable: t\nkey: id\ncolumns:\n  id: integer\n```\n", 1, "a schema Segmint refuses"},
+        {"```yaml\ntable: t\nkey: id\ncolumns:\n  id: int\n```\n", 0, "a valid schema"},
+        {"```yaml\n# specs/segmint.yaml\nschema: schema.yaml\nsegments: [\"segments/*.sg\"]\n```\n", 2,
+         "a project whose glob matches no spec file: `check` and `validate` refuse it"},
+        {"```yaml\n# specs/tests/x.yaml\nas_of: 2026-11-23\ncustomers:\n  - {customer_id: 1, total_spend: 5}\n"
+         "expect:\n  vip: {in: [1]}\n```\n",
+         1, "a fixture whose expectation fails"},
+    };
     Tally tally;
-    BOOST_CHECK_EQUAL(check_markdown("x.md", "```\nsome output\n```\n", &tally).size(), 1u);
-    BOOST_CHECK_EQUAL(check_markdown("x.md", "<!-- not checked -->\n```\nsome output\n```\n", &tally).size(), 1u);
-    BOOST_CHECK_EQUAL(check_markdown("x.md", "<!-- not checked: an illustration -->\n\n```\nsome output\n```\n", &tally).size(), 0u);
-    BOOST_CHECK_EQUAL(check_markdown("x.md", "<!-- nto checked: typo -->\n```\nsome output\n```\n", &tally).size(), 1u);
-    // A marker is only the comment right above the fence.
-    BOOST_CHECK_EQUAL(check_markdown("x.md", "<!-- not checked: x -->\ntext\n```\nsome output\n```\n", &tally).size(), 1u);
-    // A rule block with an error, an unknown option and a wrong --format value are found.
-    BOOST_CHECK_EQUAL(check_markdown("x.md", "```seg\nsegment s: nope > 1\n```\n", &tally).size(), 1u);
-    BOOST_CHECK_EQUAL(check_markdown("x.md", "```sh\nbuild/segmint check --projekt specs\n```\n", &tally).size(), 1u);
-    BOOST_CHECK_EQUAL(check_markdown("x.md", "```sh\nbuild/segmint check --format xml\n```\n", &tally).size(), 1u);
-    BOOST_CHECK_EQUAL(check_markdown("x.md", "```\nsegmint overlap [--format text|json]\n```\n", &tally).size(), 1u);
-    BOOST_CHECK_EQUAL(check_markdown("x.md", "```\nsegmint overlap [--format text|json|csv]\n```\n", &tally).size(), 0u);
-    BOOST_CHECK_EQUAL(check_markdown("x.md", "```sh\nbuild/segmint evaluate --data x.csv\n```\n", &tally).size(), 1u);
-    // `formatted` holds only for text `segmint fmt` leaves alone.
-    BOOST_CHECK_EQUAL(check_markdown("x.md", "<!-- formatted -->\n```seg\nsegment s:\n  age > 1\n```\n", &tally).size(), 0u);
-    BOOST_CHECK_EQUAL(check_markdown("x.md", "<!-- formatted -->\n```seg\nsegment s: age > 1\n```\n", &tally).size(), 1u);
-    // Another schema by marker: examples/broken_constraints/schema.yaml has no `age`.
-    std::string rule = "```seg\nsegment s: age > 1\n```\n";
-    BOOST_CHECK_EQUAL(check_markdown("x.md", rule, &tally).size(), 0u);
-    BOOST_CHECK_EQUAL(check_markdown("x.md", "<!-- schema: examples/broken_constraints/schema.yaml -->\n" + rule, &tally).size(), 1u);
-    // YAML that Segmint would refuse.
-    BOOST_CHECK_EQUAL(check_markdown("x.md", "```yaml\ntable: t\nkey: id\ncolumns:\n  id: integer\n```\n", &tally).size(), 1u);
-    BOOST_CHECK_EQUAL(check_markdown("x.md", "```yaml\ntable: t\nkey: id\ncolumns:\n  id: int\n```\n", &tally).size(), 0u);
-    BOOST_CHECK_EQUAL(
-        check_markdown("x.md", "```yaml\n# specs/segmint.yaml\nschema: schema.yaml\nsegments: [\"segments/*.sg\"]\n```\n", &tally).size(),
-        2u);  // no spec file matches the glob: `check` and `validate` refuse it
-    BOOST_CHECK_EQUAL(check_markdown("x.md",
-                                     "```yaml\n# specs/tests/x.yaml\nas_of: 2026-11-23\ncustomers:\n  - {customer_id: 1, "
-                                     "total_spend: 5}\nexpect:\n  vip: {in: [1]}\n```\n",
-                                     &tally)
-                          .size(),
-                      1u);  // the expectation fails
+    for (const Case& c : cases) {
+        BOOST_TEST_CONTEXT(c.why) { BOOST_CHECK_EQUAL(check_markdown("x.md", c.markdown, &tally).size(), c.problems); }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
