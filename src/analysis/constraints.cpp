@@ -10,7 +10,7 @@
 #include "common/text_format.h"
 #include "common/suggest.h"
 #include "project/fixture.h"
-#include "schema/yaml_reader.h"
+#include "yaml/walker.h"
 
 namespace segmint::analysis {
 

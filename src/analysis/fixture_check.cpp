@@ -5,7 +5,7 @@
 #include "common/suggest.h"
 #include "engine/engine.h"
 #include "reference/reference_evaluator.h"
-#include "schema/yaml_reader.h"
+#include "yaml/walker.h"
 
 namespace segmint::analysis {
 

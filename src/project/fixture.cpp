@@ -9,7 +9,7 @@
 #include "common/calendar.h"
 #include "common/suggest.h"
 #include "data/csv_loader.h"
-#include "schema/yaml_reader.h"
+#include "yaml/open_mapping.h"
 
 namespace segmint::project {
 
@@ -19,7 +19,10 @@ using yaml::Field;
 using yaml::Node;
 using yaml::Walker;
 
-const std::vector<std::string> kTopKeys = {"as_of", "customers", "expect", "description"};
+const yaml::MappingFormat kFormat = {"fixture file",
+                                     "a fixture gives `as_of`, `customers` and `expect`",
+                                     {"as_of", "customers", "expect", "description"},
+                                     "a mapping with `as_of`, `customers` and `expect`"};
 const std::vector<std::string> kExpectKeys = {"in", "not_in"};
 
 void append_quoted(std::string& out, const std::string& text) {
@@ -82,14 +85,10 @@ std::string key_text(const data::Table& table, uint64_t row) {
 
 std::optional<Fixture> load_fixture(std::shared_ptr<const Source> source, const schema::Schema& schema,
                                     DiagnosticSink& sink) {
-    yaml::ReadOptions options;
-    options.what = "fixture file";
-    options.empty_hint = "a fixture gives `as_of`, `customers` and `expect`";
-    auto document = yaml::read_yaml(source, sink, options);
-    if (!document) return std::nullopt;
-    Walker walker(source, sink);
-    auto root = walker.mapping(*document->root, "", kTopKeys, "a mapping with `as_of`, `customers` and `expect`");
-    if (!root) return std::nullopt;
+    auto file = yaml::open_mapping(source, sink, kFormat);
+    if (!file) return std::nullopt;
+    Walker& walker = file->walker;
+    const yaml::MappingView* root = &file->root;
 
     Fixture fixture;
     fixture.source = source;

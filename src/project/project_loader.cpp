@@ -9,7 +9,7 @@
 
 #include "common/calendar.h"
 #include "project/project.h"
-#include "schema/yaml_reader.h"
+#include "yaml/open_mapping.h"
 
 namespace segmint::project {
 
@@ -19,8 +19,10 @@ using yaml::Field;
 using yaml::Node;
 using yaml::Walker;
 
-const std::vector<std::string> kTopKeys = {"schema", "segments", "data",       "constraints",
-                                           "tests",  "as_of",    "description"};
+const yaml::MappingFormat kFormat = {"project file",
+                                     "a project names at least `schema` and `segments`",
+                                     {"schema", "segments", "data", "constraints", "tests", "as_of", "description"},
+                                     "a mapping with `schema` and `segments`"};
 const std::vector<std::string> kKinds = {"disjoint", "subset", "max_overlap", "size", "partition"};
 const std::vector<std::string> kSubsetKeys = {"segment", "of"};
 const std::vector<std::string> kOverlapKeys = {"segments", "jaccard", "containment"};
@@ -295,15 +297,10 @@ const char* constraint_kind_name(ConstraintKind kind) {
 
 std::optional<Project> load_project(std::shared_ptr<const Source> source, const std::string& root,
                                     const std::string& display_root, DiagnosticSink& sink) {
-    yaml::ReadOptions options;
-    options.what = "project file";
-    options.empty_hint = "a project names at least `schema` and `segments`";
-    auto document = yaml::read_yaml(source, sink, options);
-    if (!document) return std::nullopt;
-
-    Walker walker(source, sink);
-    auto root_map = walker.mapping(*document->root, "", kTopKeys, "a mapping with `schema` and `segments`");
-    if (!root_map) return std::nullopt;
+    auto file = yaml::open_mapping(source, sink, kFormat);
+    if (!file) return std::nullopt;
+    Walker& walker = file->walker;
+    const yaml::MappingView* root_map = &file->root;
 
     Project project;
     project.source = source;

@@ -11,7 +11,7 @@
 #include "common/limits.h"
 #include "common/suggest.h"
 #include "schema/schema.h"
-#include "schema/yaml_reader.h"
+#include "yaml/open_mapping.h"
 
 namespace segmint::schema {
 
@@ -21,7 +21,10 @@ using yaml::Field;
 using yaml::Node;
 using yaml::Walker;
 
-const std::vector<std::string> kTopKeys = {"table", "key", "columns", "description"};
+const yaml::MappingFormat kFormat = {"schema file",
+                                     "a schema declares `table`, `key` and `columns`",
+                                     {"table", "key", "columns", "description"},
+                                     "a mapping with `table`, `key` and `columns`"};
 const std::vector<std::string> kColumnKeys = {"type", "values", "description"};
 
 constexpr ColumnType kAllTypes[] = {ColumnType::Int,  ColumnType::Number,    ColumnType::String,
@@ -237,15 +240,10 @@ void check_key(Walker& walker, const Field& field, const std::string& key, const
 }  // namespace
 
 std::optional<Schema> load_schema(std::shared_ptr<const Source> source, DiagnosticSink& sink) {
-    yaml::ReadOptions options;
-    options.what = "schema file";
-    options.empty_hint = "a schema declares `table`, `key` and `columns`";
-    auto document = yaml::read_yaml(source, sink, options);
-    if (!document) return std::nullopt;
-
-    Walker walker(source, sink);
-    auto root = walker.mapping(*document->root, "", kTopKeys, "a mapping with `table`, `key` and `columns`");
-    if (!root) return std::nullopt;
+    auto file = yaml::open_mapping(source, sink, kFormat);
+    if (!file) return std::nullopt;
+    Walker& walker = file->walker;
+    const yaml::MappingView* root = &file->root;
 
     Schema schema;
     schema.source = source;

@@ -11,7 +11,7 @@
 
 #include "common/diagnostic.h"
 #include "common/source.h"
-#include "schema/yaml_reader.h"
+#include "yaml/reader.h"
 
 namespace {
 

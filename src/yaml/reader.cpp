@@ -1,7 +1,7 @@
 // Reading YAML into a tree with exact spans: the raw text checked first (size, NUL bytes, UTF-8, flow nesting:
-// yaml_flow_scan.cpp), then yaml-cpp's events built into nodes, aliases expanded within limits. The checked view of
-// the tree is yaml_walker.cpp.
-#include "schema/yaml_reader.h"
+// flow_scan.cpp), then yaml-cpp's events built into nodes, aliases expanded within limits. The checked view of
+// the tree is walker.cpp.
+#include "yaml/reader.h"
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
@@ -19,7 +19,8 @@
 #include <vector>
 
 #include "common/utf8.h"
-#include "schema/yaml_text.h"
+#include "yaml/text.h"
+#include "yaml/walker.h"  // quote() for messages
 
 namespace segmint::yaml {
 

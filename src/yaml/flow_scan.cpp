@@ -1,10 +1,10 @@
-// The pre-scan behind prescan_flow (schema/yaml_reader.h): flow collections too deep or too large are refused before
+// The pre-scan behind prescan_flow (yaml/reader.h): flow collections too deep or too large are refused before
 // yaml-cpp, which recurses per level, sees them.
 #include <optional>
 #include <vector>
 
-#include "schema/yaml_reader.h"
-#include "schema/yaml_text.h"
+#include "yaml/reader.h"
+#include "yaml/text.h"
 
 namespace segmint::yaml {
 

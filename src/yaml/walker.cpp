@@ -1,11 +1,13 @@
 // The checked view of a YAML tree that the schema, project and fixture loaders share: typed access with key paths,
 // "did you mean" for unknown keys, and the quoting of values in messages.
+#include "yaml/walker.h"
+
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
 
 #include "common/suggest.h"
-#include "schema/yaml_reader.h"
-#include "schema/yaml_text.h"
+#include "yaml/text.h"
 
 namespace segmint::yaml {
 

@@ -1,6 +1,6 @@
 #pragma once
-// Character classes and text helpers shared by the YAML reader's files (yaml_reader.cpp, yaml_flow_scan.cpp,
-// yaml_walker.cpp). Internal to the schema stage.
+// Character classes and text helpers shared by the YAML stage's files (reader.cpp, flow_scan.cpp, walker.cpp).
+// Internal to the stage.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
