@@ -25,11 +25,9 @@ namespace {
 
 struct EvalOptions {
     CommonOptions common;
-    std::string as_of;
     std::string members;
     std::string output;
     std::string engine = "vm";
-    unsigned threads = 0;
     bool no_optimize = false;
     std::vector<std::string> disabled_passes;
 };
@@ -122,7 +120,7 @@ int run_eval(EvalOptions options) {
     std::optional<project::Project> project;
     if (int code = apply_project(options.common, &project)) return code;
     ir::scalar::AsOf as_of;
-    if (!resolve_as_of(options.as_of, project, &as_of)) return kExitUsage;
+    if (!resolve_as_of(options.common.as_of, project, &as_of)) return kExitUsage;
     if (!has_data(options.common)) return kExitUsage;
     Workspace workspace;
     if (int code = prepare_workspace(options.common, workspace, as_of)) return code;
@@ -150,7 +148,7 @@ int run_eval(EvalOptions options) {
     }
 
     auto load_start = std::chrono::steady_clock::now();
-    auto table = load_data(options.common, *workspace.schema, options.threads, ::isatty(STDERR_FILENO) != 0);
+    auto table = load_data(options.common, *workspace.schema, options.common.threads, ::isatty(STDERR_FILENO) != 0);
     if (!table) return kExitUsage;
     double load_seconds = seconds_since(load_start);
 
@@ -164,7 +162,7 @@ int run_eval(EvalOptions options) {
     engine::CompiledCatalog compiled = engine::compile(catalog, as_of, compile_options);
     auto memberships = engine::evaluate(compiled, *table, options.engine == "reference" ? engine::Evaluator::Reference
                                                                                          : engine::Evaluator::Vm,
-                                        options.threads);
+                                        options.common.threads);
     double eval_seconds = seconds_since(eval_start);
 
     if (members_segment) {
@@ -235,27 +233,21 @@ int run_eval(EvalOptions options) {
 void add_eval_command(CLI::App& app, CommandRunner& runner) {
     auto options = std::make_shared<EvalOptions>();
     CLI::App* command = app.add_subcommand("eval", "Evaluate segments over customer data: sizes, or members");
-    command->add_option("paths", options->common.paths, "Spec files or directories (default: the project's)");
-    command->add_option("--project", options->common.project_path, "The project file (segmint.yaml) or its folder");
-    command->add_option("--schema", options->common.schema_path, "The customer schema (YAML)");
-    command->add_option("--data", options->common.data_path, "Customer data (CSV, or - for standard input); default: the project's `data`");
-    command->add_option("--as-of", options->as_of, kAsOfHelp);
+    add_spec_inputs(*command, options->common, SpecPaths::PositionalAndFlag);
+    add_data_option(*command, options->common);
+    add_as_of_option(*command, options->common);
     add_max_warnings_option(*command, options->common);
-    command->add_option("--format", options->common.format, "Output format")
-        ->check(CLI::IsMember({"text", "json", "csv"}))
-        ->capture_default_str();
+    add_format_option(*command, options->common.format, table_formats());
     command->add_option("--members", options->members, "Write the keys of this segment's members instead");
     command->add_option("-o,--output", options->output, "File for --members (written atomically); default stdout");
     command->add_option("--engine", options->engine, "vm, or reference (the slow oracle, for cross-checks)")
         ->check(CLI::IsMember({"vm", "reference"}))
         ->capture_default_str();
-    command->add_option("--threads", options->threads, "Threads for loading the data and evaluation (0 = all cores)")
-        ->capture_default_str();
+    add_threads_option(*command, options->common);
     command->add_flag("--no-optimize", options->no_optimize, "Run the rules as written, without optimizer passes");
     command->add_option("--disable-pass", options->disabled_passes, "Turn off one optimizer pass (repeatable)")
         ->check(CLI::IsMember(optimize::pass_names()));
-    command->add_option("--color", options->common.color, "Color in diagnostics")
-        ->check(CLI::IsMember({"auto", "always", "never"}));
+    add_color_option(*command, options->common);
     command->callback([options, &runner] { runner.exit_code = run_eval(*options); });
 }
 

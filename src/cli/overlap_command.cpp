@@ -27,9 +27,7 @@ constexpr size_t kMaxTextMatrix = 40;
 struct OverlapOptions {
     CommonOptions common;
     std::vector<std::string> segments;
-    std::string as_of;
     size_t top = 10;
-    unsigned threads = 0;
 };
 
 std::string fixed(double value, int digits) {
@@ -49,7 +47,7 @@ int run_overlap(OverlapOptions& options) {
     std::optional<project::Project> project;
     if (int code = apply_project(options.common, &project, ProjectNeed::Always)) return code;
     ir::scalar::AsOf as_of;
-    if (!resolve_as_of(options.as_of, project, &as_of)) return kExitUsage;
+    if (!resolve_as_of(options.common.as_of, project, &as_of)) return kExitUsage;
     Workspace workspace;
     if (int code = prepare_workspace(options.common, workspace, as_of)) return code;
     if (workspace.sink.has_errors()) {
@@ -80,10 +78,10 @@ int run_overlap(OverlapOptions& options) {
                                 with_thousands(limits::kMaxOverlapSegments), with_thousands(chosen.size())));
         return kExitUsage;
     }
-    auto table = load_data(options.common, *workspace.schema, options.threads);
+    auto table = load_data(options.common, *workspace.schema, options.common.threads);
     if (!table) return kExitUsage;
     engine::CompiledCatalog compiled = engine::compile(catalog, as_of);
-    auto memberships = engine::evaluate(compiled, *table, engine::Evaluator::Vm, options.threads);
+    auto memberships = engine::evaluate(compiled, *table, engine::Evaluator::Vm, options.common.threads);
     std::vector<const data::Bitmap*> sets;
     for (size_t s : chosen) sets.push_back(&memberships[s]);
     const analysis::OverlapMatrix matrix = analysis::overlap_matrix(sets);
@@ -190,20 +188,15 @@ void add_overlap_command(CLI::App& app, CommandRunner& runner) {
     auto options = std::make_shared<OverlapOptions>();
     CLI::App* command = app.add_subcommand("overlap", "Pairwise overlap of segments: counts, Jaccard, containment");
     command->add_option("segments", options->segments, "Segments to compare; default: all");
-    command->add_option("--project", options->common.project_path, "The project file (segmint.yaml) or its folder");
-    command->add_option("--specs", options->common.paths, "Spec files or directories; default: the project's");
-    command->add_option("--schema", options->common.schema_path, "The customer schema (YAML); default: the project's");
-    command->add_option("--data", options->common.data_path, "Customer data (CSV); default: the project's `data`");
-    command->add_option("--as-of", options->as_of, kAsOfHelp);
+    add_spec_inputs(*command, options->common, SpecPaths::FlagOnly);
+    add_data_option(*command, options->common);
+    add_as_of_option(*command, options->common);
     add_max_warnings_option(*command, options->common);
-    command->add_option("--format", options->common.format, "Output format")
-        ->check(CLI::IsMember({"text", "json", "csv"}))
-        ->capture_default_str();
+    add_format_option(*command, options->common.format, table_formats());
     command->add_option("--top", options->top, "Pairs listed in text output")
         ->check(whole_number_up_to(UINT32_MAX))
         ->capture_default_str();
-    command->add_option("--threads", options->threads, "Threads for loading the data and evaluation (0 = all cores)")
-        ->capture_default_str();
+    add_threads_option(*command, options->common);
     command->callback([options, &runner] { runner.exit_code = run_overlap(*options); });
 }
 
