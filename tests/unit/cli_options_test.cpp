@@ -137,4 +137,43 @@ BOOST_AUTO_TEST_CASE(specs_in_the_other_commands) {
     BOOST_CHECK_MESSAGE(out.find("1 passed, 0 failed") != std::string::npos, out << err);
 }
 
+// W004 (conditions that exclude each other) is found with the run's `today`: --as-of, else the project's `as_of`, not
+// the clock. `last_order_date >= today - 30 days and last_order_date < 2026-01-01` can hold as of 2025-06-01 (and the
+// rule matches there), never as of 2026-11-23 or any later day.
+BOOST_AUTO_TEST_CASE(contradiction_lint_uses_the_runs_as_of) {
+    TempDir dir("segmint_w004");
+    dir.write("schema.yaml", "table: customers\nkey: customer_id\ncolumns:\n  customer_id: int\n  last_order_date: date\n");
+    dir.write("recent.seg", "segment recent_but_old:\n  last_order_date >= today - 30 days and last_order_date < 2026-01-01\n");
+    dir.write("customers.csv", "customer_id,last_order_date\n1,2025-05-20\n2,2026-11-20\n");
+    dir.write("t.yaml", "as_of: 2025-06-01\ncustomers:\n  - {customer_id: 1, last_order_date: 2025-05-20}\n"
+                        "expect:\n  recent_but_old: {in: [1]}\n");
+    const std::string schema = " --schema " + dir.file("schema.yaml") + " ";
+    const std::string inputs = schema + "--data " + dir.file("customers.csv") + " ";
+    auto w004 = [&](const std::string& arguments) {
+        std::string out, err;
+        const int status = run_segmint(arguments, &out, &err);
+        BOOST_CHECK_MESSAGE(status == 0, arguments << ": exit " << status << "\n" << out << err);
+        return (out + err).find("W004") != std::string::npos;
+    };
+    const std::string spec = dir.file("recent.seg");
+    BOOST_CHECK(w004("check " + spec + schema + "--as-of 2026-11-23"));
+    BOOST_CHECK(!w004("check " + spec + schema + "--as-of 2025-06-01"));
+    BOOST_CHECK(!w004("check " + spec + schema + "--as-of 2025-06-01T12:00:00Z"));
+    BOOST_CHECK(!w004("eval " + spec + inputs + "--as-of 2025-06-01"));
+    BOOST_CHECK(w004("eval " + spec + inputs + "--as-of 2026-11-23"));
+    BOOST_CHECK(!w004("explain recent_but_old " + spec + schema + "--as-of 2025-06-01"));
+    BOOST_CHECK(!w004("overlap --specs " + spec + inputs + "--as-of 2025-06-01"));
+
+    // The project's as_of, and --as-of over it.
+    dir.write("segmint.yaml", "schema: schema.yaml\nsegments: [\"*.seg\"]\ndata: customers.csv\nas_of: 2025-06-01\n"
+                              "tests: [\"t.yaml\"]\nconstraints:\n  - size: {segment: recent_but_old, max: 1}\n");
+    const std::string project = " --project " + dir.path;
+    for (const char* command : {"check", "eval", "explain recent_but_old", "overlap", "validate", "test"}) {
+        BOOST_CHECK_MESSAGE(!w004(command + project), command);
+    }
+    for (const char* command : {"check", "eval", "explain recent_but_old", "overlap", "validate"}) {
+        BOOST_CHECK_MESSAGE(w004(command + project + " --as-of 2026-11-23"), command);
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
