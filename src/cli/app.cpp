@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -28,11 +27,6 @@ const auto kStarted = std::chrono::steady_clock::now();
 
 }  // namespace
 
-const std::vector<std::string>& ci_command_formats() {
-    static const std::vector<std::string> formats{"text", "json", "sarif", "junit", "github"};
-    return formats;
-}
-
 void print_ci_report(report::CiReport report, const CommonOptions& options) {
     if (report.command.empty()) report.command = options.command.empty() ? "run" : options.command;
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - kStarted).count();
@@ -41,41 +35,6 @@ void print_ci_report(report::CiReport report, const CommonOptions& options) {
     std::error_code ec;
     ci.base_directory = std::filesystem::current_path(ec).string();
     write_out(report::render_ci(report, options.format, ci));
-}
-
-CLI::Validator whole_number_up_to(uint64_t most) {
-    return CLI::Validator(
-        [most](std::string& text) -> std::string {
-            uint64_t value = 0;
-            const auto [end, problem] = std::from_chars(text.data(), text.data() + text.size(), value);
-            if (text.empty() || problem != std::errc() || end != text.data() + text.size() || value > most) {
-                return "expected a whole number from 0 to " + with_thousands(most) + ", found `" + text + "`";
-            }
-            return "";
-        },
-        "0.." + std::to_string(most));
-}
-
-void add_max_warnings_option(CLI::App& command, CommonOptions& options) {
-    command.add_option("--max-warnings", options.max_warnings,
-                       "Exit 1 when there are more than N warnings (as eslint's option); by default warnings never "
-                       "change the exit code")
-        ->check(whole_number_up_to(UINT32_MAX));
-}
-
-void add_spec_options(CLI::App& command, CommonOptions& options) {
-    command.add_option("paths", options.paths,
-                       "Spec files or directories (every *.seg below them); default: the project's");
-    command.add_option("--project", options.project_path, "The project file (segmint.yaml) or its folder");
-    command.add_option("--schema", options.schema_path, "The customer schema (YAML)");
-    command.add_option("--as-of", options.as_of, kAsOfHelp);
-    add_max_warnings_option(command, options);
-    command.add_option("--format", options.format, "Output format")
-        ->check(CLI::IsMember(ci_command_formats()))
-        ->capture_default_str();
-    command.add_option("--color", options.color, "Color in text output")
-        ->check(CLI::IsMember({"auto", "always", "never"}))
-        ->capture_default_str();
 }
 
 std::string suggestion(const std::string& name, const semantic::Catalog& catalog) {

@@ -16,7 +16,11 @@ void add_check_command(CLI::App& app, CommandRunner& runner) {
     auto options = std::make_shared<CommonOptions>();
     options->command = "check";
     CLI::App* command = app.add_subcommand("check", "Parse, resolve and type-check spec files; report every problem");
-    add_spec_options(*command, *options);
+    add_spec_inputs(*command, *options, SpecPaths::PositionalAndFlag);
+    add_as_of_option(*command, *options);
+    add_max_warnings_option(*command, *options);
+    add_format_option(*command, options->format, ci_command_formats());
+    add_color_option(*command, *options);
     command->callback([options, &runner] { runner.exit_code = run_check(*options); });
 }
 

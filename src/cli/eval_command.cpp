@@ -4,20 +4,16 @@
 
 #include <chrono>
 #include <cstdio>
-#include <functional>
-#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/workspace.h"
 #include "cli/output.h"
 #include "common/atomic_file.h"
-#include "common/calendar.h"
 #include "common/text_format.h"
-#include "data/csv_loader.h"
 #include "cli/project_options.h"
 #include "engine/engine.h"
 #include "optimize/stats.h"
-#include "report/json_output.h"
+#include "report/eval_output.h"
 
 namespace segmint::cli {
 
@@ -25,74 +21,23 @@ namespace {
 
 struct EvalOptions {
     CommonOptions common;
-    std::string as_of;
     std::string members;
     std::string output;
     std::string engine = "vm";
-    unsigned threads = 0;
     bool no_optimize = false;
     std::vector<std::string> disabled_passes;
 };
-
-std::string percent(uint64_t part, uint64_t whole) {
-    return fmt::format("{:.2f}%", whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole));
-}
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// `, "diagnostics": [...], "errors": N, "warnings": N`: the end of a streamed JSON document (docs/ci.md).
-std::string diagnostics_members(const DiagnosticSink& sink) {
-    nlohmann::ordered_json tail;
-    report::add_diagnostics(tail, sink);
-    std::string out;
-    for (const auto& [key, value] : tail.items()) {
-        out += ", " + nlohmann::json(key).dump() + ": " +
-               value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    }
-    return out;
-}
-
-// The members of one segment: text, one key a line; csv, a one-column CSV with the key's name as header; json, an
-// object with the keys in an array. A string key with a comma, quote or line break is quoted as in CSV (RFC 4180)
-// in text and csv, so a key can never read as two.
+// The members of one segment (report/eval_output.h) to stdout, or atomically to -o FILE, never over an input.
 bool write_members(const EvalOptions& options, const std::optional<project::Project>& project,
-                   const data::Table& table, const std::string& segment, const data::Bitmap& members,
-                   const std::vector<std::string>& inputs, const DiagnosticSink& sink) {
-    const schema::Schema& schema = table.schema();
-    const data::Column* key = table.find(schema.key);
-    const std::string& format = options.common.format;
-    const bool json = format == "json";
-    auto key_text = [&](uint64_t row) -> std::string {
-        if (key->type == schema::ColumnType::Int) return std::to_string(key->i64[row]);
-        if (json) return nlohmann::json(std::string(key->string_at(row))).dump(-1, ' ', false,
-                                                                                nlohmann::json::error_handler_t::replace);
-        return csv_field(key->string_at(row));
-    };
-    auto write = [&](const std::function<bool(std::string_view)>& put) {
-        std::string buffer;
-        if (json) {
-            buffer = "{\"version\": " + std::to_string(report::kJsonOutputVersion) +
-                     ", \"command\": \"eval\", \"segment\": " + nlohmann::json(segment).dump() + ", \"count\": " +
-                     std::to_string(members.count()) + ", \"members\": [";
-        } else if (format == "csv") {
-            buffer = csv_field(schema.key) + "\n";
-        }
-        bool first = true;
-        for (uint64_t row = 0; row < table.rows(); ++row) {
-            if (!members.get(row)) continue;
-            if (json && !first) buffer += ", ";
-            first = false;
-            buffer += key_text(row);
-            if (!json) buffer += '\n';
-            if (buffer.size() > (1u << 20)) {
-                if (!put(buffer)) return false;
-                buffer.clear();
-            }
-        }
-        if (json) buffer += "]" + diagnostics_members(sink) + "}\n";
-        return put(buffer);
+                   const data::Table& table, const data::Bitmap& members, const std::vector<std::string>& inputs,
+                   const DiagnosticSink& sink) {
+    auto write = [&](const report::WriteText& put) {
+        return report::write_members(table, members, options.members, options.common.format, sink, put);
     };
     if (options.output.empty() || options.output == "-") {
         return write([](std::string_view text) {
@@ -122,7 +67,7 @@ int run_eval(EvalOptions options) {
     std::optional<project::Project> project;
     if (int code = apply_project(options.common, &project)) return code;
     scalar::AsOf as_of;
-    if (!resolve_as_of(options.as_of, project, &as_of)) return kExitUsage;
+    if (!resolve_as_of(options.common.as_of, project, &as_of)) return kExitUsage;
     if (!has_data(options.common)) return kExitUsage;
     Workspace workspace;
     if (int code = prepare_workspace(options.common, workspace, as_of)) return code;
@@ -150,7 +95,7 @@ int run_eval(EvalOptions options) {
     }
 
     auto load_start = std::chrono::steady_clock::now();
-    auto table = load_data(options.common, *workspace.schema, options.threads, ::isatty(STDERR_FILENO) != 0);
+    auto table = load_data(options.common, *workspace.schema, options.common.threads, ::isatty(STDERR_FILENO) != 0);
     if (!table) return kExitUsage;
     double load_seconds = seconds_since(load_start);
 
@@ -164,7 +109,7 @@ int run_eval(EvalOptions options) {
     engine::CompiledCatalog compiled = engine::compile(catalog, as_of, compile_options);
     auto memberships = engine::evaluate(compiled, *table, options.engine == "reference" ? engine::Evaluator::Reference
                                                                                          : engine::Evaluator::Vm,
-                                        options.threads);
+                                        options.common.threads);
     double eval_seconds = seconds_since(eval_start);
 
     if (members_segment) {
@@ -173,59 +118,31 @@ int run_eval(EvalOptions options) {
         const std::vector<std::string> inputs = protected_files(options.common, project, specs);
         workspace.sink.sort();
         const data::Bitmap& members = memberships[*members_segment];
-        if (!write_members(options, project, *table, options.members, members, inputs, workspace.sink)) {
+        if (!write_members(options, project, *table, members, inputs, workspace.sink)) {
             return kExitUsage;
         }
         if (!options.output.empty() && options.output != "-") {
             print_status(fmt::format("wrote {} members of {} to {}", with_thousands(members.count()), options.members,
                                      options.output));
             if (options.common.format == "json") {  // the members went to the file; stdout says what was written
-                nlohmann::ordered_json out = report::json_document("eval");
-                out["segment"] = options.members;
-                out["count"] = members.count();
-                out["output"] = options.output;
-                write_json_document(std::move(out), workspace.sink);
+                write_json_document(report::members_written_json(options.members, members.count(), options.output),
+                                    workspace.sink);
             }
         }
         return finish_output();
     }
 
-    const uint64_t rows = table->rows();
-    const std::string as_of_date = calendar::format_date(as_of.today);
+    report::EvalSizes sizes;
+    sizes.rows = table->rows();
+    sizes.as_of = as_of;
+    sizes.load_seconds = load_seconds;
+    sizes.eval_seconds = eval_seconds;
+    sizes.segments = report::segment_sizes(catalog, memberships);
     const std::string& format = options.common.format;
     if (format == "json") {
-        nlohmann::ordered_json out = report::json_document("eval");
-        out["rows"] = rows;
-        out["as_of"] = as_of_date;
-        out["now"] = calendar::format_timestamp(as_of.now);
-        out["segments"] = nlohmann::ordered_json::array();
-        for (size_t s = 0; s < catalog.segments.size(); ++s) {
-            nlohmann::ordered_json item;
-            item["name"] = catalog.segments[s].name;
-            item["count"] = memberships[s].count();
-            item["share"] = rows == 0 ? 0.0 : static_cast<double>(memberships[s].count()) / rows;
-            if (const auto& title = catalog.definition(s).title) item["title"] = *title;
-            out["segments"].push_back(std::move(item));
-        }
-        write_json_document(std::move(out), workspace.sink);
-    } else if (format == "csv") {
-        write_out("segment,count,share\n");
-        for (size_t s = 0; s < catalog.segments.size(); ++s) {
-            const double share = rows == 0 ? 0.0 : static_cast<double>(memberships[s].count()) / static_cast<double>(rows);
-            write_out(fmt::format("{},{},{:.6f}\n", csv_field(catalog.segments[s].name), memberships[s].count(), share));
-        }
+        write_json_document(report::eval_sizes_json(sizes), workspace.sink);
     } else {
-        size_t name_width = 7;
-        for (const auto& segment : catalog.segments) name_width = std::max(name_width, segment.name.size());
-        write_out(fmt::format("{} customers as of {} (loaded in {:.2f} s, evaluated in {:.3f} s)\n\n",
-                              with_thousands(rows), engine::as_of_text(as_of), load_seconds, eval_seconds));
-        write_out(fmt::format("{:<{}}  {:>12}  {:>8}  {}\n", "segment", name_width, "customers", "share", "title"));
-        for (size_t s = 0; s < catalog.segments.size(); ++s) {
-            const auto& title = catalog.definition(s).title;
-            write_out(fmt::format("{:<{}}  {:>12}  {:>8}  {}\n", catalog.segments[s].name, name_width,
-                                  with_thousands(memberships[s].count()), percent(memberships[s].count(), rows),
-                                  title ? *title : ""));
-        }
+        write_out(format == "csv" ? report::eval_sizes_csv(sizes) : report::eval_sizes_text(sizes));
     }
     return finish_output();
 }
@@ -235,27 +152,21 @@ int run_eval(EvalOptions options) {
 void add_eval_command(CLI::App& app, CommandRunner& runner) {
     auto options = std::make_shared<EvalOptions>();
     CLI::App* command = app.add_subcommand("eval", "Evaluate segments over customer data: sizes, or members");
-    command->add_option("paths", options->common.paths, "Spec files or directories (default: the project's)");
-    command->add_option("--project", options->common.project_path, "The project file (segmint.yaml) or its folder");
-    command->add_option("--schema", options->common.schema_path, "The customer schema (YAML)");
-    command->add_option("--data", options->common.data_path, "Customer data (CSV, or - for standard input); default: the project's `data`");
-    command->add_option("--as-of", options->as_of, kAsOfHelp);
+    add_spec_inputs(*command, options->common, SpecPaths::PositionalAndFlag);
+    add_data_option(*command, options->common);
+    add_as_of_option(*command, options->common);
     add_max_warnings_option(*command, options->common);
-    command->add_option("--format", options->common.format, "Output format")
-        ->check(CLI::IsMember({"text", "json", "csv"}))
-        ->capture_default_str();
+    add_format_option(*command, options->common.format, table_formats());
     command->add_option("--members", options->members, "Write the keys of this segment's members instead");
     command->add_option("-o,--output", options->output, "File for --members (written atomically); default stdout");
     command->add_option("--engine", options->engine, "vm, or reference (the slow oracle, for cross-checks)")
         ->check(CLI::IsMember({"vm", "reference"}))
         ->capture_default_str();
-    command->add_option("--threads", options->threads, "Threads for loading the data and evaluation (0 = all cores)")
-        ->capture_default_str();
+    add_threads_option(*command, options->common);
     command->add_flag("--no-optimize", options->no_optimize, "Run the rules as written, without optimizer passes");
     command->add_option("--disable-pass", options->disabled_passes, "Turn off one optimizer pass (repeatable)")
         ->check(CLI::IsMember(optimize::pass_names()));
-    command->add_option("--color", options->common.color, "Color in diagnostics")
-        ->check(CLI::IsMember({"auto", "always", "never"}));
+    add_color_option(*command, options->common);
     command->callback([options, &runner] { runner.exit_code = run_eval(*options); });
 }
 

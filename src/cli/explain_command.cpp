@@ -16,18 +16,13 @@ void add_explain_command(CLI::App& app, CommandRunner& runner) {
     struct Options {
         CommonOptions common;
         std::string segment;
-        std::string as_of;
     };
     auto options = std::make_shared<Options>();
     CLI::App* command = app.add_subcommand("explain", "Show a segment's rule as IR and as bytecode");
     command->add_option("segment", options->segment, "The segment to explain")->required();
-    command->add_option("paths", options->common.paths, "Spec files or directories (default: the project's)");
-    command->add_option("--project", options->common.project_path, "The project file (segmint.yaml) or its folder");
-    command->add_option("--schema", options->common.schema_path, "The customer schema (YAML)");
-    command->add_option("--as-of", options->as_of, kAsOfHelp);
-    command->add_option("--format", options->common.format, "Output format")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->capture_default_str();
+    add_spec_inputs(*command, options->common, SpecPaths::PositionalAndFlag);
+    add_as_of_option(*command, options->common);
+    add_format_option(*command, options->common.format, text_or_json_formats());
     command->callback([options, &runner] {
         if (options->common.format == "json") begin_json_output("explain");
         std::optional<project::Project> project;
@@ -36,7 +31,7 @@ void add_explain_command(CLI::App& app, CommandRunner& runner) {
             return;
         }
         scalar::AsOf as_of;
-        if (!resolve_as_of(options->as_of, project, &as_of)) {
+        if (!resolve_as_of(options->common.as_of, project, &as_of)) {
             runner.exit_code = kExitUsage;
             return;
         }

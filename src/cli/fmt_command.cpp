@@ -305,15 +305,11 @@ int run_fmt(FmtOptions options) {
 void add_fmt_command(CLI::App& app, CommandRunner& runner) {
     auto options = std::make_shared<FmtOptions>();
     CLI::App* command = app.add_subcommand("fmt", "Rewrite spec files in the canonical layout");
-    command->add_option("paths", options->common.paths,
-                        "Spec files or directories (every *.seg below them), or - for stdin; default: the project's");
-    command->add_option("--project", options->common.project_path, "The project file (segmint.yaml) or its folder");
+    add_spec_paths(*command, options->common, SpecPaths::PositionalAndFlag);
     command->add_flag("--check", options->check, "Write nothing; list the files that would change (exit 1 if any)");
     command->add_flag("--stdin", options->use_stdin, "Format standard input to standard output");
-    command->add_option("--format", options->common.format,
-                        "Output format; with --check, sarif, junit and github report each unformatted hunk")
-        ->check(CLI::IsMember(ci_command_formats()))
-        ->capture_default_str();
+    add_format_option(*command, options->common.format, ci_command_formats(),
+                      "Output format; with --check, sarif, junit and github report each unformatted hunk");
     command->callback([options, &runner] { runner.exit_code = run_fmt(*options); });
 }
 

@@ -31,10 +31,8 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
         ->check(whole_number_up_to(UINT64_MAX))
         ->capture_default_str();
     command->add_option("-o,--output", options->output, "Output CSV file")->required();
-    command->add_option("--format", options->format, "What stdout says when done: nothing (text; a line on stderr) or a "
-                                                      "JSON document")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->capture_default_str();
+    add_format_option(*command, options->format, text_or_json_formats(),
+                      "What stdout says when done: nothing (text; a line on stderr) or a JSON document");
     command->callback([options, &runner] {
         if (options->format == "json") begin_json_output("generate");
         std::string error;

@@ -183,15 +183,10 @@ void add_test_command(CLI::App& app, CommandRunner& runner) {
     options->common.command = "test";
     CLI::App* command = app.add_subcommand("test", "Run fixture tests: customers in YAML with expected memberships");
     command->add_option("fixtures", options->fixtures, "Fixture files; default: the project's `tests`");
-    command->add_option("--project", options->common.project_path, "The project file (segmint.yaml) or its folder");
-    command->add_option("--specs", options->common.paths, "Spec files or directories; default: the project's");
-    command->add_option("--schema", options->common.schema_path, "The customer schema (YAML); default: the project's");
+    add_spec_inputs(*command, options->common, SpecPaths::FlagOnly);
     add_max_warnings_option(*command, options->common);
-    command->add_option("--format", options->common.format, "Output format")
-        ->check(CLI::IsMember(ci_command_formats()))
-        ->capture_default_str();
-    command->add_option("--color", options->common.color, "Color in diagnostics")
-        ->check(CLI::IsMember({"auto", "always", "never"}));
+    add_format_option(*command, options->common.format, ci_command_formats());
+    add_color_option(*command, options->common);
     command->callback([options, &runner] { runner.exit_code = run_test(*options); });
 }
 

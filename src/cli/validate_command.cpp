@@ -19,8 +19,6 @@ namespace {
 
 struct ValidateOptions {
     CommonOptions common;
-    std::string as_of;
-    unsigned threads = 0;
 };
 
 nlohmann::ordered_json figures_json(const analysis::ConstraintResult& result) {
@@ -43,7 +41,7 @@ int run_validate(ValidateOptions& options) {
         return kExitUsage;
     }
     scalar::AsOf as_of;
-    if (!resolve_as_of(options.as_of, project, &as_of)) return kExitUsage;
+    if (!resolve_as_of(options.common.as_of, project, &as_of)) return kExitUsage;
     Workspace workspace;
     if (int code = prepare_workspace(options.common, workspace, as_of)) return code;
     const semantic::Catalog& catalog = workspace.compiled.catalog;
@@ -55,10 +53,10 @@ int run_validate(ValidateOptions& options) {
         finish_output();
         return kExitFindings;
     }
-    auto table = load_data(options.common, *workspace.schema, options.threads);
+    auto table = load_data(options.common, *workspace.schema, options.common.threads);
     if (!table) return kExitUsage;
     engine::CompiledCatalog compiled = engine::compile(catalog, as_of);
-    auto memberships = engine::evaluate(compiled, *table, engine::Evaluator::Vm, options.threads);
+    auto memberships = engine::evaluate(compiled, *table, engine::Evaluator::Vm, options.common.threads);
     auto results = analysis::evaluate_constraints(project->constraints, catalog.segment_index, memberships, *table);
 
     size_t failed = 0;
@@ -119,19 +117,13 @@ void add_validate_command(CLI::App& app, CommandRunner& runner) {
     options->common.command = "validate";
     CLI::App* command =
         app.add_subcommand("validate", "Check the project's constraints (disjoint, subset, sizes...) on its data");
-    command->add_option("paths", options->common.paths, "Spec files or directories; default: the project's");
-    command->add_option("--project", options->common.project_path, "The project file (segmint.yaml) or its folder");
-    command->add_option("--schema", options->common.schema_path, "The customer schema (YAML); default: the project's");
-    command->add_option("--data", options->common.data_path, "Customer data (CSV); default: the project's `data`");
-    command->add_option("--as-of", options->as_of, kAsOfHelp);
+    add_spec_inputs(*command, options->common, SpecPaths::PositionalAndFlag);
+    add_data_option(*command, options->common);
+    add_as_of_option(*command, options->common);
     add_max_warnings_option(*command, options->common);
-    command->add_option("--format", options->common.format, "Output format")
-        ->check(CLI::IsMember(ci_command_formats()))
-        ->capture_default_str();
-    command->add_option("--threads", options->threads, "Threads for loading the data and evaluation (0 = all cores)")
-        ->capture_default_str();
-    command->add_option("--color", options->common.color, "Color in diagnostics")
-        ->check(CLI::IsMember({"auto", "always", "never"}));
+    add_format_option(*command, options->common.format, ci_command_formats());
+    add_threads_option(*command, options->common);
+    add_color_option(*command, options->common);
     command->callback([options, &runner] { runner.exit_code = run_validate(*options); });
 }
 
