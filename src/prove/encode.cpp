@@ -82,6 +82,18 @@ const ColumnVars& Encoder::column_vars(uint32_t index) {
     return columns_.emplace(index, vars).first->second;
 }
 
+z3::expr Encoder::ordinary(uint32_t index) const {
+    const ColumnVars& vars = columns_.at(index);
+    if (!vars.value || vars.value->is_bool()) return ctx_.bool_val(true);
+    const z3::expr& v = *vars.value;
+    switch (schema_.columns.at(index).type) {
+        case schema::ColumnType::Int: return v >= -1000 && v <= 1000;
+        case schema::ColumnType::Date:
+            return v >= ctx_.int_val(as_of_.today - 3650) && v <= ctx_.int_val(as_of_.today + 366);
+        default: return v < ctx_.int_val(static_cast<int64_t>(strings_.size()) + 16);
+    }
+}
+
 Term Encoder::constant(const ir::Value& value, Type type) {
     if (ir::is_null(value)) {
         // A typed NULL: any value of the right sort, flagged NULL.

@@ -48,6 +48,9 @@ public:
     // Range facts of every column created so far (int64 range, calendar range, enum codes, string codes >= 0).
     const std::vector<z3::expr>& facts() const { return facts_; }
     const ColumnVars& column(uint32_t index) const { return columns_.at(index); }
+    // What makes a witness readable, when the region allows it: ints within ±1000, dates within ten years before and
+    // one after the as-of date, strings among the first codes past the constants.
+    z3::expr ordinary(uint32_t index) const;
 
     // Strings are codes: each string constant and enum value has one code (its index in this table); a code past
     // the table stands for a string equal to none of them, a different string per code.

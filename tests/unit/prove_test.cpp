@@ -101,6 +101,13 @@ BOOST_AUTO_TEST_CASE(relations) {
     BOOST_REQUIRE(r.a_only.emptiness == prove::Emptiness::NonEmpty);
     const int64_t age = std::get<int64_t>(*witness_value(r.a_only.witness, "age"));
     BOOST_TEST((age > 40 && age <= 50));
+    // Ordinary values where the region allows them: a date near the as-of date, a short made-up string.
+    Proving q("segment late: signup_date < 2026-11-01 and country != \"Germany\" and country is not null\n");
+    prove::RegionResult late = q.satisfiable("late");
+    BOOST_REQUIRE(late.emptiness == prove::Emptiness::NonEmpty);
+    const int32_t days = std::get<ir::DateValue>(*witness_value(late.witness, "signup_date")).days;
+    BOOST_TEST((days >= as_of().today - 3650 && days < as_of().today), late.witness.text());
+    BOOST_TEST(std::get<std::string>(*witness_value(late.witness, "country")).size() <= 4u, late.witness.text());
 }
 
 BOOST_AUTO_TEST_CASE(overflow_gives_null) {
