@@ -1,0 +1,79 @@
+#pragma once
+// IR → Z3 terms with the interpreter's meaning (docs/prove.md). Every expression becomes a pair: its value and a
+// Boolean that is true when it is NULL (the value is then meaningless). Internal to the stage: only prove/ sees Z3.
+#include <z3++.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "ir/ir.h"
+#include "scalar/scalar.h"
+#include "schema/schema.h"
+
+namespace segmint::prove {
+
+// A construct the encoding does not model exactly; the query that needs it answers `unknown`.
+struct Unsupported : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Term {
+    std::optional<z3::expr> value;  // absent for a column of a type the encoding does not model
+    z3::expr null;
+};
+
+// The variables of one customer column.
+struct ColumnVars {
+    std::optional<z3::expr> value;  // Int (int, date, string/enum code) or Bool; absent for other types
+    z3::expr null;
+};
+
+class Encoder {
+public:
+    Encoder(z3::context& context, const schema::Schema& schema, const std::vector<ir::Rule>& rules,
+            scalar::AsOf as_of);
+
+    // The rule of catalog segment `segment` as a term of type Bool (throws Unsupported). Cached.
+    const Term& rule(uint32_t segment);
+    // `segment` is a member: its rule is TRUE (not FALSE, not NULL).
+    z3::expr member(uint32_t segment);
+    // The columns the rule reads, its references' included.
+    const std::set<uint32_t>& columns_of(uint32_t segment);
+
+    // Range facts of every column created so far (int64 range, calendar range, enum codes, string codes >= 0).
+    const std::vector<z3::expr>& facts() const { return facts_; }
+    const ColumnVars& column(uint32_t index) const { return columns_.at(index); }
+    // What makes a witness readable, when the region allows it: ints within ±1000, dates within ten years before and
+    // one after the as-of date, strings among the first codes past the constants.
+    z3::expr ordinary(uint32_t index) const;
+
+    // Strings are codes: each string constant and enum value has one code (its index in this table); a code past
+    // the table stands for a string equal to none of them, a different string per code.
+    const std::vector<std::string>& strings() const { return strings_; }
+
+private:
+    Term encode(const ir::Node& node, std::set<uint32_t>& columns);
+    Term constant(const ir::Value& value, ir::Type type);
+    const ColumnVars& column_vars(uint32_t index);
+    int64_t string_code(const std::string& text);
+    z3::expr in_range(const z3::expr& value, ir::Type type) const;
+
+    z3::context& ctx_;
+    const schema::Schema& schema_;
+    std::map<uint32_t, const ir::Rule*> rules_;
+    scalar::AsOf as_of_;
+    std::map<uint32_t, Term> encoded_;
+    std::map<uint32_t, std::string> unsupported_;  // segments whose rule threw, with why
+    std::map<uint32_t, std::set<uint32_t>> columns_of_;
+    std::map<uint32_t, ColumnVars> columns_;
+    std::vector<z3::expr> facts_;
+    std::vector<std::string> strings_;
+    std::map<std::string, int64_t> string_codes_;
+};
+
+}  // namespace segmint::prove

@@ -1,0 +1,123 @@
+#include "prove/prover.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "engine/single_row.h"
+#include "prove/encode.h"
+#include "prove/witness.h"
+
+namespace segmint::prove {
+
+const char* emptiness_name(Emptiness emptiness) {
+    switch (emptiness) {
+        case Emptiness::Empty: return "empty";
+        case Emptiness::NonEmpty: return "non-empty";
+        case Emptiness::Unknown: return "unknown";
+    }
+    return "unknown";
+}
+
+const char* relation_name(Relation relation) {
+    switch (relation) {
+        case Relation::Equal: return "equal";
+        case Relation::AInsideB: return "A inside B";
+        case Relation::BInsideA: return "B inside A";
+        case Relation::Disjoint: return "disjoint";
+        case Relation::Overlapping: return "overlapping";
+        case Relation::Unknown: return "unknown";
+    }
+    return "unknown";
+}
+
+Relation classify(Emptiness a_only, Emptiness b_only, Emptiness both) {
+    using E = Emptiness;
+    if (a_only == E::Empty && b_only == E::Empty) return Relation::Equal;
+    if (a_only == E::Empty && b_only == E::NonEmpty) return Relation::AInsideB;
+    if (b_only == E::Empty && a_only == E::NonEmpty) return Relation::BInsideA;
+    if (a_only == E::NonEmpty && b_only == E::NonEmpty) {
+        if (both == E::Empty) return Relation::Disjoint;
+        if (both == E::NonEmpty) return Relation::Overlapping;
+    }
+    return Relation::Unknown;
+}
+
+struct Prover::State {
+    const semantic::Catalog& catalog;
+    Options options;
+    engine::CompiledCatalog compiled;
+    z3::context context;
+    Encoder encoder;
+    engine::SingleRowEvaluator evaluator;
+
+    State(const semantic::Catalog& c, scalar::AsOf as_of, Options o)
+        : catalog(c),
+          options(o),
+          compiled(engine::compile(c, as_of)),
+          encoder(context, *c.schema, compiled.written_rules, as_of),
+          evaluator(compiled, *c.schema, engine::Evaluator::Vm) {}
+
+    // Is there a customer with each (segment, member) pair as given?
+    RegionResult query(const std::vector<std::pair<uint32_t, bool>>& memberships) {
+        RegionResult result;
+        try {
+            z3::solver solver(context);
+            solver.set("timeout", options.timeout_ms);
+            std::set<uint32_t> columns;
+            for (const auto& [segment, member] : memberships) {
+                z3::expr in = encoder.member(segment);
+                solver.add(member ? in : !in);
+                const auto& used = encoder.columns_of(segment);
+                columns.insert(used.begin(), used.end());
+            }
+            for (const auto& fact : encoder.facts()) solver.add(fact);
+            switch (solver.check()) {
+                case z3::unsat: result.emptiness = Emptiness::Empty; break;
+                case z3::unknown: result.reason = "solver: " + solver.reason_unknown(); break;
+                case z3::sat: {
+                    z3::model model = solver.get_model();
+                    // Prefer ordinary values when the region has a customer with them (one short extra check).
+                    solver.push();
+                    for (uint32_t column : columns) solver.add(encoder.ordinary(column));
+                    solver.set("timeout", std::min(options.timeout_ms, 1000u));
+                    if (solver.check() == z3::sat) model = solver.get_model();
+                    solver.pop();
+                    result.witness = decode(model, encoder, *catalog.schema, columns, compiled.as_of);
+                    confirm(evaluator, *catalog.schema, result.witness, memberships, compiled.segment_names);
+                    result.emptiness = Emptiness::NonEmpty;
+                    break;
+                }
+            }
+        } catch (const Unsupported& e) {
+            result.reason = std::string("not encoded: ") + e.what();
+        } catch (const z3::exception& e) {
+            // Resource limits and cancellations surface as exceptions: no answer, so unknown.
+            result.reason = std::string("solver: ") + e.msg();
+        }
+        return result;
+    }
+};
+
+Prover::Prover(const semantic::Catalog& catalog, scalar::AsOf as_of, Options options)
+    : state_(std::make_unique<State>(catalog, as_of, options)) {}
+
+Prover::~Prover() = default;
+
+const engine::CompiledCatalog& Prover::compiled() const { return state_->compiled; }
+
+RegionResult Prover::region(uint32_t a, bool in_a, uint32_t b, bool in_b) {
+    return state_->query({{a, in_a}, {b, in_b}});
+}
+
+RegionResult Prover::satisfiable(uint32_t segment) { return state_->query({{segment, true}}); }
+
+RelationResult Prover::relation(uint32_t a, uint32_t b) {
+    RelationResult out;
+    out.a_only = region(a, true, b, false);
+    out.b_only = region(a, false, b, true);
+    out.both = region(a, true, b, true);
+    out.relation = classify(out.a_only.emptiness, out.b_only.emptiness, out.both.emptiness);
+    return out;
+}
+
+}  // namespace segmint::prove

@@ -1,0 +1,80 @@
+#pragma once
+// Static questions about a catalog's segments, answered for every possible customer (NULLs included) at one as-of
+// date by encoding the rules into Z3 (docs/prove.md): is a region of two segments empty, what is their relation, can
+// a segment have any member. An answer is `empty` (proved), `non-empty` with a witness customer that the VM has
+// confirmed, or `unknown` (a timeout, or a construct the encoding does not model); never a guess.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "ir/ir.h"
+#include "scalar/scalar.h"
+#include "semantic/catalog.h"
+
+namespace segmint::prove {
+
+// One column of a witness customer; enum values are their text. Columns the rules do not read are NULL and absent.
+struct WitnessValue {
+    uint32_t column = 0;  // schema index
+    std::string name;
+    ir::Value value;      // ir::Null for NULL
+};
+
+struct Witness {
+    std::vector<WitnessValue> columns;  // by schema index
+    std::string text() const;           // "age=31, tier=\"gold\", email_opt_in=NULL"
+};
+
+enum class Emptiness { Empty, NonEmpty, Unknown };
+const char* emptiness_name(Emptiness emptiness);
+
+struct RegionResult {
+    Emptiness emptiness = Emptiness::Unknown;
+    Witness witness;     // when NonEmpty
+    std::string reason;  // when Unknown: the construct not modelled, or the solver's reason (e.g. "timeout")
+};
+
+enum class Relation { Equal, AInsideB, BInsideA, Disjoint, Overlapping, Unknown };
+const char* relation_name(Relation relation);
+
+struct RelationResult {
+    RegionResult a_only;  // A and not B
+    RegionResult b_only;  // B and not A
+    RegionResult both;    // A and B
+    Relation relation = Relation::Unknown;
+};
+
+// The relation that the three regions imply, the first that holds of: equal (no A only, no B only), A inside B,
+// B inside A, disjoint (no both), overlapping; Unknown when an unknown region would decide.
+Relation classify(Emptiness a_only, Emptiness b_only, Emptiness both);
+
+struct Options {
+    unsigned timeout_ms = 10000;  // per solver query
+};
+
+class Prover {
+public:
+    // Compiles the catalog itself (no table statistics, so its VM programs run on one customer). `catalog` must
+    // outlive the prover.
+    Prover(const semantic::Catalog& catalog, scalar::AsOf as_of, Options options = {});
+    ~Prover();
+    Prover(const Prover&) = delete;
+    Prover& operator=(const Prover&) = delete;
+
+    // Segments by catalog index (semantic::Catalog::segment_index).
+    RelationResult relation(uint32_t a, uint32_t b);
+    // Can any customer be a member of `segment`? Empty means the segment is impossible.
+    RegionResult satisfiable(uint32_t segment);
+    // Is there a customer whose membership of `a` is `in_a` and of `b` is `in_b`?
+    RegionResult region(uint32_t a, bool in_a, uint32_t b, bool in_b);
+
+    const engine::CompiledCatalog& compiled() const;
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace segmint::prove

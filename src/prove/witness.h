@@ -1,0 +1,22 @@
+#pragma once
+// A Z3 model → a witness customer, and the replay of that customer through the VM (internal to the stage).
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "engine/single_row.h"
+#include "prove/encode.h"
+#include "prove/prover.h"
+
+namespace segmint::prove {
+
+// The columns `columns` as the model sets them (NULL where its flag is set).
+Witness decode(const z3::model& model, const Encoder& encoder, const schema::Schema& schema,
+               const std::set<uint32_t>& columns, scalar::AsOf as_of);
+
+// Evaluates `witness` with `evaluator` (every other column NULL) and checks each (segment, member) pair; a mismatch
+// means the encoding and the interpreter disagree: std::logic_error, naming the witness.
+void confirm(engine::SingleRowEvaluator& evaluator, const schema::Schema& schema, const Witness& witness,
+             const std::vector<std::pair<uint32_t, bool>>& memberships, const std::vector<std::string>& names);
+
+}  // namespace segmint::prove
