@@ -89,8 +89,9 @@ std::optional<Table> load_unchecked(Input& input, const std::string& path, const
             options.progress(done, total);
         };
     }
-    if (auto table = load_in_ranges(input, path, schema, monotonic, threads)) {
-        if (options.threads_used != nullptr) *options.threads_used = threads;
+    unsigned workers = 1;
+    if (auto table = load_in_ranges(input, path, schema, monotonic, threads, &workers)) {
+        if (options.threads_used != nullptr) *options.threads_used = workers;
         return table;
     }
     // The parallel load read through read_at(): read() still starts at the beginning.

@@ -5,13 +5,11 @@
 #endif
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
-#include <mutex>
+#include <exception>
 #include <thread>
 #include <vector>
 
+#include "common/parallel.h"
 #include "data/concatenate.h"
 #include "data/csv_record_loader.h"
 
@@ -78,60 +76,19 @@ uint64_t next_record_start(const Input& input, uint64_t offset, bool in_quotes) 
     }
 }
 
-// Runs task(0), ..., task(count - 1), each on a thread of its own; meanwhile calls `waiting()` on the calling thread
-// about every 50 ms (progress reports). False when a thread could not be started or a task threw.
-template <typename Task, typename Waiting>
-bool run_on_threads(unsigned count, const Task& task, const Waiting& waiting) {
-    std::mutex mutex;
-    std::condition_variable changed;
-    unsigned finished = 0;
-    std::atomic<bool> all_ok{true};
-    auto body = [&](unsigned index) {
-        try {
-            task(index);
-        } catch (...) {
-            all_ok = false;
-        }
-        {
-            std::lock_guard<std::mutex> lock(mutex);
-            ++finished;
-        }
-        changed.notify_one();
-    };
-    std::vector<std::thread> threads;
-    try {
-        threads.reserve(count);
-        for (unsigned i = 0; i < count; ++i) threads.emplace_back(body, i);
-    } catch (...) {
-        all_ok = false;  // no thread: the ones started still finish below
-    }
-    {
-        std::unique_lock<std::mutex> lock(mutex);
-        while (finished < threads.size()) {
-            changed.wait_for(lock, std::chrono::milliseconds(50));
-            lock.unlock();
-            waiting();
-            lock.lock();
-        }
-    }
-    for (auto& thread : threads) thread.join();
-    return all_ok && threads.size() == count;
-}
-
 // Offsets of `parts` + 1 record boundaries cutting [data_start, end of input) into `parts` ranges of about the same
 // size: each candidate cut moves to the start of the next record, found from the parity of the quotes before it
 // (counted on all threads at once). Empty when the input cannot be read. The cuts only have to be right for valid
-// input: for any other, a range fails to parse and the caller loads the file serially.
+// input: for any other, a range fails to parse and the caller loads the file serially. Throws what a count throws.
 std::vector<uint64_t> record_boundaries(const Input& input, uint64_t data_start, unsigned parts, size_t buffer_bytes) {
     const uint64_t end = input.total_bytes();
     std::vector<uint64_t> candidates(parts + 1);
     for (unsigned i = 0; i <= parts; ++i) candidates[i] = data_start + (end - data_start) / parts * i;
     candidates[parts] = end;
     std::vector<std::optional<uint64_t>> quotes(parts);
-    const bool counted = run_on_threads(
-        parts, [&](unsigned i) { quotes[i] = count_quotes(input, candidates[i], candidates[i + 1], buffer_bytes); },
-        [] {});
-    if (!counted) return {};
+    parallel_for(parts, parts, [&](uint64_t i, unsigned) {
+        quotes[i] = count_quotes(input, candidates[i], candidates[i + 1], buffer_bytes);
+    });
     std::vector<uint64_t> boundaries = {data_start};
     uint64_t quotes_before = 0;
     for (unsigned i = 1; i < parts; ++i) {
@@ -144,20 +101,12 @@ std::vector<uint64_t> record_boundaries(const Input& input, uint64_t data_start,
     return boundaries;
 }
 
-}  // namespace
-
 // The load on `threads` threads: the header once, then a range of records per thread, each parsed into a table of its
-// own, joined in order. Returns nullopt when anything fails (bad input, a read error, out of memory, a thread that
-// cannot start): the caller then loads serially, which reports the first problem in the file exactly, whatever
-// the cuts.
-//
-// Why the result is the serial one: a range starts where the serial parse is between records (true for the first;
-// for the next, the previous range ended there without error). Its bytes parse the same way as in the serial load,
-// so it cannot end inside a record without an error: the byte before each cut is a line break, which either ends a
-// record or (inside quotes) leaves a quoted field unterminated at the range's end. Dictionaries are merged in range
-// order, so codes follow first-seen order over the whole file.
-std::optional<Table> load_in_ranges(const Input& input, const std::string& path, const schema::Schema& schema,
-                                    const CsvOptions& options, unsigned threads) {
+// own, joined in order. Nullopt when a range fails to parse (bad input, a read error, out of memory: run_records
+// reports these by returning nothing); an exception (from a task, rethrown by parallel_for once every worker has
+// stopped, or from the join) propagates to load_in_ranges.
+std::optional<Table> load_ranges(const Input& input, const std::string& path, const schema::Schema& schema,
+                                 const CsvOptions& options, unsigned threads, unsigned* workers) {
     CsvOptions quiet = options;
     quiet.progress = nullptr;
     CsvError ignored;
@@ -171,9 +120,17 @@ std::optional<Table> load_in_ranges(const Input& input, const std::string& path,
     std::vector<std::optional<Table>> parts(threads);
     ParallelState shared;
     uint64_t last_progress = 0;
-    const bool ran = run_on_threads(
-        threads,
-        [&](unsigned i) {
+    const auto report_progress = [&] {
+        const uint64_t done = *data_start + shared.bytes_read.load(std::memory_order_relaxed);
+        if (options.progress && done - last_progress >= options.progress_interval_bytes) {
+            last_progress = done;
+            options.progress(done, input.total_bytes());
+        }
+    };
+    // With a waiting callback the calling thread only reports progress: each range gets a thread of its own.
+    *workers = parallel_for(
+        threads, threads,
+        [&](uint64_t i, unsigned) {
             RangeInput range(input, boundaries[i], boundaries[i + 1]);
             CsvError error;
             // The first range's table receives the others' rows in the join (concatenate_tables).
@@ -181,14 +138,7 @@ std::optional<Table> load_in_ranges(const Input& input, const std::string& path,
             parts[i] =
                 Loader(range, path, schema, quiet).run_records(header_loader.header(), &shared, &error, bytes_after);
         },
-        [&] {
-            const uint64_t done = *data_start + shared.bytes_read.load(std::memory_order_relaxed);
-            if (options.progress && done - last_progress >= options.progress_interval_bytes) {
-                last_progress = done;
-                options.progress(done, input.total_bytes());
-            }
-        });
-    if (!ran) return std::nullopt;
+        report_progress);
     std::vector<Table> tables;
     tables.reserve(threads);
     for (auto& part : parts) {
@@ -196,16 +146,30 @@ std::optional<Table> load_in_ranges(const Input& input, const std::string& path,
         tables.push_back(std::move(*part));
         part.reset();
     }
-    // The join allocates too: running out of memory there also falls back (and the serial load reports it).
+    Table table = concatenate_tables(std::move(tables), threads);
+    Loader::finish_columns(table, true);
+    return table;
+}
+
+}  // namespace
+
+// Why the result is the serial one: a range starts where the serial parse is between records (true for the first;
+// for the next, the previous range ended there without error). Its bytes parse the same way as in the serial load,
+// so it cannot end inside a record without an error: the byte before each cut is a line break, which either ends a
+// record or (inside quotes) leaves a quoted field unterminated at the range's end. Dictionaries are merged in range
+// order, so codes follow first-seen order over the whole file.
+std::optional<Table> load_in_ranges(const Input& input, const std::string& path, const schema::Schema& schema,
+                                    const CsvOptions& options, unsigned threads, unsigned* workers) {
+    // Any exception (out of memory in a task or the join, a read buffer that cannot be allocated) is one more reason
+    // to load serially, which then reports the problem, or succeeds.
+    std::optional<Table> table;
     try {
-        Table table = concatenate_tables(std::move(tables), threads);
-        Loader::finish_columns(table, true);
-        if (options.progress) options.progress(input.total_bytes(), input.total_bytes());
-        return table;
-    } catch (const std::bad_alloc&) {
-    } catch (const std::length_error&) {
+        table = load_ranges(input, path, schema, options, threads, workers);
+    } catch (const std::exception&) {
+        return std::nullopt;
     }
-    return std::nullopt;
+    if (table && options.progress) options.progress(input.total_bytes(), input.total_bytes());
+    return table;
 }
 
 unsigned threads_for(const CsvOptions& options, uint64_t bytes) {

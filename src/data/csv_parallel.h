@@ -11,10 +11,12 @@
 
 namespace segmint::data::csv {
 
-// Nullopt when anything fails (bad input, a read error, out of memory, a thread that cannot start): the caller then
-// loads serially, which reports the first problem in the file exactly, whatever the cuts.
+// The input cut into `threads` ranges, each parsed on a thread of its own (fewer when a thread cannot start: the ones
+// that did take the rest); *workers receives how many threads parsed them. Nullopt when anything fails (bad input, a
+// read error, out of memory): the caller then loads serially, which reports the first problem in the file exactly,
+// whatever the cuts.
 std::optional<Table> load_in_ranges(const Input& input, const std::string& path, const schema::Schema& schema,
-                                    const CsvOptions& options, unsigned threads);
+                                    const CsvOptions& options, unsigned threads, unsigned* workers);
 
 // Threads worth starting for `bytes` of input.
 unsigned threads_for(const CsvOptions& options, uint64_t bytes);
