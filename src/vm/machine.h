@@ -25,7 +25,7 @@ public:
     void run(const Program& program, uint64_t base, uint32_t count, std::vector<data::Bitmap>& memberships,
              const LookupTables* lookups = nullptr);
 
-    // Registers, selections and the current batch; defined in machine.cpp, where the kernels use it.
+    // Registers, selections and the current batch; defined in machine_state.h, where the kernels use it.
     struct State;
 
 private:

@@ -1,5 +1,5 @@
 #pragma once
-// The interpreter's registers, selections and per-batch state (vm/machine.h), shared by the kernels (vm/kernels.h)
+// The interpreter's registers, selections and per-batch state (vm/machine.h), shared by the kernels (vm/kernels*.h)
 // and the dispatch loop (machine.cpp). Internal to the vm stage.
 #include <re2/re2.h>
 

@@ -32,11 +32,11 @@ FAST_SUITE_EXCLUDE = "^(oracle_seed_[2-9]|valid_rules|install_package)$"
 
 # (name, file, exact text, replacement, what it breaks)
 MUTATIONS = [
-    ("vm_equal_int", "src/vm/kernels.h",
-     "return compare<T>(st, d, a, b, [](const T& x, const T& y) { return x == y; });",
-     "return compare<T>(st, d, a, b, [](const T& x, const T& y) { return x <= y; });",
+    ("vm_equal_int", "src/vm/kernels_compare.h",
+     "inline constexpr auto kEqual = [](const auto& x, const auto& y) { return x == y; };",
+     "inline constexpr auto kEqual = [](const auto& x, const auto& y) { return x <= y; };",
      "an operator of the VM: `=` becomes `<=`"),
-    ("vm_remainder_sign", "src/vm/machine.cpp",
+    ("vm_remainder_sign", "src/vm/kernels_arithmetic.h",
      "[](int64_t x, int64_t y, int64_t* o) { return scalar::mod(x, y, o); }",
      "[](int64_t x, int64_t y, int64_t* o) { return scalar::mod(x, y, o) && ((*o = *o < 0 ? -*o : *o), true); }",
      "the VM's `%` drops the sign of the dividend"),

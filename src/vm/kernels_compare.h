@@ -1,0 +1,195 @@
+#pragma once
+// Kernels of opcodes.def's "Comparisons": the six orderings of each kind, `in` tests against a program's sorted value
+// sets, dictionary lookups (a condition computed once per distinct value) and NULL tests. Numbers and dates compare
+// over every row without branches, a constant operand read as one value; text compares at the selected rows only.
+#include "vm/kernels.h"
+
+namespace segmint::vm {
+
+// The orderings, one per opcode, so each comparison loop has its operator inlined.
+inline constexpr auto kEqual = [](const auto& x, const auto& y) { return x == y; };
+inline constexpr auto kNotEqual = [](const auto& x, const auto& y) { return x != y; };
+inline constexpr auto kLess = [](const auto& x, const auto& y) { return x < y; };
+inline constexpr auto kLessEqual = [](const auto& x, const auto& y) { return x <= y; };
+inline constexpr auto kGreater = [](const auto& x, const auto& y) { return x > y; };
+inline constexpr auto kGreaterEqual = [](const auto& x, const auto& y) { return x >= y; };
+
+template <typename T, typename Cmp>
+void compare(ExecContext& cx, const Instruction& in, Cmp cmp) {
+    State& st = cx.st;
+    Register& d = cx.reg(in.dst);
+    Register& a = cx.reg(in.a);
+    Register& b = cx.reg(in.b);
+    const uint64_t* an = a.valid;
+    const uint64_t* bn = b.valid;
+    uint8_t* out = st.scratch;
+    if constexpr (kSelective<T>) {
+        const T* av = st.values<T>(a);
+        const T* bv = st.values<T>(b);
+        std::memset(out, 0, st.count);
+        each(st.selection(), [&](uint32_t i) { out[i] = static_cast<uint8_t>(cmp(av[i], bv[i])); });
+    } else if (b.broadcast) {
+        const T* av = st.values<T>(a);
+        const T k = constant_value<T>(*b.constant);
+        for (uint32_t i = 0; i < st.count; ++i) out[i] = static_cast<uint8_t>(cmp(av[i], k));
+    } else if (a.broadcast) {
+        const T k = constant_value<T>(*a.constant);
+        const T* bv = st.values<T>(b);
+        for (uint32_t i = 0; i < st.count; ++i) out[i] = static_cast<uint8_t>(cmp(k, bv[i]));
+    } else {
+        const T* av = st.values<T>(a);
+        const T* bv = st.values<T>(b);
+        for (uint32_t i = 0; i < st.count; ++i) out[i] = static_cast<uint8_t>(cmp(av[i], bv[i]));
+    }
+    finish_compare(st, d, an, bn);
+}
+
+inline void exec_EqI64(ExecContext& cx, const Instruction& in) { compare<int64_t>(cx, in, kEqual); }
+inline void exec_NeI64(ExecContext& cx, const Instruction& in) { compare<int64_t>(cx, in, kNotEqual); }
+inline void exec_LtI64(ExecContext& cx, const Instruction& in) { compare<int64_t>(cx, in, kLess); }
+inline void exec_LeI64(ExecContext& cx, const Instruction& in) { compare<int64_t>(cx, in, kLessEqual); }
+inline void exec_GtI64(ExecContext& cx, const Instruction& in) { compare<int64_t>(cx, in, kGreater); }
+inline void exec_GeI64(ExecContext& cx, const Instruction& in) { compare<int64_t>(cx, in, kGreaterEqual); }
+inline void exec_EqF64(ExecContext& cx, const Instruction& in) { compare<double>(cx, in, kEqual); }
+inline void exec_NeF64(ExecContext& cx, const Instruction& in) { compare<double>(cx, in, kNotEqual); }
+inline void exec_LtF64(ExecContext& cx, const Instruction& in) { compare<double>(cx, in, kLess); }
+inline void exec_LeF64(ExecContext& cx, const Instruction& in) { compare<double>(cx, in, kLessEqual); }
+inline void exec_GtF64(ExecContext& cx, const Instruction& in) { compare<double>(cx, in, kGreater); }
+inline void exec_GeF64(ExecContext& cx, const Instruction& in) { compare<double>(cx, in, kGreaterEqual); }
+inline void exec_EqI32(ExecContext& cx, const Instruction& in) { compare<int32_t>(cx, in, kEqual); }
+inline void exec_NeI32(ExecContext& cx, const Instruction& in) { compare<int32_t>(cx, in, kNotEqual); }
+inline void exec_LtI32(ExecContext& cx, const Instruction& in) { compare<int32_t>(cx, in, kLess); }
+inline void exec_LeI32(ExecContext& cx, const Instruction& in) { compare<int32_t>(cx, in, kLessEqual); }
+inline void exec_GtI32(ExecContext& cx, const Instruction& in) { compare<int32_t>(cx, in, kGreater); }
+inline void exec_GeI32(ExecContext& cx, const Instruction& in) { compare<int32_t>(cx, in, kGreaterEqual); }
+inline void exec_EqStr(ExecContext& cx, const Instruction& in) { compare<std::string_view>(cx, in, kEqual); }
+inline void exec_NeStr(ExecContext& cx, const Instruction& in) { compare<std::string_view>(cx, in, kNotEqual); }
+inline void exec_LtStr(ExecContext& cx, const Instruction& in) { compare<std::string_view>(cx, in, kLess); }
+inline void exec_LeStr(ExecContext& cx, const Instruction& in) { compare<std::string_view>(cx, in, kLessEqual); }
+inline void exec_GtStr(ExecContext& cx, const Instruction& in) { compare<std::string_view>(cx, in, kGreater); }
+inline void exec_GeStr(ExecContext& cx, const Instruction& in) { compare<std::string_view>(cx, in, kGreaterEqual); }
+
+// Booleans compare as bits: a = b is "not (a xor b)".
+inline void compare_bools(ExecContext& cx, const Instruction& in, bool equal) {
+    State& st = cx.st;
+    Register& d = cx.reg(in.dst);
+    Register& a = cx.reg(in.a);
+    Register& b = cx.reg(in.b);
+    const uint64_t* av = static_cast<const uint64_t*>(a.data);
+    const uint64_t* bv = static_cast<const uint64_t*>(b.data);
+    const uint64_t* an = a.valid;
+    const uint64_t* bn = b.valid;
+    uint64_t* dv = st.output_bits(d);
+    uint64_t* dn = d.owned_valid;
+    for (uint32_t w = 0; w < st.words(); ++w) {
+        const uint64_t differ = av[w] ^ bv[w];
+        const uint64_t valid = an[w] & bn[w];
+        dv[w] = equal ? ~differ : differ;
+        dn[w] = valid;
+    }
+}
+inline void exec_EqBool(ExecContext& cx, const Instruction& in) { compare_bools(cx, in, true); }
+inline void exec_NeBool(ExecContext& cx, const Instruction& in) { compare_bools(cx, in, false); }
+
+template <typename T>
+void in_sorted(ExecContext& cx, const Instruction& in, const std::vector<T> ValueSet::*items_of) {
+    State& st = cx.st;
+    Register& d = cx.reg(in.dst);
+    Register& a = cx.reg(in.a);
+    const ValueSet& set = *cx.program.sets[in.imm];
+    const std::vector<T>& items = set.*items_of;
+    const T* av = st.values<T>(a);
+    const uint64_t* an = a.valid;
+    uint8_t* found = st.scratch;
+    for (uint32_t i = 0; i < st.count; ++i) {
+        found[i] = static_cast<uint8_t>(std::binary_search(items.begin(), items.end(), av[i]));
+    }
+    uint64_t* dv = st.output_bits(d);
+    pack_bytes(found, st.count, dv);
+    uint64_t* dn = d.owned_valid;
+    // No match against a list holding NULL is NULL.
+    for (uint32_t w = 0; w < st.words(); ++w) dn[w] = an[w] & (set.has_null ? dv[w] : ~uint64_t{0});
+}
+
+inline void exec_InSetI64(ExecContext& cx, const Instruction& in) { in_sorted(cx, in, &ValueSet::i64); }
+inline void exec_InSetF64(ExecContext& cx, const Instruction& in) { in_sorted(cx, in, &ValueSet::f64); }
+inline void exec_InSetI32(ExecContext& cx, const Instruction& in) { in_sorted(cx, in, &ValueSet::i32); }
+
+inline void exec_InSetStr(ExecContext& cx, const Instruction& in) {
+    State& st = cx.st;
+    Register& d = cx.reg(in.dst);
+    Register& a = cx.reg(in.a);
+    const ValueSet& set = *cx.program.sets[in.imm];
+    const std::string_view* av = st.values<std::string_view>(a);
+    const uint64_t* an = a.valid;
+    // Present where a is, except a non-match against a list holding NULL.
+    selective_bool(st, d, an, kAllSet.data(), [&](uint32_t i) { return set.str_index.count(av[i]) != 0; });
+    if (set.has_null) {
+        for (uint32_t w = 0; w < st.words(); ++w) d.owned_valid[w] &= static_cast<const uint64_t*>(d.data)[w];
+    }
+}
+
+inline void exec_InSetBool(ExecContext& cx, const Instruction& in) {
+    State& st = cx.st;
+    Register& d = cx.reg(in.dst);
+    Register& a = cx.reg(in.a);
+    // Bits → one byte per row, then the generic sorted-set test.
+    const ValueSet& set = *cx.program.sets[in.imm];
+    const uint64_t* av = static_cast<const uint64_t*>(a.data);
+    const uint64_t* an = a.valid;
+    uint8_t* found = st.scratch;
+    for (uint32_t i = 0; i < st.count; ++i) {
+        const uint8_t x = static_cast<uint8_t>(test_bit(av, i));
+        found[i] = static_cast<uint8_t>(std::binary_search(set.boolean.begin(), set.boolean.end(), x));
+    }
+    uint64_t* dv = st.output_bits(d);
+    pack_bytes(found, st.count, dv);
+    for (uint32_t w = 0; w < st.words(); ++w) {
+        d.owned_valid[w] = an[w] & (set.has_null ? dv[w] : ~uint64_t{0});
+    }
+}
+
+// A condition computed once per dictionary value: the row's code picks its truth (0 FALSE, 1 TRUE, 2 NULL); NULL
+// rows take the table's last entry.
+inline void exec_LookupCode(ExecContext& cx, const Instruction& in) {
+    State& st = cx.st;
+    Register& d = cx.reg(in.dst);
+    const data::Column& column = st.table.column(cx.program.lookups[in.imm].column);
+    const std::vector<uint8_t>& truth = (*cx.lookups)[in.imm];
+    const uint64_t* present = st.column_validity(column, d);
+    // A copy: off a word boundary `present` is `d`'s own validity, which the packing below overwrites.
+    uint64_t* present_copy = st.word_scratch;
+    std::copy(present, present + st.words(), present_copy);
+    const int32_t* codes = column.i32.data() + st.base;
+    uint8_t* gathered = st.scratch;
+    const uint8_t* table = truth.data();
+    // NULL rows hold code 0: a real entry, replaced below. One byte per row carries both the value and its validity.
+    for (uint32_t i = 0; i < st.count; ++i) gathered[i] = table[codes[i]];
+    const uint8_t null_truth = truth.back();
+    const uint64_t null_true = null_truth & kLookupTrueBit ? ~uint64_t{0} : 0;
+    const uint64_t null_known = null_truth & kLookupKnownBit ? ~uint64_t{0} : 0;
+    uint64_t* dv = st.output_bits(d);
+    uint64_t* dn = d.owned_valid;
+    static_assert(kLookupTrueBit == 1 && kLookupKnownBit == 2, "the packing below reads bits 0 and 1");
+    pack_byte_bits<0>(gathered, st.count, dv);
+    pack_byte_bits<1>(gathered, st.count, dn);
+    for (uint32_t w = 0; w < st.words(); ++w) {
+        const uint64_t p = present_copy[w];
+        dv[w] = (dv[w] & p) | (null_true & ~p);
+        dn[w] = (dn[w] & p) | (null_known & ~p);
+    }
+}
+
+// is [not] null: the operand's validity bits, never NULL themselves.
+inline void null_test(ExecContext& cx, const Instruction& in, uint64_t flip) {
+    State& st = cx.st;
+    Register& d = cx.reg(in.dst);
+    const uint64_t* an = cx.reg(in.a).valid;
+    uint64_t* dv = st.output_bits(d);
+    for (uint32_t w = 0; w < st.words(); ++w) dv[w] = an[w] ^ flip;
+    d.valid = kAllSet.data();
+}
+inline void exec_IsNull(ExecContext& cx, const Instruction& in) { null_test(cx, in, ~uint64_t{0}); }
+inline void exec_IsNotNull(ExecContext& cx, const Instruction& in) { null_test(cx, in, 0); }
+
+}  // namespace segmint::vm

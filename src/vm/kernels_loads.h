@@ -1,0 +1,112 @@
+#pragma once
+// Kernels of opcodes.def's "Loads and constants": columns, segment memberships and shared conditions into registers,
+// constants as broadcast registers. Int, number and date columns are views (no copy); text and lists are resolved
+// through their dictionary at the selected rows only.
+#include "vm/kernels.h"
+
+namespace segmint::vm {
+
+template <typename T>
+void load_column(ExecContext& cx, const Instruction& in, const std::vector<T> data::Column::*values) {
+    State& st = cx.st;
+    Register& d = cx.reg(in.dst);
+    const data::Column& column = st.table.column(in.imm);
+    const uint64_t* valid = st.column_validity(column, d);
+    d.broadcast = false;
+    d.data = (column.*values).data() + st.base;
+    d.valid = valid;
+}
+
+inline void exec_LoadBool(ExecContext& cx, const Instruction& in) {
+    State& st = cx.st;
+    Register& d = cx.reg(in.dst);
+    const data::Column& column = st.table.column(in.imm);
+    const uint64_t* valid = st.column_validity(column, d);
+    uint64_t* dv = st.output_bits(d);
+    d.valid = valid;
+    pack_bytes(column.u8.data() + st.base, st.count, dv);
+}
+
+inline void exec_LoadI64(ExecContext& cx, const Instruction& in) { load_column(cx, in, &data::Column::i64); }
+inline void exec_LoadF64(ExecContext& cx, const Instruction& in) { load_column(cx, in, &data::Column::f64); }
+inline void exec_LoadI32(ExecContext& cx, const Instruction& in) { load_column(cx, in, &data::Column::i32); }
+
+inline void exec_LoadStr(ExecContext& cx, const Instruction& in) {
+    State& st = cx.st;
+    Register& d = cx.reg(in.dst);
+    const data::Column& column = st.table.column(in.imm);
+    const uint64_t* valid = st.column_validity(column, d);
+    std::string_view* dv = st.output<std::string_view>(d);
+    d.valid = valid;
+    const int32_t* codes = column.i32.data() + st.base;
+    const data::Dictionary& dictionary = column.dictionary;
+    each(st.selection(), [&](uint32_t i) {
+        dv[i] = test_bit(valid, i) ? std::string_view(dictionary.value(codes[i])) : std::string_view();
+    });
+}
+
+inline void exec_LoadList(ExecContext& cx, const Instruction& in) {
+    State& st = cx.st;
+    Register& d = cx.reg(in.dst);
+    const data::Column& column = st.table.column(in.imm);
+    const uint64_t* valid = st.column_validity(column, d);
+    ListRef* dv = st.output<ListRef>(d);
+    d.valid = valid;
+    const data::Dictionary* dictionary = &column.dictionary;
+    const uint64_t* offsets = column.list_offsets.data() + st.base;
+    const int32_t* items = column.list_codes.data();
+    each(st.selection(),
+         [&](uint32_t i) { dv[i] = ListRef{items + offsets[i], offsets[i + 1] - offsets[i], dictionary}; });
+}
+
+inline void exec_LoadSegment(ExecContext& cx, const Instruction& in) {
+    State& st = cx.st;
+    Register& d = cx.reg(in.dst);
+    const data::Bitmap& membership = cx.memberships[in.imm];
+    d.broadcast = false;
+    d.valid = kAllSet.data();
+    if (st.base % 64 == 0) {
+        d.data = membership.words() + st.base / 64;
+        return;
+    }
+    extract_bits(membership.words(), data::words_for_bits(membership.size()), st.base, st.count,
+                 static_cast<uint64_t*>(d.owned));
+    d.data = d.owned;
+}
+
+inline void exec_LoadShared(ExecContext& cx, const Instruction& in) {
+    State& st = cx.st;
+    Register& d = cx.reg(in.dst);
+    // Shared programs run first in every batch (vm::evaluate), so the slot holds this batch's bits.
+    d.broadcast = false;
+    d.data = st.shared_value.at(in.imm).data();
+    d.valid = st.shared_valid.at(in.imm).data();
+}
+
+inline void exec_ConstBool(ExecContext& cx, const Instruction& in) {
+    State& st = cx.st;
+    Register& d = cx.reg(in.dst);
+    const Constant& k = cx.program.constants[in.imm];
+    uint64_t* dv = st.output_bits(d);
+    for (uint32_t w = 0; w < st.words(); ++w) dv[w] = k.boolean ? ~uint64_t{0} : 0;
+    d.valid = k.is_null ? kNoneSet.data() : kAllSet.data();
+}
+
+// Every other kind is a broadcast register: comparisons read its one value, other kernels fill it on first use.
+inline void set_constant(ExecContext& cx, const Instruction& in) {
+    Register& d = cx.reg(in.dst);
+    const Constant& k = cx.program.constants[in.imm];
+    d.broadcast = true;
+    d.filled = false;
+    d.constant = &k;
+    d.data = d.owned;
+    d.valid = k.is_null ? kNoneSet.data() : kAllSet.data();
+}
+
+inline void exec_ConstI64(ExecContext& cx, const Instruction& in) { set_constant(cx, in); }
+inline void exec_ConstF64(ExecContext& cx, const Instruction& in) { set_constant(cx, in); }
+inline void exec_ConstI32(ExecContext& cx, const Instruction& in) { set_constant(cx, in); }
+inline void exec_ConstStr(ExecContext& cx, const Instruction& in) { set_constant(cx, in); }
+inline void exec_ConstList(ExecContext& cx, const Instruction& in) { set_constant(cx, in); }
+
+}  // namespace segmint::vm

@@ -1,0 +1,86 @@
+#pragma once
+// Kernels of opcodes.def's "Three-valued logic and selections": not/and/or as word formulas (vm/bits.h, checked
+// against scalar's tables), narrowing and restoring the selection, and the two places a program's result goes (its
+// segment's membership bitmap, or a shared condition's slot for this batch).
+#include "vm/kernels.h"
+
+namespace segmint::vm {
+
+inline void exec_Not(ExecContext& cx, const Instruction& in) {
+    State& st = cx.st;
+    Register& d = cx.reg(in.dst);
+    Register& a = cx.reg(in.a);
+    const uint64_t* av = static_cast<const uint64_t*>(a.data);
+    const uint64_t* an = a.valid;
+    uint64_t* dv = st.output_bits(d);
+    uint64_t* dn = d.owned_valid;
+    for (uint32_t w = 0; w < st.words(); ++w) {
+        const TruthWord result = not_word(av[w], an[w]);
+        dv[w] = result.value;
+        dn[w] = result.valid;
+    }
+}
+
+// and/or: `word` calls and_word or or_word (a lambda, not a function pointer, so each loop has its formula inlined).
+template <typename Word>
+void logic_words(ExecContext& cx, const Instruction& in, Word word) {
+    State& st = cx.st;
+    Register& d = cx.reg(in.dst);
+    Register& a = cx.reg(in.a);
+    Register& b = cx.reg(in.b);
+    const uint64_t* av = static_cast<const uint64_t*>(a.data);
+    const uint64_t* bv = static_cast<const uint64_t*>(b.data);
+    const uint64_t* an = a.valid;
+    const uint64_t* bn = b.valid;
+    uint64_t* dv = st.output_bits(d);
+    uint64_t* dn = d.owned_valid;
+    for (uint32_t w = 0; w < st.words(); ++w) {
+        const TruthWord result = word(av[w], an[w], bv[w], bn[w]);
+        dv[w] = result.value;
+        dn[w] = result.valid;
+    }
+}
+inline void exec_And(ExecContext& cx, const Instruction& in) {
+    logic_words(cx, in, [](uint64_t av, uint64_t an, uint64_t bv, uint64_t bn) { return and_word(av, an, bv, bn); });
+}
+inline void exec_Or(ExecContext& cx, const Instruction& in) {
+    logic_words(cx, in, [](uint64_t av, uint64_t an, uint64_t bv, uint64_t bn) { return or_word(av, an, bv, bn); });
+}
+
+inline void exec_NarrowNotFalse(ExecContext& cx, const Instruction& in) { cx.st.push_narrowed(cx.reg(in.a), false); }
+inline void exec_NarrowNotTrue(ExecContext& cx, const Instruction& in) { cx.st.push_narrowed(cx.reg(in.a), true); }
+inline void exec_RenarrowNotFalse(ExecContext& cx, const Instruction& in) { cx.st.renarrow(cx.reg(in.a), false); }
+inline void exec_RenarrowNotTrue(ExecContext& cx, const Instruction& in) { cx.st.renarrow(cx.reg(in.a), true); }
+inline void exec_PopSelection(ExecContext& cx, const Instruction&) { cx.st.pop_selection(); }
+
+inline void exec_StoreResult(ExecContext& cx, const Instruction& in) {
+    State& st = cx.st;
+    const Register& a = cx.reg(in.a);
+    data::Bitmap& bits = cx.memberships[cx.program.segment];
+    const uint64_t* av = static_cast<const uint64_t*>(a.data);
+    const uint64_t* an = a.valid;
+    const uint64_t* open = st.masks[0].data();  // rows [0, count)
+    if (st.base % 64 == 0) {
+        // Whole words: this thread owns the words of its rows (ranges start on word boundaries).
+        uint64_t* words = bits.mutable_words() + st.base / 64;
+        for (uint32_t w = 0; w < st.words(); ++w) words[w] |= av[w] & an[w] & open[w];
+        return;
+    }
+    for (uint32_t i = 0; i < st.count; ++i) {
+        if (test_bit(av, i) && test_bit(an, i)) bits.set(st.base + i);
+    }
+}
+
+inline void exec_StoreShared(ExecContext& cx, const Instruction& in) {
+    State& st = cx.st;
+    const Register& a = cx.reg(in.a);
+    if (st.shared_value.size() <= in.imm) {
+        st.shared_value.resize(in.imm + 1);
+        st.shared_valid.resize(in.imm + 1);
+    }
+    const uint64_t* av = static_cast<const uint64_t*>(a.data);
+    std::copy(av, av + st.words(), st.shared_value[in.imm].begin());
+    std::copy(a.valid, a.valid + st.words(), st.shared_valid[in.imm].begin());
+}
+
+}  // namespace segmint::vm
