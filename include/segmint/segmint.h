@@ -15,12 +15,12 @@ namespace segmint {
 // A problem in an input: a spec diagnostic, a schema error, or a file that cannot be read.
 struct Problem {
     std::string file;
-    uint32_t line = 0;    // 1-based; 0 when not about a place in the file
-    uint32_t column = 0;  // 1-based, in code points
-    bool is_error = true; // false for warnings
-    std::string code;     // "E101", "W001", ...; empty for unreadable files
+    uint32_t line = 0;     // 1-based; 0 when not about a place in the file
+    uint32_t column = 0;   // 1-based, in code points
+    bool is_error = true;  // false for warnings
+    std::string code;      // "E101", "W001", ...; empty for unreadable files
     std::string message;
-    std::string text;     // rendered as `segmint check` prints it (source line and caret included)
+    std::string text;  // rendered as `segmint check` prints it (source line and caret included)
 };
 
 class Schema {

@@ -7,8 +7,8 @@
 #include <cstdio>
 
 #include "analysis/bitmap_ops.h"
-#include "common/text_format.h"
 #include "common/suggest.h"
+#include "common/text_format.h"
 #include "project/fixture.h"
 #include "yaml/walker.h"
 
@@ -153,8 +153,8 @@ private:
         std::string problem;
         auto bound_text = [&](const project::SizeBound& bound) {
             const double count = bound_count(bound);
-            const std::string shown =
-                count == std::floor(count) ? with_thousands(static_cast<uint64_t>(count)) : fmt::format("{:.1f}", count);
+            const std::string shown = count == std::floor(count) ? with_thousands(static_cast<uint64_t>(count))
+                                                                 : fmt::format("{:.1f}", count);
             return bound.percent ? bound.text + " = " + shown : shown;
         };
         if (c.min) {
@@ -168,8 +168,8 @@ private:
             if (static_cast<double>(count) > bound_count(*c.max)) problem = "above the maximum " + bound_text(*c.max);
         }
         const std::string percent = fmt::format("{:.2f}%", 100.0 * share);
-        const std::string figures = c.segments[0].name + " has " + with_thousands(count) + " of " + with_thousands(rows()) +
-                                    " customers (" + percent + ")";
+        const std::string figures = c.segments[0].name + " has " + with_thousands(count) + " of " +
+                                    with_thousands(rows()) + " customers (" + percent + ")";
         result.passed = problem.empty();
         result.message = figures + (result.passed ? "; allowed " + allowed : ", " + problem);
     }
@@ -216,10 +216,7 @@ private:
 
 }  // namespace
 
-
-std::string format_ratio(double value) {
-    return fmt::format("{:.4g}", value);
-}
+std::string format_ratio(double value) { return fmt::format("{:.4g}", value); }
 
 bool check_constraint_segments(const project::Project& project,
                                const std::unordered_map<std::string, size_t>& segment_index, DiagnosticSink& sink) {

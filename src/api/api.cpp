@@ -4,11 +4,10 @@
 
 #include "common/calendar.h"
 #include "common/suggest.h"
-#include "engine/single_row.h"
-
-#include "frontend/compile.h"
 #include "data/csv_loader.h"
 #include "engine/engine.h"
+#include "engine/single_row.h"
+#include "frontend/compile.h"
 #include "report/diagnostic_render.h"
 #include "segmint/segmint.h"
 #include "syntax/parse.h"
@@ -168,9 +167,9 @@ Result evaluate(const Catalog& catalog, const Table& table, const EvaluateOption
     auto impl = std::make_shared<Result::Impl>();
     impl->catalog = catalog.impl;
     impl->rows = table.rows();
-    impl->memberships = engine::evaluate(catalog.impl->compiled, table.impl->table,
-                                         options.reference ? engine::Evaluator::Reference : engine::Evaluator::Vm,
-                                         options.threads);
+    impl->memberships =
+        engine::evaluate(catalog.impl->compiled, table.impl->table,
+                         options.reference ? engine::Evaluator::Reference : engine::Evaluator::Vm, options.threads);
     Result result;
     result.impl = impl;
     return result;
@@ -200,7 +199,6 @@ std::vector<uint64_t> Result::member_rows(const std::string& segment) const {
     return rows;
 }
 
-
 // ---- One customer at a time -------------------------------------------------------------------------------------
 
 namespace {
@@ -208,11 +206,11 @@ namespace {
 // A column's value in a Customer; NULL unless `present`.
 struct Slot {
     bool present = false;
-    int64_t i64 = 0;   // Int, Timestamp
-    double f64 = 0;    // Number
-    int32_t i32 = 0;   // Date; Enum index
+    int64_t i64 = 0;  // Int, Timestamp
+    double f64 = 0;   // Number
+    int32_t i32 = 0;  // Date; Enum index
     bool boolean = false;
-    std::string str;   // String
+    std::string str;                // String
     std::vector<std::string> list;  // StringList: items [0, list_size)
     size_t list_size = 0;
 };
@@ -236,8 +234,7 @@ struct Customer::Impl {
         for (auto type : types) {
             if (definition.type == type) return &slots[it->second];
         }
-        fail("column `" + column + "` is " + schema::column_type_name(definition.type) + "; cannot set it to " +
-             given);
+        fail("column `" + column + "` is " + schema::column_type_name(definition.type) + "; cannot set it to " + given);
         return nullptr;
     }
     bool fail(std::string message) {
@@ -266,8 +263,10 @@ bool Customer::set(const std::string& column, long long value) {
     using T = schema::ColumnType;
     Slot* slot = impl->slot(column, {T::Int, T::Number}, "an integer");
     if (!slot) return false;
-    if (impl->definition(slot).type == T::Number) slot->f64 = static_cast<double>(value);
-    else slot->i64 = value;
+    if (impl->definition(slot).type == T::Number)
+        slot->f64 = static_cast<double>(value);
+    else
+        slot->i64 = value;
     slot->present = true;
     return true;
 }
@@ -334,8 +333,10 @@ bool Customer::set(const std::string& column, const Date& value) {
                           std::to_string(value.day) + " does not exist (column `" + column + "`)");
     }
     int32_t days = calendar::days_from_civil(civil);
-    if (impl->definition(slot).type == T::Date) slot->i32 = days;
-    else slot->i64 = scalar::date_to_timestamp(days);
+    if (impl->definition(slot).type == T::Date)
+        slot->i32 = days;
+    else
+        slot->i64 = scalar::date_to_timestamp(days);
     slot->present = true;
     return true;
 }
@@ -352,8 +353,8 @@ bool Customer::set(const std::string& column, const std::vector<std::string>& it
 
 bool Customer::set_null(const std::string& column) {
     using T = schema::ColumnType;
-    Slot* slot = impl->slot(column, {T::Int, T::Number, T::String, T::Bool, T::Date, T::Timestamp, T::Enum,
-                                     T::StringList}, "NULL");
+    Slot* slot = impl->slot(
+        column, {T::Int, T::Number, T::String, T::Bool, T::Date, T::Timestamp, T::Enum, T::StringList}, "NULL");
     if (!slot) return false;
     slot->present = false;
     return true;

@@ -49,7 +49,6 @@ const char* op_text(Op op) {
 
 namespace {
 
-
 std::string number_text(double value) {
     // Shortest text that reads back to the same double; always recognisable as a decimal.
     char buffer[64];

@@ -35,8 +35,8 @@ struct Timestamp {
 using Value = std::variant<std::monostate, bool, int64_t, double, std::string, Date, Timestamp, Duration>;
 
 enum class ExprKind {
-    Literal,       // value
-    Name,          // name: a column or a segment
+    Literal,  // value
+    Name,     // name: a column or a segment
     Today,
     Now,
     Call,          // name(args...)
@@ -57,11 +57,25 @@ enum class ExprKind {
 
 enum class Op {
     None,
-    Add, Sub, Mul, Div, Mod,
-    Eq, Ne, Lt, Le, Gt, Ge,
-    Contains, StartsWith, EndsWith, Matches,
-    Any, All,
-    Before, After,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Contains,
+    StartsWith,
+    EndsWith,
+    Matches,
+    Any,
+    All,
+    Before,
+    After,
 };
 const char* op_text(Op op);
 
@@ -72,14 +86,14 @@ struct Expr {
     NodeId id = 0;
     ExprKind kind = ExprKind::Literal;
     Op op = Op::None;
-    bool negated = false;   // `not between`, `not in`, `is not null`, `not contains` ...
+    bool negated = false;        // `not between`, `not in`, `is not null`, `not contains` ...
     bool parenthesized = false;  // written in parentheses: `(a and b) or c` says which reading is meant (W005)
     bool backquoted = false;     // Name: written in backquotes (`` `x` ``), for hints when it is unknown
-    Span span;              // the whole expression
-    Span operator_span;     // the operator keyword(s), for messages about the operator
-    uint32_t height = 1;    // 1 for leaves; bounded by limits::kMaxNestingDepth
-    std::string name;       // Name, Call
-    Value value;            // Literal
+    Span span;                   // the whole expression
+    Span operator_span;          // the operator keyword(s), for messages about the operator
+    uint32_t height = 1;         // 1 for leaves; bounded by limits::kMaxNestingDepth
+    std::string name;            // Name, Call
+    Value value;                 // Literal
     std::vector<ExprPtr> args;
 };
 

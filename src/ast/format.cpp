@@ -409,13 +409,9 @@ private:
 
 }  // namespace
 
-std::string format_expr(const Expr& expr) {
-    return Printer(nullptr).expr(expr);
-}
+std::string format_expr(const Expr& expr) { return Printer(nullptr).expr(expr); }
 
-std::string format_file(const File& file, const FormatOptions& options) {
-    return Layout(file, options).run();
-}
+std::string format_file(const File& file, const FormatOptions& options) { return Layout(file, options).run(); }
 
 std::string shape(const File& file) {
     std::string out;

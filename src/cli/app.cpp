@@ -11,8 +11,8 @@
 #include <filesystem>
 
 #include "cli/commands.h"
-#include "cli/project_options.h"
 #include "cli/output.h"
+#include "cli/project_options.h"
 #include "common/suggest.h"
 #include "common/text_format.h"
 #include "report/diagnostic_render.h"
@@ -93,7 +93,8 @@ namespace {
 void begin_json_if_asked(const CLI::App& app, int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string argument = argv[i];
-        if (argument == "--format=json" || (argument == "--format" && i + 1 < argc && std::string(argv[i + 1]) == "json")) {
+        if (argument == "--format=json" ||
+            (argument == "--format" && i + 1 < argc && std::string(argv[i + 1]) == "json")) {
             std::string command = "segmint";
             for (const CLI::App* known : app.get_subcommands({})) {
                 if (argc > 1 && known->get_name() == argv[1]) command = argv[1];
@@ -119,8 +120,10 @@ int check_subcommand(const CLI::App& app, int argc, char** argv) {
     const std::string word = argv[at];
     if (word.empty() || word[0] == '-' || std::find(names.begin(), names.end(), word) != names.end()) return kExitOk;
     std::string message = fmt::format("unknown command `{}`", word);
-    if (auto close = closest_match(word, names)) message += fmt::format("; did you mean `{}`?", *close);
-    else message += fmt::format("; the commands are: {}", fmt::join(names, ", "));
+    if (auto close = closest_match(word, names))
+        message += fmt::format("; did you mean `{}`?", *close);
+    else
+        message += fmt::format("; the commands are: {}", fmt::join(names, ", "));
     print_error(message);
     return kExitUsage;
 }
@@ -133,8 +136,9 @@ int run(int argc, char** argv) {
     CLI::App app{"segmint: customer segments as code", "segmint"};  // the usage line says `segmint`, not argv[0]
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("segmint ") + kVersion);
-    app.add_flag_callback("-q,--quiet", [] { set_quiet(true); },
-                          "No progress or status lines, and no warnings in text output (errors and results only)");
+    app.add_flag_callback(
+        "-q,--quiet", [] { set_quiet(true); },
+        "No progress or status lines, and no warnings in text output (errors and results only)");
     app.fallthrough();  // so `segmint eval ... --quiet` works as well as `segmint --quiet eval ...`
     CommandRunner runner;
     add_check_command(app, runner);

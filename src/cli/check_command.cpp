@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "cli/workspace.h"
 #include "cli/output.h"
 #include "cli/project_options.h"
+#include "cli/workspace.h"
 #include "engine/engine.h"
 #include "report/json_output.h"
 
@@ -55,11 +55,13 @@ int run_check(const CommonOptions& options) {
         const size_t files = workspace.compiled.file_count;
         size_t errors = sink.error_count();
         size_t warnings = sink.warning_count();
-        std::string summary = "checked " + std::to_string(segments) + " segment" + (segments == 1 ? "" : "s") +
-                              " in " + std::to_string(files) + " file" + (files == 1 ? "" : "s") + ": ";
-        if (errors == 0 && warnings == 0) summary += "no problems";
-        else summary += std::to_string(errors) + " error" + (errors == 1 ? "" : "s") + ", " +
-                        std::to_string(warnings) + " warning" + (warnings == 1 ? "" : "s");
+        std::string summary = "checked " + std::to_string(segments) + " segment" + (segments == 1 ? "" : "s") + " in " +
+                              std::to_string(files) + " file" + (files == 1 ? "" : "s") + ": ";
+        if (errors == 0 && warnings == 0)
+            summary += "no problems";
+        else
+            summary += std::to_string(errors) + " error" + (errors == 1 ? "" : "s") + ", " + std::to_string(warnings) +
+                       " warning" + (warnings == 1 ? "" : "s");
         if (too_many_warnings) summary += fmt::format(" (more than --max-warnings {})", *options.max_warnings);
         write_out(summary + "\n");
     }

@@ -15,7 +15,8 @@ constexpr const char* kSpecPathsHelp =
 // the option processed last replace the other's values if both were bound to the vector).
 CLI::Option* add_paths(CLI::App& command, const std::string& name, CommonOptions& options, const std::string& help) {
     return command.add_option_function<std::vector<std::string>>(
-        name, [&options](const std::vector<std::string>& paths) {
+        name,
+        [&options](const std::vector<std::string>& paths) {
             options.paths.insert(options.paths.end(), paths.begin(), paths.end());
         },
         help);
@@ -57,9 +58,10 @@ void add_color_option(CLI::App& command, CommonOptions& options) {
 }
 
 void add_max_warnings_option(CLI::App& command, CommonOptions& options) {
-    command.add_option("--max-warnings", options.max_warnings,
-                       "Exit 1 when there are more than N warnings (as eslint's option); by default warnings never "
-                       "change the exit code")
+    command
+        .add_option("--max-warnings", options.max_warnings,
+                    "Exit 1 when there are more than N warnings (as eslint's option); by default warnings never "
+                    "change the exit code")
         ->check(whole_number_up_to(UINT32_MAX));
 }
 

@@ -15,14 +15,14 @@ struct CommonOptions {
     std::vector<std::string> paths;  // spec files or folders: the positional paths and --specs, in that order
     std::string schema_path;
     std::string format = "text";
-    std::string command;          // check, validate, test: names the CI report (report/ci_report.h)
+    std::string command;  // check, validate, test: names the CI report (report/ci_report.h)
     std::string color = "auto";
-    std::string project_path;     // --project: segmint.yaml or its folder (cli/project_options.h)
-    std::string data_path;        // customer data (CSV), when the command reads data
-    std::string as_of;            // --as-of; empty: the project's `as_of`, else now (resolve_as_of)
-    unsigned threads = 0;         // --threads, for commands that load data (0 = all cores)
+    std::string project_path;            // --project: segmint.yaml or its folder (cli/project_options.h)
+    std::string data_path;               // customer data (CSV), when the command reads data
+    std::string as_of;                   // --as-of; empty: the project's `as_of`, else now (resolve_as_of)
+    unsigned threads = 0;                // --threads, for commands that load data (0 = all cores)
     std::optional<size_t> max_warnings;  // --max-warnings N: exit 1 when there are more warnings than N
-    bool project_resolved = false;  // set by apply_project() so the project is loaded once
+    bool project_resolved = false;       // set by apply_project() so the project is loaded once
 };
 
 // How a command takes spec paths. Every command that reads specs takes --specs; those whose positionals mean

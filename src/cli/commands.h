@@ -9,8 +9,8 @@
 #include "cli/app.h"
 #include "cli/command_options.h"
 #include "common/diagnostic.h"
-#include "scalar/scalar.h"
 #include "report/ci_report.h"
+#include "scalar/scalar.h"
 #include "semantic/catalog.h"
 
 namespace segmint::cli {

@@ -104,7 +104,9 @@ void add_completion_command(CLI::App& app, CommandRunner& runner) {
     command->add_option("shell", *shell, "The shell")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
     command->callback([shell, &runner, &app] {
         const auto commands = words_of(app);
-        write_out(*shell == "bash" ? bash_script(commands) : *shell == "zsh" ? zsh_script(commands) : fish_script(commands));
+        write_out(*shell == "bash"  ? bash_script(commands)
+                  : *shell == "zsh" ? zsh_script(commands)
+                                    : fish_script(commands));
         runner.exit_code = finish_output();
     });
 }

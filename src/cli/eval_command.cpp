@@ -6,11 +6,11 @@
 #include <cstdio>
 
 #include "cli/commands.h"
-#include "cli/workspace.h"
 #include "cli/output.h"
+#include "cli/project_options.h"
+#include "cli/workspace.h"
 #include "common/atomic_file.h"
 #include "common/text_format.h"
-#include "cli/project_options.h"
 #include "engine/engine.h"
 #include "optimize/stats.h"
 #include "report/eval_output.h"
@@ -33,9 +33,8 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 // The members of one segment (report/eval_output.h) to stdout, or atomically to -o FILE, never over an input.
-bool write_members(const EvalOptions& options, const std::optional<project::Project>& project,
-                   const data::Table& table, const data::Bitmap& members, const std::vector<std::string>& inputs,
-                   const DiagnosticSink& sink) {
+bool write_members(const EvalOptions& options, const std::optional<project::Project>& project, const data::Table& table,
+                   const data::Bitmap& members, const std::vector<std::string>& inputs, const DiagnosticSink& sink) {
     auto write = [&](const report::WriteText& put) {
         return report::write_members(table, members, options.members, options.common.format, sink, put);
     };
@@ -47,13 +46,15 @@ bool write_members(const EvalOptions& options, const std::optional<project::Proj
     }
     std::string error;
     if (project && project::project_would_read(*project, options.output)) {
-        print_error(fmt::format("refusing to write `{}`: the project's `segments` or `tests` globs would read it as "
-                                "part of the project; choose another output path",
-                                options.output));
+        print_error(
+            fmt::format("refusing to write `{}`: the project's `segments` or `tests` globs would read it as "
+                        "part of the project; choose another output path",
+                        options.output));
         return false;
     }
     auto to_file = [&](std::FILE* out) {
-        return write([out](std::string_view text) { return std::fwrite(text.data(), 1, text.size(), out) == text.size(); });
+        return write(
+            [out](std::string_view text) { return std::fwrite(text.data(), 1, text.size(), out) == text.size(); });
     };
     if (!write_file_atomically(options.output, to_file, &error, inputs)) {
         print_error(error);
@@ -107,9 +108,9 @@ int run_eval(EvalOptions options) {
     compile_options.optimizer.enabled = !options.no_optimize;
     for (const auto& name : options.disabled_passes) compile_options.optimizer.disabled.insert(name);
     engine::CompiledCatalog compiled = engine::compile(catalog, as_of, compile_options);
-    auto memberships = engine::evaluate(compiled, *table, options.engine == "reference" ? engine::Evaluator::Reference
-                                                                                         : engine::Evaluator::Vm,
-                                        options.common.threads);
+    auto memberships = engine::evaluate(
+        compiled, *table, options.engine == "reference" ? engine::Evaluator::Reference : engine::Evaluator::Vm,
+        options.common.threads);
     double eval_seconds = seconds_since(eval_start);
 
     if (members_segment) {

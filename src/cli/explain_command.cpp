@@ -1,11 +1,12 @@
 // segmint explain SEG: the segment's rule, its IR and its bytecode listing.
-#include <cstdio>
 #include <fmt/format.h>
 
+#include <cstdio>
+
 #include "cli/commands.h"
-#include "cli/workspace.h"
 #include "cli/output.h"
 #include "cli/project_options.h"
+#include "cli/workspace.h"
 #include "engine/engine.h"
 #include "report/json_output.h"
 #include "vm/disassembler.h"
@@ -49,7 +50,8 @@ void add_explain_command(CLI::App& app, CommandRunner& runner) {
         const semantic::Catalog& catalog = workspace.compiled.catalog;
         auto it = catalog.segment_index.find(options->segment);
         if (it == catalog.segment_index.end()) {
-            print_error(fmt::format("no segment named `{}`{}", options->segment, suggestion(options->segment, catalog)));
+            print_error(
+                fmt::format("no segment named `{}`{}", options->segment, suggestion(options->segment, catalog)));
             runner.exit_code = kExitUsage;
             return;
         }

@@ -9,11 +9,11 @@
 
 #include "ast/format.h"
 #include "cli/commands.h"
-#include "frontend/inputs.h"
 #include "cli/output.h"
 #include "cli/project_options.h"
 #include "common/atomic_file.h"
 #include "common/limits.h"
+#include "frontend/inputs.h"
 #include "report/ci_report.h"
 #include "report/diagnostic_render.h"
 #include "report/json_output.h"
@@ -71,26 +71,29 @@ Outcome format_source(const std::shared_ptr<const Source>& source, std::string* 
     // The canonical layout can be longer (spaces around operators, `\u0000` for `\0`, a line per operand) and add
     // parentheses: a result past a limit would be a file segmint itself refuses to read.
     if (formatted->size() > limits::kMaxSpecFileBytes) {
-        print_error(fmt::format("formatting `{}` would make it {} bytes, over the limit of {} bytes (16 MiB) for a spec "
-                                "file; the file is left as it is (split it into several files)",
-                                source->name(), formatted->size(), limits::kMaxSpecFileBytes));
+        print_error(
+            fmt::format("formatting `{}` would make it {} bytes, over the limit of {} bytes (16 MiB) for a spec "
+                        "file; the file is left as it is (split it into several files)",
+                        source->name(), formatted->size(), limits::kMaxSpecFileBytes));
         return Outcome::OverLimit;
     }
     DiagnosticSink again_sink;
     ast::File again = syntax::parse(std::make_shared<const Source>(source->name(), *formatted), again_sink);
     for (const auto& diagnostic : again_sink.diagnostics()) {
         if (diagnostic.code != Code::NestingTooDeep) continue;
-        print_error(fmt::format("formatting `{}` would nest a rule deeper than {} levels (the parentheses it adds "
-                                "count); the file is left as it is (split the rule into segments)",
-                                source->name(), limits::kMaxNestingDepth));
+        print_error(
+            fmt::format("formatting `{}` would nest a rule deeper than {} levels (the parentheses it adds "
+                        "count); the file is left as it is (split the rule into segments)",
+                        source->name(), limits::kMaxNestingDepth));
         return Outcome::OverLimit;
     }
     if (again_sink.has_errors() || ast::shape(again) != ast::shape(file) ||
         sorted(ast::comment_texts(again)) != sorted(ast::comment_texts(file)) ||
         ast::format_file(again) != *formatted) {
-        print_status(fmt::format("segmint: internal error: formatting `{}` would change its meaning or lose a comment; "
-                                 "the file is left as it is (please report this)",
-                                 source->name()));
+        print_status(
+            fmt::format("segmint: internal error: formatting `{}` would change its meaning or lose a comment; "
+                        "the file is left as it is (please report this)",
+                        source->name()));
         return Outcome::Unsafe;
     }
     return *formatted == source->text() && !source->had_bom() ? Outcome::Unchanged : Outcome::Changed;
@@ -103,8 +106,8 @@ FileResult format_one(const std::string& path, DiagnosticSink& sink, std::vector
     auto source = frontend::read_source(path, limits::kMaxSpecFileBytes, &error);
     result.path = source ? source->name() : path;
     if (!source) {
-        input_errors->push_back(path == frontend::kStdinPath ? error.message
-                                                             : fmt::format("cannot read `{}`: {}", path, error.message));
+        input_errors->push_back(
+            path == frontend::kStdinPath ? error.message : fmt::format("cannot read `{}`: {}", path, error.message));
         print_error(input_errors->back());
         result.outcome = Outcome::Unreadable;
         return result;
@@ -138,9 +141,10 @@ int exit_code_of(const std::vector<FileResult>& results, const FmtOptions& optio
 
 std::string text_diff(const FileResult& result) {
     if (result.only_line_endings) {
-        return fmt::format("--- {}\n+++ {} (formatted)\n(only the line endings, a byte order mark or the final newline "
-                           "differ)\n",
-                           result.path, result.path);
+        return fmt::format(
+            "--- {}\n+++ {} (formatted)\n(only the line endings, a byte order mark or the final newline "
+            "differ)\n",
+            result.path, result.path);
     }
     return report::render_unified_diff(result.path, result.hunks);
 }
@@ -169,7 +173,8 @@ report::CiReport ci_report_of(const std::vector<FileResult>& results, Diagnostic
         if (result.outcome == Outcome::Unchanged) check(0, "in the canonical layout", "", true);
         if (result.outcome != Outcome::Changed) continue;
         const std::string fix = fmt::format("run `segmint fmt {}`", result.path);
-        if (result.hunks.empty()) check(0, "line endings, a byte order mark or the final newline differ: " + fix, "", false);
+        if (result.hunks.empty())
+            check(0, "line endings, a byte order mark or the final newline differ: " + fix, "", false);
         for (const auto& hunk : result.hunks) {
             // The hunk's first line is context; annotate the first line that changes.
             size_t line = std::max<size_t>(hunk.old_start, 1);
@@ -197,8 +202,10 @@ nlohmann::ordered_json json_of(const std::vector<FileResult>& results, const Fmt
             ++changed;
             file["hunks"] = nlohmann::ordered_json::array();
             for (const auto& hunk : result.hunks) {
-                file["hunks"].push_back({{"old_start", hunk.old_start}, {"old_count", hunk.old_count},
-                                         {"new_start", hunk.new_start}, {"new_count", hunk.new_count},
+                file["hunks"].push_back({{"old_start", hunk.old_start},
+                                         {"old_count", hunk.old_count},
+                                         {"new_start", hunk.new_start},
+                                         {"new_count", hunk.new_count},
                                          {"diff", hunk.text}});
             }
             if (with_text) file["formatted"] = result.formatted;
@@ -285,7 +292,8 @@ int run_fmt(FmtOptions options) {
             std::fputs(report::render_text(sink.diagnostics()).c_str(), stderr);
         }
         if (from_stdin && !options.check) {
-            if (!results.empty() && (results[0].outcome == Outcome::Changed || results[0].outcome == Outcome::Unchanged)) {
+            if (!results.empty() &&
+                (results[0].outcome == Outcome::Changed || results[0].outcome == Outcome::Unchanged)) {
                 write_out(results[0].formatted);
             }
         } else if (!from_stdin) {

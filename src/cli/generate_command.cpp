@@ -1,15 +1,16 @@
 // segmint generate: deterministic synthetic customers of the demo retailer, written atomically.
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <cstdio>
-#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "report/json_output.h"
 #include "common/atomic_file.h"
 #include "common/text_format.h"
 #include "generate/synthetic.h"
 #include "project/project.h"
+#include "report/json_output.h"
 
 namespace segmint::cli {
 
@@ -21,7 +22,8 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
         std::string format = "text";
     };
     auto options = std::make_shared<Options>();
-    CLI::App* command = app.add_subcommand("generate", "Write deterministic synthetic customers (CSV) for demos and benchmarks");
+    CLI::App* command =
+        app.add_subcommand("generate", "Write deterministic synthetic customers (CSV) for demos and benchmarks");
     // A billion customers is about 200 GB of CSV: past that (or for a negative or overflowing count) the run would
     // only fill the disk.
     command->add_option("--rows", options->rows, "Number of customers (0 to 1,000,000,000)")
@@ -41,10 +43,12 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
         const std::string& output = options->output;
         for (const char* extension : {".seg", ".yaml", ".yml"}) {
             const std::string ending = extension;
-            if (output.size() >= ending.size() && output.compare(output.size() - ending.size(), ending.size(), ending) == 0) {
-                print_error(fmt::format("refusing to write `{}`: generate writes CSV, and a {} file is a spec, schema "
-                                        "or project file",
-                                        output, extension));
+            if (output.size() >= ending.size() &&
+                output.compare(output.size() - ending.size(), ending.size(), ending) == 0) {
+                print_error(
+                    fmt::format("refusing to write `{}`: generate writes CSV, and a {} file is a spec, schema "
+                                "or project file",
+                                output, extension));
                 runner.exit_code = kExitUsage;
                 return;
             }

@@ -1,12 +1,12 @@
 #include "cli/output.h"
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "common/text_format.h"
 #include "report/json_output.h"

@@ -1,14 +1,15 @@
 // segmint overlap: pairwise overlap of segments on data (counts, Jaccard, containment).
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "analysis/overlap.h"
 #include "cli/commands.h"
-#include "common/text_format.h"
-#include "cli/workspace.h"
 #include "cli/output.h"
 #include "cli/project_options.h"
+#include "cli/workspace.h"
 #include "common/limits.h"
+#include "common/text_format.h"
 #include "engine/engine.h"
 #include "report/overlap_output.h"
 
@@ -53,9 +54,10 @@ int run_overlap(OverlapOptions& options) {
         }
     }
     if (chosen.size() > limits::kMaxOverlapSegments) {
-        print_error(fmt::format("overlap compares at most {} segments pairwise, and {} are chosen; name the segments "
-                                "to compare (`segmint overlap SEGMENT...`)",
-                                with_thousands(limits::kMaxOverlapSegments), with_thousands(chosen.size())));
+        print_error(
+            fmt::format("overlap compares at most {} segments pairwise, and {} are chosen; name the segments "
+                        "to compare (`segmint overlap SEGMENT...`)",
+                        with_thousands(limits::kMaxOverlapSegments), with_thousands(chosen.size())));
         return kExitUsage;
     }
     auto table = load_data(options.common, *workspace.schema, options.common.threads);

@@ -7,12 +7,12 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "frontend/inputs.h"
 #include "cli/output.h"
 #include "common/limits.h"
 #include "common/text_format.h"
 #include "data/csv_loader.h"
 #include "engine/engine.h"
+#include "frontend/inputs.h"
 
 namespace segmint::cli {
 
@@ -52,9 +52,10 @@ int apply_project(CommonOptions& options, std::optional<project::Project>* out, 
         auto found = project::find_project_file(".");
         if (!found) {
             if (flags_complete) return kExitOk;
-            print_error(fmt::format("no {} in this folder or above it; pass --project PATH, or --schema FILE and the "
-                                    "spec paths",
-                                    project::kProjectFileName));
+            print_error(
+                fmt::format("no {} in this folder or above it; pass --project PATH, or --schema FILE and the "
+                            "spec paths",
+                            project::kProjectFileName));
             return kExitUsage;
         }
         file = *found;

@@ -7,8 +7,8 @@
 
 #include "cli/commands.h"
 #include "data/table.h"
-#include "scalar/scalar.h"
 #include "project/project.h"
+#include "scalar/scalar.h"
 
 namespace segmint::cli {
 

@@ -1,17 +1,18 @@
 // segmint test: runs the project's fixture files (customers written in YAML with their expected memberships).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdio>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "analysis/fixture_check.h"
 #include "cli/commands.h"
-#include "cli/workspace.h"
-#include "frontend/inputs.h"
 #include "cli/output.h"
-#include "report/json_output.h"
 #include "cli/project_options.h"
+#include "cli/workspace.h"
 #include "common/limits.h"
+#include "frontend/inputs.h"
+#include "report/json_output.h"
 
 namespace segmint::cli {
 
@@ -36,7 +37,9 @@ std::string failure_headline(const FileRun& run, const analysis::FixtureFailure&
 }
 
 // "1 customer", "16 customers".
-std::string counted(size_t count, const char* noun) { return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s"); }
+std::string counted(size_t count, const char* noun) {
+    return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
+}
 
 int run_test(TestOptions& options) {
     if (options.common.format == "json") begin_json_output("test");
@@ -45,8 +48,8 @@ int run_test(TestOptions& options) {
     std::vector<std::string> files = options.fixtures;
     if (files.empty() && project) files = project->test_files;
     if (files.empty()) {
-        print_error(fmt::format("no fixture files: list them under `tests:` in {} or pass them",
-                                project::kProjectFileName));
+        print_error(
+            fmt::format("no fixture files: list them under `tests:` in {} or pass them", project::kProjectFileName));
         return kExitUsage;
     }
     // Each fixture file runs as of its own `as_of`; findings about the rules use the project's (or now).

@@ -1,15 +1,16 @@
 // segmint validate: checks the specs, evaluates them on the project's data and checks every constraint.
-#include <cstdio>
 #include <fmt/format.h>
+
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "analysis/constraints.h"
 #include "cli/commands.h"
-#include "common/text_format.h"
-#include "cli/workspace.h"
 #include "cli/output.h"
 #include "cli/project_options.h"
+#include "cli/workspace.h"
 #include "common/calendar.h"
+#include "common/text_format.h"
 #include "engine/engine.h"
 #include "report/json_output.h"
 
@@ -103,8 +104,8 @@ int run_validate(ValidateOptions& options) {
             }
         }
         write_out(std::to_string(results.size()) + " constraint" + (results.size() == 1 ? "" : "s") + " on " +
-                  with_thousands(table->rows()) + " customers as of " + engine::as_of_text(as_of) +
-                  ": " + std::to_string(passed) + " passed, " + std::to_string(failed) + " failed\n");
+                  with_thousands(table->rows()) + " customers as of " + engine::as_of_text(as_of) + ": " +
+                  std::to_string(passed) + " passed, " + std::to_string(failed) + " failed\n");
     }
     if (int code = finish_output()) return code;
     return failed > 0 ? kExitFindings : kExitOk;

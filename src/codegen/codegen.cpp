@@ -50,7 +50,7 @@ public:
             case Kind::Today: return constant(ir::Type::Date, ir::DateValue{as_of_.today});
             case Kind::Now: return constant(ir::Type::Timestamp, ir::TimestampValue{as_of_.now});
             case Kind::Cast: {
-                Opcode op = node.op == Op::IntToNumber      ? Opcode::I64ToF64
+                Opcode op = node.op == Op::IntToNumber       ? Opcode::I64ToF64
                             : node.op == Op::DateToTimestamp ? Opcode::DateToTs
                                                              : Opcode::TsToDate;
                 return unary(op, node);
@@ -247,8 +247,10 @@ private:
 
     uint16_t shift(const Node& node) {
         Opcode op;
-        if (node.type == ir::Type::Date) op = node.op == Op::Days ? Opcode::ShiftDays : Opcode::ShiftMonthsD;
-        else op = node.op == Op::Micros ? Opcode::ShiftMicros : Opcode::ShiftMonthsT;
+        if (node.type == ir::Type::Date)
+            op = node.op == Op::Days ? Opcode::ShiftDays : Opcode::ShiftMonthsD;
+        else
+            op = node.op == Op::Micros ? Opcode::ShiftMicros : Opcode::ShiftMonthsT;
         uint16_t a = gen(*node.args[0]);
         span_ = node.span;
         vm::Constant amount;
@@ -261,10 +263,14 @@ private:
     }
 
     static Opcode compare_opcode(Op op, RegKind kind) {
-        static const Opcode i64[] = {Opcode::EqI64, Opcode::NeI64, Opcode::LtI64, Opcode::LeI64, Opcode::GtI64, Opcode::GeI64};
-        static const Opcode f64[] = {Opcode::EqF64, Opcode::NeF64, Opcode::LtF64, Opcode::LeF64, Opcode::GtF64, Opcode::GeF64};
-        static const Opcode i32[] = {Opcode::EqI32, Opcode::NeI32, Opcode::LtI32, Opcode::LeI32, Opcode::GtI32, Opcode::GeI32};
-        static const Opcode str[] = {Opcode::EqStr, Opcode::NeStr, Opcode::LtStr, Opcode::LeStr, Opcode::GtStr, Opcode::GeStr};
+        static const Opcode i64[] = {Opcode::EqI64, Opcode::NeI64, Opcode::LtI64,
+                                     Opcode::LeI64, Opcode::GtI64, Opcode::GeI64};
+        static const Opcode f64[] = {Opcode::EqF64, Opcode::NeF64, Opcode::LtF64,
+                                     Opcode::LeF64, Opcode::GtF64, Opcode::GeF64};
+        static const Opcode i32[] = {Opcode::EqI32, Opcode::NeI32, Opcode::LtI32,
+                                     Opcode::LeI32, Opcode::GtI32, Opcode::GeI32};
+        static const Opcode str[] = {Opcode::EqStr, Opcode::NeStr, Opcode::LtStr,
+                                     Opcode::LeStr, Opcode::GtStr, Opcode::GeStr};
         size_t index = static_cast<size_t>(op) - static_cast<size_t>(Op::Eq);
         switch (kind) {
             case RegKind::I64: return i64[index];
@@ -289,15 +295,30 @@ private:
         Opcode op = Opcode::InSetI64;
         for (const auto& item : node.set) {
             switch (node.args[0]->type) {
-                case ir::Type::Int: set->i64.push_back(std::get<int64_t>(item)); op = Opcode::InSetI64; break;
+                case ir::Type::Int:
+                    set->i64.push_back(std::get<int64_t>(item));
+                    op = Opcode::InSetI64;
+                    break;
                 case ir::Type::Timestamp:
                     set->i64.push_back(std::get<ir::TimestampValue>(item).micros);
                     op = Opcode::InSetI64;
                     break;
-                case ir::Type::Number: set->f64.push_back(std::get<double>(item)); op = Opcode::InSetF64; break;
-                case ir::Type::Date: set->i32.push_back(std::get<ir::DateValue>(item).days); op = Opcode::InSetI32; break;
-                case ir::Type::String: set->str.push_back(std::get<std::string>(item)); op = Opcode::InSetStr; break;
-                case ir::Type::Bool: set->boolean.push_back(std::get<bool>(item)); op = Opcode::InSetBool; break;
+                case ir::Type::Number:
+                    set->f64.push_back(std::get<double>(item));
+                    op = Opcode::InSetF64;
+                    break;
+                case ir::Type::Date:
+                    set->i32.push_back(std::get<ir::DateValue>(item).days);
+                    op = Opcode::InSetI32;
+                    break;
+                case ir::Type::String:
+                    set->str.push_back(std::get<std::string>(item));
+                    op = Opcode::InSetStr;
+                    break;
+                case ir::Type::Bool:
+                    set->boolean.push_back(std::get<bool>(item));
+                    op = Opcode::InSetBool;
+                    break;
                 case ir::Type::StringList: throw std::logic_error("codegen: list in a set");
             }
         }

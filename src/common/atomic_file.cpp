@@ -16,9 +16,7 @@ namespace segmint {
 
 namespace {
 
-std::string system_error(int error_number) {
-    return std::strerror(error_number);
-}
+std::string system_error(int error_number) { return std::strerror(error_number); }
 
 // The process umask, read without changing it (umask() would race with other threads creating files).
 mode_t current_umask() {

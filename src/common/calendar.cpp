@@ -124,9 +124,12 @@ std::optional<int64_t> parse_timestamp(std::string_view text) {
             const size_t rest = text.size() - pos - 1;
             uint32_t zone_hours = 0, zone_minutes = 0;
             bool ok = read_digits(text, pos + 1, 2, &zone_hours);
-            if (rest == 5) ok = ok && text[pos + 3] == ':' && read_digits(text, pos + 4, 2, &zone_minutes);
-            else if (rest == 4) ok = ok && read_digits(text, pos + 3, 2, &zone_minutes);
-            else ok = ok && rest == 2;
+            if (rest == 5)
+                ok = ok && text[pos + 3] == ':' && read_digits(text, pos + 4, 2, &zone_minutes);
+            else if (rest == 4)
+                ok = ok && read_digits(text, pos + 3, 2, &zone_minutes);
+            else
+                ok = ok && rest == 2;
             if (!ok || zone_hours > 23 || zone_minutes > 59) return std::nullopt;
             // Signed arithmetic: the parts are unsigned, and `* -1` on them would wrap.
             offset_seconds = (int64_t{zone_hours} * 3600 + int64_t{zone_minutes} * 60) * (zone == '+' ? 1 : -1);
@@ -154,8 +157,8 @@ std::string format_timestamp(int64_t micros) {
     int64_t in_day = micros - static_cast<int64_t>(days) * kMicrosPerDay;
     int64_t seconds = in_day / kMicrosPerSecond;
     int64_t fraction = in_day % kMicrosPerSecond;
-    const std::string time = fmt::format("{}T{:02}:{:02}:{:02}", format_date(days), seconds / 3600, seconds / 60 % 60,
-                                         seconds % 60);
+    const std::string time =
+        fmt::format("{}T{:02}:{:02}:{:02}", format_date(days), seconds / 3600, seconds / 60 % 60, seconds % 60);
     return fraction == 0 ? time + "Z" : fmt::format("{}.{:06}Z", time, fraction);
 }
 

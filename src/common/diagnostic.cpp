@@ -43,8 +43,10 @@ bool DiagnosticSink::add(Diagnostic diagnostic) {
         }
         const std::string name = source ? source->name() : std::string();
         auto hidden = std::find_if(hidden_.begin(), hidden_.end(), [&](const auto& h) { return h.first == name; });
-        if (hidden == hidden_.end()) hidden_.emplace_back(name, 1);
-        else ++hidden->second;
+        if (hidden == hidden_.end())
+            hidden_.emplace_back(name, 1);
+        else
+            ++hidden->second;
         return true;
     }
     if (counts.errors++ >= kMaxErrorsPerSource) {
@@ -81,9 +83,7 @@ size_t DiagnosticSink::error_count(const Source* source) const {
     return counts == counts_.end() ? 0 : counts->second.errors;
 }
 
-size_t DiagnosticSink::warning_count() const {
-    return diagnostics_.size() - error_count() + hidden_warning_count();
-}
+size_t DiagnosticSink::warning_count() const { return diagnostics_.size() - error_count() + hidden_warning_count(); }
 
 size_t DiagnosticSink::hidden_warning_count() const {
     size_t count = 0;
@@ -96,8 +96,10 @@ void DiagnosticSink::append(const DiagnosticSink& other) {
     for (const auto& entry : other.hidden_) {  // (a structured binding cannot be captured by a lambda in C++17)
         const std::string& name = entry.first;
         auto hidden = std::find_if(hidden_.begin(), hidden_.end(), [&](const auto& h) { return h.first == name; });
-        if (hidden == hidden_.end()) hidden_.emplace_back(name, entry.second);
-        else hidden->second += entry.second;
+        if (hidden == hidden_.end())
+            hidden_.emplace_back(name, entry.second);
+        else
+            hidden->second += entry.second;
     }
 }
 

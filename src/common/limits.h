@@ -5,8 +5,8 @@
 
 namespace segmint::limits {
 
-inline constexpr size_t kMaxSpecFileBytes = 16u << 20;      // 16 MiB per .seg file
-inline constexpr size_t kMaxNestingDepth = 256;             // parentheses, `not`, unary `-`, operator chains
+inline constexpr size_t kMaxSpecFileBytes = 16u << 20;  // 16 MiB per .seg file
+inline constexpr size_t kMaxNestingDepth = 256;         // parentheses, `not`, unary `-`, operator chains
 inline constexpr size_t kMaxIdentifierBytes = 256;
 inline constexpr size_t kMaxStringLiteralBytes = 1u << 20;  // 1 MiB
 inline constexpr size_t kMaxListItems = 100000;             // `in (...)`, `contains any/all (...)`
@@ -16,7 +16,7 @@ inline constexpr size_t kMaxSegments = 100000;              // per check/eval ru
 inline constexpr size_t kMaxOverlapSegments = 2000;
 inline constexpr size_t kMaxYamlFileBytes = 16u << 20;
 inline constexpr size_t kMaxYamlDepth = 64;
-inline constexpr size_t kMaxYamlNodes = 1000000;            // nodes visited, aliases counted each time they are used
-inline constexpr size_t kMaxYamlFlowItems = 100000;         // items in one flow collection `[...]`/`{...}`
+inline constexpr size_t kMaxYamlNodes = 1000000;     // nodes visited, aliases counted each time they are used
+inline constexpr size_t kMaxYamlFlowItems = 100000;  // items in one flow collection `[...]`/`{...}`
 
 }  // namespace segmint::limits

@@ -6,14 +6,10 @@
 namespace segmint::data {
 
 namespace {
-int popcount(uint64_t word) {
-    return __builtin_popcountll(word);
-}
+int popcount(uint64_t word) { return __builtin_popcountll(word); }
 }  // namespace
 
-Bitmap::Bitmap(uint64_t size, bool value) {
-    resize(size, value);
-}
+Bitmap::Bitmap(uint64_t size, bool value) { resize(size, value); }
 
 Bitmap Bitmap::uninitialized(uint64_t size) {
     Bitmap bitmap;
@@ -46,13 +42,9 @@ void Bitmap::append(const Bitmap& tail) {
     clear_unused_bits();
 }
 
-void Bitmap::reserve(uint64_t bits) {
-    words_.reserve(words_for_bits(bits));
-}
+void Bitmap::reserve(uint64_t bits) { words_.reserve(words_for_bits(bits)); }
 
-void Bitmap::shrink_to_fit() {
-    words_.shrink_to_fit();
-}
+void Bitmap::shrink_to_fit() { words_.shrink_to_fit(); }
 
 void Bitmap::set_all() {
     for (auto& word : words_) word = ~uint64_t{0};

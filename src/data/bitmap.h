@@ -41,17 +41,11 @@ struct DefaultInitAllocator : std::allocator<T> {
 inline constexpr uint64_t kBitsPerWord = 64;
 
 // Word holding bit `bit`.
-constexpr uint64_t word_index(uint64_t bit) {
-    return bit / kBitsPerWord;
-}
+constexpr uint64_t word_index(uint64_t bit) { return bit / kBitsPerWord; }
 // Mask of bit `bit` inside its word.
-constexpr uint64_t bit_mask(uint64_t bit) {
-    return uint64_t{1} << (bit % kBitsPerWord);
-}
+constexpr uint64_t bit_mask(uint64_t bit) { return uint64_t{1} << (bit % kBitsPerWord); }
 // Words needed for `bits` bits; written so it cannot overflow even for bits near UINT64_MAX.
-constexpr uint64_t words_for_bits(uint64_t bits) {
-    return bits / kBitsPerWord + (bits % kBitsPerWord != 0 ? 1 : 0);
-}
+constexpr uint64_t words_for_bits(uint64_t bits) { return bits / kBitsPerWord + (bits % kBitsPerWord != 0 ? 1 : 0); }
 // Mask of the bits in use in the last word of a `bits`-bit bitmap (all ones when `bits` is a multiple of 64).
 constexpr uint64_t last_word_mask(uint64_t bits) {
     return bits % kBitsPerWord == 0 ? ~uint64_t{0} : (uint64_t{1} << (bits % kBitsPerWord)) - 1;

@@ -14,12 +14,12 @@
 //   list for `list<string>` columns, and NULL for every other type (writers that quote everything emit `""` for NULL).
 // - int: optional sign and decimal digits, 64-bit (overflow is an error). number: decimal or exponent notation;
 //   NaN, infinities, values too large for a double (1e400) and nonzero values too small for one (1e-400) are errors,
-//   as in the rule language; subnormals (4.9e-324) are values. bool: true/false, t/f (PostgreSQL; any case), 1/0. date: YYYY-MM-DD, a day that exists.
-//   timestamp: ISO 8601 or PostgreSQL's text form (calendar::parse_timestamp), UTC unless an offset is given. enum: exactly one of the schema's values
-//   (case-sensitive). list<string>: items separated by `|`, kept verbatim (`a||b` has an empty middle item);
-//   a field that starts with `{` (or `[m:n]={`, refused) is PostgreSQL's array literal (`{a,"b c"}`; NULL items, nested or
-//   malformed arrays are errors).
-//   string and list items must be valid UTF-8.
+//   as in the rule language; subnormals (4.9e-324) are values. bool: true/false, t/f (PostgreSQL; any case), 1/0. date:
+//   YYYY-MM-DD, a day that exists. timestamp: ISO 8601 or PostgreSQL's text form (calendar::parse_timestamp), UTC
+//   unless an offset is given. enum: exactly one of the schema's values (case-sensitive). list<string>: items separated
+//   by `|`, kept verbatim (`a||b` has an empty middle item); a field that starts with `{` (or `[m:n]={`, refused) is
+//   PostgreSQL's array literal (`{a,"b c"}`; NULL items, nested or malformed arrays are errors). string and list items
+//   must be valid UTF-8.
 // - A record longer than kMaxCsvRecordBytes is an error, found without buffering more than about that much.
 // - The key column (the schema's `key`) must be set in every record and unique: an empty or repeated key is an error
 //   at its line, naming the line that has the key first (CsvOptions::check_key).

@@ -29,9 +29,7 @@ inline bool is_ascii(std::string_view text) {
     return (bits & 0x8080808080808080ull) == 0;
 }
 
-inline bool valid_utf8(std::string_view text) {
-    return is_ascii(text) || !utf8::first_invalid(text).has_value();
-}
+inline bool valid_utf8(std::string_view text) { return is_ascii(text) || !utf8::first_invalid(text).has_value(); }
 
 inline bool parse_int(std::string_view text, int64_t* out) {
     const char* first = text.data();

@@ -50,9 +50,7 @@ void advise_huge_pages(const void* data, size_t bytes) {
 #endif
 }
 
-bool prefault_supported() {
-    return g_supported.load(std::memory_order_relaxed);
-}
+bool prefault_supported() { return g_supported.load(std::memory_order_relaxed); }
 
 void PrefaultAhead::advance(const void* data, size_t used_bytes, size_t capacity_bytes) {
     if (data != data_) {

@@ -82,9 +82,7 @@ void advise_huge_pages(const void* data, size_t bytes) {
     if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
 }
 
-uint32_t tag_of(uint64_t hash) {
-    return static_cast<uint32_t>(hash >> 32);
-}
+uint32_t tag_of(uint64_t hash) { return static_cast<uint32_t>(hash >> 32); }
 }  // namespace
 
 // ---- StringArena ----
@@ -127,7 +125,6 @@ std::ostream& operator<<(std::ostream& out, const StringArena& arena) {
 
 // ---- Dictionary ----
 
-
 void Dictionary::place(int32_t code, uint64_t hash) const {
     const size_t mask = slots_.size() - 1;
     size_t slot = static_cast<size_t>(hash) & mask;
@@ -168,13 +165,9 @@ std::optional<int32_t> Dictionary::find(std::string_view value) const {
     }
 }
 
-uint64_t Dictionary::hash(std::string_view value) {
-    return hash_of(value);
-}
+uint64_t Dictionary::hash(std::string_view value) { return hash_of(value); }
 
-int32_t Dictionary::intern(std::string_view value) {
-    return intern(value, hash_of(value));
-}
+int32_t Dictionary::intern(std::string_view value) { return intern(value, hash_of(value)); }
 
 int32_t Dictionary::intern(std::string_view value, uint64_t hash) {
     if (indexed_ != values.size() || slots_.empty()) rebuild(true);

@@ -96,8 +96,16 @@ private:
 inline bool equal_bytes(std::string_view a, std::string_view b) {
     const size_t n = a.size();
     if (b.size() != n) return false;
-    auto word = [](const char* p) { uint64_t w; std::memcpy(&w, p, 8); return w; };
-    auto half = [](const char* p) { uint32_t w; std::memcpy(&w, p, 4); return w; };
+    auto word = [](const char* p) {
+        uint64_t w;
+        std::memcpy(&w, p, 8);
+        return w;
+    };
+    auto half = [](const char* p) {
+        uint32_t w;
+        std::memcpy(&w, p, 4);
+        return w;
+    };
     const char* x = a.data();
     const char* y = b.data();
     if (n >= 8 && n <= 16) return ((word(x) ^ word(y)) | (word(x + n - 8) ^ word(y + n - 8))) == 0;
@@ -152,10 +160,10 @@ private:
     };
     void rebuild(bool rehash, size_t room = 0) const;
     void place(int32_t code, uint64_t hash) const;
-    mutable std::vector<Slot> slots_;       // size is a power of two, at most half full
+    mutable std::vector<Slot> slots_;  // size is a power of two, at most half full
     // Full hash per code, so growing the index while loading never rehashes strings; empty after trim_excess().
     mutable std::vector<uint64_t> hashes_;
-    mutable size_t indexed_ = 0;            // values[0, indexed_) are in slots_
+    mutable size_t indexed_ = 0;  // values[0, indexed_) are in slots_
 };
 
 struct Column {

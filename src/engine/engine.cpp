@@ -47,8 +47,8 @@ CompiledCatalog compile(const semantic::Catalog& catalog, scalar::AsOf as_of, co
     const size_t segments = catalog.segments.size(), shared = out.shared_conditions.size();
     for (size_t slot = 0; slot < shared; ++slot) {
         out.shared_lookup_conditions.emplace_back();
-        out.shared_programs.push_back(codegen::generate_shared(*out.shared_conditions[slot], static_cast<uint32_t>(slot),
-                                                               *catalog.schema, as_of,
+        out.shared_programs.push_back(codegen::generate_shared(*out.shared_conditions[slot],
+                                                               static_cast<uint32_t>(slot), *catalog.schema, as_of,
                                                                out.shared_lookup_conditions.back()));
         std::string problem = vm::verify(out.shared_programs.back(), *catalog.schema, segments, shared);
         if (problem.empty()) problem = verify_lookups(out.shared_lookup_conditions.back());
@@ -94,8 +94,8 @@ bool parse_as_of(const std::string& text, scalar::AsOf* out) {
 }
 
 scalar::AsOf as_of_now() {
-    auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count();
+    auto seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     scalar::AsOf as_of;
     as_of.now = seconds * calendar::kMicrosPerSecond;
     as_of.today = calendar::date_of_timestamp(as_of.now);

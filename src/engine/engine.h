@@ -8,8 +8,8 @@
 #include "data/bitmap.h"
 #include "data/table.h"
 #include "ir/ir.h"
-#include "scalar/scalar.h"
 #include "optimize/optimizer.h"
+#include "scalar/scalar.h"
 #include "semantic/catalog.h"
 #include "vm/program.h"
 
@@ -22,9 +22,9 @@ enum class Evaluator { Vm, Reference, ReferenceOptimized };
 
 struct CompiledCatalog {
     scalar::AsOf as_of;
-    std::vector<ir::Rule> rules;         // valid segments, in evaluation order, optimized: what the VM runs
-    std::vector<ir::Rule> written_rules; // the same rules as lowered, before any pass: what the reference runs
-    std::vector<vm::Program> programs;   // parallel to rules; they read shared conditions where rules share them
+    std::vector<ir::Rule> rules;          // valid segments, in evaluation order, optimized: what the VM runs
+    std::vector<ir::Rule> written_rules;  // the same rules as lowered, before any pass: what the reference runs
+    std::vector<vm::Program> programs;    // parallel to rules; they read shared conditions where rules share them
     std::vector<ir::NodePtr> shared_conditions;  // optimize::share_conditions: conditions several rules contain
     std::vector<vm::Program> shared_programs;    // parallel to shared_conditions; run first in every batch
     // The conditions of each program's dictionary lookups (parallel to programs / shared_programs, then to each
@@ -35,7 +35,7 @@ struct CompiledCatalog {
 };
 
 struct CompileOptions {
-    optimize::Options optimizer;                 // passes on by default
+    optimize::Options optimizer;                  // passes on by default
     const optimize::TableStats* stats = nullptr;  // statistics of the table to run on, when it is loaded
     std::vector<optimize::Finding>* findings = nullptr;
 };

@@ -38,8 +38,10 @@ SingleRowEvaluator::SingleRowEvaluator(const CompiledCatalog& compiled, const sc
         }
     }
     memberships_.assign(compiled.segment_names.size(), data::Bitmap(1));
-    if (evaluator == Evaluator::Vm) machine_ = std::make_unique<vm::Machine>(table_, compiled.as_of);
-    else reference_ = std::make_unique<reference::ReferenceEvaluator>(table_, compiled.as_of);
+    if (evaluator == Evaluator::Vm)
+        machine_ = std::make_unique<vm::Machine>(table_, compiled.as_of);
+    else
+        reference_ = std::make_unique<reference::ReferenceEvaluator>(table_, compiled.as_of);
 }
 
 SingleRowEvaluator::~SingleRowEvaluator() = default;

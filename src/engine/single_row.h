@@ -34,13 +34,13 @@ public:
     // Setters of the row, by schema column index; the caller picks the one matching the column's type. Every column
     // keeps its value until set again.
     void set_null(size_t column);
-    void set_int(size_t column, int64_t value);        // Int
-    void set_number(size_t column, double value);      // Number
-    void set_bool(size_t column, bool value);          // Bool
-    void set_date(size_t column, int32_t days);        // Date
-    void set_timestamp(size_t column, int64_t micros); // Timestamp
-    void set_string(size_t column, std::string_view value);  // String
-    void set_enum(size_t column, int32_t index);       // Enum: index of the value in the schema
+    void set_int(size_t column, int64_t value);                            // Int
+    void set_number(size_t column, double value);                          // Number
+    void set_bool(size_t column, bool value);                              // Bool
+    void set_date(size_t column, int32_t days);                            // Date
+    void set_timestamp(size_t column, int64_t micros);                     // Timestamp
+    void set_string(size_t column, std::string_view value);                // String
+    void set_enum(size_t column, int32_t index);                           // Enum: index of the value in the schema
     void set_list(size_t column, const std::string* items, size_t count);  // StringList
 
     // Evaluates every segment for the row. Result: one bit per catalog segment index (bit 0 of each bitmap).

@@ -1,14 +1,15 @@
 #include "frontend/compile.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdio>
-#include <fmt/format.h>
 #include <thread>
 
-#include "frontend/inputs.h"
 #include "common/limits.h"
 #include "common/parallel.h"
 #include "engine/engine.h"
+#include "frontend/inputs.h"
 #include "syntax/parse.h"
 
 namespace segmint::frontend {

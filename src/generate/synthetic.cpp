@@ -26,9 +26,7 @@ uint64_t splitmix64(uint64_t* state) {
     return z ^ (z >> 31);
 }
 
-uint64_t rotl(uint64_t x, int k) {
-    return (x << k) | (x >> (64 - k));
-}
+uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 class Rng {
 public:

@@ -26,7 +26,6 @@ constexpr std::array<Country, kCountryCount> kCountries = {{
 }};
 // clang-format on
 
-
 // Real cities in the first slots of some countries (slot 0 is the most common); the rest are generated.
 struct RealCity {
     size_t country;

@@ -64,7 +64,6 @@ const char* function_name(Function function) {
     return "?";
 }
 
-
 std::string value_text(const Value& value) {
     struct Visitor {
         std::string operator()(Null) const { return "null"; }
@@ -199,22 +198,20 @@ std::string verify(const Node& node) {
     auto numeric = [](Type t) { return t == Type::Int || t == Type::Number; };
     switch (node.kind) {
         case Kind::Constant:
-            if (!is_null(node.constant) && !value_has_type(node.constant, node.type)) return fail("value of wrong type");
+            if (!is_null(node.constant) && !value_has_type(node.constant, node.type))
+                return fail("value of wrong type");
             return arity(0) ? "" : fail("has operands");
         case Kind::Column:
         case Kind::Today:
-        case Kind::Now:
-            return arity(0) ? "" : fail("has operands");
-        case Kind::Segment:
-            return arity(0) && node.type == Type::Bool ? "" : fail("must be a bool leaf");
+        case Kind::Now: return arity(0) ? "" : fail("has operands");
+        case Kind::Segment: return arity(0) && node.type == Type::Bool ? "" : fail("must be a bool leaf");
         case Kind::Cast:
             if (!arity(1)) return fail("needs one operand");
             if (node.op == Op::IntToNumber && arg_type(0) == Type::Int && node.type == Type::Number) return "";
             if (node.op == Op::DateToTimestamp && arg_type(0) == Type::Date && node.type == Type::Timestamp) return "";
             if (node.op == Op::TimestampToDate && arg_type(0) == Type::Timestamp && node.type == Type::Date) return "";
             return fail("bad conversion");
-        case Kind::Negate:
-            return arity(1) && numeric(node.type) && arg_type(0) == node.type ? "" : fail("bad operand");
+        case Kind::Negate: return arity(1) && numeric(node.type) && arg_type(0) == node.type ? "" : fail("bad operand");
         case Kind::Arithmetic:
             if (!arity(2) || arg_type(0) != node.type || arg_type(1) != node.type || !numeric(node.type)) {
                 return fail("operands must both have the result's numeric type");
@@ -237,8 +234,7 @@ std::string verify(const Node& node) {
             }
             return "";
         case Kind::IsNull:
-        case Kind::IsNotNull:
-            return arity(1) && node.type == Type::Bool ? "" : fail("needs one operand");
+        case Kind::IsNotNull: return arity(1) && node.type == Type::Bool ? "" : fail("needs one operand");
         case Kind::Text:
             return arity(2) && arg_type(0) == Type::String && arg_type(1) == Type::String ? ""
                                                                                           : fail("needs two strings");
@@ -246,20 +242,16 @@ std::string verify(const Node& node) {
             return arity(2) && arg_type(0) == Type::StringList && arg_type(1) == Type::String
                        ? ""
                        : fail("needs a list and a string");
-        case Kind::Call:
-            return node.args.empty() ? fail("needs operands") : "";
-        case Kind::Not:
-            return arity(1) && arg_type(0) == Type::Bool ? "" : fail("needs one bool");
+        case Kind::Call: return node.args.empty() ? fail("needs operands") : "";
+        case Kind::Not: return arity(1) && arg_type(0) == Type::Bool ? "" : fail("needs one bool");
         case Kind::DictLookup:
             if (!arity(2) || arg_type(0) != Type::String || arg_type(1) != Type::Bool || node.type != Type::Bool ||
                 node.args[0]->kind != Kind::Column) {
                 return fail("needs a string column and a bool condition");
             }
             return "";
-        case Kind::Placeholder:
-            return arity(0) && node.type == Type::String ? "" : fail("must be a string leaf");
-        case Kind::Shared:
-            return arity(0) && node.type == Type::Bool ? "" : fail("must be a bool leaf");
+        case Kind::Placeholder: return arity(0) && node.type == Type::String ? "" : fail("must be a string leaf");
+        case Kind::Shared: return arity(0) && node.type == Type::Bool ? "" : fail("must be a bool leaf");
         case Kind::And:
         case Kind::Or:
             if (node.args.size() < 2) return fail("needs two or more operands");

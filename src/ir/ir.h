@@ -35,29 +35,29 @@ inline bool is_null(const Value& v) { return std::holds_alternative<Null>(v); }
 std::string value_text(const Value& value);
 
 enum class Kind : uint8_t {
-    Constant,      // constant (typed; may be NULL)
-    Column,        // column
-    Segment,       // membership of segment `segment` (never NULL)
-    Today,         // the run's as-of date
-    Now,           // the run's as-of timestamp (midnight UTC of as-of date unless given)
-    Cast,          // op: IntToNumber, DateToTimestamp, TimestampToDate
-    Negate,        // -args[0]
-    Arithmetic,    // op: Add Sub Mul Div Mod
-    DateShift,     // args[0] shifted by `amount` of op: Days, Months (date); Micros, Months (timestamp)
-    Compare,       // op: Eq Ne Lt Le Gt Ge, operands of one type
-    InSet,         // args[0] in `set` (constants of args[0]'s type; `set_has_null` for a NULL item)
-    IsNull,        // args[0] is null (never NULL)
+    Constant,    // constant (typed; may be NULL)
+    Column,      // column
+    Segment,     // membership of segment `segment` (never NULL)
+    Today,       // the run's as-of date
+    Now,         // the run's as-of timestamp (midnight UTC of as-of date unless given)
+    Cast,        // op: IntToNumber, DateToTimestamp, TimestampToDate
+    Negate,      // -args[0]
+    Arithmetic,  // op: Add Sub Mul Div Mod
+    DateShift,   // args[0] shifted by `amount` of op: Days, Months (date); Micros, Months (timestamp)
+    Compare,     // op: Eq Ne Lt Le Gt Ge, operands of one type
+    InSet,       // args[0] in `set` (constants of args[0]'s type; `set_has_null` for a NULL item)
+    IsNull,      // args[0] is null (never NULL)
     IsNotNull,
     Text,          // op: Contains StartsWith EndsWith Matches; args[0] subject, args[1] pattern
     ListContains,  // args[0] (list) has an item equal to args[1]
     Call,          // function
     Not,
-    And,           // n-ary
-    Or,            // n-ary
+    And,  // n-ary
+    Or,   // n-ary
     // Added by the optimizer: args[0] is a String column; args[1] a condition on one Placeholder standing for that
     // column's value. The condition is evaluated once per distinct value of the column, then looked up per row.
     DictLookup,
-    Placeholder,   // the value a DictLookup's condition is evaluated for
+    Placeholder,  // the value a DictLookup's condition is evaluated for
     // Added by the catalog-wide shared_conditions pass: the value of shared condition `shared`, a condition several
     // rules contain, computed once per batch by its own program. Only the VM's programs contain it.
     Shared,
@@ -65,11 +65,27 @@ enum class Kind : uint8_t {
 
 enum class Op : uint8_t {
     None,
-    IntToNumber, DateToTimestamp, TimestampToDate,
-    Add, Sub, Mul, Div, Mod,
-    Days, Months, Micros,
-    Eq, Ne, Lt, Le, Gt, Ge,
-    Contains, StartsWith, EndsWith, Matches,
+    IntToNumber,
+    DateToTimestamp,
+    TimestampToDate,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Days,
+    Months,
+    Micros,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Contains,
+    StartsWith,
+    EndsWith,
+    Matches,
 };
 const char* op_name(Op op);
 
@@ -91,7 +107,7 @@ struct Node {
     Value constant;          // Constant
     std::vector<Value> set;  // InSet: distinct non-NULL items
     bool set_has_null = false;
-    Span span;               // the source text this node came from (for explain and traces)
+    Span span;  // the source text this node came from (for explain and traces)
     std::vector<NodePtr> args;
 
     NodePtr clone() const;

@@ -147,13 +147,34 @@ private:
         NodePtr node = make(Kind::Constant, Type::Bool, e.span);
         struct Visitor {
             Node& n;
-            void operator()(std::monostate) { n.constant = Null{}; n.type = Type::Bool; }
-            void operator()(bool b) { n.constant = b; n.type = Type::Bool; }
-            void operator()(int64_t i) { n.constant = i; n.type = Type::Int; }
-            void operator()(double d) { n.constant = d; n.type = Type::Number; }
-            void operator()(const std::string& s) { n.constant = s; n.type = Type::String; }
-            void operator()(ast::Date d) { n.constant = DateValue{d.days}; n.type = Type::Date; }
-            void operator()(ast::Timestamp t) { n.constant = TimestampValue{t.micros}; n.type = Type::Timestamp; }
+            void operator()(std::monostate) {
+                n.constant = Null{};
+                n.type = Type::Bool;
+            }
+            void operator()(bool b) {
+                n.constant = b;
+                n.type = Type::Bool;
+            }
+            void operator()(int64_t i) {
+                n.constant = i;
+                n.type = Type::Int;
+            }
+            void operator()(double d) {
+                n.constant = d;
+                n.type = Type::Number;
+            }
+            void operator()(const std::string& s) {
+                n.constant = s;
+                n.type = Type::String;
+            }
+            void operator()(ast::Date d) {
+                n.constant = DateValue{d.days};
+                n.type = Type::Date;
+            }
+            void operator()(ast::Timestamp t) {
+                n.constant = TimestampValue{t.micros};
+                n.type = Type::Timestamp;
+            }
             void operator()(ast::Duration) { throw std::logic_error("lower: a duration outside date arithmetic"); }
         };
         std::visit(Visitor{*node}, e.value);
@@ -205,8 +226,8 @@ private:
         // A comparison with something that is always NULL is NULL (and `null < null` has no type to compare in).
         if (checked_type(left).is_null() || checked_type(right).is_null()) return null_of(Type::Bool, span);
         Type type = common(checked_type(left), checked_type(right));
-        NodePtr node = make(Kind::Compare, Type::Bool, span,
-                            list(convert(lower(left), type), convert(lower(right), type)));
+        NodePtr node =
+            make(Kind::Compare, Type::Bool, span, list(convert(lower(left), type), convert(lower(right), type)));
         node->op = op;
         return node;
     }
@@ -238,13 +259,34 @@ private:
         NodePtr node = make(Kind::DateShift, type, span, list(std::move(operand)));
         const int64_t amount = duration.amount * sign;
         switch (duration.unit) {
-            case ast::DurationUnit::Year: node->op = Op::Months; node->amount = amount * 12; break;
-            case ast::DurationUnit::Month: node->op = Op::Months; node->amount = amount; break;
-            case ast::DurationUnit::Week: node->op = Op::Days; node->amount = amount * 7; break;
-            case ast::DurationUnit::Day: node->op = Op::Days; node->amount = amount; break;
-            case ast::DurationUnit::Hour: node->op = Op::Micros; node->amount = amount * 3600 * calendar::kMicrosPerSecond; break;
-            case ast::DurationUnit::Minute: node->op = Op::Micros; node->amount = amount * 60 * calendar::kMicrosPerSecond; break;
-            case ast::DurationUnit::Second: node->op = Op::Micros; node->amount = amount * calendar::kMicrosPerSecond; break;
+            case ast::DurationUnit::Year:
+                node->op = Op::Months;
+                node->amount = amount * 12;
+                break;
+            case ast::DurationUnit::Month:
+                node->op = Op::Months;
+                node->amount = amount;
+                break;
+            case ast::DurationUnit::Week:
+                node->op = Op::Days;
+                node->amount = amount * 7;
+                break;
+            case ast::DurationUnit::Day:
+                node->op = Op::Days;
+                node->amount = amount;
+                break;
+            case ast::DurationUnit::Hour:
+                node->op = Op::Micros;
+                node->amount = amount * 3600 * calendar::kMicrosPerSecond;
+                break;
+            case ast::DurationUnit::Minute:
+                node->op = Op::Micros;
+                node->amount = amount * 60 * calendar::kMicrosPerSecond;
+                break;
+            case ast::DurationUnit::Second:
+                node->op = Op::Micros;
+                node->amount = amount * calendar::kMicrosPerSecond;
+                break;
         }
         // On a timestamp, days are 24-hour steps (all time is UTC).
         if (type == Type::Timestamp && node->op == Op::Days) {
@@ -274,7 +316,8 @@ private:
             const Type type = common(checked_type(subject), checked_type(item_expr));
             NodePtr item = convert(lower(item_expr), type);
             if (item->kind != Kind::Constant) {
-                NodePtr eq = make(Kind::Compare, Type::Bool, e.span, list(convert(lower(subject), type), std::move(item)));
+                NodePtr eq =
+                    make(Kind::Compare, Type::Bool, e.span, list(convert(lower(subject), type), std::move(item)));
                 eq->op = Op::Eq;
                 alternatives.push_back(std::move(eq));
                 continue;
@@ -284,7 +327,8 @@ private:
                 continue;
             }
             auto [slot, added] = set_of_type.emplace(type, alternatives.size());
-            if (added) alternatives.push_back(make(Kind::InSet, Type::Bool, e.span, list(convert(lower(subject), type))));
+            if (added)
+                alternatives.push_back(make(Kind::InSet, Type::Bool, e.span, list(convert(lower(subject), type))));
             const std::string key = std::to_string(item->constant.index()) + ":" + value_text(item->constant);
             if (seen[type].insert(key).second) alternatives[slot->second]->set.push_back(std::move(item->constant));
         }
@@ -311,7 +355,8 @@ private:
         if (subject->type == Type::StringList) {
             node = make(Kind::ListContains, Type::Bool, e.span, list(std::move(subject), std::move(pattern)));
         } else {
-            node = make(Kind::Text, Type::Bool, e.span, list(convert(std::move(subject), Type::String), std::move(pattern)));
+            node = make(Kind::Text, Type::Bool, e.span,
+                        list(convert(std::move(subject), Type::String), std::move(pattern)));
             node->op = op_of(e.op);
         }
         return e.negated ? make(Kind::Not, Type::Bool, e.span, list(std::move(node))) : std::move(node);
@@ -324,7 +369,8 @@ private:
             NodePtr subject = lower(*e.args[0]);
             NodePtr item = convert(lower(*e.args[i]), Type::String);
             if (subject->type == Type::StringList) {
-                tests.push_back(make(Kind::ListContains, Type::Bool, e.span, list(std::move(subject), std::move(item))));
+                tests.push_back(
+                    make(Kind::ListContains, Type::Bool, e.span, list(std::move(subject), std::move(item))));
             } else {
                 NodePtr test = make(Kind::Text, Type::Bool, e.span,
                                     list(convert(std::move(subject), Type::String), std::move(item)));
@@ -372,15 +418,11 @@ private:
         }
         switch (node->function) {
             case Function::Lower:
-            case Function::Upper:
-                args[0] = convert(std::move(args[0]), Type::String);
-                break;
+            case Function::Upper: args[0] = convert(std::move(args[0]), Type::String); break;
             case Function::Length:
                 if (args[0]->type != Type::StringList) args[0] = convert(std::move(args[0]), Type::String);
                 break;
-            case Function::Abs:
-                args[0] = convert(std::move(args[0]), type);
-                break;
+            case Function::Abs: args[0] = convert(std::move(args[0]), type); break;
             case Function::Round:
                 args[0] = convert(std::move(args[0]), Type::Number);
                 if (args.size() == 2) args[1] = convert(std::move(args[1]), Type::Int);

@@ -26,7 +26,8 @@ Reads combine(Reads a, Reads b) {
 Reads reads(const ir::Node& node) {
     switch (node.kind) {
         case ir::Kind::Column:
-            return node.type == ir::Type::String ? Reads{Reads::What::OneColumn, node.column} : Reads{Reads::What::Other, 0};
+            return node.type == ir::Type::String ? Reads{Reads::What::OneColumn, node.column}
+                                                 : Reads{Reads::What::Other, 0};
         case ir::Kind::Segment:
         case ir::Kind::Today:
         case ir::Kind::Now:
@@ -61,7 +62,8 @@ bool worth_it(const ir::Node& node, const ColumnStats& stats, uint64_t rows) {
 void replace(ir::NodePtr& node, const PassContext& context) {
     if (node->type == ir::Type::Bool) {
         Reads r = reads(*node);
-        if (r.what == Reads::What::OneColumn && worth_it(*node, context.stats->columns[r.column], context.stats->rows)) {
+        if (r.what == Reads::What::OneColumn &&
+            worth_it(*node, context.stats->columns[r.column], context.stats->rows)) {
             auto lookup = std::make_unique<ir::Node>();
             lookup->kind = ir::Kind::DictLookup;
             lookup->type = ir::Type::Bool;

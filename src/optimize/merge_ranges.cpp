@@ -14,10 +14,10 @@ namespace {
 // A comparison `column op constant`, normalised so the column is on the left.
 struct Term {
     uint32_t column;
-    ir::Op cast;     // the conversion applied to the column, or None
+    ir::Op cast;  // the conversion applied to the column, or None
     ir::Op op;
     long double value;
-    size_t index;    // position in the `and`
+    size_t index;  // position in the `and`
 };
 
 std::optional<long double> number_of(const ir::Value& v) {
@@ -109,7 +109,8 @@ private:
             if (!term) continue;
             Range& range = ranges[{term->column, term->cast}];
             if (term->op == ir::Op::Eq) {
-                if (range.equal && range.equal->value != term->value) return contradiction(node, term->column, membership);
+                if (range.equal && range.equal->value != term->value)
+                    return contradiction(node, term->column, membership);
                 range.equal = term;
             }
             if (term->op == ir::Op::Gt || term->op == ir::Op::Ge) {
@@ -129,8 +130,9 @@ private:
                 bool above = hi && (v > hi->value || (v == hi->value && hi->op == ir::Op::Lt));
                 if (below || above) return contradiction(node, key.first, membership);
                 lo = hi = &*range.equal;  // the equality implies every other bound
-            } else if (lo && hi && (lo->value > hi->value ||
-                                    (lo->value == hi->value && (lo->op == ir::Op::Gt || hi->op == ir::Op::Lt)))) {
+            } else if (lo && hi &&
+                       (lo->value > hi->value ||
+                        (lo->value == hi->value && (lo->op == ir::Op::Gt || hi->op == ir::Op::Lt)))) {
                 return contradiction(node, key.first, membership);
             }
             for (size_t i = 0; i < node->args.size(); ++i) {
@@ -159,8 +161,8 @@ private:
                                    : "#" + std::to_string(column);
             context_.findings->push_back(
                 {rule_.segment, node->span,
-                 "the conditions on `" + name + "` exclude each other, so this can never be true",
-                 Code::NeverMatches, "no customer can satisfy both; check the bounds"});
+                 "the conditions on `" + name + "` exclude each other, so this can never be true", Code::NeverMatches,
+                 "no customer can satisfy both; check the bounds"});
         }
         if (membership) node = make_constant(ir::Type::Bool, false, node->span);
     }
@@ -171,8 +173,6 @@ private:
 
 }  // namespace
 
-void merge_ranges(ir::Rule& rule, PassContext& context) {
-    RangeMerger(rule, context).visit(rule.root, true);
-}
+void merge_ranges(ir::Rule& rule, PassContext& context) { RangeMerger(rule, context).visit(rule.root, true); }
 
 }  // namespace segmint::optimize

@@ -18,8 +18,8 @@ void optimize(ir::Rule& rule, PassContext& context, const Options& options) {
         pass.run(rule, context);
         std::string problem = ir::verify(*rule.root);
         if (!problem.empty()) {
-            throw std::logic_error(std::string("optimizer pass ") + pass.name + " broke the IR of " + rule.name +
-                                   ": " + problem);
+            throw std::logic_error(std::string("optimizer pass ") + pass.name + " broke the IR of " + rule.name + ": " +
+                                   problem);
         }
     }
 }

@@ -9,8 +9,8 @@
 
 #include "common/diagnostic.h"
 #include "ir/ir.h"
-#include "scalar/scalar.h"
 #include "optimize/stats.h"
+#include "scalar/scalar.h"
 #include "schema/schema.h"
 
 namespace segmint::optimize {

@@ -52,11 +52,16 @@ double selectivity(const ir::Node& node, const TableStats* stats) {
             if (node.op == ir::Op::Eq) return present / std::max<double>(1, s.distinct ? s.distinct : 10);
             if (node.op == ir::Op::Ne) return present * 0.9;
             double v = 0;
-            if (auto* i = std::get_if<int64_t>(&constant->constant)) v = static_cast<double>(*i);
-            else if (auto* d = std::get_if<double>(&constant->constant)) v = *d;
-            else if (auto* date = std::get_if<ir::DateValue>(&constant->constant)) v = date->days;
-            else if (auto* t = std::get_if<ir::TimestampValue>(&constant->constant)) v = static_cast<double>(t->micros);
-            else return present * 0.4;
+            if (auto* i = std::get_if<int64_t>(&constant->constant))
+                v = static_cast<double>(*i);
+            else if (auto* d = std::get_if<double>(&constant->constant))
+                v = *d;
+            else if (auto* date = std::get_if<ir::DateValue>(&constant->constant))
+                v = date->days;
+            else if (auto* t = std::get_if<ir::TimestampValue>(&constant->constant))
+                v = static_cast<double>(t->micros);
+            else
+                return present * 0.4;
             if (!s.has_range || s.max <= s.min) return present * 0.4;
             double below = std::clamp((v - s.min) / (s.max - s.min), 0.0, 1.0);  // uniform between min and max
             bool less = node.op == ir::Op::Lt || node.op == ir::Op::Le;

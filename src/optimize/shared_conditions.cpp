@@ -22,8 +22,7 @@ bool shareable(const ir::Node& node) {
         case ir::Kind::Cast:
         case ir::Kind::Negate:
         case ir::Kind::Arithmetic:
-        case ir::Kind::DateShift:
-            break;
+        case ir::Kind::DateShift: break;
         case ir::Kind::Compare:
         case ir::Kind::InSet:
             if (node.args[0]->type == ir::Type::String) return false;
@@ -32,8 +31,7 @@ bool shareable(const ir::Node& node) {
         case ir::Kind::IsNotNull:
         case ir::Kind::Not:
         case ir::Kind::And:
-        case ir::Kind::Or:
-            break;
+        case ir::Kind::Or: break;
         case ir::Kind::DictLookup: return true;  // its condition runs once per dictionary value, not per row
         default: return false;
     }

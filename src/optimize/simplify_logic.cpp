@@ -11,7 +11,8 @@ void simplify_logic(ir::Rule& rule, PassContext&) {
         if (node->kind == ir::Kind::Not && is_constant(*node->args[0])) {
             // A constant made by the rewrites below (`not (b and false)`): constant folding ran before them.
             const ir::Value& value = node->args[0]->constant;
-            node = make_constant(ir::Type::Bool, ir::is_null(value) ? ir::Value{ir::Null{}} : ir::Value{!std::get<bool>(value)},
+            node = make_constant(ir::Type::Bool,
+                                 ir::is_null(value) ? ir::Value{ir::Null{}} : ir::Value{!std::get<bool>(value)},
                                  node->span);
             return;
         }

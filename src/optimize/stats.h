@@ -9,7 +9,7 @@ namespace segmint::optimize {
 
 struct ColumnStats {
     uint64_t null_count = 0;
-    uint64_t distinct = 0;  // dictionary size for strings, enums and lists; 0 when unknown
+    uint64_t distinct = 0;   // dictionary size for strings, enums and lists; 0 when unknown
     bool has_range = false;  // min/max below are set (int, number, date, timestamp)
     double min = 0;
     double max = 0;

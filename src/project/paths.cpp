@@ -26,9 +26,7 @@ std::vector<std::string_view> split_path(std::string_view text) {
     return parts;
 }
 
-bool has_wildcard(std::string_view part) {
-    return part.find_first_of("*?") != std::string_view::npos;
-}
+bool has_wildcard(std::string_view part) { return part.find_first_of("*?") != std::string_view::npos; }
 
 // `*` and `?` within one path segment; iterative with one backtrack point, so linear-ish and never deep.
 bool segment_match(std::string_view pattern, std::string_view text) {

@@ -261,14 +261,16 @@ private:
             // Digits only, read exactly; counts are then compared and printed as doubles, exact up to 2^53.
             uint64_t count = 0;
             const auto [end, problem] = std::from_chars(text.data(), text.data() + text.size(), count);
-            if (!text.empty() && problem == std::errc() && end == text.data() + text.size() && count <= kMaxExactCount) {
+            if (!text.empty() && problem == std::errc() && end == text.data() + text.size() &&
+                count <= kMaxExactCount) {
                 value = static_cast<double>(count);
             }
         }
         if (!value) {
             walker_.error(Code::YamlInvalidValue, field.value->span,
-                          field.path + ": expected a count (a whole number up to 9,007,199,254,740,992) or a "
-                                       "percentage from 0% to 100%, found " +
+                          field.path +
+                              ": expected a count (a whole number up to 9,007,199,254,740,992) or a "
+                              "percentage from 0% to 100%, found " +
                               yaml::describe(*field.value),
                           "quote percentages: `max: \"5%\"`");
             return std::nullopt;

@@ -73,7 +73,8 @@ const ColumnVars& Encoder::column_vars(uint32_t index) {
             // An enum column holds one of its values (the loaders refuse any other).
             vars.value = ctx_.int_const(name.c_str());
             z3::expr_vector options(ctx_);
-            for (const auto& value : column.enum_values) options.push_back(*vars.value == ctx_.int_val(string_code(value)));
+            for (const auto& value : column.enum_values)
+                options.push_back(*vars.value == ctx_.int_val(string_code(value)));
             facts_.push_back(options.empty() ? ctx_.bool_val(false) : z3::mk_or(options));
             break;
         }
@@ -254,10 +255,14 @@ Term Encoder::encode(const Node& node, std::set<uint32_t>& columns) {
                 // Month arithmetic clamps to the month's end: exact only for a base known now (today or a constant),
                 // which we compute with the interpreter's own function.
                 int32_t days = 0;
-                if (base.kind == Kind::Today) days = as_of_.today;
-                else if (base.kind == Kind::Constant && !ir::is_null(base.constant)) days = std::get<ir::DateValue>(base.constant).days;
-                else if (base.kind == Kind::Constant) return constant(ir::Null{}, Type::Date);
-                else throw Unsupported("month arithmetic on a column");
+                if (base.kind == Kind::Today)
+                    days = as_of_.today;
+                else if (base.kind == Kind::Constant && !ir::is_null(base.constant))
+                    days = std::get<ir::DateValue>(base.constant).days;
+                else if (base.kind == Kind::Constant)
+                    return constant(ir::Null{}, Type::Date);
+                else
+                    throw Unsupported("month arithmetic on a column");
                 int32_t out = 0;
                 if (!scalar::shift_months(days, node.amount, &out)) return constant(ir::Null{}, Type::Date);
                 return {ctx_.int_val(out), f};

@@ -35,8 +35,7 @@ struct ColumnVars {
 
 class Encoder {
 public:
-    Encoder(z3::context& context, const schema::Schema& schema, const std::vector<ir::Rule>& rules,
-            scalar::AsOf as_of);
+    Encoder(z3::context& context, const schema::Schema& schema, const std::vector<ir::Rule>& rules, scalar::AsOf as_of);
 
     // The rule of catalog segment `segment` as a term of type Bool (throws Unsupported). Cached.
     const Term& rule(uint32_t segment);

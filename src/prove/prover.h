@@ -19,7 +19,7 @@ namespace segmint::prove {
 struct WitnessValue {
     uint32_t column = 0;  // schema index
     std::string name;
-    ir::Value value;      // ir::Null for NULL
+    ir::Value value;  // ir::Null for NULL
 };
 
 struct Witness {

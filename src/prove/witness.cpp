@@ -71,12 +71,18 @@ void confirm(engine::SingleRowEvaluator& evaluator, const schema::Schema& schema
     for (const auto& c : witness.columns) {
         if (ir::is_null(c.value)) continue;
         const schema::Column& column = schema.columns.at(c.column);
-        if (auto* i = std::get_if<int64_t>(&c.value)) evaluator.set_int(c.column, *i);
-        else if (auto* b = std::get_if<bool>(&c.value)) evaluator.set_bool(c.column, *b);
-        else if (auto* d = std::get_if<ir::DateValue>(&c.value)) evaluator.set_date(c.column, d->days);
-        else if (auto* x = std::get_if<double>(&c.value)) evaluator.set_number(c.column, *x);
-        else if (auto* t = std::get_if<ir::TimestampValue>(&c.value)) evaluator.set_timestamp(c.column, t->micros);
-        else if (auto* l = std::get_if<ir::StringList>(&c.value)) evaluator.set_list(c.column, l->data(), l->size());
+        if (auto* i = std::get_if<int64_t>(&c.value))
+            evaluator.set_int(c.column, *i);
+        else if (auto* b = std::get_if<bool>(&c.value))
+            evaluator.set_bool(c.column, *b);
+        else if (auto* d = std::get_if<ir::DateValue>(&c.value))
+            evaluator.set_date(c.column, d->days);
+        else if (auto* x = std::get_if<double>(&c.value))
+            evaluator.set_number(c.column, *x);
+        else if (auto* t = std::get_if<ir::TimestampValue>(&c.value))
+            evaluator.set_timestamp(c.column, t->micros);
+        else if (auto* l = std::get_if<ir::StringList>(&c.value))
+            evaluator.set_list(c.column, l->data(), l->size());
         else if (column.type == schema::ColumnType::Enum) {
             auto index = column.enum_index(std::get<std::string>(c.value));
             if (!index) throw std::logic_error("prove: witness has a value outside enum " + column.name);

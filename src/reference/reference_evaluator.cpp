@@ -168,8 +168,9 @@ Value ReferenceEvaluator::value(const Node& node, uint64_t row, const std::vecto
             if (ir::is_null(v)) return v;
             if (node.type == ir::Type::Date) {
                 int32_t out;
-                bool ok = node.op == Op::Days ? scalar::shift_days(std::get<ir::DateValue>(v).days, node.amount, &out)
-                                              : scalar::shift_months(std::get<ir::DateValue>(v).days, node.amount, &out);
+                bool ok = node.op == Op::Days
+                              ? scalar::shift_days(std::get<ir::DateValue>(v).days, node.amount, &out)
+                              : scalar::shift_months(std::get<ir::DateValue>(v).days, node.amount, &out);
                 return ok ? Value{ir::DateValue{out}} : Value{ir::Null{}};
             }
             int64_t out;
@@ -252,8 +253,10 @@ Value ReferenceEvaluator::call(const Node& node, uint64_t row, const std::vector
         case ir::Function::Lower:
         case ir::Function::Upper: {
             std::string out;
-            if (node.function == ir::Function::Lower) scalar::lower(std::get<std::string>(args[0]), out);
-            else scalar::upper(std::get<std::string>(args[0]), out);
+            if (node.function == ir::Function::Lower)
+                scalar::lower(std::get<std::string>(args[0]), out);
+            else
+                scalar::upper(std::get<std::string>(args[0]), out);
             return out;
         }
         case ir::Function::Length:

@@ -23,7 +23,7 @@ namespace segmint::report {
 // A place in a file, as every CI format wants it. Lines and columns are 1-based; columns count Unicode code points
 // (as Source::location does); end_column is exclusive (the column after the last character), as in SARIF.
 struct Location {
-    std::string file;  // as shown to the user: relative to the current folder, or absolute
+    std::string file;   // as shown to the user: relative to the current folder, or absolute
     uint32_t line = 0;  // 0: the whole file (no region)
     uint32_t column = 0;
     uint32_t end_line = 0;
@@ -59,7 +59,7 @@ struct CiReport {
     std::vector<std::string> checked_files;  // check: every spec file, so clean files show as passing test cases
     std::vector<CheckResult> checks;
     size_t hidden_warnings = 0;  // warnings past the per-file cap: counted in summaries, not listed
-    double seconds = 0;  // wall time of the command, for JUnit's `time`
+    double seconds = 0;          // wall time of the command, for JUnit's `time`
 };
 
 struct CiOptions {

@@ -16,7 +16,8 @@ const char* constraint_summary(project::ConstraintKind kind) {
     switch (kind) {
         case project::ConstraintKind::Disjoint: return "no two of the segments share a customer";
         case project::ConstraintKind::Subset: return "every member of a segment is in another";
-        case project::ConstraintKind::MaxOverlap: return "two segments overlap no more than the Jaccard/containment limits";
+        case project::ConstraintKind::MaxOverlap:
+            return "two segments overlap no more than the Jaccard/containment limits";
         case project::ConstraintKind::Size: return "a segment's size lies within its bounds";
         case project::ConstraintKind::Partition: return "every customer is in exactly one of the segments";
     }

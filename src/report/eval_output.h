@@ -10,8 +10,8 @@
 #include "common/diagnostic.h"
 #include "data/bitmap.h"
 #include "data/table.h"
-#include "scalar/scalar.h"
 #include "report/write_text.h"
+#include "scalar/scalar.h"
 #include "semantic/catalog.h"
 
 namespace segmint::report {
@@ -37,8 +37,8 @@ std::vector<SegmentSize> segment_sizes(const semantic::Catalog& catalog, const s
 std::string eval_sizes_text(const EvalSizes& sizes);
 // segment,count,share (share with 6 decimals).
 std::string eval_sizes_csv(const EvalSizes& sizes);
-// {"version", "command": "eval", "rows", "as_of", "now", "segments": [{"name", "count", "share", "title"?}]}; the caller
-// adds the run's diagnostics at its end.
+// {"version", "command": "eval", "rows", "as_of", "now", "segments": [{"name", "count", "share", "title"?}]}; the
+// caller adds the run's diagnostics at its end.
 nlohmann::ordered_json eval_sizes_json(const EvalSizes& sizes);
 
 // The members of `segment` (the rows set in `members`) by the table's key: text, one key a line; csv, a one-column CSV

@@ -34,19 +34,21 @@ std::string annotation(const char* command, const Location* at, const std::strin
     return "::" + std::string(command) + properties + "::" + github_escape_data(message) + "\n";
 }
 
-std::string counted(size_t n, const char* what) {
-    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
-}
+std::string counted(size_t n, const char* what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); }
 
 }  // namespace
 
 std::string github_escape_data(std::string_view text) {
     std::string out;
     for (char c : text) {
-        if (c == '%') out += "%25";
-        else if (c == '\r') out += "%0D";
-        else if (c == '\n') out += "%0A";
-        else out += c;
+        if (c == '%')
+            out += "%25";
+        else if (c == '\r')
+            out += "%0D";
+        else if (c == '\n')
+            out += "%0A";
+        else
+            out += c;
     }
     return out;
 }
@@ -54,9 +56,12 @@ std::string github_escape_data(std::string_view text) {
 std::string github_escape_property(std::string_view text) {
     std::string out;
     for (char c : github_escape_data(text)) {
-        if (c == ':') out += "%3A";
-        else if (c == ',') out += "%2C";
-        else out += c;
+        if (c == ':')
+            out += "%3A";
+        else if (c == ',')
+            out += "%2C";
+        else
+            out += c;
     }
     return out;
 }

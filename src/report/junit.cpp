@@ -1,6 +1,7 @@
 // JUnit XML, as GitLab (`artifacts: reports: junit`), Jenkins and most CI dashboards read it.
-#include <cstdio>
 #include <fmt/format.h>
+
+#include <cstdio>
 #include <map>
 
 #include "common/utf8.h"
@@ -32,9 +33,7 @@ struct Suite {
     }
 };
 
-std::string seconds_text(double seconds) {
-    return fmt::format("{:.3f}", seconds < 0 ? 0.0 : seconds);
-}
+std::string seconds_text(double seconds) { return fmt::format("{:.3f}", seconds < 0 ? 0.0 : seconds); }
 
 std::string attr(const char* name, std::string_view value) {
     return std::string(" ") + name + "=\"" + xml_escape(value, true) + "\"";
@@ -71,7 +70,8 @@ Suite diagnostics_suite(const CiReport& report) {
         if (!c.failed) continue;
         auto [errors, warnings] = counts[c.name];
         c.failure_message = std::to_string(errors) + " error" + (errors == 1 ? "" : "s");
-        if (warnings > 0) c.failure_message += ", " + std::to_string(warnings) + " warning" + (warnings == 1 ? "" : "s");
+        if (warnings > 0)
+            c.failure_message += ", " + std::to_string(warnings) + " warning" + (warnings == 1 ? "" : "s");
         c.failure_text += c.system_out;  // the warnings too, in order of kind
         c.system_out.clear();
     }
@@ -144,7 +144,8 @@ std::string render_junit(const CiReport& report) {
         if (c.failed) {
             c.failure_message = check.message;
             c.failure_type = check.rule_id;
-            c.failure_text = check.location.file + ":" + std::to_string(check.location.line) + ": " + check.message + "\n";
+            c.failure_text =
+                check.location.file + ":" + std::to_string(check.location.line) + ": " + check.message + "\n";
             if (!check.details.empty()) c.failure_text += check.details + "\n";
             if (!check.figures.empty()) c.failure_text += figures_text(check.figures) + "\n";
         }
@@ -179,7 +180,8 @@ std::string render_junit(const CiReport& report) {
                 out += "      <failure" + attr("message", c.failure_message) + attr("type", c.failure_type) + ">" +
                        xml_escape(c.failure_text, false) + "</failure>\n";
             }
-            if (!c.system_out.empty()) out += "      <system-out>" + xml_escape(c.system_out, false) + "</system-out>\n";
+            if (!c.system_out.empty())
+                out += "      <system-out>" + xml_escape(c.system_out, false) + "</system-out>\n";
             out += "    </testcase>\n";
         }
         out += "  </testsuite>\n";

@@ -17,9 +17,7 @@ namespace {
 // Past this many segments the text matrix is too wide to read; the pair list and json/csv remain.
 constexpr size_t kMaxTextMatrix = 40;
 
-std::string fixed(double value, int digits) {
-    return fmt::format("{:.{}f}", value, digits);
-}
+std::string fixed(double value, int digits) { return fmt::format("{:.{}f}", value, digits); }
 
 std::string pad_left(const std::string& text, size_t width) {
     return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
@@ -80,8 +78,8 @@ void write_overlap_text(const OverlapResult& result, size_t top, const WriteText
     out = pairs.empty() ? std::string("no two segments overlap\n") : "most overlapping pairs (by Jaccard):\n";
     for (const auto& p : pairs) {
         out += "  " + name[p.i] + " ∩ " + name[p.j] + ": " + with_thousands(matrix.at(p.i, p.j)) + "  jaccard " +
-               fixed(p.jaccard, 3) + ", " + fixed(100 * matrix.containment(p.i, p.j), 1) + "% of " + name[p.i] +
-               ", " + fixed(100 * matrix.containment(p.j, p.i), 1) + "% of " + name[p.j] + "\n";
+               fixed(p.jaccard, 3) + ", " + fixed(100 * matrix.containment(p.i, p.j), 1) + "% of " + name[p.i] + ", " +
+               fixed(100 * matrix.containment(p.j, p.i), 1) + "% of " + name[p.j] + "\n";
     }
     write(out);
 }

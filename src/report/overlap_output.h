@@ -8,8 +8,8 @@
 
 #include "analysis/overlap.h"
 #include "common/diagnostic.h"
-#include "scalar/scalar.h"
 #include "report/write_text.h"
+#include "scalar/scalar.h"
 
 namespace segmint::report {
 

@@ -115,8 +115,9 @@ std::string render_sarif(const CiReport& report, const CiOptions& options) {
         result["ruleIndex"] = rules.index(info.id, info.summary);
         result["level"] = sarif_level(d.severity);
         result["message"] = Json{{"text", diagnostic_text(d)}};
-        if (d.source) result["locations"] = Json::array({physical_location(location_of(*d.source, d.span),
-                                                                           options.base_directory)});
+        if (d.source)
+            result["locations"] =
+                Json::array({physical_location(location_of(*d.source, d.span), options.base_directory)});
         results.push_back(std::move(result));
     }
     for (const auto& check : report.checks) {

@@ -1,7 +1,8 @@
 #include "report/unified_diff.h"
 
-#include <dtl/dtl.hpp>
 #include <fmt/format.h>
+
+#include <dtl/dtl.hpp>
 
 namespace segmint::report {
 

@@ -30,7 +30,7 @@ struct Column {
 struct Schema {
     std::shared_ptr<const Source> source;  // the YAML file, for locating columns in messages
     std::string table;
-    std::string key;                       // the key column (unique customer id)
+    std::string key;  // the key column (unique customer id)
     std::vector<Column> columns;
 
     const Column* find(std::string_view name) const;

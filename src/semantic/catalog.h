@@ -22,15 +22,15 @@ struct Resolution {
 
 struct Segment {
     std::string name;
-    size_t file = 0;        // index into Catalog::files
-    size_t definition = 0;  // index into that file's definitions
+    size_t file = 0;                 // index into Catalog::files
+    size_t definition = 0;           // index into that file's definitions
     std::vector<size_t> depends_on;  // segment indexes, each once, in first-reference order
-    bool valid = false;     // parsed and checked without errors, and not in a cycle
+    bool valid = false;              // parsed and checked without errors, and not in a cycle
 };
 
 struct FileTables {
-    std::vector<Type> types;             // by node id
-    std::vector<Resolution> resolutions; // by node id
+    std::vector<Type> types;              // by node id
+    std::vector<Resolution> resolutions;  // by node id
 };
 
 struct Catalog {

@@ -24,20 +24,15 @@ const std::string* string_literal(const Expr& e) {
     return is_literal(e) ? std::get_if<std::string>(&e.value) : nullptr;
 }
 
-std::string enum_values_hint(const schema::Column& column) {
-    std::string text = "the values of `" + column.name + "` are ";
-    for (size_t i = 0; i < column.enum_values.size(); ++i) {
-        if (i > 0) text += ", ";
-        text += "\"" + column.enum_values[i] + "\"";
-    }
-    return text;
-}
-
 class RuleChecker {
 public:
     RuleChecker(Catalog& catalog, size_t file, size_t segment, DiagnosticSink& sink)
-        : catalog_(catalog), file_(file), segment_(segment), sink_(sink),
-          source_(catalog.files[file].source), tables_(catalog.tables[file]) {}
+        : catalog_(catalog),
+          file_(file),
+          segment_(segment),
+          sink_(sink),
+          source_(catalog.files[file].source),
+          tables_(catalog.tables[file]) {}
 
     // Returns true when the rule checked without errors.
     bool check_rule(const Expr& rule) {
@@ -65,9 +60,12 @@ private:
     std::string slashed_date_hint(const Expr& e) const {
         std::vector<std::string> parts(1);
         for (char c : source_text(e.span)) {
-            if (c == '/') parts.emplace_back();
-            else if (c >= '0' && c <= '9') parts.back() += c;
-            else return "";
+            if (c == '/')
+                parts.emplace_back();
+            else if (c >= '0' && c <= '9')
+                parts.back() += c;
+            else
+                return "";
         }
         if (parts.size() != 3 || std::any_of(parts.begin(), parts.end(), [](const auto& p) { return p.empty(); })) {
             return "";
@@ -159,7 +157,8 @@ private:
         std::vector<std::string> candidates = catalog_.schema->column_names();
         for (const auto& s : catalog_.segments) candidates.push_back(s.name);
         std::string hint = did_you_mean(e.name, candidates);
-        if (hint.empty() && find_function(e.name)) hint = "`" + e.name + "` is a function: call it as `" + e.name + "(...)`";
+        if (hint.empty() && find_function(e.name))
+            hint = "`" + e.name + "` is a function: call it as `" + e.name + "(...)`";
         if (hint.empty() && compared_with_value) {
             hint = e.backquoted ? "backquotes name a column or segment; a string is written in double quotes: "
                                 : "to mean the text, write it in double quotes: ";
@@ -184,12 +183,10 @@ private:
         }
         tables_.resolutions[e.id] = {Resolution::Kind::Function, static_cast<uint32_t>(function->id)};
         if (args.size() < function->min_args || args.size() > function->max_args) {
-            std::string expected = function->min_args == function->max_args
-                                       ? std::to_string(function->min_args)
-                                       : function->max_args >= 16
-                                             ? "at least " + std::to_string(function->min_args)
-                                             : std::to_string(function->min_args) + " or " +
-                                                   std::to_string(function->max_args);
+            std::string expected = function->min_args == function->max_args ? std::to_string(function->min_args)
+                                   : function->max_args >= 16 ? "at least " + std::to_string(function->min_args)
+                                                              : std::to_string(function->min_args) + " or " +
+                                                                    std::to_string(function->max_args);
             error(Code::WrongArgumentCount, e.span,
                   "`" + e.name + "` takes " + expected + " argument" + (expected == "1" ? "" : "s") + ", but " +
                       std::to_string(args.size()) + (args.size() == 1 ? " was" : " were") + " given",
@@ -220,20 +217,19 @@ private:
         const char* op = ast::op_text(e.op);
         // Date and time arithmetic: date ± duration, timestamp ± duration, duration + date.
         if (e.op == Op::Add || e.op == Op::Sub) {
-            const Expr* duration_side = right.is(TypeKind::Duration) ? e.args[1].get()
+            const Expr* duration_side = right.is(TypeKind::Duration)                       ? e.args[1].get()
                                         : (e.op == Op::Add && left.is(TypeKind::Duration)) ? e.args[0].get()
-                                                                                              : nullptr;
+                                                                                           : nullptr;
             Type other = duration_side == e.args[1].get() ? left : right;
             if (duration_side && (other.is_temporal() || other.is_null())) {
                 const auto& duration = std::get<ast::Duration>(duration_side->value);
-                bool sub_day = duration.unit == ast::DurationUnit::Hour ||
-                               duration.unit == ast::DurationUnit::Minute ||
+                bool sub_day = duration.unit == ast::DurationUnit::Hour || duration.unit == ast::DurationUnit::Minute ||
                                duration.unit == ast::DurationUnit::Second;
                 if (other.is(TypeKind::Date) && sub_day) {
-                    error(Code::TypeMismatch, duration_side->span,
-                          "a date moves in whole days; `" + ast::value_text(duration_side->value) +
-                              "` needs a timestamp",
-                          "use `now` instead of `today`, or a duration in days, weeks, months or years");
+                    error(
+                        Code::TypeMismatch, duration_side->span,
+                        "a date moves in whole days; `" + ast::value_text(duration_side->value) + "` needs a timestamp",
+                        "use `now` instead of `today`, or a duration in days, weeks, months or years");
                     return Type::of(TypeKind::Error);
                 }
                 // `null ± duration` is NULL of the type the duration implies.
@@ -244,7 +240,8 @@ private:
         if (left.is(TypeKind::Duration) || right.is(TypeKind::Duration)) {
             error(Code::TypeMismatch, e.operator_span,
                   std::string("a duration can only be added to or subtracted from a date or timestamp, not used "
-                              "with `") + op + "` and " + type_name(left.is(TypeKind::Duration) ? right : left),
+                              "with `") +
+                      op + "` and " + type_name(left.is(TypeKind::Duration) ? right : left),
                   "write e.g. `today - 30 days`");
             return Type::of(TypeKind::Error);
         }
@@ -258,9 +255,9 @@ private:
             } else if (left.is_temporal() && right.is(TypeKind::Int) && is_literal(*e.args[1])) {
                 // `today - 30`: a duration needs its unit.
                 const std::string written = source_text(e.span);
-                hint = "add a unit: `" + (written.size() <= 60 && written.find('\n') == std::string::npos
-                                              ? written
-                                              : std::string("today - 30")) +
+                hint = "add a unit: `" +
+                       (written.size() <= 60 && written.find('\n') == std::string::npos ? written
+                                                                                        : std::string("today - 30")) +
                        " days`";
             }
             error(Code::TypeMismatch, bad.span,
@@ -279,8 +276,10 @@ private:
         const schema::Column& column = *enum_type.enum_column;
         if (column.enum_index(*text)) return true;
         std::string hint = did_you_mean(*text, column.enum_values);
-        if (hint.empty()) hint = enum_values_hint(column);
-        else hint += " (" + enum_values_hint(column) + ")";
+        if (hint.empty())
+            hint = enum_values_hint(column);
+        else
+            hint += " (" + enum_values_hint(column) + ")";
         error(Code::UnknownEnumValue, other.span, "\"" + *text + "\" is not a value of enum `" + column.name + "`",
               hint);
         return false;
@@ -291,8 +290,8 @@ private:
                     const Expr& right_expr) {
         if (left.is_error() || right.is_error()) return false;
         Type common;
-        bool ok = common_type(left, right, &common) && !common.is(TypeKind::Duration) &&
-                  !common.is(TypeKind::StringList);
+        bool ok =
+            common_type(left, right, &common) && !common.is(TypeKind::Duration) && !common.is(TypeKind::StringList);
         if (!ok) {
             std::string hint;
             if (left.is(TypeKind::StringList) || right.is(TypeKind::StringList)) {
@@ -305,7 +304,9 @@ private:
             } else if (left.is_temporal() || right.is_temporal()) {
                 hint = slashed_date_hint(left.is_temporal() ? right_expr : left_expr);
             }
-            error(Code::TypeMismatch, where.operator_span.end > where.operator_span.begin ? join(left_expr.span, right_expr.span) : where.span,
+            error(Code::TypeMismatch,
+                  where.operator_span.end > where.operator_span.begin ? join(left_expr.span, right_expr.span)
+                                                                      : where.span,
                   "cannot compare " + type_name(left) + " with " + type_name(right), hint);
             return false;
         }
@@ -340,7 +341,8 @@ private:
             const Type& int_side = side == 0 ? left : right;
             const Expr& other = side == 0 ? rhs : lhs;
             const double* value = is_literal(other) ? std::get_if<double>(&other.value) : nullptr;
-            if (int_side.is(TypeKind::Int) && value && std::floor(*value) != *value && (e.op == Op::Eq || e.op == Op::Ne)) {
+            if (int_side.is(TypeKind::Int) && value && std::floor(*value) != *value &&
+                (e.op == Op::Eq || e.op == Op::Ne)) {
                 warning(Code::NeverTrue, e.span,
                         std::string("an int is never equal to ") + ast::value_text(other.value) +
                             (e.op == Op::Eq ? "; this comparison is never true" : "; this comparison is always true"));
@@ -498,10 +500,10 @@ private:
             return Type::of(TypeKind::Error);
         }
         if (!bound.is_temporal() && !bound.is_null()) {
-            error(Code::TypeMismatch, e.args[1]->span,
-                  std::string("`") + op + "` needs a date or timestamp on its right, found " + type_name(bound),
-                  bound.is(TypeKind::String) ? "write dates without quotes: 2026-01-31"
-                                             : slashed_date_hint(*e.args[1]));
+            error(
+                Code::TypeMismatch, e.args[1]->span,
+                std::string("`") + op + "` needs a date or timestamp on its right, found " + type_name(bound),
+                bound.is(TypeKind::String) ? "write dates without quotes: 2026-01-31" : slashed_date_hint(*e.args[1]));
             return Type::of(TypeKind::Error);
         }
         return Type::of(TypeKind::Bool);
@@ -541,8 +543,10 @@ private:
                 ok = false;
             } else if (!type.is(TypeKind::Bool) && !type.is_null()) {
                 std::string hint;
-                if (type.is(TypeKind::String) || type.is(TypeKind::Enum)) hint = "compare it: `... = \"value\"`";
-                else if (type.is_numeric()) hint = "compare it: `... > 0`";
+                if (type.is(TypeKind::String) || type.is(TypeKind::Enum))
+                    hint = "compare it: `... = \"value\"`";
+                else if (type.is_numeric())
+                    hint = "compare it: `... > 0`";
                 error(Code::TypeMismatch, arg->span,
                       std::string("operand of `") + op + "` must be a condition (bool), found " + type_name(type),
                       hint);

@@ -37,7 +37,9 @@ bool common_type(const Type& a, const Type& b, Type* out) {
 }
 
 namespace {
-CallTyping fail(size_t argument, std::string message) { return {Type::of(TypeKind::Error), std::move(message), argument}; }
+CallTyping fail(size_t argument, std::string message) {
+    return {Type::of(TypeKind::Error), std::move(message), argument};
+}
 CallTyping ok(Type type) { return {type, {}, 0}; }
 CallTyping ok(TypeKind kind) { return ok(Type::of(kind)); }
 
@@ -73,8 +75,8 @@ CallTyping type_call(Function function, const std::vector<Type>& args) {
             for (size_t i = 0; i < args.size(); ++i) {
                 Type next;
                 if (!common_type(result, args[i], &next)) {
-                    return fail(i, "arguments must have one type: " + type_name(result) + " and " +
-                                       type_name(args[i]) + " do not mix");
+                    return fail(i, "arguments must have one type: " + type_name(result) + " and " + type_name(args[i]) +
+                                       " do not mix");
                 }
                 result = next;
             }

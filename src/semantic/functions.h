@@ -29,7 +29,7 @@ std::vector<std::string> function_names();
 
 struct CallTyping {
     Type result;
-    std::string error;     // empty when the arguments are acceptable
+    std::string error;  // empty when the arguments are acceptable
     size_t bad_argument = 0;
 };
 

@@ -89,7 +89,10 @@ void analyze_segment_graph(Catalog& catalog, DiagnosticSink& sink) {
         while (true) {
             size_t chosen = n;
             for (size_t next : catalog.segments[current].depends_on) {
-                if (next == start) { chosen = start; break; }
+                if (next == start) {
+                    chosen = start;
+                    break;
+                }
                 if (chosen == n && !visited[next] &&
                     std::find(component.begin(), component.end(), next) != component.end()) {
                     chosen = next;
@@ -108,16 +111,20 @@ void analyze_segment_graph(Catalog& catalog, DiagnosticSink& sink) {
         }
         const size_t next_of_start = path.size() > 1 ? path[1] : start;
         const auto& file = catalog.files[catalog.segments[start].file];
-        Diagnostic d{Severity::Error, Code::SegmentCycle, file.source, reference_span(catalog, start, next_of_start),
+        Diagnostic d{Severity::Error,
+                     Code::SegmentCycle,
+                     file.source,
+                     reference_span(catalog, start, next_of_start),
                      path.size() == 2 && path[0] == path[1]
                          ? "segment `" + catalog.segments[start].name + "` refers to itself"
                          : "segments refer to each other in a cycle: " + text,
-                     {}, "a segment cannot depend on its own membership; break the cycle"};
+                     {},
+                     "a segment cannot depend on its own membership; break the cycle"};
         for (size_t i = 1; i + 1 < path.size(); ++i) {
             const auto& member_file = catalog.files[catalog.segments[path[i]].file];
-            d.notes.push_back({"`" + catalog.segments[path[i]].name + "` refers to `" +
-                                   catalog.segments[path[i + 1]].name + "` here",
-                               member_file.source, reference_span(catalog, path[i], path[i + 1])});
+            d.notes.push_back(
+                {"`" + catalog.segments[path[i]].name + "` refers to `" + catalog.segments[path[i + 1]].name + "` here",
+                 member_file.source, reference_span(catalog, path[i], path[i + 1])});
         }
         sink.add(std::move(d));
     }

@@ -28,11 +28,15 @@ void register_segments(Catalog& catalog, DiagnosticSink& sink) {
             if (!inserted) {
                 const Segment& first = catalog.segments[it->second];
                 const auto& first_file = catalog.files[first.file];
-                Diagnostic diagnostic{Severity::Error, Code::DuplicateSegment, file.source, def.name_span,
-                                      "segment `" + def.name + "` is defined more than once", {},
+                Diagnostic diagnostic{Severity::Error,
+                                      Code::DuplicateSegment,
+                                      file.source,
+                                      def.name_span,
+                                      "segment `" + def.name + "` is defined more than once",
+                                      {},
                                       "rename one of them"};
-                diagnostic.notes.push_back({"first defined here", first_file.source,
-                                            first_file.definitions[first.definition].name_span});
+                diagnostic.notes.push_back(
+                    {"first defined here", first_file.source, first_file.definitions[first.definition].name_span});
                 sink.add(std::move(diagnostic));
                 continue;
             }
@@ -48,8 +52,12 @@ void register_segments(Catalog& catalog, DiagnosticSink& sink) {
             if (!fresh) {
                 const Segment& first = catalog.segments[other->second];
                 const auto& first_file = catalog.files[first.file];
-                Diagnostic diagnostic{Severity::Warning, Code::NamesDifferInCase, file.source, def.name_span,
-                                      "segments `" + first.name + "` and `" + def.name + "` differ only in case", {},
+                Diagnostic diagnostic{Severity::Warning,
+                                      Code::NamesDifferInCase,
+                                      file.source,
+                                      def.name_span,
+                                      "segments `" + first.name + "` and `" + def.name + "` differ only in case",
+                                      {},
                                       "names are case-sensitive, so these are two segments; rename one if that is "
                                       "not what you want"};
                 diagnostic.notes.push_back({"`" + first.name + "` is defined here", first_file.source,
@@ -64,9 +72,15 @@ void register_segments(Catalog& catalog, DiagnosticSink& sink) {
         const ast::File& file = catalog.files[segment.file];
         const ast::Definition& def = file.definitions[segment.definition];
         if (const schema::Column* column = schema.find(def.name)) {
-            Diagnostic diagnostic{Severity::Error, Code::AmbiguousName, file.source, def.name_span,
-                                  "segment `" + def.name + "` has the same name as a column, so references to it "
-                                  "would be ambiguous", {}, "rename the segment"};
+            Diagnostic diagnostic{Severity::Error,
+                                  Code::AmbiguousName,
+                                  file.source,
+                                  def.name_span,
+                                  "segment `" + def.name +
+                                      "` has the same name as a column, so references to it "
+                                      "would be ambiguous",
+                                  {},
+                                  "rename the segment"};
             if (schema.source) diagnostic.notes.push_back({"the column is declared here", schema.source, column->span});
             sink.add(std::move(diagnostic));
             segment.valid = false;

@@ -33,4 +33,13 @@ std::string type_name(const Type& type) {
     return "<error>";
 }
 
+std::string enum_values_hint(const schema::Column& column) {
+    std::string text = "the values of `" + column.name + "` are ";
+    for (size_t i = 0; i < column.enum_values.size(); ++i) {
+        if (i > 0) text += ", ";
+        text += "\"" + column.enum_values[i] + "\"";
+    }
+    return text;
+}
+
 }  // namespace segmint::semantic

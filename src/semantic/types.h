@@ -32,4 +32,7 @@ struct Type {
 // "int", "enum tier", "list<string>", "null".
 std::string type_name(const Type& type);
 
+// "the values of `tier` are "gold", "silver"": an enum column's values, for hints.
+std::string enum_values_hint(const schema::Column& column);
+
 }  // namespace segmint::semantic

@@ -53,8 +53,7 @@ ExprPtr AstBuilder::with_args(ExprPtr parent, std::vector<ExprPtr> args) {
         // Reported once per definition: every ancestor is over the limit as well.
         if (!failed_) {
             fail(Code::NestingTooDeep, parent->span,
-                 "expression is nested too deeply (more than " + std::to_string(limits::kMaxNestingDepth) +
-                     " levels)",
+                 "expression is nested too deeply (more than " + std::to_string(limits::kMaxNestingDepth) + " levels)",
                  "split the rule into several segments and refer to them by name");
         }
         return nullptr;
@@ -70,11 +69,10 @@ bool AstBuilder::build(P::DefinitionContext* context, ast::Definition& definitio
     // Backquotes let a segment take a keyword's name (`last`); the name itself is still an identifier, since it
     // appears unquoted in every report (CSV, JUnit, SARIF) and in other rules.
     const std::string& name = definition.name;
-    const bool identifier = !name.empty() && !(name[0] >= '0' && name[0] <= '9') &&
-                            std::all_of(name.begin(), name.end(), [](char c) {
-                                return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                                       c == '_';
-                            });
+    const bool identifier =
+        !name.empty() && !(name[0] >= '0' && name[0] <= '9') && std::all_of(name.begin(), name.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        });
     if (!identifier) {
         fail(Code::SyntaxError, definition.name_span,
              "segment names are ASCII letters, digits and `_`, not starting with a digit",
@@ -86,8 +84,9 @@ bool AstBuilder::build(P::DefinitionContext* context, ast::Definition& definitio
         definition.title = decode_string(title->getText(), &error);
         if (!definition.title) {
             Span span = definition.title_span;
-            fail(Code::InvalidEscape, {span.begin + static_cast<uint32_t>(error.offset),
-                                       span.begin + static_cast<uint32_t>(error.offset + error.length)},
+            fail(Code::InvalidEscape,
+                 {span.begin + static_cast<uint32_t>(error.offset),
+                  span.begin + static_cast<uint32_t>(error.offset + error.length)},
                  error.message);
         }
     }
@@ -282,8 +281,9 @@ ExprPtr AstBuilder::literal(antlr4::Token* token, bool negated, Span span) {
     Span token_span = span_of(token);
     LiteralError error;
     auto report = [&](Code code) {
-        fail(code, {token_span.begin + static_cast<uint32_t>(error.offset),
-                    token_span.begin + static_cast<uint32_t>(error.offset + error.length)},
+        fail(code,
+             {token_span.begin + static_cast<uint32_t>(error.offset),
+              token_span.begin + static_cast<uint32_t>(error.offset + error.length)},
              error.message);
         return nullptr;
     };
@@ -312,8 +312,9 @@ ExprPtr AstBuilder::literal(antlr4::Token* token, bool negated, Span span) {
         case P::DATE: {
             auto days = calendar::parse_date(text);
             if (!days) {
-                error = {"`" + text + "` is not a valid date (years 0001-9999, months 01-12, and the day must exist "
-                                      "in that month)",
+                error = {"`" + text +
+                             "` is not a valid date (years 0001-9999, months 01-12, and the day must exist "
+                             "in that month)",
                          0, text.size()};
                 return report(Code::InvalidDate);
             }
@@ -323,8 +324,9 @@ ExprPtr AstBuilder::literal(antlr4::Token* token, bool negated, Span span) {
         default: {  // TIMESTAMP
             auto micros = calendar::parse_timestamp(text);
             if (!micros) {
-                error = {"`" + text + "` is not a valid timestamp (write YYYY-MM-DDTHH:MM[:SS[.ffffff]] with an "
-                                      "optional Z or ±HH:MM zone)",
+                error = {"`" + text +
+                             "` is not a valid timestamp (write YYYY-MM-DDTHH:MM[:SS[.ffffff]] with an "
+                             "optional Z or ±HH:MM zone)",
                          0, text.size()};
                 return report(Code::InvalidDate);
             }
@@ -363,7 +365,8 @@ ExprPtr AstBuilder::duration(P::DurationContext* context) {
 
 ExprPtr AstBuilder::primary(P::PrimaryContext* context) {
     Span span = span_of(context);
-    if (auto* c = dynamic_cast<P::LiteralPrimaryContext*>(context)) return literal(c->literal()->getStart(), false, span);
+    if (auto* c = dynamic_cast<P::LiteralPrimaryContext*>(context))
+        return literal(c->literal()->getStart(), false, span);
     if (auto* c = dynamic_cast<P::DurationPrimaryContext*>(context)) return duration(c->duration());
     if (dynamic_cast<P::TodayPrimaryContext*>(context)) return node(ExprKind::Today, span);
     if (dynamic_cast<P::NowPrimaryContext*>(context)) return node(ExprKind::Now, span);

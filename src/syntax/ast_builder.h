@@ -11,8 +11,7 @@ namespace segmint::syntax {
 
 class AstBuilder {
 public:
-    AstBuilder(std::shared_ptr<const Source> source, const ByteOffsets& offsets, DiagnosticSink& sink,
-               ast::File& file)
+    AstBuilder(std::shared_ptr<const Source> source, const ByteOffsets& offsets, DiagnosticSink& sink, ast::File& file)
         : source_(std::move(source)), offsets_(offsets), sink_(sink), file_(file) {}
 
     // Fills `definition` from the tree; returns false (and has reported why) if a literal or a limit was bad.

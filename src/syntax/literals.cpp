@@ -13,8 +13,10 @@ std::optional<int64_t> decode_integer(std::string_view text, bool negated, Liter
         if (c == '_') continue;
         uint64_t digit = static_cast<uint64_t>(c - '0');
         if (value > (kMaxMagnitude + 1 - digit) / 10) {
-            *error = {"integer literal does not fit in 64 bits (the range is -9223372036854775808 to "
-                      "9223372036854775807)", 0, text.size()};
+            *error = {
+                "integer literal does not fit in 64 bits (the range is -9223372036854775808 to "
+                "9223372036854775807)",
+                0, text.size()};
             return std::nullopt;
         }
         value = value * 10 + digit;
@@ -40,9 +42,10 @@ std::optional<double> decode_decimal(std::string_view text, LiteralError* error)
     }
     // strtod flags subnormal results too (4.9e-324 is a valid double); only a nonzero literal read as 0 is lost.
     if (errno == ERANGE && value == 0.0) {
-        *error = {"number literal is too small for a 64-bit floating point number (the smallest is 4.9e-324); write 0 "
-                  "for zero",
-                  0, text.size()};
+        *error = {
+            "number literal is too small for a 64-bit floating point number (the smallest is 4.9e-324); write 0 "
+            "for zero",
+            0, text.size()};
         return std::nullopt;
     }
     return value;
@@ -108,8 +111,8 @@ std::optional<std::string> decode_string(std::string_view text, LiteralError* er
                 bool ok = braced ? (digits > 0 && j < end && text[j] == '}') : digits == 4;
                 if (ok && braced) ++j;
                 if (!ok || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-                    *error = {"invalid unicode escape (write \\uXXXX or \\u{X…} with a valid code point)",
-                              escape_start, j - escape_start};
+                    *error = {"invalid unicode escape (write \\uXXXX or \\u{X…} with a valid code point)", escape_start,
+                              j - escape_start};
                     return std::nullopt;
                 }
                 append_utf8(cp, out);

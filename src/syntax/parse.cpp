@@ -64,9 +64,9 @@ public:
         try {
             std::rethrow_exception(error);
         } catch (const antlr4::RecognitionException& recognition) {
-            throw SyntaxAbort{recognition.getOffendingToken() ? recognition.getOffendingToken()
-                                                              : parser->getCurrentToken(),
-                              token_types(recognition.getExpectedTokens())};
+            throw SyntaxAbort{
+                recognition.getOffendingToken() ? recognition.getOffendingToken() : parser->getCurrentToken(),
+                token_types(recognition.getExpectedTokens())};
         }
     }
     antlr4::Token* recoverInline(antlr4::Parser* parser) override {
@@ -108,33 +108,6 @@ using Tokens = std::vector<std::unique_ptr<antlr4::Token>>;
 std::string lower_ascii(std::string text) {
     for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return text;
-}
-
-// The quotes word processors put in place of `"` and `'`: 2 for double-style, 1 for single-style, 0 for neither.
-int typographic_quote(const std::string& text) {
-    for (const char* quote : {"\u201C", "\u201D", "\u201E", "\u201F", "\u00AB", "\u00BB"}) {
-        if (text == quote) return 2;
-    }
-    for (const char* quote : {"\u2018", "\u2019", "\u201A", "\u201B", "\u2039", "\u203A"}) {
-        if (text == quote) return 1;
-    }
-    return 0;
-}
-
-// Whether a token is part of a name someone wrote with letters beyond ASCII (`größe`): an ASCII word, or a stray
-// code point that is likely a letter rather than punctuation, a symbol or an emoji.
-bool name_piece(const antlr4::Token& token) {
-    const std::string text = token.getText();
-    if (token.getType() != L::ERROR_CHAR) {
-        return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-            return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-        });
-    }
-    const std::optional<uint32_t> c = utf8::code_point_at(text, 0);
-    if (!c || *c < 0xC0 || *c == 0xD7 || *c == 0xF7) return false;  // ASCII, Latin-1 punctuation, × and ÷
-    if (*c >= 0x2000 && *c <= 0x2BFF) return false;  // general punctuation (dashes, quotes), symbols, arrows
-    if (*c >= 0x3000 && *c <= 0x303F) return false;  // CJK punctuation
-    return *c < 0x1F000;                               // not emoji
 }
 
 class FileParser {
@@ -226,36 +199,39 @@ private:
             if (type == L::UNTERMINATED_STRING) {
                 Span span = span_of(token.get());
                 lexical_error(Code::UnterminatedString, {span.begin, span.begin + 1},
-                      "string literal is not closed on this line", "add the closing quote");
+                              "string literal is not closed on this line", "add the closing quote");
                 continue;
             }
             if ((type == L::IDENTIFIER || type == L::QUOTED_IDENTIFIER) &&
                 token->getText().size() > limits::kMaxIdentifierBytes) {
                 Span span = span_of(token.get());
                 lexical_error(Code::IdentifierTooLong, {span.begin, span.begin + 1},
-                      "name is " + std::to_string(span.end - span.begin) + " bytes long; the limit is " +
-                          std::to_string(limits::kMaxIdentifierBytes));
+                              "name is " + std::to_string(span.end - span.begin) + " bytes long; the limit is " +
+                                  std::to_string(limits::kMaxIdentifierBytes));
                 continue;
             }
             if (type == L::QUOTED_IDENTIFIER) {
                 // Column names may hold spaces and punctuation (the schema allows them), never control characters.
                 const std::string text = token->getText();
-                const size_t bad = static_cast<size_t>(std::find_if(text.begin(), text.end(), [](char c) {
-                                                           return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
-                                                       }) - text.begin());
+                const size_t bad = static_cast<size_t>(
+                    std::find_if(text.begin(), text.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }) -
+                    text.begin());
                 if (bad < text.size()) {
                     Span span = span_of(token.get());
-                    lexical_error(Code::UnexpectedCharacter,
-                                  {span.begin + static_cast<uint32_t>(bad), span.begin + static_cast<uint32_t>(bad) + 1},
-                                  "a name in backquotes cannot hold control characters (a tab, ...)");
+                    lexical_error(
+                        Code::UnexpectedCharacter,
+                        {span.begin + static_cast<uint32_t>(bad), span.begin + static_cast<uint32_t>(bad) + 1},
+                        "a name in backquotes cannot hold control characters (a tab, ...)");
                     continue;
                 }
             }
             if (type == L::STRING && token->getText().size() > limits::kMaxStringLiteralBytes + 2) {
                 Span span = span_of(token.get());
                 lexical_error(Code::StringTooLong, {span.begin, span.begin + 1},
-                      "string literal is " + std::to_string(span.end - span.begin) + " bytes long; the limit is " +
-                          std::to_string(limits::kMaxStringLiteralBytes) + " (1 MiB)");
+                              "string literal is " + std::to_string(span.end - span.begin) +
+                                  " bytes long; the limit is " + std::to_string(limits::kMaxStringLiteralBytes) +
+                                  " (1 MiB)");
                 continue;
             }
             kept.push_back(std::move(token));
@@ -277,15 +253,22 @@ private:
         Span span = join(span_of(all[first].get()), span_of(all[last].get()));
         std::string text = text_of(span);
         std::string hint;
-        if (text.rfind("&&", 0) == 0) hint = "write `and` instead of `&&`";
-        else if (text.rfind("||", 0) == 0) hint = "write `or` instead of `||`";
-        else if (text == "!") hint = "write `not` to negate, or `!=` for 'not equal'";
-        else if (text == ";") hint = "rules need no terminator; a new definition starts with `segment`";
-        else if (text == "\"" || text == "'") hint = "strings are closed on the same line";
-        else if (text == "[" || text == "]") hint = "lists are written in parentheses: `in (\"a\", \"b\")`";
+        if (text.rfind("&&", 0) == 0)
+            hint = "write `and` instead of `&&`";
+        else if (text.rfind("||", 0) == 0)
+            hint = "write `or` instead of `||`";
+        else if (text == "!")
+            hint = "write `not` to negate, or `!=` for 'not equal'";
+        else if (text == ";")
+            hint = "rules need no terminator; a new definition starts with `segment`";
+        else if (text == "\"" || text == "'")
+            hint = "strings are closed on the same line";
+        else if (text == "[" || text == "]")
+            hint = "lists are written in parentheses: `in (\"a\", \"b\")`";
         std::string shown = text.size() > 20 ? text.substr(0, 20) + "..." : text;
         lexical_error(Code::UnexpectedCharacter, span,
-              (span.end - span.begin == 1 ? "unexpected character `" : "unexpected characters `") + shown + "`", hint);
+                      (span.end - span.begin == 1 ? "unexpected character `" : "unexpected characters `") + shown + "`",
+                      hint);
         return last;
     }
 
@@ -334,8 +317,10 @@ private:
         // The operator before the list, so the hint can be copied as it is.
         std::string op;
         const size_t before = kept.empty() ? 0 : kept.back()->getType();
-        if (before == L::IN) op = kept.size() > 1 && kept[kept.size() - 2]->getType() == L::NOT ? "not in " : "in ";
-        else if (before == L::ANY || before == L::ALL) op = "contains " + lower_ascii(kept.back()->getText()) + " ";
+        if (before == L::IN)
+            op = kept.size() > 1 && kept[kept.size() - 2]->getType() == L::NOT ? "not in " : "in ";
+        else if (before == L::ANY || before == L::ALL)
+            op = "contains " + lower_ascii(kept.back()->getText()) + " ";
         if (items.empty() || items.size() > 60) items = "\"a\", \"b\"";
         lexical_error(Code::UnexpectedCharacter, join(span_of(all[first].get()), span_of(all[close].get())),
                       "a list is written in parentheses, not square brackets", "write `" + op + "(" + items + ")`");
@@ -362,7 +347,8 @@ private:
         } else {
             lexical_error(Code::UnexpectedCharacter, span, "`" + name + "` is not a name",
                           "names are ASCII letters, digits and `_`; a column whose name has other characters is "
-                          "written in backquotes: `" + name + "`");
+                          "written in backquotes: `" +
+                              name + "`");
         }
         return last;
     }
@@ -385,8 +371,8 @@ private:
             size_t end = i + 1;
             while (end < tokens.size() && tokens[end]->getType() != L::SEGMENT) ++end;
             const uint32_t chunk_begin = span_of(tokens[i].get()).begin;
-            const uint32_t next_begin = end < tokens.size() ? span_of(tokens[end].get()).begin
-                                                            : static_cast<uint32_t>(source_->text().size());
+            const uint32_t next_begin =
+                end < tokens.size() ? span_of(tokens[end].get()).begin : static_cast<uint32_t>(source_->text().size());
             const bool lexically_broken =
                 std::any_of(lexical_error_offsets_.begin(), lexical_error_offsets_.end(),
                             [&](uint32_t at) { return at >= chunk_begin && at < next_begin; });
@@ -402,8 +388,7 @@ private:
         // The name is known from the tokens even if the rule does not parse, so the segment still counts as defined.
         ast::Definition definition;
         definition.span = span_of(chunk.front().get());
-        if (chunk.size() > 1 &&
-            (chunk[1]->getType() == L::IDENTIFIER || chunk[1]->getType() == L::QUOTED_IDENTIFIER)) {
+        if (chunk.size() > 1 && (chunk[1]->getType() == L::IDENTIFIER || chunk[1]->getType() == L::QUOTED_IDENTIFIER)) {
             definition.name = chunk[1]->getText();
             if (chunk[1]->getType() == L::QUOTED_IDENTIFIER) {
                 definition.name = definition.name.substr(1, definition.name.size() - 2);
@@ -524,8 +509,9 @@ private:
                 if (auto unit = closest_match(text, units)) return "did you mean `" + *unit + "`?";
             }
             // `betwen`: the keyword that could stand here and is spelled most alike.
-            static const size_t kAfterOperand[] = {L::AND, L::OR, L::NOT, L::BETWEEN, L::IN, L::IS, L::CONTAINS,
-                                                   L::STARTS, L::ENDS, L::MATCHES, L::WITHIN, L::BEFORE, L::AFTER};
+            static const size_t kAfterOperand[] = {L::AND,    L::OR,       L::NOT,    L::BETWEEN, L::IN,
+                                                   L::IS,     L::CONTAINS, L::STARTS, L::ENDS,    L::MATCHES,
+                                                   L::WITHIN, L::BEFORE,   L::AFTER};
             std::vector<std::string> keywords;
             if (after_operand) {
                 for (size_t t : kAfterOperand) keywords.push_back(keyword_word(t));
@@ -550,12 +536,13 @@ private:
 
     // SQL's `LIKE` (written `like`): the text operators say the same, so `like "%x"` is `ends with "x"`.
     static std::string like_hint(const std::string& like, const antlr4::Token* pattern) {
-        std::string operators = "the text operators are `contains`, `starts with`, `ends with` and `matches` (an RE2 "
-                                "regular expression)";
+        std::string operators =
+            "the text operators are `contains`, `starts with`, `ends with` and `matches` (an RE2 "
+            "regular expression)";
         if (lower_ascii(like) == "ilike") operators += "; compare `lower(...)` to ignore case";
         LiteralError ignored;
-        auto value = pattern && pattern->getType() == L::STRING ? decode_string(pattern->getText(), &ignored)
-                                                                 : std::nullopt;
+        auto value =
+            pattern && pattern->getType() == L::STRING ? decode_string(pattern->getText(), &ignored) : std::nullopt;
         if (!value) return "there is no `" + like + "`: " + operators;
         const bool leading = !value->empty() && value->front() == '%';
         const bool trailing = value->size() > size_t(leading) && value->back() == '%';

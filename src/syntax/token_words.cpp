@@ -1,8 +1,12 @@
 #include "syntax/token_words.h"
 
 #include <algorithm>
+#include <cctype>
+#include <optional>
 
 #include "SegmintLexer.h"
+#include "antlr4-runtime.h"
+#include "common/utf8.h"
 
 namespace segmint::syntax {
 
@@ -140,6 +144,30 @@ std::string describe_expected(const std::vector<size_t>& expected_types) {
         out += words[i];
     }
     return out;
+}
+
+int typographic_quote(const std::string& text) {
+    for (const char* quote : {"\u201C", "\u201D", "\u201E", "\u201F", "\u00AB", "\u00BB"}) {
+        if (text == quote) return 2;
+    }
+    for (const char* quote : {"\u2018", "\u2019", "\u201A", "\u201B", "\u2039", "\u203A"}) {
+        if (text == quote) return 1;
+    }
+    return 0;
+}
+
+bool name_piece(const antlr4::Token& token) {
+    const std::string text = token.getText();
+    if (token.getType() != L::ERROR_CHAR) {
+        return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+        });
+    }
+    const std::optional<uint32_t> c = utf8::code_point_at(text, 0);
+    if (!c || *c < 0xC0 || *c == 0xD7 || *c == 0xF7) return false;  // ASCII, Latin-1 punctuation, × and ÷
+    if (*c >= 0x2000 && *c <= 0x2BFF) return false;  // general punctuation (dashes, quotes), symbols, arrows
+    if (*c >= 0x3000 && *c <= 0x303F) return false;  // CJK punctuation
+    return *c < 0x1F000;                             // not emoji
 }
 
 }  // namespace segmint::syntax

@@ -4,6 +4,10 @@
 #include <string>
 #include <vector>
 
+namespace antlr4 {
+class Token;
+}
+
 namespace segmint::syntax {
 
 // "`)`", "keyword `and`", "the number 5", "the string \"x\"", "the name `orders`", "the end of the file".
@@ -17,5 +21,12 @@ std::string token_spelling(size_t type);
 
 // The word of a keyword token type ("between", "days": units in the plural), or "" for any other token.
 std::string keyword_word(size_t type);
+
+// The quotes word processors put in place of `"` and `'`: 2 for double-style, 1 for single-style, 0 for neither.
+int typographic_quote(const std::string& text);
+
+// Whether a token is part of a name someone wrote with letters beyond ASCII (`größe`): an ASCII word, or a stray
+// code point that is likely a letter rather than punctuation, a symbol or an emoji.
+bool name_piece(const antlr4::Token& token);
 
 }  // namespace segmint::syntax

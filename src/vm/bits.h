@@ -15,17 +15,11 @@ namespace segmint::vm {
 inline constexpr uint32_t kBatchWords = (kBatchSize + 63) / 64;
 
 // Words holding `count` rows.
-inline uint32_t words_for(uint32_t count) {
-    return (count + 63) / 64;
-}
+inline uint32_t words_for(uint32_t count) { return (count + 63) / 64; }
 
-inline bool test_bit(const uint64_t* words, uint32_t i) {
-    return (words[i >> 6] >> (i & 63)) & 1;
-}
+inline bool test_bit(const uint64_t* words, uint32_t i) { return (words[i >> 6] >> (i & 63)) & 1; }
 
-inline void put_bit(uint64_t* words, uint32_t i, bool value) {
-    words[i >> 6] |= uint64_t{value} << (i & 63);
-}
+inline void put_bit(uint64_t* words, uint32_t i, bool value) { words[i >> 6] |= uint64_t{value} << (i & 63); }
 
 // Three-valued logic on 64 rows at once. A truth value travels as two bits: `valid` (0 = NULL) and `value` (TRUE where
 // valid). These are scalar::kAndLogic, kOrLogic and kNotLogic (src/scalar/scalar.h, the reference evaluator's tables)
@@ -47,9 +41,7 @@ inline TruthWord or_word(uint64_t a_value, uint64_t a_valid, uint64_t b_value, u
     return {a_true | b_true, (a_valid & b_valid) | a_true | b_true};
 }
 // not: NULL stays NULL (with whatever value bits).
-inline TruthWord not_word(uint64_t a_value, uint64_t a_valid) {
-    return {~a_value, a_valid};
-}
+inline TruthWord not_word(uint64_t a_value, uint64_t a_valid) { return {~a_value, a_valid}; }
 
 // Bit `Bit` of each byte → bits (row i = bit i of word i / 64); pack_bytes is the common case of bytes that are 0 or
 // 1. Eight rows per multiply: the constant moves byte k's low bit to bit 56 + k, and no two partial products meet, so

@@ -91,8 +91,8 @@ std::string disassemble(const Program& program, const schema::Schema& schema,
                 break;
         }
         // At least one space after the name: RenarrowNotFalse is longer than the column.
-        std::string line = fmt::format("{:04}  {:<15}{}{}", pc, info.name, std::strlen(info.name) >= 15 ? " " : "",
-                                       operands);
+        std::string line =
+            fmt::format("{:04}  {:<15}{}{}", pc, info.name, std::strlen(info.name) >= 15 ? " " : "", operands);
         if (source && pc < program.spans.size()) {
             Span span = program.spans[pc];
             std::string text = source->text().substr(span.begin, span.end - span.begin);

@@ -55,8 +55,9 @@ inline void exec_LoadList(ExecContext& cx, const Instruction& in) {
     const data::Dictionary* dictionary = &column.dictionary;
     const uint64_t* offsets = column.list_offsets.data() + st.base;
     const int32_t* items = column.list_codes.data();
-    each(st.selection(),
-         [&](uint32_t i) { dv[i] = ListRef{items + offsets[i], offsets[i + 1] - offsets[i], dictionary}; });
+    each(st.selection(), [&](uint32_t i) {
+        dv[i] = ListRef{items + offsets[i], offsets[i + 1] - offsets[i], dictionary};
+    });
 }
 
 inline void exec_LoadSegment(ExecContext& cx, const Instruction& in) {

@@ -15,9 +15,8 @@ void text_test(ExecContext& cx, const Instruction& in, Test test) {
     const std::string_view* bv = st.values<std::string_view>(b);
     const uint64_t* an = a.valid;
     const uint64_t* bn = b.valid;
-    selective_bool(st, cx.reg(in.dst), an, bn, [&](uint32_t i) {
-        return test_bit(an, i) && test_bit(bn, i) && test(av[i], bv[i]);
-    });
+    selective_bool(st, cx.reg(in.dst), an, bn,
+                   [&](uint32_t i) { return test_bit(an, i) && test_bit(bn, i) && test(av[i], bv[i]); });
 }
 
 inline void exec_Contains(ExecContext& cx, const Instruction& in) {

@@ -27,16 +27,18 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
     for (const Instruction& in : program.code) {
         switch (in.op) {
 #define OPCODE(name, dst, a, b, imm, semantics) \
-    case Opcode::name: exec_##name(cx, in); break;
+    case Opcode::name:                          \
+        exec_##name(cx, in);                    \
+        break;
 #include "vm/opcodes.def"
 #undef OPCODE
         }
     }
 }
 
-std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const data::Table& table,
-                                   size_t segment_count, scalar::AsOf as_of, unsigned threads,
-                                   const std::vector<LookupTables>* lookups, const std::vector<Program>* shared,
+std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const data::Table& table, size_t segment_count,
+                                   scalar::AsOf as_of, unsigned threads, const std::vector<LookupTables>* lookups,
+                                   const std::vector<Program>* shared,
                                    const std::vector<LookupTables>* shared_lookups) {
     const uint64_t rows = table.rows();
     // Not zeroed here: the thread that evaluates a chunk zeroes that chunk's words, so the page faults of first touch

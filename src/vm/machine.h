@@ -36,8 +36,8 @@ private:
 // bitmap per segment index below `segment_count`. Results do not depend on the thread count.
 // `lookups[p]` are program p's bound lookup tables (may be null when no program has lookups). The `shared` programs
 // (shared conditions, each ending in StoreShared) run first in every batch, with `shared_lookups`.
-std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const data::Table& table,
-                                   size_t segment_count, scalar::AsOf as_of, unsigned threads = 1,
+std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const data::Table& table, size_t segment_count,
+                                   scalar::AsOf as_of, unsigned threads = 1,
                                    const std::vector<LookupTables>* lookups = nullptr,
                                    const std::vector<Program>* shared = nullptr,
                                    const std::vector<LookupTables>* shared_lookups = nullptr);

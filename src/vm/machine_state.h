@@ -16,7 +16,6 @@
 
 namespace segmint::vm {
 
-
 // How a batch flows through the registers:
 // - Booleans are two bit sets, value and validity; `and`, `or`, `not` and narrowing are word operations.
 // - Every register has validity bits. Loads of int, number and date columns are views into the column (no copy),
@@ -25,7 +24,6 @@ namespace segmint::vm {
 //   branch-free, and ignore the selection: rows outside it compute values nobody reads. Text and list kernels, which
 //   cost far more per row and follow pointers, run over the selected rows only.
 // - A constant is a broadcast register: comparisons read its one value; other kernels fill it out first.
-
 
 // A list value of one row: its item codes in its column's dictionary (per row: coalesce(tags, other_tags) mixes
 // the rows of two columns).
@@ -55,16 +53,21 @@ struct Register {
     bool broadcast = false;
     bool filled = false;
     const Constant* constant = nullptr;
-    std::string arena;                             // bytes of computed strings (lower/upper)
+    std::string arena;  // bytes of computed strings (lower/upper)
 };
 
 template <typename T>
 T constant_value(const Constant& k) {
-    if constexpr (std::is_same_v<T, int64_t>) return k.i64;
-    else if constexpr (std::is_same_v<T, double>) return k.f64;
-    else if constexpr (std::is_same_v<T, int32_t>) return k.i32;
-    else if constexpr (std::is_same_v<T, std::string_view>) return std::string_view(k.str);
-    else return T{};
+    if constexpr (std::is_same_v<T, int64_t>)
+        return k.i64;
+    else if constexpr (std::is_same_v<T, double>)
+        return k.f64;
+    else if constexpr (std::is_same_v<T, int32_t>)
+        return k.i32;
+    else if constexpr (std::is_same_v<T, std::string_view>)
+        return std::string_view(k.str);
+    else
+        return T{};
 }
 
 // The rows text and list kernels run over: all rows [0, count) of the batch, or the listed ones.
@@ -92,8 +95,8 @@ struct Machine::State {
     const data::Table& table;
     scalar::AsOf as_of;
     std::vector<Register> registers;
-    uint32_t count = 0;   // rows in the current batch
-    uint64_t base = 0;    // first row of the current batch
+    uint32_t count = 0;  // rows in the current batch
+    uint64_t base = 0;   // first row of the current batch
     // Open selections as masks over the batch: masks[0 .. depth], innermost last. The vector only grows, so a
     // narrowing reuses storage and touches only the batch's words. Row lists are built when a text or list kernel
     // first needs one.
@@ -104,7 +107,7 @@ struct Machine::State {
     std::vector<bool> selection_built;
     // Shared conditions of the current batch (value and validity bits), stored by their programs before the segments'.
     std::vector<std::array<uint64_t, kBatchWords>> shared_value, shared_valid;
-    alignas(64) uint8_t scratch[kBatchSize + 64];   // per-row bytes before packing into bits
+    alignas(64) uint8_t scratch[kBatchSize + 64];    // per-row bytes before packing into bits
     alignas(64) uint64_t word_scratch[kBatchWords];  // bits of one kernel before they are combined
 
     State(const data::Table& t, scalar::AsOf a) : table(t), as_of(a) {}
@@ -121,7 +124,7 @@ struct Machine::State {
             Register& r = registers[i];
             if (!r.owned) {
                 // Zeroed, so rows no kernel wrote hold harmless values for the dense kernels that read them.
-                r.owned = ::operator new(kMaxElement * kBatchSize, std::align_val_t(64));
+                r.owned = ::operator new(kMaxElement* kBatchSize, std::align_val_t(64));
                 std::memset(r.owned, 0, kMaxElement * kBatchSize);
                 r.owned_valid = static_cast<uint64_t*>(::operator new(8 * kBatchWords, std::align_val_t(64)));
                 std::memset(r.owned_valid, 0, 8 * kBatchWords);
@@ -220,8 +223,7 @@ struct Machine::State {
     // Validity of `column` for the batch: in place on a word boundary, else copied into `d`'s bits.
     const uint64_t* column_validity(const data::Column& column, Register& d) {
         if (base % 64 == 0) return column.validity.words() + base / 64;
-        extract_bits(column.validity.words(), data::words_for_bits(column.validity.size()), base, count,
-                     d.owned_valid);
+        extract_bits(column.validity.words(), data::words_for_bits(column.validity.size()), base, count, d.owned_valid);
         return d.owned_valid;
     }
 };

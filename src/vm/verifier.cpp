@@ -24,7 +24,8 @@ std::string verify(const Program& program, const schema::Schema& schema, size_t 
     size_t depth = 0;
     for (size_t pc = 0; pc < program.code.size(); ++pc) {
         const Instruction& in = program.code[pc];
-        if (static_cast<size_t>(in.op) >= all_opcodes().size()) return "instruction " + std::to_string(pc) + ": bad opcode";
+        if (static_cast<size_t>(in.op) >= all_opcodes().size())
+            return "instruction " + std::to_string(pc) + ": bad opcode";
         const OpcodeInfo& info = opcode_info(in.op);
         auto fail = [&](const std::string& why) {
             return "instruction " + std::to_string(pc) + " (" + info.name + "): " + why;
@@ -36,7 +37,8 @@ std::string verify(const Program& program, const schema::Schema& schema, size_t 
                 return fail(std::string(which) + " register r" + std::to_string(r) + " is " +
                             reg_kind_name(program.registers[r]) + ", not " + reg_kind_name(want));
             }
-            if (!written[r]) return fail(std::string(which) + " register r" + std::to_string(r) + " is read before it is written");
+            if (!written[r])
+                return fail(std::string(which) + " register r" + std::to_string(r) + " is read before it is written");
             return "";
         };
         if (auto e = check_read(in.a, info.a, "a"); !e.empty()) return e;

@@ -10,23 +10,13 @@ namespace segmint::yaml {
 
 inline constexpr size_t kNone = static_cast<size_t>(-1);
 
-inline bool is_space(char c) {
-    return c == ' ' || c == '\t';
-}
-inline bool is_break(char c) {
-    return c == '\n' || c == '\r';
-}
-inline bool is_blank(char c) {
-    return is_space(c) || is_break(c);
-}
+inline bool is_space(char c) { return c == ' ' || c == '\t'; }
+inline bool is_break(char c) { return c == '\n' || c == '\r'; }
+inline bool is_blank(char c) { return is_space(c) || is_break(c); }
 // strchr() without its match on the terminating NUL.
-inline bool in_set(char c, const char* set) {
-    return c != '\0' && std::strchr(set, c) != nullptr;
-}
+inline bool in_set(char c, const char* set) { return c != '\0' && std::strchr(set, c) != nullptr; }
 
-inline uint32_t to_offset(size_t offset) {
-    return static_cast<uint32_t>(offset);
-}
+inline uint32_t to_offset(size_t offset) { return static_cast<uint32_t>(offset); }
 
 // Cuts `text` to at most `max_bytes` without splitting a UTF-8 sequence.
 inline std::string_view cut(std::string_view text, size_t max_bytes, bool* cut_off) {
