@@ -27,6 +27,27 @@ struct ExecContext {
     Register& reg(uint16_t index) { return st.registers[index]; }
 };
 
+// dst := word(a, b) on two bool registers, 64 rows at a time: `word(a_value, a_valid, b_value, b_valid)` gives the
+// result's TruthWord (and/or, bool comparison, bool coalesce).
+template <typename Word>
+void bool_words(ExecContext& cx, const Instruction& in, Word word) {
+    State& st = cx.st;
+    Register& d = cx.reg(in.dst);
+    Register& a = cx.reg(in.a);
+    Register& b = cx.reg(in.b);
+    const uint64_t* av = static_cast<const uint64_t*>(a.data);
+    const uint64_t* bv = static_cast<const uint64_t*>(b.data);
+    const uint64_t* an = a.valid;
+    const uint64_t* bn = b.valid;
+    uint64_t* dv = st.output_bits(d);
+    uint64_t* dn = d.owned_valid;
+    for (uint32_t w = 0; w < st.words(); ++w) {
+        const TruthWord result = word(av[w], an[w], bv[w], bn[w]);
+        dv[w] = result.value;
+        dn[w] = result.valid;
+    }
+}
+
 // dst := op(a, b) where op returns false for NULL (overflow, division by zero, out of the calendar).
 template <typename TA, typename TB, typename R, typename Op>
 void binary_checked(ExecContext& cx, const Instruction& in, Op op) {

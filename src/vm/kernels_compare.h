@@ -71,22 +71,10 @@ inline void exec_GeStr(ExecContext& cx, const Instruction& in) { compare<std::st
 
 // Booleans compare as bits: a = b is "not (a xor b)".
 inline void compare_bools(ExecContext& cx, const Instruction& in, bool equal) {
-    State& st = cx.st;
-    Register& d = cx.reg(in.dst);
-    Register& a = cx.reg(in.a);
-    Register& b = cx.reg(in.b);
-    const uint64_t* av = static_cast<const uint64_t*>(a.data);
-    const uint64_t* bv = static_cast<const uint64_t*>(b.data);
-    const uint64_t* an = a.valid;
-    const uint64_t* bn = b.valid;
-    uint64_t* dv = st.output_bits(d);
-    uint64_t* dn = d.owned_valid;
-    for (uint32_t w = 0; w < st.words(); ++w) {
-        const uint64_t differ = av[w] ^ bv[w];
-        const uint64_t valid = an[w] & bn[w];
-        dv[w] = equal ? ~differ : differ;
-        dn[w] = valid;
-    }
+    bool_words(cx, in, [equal](uint64_t av, uint64_t an, uint64_t bv, uint64_t bn) {
+        const uint64_t differ = av ^ bv;
+        return TruthWord{equal ? ~differ : differ, an & bn};
+    });
 }
 inline void exec_EqBool(ExecContext& cx, const Instruction& in) { compare_bools(cx, in, true); }
 inline void exec_NeBool(ExecContext& cx, const Instruction& in) { compare_bools(cx, in, false); }

@@ -83,22 +83,9 @@ void coalesce(ExecContext& cx, const Instruction& in) {
 
 // Booleans coalesce a word at a time: a's bits where a is present, b's elsewhere.
 inline void exec_CoalesceBool(ExecContext& cx, const Instruction& in) {
-    State& st = cx.st;
-    Register& d = cx.reg(in.dst);
-    Register& a = cx.reg(in.a);
-    Register& b = cx.reg(in.b);
-    const uint64_t* av = static_cast<const uint64_t*>(a.data);
-    const uint64_t* bv = static_cast<const uint64_t*>(b.data);
-    const uint64_t* an = a.valid;
-    const uint64_t* bn = b.valid;
-    uint64_t* dv = st.output_bits(d);
-    uint64_t* dn = d.owned_valid;
-    for (uint32_t w = 0; w < st.words(); ++w) {
-        const uint64_t value = (an[w] & av[w]) | (~an[w] & bv[w]);
-        const uint64_t valid = an[w] | bn[w];
-        dv[w] = value;
-        dn[w] = valid;
-    }
+    bool_words(cx, in, [](uint64_t av, uint64_t an, uint64_t bv, uint64_t bn) {
+        return TruthWord{(an & av) | (~an & bv), an | bn};
+    });
 }
 inline void exec_CoalesceI64(ExecContext& cx, const Instruction& in) { coalesce<int64_t>(cx, in); }
 inline void exec_CoalesceF64(ExecContext& cx, const Instruction& in) { coalesce<double>(cx, in); }

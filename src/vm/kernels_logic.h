@@ -21,30 +21,12 @@ inline void exec_Not(ExecContext& cx, const Instruction& in) {
     }
 }
 
-// and/or: `word` calls and_word or or_word (a lambda, not a function pointer, so each loop has its formula inlined).
-template <typename Word>
-void logic_words(ExecContext& cx, const Instruction& in, Word word) {
-    State& st = cx.st;
-    Register& d = cx.reg(in.dst);
-    Register& a = cx.reg(in.a);
-    Register& b = cx.reg(in.b);
-    const uint64_t* av = static_cast<const uint64_t*>(a.data);
-    const uint64_t* bv = static_cast<const uint64_t*>(b.data);
-    const uint64_t* an = a.valid;
-    const uint64_t* bn = b.valid;
-    uint64_t* dv = st.output_bits(d);
-    uint64_t* dn = d.owned_valid;
-    for (uint32_t w = 0; w < st.words(); ++w) {
-        const TruthWord result = word(av[w], an[w], bv[w], bn[w]);
-        dv[w] = result.value;
-        dn[w] = result.valid;
-    }
-}
+// and/or: a lambda, not a function pointer, so each loop has its formula inlined.
 inline void exec_And(ExecContext& cx, const Instruction& in) {
-    logic_words(cx, in, [](uint64_t av, uint64_t an, uint64_t bv, uint64_t bn) { return and_word(av, an, bv, bn); });
+    bool_words(cx, in, [](uint64_t av, uint64_t an, uint64_t bv, uint64_t bn) { return and_word(av, an, bv, bn); });
 }
 inline void exec_Or(ExecContext& cx, const Instruction& in) {
-    logic_words(cx, in, [](uint64_t av, uint64_t an, uint64_t bv, uint64_t bn) { return or_word(av, an, bv, bn); });
+    bool_words(cx, in, [](uint64_t av, uint64_t an, uint64_t bv, uint64_t bn) { return or_word(av, an, bv, bn); });
 }
 
 inline void exec_NarrowNotFalse(ExecContext& cx, const Instruction& in) { cx.st.push_narrowed(cx.reg(in.a), false); }
