@@ -76,6 +76,9 @@ struct CsvOptions {
     // The schema's key column must name every customer once: an empty key or a key two records share is an error at
     // the record's line (data/keys.h). Fixture files, which check their keys against their YAML, turn it off.
     bool check_key = true;
+    // A column the schema marks `not_null: true` must have a value in every record (the proofs rely on it). Fixture
+    // files, whose customers give only the columns a test needs, turn it off.
+    bool check_not_null = true;
 };
 
 // Loads `path` (a regular file) as a table of `schema`. On failure returns nullopt and fills *error.

@@ -128,6 +128,11 @@ bool Loader::store(const Field& field, uint64_t field_index) {
     const std::string_view text = content(field);
     if (text.empty() &&
         (!field.quoted || (column.type != ColumnType::String && column.type != ColumnType::StringList))) {
+        if (options_.check_not_null && slots_[field_index].definition->not_null) {
+            return fail(line_, field_index + 1,
+                        "column `" + slots_[field_index].definition->name +
+                            "` is empty (NULL), but the schema says it never is (`not_null: true`)");
+        }
         if (slots_[field_index].defer_intern) {
             defer(column, true, text);
         } else {

@@ -42,6 +42,7 @@ struct Constraint {
     std::optional<double> jaccard;      // MaxOverlap
     std::optional<double> containment;  // MaxOverlap: the larger of |A∩B|/|A| and |A∩B|/|B|
     std::optional<SizeBound> min, max;  // Size
+    bool prove_statically = true;       // `static: false` opts a constraint out of the proofs (docs/prove.md)
 };
 
 struct Project {

@@ -107,19 +107,28 @@ public:
     }
 
     std::optional<Constraint> constraint(const Node& node, const std::string& path) {
-        auto map = walker_.mapping(node, path, kKinds, "a mapping with one constraint kind, like `disjoint: [a, b]`");
+        std::vector<std::string> keys = kKinds;
+        keys.push_back("static");
+        auto map = walker_.mapping(node, path, keys, "a mapping with one constraint kind, like `disjoint: [a, b]`");
         if (!map) return std::nullopt;
-        if (map->fields().size() != 1) {
-            walker_.error(
-                Code::YamlInvalidValue, node.span,
-                path + ": " + (map->fields().empty() ? "no constraint given" : "give one constraint per list entry"),
-                "write each constraint as its own `- kind: ...` item");
+        const Field* static_field = map->find("static");
+        const size_t kinds = map->fields().size() - (static_field != nullptr ? 1 : 0);
+        if (kinds != 1) {
+            walker_.error(Code::YamlInvalidValue, node.span,
+                          path + ": " + (kinds == 0 ? "no constraint given" : "give one constraint per list entry"),
+                          "write each constraint as its own `- kind: ...` item");
             return std::nullopt;
         }
-        const Field& field = map->fields().front();
+        const Field& field = map->fields().front().key == "static" ? map->fields().back() : map->fields().front();
         auto kind_it = std::find(kKinds.begin(), kKinds.end(), field.key);
         if (kind_it == kKinds.end()) return std::nullopt;  // reported as an unknown key
         Constraint out;
+        if (static_field != nullptr) {
+            // `static: false`: the prover does not judge this constraint (its rules rely on facts no schema states).
+            auto value = walker_.boolean(*static_field->value, static_field->path);
+            if (!value) return std::nullopt;
+            out.prove_statically = *value;
+        }
         out.kind = static_cast<ConstraintKind>(kind_it - kKinds.begin());
         out.span = node.span;
         out.line = walker_.source()->location(node.span.begin).line;

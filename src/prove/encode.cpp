@@ -23,10 +23,10 @@ std::string construct(const Node& node) {
         case Kind::Text: return std::string("text operator ") + ir::op_name(node.op);
         case Kind::ListContains: return "list contains";
         case Kind::Now: return "now";
-        case Kind::Cast: return std::string("cast ") + ir::op_name(node.op);
         default: break;
     }
-    return std::string("a value of type ") + ir::type_name(node.type);
+    // Casts (an int compared with a number becomes a number) and every other expression: by the type of its value.
+    return std::string(ir::type_name(node.type)) + " values";
 }
 
 }  // namespace
@@ -55,6 +55,7 @@ const ColumnVars& Encoder::column_vars(uint32_t index) {
     const schema::Column& column = schema_.columns.at(index);
     const std::string name = "c" + std::to_string(index) + "_" + column.name;
     ColumnVars vars{std::nullopt, ctx_.bool_const((name + "_null").c_str())};
+    if (column.not_null) facts_.push_back(!vars.null);  // the schema's fact, checked on every loaded table
     switch (column.type) {
         case schema::ColumnType::Int:
             vars.value = ctx_.int_const(name.c_str());
@@ -107,7 +108,7 @@ Term Encoder::constant(const ir::Value& value, Type type) {
     if (auto* i = std::get_if<int64_t>(&value)) return {ctx_.int_val(*i), not_null};
     if (auto* d = std::get_if<ir::DateValue>(&value)) return {ctx_.int_val(d->days), not_null};
     if (auto* s = std::get_if<std::string>(&value)) return {ctx_.int_val(string_code(*s)), not_null};
-    throw Unsupported(std::string("a constant of type ") + ir::type_name(type));
+    throw Unsupported(std::string(ir::type_name(type)) + " values");
 }
 
 const Term& Encoder::rule(uint32_t segment) {
@@ -131,6 +132,21 @@ z3::expr Encoder::member(uint32_t segment) {
     return !term.null && *term.value;
 }
 
+z3::expr Encoder::member_with(uint32_t segment, const ir::Node& replaced, bool value) {
+    rule(segment);  // throws Unsupported for a rule the encoding does not model, and caches its references
+    replaced_ = &replaced;
+    replaced_value_ = value;
+    std::set<uint32_t> columns;
+    try {
+        Term term = encode(*rules_.at(segment)->root, columns);
+        replaced_ = nullptr;
+        return !term.null && *term.value;
+    } catch (...) {
+        replaced_ = nullptr;
+        throw;
+    }
+}
+
 const std::set<uint32_t>& Encoder::columns_of(uint32_t segment) {
     rule(segment);
     return columns_of_.at(segment);
@@ -144,6 +160,7 @@ Term Encoder::encode(const Node& node, std::set<uint32_t>& columns) {
         return *term.value;
     };
     const z3::expr f = ctx_.bool_val(false);
+    if (&node == replaced_) return {ctx_.bool_val(replaced_value_), f};
     switch (node.kind) {
         case Kind::Constant: return constant(node.constant, node.type);
         case Kind::Column: {

@@ -41,6 +41,8 @@ public:
     const Term& rule(uint32_t segment);
     // `segment` is a member: its rule is TRUE (not FALSE, not NULL).
     z3::expr member(uint32_t segment);
+    // Membership of `segment` with one node of its rule (a condition) replaced by the constant `value` (not cached).
+    z3::expr member_with(uint32_t segment, const ir::Node& replaced, bool value);
     // The columns the rule reads, its references' included.
     const std::set<uint32_t>& columns_of(uint32_t segment);
 
@@ -65,6 +67,8 @@ private:
     z3::context& ctx_;
     const schema::Schema& schema_;
     std::map<uint32_t, const ir::Rule*> rules_;
+    const ir::Node* replaced_ = nullptr;  // member_with: this node reads as replaced_value_
+    bool replaced_value_ = false;
     scalar::AsOf as_of_;
     std::map<uint32_t, Term> encoded_;
     std::map<uint32_t, std::string> unsupported_;  // segments whose rule threw, with why

@@ -1,6 +1,7 @@
 #include "prove/prover.h"
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 #include "engine/single_row.h"
@@ -57,8 +58,11 @@ struct Prover::State {
           encoder(context, *c.schema, compiled.written_rules, as_of),
           evaluator(compiled, *c.schema, engine::Evaluator::Vm) {}
 
-    // Is there a customer with each (segment, member) pair as given?
-    RegionResult query(const std::vector<std::pair<uint32_t, bool>>& memberships) {
+    // Is there a customer with each (segment, member) pair as given, and, when `condition` is set, whose membership
+    // of `condition->first` changes when that node is replaced by `condition->second`? (No witness for the latter.)
+    RegionResult query(const std::vector<std::pair<uint32_t, bool>>& memberships,
+                       std::optional<std::pair<const ir::Node*, bool>> condition = std::nullopt,
+                       uint32_t condition_segment = 0) {
         RegionResult result;
         try {
             z3::solver solver(context);
@@ -70,11 +74,19 @@ struct Prover::State {
                 const auto& used = encoder.columns_of(segment);
                 columns.insert(used.begin(), used.end());
             }
+            if (condition) {
+                solver.add(encoder.member(condition_segment) !=
+                           encoder.member_with(condition_segment, *condition->first, condition->second));
+            }
             for (const auto& fact : encoder.facts()) solver.add(fact);
             switch (solver.check()) {
                 case z3::unsat: result.emptiness = Emptiness::Empty; break;
                 case z3::unknown: result.reason = "solver: " + solver.reason_unknown(); break;
                 case z3::sat: {
+                    if (condition) {
+                        result.emptiness = Emptiness::NonEmpty;
+                        break;
+                    }
                     z3::model model = solver.get_model();
                     // Prefer ordinary values when the region has a customer with them (one short extra check).
                     solver.push();
@@ -110,6 +122,22 @@ RegionResult Prover::region(uint32_t a, bool in_a, uint32_t b, bool in_b) {
 }
 
 RegionResult Prover::satisfiable(uint32_t segment) { return state_->query({{segment, true}}); }
+
+RegionResult Prover::region(const std::vector<std::pair<uint32_t, bool>>& memberships) {
+    return state_->query(memberships);
+}
+
+RegionResult Prover::replacement_changes(uint32_t segment, const ir::Node& condition, bool value) {
+    return state_->query({}, std::make_pair(&condition, value), segment);
+}
+
+std::vector<bool> Prover::memberships(const Witness& witness) {
+    set_row(state_->evaluator, *state_->catalog.schema, witness);
+    const auto& bits = state_->evaluator.evaluate();
+    std::vector<bool> out;
+    for (const auto& segment : bits) out.push_back(segment.get(0));
+    return out;
+}
 
 RelationResult Prover::relation(uint32_t a, uint32_t b) {
     RelationResult out;

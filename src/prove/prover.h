@@ -69,6 +69,14 @@ public:
     RegionResult satisfiable(uint32_t segment);
     // Is there a customer whose membership of `a` is `in_a` and of `b` is `in_b`?
     RegionResult region(uint32_t a, bool in_a, uint32_t b, bool in_b);
+    // Is there a customer with every (segment, member) pair as given (a partition's "in none of them")?
+    RegionResult region(const std::vector<std::pair<uint32_t, bool>>& memberships);
+    // Would replacing `condition` (a node of the rule of `segment`, from compiled().written_rules) by the constant
+    // `value` change the segment's membership of any customer? Empty: of none, so the condition never decides.
+    // No witness is made for a non-empty answer.
+    RegionResult replacement_changes(uint32_t segment, const ir::Node& condition, bool value);
+    // The witness's membership of every catalog segment, computed by the VM.
+    std::vector<bool> memberships(const Witness& witness);
 
     const engine::CompiledCatalog& compiled() const;
 

@@ -65,8 +65,7 @@ Witness decode(const z3::model& model, const Encoder& encoder, const schema::Sch
     return witness;
 }
 
-void confirm(engine::SingleRowEvaluator& evaluator, const schema::Schema& schema, const Witness& witness,
-             const std::vector<std::pair<uint32_t, bool>>& memberships, const std::vector<std::string>& names) {
+void set_row(engine::SingleRowEvaluator& evaluator, const schema::Schema& schema, const Witness& witness) {
     for (size_t c = 0; c < schema.columns.size(); ++c) evaluator.set_null(c);
     for (const auto& c : witness.columns) {
         if (ir::is_null(c.value)) continue;
@@ -91,6 +90,11 @@ void confirm(engine::SingleRowEvaluator& evaluator, const schema::Schema& schema
             evaluator.set_string(c.column, std::get<std::string>(c.value));
         }
     }
+}
+
+void confirm(engine::SingleRowEvaluator& evaluator, const schema::Schema& schema, const Witness& witness,
+             const std::vector<std::pair<uint32_t, bool>>& memberships, const std::vector<std::string>& names) {
+    set_row(evaluator, schema, witness);
     const auto& bits = evaluator.evaluate();
     for (const auto& [segment, member] : memberships) {
         if (bits.at(segment).get(0) != member) {

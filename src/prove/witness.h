@@ -14,6 +14,9 @@ namespace segmint::prove {
 Witness decode(const z3::model& model, const Encoder& encoder, const schema::Schema& schema,
                const std::set<uint32_t>& columns, scalar::AsOf as_of);
 
+// Sets the evaluator's row to `witness` (every other column NULL).
+void set_row(engine::SingleRowEvaluator& evaluator, const schema::Schema& schema, const Witness& witness);
+
 // Evaluates `witness` with `evaluator` (every other column NULL) and checks each (segment, member) pair; a mismatch
 // means the encoding and the interpreter disagree: std::logic_error, naming the witness.
 void confirm(engine::SingleRowEvaluator& evaluator, const schema::Schema& schema, const Witness& witness,

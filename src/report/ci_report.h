@@ -11,8 +11,12 @@
 
 namespace segmint::analysis {
 struct ConstraintResult;
+struct ConstraintProof;
 struct FixtureReport;
 }  // namespace segmint::analysis
+namespace segmint::schema {
+struct Schema;
+}
 namespace segmint::project {
 struct Project;
 struct Fixture;
@@ -92,6 +96,10 @@ std::string github_escape_property(std::string_view text);
 std::vector<CheckResult> constraint_checks(const project::Project& project,
                                            const std::vector<analysis::ConstraintResult>& results,
                                            const std::string& key_column);
+// A check per decided constraint of `segmint prove` (report/prove_output.h).
+std::vector<CheckResult> proof_checks(const project::Project& project,
+                                      const std::vector<analysis::ConstraintProof>& proofs,
+                                      const schema::Schema& schema, const std::string& as_of);
 std::vector<CheckResult> fixture_checks(const std::string& file, const project::Fixture& fixture,
                                         const analysis::FixtureReport& report);
 

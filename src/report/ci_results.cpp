@@ -4,9 +4,11 @@
 
 #include "analysis/constraints.h"
 #include "analysis/fixture_check.h"
+#include "analysis/static_proofs.h"
 #include "project/fixture.h"
 #include "project/project.h"
 #include "report/ci_report.h"
+#include "report/prove_output.h"
 
 namespace segmint::report {
 
@@ -30,33 +32,58 @@ std::string joined_names(const project::Constraint& c) {
     return out;
 }
 
+// The fields every check of a constraint has; `seen` keeps test case names unique within the suite.
+CheckResult constraint_check(const project::Project& project, const project::Constraint& c, const std::string& family,
+                             const std::string& message, std::map<std::string, int>& seen) {
+    CheckResult check;
+    const std::string kind = project::constraint_kind_name(c.kind);
+    check.rule_id = family + "/" + kind;
+    check.rule_summary = constraint_summary(c.kind);
+    check.suite = project.source->name();
+    check.name = kind + ": " + joined_names(c);
+    if (int n = ++seen[check.name]; n > 1) check.name += " (line " + std::to_string(c.line) + ")";
+    check.location = location_of(*project.source, c.span);
+    check.location.line = c.line;
+    check.location.end_line = std::max(check.location.end_line, c.line);
+    check.message = kind + ": " + message;
+    return check;
+}
+
 }  // namespace
 
 std::vector<CheckResult> constraint_checks(const project::Project& project,
                                            const std::vector<analysis::ConstraintResult>& results,
                                            const std::string& key_column) {
     std::vector<CheckResult> out;
-    std::map<std::string, int> seen;  // test case names must be unique within the suite
+    std::map<std::string, int> seen;
     for (const auto& result : results) {
-        const auto& c = *result.constraint;
-        CheckResult check;
-        const std::string kind = project::constraint_kind_name(c.kind);
-        check.rule_id = "constraint/" + kind;
-        check.rule_summary = constraint_summary(c.kind);
-        check.suite = project.source->name();
-        check.name = kind + ": " + joined_names(c);
-        if (int n = ++seen[check.name]; n > 1) check.name += " (line " + std::to_string(c.line) + ")";
+        CheckResult check = constraint_check(project, *result.constraint, "constraint", result.message, seen);
         check.passed = result.passed;
-        check.location = location_of(*project.source, c.span);
-        check.location.line = c.line;
-        check.location.end_line = std::max(check.location.end_line, c.line);
-        check.message = kind + ": " + result.message;
         if (!result.samples.empty()) {
             std::string samples;
             for (const auto& key : result.samples) samples += (samples.empty() ? "" : ", ") + key;
             check.details = "e.g. " + key_column + " " + samples;
         }
         for (const auto& f : result.figures) check.figures.push_back({f.name, f.value, f.integer});
+        out.push_back(std::move(check));
+    }
+    return out;
+}
+
+std::vector<CheckResult> proof_checks(const project::Project& project,
+                                      const std::vector<analysis::ConstraintProof>& proofs,
+                                      const schema::Schema& schema, const std::string& as_of) {
+    std::vector<CheckResult> out;
+    std::map<std::string, int> seen;
+    for (const auto& proof : proofs) {
+        if (proof.status == analysis::ProofStatus::Skipped) continue;
+        CheckResult check =
+            constraint_check(project, *proof.constraint, "proof",
+                             std::string(analysis::proof_status_name(proof.status)) + ": " + proof.message, seen);
+        check.passed = proof.status != analysis::ProofStatus::Refuted;
+        if (proof.counterexample)
+            check.details =
+                "counterexample, as a fixture:\n" + counterexample_fixture(*proof.counterexample, schema, as_of, "  ");
         out.push_back(std::move(check));
     }
     return out;

@@ -22,6 +22,9 @@ struct Column {
     std::vector<std::string> enum_values;  // for Enum, in declared order
     Span span;                             // the column's key in the schema file
     size_t index = 0;                      // position in Schema::columns
+    // `not_null: true`: no customer has NULL here. Proofs rely on it (src/prove), so loaded data is checked for it
+    // (data::first_null_in_not_null_column).
+    bool not_null = false;
 
     // Index of an enum value, if it is one of this column's values (case-sensitive).
     std::optional<size_t> enum_index(std::string_view value) const;

@@ -25,7 +25,7 @@ const yaml::MappingFormat kFormat = {"schema file",
                                      "a schema declares `table`, `key` and `columns`",
                                      {"table", "key", "columns", "description"},
                                      "a mapping with `table`, `key` and `columns`"};
-const std::vector<std::string> kColumnKeys = {"type", "values", "description"};
+const std::vector<std::string> kColumnKeys = {"type", "values", "not_null", "description"};
 
 constexpr ColumnType kAllTypes[] = {ColumnType::Int,  ColumnType::Number,    ColumnType::String,
                                     ColumnType::Bool, ColumnType::Date,      ColumnType::Timestamp,
@@ -190,6 +190,9 @@ std::optional<Column> read_column(Walker& walker, const Field& field) {
             Code::YamlInvalidValue, values->key_span,
             values->path + ": only `enum` columns have values; this one is " + yaml::quote(column_type_name(*type)),
             "set `type: enum` or remove `values`");
+    }
+    if (const Field* not_null = map->find("not_null")) {
+        if (auto flag = walker.boolean(*not_null->value, not_null->path)) column.not_null = *flag;
     }
     if (!type || walker.error_count() != errors_before) return std::nullopt;
     column.type = *type;

@@ -185,6 +185,14 @@ std::optional<std::string> Walker::string(const Node& node, std::string_view pat
     return std::nullopt;
 }
 
+std::optional<bool> Walker::boolean(const Node& node, std::string_view path) {
+    auto text = string(node, path, "true or false");
+    if (!text) return std::nullopt;
+    if (node.plain && (*text == "true" || *text == "false")) return *text == "true";
+    error(Code::YamlInvalidValue, node.span, with_path(path, "expected true or false, found " + quote(*text)));
+    return std::nullopt;
+}
+
 std::optional<std::string> Walker::non_empty_string(const Node& node, std::string_view path,
                                                     std::string_view expected) {
     auto text = string(node, path, expected);

@@ -81,6 +81,8 @@ public:
     // Like string(), and E206 when the text is empty.
     std::optional<std::string> non_empty_string(const Node& node, std::string_view path,
                                                 std::string_view expected = "a string");
+    // `true` or `false` (plain, as YAML 1.2 spells them); E204/E206 otherwise.
+    std::optional<bool> boolean(const Node& node, std::string_view path);
     // The items of a sequence; E204 otherwise.
     const std::vector<NodePtr>* sequence(const Node& node, std::string_view path, std::string_view expected = "a list");
     // A list of strings; E204 for the list or for each item that is not a scalar. Each item keeps its node.

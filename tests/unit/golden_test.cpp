@@ -1,6 +1,7 @@
 // Golden files: tests/golden/parse/NAME.seg → NAME.expected holds the AST dump (and any diagnostics);
 // tests/golden/diag/NAME.seg → NAME.expected holds the exact text `segmint check` prints for it;
-// tests/golden/fmt/NAME.seg → NAME.expected holds what `segmint fmt` makes of it.
+// tests/golden/fmt/NAME.seg → NAME.expected holds what `segmint fmt` makes of it;
+// tests/golden/prove/NAME.seg → NAME.expected holds the lints of `segmint prove`.
 // Regenerate after an intended change: cmake --build build --target update-goldens (then review the diff).
 #include <stdlib.h>
 
@@ -10,13 +11,15 @@
 #include <set>
 #include <sstream>
 
+#include "analysis/static_proofs.h"
 #include "ast/format.h"
 #include "engine/engine.h"
+#include "prove/prover.h"
 #include "report/diagnostic_render.h"
-#include "vm/disassembler.h"
-#include "vm/opcodes.h"
 #include "syntax/parse.h"
 #include "test_support.h"
+#include "vm/disassembler.h"
+#include "vm/opcodes.h"
 
 using namespace segmint;
 using namespace segmint::testing;
@@ -40,7 +43,7 @@ BOOST_AUTO_TEST_CASE(golden_folders_hold_exactly_the_listed_pairs) {
         if (!line.empty() && line[0] != '#') listed.insert(line);
     }
     BOOST_REQUIRE_GE(listed.size(), 60u);
-    for (const char* folder : {"parse", "diag", "fmt", "bytecode", "optimize"}) {
+    for (const char* folder : {"parse", "diag", "fmt", "bytecode", "optimize", "prove"}) {
         for (const auto& entry : std::filesystem::directory_iterator(root + "/" + folder)) {
             const auto path = entry.path();
             const std::string name = std::string(folder) + "/" + path.stem().string();
@@ -129,7 +132,8 @@ BOOST_AUTO_TEST_CASE(bytecode_goldens) {
         for (size_t i = 0; i < compiled.rules.size(); ++i) {
             actual += "IR:\n" + ir::dump(*compiled.rules[i].root);
             actual += vm::disassemble(compiled.programs[i], test_schema(), compiled.segment_names,
-                                      checked.catalog.files[0].source.get()) + "\n";
+                                      checked.catalog.files[0].source.get()) +
+                      "\n";
         }
         return actual;
     });
@@ -151,6 +155,19 @@ BOOST_AUTO_TEST_CASE(optimizer_goldens) {
     });
 }
 
+// tests/golden/prove/NAME.seg → NAME.expected: the catalog lints of `segmint prove` (P001 impossible, P002 equal,
+// P003 dead condition) as text, and how many segments the proofs left undecided.
+BOOST_AUTO_TEST_CASE(prove_lint_goldens) {
+    check_compiled_goldens("prove", false, [](const Checked& checked, const engine::CompiledCatalog& compiled) {
+        prove::Prover prover(checked.catalog, compiled.as_of);
+        const analysis::CatalogLints lints = analysis::lint_catalog(checked.catalog, prover);
+        std::vector<Diagnostic> diagnostics;
+        for (const auto& lint : lints.lints) diagnostics.push_back(lint.diagnostic);
+        return report::render_text(diagnostics) + "undecided segments: " + std::to_string(lints.undecided_segments) +
+               "\n";
+    });
+}
+
 // In CI the update switch is ignored: a golden is compared, never rewritten into agreement.
 BOOST_AUTO_TEST_CASE(ci_never_rewrites_a_golden) {
     TempDir dir("golden");
@@ -161,8 +178,10 @@ BOOST_AUTO_TEST_CASE(ci_never_rewrites_a_golden) {
     ::setenv("CI", "true", 1);
     const std::string problem = compare_golden(path, "new\n");
     ::unsetenv("SEGMINT_UPDATE_GOLDENS");
-    if (saved_ci) ::setenv("CI", ci_before.c_str(), 1);
-    else ::unsetenv("CI");
+    if (saved_ci)
+        ::setenv("CI", ci_before.c_str(), 1);
+    else
+        ::unsetenv("CI");
     BOOST_TEST(!problem.empty());
     BOOST_TEST(read_file(path) == "old\n");
 }
@@ -177,7 +196,10 @@ BOOST_AUTO_TEST_CASE(bytecode_reference_doc) {
 // need huge inputs are covered by their own tests).
 BOOST_AUTO_TEST_CASE(every_spec_code_has_a_golden) {
     std::string all;
-    for (const auto& path : files_with_extension(source_dir() + "/tests/golden/diag", ".expected")) all += read_file(path);
+    for (const char* folder : {"diag", "prove"}) {
+        for (const auto& path : files_with_extension(source_dir() + "/tests/golden/" + folder, ".expected"))
+            all += read_file(path);
+    }
     size_t count = 0;
     const CodeInfo* codes = all_codes(&count);
     for (size_t i = 0; i < count; ++i) {

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <random>
+#include <set>
 
 #include "common/calendar.h"
 #include "data/csv_loader.h"
@@ -44,8 +45,12 @@ std::string csv_quoted(std::string_view text) {
     return out + "\"";
 }
 
+// The columns specs/schema.yaml marks `not_null: true` (the data must hold them; the proofs rely on them).
+const std::set<std::string> kNotNullInSpecs = {"tier"};
+
 // CSV of `table`, where each value is NULL with probability `null_rate` (seeded): every NULL an empty unquoted field,
 // every string, enum and list quoted (so an empty string or an empty list stays one).
+
 std::string to_csv(const data::Table& table, double null_rate, uint32_t seed) {
     std::mt19937 random(seed);
     std::uniform_real_distribution<double> unit(0, 1);
@@ -57,9 +62,10 @@ std::string to_csv(const data::Table& table, double null_rate, uint32_t seed) {
         for (size_t c = 0; c < table.column_count(); ++c) {
             if (c) out += ",";
             const data::Column& col = table.column(c);
-            // Every customer keeps its key (a load refuses a missing one); any other value may go.
-            const bool key = col.name == table.schema().key;
-            if (col.is_null(r) || (!key && unit(random) < null_rate)) continue;
+            // Every customer keeps its key and its `not_null: true` columns of specs/schema.yaml (a load refuses a
+            // missing one); any other value may go.
+            const bool kept = col.name == table.schema().key || kNotNullInSpecs.count(col.name) > 0;
+            if (col.is_null(r) || (!kept && unit(random) < null_rate)) continue;
             switch (col.type) {
                 case schema::ColumnType::Int: out += std::to_string(col.i64[r]); break;
                 case schema::ColumnType::Number:
@@ -160,7 +166,12 @@ void check_same_as_batch(const std::string& csv, const std::string& label) {
 
 std::string synthetic_csv(uint64_t rows, uint64_t seed) {
     std::string csv;
-    generate::write_synthetic_csv([&](std::string_view b) { csv.append(b); return true; }, rows, seed);
+    generate::write_synthetic_csv(
+        [&](std::string_view b) {
+            csv.append(b);
+            return true;
+        },
+        rows, seed);
     return csv;
 }
 
@@ -224,7 +235,8 @@ BOOST_AUTO_TEST_CASE(bad_input_is_an_error_not_a_crash) {
         {[](Customer& c) { return c.set("age", "34"); }, "column `age` is int; cannot set it to a string"},
         {[](Customer& c) { return c.set("age", 3.5); }, "column `age` is int; cannot set it to a number"},
         {[](Customer& c) { return c.set("city", 3); }, "column `city` is string; cannot set it to an integer"},
-        {[](Customer& c) { return c.set("email_opt_in", "yes"); }, "column `email_opt_in` is bool; cannot set it to a string"},
+        {[](Customer& c) { return c.set("email_opt_in", "yes"); },
+         "column `email_opt_in` is bool; cannot set it to a string"},
         {[](Customer& c) { return c.set("tags", "a|b"); }, "column `tags` is list<string>; cannot set it to a string"},
         {[](Customer& c) { return c.set("city", std::vector<std::string>{"x"}); },
          "column `city` is string; cannot set it to a list"},
@@ -232,7 +244,9 @@ BOOST_AUTO_TEST_CASE(bad_input_is_an_error_not_a_crash) {
          "`2026-02-30` is not a date (YYYY-MM-DD) for column `signup_date`"},
         {[](Customer& c) { return c.set("signup_date", "yesterday"); },
          "`yesterday` is not a date (YYYY-MM-DD) for column `signup_date`"},
-        {[](Customer& c) { return c.set("signup_date", Date{2026, 13, 1}); },
+        {[](Customer& c) {
+             return c.set("signup_date", Date{2026, 13, 1});
+         },
          "date 2026-13-1 does not exist (column `signup_date`)"},
         {[](Customer& c) { return c.set("last_login_at", "2026-11-22 25:00"); },
          "`2026-11-22 25:00` is not an ISO 8601 timestamp for column `last_login_at`"},

@@ -1,0 +1,240 @@
+// `segmint prove` as users and CI run it, on examples/prove: each constraint proved, refuted or unknown, the lints,
+// `--relation`, the formats, exit codes, and counterexamples that `segmint test` accepts as fixture files.
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "test_support.h"
+
+using namespace segmint::testing;
+
+namespace {
+
+const std::string kProject = " --project examples/prove";
+
+// A copy of examples/prove in `dir`, so a test can add files to it.
+std::string copy_example(const TempDir& dir) {
+    std::filesystem::copy(source_dir() + "/examples/prove", dir.file("prove"),
+                          std::filesystem::copy_options::recursive);
+    return dir.file("prove");
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(prove_cli)
+
+// Each constraint of examples/prove gets the status its comment in segmint.yaml gives, and the text lists the lints.
+BOOST_AUTO_TEST_CASE(example_project_text) {
+    std::string out;
+    BOOST_TEST(run_segmint("prove" + kProject + " --color never", &out) ==
+               1);  // a refutation and an impossible segment
+    BOOST_TEST(out.find("PROVED   examples/prove/segmint.yaml:6  disjoint: no customer can be in two of regulars, "
+                        "dormant") != std::string::npos,
+               out);
+    BOOST_TEST(out.find("PROVED   examples/prove/segmint.yaml:7  subset:") != std::string::npos);
+    BOOST_TEST(out.find("REFUTED  examples/prove/segmint.yaml:8  subset: a customer can be in gold_regulars but not in "
+                        "regulars") != std::string::npos);
+    BOOST_TEST(out.find("UNKNOWN  examples/prove/segmint.yaml:9  disjoint: undecided: not encoded: number values") !=
+               std::string::npos);
+    BOOST_TEST(out.find("error[P001]: no customer can be in `gold_and_silver`") != std::string::npos);
+    BOOST_TEST(out.find("warning[P003]: `orders_90d > 1` never changes who is in `frequent`") != std::string::npos);
+    BOOST_TEST(out.find("4 constraints: 2 proved, 1 refuted, 1 unknown; 7 segments: 1 impossible, 0 equal pairs, "
+                        "1 dead condition") != std::string::npos);
+}
+
+// The JSON has PRODUCT.md's shape: constraints with file, line, kind, status and, when refuted, a counterexample
+// customer and its memberships; lints with code, segment, file, line and message.
+BOOST_AUTO_TEST_CASE(example_project_json) {
+    std::string out;
+    BOOST_TEST(run_segmint("prove" + kProject + " --format json", &out) == 1);
+    const auto doc = nlohmann::json::parse(out);
+    BOOST_TEST(doc["command"] == "prove");
+    BOOST_TEST(doc["as_of"] == "2026-11-23");
+    const auto& constraints = doc["constraints"];
+    BOOST_REQUIRE(constraints.size() == 4u);
+    const std::vector<std::string> statuses = {"proved", "proved", "refuted", "unknown"};
+    for (size_t i = 0; i < statuses.size(); ++i) {
+        BOOST_TEST(constraints[i]["status"] == statuses[i]);
+        BOOST_TEST(constraints[i]["file"] == "examples/prove/segmint.yaml");
+        BOOST_TEST(constraints[i]["line"] == 6 + i);
+        BOOST_TEST(constraints[i].contains("counterexample") == (statuses[i] == "refuted"));
+    }
+    const auto& counterexample = constraints[2]["counterexample"];
+    BOOST_TEST(counterexample["customer"]["tier"] == "gold");
+    BOOST_TEST(counterexample["customer"]["orders_90d"].get<int64_t>() < 3);   // not a regular
+    BOOST_TEST(counterexample["customer"]["orders_90d"].get<int64_t>() >= 2);  // but a gold regular
+    BOOST_TEST(counterexample["in"] == nlohmann::json::array({"gold_regulars"}));
+    BOOST_TEST(counterexample["not_in"] == nlohmann::json::array({"regulars"}));
+    const auto& lints = doc["lints"];
+    BOOST_REQUIRE(lints.size() == 2u);
+    BOOST_TEST(lints[0]["code"] == "P001");
+    BOOST_TEST(lints[0]["segment"] == "gold_and_silver");
+    BOOST_TEST(lints[0]["file"] == "examples/prove/segments/shop.seg");
+    BOOST_TEST(lints[0]["line"] == 17);
+    BOOST_TEST(lints[1]["code"] == "P003");
+    BOOST_TEST(lints[1]["segment"] == "frequent");
+}
+
+// A counterexample is a fixture file as printed: saved under the project's tests, `segmint test` passes it, so the
+// interpreter agrees with what the solver found.
+BOOST_AUTO_TEST_CASE(counterexample_is_a_fixture_segmint_test_accepts) {
+    TempDir dir("prove");
+    const std::string project = copy_example(dir);
+    std::string out;
+    BOOST_TEST(run_segmint("prove --project " + project + " --color never", &out) == 1);
+    const std::string marker = "counterexample, as a fixture file (segmint test accepts it as it is):\n";
+    const size_t at = out.find(marker);
+    BOOST_REQUIRE(at != std::string::npos);
+    std::string fixture;
+    std::istringstream lines(out.substr(at + marker.size()));
+    for (std::string line; std::getline(lines, line) && line.rfind("           ", 0) == 0;)
+        fixture += line.substr(11) + "\n";
+    BOOST_REQUIRE(fixture.find("expect:") != std::string::npos);
+    std::filesystem::create_directory(project + "/tests");
+    write_file(project + "/tests/counterexample.yaml", fixture);
+    write_file(project + "/segmint.yaml", read_file(project + "/segmint.yaml") + "tests: [\"tests/*.yaml\"]\n");
+    BOOST_TEST(run_segmint("test --project " + project, &out) == 0, out);
+    BOOST_TEST(out.find("2 passed, 0 failed") != std::string::npos, out);
+}
+
+BOOST_AUTO_TEST_CASE(relation_of_two_segments) {
+    std::string out;
+    BOOST_TEST(run_segmint("prove --relation loyal regulars" + kProject, &out) == 0);
+    BOOST_TEST(out.find("loyal is inside regulars: every member of loyal is in regulars (as of 2026-11-23)") == 0, out);
+    BOOST_TEST(out.find("  loyal only: no customer (proved)") != std::string::npos);
+    BOOST_TEST(out.find("  regulars only: for example this customer") != std::string::npos);
+    BOOST_TEST(out.find("  both: for example this customer") != std::string::npos);
+
+    BOOST_TEST(run_segmint("prove --relation regulars dormant --format json" + kProject, &out) == 0);
+    const auto doc = nlohmann::json::parse(out);
+    BOOST_TEST(doc["relation"] == "disjoint");
+    BOOST_TEST(doc["regions"]["both"]["status"] == "empty");
+    BOOST_TEST(doc["regions"]["a_only"]["status"] == "non-empty");
+    BOOST_TEST(doc["regions"]["a_only"]["witness"]["in"] == nlohmann::json::array({"regulars"}));
+
+    BOOST_TEST(run_segmint("prove --relation big_spenders dormant" + kProject, &out) == 0);
+    BOOST_TEST(out.find("the relation of big_spenders and dormant is unknown") == 0, out);
+    BOOST_TEST(out.find("unknown (not encoded: number values)") != std::string::npos, out);
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_is_exit_2) {
+    std::string out, err;
+    BOOST_TEST(run_segmint("prove --relation regular dormant" + kProject, &out, &err) == 2);
+    BOOST_TEST(err.find("no segment named `regular`; did you mean `regulars`?") != std::string::npos, err);
+    BOOST_TEST(run_segmint("prove --relation regulars" + kProject, &out, &err) == 2);
+    BOOST_TEST(run_segmint("prove --timeout-ms 0" + kProject, &out, &err) == 2);
+    BOOST_TEST(run_segmint("prove --timeout-ms -5" + kProject, &out, &err) == 2);
+    BOOST_TEST(run_segmint("prove --project /nonexistent/place", &out, &err) == 2);
+    BOOST_TEST(run_segmint("prove --relation regular dormant --format json" + kProject, &out, &err) == 2);
+    BOOST_TEST(nlohmann::json::parse(out)["command"] == "prove");
+}
+
+// Without a project (spec paths and a schema): only the lints; exit 0 when no segment is impossible.
+BOOST_AUTO_TEST_CASE(spec_files_without_a_project) {
+    TempDir dir("prove");
+    const std::string spec = dir.write("a.seg", "segment adults: age >= 18\nsegment teens: age >= 13 and age < 20\n");
+    std::string out;
+    BOOST_TEST(run_segmint("prove " + spec + " --schema tests/golden/schema.yaml --as-of 2026-11-23", &out) == 0, out);
+    BOOST_TEST(out.find("2 segments: 0 impossible, 0 equal pairs, 0 dead conditions") != std::string::npos, out);
+    const std::string broken = dir.write("b.seg", "segment never: age >= 18 and age < 10\n");
+    BOOST_TEST(run_segmint("prove " + broken + " --schema tests/golden/schema.yaml --format github", &out) == 1);
+    BOOST_TEST(out.find("::error file=") != std::string::npos, out);
+    BOOST_TEST(out.find("title=P001") != std::string::npos, out);
+}
+
+// The CI formats carry each decided constraint as a check: the refuted one fails with its counterexample.
+BOOST_AUTO_TEST_CASE(ci_formats) {
+    std::string out;
+    BOOST_TEST(run_segmint("prove --format junit" + kProject, &out) == 1);
+    BOOST_TEST(out.find("subset: gold_regulars, regulars") != std::string::npos, out);
+    BOOST_TEST(out.find("tier: &quot;gold&quot;") != std::string::npos, out);  // XML-escaped
+    BOOST_TEST(run_segmint("prove --format sarif" + kProject, &out) == 1);
+    const auto sarif = nlohmann::json::parse(out);
+    BOOST_TEST(sarif["version"] == "2.1.0");
+    BOOST_TEST(out.find("proof/subset") != std::string::npos);
+}
+
+// validate without data: the proofs are the result; size and max_overlap would be skipped.
+BOOST_AUTO_TEST_CASE(validate_without_data_reports_the_proofs) {
+    std::string out;
+    BOOST_TEST(run_segmint("validate" + kProject, &out) == 1, out);
+    BOOST_TEST(out.find("REFUTED  examples/prove/segmint.yaml:8  subset:") != std::string::npos, out);
+    BOOST_TEST(out.find("4 constraints without data, as of 2026-11-23, for every possible customer: 2 proved, "
+                        "1 refuted, 1 unknown, 0 skipped") != std::string::npos,
+               out);
+    BOOST_TEST(run_segmint("validate --format json" + kProject, &out) == 1);
+    const auto doc = nlohmann::json::parse(out);
+    BOOST_TEST(doc["data"] == false);
+    BOOST_TEST(doc["failed"] == 1);
+    BOOST_TEST(doc["constraints"][2]["passed"] == false);
+    BOOST_TEST(doc["constraints"][3]["passed"] == true);  // unknown is not a failure, and not a proof
+    BOOST_TEST(doc["constraints"][3]["status"] == "unknown");
+}
+
+// With data that happens to hold no violating customer, a refuted constraint still fails, with its counterexample;
+// `static: false` leaves it to the data.
+BOOST_AUTO_TEST_CASE(validate_with_data_fails_a_constraint_the_proofs_refute) {
+    TempDir dir("prove");
+    const std::string project = copy_example(dir);
+    write_file(project + "/customers.csv",
+               "customer_id,age,orders_90d,last_order_date,total_spend,tier,country\n"
+               "1,30,5,2026-11-20,1200.5,gold,DE\n"
+               "2,41,0,,0,silver,FR\n");
+    std::string out;
+    const std::string data = " --data " + project + "/customers.csv --project " + project;
+    BOOST_TEST(run_segmint("validate" + data, &out) == 1, out);
+    BOOST_TEST(out.find("FAIL  " + project +
+                        "/segmint.yaml:8  subset: every customer of gold_regulars (1) is in "
+                        "regulars (1); refuted by a proof: a customer can be in gold_regulars but not in regulars") !=
+                   std::string::npos,
+               out);
+    BOOST_TEST(out.find("- {customer_id: 1, orders_90d: 2, tier: \"gold\"}") != std::string::npos, out);
+    BOOST_TEST(out.find("; proved for every customer") != std::string::npos, out);
+    BOOST_TEST(out.find("3 passed, 1 failed; proofs: 2 proved, 1 refuted, 1 unknown") != std::string::npos, out);
+
+    std::string yaml = read_file(project + "/segmint.yaml");
+    const std::string entry = "- subset: {segment: gold_regulars, of: regulars}";
+    BOOST_REQUIRE(yaml.find(entry) != std::string::npos);
+    yaml.replace(yaml.find(entry), entry.size(), "- {subset: {segment: gold_regulars, of: regulars}, static: false}");
+    write_file(project + "/segmint.yaml", yaml);
+    BOOST_TEST(run_segmint("validate" + data, &out) == 0, out);
+    BOOST_TEST(out.find("4 passed, 0 failed; proofs: 2 proved, 0 refuted, 1 unknown") != std::string::npos, out);
+
+    yaml.replace(yaml.find("static: false"), 13, "static: maybe");
+    write_file(project + "/segmint.yaml", yaml);
+    std::string err;
+    BOOST_TEST(run_segmint("validate" + data, &out, &err) == 2);  // validate prints its input errors on stdout
+    BOOST_TEST(out.find("constraints[2].static: expected true or false, found `maybe`") != std::string::npos, out);
+}
+
+// `not_null: true` is a fact the proofs use, so the data is checked for it: an empty field is an error at its line
+// and field. Without it, a customer with no tier is in no tier segment, and the partition is refuted.
+BOOST_AUTO_TEST_CASE(not_null_is_used_by_proofs_and_checked_on_data) {
+    TempDir dir("prove");
+    dir.write("tiers.seg", "segment low: tier = \"low\"\nsegment high: tier = \"high\"\n");
+    for (const bool not_null : {false, true}) {
+        dir.write("schema.yaml", std::string("table: t\nkey: id\ncolumns:\n  id: int\n  tier: {type: enum, values: "
+                                             "[low, high]") +
+                                     (not_null ? ", not_null: true" : "") + "}\n");
+        dir.write("segmint.yaml",
+                  "schema: schema.yaml\nsegments: [\"*.seg\"]\nas_of: 2026-11-23\n"
+                  "constraints:\n  - partition: [low, high]\n");
+        std::string out;
+        BOOST_TEST(run_segmint("prove --project " + dir.path, &out) == (not_null ? 0 : 1), out);
+        BOOST_TEST(out.find(not_null ? "PROVED" : "REFUTED") != std::string::npos, out);
+    }
+    dir.write("data.csv", "id,tier\n1,low\n2,\n");
+    std::string out, err;
+    BOOST_TEST(run_segmint("eval --project " + dir.path + " --data " + dir.file("data.csv"), &out, &err) == 2);
+    BOOST_TEST(err.find("data.csv:3:2: error: column `tier` is empty (NULL), but the schema says it never is "
+                        "(`not_null: true`)") != std::string::npos,
+               err);
+    dir.write("schema.yaml",
+              "table: t\nkey: id\ncolumns:\n  id: int\n  tier: {type: enum, values: [low], "
+              "not_null: yes}\n");
+    BOOST_TEST(run_segmint("prove --project " + dir.path, &out, &err) == 2);
+    BOOST_TEST(out.find("error[E206]: columns.tier.not_null: expected true or false, found `yes`") != std::string::npos,
+               out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
