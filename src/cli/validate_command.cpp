@@ -188,7 +188,7 @@ int run_validate(ValidateOptions& options) {
             if (!result.samples.empty()) {
                 std::string samples;
                 for (const auto& key : result.samples) samples += (samples.empty() ? "" : ", ") + key;
-                write_out("      e.g. " + schema.key + " " + samples + "\n");
+                write_out(escape_controls("      e.g. " + schema.key + " " + samples) + "\n");
             }
             if (refuted(i)) {
                 write_out("      counterexample, as a fixture file (segmint test accepts it as it is):\n");
