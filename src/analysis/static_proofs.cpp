@@ -220,7 +220,7 @@ CatalogLints lint_catalog(const semantic::Catalog& catalog, prove::Prover& prove
     std::vector<uint32_t> possible;
     for (uint32_t s = 0; s < catalog.segments.size(); ++s) {
         if (rules[s] == nullptr) continue;
-        RegionResult any = prover.satisfiable(s);
+        RegionResult any = prover.region({{s, true}}, false);
         if (any.emptiness == Emptiness::Unknown) {
             ++linter.out.undecided_segments;
             continue;
@@ -241,8 +241,8 @@ CatalogLints lint_catalog(const semantic::Catalog& catalog, prove::Prover& prove
         for (size_t j = i + 1; j < possible.size(); ++j) {
             const uint32_t a = possible[i], b = possible[j];
             if (alias(*rules[a]) || alias(*rules[b])) continue;  // written to be the same: no news
-            if (prover.region(a, true, b, false).emptiness != Emptiness::Empty) continue;
-            if (prover.region(a, false, b, true).emptiness != Emptiness::Empty) continue;
+            if (prover.region({{a, true}, {b, false}}, false).emptiness != Emptiness::Empty) continue;
+            if (prover.region({{a, false}, {b, true}}, false).emptiness != Emptiness::Empty) continue;
             const auto& first = catalog.definition(a);
             const auto& second = catalog.definition(b);
             linter.add(b, Severity::Warning, Code::EqualSegments, second.name_span,

@@ -62,7 +62,7 @@ struct Prover::State {
     // of `condition->first` changes when that node is replaced by `condition->second`? (No witness for the latter.)
     RegionResult query(const std::vector<std::pair<uint32_t, bool>>& memberships,
                        std::optional<std::pair<const ir::Node*, bool>> condition = std::nullopt,
-                       uint32_t condition_segment = 0) {
+                       uint32_t condition_segment = 0, bool witness = true) {
         RegionResult result;
         try {
             z3::solver solver(context);
@@ -83,7 +83,7 @@ struct Prover::State {
                 case z3::unsat: result.emptiness = Emptiness::Empty; break;
                 case z3::unknown: result.reason = "solver: " + solver.reason_unknown(); break;
                 case z3::sat: {
-                    if (condition) {
+                    if (condition || !witness) {
                         result.emptiness = Emptiness::NonEmpty;
                         break;
                     }
@@ -123,8 +123,8 @@ RegionResult Prover::region(uint32_t a, bool in_a, uint32_t b, bool in_b) {
 
 RegionResult Prover::satisfiable(uint32_t segment) { return state_->query({{segment, true}}); }
 
-RegionResult Prover::region(const std::vector<std::pair<uint32_t, bool>>& memberships) {
-    return state_->query(memberships);
+RegionResult Prover::region(const std::vector<std::pair<uint32_t, bool>>& memberships, bool witness) {
+    return state_->query(memberships, std::nullopt, 0, witness);
 }
 
 RegionResult Prover::replacement_changes(uint32_t segment, const ir::Node& condition, bool value) {

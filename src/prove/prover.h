@@ -69,8 +69,9 @@ public:
     RegionResult satisfiable(uint32_t segment);
     // Is there a customer whose membership of `a` is `in_a` and of `b` is `in_b`?
     RegionResult region(uint32_t a, bool in_a, uint32_t b, bool in_b);
-    // Is there a customer with every (segment, member) pair as given (a partition's "in none of them")?
-    RegionResult region(const std::vector<std::pair<uint32_t, bool>>& memberships);
+    // Is there a customer with every (segment, member) pair as given (a partition's "in none of them")? Without
+    // `witness`, a non-empty answer comes without a customer (cheaper: no model, no replay).
+    RegionResult region(const std::vector<std::pair<uint32_t, bool>>& memberships, bool witness = true);
     // Would replacing `condition` (a node of the rule of `segment`, from compiled().written_rules) by the constant
     // `value` change the segment's membership of any customer? Empty: of none, so the condition never decides.
     // No witness is made for a non-empty answer.
