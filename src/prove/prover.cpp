@@ -50,6 +50,8 @@ struct Prover::State {
     z3::context context;
     Encoder encoder;
     engine::SingleRowEvaluator evaluator;
+    z3::solver solver{context};
+    size_t facts_asserted = 0;
 
     State(const semantic::Catalog& c, scalar::AsOf as_of, Options o)
         : catalog(c),
@@ -64,21 +66,37 @@ struct Prover::State {
                        std::optional<std::pair<const ir::Node*, bool>> condition = std::nullopt,
                        uint32_t condition_segment = 0, bool witness = true) {
         RegionResult result;
+        // One solver for every query: the facts stay asserted, each query's own constraints are pushed and popped,
+        // so the solver keeps what it learnt about the facts (a new solver per query was most of the cost).
+        struct Scope {
+            z3::solver& solver;
+            explicit Scope(z3::solver& s) : solver(s) { solver.push(); }
+            ~Scope() {
+                try {
+                    solver.pop();
+                } catch (const z3::exception&) {  // never throw from a destructor; the next push starts afresh
+                }
+            }
+        };
         try {
-            z3::solver solver(context);
             solver.set("timeout", options.timeout_ms);
             std::set<uint32_t> columns;
+            std::vector<z3::expr> asserted;
             for (const auto& [segment, member] : memberships) {
                 z3::expr in = encoder.member(segment);
-                solver.add(member ? in : !in);
+                asserted.push_back(member ? in : !in);
                 const auto& used = encoder.columns_of(segment);
                 columns.insert(used.begin(), used.end());
             }
             if (condition) {
-                solver.add(encoder.member(condition_segment) !=
-                           encoder.member_with(condition_segment, *condition->first, condition->second));
+                asserted.push_back(encoder.member(condition_segment) !=
+                                   encoder.member_with(condition_segment, *condition->first, condition->second));
             }
-            for (const auto& fact : encoder.facts()) solver.add(fact);
+            // Facts of columns first seen by this query join the permanent ones (outside the query's scope).
+            for (; facts_asserted < encoder.facts().size(); ++facts_asserted)
+                solver.add(encoder.facts()[facts_asserted]);
+            Scope scope(solver);
+            for (const auto& e : asserted) solver.add(e);
             switch (solver.check()) {
                 case z3::unsat: result.emptiness = Emptiness::Empty; break;
                 case z3::unknown: result.reason = "solver: " + solver.reason_unknown(); break;
