@@ -96,7 +96,8 @@ int run_eval(EvalOptions options) {
     }
 
     auto load_start = std::chrono::steady_clock::now();
-    auto table = load_data(options.common, *workspace.schema, options.common.threads, ::isatty(STDERR_FILENO) != 0);
+    auto table = load_data(options.common, *workspace.schema, options.common.threads,
+                           show_progress(::isatty(STDERR_FILENO) != 0, quiet()));
     if (!table) return kExitUsage;
     double load_seconds = seconds_since(load_start);
 

@@ -1,0 +1,54 @@
+// Small CLI fixes (suite small_fixes): the progress line on dumb terminals and with --quiet, warnings past the per-file
+// cap in SARIF and JUnit, explain --max-warnings, eval -o without --members, singular counts, did-you-mean for options,
+// fmt's summary after an input error, folders without spec files, and no printf-style formatting in src/.
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cli/project_options.h"
+#include "sarif_check.h"
+#include "test_support.h"
+
+using namespace segmint::testing;
+
+namespace {
+
+const char* kSchema = "table: customers\nkey: customer_id\ncolumns:\n  customer_id: int\n  age: int\n";
+
+// A folder with schema.yaml, one customer in data.csv and the spec files given.
+struct Folder {
+    TempDir dir{"segmint_small_fixes"};
+    std::string schema = dir.write("schema.yaml", kSchema);
+    std::string data = dir.write("data.csv", "customer_id,age\n1,30\n");
+    std::string specs(const std::string& name, const std::string& text) const { return dir.write(name, text); }
+    std::string args(const std::string& spec) const { return spec + " --schema " + schema + " --as-of 2026-11-23 "; }
+};
+
+// `count` segments, each with one W001 warning (`age = null`).
+std::string warning_segments(int count) {
+    std::string text;
+    for (int i = 0; i < count; ++i) text += "segment w" + std::to_string(i) + ": age = null\n";
+    return text;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(small_fixes)
+
+// Progress only on a terminal without --quiet; cleared with ESC[K, except for TERM=dumb or NO_COLOR: no escape at all.
+BOOST_AUTO_TEST_CASE(progress_line_respects_quiet_and_dumb_terminals) {
+    using segmint::cli::progress_clear;
+    using segmint::cli::show_progress;
+    BOOST_CHECK(show_progress(true, false));
+    BOOST_CHECK(!show_progress(true, true));
+    BOOST_CHECK(!show_progress(false, false));
+    BOOST_CHECK(!show_progress(false, true));
+    BOOST_CHECK_EQUAL(progress_clear("xterm-256color", nullptr, 10), "\r\x1b[K");
+    BOOST_CHECK_EQUAL(progress_clear(nullptr, nullptr, 10), "\r\x1b[K");
+    BOOST_CHECK_EQUAL(progress_clear("dumb", nullptr, 5), "\r     \r");
+    BOOST_CHECK_EQUAL(progress_clear("xterm", "", 3), "\r   \r");
+    BOOST_CHECK_EQUAL(progress_clear("xterm", "1", 3).find('\x1b'), std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
