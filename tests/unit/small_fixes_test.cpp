@@ -51,4 +51,31 @@ BOOST_AUTO_TEST_CASE(progress_line_respects_quiet_and_dumb_terminals) {
     BOOST_CHECK_EQUAL(progress_clear("xterm", "1", 3).find('\x1b'), std::string::npos);
 }
 
+// More than 100 warnings in a file: SARIF and JUnit say how many were not listed.
+BOOST_AUTO_TEST_CASE(sarif_and_junit_count_hidden_warnings) {
+    Folder folder;
+    const std::string spec = folder.specs("many.seg", warning_segments(137));
+    std::string out, err;
+    BOOST_CHECK_EQUAL(run_segmint("check --format sarif " + folder.args(spec), &out, &err), 0);
+    const nlohmann::json sarif = nlohmann::json::parse(out);
+    const auto problems = sarif_problems(sarif);
+    BOOST_CHECK_MESSAGE(problems.empty(), (problems.empty() ? std::string() : problems.front()));
+    const nlohmann::json& run = sarif["runs"][0];
+    BOOST_CHECK_EQUAL(run["results"].size(), 100u);
+    BOOST_REQUIRE_MESSAGE(run.contains("properties"), out.substr(0, 400));
+    BOOST_CHECK_EQUAL(run["properties"]["hiddenWarnings"].get<size_t>(), 37u);
+    BOOST_CHECK(run["properties"]["note"].get<std::string>().find("37 more warnings not listed") == 0);
+
+    BOOST_CHECK_EQUAL(run_segmint("check --format junit " + folder.args(spec), &out, &err), 0);
+    BOOST_CHECK_MESSAGE(out.find("<property name=\"hidden_warnings\" value=\"37\"/>") != std::string::npos, out);
+    BOOST_CHECK_MESSAGE(out.find("37 more warnings not listed") != std::string::npos, out);
+
+    // No hidden warnings: neither says anything.
+    const std::string few = folder.specs("few.seg", warning_segments(3));
+    BOOST_CHECK_EQUAL(run_segmint("check --format sarif " + folder.args(few), &out, &err), 0);
+    BOOST_CHECK(!nlohmann::json::parse(out)["runs"][0].contains("properties"));
+    BOOST_CHECK_EQUAL(run_segmint("check --format junit " + folder.args(few), &out, &err), 0);
+    BOOST_CHECK(out.find("hidden_warnings") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
