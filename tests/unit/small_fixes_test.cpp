@@ -78,4 +78,14 @@ BOOST_AUTO_TEST_CASE(sarif_and_junit_count_hidden_warnings) {
     BOOST_CHECK(out.find("hidden_warnings") == std::string::npos);
 }
 
+// explain compiles rules and prints their warnings, so it takes --max-warnings like check.
+BOOST_AUTO_TEST_CASE(explain_takes_max_warnings) {
+    Folder folder;
+    const std::string spec = folder.specs("w.seg", warning_segments(2));
+    std::string out, err;
+    BOOST_CHECK_EQUAL(run_segmint("explain w0 " + folder.args(spec) + "--max-warnings 5", &out, &err), 0);
+    BOOST_CHECK_EQUAL(run_segmint("explain w0 " + folder.args(spec) + "--max-warnings 1", &out, &err), 1);
+    BOOST_CHECK_MESSAGE(err.find("more than --max-warnings 1") != std::string::npos, err);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
