@@ -65,6 +65,12 @@ bool write_members(const EvalOptions& options, const std::optional<project::Proj
 
 int run_eval(EvalOptions options) {
     if (options.common.format == "json") begin_json_output("eval");
+    if (!options.output.empty() && options.members.empty()) {
+        print_error(
+            "-o/--output goes with --members: it names the file for a segment's members; sizes always go "
+            "to stdout");
+        return kExitUsage;
+    }
     std::optional<project::Project> project;
     if (int code = apply_project(options.common, &project)) return code;
     scalar::AsOf as_of;

@@ -88,4 +88,22 @@ BOOST_AUTO_TEST_CASE(explain_takes_max_warnings) {
     BOOST_CHECK_MESSAGE(err.find("more than --max-warnings 1") != std::string::npos, err);
 }
 
+// -o names the file for --members; without --members it is a usage error, and nothing is written.
+BOOST_AUTO_TEST_CASE(eval_output_without_members_is_a_usage_error) {
+    Folder folder;
+    const std::string spec = folder.specs("a.seg", "segment adults: age >= 18\n");
+    const std::string target = folder.dir.file("out.txt");
+    std::string out, err;
+    BOOST_CHECK_EQUAL(run_segmint("eval " + folder.args(spec) + "--data " + folder.data + " -o " + target, &out, &err),
+                      2);
+    BOOST_CHECK_MESSAGE(err.find("--members") != std::string::npos, err);
+    BOOST_CHECK(out.empty());
+    BOOST_CHECK(!std::filesystem::exists(target));
+    BOOST_CHECK_EQUAL(
+        run_segmint("eval " + folder.args(spec) + "--data " + folder.data + " --members adults -o " + target, &out,
+                    &err),
+        0);
+    BOOST_CHECK(std::filesystem::exists(target));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
