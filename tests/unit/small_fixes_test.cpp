@@ -106,4 +106,20 @@ BOOST_AUTO_TEST_CASE(eval_output_without_members_is_a_usage_error) {
     BOOST_CHECK(std::filesystem::exists(target));
 }
 
+// One is singular: "wrote 1 customer", "on 1 customer".
+BOOST_AUTO_TEST_CASE(one_is_singular) {
+    Folder folder;
+    std::string out, err;
+    const std::string csv = folder.dir.file("one.csv");
+    BOOST_CHECK_EQUAL(run_segmint("generate --rows 1 --seed 1 -o " + csv, &out, &err), 0);
+    BOOST_CHECK_MESSAGE(err.find("wrote 1 customer to") != std::string::npos, err);
+    BOOST_CHECK_MESSAGE(err.find("1 customers") == std::string::npos, err);
+    const std::string spec = folder.specs("two.seg", "segment adults: age >= 18\nsegment old: age >= 65\n");
+    BOOST_CHECK_EQUAL(run_segmint("overlap --specs " + spec + " --schema " + folder.schema + " --data " + folder.data +
+                                      " --as-of 2026-11-23",
+                                  &out, &err),
+                      0);
+    BOOST_CHECK_MESSAGE(out.find("overlap of 2 segments on 1 customer as of") == 0, out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
