@@ -122,4 +122,19 @@ BOOST_AUTO_TEST_CASE(one_is_singular) {
     BOOST_CHECK_MESSAGE(out.find("overlap of 2 segments on 1 customer as of") == 0, out);
 }
 
+// A misspelt option: which one was meant, for segmint itself and for a command.
+BOOST_AUTO_TEST_CASE(misspelt_options_get_did_you_mean) {
+    std::string out, err;
+    BOOST_CHECK_EQUAL(run_segmint("--versoin", &out, &err), 2);
+    BOOST_CHECK_MESSAGE(err.find("segmint: error: unknown option `--versoin`; did you mean `--version`?") == 0, err);
+    BOOST_CHECK_EQUAL(run_segmint("eval specs/ --formt json", &out, &err), 2);
+    BOOST_CHECK_MESSAGE(err.find("unknown option `--formt` of `segmint eval`; did you mean `--format`?") == 0 ||
+                            err.find("did you mean `--format`?") != std::string::npos,
+                        err);
+    BOOST_CHECK_EQUAL(run_segmint("eval specs/ --member adults", &out, &err), 2);
+    BOOST_CHECK_MESSAGE(err.find("did you mean `--members`?") != std::string::npos, err);
+    BOOST_CHECK_EQUAL(run_segmint("check --max-warning 3 specs/", &out, &err), 2);
+    BOOST_CHECK_MESSAGE(err.find("did you mean `--max-warnings`?") != std::string::npos, err);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
