@@ -137,4 +137,12 @@ BOOST_AUTO_TEST_CASE(misspelt_options_get_did_you_mean) {
     BOOST_CHECK_MESSAGE(err.find("did you mean `--max-warnings`?") != std::string::npos, err);
 }
 
+// fmt with a path it cannot read: the error, and no "0 of 0 files" summary on stdout.
+BOOST_AUTO_TEST_CASE(fmt_prints_no_summary_after_an_input_error) {
+    std::string out, err;
+    BOOST_CHECK_EQUAL(run_segmint("fmt /nonexistent_segmint_dir/x.seg", &out, &err), 2);
+    BOOST_CHECK_MESSAGE(out.empty(), out);
+    BOOST_CHECK_MESSAGE(err.find("cannot read") != std::string::npos, err);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
