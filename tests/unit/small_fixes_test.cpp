@@ -145,4 +145,17 @@ BOOST_AUTO_TEST_CASE(fmt_prints_no_summary_after_an_input_error) {
     BOOST_CHECK_MESSAGE(err.find("cannot read") != std::string::npos, err);
 }
 
+// A folder named on the command line with no *.seg file in it is an input error (exit 2), as eslint's "No files
+// matching the pattern".
+BOOST_AUTO_TEST_CASE(folder_without_spec_files_is_an_input_error) {
+    Folder folder;
+    TempDir empty{"segmint_empty_specs"};
+    std::string out, err;
+    BOOST_CHECK_EQUAL(run_segmint("check " + empty.path + " --schema " + folder.schema, &out, &err), 2);
+    BOOST_CHECK_MESSAGE((out + err).find("no spec files (*.seg)") != std::string::npos, out + err);
+    BOOST_CHECK_MESSAGE(out.find("no problems") == std::string::npos, out);
+    BOOST_CHECK_EQUAL(run_segmint("fmt " + empty.path, &out, &err), 2);
+    BOOST_CHECK_MESSAGE(err.find("no spec files (*.seg)") != std::string::npos, err);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
