@@ -158,4 +158,18 @@ BOOST_AUTO_TEST_CASE(folder_without_spec_files_is_an_input_error) {
     BOOST_CHECK_MESSAGE(err.find("no spec files (*.seg)") != std::string::npos, err);
 }
 
+// Formatting in src/ is fmt::format, never printf-style; the invalid UTF-8 message still names the byte in hex.
+BOOST_AUTO_TEST_CASE(no_printf_formatting_in_src) {
+    namespace fs = std::filesystem;
+    for (const auto& entry : fs::recursive_directory_iterator(source_dir() + "/src")) {
+        const auto ext = entry.path().extension();
+        if (ext != ".cpp" && ext != ".h") continue;
+        const std::string text = read_file(entry.path().string());
+        BOOST_CHECK_MESSAGE(text.find("snprintf(") == std::string::npos, entry.path() << " uses snprintf");
+    }
+    const Checked checked = check_text(std::string("segment a: age = 1\n\xff\n"));
+    BOOST_CHECK_MESSAGE(checked.text().find("invalid UTF-8 (byte 0xFF at byte offset 19)") != std::string::npos,
+                        checked.text());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
