@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -118,7 +119,20 @@ int check_subcommand(const CLI::App& app, int argc, char** argv) {
         return kExitUsage;
     }
     const std::string word = argv[at];
-    if (word.empty() || word[0] == '-' || std::find(names.begin(), names.end(), word) != names.end()) return kExitOk;
+    if (!word.empty() && word[0] == '-') {
+        // Before the command only segmint's own options may come: a misspelt one is named as such.
+        const std::vector<std::string> own = {"--help", "-h", "--version", "--quiet", "-q"};
+        if (std::find(own.begin(), own.end(), word) != own.end()) return kExitOk;
+        std::string message = fmt::format("unknown option `{}`", escape_controls(word));
+        if (auto close = closest_match(word, own))
+            message += fmt::format("; did you mean `{}`?", *close);
+        else
+            message += fmt::format("; give a command first, one of: {}", fmt::join(names, ", "));
+        print_error(message);
+        print_status("Run `segmint --help` for more information.");
+        return kExitUsage;
+    }
+    if (word.empty() || std::find(names.begin(), names.end(), word) != names.end()) return kExitOk;
     std::string message = fmt::format("unknown command `{}`", word);
     if (auto close = closest_match(word, names))
         message += fmt::format("; did you mean `{}`?", *close);
@@ -126,6 +140,43 @@ int check_subcommand(const CLI::App& app, int argc, char** argv) {
         message += fmt::format("; the commands are: {}", fmt::join(names, ", "));
     print_error(message);
     return kExitUsage;
+}
+
+// After a parse error: the first argument that looks like an option but is none of the command's (or segmint's own),
+// as "unknown option `--formt` of `segmint eval`; did you mean `--format`?"; empty when there is none.
+std::string unknown_option_message(const CLI::App& app, int argc, char** argv) {
+    const CLI::App* command = nullptr;
+    std::vector<std::string> known;
+    auto add_options = [&known](const CLI::App& from) {
+        for (const CLI::Option* option : from.get_options()) {
+            for (const auto& name : option->get_lnames()) known.push_back("--" + name);
+            for (const auto& name : option->get_snames()) known.push_back("-" + name);
+        }
+    };
+    add_options(app);
+    for (int i = 1; i < argc; ++i) {
+        const std::string argument = argv[i];
+        if (argument == "--") break;
+        if (command == nullptr && !argument.empty() && argument[0] != '-') {
+            for (const CLI::App* sub : app.get_subcommands({})) {
+                if (sub->get_name() == argument) command = sub;
+            }
+            if (command == nullptr) return "";
+            add_options(*command);
+            continue;
+        }
+        const bool long_option = argument.size() > 2 && argument.compare(0, 2, "--") == 0;
+        const bool short_option =
+            argument.size() > 1 && argument[0] == '-' && std::isalpha(static_cast<unsigned char>(argument[1]));
+        if (!long_option && !short_option) continue;
+        const std::string name = long_option ? argument.substr(0, argument.find('=')) : argument.substr(0, 2);
+        if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+        std::string message = fmt::format("unknown option `{}`", escape_controls(name));
+        if (command != nullptr) message += fmt::format(" of `segmint {}`", command->get_name());
+        if (auto close = closest_match(name, known)) message += fmt::format("; did you mean `{}`?", *close);
+        return message;
+    }
+    return "";
 }
 
 }  // namespace
@@ -162,7 +213,8 @@ int run(int argc, char** argv) {
         app.exit(e);
         return kExitOk;
     } catch (const CLI::ParseError& e) {
-        print_error(e.what());
+        const std::string unknown = unknown_option_message(app, argc, argv);
+        print_error(unknown.empty() ? std::string(e.what()) : unknown);
         print_status("Run `segmint --help` (or `segmint COMMAND --help`) for more information.");
         return finish_json_output(kExitUsage);
     } catch (const std::exception& e) {

@@ -65,6 +65,12 @@ bool write_members(const EvalOptions& options, const std::optional<project::Proj
 
 int run_eval(EvalOptions options) {
     if (options.common.format == "json") begin_json_output("eval");
+    if (!options.output.empty() && options.members.empty()) {
+        print_error(
+            "-o/--output goes with --members: it names the file for a segment's members; sizes always go "
+            "to stdout");
+        return kExitUsage;
+    }
     std::optional<project::Project> project;
     if (int code = apply_project(options.common, &project)) return code;
     scalar::AsOf as_of;
@@ -96,7 +102,8 @@ int run_eval(EvalOptions options) {
     }
 
     auto load_start = std::chrono::steady_clock::now();
-    auto table = load_data(options.common, *workspace.schema, options.common.threads, ::isatty(STDERR_FILENO) != 0);
+    auto table = load_data(options.common, *workspace.schema, options.common.threads,
+                           show_progress(::isatty(STDERR_FILENO) != 0, quiet()));
     if (!table) return kExitUsage;
     double load_seconds = seconds_since(load_start);
 

@@ -23,6 +23,7 @@ void add_explain_command(CLI::App& app, CommandRunner& runner) {
     command->add_option("segment", options->segment, "The segment to explain")->required();
     add_spec_inputs(*command, options->common, SpecPaths::PositionalAndFlag);
     add_as_of_option(*command, options->common);
+    add_max_warnings_option(*command, options->common);
     add_format_option(*command, options->common.format, text_or_json_formats());
     command->callback([options, &runner] {
         if (options->common.format == "json") begin_json_output("explain");

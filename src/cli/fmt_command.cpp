@@ -296,7 +296,7 @@ int run_fmt(FmtOptions options) {
                 (results[0].outcome == Outcome::Changed || results[0].outcome == Outcome::Unchanged)) {
                 write_out(results[0].formatted);
             }
-        } else if (!from_stdin) {
+        } else if (!from_stdin && input_errors.empty()) {  // after an input error, the error alone
             size_t changed = 0;
             for (const auto& result : results) changed += result.outcome == Outcome::Changed;
             const size_t total = files.size();

@@ -63,7 +63,8 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
             runner.exit_code = kExitUsage;
             return;
         }
-        print_status(fmt::format("wrote {} customers to {}", with_thousands(options->rows), options->output));
+        print_status(fmt::format("wrote {} customer{} to {}", with_thousands(options->rows),
+                                 options->rows == 1 ? "" : "s", options->output));
         if (options->format == "json") {
             nlohmann::ordered_json out = report::json_document("generate");
             out["rows"] = options->rows;

@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "cli/output.h"
@@ -124,6 +126,14 @@ bool has_data(const CommonOptions& options) {
     return false;
 }
 
+bool show_progress(bool stderr_is_tty, bool quiet) { return stderr_is_tty && !quiet; }
+
+std::string progress_clear(const char* term, const char* no_color, size_t width) {
+    const bool plain = no_color != nullptr || (term != nullptr && std::string(term) == "dumb");
+    if (plain) return "\r" + std::string(width, ' ') + "\r";
+    return "\r\x1b[K";
+}
+
 std::optional<data::Table> load_data(const CommonOptions& options, const schema::Schema& schema, unsigned threads,
                                      bool progress) {
     if (!has_data(options)) return std::nullopt;
@@ -140,16 +150,22 @@ std::optional<data::Table> load_data(const CommonOptions& options, const schema:
         if (!table) print_located_error(error.to_string());
         return table;
     }
+    size_t width = 0;  // of the longest progress line written, for clearing it without escapes
     if (progress) {
         csv.progress = [&](uint64_t done, uint64_t total) {
             if (total == 0) return;
-            fmt::print(stderr, "\rloading {}: {:3.0f}% ({} of {} MB)", escape_controls(options.data_path),
-                       100.0 * static_cast<double>(done) / static_cast<double>(total), with_thousands(done >> 20),
-                       with_thousands(total >> 20));
+            const std::string line =
+                fmt::format("loading {}: {:3.0f}% ({} of {} MB)", escape_controls(options.data_path),
+                            100.0 * static_cast<double>(done) / static_cast<double>(total), with_thousands(done >> 20),
+                            with_thousands(total >> 20));
+            width = std::max(width, line.size());
+            fmt::print(stderr, "\r{}", line);
         };
     }
     auto table = data::load_csv(options.data_path, schema, &error, csv);
-    if (progress) std::fputs("\r\x1b[K", stderr);
+    if (progress && width > 0) {
+        std::fputs(progress_clear(std::getenv("TERM"), std::getenv("NO_COLOR"), width).c_str(), stderr);
+    }
     if (!table) print_located_error(error.to_string());
     return table;
 }

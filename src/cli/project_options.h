@@ -37,9 +37,17 @@ bool resolve_as_of(const std::string& flag, const std::optional<project::Project
 // need data check it before compiling, so the user learns it first).
 bool has_data(const CommonOptions& options);
 
+// Whether a command shows the loading progress line: only when stderr is a terminal and --quiet is not given.
+bool show_progress(bool stderr_is_tty, bool quiet);
+
+// What erases a progress line `width` columns wide: "\r" and the erase-line escape on a capable terminal; with
+// TERM=dumb or NO_COLOR set (`term`/`no_color` as from getenv, null when unset), no escape sequence at all but
+// "\r", `width` spaces and "\r".
+std::string progress_clear(const char* term, const char* no_color, size_t width);
+
 // Loads the customer CSV named by options.data_path (`-`: standard input) on `threads` threads (0 = all cores); an
 // error on stderr and nullopt when missing or malformed. With `progress`, a percentage line on stderr while loading
-// (callers pass it when stderr is a terminal).
+// (callers pass show_progress(...)).
 std::optional<data::Table> load_data(const CommonOptions& options, const schema::Schema& schema, unsigned threads,
                                      bool progress = false);
 

@@ -103,7 +103,11 @@ std::vector<std::string> expand_spec_paths(const std::vector<std::string>& argum
              !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
             if (it->path().extension() == ".seg" && it->is_regular_file(ec)) found.push_back(it->path().string());
         }
-        if (ec) errors->push_back({argument, ec.message()});
+        if (ec) {
+            errors->push_back({argument, ec.message()});
+        } else if (found.empty()) {  // named on purpose, so finding nothing there is a mistake (as eslint's)
+            errors->push_back({argument, "no spec files (*.seg) in this folder"});
+        }
         std::sort(found.begin(), found.end());
         paths.insert(paths.end(), found.begin(), found.end());
     }

@@ -29,7 +29,7 @@ std::shared_ptr<const Source> read_source(const std::string& path, size_t max_by
 bool read_standard_input(std::string* text, std::string* error, size_t max_bytes = SIZE_MAX);
 
 // Expands the arguments of check/eval: a file is taken as is; a directory contributes every *.seg file below it,
-// sorted by path; `-` is standard input. Missing paths are errors.
+// sorted by path; `-` is standard input. Missing paths, and directories with no *.seg file, are errors.
 std::vector<std::string> expand_spec_paths(const std::vector<std::string>& arguments, std::vector<InputError>* errors);
 
 }  // namespace segmint::frontend

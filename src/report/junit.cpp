@@ -167,6 +167,11 @@ std::string render_junit(const CiReport& report) {
         out += "  <testsuite" + attr("name", s.name) + attr("tests", std::to_string(s.cases.size())) +
                attr("failures", std::to_string(s.failures())) + attr("errors", "0") + attr("skipped", "0") +
                attr("time", seconds_text(suites.size() == 1 ? report.seconds : 0)) + ">\n";
+        const bool first = &s == &suites.front();
+        if (first && report.hidden_warnings > 0) {
+            out += "    <properties>\n      <property" + attr("name", "hidden_warnings") +
+                   attr("value", std::to_string(report.hidden_warnings)) + "/>\n    </properties>\n";
+        }
         for (const auto& c : s.cases) {
             out += "    <testcase" + attr("classname", s.name) + attr("name", c.name);
             if (!c.file.empty()) out += attr("file", c.file);
@@ -183,6 +188,11 @@ std::string render_junit(const CiReport& report) {
             if (!c.system_out.empty())
                 out += "      <system-out>" + xml_escape(c.system_out, false) + "</system-out>\n";
             out += "    </testcase>\n";
+        }
+        if (first && report.hidden_warnings > 0) {
+            out += "    <system-out>" + std::to_string(report.hidden_warnings) +
+                   (report.hidden_warnings == 1 ? " more warning" : " more warnings") +
+                   " not listed (past 100 in a file)</system-out>\n";
         }
         out += "  </testsuite>\n";
     }

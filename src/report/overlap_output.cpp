@@ -54,8 +54,9 @@ void write_overlap_text(const OverlapResult& result, size_t top, const WriteText
     const size_t n = result.names.size();
     const analysis::OverlapMatrix& matrix = result.matrix;
     const auto& name = result.names;
-    std::string out = "overlap of " + std::to_string(n) + " segments on " + with_thousands(result.rows) +
-                      " customers as of " + engine::as_of_text(result.as_of) + "\n\n";
+    std::string out = "overlap of " + std::to_string(n) + (n == 1 ? " segment on " : " segments on ") +
+                      with_thousands(result.rows) + (result.rows == 1 ? " customer" : " customers") + " as of " +
+                      engine::as_of_text(result.as_of) + "\n\n";
     if (n <= kMaxTextMatrix) {
         out += matrix_text(result);
     } else {

@@ -153,6 +153,13 @@ std::string render_sarif(const CiReport& report, const CiOptions& options) {
     run["tool"] = Json{{"driver", std::move(driver)}};
     run["columnKind"] = "unicodeCodePoints";  // Source::location counts code points
     run["results"] = std::move(results);
+    if (report.hidden_warnings > 0) {
+        // Warnings past the per-file cap are not results; the run says how many so none go unnoticed.
+        const std::string n = std::to_string(report.hidden_warnings);
+        run["properties"] = Json{{"hiddenWarnings", report.hidden_warnings},
+                                 {"note", n + (report.hidden_warnings == 1 ? " more warning" : " more warnings") +
+                                              " not listed (past 100 in a file)"}};
+    }
     Json out;
     out["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
     out["version"] = "2.1.0";

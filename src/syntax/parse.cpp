@@ -3,6 +3,8 @@
 // Every exception from the runtime is caught here.
 #include "syntax/parse.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -160,10 +162,9 @@ private:
         }
         if (auto bad = utf8::first_invalid(text)) {
             uint32_t at = static_cast<uint32_t>(*bad);
-            char byte[8];
-            std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[at]));
             error(Code::InvalidUtf8, {at, at + 1},
-                  std::string("invalid UTF-8 (byte ") + byte + " at byte offset " + std::to_string(at) + ")",
+                  fmt::format("invalid UTF-8 (byte 0x{:02X} at byte offset {})", static_cast<unsigned char>(text[at]),
+                              at),
                   "save the file as UTF-8");
             return false;
         }

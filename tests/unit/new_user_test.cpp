@@ -1,5 +1,5 @@
-// What a new user's trial ran into (issue "Tried as a new user would"): warnings that failed a run, JSON output that was
-// not JSON, warnings that eval hid (suite new_user).
+// What a new user's trial ran into (issue "Tried as a new user would"): warnings that failed a run, JSON output that
+// was not JSON, warnings that eval hid (suite new_user).
 #include <boost/test/unit_test.hpp>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -55,7 +55,8 @@ BOOST_AUTO_TEST_CASE(warnings_never_fail_a_run) {
     BOOST_CHECK(out.find("... and 37 more warnings in " + spec) != std::string::npos);
     BOOST_CHECK(out.find("checked 137 segments in 1 file: 0 errors, 137 warnings") != std::string::npos);
     size_t shown = 0;
-    for (size_t at = out.find("warning[W001]"); at != std::string::npos; at = out.find("warning[W001]", at + 1)) ++shown;
+    for (size_t at = out.find("warning[W001]"); at != std::string::npos; at = out.find("warning[W001]", at + 1))
+        ++shown;
     BOOST_CHECK_EQUAL(shown, 100u);
 
     BOOST_CHECK_EQUAL(run_segmint("eval --color never " + folder.args(spec) + "--data " + folder.data, &out, &err), 0);
@@ -89,7 +90,8 @@ BOOST_AUTO_TEST_CASE(max_warnings_lets_warnings_fail_ci) {
     BOOST_CHECK_EQUAL(parse_json(out)["warnings"].get<int>(), 3);
     BOOST_CHECK_EQUAL(run_segmint("eval --max-warnings 2 " + folder.args(spec) + "--data " + folder.data, &out), 1);
     BOOST_CHECK_EQUAL(run_segmint("eval --max-warnings 3 " + folder.args(spec) + "--data " + folder.data, &out), 0);
-    BOOST_CHECK_EQUAL(run_segmint("eval --max-warnings 2 --format json " + folder.args(spec) + "--data " + folder.data, &out), 1);
+    BOOST_CHECK_EQUAL(
+        run_segmint("eval --max-warnings 2 --format json " + folder.args(spec) + "--data " + folder.data, &out), 1);
     BOOST_CHECK_EQUAL(parse_json(out)["segments"].size(), 3u);  // the results are still written
     BOOST_CHECK_EQUAL(run_segmint("check --max-warnings -1 " + folder.args(spec), &out, &err), 2);
     BOOST_CHECK_EQUAL(run_segmint("check --max-warnings x " + folder.args(spec), &out, &err), 2);
@@ -103,10 +105,10 @@ BOOST_AUTO_TEST_CASE(eval_shows_warnings) {
     const std::string data = " --data " + folder.data;
     std::string out, err;
     for (const char* format : {"text", "csv"}) {
-        BOOST_CHECK_EQUAL(run_segmint("eval --color never --format " + std::string(format) + " " + folder.args(spec) +
-                                          data,
-                                      &out, &err),
-                          0);
+        BOOST_CHECK_EQUAL(
+            run_segmint("eval --color never --format " + std::string(format) + " " + folder.args(spec) + data, &out,
+                        &err),
+            0);
         BOOST_CHECK_MESSAGE(err.find("warning[W001]") != std::string::npos, format << ": " << err);
         BOOST_CHECK(out.find("W001") == std::string::npos);
     }
@@ -161,7 +163,8 @@ BOOST_AUTO_TEST_CASE(standard_input_for_specs_and_data) {
     BOOST_CHECK_MESSAGE(out.find("checked 1 segment in 1 file: no problems") != std::string::npos, out);
     BOOST_CHECK_EQUAL(run_segmint("check --color never - --schema " + folder.schema + " < " + bad, &out, &err), 1);
     BOOST_CHECK_MESSAGE(out.find("<stdin>:1:12: error[E101]") != std::string::npos, out);
-    BOOST_CHECK_EQUAL(run_segmint("eval --format csv " + folder.args(spec) + "--data - < " + folder.data, &out, &err), 0);
+    BOOST_CHECK_EQUAL(run_segmint("eval --format csv " + folder.args(spec) + "--data - < " + folder.data, &out, &err),
+                      0);
     BOOST_CHECK_EQUAL(out, "segment,count,share\nadults,1,0.500000\n");
     const std::string malformed = folder.dir.write("bad.csv", "customer_id,age\n1,x\n");
     BOOST_CHECK_EQUAL(run_segmint("eval " + folder.args(spec) + "--data - < " + malformed, &out, &err), 2);
@@ -218,7 +221,8 @@ BOOST_AUTO_TEST_CASE(quiet_leaves_errors_and_results) {
     BOOST_CHECK_EQUAL(err, "wrote 2 customers to " + folder.dir.file("g.csv") + "\n");
     BOOST_CHECK_EQUAL(run_segmint("--quiet generate --rows 2 -o " + folder.dir.file("g.csv"), &out, &err), 0);
     BOOST_CHECK_EQUAL(err, "");
-    BOOST_CHECK_EQUAL(run_segmint("eval -q --format csv " + folder.args(spec) + "--data " + folder.data, &out, &err), 0);
+    BOOST_CHECK_EQUAL(run_segmint("eval -q --format csv " + folder.args(spec) + "--data " + folder.data, &out, &err),
+                      0);
     BOOST_CHECK_EQUAL(err, "");
     BOOST_CHECK_EQUAL(out, "segment,count,share\nw,0,0.000000\nadults,1,0.500000\n");
     BOOST_CHECK_EQUAL(run_segmint("check --quiet --color never " + folder.args(spec), &out, &err), 0);
@@ -226,7 +230,8 @@ BOOST_AUTO_TEST_CASE(quiet_leaves_errors_and_results) {
     const std::string bad = folder.specs("bad.seg", "segment b: nope > 1\n");
     BOOST_CHECK_EQUAL(run_segmint("check -q --color never " + folder.args(bad), &out, &err), 1);
     BOOST_CHECK(out.find("error[E101]") != std::string::npos);
-    BOOST_CHECK_EQUAL(run_segmint("eval -q " + folder.args(spec) + "--data " + folder.dir.file("none.csv"), &out, &err), 2);
+    BOOST_CHECK_EQUAL(run_segmint("eval -q " + folder.args(spec) + "--data " + folder.dir.file("none.csv"), &out, &err),
+                      2);
     BOOST_CHECK(err.find("cannot open") != std::string::npos);
 }
 
@@ -258,7 +263,8 @@ BOOST_AUTO_TEST_CASE(shell_completion) {
     for (const char* command : {"check", "eval", "explain", "generate", "validate", "overlap", "test", "fmt"}) {
         BOOST_CHECK_MESSAGE(out.find(std::string("-a ") + command + " -d ") != std::string::npos, command);
     }
-    BOOST_CHECK(out.find("complete -c segmint -n '__fish_seen_subcommand_from eval' -l members\n") != std::string::npos);
+    BOOST_CHECK(out.find("complete -c segmint -n '__fish_seen_subcommand_from eval' -l members\n") !=
+                std::string::npos);
     BOOST_CHECK_EQUAL(run_segmint("completion tcsh", &out, &err), 2);
 }
 
@@ -282,14 +288,15 @@ BOOST_AUTO_TEST_CASE(warnings_reach_every_output) {
     Folder folder;
     const std::string spec = folder.specs("w.seg", warning_segments(3));
     std::string out, err;
-    BOOST_CHECK_EQUAL(run_segmint("eval --members w0 --format json " + folder.args(spec) + "--data " + folder.data, &out),
-                      0);
+    BOOST_CHECK_EQUAL(
+        run_segmint("eval --members w0 --format json " + folder.args(spec) + "--data " + folder.data, &out), 0);
     auto members = parse_json(out);
     BOOST_CHECK_EQUAL(members["warnings"].get<int>(), 3);
     BOOST_CHECK_EQUAL(members["diagnostics"][0]["code"].get<std::string>(), "W001");
     const std::string file = folder.dir.file("m.json");
     BOOST_CHECK_EQUAL(
-        run_segmint("eval --members w0 --format json -o " + file + " " + folder.args(spec) + "--data " + folder.data, &out),
+        run_segmint("eval --members w0 --format json -o " + file + " " + folder.args(spec) + "--data " + folder.data,
+                    &out),
         0);
     auto summary = parse_json(out);
     BOOST_CHECK_EQUAL(summary["output"].get<std::string>(), file);
@@ -320,7 +327,8 @@ BOOST_AUTO_TEST_CASE(commands_usage_and_version) {
     BOOST_CHECK_EQUAL(run_segmint("chek specs/", &out, &err), 2);
     BOOST_CHECK_EQUAL(err, "segmint: error: unknown command `chek`; did you mean `check`?\n");
     BOOST_CHECK_EQUAL(run_segmint("frobnicate", &out, &err), 2);
-    BOOST_CHECK_MESSAGE(err.find("segmint: error: unknown command `frobnicate`; the commands are: check, eval,") == 0, err);
+    BOOST_CHECK_MESSAGE(err.find("segmint: error: unknown command `frobnicate`; the commands are: check, eval,") == 0,
+                        err);
     BOOST_CHECK_EQUAL(run_segmint("", &out, &err), 2);
     BOOST_CHECK_MESSAGE(err.find("segmint: error: no command given; choose one of: check, eval,") == 0, err);
     BOOST_CHECK_EQUAL(run_segmint("--quiet", &out, &err), 2);
@@ -328,7 +336,7 @@ BOOST_AUTO_TEST_CASE(commands_usage_and_version) {
     BOOST_CHECK_EQUAL(run_segmint("-q chek", &out, &err), 2);
     BOOST_CHECK_MESSAGE(err.find("unknown command `chek`; did you mean `check`?") != std::string::npos, err);
     BOOST_CHECK_EQUAL(run_segmint("eval --nope", &out, &err), 2);
-    BOOST_CHECK_MESSAGE(err.find("segmint: error: The following argument was not expected: --nope\n") == 0, err);
+    BOOST_CHECK_MESSAGE(err.find("segmint: error: unknown option `--nope` of `segmint eval`") == 0, err);
     BOOST_CHECK_EQUAL(run_segmint("--help", &out, &err), 0);
     BOOST_CHECK_MESSAGE(out.find("Usage: segmint [OPTIONS] SUBCOMMAND") != std::string::npos, out);
     BOOST_CHECK_EQUAL(run_segmint("check --help", &out, &err), 0);
