@@ -197,8 +197,8 @@ int run_validate(ValidateOptions& options) {
             }
         }
         write_out(std::to_string(results.size()) + " constraint" + (results.size() == 1 ? "" : "s") + " on " +
-                  with_thousands(table->rows()) + " customers as of " + engine::as_of_text(as_of) + ": " +
-                  std::to_string(passed) + " passed, " + std::to_string(failed) +
+                  with_thousands(table->rows()) + (table->rows() == 1 ? " customer" : " customers") + " as of " +
+                  engine::as_of_text(as_of) + ": " + std::to_string(passed) + " passed, " + std::to_string(failed) +
                   " failed; proofs: " + proof_counts(verdicts) + "\n");
     }
     if (int code = finish_output()) return code;
