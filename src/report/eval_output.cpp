@@ -49,7 +49,7 @@ std::string eval_sizes_text(const EvalSizes& sizes) {
     out += fmt::format("{:<{}}  {:>12}  {:>8}  {}\n", "segment", name_width, "customers", "share", "title");
     for (const auto& segment : sizes.segments) {
         out += fmt::format("{:<{}}  {:>12}  {:>8}  {}\n", segment.name, name_width, with_thousands(segment.count),
-                           percent(segment.count, sizes.rows), segment.title ? *segment.title : "");
+                           percent(segment.count, sizes.rows), segment.title ? escape_controls(*segment.title) : "");
     }
     return out;
 }

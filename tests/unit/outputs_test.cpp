@@ -10,9 +10,12 @@
 #include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <thread>
 
+#include "common/text_format.h"
+#include "report/ci_report.h"
 #include "test_support.h"
 
 using namespace segmint::testing;
@@ -28,6 +31,19 @@ std::vector<std::string> temporaries_in(const std::string& folder) {
         if (entry.path().filename().string().find(".tmp-") != std::string::npos) found.push_back(entry.path().string());
     }
     return found;
+}
+
+// `text` holds no raw ESC, no raw U+202E (RIGHT-TO-LEFT OVERRIDE), and no line starting with `::` (a GitHub Actions
+// workflow command), except, with `github`, the annotations' own `::error file=` and `::warning file=` lines.
+void expect_neutralised(const std::string& what, const std::string& text, bool github = false) {
+    BOOST_TEST(text.find('\x1b') == std::string::npos, what << ": a raw ESC in\n" << text);
+    BOOST_TEST(text.find("\xe2\x80\xae") == std::string::npos, what << ": a raw U+202E in\n" << text);
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.rfind("::", 0) != 0) continue;
+        const bool own = github && (line.rfind("::error file=", 0) == 0 || line.rfind("::warning file=", 0) == 0);
+        BOOST_TEST(own, what << ": a line starts with `::`: " << line);
+    }
 }
 
 }  // namespace
@@ -68,10 +84,10 @@ BOOST_AUTO_TEST_CASE(a_write_interrupted_by_a_signal_leaves_no_temporary_file) {
 
 BOOST_AUTO_TEST_CASE(member_keys_are_quoted_so_each_reads_as_one) {
     TempDir dir("outputs");
-    const std::string arguments = dir.write("s.seg", "segment everyone: n > 0\n") + " --schema " +
-                                  dir.write("s.yaml", kStringKeySchema) + " --data " +
-                                  dir.write("d.csv", "k,n\n\"a\nb\",1\n\"x,y\",2\n\"\",3\nplain,4\n\"say \"\"hi\"\"\",5\n") +
-                                  " --members everyone";
+    const std::string arguments =
+        dir.write("s.seg", "segment everyone: n > 0\n") + " --schema " + dir.write("s.yaml", kStringKeySchema) +
+        " --data " + dir.write("d.csv", "k,n\n\"a\nb\",1\n\"x,y\",2\n\"\",3\nplain,4\n\"say \"\"hi\"\"\",5\n") +
+        " --members everyone";
     std::string out;
     BOOST_REQUIRE_EQUAL(run_segmint("eval " + arguments, &out), 0);
     BOOST_TEST(out == "\"a\nb\"\n\"x,y\"\n\"\"\nplain\n\"say \"\"hi\"\"\"\n");
@@ -104,8 +120,9 @@ BOOST_AUTO_TEST_CASE(a_missing_or_repeated_key_is_a_data_error_and_nothing_is_wr
     for (const Case& c : cases) {
         const std::string data = dir.write("d.csv", c.data);
         std::string out, err;
-        const int status = run_segmint("eval " + rules + " --schema " + schema + " --data " + data +
-                                           " --members everyone -o " + output, &out, &err);
+        const int status = run_segmint(
+            "eval " + rules + " --schema " + schema + " --data " + data + " --members everyone -o " + output, &out,
+            &err);
         BOOST_TEST(status == 2, c.data);
         BOOST_TEST(err.find(c.error) != std::string::npos, err);
         BOOST_TEST(read_file(output) == "old members\n");  // nothing written over it
@@ -125,9 +142,10 @@ BOOST_AUTO_TEST_CASE(outputs_never_replace_project_files) {
         const std::string path = project + "/" + target;
         const bool existed = std::filesystem::exists(path);
         const std::string old = existed ? read_file(path) : "";
-        BOOST_TEST(run_segmint("eval --project " + project + " --data " + project + "/data.csv --members vip -o " + path,
-                               &out, &err) == 2,
-                   target);
+        BOOST_TEST(
+            run_segmint("eval --project " + project + " --data " + project + "/data.csv --members vip -o " + path, &out,
+                        &err) == 2,
+            target);
         BOOST_TEST(err.find("refusing to write") != std::string::npos, err);
         BOOST_TEST(std::filesystem::exists(path) == existed, target);
         if (existed) BOOST_TEST(read_file(path) == old, target);
@@ -149,18 +167,18 @@ BOOST_AUTO_TEST_CASE(segment_names_are_identifiers_even_in_backquotes) {
         BOOST_TEST(checked.codes() == "E004", name);
         BOOST_TEST(checked.text().find("segment names are ASCII letters, digits and `_`") != std::string::npos);
     }
-    BOOST_TEST(check_text("segment `last`: age > 1\n").codes() == "");  // a keyword as a name
-    BOOST_TEST(check_text("segment s: `a\tb` > 1\n").codes() == "E001");   // control characters never
+    BOOST_TEST(check_text("segment `last`: age > 1\n").codes() == "");    // a keyword as a name
+    BOOST_TEST(check_text("segment s: `a\tb` > 1\n").codes() == "E001");  // control characters never
 }
 
 // Human-readable output escapes control characters from user text: a decoded literal holding a line break must not
 // start a line of its own (GitHub Actions runs `::error ...` lines as commands), nor an escape byte reach the terminal.
 BOOST_AUTO_TEST_CASE(text_output_escapes_control_characters) {
     TempDir dir("outputs");
-    const std::string spec = dir.write(
-        "s.seg",
-        "segment s: tags contains any (\"x\\n::error file=a::pwned\", \"x\\n::error file=a::pwned\") or "
-        "email = \"\\u001b[31mgold\"\n");
+    const std::string spec =
+        dir.write("s.seg",
+                  "segment s: tags contains any (\"x\\n::error file=a::pwned\", \"x\\n::error file=a::pwned\") or "
+                  "email = \"\\u001b[31mgold\"\n");
     std::string out, err;
     run_segmint("check " + spec + " --schema specs/schema.yaml", &out, &err);
     BOOST_TEST(out.find("\"x\\n::error file=a::pwned\" appears more than once") != std::string::npos, out);
@@ -170,6 +188,55 @@ BOOST_AUTO_TEST_CASE(text_output_escapes_control_characters) {
     run_segmint("explain \"$(printf 'a\\033[31mb\\n::error x')\" " + spec + " --schema specs/schema.yaml", &out, &err);
     BOOST_TEST(err.find("no segment named `a\\u001b[31mb\\n::error x`") != std::string::npos, err);
     BOOST_TEST(err.find('\x1b') == std::string::npos);
+}
+
+// Control characters and bidirectional overrides in titles, string constants, comments, fixture keys and literals
+// reach no output raw: eval's title column, explain's header and bytecode listing, test's customer keys, fmt --check's
+// diff, the github format's annotations of check, test and fmt, and the source snippets of text diagnostics.
+BOOST_AUTO_TEST_CASE(user_text_reaches_no_output_raw) {
+    TempDir dir("outputs");
+    dir.write("schema.yaml", "table: c\nkey: k\ncolumns:\n  k: string\n  n: int\n  s: string\n");
+    // A comment with a raw ESC and a raw U+202E; a title and a constant with \u escapes; a raw U+202E in a literal on
+    // a line with a warning (W003), so the snippet shows it. `segment  x` is not the canonical layout (fmt --check).
+    dir.write(
+        "a.seg",
+        "# comment \x1b[31m red \xe2\x80\xae rtl\n"
+        "segment  x \"T\\u001b[31mitle\\n::error::t\\u202e\": s = \"x\\u001b[31my\\n::error::z\\u202e\" or n > 0\n"
+        "segment d: s in (\"\xe2\x80\xae\\u0085\", \"\xe2\x80\xae\\u0085\")\n");
+    dir.write("t.yaml",
+              "as_of: 2026-11-23\ncustomers:\n  - {k: \"c\\e[31mZ\\n::error::fx\\u202E\", n: 0}\nexpect:\n"
+              "  x: {in: [\"c\\e[31mZ\\n::error::fx\\u202E\"]}\n");
+    dir.write("segmint.yaml", "schema: schema.yaml\nsegments: [\"*.seg\"]\ntests: [\"t.yaml\"]\n");
+    dir.write("d.csv", "k,n,s\na,1,x\n");
+    const std::string project = " --project " + dir.path;
+    std::string out, err;
+    auto run = [&](const std::string& arguments, int expected_code) {
+        BOOST_TEST(run_segmint(arguments, &out, &err) == expected_code, arguments << "\n" << out << err);
+        return out + err;
+    };
+    const std::string check = run("check" + project, 0);
+    BOOST_TEST(check.find(" 3 | segment d: s in (\"?\\u0085\", \"?\\u0085\")") != std::string::npos, check);
+    expect_neutralised("check", check);
+    expect_neutralised("check --format github", run("check --format github" + project, 0), true);
+    const std::string eval = run("eval --data " + dir.file("d.csv") + " --as-of 2026-11-23" + project, 0);
+    BOOST_TEST(eval.find("T\\u001b[31mitle\\n::error::t\\u202e") != std::string::npos, eval);
+    expect_neutralised("eval", eval);
+    const std::string explain = run("explain x" + project, 0);
+    BOOST_TEST(explain.find("segment x \"T\\u001B[31mitle\\n::error::t\\u202e\"") != std::string::npos, explain);
+    BOOST_TEST(explain.find("k1=\"x\\u001B[31my\\n::error::z\\u202e\"") != std::string::npos, explain);
+    expect_neutralised("explain", explain);
+    const std::string test = run("test" + project, 1);
+    BOOST_TEST(test.find("customer c\\u001b[31mZ\\n::error::fx\\u202e should be in `x`") != std::string::npos, test);
+    expect_neutralised("test", test);
+    expect_neutralised("test --format github", run("test --format github" + project, 1), true);
+    const std::string diff = run("fmt --check " + dir.file("a.seg"), 1);
+    BOOST_TEST(diff.find("\n # comment \\u001b[31m red \\u202e rtl\n") != std::string::npos, diff);
+    expect_neutralised("fmt --check", diff);
+    expect_neutralised("fmt --check --format github", run("fmt --check --format github " + dir.file("a.seg"), 1), true);
+    // The github format's escaping itself: line breaks percent-encoded, other controls as in text output.
+    BOOST_TEST(segmint::report::github_escape_data("a\x1b[1m\xe2\x80\xae\xc2\x85\r\n%") ==
+               "a\\u001b[1m\\u202e\\u0085%0D%0A%25");
+    BOOST_TEST(segmint::escape_controls_per_line("a\x1b\n\nb\xe2\x81\xa6\n") == "a\\u001b\n\nb\\u2066\n");
 }
 
 // Without --as-of, `now` is the current instant (not today's midnight), and the run prints it so it can be repeated.
