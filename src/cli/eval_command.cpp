@@ -45,11 +45,9 @@ bool write_members(const EvalOptions& options, const std::optional<project::Proj
         });
     }
     std::string error;
-    if (project && project::project_would_read(*project, options.output)) {
-        print_error(
-            fmt::format("refusing to write `{}`: the project's `segments` or `tests` globs would read it as "
-                        "part of the project; choose another output path",
-                        options.output));
+    const std::string read_by = output_would_be_read(options.common, project, options.output);
+    if (!read_by.empty()) {
+        print_error(fmt::format("refusing to write `{}`: {}; choose another output path", options.output, read_by));
         return false;
     }
     auto to_file = [&](std::FILE* out) {

@@ -190,6 +190,38 @@ BOOST_AUTO_TEST_CASE(text_output_escapes_control_characters) {
     BOOST_TEST(err.find('\x1b') == std::string::npos);
 }
 
+// Without a project, `-o` never creates a `.seg` file below a spec folder given on the command line: the next run
+// would read it as a spec (recursively, as folders are read) and fail to parse it.
+BOOST_AUTO_TEST_CASE(outputs_never_create_a_spec_in_a_spec_folder_given) {
+    TempDir dir("outputs");
+    const std::string schema = dir.write("schema.yaml", "table: c\nkey: id\ncolumns:\n  id: int\n  n: int\n");
+    const std::string spec = dir.write("a.seg", "segment vip: n > 1\n");
+    std::filesystem::create_directories(dir.file("specs/deeper"));
+    dir.write("specs/b.seg", "segment w: n > 0\n");
+    const std::string data = dir.write("data.csv", "id,n\n1,1\n2,2\n3,3\n");
+    const std::string specs = dir.file("specs");
+    std::filesystem::create_directory_symlink(specs, dir.file("specs_link"));
+    const std::string common = " --schema " + schema + " --data " + data + " --members vip -o ";
+    std::string out, err;
+    for (const std::string& inputs : {spec + " " + specs, spec + " " + specs + "/", spec + " --specs " + specs,
+                                      spec + " " + dir.file("specs_link")}) {
+        for (const std::string& output : {specs + "/new.seg", specs + "/deeper/new.seg", specs + "/./deeper/../x.seg",
+                                          dir.file("specs_link/new.seg")}) {
+            BOOST_TEST(run_segmint("eval " + inputs + common + output, &out, &err) == 2, inputs << " -o " << output);
+            BOOST_TEST(err.find("refusing to write `" + output + "`: it is a spec file in `") != std::string::npos,
+                       err);
+            BOOST_TEST(!std::filesystem::exists(output), output);
+        }
+    }
+    // Files the folder does not read, and folders the run does not read, are fine; the next run still works.
+    for (const std::string& output : {specs + "/vip.txt", dir.file("vip.seg")}) {
+        BOOST_TEST(run_segmint("eval " + spec + " " + specs + common + output, &out, &err) == 0, err);
+        BOOST_TEST(read_file(output) == "2\n3\n");
+    }
+    BOOST_TEST(run_segmint("eval " + spec + " " + specs + common + "-", &out, &err) == 0, err);
+    BOOST_TEST(out == "2\n3\n");
+}
+
 // Control characters and bidirectional overrides in titles, string constants, comments, fixture keys and literals
 // reach no output raw: eval's title column, explain's header and bytecode listing, test's customer keys, fmt --check's
 // diff, the github format's annotations of check, test and fmt, and the source snippets of text diagnostics.
