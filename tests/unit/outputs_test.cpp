@@ -300,6 +300,71 @@ BOOST_AUTO_TEST_CASE(a_run_without_as_of_uses_the_current_instant_and_prints_it)
     BOOST_TEST(nlohmann::json::parse(out).at("segments")[0].at("count") == 1);
 }
 
+// Member lists and CSV sizes carry no header: without --as-of the instant used goes to stderr as a status line (not
+// with --quiet, nor when --as-of gave it), never into the data; member JSON says it in "as_of" and "now".
+BOOST_AUTO_TEST_CASE(eval_members_and_csv_say_the_instant_they_used) {
+    TempDir dir("outputs");
+    const auto now = std::chrono::system_clock::now();
+    auto iso = [](std::chrono::system_clock::time_point at) {
+        const std::time_t t = std::chrono::system_clock::to_time_t(at);
+        char buffer[32];
+        std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+        return std::string(buffer);
+    };
+    const std::string arguments = dir.write("s.seg", "segment recent: seen within last 12 hours\n") + " --schema " +
+                                  dir.write("s.yaml", "table: c\nkey: id\ncolumns:\n  id: int\n  seen: timestamp\n") +
+                                  " --data " +
+                                  dir.write("d.csv", "id,seen\n1," + iso(now - std::chrono::minutes(1)) + "\n2," +
+                                                         iso(now - std::chrono::hours(13)) + "\n");
+    // "as of T (repeat with --as-of T)\n" as the last line of `err`; T, or "" when there is none.
+    auto instant_in = [](const std::string& err) -> std::string {
+        const size_t at = err.rfind("as of ");
+        if (at == std::string::npos || (at > 0 && err[at - 1] != '\n')) return "";
+        const std::string line = err.substr(at);
+        const size_t space = line.find(' ', 6);
+        const std::string instant = line.substr(6, space - 6);
+        return line == "as of " + instant + " (repeat with --as-of " + instant + ")\n" ? instant : "";
+    };
+    std::string out, err, again, again_err;
+    for (const std::string& form : {"--members recent", "--members recent --format csv", "--format csv"}) {
+        BOOST_REQUIRE_EQUAL(run_segmint("eval " + form + " " + arguments, &out, &err), 0);
+        const std::string instant = instant_in(err);
+        BOOST_TEST(instant.size() >= 10u, form << ": " << err);
+        BOOST_TEST(out.find("as of") == std::string::npos, out);
+        // The printed instant repeats the run exactly; given, it is not printed again.
+        BOOST_REQUIRE_EQUAL(run_segmint("eval " + form + " " + arguments + " --as-of " + instant, &again, &again_err),
+                            0);
+        BOOST_TEST(again == out, form);
+        BOOST_TEST(again_err.empty(), again_err);
+        BOOST_REQUIRE_EQUAL(run_segmint("eval -q " + form + " " + arguments, &again, &again_err), 0);
+        BOOST_TEST(again_err.empty(), again_err);
+    }
+    BOOST_REQUIRE_EQUAL(run_segmint("eval --members recent " + arguments, &out, &err), 0);
+    BOOST_TEST(out == "1\n");
+    // -o: the file holds the members alone; stderr says what was written and as of when.
+    BOOST_REQUIRE_EQUAL(run_segmint("eval --members recent -o " + dir.file("m.txt") + " " + arguments, &out, &err), 0);
+    BOOST_TEST(read_file(dir.file("m.txt")) == "1\n");
+    BOOST_TEST(instant_in(err).size() >= 10u, err);
+    // JSON, streamed and with -o.
+    BOOST_REQUIRE_EQUAL(run_segmint("eval --members recent --format json " + arguments, &out, &err), 0);
+    auto json = nlohmann::json::parse(out);
+    const std::string printed = json.at("now");
+    BOOST_TEST(printed.size() == 20u);
+    BOOST_TEST(json.at("as_of") == printed.substr(0, 10));
+    BOOST_TEST(json.at("members") == nlohmann::json({1}));
+    BOOST_REQUIRE_EQUAL(
+        run_segmint("eval --members recent --format json --as-of " + printed + " " + arguments, &out, &err), 0);
+    BOOST_TEST(nlohmann::json::parse(out).at("now") == printed);
+    BOOST_TEST(nlohmann::json::parse(out).at("members") == nlohmann::json({1}));
+    BOOST_REQUIRE_EQUAL(
+        run_segmint("eval --members recent --format json -o " + dir.file("m.json") + " --as-of 2026-11-23 " + arguments,
+                    &out, &err),
+        0);
+    BOOST_TEST(nlohmann::json::parse(out).at("as_of") == "2026-11-23");
+    BOOST_TEST(nlohmann::json::parse(out).at("now") == "2026-11-23T00:00:00Z");
+    BOOST_TEST(nlohmann::json::parse(read_file(dir.file("m.json"))).at("now") == "2026-11-23T00:00:00Z");
+}
+
 // Counts are whole numbers within their documented range: `-1` or an overflowing number used to run without end.
 BOOST_AUTO_TEST_CASE(generate_refuses_bad_counts_and_writes_nothing) {
     TempDir dir("outputs");
