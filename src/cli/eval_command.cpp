@@ -32,11 +32,21 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// Outputs that are data (CSV sizes, member lists in text or CSV) do not say as of when they were computed; when that
+// came from the clock (no --as-of, no project `as_of`), a status line on stderr says it, so the run can be repeated.
+// Text sizes say it in their header, JSON in "as_of" and "now".
+void print_clock_as_of(const EvalOptions& options, const std::optional<project::Project>& project, scalar::AsOf as_of) {
+    if (!options.common.as_of.empty() || (project && project->as_of)) return;
+    const std::string instant = engine::as_of_text(as_of);
+    print_status(fmt::format("as of {} (repeat with --as-of {})", instant, instant));
+}
+
 // The members of one segment (report/eval_output.h) to stdout, or atomically to -o FILE, never over an input.
-bool write_members(const EvalOptions& options, const std::optional<project::Project>& project, const data::Table& table,
-                   const data::Bitmap& members, const std::vector<std::string>& inputs, const DiagnosticSink& sink) {
+bool write_members(const EvalOptions& options, const std::optional<project::Project>& project, scalar::AsOf as_of,
+                   const data::Table& table, const data::Bitmap& members, const std::vector<std::string>& inputs,
+                   const DiagnosticSink& sink) {
     auto write = [&](const report::WriteText& put) {
-        return report::write_members(table, members, options.members, options.common.format, sink, put);
+        return report::write_members(table, members, options.members, as_of, options.common.format, sink, put);
     };
     if (options.output.empty() || options.output == "-") {
         return write([](std::string_view text) {
@@ -45,11 +55,9 @@ bool write_members(const EvalOptions& options, const std::optional<project::Proj
         });
     }
     std::string error;
-    if (project && project::project_would_read(*project, options.output)) {
-        print_error(
-            fmt::format("refusing to write `{}`: the project's `segments` or `tests` globs would read it as "
-                        "part of the project; choose another output path",
-                        options.output));
+    const std::string read_by = output_would_be_read(options.common, project, options.output);
+    if (!read_by.empty()) {
+        print_error(fmt::format("refusing to write `{}`: {}; choose another output path", options.output, read_by));
         return false;
     }
     auto to_file = [&](std::FILE* out) {
@@ -126,17 +134,19 @@ int run_eval(EvalOptions options) {
         const std::vector<std::string> inputs = protected_files(options.common, project, specs);
         workspace.sink.sort();
         const data::Bitmap& members = memberships[*members_segment];
-        if (!write_members(options, project, *table, members, inputs, workspace.sink)) {
+        if (!write_members(options, project, as_of, *table, members, inputs, workspace.sink)) {
             return kExitUsage;
         }
         if (!options.output.empty() && options.output != "-") {
             print_status(fmt::format("wrote {} members of {} to {}", with_thousands(members.count()), options.members,
                                      options.output));
             if (options.common.format == "json") {  // the members went to the file; stdout says what was written
-                write_json_document(report::members_written_json(options.members, members.count(), options.output),
-                                    workspace.sink);
+                write_json_document(
+                    report::members_written_json(options.members, as_of, members.count(), options.output),
+                    workspace.sink);
             }
         }
+        if (options.common.format != "json") print_clock_as_of(options, project, as_of);
         return finish_output();
     }
 
@@ -151,6 +161,7 @@ int run_eval(EvalOptions options) {
         write_json_document(report::eval_sizes_json(sizes), workspace.sink);
     } else {
         write_out(format == "csv" ? report::eval_sizes_csv(sizes) : report::eval_sizes_text(sizes));
+        if (format == "csv") print_clock_as_of(options, project, as_of);
     }
     return finish_output();
 }

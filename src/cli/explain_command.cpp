@@ -7,6 +7,7 @@
 #include "cli/output.h"
 #include "cli/project_options.h"
 #include "cli/workspace.h"
+#include "common/text_format.h"
 #include "engine/engine.h"
 #include "report/json_output.h"
 #include "vm/disassembler.h"
@@ -79,9 +80,12 @@ void add_explain_command(CLI::App& app, CommandRunner& runner) {
             write_json_document(std::move(out), workspace.sink);
         } else {
             if (!workspace.sink.diagnostics().empty()) print_diagnostics(workspace.sink, options->common);
+            // The title as the rule writes it, and the rule and its IR with their text escaped line by line: none of
+            // it may drive the terminal or start a line of its own.
             write_out(fmt::format("segment {}{}  ({})\n{}\n\nIR:\n{}\nBytecode:\n{}", def.name,
-                                  def.title ? " \"" + *def.title + "\"" : "", source.name(), rule_text, ir_text,
-                                  bytecode));
+                                  def.title ? " " + escape_controls(quote_literal(*def.title)) : "",
+                                  escape_controls(source.name()), escape_controls_per_line(rule_text),
+                                  escape_controls_per_line(ir_text), bytecode));
         }
         runner.exit_code = finish_output();
     });

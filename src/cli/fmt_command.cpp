@@ -13,6 +13,7 @@
 #include "cli/project_options.h"
 #include "common/atomic_file.h"
 #include "common/limits.h"
+#include "common/text_format.h"
 #include "frontend/inputs.h"
 #include "report/ci_report.h"
 #include "report/diagnostic_render.h"
@@ -144,7 +145,7 @@ std::string text_diff(const FileResult& result) {
         return fmt::format(
             "--- {}\n+++ {} (formatted)\n(only the line endings, a byte order mark or the final newline "
             "differ)\n",
-            result.path, result.path);
+            escape_controls(result.path), escape_controls(result.path));
     }
     return report::render_unified_diff(result.path, result.hunks);
 }
@@ -276,9 +277,10 @@ int run_fmt(FmtOptions options) {
         results.push_back(format_one(path, sink, &input_errors));
         FileResult& result = results.back();
         if (result.outcome == Outcome::Changed && !options.check && !from_stdin) {
-            if (write_formatted(result) && format == "text") write_out("reformatted " + result.path + "\n");
+            if (write_formatted(result) && format == "text")
+                write_out("reformatted " + escape_controls(result.path) + "\n");
         } else if (result.outcome == Outcome::Changed && options.check && format == "text") {
-            write_out((from_stdin ? "" : "would reformat " + result.path + "\n") + text_diff(result));
+            write_out((from_stdin ? "" : "would reformat " + escape_controls(result.path) + "\n") + text_diff(result));
         }
     }
     const int status = exit_code_of(results, options, unreadable_paths);

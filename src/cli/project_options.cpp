@@ -33,6 +33,22 @@ std::string display_folder(const fs::path& folder) {
     return folder.string();
 }
 
+// `output` resolved as the file it would be: its folder canonical (it exists, the file may not), then its name.
+std::optional<fs::path> resolved_output(const std::string& output) {
+    std::error_code ec;
+    const fs::path absolute = fs::absolute(output, ec);
+    if (ec) return std::nullopt;
+    const fs::path folder = fs::weakly_canonical(absolute.parent_path(), ec);
+    if (ec) return std::nullopt;
+    return folder / absolute.filename();
+}
+
+// True when `path` lies below `folder` (both resolved).
+bool below(const fs::path& path, const fs::path& folder) {
+    const fs::path relative = path.lexically_relative(folder);
+    return !relative.empty() && *relative.begin() != ".." && relative != ".";
+}
+
 }  // namespace
 
 int apply_project(CommonOptions& options, std::optional<project::Project>* out, ProjectNeed need) {
@@ -110,6 +126,27 @@ std::vector<std::string> protected_files(const CommonOptions& options, const std
         files.push_back(*nearest);
     }
     return files;
+}
+
+std::string output_would_be_read(const CommonOptions& options, const std::optional<project::Project>& project,
+                                 const std::string& output) {
+    if (project && project::project_would_read(*project, output)) {
+        return "the project's `segments` or `tests` globs would read it as part of the project";
+    }
+    // expand_spec_paths reads every regular `*.seg` below a folder (not through symbolic links to folders, which
+    // resolving the output's folder accounts for).
+    if (fs::path(output).extension() != ".seg") return "";
+    const auto resolved = resolved_output(output);
+    if (!resolved) return "";
+    for (const auto& path : options.paths) {
+        std::error_code ec;
+        if (path == frontend::kStdinPath || !fs::is_directory(path, ec)) continue;
+        const fs::path folder = fs::canonical(path, ec);
+        if (!ec && below(*resolved, folder)) {
+            return "it is a spec file in `" + path + "`, a folder this run reads specs from";
+        }
+    }
+    return "";
 }
 
 bool resolve_as_of(const std::string& flag, const std::optional<project::Project>& project, scalar::AsOf* out) {

@@ -30,6 +30,12 @@ int apply_project(CommonOptions& options, std::optional<project::Project>* proje
 std::vector<std::string> protected_files(const CommonOptions& options, const std::optional<project::Project>& project,
                                          const std::vector<std::string>& spec_files);
 
+// Why writing `output` would feed the next run, or "" when it would not: a `.seg` file below a spec folder given in
+// options.paths (read recursively, as frontend::expand_spec_paths reads it), or a path the project's `segments` or
+// `tests` globs match. protected_files covers the files that exist; this covers the ones an output would create.
+std::string output_would_be_read(const CommonOptions& options, const std::optional<project::Project>& project,
+                                 const std::string& output);
+
 // The run's as-of: --as-of, else the project's `as_of`, else today (UTC). False after a message on stderr.
 bool resolve_as_of(const std::string& flag, const std::optional<project::Project>& project, scalar::AsOf* out);
 

@@ -11,6 +11,7 @@
 #include "cli/project_options.h"
 #include "cli/workspace.h"
 #include "common/limits.h"
+#include "common/text_format.h"
 #include "frontend/inputs.h"
 #include "report/json_output.h"
 
@@ -32,8 +33,9 @@ struct FileRun {
 std::string failure_headline(const FileRun& run, const analysis::FixtureFailure& failure) {
     const auto& e = *failure.expectation;
     const uint32_t line = run.fixture.source->location(e.span.begin).line;
-    return run.name + ":" + std::to_string(line) + ": customer " + e.key + " should " + (e.member ? "" : "not ") +
-           "be in `" + e.segment + "`, but " + (failure.actual ? "is" : "is not");
+    return escape_controls(run.name) + ":" + std::to_string(line) + ": customer " + escape_controls(e.key) +
+           " should " + (e.member ? "" : "not ") + "be in `" + e.segment + "`, but " +
+           (failure.actual ? "is" : "is not");
 }
 
 // "1 customer", "16 customers".
@@ -150,24 +152,25 @@ int run_test(TestOptions& options) {
         for (const auto& run : runs) {
             const size_t count = run.report.expectations;
             if (run.report.failures.empty()) {
-                write_out(fmt::format("PASS  {} ({}, {})\n", run.name, counted(run.report.customers, "customer"),
-                                      counted(count, "expectation")));
+                write_out(fmt::format("PASS  {} ({}, {})\n", escape_controls(run.name),
+                                      counted(run.report.customers, "customer"), counted(count, "expectation")));
                 continue;
             }
-            write_out(fmt::format("FAIL  {} ({} of {} failed)\n", run.name, run.report.failures.size(),
+            write_out(fmt::format("FAIL  {} ({} of {} failed)\n", escape_controls(run.name), run.report.failures.size(),
                                   counted(count, "expectation")));
             for (const auto& failure : run.report.failures) {
                 write_out("  " + failure_headline(run, failure) + "\n");
-                write_out("    rule of " + failure.expectation->segment + " (" + failure.rule_location +
-                          "): " + failure.rule_text + "\n");
+                // Keys, paths and rule text are the user's: escaped, so none can drive the terminal or start a line.
+                write_out("    rule of " + failure.expectation->segment + " (" +
+                          escape_controls(failure.rule_location) + "): " + escape_controls(failure.rule_text) + "\n");
                 if (!failure.combinator.empty()) {
-                    write_out("    its `" + failure.combinator + "` parts for customer " + failure.expectation->key +
-                              ":\n");
+                    write_out("    its `" + failure.combinator + "` parts for customer " +
+                              escape_controls(failure.expectation->key) + ":\n");
                 }
                 for (const auto& c : failure.conditions) {
-                    std::string value = c.value;
+                    std::string value = escape_controls(c.value);
                     value.resize(std::max<size_t>(value.size(), 6), ' ');
-                    write_out("      " + value + " " + c.text + "\n");
+                    write_out("      " + value + " " + escape_controls(c.text) + "\n");
                 }
             }
         }

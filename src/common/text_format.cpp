@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace segmint {
@@ -72,6 +73,19 @@ std::string escape_controls(std::string_view text) {
         } else {
             out += static_cast<char>(c);
         }
+    }
+    return out;
+}
+
+std::string escape_controls_per_line(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t start = 0; start <= text.size();) {
+        const size_t end = std::min(text.find('\n', start), text.size());
+        out += escape_controls(text.substr(start, end - start));
+        if (end == text.size()) break;
+        out += '\n';
+        start = end + 1;
     }
     return out;
 }

@@ -21,6 +21,9 @@ std::string escape_controls(std::string_view text);
 // escape_controls on each line of a multi-line text, its line breaks kept.
 std::string escape_controls_per_line(std::string_view text);
 
+// escape_controls on each line of a multi-line text (a rule, a diff), its line breaks (LF) kept as they are.
+std::string escape_controls_per_line(std::string_view text);
+
 // A CSV field (RFC 4180): as it is, or in double quotes with `""` for a quote when it holds a comma, a quote, a line
 // break, or is empty (so an empty string is not read back as NULL).
 std::string csv_field(std::string_view text);

@@ -36,13 +36,14 @@ CompiledCatalog compile(const semantic::Catalog& catalog, scalar::AsOf as_of, co
     for (const auto& written : out.written_rules) {
         std::string problem = ir::verify(*written.root);
         if (!problem.empty()) throw std::logic_error("IR of segment " + written.name + " is invalid: " + problem);
-        ir::Rule rule{written.segment, written.name, written.root->clone()};
+        ir::Rule rule{written.segment, written.name, written.root->clone(), {}};
+        for (const auto& node : written.unevaluated) rule.unevaluated.push_back(node->clone());
         optimize::optimize(rule, context, options.optimizer);
         out.rules.push_back(std::move(rule));
     }
     // The VM's rules share conditions across the catalog; the reference evaluator keeps `rules` as they are.
     std::vector<ir::Rule> vm_rules;
-    for (const auto& rule : out.rules) vm_rules.push_back(ir::Rule{rule.segment, rule.name, rule.root->clone()});
+    for (const auto& rule : out.rules) vm_rules.push_back(ir::Rule{rule.segment, rule.name, rule.root->clone(), {}});
     out.shared_conditions = optimize::share_conditions(vm_rules, options.optimizer);
     const size_t segments = catalog.segments.size(), shared = out.shared_conditions.size();
     for (size_t slot = 0; slot < shared; ++slot) {

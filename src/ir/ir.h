@@ -118,6 +118,10 @@ struct Rule {
     uint32_t segment = 0;
     std::string name;
     NodePtr root;  // type Bool
+    // Subexpressions the rule never evaluates because a NULL literal decides their parent (`null = today - 2026 years`
+    // is NULL whatever its right side is). Only resolve_time and constant_folding visit them, so check-time findings
+    // about constants (E112) cover every expression the user wrote; nothing runs them.
+    std::vector<NodePtr> unevaluated;
 };
 
 // S-expression text, one node a line: the form `segmint explain` prints and IR tests compare.

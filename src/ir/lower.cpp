@@ -6,6 +6,7 @@
 #include <map>
 #include <stdexcept>
 #include <unordered_set>
+#include <utility>
 
 #include "common/calendar.h"
 
@@ -58,7 +59,10 @@ public:
     NodePtr lower(const ast::Expr& e) {
         // An expression that is NULL whatever the data (`null`, `coalesce(null, null)`) becomes a NULL constant, which
         // convert() retypes to whatever its parent needs.
-        if (checked_type(e).is_null()) return null_of(Type::Bool, e.span);
+        if (checked_type(e).is_null()) {
+            for (const auto& arg : e.args) keep_unevaluated(*arg);
+            return null_of(Type::Bool, e.span);
+        }
         switch (e.kind) {
             case ExprKind::Literal: return literal(e);
             case ExprKind::Name: return name(e);
@@ -98,7 +102,19 @@ public:
         throw std::logic_error("lower: unknown expression kind");
     }
 
+    std::vector<NodePtr> take_unevaluated() { return std::exchange(unevaluated_, {}); }
+
 private:
+    // `e` is dropped because a NULL literal decides its parent; what it holds is still lowered, into unevaluated_,
+    // so the optimizer's findings about constants (E112) see it.
+    void keep_unevaluated(const ast::Expr& e) {
+        if (checked_type(e).is_null()) {
+            for (const auto& arg : e.args) keep_unevaluated(*arg);
+        } else {
+            unevaluated_.push_back(lower(e));
+        }
+    }
+
     const semantic::Type& checked_type(const ast::Expr& e) const { return catalog_.type_of(file_, e); }
 
     static Op op_of(ast::Op op) {
@@ -224,7 +240,11 @@ private:
 
     NodePtr compare(Span span, Op op, const ast::Expr& left, const ast::Expr& right) {
         // A comparison with something that is always NULL is NULL (and `null < null` has no type to compare in).
-        if (checked_type(left).is_null() || checked_type(right).is_null()) return null_of(Type::Bool, span);
+        if (checked_type(left).is_null() || checked_type(right).is_null()) {
+            keep_unevaluated(left);
+            keep_unevaluated(right);
+            return null_of(Type::Bool, span);
+        }
         Type type = common(checked_type(left), checked_type(right));
         NodePtr node =
             make(Kind::Compare, Type::Bool, span, list(convert(lower(left), type), convert(lower(right), type)));
@@ -302,7 +322,10 @@ private:
     // set test; a NULL item makes a miss NULL.
     NodePtr in_list(const ast::Expr& e) {
         const ast::Expr& subject = *e.args[0];
-        if (checked_type(subject).is_null()) return negated(e, null_of(Type::Bool, e.span));
+        if (checked_type(subject).is_null()) {
+            for (size_t i = 1; i < e.args.size(); ++i) keep_unevaluated(*e.args[i]);
+            return negated(e, null_of(Type::Bool, e.span));
+        }
         std::vector<NodePtr> alternatives;
         std::map<Type, size_t> set_of_type;  // comparison type -> its InSet in `alternatives`
         std::map<Type, std::unordered_set<std::string>> seen;
@@ -310,6 +333,7 @@ private:
         for (size_t i = 1; i < e.args.size(); ++i) {
             const ast::Expr& item_expr = *e.args[i];
             if (checked_type(item_expr).is_null()) {
+                keep_unevaluated(item_expr);
                 has_null = true;
                 continue;
             }
@@ -453,6 +477,7 @@ private:
 
     const semantic::Catalog& catalog_;
     size_t file_;
+    std::vector<NodePtr> unevaluated_;
 };
 
 }  // namespace
@@ -467,6 +492,7 @@ std::vector<Rule> lower(const semantic::Catalog& catalog) {
         rule.segment = static_cast<uint32_t>(index);
         rule.name = segment.name;
         rule.root = lowerer.lower(*catalog.definition(index).rule);
+        rule.unevaluated = lowerer.take_unevaluated();
         // A rule that is the literal `null` has type bool here; anything else non-bool was rejected by the checker.
         rules.push_back(std::move(rule));
     }

@@ -36,11 +36,27 @@ std::string location_text(const Source& source, Span span) {
     return escape_controls(source.name()) + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
 }
 
-// Control characters other than tab would garble a terminal; show them as '?'. Tabs are kept so carets line up.
+// Control characters other than tab would garble a terminal, and bidirectional overrides and isolates (U+202A..U+202E,
+// U+2066..U+2069) reorder what a reader sees: each shows as one '?', so the carets still line up. Tabs are kept.
 std::string printable(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    for (unsigned char c : text) out += (c < 0x20 && c != '\t') || c == 0x7F ? '?' : static_cast<char>(c);
+    auto byte = [&](size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 0u; };
+    for (size_t i = 0; i < text.size(); ++i) {
+        const unsigned char c = byte(i);
+        if ((c < 0x20 && c != '\t') || c == 0x7F) {
+            out += '?';
+        } else if (c == 0xC2 && byte(i + 1) >= 0x80 && byte(i + 1) <= 0x9F) {  // C1 controls, U+0080..U+009F
+            out += '?';
+            i += 1;
+        } else if (c == 0xE2 && ((byte(i + 1) == 0x80 && byte(i + 2) >= 0xAA && byte(i + 2) <= 0xAE) ||
+                                 (byte(i + 1) == 0x81 && byte(i + 2) >= 0xA6 && byte(i + 2) <= 0xA9))) {
+            out += '?';
+            i += 2;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
     return out;
 }
 

@@ -49,7 +49,7 @@ std::string eval_sizes_text(const EvalSizes& sizes) {
     out += fmt::format("{:<{}}  {:>12}  {:>8}  {}\n", "segment", name_width, "customers", "share", "title");
     for (const auto& segment : sizes.segments) {
         out += fmt::format("{:<{}}  {:>12}  {:>8}  {}\n", segment.name, name_width, with_thousands(segment.count),
-                           percent(segment.count, sizes.rows), segment.title ? *segment.title : "");
+                           percent(segment.count, sizes.rows), segment.title ? escape_controls(*segment.title) : "");
     }
     return out;
 }
@@ -82,7 +82,7 @@ nlohmann::ordered_json eval_sizes_json(const EvalSizes& sizes) {
 }
 
 bool write_members(const data::Table& table, const data::Bitmap& members, const std::string& segment,
-                   const std::string& format, const DiagnosticSink& sink, const WriteText& write) {
+                   scalar::AsOf as_of, const std::string& format, const DiagnosticSink& sink, const WriteText& write) {
     const schema::Schema& schema = table.schema();
     const data::Column* key = table.find(schema.key);
     const bool json = format == "json";
@@ -94,8 +94,9 @@ bool write_members(const data::Table& table, const data::Bitmap& members, const 
     std::string buffer;
     if (json) {
         buffer = "{\"version\": " + std::to_string(kJsonOutputVersion) +
-                 ", \"command\": \"eval\", \"segment\": " + nlohmann::json(segment).dump() +
-                 ", \"count\": " + std::to_string(members.count()) + ", \"members\": [";
+                 ", \"command\": \"eval\", \"segment\": " + nlohmann::json(segment).dump() + ", \"as_of\": \"" +
+                 calendar::format_date(as_of.today) + "\", \"now\": \"" + calendar::format_timestamp(as_of.now) +
+                 "\", \"count\": " + std::to_string(members.count()) + ", \"members\": [";
     } else if (format == "csv") {
         buffer = csv_field(schema.key) + "\n";
     }
@@ -115,9 +116,12 @@ bool write_members(const data::Table& table, const data::Bitmap& members, const 
     return write(buffer);
 }
 
-nlohmann::ordered_json members_written_json(const std::string& segment, uint64_t count, const std::string& output) {
+nlohmann::ordered_json members_written_json(const std::string& segment, scalar::AsOf as_of, uint64_t count,
+                                            const std::string& output) {
     nlohmann::ordered_json out = json_document("eval");
     out["segment"] = segment;
+    out["as_of"] = calendar::format_date(as_of.today);
+    out["now"] = calendar::format_timestamp(as_of.now);
     out["count"] = count;
     out["output"] = output;
     return out;

@@ -42,15 +42,16 @@ std::string eval_sizes_csv(const EvalSizes& sizes);
 nlohmann::ordered_json eval_sizes_json(const EvalSizes& sizes);
 
 // The members of `segment` (the rows set in `members`) by the table's key: text, one key a line; csv, a one-column CSV
-// with the key's name as header; json, {"version", "command", "segment", "count", "members": [KEY, ...]} closed by the
-// diagnostics of `sink` (sorted by the caller). A string key with a comma, quote or line break is quoted as in CSV
-// (RFC 4180) in text and csv, so a key can never read as two. Written in pieces of about 1 MiB; false when `write`
-// failed.
+// with the key's name as header; json, {"version", "command", "segment", "as_of", "now", "count", "members": [KEY,
+// ...]} closed by the diagnostics of `sink` (sorted by the caller). A string key with a comma, quote or line break is
+// quoted as in CSV (RFC 4180) in text and csv, so a key can never read as two. Written in pieces of about 1 MiB; false
+// when `write` failed.
 bool write_members(const data::Table& table, const data::Bitmap& members, const std::string& segment,
-                   const std::string& format, const DiagnosticSink& sink, const WriteText& write);
+                   scalar::AsOf as_of, const std::string& format, const DiagnosticSink& sink, const WriteText& write);
 
 // With --format json and the members written to a file, stdout says what was written: {"version", "command",
-// "segment", "count", "output"}; the caller adds the diagnostics.
-nlohmann::ordered_json members_written_json(const std::string& segment, uint64_t count, const std::string& output);
+// "segment", "as_of", "now", "count", "output"}; the caller adds the diagnostics.
+nlohmann::ordered_json members_written_json(const std::string& segment, scalar::AsOf as_of, uint64_t count,
+                                            const std::string& output);
 
 }  // namespace segmint::report

@@ -1,6 +1,8 @@
 // GitHub Actions workflow commands: each line `::error file=...,line=...::message` becomes an annotation on the file.
 // Escaping follows @actions/core (toCommandValue/escapeData/escapeProperty): in the message `%`, CR and LF are
-// percent-encoded; in property values also `:` and `,`, which would otherwise end the value.
+// percent-encoded; in property values also `:` and `,`, which would otherwise end the value. Other control characters
+// are escaped as in text output.
+#include "common/text_format.h"
 #include "report/ci_report.h"
 
 namespace segmint::report {
@@ -39,17 +41,26 @@ std::string counted(size_t n, const char* what) { return std::to_string(n) + " "
 }  // namespace
 
 std::string github_escape_data(std::string_view text) {
+    // Line breaks are percent-encoded, so a message keeps its lines in the annotation without starting a command;
+    // other controls and bidirectional overrides are escaped as in text output (`\u001b`), so no escape sequence
+    // reaches the log and no override reorders what a reviewer reads.
     std::string out;
-    for (char c : text) {
-        if (c == '%')
-            out += "%25";
-        else if (c == '\r')
-            out += "%0D";
-        else if (c == '\n')
-            out += "%0A";
-        else
-            out += c;
+    size_t start = 0;
+    auto flush = [&](size_t end) {
+        for (char c : escape_controls(text.substr(start, end - start))) {
+            if (c == '%')
+                out += "%25";
+            else
+                out += c;
+        }
+    };
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '\r' && text[i] != '\n') continue;
+        flush(i);
+        out += text[i] == '\r' ? "%0D" : "%0A";
+        start = i + 1;
     }
+    flush(text.size());
     return out;
 }
 

@@ -4,6 +4,8 @@
 
 #include <dtl/dtl.hpp>
 
+#include "common/text_format.h"
+
 namespace segmint::report {
 
 namespace {
@@ -59,8 +61,10 @@ std::vector<DiffHunk> unified_diff(const std::string& before, const std::string&
 }
 
 std::string render_unified_diff(const std::string& path, const std::vector<DiffHunk>& hunks) {
-    std::string out = fmt::format("--- {}\n+++ {} (formatted)\n", path, path);
-    for (const auto& hunk : hunks) out += hunk.text;
+    // The file's own text, escaped line by line: a comment may hold an escape sequence or a bidirectional override.
+    const std::string shown = escape_controls(path);
+    std::string out = fmt::format("--- {}\n+++ {} (formatted)\n", shown, shown);
+    for (const auto& hunk : hunks) out += escape_controls_per_line(hunk.text);
     return out;
 }
 

@@ -7,10 +7,14 @@
 #include <cstring>
 
 #include "common/calendar.h"
+#include "common/text_format.h"
 
 namespace segmint::vm {
 
 namespace {
+
+// A string as a rule would write it, escaped for a terminal: a constant can hold any text (`"\u001b[31m"`).
+std::string string_text(const std::string& s) { return escape_controls(quote_literal(s)); }
 
 std::string constant_text(const Constant& k) {
     if (k.is_null) return "null";
@@ -23,7 +27,7 @@ std::string constant_text(const Constant& k) {
             return std::string(buffer, end);
         }
         case RegKind::I32: return calendar::format_date(k.i32);
-        case RegKind::Str: return "\"" + k.str + "\"";
+        case RegKind::Str: return string_text(k.str);
         default: return "?";
     }
 }
@@ -37,7 +41,7 @@ std::string set_text(const ValueSet& set) {
     for (auto v : set.f64) sep(), out += std::to_string(v);
     for (auto v : set.i32) sep(), out += calendar::format_date(v);
     for (auto v : set.boolean) sep(), out += v ? "true" : "false";
-    for (const auto& v : set.str) sep(), out += "\"" + v + "\"";
+    for (const auto& v : set.str) sep(), out += string_text(v);
     if (set.has_null) sep(), out += "null";
     return out + "}";
 }
@@ -73,7 +77,8 @@ std::string disassemble(const Program& program, const schema::Schema& schema,
                 break;
             case ImmKind::Regex:
                 add("re" + std::to_string(in.imm) + "=/" +
-                    (in.imm < program.regex_patterns.size() ? program.regex_patterns[in.imm] : "?") + "/");
+                    (in.imm < program.regex_patterns.size() ? escape_controls(program.regex_patterns[in.imm]) : "?") +
+                    "/");
                 break;
             case ImmKind::Lookup:
                 if (in.imm < program.lookups.size()) {
@@ -99,7 +104,7 @@ std::string disassemble(const Program& program, const schema::Schema& schema,
             for (char& c : text) c = (c == '\n' || c == '\r') ? ' ' : c;
             if (text.size() > 50) text = text.substr(0, 47) + "...";
             if (line.size() < 48) line.append(48 - line.size(), ' ');
-            line += "  ; " + text;
+            line += "  ; " + escape_controls(text);
         }
         out += line + "\n";
     }

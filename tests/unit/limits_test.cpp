@@ -2,10 +2,14 @@
 // documented error), so a limit that drifts from its documentation, or an off-by-one at its edge, fails here
 // (suite language_limits). CSV, YAML and command limits have theirs beside their other tests (csv_test, schema_test,
 // outputs_test).
+#include "common/limits.h"
+
 #include <boost/test/unit_test.hpp>
 #include <string>
 
-#include "common/limits.h"
+#include "common/text_format.h"
+#include "data/csv_loader.h"
+#include "generate/synthetic.h"
 #include "test_support.h"
 
 using namespace segmint;
@@ -39,6 +43,27 @@ BOOST_AUTO_TEST_CASE(the_documented_values) {
     BOOST_TEST(limits::kMaxListItems == 100000u);
     BOOST_TEST(limits::kMaxSegments == 100000u);
     BOOST_TEST(limits::kMaxOverlapSegments == 2000u);
+    BOOST_TEST(data::kMaxCsvRecordBytes == uint64_t{16} << 20);
+    BOOST_TEST(generate::kMaxSyntheticRows == 1000000000u);
+}
+
+// Limits enforced outside the rule language are listed too, with the values the code enforces (each is tested at its
+// edge beside its other tests: csv_test, project_test, outputs_test).
+BOOST_AUTO_TEST_CASE(docs_list_the_limits_outside_the_language) {
+    const std::string doc = read_file(source_dir() + "/docs/limits.md");
+    auto row = [&](const std::string& start) -> std::string {
+        const size_t at = doc.find("\n| " + start);
+        return at == std::string::npos ? "" : doc.substr(at + 1, doc.find('\n', at + 1) - at - 1);
+    };
+    BOOST_TEST(
+        row("CSV record").find("| " + std::to_string(data::kMaxCsvRecordBytes >> 20) + " MiB |") != std::string::npos,
+        row("CSV record"));
+    BOOST_TEST(
+        row("`segmint generate --rows`").find("| " + with_thousands(generate::kMaxSyntheticRows)) != std::string::npos,
+        row("`segmint generate --rows`"));
+    BOOST_TEST(
+        row("count bound of a `size` constraint").find("| " + with_thousands(uint64_t{1} << 53)) != std::string::npos,
+        row("count bound of a `size` constraint"));
 }
 
 // 256 levels: the rule's own expression is the first, so 255 parentheses, `not`s or unary minuses fit around it.
@@ -75,8 +100,8 @@ BOOST_AUTO_TEST_CASE(string_literals_1_mib) {
 }
 
 BOOST_AUTO_TEST_CASE(lists_100000_items) {
-    for (const char* list : {"country in (", "country not in (", "tags contains any (", "tags contains all (",
-                             "email contains any ("}) {
+    for (const char* list :
+         {"country in (", "country not in (", "tags contains any (", "tags contains all (", "email contains any ("}) {
         BOOST_TEST_CONTEXT(list) {
             BOOST_TEST(check_text(std::string("segment s: ") + list + items(100000) + ")").codes() == "");
             BOOST_TEST(check_text(std::string("segment s: ") + list + items(100001) + ")").codes() == "E013");

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/overlap.h"
+#include "common/calendar.h"
 #include "data/csv_loader.h"
 #include "engine/engine.h"
 #include "report/eval_output.h"
@@ -81,11 +82,13 @@ BOOST_AUTO_TEST_CASE(eval_sizes_as_text_csv_and_json) {
                       "segment         customers     share  title\n"
                       "adults              1,234    24.68%  Adults\n"
                       "a_long_name             0     0.00%  \n");
-    BOOST_CHECK_EQUAL(report::eval_sizes_csv(sizes), "segment,count,share\nadults,1234,0.246800\na_long_name,0,0.000000\n");
+    BOOST_CHECK_EQUAL(report::eval_sizes_csv(sizes),
+                      "segment,count,share\nadults,1234,0.246800\na_long_name,0,0.000000\n");
     const auto json = report::eval_sizes_json(sizes);
-    BOOST_CHECK_EQUAL(json.dump(), R"({"version":1,"command":"eval","rows":5000,"as_of":"2026-11-23",)"
-                                   R"("now":"2026-11-23T10:15:00Z","segments":[{"name":"adults","count":1234,)"
-                                   R"("share":0.2468,"title":"Adults"},{"name":"a_long_name","count":0,"share":0.0}]})");
+    BOOST_CHECK_EQUAL(json.dump(),
+                      R"({"version":1,"command":"eval","rows":5000,"as_of":"2026-11-23",)"
+                      R"("now":"2026-11-23T10:15:00Z","segments":[{"name":"adults","count":1234,)"
+                      R"("share":0.2468,"title":"Adults"},{"name":"a_long_name","count":0,"share":0.0}]})");
     sizes.rows = 0;  // no customers: shares are 0, not NaN
     sizes.segments = {{"adults", 0, std::nullopt}};
     BOOST_CHECK_EQUAL(report::eval_sizes_csv(sizes), "segment,count,share\nadults,0,0.000000\n");
@@ -100,17 +103,21 @@ BOOST_AUTO_TEST_CASE(members_in_each_format) {
     const data::Bitmap members = bits(4, {0, 1, 2});
     DiagnosticSink sink;
     Collected text, csv, json;
-    BOOST_CHECK(report::write_members(table, members, "s", "text", sink, text.writer()));
+    const scalar::AsOf as_of{calendar::parse_date("2026-11-23").value(),
+                             calendar::parse_timestamp("2026-11-23T10:20:30Z").value()};
+    BOOST_CHECK(report::write_members(table, members, "s", as_of, "text", sink, text.writer()));
     BOOST_CHECK_EQUAL(text.text(), "plain\n\"a,b\"\n\"say \"\"hi\"\"\"\n");
-    BOOST_CHECK(report::write_members(table, members, "s", "csv", sink, csv.writer()));
+    BOOST_CHECK(report::write_members(table, members, "s", as_of, "csv", sink, csv.writer()));
     BOOST_CHECK_EQUAL(csv.text(), "customer_id\nplain\n\"a,b\"\n\"say \"\"hi\"\"\"\n");
-    BOOST_CHECK(report::write_members(table, members, "s", "json", sink, json.writer()));
-    BOOST_CHECK_EQUAL(json.text(), R"({"version": 1, "command": "eval", "segment": "s", "count": 3, "members": )"
+    BOOST_CHECK(report::write_members(table, members, "s", as_of, "json", sink, json.writer()));
+    BOOST_CHECK_EQUAL(json.text(), R"({"version": 1, "command": "eval", "segment": "s", "as_of": "2026-11-23", )"
+                                   R"("now": "2026-11-23T10:20:30Z", "count": 3, "members": )"
                                    R"(["plain", "a,b", "say \"hi\""], "diagnostics": [], "errors": 0, "warnings": 0})"
                                    "\n");
     BOOST_CHECK(nlohmann::json::parse(json.text())["members"].size() == 3);
-    BOOST_CHECK_EQUAL(report::members_written_json("s", 3, "out.txt").dump(),
-                      R"({"version":1,"command":"eval","segment":"s","count":3,"output":"out.txt"})");
+    BOOST_CHECK_EQUAL(report::members_written_json("s", as_of, 3, "out.txt").dump(),
+                      R"({"version":1,"command":"eval","segment":"s","as_of":"2026-11-23",)"
+                      R"("now":"2026-11-23T10:20:30Z","count":3,"output":"out.txt"})");
 }
 
 // Millions of keys are written in pieces of about 1 MiB, never as one string; a failed write stops the writer.
@@ -126,12 +133,12 @@ BOOST_AUTO_TEST_CASE(members_are_written_in_pieces) {
     const data::Bitmap all(table.rows(), true);
     DiagnosticSink sink;
     Collected out;
-    BOOST_CHECK(report::write_members(table, all, "s", "text", sink, out.writer()));
+    BOOST_CHECK(report::write_members(table, all, "s", scalar::AsOf{}, "text", sink, out.writer()));
     BOOST_CHECK_EQUAL(out.pieces.size(), 3u);  // 2.1 MB
     for (const auto& piece : out.pieces) BOOST_CHECK_LE(piece.size(), (1u << 20) + 16);
     BOOST_CHECK(out.text() == expected);
     size_t calls = 0;
-    BOOST_CHECK(!report::write_members(table, all, "s", "text", sink, [&](std::string_view) {
+    BOOST_CHECK(!report::write_members(table, all, "s", scalar::AsOf{}, "text", sink, [&](std::string_view) {
         ++calls;
         return false;
     }));
@@ -179,10 +186,11 @@ BOOST_AUTO_TEST_CASE(overlap_csv_and_json) {
     const auto result = overlap_of({"a", "b", "c"}, {bits(4, {0, 1}), bits(4, {1, 2}), bits(4, {})});
     Collected csv;
     report::write_overlap_csv(result, csv.writer());
-    BOOST_CHECK_EQUAL(csv.text(), "a,b,count_a,count_b,intersection,jaccard,containment_a,containment_b\n"
-                                  "a,b,2,2,1,0.333333,0.500000,0.500000\n"
-                                  "a,c,2,0,0,0.000000,0.000000,0.000000\n"
-                                  "b,c,2,0,0,0.000000,0.000000,0.000000\n");
+    BOOST_CHECK_EQUAL(csv.text(),
+                      "a,b,count_a,count_b,intersection,jaccard,containment_a,containment_b\n"
+                      "a,b,2,2,1,0.333333,0.500000,0.500000\n"
+                      "a,c,2,0,0,0.000000,0.000000,0.000000\n"
+                      "b,c,2,0,0,0.000000,0.000000,0.000000\n");
     BOOST_CHECK_EQUAL(csv.pieces.size(), 3u);  // a row of the matrix at a time
 
     DiagnosticSink sink;
