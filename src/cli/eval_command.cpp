@@ -138,8 +138,8 @@ int run_eval(EvalOptions options) {
             return kExitUsage;
         }
         if (!options.output.empty() && options.output != "-") {
-            print_status(fmt::format("wrote {} members of {} to {}", with_thousands(members.count()), options.members,
-                                     options.output));
+            print_status(fmt::format("wrote {} member{} of {} to {}", with_thousands(members.count()),
+                                     members.count() == 1 ? "" : "s", options.members, options.output));
             if (options.common.format == "json") {  // the members went to the file; stdout says what was written
                 write_json_document(
                     report::members_written_json(options.members, as_of, members.count(), options.output),

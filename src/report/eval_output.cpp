@@ -43,9 +43,9 @@ std::vector<SegmentSize> segment_sizes(const semantic::Catalog& catalog, const s
 std::string eval_sizes_text(const EvalSizes& sizes) {
     size_t name_width = 7;
     for (const auto& segment : sizes.segments) name_width = std::max(name_width, segment.name.size());
-    std::string out =
-        fmt::format("{} customers as of {} (loaded in {:.2f} s, evaluated in {:.3f} s)\n\n", with_thousands(sizes.rows),
-                    engine::as_of_text(sizes.as_of), sizes.load_seconds, sizes.eval_seconds);
+    std::string out = fmt::format("{} customer{} as of {} (loaded in {:.2f} s, evaluated in {:.3f} s)\n\n",
+                                  with_thousands(sizes.rows), sizes.rows == 1 ? "" : "s",
+                                  engine::as_of_text(sizes.as_of), sizes.load_seconds, sizes.eval_seconds);
     out += fmt::format("{:<{}}  {:>12}  {:>8}  {}\n", "segment", name_width, "customers", "share", "title");
     for (const auto& segment : sizes.segments) {
         out += fmt::format("{:<{}}  {:>12}  {:>8}  {}\n", segment.name, name_width, with_thousands(segment.count),
