@@ -100,18 +100,4 @@ std::string csv_field(std::string_view text) {
     return out + "\"";
 }
 
-std::string escape_controls_per_line(std::string_view text) {
-    std::string out;
-    size_t start = 0;
-    while (start < text.size()) {
-        size_t end = text.find('\n', start);
-        const bool line_break = end != std::string_view::npos;
-        if (!line_break) end = text.size();
-        out += escape_controls(text.substr(start, end - start));
-        if (line_break) out += '\n';
-        start = end + 1;
-    }
-    return out;
-}
-
 }  // namespace segmint

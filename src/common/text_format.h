@@ -18,9 +18,6 @@ std::string quote_literal(std::string_view text, char quote = '"');
 // sees. Otherwise a `"\n::error ..."` literal would start a line GitHub Actions runs as a command, and `\u001b` would
 // send escape sequences to the terminal.
 std::string escape_controls(std::string_view text);
-// escape_controls on each line of a multi-line text, its line breaks kept.
-std::string escape_controls_per_line(std::string_view text);
-
 // escape_controls on each line of a multi-line text (a rule, a diff), its line breaks (LF) kept as they are.
 std::string escape_controls_per_line(std::string_view text);
 
