@@ -128,7 +128,43 @@ std::vector<ExprPtr> AstBuilder::list(const std::vector<P::ExprContext*>& items)
     std::vector<ExprPtr> out;
     out.reserve(items.size());
     for (auto* item : items) out.push_back(expr(item));
+    warn_thousands_separators(out);
     return out;
+}
+
+// `in (1,000)` parses as the two items 1 and 0: an integer, a comma with no space, then exactly three digits is
+// almost always a number written with a thousands separator (the comparison form `> 1,000` is a syntax error with a
+// hint; in a list it is valid, so it gets a warning).
+void AstBuilder::warn_thousands_separators(const std::vector<ExprPtr>& items) {
+    const std::string& text = source_->text();
+    auto is_int = [](const ExprPtr& e) {
+        return e && e->kind == ExprKind::Literal && std::holds_alternative<int64_t>(e->value);
+    };
+    // Whether items[i] is a group of three digits written right after items[i - 1] and a comma.
+    auto continues = [&](size_t i) {
+        const ExprPtr &before = items[i - 1], &after = items[i];
+        if (!is_int(before) || !is_int(after) || after->span.end - after->span.begin != 3) return false;
+        if (after->span.begin != before->span.end + 1 || text[before->span.end] != ',') return false;
+        return std::all_of(text.begin() + after->span.begin, text.begin() + after->span.end,
+                           [](char c) { return c >= '0' && c <= '9'; });
+    };
+    for (size_t i = 1; i < items.size(); ++i) {
+        if (!continues(i)) continue;
+        size_t last = i;
+        while (last + 1 < items.size() && continues(last + 1)) ++last;
+        const Span span{items[i - 1]->span.begin, items[last]->span.end};
+        const std::string written = text.substr(span.begin, span.end - span.begin);
+        std::string digits = written, underscored = written, separate = written;
+        digits.erase(std::remove(digits.begin(), digits.end(), ','), digits.end());
+        std::replace(underscored.begin(), underscored.end(), ',', '_');
+        sink_.warning(
+            Code::ThousandsSeparatorInList, source_, span,
+            "`" + written + "` is " + std::to_string(last - i + 2) + " items: numbers have no thousands separator",
+            "write `" + digits + "` or `" + underscored +
+                "` for one number, or put a space after each "
+                "comma for separate items");
+        i = last;
+    }
 }
 
 ExprPtr AstBuilder::predicate(P::PredicateContext* context) {

@@ -31,6 +31,7 @@ private:
     ast::ExprPtr literal(antlr4::Token* token, bool negated, Span span);
     ast::ExprPtr duration(P::DurationContext* context);
     std::vector<ast::ExprPtr> list(const std::vector<P::ExprContext*>& items);
+    void warn_thousands_separators(const std::vector<ast::ExprPtr>& items);
 
     ast::ExprPtr node(ast::ExprKind kind, Span span);
     // Adds children, updates height and span; reports E009 once when the height limit is passed.
