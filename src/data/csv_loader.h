@@ -2,7 +2,7 @@
 // Loads customer data from CSV into a columnar Table, streaming: the file is read in chunks and each field is parsed
 // straight into its typed column array, so memory stays near the size of the finished columns.
 //
-// The format (PRODUCT.md "Customer data"):
+// The format (docs/schema.md "Customer data (CSV)"):
 // - RFC 4180: fields separated by `,`; a field may be quoted with `"`, inside which `""` is a quote and line breaks
 //   are part of the value. A quote inside an unquoted field, or anything but `,`/end of line after a closing quote, is
 //   an error. Records end with LF, CRLF or a lone CR; the last record needs no line break; a leading UTF-8 BOM is

@@ -1,6 +1,6 @@
 """Random schema, CSV data and rules, all from one seeded random.Random.
 
-Schema format: docs/schema.md. CSV format: PRODUCT.md "Customer data" (header row, empty unquoted field = NULL,
+Schema format: docs/schema.md. CSV format: docs/schema.md "Customer data (CSV)" (header row, empty unquoted field = NULL,
 booleans true/false/1/0, ISO dates/timestamps, list items separated by `|`, RFC 4180 quoting, CRLF, UTF-8 BOM).
 Rules: docs/language.md; every construct of the language is generated, respecting the type rules.
 """
@@ -117,7 +117,7 @@ DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def parse_field(col_type, text):
-    """The value a CSV field means (PRODUCT.md "Customer data"). None = empty unquoted field = NULL."""
+    """The value a CSV field means (docs/schema.md "Customer data (CSV)"). None = empty unquoted field = NULL."""
     if text is None:
         return None
     if col_type == "int":
@@ -399,7 +399,7 @@ def gen_data(rng, cols, nrows, today, now):
     fields = {}
     for c in cols:
         fields[c.name] = g.column(c, keys)
-    # a column the schema does not know is ignored (PRODUCT.md "Customer data")
+    # a column the schema does not know is ignored (docs/schema.md "Customer data (CSV)")
     extra_name = "ignored_extra" if rng.random() < 0.6 else None
     order = list(cols)
     if extra_name:

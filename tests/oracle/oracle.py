@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent test oracle for segmint (written from docs/language.md, docs/schema.md and PRODUCT.md only).
+"""Independent test oracle for segmint (written from docs/language.md and docs/schema.md only).
 
     python3 tests/oracle/oracle.py --segmint PATH --seed N [--rows N] [--rules N] [--keep-dir DIR]
 

@@ -42,7 +42,7 @@ BOOST_AUTO_TEST_CASE(example_project_text) {
                         "1 dead condition") != std::string::npos);
 }
 
-// The JSON has PRODUCT.md's shape: constraints with file, line, kind, status and, when refuted, a counterexample
+// The JSON has the shape the product's CLI contract gives (docs/prove.md): constraints with file, line, kind, status and, when refuted, a counterexample
 // customer and its memberships; lints with code, segment, file, line and message.
 BOOST_AUTO_TEST_CASE(example_project_json) {
     std::string out;
