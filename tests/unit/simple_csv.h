@@ -1,6 +1,6 @@
 #pragma once
 // A deliberately plain CSV reader, the other side of the loader differential (csv_differential_test.cpp). Written from
-// docs/schema.md "Customer data (CSV)" and docs/schema.md, not from src/data: the whole text in memory, one record at a time,
+// docs/schema.md ("Customer data (CSV)"), not from src/data: the whole text in memory, one record at a time,
 // each field parsed by the most obvious code (no dictionaries, no batches, no deferred work, no threads), each value
 // turned into canonical text. It accepts only what the differential's generator writes; anything else is a test bug.
 #include <optional>
