@@ -190,6 +190,7 @@ void add_prove_command(CLI::App& app, CommandRunner& runner) {
     add_as_of_option(*command, options->common);
     command->add_option("--relation", options->relation, "The relation of two segments, with example customers")
         ->expected(2)
+        ->allow_extra_args(false)  // `--relation A B specs/`: the third word is a spec path, not a third segment
         ->type_name("A B");
     command->add_option("--timeout-ms", options->timeout_ms, "Time limit of each solver query, in milliseconds")
         ->check(whole_number_up_to(3600000))

@@ -137,6 +137,8 @@ BOOST_AUTO_TEST_CASE(json_output_is_json_whatever_happens) {
         {"eval " + folder.args(good) + "--data " + folder.file_missing(), 2, "cannot open"},
         {"eval " + folder.args(good) + "--data " + malformed, 2, "expected int"},
         {"eval " + folder.args(good) + "--data " + folder.data + " --members adultz", 2, "did you mean `adults`"},
+        {"explain adultz " + folder.args(good), 2, "did you mean `adults`"},
+        {"prove --relation adultz adults " + folder.args(good), 2, "did you mean `adults`"},
         {"eval " + folder.args(bad) + "--data " + folder.data + " --members b", 1, "E101"},
         {"eval " + good + " --schema " + folder.dir.file("none.yaml") + " --data " + folder.data, 2,
          "cannot read schema"},

@@ -112,6 +112,13 @@ BOOST_AUTO_TEST_CASE(relation_of_two_segments) {
     BOOST_TEST(doc["regions"]["a_only"]["status"] == "non-empty");
     BOOST_TEST(doc["regions"]["a_only"]["witness"]["in"] == nlohmann::json::array({"regulars"}));
 
+    // Spec paths may follow the two names.
+    BOOST_TEST(run_segmint("prove --relation regulars dormant examples/prove/segments --schema examples/prove/schema.yaml "
+                           "--as-of 2026-11-23",
+                           &out) == 0,
+               out);
+    BOOST_TEST(out.find("regulars and dormant are disjoint") == 0, out);
+
     BOOST_TEST(run_segmint("prove --relation big_spenders dormant" + kProject, &out) == 0);
     BOOST_TEST(out.find("the relation of big_spenders and dormant is unknown") == 0, out);
     BOOST_TEST(out.find("unknown (not encoded: number values)") != std::string::npos, out);
