@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 
+#include "common/limits.h"
 #include "common/text_format.h"
 
 namespace segmint::analysis {
@@ -236,21 +239,33 @@ CatalogLints lint_catalog(const semantic::Catalog& catalog, prove::Prover& prove
             "no values of its columns (NULL included) make the whole rule TRUE: look for conditions that exclude each "
             "other");
     }
-    // P002: pairs with the same members, each reported at the later segment.
-    for (size_t i = 0; i < possible.size(); ++i) {
-        for (size_t j = i + 1; j < possible.size(); ++j) {
-            const uint32_t a = possible[i], b = possible[j];
-            if (alias(*rules[a]) || alias(*rules[b])) continue;  // written to be the same: no news
-            if (prover.region({{a, true}, {b, false}}, false).emptiness != Emptiness::Empty) continue;
-            if (prover.region({{a, false}, {b, true}}, false).emptiness != Emptiness::Empty) continue;
-            const auto& first = catalog.definition(a);
-            const auto& second = catalog.definition(b);
-            linter.add(b, Severity::Warning, Code::EqualSegments, second.name_span,
-                       fmt::format("`{}` has the same members as `{}` for every customer", second.name, first.name),
-                       "if one is meant to be the other, write `segment " + second.name + ": " + first.name + "`");
-            linter.out.lints.back().diagnostic.notes.push_back(
-                {"`" + first.name + "` is defined here", linter.source(a), first.name_span});
+    // P002: pairs with the same members, each reported at the later segment. Only segments that read the same
+    // columns are compared: rules that read different columns can be equal only where a column one of them reads
+    // never matters, which P003 reports in the usual case. This keeps the pairs to those within a group, not n².
+    std::map<std::set<uint32_t>, std::vector<uint32_t>> by_columns;
+    for (uint32_t s : possible) by_columns[prover.columns_read(s)].push_back(s);
+    std::vector<std::pair<uint32_t, uint32_t>> pairs;
+    for (const auto& [columns, group] : by_columns) {
+        for (size_t i = 0; i < group.size(); ++i) {
+            for (size_t j = i + 1; j < group.size(); ++j) pairs.emplace_back(group[i], group[j]);
         }
+    }
+    std::sort(pairs.begin(), pairs.end());  // in catalog order, as before
+    if (pairs.size() > limits::kMaxEqualityPairs) {
+        linter.out.equality_pairs_skipped = pairs.size();
+        pairs.clear();
+    }
+    for (const auto& [a, b] : pairs) {
+        if (alias(*rules[a]) || alias(*rules[b])) continue;  // written to be the same: no news
+        if (prover.region({{a, true}, {b, false}}, false).emptiness != Emptiness::Empty) continue;
+        if (prover.region({{a, false}, {b, true}}, false).emptiness != Emptiness::Empty) continue;
+        const auto& first = catalog.definition(a);
+        const auto& second = catalog.definition(b);
+        linter.add(b, Severity::Warning, Code::EqualSegments, second.name_span,
+                   fmt::format("`{}` has the same members as `{}` for every customer", second.name, first.name),
+                   "if one is meant to be the other, write `segment " + second.name + ": " + first.name + "`");
+        linter.out.lints.back().diagnostic.notes.push_back(
+            {"`" + first.name + "` is defined here", linter.source(a), first.name_span});
     }
     for (uint32_t s : possible) linter.dead_conditions(s, *rules[s]->root);
     return std::move(linter.out);

@@ -47,6 +47,8 @@ struct Lint {
 struct CatalogLints {
     std::vector<Lint> lints;        // in catalog order: every P001, then P002, then P003
     size_t undecided_segments = 0;  // segments whose rules the prover could not decide (no lint is said of them)
+    size_t equality_pairs_skipped =
+        0;  // P002 not looked for: this many candidate pairs, past limits::kMaxEqualityPairs
 };
 
 // The catalog lints, as diagnostics at the segment or condition: P001 a segment no customer can match (error),

@@ -9,6 +9,7 @@
 #include "cli/project_options.h"
 #include "cli/workspace.h"
 #include "common/calendar.h"
+#include "common/limits.h"
 #include "common/text_format.h"
 #include "engine/engine.h"
 #include "prove/prover.h"
@@ -158,6 +159,7 @@ int run_prove(ProveOptions& options) {
         out["constraints"] = report::proofs_json(proofs, project_file, *workspace.schema);
         out["lints"] = report::lints_json(lints.lints);
         out["undecided_segments"] = lints.undecided_segments;
+        out["equality_pairs_skipped"] = lints.equality_pairs_skipped;
         write_json_document(std::move(out), workspace.sink);
     } else {
         write_out(report::proofs_text(proofs, project_file, *workspace.schema, as_of_text));
@@ -170,6 +172,11 @@ int run_prove(ProveOptions& options) {
         summary += fmt::format("{} segment{}: {} impossible, {} equal pair{}, {} dead condition{}",
                                catalog.segments.size(), catalog.segments.size() == 1 ? "" : "s", impossible, equal,
                                equal == 1 ? "" : "s", dead, dead == 1 ? "" : "s");
+        if (lints.equality_pairs_skipped > 0)
+            summary += fmt::format(
+                " (equal pairs not looked for: {} pairs of segments read the same columns, over the "
+                "limit of {})",
+                with_thousands(lints.equality_pairs_skipped), with_thousands(limits::kMaxEqualityPairs));
         if (lints.undecided_segments > 0)
             summary += fmt::format(" ({} segment{} undecided: a construct the proofs do not model)",
                                    lints.undecided_segments, lints.undecided_segments == 1 ? "" : "s");

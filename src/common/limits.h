@@ -14,6 +14,9 @@ inline constexpr size_t kMaxSegments = 100000;              // per check/eval ru
 // Segments one `overlap` run compares pairwise: 2,000 segments are 2 million pairs, each a pass over two bitmaps
 // (seconds on a million customers); 100,000 would be 5 billion pairs, more than any run or report can hold.
 inline constexpr size_t kMaxOverlapSegments = 2000;
+// `segmint prove` looks for equal segments (P002) among at most this many pairs of segments that read the same
+// columns (two solver queries a pair); past it that lint is skipped, and the summary says so.
+inline constexpr size_t kMaxEqualityPairs = 10000;
 inline constexpr size_t kMaxYamlFileBytes = 16u << 20;
 inline constexpr size_t kMaxYamlDepth = 64;
 inline constexpr size_t kMaxYamlNodes = 1000000;     // nodes visited, aliases counted each time they are used

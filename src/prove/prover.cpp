@@ -149,6 +149,8 @@ RegionResult Prover::replacement_changes(uint32_t segment, const ir::Node& condi
     return state_->query({}, std::make_pair(&condition, value), segment);
 }
 
+const std::set<uint32_t>& Prover::columns_read(uint32_t segment) { return state_->encoder.columns_of(segment); }
+
 std::vector<bool> Prover::memberships(const Witness& witness) {
     set_row(state_->evaluator, *state_->catalog.schema, witness);
     const auto& bits = state_->evaluator.evaluate();

@@ -5,6 +5,7 @@
 // confirmed, or `unknown` (a timeout, or a construct the encoding does not model); never a guess.
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,9 @@ public:
     // `value` change the segment's membership of any customer? Empty: of none, so the condition never decides.
     // No witness is made for a non-empty answer.
     RegionResult replacement_changes(uint32_t segment, const ir::Node& condition, bool value);
+    // The columns the rule of `segment` reads, its references' included (throws Unsupported for a rule the encoding
+    // does not model).
+    const std::set<uint32_t>& columns_read(uint32_t segment);
     // The witness's membership of every catalog segment, computed by the VM.
     std::vector<bool> memberships(const Witness& witness);
 

@@ -244,4 +244,20 @@ BOOST_AUTO_TEST_CASE(not_null_is_used_by_proofs_and_checked_on_data) {
                out);
 }
 
+// P002 compares pairs of segments that read the same columns, at most limits::kMaxEqualityPairs of them: 142 segments
+// on `age` are 10,011 pairs, one past the limit, so the lint is skipped and the summary says so (docs/limits.md).
+BOOST_AUTO_TEST_CASE(equal_segments_past_the_pair_limit_are_not_looked_for) {
+    TempDir dir("prove");
+    std::string text;
+    for (int i = 0; i < 142; ++i) text += "segment a" + std::to_string(i) + ": age > " + std::to_string(i) + "\n";
+    const std::string spec = dir.write("many.seg", text);
+    std::string out;
+    BOOST_TEST(run_segmint("prove " + spec + " --schema tests/golden/schema.yaml --as-of 2026-11-23", &out) == 0);
+    BOOST_TEST(out.find("(equal pairs not looked for: 10,011 pairs of segments read the same columns, over the limit "
+                        "of 10,000)") != std::string::npos,
+               out);
+    BOOST_TEST(run_segmint("prove " + spec + " --schema tests/golden/schema.yaml --format json", &out) == 0);
+    BOOST_TEST(nlohmann::json::parse(out)["equality_pairs_skipped"] == 10011);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
