@@ -271,16 +271,22 @@ BOOST_AUTO_TEST_CASE(user_text_reaches_no_output_raw) {
     BOOST_TEST(segmint::escape_controls_per_line("a\x1b\n\nb\xe2\x81\xa6\n") == "a\\u001b\n\nb\\u2066\n");
 }
 
+namespace {
+
+// An instant as the CLI prints it: ISO 8601 in UTC, to the second.
+std::string iso(std::chrono::system_clock::time_point at) {
+    const std::time_t t = std::chrono::system_clock::to_time_t(at);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    return std::string(buffer);
+}
+
+}  // namespace
+
 // Without --as-of, `now` is the current instant (not today's midnight), and the run prints it so it can be repeated.
 BOOST_AUTO_TEST_CASE(a_run_without_as_of_uses_the_current_instant_and_prints_it) {
     TempDir dir("outputs");
     const auto now = std::chrono::system_clock::now();
-    auto iso = [](std::chrono::system_clock::time_point at) {
-        const std::time_t t = std::chrono::system_clock::to_time_t(at);
-        char buffer[32];
-        std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-        return std::string(buffer);
-    };
     // Seen a minute ago: within the last 12 hours whatever the time of day (midnight would miss it after 00:01).
     const std::string data = dir.write("d.csv", "id,seen\n1," + iso(now - std::chrono::minutes(1)) + "\n2," +
                                                     iso(now - std::chrono::hours(13)) + "\n");
@@ -305,12 +311,6 @@ BOOST_AUTO_TEST_CASE(a_run_without_as_of_uses_the_current_instant_and_prints_it)
 BOOST_AUTO_TEST_CASE(eval_members_and_csv_say_the_instant_they_used) {
     TempDir dir("outputs");
     const auto now = std::chrono::system_clock::now();
-    auto iso = [](std::chrono::system_clock::time_point at) {
-        const std::time_t t = std::chrono::system_clock::to_time_t(at);
-        char buffer[32];
-        std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-        return std::string(buffer);
-    };
     const std::string arguments = dir.write("s.seg", "segment recent: seen within last 12 hours\n") + " --schema " +
                                   dir.write("s.yaml", "table: c\nkey: id\ncolumns:\n  id: int\n  seen: timestamp\n") +
                                   " --data " +
