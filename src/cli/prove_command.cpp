@@ -24,7 +24,13 @@ struct ProveOptions {
     CommonOptions common;
     std::vector<std::string> relation;  // --relation A B
     unsigned timeout_ms = 10000;
+    bool every_date = false;  // --for-every-date
 };
+
+// "as of 2026-11-23" or, proving for every date, "for every as-of date".
+std::string when(const ProveOptions& options, const std::string& as_of) {
+    return options.every_date ? "for every as-of date" : "as of " + as_of;
+}
 
 // The catalog index of a segment named on the command line; nullopt after the "no segment named" error.
 std::optional<uint32_t> segment_named(const std::string& name, const semantic::Catalog& catalog) {
@@ -71,7 +77,8 @@ int run_relation(const ProveOptions& options, Workspace& workspace, prove::Prove
     };
     if (options.common.format == "json") {
         nlohmann::ordered_json out = report::json_document("prove");
-        out["as_of"] = as_of;
+        out["as_of"] = options.every_date ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(as_of);
+        out["for_every_date"] = options.every_date;
         out["a"] = name_a;
         out["b"] = name_b;
         out["relation"] = prove::relation_name(result.relation);
@@ -86,7 +93,7 @@ int run_relation(const ProveOptions& options, Workspace& workspace, prove::Prove
         write_json_document(std::move(out), workspace.sink);
         return finish_output();
     }
-    std::string text = relation_sentence(result.relation, name_a, name_b) + " (as of " + as_of + ")\n";
+    std::string text = relation_sentence(result.relation, name_a, name_b) + " (" + when(options, as_of) + ")\n";
     for (const Region& region : regions) {
         switch (region.result.emptiness) {
             case prove::Emptiness::Empty: text += fmt::format("  {}: no customer (proved)\n", region.label); break;
@@ -122,7 +129,7 @@ int run_prove(ProveOptions& options) {
         finish_output();
         return kExitFindings;
     }
-    prove::Prover prover(catalog, as_of, {options.timeout_ms});
+    prove::Prover prover(catalog, as_of, {options.timeout_ms, options.every_date});
     if (!options.relation.empty()) return run_relation(options, workspace, prover);
 
     std::vector<analysis::ConstraintProof> proofs;
@@ -155,7 +162,8 @@ int run_prove(ProveOptions& options) {
     } else if (options.common.format == "json") {
         nlohmann::ordered_json out = report::json_document("prove");
         if (project) out["project"] = project_file;
-        out["as_of"] = as_of_text;
+        out["as_of"] = options.every_date ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(as_of_text);
+        out["for_every_date"] = options.every_date;
         out["constraints"] = report::proofs_json(proofs, project_file, *workspace.schema);
         out["lints"] = report::lints_json(lints.lints);
         out["undecided_segments"] = lints.undecided_segments;
@@ -164,7 +172,8 @@ int run_prove(ProveOptions& options) {
     } else {
         write_out(report::proofs_text(proofs, project_file, *workspace.schema, as_of_text));
         if (!workspace.sink.diagnostics().empty()) print_diagnostics(workspace.sink, options.common);
-        std::string summary = fmt::format("as of {}, for every possible customer: ", as_of_text);
+        std::string summary = options.every_date ? std::string("for every as-of date and every possible customer: ")
+                                                 : fmt::format("as of {}, for every possible customer: ", as_of_text);
         if (project) {
             summary += fmt::format("{} constraint{}: {} proved, {} refuted, {} unknown; ", proofs.size(),
                                    proofs.size() == 1 ? "" : "s", count[0], count[1], count[2]);
@@ -199,6 +208,11 @@ void add_prove_command(CLI::App& app, CommandRunner& runner) {
         ->expected(2)
         ->allow_extra_args(false)  // `--relation A B specs/`: the third word is a spec path, not a third segment
         ->type_name("A B");
+    command
+        ->add_flag(
+            "--for-every-date", options->every_date,
+            "Prove for every as-of date at once (today and now become unknowns); a counterexample names its date")
+        ->excludes(command->get_option("--as-of"));
     command->add_option("--timeout-ms", options->timeout_ms, "Time limit of each solver query, in milliseconds")
         ->check(whole_number_up_to(3600000))
         ->capture_default_str();

@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "common/calendar.h"
+
 namespace segmint::prove {
 
 using ir::Kind;
@@ -32,9 +34,20 @@ std::string construct(const Node& node) {
 }  // namespace
 
 Encoder::Encoder(z3::context& context, const schema::Schema& schema, const std::vector<ir::Rule>& rules,
-                 scalar::AsOf as_of)
-    : ctx_(context), schema_(schema), as_of_(as_of) {
+                 scalar::AsOf as_of, bool every_date)
+    : ctx_(context),
+      schema_(schema),
+      as_of_(as_of),
+      every_date_(every_date),
+      today_(every_date ? context.int_const("as_of_today") : context.int_val(as_of.today)),
+      now_(every_date ? context.int_const("as_of_now") : context.int_val(as_of.now)) {
     for (const auto& rule : rules) rules_[rule.segment] = &rule;
+    if (every_date) {
+        // Any instant of the calendar; `today` is its UTC date (engine::parse_as_of).
+        const z3::expr day = ctx_.int_val(calendar::kMicrosPerDay);
+        facts_.push_back(now_ >= ctx_.int_val(scalar::kMinTimestamp) && now_ <= ctx_.int_val(scalar::kMaxTimestamp));
+        facts_.push_back(today_ * day <= now_ && now_ < (today_ + 1) * day);
+    }
 }
 
 int64_t Encoder::string_code(const std::string& text) {
@@ -90,10 +103,16 @@ z3::expr Encoder::ordinary(uint32_t index) const {
     const z3::expr& v = *vars.value;
     switch (schema_.columns.at(index).type) {
         case schema::ColumnType::Int: return v >= -1000 && v <= 1000;
-        case schema::ColumnType::Date:
-            return v >= ctx_.int_val(as_of_.today - 3650) && v <= ctx_.int_val(as_of_.today + 366);
+        case schema::ColumnType::Date: return v >= today_ - 3650 && v <= today_ + 366;
         default: return v < ctx_.int_val(static_cast<int64_t>(strings_.size()) + 16);
     }
+}
+
+std::vector<z3::expr> Encoder::ordinary_as_of() const {
+    if (!every_date_) return {ctx_.bool_val(true)};
+    return {today_ == as_of_.today && now_ == ctx_.int_val(as_of_.now),
+            today_ >= as_of_.today - 366 && today_ <= as_of_.today + 3650 &&
+                now_ == today_ * ctx_.int_val(calendar::kMicrosPerDay)};
 }
 
 Term Encoder::constant(const ir::Value& value, Type type) {
@@ -174,7 +193,7 @@ Term Encoder::encode(const Node& node, std::set<uint32_t>& columns) {
             columns.insert(used.begin(), used.end());
             return {member(node.segment), f};
         }
-        case Kind::Today: return {ctx_.int_val(as_of_.today), f};
+        case Kind::Today: return {today_, f};
         case Kind::IsNull: return {arg(0).null, f};
         case Kind::IsNotNull: return {!arg(0).null, f};
         case Kind::Not: {
@@ -272,7 +291,9 @@ Term Encoder::encode(const Node& node, std::set<uint32_t>& columns) {
                 // Month arithmetic clamps to the month's end: exact only for a base known now (today or a constant),
                 // which we compute with the interpreter's own function.
                 int32_t days = 0;
-                if (base.kind == Kind::Today)
+                if (base.kind == Kind::Today && every_date_)
+                    throw Unsupported("month arithmetic for every as-of date");
+                else if (base.kind == Kind::Today)
                     days = as_of_.today;
                 else if (base.kind == Kind::Constant && !ir::is_null(base.constant))
                     days = std::get<ir::DateValue>(base.constant).days;
@@ -311,7 +332,7 @@ Term Encoder::encode(const Node& node, std::set<uint32_t>& columns) {
             }
             if (node.function == ir::Function::DaysSince && node.args[0]->type == Type::Date) {
                 Term a = arg(0);
-                return {ctx_.int_val(as_of_.today) - value_of(a, *node.args[0]), a.null};
+                return {today_ - value_of(a, *node.args[0]), a.null};
             }
             throw Unsupported(construct(node));
         }

@@ -35,7 +35,9 @@ struct ColumnVars {
 
 class Encoder {
 public:
-    Encoder(z3::context& context, const schema::Schema& schema, const std::vector<ir::Rule>& rules, scalar::AsOf as_of);
+    // With `every_date`, the as-of instant is a variable of every query (`today` its UTC date) rather than `as_of`.
+    Encoder(z3::context& context, const schema::Schema& schema, const std::vector<ir::Rule>& rules, scalar::AsOf as_of,
+            bool every_date = false);
 
     // The rule of catalog segment `segment` as a term of type Bool (throws Unsupported). Cached.
     const Term& rule(uint32_t segment);
@@ -49,9 +51,16 @@ public:
     // Range facts of every column created so far (int64 range, calendar range, enum codes, string codes >= 0).
     const std::vector<z3::expr>& facts() const { return facts_; }
     const ColumnVars& column(uint32_t index) const { return columns_.at(index); }
+    // The as-of date and instant: constants, or with `every_date` variables (days / micros since the epoch).
+    const z3::expr& today() const { return today_; }
+    const z3::expr& now() const { return now_; }
+    bool every_date() const { return every_date_; }
     // What makes a witness readable, when the region allows it: ints within ±1000, dates within ten years before and
     // one after the as-of date, strings among the first codes past the constants.
     z3::expr ordinary(uint32_t index) const;
+    // Ordinary as-of instants, most ordinary first: proving for every date, the given as-of, then a midnight from a
+    // year before it to ten years after; otherwise just `true`.
+    std::vector<z3::expr> ordinary_as_of() const;
 
     // Strings are codes: each string constant and enum value has one code (its index in this table); a code past
     // the table stands for a string equal to none of them, a different string per code.
@@ -70,6 +79,8 @@ private:
     const ir::Node* replaced_ = nullptr;  // member_with: this node reads as replaced_value_
     bool replaced_value_ = false;
     scalar::AsOf as_of_;
+    bool every_date_;
+    z3::expr today_, now_;
     std::map<uint32_t, Term> encoded_;
     std::map<uint32_t, std::string> unsupported_;  // segments whose rule threw, with why
     std::map<uint32_t, std::set<uint32_t>> columns_of_;

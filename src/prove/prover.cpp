@@ -1,6 +1,7 @@
 #include "prove/prover.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <stdexcept>
 
@@ -57,8 +58,23 @@ struct Prover::State {
         : catalog(c),
           options(o),
           compiled(engine::compile(c, as_of)),
-          encoder(context, *c.schema, compiled.written_rules, as_of),
+          encoder(context, *c.schema, compiled.written_rules, as_of, o.every_date),
           evaluator(compiled, *c.schema, engine::Evaluator::Vm) {}
+
+    // The catalog compiled at the witness's own instant (proving for every date), else at the prover's.
+    struct Replay {
+        engine::CompiledCatalog compiled;
+        engine::SingleRowEvaluator evaluator;
+        Replay(const semantic::Catalog& c, scalar::AsOf as_of)
+            : compiled(engine::compile(c, as_of)), evaluator(compiled, *c.schema, engine::Evaluator::Vm) {}
+    };
+    std::map<std::pair<int32_t, int64_t>, std::unique_ptr<Replay>> replays;
+    engine::SingleRowEvaluator& evaluator_for(const Witness& witness) {
+        if (!witness.as_of) return evaluator;
+        auto& replay = replays[{witness.as_of->today, witness.as_of->now}];
+        if (!replay) replay = std::make_unique<Replay>(catalog, *witness.as_of);
+        return replay->evaluator;
+    }
 
     // Is there a customer with each (segment, member) pair as given, and, when `condition` is set, whose membership
     // of `condition->first` changes when that node is replaced by `condition->second`? (No witness for the latter.)
@@ -106,14 +122,22 @@ struct Prover::State {
                         break;
                     }
                     z3::model model = solver.get_model();
-                    // Prefer ordinary values when the region has a customer with them (one short extra check).
+                    // Prefer ordinary values when the region has a customer with them (a short extra check or two).
                     solver.push();
                     for (uint32_t column : columns) solver.add(encoder.ordinary(column));
                     solver.set("timeout", std::min(options.timeout_ms, 1000u));
-                    if (solver.check() == z3::sat) model = solver.get_model();
+                    for (const z3::expr& when : encoder.ordinary_as_of()) {  // the most ordinary as-of first
+                        solver.push();
+                        solver.add(when);
+                        const bool found = solver.check() == z3::sat;
+                        if (found) model = solver.get_model();
+                        solver.pop();
+                        if (found) break;
+                    }
                     solver.pop();
                     result.witness = decode(model, encoder, *catalog.schema, columns, compiled.as_of);
-                    confirm(evaluator, *catalog.schema, result.witness, memberships, compiled.segment_names);
+                    confirm(evaluator_for(result.witness), *catalog.schema, result.witness, memberships,
+                            compiled.segment_names);
                     result.emptiness = Emptiness::NonEmpty;
                     break;
                 }
@@ -152,8 +176,9 @@ RegionResult Prover::replacement_changes(uint32_t segment, const ir::Node& condi
 const std::set<uint32_t>& Prover::columns_read(uint32_t segment) { return state_->encoder.columns_of(segment); }
 
 std::vector<bool> Prover::memberships(const Witness& witness) {
-    set_row(state_->evaluator, *state_->catalog.schema, witness);
-    const auto& bits = state_->evaluator.evaluate();
+    engine::SingleRowEvaluator& evaluator = state_->evaluator_for(witness);
+    set_row(evaluator, *state_->catalog.schema, witness);
+    const auto& bits = evaluator.evaluate();
     std::vector<bool> out;
     for (const auto& segment : bits) out.push_back(segment.get(0));
     return out;

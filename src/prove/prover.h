@@ -5,6 +5,7 @@
 // confirmed, or `unknown` (a timeout, or a construct the encoding does not model); never a guess.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -25,6 +26,7 @@ struct WitnessValue {
 
 struct Witness {
     std::vector<WitnessValue> columns;  // by schema index
+    std::optional<scalar::AsOf> as_of;  // proving for every as-of date: the instant the customer is a witness at
     std::string text() const;           // "age=31, tier=\"gold\", email_opt_in=NULL"
 };
 
@@ -53,6 +55,9 @@ Relation classify(Emptiness a_only, Emptiness b_only, Emptiness both);
 
 struct Options {
     unsigned timeout_ms = 10000;  // per solver query
+    // Every question for every as-of instant at once (`today` and `now` become variables): `empty` then holds at
+    // every date, and a witness carries the instant it is a witness at.
+    bool every_date = false;
 };
 
 class Prover {

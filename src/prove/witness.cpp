@@ -25,12 +25,18 @@ std::string fresh_string(const z3::expr& code, const Encoder& encoder) {
 std::string Witness::text() const {
     std::string out;
     for (const auto& c : columns) out += (out.empty() ? "" : ", ") + c.name + "=" + ir::value_text(c.value);
-    return out.empty() ? "(every column NULL)" : out;
+    if (out.empty()) out = "(every column NULL)";
+    return as_of ? "as of " + engine::as_of_text(*as_of) + ": " + out : out;
 }
 
 Witness decode(const z3::model& model, const Encoder& encoder, const schema::Schema& schema,
                const std::set<uint32_t>& columns, scalar::AsOf as_of) {
     Witness witness;
+    if (encoder.every_date()) {
+        as_of.now = model.eval(encoder.now(), true).get_numeral_int64();
+        as_of.today = static_cast<int32_t>(model.eval(encoder.today(), true).get_numeral_int64());
+        witness.as_of = as_of;
+    }
     for (uint32_t index : columns) {
         const schema::Column& column = schema.columns.at(index);
         const ColumnVars& vars = encoder.column(index);

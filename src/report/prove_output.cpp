@@ -4,6 +4,7 @@
 
 #include "common/calendar.h"
 #include "common/text_format.h"
+#include "engine/engine.h"
 #include "project/project.h"
 #include "report/json_output.h"
 
@@ -78,7 +79,9 @@ std::string counterexample_fixture(const Counterexample& counterexample, const s
     for (const auto& [name, value] : fields)
         customer += (customer.empty() ? "" : ", ") + name + ": " + fixture_value(value);
     const std::string key = fixture_value(fields.front().second);
-    std::string out = indent + "as_of: " + as_of + "\n";
+    // A witness for every date carries the instant it is a witness at.
+    const auto& own = counterexample.customer.as_of;
+    std::string out = indent + "as_of: " + (own ? engine::as_of_text(*own) : as_of) + "\n";
     out += indent + "customers:\n" + indent + "  - {" + customer + "}\n";
     out += indent + "expect:\n";
     for (const auto& segment : counterexample.in) out += indent + "  " + segment + ": {in: [" + key + "]}\n";
@@ -90,6 +93,7 @@ nlohmann::ordered_json counterexample_json(const Counterexample& counterexample,
     nlohmann::ordered_json customer = nlohmann::ordered_json::object();
     for (const auto& [name, value] : customer_fields(counterexample, schema)) customer[name] = json_value(value);
     nlohmann::ordered_json out;
+    if (counterexample.customer.as_of) out["as_of"] = engine::as_of_text(*counterexample.customer.as_of);
     out["customer"] = std::move(customer);
     out["in"] = counterexample.in;
     out["not_in"] = counterexample.not_in;

@@ -260,4 +260,55 @@ BOOST_AUTO_TEST_CASE(equal_segments_past_the_pair_limit_are_not_looked_for) {
     BOOST_TEST(nlohmann::json::parse(out)["equality_pairs_skipped"] == 10011);
 }
 
+// --for-every-date: `today` is an unknown, so a relation that holds at one date may not hold at every date, and a
+// counterexample carries its own as-of date, which `segmint test` replays as it is.
+BOOST_AUTO_TEST_CASE(for_every_date) {
+    TempDir dir("prove");
+    const std::string schema = dir.write("schema.yaml", "table: customers\nkey: id\ncolumns:\n  id: int\n  signup_date: date\n");
+    const std::string spec = dir.write("a.seg",
+                                       "segment recent: signup_date >= today - 30 days\n"
+                                       "segment old: signup_date < today - 60 days\n"
+                                       "segment since_2026: signup_date >= 2026-01-01\n"
+                                       "segment last_month: signup_date >= today - 1 month\n");
+    const std::string args = " " + spec + " --schema " + schema;
+    std::string out, err;
+    BOOST_TEST(run_segmint("prove --relation recent old --for-every-date" + args, &out) == 0, out);
+    BOOST_TEST(out.find("recent and old are disjoint: no customer is in both (for every as-of date)") == 0, out);
+
+    // Inside at one date, but not at every date: a customer who signed up in 2025, seen in 2025.
+    BOOST_TEST(run_segmint("prove --relation recent since_2026 --as-of 2026-11-23" + args, &out) == 0, out);
+    BOOST_TEST(out.find("recent is inside since_2026") == 0, out);
+    BOOST_TEST(run_segmint("prove --relation recent since_2026 --for-every-date --format json" + args, &out) == 0, out);
+    const auto doc = nlohmann::json::parse(out);
+    BOOST_TEST(doc["relation"] == "overlapping");
+    BOOST_TEST(doc["for_every_date"] == true);
+    BOOST_TEST(doc["as_of"].is_null());
+    const auto& witness = doc["regions"]["a_only"]["witness"];
+    const std::string as_of = witness["as_of"];
+    const std::string signup = witness["customer"]["signup_date"];
+    BOOST_TEST(signup < "2026-01-01", signup);
+    BOOST_TEST(as_of < "2026-01-31", as_of);  // within 30 days of a 2025 signup
+
+    // The text's fixture for that region, with its own as_of, passes `segmint test`.
+    BOOST_TEST(run_segmint("prove --relation recent since_2026 --for-every-date" + args, &out) == 0, out);
+    const size_t from = out.find("  recent only: for example this customer, as a fixture file:\n");
+    BOOST_REQUIRE(from != std::string::npos);
+    std::string fixture;
+    std::istringstream lines(out.substr(out.find('\n', from) + 1));
+    for (std::string line; std::getline(lines, line) && line.rfind("    ", 0) == 0;) fixture += line.substr(4) + "\n";
+    BOOST_TEST(fixture.find("as_of: " + as_of.substr(0, 4)) == 0, fixture);
+    const std::string test_file = dir.write("witness.yaml", fixture);
+    BOOST_TEST(run_segmint("test " + test_file + " --specs " + spec + " --schema " + schema, &out) == 0, out);
+    BOOST_TEST(out.find("2 passed, 0 failed") != std::string::npos, out);
+
+    // Month arithmetic on `today` is not encoded for every date: unknown, never a guess.
+    BOOST_TEST(run_segmint("prove --relation recent last_month --for-every-date" + args, &out) == 0, out);
+    BOOST_TEST(out.find("unknown (not encoded: month arithmetic for every as-of date)") != std::string::npos, out);
+    BOOST_TEST(run_segmint("prove --for-every-date" + args, &out) == 0, out);
+    BOOST_TEST(out.find("for every as-of date and every possible customer: 4 segments") != std::string::npos, out);
+    // One date or every date, not both.
+    BOOST_TEST(run_segmint("prove --for-every-date --as-of 2026-01-01" + args, &out, &err) == 2);
+    BOOST_TEST(err.find("--as-of excludes --for-every-date") != std::string::npos, err);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
