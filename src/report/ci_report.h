@@ -51,6 +51,7 @@ struct CheckResult {
     std::string suite;         // the JUnit test suite: the project file, the fixture file
     std::string name;          // the test case name, unique within its suite
     bool passed = true;
+    bool skipped = false;  // undecided (a proof that came out unknown): neither a pass nor a failure
     Location location;
     std::string message;  // one line: what holds, or what is wrong
     std::string details;  // more lines for a failure: samples, the rule and its deciding conditions

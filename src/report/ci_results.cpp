@@ -81,6 +81,7 @@ std::vector<CheckResult> proof_checks(const project::Project& project,
             constraint_check(project, *proof.constraint, "proof",
                              std::string(analysis::proof_status_name(proof.status)) + ": " + proof.message, seen);
         check.passed = proof.status != analysis::ProofStatus::Refuted;
+        check.skipped = proof.status == analysis::ProofStatus::Unknown;
         if (proof.counterexample)
             check.details =
                 "counterexample, as a fixture:\n" + counterexample_fixture(*proof.counterexample, schema, as_of, "  ");

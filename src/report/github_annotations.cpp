@@ -97,8 +97,13 @@ std::string render_github(const CiReport& report) {
         if (d.source) at = location_of(*d.source, d.span);
         out += annotation(command_for(d.severity), d.source ? &at : nullptr, code_info(d.code).id, message);
     }
-    size_t failed = 0;
+    size_t failed = 0, skipped = 0;
     for (const auto& check : report.checks) {
+        if (check.skipped && check.passed) {
+            ++skipped;  // undecided: a notice, neither a pass nor a failure
+            out += annotation("notice", &check.location, check.rule_id, check.message);
+            continue;
+        }
         if (check.passed) continue;
         ++failed;
         std::string message = check.message;
@@ -115,7 +120,9 @@ std::string render_github(const CiReport& report) {
     }
     if (!report.checks.empty()) {
         if (!report.diagnostics.empty()) summary += "; ";
-        summary += std::to_string(report.checks.size() - failed) + " passed, " + std::to_string(failed) + " failed";
+        summary +=
+            std::to_string(report.checks.size() - failed - skipped) + " passed, " + std::to_string(failed) + " failed";
+        if (skipped > 0) summary += ", " + std::to_string(skipped) + " undecided";
     }
     return out + summary + "\n";
 }

@@ -19,6 +19,8 @@ struct Case {
     std::string file;
     uint32_t line = 0;
     bool failed = false;
+    bool skipped = false;
+    std::string skipped_message;
     std::string failure_message, failure_type, failure_text;
     std::string system_out;
 };
@@ -29,6 +31,11 @@ struct Suite {
     size_t failures() const {
         size_t n = 0;
         for (const auto& c : cases) n += c.failed;
+        return n;
+    }
+    size_t skipped() const {
+        size_t n = 0;
+        for (const auto& c : cases) n += c.skipped;
         return n;
     }
 };
@@ -141,6 +148,8 @@ std::string render_junit(const CiReport& report) {
         c.file = check.location.file;
         c.line = check.location.line;
         c.failed = !check.passed;
+        c.skipped = check.skipped && check.passed;
+        if (c.skipped) c.skipped_message = check.message;
         if (c.failed) {
             c.failure_message = check.message;
             c.failure_type = check.rule_id;
@@ -153,19 +162,21 @@ std::string render_junit(const CiReport& report) {
     }
     if (suites.empty()) suites.push_back(Suite{"segmint " + report.command, {}});
 
-    size_t tests = 0, failures = 0;
+    size_t tests = 0, failures = 0, skipped = 0;
     for (const auto& s : suites) {
         tests += s.cases.size();
         failures += s.failures();
+        skipped += s.skipped();
     }
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     out += "<testsuites" + attr("name", "segmint " + report.command) + attr("tests", std::to_string(tests)) +
-           attr("failures", std::to_string(failures)) + attr("errors", "0") +
+           attr("failures", std::to_string(failures)) + attr("errors", "0") + attr("skipped", std::to_string(skipped)) +
            attr("time", seconds_text(report.seconds)) + ">\n";
     for (const auto& s : suites) {
         // Time is measured for the whole command; a single suite gets all of it.
         out += "  <testsuite" + attr("name", s.name) + attr("tests", std::to_string(s.cases.size())) +
-               attr("failures", std::to_string(s.failures())) + attr("errors", "0") + attr("skipped", "0") +
+               attr("failures", std::to_string(s.failures())) + attr("errors", "0") +
+               attr("skipped", std::to_string(s.skipped())) +
                attr("time", seconds_text(suites.size() == 1 ? report.seconds : 0)) + ">\n";
         const bool first = &s == &suites.front();
         if (first && report.hidden_warnings > 0) {
@@ -176,7 +187,7 @@ std::string render_junit(const CiReport& report) {
             out += "    <testcase" + attr("classname", s.name) + attr("name", c.name);
             if (!c.file.empty()) out += attr("file", c.file);
             if (c.line > 0) out += attr("line", std::to_string(c.line));
-            if (!c.failed && c.system_out.empty()) {
+            if (!c.failed && !c.skipped && c.system_out.empty()) {
                 out += "/>\n";
                 continue;
             }
@@ -185,6 +196,7 @@ std::string render_junit(const CiReport& report) {
                 out += "      <failure" + attr("message", c.failure_message) + attr("type", c.failure_type) + ">" +
                        xml_escape(c.failure_text, false) + "</failure>\n";
             }
+            if (c.skipped) out += "      <skipped" + attr("message", c.skipped_message) + "/>\n";
             if (!c.system_out.empty())
                 out += "      <system-out>" + xml_escape(c.system_out, false) + "</system-out>\n";
             out += "    </testcase>\n";

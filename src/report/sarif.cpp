@@ -122,11 +122,16 @@ std::string render_sarif(const CiReport& report, const CiOptions& options) {
     }
     for (const auto& check : report.checks) {
         const size_t index = rules.index(check.rule_id, check.rule_summary);
-        if (check.passed) continue;  // a passing check is listed among the rules, not as a result
+        if (check.passed && !check.skipped) continue;  // a passing check is listed among the rules, not as a result
         Json result;
         result["ruleId"] = check.rule_id;
         result["ruleIndex"] = index;
-        result["level"] = "error";
+        if (check.passed) {
+            result["kind"] = "open";  // SARIF 3.27.9: not enough information to decide pass or fail
+            result["level"] = "none";
+        } else {
+            result["level"] = "error";
+        }
         std::string text = check.message;
         if (!check.details.empty()) text += "\n" + check.details;
         result["message"] = Json{{"text", text}};

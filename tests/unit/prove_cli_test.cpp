@@ -161,6 +161,27 @@ BOOST_AUTO_TEST_CASE(ci_formats) {
     BOOST_TEST(out.find("proof/subset") != std::string::npos);
 }
 
+// An undecided constraint is neither a pass nor a failure: JUnit <skipped>, SARIF kind "open", a GitHub notice.
+BOOST_AUTO_TEST_CASE(ci_formats_report_unknown_as_undecided) {
+    TempDir dir("prove");
+    const std::string project = copy_example(dir);
+    write_file(project + "/segments/product.seg", "segment big_product: orders_90d * orders_90d > 50\n");
+    write_file(project + "/segmint.yaml",
+               "schema: schema.yaml\nsegments: [\"segments/*.seg\"]\nas_of: 2026-11-23\n"
+               "constraints:\n  - disjoint: [big_product, dormant]\n  - disjoint: [regulars, dormant]\n");
+    std::string out;
+    BOOST_TEST(run_segmint("prove --format junit --project " + project, &out) == 1, out);  // P001 in shop.seg
+    BOOST_TEST(out.find("tests=\"2\" failures=\"0\" errors=\"0\" skipped=\"1\"") != std::string::npos, out);
+    BOOST_TEST(out.find("<skipped message=\"disjoint: unknown: undecided: not encoded: non-linear int arithmetic\"/>") !=
+                   std::string::npos,
+               out);
+    BOOST_TEST(run_segmint("prove --format sarif --project " + project, &out) == 1);
+    BOOST_TEST(out.find("\"kind\": \"open\"") != std::string::npos, out);
+    BOOST_TEST(run_segmint("prove --format github --project " + project, &out) == 1);
+    BOOST_TEST(out.find("::notice file=") != std::string::npos, out);
+    BOOST_TEST(out.find("1 passed, 0 failed, 1 undecided") != std::string::npos, out);
+}
+
 // validate without data: the proofs are the result; size and max_overlap would be skipped.
 BOOST_AUTO_TEST_CASE(validate_without_data_reports_the_proofs) {
     std::string out;
