@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "common/calendar.h"
+#include "prove/encode_calendar.h"
 
 namespace segmint::prove {
 
@@ -288,22 +289,21 @@ Term Encoder::encode(const Node& node, std::set<uint32_t>& columns) {
             if (node.type != Type::Date) throw Unsupported(construct(node));
             const Node& base = *node.args[0];
             if (node.op == Op::Months) {
-                // Month arithmetic clamps to the month's end: exact only for a base known now (today or a constant),
-                // which we compute with the interpreter's own function.
+                // Month arithmetic clamps to the month's end. A base known now (a constant, or today at one date) is
+                // computed with the interpreter's own function.
                 int32_t days = 0;
-                if (base.kind == Kind::Today && every_date_)
-                    throw Unsupported("month arithmetic for every as-of date");
-                else if (base.kind == Kind::Today)
-                    days = as_of_.today;
-                else if (base.kind == Kind::Constant && !ir::is_null(base.constant))
-                    days = std::get<ir::DateValue>(base.constant).days;
-                else if (base.kind == Kind::Constant)
-                    return constant(ir::Null{}, Type::Date);
-                else
-                    throw Unsupported("month arithmetic on a column");
-                int32_t out = 0;
-                if (!scalar::shift_months(days, node.amount, &out)) return constant(ir::Null{}, Type::Date);
-                return {ctx_.int_val(out), f};
+                if (base.kind == Kind::Constant && ir::is_null(base.constant)) return constant(ir::Null{}, Type::Date);
+                const bool known = base.kind == Kind::Constant || (base.kind == Kind::Today && !every_date_);
+                if (known) {
+                    days = base.kind == Kind::Today ? as_of_.today : std::get<ir::DateValue>(base.constant).days;
+                    int32_t out = 0;
+                    if (!scalar::shift_months(days, node.amount, &out)) return constant(ir::Null{}, Type::Date);
+                    return {ctx_.int_val(out), f};
+                }
+                // The calendar as terms (encode_calendar.h) decomposes a date exactly, but Z3 4.8.12 does not decide a
+                // shift and recomposition within any useful timeout: refused rather than a minute of "canceled".
+                throw Unsupported(base.kind == Kind::Today ? "month arithmetic for every as-of date"
+                                                           : "month arithmetic on a column");
             }
             Term a = arg(0);
             z3::expr x = value_of(a, base);
@@ -329,6 +329,15 @@ Term Encoder::encode(const Node& node, std::set<uint32_t>& columns) {
                 z3::expr x = value_of(a, *node.args[0]);
                 z3::expr result = z3::ite(x >= 0, x, -x);
                 return {result, a.null || !in_range(result, Type::Int)};
+            }
+            const bool calendar_part = node.function == ir::Function::Year || node.function == ir::Function::Month ||
+                                       node.function == ir::Function::DayOfWeek;
+            if (calendar_part && node.args[0]->type == Type::Date) {
+                Term a = arg(0);
+                const z3::expr days = value_of(a, *node.args[0]);
+                if (node.function == ir::Function::DayOfWeek) return {iso_weekday(days), a.null};
+                const CivilTerms civil = civil_from_days(days);
+                return {node.function == ir::Function::Year ? civil.year : civil.month, a.null};
             }
             if (node.function == ir::Function::DaysSince && node.args[0]->type == Type::Date) {
                 Term a = arg(0);

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "common/calendar.h"
 #include "test_support.h"
 
 using namespace segmint::testing;
@@ -322,6 +323,9 @@ BOOST_AUTO_TEST_CASE(for_every_date) {
     BOOST_TEST(run_segmint("test " + test_file + " --specs " + spec + " --schema " + schema, &out) == 0, out);
     BOOST_TEST(out.find("2 passed, 0 failed") != std::string::npos, out);
 
+    // "30 days" and "1 month" agree as of 2026-05-15 (April has 30 days).
+    BOOST_TEST(run_segmint("prove --relation recent last_month --as-of 2026-05-15" + args, &out) == 0, out);
+    BOOST_TEST(out.find("recent and last_month are equal") == 0, out);
     // Month arithmetic on `today` is not encoded for every date: unknown, never a guess.
     BOOST_TEST(run_segmint("prove --relation recent last_month --for-every-date" + args, &out) == 0, out);
     BOOST_TEST(out.find("unknown (not encoded: month arithmetic for every as-of date)") != std::string::npos, out);

