@@ -1,6 +1,7 @@
 #include "prove/prover.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -44,6 +45,47 @@ Relation classify(Emptiness a_only, Emptiness b_only, Emptiness both) {
     return Relation::Unknown;
 }
 
+namespace {
+
+// Adds the seconds from construction to destruction to `total`.
+struct Timer {
+    double& total;
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    explicit Timer(double& t) : total(t) {}
+    ~Timer() { total += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
+};
+
+}  // namespace
+
+// Every witness made so far with its VM membership of each segment, one bit set per segment, so that a region a
+// witness already lies in is found with a few word operations.
+struct WitnessPool {
+    std::vector<Witness> witnesses;
+    std::vector<std::vector<uint64_t>> in_segment;  // [segment][witness / 64]
+
+    void add(Witness witness, const std::vector<data::Bitmap>& members) {
+        const size_t index = witnesses.size();
+        witnesses.push_back(std::move(witness));
+        in_segment.resize(members.size());
+        for (size_t s = 0; s < members.size(); ++s) {
+            in_segment[s].resize(index / 64 + 1, 0);
+            if (members[s].get(0)) in_segment[s][index / 64] |= uint64_t{1} << (index % 64);
+        }
+    }
+    // A witness with membership `in_a` of `a` and `in_b` of `b`, if any.
+    const Witness* find(uint32_t a, bool in_a, uint32_t b, bool in_b) const {
+        if (witnesses.empty()) return nullptr;
+        const auto& bits_a = in_segment.at(a);
+        const auto& bits_b = in_segment.at(b);
+        for (size_t w = 0; w < bits_a.size(); ++w) {
+            uint64_t word = (in_a ? bits_a[w] : ~bits_a[w]) & (in_b ? bits_b[w] : ~bits_b[w]);
+            if (w + 1 == bits_a.size() && witnesses.size() % 64) word &= (uint64_t{1} << (witnesses.size() % 64)) - 1;
+            if (word) return &witnesses[w * 64 + static_cast<size_t>(__builtin_ctzll(word))];
+        }
+        return nullptr;
+    }
+};
+
 struct Prover::State {
     const semantic::Catalog& catalog;
     Options options;
@@ -53,6 +95,8 @@ struct Prover::State {
     engine::SingleRowEvaluator evaluator;
     z3::solver solver{context};
     size_t facts_asserted = 0;
+    Stats stats;
+    WitnessPool pool;
 
     State(const semantic::Catalog& c, scalar::AsOf as_of, Options o)
         : catalog(c),
@@ -113,7 +157,13 @@ struct Prover::State {
                 solver.add(encoder.facts()[facts_asserted]);
             Scope scope(solver);
             for (const auto& e : asserted) solver.add(e);
-            switch (solver.check()) {
+            z3::check_result decided;
+            {
+                Timer timer(stats.decide_seconds);
+                ++stats.queries;
+                decided = solver.check();
+            }
+            switch (decided) {
                 case z3::unsat: result.emptiness = Emptiness::Empty; break;
                 case z3::unknown: result.reason = "solver: " + solver.reason_unknown(); break;
                 case z3::sat: {
@@ -121,23 +171,31 @@ struct Prover::State {
                         result.emptiness = Emptiness::NonEmpty;
                         break;
                     }
-                    z3::model model = solver.get_model();
-                    // Prefer ordinary values when the region has a customer with them (a short extra check or two).
-                    solver.push();
-                    for (uint32_t column : columns) solver.add(encoder.ordinary(column));
-                    solver.set("timeout", std::min(options.timeout_ms, 1000u));
-                    for (const z3::expr& when : encoder.ordinary_as_of()) {  // the most ordinary as-of first
+                    ++stats.witnesses;
+                    std::optional<z3::model> model;
+                    {
+                        // Prefer ordinary values when the region has a customer with them (a short extra check or
+                        // two: the most ordinary as-of first).
+                        Timer timer(stats.ordinary_seconds);
+                        model = solver.get_model();
                         solver.push();
-                        solver.add(when);
-                        const bool found = solver.check() == z3::sat;
-                        if (found) model = solver.get_model();
+                        for (uint32_t column : columns) solver.add(encoder.ordinary(column));
+                        solver.set("timeout", std::min(options.timeout_ms, 1000u));
+                        for (const z3::expr& when : encoder.ordinary_as_of()) {
+                            solver.push();
+                            solver.add(when);
+                            const bool found = solver.check() == z3::sat;
+                            if (found) model = solver.get_model();
+                            solver.pop();
+                            if (found) break;
+                        }
                         solver.pop();
-                        if (found) break;
                     }
-                    solver.pop();
-                    result.witness = decode(model, encoder, *catalog.schema, columns, compiled.as_of);
-                    confirm(evaluator_for(result.witness), *catalog.schema, result.witness, memberships,
-                            compiled.segment_names);
+                    {
+                        Timer timer(stats.model_seconds);
+                        result.witness = decode(*model, encoder, *catalog.schema, columns, compiled.as_of);
+                    }
+                    replay(result.witness, memberships);
                     result.emptiness = Emptiness::NonEmpty;
                     break;
                 }
@@ -150,7 +208,47 @@ struct Prover::State {
         }
         return result;
     }
+
+    void replay(const Witness& witness, const std::vector<std::pair<uint32_t, bool>>& memberships);
+    RegionResult reuse(uint32_t a, bool in_a, uint32_t b, bool in_b);
 };
+
+// Replays `witness` on the VM (a mismatch throws std::logic_error), then keeps it with its membership of every
+// segment for relation().
+void Prover::State::replay(const Witness& witness, const std::vector<std::pair<uint32_t, bool>>& memberships) {
+    Timer timer(stats.replay_seconds);
+    engine::SingleRowEvaluator& at = evaluator_for(witness);
+    confirm(at, *catalog.schema, witness, memberships, compiled.segment_names);
+    pool.add(witness, at.evaluate());
+}
+
+// A witness of an earlier query in region (a: in_a, b: in_b), cut to the columns A and B read (the others cannot
+// change their membership) and replayed: a non-empty answer without the solver. Unknown when there is none.
+RegionResult Prover::State::reuse(uint32_t a, bool in_a, uint32_t b, bool in_b) {
+    RegionResult result;
+    const Witness* found = pool.find(a, in_a, b, in_b);
+    if (!found) return result;
+    std::set<uint32_t> columns;
+    try {
+        columns = encoder.columns_of(a);
+        const auto& of_b = encoder.columns_of(b);
+        columns.insert(of_b.begin(), of_b.end());
+    } catch (const Unsupported&) {
+        return result;  // the solver's query says why
+    }
+    result.witness.as_of = found->as_of;  // proving for every date: the instant it is a witness at
+    for (uint32_t column : columns) {
+        WitnessValue value{column, catalog.schema->columns.at(column).name, ir::Null{}};
+        for (const auto& c : found->columns) {
+            if (c.column == column) value.value = c.value;
+        }
+        result.witness.columns.push_back(std::move(value));
+    }
+    replay(result.witness, {{a, in_a}, {b, in_b}});
+    result.emptiness = Emptiness::NonEmpty;
+    ++stats.reused;
+    return result;
+}
 
 Prover::Prover(const semantic::Catalog& catalog, scalar::AsOf as_of, Options options)
     : state_(std::make_unique<State>(catalog, as_of, options)) {}
@@ -158,6 +256,8 @@ Prover::Prover(const semantic::Catalog& catalog, scalar::AsOf as_of, Options opt
 Prover::~Prover() = default;
 
 const engine::CompiledCatalog& Prover::compiled() const { return state_->compiled; }
+
+const Stats& Prover::stats() const { return state_->stats; }
 
 RegionResult Prover::region(uint32_t a, bool in_a, uint32_t b, bool in_b) {
     return state_->query({{a, in_a}, {b, in_b}});
@@ -186,9 +286,13 @@ std::vector<bool> Prover::memberships(const Witness& witness) {
 
 RelationResult Prover::relation(uint32_t a, uint32_t b) {
     RelationResult out;
-    out.a_only = region(a, true, b, false);
-    out.b_only = region(a, false, b, true);
-    out.both = region(a, true, b, true);
+    // Earlier witnesses first: each region one of them lies in needs no solver query.
+    out.a_only = state_->reuse(a, true, b, false);
+    out.b_only = state_->reuse(a, false, b, true);
+    out.both = state_->reuse(a, true, b, true);
+    if (out.a_only.emptiness == Emptiness::Unknown) out.a_only = region(a, true, b, false);
+    if (out.b_only.emptiness == Emptiness::Unknown) out.b_only = region(a, false, b, true);
+    if (out.both.emptiness == Emptiness::Unknown) out.both = region(a, true, b, true);
     out.relation = classify(out.a_only.emptiness, out.b_only.emptiness, out.both.emptiness);
     return out;
 }

@@ -3,6 +3,7 @@
 // date by encoding the rules into Z3 (docs/prove.md): is a region of two segments empty, what is their relation, can
 // a segment have any member. An answer is `empty` (proved), `non-empty` with a witness customer that the VM has
 // confirmed, or `unknown` (a timeout, or a construct the encoding does not model); never a guess.
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -60,6 +61,17 @@ struct Options {
     bool every_date = false;
 };
 
+// Where the prover's time went, summed over its queries (the benchmark prints the split).
+struct Stats {
+    size_t queries = 0;           // solver checks that decide a region
+    double decide_seconds = 0;    // those checks
+    size_t witnesses = 0;         // witnesses made from a model
+    double ordinary_seconds = 0;  // the second check, for ordinary values
+    double model_seconds = 0;     // reading the model into a customer
+    double replay_seconds = 0;    // replaying witnesses on the VM (and their memberships for reuse)
+    size_t reused = 0;            // regions of relation() shown non-empty by an earlier witness, without the solver
+};
+
 class Prover {
 public:
     // Compiles the catalog itself (no table statistics, so its VM programs run on one customer). `catalog` must
@@ -69,7 +81,9 @@ public:
     Prover(const Prover&) = delete;
     Prover& operator=(const Prover&) = delete;
 
-    // Segments by catalog index (semantic::Catalog::segment_index).
+    // Segments by catalog index (semantic::Catalog::segment_index). A region that a witness of an earlier query
+    // of this prover already lies in (by its VM membership) takes that witness, cut to the columns of A and B and
+    // replayed again, without a solver query.
     RelationResult relation(uint32_t a, uint32_t b);
     // Can any customer be a member of `segment`? Empty means the segment is impossible.
     RegionResult satisfiable(uint32_t segment);
@@ -89,6 +103,7 @@ public:
     std::vector<bool> memberships(const Witness& witness);
 
     const engine::CompiledCatalog& compiled() const;
+    const Stats& stats() const;
 
 private:
     struct State;

@@ -161,6 +161,12 @@ int main(int argc, char** argv) {
             n, pairs, seconds, per_pair * 1000, per_pair / first_per_pair, by_relation[0],
             by_relation[1] + by_relation[2], by_relation[3], by_relation[4], by_relation[5],
             n == 200 ? (seconds <= 60 ? " (target <= 60 s: met)" : " (target <= 60 s: not met)") : "");
+        // Where the time went: deciding regions, and making witnesses (ordinary-values check, model, VM replay).
+        const prove::Stats& stats = prover.stats();
+        std::printf("       %zu solver checks deciding regions %.2f s; %zu witnesses from models: ordinary-values "
+                    "check %.2f s, model %.2f s; VM replays %.2f s; %zu regions by an earlier witness\n",
+                    stats.queries, stats.decide_seconds, stats.witnesses, stats.ordinary_seconds,
+                    stats.model_seconds, stats.replay_seconds, stats.reused);
     }
     return 0;
 }

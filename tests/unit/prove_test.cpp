@@ -3,6 +3,7 @@
 // proved empty has no row of random data under the VM; every witness has been replayed on the VM by the prover.
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
+#include <set>
 
 #include "common/calendar.h"
 #include "engine/engine.h"
@@ -364,6 +365,38 @@ BOOST_AUTO_TEST_CASE(every_date_proofs_hold_at_many_dates) {
                                       << " unknown");
     BOOST_TEST(tally[0] > 0u);  // some region is proved empty for every date, so the check above ran
     BOOST_TEST(tally[0] + tally[1] > tally[2]);  // mostly decided, or the check above sees little
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(prove_witness_reuse)
+
+BOOST_AUTO_TEST_CASE(earlier_witnesses_answer_regions_without_the_solver) {
+    Proving p("segment adult: age >= 18\n"
+              "segment gold: tier = \"gold\"\n"
+              "segment gold_adult: gold and adult\n"
+              "segment minor_gold: tier = \"gold\" and age < 18\n");
+    // The first relation has no earlier witnesses: every region is a solver query.
+    prove::RelationResult first = p.relation("adult", "gold");
+    BOOST_TEST(std::string(prove::relation_name(first.relation)) == "overlapping");
+    BOOST_TEST(p.prover.stats().reused == 0u);
+    const size_t queries = p.prover.stats().queries;
+    // gold_adult vs adult: the witness of adult-and-gold lies in gold_adult too, so "both" needs no query.
+    prove::RelationResult second = p.relation("gold_adult", "adult");
+    BOOST_TEST(std::string(prove::relation_name(second.relation)) == "A inside B");
+    BOOST_TEST(p.prover.stats().reused >= 1u);
+    BOOST_TEST(p.prover.stats().queries < queries + 3);
+    // A reused witness names exactly the columns of the two rules, and the VM puts it where the region says.
+    BOOST_REQUIRE(second.both.emptiness == prove::Emptiness::NonEmpty);
+    std::set<std::string> named;
+    for (const auto& c : second.both.witness.columns) named.insert(c.name);
+    BOOST_TEST((named == std::set<std::string>{"age", "tier"}), second.both.witness.text());
+    const std::vector<bool> in = p.prover.memberships(second.both.witness);
+    BOOST_TEST((in[p.index("gold_adult")] && in[p.index("adult")]));
+    // An empty region is still proved by the solver, whatever the earlier witnesses.
+    prove::RelationResult third = p.relation("minor_gold", "adult");
+    BOOST_TEST(std::string(prove::relation_name(third.relation)) == "disjoint");
+    BOOST_TEST((third.both.emptiness == prove::Emptiness::Empty));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

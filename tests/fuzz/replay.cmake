@@ -1,0 +1,15 @@
+# Included by tests/CMakeLists.txt (the ordinary build, not the libFuzzer one): fuzz_prove built without libFuzzer
+# (replay_main.cpp instead) and replayed by ctest on its seed corpus tests/fuzz/corpus/prove/, so the test command
+# runs the prover's fuzz target on every build, bounded; .ci/fuzz fuzzes it for real.
+add_library(segmint_fuzz_replay_random STATIC ${CMAKE_CURRENT_LIST_DIR}/../unit/random_rules.cpp)
+target_include_directories(segmint_fuzz_replay_random PUBLIC ${CMAKE_CURRENT_LIST_DIR}/../unit)
+target_link_libraries(segmint_fuzz_replay_random PUBLIC segmint_data segmint_schema segmint_common)
+
+add_executable(fuzz_prove_replay ${CMAKE_CURRENT_LIST_DIR}/fuzz_prove.cpp ${CMAKE_CURRENT_LIST_DIR}/replay_main.cpp)
+target_compile_options(fuzz_prove_replay PRIVATE ${SEGMINT_WARNINGS})
+target_compile_definitions(fuzz_prove_replay PRIVATE SEGMINT_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+target_link_libraries(fuzz_prove_replay PRIVATE segmint_syntax segmint_semantic segmint_report segmint_engine
+                      segmint_prove segmint_fuzz_replay_random)
+add_test(NAME fuzz_prove_corpus COMMAND fuzz_prove_replay ${CMAKE_CURRENT_LIST_DIR}/corpus/prove
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(fuzz_prove_corpus PROPERTIES TIMEOUT 300)
