@@ -1,5 +1,6 @@
 #include "prove/encode.h"
 
+#include <cmath>
 #include <limits>
 
 #include "common/calendar.h"
@@ -22,6 +23,15 @@ bool modelled(Type type) { return type != Type::StringList; }
 z3::expr equal(const z3::expr& x, const z3::expr& y) { return x.is_fpa() ? z3::fp_eq(x, y) : x == y; }
 
 z3::expr finite(const z3::expr& x) { return !x.mk_is_inf() && !x.mk_is_nan(); }
+
+// The value of a number operand fixed by the rule (a number constant, or an int constant used as a number).
+std::optional<double> known_number(const Node& node) {
+    const Node& inner = node.kind == Kind::Cast ? *node.args[0] : node;
+    if (inner.kind != Kind::Constant) return std::nullopt;
+    if (auto* x = std::get_if<double>(&inner.constant)) return *x;
+    if (auto* i = std::get_if<int64_t>(&inner.constant)) return static_cast<double>(*i);
+    return std::nullopt;
+}
 
 std::string construct(const Node& node) {
     switch (node.kind) {
@@ -208,11 +218,12 @@ Term Encoder::encode(const Node& node, std::set<uint32_t>& columns) {
             z3::expr x = value_of(a, *node.args[0]);
             switch (node.op) {
                 case Op::IntToNumber: {
-                    // static_cast<double>(int64): the nearest double, ties to even; never infinite. A constant is
-                    // converted here (int2bv makes the solver mix integers and bit-vectors, which is slow).
+                    // static_cast<double>(int64): the nearest double, ties to even; never infinite. Only a constant:
+                    // the exact term for a column (int2bv, then fp.to_fp signed) mixes integers with bit-vectors,
+                    // and Z3 rarely decides it within seconds.
                     int64_t known = 0;
-                    if (x.simplify().is_numeral_i64(known)) return {ctx_.fpa_val(static_cast<double>(known)), a.null};
-                    return {z3::sbv_to_fpa(z3::int2bv(64, x), ctx_.fpa_sort(11, 53)), a.null};
+                    if (!x.simplify().is_numeral_i64(known)) throw Unsupported("an int column used as a number");
+                    return {ctx_.fpa_val(static_cast<double>(known)), a.null};
                 }
                 case Op::DateToTimestamp: return {x * ctx_.int_val(calendar::kMicrosPerDay), a.null};
                 // The UTC date: floor division (SMT-LIB div rounds down for a positive divisor), as
@@ -375,9 +386,26 @@ Term Encoder::encode(const Node& node, std::set<uint32_t>& columns) {
 }
 
 Term Encoder::number_arithmetic(const Node& node, const z3::expr& x, const z3::expr& y, const z3::expr& null) {
-    // IEEE double arithmetic, rounding to nearest even as C++ does; a result that is not finite (overflow, or a
-    // division by zero) is NULL (scalar::add and friends). Operands are finite, so NaN only comes from x / 0.
+    // IEEE double arithmetic, rounding to nearest even as C++ does; a result that is not finite (overflow) and a
+    // division by zero are NULL (scalar::add and friends). Operands are finite, so no NaN arises.
     const z3::expr rne(ctx_, Z3_mk_fpa_rne(ctx_));
+    const std::optional<double> left = known_number(*node.args[0]), right = known_number(*node.args[1]);
+    // Z3 bit-blasts a product of two unknowns, and any division but by a power of two, into circuits it rarely
+    // decides within seconds, and does not always stop at its timeout there (x / 3 ran for minutes): refused.
+    if (node.op == Op::Mul && !left && !right) throw Unsupported("a product of two numbers");
+    if (node.op == Op::Div) {
+        const Node& divisor = node.args[1]->kind == Kind::Cast ? *node.args[1]->args[0] : *node.args[1];
+        if (divisor.kind == Kind::Constant && ir::is_null(divisor.constant)) return {x, ctx_.bool_val(true)};
+        if (!right) throw Unsupported("number division by a non-constant");
+        if (*right == 0.0) return {x, ctx_.bool_val(true)};  // by ±0: NULL
+        // By a power of two, x / d and x * (1 / d) round the same real number x * 2^-k: the same double.
+        int exponent = 0;
+        const double reciprocal = 1.0 / *right;
+        if (std::fabs(std::frexp(*right, &exponent)) != 0.5 || !std::isfinite(reciprocal) || reciprocal * *right != 1.0)
+            throw Unsupported("number division by a constant other than a power of two");
+        z3::expr r(ctx_, Z3_mk_fpa_mul(ctx_, rne, x, ctx_.fpa_val(reciprocal)));
+        return {r, null || !finite(r)};
+    }
     switch (node.op) {
         case Op::Add: {
             z3::expr r(ctx_, Z3_mk_fpa_add(ctx_, rne, x, y));
@@ -390,10 +418,6 @@ Term Encoder::number_arithmetic(const Node& node, const z3::expr& x, const z3::e
         case Op::Mul: {
             z3::expr r(ctx_, Z3_mk_fpa_mul(ctx_, rne, x, y));
             return {r, null || !finite(r)};
-        }
-        case Op::Div: {
-            z3::expr r(ctx_, Z3_mk_fpa_div(ctx_, rne, x, y));
-            return {r, null || y.mk_is_zero() || !finite(r)};
         }
         // fmod truncates its quotient; Z3's fp.rem rounds it to nearest: refused rather than rebuilt.
         default: throw Unsupported("number remainder");
