@@ -62,7 +62,7 @@ int run_relation(const ProveOptions& options, Workspace& workspace, prove::Prove
     const std::string& name_a = options.relation[0];
     const std::string& name_b = options.relation[1];
     const prove::RelationResult result = prover.relation(*a, *b);
-    const std::string as_of = calendar::format_date(workspace.as_of.today);
+    const std::string as_of = engine::as_of_text(workspace.as_of);
     struct Region {
         const char* key;
         std::string label;
@@ -149,7 +149,7 @@ int run_prove(ProveOptions& options) {
         dead += lint.diagnostic.code == Code::DeadCondition;
     }
     const size_t refuted = count[static_cast<int>(analysis::ProofStatus::Refuted)];
-    const std::string as_of_text = calendar::format_date(as_of.today);
+    const std::string as_of_text = engine::as_of_text(as_of);
     const std::string project_file = project ? project->source->name() : "";
 
     if (report::is_ci_format(options.common.format)) {

@@ -115,7 +115,7 @@ int run_validate(ValidateOptions& options) {
         verdicts.proofs = analysis::prove_constraints(*project, catalog.segment_index, prover);
     }
     for (const auto& proof : verdicts.proofs) ++verdicts.count[static_cast<int>(proof.status)];
-    const std::string as_of_text = calendar::format_date(as_of.today);
+    const std::string as_of_text = engine::as_of_text(as_of);
     if (options.common.data_path.empty()) {
         return report_proofs_only(options.common, *project, workspace, verdicts, as_of_text);
     }

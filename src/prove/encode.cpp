@@ -1,5 +1,6 @@
 #include "prove/encode.h"
 
+#include <cmath>
 #include <limits>
 
 #include "common/calendar.h"
@@ -14,10 +15,23 @@ using ir::Type;
 
 namespace {
 
-// Types whose values the encoding models: int and date as mathematical integers with explicit range checks, strings
-// and enums as codes, bool as Bool. number, timestamp and list<string> are not modelled (only their NULL flag is).
-bool modelled(Type type) {
-    return type == Type::Int || type == Type::Date || type == Type::String || type == Type::Bool;
+// Types whose values the encoding models: int, date and timestamp as mathematical integers with explicit range
+// checks, number as an IEEE double (Float64), strings and enums as codes, bool as Bool. list<string> is not modelled
+// (only its NULL flag is).
+bool modelled(Type type) { return type != Type::StringList; }
+
+// Equality as the interpreter compares: IEEE equality for numbers (-0.0 = 0.0; NaN never occurs, see facts).
+z3::expr equal(const z3::expr& x, const z3::expr& y) { return x.is_fpa() ? z3::fp_eq(x, y) : x == y; }
+
+z3::expr finite(const z3::expr& x) { return !x.mk_is_inf() && !x.mk_is_nan(); }
+
+// The value of a number operand fixed by the rule (a number constant, or an int constant used as a number).
+std::optional<double> known_number(const Node& node) {
+    const Node& inner = node.kind == Kind::Cast ? *node.args[0] : node;
+    if (inner.kind != Kind::Constant) return std::nullopt;
+    if (auto* x = std::get_if<double>(&inner.constant)) return *x;
+    if (auto* i = std::get_if<int64_t>(&inner.constant)) return static_cast<double>(*i);
+    return std::nullopt;
 }
 
 std::string construct(const Node& node) {
@@ -59,6 +73,9 @@ int64_t Encoder::string_code(const std::string& text) {
 
 z3::expr Encoder::in_range(const z3::expr& value, Type type) const {
     if (type == Type::Date) return value >= ctx_.int_val(scalar::kMinDate) && value <= ctx_.int_val(scalar::kMaxDate);
+    if (type == Type::Timestamp) {
+        return value >= ctx_.int_val(scalar::kMinTimestamp) && value <= ctx_.int_val(scalar::kMaxTimestamp);
+    }
     return value >= ctx_.int_val(std::numeric_limits<int64_t>::min()) &&
            value <= ctx_.int_val(std::numeric_limits<int64_t>::max());
 }
@@ -79,6 +96,16 @@ const ColumnVars& Encoder::column_vars(uint32_t index) {
             vars.value = ctx_.int_const(name.c_str());
             facts_.push_back(in_range(*vars.value, Type::Date));
             break;
+        case schema::ColumnType::Timestamp:
+            // Micros since the epoch; the loaders accept only years 1..9999 (scalar::valid_timestamp).
+            vars.value = ctx_.int_const(name.c_str());
+            facts_.push_back(in_range(*vars.value, Type::Timestamp));
+            break;
+        case schema::ColumnType::Number:
+            // A double; the loaders refuse nan and inf (data::parse_number), so a number column is always finite.
+            vars.value = ctx_.fpa_const(name.c_str(), 11, 53);
+            facts_.push_back(finite(*vars.value));
+            break;
         case schema::ColumnType::Bool: vars.value = ctx_.bool_const(name.c_str()); break;
         case schema::ColumnType::String:
             vars.value = ctx_.int_const(name.c_str());
@@ -93,7 +120,7 @@ const ColumnVars& Encoder::column_vars(uint32_t index) {
             facts_.push_back(options.empty() ? ctx_.bool_val(false) : z3::mk_or(options));
             break;
         }
-        default: break;  // number, timestamp, list<string>: the NULL flag alone
+        case schema::ColumnType::StringList: break;  // the NULL flag alone
     }
     return columns_.emplace(index, vars).first->second;
 }
@@ -105,6 +132,11 @@ z3::expr Encoder::ordinary(uint32_t index) const {
     switch (schema_.columns.at(index).type) {
         case schema::ColumnType::Int: return v >= -1000 && v <= 1000;
         case schema::ColumnType::Date: return v >= today_ - 3650 && v <= today_ + 366;
+        case schema::ColumnType::Timestamp: {
+            const int64_t year = 366 * calendar::kMicrosPerDay;
+            return v >= now_ - ctx_.int_val(year) && v <= now_ + ctx_.int_val(year);
+        }
+        case schema::ColumnType::Number: return v >= ctx_.fpa_val(-1000.0) && v <= ctx_.fpa_val(1000.0);
         default: return v < ctx_.int_val(static_cast<int64_t>(strings_.size()) + 16);
     }
 }
@@ -120,6 +152,7 @@ Term Encoder::constant(const ir::Value& value, Type type) {
     if (ir::is_null(value)) {
         // A typed NULL: any value of the right sort, flagged NULL.
         if (type == Type::Bool) return {ctx_.bool_val(false), ctx_.bool_val(true)};
+        if (type == Type::Number) return {ctx_.fpa_val(0.0), ctx_.bool_val(true)};
         if (modelled(type)) return {ctx_.int_val(0), ctx_.bool_val(true)};
         return {std::nullopt, ctx_.bool_val(true)};
     }
@@ -128,6 +161,8 @@ Term Encoder::constant(const ir::Value& value, Type type) {
     if (auto* i = std::get_if<int64_t>(&value)) return {ctx_.int_val(*i), not_null};
     if (auto* d = std::get_if<ir::DateValue>(&value)) return {ctx_.int_val(d->days), not_null};
     if (auto* s = std::get_if<std::string>(&value)) return {ctx_.int_val(string_code(*s)), not_null};
+    if (auto* x = std::get_if<double>(&value)) return {ctx_.fpa_val(*x), not_null};
+    if (auto* t = std::get_if<ir::TimestampValue>(&value)) return {ctx_.int_val(t->micros), not_null};
     throw Unsupported(std::string(ir::type_name(type)) + " values");
 }
 
@@ -195,6 +230,25 @@ Term Encoder::encode(const Node& node, std::set<uint32_t>& columns) {
             return {member(node.segment), f};
         }
         case Kind::Today: return {today_, f};
+        case Kind::Now: return {now_, f};
+        case Kind::Cast: {
+            Term a = arg(0);
+            z3::expr x = value_of(a, *node.args[0]);
+            switch (node.op) {
+                case Op::IntToNumber: {
+                    // static_cast<double>(int64): the nearest double, ties to even; never infinite. Only a constant:
+                    // the exact term for a column (int2bv, then fp.to_fp signed) mixes integers with bit-vectors,
+                    // and Z3 rarely decides it within seconds.
+                    int64_t known = 0;
+                    if (!x.simplify().is_numeral_i64(known)) throw Unsupported("an int column used as a number");
+                    return {ctx_.fpa_val(static_cast<double>(known)), a.null};
+                }
+                case Op::DateToTimestamp: return {x * ctx_.int_val(calendar::kMicrosPerDay), a.null};
+                // The UTC date: floor division (SMT-LIB div rounds down for a positive divisor), as
+                // calendar::date_of_timestamp.
+                default: return {x / ctx_.int_val(calendar::kMicrosPerDay), a.null};
+            }
+        }
         case Kind::IsNull: return {arg(0).null, f};
         case Kind::IsNotNull: return {!arg(0).null, f};
         case Kind::Not: {
@@ -236,8 +290,8 @@ Term Encoder::encode(const Node& node, std::set<uint32_t>& columns) {
                 throw Unsupported("bytewise string order");
             }
             switch (node.op) {
-                case Op::Eq: return {x == y, null};
-                case Op::Ne: return {x != y, null};
+                case Op::Eq: return {equal(x, y), null};
+                case Op::Ne: return {!equal(x, y), null};
                 case Op::Lt: return {x < y, null};
                 case Op::Le: return {x <= y, null};
                 case Op::Gt: return {x > y, null};
@@ -248,7 +302,7 @@ Term Encoder::encode(const Node& node, std::set<uint32_t>& columns) {
             Term a = arg(0);
             z3::expr x = value_of(a, *node.args[0]);
             z3::expr_vector hits(ctx_);
-            for (const auto& item : node.set) hits.push_back(x == *constant(item, node.args[0]->type).value);
+            for (const auto& item : node.set) hits.push_back(equal(x, *constant(item, node.args[0]->type).value));
             z3::expr hit = hits.empty() ? f : z3::mk_or(hits);
             // No match and a NULL item: NULL, as `x = NULL` is.
             z3::expr null = node.set_has_null ? (a.null || !hit) : a.null;
@@ -256,12 +310,14 @@ Term Encoder::encode(const Node& node, std::set<uint32_t>& columns) {
         }
         case Kind::Arithmetic:
         case Kind::Negate: {
-            if (node.type != Type::Int) throw Unsupported(construct(node));
+            if (node.type != Type::Int && node.type != Type::Number) throw Unsupported(construct(node));
             Term a = arg(0);
             z3::expr x = value_of(a, *node.args[0]);
-            if (node.kind == Kind::Negate) return {-x, a.null || !in_range(-x, Type::Int)};
+            // The negation of a finite double is finite: never NULL.
+            if (node.kind == Kind::Negate) return {-x, a.null || (x.is_fpa() ? f : !in_range(-x, Type::Int))};
             Term b = arg(1);
             z3::expr y = value_of(b, *node.args[1]);
+            if (node.type == Type::Number) return number_arithmetic(node, x, y, a.null || b.null);
             z3::expr null = a.null || b.null;
             z3::expr result = x;
             // Non-linear integer arithmetic is undecidable and Z3 does not always honour its timeout there: a product
@@ -286,6 +342,7 @@ Term Encoder::encode(const Node& node, std::set<uint32_t>& columns) {
             return {result, null || !in_range(result, Type::Int)};
         }
         case Kind::DateShift: {
+            if (node.type == Type::Timestamp) return timestamp_shift(node, columns);
             if (node.type != Type::Date) throw Unsupported(construct(node));
             const Node& base = *node.args[0];
             if (node.op == Op::Months) {
@@ -324,6 +381,13 @@ Term Encoder::encode(const Node& node, std::set<uint32_t>& columns) {
                 }
                 return {v, null};
             }
+            if (node.function == ir::Function::Abs && node.type == Type::Number) {
+                Term a = arg(0);
+                return {z3::abs(value_of(a, *node.args[0])), a.null};  // finite, as its argument
+            }
+            // round() rounds the shortest decimal form of the double (scalar::round): not expressible in Float64
+            // arithmetic, so refused rather than approximated.
+            if (node.function == ir::Function::Round) throw Unsupported("round");
             if (node.function == ir::Function::Abs && node.type == Type::Int) {
                 Term a = arg(0);
                 z3::expr x = value_of(a, *node.args[0]);
@@ -347,6 +411,71 @@ Term Encoder::encode(const Node& node, std::set<uint32_t>& columns) {
         }
         default: throw Unsupported(construct(node));
     }
+}
+
+Term Encoder::number_arithmetic(const Node& node, const z3::expr& x, const z3::expr& y, const z3::expr& null) {
+    // IEEE double arithmetic, rounding to nearest even as C++ does; a result that is not finite (overflow) and a
+    // division by zero are NULL (scalar::add and friends). Operands are finite, so no NaN arises.
+    const z3::expr rne(ctx_, Z3_mk_fpa_rne(ctx_));
+    const std::optional<double> left = known_number(*node.args[0]), right = known_number(*node.args[1]);
+    // Z3 bit-blasts a product of two unknowns, and any division but by a power of two, into circuits it rarely
+    // decides within seconds, and does not always stop at its timeout there (x / 3 ran for minutes): refused.
+    if (node.op == Op::Mul && !left && !right) throw Unsupported("a product of two numbers");
+    if (node.op == Op::Div) {
+        const Node& divisor = node.args[1]->kind == Kind::Cast ? *node.args[1]->args[0] : *node.args[1];
+        if (divisor.kind == Kind::Constant && ir::is_null(divisor.constant)) return {x, ctx_.bool_val(true)};
+        if (!right) throw Unsupported("number division by a non-constant");
+        if (*right == 0.0) return {x, ctx_.bool_val(true)};  // by ±0: NULL
+        // By a power of two, x / d and x * (1 / d) round the same real number x * 2^-k: the same double.
+        int exponent = 0;
+        const double reciprocal = 1.0 / *right;
+        if (std::fabs(std::frexp(*right, &exponent)) != 0.5 || !std::isfinite(reciprocal) || reciprocal * *right != 1.0)
+            throw Unsupported("number division by a constant other than a power of two");
+        z3::expr r(ctx_, Z3_mk_fpa_mul(ctx_, rne, x, ctx_.fpa_val(reciprocal)));
+        return {r, null || !finite(r)};
+    }
+    switch (node.op) {
+        case Op::Add: {
+            z3::expr r(ctx_, Z3_mk_fpa_add(ctx_, rne, x, y));
+            return {r, null || !finite(r)};
+        }
+        case Op::Sub: {
+            z3::expr r(ctx_, Z3_mk_fpa_sub(ctx_, rne, x, y));
+            return {r, null || !finite(r)};
+        }
+        case Op::Mul: {
+            z3::expr r(ctx_, Z3_mk_fpa_mul(ctx_, rne, x, y));
+            return {r, null || !finite(r)};
+        }
+        // fmod truncates its quotient; Z3's fp.rem rounds it to nearest: refused rather than rebuilt.
+        default: throw Unsupported("number remainder");
+    }
+}
+
+Term Encoder::timestamp_shift(const Node& node, std::set<uint32_t>& columns) {
+    const Node& base = *node.args[0];
+    if (node.op == Op::Months) {
+        // Month arithmetic clamps to the month's end: exact only for an instant known now (now or a constant).
+        int64_t micros = 0;
+        if (base.kind == Kind::Now && every_date_)
+            throw Unsupported("month arithmetic for every as-of date");
+        else if (base.kind == Kind::Now)
+            micros = as_of_.now;
+        else if (base.kind == Kind::Constant && !ir::is_null(base.constant))
+            micros = std::get<ir::TimestampValue>(base.constant).micros;
+        else if (base.kind == Kind::Constant)
+            return constant(ir::Null{}, Type::Timestamp);
+        else
+            throw Unsupported("month arithmetic on a column");
+        int64_t out = 0;
+        if (!scalar::shift_months(micros, node.amount, &out)) return constant(ir::Null{}, Type::Timestamp);
+        return {ctx_.int_val(out), ctx_.bool_val(false)};
+    }
+    // Micros: NULL outside years 1..9999 (an int64 overflow of the sum is outside them too).
+    Term a = encode(base, columns);
+    if (!a.value) throw Unsupported(construct(base));
+    z3::expr result = *a.value + ctx_.int_val(node.amount);
+    return {result, a.null || !in_range(result, Type::Timestamp)};
 }
 
 }  // namespace segmint::prove

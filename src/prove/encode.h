@@ -23,13 +23,14 @@ struct Unsupported : std::runtime_error {
 };
 
 struct Term {
-    std::optional<z3::expr> value;  // absent for a column of a type the encoding does not model
+    std::optional<z3::expr> value;  // absent for a column of a type the encoding does not model (list<string>)
     z3::expr null;
 };
 
 // The variables of one customer column.
 struct ColumnVars {
-    std::optional<z3::expr> value;  // Int (int, date, string/enum code) or Bool; absent for other types
+    // Int (int, date, timestamp, string/enum code), Float64 (number) or Bool; absent for list<string>
+    std::optional<z3::expr> value;
     z3::expr null;
 };
 
@@ -48,15 +49,17 @@ public:
     // The columns the rule reads, its references' included.
     const std::set<uint32_t>& columns_of(uint32_t segment);
 
-    // Range facts of every column created so far (int64 range, calendar range, enum codes, string codes >= 0).
+    // Range facts of every column created so far (int64 range, calendar and timestamp range, enum codes, string
+    // codes >= 0, numbers finite).
     const std::vector<z3::expr>& facts() const { return facts_; }
     const ColumnVars& column(uint32_t index) const { return columns_.at(index); }
     // The as-of date and instant: constants, or with `every_date` variables (days / micros since the epoch).
     const z3::expr& today() const { return today_; }
     const z3::expr& now() const { return now_; }
     bool every_date() const { return every_date_; }
-    // What makes a witness readable, when the region allows it: ints within ±1000, dates within ten years before and
-    // one after the as-of date, strings among the first codes past the constants.
+    // What makes a witness readable, when the region allows it: ints and numbers within ±1000, dates within ten years
+    // before and one after the as-of date, timestamps within a year of the as-of instant, strings among the first
+    // codes past the constants.
     z3::expr ordinary(uint32_t index) const;
     // Ordinary as-of instants, most ordinary first: proving for every date, the given as-of, then a midnight from a
     // year before it to ten years after; otherwise just `true`.
@@ -68,6 +71,8 @@ public:
 
 private:
     Term encode(const ir::Node& node, std::set<uint32_t>& columns);
+    Term number_arithmetic(const ir::Node& node, const z3::expr& x, const z3::expr& y, const z3::expr& null);
+    Term timestamp_shift(const ir::Node& node, std::set<uint32_t>& columns);
     Term constant(const ir::Value& value, ir::Type type);
     const ColumnVars& column_vars(uint32_t index);
     int64_t string_code(const std::string& text);

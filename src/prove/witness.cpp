@@ -1,5 +1,6 @@
 #include "prove/witness.h"
 
+#include <cstring>
 #include <stdexcept>
 
 namespace segmint::prove {
@@ -18,6 +19,26 @@ std::string fresh_string(const z3::expr& code, const Encoder& encoder) {
     };
     while (used(text)) text += "'";
     return text;
+}
+
+// The model's double, bit for bit, from the numeral's sign, biased exponent and significand fields (never NaN, which
+// the column facts exclude). (fp.to_ieee_bv crashes in Z3 4.8.12's C API.)
+double number_of(const z3::model& model, const z3::expr& value) {
+    const z3::expr numeral = model.eval(value, true);
+    z3::context& ctx = numeral.ctx();
+    int sign = 0;
+    uint64_t significand = 0;
+    const z3::expr exponent(ctx, Z3_fpa_get_numeral_exponent_bv(ctx, numeral, true));
+    if (!Z3_fpa_get_numeral_sign(ctx, numeral, &sign) ||
+        !Z3_fpa_get_numeral_significand_uint64(ctx, numeral, &significand)) {
+        throw std::logic_error("prove: the model's number is not a double numeral: " + numeral.to_string());
+    }
+    const uint64_t bits = (uint64_t{sign != 0} << 63) | (exponent.get_numeral_uint64() << 52) | significand;
+    double out = 0;
+    std::memcpy(&out, &bits, sizeof out);
+    if (!model.eval(numeral == ctx.fpa_val(out), true).is_true())  // the same bits, -0.0 apart from 0.0
+        throw std::logic_error("prove: the model's number " + numeral.to_string() + " decodes wrongly");
+    return out;
 }
 
 }  // namespace
@@ -60,9 +81,11 @@ Witness decode(const z3::model& model, const Encoder& encoder, const schema::Sch
                     }
                     break;
                 }
-                // Only the NULL flag of these is modelled: any value will do.
-                case schema::ColumnType::Number: out.value = 0.0; break;
-                case schema::ColumnType::Timestamp: out.value = ir::TimestampValue{as_of.now}; break;
+                case schema::ColumnType::Number: out.value = number_of(model, *vars.value); break;
+                case schema::ColumnType::Timestamp:
+                    out.value = ir::TimestampValue{model.eval(*vars.value, true).get_numeral_int64()};
+                    break;
+                // Only the NULL flag of a list is modelled: any value will do.
                 case schema::ColumnType::StringList: out.value = ir::StringList{}; break;
             }
         }

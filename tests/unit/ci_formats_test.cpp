@@ -189,13 +189,15 @@ BOOST_AUTO_TEST_CASE(sarif_validate_passing_and_failing) {
     BOOST_CHECK_EQUAL(ids.size(), 5u);  // the five constraint kinds the project uses
     BOOST_CHECK(contains(ids, "constraint/disjoint") && contains(ids, "constraint/partition"));
 
-    BOOST_CHECK_EQUAL(run_segmint("validate --project examples/broken_constraints --format sarif", &out), 1);
+    // As of a fixed date, so the counterexample's as_of is fixed too (the project has none: it would be now).
+    BOOST_CHECK_EQUAL(run_segmint("validate --project examples/broken_constraints --as-of 2026-11-23 --format sarif", &out), 1);
     doc = valid_sarif(out);
     const auto& results = doc["runs"][0]["results"];
     BOOST_REQUIRE_EQUAL(results.size(), 2u);
     BOOST_CHECK_EQUAL(results[0]["ruleId"], "constraint/subset");
     BOOST_CHECK_EQUAL(results[0]["message"]["text"],
-                      "subset: 2 of the 4 customers of vip are not in regulars (4)\ne.g. customer_id 4, 7");
+                      "subset: 2 of the 4 customers of vip are not in regulars (4); refuted by a proof: a customer can be in vip but not in regulars\n"
+                      "e.g. customer_id 4, 7\ncounterexample, as a fixture:\n  as_of: 2026-11-23\n  customers:\n    - {customer_id: 1, orders_90d: 0, total_spend: 500.00000000000006}\n  expect:\n    vip: {in: [1]}\n    regulars: {not_in: [1]}\n");
     BOOST_CHECK_EQUAL(results[0]["properties"]["figures"]["outside"], 2);
     const auto& at = results[0]["locations"][0]["physicalLocation"];
     BOOST_CHECK_EQUAL(at["artifactLocation"]["uri"], "examples/broken_constraints/segmint.yaml");
@@ -299,7 +301,7 @@ BOOST_AUTO_TEST_CASE(junit_validate) {
     BOOST_CHECK_EQUAL(passing.failures, 0u);
     BOOST_CHECK(contains(passing.names, "specs/segmint.yaml/subset: vip, frequent_buyers"));
 
-    BOOST_CHECK_EQUAL(run_segmint("validate --project examples/broken_constraints --format junit", &out), 1);
+    BOOST_CHECK_EQUAL(run_segmint("validate --project examples/broken_constraints --as-of 2026-11-23 --format junit", &out), 1);
     Junit failing = parse_junit(out);
     BOOST_CHECK_EQUAL(failing.tests, 3u);
     BOOST_CHECK_EQUAL(failing.failures, 2u);
@@ -307,10 +309,11 @@ BOOST_AUTO_TEST_CASE(junit_validate) {
     BOOST_CHECK(failing.names == (std::vector<std::string>{suite + "disjoint: regulars, dormant",
                                                            suite + "subset: vip, regulars", suite + "size: vip"}));
     BOOST_CHECK(failing.failing_names == (std::vector<std::string>{"subset: vip, regulars", "size: vip"}));
-    BOOST_CHECK_EQUAL(failing.failure_messages[0], "subset: 2 of the 4 customers of vip are not in regulars (4)");
+    BOOST_CHECK_EQUAL(failing.failure_messages[0], "subset: 2 of the 4 customers of vip are not in regulars (4); refuted by a proof: a customer can be in vip but not in regulars");
     BOOST_CHECK_EQUAL(failing.failure_texts[0],
                       "examples/broken_constraints/segmint.yaml:7: subset: 2 of the 4 customers of vip are not in "
-                      "regulars (4)\ne.g. customer_id 4, 7\nfigures: segment 4, of 4, outside 2\n");
+                      "regulars (4); refuted by a proof: a customer can be in vip but not in regulars\ne.g. customer_id 4, 7\ncounterexample, as a fixture:\n  as_of: 2026-11-23\n  customers:\n    - {customer_id: 1, orders_90d: 0, total_spend: 500.00000000000006}\n  expect:\n    vip: {in: [1]}\n    regulars: {not_in: [1]}\n\n"
+                      "figures: segment 4, of 4, outside 2\n");
 }
 
 BOOST_AUTO_TEST_CASE(junit_test) {
@@ -418,13 +421,13 @@ BOOST_AUTO_TEST_CASE(github_from_the_commands) {
                       "unknown name `order_90d`: it is neither a column nor a segment%0Ahint: did you mean `orders_90d`?");
     BOOST_CHECK(lines.back().rfind("segmint check: ", 0) == 0);
 
-    BOOST_CHECK_EQUAL(run_segmint("validate --project examples/broken_constraints --format github", &out), 1);
+    BOOST_CHECK_EQUAL(run_segmint("validate --project examples/broken_constraints --as-of 2026-11-23 --format github", &out), 1);
     lines = lines_of(out);
     BOOST_REQUIRE_EQUAL(lines.size(), 3u);
     BOOST_CHECK_MESSAGE(lines[0].rfind("::error file=examples/broken_constraints/segmint.yaml,line=7,col=", 0) == 0,
                         lines[0]);
     BOOST_CHECK(lines[0].find(",title=constraint/subset::subset: 2 of the 4 customers of vip are not in regulars "
-                              "(4)%0Ae.g. customer_id 4, 7") != std::string::npos);
+                              "(4); refuted by a proof: a customer can be in vip but not in regulars%0Ae.g. customer_id 4, 7%0Acounterexample") != std::string::npos);
     BOOST_CHECK_EQUAL(lines[2], "segmint validate: 1 passed, 2 failed");
 
     SpecsWithFailingFixture copy;
