@@ -2,7 +2,6 @@
 // rule reads through order, a text operator or lower/upper/length (or compares with such a column) is a Z3 string in
 // every rule; the other string columns stay codes (encode.cpp), which are much faster.
 #include <algorithm>
-#include <cstdio>
 #include <numeric>
 
 #include "prove/encode.h"
@@ -44,9 +43,9 @@ std::string z3_text(const std::vector<uint32_t>& points) {
         if ((z >= '0' && z <= '9') || (z >= 'a' && z <= 'z') || (z >= 'A' && z <= 'Z')) {
             out += static_cast<char>(z);
         } else {
-            char buffer[16];
-            std::snprintf(buffer, sizeof buffer, "\\u{%x}", z);
-            out += buffer;
+            std::string hex;
+            for (unsigned v = z; hex.empty() || v > 0; v /= 16) hex.insert(hex.begin(), "0123456789abcdef"[v % 16]);
+            out += "\\u{" + hex + "}";
         }
     }
     return out;
@@ -496,9 +495,9 @@ std::string text_of(const z3::expr& value) {
     for (int64_t i = 0; i < length; ++i) {
         z3::expr c(ctx, Z3_mk_seq_nth(ctx, value, ctx.int_val(i)));
         const std::string printed = c.simplify().to_string();  // (_ Char 233)
-        unsigned z = 0;
-        if (std::sscanf(printed.c_str(), "(_ Char %u)", &z) != 1) throw std::logic_error("prove: character " + printed);
-        points.push_back(real_char(z));
+        const std::string prefix = "(_ Char ";
+        if (printed.compare(0, prefix.size(), prefix) != 0) throw std::logic_error("prove: character " + printed);
+        points.push_back(real_char(static_cast<unsigned>(std::stoul(printed.substr(prefix.size())))));
     }
     return text::utf8(points);
 }
