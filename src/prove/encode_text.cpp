@@ -241,7 +241,9 @@ bool Encoder::text_node(const Node& node) const {
             return node.function == ir::Function::Lower || node.function == ir::Function::Upper ||
                    node.function == ir::Function::Length || (node.type == Type::String && text_mode(node));
         case Kind::Compare:
-            return node.args[0]->type == Type::String && (text_mode(*node.args[0]) || text_mode(*node.args[1]));
+            // String order is always text (constants alone included); = and != only next to a text column.
+            return node.args[0]->type == Type::String &&
+                   ((node.op != Op::Eq && node.op != Op::Ne) || text_mode(*node.args[0]) || text_mode(*node.args[1]));
         case Kind::InSet: return node.args[0]->type == Type::String && text_mode(*node.args[0]);
         default: return false;
     }
