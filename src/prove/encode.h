@@ -69,6 +69,12 @@ public:
     // the table stands for a string equal to none of them, a different string per code.
     const std::vector<std::string>& strings() const { return strings_; }
 
+    // Text (encode_text.cpp). What the rule of `segment` abstracts (an uninterpreted regex or lower/upper), or null
+    // when its encoding is exact: a non-empty answer that uses it holds only if its witness replays.
+    const std::string* abstraction(uint32_t segment);
+    // The constants a list column holds in `model` (the lists are modelled as "contains constant k" flags).
+    std::vector<std::string> list_contents(uint32_t column, const z3::model& model) const;
+
 private:
     Term encode(const ir::Node& node, std::set<uint32_t>& columns);
     Term number_arithmetic(const ir::Node& node, const z3::expr& x, const z3::expr& y, const z3::expr& null);
@@ -77,6 +83,17 @@ private:
     const ColumnVars& column_vars(uint32_t index);
     int64_t string_code(const std::string& text);
     z3::expr in_range(const z3::expr& value, ir::Type type) const;
+    // Text (encode_text.cpp): string columns read through order, text operators or lower/upper/length are Z3
+    // strings; the rest stay codes.
+    void scan_text(const std::vector<ir::Rule>& rules);
+    bool text_mode(const ir::Node& node) const;
+    bool text_node(const ir::Node& node) const;  // encoded by encode_text
+    Term encode_text(const ir::Node& node, std::set<uint32_t>& columns);
+    Term text_value(const ir::Node& node, std::set<uint32_t>& columns);
+    z3::expr text_literal(const std::string& text);
+    ColumnVars text_column(const schema::Column& column, const std::string& name, const z3::expr& null);
+    z3::expr text_ordinary(uint32_t index) const;
+    z3::expr list_item(uint32_t column, const std::string& item);
 
     z3::context& ctx_;
     const schema::Schema& schema_;
@@ -93,6 +110,16 @@ private:
     std::vector<z3::expr> facts_;
     std::vector<std::string> strings_;
     std::map<std::string, int64_t> string_codes_;
+    std::set<uint32_t> text_columns_;
+    std::set<uint32_t> text_chars_;  // code points of the text constants (ordinary strings may use them)
+    size_t longest_text_ = 0;
+    std::map<std::pair<uint32_t, std::string>, z3::expr> list_items_;
+    std::map<std::string, size_t> regex_ids_;
+    std::string abstraction_;  // what the rule being encoded abstracts, if anything
+    std::map<uint32_t, std::string> abstractions_;
 };
+
+// The UTF-8 text of a Z3 string value of the text encoding.
+std::string text_of(const z3::expr& value);
 
 }  // namespace segmint::prove

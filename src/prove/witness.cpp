@@ -71,6 +71,10 @@ Witness decode(const z3::model& model, const Encoder& encoder, const schema::Sch
                 case schema::ColumnType::Bool: out.value = model.eval(*vars.value, true).is_true(); break;
                 case schema::ColumnType::String:
                 case schema::ColumnType::Enum: {
+                    if (vars.value->is_seq()) {  // read as text (encode_text.cpp)
+                        out.value = text_of(model.eval(*vars.value, true));
+                        break;
+                    }
                     z3::expr code = model.eval(*vars.value, true);
                     int64_t n = 0;
                     const auto& strings = encoder.strings();
@@ -85,8 +89,8 @@ Witness decode(const z3::model& model, const Encoder& encoder, const schema::Sch
                 case schema::ColumnType::Timestamp:
                     out.value = ir::TimestampValue{model.eval(*vars.value, true).get_numeral_int64()};
                     break;
-                // Only the NULL flag of a list is modelled: any value will do.
-                case schema::ColumnType::StringList: out.value = ir::StringList{}; break;
+                // Exactly the constants the model says it contains.
+                case schema::ColumnType::StringList: out.value = encoder.list_contents(index, model); break;
             }
         }
         witness.columns.push_back(std::move(out));
