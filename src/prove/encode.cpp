@@ -81,6 +81,12 @@ const ColumnVars& Encoder::column_vars(uint32_t index) {
         }
         default: break;  // number, timestamp, list<string>: the NULL flag alone
     }
+    // The schema's `min` / `max` (checked on loaded data), where the value is modelled as an integer; other types'
+    // bounds are not asserted, which can only make an answer unknown (witnesses are checked against them).
+    if (column.type == schema::ColumnType::Int || column.type == schema::ColumnType::Date) {
+        if (column.min_whole) facts_.push_back(vars.null || *vars.value >= ctx_.int_val(*column.min_whole));
+        if (column.max_whole) facts_.push_back(vars.null || *vars.value <= ctx_.int_val(*column.max_whole));
+    }
     return columns_.emplace(index, vars).first->second;
 }
 

@@ -113,6 +113,11 @@ struct Prover::State {
                     if (solver.check() == z3::sat) model = solver.get_model();
                     solver.pop();
                     result.witness = decode(model, encoder, *catalog.schema, columns, compiled.as_of);
+                    if (!keeps_facts(*catalog.schema, result.witness)) {
+                        result.reason = "the only customer found breaks a schema fact the encoding does not model";
+                        result.witness = {};
+                        break;
+                    }
                     confirm(evaluator, *catalog.schema, result.witness, memberships, compiled.segment_names);
                     result.emptiness = Emptiness::NonEmpty;
                     break;

@@ -54,15 +54,38 @@ Witness decode(const z3::model& model, const Encoder& encoder, const schema::Sch
                     }
                     break;
                 }
-                // Only the NULL flag of these is modelled: any value will do.
-                case schema::ColumnType::Number: out.value = 0.0; break;
-                case schema::ColumnType::Timestamp: out.value = ir::TimestampValue{as_of.now}; break;
+                // Only the NULL flag of these is modelled: any value will do, one within the schema's bounds.
+                case schema::ColumnType::Number:
+                    out.value = column.within_bounds(0.0) ? 0.0 : column.min_number.value_or(*column.max_number);
+                    break;
+                case schema::ColumnType::Timestamp:
+                    out.value = ir::TimestampValue{
+                        column.within_bounds(as_of.now) ? as_of.now : column.min_whole.value_or(*column.max_whole)};
+                    break;
                 case schema::ColumnType::StringList: out.value = ir::StringList{}; break;
             }
         }
         witness.columns.push_back(std::move(out));
     }
     return witness;
+}
+
+bool keeps_facts(const schema::Schema& schema, const Witness& witness) {
+    for (const auto& c : witness.columns) {
+        const schema::Column& column = schema.columns.at(c.column);
+        if (ir::is_null(c.value)) {
+            if (column.not_null) return false;
+        } else if (auto* i = std::get_if<int64_t>(&c.value)) {
+            if (!column.within_bounds(*i)) return false;
+        } else if (auto* d = std::get_if<ir::DateValue>(&c.value)) {
+            if (!column.within_bounds(int64_t{d->days})) return false;
+        } else if (auto* t = std::get_if<ir::TimestampValue>(&c.value)) {
+            if (!column.within_bounds(t->micros)) return false;
+        } else if (auto* x = std::get_if<double>(&c.value)) {
+            if (!column.within_bounds(*x)) return false;
+        }
+    }
+    return true;
 }
 
 void set_row(engine::SingleRowEvaluator& evaluator, const schema::Schema& schema, const Witness& witness) {

@@ -1,5 +1,10 @@
 #include "schema/schema.h"
 
+#include <cstdio>
+#include <cstdlib>
+
+#include "common/calendar.h"
+
 namespace segmint::schema {
 
 const char* column_type_name(ColumnType type) {
@@ -14,6 +19,35 @@ const char* column_type_name(ColumnType type) {
         case ColumnType::StringList: return "list<string>";
     }
     return "string";
+}
+
+namespace {
+
+std::string bound_text(const Column& column, const std::optional<int64_t>& whole, const std::optional<double>& number) {
+    if (number) {
+        // The shortest text that reads back as the same double.
+        char buffer[32];
+        for (int precision = 1; precision <= 17; ++precision) {
+            std::snprintf(buffer, sizeof buffer, "%.*g", precision, *number);
+            if (std::strtod(buffer, nullptr) == *number) break;
+        }
+        return buffer;
+    }
+    if (column.type == ColumnType::Date) return calendar::format_date(static_cast<int32_t>(*whole));
+    if (column.type == ColumnType::Timestamp) return calendar::format_timestamp(*whole);
+    return std::to_string(*whole);
+}
+
+}  // namespace
+
+std::string bounds_text(const Column& column) {
+    std::string out;
+    if (column.min_whole || column.min_number) out = "min: " + bound_text(column, column.min_whole, column.min_number);
+    if (column.max_whole || column.max_number) {
+        out +=
+            (out.empty() ? "" : ", ") + std::string("max: ") + bound_text(column, column.max_whole, column.max_number);
+    }
+    return "`" + out + "`";
 }
 
 std::optional<size_t> Column::enum_index(std::string_view value) const {
