@@ -1,7 +1,8 @@
 #include "schema/schema.h"
 
-#include <cstdio>
 #include <cstdlib>
+#include <iomanip>
+#include <sstream>
 
 #include "common/calendar.h"
 
@@ -26,12 +27,14 @@ namespace {
 std::string bound_text(const Column& column, const std::optional<int64_t>& whole, const std::optional<double>& number) {
     if (number) {
         // The shortest text that reads back as the same double.
-        char buffer[32];
+        std::string text;
         for (int precision = 1; precision <= 17; ++precision) {
-            std::snprintf(buffer, sizeof buffer, "%.*g", precision, *number);
-            if (std::strtod(buffer, nullptr) == *number) break;
+            std::ostringstream out;
+            out << std::setprecision(precision) << *number;
+            text = out.str();
+            if (std::strtod(text.c_str(), nullptr) == *number) break;
         }
-        return buffer;
+        return text;
     }
     if (column.type == ColumnType::Date) return calendar::format_date(static_cast<int32_t>(*whole));
     if (column.type == ColumnType::Timestamp) return calendar::format_timestamp(*whole);
