@@ -76,9 +76,10 @@ struct CsvOptions {
     // The schema's key column must name every customer once: an empty key or a key two records share is an error at
     // the record's line (data/keys.h). Fixture files, which check their keys against their YAML, turn it off.
     bool check_key = true;
-    // A column the schema marks `not_null: true` must have a value in every record (the proofs rely on it). Fixture
-    // files, whose customers give only the columns a test needs, turn it off.
-    bool check_not_null = true;
+    // The schema's facts hold in every record (the proofs rely on them): a `not_null: true` column has a value, and
+    // a value keeps its column's `min` / `max`. Fixture files, whose customers give only the columns a test needs and
+    // may try values outside the facts on purpose, turn it off.
+    bool check_facts = true;
 };
 
 // Loads `path` (a regular file) as a table of `schema`. On failure returns nullopt and fills *error.

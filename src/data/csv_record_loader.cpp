@@ -88,6 +88,13 @@ bool Loader::fail_value(uint64_t line, size_t field_index, const std::string& ex
     return fail(line, field_index + 1, "column `" + name + "`: expected " + expected + ", found " + describe(text));
 }
 
+bool Loader::fail_bound(size_t field_index, std::string_view text) {
+    const schema::Column& column = *slots_[field_index].definition;
+    return fail(line_, field_index + 1,
+                "column `" + column.name + "` is " + std::string(text) + ", outside its schema bounds " +
+                    schema::bounds_text(column));
+}
+
 bool Loader::fail_record_too_long(uint64_t field_index, bool in_quotes) {
     std::string message =
         "record is longer than " + mebibytes(options_.max_record_bytes) + ", the limit for one CSV record";

@@ -94,6 +94,14 @@ private:
 
     bool fail_record_too_long(uint64_t field_index, bool in_quotes);
 
+    // The column's `min` / `max` (schema facts, the proofs rely on them); false after reporting a value outside them.
+    template <typename Value>
+    bool within_bounds(size_t field_index, Value value, std::string_view text) {
+        if (!options_.check_facts || slots_[field_index].definition->within_bounds(value)) return true;
+        return fail_bound(field_index, text);
+    }
+    bool fail_bound(size_t field_index, std::string_view text);
+
     // ---- buffer ----
 
     // Keeps bytes from `keep_from` on, moves them to the front and reads more after them; grows the buffer only when

@@ -128,7 +128,7 @@ bool Loader::store(const Field& field, uint64_t field_index) {
     const std::string_view text = content(field);
     if (text.empty() &&
         (!field.quoted || (column.type != ColumnType::String && column.type != ColumnType::StringList))) {
-        if (options_.check_not_null && slots_[field_index].definition->not_null) {
+        if (options_.check_facts && slots_[field_index].definition->not_null) {
             return fail(line_, field_index + 1,
                         "column `" + slots_[field_index].definition->name +
                             "` is empty (NULL), but the schema says it never is (`not_null: true`)");
@@ -154,6 +154,7 @@ bool Loader::store(const Field& field, uint64_t field_index) {
                 }
                 return fail_value(line_, field_index, "int", text);
             }
+            if (!within_bounds(field_index, value, text)) return false;
             column.i64.push_back(value);
             break;
         }
@@ -172,6 +173,7 @@ bool Loader::store(const Field& field, uint64_t field_index) {
                                       "write 0 for zero)",
                                       text);
             }
+            if (!within_bounds(field_index, value, text)) return false;
             column.f64.push_back(value);
             break;
         }
@@ -190,6 +192,7 @@ bool Loader::store(const Field& field, uint64_t field_index) {
                     return fail_value(line_, field_index, "a date that exists (YYYY-MM-DD)", text);
                 return fail_value(line_, field_index, "date (YYYY-MM-DD)", text);
             }
+            if (!within_bounds(field_index, int64_t{*days}, text)) return false;
             column.i32.push_back(*days);
             break;
         }
@@ -198,6 +201,7 @@ bool Loader::store(const Field& field, uint64_t field_index) {
             if (!micros) {
                 return fail_value(line_, field_index, "timestamp (ISO 8601, e.g. 2026-11-23T14:05:00Z)", text);
             }
+            if (!within_bounds(field_index, *micros, text)) return false;
             column.i64.push_back(*micros);
             break;
         }

@@ -158,8 +158,8 @@ std::optional<Fixture> load_fixture(std::shared_ptr<const Source> source, const 
 
     data::CsvError csv_error;
     data::CsvOptions csv_options;
-    csv_options.check_key = false;       // keys are checked below, at their YAML positions
-    csv_options.check_not_null = false;  // a fixture customer gives only the columns its test needs
+    csv_options.check_key = false;    // keys are checked below, at their YAML positions
+    csv_options.check_facts = false;  // a fixture customer gives only the columns its test needs
     auto table = data::load_csv_text(csv, source->name(), schema, &csv_error, csv_options);
     if (!table) {
         auto it = std::upper_bound(record_lines.begin(), record_lines.end(), csv_error.line);

@@ -127,6 +127,14 @@ const ColumnVars& Encoder::column_vars(uint32_t index) {
         }
         case schema::ColumnType::StringList: break;  // the NULL flag alone
     }
+    // The schema's `min` / `max`, checked on loaded data: ints, dates and timestamps as integers, numbers as doubles
+    // (IEEE order, as the loader's check compares).
+    if (vars.value && !vars.value->is_bool() && !vars.value->is_seq()) {
+        if (column.min_whole) facts_.push_back(vars.null || *vars.value >= ctx_.int_val(*column.min_whole));
+        if (column.max_whole) facts_.push_back(vars.null || *vars.value <= ctx_.int_val(*column.max_whole));
+        if (column.min_number) facts_.push_back(vars.null || *vars.value >= ctx_.fpa_val(*column.min_number));
+        if (column.max_number) facts_.push_back(vars.null || *vars.value <= ctx_.fpa_val(*column.max_number));
+    }
     return columns_.emplace(index, vars).first->second;
 }
 

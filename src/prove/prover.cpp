@@ -203,6 +203,11 @@ struct Prover::State {
                         Timer timer(stats.model_seconds);
                         result.witness = decode(*model, encoder, *catalog.schema, columns, compiled.as_of);
                     }
+                    if (!keeps_facts(*catalog.schema, result.witness)) {
+                        result.reason = "the only customer found breaks a schema fact the encoding does not model";
+                        result.witness = {};
+                        break;
+                    }
                     try {
                         replay(result.witness, memberships);
                     } catch (const std::logic_error&) {

@@ -98,6 +98,24 @@ Witness decode(const z3::model& model, const Encoder& encoder, const schema::Sch
     return witness;
 }
 
+bool keeps_facts(const schema::Schema& schema, const Witness& witness) {
+    for (const auto& c : witness.columns) {
+        const schema::Column& column = schema.columns.at(c.column);
+        if (ir::is_null(c.value)) {
+            if (column.not_null) return false;
+        } else if (auto* i = std::get_if<int64_t>(&c.value)) {
+            if (!column.within_bounds(*i)) return false;
+        } else if (auto* d = std::get_if<ir::DateValue>(&c.value)) {
+            if (!column.within_bounds(int64_t{d->days})) return false;
+        } else if (auto* t = std::get_if<ir::TimestampValue>(&c.value)) {
+            if (!column.within_bounds(t->micros)) return false;
+        } else if (auto* x = std::get_if<double>(&c.value)) {
+            if (!column.within_bounds(*x)) return false;
+        }
+    }
+    return true;
+}
+
 void set_row(engine::SingleRowEvaluator& evaluator, const schema::Schema& schema, const Witness& witness) {
     for (size_t c = 0; c < schema.columns.size(); ++c) evaluator.set_null(c);
     for (const auto& c : witness.columns) {

@@ -14,6 +14,10 @@ namespace segmint::prove {
 Witness decode(const z3::model& model, const Encoder& encoder, const schema::Schema& schema,
                const std::set<uint32_t>& columns, scalar::AsOf as_of);
 
+// Does the witness keep the schema's facts (not_null, min, max), as loaded data must? One it does not keep is no
+// customer that can exist: a fact the encoding does not model let the solver pick it.
+bool keeps_facts(const schema::Schema& schema, const Witness& witness);
+
 // Sets the evaluator's row to `witness` (every other column NULL).
 void set_row(engine::SingleRowEvaluator& evaluator, const schema::Schema& schema, const Witness& witness);
 

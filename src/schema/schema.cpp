@@ -1,5 +1,11 @@
 #include "schema/schema.h"
 
+#include <cstdlib>
+#include <iomanip>
+#include <sstream>
+
+#include "common/calendar.h"
+
 namespace segmint::schema {
 
 const char* column_type_name(ColumnType type) {
@@ -14,6 +20,37 @@ const char* column_type_name(ColumnType type) {
         case ColumnType::StringList: return "list<string>";
     }
     return "string";
+}
+
+namespace {
+
+std::string bound_text(const Column& column, const std::optional<int64_t>& whole, const std::optional<double>& number) {
+    if (number) {
+        // The shortest text that reads back as the same double.
+        std::string text;
+        for (int precision = 1; precision <= 17; ++precision) {
+            std::ostringstream out;
+            out << std::setprecision(precision) << *number;
+            text = out.str();
+            if (std::strtod(text.c_str(), nullptr) == *number) break;
+        }
+        return text;
+    }
+    if (column.type == ColumnType::Date) return calendar::format_date(static_cast<int32_t>(*whole));
+    if (column.type == ColumnType::Timestamp) return calendar::format_timestamp(*whole);
+    return std::to_string(*whole);
+}
+
+}  // namespace
+
+std::string bounds_text(const Column& column) {
+    std::string out;
+    if (column.min_whole || column.min_number) out = "min: " + bound_text(column, column.min_whole, column.min_number);
+    if (column.max_whole || column.max_number) {
+        out +=
+            (out.empty() ? "" : ", ") + std::string("max: ") + bound_text(column, column.max_whole, column.max_number);
+    }
+    return "`" + out + "`";
 }
 
 std::optional<size_t> Column::enum_index(std::string_view value) const {

@@ -1,6 +1,7 @@
 #pragma once
 // The customer schema: the table's columns and their types, loaded from YAML (docs/schema.md).
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,10 +26,26 @@ struct Column {
     // `not_null: true`: no customer has NULL here. Proofs rely on it (src/prove), so loaded data is checked for it
     // (data::first_null_in_not_null_column).
     bool not_null = false;
+    // `min` / `max`: inclusive bounds of every non-NULL value, on int, number, date and timestamp columns. int, date
+    // (days since 1970-01-01) and timestamp (microseconds) bounds are in *_whole, number bounds in *_number. Proofs
+    // rely on them, so loaded data is checked for them as it is for not_null.
+    std::optional<int64_t> min_whole, max_whole;
+    std::optional<double> min_number, max_number;
+    bool has_bounds() const { return min_whole || max_whole || min_number || max_number; }
+    // Does a non-NULL value keep the bounds? (The one check of loaded data and of the prover's witnesses.)
+    bool within_bounds(int64_t value) const {
+        return (!min_whole || *min_whole <= value) && (!max_whole || value <= *max_whole);
+    }
+    bool within_bounds(double value) const {
+        return (!min_number || *min_number <= value) && (!max_number || value <= *max_number);
+    }
 
     // Index of an enum value, if it is one of this column's values (case-sensitive).
     std::optional<size_t> enum_index(std::string_view value) const;
 };
+
+// "`min: 0`", "`max: 130`" or "`min: 0, max: 130`" of a column with bounds, as the schema file could write them.
+std::string bounds_text(const Column& column);
 
 struct Schema {
     std::shared_ptr<const Source> source;  // the YAML file, for locating columns in messages

@@ -2,12 +2,16 @@
 // with its key path.
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "common/calendar.h"
 #include "common/limits.h"
 #include "common/suggest.h"
 #include "schema/schema.h"
@@ -25,7 +29,7 @@ const yaml::MappingFormat kFormat = {"schema file",
                                      "a schema declares `table`, `key` and `columns`",
                                      {"table", "key", "columns", "description"},
                                      "a mapping with `table`, `key` and `columns`"};
-const std::vector<std::string> kColumnKeys = {"type", "values", "not_null", "description"};
+const std::vector<std::string> kColumnKeys = {"type", "values", "not_null", "min", "max", "description"};
 
 constexpr ColumnType kAllTypes[] = {ColumnType::Int,  ColumnType::Number,    ColumnType::String,
                                     ColumnType::Bool, ColumnType::Date,      ColumnType::Timestamp,
@@ -149,6 +153,84 @@ std::optional<std::vector<std::string>> read_enum_values(Walker& walker, const F
     return values;
 }
 
+// One bound of a column (`min` or `max`), in the column's own value syntax (as its CSV fields are written).
+struct Bound {
+    std::optional<int64_t> whole;
+    std::optional<double> number;
+    std::string text;
+};
+
+std::optional<Bound> read_bound(Walker& walker, const Field& field, ColumnType type) {
+    auto text = walker.string(*field.value, field.path, "a bound");
+    if (!text) return std::nullopt;
+    Bound bound{std::nullopt, std::nullopt, *text};
+    const char* first = text->data();
+    const char* last = first + text->size();
+    const char* expected = "";
+    switch (type) {
+        case ColumnType::Int: {
+            int64_t value = 0;
+            auto result = std::from_chars(first + (first != last && *first == '+'), last, value);
+            if (result.ec == std::errc() && result.ptr == last) bound.whole = value;
+            expected = "an int (64-bit)";
+            break;
+        }
+        case ColumnType::Number: {
+            // strtod accepts nan and inf, which are no bounds: the text must start like a number.
+            char* end = nullptr;
+            const double value = std::strtod(text->c_str(), &end);
+            const bool shaped =
+                !text->empty() && (std::isdigit(static_cast<unsigned char>(text->back())) || text->back() == '.');
+            if (shaped && end == text->c_str() + text->size() && std::isfinite(value)) bound.number = value;
+            expected = "a finite number";
+            break;
+        }
+        case ColumnType::Date:
+            if (auto days = calendar::parse_date(*text)) bound.whole = *days;
+            expected = "a date that exists (YYYY-MM-DD)";
+            break;
+        case ColumnType::Timestamp:
+            bound.whole = calendar::parse_timestamp(*text);
+            expected = "a timestamp (ISO 8601, e.g. 2026-11-23T14:05:00Z)";
+            break;
+        default: {
+            walker.error(Code::YamlInvalidValue, field.key_span,
+                         field.path + ": only int, number, date and timestamp columns have bounds; this one is " +
+                             yaml::quote(column_type_name(type)),
+                         "remove `" + std::string(field.key) + "`");
+            return std::nullopt;
+        }
+    }
+    if (bound.whole || bound.number) return bound;
+    walker.error(Code::YamlInvalidValue, field.value->span,
+                 field.path + ": expected " + expected + ", found " + yaml::quote(*text));
+    return std::nullopt;
+}
+
+// `min` and `max` of a column of `type`; reports a bound of the wrong type and min > max.
+void read_bounds(Walker& walker, const yaml::MappingView& map, ColumnType type, Column& column) {
+    const Field* min_field = map.find("min");
+    const Field* max_field = map.find("max");
+    std::optional<Bound> min, max;
+    if (min_field) min = read_bound(walker, *min_field, type);
+    if (max_field) max = read_bound(walker, *max_field, type);
+    if (min && max && (min->whole ? *min->whole > *max->whole : *min->number > *max->number)) {
+        walker.error(
+            Code::YamlInvalidValue, min_field->value->span,
+            min_field->path + ": min " + min->text + " is greater than max " + max->text + ", so no value fits",
+            "swap them", {walker.note("max given here", max_field->value->span)});
+        return;
+    }
+    if (min) {
+        column.min_whole = min->whole;
+        column.min_number = min->number;
+    }
+    if (max) {
+        column.max_whole = max->whole;
+        column.max_number = max->number;
+    }
+}
+
 // One entry of `columns`: a type name, or a mapping with `type`, `values` and `description`.
 std::optional<Column> read_column(Walker& walker, const Field& field) {
     const Node& value = *field.value;
@@ -194,6 +276,7 @@ std::optional<Column> read_column(Walker& walker, const Field& field) {
     if (const Field* not_null = map->find("not_null")) {
         if (auto flag = walker.boolean(*not_null->value, not_null->path)) column.not_null = *flag;
     }
+    if (type) read_bounds(walker, *map, *type, column);
     if (!type || walker.error_count() != errors_before) return std::nullopt;
     column.type = *type;
     return column;

@@ -267,6 +267,77 @@ BOOST_AUTO_TEST_CASE(not_null_is_used_by_proofs_and_checked_on_data) {
                out);
 }
 
+// `min` / `max` are facts of the proofs: examples/prove_facts proves two subsets only with them, and without them
+// both are refuted (a negative orders_90d; an age over 130). The data is checked for them: a value outside is an error at its line
+// and field naming the column, the value and the bounds; NULL passes; fixtures are not checked.
+BOOST_AUTO_TEST_CASE(min_and_max_are_facts_of_the_proofs) {
+    std::string out, err;
+    BOOST_TEST(run_segmint("prove --project examples/prove_facts --color never", &out) == 0, out);
+    BOOST_TEST(out.find("PROVED   examples/prove_facts/segmint.yaml:6  subset:") != std::string::npos, out);
+    BOOST_TEST(out.find("PROVED   examples/prove_facts/segmint.yaml:7  subset:") != std::string::npos, out);
+
+    TempDir dir("prove");
+    std::filesystem::copy(source_dir() + "/examples/prove_facts", dir.file("facts"),
+                          std::filesystem::copy_options::recursive);
+    const std::string project = dir.file("facts");
+    const std::string schema = read_file(project + "/schema.yaml");
+    std::string loose = schema;
+    for (const std::string fact : {", min: 0, max: 130", ", min: 0}"}) {
+        BOOST_REQUIRE(loose.find(fact) != std::string::npos);
+        loose.replace(loose.find(fact), fact.size(), fact.back() == '}' ? "}" : "");
+    }
+    write_file(project + "/schema.yaml", loose);
+    BOOST_TEST(run_segmint("prove --project " + project + " --format json", &out) == 1, out);
+    const auto doc = nlohmann::json::parse(out);
+    BOOST_TEST(doc["constraints"][0]["status"] == "refuted");
+    BOOST_TEST(doc["constraints"][0]["counterexample"]["customer"]["orders_90d"].get<int64_t>() < 0);
+    BOOST_TEST(doc["constraints"][1]["status"] == "refuted");
+    BOOST_TEST(doc["constraints"][1]["counterexample"]["customer"]["age"].get<int64_t>() > 130);
+
+    write_file(project + "/schema.yaml", schema);
+    const std::string data = " --data " + dir.file("data.csv");
+    write_file(dir.file("data.csv"), "customer_id,age,orders_90d,total_spend\n1,30,0,1.5\n2,,,\n3,131,1,0\n");
+    BOOST_TEST(run_segmint("eval --project " + project + data, &out, &err) == 2);
+    BOOST_TEST(err.find("data.csv:4:2: error: column `age` is 131, outside its schema bounds `min: 0, max: 130`") !=
+                   std::string::npos,
+               err);
+    write_file(dir.file("data.csv"), "customer_id,age,orders_90d,total_spend\n1,30,0,1.5\n2,,,\n3,99,1,-0.01\n");
+    BOOST_TEST(run_segmint("validate --project " + project + data, &out, &err) == 2);
+    BOOST_TEST((out + err).find("data.csv:4:4: error: column `total_spend` is -0.01, outside its schema bounds "
+                                "`min: 0`") != std::string::npos,
+               out + err);
+    write_file(dir.file("data.csv"), "customer_id,age,orders_90d,total_spend\n1,30,0,1.5\n2,,,\n3,130,1,0\n");
+    BOOST_TEST(run_segmint("eval --project " + project + data, &out, &err) == 0, err);
+
+    // A fixture customer may break the facts on purpose (what a rule does with bad upstream data).
+    write_file(project + "/segmint.yaml", read_file(project + "/segmint.yaml") + "tests: [\"tests/*.yaml\"]\n");
+    std::filesystem::create_directory(project + "/tests");
+    write_file(project + "/tests/old.yaml",
+               "as_of: 2026-11-23\ncustomers:\n  - {customer_id: 1, age: 131, orders_90d: -2}\n"
+               "expect:\n  at_least_120: {in: [1]}\n  aged_110_to_130: {not_in: [1]}\n  few_recent_orders: {not_in: [1]}\n");
+    BOOST_TEST(run_segmint("test --project " + project, &out, &err) == 0, out + err);
+}
+
+// A witness's number and timestamp values (which the encoding does not model) are within the column's bounds, so a
+// counterexample is a customer that can exist.
+// Witnesses keep the bounds: they are facts of the solver's model for numbers and timestamps too.
+BOOST_AUTO_TEST_CASE(witness_values_keep_the_bounds) {
+    TempDir dir("prove");
+    dir.write("schema.yaml", "table: t\nkey: id\ncolumns:\n  id: int\n  spend: {type: number, min: 5, max: 9}\n"
+                             "  seen: {type: timestamp, max: 2001-01-01T00:00:00Z}\n  n: int\n");
+    dir.write("a.seg", "segment a: spend is not null and seen is not null\nsegment b: n > 1\n");
+    std::string out;
+    BOOST_TEST(run_segmint("prove --relation a b " + dir.file("a.seg") + " --schema " + dir.file("schema.yaml") +
+                               " --as-of 2026-11-23 --format json",
+                           &out) == 0,
+               out);
+    const auto doc = nlohmann::json::parse(out);
+    const auto& customer = doc["regions"]["a_only"]["witness"]["customer"];
+    const double spend = customer["spend"].get<double>();
+    BOOST_TEST((spend >= 5.0 && spend <= 9.0), out);
+    BOOST_TEST(customer["seen"].get<std::string>() <= "2001-01-01T00:00:00Z", out);
+}
+
 // P002 compares pairs of segments that read the same columns, at most limits::kMaxEqualityPairs of them: 142 segments
 // on `age` are 10,011 pairs, one past the limit, so the lint is skipped and the summary says so (docs/limits.md).
 BOOST_AUTO_TEST_CASE(equal_segments_past_the_pair_limit_are_not_looked_for) {
@@ -335,6 +406,31 @@ BOOST_AUTO_TEST_CASE(for_every_date) {
     // One date or every date, not both.
     BOOST_TEST(run_segmint("prove --for-every-date --as-of 2026-01-01" + args, &out, &err) == 2);
     BOOST_TEST(err.find("--as-of excludes --for-every-date") != std::string::npos, err);
+}
+
+// Number and timestamp bounds are facts of the proofs too (as doubles and as microseconds).
+BOOST_AUTO_TEST_CASE(number_and_timestamp_bounds_are_facts) {
+    TempDir dir("prove");
+    const std::string bounded = dir.write("bounded.yaml",
+                                          "table: customers\nkey: id\ncolumns:\n  id: int\n"
+                                          "  score: {type: number, min: 0, max: 1}\n"
+                                          "  seen: {type: timestamp, min: 2020-01-01T00:00:00Z}\n");
+    const std::string loose = dir.write("loose.yaml",
+                                        "table: customers\nkey: id\ncolumns:\n  id: int\n  score: number\n"
+                                        "  seen: timestamp\n");
+    const std::string spec = dir.write("a.seg",
+                                       "segment high: score > 1.5\n"
+                                       "segment negative: score < -0.0\n"
+                                       "segment long_ago: seen < 2019-06-01T00:00:00Z\n"
+                                       "segment fine: score >= 0.5 and seen >= 2021-01-01T00:00:00Z\n");
+    std::string out;
+    BOOST_TEST(run_segmint("prove " + spec + " --schema " + bounded + " --as-of 2026-11-23 --color never", &out) == 1,
+               out);
+    BOOST_TEST(out.find("4 segments: 3 impossible") != std::string::npos, out);
+    BOOST_TEST(out.find("no customer can be in `fine`") == std::string::npos, out);
+    BOOST_TEST(run_segmint("prove " + spec + " --schema " + loose + " --as-of 2026-11-23 --color never", &out) == 0,
+               out);
+    BOOST_TEST(out.find("4 segments: 0 impossible") != std::string::npos, out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

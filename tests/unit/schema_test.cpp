@@ -349,6 +349,66 @@ BOOST_AUTO_TEST_CASE(enum_rules) {
     }
 }
 
+// `min` / `max` (schema facts): in the column's own value syntax, inclusive, either one alone.
+BOOST_AUTO_TEST_CASE(min_and_max_are_read_in_the_column_type) {
+    auto loaded = load(with_columns("  age: {type: int, min: 0, max: 130}\n"
+                                    "  spend: {type: number, min: -0.5}\n"
+                                    "  signup: {type: date, min: 2000-01-01}\n"
+                                    "  seen: {type: timestamp, max: '2030-01-01T00:00:00Z'}\n"));
+    BOOST_TEST_REQUIRE(loaded.schema.has_value(), dump(loaded));
+    const auto& age = *loaded.schema->find("age");
+    BOOST_TEST(*age.min_whole == 0);
+    BOOST_TEST(*age.max_whole == 130);
+    BOOST_TEST(age.within_bounds(int64_t{130}));
+    BOOST_TEST(!age.within_bounds(int64_t{-1}));
+    BOOST_TEST(segmint::schema::bounds_text(age) == "`min: 0, max: 130`");
+    const auto& spend = *loaded.schema->find("spend");
+    BOOST_TEST(*spend.min_number == -0.5);
+    BOOST_TEST(!spend.max_number.has_value());
+    BOOST_TEST(segmint::schema::bounds_text(spend) == "`min: -0.5`");
+    const auto& signup = *loaded.schema->find("signup");
+    BOOST_TEST(*signup.min_whole == 10957);  // days from 1970-01-01 to 2000-01-01
+    BOOST_TEST(segmint::schema::bounds_text(signup) == "`min: 2000-01-01`");
+    BOOST_TEST(loaded.schema->find("seen")->max_whole.has_value());
+    BOOST_TEST(!loaded.schema->find("id")->has_bounds());
+}
+
+// Hostile bounds: wrong type of value, a bound on a column that has none, min above max; each with its key path.
+BOOST_AUTO_TEST_CASE(bad_bounds_are_errors_with_their_key_path) {
+    expect_only_error(load(with_columns("  age: {type: int, min: zero}\n")), Code::YamlInvalidValue,
+                      "columns.age.min: expected an int (64-bit), found `zero`");
+    expect_only_error(load(with_columns("  age: {type: int, max: 1.5}\n")), Code::YamlInvalidValue,
+                      "columns.age.max: expected an int (64-bit), found `1.5`");
+    expect_only_error(load(with_columns("  age: {type: int, max: 99999999999999999999}\n")), Code::YamlInvalidValue,
+                      "columns.age.max: expected an int (64-bit)");
+    expect_only_error(load(with_columns("  x: {type: number, min: nan}\n")), Code::YamlInvalidValue,
+                      "columns.x.min: expected a finite number, found `nan`");
+    expect_only_error(load(with_columns("  x: {type: number, max: 1e999}\n")), Code::YamlInvalidValue,
+                      "columns.x.max: expected a finite number, found `1e999`");
+    expect_only_error(load(with_columns("  d: {type: date, min: 2023-02-29}\n")), Code::YamlInvalidValue,
+                      "columns.d.min: expected a date that exists (YYYY-MM-DD), found `2023-02-29`");
+    expect_only_error(load(with_columns("  t: {type: timestamp, min: yesterday}\n")), Code::YamlInvalidValue,
+                      "columns.t.min: expected a timestamp");
+    expect_only_error(load(with_columns("  name: {type: string, min: a}\n")), Code::YamlInvalidValue,
+                      "columns.name.min: only int, number, date and timestamp columns have bounds; this one is "
+                      "`string`");
+    expect_only_error(load(with_columns("  tier: {type: enum, values: [a], max: a}\n")), Code::YamlInvalidValue,
+                      "columns.tier.max: only int, number, date and timestamp columns have bounds");
+    expect_only_error(load(with_columns("  age: {type: int, min: [0]}\n")), Code::YamlWrongType,
+                      "columns.age.min: expected a bound, found a list");
+    auto swapped = load(with_columns("  age: {type: int, min: 130, max: 0}\n"));
+    const Diagnostic* d =
+        expect_only_error(swapped, Code::YamlInvalidValue, "columns.age.min: min 130 is greater than max 0");
+    if (d) {
+        BOOST_TEST(line_of(swapped, d) == 5u);
+        BOOST_TEST(text_at(swapped, d->span) == "130");
+        BOOST_TEST(d->notes.size() == 1u);
+    }
+    expect_only_error(load(with_columns("  d: {type: date, min: 2026-01-02, max: 2026-01-01}\n")),
+                      Code::YamlInvalidValue, "columns.d.min: min 2026-01-02 is greater than max 2026-01-01");
+    BOOST_TEST(load(with_columns("  d: {type: date, min: 2026-01-01, max: 2026-01-01}\n")).schema.has_value());
+}
+
 BOOST_AUTO_TEST_CASE(key_must_name_an_int_or_string_column) {
     auto unknown = load(with_columns("  customer_id: string\n", "customer_ld"));
     const Diagnostic* d =
