@@ -318,9 +318,8 @@ BOOST_AUTO_TEST_CASE(min_and_max_are_facts_of_the_proofs) {
     BOOST_TEST(run_segmint("test --project " + project, &out, &err) == 0, out + err);
 }
 
-// A witness's number and timestamp values (which the encoding does not model) are within the column's bounds, so a
+// A witness's number and timestamp values are within the column's bounds (facts of the solver's model), so a
 // counterexample is a customer that can exist.
-// Witnesses keep the bounds: they are facts of the solver's model for numbers and timestamps too.
 BOOST_AUTO_TEST_CASE(witness_values_keep_the_bounds) {
     TempDir dir("prove");
     dir.write("schema.yaml", "table: t\nkey: id\ncolumns:\n  id: int\n  spend: {type: number, min: 5, max: 9}\n"
