@@ -182,6 +182,14 @@ void string_sources(const Node& node, std::set<uint32_t>& out, std::set<uint32_t
     out.insert(inner.begin(), inner.end());
 }
 
+// Does a String expression's value come through lower/upper? The encoder then reads it as text (text_mode), so the
+// columns it meets (`first_name = upper("a")`, `coalesce(city, lower(country))`) must be text too.
+bool case_mapped(const Node& node) {
+    if (node.type != Type::String || node.kind != Kind::Call) return false;
+    if (node.function == ir::Function::Lower || node.function == ir::Function::Upper) return true;
+    return std::any_of(node.args.begin(), node.args.end(), [](const ir::NodePtr& a) { return case_mapped(*a); });
+}
+
 void scan(const Node& node, Classes& classes, std::set<uint32_t>& text) {
     std::set<uint32_t> sources;
     bool read_as_text = false;
@@ -189,7 +197,8 @@ void scan(const Node& node, Classes& classes, std::set<uint32_t>& text) {
         case Kind::Compare:
             if (node.args[0]->type == Type::String) {
                 for (const auto& arg : node.args) string_sources(*arg, sources, text);
-                read_as_text = node.op != Op::Eq && node.op != Op::Ne;
+                read_as_text = (node.op != Op::Eq && node.op != Op::Ne) || case_mapped(*node.args[0]) ||
+                               case_mapped(*node.args[1]);
             }
             break;
         case Kind::Text:
@@ -200,11 +209,14 @@ void scan(const Node& node, Classes& classes, std::set<uint32_t>& text) {
             if (node.function == ir::Function::Length || node.function == ir::Function::Coalesce ||
                 node.function == ir::Function::Lower || node.function == ir::Function::Upper) {
                 for (const auto& arg : node.args) string_sources(*arg, sources, text);
-                read_as_text = node.function != ir::Function::Coalesce;
+                read_as_text = node.function != ir::Function::Coalesce || case_mapped(node);
             }
             break;
         case Kind::InSet:
-        case Kind::ListContains: string_sources(*node.args.back(), sources, text); break;
+        case Kind::ListContains:
+            string_sources(*node.args.back(), sources, text);
+            read_as_text = case_mapped(*node.args.back());
+            break;
         default: break;
     }
     for (uint32_t c : sources) classes.join(c, *sources.begin());

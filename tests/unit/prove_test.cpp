@@ -278,6 +278,20 @@ BOOST_AUTO_TEST_CASE(string_order_is_proved) {
     BOOST_TEST(answer(p.satisfiable("constants_only")) == "non-empty");
 }
 
+// A column that only meets a case-mapped value is read as text too (seed 4261 of prove_differential: internal error).
+BOOST_AUTO_TEST_CASE(columns_next_to_a_case_map_are_text) {
+    Proving p("segment upper_a: first_name = upper(\"a\")\n"
+              "segment lower_a: first_name != lower(\"A\") and first_name = \"a\"\n"
+              "segment mapped: coalesce(city, lower(country)) = \"x\" and city is null and country = \"X\"\n"
+              "segment listed: tags contains upper(\"v\") and not (tags contains \"V\")\n");
+    prove::RegionResult upper_a = p.satisfiable("upper_a");
+    BOOST_REQUIRE(answer(upper_a) == "non-empty");
+    BOOST_TEST(std::get<std::string>(*witness_value(upper_a.witness, "first_name")) == "A");
+    BOOST_TEST(answer(p.satisfiable("lower_a")) == "empty");
+    BOOST_TEST(answer(p.satisfiable("mapped")) == "non-empty");
+    BOOST_TEST(answer(p.satisfiable("listed")) != "non-empty");  // empty, or unknown: never a witness
+}
+
 BOOST_AUTO_TEST_CASE(text_operators_length_and_case_maps) {
     Proving p("segment corp: lower(email) ends with \".corp\" and email ends with \".org\"\n"
               "segment shouty: upper(preferred_category) = \"OUTDOOR\" and preferred_category != \"outdoor\"\n"
@@ -578,7 +592,18 @@ data::Table text_table(Random& random, uint64_t rows) {
 
 // For every pair of compiled segments: each region proved empty holds no row of `table` under the VM. (Witnesses are
 // replayed by the prover itself, which throws on a mismatch.) Counts go to `tally`: empty, non-empty, unknown.
+void check_regions(const std::string& text, const data::Table& table, size_t tally[3], uint64_t seed);
+
+// An exception (a witness the VM does not confirm is a std::logic_error) names the seed and the rules, to reproduce.
 void check_catalog(const std::string& text, const data::Table& table, size_t tally[3], uint64_t seed) {
+    try {
+        check_regions(text, table, tally, seed);
+    } catch (const std::exception& e) {
+        BOOST_ERROR("seed " << seed << ": " << e.what() << "\n" << text);
+    }
+}
+
+void check_regions(const std::string& text, const data::Table& table, size_t tally[3], uint64_t seed) {
     Checked checked = check_text(text);
     prove::Prover prover(checked.catalog, as_of(), prove::Options{2000});
     const auto& compiled = prover.compiled();
