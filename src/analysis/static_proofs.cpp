@@ -255,6 +255,8 @@ CatalogLints lint_catalog(const semantic::Catalog& catalog, prove::Prover& prove
         linter.out.equality_pairs_skipped = pairs.size();
         pairs.clear();
     }
+    const unsigned timeout = prover.timeout_ms();
+    prover.set_timeout_ms(std::min(timeout, limits::kLintQueryMs));
     for (const auto& [a, b] : pairs) {
         if (alias(*rules[a]) || alias(*rules[b])) continue;  // written to be the same: no news
         if (prover.region({{a, true}, {b, false}}, false).emptiness != Emptiness::Empty) continue;
@@ -268,6 +270,7 @@ CatalogLints lint_catalog(const semantic::Catalog& catalog, prove::Prover& prove
             {"`" + first.name + "` is defined here", linter.source(a), first.name_span});
     }
     for (uint32_t s : possible) linter.dead_conditions(s, *rules[s]->root);
+    prover.set_timeout_ms(timeout);
     return std::move(linter.out);
 }
 

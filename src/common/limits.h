@@ -17,6 +17,10 @@ inline constexpr size_t kMaxOverlapSegments = 2000;
 // `segmint prove` looks for equal segments (P002) among at most this many pairs of segments that read the same
 // columns (two solver queries a pair); past it that lint is skipped, and the summary says so.
 inline constexpr size_t kMaxEqualityPairs = 10000;
+// Each query of the warning lints (P002 equal segments, P003 dead conditions) stops after this long (or
+// --timeout-ms, if shorter): a lint, not a proof, so a question the solver finds hard stays unreported rather than
+// holding up the run (regexes Z3 struggles with took the whole 10 s each).
+inline constexpr unsigned kLintQueryMs = 1000;
 inline constexpr size_t kMaxYamlFileBytes = 16u << 20;
 inline constexpr size_t kMaxYamlDepth = 64;
 inline constexpr size_t kMaxYamlNodes = 1000000;     // nodes visited, aliases counted each time they are used

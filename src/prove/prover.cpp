@@ -277,6 +277,10 @@ Prover::~Prover() = default;
 
 const engine::CompiledCatalog& Prover::compiled() const { return state_->compiled; }
 
+unsigned Prover::timeout_ms() const { return state_->options.timeout_ms; }
+
+void Prover::set_timeout_ms(unsigned timeout_ms) { state_->options.timeout_ms = timeout_ms; }
+
 const Stats& Prover::stats() const { return state_->stats; }
 
 RegionResult Prover::region(uint32_t a, bool in_a, uint32_t b, bool in_b) {

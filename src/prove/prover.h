@@ -103,6 +103,9 @@ public:
     std::vector<bool> memberships(const Witness& witness);
 
     const engine::CompiledCatalog& compiled() const;
+    // The time limit of each query from now on (Options::timeout_ms at first).
+    unsigned timeout_ms() const;
+    void set_timeout_ms(unsigned timeout_ms);
     const Stats& stats() const;
 
 private:
