@@ -150,7 +150,7 @@ def build():
             return rc, out
     # What the fast suite runs, and no more (the benchmark would only add link time).
     return run(["cmake", "--build", BUILD, "-j", str(os.cpu_count() or 2), "--target", "segmint", "segmint_tests",
-                "segment_sizes"])
+                "segment_sizes", "fuzz_prove_replay"])
 
 
 def fast_suite():
