@@ -210,6 +210,9 @@ struct Prover::State {
                     }
                     try {
                         replay(result.witness, memberships);
+                        Witness tidy =
+                            tidy_numbers(evaluator_for(result.witness), *catalog.schema, result.witness, memberships);
+                        if (tidy.text() != result.witness.text()) replay(result.witness = std::move(tidy), memberships);
                     } catch (const std::logic_error&) {
                         if (!abstraction) throw;  // an exact encoding that disagrees with the VM is a bug
                         result.reason = "abstracted: " + *abstraction + "; the solver's customer does not replay";

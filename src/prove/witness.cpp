@@ -1,5 +1,6 @@
 #include "prove/witness.h"
 
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 
@@ -153,6 +154,36 @@ void confirm(engine::SingleRowEvaluator& evaluator, const schema::Schema& schema
                                    (member ? "not " : "") + "in " + names.at(segment) + " (an encoding bug)");
         }
     }
+}
+
+Witness tidy_numbers(engine::SingleRowEvaluator& evaluator, const schema::Schema& schema, Witness witness,
+                     const std::vector<std::pair<uint32_t, bool>>& memberships) {
+    auto same_region = [&] {
+        if (!keeps_facts(schema, witness)) return false;
+        set_row(evaluator, schema, witness);
+        const auto& bits = evaluator.evaluate();
+        for (const auto& [segment, member] : memberships) {
+            if (bits.at(segment).get(0) != member) return false;
+        }
+        return true;
+    };
+    for (WitnessValue& column : witness.columns) {
+        const double* number = std::get_if<double>(&column.value);
+        if (!number || !std::isfinite(*number)) continue;
+        const double original = *number;
+        bool tidied = false;
+        for (const double scale : {1.0, 10.0, 100.0, 1000.0}) {
+            const double scaled = original * scale;
+            if (!std::isfinite(scaled) || std::round(scaled) == scaled) break;  // already this short
+            for (const double candidate : {std::round(scaled), std::floor(scaled), std::ceil(scaled)}) {
+                column.value = candidate / scale;
+                if ((tidied = same_region())) break;
+            }
+            if (tidied) break;
+        }
+        if (!tidied) column.value = original;
+    }
+    return witness;
 }
 
 }  // namespace segmint::prove

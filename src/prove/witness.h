@@ -26,4 +26,10 @@ void set_row(engine::SingleRowEvaluator& evaluator, const schema::Schema& schema
 void confirm(engine::SingleRowEvaluator& evaluator, const schema::Schema& schema, const Witness& witness,
              const std::vector<std::pair<uint32_t, bool>>& memberships, const std::vector<std::string>& names);
 
+// `witness` with each number that has a long fraction (500.00000000000006, as solvers pick them) replaced by the
+// first nearby shorter one (500, 501, 500.1, ...) that keeps the schema's facts and every (segment, member) pair
+// under `evaluator`: a customer of the same region that is easier to read and reuse.
+Witness tidy_numbers(engine::SingleRowEvaluator& evaluator, const schema::Schema& schema, Witness witness,
+                     const std::vector<std::pair<uint32_t, bool>>& memberships);
+
 }  // namespace segmint::prove

@@ -197,7 +197,7 @@ BOOST_AUTO_TEST_CASE(sarif_validate_passing_and_failing) {
     BOOST_CHECK_EQUAL(results[0]["ruleId"], "constraint/subset");
     BOOST_CHECK_EQUAL(results[0]["message"]["text"],
                       "subset: 2 of the 4 customers of vip are not in regulars (4); refuted by a proof: a customer can be in vip but not in regulars\n"
-                      "e.g. customer_id 4, 7\ncounterexample, as a fixture:\n  as_of: 2026-11-23\n  customers:\n    - {customer_id: 1, orders_90d: 0, total_spend: 500.00000000000006}\n  expect:\n    vip: {in: [1]}\n    regulars: {not_in: [1]}\n");
+                      "e.g. customer_id 4, 7\ncounterexample, as a fixture:\n  as_of: 2026-11-23\n  customers:\n    - {customer_id: 1, orders_90d: 0, total_spend: 501}\n  expect:\n    vip: {in: [1]}\n    regulars: {not_in: [1]}\n");
     BOOST_CHECK_EQUAL(results[0]["properties"]["figures"]["outside"], 2);
     const auto& at = results[0]["locations"][0]["physicalLocation"];
     BOOST_CHECK_EQUAL(at["artifactLocation"]["uri"], "examples/broken_constraints/segmint.yaml");
@@ -312,7 +312,7 @@ BOOST_AUTO_TEST_CASE(junit_validate) {
     BOOST_CHECK_EQUAL(failing.failure_messages[0], "subset: 2 of the 4 customers of vip are not in regulars (4); refuted by a proof: a customer can be in vip but not in regulars");
     BOOST_CHECK_EQUAL(failing.failure_texts[0],
                       "examples/broken_constraints/segmint.yaml:7: subset: 2 of the 4 customers of vip are not in "
-                      "regulars (4); refuted by a proof: a customer can be in vip but not in regulars\ne.g. customer_id 4, 7\ncounterexample, as a fixture:\n  as_of: 2026-11-23\n  customers:\n    - {customer_id: 1, orders_90d: 0, total_spend: 500.00000000000006}\n  expect:\n    vip: {in: [1]}\n    regulars: {not_in: [1]}\n\n"
+                      "regulars (4); refuted by a proof: a customer can be in vip but not in regulars\ne.g. customer_id 4, 7\ncounterexample, as a fixture:\n  as_of: 2026-11-23\n  customers:\n    - {customer_id: 1, orders_90d: 0, total_spend: 501}\n  expect:\n    vip: {in: [1]}\n    regulars: {not_in: [1]}\n\n"
                       "figures: segment 4, of 4, outside 2\n");
 }
 
