@@ -422,7 +422,7 @@ Term Encoder::encode(const Node& node, std::set<uint32_t>& columns) {
                 Term a = arg(0);
                 const z3::expr days = value_of(a, *node.args[0]);
                 if (node.function == ir::Function::DayOfWeek) return {iso_weekday(days), a.null};
-                const CivilTerms civil = civil_from_days(days);
+                const CivilTerms civil = calendar_.civil(days, facts_);
                 return {node.function == ir::Function::Year ? civil.year : civil.month, a.null};
             }
             if (node.function == ir::Function::DaysSince && node.args[0]->type == Type::Date) {

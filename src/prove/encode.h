@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ir/ir.h"
+#include "prove/encode_calendar.h"
 #include "scalar/scalar.h"
 #include "schema/schema.h"
 
@@ -117,6 +118,7 @@ private:
     std::map<std::string, size_t> regex_ids_;
     std::string abstraction_;  // what the rule being encoded abstracts, if anything
     std::map<uint32_t, std::string> abstractions_;
+    Calendar calendar_;
 };
 
 // The UTF-8 text of a Z3 string value of the text encoding.

@@ -114,6 +114,49 @@ z3::expr to_z3(z3::context& ctx, const Regex& regex) {
     return z3::re_empty(re_sort);
 }
 
+// `at` (a string of one character) is in `set`: a few characters as equalities, which Z3 decides fastest.
+z3::expr char_in(z3::context& ctx, const z3::expr& at, const CharSet& set) {
+    const CharSet chars = set.intersect(CharSet::of(0xD800, 0xDFFF).complement());  // no UTF-8 string holds these
+    if (chars.empty()) return ctx.bool_val(false);
+    uint64_t count = 0;
+    for (const auto& [lo, hi] : chars.ranges) count += hi - lo + 1;
+    if (count > 4 || chars.ranges.back().second >= kHighBand) return z3::in_re(at, to_z3(ctx, Regex::chars(chars)));
+    z3::expr_vector options(ctx);
+    for (const auto& [lo, hi] : chars.ranges) {
+        for (uint32_t c = lo; c <= hi; ++c) options.push_back(at == z3_string(ctx, {c}));
+    }
+    return z3::mk_or(options);
+}
+
+// `s` in the language of `regex` (a whole-string match), exactly: its fixed-length pieces (text::split_pieces) as
+// characters at positions from the start or the end, a word as `contains`, the rest as a regex membership.
+z3::expr regex_member(z3::context& ctx, const z3::expr& s, const Regex& regex) {
+    const text::Pieces split = text::split_pieces(regex);
+    const z3::expr length = s.length();
+    z3::expr_vector options(ctx);
+    for (const auto& piece : split.pieces) {
+        const auto k = static_cast<int64_t>(piece.chars.size());
+        if (!piece.at_start && !piece.at_end) {
+            std::vector<uint32_t> word;
+            for (const auto& set : piece.chars) word.push_back(set.ranges[0].first);
+            if (std::any_of(word.begin(), word.end(), [](uint32_t c) { return c >= 0xD800 && c <= 0xDFFF; }))
+                continue;  // a surrogate: in no UTF-8 string
+            if (std::any_of(word.begin(), word.end(), [](uint32_t c) { return c >= kHighBand; })) throw NotExact{};
+            options.push_back(s.contains(z3_string(ctx, word)));
+            continue;
+        }
+        z3::expr_vector all(ctx);
+        all.push_back(piece.at_start && piece.at_end ? length == ctx.int_val(k) : length >= ctx.int_val(k));
+        for (int64_t i = 0; i < k; ++i) {
+            const z3::expr position = piece.at_start ? ctx.int_val(i) : length - ctx.int_val(k - i);
+            all.push_back(char_in(ctx, s.at(position), piece.chars[static_cast<size_t>(i)]));
+        }
+        options.push_back(z3::mk_and(all));
+    }
+    if (!split.rest.empty()) options.push_back(z3::in_re(s, to_z3(ctx, Regex::alt(split.rest))));
+    return options.empty() ? ctx.bool_val(false) : z3::mk_or(options);
+}
+
 // The expression under any lower/upper, and the case map they amount to (the outermost one wins:
 // lower(upper(x)) = lower(x) for ASCII case mapping).
 const Node& strip_case(const Node& node, CaseMap& map) {
@@ -366,7 +409,7 @@ Term Encoder::encode_text(const Node& node, std::set<uint32_t>& columns) {
     // `subject` (under the case map `map`) is in `language`: the preimage under the map, exact.
     auto in_language = [&](const Term& subject, CaseMap map, const Regex& language) -> z3::expr {
         try {
-            return z3::in_re(*subject.value, to_z3(ctx_, text::preimage(language, map)));
+            return regex_member(ctx_, *subject.value, text::preimage(language, map));
         } catch (const NotExact&) {
             throw Unsupported("a string constant with a code point above U+1FFFF");
         }
@@ -458,7 +501,7 @@ Term Encoder::encode_text(const Node& node, std::set<uint32_t>& columns) {
                     if (auto regex = text::translate_re2(k)) {
                         Term t = text_value(inner, columns);
                         try {
-                            return {z3::in_re(*t.value, to_z3(ctx_, text::preimage(*regex, map))), t.null};
+                            return {regex_member(ctx_, *t.value, text::preimage(*regex, map)), t.null};
                         } catch (const NotExact&) {  // a class bound in the high band: abstracted below
                         }
                     }

@@ -53,6 +53,22 @@ std::optional<Regex> translate_re2(const std::string& pattern);
 // Strings ordered before / at most `k` (code-point order, which is UTF-8's byte order).
 Regex less_than(const std::vector<uint32_t>& k, bool or_equal);
 
+// A language as a union of pieces, each a fixed-length sequence of character sets anchored at the start of the
+// string, its end, both or neither (the shape of `starts with`, `ends with`, `=` under a case map and most anchored
+// patterns): Z3 4.8.12 decides "the character at this position is in this set" far faster than a regex membership,
+// whose complement it often cannot decide at all (docs/prove.md, "Speed").
+struct Piece {
+    std::vector<CharSet> chars;
+    bool at_start = false, at_end = false;
+};
+struct Pieces {
+    std::vector<Piece> pieces;  // unanchored ones only when every set is one character (a word to contain)
+    std::vector<Regex> rest;    // alternatives of another shape
+};
+// The top-level alternatives of `regex` (a whole-string match) split into pieces and the rest; an alternative whose
+// expansion has more than `limit` sequences, or any unbounded repetition inside, stays in the rest.
+Pieces split_pieces(const Regex& regex, size_t limit = 64);
+
 enum class CaseMap { None, Lower, Upper };
 // The preimage of `regex` under the ASCII case map: the strings s with map(s) in the language.
 Regex preimage(const Regex& regex, CaseMap map);
