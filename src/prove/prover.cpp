@@ -113,7 +113,9 @@ struct Prover::State {
     Encoder encoder;
     engine::SingleRowEvaluator evaluator;
     std::unique_ptr<engine::SingleRowEvaluator> check_evaluator;  // a witness must keep every check
-    std::vector<bool> check_asserted;                             // by check: encoded and asserted
+    std::vector<std::optional<z3::expr>> check_facts;             // by check; none when it is not encoded
+    std::vector<bool> check_always;    // by check: broken by a customer with every column NULL, so always asserted
+    std::vector<bool> check_asserted;  // by check: asserted in the current query
     z3::solver solver{context};
     size_t facts_asserted = 0;
     Stats stats;
@@ -134,17 +136,47 @@ struct Prover::State {
     }
 
     // Each check the encoder models is a fact: its condition is not FALSE (TRUE or NULL). One it cannot encode is
-    // left out, which can only cost a proof.
+    // left out, which can only cost a proof. A query asserts the checks that share columns with it, directly or
+    // through other checks (select_checks); the others cannot change its answer, except those that a customer with
+    // every column NULL breaks (`c is not null`), asserted in every query.
     void assert_checks() {
         if (!checks) return;
-        check_asserted.assign(checks->catalog.segments.size(), false);
-        for (size_t k = 0; k < check_asserted.size(); ++k) {
+        const size_t count = checks->catalog.segments.size();
+        check_facts.assign(count, std::nullopt);
+        check_asserted.assign(count, false);
+        check_always.assign(count, false);
+        for (size_t k = 0; k < count; ++k) {
             try {
-                solver.add(!encoder.member(static_cast<uint32_t>(catalog.segments.size() + k)));
-                check_asserted[k] = true;
+                check_facts[k] = !encoder.member(static_cast<uint32_t>(catalog.segments.size() + k));
             } catch (const Unsupported&) {
             }
         }
+        if (!check_evaluator) return;
+        for (size_t k : broken_checks(*check_evaluator, *catalog.schema, Witness{})) {
+            if (!check_facts[k]) continue;
+            solver.add(*check_facts[k]);
+            check_always[k] = true;
+        }
+    }
+
+    // The facts of the checks a query reading `read` asserts (check_asserted says which).
+    std::vector<z3::expr> select_checks(std::set<uint32_t> read) {
+        std::vector<z3::expr> out;
+        check_asserted = check_always;
+        for (bool grew = true; grew;) {
+            grew = false;
+            for (size_t k = 0; k < check_asserted.size(); ++k) {
+                const auto& used = checks->columns[k];
+                if (check_asserted[k] || !check_facts[k] ||
+                    std::none_of(used.begin(), used.end(), [&](uint32_t c) { return read.count(c) > 0; })) {
+                    continue;
+                }
+                check_asserted[k] = grew = true;
+                read.insert(used.begin(), used.end());
+                out.push_back(*check_facts[k]);
+            }
+        }
+        return out;
     }
 
     // Does the witness keep the schema's facts, the checks included (evaluated on the VM)?
@@ -218,11 +250,15 @@ struct Prover::State {
                 asserted.push_back(encoder.member(condition_segment) !=
                                    encoder.member_with(condition_segment, *condition->first, condition->second));
             }
+            std::set<uint32_t> read = columns;
+            if (condition) read = encoder.columns_of(condition_segment);
+            const std::vector<z3::expr> check_facts_here = select_checks(read);
             // Facts of columns first seen by this query join the permanent ones (outside the query's scope).
             for (; facts_asserted < encoder.facts().size(); ++facts_asserted)
                 solver.add(encoder.facts()[facts_asserted]);
             Scope scope(solver);
             for (const auto& e : asserted) solver.add(e);
+            for (const auto& e : check_facts_here) solver.add(e);
             z3::check_result decided;
             {
                 Timer timer(stats.decide_seconds);

@@ -260,13 +260,14 @@ BOOST_AUTO_TEST_CASE(classify_needs_every_deciding_region) {
     BOOST_TEST((prove::classify(E::Empty, E::Empty, E::Unknown) == prove::Relation::Equal));
 }
 
-// The schema's checks are facts of every query: `a > 10` and `b < 5` are disjoint only because of `a <= b`, and a
+// The schema's checks are facts of the queries: `a > 10` and `b < 5` are disjoint only because of `a <= b`, and a
 // witness never breaks a check, even one that reads a column no rule reads (`c is not null or b > 0` with a rule
-// `b <= 0`: the witness shows c). Every witness is evaluated against the checks with the reference evaluator.
+// `b <= 0`: the witness shows c; `d is not null`: it shows d). Every witness is evaluated against the checks with
+// the reference evaluator.
 BOOST_AUTO_TEST_CASE(schema_checks_are_facts_and_witnesses_keep_them) {
     for (const bool with_checks : {false, true}) {
-        std::string yaml = "table: t\nkey: id\ncolumns:\n  id: int\n  a: int\n  b: int\n  c: int\n";
-        if (with_checks) yaml += "checks:\n  - a <= b\n  - c is not null or b > 0\n";
+        std::string yaml = "table: t\nkey: id\ncolumns:\n  id: int\n  a: int\n  b: int\n  c: int\n  d: int\n";
+        if (with_checks) yaml += "checks:\n  - a <= b\n  - c is not null or b > 0\n  - d is not null\n";
         DiagnosticSink sink;
         auto schema = schema::load_schema(std::make_shared<const Source>("schema.yaml", yaml), sink);
         BOOST_REQUIRE(schema.has_value());
@@ -290,6 +291,10 @@ BOOST_AUTO_TEST_CASE(schema_checks_are_facts_and_witnesses_keep_them) {
         const ir::Value* c = witness_value(low.witness, "c");
         BOOST_TEST_REQUIRE(c != nullptr, low.witness.text());
         BOOST_TEST(!ir::is_null(*c), low.witness.text());
+        // `d is not null` reads no column of any rule, yet a witness without d would break it.
+        const ir::Value* d = witness_value(low.witness, "d");
+        BOOST_TEST_REQUIRE(d != nullptr, low.witness.text());
+        BOOST_TEST(!ir::is_null(*d), low.witness.text());
         engine::SingleRowEvaluator reference(checks->compiled, *schema, engine::Evaluator::Reference);
         for (const prove::RegionResult* r : {&relation.a_only, &relation.b_only, &low}) {
             BOOST_REQUIRE(r->emptiness == prove::Emptiness::NonEmpty);
