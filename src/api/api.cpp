@@ -6,6 +6,7 @@
 #include "common/suggest.h"
 #include "data/csv_loader.h"
 #include "engine/engine.h"
+#include "engine/schema_checks.h"
 #include "engine/single_row.h"
 #include "frontend/compile.h"
 #include "report/diagnostic_render.h"
@@ -110,6 +111,7 @@ std::shared_ptr<const Schema> Schema::parse(const std::string& yaml, const std::
                                             std::vector<Problem>* problems) {
     DiagnosticSink sink;
     auto loaded = schema::load_schema(std::make_shared<const Source>(name, yaml), sink);
+    if (loaded && !engine::compile_schema_checks(*loaded, sink)) loaded.reset();
     report_problems(sink, problems);
     if (!loaded) return nullptr;
     auto out = std::make_shared<Schema>();
@@ -151,7 +153,9 @@ std::string Catalog::title(const std::string& segment) const {
 std::shared_ptr<const Table> Table::load_csv(std::shared_ptr<const Schema> schema, const std::string& path,
                                              std::string* error) {
     data::CsvError csv_error;
-    auto table = data::load_csv(path, schema->impl->schema, &csv_error);
+    data::CsvOptions options;
+    options.check_rows = engine::schema_row_check(schema->impl->schema);
+    auto table = data::load_csv(path, schema->impl->schema, &csv_error, options);
     if (!table) {
         if (error) *error = csv_error.to_string();
         return nullptr;

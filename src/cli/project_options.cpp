@@ -14,6 +14,7 @@
 #include "common/text_format.h"
 #include "data/csv_loader.h"
 #include "engine/engine.h"
+#include "engine/schema_checks.h"
 #include "frontend/inputs.h"
 
 namespace segmint::cli {
@@ -177,6 +178,7 @@ std::optional<data::Table> load_data(const CommonOptions& options, const schema:
     data::CsvError error;
     data::CsvOptions csv;
     csv.threads = threads;
+    csv.check_rows = engine::schema_row_check(schema, threads);
     if (options.data_path == "-") {
         std::string text, problem;
         if (!frontend::read_standard_input(&text, &problem)) {

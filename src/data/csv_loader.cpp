@@ -38,6 +38,32 @@ using csv::threads_for;
 std::optional<Table> load_unchecked(Input& input, const std::string& path, const schema::Schema& schema,
                                     CsvError* error, const CsvOptions& options);
 
+// The lines where `rows` (sorted, 0-based) start, found by reading the records again; `header` receives the header.
+std::vector<uint64_t> lines_of(const Input& input, const std::string& path, const schema::Schema& schema,
+                               const CsvOptions& options, std::vector<uint64_t> rows,
+                               std::vector<std::string>* header) {
+    RangeInput again(input, 0, input.total_bytes());
+    CsvOptions quiet = options;
+    quiet.progress = nullptr;
+    Loader locator(again, path, schema, quiet);
+    std::vector<uint64_t> lines = locator.lines_of(std::move(rows));
+    *header = locator.header();
+    return lines;
+}
+
+// A loaded table with a row that CsvOptions::check_rows refuses becomes an error at that row's line.
+std::optional<Table> with_checked_rows(std::optional<Table> table, const Input& input, const std::string& path,
+                                       const schema::Schema& schema, CsvError* error, const CsvOptions& options) {
+    if (!table || !options.check_facts || !options.check_rows) return table;
+    auto problem = options.check_rows(*table);
+    if (!problem) return table;
+    table.reset();
+    std::vector<std::string> header;
+    const std::vector<uint64_t> lines = lines_of(input, path, schema, options, {problem->first}, &header);
+    *error = CsvError{path, lines.empty() ? 0 : lines.front(), 0, "", std::move(problem->second)};
+    return std::nullopt;
+}
+
 // A loaded table whose key column has an empty or repeated key becomes an error at the record's line.
 std::optional<Table> with_checked_key(std::optional<Table> table, const Input& input, const std::string& path,
                                       const schema::Schema& schema, CsvError* error, const CsvOptions& options) {
@@ -48,12 +74,8 @@ std::optional<Table> with_checked_key(std::optional<Table> table, const Input& i
     std::vector<uint64_t> rows = {problem->row};
     if (duplicate) rows.insert(rows.begin(), problem->first_row);
     table.reset();  // the records are read again to find their lines: the table's memory goes first
-    RangeInput again(input, 0, input.total_bytes());
-    CsvOptions quiet = options;
-    quiet.progress = nullptr;
-    Loader locator(again, path, schema, quiet);
-    const std::vector<uint64_t> lines = locator.lines_of(rows);
-    const auto& header = locator.header();
+    std::vector<std::string> header;
+    const std::vector<uint64_t> lines = lines_of(input, path, schema, options, rows, &header);
     const uint64_t key_field =
         static_cast<uint64_t>(std::find(header.begin(), header.end(), schema.key) - header.begin()) + 1;
     *error = CsvError{path, lines.empty() ? 0 : lines.back(), key_field, schema.key, ""};
@@ -71,7 +93,9 @@ std::optional<Table> with_checked_key(std::optional<Table> table, const Input& i
 // Loads `input` on the threads options ask for; serially when one is enough or when the parallel load fails.
 std::optional<Table> load_input(Input& input, const std::string& path, const schema::Schema& schema, CsvError* error,
                                 const CsvOptions& options) {
-    return with_checked_key(load_unchecked(input, path, schema, error, options), input, path, schema, error, options);
+    return with_checked_rows(
+        with_checked_key(load_unchecked(input, path, schema, error, options), input, path, schema, error, options),
+        input, path, schema, error, options);
 }
 
 std::optional<Table> load_unchecked(Input& input, const std::string& path, const schema::Schema& schema,

@@ -37,6 +37,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "data/table.h"
 #include "schema/schema.h"
@@ -80,6 +81,9 @@ struct CsvOptions {
     // a value keeps its column's `min` / `max`. Fixture files, whose customers give only the columns a test needs and
     // may try values outside the facts on purpose, turn it off.
     bool check_facts = true;
+    // With check_facts, a check of the whole loaded table (the schema's `checks:`, engine::schema_row_check): the
+    // row it returns, 0-based, becomes an error with its message at that record's line.
+    std::function<std::optional<std::pair<uint64_t, std::string>>(const Table&)> check_rows;
 };
 
 // Loads `path` (a regular file) as a table of `schema`. On failure returns nullopt and fills *error.

@@ -9,6 +9,7 @@
 #include "common/limits.h"
 #include "common/parallel.h"
 #include "engine/engine.h"
+#include "engine/schema_checks.h"
 #include "frontend/inputs.h"
 #include "syntax/parse.h"
 
@@ -22,7 +23,9 @@ std::optional<schema::Schema> load_schema_file(const std::string& path, Diagnost
         input_errors->push_back("cannot read schema `" + error.path + "`: " + error.message);
         return std::nullopt;
     }
-    return schema::load_schema(source, sink);
+    auto schema = schema::load_schema(source, sink);
+    if (schema && !engine::compile_schema_checks(*schema, sink)) return std::nullopt;
+    return schema;
 }
 
 namespace {

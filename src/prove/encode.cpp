@@ -49,7 +49,7 @@ std::string construct(const Node& node) {
 }  // namespace
 
 Encoder::Encoder(z3::context& context, const schema::Schema& schema, const std::vector<ir::Rule>& rules,
-                 scalar::AsOf as_of, bool every_date)
+                 scalar::AsOf as_of, bool every_date, const std::vector<ir::Rule>& fact_rules)
     : ctx_(context),
       schema_(schema),
       as_of_(as_of),
@@ -57,13 +57,22 @@ Encoder::Encoder(z3::context& context, const schema::Schema& schema, const std::
       today_(every_date ? context.int_const("as_of_today") : context.int_val(as_of.today)),
       now_(every_date ? context.int_const("as_of_now") : context.int_val(as_of.now)) {
     for (const auto& rule : rules) rules_[rule.segment] = &rule;
+    for (const auto& rule : fact_rules) rules_[rule.segment] = &rule;
     if (every_date) {
         // Any instant of the calendar; `today` is its UTC date (engine::parse_as_of).
         const z3::expr day = ctx_.int_val(calendar::kMicrosPerDay);
         facts_.push_back(now_ >= ctx_.int_val(scalar::kMinTimestamp) && now_ <= ctx_.int_val(scalar::kMaxTimestamp));
         facts_.push_back(today_ * day <= now_ && now_ < (today_ + 1) * day);
     }
-    scan_text(rules);
+    if (fact_rules.empty()) {
+        scan_text(rules);
+    } else {  // which columns are text is decided over every rule together
+        std::vector<ir::Rule> all;
+        for (const auto* list : {&rules, &fact_rules}) {
+            for (const auto& rule : *list) all.push_back(ir::Rule{rule.segment, rule.name, rule.root->clone(), {}});
+        }
+        scan_text(all);
+    }
 }
 
 int64_t Encoder::string_code(const std::string& text) {

@@ -38,8 +38,9 @@ struct ColumnVars {
 class Encoder {
 public:
     // With `every_date`, the as-of instant is a variable of every query (`today` its UTC date) rather than `as_of`.
+    // `fact_rules` are rules of further segments (the schema's checks, prove::Prover), encoded as the others are.
     Encoder(z3::context& context, const schema::Schema& schema, const std::vector<ir::Rule>& rules, scalar::AsOf as_of,
-            bool every_date = false);
+            bool every_date = false, const std::vector<ir::Rule>& fact_rules = {});
 
     // The rule of catalog segment `segment` as a term of type Bool (throws Unsupported). Cached.
     const Term& rule(uint32_t segment);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "engine/schema_checks.h"
 #include "engine/single_row.h"
 #include "prove/encode.h"
 #include "prove/witness.h"
@@ -86,13 +87,35 @@ struct WitnessPool {
     }
 };
 
+namespace {
+
+// The rule of each schema check (`not (CHECK)`: a member breaks it) as segment catalog.segments.size() + k, for the
+// encoder beside the catalog's own.
+std::vector<ir::Rule> check_rules(const semantic::Catalog& catalog, const engine::SchemaChecks* checks) {
+    std::vector<ir::Rule> out;
+    if (!checks) return out;
+    for (const auto& rule : checks->compiled.written_rules) {
+        const auto segment = static_cast<uint32_t>(catalog.segments.size() + rule.segment);
+        out.push_back(ir::Rule{segment, rule.name, rule.root->clone(), {}});
+    }
+    return out;
+}
+
+}  // namespace
+
 struct Prover::State {
     const semantic::Catalog& catalog;
     Options options;
     engine::CompiledCatalog compiled;
+    std::shared_ptr<const engine::SchemaChecks> checks;  // the schema's `checks:`, facts of every query
+    std::vector<ir::Rule> fact_rules;
     z3::context context;
     Encoder encoder;
     engine::SingleRowEvaluator evaluator;
+    std::unique_ptr<engine::SingleRowEvaluator> check_evaluator;  // a witness must keep every check
+    std::vector<std::optional<z3::expr>> check_facts;             // by check; none when it is not encoded
+    std::vector<bool> check_always;    // by check: broken by a customer with every column NULL, so always asserted
+    std::vector<bool> check_asserted;  // by check: asserted in the current query
     z3::solver solver{context};
     size_t facts_asserted = 0;
     Stats stats;
@@ -102,8 +125,79 @@ struct Prover::State {
         : catalog(c),
           options(o),
           compiled(engine::compile(c, as_of)),
-          encoder(context, *c.schema, compiled.written_rules, as_of, o.every_date),
-          evaluator(compiled, *c.schema, engine::Evaluator::Vm) {}
+          checks(engine::compile_schema_checks(*c.schema)),
+          fact_rules(check_rules(c, checks.get())),
+          encoder(context, *c.schema, compiled.written_rules, as_of, o.every_date, fact_rules),
+          evaluator(compiled, *c.schema, engine::Evaluator::Vm) {
+        if (checks && !checks->catalog.segments.empty()) {
+            check_evaluator = std::make_unique<engine::SingleRowEvaluator>(checks->compiled, *c.schema);
+        }
+        assert_checks();
+    }
+
+    // Each check the encoder models is a fact: its condition is not FALSE (TRUE or NULL). One it cannot encode is
+    // left out, which can only cost a proof. A query asserts the checks that share columns with it, directly or
+    // through other checks (select_checks); the others cannot change its answer, except those that a customer with
+    // every column NULL breaks (`c is not null`), asserted in every query.
+    void assert_checks() {
+        if (!checks) return;
+        const size_t count = checks->catalog.segments.size();
+        check_facts.assign(count, std::nullopt);
+        check_asserted.assign(count, false);
+        check_always.assign(count, false);
+        for (size_t k = 0; k < count; ++k) {
+            try {
+                check_facts[k] = !encoder.member(static_cast<uint32_t>(catalog.segments.size() + k));
+            } catch (const Unsupported&) {
+            }
+        }
+        if (!check_evaluator) return;
+        for (size_t k : broken_checks(*check_evaluator, *catalog.schema, Witness{})) {
+            if (!check_facts[k]) continue;
+            solver.add(*check_facts[k]);
+            check_always[k] = true;
+        }
+    }
+
+    // The facts of the checks a query reading `read` asserts (check_asserted says which).
+    std::vector<z3::expr> select_checks(std::set<uint32_t> read) {
+        std::vector<z3::expr> out;
+        check_asserted = check_always;
+        for (bool grew = true; grew;) {
+            grew = false;
+            for (size_t k = 0; k < check_asserted.size(); ++k) {
+                const auto& used = checks->columns[k];
+                if (check_asserted[k] || !check_facts[k] ||
+                    std::none_of(used.begin(), used.end(), [&](uint32_t c) { return read.count(c) > 0; })) {
+                    continue;
+                }
+                check_asserted[k] = grew = true;
+                read.insert(used.begin(), used.end());
+                out.push_back(*check_facts[k]);
+            }
+        }
+        return out;
+    }
+
+    // Does the witness keep the schema's facts, the checks included (evaluated on the VM)?
+    bool keeps_schema_facts(const Witness& witness) {
+        if (!keeps_facts(*catalog.schema, witness)) return false;
+        return !check_evaluator || broken_checks(*check_evaluator, *catalog.schema, witness).empty();
+    }
+
+    // Cut to the columns its rules read, a witness can break a check that reads others (`c is not null or b > 0`
+    // with c left out): the columns of each asserted check it breaks join it, with the model's values, which keep
+    // every asserted check.
+    void add_check_columns(const z3::model& model, std::set<uint32_t>& columns, Witness& witness) {
+        while (check_evaluator) {
+            const size_t before = columns.size();
+            for (size_t k : broken_checks(*check_evaluator, *catalog.schema, witness)) {
+                if (check_asserted[k]) columns.insert(checks->columns[k].begin(), checks->columns[k].end());
+            }
+            if (columns.size() == before) return;
+            witness = decode(model, encoder, *catalog.schema, columns, compiled.as_of);
+        }
+    }
 
     // The catalog compiled at the witness's own instant (proving for every date), else at the prover's.
     struct Replay {
@@ -156,11 +250,15 @@ struct Prover::State {
                 asserted.push_back(encoder.member(condition_segment) !=
                                    encoder.member_with(condition_segment, *condition->first, condition->second));
             }
+            std::set<uint32_t> read = columns;
+            if (condition) read = encoder.columns_of(condition_segment);
+            const std::vector<z3::expr> check_facts_here = select_checks(read);
             // Facts of columns first seen by this query join the permanent ones (outside the query's scope).
             for (; facts_asserted < encoder.facts().size(); ++facts_asserted)
                 solver.add(encoder.facts()[facts_asserted]);
             Scope scope(solver);
             for (const auto& e : asserted) solver.add(e);
+            for (const auto& e : check_facts_here) solver.add(e);
             z3::check_result decided;
             {
                 Timer timer(stats.decide_seconds);
@@ -209,8 +307,9 @@ struct Prover::State {
                     {
                         Timer timer(stats.model_seconds);
                         result.witness = decode(*model, encoder, *catalog.schema, columns, compiled.as_of);
+                        add_check_columns(*model, columns, result.witness);
                     }
-                    if (!keeps_facts(*catalog.schema, result.witness)) {
+                    if (!keeps_schema_facts(result.witness)) {
                         result.reason = "the only customer found breaks a schema fact the encoding does not model";
                         result.witness = {};
                         break;
@@ -274,6 +373,7 @@ RegionResult Prover::State::reuse(uint32_t a, bool in_a, uint32_t b, bool in_b) 
         }
         result.witness.columns.push_back(std::move(value));
     }
+    if (!keeps_schema_facts(result.witness)) return RegionResult{};  // cut, it breaks a check: ask the solver
     replay(result.witness, {{a, in_a}, {b, in_b}});
     result.emptiness = Emptiness::NonEmpty;
     ++stats.reused;

@@ -117,6 +117,17 @@ bool keeps_facts(const schema::Schema& schema, const Witness& witness) {
     return true;
 }
 
+std::vector<size_t> broken_checks(engine::SingleRowEvaluator& checks, const schema::Schema& schema,
+                                  const Witness& witness) {
+    set_row(checks, schema, witness);
+    const auto& breaks = checks.evaluate();
+    std::vector<size_t> out;
+    for (size_t k = 0; k < breaks.size(); ++k) {
+        if (breaks[k].get(0)) out.push_back(k);
+    }
+    return out;
+}
+
 void set_row(engine::SingleRowEvaluator& evaluator, const schema::Schema& schema, const Witness& witness) {
     for (size_t c = 0; c < schema.columns.size(); ++c) evaluator.set_null(c);
     for (const auto& c : witness.columns) {

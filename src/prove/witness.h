@@ -18,6 +18,11 @@ Witness decode(const z3::model& model, const Encoder& encoder, const schema::Sch
 // customer that can exist: a fact the encoding does not model let the solver pick it.
 bool keeps_facts(const schema::Schema& schema, const Witness& witness);
 
+// The schema checks the witness breaks (every column it leaves out NULL), by index; `checks` evaluates
+// engine::SchemaChecks::compiled, whose members break a check.
+std::vector<size_t> broken_checks(engine::SingleRowEvaluator& checks, const schema::Schema& schema,
+                                  const Witness& witness);
+
 // Sets the evaluator's row to `witness` (every other column NULL).
 void set_row(engine::SingleRowEvaluator& evaluator, const schema::Schema& schema, const Witness& witness);
 

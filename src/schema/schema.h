@@ -47,11 +47,25 @@ struct Column {
 // "`min: 0`", "`max: 130`" or "`min: 0, max: 130`" of a column with bounds, as the schema file could write them.
 std::string bounds_text(const Column& column);
 
+// One item of `checks:` (docs/schema.md): a condition of the rule language over the columns that every customer keeps
+// (it is TRUE or NULL, never FALSE). engine::compile_schema_checks parses and checks it; loaded data is checked for it
+// and proofs rely on it, as for not_null, min and max.
+struct Check {
+    std::string name;       // `name:`, or empty
+    std::string condition;  // the YAML value
+    Span span;              // the condition's scalar in the schema file (with its quotes)
+    // The file holds the condition byte for byte from `offset` (a plain or quoted scalar without escapes or folded
+    // lines), so an error in it can point at its column; otherwise errors point at the whole scalar.
+    bool verbatim = false;
+    uint32_t offset = 0;
+};
+
 struct Schema {
     std::shared_ptr<const Source> source;  // the YAML file, for locating columns in messages
     std::string table;
     std::string key;  // the key column (unique customer id)
     std::vector<Column> columns;
+    std::vector<Check> checks;
 
     const Column* find(std::string_view name) const;
     std::vector<std::string> column_names() const;

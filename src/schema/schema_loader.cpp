@@ -27,9 +27,10 @@ using yaml::Walker;
 
 const yaml::MappingFormat kFormat = {"schema file",
                                      "a schema declares `table`, `key` and `columns`",
-                                     {"table", "key", "columns", "description"},
+                                     {"table", "key", "columns", "checks", "description"},
                                      "a mapping with `table`, `key` and `columns`"};
 const std::vector<std::string> kColumnKeys = {"type", "values", "not_null", "min", "max", "description"};
+const std::vector<std::string> kCheckKeys = {"name", "check", "description"};
 
 constexpr ColumnType kAllTypes[] = {ColumnType::Int,  ColumnType::Number,    ColumnType::String,
                                     ColumnType::Bool, ColumnType::Date,      ColumnType::Timestamp,
@@ -323,6 +324,53 @@ void check_key(Walker& walker, const Field& field, const std::string& key, const
                  hint.empty() ? "the key must name a column declared under `columns`" : hint);
 }
 
+// A check's condition scalar: its text, and where the file holds it verbatim (so errors can point into it).
+std::optional<Check> read_condition(Walker& walker, const Node& node, const std::string& path) {
+    auto text = walker.non_empty_string(node, path, "a condition, such as `orders_90d <= lifetime_orders`");
+    if (!text) return std::nullopt;
+    Check check;
+    check.condition = *text;
+    check.span = node.span;
+    const std::string& file = walker.source()->text();
+    const std::string_view written(file.data() + node.span.begin, node.span.end - node.span.begin);
+    const bool quoted = !node.plain && written.size() >= 2 && (written.front() == '"' || written.front() == '\'');
+    const std::string_view inside = quoted ? written.substr(1, written.size() - 2) : written;
+    if ((node.plain || quoted) && inside == *text) {
+        check.verbatim = true;
+        check.offset = node.span.begin + (quoted ? 1 : 0);
+    }
+    return check;
+}
+
+// `checks`: a list of conditions, each a string or a mapping `{name, check, description}`.
+void read_checks(Walker& walker, const Field& field, Schema& schema) {
+    const auto* items = walker.sequence(*field.value, field.path, "a list of conditions");
+    if (!items) return;
+    for (size_t i = 0; i < items->size(); ++i) {
+        if (walker.stopped()) return;
+        const Node& item = *(*items)[i];
+        const std::string path = yaml::index_path(field.path, i);
+        if (!item.is_mapping()) {
+            if (auto check = read_condition(walker, item, path)) schema.checks.push_back(std::move(*check));
+            continue;
+        }
+        auto map = walker.mapping(item, path, kCheckKeys);
+        if (!map) continue;
+        if (const Field* description = map->find("description")) walker.string(*description->value, description->path);
+        std::optional<std::string> name;
+        if (const Field* name_field = map->find("name")) {
+            name = walker.non_empty_string(*name_field->value, name_field->path, "a check name");
+            if (name && !check_name(walker, *name, name_field->value->span, name_field->path, "check")) name.reset();
+        }
+        const Field* condition = walker.required(*map, "check");
+        if (!condition) continue;
+        auto check = read_condition(walker, *condition->value, condition->path);
+        if (!check) continue;
+        if (name) check->name = *name;
+        schema.checks.push_back(std::move(*check));
+    }
+}
+
 }  // namespace
 
 std::optional<Schema> load_schema(std::shared_ptr<const Source> source, DiagnosticSink& sink) {
@@ -347,6 +395,7 @@ std::optional<Schema> load_schema(std::shared_ptr<const Source> source, Diagnost
         columns_ok = read_columns(walker, *columns, schema, declared);
     }
     if (key && columns_ok && !walker.stopped()) check_key(walker, *key_field, *key, schema, declared);
+    if (const Field* checks = root->find("checks")) read_checks(walker, *checks, schema);
 
     if (walker.error_count() > 0) return std::nullopt;
     schema.key = *key;

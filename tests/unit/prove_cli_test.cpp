@@ -296,17 +296,20 @@ BOOST_AUTO_TEST_CASE(min_and_max_are_facts_of_the_proofs) {
 
     write_file(project + "/schema.yaml", schema);
     const std::string data = " --data " + dir.file("data.csv");
-    write_file(dir.file("data.csv"), "customer_id,age,orders_90d,total_spend\n1,30,0,1.5\n2,,,\n3,131,1,0\n");
+    write_file(dir.file("data.csv"), "customer_id,age,orders_90d,total_spend,lifetime_orders\n"
+                                     "1,30,0,1.5,5\n2,,,,\n3,131,1,0,5\n");
     BOOST_TEST(run_segmint("eval --project " + project + data, &out, &err) == 2);
     BOOST_TEST(err.find("data.csv:4:2: error: column `age` is 131, outside its schema bounds `min: 0, max: 130`") !=
                    std::string::npos,
                err);
-    write_file(dir.file("data.csv"), "customer_id,age,orders_90d,total_spend\n1,30,0,1.5\n2,,,\n3,99,1,-0.01\n");
+    write_file(dir.file("data.csv"), "customer_id,age,orders_90d,total_spend,lifetime_orders\n"
+                                     "1,30,0,1.5,5\n2,,,,\n3,99,1,-0.01,5\n");
     BOOST_TEST(run_segmint("validate --project " + project + data, &out, &err) == 2);
     BOOST_TEST((out + err).find("data.csv:4:4: error: column `total_spend` is -0.01, outside its schema bounds "
                                 "`min: 0`") != std::string::npos,
                out + err);
-    write_file(dir.file("data.csv"), "customer_id,age,orders_90d,total_spend\n1,30,0,1.5\n2,,,\n3,130,1,0\n");
+    write_file(dir.file("data.csv"), "customer_id,age,orders_90d,total_spend,lifetime_orders\n"
+                                     "1,30,0,1.5,5\n2,,,,\n3,130,1,0,5\n");
     BOOST_TEST(run_segmint("eval --project " + project + data, &out, &err) == 0, err);
 
     // A fixture customer may break the facts on purpose (what a rule does with bad upstream data).
@@ -315,6 +318,52 @@ BOOST_AUTO_TEST_CASE(min_and_max_are_facts_of_the_proofs) {
     write_file(project + "/tests/old.yaml",
                "as_of: 2026-11-23\ncustomers:\n  - {customer_id: 1, age: 131, orders_90d: -2}\n"
                "expect:\n  at_least_120: {in: [1]}\n  aged_110_to_130: {not_in: [1]}\n  few_recent_orders: {not_in: [1]}\n");
+    BOOST_TEST(run_segmint("test --project " + project, &out, &err) == 0, out + err);
+}
+
+// A schema check is a fact of the proofs: examples/prove_facts proves `never_ordered` and `recent_buyers` disjoint
+// only with `orders_90d <= lifetime_orders`, and without the check the counterexample breaks it. The data is checked
+// for it: the first row where it is FALSE is an error at its line naming the check and the values it reads (exit 2);
+// NULL passes (as with SQL's CHECK); fixtures are not checked.
+BOOST_AUTO_TEST_CASE(checks_are_facts_of_the_proofs_and_checked_on_data) {
+    std::string out, err;
+    BOOST_TEST(run_segmint("prove --project examples/prove_facts --color never", &out) == 0, out);
+    BOOST_TEST(out.find("PROVED   examples/prove_facts/segmint.yaml:8  disjoint:") != std::string::npos, out);
+
+    TempDir dir("prove");
+    std::filesystem::copy(source_dir() + "/examples/prove_facts", dir.file("facts"),
+                          std::filesystem::copy_options::recursive);
+    const std::string project = dir.file("facts");
+    const std::string schema = read_file(project + "/schema.yaml");
+    const size_t checks = schema.find("checks:");
+    BOOST_REQUIRE(checks != std::string::npos);
+    write_file(project + "/schema.yaml", schema.substr(0, checks));
+    BOOST_TEST(run_segmint("prove --project " + project + " --format json", &out) == 1, out);
+    const auto doc = nlohmann::json::parse(out);
+    BOOST_TEST(doc["constraints"][2]["status"] == "refuted");
+    const auto& customer = doc["constraints"][2]["counterexample"]["customer"];
+    BOOST_TEST(customer["orders_90d"].get<int64_t>() > customer["lifetime_orders"].get<int64_t>());
+
+    write_file(project + "/schema.yaml", schema);
+    const std::string data = " --data " + dir.file("data.csv");
+    const std::string header = "customer_id,age,orders_90d,lifetime_orders,total_spend\n";
+    write_file(dir.file("data.csv"), header + "1,30,0,1,1.5\n2,,,,\n\n3,40,,2,\n4,50,3,2,0\n5,50,4,1,0\n");
+    BOOST_TEST(run_segmint("eval --project " + project + data, &out, &err) == 2);
+    BOOST_TEST(err.find("data.csv:6: error: the schema's check `recent_within_lifetime` (`orders_90d <= "
+                        "lifetime_orders`) is false for this customer: orders_90d=3, lifetime_orders=2") !=
+                   std::string::npos,
+               err);
+    BOOST_TEST(run_segmint("validate --project " + project + data, &out, &err) == 2);
+    BOOST_TEST((out + err).find("data.csv:6: error: the schema's check") != std::string::npos, out + err);
+    write_file(dir.file("data.csv"), header + "1,30,0,1,1.5\n2,,,,\n3,40,,2,\n4,50,2,2,0\n");
+    BOOST_TEST(run_segmint("eval --project " + project + data, &out, &err) == 0, err);
+
+    // A fixture customer may break a check on purpose.
+    write_file(project + "/segmint.yaml", read_file(project + "/segmint.yaml") + "tests: [\"tests/*.yaml\"]\n");
+    std::filesystem::create_directory(project + "/tests");
+    write_file(project + "/tests/broken.yaml",
+               "as_of: 2026-11-23\ncustomers:\n  - {customer_id: 1, orders_90d: 3, lifetime_orders: 0}\n"
+               "expect:\n  never_ordered: {in: [1]}\n  recent_buyers: {in: [1]}\n");
     BOOST_TEST(run_segmint("test --project " + project, &out, &err) == 0, out + err);
 }
 

@@ -11,9 +11,14 @@
 
 #include "common/calendar.h"
 #include "engine/engine.h"
+#include "engine/schema_checks.h"
+#include "engine/single_row.h"
 #include "prove/encode_calendar.h"
 #include "prove/prover.h"
 #include "prove/text_regex.h"
+#include "prove/witness.h"
+#include "schema/schema.h"
+#include "syntax/parse.h"
 #include "random_rules.h"
 #include "test_support.h"
 
@@ -291,6 +296,53 @@ BOOST_AUTO_TEST_CASE(classify_needs_every_deciding_region) {
     BOOST_TEST((prove::classify(E::Empty, E::NonEmpty, E::Unknown) == prove::Relation::AInsideB));
     BOOST_TEST((prove::classify(E::NonEmpty, E::NonEmpty, E::Unknown) == prove::Relation::Unknown));
     BOOST_TEST((prove::classify(E::Empty, E::Empty, E::Unknown) == prove::Relation::Equal));
+}
+
+// The schema's checks are facts of the queries: `a > 10` and `b < 5` are disjoint only because of `a <= b`, and a
+// witness never breaks a check, even one that reads a column no rule reads (`c is not null or b > 0` with a rule
+// `b <= 0`: the witness shows c; `d is not null`: it shows d). Every witness is evaluated against the checks with
+// the reference evaluator.
+BOOST_AUTO_TEST_CASE(schema_checks_are_facts_and_witnesses_keep_them) {
+    for (const bool with_checks : {false, true}) {
+        std::string yaml = "table: t\nkey: id\ncolumns:\n  id: int\n  a: int\n  b: int\n  c: int\n  d: int\n";
+        if (with_checks) yaml += "checks:\n  - a <= b\n  - c is not null or b > 0\n  - d is not null\n";
+        DiagnosticSink sink;
+        auto schema = schema::load_schema(std::make_shared<const Source>("schema.yaml", yaml), sink);
+        BOOST_REQUIRE(schema.has_value());
+        auto checks = engine::compile_schema_checks(*schema, sink);
+        BOOST_REQUIRE(checks);
+        std::vector<ast::File> files;
+        files.push_back(syntax::parse(std::make_shared<const Source>("t.seg",
+                                                                     "segment big_a: a > 10\n"
+                                                                     "segment small_b: b < 5\n"
+                                                                     "segment low_b: b <= 0\n"),
+                                      sink));
+        semantic::Catalog catalog = semantic::check(std::move(files), *schema, sink);
+        BOOST_REQUIRE(!sink.has_errors());
+        prove::Prover prover(catalog, as_of(), prove::Options{10000});
+        const prove::RelationResult relation = prover.relation(0, 1);
+        BOOST_TEST(std::string(prove::relation_name(relation.relation)) == (with_checks ? "disjoint" : "overlapping"),
+                   relation.both.witness.text());
+        const prove::RegionResult low = prover.satisfiable(2);
+        BOOST_TEST_REQUIRE(std::string(prove::emptiness_name(low.emptiness)) == "non-empty", low.reason);
+        if (!with_checks) continue;
+        const ir::Value* c = witness_value(low.witness, "c");
+        BOOST_TEST_REQUIRE(c != nullptr, low.witness.text());
+        BOOST_TEST(!ir::is_null(*c), low.witness.text());
+        // `d is not null` reads no column of any rule, yet a witness without d would break it.
+        const ir::Value* d = witness_value(low.witness, "d");
+        BOOST_TEST_REQUIRE(d != nullptr, low.witness.text());
+        BOOST_TEST(!ir::is_null(*d), low.witness.text());
+        engine::SingleRowEvaluator reference(checks->compiled, *schema, engine::Evaluator::Reference);
+        for (const prove::RegionResult* r : {&relation.a_only, &relation.b_only, &low}) {
+            BOOST_REQUIRE(r->emptiness == prove::Emptiness::NonEmpty);
+            prove::set_row(reference, *schema, r->witness);
+            const auto& broken = reference.evaluate();
+            for (size_t k = 0; k < broken.size(); ++k) {
+                BOOST_TEST(!broken[k].get(0), "witness " << r->witness.text() << " breaks check " << k);
+            }
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

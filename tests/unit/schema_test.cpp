@@ -11,6 +11,7 @@
 
 #include "common/diagnostic.h"
 #include "common/source.h"
+#include "engine/schema_checks.h"
 #include "yaml/reader.h"
 
 namespace {
@@ -248,7 +249,7 @@ BOOST_AUTO_TEST_CASE(unknown_column_key_has_path_and_suggestion) {
 BOOST_AUTO_TEST_CASE(unknown_key_without_a_close_match_lists_the_keys) {
     auto loaded = load("table: t\nkey: id\ncolumns: {id: int}\nowner: me\n");
     const Diagnostic* d = expect_only_error(loaded, Code::YamlUnknownKey, "owner: unknown key");
-    if (d) BOOST_TEST(d->hint == "expected one of `table`, `key`, `columns`, `description`");
+    if (d) BOOST_TEST(d->hint == "expected one of `table`, `key`, `columns`, `checks`, `description`");
 }
 
 BOOST_AUTO_TEST_CASE(duplicate_top_level_key) {
@@ -481,6 +482,70 @@ BOOST_AUTO_TEST_CASE(syntax_errors_have_a_location) {
     BOOST_TEST(line_of(tab, d) == 4u);
     if (d) BOOST_TEST(d->hint == "indent with spaces; YAML does not allow tabs in indentation");
     expect_only_error(load("table: t\nkey: id\ncolumns: {id: *nowhere}\n"), Code::YamlSyntax, "invalid YAML");
+}
+
+// `checks:` (schema facts across columns): a string or `{name, check, description}`; the schema loader keeps the
+// condition's text and where the file holds it verbatim, engine::compile_schema_checks parses and checks it.
+BOOST_AUTO_TEST_CASE(checks_are_conditions_over_the_columns) {
+    auto loaded = load(with_columns("  a: int\n  b: int\n  d: date\n") +
+                       "checks:\n  - a <= b\n  - {name: b_positive, check: \"b > 0 or a is null\", description: x}\n"
+                       "  - 'd >= 2000-01-01'\n  - \"a != \\\"x\\\"\"\n");
+    BOOST_TEST_REQUIRE(loaded.schema.has_value(), dump(loaded));
+    const auto& checks = loaded.schema->checks;
+    BOOST_TEST_REQUIRE(checks.size() == 4u);
+    BOOST_TEST(checks[0].condition == "a <= b");
+    BOOST_TEST(checks[0].name.empty());
+    BOOST_TEST(checks[0].verbatim);
+    BOOST_TEST(loaded.source->text().substr(checks[0].offset, 6) == "a <= b");
+    BOOST_TEST(checks[1].name == "b_positive");
+    BOOST_TEST(checks[1].condition == "b > 0 or a is null");
+    BOOST_TEST(checks[1].verbatim);
+    BOOST_TEST(checks[2].condition == "d >= 2000-01-01");
+    BOOST_TEST(checks[2].verbatim);
+    BOOST_TEST(checks[3].condition == "a != \"x\"");
+    BOOST_TEST(!checks[3].verbatim);  // the file has escapes: errors point at the whole scalar
+
+    DiagnosticSink sink;
+    const auto compiled = segmint::engine::compile_schema_checks(*loaded.schema, sink);
+    BOOST_TEST(!compiled);  // `a != "x"` compares an int with a string
+    BOOST_TEST_REQUIRE(sink.diagnostics().size() == 1u);
+    BOOST_TEST((sink.diagnostics()[0].span == checks[3].span));
+
+    auto bad = load(with_columns("  a: int\n") + "checks:\n  - [a]\n  - {name: x}\n  - ''\n  - {check: a > 0, nme: y}\n");
+    expect_error(bad, Code::YamlWrongType, "checks[0]: expected a condition");
+    expect_error(bad, Code::YamlMissingKey, "checks[1]");
+    expect_error(bad, Code::YamlInvalidValue, "checks[2]");
+    expect_error(bad, Code::YamlUnknownKey, "checks[3]");
+    expect_error(load(with_columns("  a: int\n") + "checks: a > 0\n"), Code::YamlWrongType,
+                 "checks: expected a list of conditions");
+}
+
+// Each error in a check's condition is an error at its place in schema.yaml (line and column), so a schema loaded
+// through the front end is refused (exit 2): not a condition, an unknown column, a segment, `today`, a syntax error.
+BOOST_AUTO_TEST_CASE(check_errors_point_into_the_schema_file) {
+    auto loaded = load(with_columns("  orders_90d: int\n  lifetime_orders: int\n") +
+                       "checks:\n"
+                       "  - orders_90d + 1\n"                              // line 8: not bool
+                       "  - {name: n, check: orders_9d <= lifetime_orders}\n"  // line 9: unknown column
+                       "  - \"high_value\"\n"                               // line 10: a segment, say
+                       "  - 'lifetime_orders > 0 or today > 2026-01-01'\n"  // line 11: today
+                       "  - orders_90d <=\n"                               // line 12: syntax error
+                       "  - orders_90d <= lifetime_orders\n");             // line 13: fine
+    BOOST_TEST_REQUIRE(loaded.schema.has_value(), dump(loaded));
+    DiagnosticSink sink;
+    BOOST_TEST(!segmint::engine::compile_schema_checks(*loaded.schema, sink));
+    std::ostringstream all;
+    for (const Diagnostic& d : sink.diagnostics()) {
+        const auto at = loaded.source->location(d.span.begin);
+        BOOST_TEST((d.source == loaded.source));
+        all << segmint::code_info(d.code).id << " " << at.line << ":" << at.column << " " << d.message << "\n";
+    }
+    BOOST_TEST(all.str() ==
+               "E106 8:5 a check must be a condition (bool), but this is int\n"
+               "E101 9:22 unknown column `orders_9d`\n"
+               "E101 10:6 unknown column `high_value`\n"
+               "E206 11:29 a check cannot use `today`: a fact of the schema holds at every date\n"
+               "E004 12:18 expected an expression, found the end of the file\n");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
