@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -346,6 +347,7 @@ std::optional<Check> read_condition(Walker& walker, const Node& node, const std:
 void read_checks(Walker& walker, const Field& field, Schema& schema) {
     const auto* items = walker.sequence(*field.value, field.path, "a list of conditions");
     if (!items) return;
+    std::map<std::string, std::pair<std::string, Span>> named;  // name → the path and span that name it first
     for (size_t i = 0; i < items->size(); ++i) {
         if (walker.stopped()) return;
         const Node& item = *(*items)[i];
@@ -361,6 +363,15 @@ void read_checks(Walker& walker, const Field& field, Schema& schema) {
         if (const Field* name_field = map->find("name")) {
             name = walker.non_empty_string(*name_field->value, name_field->path, "a check name");
             if (name && !check_name(walker, *name, name_field->value->span, name_field->path, "check")) name.reset();
+            // Messages name a broken check by its name: two checks with one name would be told apart by nothing.
+            if (name && !named.emplace(*name, std::pair(name_field->path, name_field->value->span)).second) {
+                const auto& [first_path, first_span] = named.at(*name);
+                walker.error(Code::YamlInvalidValue, name_field->value->span,
+                             name_field->path + ": check name " + yaml::quote(*name) + " is used twice; the first is " +
+                                 first_path,
+                             "give each check its own name", {walker.note("first named here", first_span)});
+                continue;
+            }
         }
         const Field* condition = walker.required(*map, "check");
         if (!condition) continue;

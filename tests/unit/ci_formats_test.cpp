@@ -438,10 +438,10 @@ BOOST_AUTO_TEST_CASE(github_from_the_commands) {
                                        "title=fixture/expectation::customer 1 should be in `vip`, but is not%0A",
                                        0) == 0,
                         lines[0]);
-    BOOST_CHECK_EQUAL(lines[1], "segmint test: 47 passed, 1 failed");
+    BOOST_CHECK_EQUAL(lines[1], "segmint test: 61 passed, 1 failed");
 
     BOOST_CHECK_EQUAL(run_segmint("test --project specs --format github", &out), 0);
-    BOOST_CHECK_EQUAL(out, "segmint test: 46 passed, 0 failed\n");
+    BOOST_CHECK_EQUAL(out, "segmint test: 60 passed, 0 failed\n");
 }
 
 // ---- exit codes ----

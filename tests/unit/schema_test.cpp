@@ -518,6 +518,8 @@ BOOST_AUTO_TEST_CASE(checks_are_conditions_over_the_columns) {
     expect_error(bad, Code::YamlUnknownKey, "checks[3]");
     expect_error(load(with_columns("  a: int\n") + "checks: a > 0\n"), Code::YamlWrongType,
                  "checks: expected a list of conditions");
+    expect_error(load(with_columns("  a: int\n") + "checks:\n  - {name: p, check: a > 0}\n  - {name: p, check: a < 9}\n"),
+                 Code::YamlInvalidValue, "checks[1].name: check name `p` is used twice; the first is checks[0].name");
 }
 
 // Each error in a check's condition is an error at its place in schema.yaml (line and column), so a schema loaded
