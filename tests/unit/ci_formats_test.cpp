@@ -320,14 +320,14 @@ BOOST_AUTO_TEST_CASE(junit_test) {
     std::string out;
     BOOST_CHECK_EQUAL(run_segmint("test --project specs --format junit", &out), 0);
     Junit passing = parse_junit(out);
-    BOOST_CHECK_EQUAL(passing.tests, 46u);  // one test case per expectation
+    BOOST_CHECK_EQUAL(passing.tests, 60u);  // one test case per expectation
     BOOST_CHECK_EQUAL(passing.failures, 0u);
     BOOST_CHECK(contains(passing.names, "specs/tests/retention.yaml/customer 1 in vip"));
 
     SpecsWithFailingFixture copy;
     BOOST_CHECK_EQUAL(run_in(copy.dir, "test --format junit", &out), 1);
     Junit failing = parse_junit(out);
-    BOOST_CHECK_EQUAL(failing.tests, 48u);
+    BOOST_CHECK_EQUAL(failing.tests, 62u);
     BOOST_CHECK_EQUAL(failing.failures, 1u);
     BOOST_CHECK(contains(failing.names, "tests/broken.yaml/customer 1 in frequent_buyers"));
     BOOST_REQUIRE_EQUAL(failing.failing_names.size(), 1u);
