@@ -236,8 +236,11 @@ CatalogLints lint_catalog(const semantic::Catalog& catalog, prove::Prover& prove
         linter.add(
             s, Severity::Error, Code::ImpossibleSegment, definition.name_span,
             fmt::format("no customer can be in `{}`: its rule is never TRUE, whatever the data", definition.name),
-            "no values of its columns (NULL included) make the whole rule TRUE: look for conditions that exclude each "
-            "other");
+            prover.facts_admit_a_customer()
+                ? "no values of its columns (NULL included) make the whole rule TRUE: look for conditions that exclude "
+                  "each other"
+                : "the schema's facts (`not_null`, `min`, `max`, `checks`) together admit no customer at all: look "
+                  "for facts that exclude each other in the schema");
     }
     // P002: pairs with the same members, each reported at the later segment. Only segments that read the same
     // columns are compared: rules that read different columns can be equal only where a column one of them reads

@@ -13,6 +13,9 @@ namespace segmint::engine {
 
 namespace {
 
+// A value in a violation message is cut after this many bytes.
+constexpr size_t kMaxValueBytes = 200;
+
 // A check is parsed as the rule of a segment of its own, from a small text `segment NAME: CONDITION`; its
 // diagnostics are then moved to the condition's place in the schema file.
 struct CheckText {
@@ -64,13 +67,24 @@ void report(const DiagnosticSink& local, const CheckText& text, const schema::Sc
     }
 }
 
-// Checks the parsed condition for what only a check forbids: names that are not columns, `today` and `now`.
+// What in a condition reads the as-of date or instant (`today`, `now`, `within last`, `days_since`), or null.
+const char* as_of_reader(const ast::Expr& e) {
+    switch (e.kind) {
+        case ast::ExprKind::Today: return "today";
+        case ast::ExprKind::Now: return "now";
+        case ast::ExprKind::WithinLast: return "within last";
+        case ast::ExprKind::Call: return e.name == "days_since" ? "days_since" : nullptr;
+        default: return nullptr;
+    }
+}
+
+// Checks the parsed condition for what only a check forbids: names that are not columns, and whatever reads the
+// as-of date (a fact checked on data once must hold at every date the proofs assume).
 bool check_names(const ast::Expr& rule, const schema::Schema& schema, DiagnosticSink& local,
                  const std::shared_ptr<const Source>& source) {
     bool ok = true;
     for_each_expr(rule, [&](const ast::Expr& e) {
-        if (e.kind == ast::ExprKind::Today || e.kind == ast::ExprKind::Now) {
-            const char* word = e.kind == ast::ExprKind::Today ? "today" : "now";
+        if (const char* word = as_of_reader(e)) {
             local.error(Code::YamlInvalidValue, source, e.span,
                         std::string("a check cannot use `") + word + "`: a fact of the schema holds at every date",
                         "compare columns with each other or with constants");
@@ -195,12 +209,17 @@ std::optional<CheckViolation> first_check_violation(const SchemaChecks& checks, 
     std::string values;
     for (uint32_t c : checks.columns[first->check]) {
         const schema::Column& column = schema.columns[c];
-        values += (values.empty() ? "" : ", ") + column.name + "=" +
-                  ir::value_text(cell(column, table.column(c), first->row));
+        std::string value = ir::value_text(cell(column, table.column(c), first->row));
+        if (value.size() > kMaxValueBytes) {  // a 100 KB string is no help in a message; cut on a code point
+            size_t end = kMaxValueBytes;
+            while (end > 0 && (static_cast<unsigned char>(value[end]) & 0xC0) == 0x80) --end;
+            value = value.substr(0, end) + "…";
+        }
+        values += (values.empty() ? "" : ", ") + column.name + "=" + value;
     }
     const std::string named = check.name.empty() ? "" : "`" + check.name + "` (`" + check.condition + "`)";
     first->message = "the schema's check " + (named.empty() ? "`" + check.condition + "`" : named) +
-                     " is false for this customer: " + values;
+                     (values.empty() ? " is false, whatever the customer" : " is false for this customer: " + values);
     return first;
 }
 

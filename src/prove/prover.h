@@ -107,6 +107,8 @@ public:
     unsigned timeout_ms() const;
     void set_timeout_ms(unsigned timeout_ms);
     const Stats& stats() const;
+    // False when the schema's facts (not_null, min, max, checks) together admit no customer: every region is empty.
+    bool facts_admit_a_customer() const;
 
 private:
     struct State;

@@ -182,6 +182,11 @@ Witness tidy_numbers(engine::SingleRowEvaluator& evaluator, const schema::Schema
         const double* number = std::get_if<double>(&column.value);
         if (!number || !std::isfinite(*number)) continue;
         const double original = *number;
+        if (original == 0 && std::signbit(original)) {  // -0 reads like a value below `min: 0`; 0 is the same number
+            column.value = 0.0;
+            if (!same_region()) column.value = original;
+            continue;
+        }
         bool tidied = false;
         for (const double scale : {1.0, 10.0, 100.0, 1000.0}) {
             const double scaled = original * scale;

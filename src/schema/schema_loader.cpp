@@ -347,6 +347,15 @@ std::optional<Check> read_condition(Walker& walker, const Node& node, const std:
 void read_checks(Walker& walker, const Field& field, Schema& schema) {
     const auto* items = walker.sequence(*field.value, field.path, "a list of conditions");
     if (!items) return;
+    if (items->size() > limits::kMaxSchemaChecks) {
+        const Node& past = *(*items)[limits::kMaxSchemaChecks];
+        walker.error(Code::YamlInvalidValue, past.span,
+                     yaml::index_path(field.path, limits::kMaxSchemaChecks) + ": a schema has at most " +
+                         std::to_string(limits::kMaxSchemaChecks) + " checks; this list has " +
+                         std::to_string(items->size()),
+                     "keep the facts the proofs need; check the rest with segments and constraints");
+        return;
+    }
     std::map<std::string, std::pair<std::string, Span>> named;  // name → the path and span that name it first
     for (size_t i = 0; i < items->size(); ++i) {
         if (walker.stopped()) return;

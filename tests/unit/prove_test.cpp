@@ -4,6 +4,7 @@
 #include <re2/re2.h>
 
 #include <boost/test/unit_test.hpp>
+#include <cmath>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -254,6 +255,9 @@ BOOST_AUTO_TEST_CASE(numbers_are_ieee_doubles) {
     BOOST_REQUIRE_MESSAGE(underflow.emptiness == prove::Emptiness::NonEmpty, underflow.reason);
     BOOST_TEST(ir::value_text(*witness_value(underflow.witness, "total_spend")) == "5e-324");
     BOOST_TEST(std::string(prove::relation_name(p.relation("zero", "negated_zero").relation)) == "equal");
+    const prove::RegionResult zero = p.satisfiable("negated_zero");  // -0 or 0: the witness says 0
+    BOOST_REQUIRE(zero.emptiness == prove::Emptiness::NonEmpty);
+    BOOST_TEST(!std::signbit(std::get<double>(*witness_value(zero.witness, "total_spend"))), zero.witness.text());
     // Witnesses prefer whole numbers where the region has one (150, not 150.00000000000003), else any ordinary one.
     prove::RegionResult big_basket = p.satisfiable("big_basket"), half = p.satisfiable("half");
     BOOST_REQUIRE((big_basket.emptiness == prove::Emptiness::NonEmpty && half.emptiness == prove::Emptiness::NonEmpty));
@@ -343,6 +347,46 @@ BOOST_AUTO_TEST_CASE(schema_checks_are_facts_and_witnesses_keep_them) {
             }
         }
     }
+}
+
+// Found by an adversary: checks that share no column with a query were left out even when (1) all the facts admit no
+// customer (`e > 0` and `e < 0`, e never NULL: then no region has a customer, yet one was "refuted"), or (2) they are
+// linked to a check asserted in every query (`d is not null` links `d > 100 or b is not null`: a witness broke it,
+// and the answer was unknown).
+BOOST_AUTO_TEST_CASE(checks_apart_from_a_query_still_count) {
+    auto prover_for = [](const std::string& checks_yaml, std::unique_ptr<prove::Prover>& prover,
+                         semantic::Catalog& catalog) {
+        DiagnosticSink sink;
+        static std::vector<std::unique_ptr<schema::Schema>> schemas;  // the catalog points at its schema
+        auto schema = schema::load_schema(
+            std::make_shared<const Source>("schema.yaml", "table: t\nkey: id\ncolumns:\n  id: int\n  a: int\n"
+                                                          "  b: int\n  d: int\n  e: {type: int, not_null: true}\n" +
+                                                              checks_yaml),
+            sink);
+        BOOST_REQUIRE(schema.has_value());
+        schemas.push_back(std::make_unique<schema::Schema>(std::move(*schema)));
+        std::vector<ast::File> files;
+        files.push_back(syntax::parse(
+            std::make_shared<const Source>("t.seg", "segment big_a: a > 10\nsegment small_a: a < 5\n"), sink));
+        catalog = semantic::check(std::move(files), *schemas.back(), sink);
+        BOOST_REQUIRE(!sink.has_errors());
+        prover = std::make_unique<prove::Prover>(catalog, as_of(), prove::Options{10000});
+    };
+    std::unique_ptr<prove::Prover> prover;
+    semantic::Catalog catalog;
+    prover_for("checks:\n  - e > 0\n  - e < 0\n", prover, catalog);
+    BOOST_TEST(!prover->facts_admit_a_customer());
+    BOOST_TEST(std::string(prove::emptiness_name(prover->satisfiable(0).emptiness)) == "empty");
+    BOOST_TEST(std::string(prove::relation_name(prover->relation(0, 1).relation)) == "equal");  // both empty
+
+    prover_for("checks:\n  - d is not null\n  - d > 100 or b is not null\n", prover, catalog);
+    BOOST_TEST(prover->facts_admit_a_customer());
+    const prove::RegionResult big = prover->satisfiable(0);
+    BOOST_TEST_REQUIRE(std::string(prove::emptiness_name(big.emptiness)) == "non-empty", big.reason);
+    const ir::Value* d = witness_value(big.witness, "d");
+    BOOST_TEST_REQUIRE(d != nullptr, big.witness.text());
+    const ir::Value* b = witness_value(big.witness, "b");
+    BOOST_TEST((std::get<int64_t>(*d) > 100 || (b && !ir::is_null(*b))), big.witness.text());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "common/diagnostic.h"
+#include "common/limits.h"
 #include "common/source.h"
 #include "engine/schema_checks.h"
 #include "yaml/reader.h"
@@ -520,6 +521,16 @@ BOOST_AUTO_TEST_CASE(checks_are_conditions_over_the_columns) {
                  "checks: expected a list of conditions");
     expect_error(load(with_columns("  a: int\n") + "checks:\n  - {name: p, check: a > 0}\n  - {name: p, check: a < 9}\n"),
                  Code::YamlInvalidValue, "checks[1].name: check name `p` is used twice; the first is checks[0].name");
+    // At the limit the checks load; one past it is an error at the first one too many.
+    std::string at_limit = "checks:\n";
+    for (size_t i = 0; i < segmint::limits::kMaxSchemaChecks; ++i) at_limit += "  - a != " + std::to_string(i) + "\n";
+    auto full = load(with_columns("  a: int\n") + at_limit);
+    BOOST_TEST_REQUIRE(full.schema.has_value(), dump(full));
+    BOOST_TEST(full.schema->checks.size() == segmint::limits::kMaxSchemaChecks);
+    const Diagnostic* past = expect_error(load(with_columns("  a: int\n") + at_limit + "  - a != -1\n"),
+                                          Code::YamlInvalidValue, "checks[1000]: a schema has at most 1000 checks; "
+                                                                  "this list has 1001");
+    BOOST_TEST((past && past->span.begin > 0));
 }
 
 // Each error in a check's condition is an error at its place in schema.yaml (line and column), so a schema loaded
@@ -548,6 +559,29 @@ BOOST_AUTO_TEST_CASE(check_errors_point_into_the_schema_file) {
                "E101 10:6 unknown column `high_value`\n"
                "E206 11:29 a check cannot use `today`: a fact of the schema holds at every date\n"
                "E004 12:18 expected an expression, found the end of the file\n");
+}
+
+// Whatever reads the as-of date is refused, not only `today` and `now`: a check is tested on data once, at load,
+// and the proofs assume it at every date (an adversary's `days_since(signup) < 1000` was proved, yet never checked).
+BOOST_AUTO_TEST_CASE(checks_cannot_read_the_as_of_date) {
+    auto loaded = load(with_columns("  signup: date\n  seen: timestamp\n") +
+                       "checks:\n"
+                       "  - days_since(signup) < 1000\n"      // line 8
+                       "  - seen within last 3 days\n"        // line 9
+                       "  - seen > now or signup >= 2000-01-01\n"  // line 10
+                       "  - signup <= 2100-01-01\n");         // line 11: fine
+    BOOST_TEST_REQUIRE(loaded.schema.has_value(), dump(loaded));
+    DiagnosticSink sink;
+    BOOST_TEST(!segmint::engine::compile_schema_checks(*loaded.schema, sink));
+    std::ostringstream all;
+    for (const Diagnostic& d : sink.diagnostics()) {
+        const auto at = loaded.source->location(d.span.begin);
+        all << segmint::code_info(d.code).id << " " << at.line << ":" << at.column << " " << d.message << "\n";
+    }
+    BOOST_TEST(all.str() ==
+               "E206 8:5 a check cannot use `days_since`: a fact of the schema holds at every date\n"
+               "E206 9:5 a check cannot use `within last`: a fact of the schema holds at every date\n"
+               "E206 10:12 a check cannot use `now`: a fact of the schema holds at every date\n");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
