@@ -7,6 +7,7 @@
 
 #include "common/suggest.h"
 #include "ir/ir.h"
+#include "reference/reference_evaluator.h"
 #include "syntax/parse.h"
 
 namespace segmint::engine {
@@ -123,28 +124,6 @@ std::optional<ast::File> parse_check(const schema::Schema& schema, const CheckTe
     return file;
 }
 
-// A table cell as a value (for messages).
-ir::Value cell(const schema::Column& definition, const data::Column& column, uint64_t row) {
-    if (column.is_null(row)) return ir::Null{};
-    switch (definition.type) {
-        case schema::ColumnType::Int: return column.i64[row];
-        case schema::ColumnType::Timestamp: return ir::TimestampValue{column.i64[row]};
-        case schema::ColumnType::Number: return column.f64[row];
-        case schema::ColumnType::Bool: return column.u8[row] != 0;
-        case schema::ColumnType::Date: return ir::DateValue{column.i32[row]};
-        case schema::ColumnType::String:
-        case schema::ColumnType::Enum: return std::string(column.string_at(row));
-        case schema::ColumnType::StringList: {
-            ir::StringList items;
-            for (uint64_t i = column.list_begin(row); i < column.list_end(row); ++i) {
-                items.emplace_back(column.dictionary.value(column.list_codes[i]));
-            }
-            return items;
-        }
-    }
-    return ir::Null{};
-}
-
 std::shared_ptr<const SchemaChecks> compile_checks(const schema::Schema& schema, DiagnosticSink* sink) {
     auto out = std::make_shared<SchemaChecks>();
     std::vector<ast::File> files;
@@ -209,7 +188,7 @@ std::optional<CheckViolation> first_check_violation(const SchemaChecks& checks, 
     std::string values;
     for (uint32_t c : checks.columns[first->check]) {
         const schema::Column& column = schema.columns[c];
-        std::string value = ir::value_text(cell(column, table.column(c), first->row));
+        std::string value = ir::value_text(reference::column_value(table.column(c), first->row));
         if (value.size() > kMaxValueBytes) {  // a 100 KB string is no help in a message; cut on a code point
             size_t end = kMaxValueBytes;
             while (end > 0 && (static_cast<unsigned char>(value[end]) & 0xC0) == 0x80) --end;

@@ -62,27 +62,6 @@ Value checked(F compute) {
     return ok ? Value{out} : Value{ir::Null{}};
 }
 
-Value column_value(const data::Column& column, uint64_t row) {
-    if (column.is_null(row)) return ir::Null{};
-    switch (column.type) {
-        case schema::ColumnType::Int: return column.i64[row];
-        case schema::ColumnType::Number: return column.f64[row];
-        case schema::ColumnType::Bool: return column.u8[row] != 0;
-        case schema::ColumnType::Date: return ir::DateValue{column.i32[row]};
-        case schema::ColumnType::Timestamp: return ir::TimestampValue{column.i64[row]};
-        case schema::ColumnType::String:
-        case schema::ColumnType::Enum: return std::string(column.string_at(row));
-        case schema::ColumnType::StringList: {
-            ir::StringList items;
-            for (uint64_t i = column.list_begin(row); i < column.list_end(row); ++i) {
-                items.emplace_back(column.dictionary.value(column.list_codes[i]));
-            }
-            return items;
-        }
-    }
-    return ir::Null{};
-}
-
 // Orders two non-NULL values of one type: <0, 0, >0.
 int order(const Value& a, const Value& b) {
     auto cmp = [](const auto& x, const auto& y) { return x < y ? -1 : (y < x ? 1 : 0); };
@@ -108,6 +87,27 @@ bool compare_holds(Op op, int c) {
 }
 
 }  // namespace
+
+ir::Value column_value(const data::Column& column, uint64_t row) {
+    if (column.is_null(row)) return ir::Null{};
+    switch (column.type) {
+        case schema::ColumnType::Int: return column.i64[row];
+        case schema::ColumnType::Number: return column.f64[row];
+        case schema::ColumnType::Bool: return column.u8[row] != 0;
+        case schema::ColumnType::Date: return ir::DateValue{column.i32[row]};
+        case schema::ColumnType::Timestamp: return ir::TimestampValue{column.i64[row]};
+        case schema::ColumnType::String:
+        case schema::ColumnType::Enum: return std::string(column.string_at(row));
+        case schema::ColumnType::StringList: {
+            ir::StringList items;
+            for (uint64_t i = column.list_begin(row); i < column.list_end(row); ++i) {
+                items.emplace_back(column.dictionary.value(column.list_codes[i]));
+            }
+            return items;
+        }
+    }
+    return ir::Null{};
+}
 
 Value ReferenceEvaluator::value(const Node& node, uint64_t row, const std::vector<data::Bitmap>& memberships) {
     auto arg = [&](size_t i) { return value(*node.args[i], row, memberships); };

@@ -36,4 +36,7 @@ private:
     ir::Value placeholder_;
 };
 
+// One table cell as a value (ir::Null for NULL); the schema stage's checks name failing values with it too.
+ir::Value column_value(const data::Column& column, uint64_t row);
+
 }  // namespace segmint::reference

@@ -533,6 +533,21 @@ BOOST_AUTO_TEST_CASE(checks_are_conditions_over_the_columns) {
     BOOST_TEST((past && past->span.begin > 0));
 }
 
+// The errors of compiling a schema's checks, one line each: code, line:column in schema.yaml, message. The schema
+// must load, the checks must fail to compile, and each error must point into schema.yaml.
+std::string check_errors(const Loaded& loaded) {
+    BOOST_TEST_REQUIRE(loaded.schema.has_value(), dump(loaded));
+    DiagnosticSink sink;
+    BOOST_TEST(!segmint::engine::compile_schema_checks(*loaded.schema, sink));
+    std::ostringstream all;
+    for (const Diagnostic& d : sink.diagnostics()) {
+        const auto at = loaded.source->location(d.span.begin);
+        BOOST_TEST((d.source == loaded.source));
+        all << segmint::code_info(d.code).id << " " << at.line << ":" << at.column << " " << d.message << "\n";
+    }
+    return all.str();
+}
+
 // Each error in a check's condition is an error at its place in schema.yaml (line and column), so a schema loaded
 // through the front end is refused (exit 2): not a condition, an unknown column, a segment, `today`, a syntax error.
 BOOST_AUTO_TEST_CASE(check_errors_point_into_the_schema_file) {
@@ -544,16 +559,7 @@ BOOST_AUTO_TEST_CASE(check_errors_point_into_the_schema_file) {
                        "  - 'lifetime_orders > 0 or today > 2026-01-01'\n"  // line 11: today
                        "  - orders_90d <=\n"                               // line 12: syntax error
                        "  - orders_90d <= lifetime_orders\n");             // line 13: fine
-    BOOST_TEST_REQUIRE(loaded.schema.has_value(), dump(loaded));
-    DiagnosticSink sink;
-    BOOST_TEST(!segmint::engine::compile_schema_checks(*loaded.schema, sink));
-    std::ostringstream all;
-    for (const Diagnostic& d : sink.diagnostics()) {
-        const auto at = loaded.source->location(d.span.begin);
-        BOOST_TEST((d.source == loaded.source));
-        all << segmint::code_info(d.code).id << " " << at.line << ":" << at.column << " " << d.message << "\n";
-    }
-    BOOST_TEST(all.str() ==
+    BOOST_TEST(check_errors(loaded) ==
                "E106 8:5 a check must be a condition (bool), but this is int\n"
                "E101 9:22 unknown column `orders_9d`\n"
                "E101 10:6 unknown column `high_value`\n"
@@ -570,15 +576,7 @@ BOOST_AUTO_TEST_CASE(checks_cannot_read_the_as_of_date) {
                        "  - seen within last 3 days\n"        // line 9
                        "  - seen > now or signup >= 2000-01-01\n"  // line 10
                        "  - signup <= 2100-01-01\n");         // line 11: fine
-    BOOST_TEST_REQUIRE(loaded.schema.has_value(), dump(loaded));
-    DiagnosticSink sink;
-    BOOST_TEST(!segmint::engine::compile_schema_checks(*loaded.schema, sink));
-    std::ostringstream all;
-    for (const Diagnostic& d : sink.diagnostics()) {
-        const auto at = loaded.source->location(d.span.begin);
-        all << segmint::code_info(d.code).id << " " << at.line << ":" << at.column << " " << d.message << "\n";
-    }
-    BOOST_TEST(all.str() ==
+    BOOST_TEST(check_errors(loaded) ==
                "E206 8:5 a check cannot use `days_since`: a fact of the schema holds at every date\n"
                "E206 9:5 a check cannot use `within last`: a fact of the schema holds at every date\n"
                "E206 10:12 a check cannot use `now`: a fact of the schema holds at every date\n");
