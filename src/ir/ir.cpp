@@ -48,6 +48,21 @@ const char* op_name(Op op) {
     return "?";
 }
 
+const char* aggregate_name(AggregateFunction function) {
+    switch (function) {
+        case AggregateFunction::Count: return "count";
+        case AggregateFunction::CountDistinct: return "count_distinct";
+        case AggregateFunction::Sum: return "sum";
+        case AggregateFunction::Avg: return "avg";
+        case AggregateFunction::Min: return "min";
+        case AggregateFunction::Max: return "max";
+        case AggregateFunction::First: return "first";
+        case AggregateFunction::Last: return "last";
+        case AggregateFunction::Exists: return "exists";
+    }
+    return "?";
+}
+
 const char* function_name(Function function) {
     switch (function) {
         case Function::Lower: return "lower";
@@ -101,6 +116,7 @@ NodePtr Node::clone() const {
     copy->constant = constant;
     copy->set = set;
     copy->set_has_null = set_has_null;
+    copy->aggregate = aggregate;
     copy->span = span;
     copy->args.reserve(args.size());
     for (const auto& arg : args) copy->args.push_back(arg->clone());
@@ -133,6 +149,7 @@ const char* kind_name(Kind kind) {
         case Kind::DictLookup: return "dict-lookup";
         case Kind::Placeholder: return "placeholder";
         case Kind::Shared: return "shared";
+        case Kind::Aggregate: return "aggregate";
     }
     return "?";
 }
@@ -146,6 +163,7 @@ void dump_into(const Node& node, int depth, std::string& out) {
     if (node.kind == Kind::Column) out += " #" + std::to_string(node.column);
     if (node.kind == Kind::Segment) out += " @" + std::to_string(node.segment);
     if (node.kind == Kind::Shared) out += " $" + std::to_string(node.shared);
+    if (node.kind == Kind::Aggregate && node.aggregate) out += " " + node.aggregate->key;
     if (node.kind == Kind::DateShift) out += " " + std::to_string(node.amount);
     if (node.kind == Kind::Constant) out += " " + value_text(node.constant);
     if (node.kind == Kind::InSet) {
@@ -252,6 +270,15 @@ std::string verify(const Node& node) {
             return "";
         case Kind::Placeholder: return arity(0) && node.type == Type::String ? "" : fail("must be a string leaf");
         case Kind::Shared: return arity(0) && node.type == Type::Bool ? "" : fail("must be a bool leaf");
+        case Kind::Aggregate: {
+            if (!arity(0) || !node.aggregate) return fail("must be a leaf with its aggregate");
+            if (node.aggregate->filter) {
+                if (node.aggregate->filter->type != Type::Bool) return fail("filter must be a condition");
+                std::string inner = verify(*node.aggregate->filter);
+                if (!inner.empty()) return "aggregate filter: " + inner;
+            }
+            return "";
+        }
         case Kind::And:
         case Kind::Or:
             if (node.args.size() < 2) return fail("needs two or more operands");

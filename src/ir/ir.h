@@ -4,6 +4,7 @@
 // rewritten here). The reference evaluator, the optimizer and the code generator all work on it.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -61,6 +62,9 @@ enum class Kind : uint8_t {
     // Added by the catalog-wide shared_conditions pass: the value of shared condition `shared`, a condition several
     // rules contain, computed once per batch by its own program. Only the VM's programs contain it.
     Shared,
+    // A value computed from the customer's events (`count(orders within last 90 days)`): `aggregate` says which. A
+    // leaf for every pass over the rule: its filter reads the event table's columns, not the customer's.
+    Aggregate,
 };
 
 enum class Op : uint8_t {
@@ -95,17 +99,37 @@ const char* function_name(Function function);
 struct Node;
 using NodePtr = std::unique_ptr<Node>;
 
+// Event aggregates (docs/language.md "Event aggregates").
+enum class AggregateFunction : uint8_t { Count, CountDistinct, Sum, Avg, Min, Max, First, Last, Exists };
+const char* aggregate_name(AggregateFunction function);
+
+// What an Aggregate node computes for one customer: `function` over those of the customer's events in table `events`
+// (index in Schema::events) for which `filter` is TRUE, reading `column` unless it counts events.
+struct AggregateSpec {
+    AggregateFunction function = AggregateFunction::Count;
+    uint32_t events = 0;
+    std::optional<uint32_t> column;  // index in the event table's columns; none for count/exists of events
+    // Bool IR over the event table's columns (Column nodes index them): the window and the `where` condition joined
+    // by And; null when every event counts. It may contain Today and Now.
+    NodePtr filter;
+    // Canonical text of the whole aggregate (`count(orders within last 90 days where channel = "web")`, as fmt writes
+    // it): two aggregates with one key compute the same values, so they are computed once and proofs give them one
+    // variable.
+    std::string key;
+};
+
 struct Node {
     Kind kind = Kind::Constant;
     Type type = Type::Bool;  // the result type
     Op op = Op::None;
     Function function = Function::Lower;
-    uint32_t column = 0;     // Column: schema index
-    uint32_t segment = 0;    // Segment: catalog index
-    uint32_t shared = 0;     // Shared: index of the shared condition
-    int64_t amount = 0;      // DateShift
-    Value constant;          // Constant
-    std::vector<Value> set;  // InSet: distinct non-NULL items
+    uint32_t column = 0;                             // Column: schema index
+    uint32_t segment = 0;                            // Segment: catalog index
+    uint32_t shared = 0;                             // Shared: index of the shared condition
+    int64_t amount = 0;                              // DateShift
+    Value constant;                                  // Constant
+    std::vector<Value> set;                          // InSet: distinct non-NULL items
+    std::shared_ptr<const AggregateSpec> aggregate;  // Aggregate (shared by clones: it never changes once lowered)
     bool set_has_null = false;
     Span span;  // the source text this node came from (for explain and traces)
     std::vector<NodePtr> args;

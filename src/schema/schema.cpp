@@ -74,4 +74,39 @@ std::vector<std::string> Schema::column_names() const {
     return names;
 }
 
+const EventTable* Schema::find_events(std::string_view name) const {
+    for (const auto& table : events) {
+        if (table.name == name) return &table;
+    }
+    return nullptr;
+}
+
+std::vector<std::string> Schema::event_names() const {
+    std::vector<std::string> names;
+    for (const auto& table : events) names.push_back(table.name);
+    return names;
+}
+
+const Column* EventTable::find(std::string_view name) const {
+    for (const auto& column : columns) {
+        if (column.name == name) return &column;
+    }
+    return nullptr;
+}
+
+std::vector<std::string> EventTable::column_names() const {
+    std::vector<std::string> names;
+    for (const auto& column : columns) names.push_back(column.name);
+    return names;
+}
+
+Schema event_table_schema(const Schema& customers, const EventTable& events) {
+    Schema table;
+    table.source = customers.source;
+    table.table = events.name;
+    table.key = events.key;
+    table.columns = events.columns;
+    return table;
+}
+
 }  // namespace segmint::schema

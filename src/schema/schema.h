@@ -60,16 +60,39 @@ struct Check {
     uint32_t offset = 0;
 };
 
+struct Schema;
+
+// One table of `events:` (docs/schema.md "Event tables"): what customers did, any number of rows per customer. Rules
+// read it only through aggregates (`count(orders within last 90 days)`).
+struct EventTable {
+    std::string name;  // as rules name it: `count(orders)`
+    Span span;         // its name's key in the schema file
+    std::string key;   // the column naming the customer an event belongs to; it has the customer key's type
+    std::string time;  // the date or timestamp column windows apply to; empty when the table has none
+    std::vector<Column> columns;
+    Span key_span, time_span;  // the values of `key:` and `time:`
+
+    const Column* find(std::string_view name) const;
+    const Column* time_column() const { return time.empty() ? nullptr : find(time); }
+    std::vector<std::string> column_names() const;
+};
+
 struct Schema {
     std::shared_ptr<const Source> source;  // the YAML file, for locating columns in messages
     std::string table;
     std::string key;  // the key column (unique customer id)
     std::vector<Column> columns;
     std::vector<Check> checks;
+    std::vector<EventTable> events;  // `events:`, in file order
 
     const Column* find(std::string_view name) const;
     std::vector<std::string> column_names() const;
+    const EventTable* find_events(std::string_view name) const;
+    std::vector<std::string> event_names() const;
 };
+
+// An event table as a table of its own (table = its name, its key and columns, no checks), the form loaders take.
+Schema event_table_schema(const Schema& customers, const EventTable& events);
 
 // Parses a schema from YAML text. On any error, reports diagnostics (with key path and line) and returns nullopt.
 std::optional<Schema> load_schema(std::shared_ptr<const Source> source, DiagnosticSink& sink);
