@@ -83,6 +83,8 @@ struct EvaluateOptions {
     bool reference = false;  // use the slow reference evaluator (for cross-checks)
 };
 
+// A catalog whose rules read event aggregates needs event tables, which this API does not load yet:
+// std::invalid_argument.
 Result evaluate(const Catalog& catalog, const Table& table, const EvaluateOptions& options = {});
 
 // ---- One customer at a time -------------------------------------------------------------------------------------
@@ -155,6 +157,8 @@ struct CustomerEvaluatorOptions {
 
 // Evaluates single customers against every segment of a catalog, with the catalog's as-of (`today`, `now`). Create one
 // per thread and keep it: construction prepares the per-row state once; evaluate() is then cheap. Not thread-safe.
+// A catalog whose rules read event aggregates (`count(orders)`) needs event tables, which one customer does not have:
+// the constructor throws std::invalid_argument.
 class CustomerEvaluator {
 public:
     explicit CustomerEvaluator(std::shared_ptr<const Catalog> catalog, const CustomerEvaluatorOptions& options = {});

@@ -168,6 +168,11 @@ std::shared_ptr<const Table> Table::load_csv(std::shared_ptr<const Schema> schem
 uint64_t Table::rows() const { return impl->table.rows(); }
 
 Result evaluate(const Catalog& catalog, const Table& table, const EvaluateOptions& options) {
+    if (!catalog.impl->compiled.aggregates.empty() && !table.impl->table.events()) {
+        throw std::invalid_argument(
+            "the catalog's rules read event aggregates, and the API loads no event tables "
+            "yet; use `segmint eval --events`");
+    }
     auto impl = std::make_shared<Result::Impl>();
     impl->catalog = catalog.impl;
     impl->rows = table.rows();
@@ -392,6 +397,12 @@ struct CustomerEvaluator::Impl {
 CustomerEvaluator::CustomerEvaluator(std::shared_ptr<const Catalog> catalog, const CustomerEvaluatorOptions& options)
     : impl(std::make_unique<Impl>()) {
     impl->catalog = catalog->impl;
+    if (!impl->catalog->compiled.aggregates.empty()) {
+        // A lone customer has no events: its aggregates would all read 0, FALSE or NULL.
+        throw std::invalid_argument(
+            "the catalog's rules read event aggregates, which need event tables; evaluate it "
+            "over a Table instead");
+    }
     impl->row = std::make_unique<engine::SingleRowEvaluator>(
         impl->catalog->compiled, impl->catalog->schema->schema,
         options.reference ? engine::Evaluator::Reference : engine::Evaluator::Vm);

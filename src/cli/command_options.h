@@ -17,8 +17,10 @@ struct CommonOptions {
     std::string format = "text";
     std::string command;  // check, validate, test: names the CI report (report/ci_report.h)
     std::string color = "auto";
-    std::string project_path;            // --project: segmint.yaml or its folder (cli/project_options.h)
-    std::string data_path;               // customer data (CSV), when the command reads data
+    std::string project_path;  // --project: segmint.yaml or its folder (cli/project_options.h)
+    std::string data_path;     // customer data (CSV), when the command reads data
+    // Event data: `--events NAME=FILE` as given, then the project's `data:` mapping for the tables not given.
+    std::vector<std::string> events;
     std::string as_of;                   // --as-of; empty: the project's `as_of`, else now (resolve_as_of)
     unsigned threads = 0;                // --threads, for commands that load data (0 = all cores)
     std::optional<size_t> max_warnings;  // --max-warnings N: exit 1 when there are more warnings than N

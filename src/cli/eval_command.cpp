@@ -123,6 +123,7 @@ int run_eval(EvalOptions options) {
     compile_options.optimizer.enabled = !options.no_optimize;
     for (const auto& name : options.disabled_passes) compile_options.optimizer.disabled.insert(name);
     engine::CompiledCatalog compiled = engine::compile(catalog, as_of, compile_options);
+    if (!event_data_given(compiled, *table)) return kExitUsage;
     auto memberships = engine::evaluate(
         compiled, *table, options.engine == "reference" ? engine::Evaluator::Reference : engine::Evaluator::Vm,
         options.common.threads);

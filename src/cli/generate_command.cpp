@@ -19,6 +19,7 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
         uint64_t rows = 0;
         uint64_t seed = 1;
         std::string output;
+        std::string orders;
         std::string format = "text";
     };
     auto options = std::make_shared<Options>();
@@ -33,6 +34,9 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
         ->check(whole_number_up_to(UINT64_MAX))
         ->capture_default_str();
     command->add_option("-o,--output", options->output, "Output CSV file")->required();
+    command->add_option("--orders", options->orders,
+                        "Also write the customers' orders (the event table `orders` of specs/schema.yaml) to this CSV "
+                        "file");
     add_format_option(*command, options->format, text_or_json_formats(),
                       "What stdout says when done: nothing (text; a line on stderr) or a JSON document");
     command->callback([options, &runner] {
@@ -40,24 +44,38 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
         std::string error;
         // A CSV written over a spec, schema or project file would destroy it: refuse those names and the project
         // file of this folder (or above).
-        const std::string& output = options->output;
-        for (const char* extension : {".seg", ".yaml", ".yml"}) {
-            const std::string ending = extension;
-            if (output.size() >= ending.size() &&
-                output.compare(output.size() - ending.size(), ending.size(), ending) == 0) {
-                print_error(
-                    fmt::format("refusing to write `{}`: generate writes CSV, and a {} file is a spec, schema "
-                                "or project file",
-                                output, extension));
-                runner.exit_code = kExitUsage;
-                return;
+        for (const std::string* path : {&options->output, &options->orders}) {
+            const std::string& output = *path;
+            for (const char* extension : {".seg", ".yaml", ".yml"}) {
+                const std::string ending = extension;
+                if (output.size() >= ending.size() &&
+                    output.compare(output.size() - ending.size(), ending.size(), ending) == 0) {
+                    print_error(
+                        fmt::format("refusing to write `{}`: generate writes CSV, and a {} file is a spec, schema "
+                                    "or project file",
+                                    output, extension));
+                    runner.exit_code = kExitUsage;
+                    return;
+                }
             }
+        }
+        if (!options->orders.empty() && options->orders == options->output) {
+            print_error("--orders and --output name one file");
+            runner.exit_code = kExitUsage;
+            return;
         }
         std::vector<std::string> protected_paths;
         if (auto project = project::find_project_file(".")) protected_paths.push_back(*project);
         bool ok = write_file_atomically(
-            output, [&](std::FILE* out) { return generate::write_synthetic_csv(out, options->rows, options->seed); },
-            &error, protected_paths);
+            options->output,
+            [&](std::FILE* out) { return generate::write_synthetic_csv(out, options->rows, options->seed); }, &error,
+            protected_paths);
+        if (ok && !options->orders.empty()) {
+            ok = write_file_atomically(
+                options->orders,
+                [&](std::FILE* out) { return generate::write_synthetic_orders_csv(out, options->rows, options->seed); },
+                &error, protected_paths);
+        }
         if (!ok) {
             print_error(error);
             runner.exit_code = kExitUsage;
@@ -70,6 +88,7 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
             out["rows"] = options->rows;
             out["seed"] = options->seed;
             out["output"] = options->output;
+            if (!options->orders.empty()) out["orders"] = options->orders;
             write_out(report::json_text(out));
         }
         runner.exit_code = finish_output();

@@ -11,8 +11,10 @@
 
 #include "cli/output.h"
 #include "common/limits.h"
+#include "common/suggest.h"
 #include "common/text_format.h"
 #include "data/csv_loader.h"
+#include "data/events.h"
 #include "engine/engine.h"
 #include "engine/schema_checks.h"
 #include "frontend/inputs.h"
@@ -107,6 +109,11 @@ int apply_project(CommonOptions& options, std::optional<project::Project>* out, 
     if (options.schema_path.empty()) options.schema_path = loaded->schema_path;
     if (options.paths.empty()) options.paths = loaded->spec_files;
     if (options.data_path.empty() && loaded->data_path) options.data_path = *loaded->data_path;
+    for (const auto& [name, path] : loaded->event_paths) {
+        const bool given = std::any_of(options.events.begin(), options.events.end(),
+                                       [&](const std::string& flag) { return flag.rfind(name + "=", 0) == 0; });
+        if (!given) options.events.push_back(name + "=" + path);
+    }
     if (out != nullptr) *out = std::move(*loaded);
     return kExitOk;
 }
@@ -117,10 +124,14 @@ std::vector<std::string> protected_files(const CommonOptions& options, const std
     for (const std::string* path : {&options.schema_path, &options.data_path}) {
         if (!path->empty()) files.push_back(*path);
     }
+    for (const std::string& flag : options.events) {
+        if (auto equals = flag.find('='); equals != std::string::npos) files.push_back(flag.substr(equals + 1));
+    }
     if (project) {
         files.push_back((fs::path(project->root) / project::kProjectFileName).string());
         files.push_back(project->schema_path);
         if (project->data_path) files.push_back(*project->data_path);
+        for (const auto& event_file : project->event_paths) files.push_back(event_file.second);
         files.insert(files.end(), project->spec_files.begin(), project->spec_files.end());
         files.insert(files.end(), project->test_files.begin(), project->test_files.end());
     } else if (auto nearest = project::find_project_file(".")) {
@@ -164,6 +175,85 @@ bool has_data(const CommonOptions& options) {
     return false;
 }
 
+namespace {
+
+// The files of `--events NAME=FILE` (and of the project's `data:` mapping) by event table; false after an error.
+bool event_files(const CommonOptions& options, const schema::Schema& schema, std::vector<std::string>& files) {
+    files.assign(schema.events.size(), "");
+    for (const std::string& flag : options.events) {
+        const size_t equals = flag.find('=');
+        if (equals == std::string::npos || equals == 0 || equals + 1 == flag.size()) {
+            print_error(fmt::format("--events {}: expected NAME=FILE, such as `--events orders=orders.csv`",
+                                    escape_controls(flag)));
+            return false;
+        }
+        const std::string name = flag.substr(0, equals);
+        const schema::EventTable* table = schema.find_events(name);
+        if (!table) {
+            std::string hint = did_you_mean(name, schema.event_names());
+            print_error(fmt::format("--events {}: the schema has no event table `{}`{}", escape_controls(flag),
+                                    escape_controls(name),
+                                    schema.events.empty() ? " (it declares no `events:`)"
+                                    : hint.empty()        ? ""
+                                                          : "; " + hint));
+            return false;
+        }
+        std::string& file = files[static_cast<size_t>(table - schema.events.data())];
+        if (!file.empty()) {
+            print_error(fmt::format("--events: event table `{}` is given twice", escape_controls(name)));
+            return false;
+        }
+        file = flag.substr(equals + 1);
+    }
+    return true;
+}
+
+}  // namespace
+
+bool load_events(const CommonOptions& options, data::Table& customers, unsigned threads) {
+    const schema::Schema& schema = customers.schema();
+    if (schema.events.empty() && options.events.empty()) return true;
+    std::vector<std::string> files;
+    if (!event_files(options, schema, files)) return false;
+    auto events = std::make_shared<data::EventSet>();
+    for (size_t i = 0; i < schema.events.size(); ++i) {
+        if (files[i].empty()) {  // an error only for a run whose rules read it (event_data_given)
+            events->tables.push_back(data::no_events(customers, schema.events[i]));
+            continue;
+        }
+        data::CsvError error;
+        data::CsvOptions csv;
+        csv.threads = threads;
+        auto table = data::load_events_csv(files[i], customers, schema.events[i], &error, csv);
+        if (!table) {
+            print_located_error(error.to_string());
+            return false;
+        }
+        if (table->orphans > 0) {
+            fmt::print(stderr, "warning: {}: {} event{} name no customer and are left out (the first has key `{}`)\n",
+                       escape_controls(files[i]), with_thousands(table->orphans), table->orphans == 1 ? "" : "s",
+                       escape_controls(table->first_orphan_key));
+        }
+        events->tables.push_back(std::move(*table));
+    }
+    customers.set_events(std::move(events));
+    return true;
+}
+
+bool event_data_given(const engine::CompiledCatalog& compiled, const data::Table& table) {
+    const data::EventSet* events = table.events();
+    for (const auto& aggregate : compiled.aggregates) {
+        if (events && aggregate->events < events->tables.size() && events->tables[aggregate->events].loaded) continue;
+        const std::string name = table.schema().events.at(aggregate->events).name;
+        print_error(fmt::format(
+            "the rules read event table `{}` (`{}`), but no data was given for it; pass --events "
+            "{}=FILE or name it in the `data:` mapping of {}",
+            escape_controls(name), escape_controls(aggregate->key), escape_controls(name), project::kProjectFileName));
+        return false;
+    }
+    return true;
+}
+
 bool show_progress(bool stderr_is_tty, bool quiet) { return stderr_is_tty && !quiet; }
 
 std::string progress_clear(const char* term, const char* no_color, size_t width) {
@@ -187,6 +277,7 @@ std::optional<data::Table> load_data(const CommonOptions& options, const schema:
         }
         auto table = data::load_csv_text(text, frontend::kStdinName, schema, &error, csv);
         if (!table) print_located_error(error.to_string());
+        if (table && !load_events(options, *table, threads)) return std::nullopt;
         return table;
     }
     size_t width = 0;  // of the longest progress line written, for clearing it without escapes
@@ -205,7 +296,11 @@ std::optional<data::Table> load_data(const CommonOptions& options, const schema:
     if (progress && width > 0) {
         std::fputs(progress_clear(std::getenv("TERM"), std::getenv("NO_COLOR"), width).c_str(), stderr);
     }
-    if (!table) print_located_error(error.to_string());
+    if (!table) {
+        print_located_error(error.to_string());
+        return std::nullopt;
+    }
+    if (!load_events(options, *table, threads)) return std::nullopt;
     return table;
 }
 

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "data/table.h"
+#include "engine/engine.h"
 #include "project/project.h"
 #include "scalar/scalar.h"
 
@@ -54,6 +55,12 @@ std::string progress_clear(const char* term, const char* no_color, size_t width)
 // Loads the customer CSV named by options.data_path (`-`: standard input) on `threads` threads (0 = all cores); an
 // error on stderr and nullopt when missing or malformed. With `progress`, a percentage line on stderr while loading
 // (callers pass show_progress(...)).
+// Loads the event tables of `customers`' schema from --events NAME=FILE and the project's `data:` mapping and attaches
+// them (a table without a file has no events and is not `loaded`); false after printing the error.
+bool load_events(const CommonOptions& options, data::Table& customers, unsigned threads);
+// True when every event table the compiled rules read has its data; false after printing which one lacks it.
+bool event_data_given(const engine::CompiledCatalog& compiled, const data::Table& table);
+
 std::optional<data::Table> load_data(const CommonOptions& options, const schema::Schema& schema, unsigned threads,
                                      bool progress = false);
 

@@ -122,6 +122,7 @@ int run_validate(ValidateOptions& options) {
     auto table = load_data(options.common, *workspace.schema, options.common.threads);
     if (!table) return kExitUsage;
     engine::CompiledCatalog compiled = engine::compile(catalog, as_of);
+    if (!event_data_given(compiled, *table)) return kExitUsage;
     auto memberships = engine::evaluate(compiled, *table, engine::Evaluator::Vm, options.common.threads);
     auto results = analysis::evaluate_constraints(project->constraints, catalog.segment_index, memberships, *table);
     const auto refuted = [&](size_t i) { return verdicts.proofs[i].status == analysis::ProofStatus::Refuted; };

@@ -42,6 +42,8 @@ public:
         switch (node.kind) {
             case Kind::Constant: return constant(node.type, node.constant);
             case Kind::Column: return load_column(node);
+            // engine::compile numbers the aggregates as columns past the schema's own (CompiledCatalog::aggregates).
+            case Kind::Aggregate: return load_column(node);
             case Kind::Segment: {
                 uint16_t dst = allocate(RegKind::Bool);
                 emit(Opcode::LoadSegment, dst, 0, 0, node.segment);

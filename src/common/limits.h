@@ -24,6 +24,8 @@ inline constexpr unsigned kLintQueryMs = 1000;
 // Conditions under a schema's `checks:`: each is compiled, run over every loaded table, and asserted in proofs
 // (5,000 took 17 s to prove on specs-sized catalogs).
 inline constexpr size_t kMaxSchemaChecks = 1000;
+// Tables under a schema's `events:`; each is a file to load and a pass over it per run.
+inline constexpr size_t kMaxEventTables = 64;
 inline constexpr size_t kMaxYamlFileBytes = 16u << 20;
 inline constexpr size_t kMaxYamlDepth = 64;
 inline constexpr size_t kMaxYamlNodes = 1000000;     // nodes visited, aliases counted each time they are used

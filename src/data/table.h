@@ -6,6 +6,7 @@
 #include <cstring>
 #include <iosfwd>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -233,6 +234,8 @@ private:
     void expect(schema::ColumnType wanted, const char* appender) const;
 };
 
+struct EventSet;  // data/events.h
+
 // Columns in schema order: column(i) is schema().columns[i].
 class Table {
 public:
@@ -252,10 +255,16 @@ public:
     uint64_t byte_size() const;
     uint64_t data_bytes() const;
 
+    // The event tables of schema().events, grouped by this table's rows (data/events.h); null when none were loaded,
+    // which reads as no events for anyone.
+    const EventSet* events() const { return events_.get(); }
+    void set_events(std::shared_ptr<const EventSet> events) { events_ = std::move(events); }
+
 private:
     schema::Schema schema_;
     std::vector<Column> columns_;
     uint64_t rows_ = 0;
+    std::shared_ptr<const EventSet> events_;
 };
 
 }  // namespace segmint::data

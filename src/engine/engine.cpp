@@ -1,9 +1,11 @@
 #include "engine/engine.h"
 
 #include <chrono>
+#include <map>
 #include <stdexcept>
 
 #include "codegen/codegen.h"
+#include "engine/aggregates.h"
 #include "engine/bind_lookups.h"
 #include "ir/lower.h"
 #include "reference/reference_evaluator.h"
@@ -23,6 +25,22 @@ std::string verify_lookups(const std::vector<codegen::LookupCondition>& conditio
         }
     }
     return "";
+}
+
+// Numbers the aggregates of `node` as columns past the schema's own, each distinct key once.
+void number_aggregates(ir::Node& node, std::map<std::string, uint32_t>& index_of, CompiledCatalog& out) {
+    if (node.kind == ir::Kind::Aggregate) {
+        auto [found, added] = index_of.emplace(node.aggregate->key, static_cast<uint32_t>(out.aggregates.size()));
+        if (added) {
+            out.aggregates.push_back(node.aggregate);
+            out.aggregate_types.push_back(node.type);
+            out.program_schema.columns.push_back(
+                aggregate_column(*node.aggregate, node.type, out.program_schema.columns.size()));
+        }
+        node.column = static_cast<uint32_t>(out.program_schema.columns.size() - out.aggregates.size() + found->second);
+        return;
+    }
+    for (auto& arg : node.args) number_aggregates(*arg, index_of, out);
 }
 
 }  // namespace
@@ -45,20 +63,25 @@ CompiledCatalog compile(const semantic::Catalog& catalog, scalar::AsOf as_of, co
     std::vector<ir::Rule> vm_rules;
     for (const auto& rule : out.rules) vm_rules.push_back(ir::Rule{rule.segment, rule.name, rule.root->clone(), {}});
     out.shared_conditions = optimize::share_conditions(vm_rules, options.optimizer);
+    out.program_schema = *catalog.schema;
+    std::map<std::string, uint32_t> aggregate_index;
+    for (auto& condition : out.shared_conditions) number_aggregates(*condition, aggregate_index, out);
+    for (auto& rule : vm_rules) number_aggregates(*rule.root, aggregate_index, out);
+    const schema::Schema& program_schema = out.program_schema;
     const size_t segments = catalog.segments.size(), shared = out.shared_conditions.size();
     for (size_t slot = 0; slot < shared; ++slot) {
         out.shared_lookup_conditions.emplace_back();
         out.shared_programs.push_back(codegen::generate_shared(*out.shared_conditions[slot],
-                                                               static_cast<uint32_t>(slot), *catalog.schema, as_of,
+                                                               static_cast<uint32_t>(slot), program_schema, as_of,
                                                                out.shared_lookup_conditions.back()));
-        std::string problem = vm::verify(out.shared_programs.back(), *catalog.schema, segments, shared);
+        std::string problem = vm::verify(out.shared_programs.back(), program_schema, segments, shared);
         if (problem.empty()) problem = verify_lookups(out.shared_lookup_conditions.back());
         if (!problem.empty()) throw std::logic_error("bytecode of shared condition is invalid: " + problem);
     }
     for (const auto& rule : vm_rules) {
         out.lookup_conditions.emplace_back();
-        out.programs.push_back(codegen::generate(rule, *catalog.schema, as_of, out.lookup_conditions.back()));
-        std::string problem = vm::verify(out.programs.back(), *catalog.schema, segments, shared);
+        out.programs.push_back(codegen::generate(rule, program_schema, as_of, out.lookup_conditions.back()));
+        std::string problem = vm::verify(out.programs.back(), program_schema, segments, shared);
         if (problem.empty()) problem = verify_lookups(out.lookup_conditions.back());
         if (!problem.empty()) throw std::logic_error("bytecode of segment " + rule.name + " is invalid: " + problem);
     }
@@ -76,8 +99,10 @@ std::vector<data::Bitmap> evaluate(const CompiledCatalog& compiled, const data::
         bind_lookups(compiled.programs, compiled.lookup_conditions, table, compiled.as_of);
     const std::vector<vm::LookupTables> shared_lookups =
         bind_lookups(compiled.shared_programs, compiled.shared_lookup_conditions, table, compiled.as_of);
+    const std::vector<data::Column> aggregates =
+        compute_aggregates(compiled.aggregates, compiled.aggregate_types, table, compiled.as_of);
     return vm::evaluate(compiled.programs, table, compiled.segment_names.size(), compiled.as_of, threads, &lookups,
-                        &compiled.shared_programs, &shared_lookups);
+                        &compiled.shared_programs, &shared_lookups, &aggregates);
 }
 
 bool parse_as_of(const std::string& text, scalar::AsOf* out) {

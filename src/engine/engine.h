@@ -32,6 +32,12 @@ struct CompiledCatalog {
     std::vector<std::vector<codegen::LookupCondition>> lookup_conditions;
     std::vector<std::vector<codegen::LookupCondition>> shared_lookup_conditions;
     std::vector<std::string> segment_names;  // by catalog segment index
+    // The distinct event aggregates the programs read (engine/aggregates.h), each once however many rules use it:
+    // aggregate i is read as column schema.columns.size() + i of `program_schema`, which is the catalog's schema with
+    // one column per aggregate appended.
+    std::vector<std::shared_ptr<const ir::AggregateSpec>> aggregates;
+    std::vector<ir::Type> aggregate_types;  // parallel to aggregates
+    schema::Schema program_schema;
 };
 
 struct CompileOptions {

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "engine/aggregates.h"
 #include "reference/reference_evaluator.h"
 #include "vm/machine.h"
 
@@ -37,9 +38,11 @@ SingleRowEvaluator::SingleRowEvaluator(const CompiledCatalog& compiled, const sc
             }
         }
     }
+    // The one customer has no events: its aggregates are constants (0, FALSE, NULL), computed once.
+    aggregates_ = compute_aggregates(compiled.aggregates, compiled.aggregate_types, table_, compiled.as_of);
     memberships_.assign(compiled.segment_names.size(), data::Bitmap(1));
     if (evaluator == Evaluator::Vm)
-        machine_ = std::make_unique<vm::Machine>(table_, compiled.as_of);
+        machine_ = std::make_unique<vm::Machine>(table_, compiled.as_of, &aggregates_);
     else
         reference_ = std::make_unique<reference::ReferenceEvaluator>(table_, compiled.as_of);
 }

@@ -1,8 +1,9 @@
 #pragma once
-// One customer at a time, for online use: a persistent one-row table that the caller fills column by column, and the
-// compiled catalog evaluated over that row. Nothing is allocated per evaluation once the row's strings and lists have
-// reached their largest size, and no lookup table is bound per call: the catalog must be compiled without table
-// statistics (as the public API does), so string conditions run directly on the row's values.
+// One customer at a time, for online use (the customer has no events: event aggregates read 0, FALSE or NULL): a
+// persistent one-row table that the caller fills column by column, and the compiled catalog evaluated over that row.
+// Nothing is allocated per evaluation once the row's strings and lists have reached their largest size, and no lookup
+// table is bound per call: the catalog must be compiled without table statistics (as the public API does), so string
+// conditions run directly on the row's values.
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -50,6 +51,7 @@ private:
     const CompiledCatalog& compiled_;
     Evaluator evaluator_;
     data::Table table_;
+    std::vector<data::Column> aggregates_;  // the event aggregates of a customer without events
     std::vector<data::Bitmap> memberships_;
     std::unique_ptr<vm::Machine> machine_;
     std::unique_ptr<reference::ReferenceEvaluator> reference_;

@@ -100,6 +100,12 @@ constexpr std::array<const char*, 15> kTags = {
 constexpr std::array<uint32_t, 15> kTagWeights = {10, 200, 150, 120, 100, 5, 15, 40, 60, 10, 80, 120, 70, 10, 10};
 constexpr std::array<uint32_t, 5> kTagCountWeights = {350, 300, 200, 100, 50};  // 0..4 tags
 
+// Channels of the orders file.
+constexpr std::array<const char*, 3> kOrderChannels = {"web", "store", "app"};
+constexpr std::array<uint32_t, 3> kOrderChannelWeights = {550, 300, 150};
+// Order ids are customer_id * this + the order's number: unique without a counter shared across rows.
+constexpr int64_t kMaxOrdersPerCustomer = 100000;
+
 // Engagement (dormant, casual, regular, heavy) given the tier: higher tiers buy more.
 enum Engagement { kDormant, kCasual, kRegular, kHeavy };
 constexpr std::array<std::array<uint32_t, 4>, 4> kEngagementByTier = {{
@@ -201,14 +207,26 @@ int64_t geometric(Rng& rng, uint32_t continue_per_mille, int64_t cap) {
     return count;
 }
 
-void write_row(Output& out, const Vocabulary& words, const Calendar& days, uint64_t seed, uint64_t row) {
-    Rng rng(seed, row);
-    const uint64_t customer_id = row + 1;
+// What a customer is and bought, drawn first from the row's stream: the customer's columns and its orders (in the
+// orders file) both follow from it, so they agree.
+struct Purchases {
+    size_t tier = 0;
+    Engagement engagement = kDormant;
+    bool ordered = false;
+    int32_t signup = 0;
+    int64_t orders_90d = 0, lifetime_orders = 0, returns_90d = 0, total_cents = 0, aov_cents = 0, loyalty_points = 0;
+    int32_t last_order = 0;  // when lifetime_orders > 0
+};
 
+Purchases purchases_of(Rng& rng, const Calendar& days) {
+    Purchases p;
     // Latent traits first; the visible columns follow from them so they stay consistent.
-    const size_t tier = rng.pick(kTierWeights, sum(kTierWeights));
-    const auto engagement = static_cast<Engagement>(rng.pick(kEngagementByTier[tier], 1000));
-    bool ordered = rng.per_mille(kOrderedPerMilleByTier[tier]);
+    p.tier = rng.pick(kTierWeights, sum(kTierWeights));
+    p.engagement = static_cast<Engagement>(rng.pick(kEngagementByTier[p.tier], 1000));
+    p.ordered = rng.per_mille(kOrderedPerMilleByTier[p.tier]);
+    const size_t tier = p.tier;
+    const Engagement engagement = p.engagement;
+    const bool ordered = p.ordered;
 
     // Signups grow over time: the later of two uniform days.
     const int64_t signup_span = days.last_signup - days.first_signup + 1;
@@ -257,6 +275,27 @@ void write_row(Output& out, const Vocabulary& words, const Calendar& days, uint6
             last_order = static_cast<int32_t>(rng.between(signup, window_start - 1));
         }
     }
+
+    p.signup = signup;
+    p.orders_90d = orders_90d;
+    p.lifetime_orders = lifetime_orders;
+    p.returns_90d = returns_90d;
+    p.total_cents = total_cents;
+    p.aov_cents = aov_cents;
+    p.loyalty_points = loyalty_points;
+    p.last_order = last_order;
+    return p;
+}
+
+void write_row(Output& out, const Vocabulary& words, const Calendar& days, uint64_t seed, uint64_t row) {
+    Rng rng(seed, row);
+    const uint64_t customer_id = row + 1;
+    const Purchases p = purchases_of(rng, days);
+    const size_t tier = p.tier;
+    const Engagement engagement = p.engagement;
+    const int32_t signup = p.signup, last_order = p.last_order, last_day = days.as_of - 1;
+    const int64_t orders_90d = p.orders_90d, lifetime_orders = p.lifetime_orders, returns_90d = p.returns_90d;
+    const int64_t total_cents = p.total_cents, aov_cents = p.aov_cents, loyalty_points = p.loyalty_points;
 
     // customer_id, email, first_name (matching the gender)
     const size_t gender = rng.pick(kGenderWeights, sum(kGenderWeights));
@@ -371,6 +410,48 @@ void write_row(Output& out, const Vocabulary& words, const Calendar& days, uint6
     out.character('\n');
 }
 
+// The row's orders (synthetic.h): lifetime_orders of them, orders_90d in the 90 days before the
+// as-of date and the latest on last_order_date, amounts summing to total_spend. From a stream of their own, so the
+// customers' file is the same with or without them. A customer who signed up inside the window has only the orders
+// in it (its lifetime_orders may then count more).
+void write_orders(Output& out, const Calendar& days, uint64_t seed, uint64_t row) {
+    Rng profile(seed, row);
+    const Purchases p = purchases_of(profile, days);
+    if (p.lifetime_orders == 0) return;
+    Rng rng(seed ^ 0x6F72646572735F31ull, row);
+    const int32_t window_start = days.as_of - 90;
+    std::vector<int32_t> order_days{p.last_order};
+    const int64_t older = p.signup < window_start ? p.lifetime_orders - p.orders_90d : 0;
+    if (p.orders_90d > 0) {
+        for (int64_t i = 1; i < p.orders_90d; ++i) {
+            order_days.push_back(static_cast<int32_t>(rng.between(std::max(p.signup, window_start), p.last_order)));
+        }
+        for (int64_t i = 0; i < older; ++i) {
+            order_days.push_back(static_cast<int32_t>(rng.between(p.signup, window_start - 1)));
+        }
+    } else {
+        for (int64_t i = 1; i < older; ++i)
+            order_days.push_back(static_cast<int32_t>(rng.between(p.signup, p.last_order)));
+    }
+    const auto n = static_cast<int64_t>(order_days.size());
+    const int64_t total = p.total_cents * n / p.lifetime_orders;
+    const int64_t customer_id = static_cast<int64_t>(row) + 1;
+    for (int64_t i = 0; i < n; ++i) {
+        out.integer(customer_id * kMaxOrdersPerCustomer + i);
+        out.character(',');
+        out.integer(customer_id);
+        out.character(',');
+        // The latest order is on last_order_date, before the time of day of every other order that day.
+        const uint32_t second = i == 0 ? 86399 : static_cast<uint32_t>(rng.below(86399));
+        out.timestamp(order_days[static_cast<size_t>(i)], second);
+        out.character(',');
+        out.fixed(total / n + (i < total % n ? 1 : 0), 2);
+        out.character(',');
+        out.text(kOrderChannels[rng.pick(kOrderChannelWeights, sum(kOrderChannelWeights))]);
+        out.character('\n');
+    }
+}
+
 }  // namespace
 
 schema::Schema synthetic_schema() {
@@ -435,6 +516,23 @@ bool write_synthetic_csv(const ByteSink& sink, uint64_t rows, uint64_t seed) {
         if (!out.maybe_flush()) return false;
     }
     return out.flush();
+}
+
+bool write_synthetic_orders_csv(const ByteSink& sink, uint64_t rows, uint64_t seed) {
+    const Calendar days;
+    Output out(sink);
+    out.text("order_id,customer_id,ordered_at,amount,channel\n");
+    for (uint64_t row = 0; row < rows; ++row) {
+        write_orders(out, days, seed, row);
+        if (!out.maybe_flush()) return false;
+    }
+    return out.flush();
+}
+
+bool write_synthetic_orders_csv(std::FILE* file, uint64_t rows, uint64_t seed) {
+    return write_synthetic_orders_csv(
+        [file](std::string_view bytes) { return std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size(); },
+        rows, seed);
 }
 
 bool write_synthetic_csv(std::FILE* file, uint64_t rows, uint64_t seed) {

@@ -21,6 +21,7 @@ bool foldable(const ir::Node& node) {
         case ir::Kind::Now:
         case ir::Kind::Placeholder:
         case ir::Kind::Shared:
+        case ir::Kind::Aggregate:
         case ir::Kind::DictLookup: return false;
         default: break;
     }

@@ -32,6 +32,7 @@ Reads reads(const ir::Node& node) {
         case ir::Kind::Today:
         case ir::Kind::Now:
         case ir::Kind::Placeholder:
+        case ir::Kind::Aggregate:  // a value per customer from the events, not from this column's value
         case ir::Kind::DictLookup: return {Reads::What::Other, 0};
         default: break;
     }

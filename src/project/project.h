@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/diagnostic.h"
@@ -51,7 +52,9 @@ struct Project {
     std::string display_root;             // the folder as the user would write it ("specs", "."): prefix of shown paths
     std::string schema_path;              // display path (display_root joined with the relative path)
     std::vector<std::string> spec_files;  // display paths, sorted, each once
-    std::optional<std::string> data_path;
+    std::optional<std::string> data_path;  // `data: FILE`, or `customers:` of the mapping form
+    // The mapping form `data: {customers: F, orders: F}`: each event table's file, by the table's name (display paths).
+    std::vector<std::pair<std::string, std::string>> event_paths;
     std::optional<std::string> as_of;  // `as_of:` for validate/overlap/test runs without --as-of
     std::vector<Constraint> constraints;
     std::vector<std::string> test_files;  // display paths, sorted, each once

@@ -293,6 +293,27 @@ private:
     const std::string& display_root_;
 };
 
+// `data`: the customers' CSV file, or a mapping `{customers: F, EVENTS: F, ...}` naming each event table's file too
+// (the schema checks the event table names when the data is loaded).
+void read_data(Walker& walker, Loader& loader, const Field& data, Project& project) {
+    if (!data.value->is_mapping()) {
+        project.data_path = loader.file(data, "a path to a CSV file, or a mapping `{customers: F, orders: F}`");
+        return;
+    }
+    auto map = walker.mapping(*data.value, data.path);
+    if (!map) return;
+    for (const Field& entry : map->fields()) {
+        auto path = loader.file(entry, "a path to a CSV file");
+        if (!path) continue;
+        if (entry.key == "customers") {
+            project.data_path = *path;
+        } else {
+            project.event_paths.emplace_back(std::string(entry.key), *path);
+        }
+    }
+    if (!map->find("customers")) walker.required(*map, "customers");
+}
+
 }  // namespace
 
 const char* constraint_kind_name(ConstraintKind kind) {
@@ -325,7 +346,7 @@ std::optional<Project> load_project(std::shared_ptr<const Source> source, const 
     if (const Field* segments = walker.required(*root_map, "segments")) {
         if (auto files = loader.globs(*segments, &project.globs)) project.spec_files = std::move(*files);
     }
-    if (const Field* data = root_map->find("data")) project.data_path = loader.file(*data, "a path to a CSV file");
+    if (const Field* data = root_map->find("data")) read_data(walker, loader, *data, project);
     if (const Field* as_of = root_map->find("as_of")) {
         if (auto text = walker.non_empty_string(*as_of->value, as_of->path, "a date (YYYY-MM-DD)")) {
             if (calendar::parse_date(*text) || calendar::parse_timestamp(*text)) {

@@ -90,6 +90,49 @@ z3::expr Encoder::in_range(const z3::expr& value, Type type) const {
            value <= ctx_.int_val(std::numeric_limits<int64_t>::max());
 }
 
+// An event aggregate is a variable of its own (one per key), with only the facts that hold for any events: counts
+// are whole numbers >= 0 and never NULL, `exists` is never NULL and is `count > 0` of the same events, a sum of
+// numbers is never NULL. What a witness needs of the events the solver cannot build, so the rule is abstracted: an
+// answer that relies on a value no customer without events has (a witness replays with no events) is `unknown`.
+Term Encoder::aggregate(const ir::Node& node) {
+    const ir::AggregateSpec& spec = *node.aggregate;
+    abstraction_ = "the event aggregate `" + spec.key + "`, whose events the proofs do not build";
+    if (auto found = aggregates_.find(spec.key); found != aggregates_.end()) return found->second;
+    const std::string name = "agg" + std::to_string(aggregates_.size());
+    const z3::expr null = ctx_.bool_const((name + "_null").c_str());
+    std::optional<z3::expr> value;
+    switch (node.type) {
+        case Type::Bool: value = ctx_.bool_const(name.c_str()); break;
+        case Type::Int:
+        case Type::Date:
+        case Type::Timestamp:
+            value = ctx_.int_const(name.c_str());
+            facts_.push_back(in_range(*value, node.type));
+            break;
+        case Type::Number:
+            value = ctx_.fpa_const(name.c_str(), 11, 53);
+            facts_.push_back(finite(*value));
+            break;
+        default: throw Unsupported("an event aggregate of " + std::string(ir::type_name(node.type)));
+    }
+    using F = ir::AggregateFunction;
+    const bool counts = spec.function == F::Count || spec.function == F::CountDistinct;
+    if (counts) facts_.push_back(*value >= 0);
+    if (counts || spec.function == F::Exists || (spec.function == F::Sum && node.type == Type::Number)) {
+        facts_.push_back(!null);
+    }
+    // exists(E …) and count(E …) of the same events: exists is count > 0.
+    if (spec.function == F::Exists || spec.function == F::Count) {
+        const std::string events = std::to_string(spec.events) + "|" +
+                                   (spec.column ? std::to_string(*spec.column) : "") + "|" +
+                                   (spec.filter ? ir::dump(*spec.filter) : "");
+        auto& [exists, count] = event_counts_[events];
+        (spec.function == F::Exists ? exists : count) = value;
+        if (exists && count) facts_.push_back(*exists == (*count > 0));
+    }
+    return aggregates_.emplace(spec.key, Term{value, null}).first->second;
+}
+
 const ColumnVars& Encoder::column_vars(uint32_t index) {
     auto found = columns_.find(index);
     if (found != columns_.end()) return found->second;
@@ -252,6 +295,7 @@ Term Encoder::encode(const Node& node, std::set<uint32_t>& columns) {
             const ColumnVars& vars = column_vars(node.column);
             return {vars.value, vars.null};
         }
+        case Kind::Aggregate: return aggregate(node);
         case Kind::Segment: {
             // Inline the referenced rule: membership is "its rule is TRUE", never NULL.
             const std::set<uint32_t>& used = columns_of(node.segment);

@@ -83,6 +83,7 @@ private:
     Term timestamp_shift(const ir::Node& node, std::set<uint32_t>& columns);
     Term constant(const ir::Value& value, ir::Type type);
     const ColumnVars& column_vars(uint32_t index);
+    Term aggregate(const ir::Node& node);
     int64_t string_code(const std::string& text);
     z3::expr in_range(const z3::expr& value, ir::Type type) const;
     // Text (encode_text.cpp): string columns read through order, text operators or lower/upper/length are Z3
@@ -109,6 +110,9 @@ private:
     std::map<uint32_t, std::string> unsupported_;  // segments whose rule threw, with why
     std::map<uint32_t, std::set<uint32_t>> columns_of_;
     std::map<uint32_t, ColumnVars> columns_;
+    std::map<std::string, Term> aggregates_;  // by key
+    // exists and count variables of the same events (table, column, filter), for the fact that links them
+    std::map<std::string, std::pair<std::optional<z3::expr>, std::optional<z3::expr>>> event_counts_;
     std::vector<z3::expr> facts_;
     std::vector<std::string> strings_;
     std::map<std::string, int64_t> string_codes_;

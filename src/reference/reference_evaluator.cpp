@@ -214,6 +214,7 @@ Value ReferenceEvaluator::value(const Node& node, uint64_t row, const std::vecto
         }
         case Kind::Call: return call(node, row, memberships);
         case Kind::Placeholder: return placeholder_;
+        case Kind::Aggregate: return aggregate(*node.aggregate, row);
         // The oracle runs the rules before sharing; a shared condition reaching it is a bug.
         case Kind::Shared: throw std::logic_error("reference evaluator: a shared condition");
         case Kind::DictLookup: {

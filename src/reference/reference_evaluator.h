@@ -1,6 +1,7 @@
 #pragma once
 // The reference oracle: a plain row-at-a-time tree walk over the IR, written for obviousness rather than speed.
 // Every other evaluation path (the VM, the optimizer, SQL) is tested against it.
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -28,12 +29,16 @@ public:
 
 private:
     ir::Value call(const ir::Node& node, uint64_t row, const std::vector<data::Bitmap>& memberships);
+    // An event aggregate for customer `row` (reference_aggregates.cpp).
+    ir::Value aggregate(const ir::AggregateSpec& spec, uint64_t row);
 
     struct Regexes;
     const data::Table& table_;
     scalar::AsOf as_of_;
     std::unique_ptr<Regexes> regexes_;
     ir::Value placeholder_;
+    // An evaluator per event table, for the aggregates' filters (made when first needed).
+    std::map<uint32_t, std::unique_ptr<ReferenceEvaluator>> event_evaluators_;
 };
 
 // One table cell as a value (ir::Null for NULL); the schema stage's checks name failing values with it too.

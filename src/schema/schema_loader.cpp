@@ -28,10 +28,11 @@ using yaml::Walker;
 
 const yaml::MappingFormat kFormat = {"schema file",
                                      "a schema declares `table`, `key` and `columns`",
-                                     {"table", "key", "columns", "checks", "description"},
+                                     {"table", "key", "columns", "checks", "events", "description"},
                                      "a mapping with `table`, `key` and `columns`"};
 const std::vector<std::string> kColumnKeys = {"type", "values", "not_null", "min", "max", "description"};
 const std::vector<std::string> kCheckKeys = {"name", "check", "description"};
+const std::vector<std::string> kEventTableKeys = {"key", "time", "columns", "description"};
 
 constexpr ColumnType kAllTypes[] = {ColumnType::Int,  ColumnType::Number,    ColumnType::String,
                                     ColumnType::Bool, ColumnType::Date,      ColumnType::Timestamp,
@@ -391,6 +392,86 @@ void read_checks(Walker& walker, const Field& field, Schema& schema) {
     }
 }
 
+// `events.NAME.key` / `.time`: a column of the event table, by name (with did-you-mean), or nullptr after an error.
+const Column* event_column(Walker& walker, const Field& field, const EventTable& table,
+                           const std::vector<std::string>& declared) {
+    auto name = walker.non_empty_string(*field.value, field.path, "a column name");
+    if (!name) return nullptr;
+    if (const Column* column = table.find(*name)) return column;
+    if (std::find(declared.begin(), declared.end(), *name) != declared.end()) return nullptr;  // already reported
+    std::string hint = did_you_mean(*name, declared);
+    walker.error(
+        Code::YamlInvalidValue, field.value->span,
+        field.path + ": " + yaml::quote(*name) + " is not one of the columns of event table " + yaml::quote(table.name),
+        hint.empty() ? "name a column declared under its `columns`" : hint);
+    return nullptr;
+}
+
+// One entry of `events:`: `{key, time, columns, description}`. The key names the customer, so it has the customer
+// key's type; the time (optional: without it the table has no windows) is a date or a timestamp.
+std::optional<EventTable> read_event_table(Walker& walker, const Field& entry, const Schema& customers) {
+    auto map = walker.mapping(*entry.value, entry.path, kEventTableKeys, "a mapping with `key`, `time` and `columns`");
+    if (!map) return std::nullopt;
+    const size_t errors_before = walker.error_count();
+    EventTable table;
+    table.name = std::string(entry.key);
+    table.span = entry.key_span;
+    if (const Field* description = map->find("description")) walker.string(*description->value, description->path);
+    Schema columns;  // read_columns fills a schema's columns
+    std::vector<std::string> declared;
+    const Field* columns_field = walker.required(*map, "columns");
+    const bool columns_ok = columns_field && read_columns(walker, *columns_field, columns, declared);
+    table.columns = std::move(columns.columns);
+    const Field* key_field = walker.required(*map, "key");
+    if (key_field && columns_ok) {
+        if (const Column* key = event_column(walker, *key_field, table, declared)) {
+            table.key = key->name;
+            table.key_span = key_field->value->span;
+            const Column* customer_key = customers.find(customers.key);
+            if (customer_key && key->type != customer_key->type) {
+                walker.error(Code::YamlInvalidValue, key_field->value->span,
+                             key_field->path + ": the key " + yaml::quote(key->name) + " is " +
+                                 yaml::quote(column_type_name(key->type)) + ", but the customer key " +
+                                 yaml::quote(customer_key->name) + " is " +
+                                 yaml::quote(column_type_name(customer_key->type)),
+                             "an event's key names its customer, so both have one type");
+            }
+        }
+    }
+    if (const Field* time_field = map->find("time"); time_field && columns_ok) {
+        if (const Column* time = event_column(walker, *time_field, table, declared)) {
+            if (time->type != ColumnType::Date && time->type != ColumnType::Timestamp) {
+                walker.error(Code::YamlInvalidValue, time_field->value->span,
+                             time_field->path + ": the time column " + yaml::quote(time->name) + " is " +
+                                 yaml::quote(column_type_name(time->type)) + "; it must be a date or a timestamp");
+            } else {
+                table.time = time->name;
+                table.time_span = time_field->value->span;
+            }
+        }
+    }
+    if (walker.error_count() != errors_before) return std::nullopt;
+    return table;
+}
+
+// `events`: a mapping of event table names to their definitions (docs/schema.md "Event tables").
+void read_events(Walker& walker, const Field& field, Schema& schema) {
+    auto tables = walker.mapping(*field.value, field.path, "a mapping of event table names to their columns");
+    if (!tables) return;
+    if (tables->fields().size() > limits::kMaxEventTables) {
+        const Field& past = tables->fields()[limits::kMaxEventTables];
+        walker.error(Code::YamlInvalidValue, past.key_span,
+                     past.path + ": a schema has at most " + std::to_string(limits::kMaxEventTables) +
+                         " event tables; this one has " + std::to_string(tables->fields().size()));
+        return;
+    }
+    for (const Field& entry : tables->fields()) {
+        if (walker.stopped()) return;
+        if (!check_name(walker, entry.key, entry.key_span, entry.path, "event table")) continue;
+        if (auto table = read_event_table(walker, entry, schema)) schema.events.push_back(std::move(*table));
+    }
+}
+
 }  // namespace
 
 std::optional<Schema> load_schema(std::shared_ptr<const Source> source, DiagnosticSink& sink) {
@@ -416,6 +497,11 @@ std::optional<Schema> load_schema(std::shared_ptr<const Source> source, Diagnost
     }
     if (key && columns_ok && !walker.stopped()) check_key(walker, *key_field, *key, schema, declared);
     if (const Field* checks = root->find("checks")) read_checks(walker, *checks, schema);
+    // After the key: an event table's key must have the customer key's type.
+    if (const Field* events = root->find("events")) {
+        if (key) schema.key = *key;
+        read_events(walker, *events, schema);
+    }
 
     if (walker.error_count() > 0) return std::nullopt;
     schema.key = *key;

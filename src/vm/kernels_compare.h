@@ -142,7 +142,7 @@ inline void exec_InSetBool(ExecContext& cx, const Instruction& in) {
 inline void exec_LookupCode(ExecContext& cx, const Instruction& in) {
     State& st = cx.st;
     Register& d = cx.reg(in.dst);
-    const data::Column& column = st.table.column(cx.program.lookups[in.imm].column);
+    const data::Column& column = st.column(cx.program.lookups[in.imm].column);
     const std::vector<uint8_t>& truth = (*cx.lookups)[in.imm];
     const uint64_t* present = st.column_validity(column, d);
     // A copy: off a word boundary `present` is `d`'s own validity, which the packing below overwrites.

@@ -10,7 +10,7 @@ template <typename T>
 void load_column(ExecContext& cx, const Instruction& in, const std::vector<T> data::Column::*values) {
     State& st = cx.st;
     Register& d = cx.reg(in.dst);
-    const data::Column& column = st.table.column(in.imm);
+    const data::Column& column = st.column(in.imm);
     const uint64_t* valid = st.column_validity(column, d);
     d.broadcast = false;
     d.data = (column.*values).data() + st.base;
@@ -20,7 +20,7 @@ void load_column(ExecContext& cx, const Instruction& in, const std::vector<T> da
 inline void exec_LoadBool(ExecContext& cx, const Instruction& in) {
     State& st = cx.st;
     Register& d = cx.reg(in.dst);
-    const data::Column& column = st.table.column(in.imm);
+    const data::Column& column = st.column(in.imm);
     const uint64_t* valid = st.column_validity(column, d);
     uint64_t* dv = st.output_bits(d);
     d.valid = valid;
@@ -34,7 +34,7 @@ inline void exec_LoadI32(ExecContext& cx, const Instruction& in) { load_column(c
 inline void exec_LoadStr(ExecContext& cx, const Instruction& in) {
     State& st = cx.st;
     Register& d = cx.reg(in.dst);
-    const data::Column& column = st.table.column(in.imm);
+    const data::Column& column = st.column(in.imm);
     const uint64_t* valid = st.column_validity(column, d);
     std::string_view* dv = st.output<std::string_view>(d);
     d.valid = valid;
@@ -48,7 +48,7 @@ inline void exec_LoadStr(ExecContext& cx, const Instruction& in) {
 inline void exec_LoadList(ExecContext& cx, const Instruction& in) {
     State& st = cx.st;
     Register& d = cx.reg(in.dst);
-    const data::Column& column = st.table.column(in.imm);
+    const data::Column& column = st.column(in.imm);
     const uint64_t* valid = st.column_validity(column, d);
     ListRef* dv = st.output<ListRef>(d);
     d.valid = valid;

@@ -12,7 +12,8 @@
 
 namespace segmint::vm {
 
-Machine::Machine(const data::Table& table, scalar::AsOf as_of) : state_(std::make_unique<State>(table, as_of)) {}
+Machine::Machine(const data::Table& table, scalar::AsOf as_of, const std::vector<data::Column>* aggregates)
+    : state_(std::make_unique<State>(table, as_of, aggregates)) {}
 Machine::~Machine() = default;
 
 void Machine::run(const Program& program, uint64_t base, uint32_t count, std::vector<data::Bitmap>& memberships,
@@ -38,8 +39,8 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
 
 std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const data::Table& table, size_t segment_count,
                                    scalar::AsOf as_of, unsigned threads, const std::vector<LookupTables>* lookups,
-                                   const std::vector<Program>* shared,
-                                   const std::vector<LookupTables>* shared_lookups) {
+                                   const std::vector<Program>* shared, const std::vector<LookupTables>* shared_lookups,
+                                   const std::vector<data::Column>* aggregates) {
     const uint64_t rows = table.rows();
     // Not zeroed here: the thread that evaluates a chunk zeroes that chunk's words, so the page faults of first touch
     // (hundreds of bitmaps) are spread over the threads instead of taken serially up front.
@@ -54,7 +55,7 @@ std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const d
     // One per worker, made by the worker that uses it (parallel_for starts no more workers than chunks).
     std::vector<std::unique_ptr<Machine>> machines(threads);
     parallel_for(chunks, threads, [&](uint64_t c, unsigned worker) {
-        if (!machines[worker]) machines[worker] = std::make_unique<Machine>(table, as_of);
+        if (!machines[worker]) machines[worker] = std::make_unique<Machine>(table, as_of, aggregates);
         Machine& machine = *machines[worker];
         const uint64_t from = c * chunk, to = std::min(rows, from + chunk);
         const uint64_t first_word = data::word_index(from), end_word = data::words_for_bits(to);

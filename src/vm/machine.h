@@ -14,7 +14,9 @@ namespace segmint::vm {
 
 class Machine {
 public:
-    Machine(const data::Table& table, scalar::AsOf as_of);
+    // `aggregates`: the values of the programs' event aggregates, read as columns past the table's own (may be null
+    // when no program reads one); it must outlive the machine.
+    Machine(const data::Table& table, scalar::AsOf as_of, const std::vector<data::Column>* aggregates = nullptr);
     ~Machine();
     Machine(const Machine&) = delete;
     Machine& operator=(const Machine&) = delete;
@@ -40,6 +42,7 @@ std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const d
                                    scalar::AsOf as_of, unsigned threads = 1,
                                    const std::vector<LookupTables>* lookups = nullptr,
                                    const std::vector<Program>* shared = nullptr,
-                                   const std::vector<LookupTables>* shared_lookups = nullptr);
+                                   const std::vector<LookupTables>* shared_lookups = nullptr,
+                                   const std::vector<data::Column>* aggregates = nullptr);
 
 }  // namespace segmint::vm

@@ -94,6 +94,9 @@ constexpr bool kSelective = std::is_same_v<T, std::string_view> || std::is_same_
 struct Machine::State {
     const data::Table& table;
     scalar::AsOf as_of;
+    // Columns past the table's own: the values of the catalog's event aggregates (engine/aggregates.h), which the
+    // programs read as columns table.column_count() + i.
+    const std::vector<data::Column>* aggregates = nullptr;
     std::vector<Register> registers;
     uint32_t count = 0;  // rows in the current batch
     uint64_t base = 0;   // first row of the current batch
@@ -110,7 +113,14 @@ struct Machine::State {
     alignas(64) uint8_t scratch[kBatchSize + 64];    // per-row bytes before packing into bits
     alignas(64) uint64_t word_scratch[kBatchWords];  // bits of one kernel before they are combined
 
-    State(const data::Table& t, scalar::AsOf a) : table(t), as_of(a) {}
+    State(const data::Table& t, scalar::AsOf a, const std::vector<data::Column>* g)
+        : table(t), as_of(a), aggregates(g) {}
+
+    // Column `index` of the programs: the table's, then the aggregates'.
+    const data::Column& column(size_t index) const {
+        const size_t own = table.column_count();
+        return index < own ? table.column(index) : aggregates->at(index - own);
+    }
     ~State() {
         for (auto& r : registers) {
             ::operator delete(r.owned, std::align_val_t(64));

@@ -250,7 +250,7 @@ BOOST_AUTO_TEST_CASE(unknown_column_key_has_path_and_suggestion) {
 BOOST_AUTO_TEST_CASE(unknown_key_without_a_close_match_lists_the_keys) {
     auto loaded = load("table: t\nkey: id\ncolumns: {id: int}\nowner: me\n");
     const Diagnostic* d = expect_only_error(loaded, Code::YamlUnknownKey, "owner: unknown key");
-    if (d) BOOST_TEST(d->hint == "expected one of `table`, `key`, `columns`, `checks`, `description`");
+    if (d) BOOST_TEST(d->hint == "expected one of `table`, `key`, `columns`, `checks`, `events`, `description`");
 }
 
 BOOST_AUTO_TEST_CASE(duplicate_top_level_key) {

@@ -1,0 +1,191 @@
+// Event tables: loading an event CSV file and grouping its rows by customer, then by time.
+#include "data/events.h"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace segmint::data {
+
+namespace {
+
+constexpr uint64_t kNoCustomer = std::numeric_limits<uint64_t>::max();
+
+size_t column_index(const schema::Schema& schema, const std::string& name) {
+    for (size_t i = 0; i < schema.columns.size(); ++i) {
+        if (schema.columns[i].name == name) return i;
+    }
+    throw std::logic_error("events: no column `" + name + "` in table `" + schema.table + "`");
+}
+
+// The customer row of every event (kNoCustomer for a key no customer has). Keys are int or string, as the
+// customer key is (the schema loader checks that they agree).
+std::vector<uint64_t> owners(const Column& key, const Column& customer_key) {
+    std::vector<uint64_t> owner(key.size, kNoCustomer);
+    if (key.type == schema::ColumnType::Int) {
+        std::unordered_map<int64_t, uint64_t> row_of;
+        row_of.reserve(customer_key.size);
+        for (uint64_t row = 0; row < customer_key.size; ++row) {
+            if (!customer_key.is_null(row)) row_of.emplace(customer_key.i64[row], row);
+        }
+        for (uint64_t event = 0; event < key.size; ++event) {
+            if (key.is_null(event)) continue;
+            auto found = row_of.find(key.i64[event]);
+            if (found != row_of.end()) owner[event] = found->second;
+        }
+        return owner;
+    }
+    // String keys: each distinct key of the events is looked up once, by its dictionary code.
+    std::vector<uint64_t> row_of_code(customer_key.dictionary.size(), kNoCustomer);
+    for (uint64_t row = 0; row < customer_key.size; ++row) {
+        if (!customer_key.is_null(row)) row_of_code[static_cast<size_t>(customer_key.i32[row])] = row;
+    }
+    std::vector<uint64_t> row_of_event_code(key.dictionary.size(), kNoCustomer);
+    for (size_t code = 0; code < key.dictionary.size(); ++code) {
+        if (auto found = customer_key.dictionary.find(key.dictionary.value(static_cast<int32_t>(code)))) {
+            row_of_event_code[code] = row_of_code[static_cast<size_t>(*found)];
+        }
+    }
+    for (uint64_t event = 0; event < key.size; ++event) {
+        if (!key.is_null(event)) owner[event] = row_of_event_code[static_cast<size_t>(key.i32[event])];
+    }
+    return owner;
+}
+
+std::string key_text(const Column& key, uint64_t row) {
+    if (key.is_null(row)) return "";
+    return key.type == schema::ColumnType::Int ? std::to_string(key.i64[row]) : std::string(key.string_at(row));
+}
+
+// `from`'s rows in the order `rows` gives. Dictionaries are kept whole, so codes stay valid.
+Column gather(const Column& from, const std::vector<uint64_t>& rows) {
+    Column out;
+    out.name = from.name;
+    out.type = from.type;
+    out.dictionary = from.dictionary;
+    out.size = rows.size();
+    out.validity = Bitmap(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+        if (!from.is_null(rows[i])) out.validity.set(i);
+    }
+    auto pick = [&rows](const auto& values, auto& into) {
+        into.resize(rows.size());
+        for (size_t i = 0; i < rows.size(); ++i) into[i] = values[rows[i]];
+    };
+    switch (from.type) {
+        case schema::ColumnType::Int:
+        case schema::ColumnType::Timestamp: pick(from.i64, out.i64); break;
+        case schema::ColumnType::Number: pick(from.f64, out.f64); break;
+        case schema::ColumnType::Date:
+        case schema::ColumnType::String:
+        case schema::ColumnType::Enum: pick(from.i32, out.i32); break;
+        case schema::ColumnType::Bool: pick(from.u8, out.u8); break;
+        case schema::ColumnType::StringList:
+            out.list_offsets.reserve(rows.size() + 1);
+            out.list_offsets.push_back(0);
+            for (uint64_t row : rows) {
+                out.list_codes.insert(out.list_codes.end(), from.list_codes.begin() + from.list_begin(row),
+                                      from.list_codes.begin() + from.list_end(row));
+                out.list_offsets.push_back(out.list_codes.size());
+            }
+            break;
+    }
+    return out;
+}
+
+// A time as one comparable number: days for a date column, microseconds for a timestamp.
+int64_t time_at(const Column& time, uint64_t row) {
+    return time.type == schema::ColumnType::Date ? time.i32[row] : time.i64[row];
+}
+
+}  // namespace
+
+EventTable group_events(const Table& events, const Table& customers, const schema::EventTable& definition) {
+    const schema::Schema& event_schema = events.schema();
+    const Column& key = events.column(column_index(event_schema, definition.key));
+    const Column& customer_key = customers.column(column_index(customers.schema(), customers.schema().key));
+    const std::vector<uint64_t> owner = owners(key, customer_key);
+
+    EventTable out{Table(event_schema), std::vector<uint64_t>(customers.rows() + 1, 0)};
+    // Counting sort by customer row: offsets first, then every event in its customer's range, in input order.
+    for (uint64_t event = 0; event < owner.size(); ++event) {
+        if (owner[event] != kNoCustomer) {
+            ++out.offsets[owner[event] + 1];
+        } else if (out.orphans++ == 0) {
+            out.first_orphan_key = key_text(key, event);
+            out.first_orphan_row = event;
+        }
+    }
+    std::partial_sum(out.offsets.begin(), out.offsets.end(), out.offsets.begin());
+    std::vector<uint64_t> order(out.offsets.back());
+    std::vector<uint64_t> next(out.offsets.begin(), out.offsets.end() - 1);
+    for (uint64_t event = 0; event < owner.size(); ++event) {
+        if (owner[event] != kNoCustomer) order[next[owner[event]]++] = event;
+    }
+    if (!definition.time.empty()) {
+        const Column& time = events.column(column_index(event_schema, definition.time));
+        for (uint64_t customer = 0; customer < customers.rows(); ++customer) {
+            auto first = order.begin() + static_cast<std::ptrdiff_t>(out.offsets[customer]);
+            auto last = order.begin() + static_cast<std::ptrdiff_t>(out.offsets[customer + 1]);
+            if (last - first < 2) continue;
+            std::stable_sort(first, last,
+                             [&time](uint64_t a, uint64_t b) { return time_at(time, a) < time_at(time, b); });
+        }
+    }
+    for (size_t i = 0; i < out.table.column_count(); ++i) out.table.mutable_column(i) = gather(events.column(i), order);
+    out.table.finish_rows();
+    return out;
+}
+
+EventTable no_events(const Table& customers, const schema::EventTable& definition) {
+    Table empty(schema::event_table_schema(customers.schema(), definition));
+    empty.finish_rows();
+    EventTable out{std::move(empty), std::vector<uint64_t>(customers.rows() + 1, 0)};
+    out.loaded = false;
+    return out;
+}
+
+namespace {
+
+// Every event names its customer and has a time: the first row without either, as the loader's row check.
+void require_key_and_time(CsvOptions& options, const schema::EventTable& definition) {
+    options.check_key = false;
+    options.check_rows = [definition](const Table& table) -> std::optional<std::pair<uint64_t, std::string>> {
+        const Column& key = table.column(column_index(table.schema(), definition.key));
+        const Column* time = definition.time.empty() ? nullptr : table.find(definition.time);
+        for (uint64_t row = 0; row < table.rows(); ++row) {
+            if (key.is_null(row)) {
+                return std::pair(row,
+                                 "`" + definition.key + "` is empty: every event names the customer it belongs to");
+            }
+            if (time && time->is_null(row)) {
+                return std::pair(
+                    row, "`" + definition.time + "` is empty: every event of `" + definition.name + "` has a time");
+            }
+        }
+        return std::nullopt;
+    };
+}
+
+}  // namespace
+
+std::optional<EventTable> load_events_csv(const std::string& path, const Table& customers,
+                                          const schema::EventTable& definition, CsvError* error, CsvOptions options) {
+    require_key_and_time(options, definition);
+    auto events = load_csv(path, schema::event_table_schema(customers.schema(), definition), error, options);
+    if (!events) return std::nullopt;
+    return group_events(*events, customers, definition);
+}
+
+std::optional<EventTable> load_events_csv_text(std::string_view text, const std::string& name, const Table& customers,
+                                               const schema::EventTable& definition, CsvError* error,
+                                               CsvOptions options) {
+    require_key_and_time(options, definition);
+    auto events = load_csv_text(text, name, schema::event_table_schema(customers.schema(), definition), error, options);
+    if (!events) return std::nullopt;
+    return group_events(*events, customers, definition);
+}
+
+}  // namespace segmint::data

@@ -1,0 +1,426 @@
+// Event tables: the schema's `events:`, event CSV files grouped by customer and time, and the two evaluations of an
+// aggregate (engine/aggregates.cpp for the VM, the reference evaluator) against hand-computed values and each other.
+#include "data/events.h"
+
+#include <boost/test/unit_test.hpp>
+#include <functional>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "common/calendar.h"
+#include "data/csv_loader.h"
+#include "engine/aggregates.h"
+#include "reference/reference_evaluator.h"
+#include "schema/schema.h"
+#include "test_support.h"
+
+namespace {
+
+using segmint::DiagnosticSink;
+using segmint::Source;
+using segmint::data::CsvError;
+using segmint::data::EventSet;
+using segmint::data::EventTable;
+using segmint::data::Table;
+using segmint::ir::AggregateFunction;
+using segmint::ir::AggregateSpec;
+using segmint::schema::Schema;
+namespace ir = segmint::ir;
+
+const char* const kSchema =
+    "table: customers\n"
+    "key: id\n"
+    "columns: {id: int, name: string}\n"
+    "events:\n"
+    "  orders:\n"
+    "    key: customer\n"
+    "    time: at\n"
+    "    columns: {customer: int, at: timestamp, amount: number, units: int, channel: {type: enum, values: [web, "
+    "store]}, note: string}\n"
+    "  visits:\n"
+    "    key: customer\n"
+    "    columns: {customer: int, page: string}\n";
+
+std::optional<Schema> schema_from(const std::string& text, DiagnosticSink& sink) {
+    return segmint::schema::load_schema(std::make_shared<Source>("schema.yaml", text), sink);
+}
+
+Schema test_schema() {
+    DiagnosticSink sink;
+    auto schema = schema_from(kSchema, sink);
+    BOOST_TEST_REQUIRE(schema.has_value());
+    return *schema;
+}
+
+Table customers_of(const Schema& schema, const std::string& csv) {
+    CsvError error;
+    auto table = segmint::data::load_csv_text(csv, "customers.csv", schema, &error);
+    BOOST_TEST_REQUIRE(table.has_value(), error.to_string());
+    return std::move(*table);
+}
+
+EventTable orders_of(const Table& customers, const std::string& csv) {
+    CsvError error;
+    auto events =
+        segmint::data::load_events_csv_text(csv, "orders.csv", customers, customers.schema().events[0], &error);
+    BOOST_TEST_REQUIRE(events.has_value(), error.to_string());
+    return std::move(*events);
+}
+
+std::string first_error(const std::string& schema_text) {
+    DiagnosticSink sink;
+    auto schema = schema_from(schema_text, sink);
+    BOOST_TEST(!schema.has_value());
+    return sink.diagnostics().empty() ? "" : sink.diagnostics()[0].message;
+}
+
+// An aggregate over `orders` (columns: customer 0, at 1, amount 2, units 3, channel 4, note 5).
+std::shared_ptr<AggregateSpec> spec(AggregateFunction function, std::optional<uint32_t> column,
+                                    ir::NodePtr filter = nullptr) {
+    auto out = std::make_shared<AggregateSpec>();
+    out->function = function;
+    out->events = 0;
+    out->column = column;
+    out->filter = std::move(filter);
+    out->key = std::string(ir::aggregate_name(function)) + "#" + (column ? std::to_string(*column) : "-") +
+               (out->filter ? ir::dump(*out->filter) : "");
+    return out;
+}
+
+ir::NodePtr leaf(ir::Kind kind, ir::Type type) {
+    auto node = std::make_unique<ir::Node>();
+    node->kind = kind;
+    node->type = type;
+    return node;
+}
+
+ir::NodePtr column_node(uint32_t index, ir::Type type) {
+    auto node = leaf(ir::Kind::Column, type);
+    node->column = index;
+    return node;
+}
+
+ir::NodePtr constant(ir::Value value, ir::Type type) {
+    auto node = leaf(ir::Kind::Constant, type);
+    node->constant = std::move(value);
+    return node;
+}
+
+ir::NodePtr compare(ir::Op op, ir::NodePtr a, ir::NodePtr b) {
+    auto node = leaf(ir::Kind::Compare, ir::Type::Bool);
+    node->op = op;
+    node->args.push_back(std::move(a));
+    node->args.push_back(std::move(b));
+    return node;
+}
+
+ir::Type result_type(AggregateFunction function, std::optional<uint32_t> column) {
+    switch (function) {
+        case AggregateFunction::Count:
+        case AggregateFunction::CountDistinct: return ir::Type::Int;
+        case AggregateFunction::Exists: return ir::Type::Bool;
+        case AggregateFunction::Avg: return ir::Type::Number;
+        default: break;
+    }
+    switch (*column) {
+        case 1: return ir::Type::Timestamp;
+        case 2: return ir::Type::Number;
+        case 3: return ir::Type::Int;
+        default: return ir::Type::String;
+    }
+}
+
+// The aggregate's value for every customer, by the VM's computation and by the reference evaluator.
+struct BothValues {
+    std::vector<ir::Value> vm, reference;
+};
+BothValues evaluate_both(const std::shared_ptr<AggregateSpec>& aggregate, const Table& customers,
+                         segmint::scalar::AsOf as_of) {
+    const ir::Type type = result_type(aggregate->function, aggregate->column);
+    const auto columns = segmint::engine::compute_aggregates({aggregate}, {type}, customers, as_of);
+    BOOST_TEST_REQUIRE(columns.size() == 1u);
+    BOOST_TEST_REQUIRE(columns[0].size == customers.rows());
+    auto node = leaf(ir::Kind::Aggregate, type);
+    node->aggregate = aggregate;
+    segmint::reference::ReferenceEvaluator reference(customers, as_of);
+    BothValues out;
+    for (uint64_t row = 0; row < customers.rows(); ++row) {
+        out.vm.push_back(segmint::reference::column_value(columns[0], row));
+        out.reference.push_back(reference.value(*node, row, {}));
+    }
+    return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(events)
+
+BOOST_AUTO_TEST_CASE(the_schema_declares_event_tables) {
+    const Schema schema = test_schema();
+    BOOST_TEST_REQUIRE(schema.events.size() == 2u);
+    const auto& orders = schema.events[0];
+    BOOST_TEST(orders.name == "orders");
+    BOOST_TEST(orders.key == "customer");
+    BOOST_TEST(orders.time == "at");
+    BOOST_TEST(orders.columns.size() == 6u);
+    BOOST_TEST((orders.time_column()->type == segmint::schema::ColumnType::Timestamp));
+    BOOST_TEST(schema.events[1].time.empty());  // no time: no windows on visits
+    BOOST_TEST(schema.find_events("visits") == &schema.events[1]);
+    BOOST_TEST(schema.find_events("nope") == nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(event_table_errors_name_the_key_path) {
+    const std::string head = "table: customers\nkey: id\ncolumns: {id: int}\nevents:\n";
+    BOOST_TEST(first_error(head + "  orders: {key: custmer, columns: {customer: int}}\n") ==
+               "events.orders.key: `custmer` is not one of the columns of event table `orders`");
+    BOOST_TEST(first_error(head + "  orders: {key: customer, columns: {customer: string}}\n") ==
+               "events.orders.key: the key `customer` is `string`, but the customer key `id` is `int`");
+    BOOST_TEST(first_error(head + "  orders: {key: c, time: amount, columns: {c: int, amount: number}}\n") ==
+               "events.orders.time: the time column `amount` is `number`; it must be a date or a timestamp");
+    BOOST_TEST(first_error(head + "  orders: {key: c, columns: {c: int}, tme: x}\n").find("unknown key") !=
+               std::string::npos);
+    BOOST_TEST(first_error(head + "  orders: {columns: {c: int}}\n").find("key") != std::string::npos);
+    BOOST_TEST(first_error(head + "  - orders\n").find("events") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(events_are_grouped_by_customer_then_time) {
+    const Schema schema = test_schema();
+    // Customers in file order 30, 10, 20; customer 40 has no events; key 99 names nobody.
+    const Table customers = customers_of(schema, "id,name\n30,c\n10,a\n20,b\n40,d\n");
+    const EventTable orders = orders_of(customers,
+                                        "customer,at,amount,units,channel,note\n"
+                                        "10,2026-03-01T00:00:00Z,5,1,web,x\n"
+                                        "30,2026-01-02T00:00:00Z,7,2,store,\n"
+                                        "99,2026-01-01T00:00:00Z,1,1,web,\n"
+                                        "10,2026-01-01T00:00:00Z,3,1,store,y\n"
+                                        "10,2026-01-01T00:00:00Z,4,1,web,z\n"
+                                        "99,2026-01-05T00:00:00Z,1,1,web,\n");
+    BOOST_TEST(orders.orphans == 2u);
+    BOOST_TEST(orders.first_orphan_key == "99");
+    BOOST_TEST(orders.first_orphan_row == 2u);
+    BOOST_TEST((orders.offsets == std::vector<uint64_t>{0, 1, 4, 4, 4}));
+    const auto& amount = *orders.table.find("amount");
+    // Customer 10 (row 1): two events at one time keep their file order (3 then 4), then the later one (5).
+    BOOST_TEST((std::vector<double>(amount.f64.begin(), amount.f64.end()) == std::vector<double>{7, 3, 4, 5}));
+    const auto& note = *orders.table.find("note");
+    BOOST_TEST(note.is_null(0));
+    BOOST_TEST(note.string_at(3) == "x");
+    BOOST_TEST(orders.table.find("channel")->string_at(1) == "store");
+}
+
+BOOST_AUTO_TEST_CASE(an_event_without_key_or_time_is_an_error_at_its_line) {
+    const Schema schema = test_schema();
+    const Table customers = customers_of(schema, "id,name\n1,a\n");
+    CsvError error;
+    auto missing_time = segmint::data::load_events_csv_text(
+        "customer,at,amount,units,channel,note\n1,2026-01-01T00:00:00Z,1,1,web,\n1,,1,1,web,\n", "orders.csv",
+        customers, schema.events[0], &error);
+    BOOST_TEST(!missing_time.has_value());
+    BOOST_TEST(error.line == 3u);
+    BOOST_TEST(error.message.find("every event of `orders` has a time") != std::string::npos, error.message);
+    auto missing_key = segmint::data::load_events_csv_text("customer,page\n1,/a\n,/b\n", "visits.csv", customers,
+                                                           schema.events[1], &error);
+    BOOST_TEST(!missing_key.has_value());
+    BOOST_TEST(error.line == 3u);
+    BOOST_TEST(error.message.find("names the customer") != std::string::npos, error.message);
+}
+
+BOOST_AUTO_TEST_CASE(string_keys_group_too) {
+    DiagnosticSink sink;
+    auto schema = schema_from(
+        "table: c\nkey: id\ncolumns: {id: string}\nevents:\n  e: {key: who, columns: {who: string, n: int}}\n", sink);
+    BOOST_TEST_REQUIRE(schema.has_value());
+    const Table customers = customers_of(*schema, "id\nb\na\n");
+    CsvError error;
+    auto events = segmint::data::load_events_csv_text("who,n\na,1\nzz,2\nb,3\na,4\n", "e.csv", customers,
+                                                      schema->events[0], &error);
+    BOOST_TEST_REQUIRE(events.has_value(), error.to_string());
+    BOOST_TEST((events->offsets == std::vector<uint64_t>{0, 1, 3}));
+    BOOST_TEST(events->orphans == 1u);
+    BOOST_TEST(events->first_orphan_key == "zz");
+    const auto& n = events->table.find("n")->i64;
+    BOOST_TEST((std::vector<int64_t>(n.begin(), n.end()) == std::vector<int64_t>{3, 1, 4}));
+}
+
+// Hand-computed values (docs/language.md "Event aggregates"): no events give 0 / FALSE / NULL, NULLs are skipped,
+// first/last go by time and break ties by the smaller value.
+BOOST_AUTO_TEST_CASE(aggregates_have_the_documented_values) {
+    const Schema schema = test_schema();
+    Table customers = customers_of(schema, "id,name\n1,a\n2,b\n");
+    auto events = std::make_shared<EventSet>();
+    events->tables.push_back(orders_of(customers,
+                                       "customer,at,amount,units,channel,note\n"
+                                       "1,2026-01-02T00:00:00Z,5,2,web,b\n"
+                                       "1,2026-01-01T00:00:00Z,,3,store,a\n"
+                                       "1,2026-01-02T00:00:00Z,2.5,,web,a\n"
+                                       "1,2026-01-03T00:00:00Z,8,9223372036854775807,,\n"));
+    events->tables.push_back(segmint::data::no_events(customers, schema.events[1]));
+    customers.set_events(events);
+    const segmint::scalar::AsOf as_of{};
+    auto values = [&](AggregateFunction f, std::optional<uint32_t> column, ir::NodePtr filter = nullptr) {
+        auto both = evaluate_both(spec(f, column, std::move(filter)), customers, as_of);
+        BOOST_TEST((both.vm == both.reference));
+        return both.vm;
+    };
+    using V = std::vector<ir::Value>;
+    const ir::Value null = ir::Null{};
+    BOOST_TEST((values(AggregateFunction::Count, std::nullopt) == V{int64_t{4}, int64_t{0}}));
+    BOOST_TEST((values(AggregateFunction::Count, 2u) == V{int64_t{3}, int64_t{0}}));  // one amount is NULL
+    BOOST_TEST((values(AggregateFunction::Exists, std::nullopt) == V{true, false}));
+    BOOST_TEST((values(AggregateFunction::Sum, 2u) == V{15.5, 0.0}));
+    BOOST_TEST((values(AggregateFunction::Sum, 3u) == V{null, int64_t{0}}));  // 2 + 3 + INT64_MAX overflows: NULL
+    BOOST_TEST((values(AggregateFunction::Avg, 2u) == V{15.5 / 3, null}));
+    BOOST_TEST((values(AggregateFunction::Min, 2u) == V{2.5, null}));
+    BOOST_TEST((values(AggregateFunction::Max, 5u) == V{std::string("b"), null}));
+    BOOST_TEST((values(AggregateFunction::CountDistinct, 5u) == V{int64_t{2}, int64_t{0}}));
+    BOOST_TEST((values(AggregateFunction::CountDistinct, 4u) == V{int64_t{2}, int64_t{0}}));
+    // first amount: Jan 1 is NULL, so Jan 2, where 5 and 2.5 tie: the smaller. last amount: Jan 3.
+    BOOST_TEST((values(AggregateFunction::First, 2u) == V{2.5, null}));
+    BOOST_TEST((values(AggregateFunction::Last, 2u) == V{8.0, null}));
+    BOOST_TEST((values(AggregateFunction::First, 5u) == V{std::string("a"), null}));
+    // A filter: amount > 4 (NULL amounts fail it).
+    auto over_four = [] {
+        return compare(ir::Op::Gt, column_node(2, ir::Type::Number), constant(4.0, ir::Type::Number));
+    };
+    BOOST_TEST((values(AggregateFunction::Count, std::nullopt, over_four()) == V{int64_t{2}, int64_t{0}}));
+    BOOST_TEST((values(AggregateFunction::Sum, 3u, over_four()) == V{null, int64_t{0}}));
+    BOOST_TEST((values(AggregateFunction::Min, 1u, over_four()) ==
+                V{ir::TimestampValue{segmint::calendar::parse_timestamp("2026-01-02T00:00:00Z").value()}, null}));
+    // Without loaded events, nobody has any.
+    Table bare = customers_of(schema, "id,name\n1,a\n");
+    auto none = evaluate_both(spec(AggregateFunction::Count, std::nullopt), bare, as_of);
+    BOOST_TEST((none.vm == V{int64_t{0}}));
+    BOOST_TEST((none.reference == V{int64_t{0}}));
+}
+
+// Random events (NULLs, ties in time, customers without events, orphans) under random filters: the VM's computation
+// and the reference evaluator agree on every function and column.
+BOOST_AUTO_TEST_CASE(vm_and_reference_agree_on_random_events) {
+    const Schema schema = test_schema();
+    std::mt19937_64 random(17);
+    auto pick = [&random](int n) { return static_cast<int>(random() % static_cast<uint64_t>(n)); };
+    std::string customers_csv = "id,name\n";
+    for (int id = 0; id < 60; ++id) customers_csv += std::to_string(id * 3) + ",n\n";
+    Table customers = customers_of(schema, customers_csv);
+    std::string orders_csv = "customer,at,amount,units,channel,note\n";
+    const char* notes[] = {"", "a", "b", "\xc3\xa9", "B"};
+    for (int i = 0; i < 1500; ++i) {
+        orders_csv += std::to_string(pick(200)) + ",2026-0" + std::to_string(1 + pick(3)) + "-0" +
+                      std::to_string(1 + pick(4)) + "T00:00:00Z,";
+        orders_csv += (pick(6) == 0 ? "" : std::to_string(pick(40) - 10) + (pick(2) ? ".5" : "")) + ",";
+        orders_csv += (pick(6) == 0 ? "" : std::to_string(pick(9) - 3)) + ",";
+        orders_csv += std::string(pick(5) == 0 ? "" : pick(2) ? "web" : "store") + "," + notes[pick(5)] + "\n";
+    }
+    auto events = std::make_shared<EventSet>();
+    events->tables.push_back(orders_of(customers, orders_csv));
+    events->tables.push_back(segmint::data::no_events(customers, schema.events[1]));
+    BOOST_TEST(events->tables[0].orphans > 0u);
+    customers.set_events(events);
+    const auto as_of = segmint::scalar::AsOf{};
+    std::vector<std::function<ir::NodePtr()>> filters = {
+        [] { return ir::NodePtr(); },
+        [] { return compare(ir::Op::Ge, column_node(2, ir::Type::Number), constant(3.0, ir::Type::Number)); },
+        [] {
+            return compare(ir::Op::Eq, column_node(4, ir::Type::String),
+                           constant(std::string("web"), ir::Type::String));
+        },
+        [] {
+            return compare(
+                ir::Op::Lt, column_node(1, ir::Type::Timestamp),
+                constant(ir::TimestampValue{segmint::calendar::parse_timestamp("2026-02-02T00:00:00Z").value()},
+                         ir::Type::Timestamp));
+        },
+    };
+    const std::vector<std::pair<AggregateFunction, std::vector<std::optional<uint32_t>>>> cases = {
+        {AggregateFunction::Count, {std::nullopt, 2u, 5u}},
+        {AggregateFunction::Exists, {std::nullopt, 3u}},
+        {AggregateFunction::CountDistinct, {1u, 2u, 3u, 4u, 5u}},
+        {AggregateFunction::Sum, {2u, 3u}},
+        {AggregateFunction::Avg, {2u, 3u}},
+        {AggregateFunction::Min, {1u, 2u, 3u, 4u, 5u}},
+        {AggregateFunction::Max, {1u, 2u, 3u, 4u, 5u}},
+        {AggregateFunction::First, {2u, 3u, 4u, 5u}},
+        {AggregateFunction::Last, {2u, 3u, 4u, 5u}},
+    };
+    size_t compared = 0, non_null = 0, aggregates = 0;
+    for (const auto& one : cases) aggregates += one.second.size();
+    for (const auto& [function, columns] : cases) {
+        for (const auto& column : columns) {
+            for (const auto& filter : filters) {
+                auto both = evaluate_both(spec(function, column, filter()), customers, as_of);
+                for (uint64_t row = 0; row < customers.rows(); ++row) {
+                    BOOST_TEST((both.vm[row] == both.reference[row]),
+                               ir::aggregate_name(function)
+                                   << " column " << (column ? int(*column) : -1) << " customer row " << row << ": vm "
+                                   << ir::value_text(both.vm[row]) << ", reference "
+                                   << ir::value_text(both.reference[row]));
+                    ++compared;
+                    non_null += !ir::is_null(both.vm[row]);
+                }
+            }
+        }
+    }
+    BOOST_TEST(aggregates == 32u);
+    BOOST_TEST(compared == aggregates * filters.size() * 60u);
+    BOOST_TEST(non_null > compared / 2);  // the data gives most customers values, not just NULLs
+}
+
+BOOST_AUTO_TEST_CASE(at_most_64_event_tables) {
+    auto with_tables = [](size_t n) {
+        std::string text = "table: c\nkey: id\ncolumns: {id: int}\nevents:\n";
+        for (size_t i = 0; i < n; ++i) text += "  e" + std::to_string(i) + ": {key: id, columns: {id: int}}\n";
+        return text;
+    };
+    DiagnosticSink sink;
+    auto at_limit = schema_from(with_tables(64), sink);
+    BOOST_TEST_REQUIRE(at_limit.has_value());
+    BOOST_TEST(at_limit->events.size() == 64u);
+    BOOST_TEST(first_error(with_tables(65)) == "events.e64: a schema has at most 64 event tables; this one has 65");
+}
+
+// The CLI: `--events NAME=FILE`, the project's `data:` mapping, and their errors (exit 2).
+BOOST_AUTO_TEST_CASE(the_cli_loads_event_files) {
+    segmint::testing::TempDir dir("segmint-events");
+    const std::string schema = dir.write("schema.yaml", kSchema);
+    const std::string specs = dir.write("s.seg", "segment named: name = \"a\"\n");
+    const std::string customers = dir.write("customers.csv", "id,name\n1,a\n2,b\n");
+    const std::string orders = dir.write(
+        "orders.csv",
+        "customer,at,amount,units,channel,note\n1,2026-01-01T00:00:00Z,1,1,web,\n7,2026-01-01T00:00:00Z,1,1,web,\n");
+    const std::string visits = dir.write("visits.csv", "customer,page\n2,/a\n");
+    const std::string base = "eval " + specs + " --schema " + schema + " --data " + customers + " --as-of 2026-02-01";
+    std::string out, err;
+    BOOST_TEST(segmint::testing::run_segmint(base + " --events orders=" + orders + " --events visits=" + visits, &out,
+                                             &err) == 0,
+               err);
+    BOOST_TEST(out.find("named") != std::string::npos, out);
+    BOOST_TEST(
+        err.find("orders.csv: 1 event name no customer and are left out (the first has key `7`)") != std::string::npos,
+        err);
+    // Rules that read no event table need no event file.
+    BOOST_TEST(segmint::testing::run_segmint(base + " --events orders=" + orders, &out, &err) == 0, err);
+    BOOST_TEST(segmint::testing::run_segmint(base, &out, &err) == 0, err);
+    BOOST_TEST(segmint::testing::run_segmint(base + " --events order=" + orders, &out, &err) == 2);
+    BOOST_TEST(err.find("the schema has no event table `order`; did you mean `orders`?") != std::string::npos, err);
+    BOOST_TEST(segmint::testing::run_segmint(base + " --events " + orders, &out, &err) == 2);
+    BOOST_TEST(err.find("expected NAME=FILE") != std::string::npos, err);
+    const std::string bad = dir.write("bad.csv", "customer,at,amount,units,channel,note\n1,,1,1,web,\n");
+    BOOST_TEST(segmint::testing::run_segmint(base + " --events orders=" + bad + " --events visits=" + visits, &out,
+                                             &err) == 2);
+    BOOST_TEST(err.find("bad.csv:2") != std::string::npos, err);
+    BOOST_TEST(err.find("every event of `orders` has a time") != std::string::npos, err);
+    // A project names them in its `data:` mapping; a flag still wins for its table.
+    dir.write("segmint.yaml",
+              "schema: schema.yaml\nsegments: s.seg\n"
+              "data: {customers: customers.csv, orders: orders.csv, visits: visits.csv}\n");
+    BOOST_TEST(segmint::testing::run_segmint("eval --project " + dir.path + " --as-of 2026-02-01", &out, &err) == 0,
+               err);
+    BOOST_TEST(segmint::testing::run_segmint(
+                   "eval --project " + dir.path + " --as-of 2026-02-01 --events orders=" + bad, &out, &err) == 2);
+    BOOST_TEST(err.find("bad.csv:2") != std::string::npos, err);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
