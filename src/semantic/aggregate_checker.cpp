@@ -311,8 +311,8 @@ Type check_aggregate(const Expr& e, const NameScope& scope, const Catalog& catal
     return AggregateCheck(e, catalog, tables, hooks).run(scope);
 }
 
-Type check_scoped_name(const Expr& e, const NameScope& scope, const Catalog& catalog, FileTables& tables,
-                       RuleHooks& hooks) {
+Type check_scoped_name(const Expr& e, const NameScope& scope, bool compared_with_value, const Catalog& catalog,
+                       FileTables& tables, RuleHooks& hooks) {
     const std::string written = argument_text(e);
     if (scope.bound) {
         hooks.report_error(Code::AggregateMisuse, e.span, "a window bound cannot read a column (`" + written + "`)",
@@ -343,6 +343,11 @@ Type check_scoped_name(const Expr& e, const NameScope& scope, const Catalog& cat
                    (catalog.schema->find(e.name) ? "customer column" : "segment") +
                    ", which `where` cannot see: inside `where`, names are the event table's columns)";
         if (hint.empty()) hint = "test customer columns and segments outside the aggregate, joined with `and`";
+    }
+    if (hint.empty() && compared_with_value) {
+        hint = e.backquoted ? "backquotes name a column; a string is written in double quotes: "
+                            : "to mean the text, write it in double quotes: ";
+        hint += "\"" + e.name + "\"";
     }
     if (hint.empty()) hint = "the columns of `" + events.name + "` are " + list_names(events.column_names());
     hooks.report_error(Code::UnknownName, e.span, message, hint);

@@ -31,8 +31,9 @@ Type check_aggregate(const ast::Expr& e, const NameScope& scope, const Catalog& 
 
 // A Name in an aggregate's scope: an event column inside `where` (resolution EventColumn), nothing in a window bound,
 // or `orders.amount` written outside an aggregate. Reports what is wrong and returns Error unless it resolves.
-Type check_scoped_name(const ast::Expr& e, const NameScope& scope, const Catalog& catalog, FileTables& tables,
-                       RuleHooks& hooks);
+// `compared_with_value`: an unknown name there was probably meant as text (`channel = web`).
+Type check_scoped_name(const ast::Expr& e, const NameScope& scope, bool compared_with_value, const Catalog& catalog,
+                       FileTables& tables, RuleHooks& hooks);
 
 // A Call whose callee is an aggregate's name but whose arguments are not one event table or column with an optional
 // window (`count(orders, 5)`, `sum(amount > 5)`): E115 with the form an aggregate takes.

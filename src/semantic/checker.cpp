@@ -134,7 +134,7 @@ private:
 
     Type name(const Expr& e, bool compared_with_value = false) {
         if (scope_.events || scope_.bound || e.has_column)
-            return check_scoped_name(e, scope_, catalog_, tables_, *this);
+            return check_scoped_name(e, scope_, compared_with_value, catalog_, tables_, *this);
         const schema::Column* column = catalog_.schema->find(e.name);
         auto segment = catalog_.segment_index.find(e.name);
         const bool is_segment = segment != catalog_.segment_index.end();

@@ -462,6 +462,8 @@ private:
             return;
         }
         if (token->getType() == L::EQ && !at_end) hint = "equality is a single `=`";
+        if (token->getType() == L::WHERE && expected == "an expression")
+            hint = "`where` is a keyword (an aggregate's condition); a column named `where` is written `` `where` ``";
         auto text_from_to = [&](const antlr4::Token* first, const antlr4::Token* last) {
             return text_of({span_of(first).begin, span_of(last).end});
         };

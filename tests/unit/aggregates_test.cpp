@@ -305,6 +305,12 @@ BOOST_AUTO_TEST_CASE(where_sees_only_event_columns) {
                       "");
     d = only("exists(orders where channel = \"mail\")", "E107");
     BOOST_CHECK(contains(d.message, "is not a value of enum `channel`"));
+    d = only("exists(orders where channel = web)", "E101");
+    BOOST_CHECK_EQUAL(d.hint, "to mean the text, write it in double quotes: \"web\"");
+    // `where` is a keyword now: a column of that name is written in backquotes, and the error says so.
+    Result keyword = check_events("segment s: count(orders where where = \"x\") > 1");
+    BOOST_REQUIRE_EQUAL(keyword.codes(), "E004");
+    BOOST_CHECK(contains(keyword.diagnostics[0].hint, "a column named `where` is written `` `where` ``"));
     // The condition must be a condition.
     rule = "exists(orders where amount)";
     d = only(rule, "E105");
@@ -436,6 +442,23 @@ segment f: exists(orders where amount > 10) and age > 30
     const ir::Node& f = *rules[5].root;
     BOOST_CHECK_EQUAL(f.args[0]->aggregate->filter->args[0]->column, 3u);  // amount, in orders
     BOOST_CHECK_EQUAL(f.args[1]->args[0]->column, 1u);                      // age, in customers
+}
+
+BOOST_AUTO_TEST_CASE(aggregates_are_values_everywhere) {
+    // An aggregate is a value like a column: in functions, arithmetic and comparisons with other aggregates.
+    Result result = check_events(R"(segment a: coalesce(avg(orders.amount), 0) < 5
+segment b: sum(orders.amount) / count(orders.amount) > 2 * min(orders.amount)
+segment c: days_since(last(orders.ordered_at)) > 30
+)");
+    BOOST_REQUIRE_MESSAGE(result.diagnostics.empty(), result.text());
+    std::vector<ir::Rule> rules = ir::lower(result.catalog);
+    BOOST_REQUIRE_EQUAL(rules.size(), 3u);
+    for (const auto& rule : rules) BOOST_CHECK_EQUAL(ir::verify(*rule.root), "");
+    const std::string a = ir::dump(*rules[0].root);
+    BOOST_CHECK_MESSAGE(contains(a, "avg(orders.amount)"), a);
+    // days_since reads the date of the timestamp aggregate.
+    const std::string c = ir::dump(*rules[2].root);
+    BOOST_CHECK_MESSAGE(contains(c, "timestamp->date"), c);
 }
 
 BOOST_AUTO_TEST_CASE(equal_aggregates_share_a_key) {
