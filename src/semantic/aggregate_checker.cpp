@@ -241,16 +241,24 @@ const Expr* nullable_aggregate(const Expr& operand) {
     return nullptr;
 }
 
-// Tables whose emptiness the rule tests itself: exists()/count() of them, or `is [not] null` of one of their
-// aggregates.
-void collect_guarded(const Expr& e, std::set<std::string>& guarded) {
+// Tables whose emptiness the rule tests itself, or through the segments it refers to: exists()/count() of them, or
+// `is [not] null` of one of their aggregates.
+void collect_guarded(const Expr& e, const Catalog& catalog, std::set<std::string>& guarded, std::set<size_t>& visited) {
     if (e.kind == ExprKind::Aggregate && (e.aggregate == Aggregate::Exists || e.aggregate == Aggregate::Count)) {
         guarded.insert(e.name);
     }
     if (e.kind == ExprKind::IsNull) {
         if (const Expr* a = nullable_aggregate(*e.args[0])) guarded.insert(a->name);
     }
-    for (const auto& arg : e.args) collect_guarded(*arg, guarded);
+    if (e.kind == ExprKind::Name && !e.has_column && !catalog.schema->find(e.name)) {
+        auto segment = catalog.segment_index.find(e.name);
+        if (segment != catalog.segment_index.end() && visited.insert(segment->second).second) {
+            if (const auto& rule = catalog.definition(segment->second).rule) {
+                collect_guarded(*rule, catalog, guarded, visited);
+            }
+        }
+    }
+    for (const auto& arg : e.args) collect_guarded(*arg, catalog, guarded, visited);
 }
 
 class NullWithoutEvents {
@@ -363,9 +371,10 @@ void report_malformed_aggregate(const Expr& e, RuleHooks& hooks) {
                            " within last 90 days where channel = \"web\")`; the window goes before `where`");
 }
 
-void warn_null_without_events(const Expr& rule, RuleHooks& hooks) {
+void warn_null_without_events(const Expr& rule, const Catalog& catalog, RuleHooks& hooks) {
     std::set<std::string> guarded;
-    collect_guarded(rule, guarded);
+    std::set<size_t> visited;
+    collect_guarded(rule, catalog, guarded, visited);
     NullWithoutEvents(guarded, hooks).visit(rule, false);
 }
 

@@ -41,7 +41,8 @@ void report_malformed_aggregate(const ast::Expr& e, RuleHooks& hooks);
 
 // W009: `last(orders.ordered_at) < today - 180 days` is NULL, so not TRUE, for a customer without orders; warns where
 // a nullable aggregate (avg, min, max, first, last) is tested in a way that reads as including such customers
-// (`<`, `before`, `!=`, `not ...`), unless the rule also tests exists()/count() or `is null` of that table.
-void warn_null_without_events(const ast::Expr& rule, RuleHooks& hooks);
+// (`<`, `before`, `!=`, `not ...`), unless the rule (or a segment it refers to) also tests exists()/count() or
+// `is null` of that table.
+void warn_null_without_events(const ast::Expr& rule, const Catalog& catalog, RuleHooks& hooks);
 
 }  // namespace segmint::semantic

@@ -43,7 +43,7 @@ public:
                   "a segment rule must be a condition (bool), but this is " + type_name(type),
                   type.is_numeric() ? "compare it with something, e.g. `... > 0`" : "");
         }
-        if (!failed_) warn_null_without_events(rule, *this);
+        if (!failed_) warn_null_without_events(rule, catalog_, *this);
         return !failed_;
     }
 

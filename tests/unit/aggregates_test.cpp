@@ -360,6 +360,20 @@ BOOST_AUTO_TEST_CASE(null_without_events_W009) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(null_without_events_W009_follows_segment_references) {
+    // A segment referred to (here defined later, and through another one) that tests exists() guards the rule.
+    Result result = check_events(R"(segment lapsed: buyers_too and last(orders.ordered_at) < today - 180 days
+segment buyers_too: buyers
+segment buyers: exists(orders within last 10 years)
+segment lapsed_views: buyers and last(page_views.viewed_at) < today - 30 days
+)");
+    BOOST_REQUIRE_EQUAL(result.codes(), "W009");
+    BOOST_CHECK(contains(result.diagnostics[0].message, "`last(page_views.viewed_at)`"));
+    // A cycle of references is an error of its own; the search for guards still ends.
+    BOOST_CHECK_EQUAL(check_events("segment a: b and last(orders.ordered_at) < today\nsegment b: a").codes(),
+                      "E109 W009");
+}
+
 BOOST_AUTO_TEST_CASE(lowering_makes_aggregate_leaves_with_filters) {
     Result result = check_events(R"(segment a: sum(orders.amount within last 365 days where channel = "web") > 1_000
 segment b: count(orders) = 1
