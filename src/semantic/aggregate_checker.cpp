@@ -35,6 +35,13 @@ bool numeric(const schema::Column& c) {
     return c.type == schema::ColumnType::Int || c.type == schema::ColumnType::Number;
 }
 
+// For sum and avg: a `number` column (an amount) rather than an `int` one (often an id), if there is one.
+std::string example_numeric_column(const schema::EventTable& events) {
+    std::string number =
+        example_column(events, [](const schema::Column& c) { return c.type == schema::ColumnType::Number; });
+    return number.empty() ? example_column(events, numeric) : number;
+}
+
 // The aggregate's argument as written, for messages: `orders.amount`.
 std::string argument_text(const Expr& e) { return e.name + (e.has_column ? "." + e.column : ""); }
 
@@ -129,9 +136,9 @@ private:
         const Aggregate a = e_.aggregate;
         if (!column) {
             if (!needs_column(a)) return true;
-            std::string example = example_column(events, [&](const schema::Column& c) {
-                return a == Aggregate::Sum || a == Aggregate::Avg ? numeric(c) : true;
-            });
+            std::string example = a == Aggregate::Sum || a == Aggregate::Avg
+                                      ? example_numeric_column(events)
+                                      : example_column(events, [](const schema::Column&) { return true; });
             return misuse(e_.span,
                           "`" + function_ + "` needs a column of `" + events.name + "`, not the events themselves",
                           example.empty() ? "write `" + function_ + "(" + events.name + ".COLUMN)`"
@@ -139,7 +146,7 @@ private:
         }
         const std::string type = schema::column_type_name(column->type);
         if ((a == Aggregate::Sum || a == Aggregate::Avg) && !numeric(*column)) {
-            std::string example = example_column(events, numeric);
+            std::string example = example_numeric_column(events);
             return misuse(e_.column_span,
                           "`" + function_ + "` needs a numeric column, but `" + argument_text(e_) + "` is " + type,
                           example.empty() ? "`count` counts events; `count_distinct` counts distinct values"
