@@ -459,6 +459,13 @@ ExprPtr AstBuilder::qualified_name(antlr4::tree::TerminalNode* terminal) {
     auto e = node(ExprKind::Name, span_of(token));
     e->name_span = {offsets_(start), offsets_(start + code_points(table))};
     e->column_span = {offsets_(column_start), offsets_(column_start + code_points(column))};
+    for (const auto& [part, part_span] : {std::pair{table, e->name_span}, std::pair{column, e->column_span}}) {
+        if (part.size() <= limits::kMaxIdentifierBytes) continue;
+        fail(Code::IdentifierTooLong, {part_span.begin, part_span.begin + 1},
+             "name is " + std::to_string(part.size()) + " bytes long; the limit is " +
+                 std::to_string(limits::kMaxIdentifierBytes));
+        return nullptr;
+    }
     e->backquoted = table[0] == '`';
     e->column_backquoted = column[0] == '`';
     auto unquote = [](const std::string& part) { return part[0] == '`' ? part.substr(1, part.size() - 2) : part; };

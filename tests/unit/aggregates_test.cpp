@@ -215,6 +215,17 @@ BOOST_AUTO_TEST_CASE(unknown_event_table_E113) {
     BOOST_CHECK_EQUAL(only("custmers.age > 5", "E113").span.begin, 11u);
 }
 
+BOOST_AUTO_TEST_CASE(long_event_names_E011) {
+    // Each part of `table.column` is a name with the usual limit of 256 bytes.
+    const std::string long_name(257, 'a');
+    std::string rule = "count(orders." + long_name + ") > 1";
+    Diagnostic d = only(rule, "E011");
+    BOOST_CHECK_EQUAL(d.span.begin, std::string("segment s: count(orders.").size());
+    d = only("count(" + long_name + ".amount) > 1", "E011");
+    BOOST_CHECK_EQUAL(d.span.begin, std::string("segment s: count(").size());
+    BOOST_CHECK_EQUAL(check_events("segment s: count(orders." + std::string(256, 'a') + ") > 1").codes(), "E114");
+}
+
 BOOST_AUTO_TEST_CASE(unknown_event_column_E114) {
     std::string rule = "sum(orders.amont) > 1";
     Diagnostic d = only(rule, "E114");
