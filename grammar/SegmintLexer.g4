@@ -27,6 +27,8 @@ WITHIN    : W I T H I N;
 LAST      : L A S T;
 BEFORE    : B E F O R E;
 AFTER     : A F T E R;
+// Starts the condition of an event aggregate: `count(orders where channel = "web")`.
+WHERE     : W H E R E;
 
 // Duration units, singular and plural.
 SECOND_UNIT : S E C O N D S?;
@@ -69,6 +71,9 @@ UNTERMINATED_STRING
     | '\'' (ESCAPE | ~['\\\r\n])*
     ;
 
+// `orders.amount`: a column of an event table, read by an aggregate. One token, so `1.`, `x.` and runs of dots stay
+// the stray characters they were; either part may be in backquotes.
+QUALIFIED_NAME    : NAME_PART '.' NAME_PART;
 IDENTIFIER        : [a-zA-Z_] [a-zA-Z_0-9]*;
 // `name` lets a column whose name is a keyword be used anyway.
 QUOTED_IDENTIFIER : '`' ~[`\r\n]+ '`';
@@ -78,6 +83,7 @@ WHITESPACE : [ \t\r\n\f]+ -> channel(HIDDEN);
 ERROR_CHAR : .;
 
 fragment ESCAPE   : '\\' .;
+fragment NAME_PART : [a-zA-Z_] [a-zA-Z_0-9]* | '`' ~[`\r\n]+ '`';
 fragment DIGIT    : [0-9];
 fragment DIGIT2   : DIGIT DIGIT;
 fragment DIGIT4   : DIGIT DIGIT DIGIT DIGIT;

@@ -51,8 +51,9 @@ primary
     | duration                                       # durationPrimary
     | TODAY                                          # todayPrimary
     | NOW                                            # nowPrimary
-    | callee LPAREN (expr (COMMA expr)*)? RPAREN     # call
+    | callee LPAREN (expr (COMMA expr)*)? (WHERE expr)? RPAREN     # call
     | name                                           # reference
+    | QUALIFIED_NAME                                 # qualifiedReference
     | LPAREN expr RPAREN                             # parenthesized
     ;
 
@@ -62,5 +63,8 @@ literal : INTEGER | DECIMAL | STRING | KW_TRUE | KW_FALSE | KW_NULL | DATE | TIM
 
 name : IDENTIFIER | QUOTED_IDENTIFIER;
 
-// `month(...)` and `year(...)` are functions although `month` and `year` are also time units.
-callee : name | SECOND_UNIT | MINUTE_UNIT | HOUR_UNIT | DAY_UNIT | WEEK_UNIT | MONTH_UNIT | YEAR_UNIT;
+// `month(...)` and `year(...)` are functions although `month` and `year` are also time units; `last(...)` is an event
+// aggregate although `last` is a keyword. An aggregate's one argument is an event table or column with an optional
+// window (`orders within last 90 days` parses as a predicate; src/syntax takes it apart), then `where` and a condition
+// that runs to the closing parenthesis.
+callee : name | LAST | SECOND_UNIT | MINUTE_UNIT | HOUR_UNIT | DAY_UNIT | WEEK_UNIT | MONTH_UNIT | YEAR_UNIT;

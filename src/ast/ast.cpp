@@ -1,5 +1,7 @@
 #include "ast/ast.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 
@@ -47,6 +49,42 @@ const char* op_text(Op op) {
     return "";
 }
 
+const char* aggregate_name(Aggregate aggregate) {
+    switch (aggregate) {
+        case Aggregate::Count: return "count";
+        case Aggregate::CountDistinct: return "count_distinct";
+        case Aggregate::Sum: return "sum";
+        case Aggregate::Avg: return "avg";
+        case Aggregate::Min: return "min";
+        case Aggregate::Max: return "max";
+        case Aggregate::First: return "first";
+        case Aggregate::Last: return "last";
+        case Aggregate::Exists: return "exists";
+    }
+    return "count";
+}
+
+std::optional<Aggregate> find_aggregate(const std::string& name) {
+    std::string lower = name;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (Aggregate a : {Aggregate::Count, Aggregate::CountDistinct, Aggregate::Sum, Aggregate::Avg, Aggregate::Min,
+                        Aggregate::Max, Aggregate::First, Aggregate::Last, Aggregate::Exists}) {
+        if (lower == aggregate_name(a)) return a;
+    }
+    return std::nullopt;
+}
+
+const char* window_text(Window window) {
+    switch (window) {
+        case Window::None: return "";
+        case Window::WithinLast: return "within last";
+        case Window::Between: return "between";
+        case Window::Before: return "before";
+        case Window::After: return "after";
+    }
+    return "";
+}
+
 namespace {
 
 std::string number_text(double value) {
@@ -78,6 +116,7 @@ const char* kind_name(const Expr& e) {
         case ExprKind::Not: return "not";
         case ExprKind::And: return "and";
         case ExprKind::Or: return "or";
+        case ExprKind::Aggregate: return "aggregate";
     }
     return "?";
 }
@@ -92,6 +131,14 @@ void dump_expr(const Expr& e, int indent, std::string& out) {
     }
     if (e.kind == ExprKind::Literal) out += " " + value_text(e.value);
     if (e.kind == ExprKind::Name || e.kind == ExprKind::Call) out += " " + e.name;
+    if (e.kind == ExprKind::Aggregate) out += std::string(" ") + aggregate_name(e.aggregate) + " " + e.name;
+    if (e.has_column) out += "." + e.column;
+    if (e.kind == ExprKind::Aggregate && e.window != Window::None) {
+        std::string window = window_text(e.window);
+        std::replace(window.begin(), window.end(), ' ', '-');
+        out += " " + window;
+    }
+    if (e.has_where) out += " where";
     out += " [" + std::to_string(e.span.begin) + "," + std::to_string(e.span.end) + ")";
     if (e.args.empty()) {
         out += ")\n";

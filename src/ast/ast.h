@@ -53,7 +53,21 @@ enum class ExprKind {
     Not,           // not args[0]
     And,           // args[0] and args[1] and ...
     Or,            // args[0] or args[1] or ...
+    // An event aggregate, `count(orders within last 90 days where channel = "web")`: `aggregate` over event table
+    // `name` (`column` when `has_column`); args are the window's operands (`window`: within last → the duration,
+    // between → the two bounds, before/after → the bound), then the `where` condition when `has_where`.
+    Aggregate,
 };
+
+// Event aggregates (docs/language.md "Event aggregates"). Not functions: their argument is an event table.
+enum class Aggregate { Count, CountDistinct, Sum, Avg, Min, Max, First, Last, Exists };
+const char* aggregate_name(Aggregate aggregate);
+// The aggregate a callee names (`count`, `COUNT`, ...: like keywords, in any case), if any.
+std::optional<Aggregate> find_aggregate(const std::string& name);
+
+// The window of an aggregate: which events count, by the event table's time column.
+enum class Window { None, WithinLast, Between, Before, After };
+const char* window_text(Window window);  // "within last", "between", "before", "after"; "" for None
 
 enum class Op {
     None,
@@ -92,8 +106,17 @@ struct Expr {
     Span span;                   // the whole expression
     Span operator_span;          // the operator keyword(s), for messages about the operator
     uint32_t height = 1;         // 1 for leaves; bounded by limits::kMaxNestingDepth
-    std::string name;            // Name, Call
-    Value value;                 // Literal
+    std::string name;            // Name, Call; Aggregate: the event table
+    // A Name written `orders.amount` (an event column, valid only as an aggregate's argument) and an Aggregate over a
+    // column: the part after the dot. `name_span` and `column_span` locate the two parts.
+    std::string column;
+    bool has_column = false;
+    bool column_backquoted = false;
+    Span name_span, column_span;
+    Aggregate aggregate = Aggregate::Count;  // Aggregate
+    Window window = Window::None;            // Aggregate
+    bool has_where = false;                  // Aggregate: the last arg is the `where` condition
+    Value value;                             // Literal
     std::vector<ExprPtr> args;
 };
 

@@ -50,9 +50,10 @@ bool is_unit_word(const std::string& lower) {
 }
 
 bool is_keyword(const std::string& lower) {
-    static const char* const keywords[] = {"segment", "and",     "or",       "not",    "in",   "is",     "null", "true",
-                                           "false",   "between", "contains", "any",    "all",  "starts", "ends", "with",
-                                           "matches", "today",   "now",      "within", "last", "before", "after"};
+    static const char* const keywords[] = {"segment", "and",    "or",    "not",     "in",       "is",
+                                           "null",    "true",   "false", "between", "contains", "any",
+                                           "all",     "starts", "ends",  "with",    "matches",  "today",
+                                           "now",     "within", "last",  "before",  "after",    "where"};
     for (const char* keyword : keywords) {
         if (lower == keyword) return true;
     }
@@ -103,7 +104,9 @@ public:
     std::string expr(const Expr& e) const {
         switch (e.kind) {
             case ExprKind::Literal: return literal(e);
-            case ExprKind::Name: return name_text(e.name);
+            case ExprKind::Name:
+                return e.has_column ? name_text(e.name) + "." + name_text(e.column) : name_text(e.name);
+            case ExprKind::Aggregate: return aggregate(e);
             case ExprKind::Today: return "today";
             case ExprKind::Now: return "now";
             case ExprKind::Call: {
@@ -166,6 +169,25 @@ public:
     }
 
 private:
+    // `sum(orders.amount within last 365 days where channel = "web")`: the window before `where`.
+    std::string aggregate(const Expr& e) const {
+        std::string out = std::string(aggregate_name(e.aggregate)) + "(" + name_text(e.name);
+        if (e.has_column) out += "." + name_text(e.column);
+        switch (e.window) {
+            case Window::None: break;
+            case Window::WithinLast: out += " within last " + expr(*e.args[0]); break;
+            case Window::Between:
+                out += " between " + operand(*e.args[0], kAdditive) + " and " + operand(*e.args[1], kAdditive);
+                break;
+            case Window::Before:
+            case Window::After:
+                out += std::string(" ") + window_text(e.window) + " " + operand(*e.args[0], kAdditive);
+                break;
+        }
+        if (e.has_where) out += " where " + expr(*e.args.back());
+        return out + ")";
+    }
+
     // `e` where the grammar needs at least `needed`: parenthesized when it binds more loosely.
     std::string operand(const Expr& e, int needed) const {
         std::string text = expr(e);

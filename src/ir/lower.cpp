@@ -8,6 +8,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "ast/format.h"
 #include "common/calendar.h"
 
 namespace segmint::ir {
@@ -98,6 +99,7 @@ public:
                 for (const auto& arg : e.args) args.push_back(lower(*arg));
                 return make(e.kind == ExprKind::And ? Kind::And : Kind::Or, Type::Bool, e.span, std::move(args));
             }
+            case ExprKind::Aggregate: return aggregate(e);
         }
         throw std::logic_error("lower: unknown expression kind");
     }
@@ -108,6 +110,8 @@ private:
     // `e` is dropped because a NULL literal decides its parent; what it holds is still lowered, into unevaluated_,
     // so the optimizer's findings about constants (E112) see it.
     void keep_unevaluated(const ast::Expr& e) {
+        // Rule::unevaluated is over the customer's columns; what an aggregate's filter drops reads the event table's.
+        if (events_) return;
         if (checked_type(e).is_null()) {
             for (const auto& arg : e.args) keep_unevaluated(*arg);
         } else {
@@ -202,6 +206,12 @@ private:
         if (r.kind == semantic::Resolution::Kind::Segment) {
             NodePtr node = make(Kind::Segment, Type::Bool, e.span);
             node->segment = r.index;
+            return node;
+        }
+        if (r.kind == semantic::Resolution::Kind::EventColumn) {
+            if (!events_) throw std::logic_error("lower: an event column outside an aggregate's filter");
+            NodePtr node = make(Kind::Column, column_type(events_->columns[r.index]), e.span);
+            node->column = r.index;
             return node;
         }
         NodePtr node = make(Kind::Column, column_type(catalog_.schema->columns[r.index]), e.span);
@@ -407,17 +417,71 @@ private:
     }
 
     // x within last D == (today - D) <= x and x <= today, with now for timestamps.
-    NodePtr within_last(const ast::Expr& e) {
-        NodePtr subject = lower(*e.args[0]);
+    NodePtr within_last(const ast::Expr& e) { return within_last(lower(*e.args[0]), *e.args[1], e.span); }
+
+    NodePtr within_last(NodePtr subject, const ast::Expr& duration, Span span) {
+        const ast::Expr& e = duration;  // spans as for `x within last D`: the anchors at D, the tests at the whole
         Type type = subject->type == Type::Timestamp ? Type::Timestamp : Type::Date;
         subject = convert(std::move(subject), type);
-        auto anchor = [&] { return make(type == Type::Date ? Kind::Today : Kind::Now, type, e.args[1]->span); };
-        NodePtr from = shift(anchor(), std::get<ast::Duration>(e.args[1]->value), -1, e.args[1]->span);
-        NodePtr lower_bound = make(Kind::Compare, Type::Bool, e.span, list(subject->clone(), std::move(from)));
+        auto anchor = [&] { return make(type == Type::Date ? Kind::Today : Kind::Now, type, e.span); };
+        NodePtr from = shift(anchor(), std::get<ast::Duration>(e.value), -1, e.span);
+        NodePtr lower_bound = make(Kind::Compare, Type::Bool, span, list(subject->clone(), std::move(from)));
         lower_bound->op = Op::Ge;
-        NodePtr upper_bound = make(Kind::Compare, Type::Bool, e.span, list(std::move(subject), anchor()));
+        NodePtr upper_bound = make(Kind::Compare, Type::Bool, span, list(std::move(subject), anchor()));
         upper_bound->op = Op::Le;
-        return make(Kind::And, Type::Bool, e.span, list(std::move(lower_bound), std::move(upper_bound)));
+        return make(Kind::And, Type::Bool, span, list(std::move(lower_bound), std::move(upper_bound)));
+    }
+
+    // An event aggregate: a leaf whose filter (the window and the `where` condition) reads the event table's columns.
+    NodePtr aggregate(const ast::Expr& e) {
+        const uint32_t index = catalog_.resolution_of(file_, e).index;
+        const schema::EventTable& events = catalog_.schema->events.at(index);
+        auto spec = std::make_shared<AggregateSpec>();
+        spec->function = static_cast<AggregateFunction>(static_cast<int>(e.aggregate));
+        spec->events = index;
+        if (e.has_column) spec->column = static_cast<uint32_t>(events.find(e.column) - events.columns.data());
+        spec->key = ast::format_expr(e);
+        const schema::EventTable* outer = std::exchange(events_, &events);
+        std::vector<NodePtr> filters;
+        if (e.window != ast::Window::None) filters.push_back(window(e, events));
+        if (e.has_where) filters.push_back(lower(*e.args.back()));
+        events_ = outer;
+        if (filters.size() == 1) spec->filter = std::move(filters[0]);
+        if (filters.size() == 2) spec->filter = make(Kind::And, Type::Bool, e.span, std::move(filters));
+        NodePtr node = make(Kind::Aggregate, runtime_type(checked_type(e)), e.span);
+        node->aggregate = std::move(spec);
+        return node;
+    }
+
+    // The window as the same test of the time column would be lowered: `time within last D`, `time between A and B`,
+    // `time before D`, `time after D`.
+    NodePtr window(const ast::Expr& e, const schema::EventTable& events) {
+        const schema::Column& time = *events.time_column();
+        NodePtr subject = make(Kind::Column, column_type(time), e.span);
+        subject->column = static_cast<uint32_t>(&time - events.columns.data());
+        const semantic::Type time_type = semantic::Type::of_column(time);
+        switch (e.window) {
+            case ast::Window::WithinLast: return within_last(std::move(subject), *e.args[0], e.span);
+            case ast::Window::Between: {
+                NodePtr from = bound(Op::Ge, subject->clone(), time_type, *e.args[0], e.span);
+                NodePtr to = bound(Op::Le, std::move(subject), time_type, *e.args[1], e.span);
+                return make(Kind::And, Type::Bool, e.span, list(std::move(from), std::move(to)));
+            }
+            case ast::Window::Before: return bound(Op::Lt, std::move(subject), time_type, *e.args[0], e.span);
+            case ast::Window::After: return bound(Op::Gt, std::move(subject), time_type, *e.args[0], e.span);
+            case ast::Window::None: break;
+        }
+        throw std::logic_error("lower: an aggregate without a window has no window test");
+    }
+
+    // `subject op bound`, compared in their common type as `compare` would.
+    NodePtr bound(Op op, NodePtr subject, const semantic::Type& subject_type, const ast::Expr& bound, Span span) {
+        if (checked_type(bound).is_null()) return null_of(Type::Bool, span);
+        Type type = common(subject_type, checked_type(bound));
+        NodePtr node =
+            make(Kind::Compare, Type::Bool, span, list(convert(std::move(subject), type), convert(lower(bound), type)));
+        node->op = op;
+        return node;
     }
 
     NodePtr call(const ast::Expr& e) {
@@ -478,6 +542,7 @@ private:
     const semantic::Catalog& catalog_;
     size_t file_;
     std::vector<NodePtr> unevaluated_;
+    const schema::EventTable* events_ = nullptr;  // while lowering an aggregate's filter: its event table
 };
 
 }  // namespace

@@ -16,8 +16,10 @@ namespace segmint::semantic {
 
 // What a Name node or Call node refers to.
 struct Resolution {
-    enum class Kind : uint8_t { None, Column, Segment, Function } kind = Kind::None;
-    uint32_t index = 0;  // column index, segment index or static_cast<uint32_t>(Function)
+    // EventTable: an Aggregate node's table (index in Schema::events); EventColumn: a Name inside an aggregate's
+    // `where`, a column of that aggregate's event table (index in its columns).
+    enum class Kind : uint8_t { None, Column, Segment, Function, EventTable, EventColumn } kind = Kind::None;
+    uint32_t index = 0;  // column index, segment index, static_cast<uint32_t>(Function), event table or event column
 };
 
 struct Segment {

@@ -8,6 +8,7 @@
 
 #include "common/suggest.h"
 #include "common/text_format.h"
+#include "semantic/aggregate_checker.h"
 #include "semantic/catalog.h"
 
 namespace segmint::semantic {
@@ -24,7 +25,7 @@ const std::string* string_literal(const Expr& e) {
     return is_literal(e) ? std::get_if<std::string>(&e.value) : nullptr;
 }
 
-class RuleChecker {
+class RuleChecker : public RuleHooks {
 public:
     RuleChecker(Catalog& catalog, size_t file, size_t segment, DiagnosticSink& sink)
         : catalog_(catalog),
@@ -42,7 +43,22 @@ public:
                   "a segment rule must be a condition (bool), but this is " + type_name(type),
                   type.is_numeric() ? "compare it with something, e.g. `... > 0`" : "");
         }
+        if (!failed_) warn_null_without_events(rule, catalog_, *this);
         return !failed_;
+    }
+
+    Type check_in(const Expr& e, const NameScope& scope) override {
+        const NameScope outer = scope_;
+        scope_ = scope;
+        Type type = check(e);
+        scope_ = outer;
+        return type;
+    }
+    void report_error(Code code, Span span, std::string message, std::string hint) override {
+        error(code, span, std::move(message), std::move(hint));
+    }
+    void report_warning(Code code, Span span, std::string message, std::string hint) override {
+        warning(code, span, std::move(message), std::move(hint));
     }
 
 private:
@@ -56,27 +72,7 @@ private:
 
     std::string source_text(Span span) const { return source_->text().substr(span.begin, span.end - span.begin); }
 
-    // `2026/01/31` reads as a division; dates are written ISO, `2026-01-31`. "" when `e` is not written like that.
-    std::string slashed_date_hint(const Expr& e) const {
-        std::vector<std::string> parts(1);
-        for (char c : source_text(e.span)) {
-            if (c == '/')
-                parts.emplace_back();
-            else if (c >= '0' && c <= '9')
-                parts.back() += c;
-            else
-                return "";
-        }
-        if (parts.size() != 3 || std::any_of(parts.begin(), parts.end(), [](const auto& p) { return p.empty(); })) {
-            return "";
-        }
-        auto two_digits = [](const std::string& p) { return p.size() == 1 ? "0" + p : p; };
-        if (parts[0].size() == 4 && parts[1].size() <= 2 && parts[2].size() <= 2) {
-            return "dates are written year-month-day with `-`: " + parts[0] + "-" + two_digits(parts[1]) + "-" +
-                   two_digits(parts[2]);
-        }
-        return "dates are written year-month-day with `-`: 2026-01-31";
-    }
+    std::string slashed_date_hint(const Expr& e) const { return semantic::slashed_date_hint(source_text(e.span)); }
 
     Type record(const Expr& e, Type type) {
         tables_.types[e.id] = type;
@@ -103,6 +99,7 @@ private:
             case ExprKind::Not:
             case ExprKind::And:
             case ExprKind::Or: return record(e, logical(e));
+            case ExprKind::Aggregate: return record(e, check_aggregate(e, scope_, catalog_, tables_, *this));
         }
         return Type::of(TypeKind::Error);
     }
@@ -131,11 +128,13 @@ private:
     bool may_be_text(const Expr& e) const {
         if (e.kind == ExprKind::Literal) return std::holds_alternative<std::string>(e.value);
         if (e.kind != ExprKind::Name) return false;
-        const schema::Column* column = catalog_.schema->find(e.name);
+        const schema::Column* column = scope_.events ? scope_.events->find(e.name) : catalog_.schema->find(e.name);
         return column == nullptr || Type::of_column(*column).is_text();
     }
 
     Type name(const Expr& e, bool compared_with_value = false) {
+        if (scope_.events || scope_.bound || e.has_column)
+            return check_scoped_name(e, scope_, compared_with_value, catalog_, tables_, *this);
         const schema::Column* column = catalog_.schema->find(e.name);
         auto segment = catalog_.segment_index.find(e.name);
         const bool is_segment = segment != catalog_.segment_index.end();
@@ -169,6 +168,10 @@ private:
     }
 
     Type call(const Expr& e) {
+        if (ast::find_aggregate(e.name)) {
+            report_malformed_aggregate(e, *this);
+            return Type::of(TypeKind::Error);
+        }
         const FunctionInfo* function = find_function(e.name);
         std::vector<Type> args;
         for (const auto& arg : e.args) args.push_back(check(*arg));
@@ -562,6 +565,7 @@ private:
     DiagnosticSink& sink_;
     std::shared_ptr<const Source> source_;
     FileTables& tables_;
+    NameScope scope_;
     bool failed_ = false;
 };
 

@@ -1,5 +1,8 @@
 #include "semantic/types.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace segmint::semantic {
 
 Type Type::of_column(const schema::Column& column) {
@@ -40,6 +43,28 @@ std::string enum_values_hint(const schema::Column& column) {
         text += "\"" + column.enum_values[i] + "\"";
     }
     return text;
+}
+
+// `2026/01/31` reads as a division; dates are written ISO, `2026-01-31`. "" when `e` is not written like that.
+std::string slashed_date_hint(const std::string& written) {
+    std::vector<std::string> parts(1);
+    for (char c : written) {
+        if (c == '/')
+            parts.emplace_back();
+        else if (c >= '0' && c <= '9')
+            parts.back() += c;
+        else
+            return "";
+    }
+    if (parts.size() != 3 || std::any_of(parts.begin(), parts.end(), [](const auto& p) { return p.empty(); })) {
+        return "";
+    }
+    auto two_digits = [](const std::string& p) { return p.size() == 1 ? "0" + p : p; };
+    if (parts[0].size() == 4 && parts[1].size() <= 2 && parts[2].size() <= 2) {
+        return "dates are written year-month-day with `-`: " + parts[0] + "-" + two_digits(parts[1]) + "-" +
+               two_digits(parts[2]);
+    }
+    return "dates are written year-month-day with `-`: 2026-01-31";
 }
 
 }  // namespace segmint::semantic

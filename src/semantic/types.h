@@ -35,4 +35,8 @@ std::string type_name(const Type& type);
 // "the values of `tier` are "gold", "silver"": an enum column's values, for hints.
 std::string enum_values_hint(const schema::Column& column);
 
+// `2026/01/31` reads as a division; dates are written ISO, `2026-01-31`: the hint for a value written like that (its
+// source text), else "".
+std::string slashed_date_hint(const std::string& written);
+
 }  // namespace segmint::semantic

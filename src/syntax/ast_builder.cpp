@@ -407,17 +407,32 @@ ExprPtr AstBuilder::primary(P::PrimaryContext* context) {
     if (dynamic_cast<P::TodayPrimaryContext*>(context)) return node(ExprKind::Today, span);
     if (dynamic_cast<P::NowPrimaryContext*>(context)) return node(ExprKind::Now, span);
     if (auto* c = dynamic_cast<P::CallContext*>(context)) {
+        std::optional<ast::Aggregate> aggregate;
+        if (c->callee()->LAST()) {
+            aggregate = ast::Aggregate::Last;
+        } else if (c->callee()->name()) {
+            aggregate = ast::find_aggregate(name_text(c->callee()->name()));
+        }
+        if (aggregate) return aggregate_call(c, *aggregate, span);
         auto e = node(ExprKind::Call, span);
         e->name = c->callee()->name() ? name_text(c->callee()->name()) : c->callee()->getText();
         e->operator_span = span_of(c->callee());
+        if (c->WHERE()) {
+            fail(Code::SyntaxError, span_of(c->WHERE()->getSymbol()),
+                 "`where` belongs to an event aggregate, but `" + e->name + "` is a function",
+                 "an aggregate reads an event table: `count(orders where channel = \"web\")`");
+            return nullptr;
+        }
         return with_args(std::move(e), list(c->expr()));
     }
     if (auto* c = dynamic_cast<P::ReferenceContext*>(context)) {
         auto e = node(ExprKind::Name, span);
         e->name = name_text(c->name());
         e->backquoted = c->name()->QUOTED_IDENTIFIER() != nullptr;
+        e->name_span = span;
         return e;
     }
+    if (auto* c = dynamic_cast<P::QualifiedReferenceContext*>(context)) return qualified_name(c->QUALIFIED_NAME());
     // Parentheses only group; the span of the inner expression is widened to include them for messages.
     auto* c = dynamic_cast<P::ParenthesizedContext*>(context);
     ExprPtr inner = expr(c->expr());
@@ -426,6 +441,96 @@ ExprPtr AstBuilder::primary(P::PrimaryContext* context) {
         inner->parenthesized = true;
     }
     return inner;
+}
+
+// `orders.amount`: the table and the column, either in backquotes (the token is NAME_PART '.' NAME_PART).
+ExprPtr AstBuilder::qualified_name(antlr4::tree::TerminalNode* terminal) {
+    antlr4::Token* token = terminal->getSymbol();
+    const std::string text = token->getText();
+    size_t dot = text[0] == '`' ? text.find('`', 1) + 1 : text.find('.');
+    std::string table = text.substr(0, dot), column = text.substr(dot + 1);
+    // Token offsets count code points; a backquoted part may hold non-ASCII letters.
+    auto code_points = [](const std::string& part) {
+        return static_cast<size_t>(std::count_if(
+            part.begin(), part.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; }));
+    };
+    const size_t start = token->getStartIndex();
+    const size_t column_start = start + code_points(table) + 1;
+    auto e = node(ExprKind::Name, span_of(token));
+    e->name_span = {offsets_(start), offsets_(start + code_points(table))};
+    e->column_span = {offsets_(column_start), offsets_(column_start + code_points(column))};
+    for (const auto& [part, part_span] : {std::pair{table, e->name_span}, std::pair{column, e->column_span}}) {
+        if (part.size() <= limits::kMaxIdentifierBytes) continue;
+        fail(Code::IdentifierTooLong, {part_span.begin, part_span.begin + 1},
+             "name is " + std::to_string(part.size()) + " bytes long; the limit is " +
+                 std::to_string(limits::kMaxIdentifierBytes));
+        return nullptr;
+    }
+    e->backquoted = table[0] == '`';
+    e->column_backquoted = column[0] == '`';
+    auto unquote = [](const std::string& part) { return part[0] == '`' ? part.substr(1, part.size() - 2) : part; };
+    e->name = unquote(table);
+    e->column = unquote(column);
+    e->has_column = true;
+    return e;
+}
+
+// `count(orders within last 90 days where channel = "web")`. The argument parsed as an expression; a table or column
+// with an optional window is taken apart here. Any other argument list stays a call, which the checker reports (E115)
+// with the form an aggregate takes.
+ExprPtr AstBuilder::aggregate_call(P::CallContext* context, ast::Aggregate aggregate, Span span) {
+    std::vector<P::ExprContext*> items = context->expr();
+    P::ExprContext* condition = nullptr;
+    if (context->WHERE()) {
+        condition = items.back();
+        items.pop_back();
+    }
+    auto malformed = [&](std::vector<ExprPtr> args) {
+        auto e = node(ExprKind::Call, span);
+        e->name = ast::aggregate_name(aggregate);
+        e->operator_span = span_of(context->callee());
+        return with_args(std::move(e), std::move(args));
+    };
+    if (items.size() != 1) return malformed(list(items));
+    ExprPtr argument = expr(items[0]);
+    if (!argument) return nullptr;
+    ast::Window window = ast::Window::None;
+    if (!argument->parenthesized) {
+        switch (argument->kind) {
+            case ExprKind::WithinLast: window = ast::Window::WithinLast; break;
+            case ExprKind::Between: window = argument->negated ? ast::Window::None : ast::Window::Between; break;
+            case ExprKind::TimeOrder:
+                window = argument->op == Op::Before ? ast::Window::Before : ast::Window::After;
+                break;
+            default: break;
+        }
+    }
+    const Expr& reference = window == ast::Window::None ? *argument : *argument->args[0];
+    if (reference.kind != ExprKind::Name || (window != ast::Window::None && reference.parenthesized)) {
+        std::vector<ExprPtr> args;
+        args.push_back(std::move(argument));
+        return malformed(std::move(args));
+    }
+    auto e = node(ExprKind::Aggregate, span);
+    e->aggregate = aggregate;
+    e->window = window;
+    e->operator_span = span_of(context->callee());
+    e->name = reference.name;
+    e->backquoted = reference.backquoted;
+    e->name_span = reference.has_column ? reference.name_span : reference.span;
+    e->column = reference.column;
+    e->has_column = reference.has_column;
+    e->column_backquoted = reference.column_backquoted;
+    e->column_span = reference.column_span;
+    std::vector<ExprPtr> args;
+    if (window != ast::Window::None) {
+        for (size_t i = 1; i < argument->args.size(); ++i) args.push_back(std::move(argument->args[i]));
+    }
+    if (condition) {
+        e->has_where = true;
+        args.push_back(expr(condition));
+    }
+    return with_args(std::move(e), std::move(args));
 }
 
 }  // namespace segmint::syntax

@@ -30,6 +30,8 @@ private:
     ast::ExprPtr primary(P::PrimaryContext* context);
     ast::ExprPtr literal(antlr4::Token* token, bool negated, Span span);
     ast::ExprPtr duration(P::DurationContext* context);
+    ast::ExprPtr aggregate_call(P::CallContext* context, ast::Aggregate aggregate, Span span);
+    ast::ExprPtr qualified_name(antlr4::tree::TerminalNode* terminal);
     std::vector<ast::ExprPtr> list(const std::vector<P::ExprContext*>& items);
     void warn_thousands_separators(const std::vector<ast::ExprPtr>& items);
 

@@ -211,7 +211,14 @@ private:
                                   std::to_string(limits::kMaxIdentifierBytes));
                 continue;
             }
-            if (type == L::QUOTED_IDENTIFIER) {
+            if (type == L::QUALIFIED_NAME && token->getText().size() > 2 * limits::kMaxIdentifierBytes + 5) {
+                Span span = span_of(token.get());
+                lexical_error(Code::IdentifierTooLong, {span.begin, span.begin + 1},
+                              "name is " + std::to_string(span.end - span.begin) + " bytes long; the limit is " +
+                                  std::to_string(limits::kMaxIdentifierBytes) + " for each part");
+                continue;
+            }
+            if (type == L::QUOTED_IDENTIFIER || type == L::QUALIFIED_NAME) {
                 // Column names may hold spaces and punctuation (the schema allows them), never control characters.
                 const std::string text = token->getText();
                 const size_t bad = static_cast<size_t>(
@@ -455,6 +462,12 @@ private:
             return;
         }
         if (token->getType() == L::EQ && !at_end) hint = "equality is a single `=`";
+        if (token->getType() == L::WHERE && expected == "an expression")
+            hint = "`where` is a keyword (an aggregate's condition); a column named `where` is written `` `where` ``";
+        auto text_from_to = [&](const antlr4::Token* first, const antlr4::Token* last) {
+            return text_of({span_of(first).begin, span_of(last).end});
+        };
+        if (std::string window = window_after_where_hint(token, tokens, text_from_to); !window.empty()) hint = window;
         if (at_end && expected == "an expression") hint = "every segment needs a rule after `:`";
         if (token->getType() == L::IDENTIFIER && expected.find("`:`") != std::string::npos) {
             hint = "a definition is `segment NAME \"Optional title\": RULE`";

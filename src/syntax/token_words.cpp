@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <optional>
 
 #include "SegmintLexer.h"
@@ -37,6 +38,7 @@ std::string keyword_word(size_t type) {
         case L::LAST: return "last";
         case L::BEFORE: return "before";
         case L::AFTER: return "after";
+        case L::WHERE: return "where";
         case L::SECOND_UNIT: return "seconds";
         case L::MINUTE_UNIT: return "minutes";
         case L::HOUR_UNIT: return "hours";
@@ -73,6 +75,7 @@ std::string token_spelling(size_t type) {
         case L::STRING: return "a string";
         case L::IDENTIFIER:
         case L::QUOTED_IDENTIFIER: return "a name";
+        case L::QUALIFIED_NAME: return "an event column";
         default: return "the end of the definition";
     }
 }
@@ -87,7 +90,8 @@ std::string describe_token(size_t type, const std::string& text, bool end_is_nex
         case L::DATE: return "the date " + text;
         case L::TIMESTAMP: return "the timestamp " + text;
         case L::IDENTIFIER:
-        case L::QUOTED_IDENTIFIER: return "the name `" + (text.size() > 40 ? text.substr(0, 37) + "..." : text) + "`";
+        case L::QUOTED_IDENTIFIER:
+        case L::QUALIFIED_NAME: return "the name `" + (text.size() > 40 ? text.substr(0, 37) + "..." : text) + "`";
         default: {
             std::string spelling = token_spelling(type);
             bool keyword = type >= L::SEGMENT && type <= L::YEAR_UNIT;
@@ -106,8 +110,8 @@ std::string describe_expected(const std::vector<size_t>& expected_types) {
 
     if (has(L::IDENTIFIER) && has(L::INTEGER) && has(L::LPAREN)) {
         words.push_back("an expression");
-        cover({L::IDENTIFIER, L::QUOTED_IDENTIFIER, L::INTEGER, L::DECIMAL, L::STRING, L::KW_TRUE, L::KW_FALSE,
-               L::KW_NULL, L::DATE, L::TIMESTAMP, L::TODAY, L::NOW, L::LPAREN, L::MINUS, L::NOT,
+        cover({L::IDENTIFIER, L::QUOTED_IDENTIFIER, L::QUALIFIED_NAME, L::INTEGER, L::DECIMAL, L::STRING, L::KW_TRUE,
+               L::KW_FALSE, L::KW_NULL, L::DATE, L::TIMESTAMP, L::TODAY, L::NOW, L::LPAREN, L::MINUS, L::NOT, L::LAST,
                // Unit words start calls such as month(...), which the reader knows as "an expression".
                L::SECOND_UNIT, L::MINUTE_UNIT, L::HOUR_UNIT, L::DAY_UNIT, L::WEEK_UNIT, L::MONTH_UNIT, L::YEAR_UNIT});
     }
@@ -168,6 +172,50 @@ bool name_piece(const antlr4::Token& token) {
     if (*c >= 0x2000 && *c <= 0x2BFF) return false;  // general punctuation (dashes, quotes), symbols, arrows
     if (*c >= 0x3000 && *c <= 0x303F) return false;  // CJK punctuation
     return *c < 0x1F000;                             // not emoji
+}
+
+// `count(orders where channel = "web" within last 7 days)`: the window goes before `where`. "" unless `token`
+// starts a window inside the `where` condition of a call.
+std::string window_after_where_hint(
+    const antlr4::Token* token, const std::vector<const antlr4::Token*>& tokens,
+    const std::function<std::string(const antlr4::Token*, const antlr4::Token*)>& text_from_to) {
+    const size_t type = token->getType();
+    if (type != L::WITHIN && type != L::BETWEEN && type != L::BEFORE && type != L::AFTER) return "";
+    const size_t at = token->getTokenIndex();
+    if (at >= tokens.size() || tokens[at] != token) return "";
+    // The `where` of the innermost open parenthesis, and that parenthesis.
+    size_t where = 0, open = 0;
+    bool found_where = false, found_open = false;
+    for (size_t k = at, depth = 0; k-- > 0;) {
+        const size_t t = tokens[k]->getType();
+        if (t == L::RPAREN) {
+            ++depth;
+        } else if (t == L::LPAREN) {
+            if (depth == 0) {
+                open = k;
+                found_open = true;
+                break;
+            }
+            --depth;
+        } else if (t == L::WHERE && depth == 0 && !found_where) {
+            where = k;
+            found_where = true;
+        }
+    }
+    if (!found_where || !found_open || open == 0) return "";
+    size_t close = at;
+    for (size_t depth = 0; close < tokens.size(); ++close) {
+        const size_t t = tokens[close]->getType();
+        if (t == L::LPAREN) ++depth;
+        if (t == L::RPAREN && depth-- == 0) break;
+    }
+    const std::string generic = "the window goes before `where`: `count(orders within last 7 days where ...)`";
+    if (close == tokens.size()) return generic;
+    auto text_between = [&](size_t first, size_t end) { return text_from_to(tokens[first], tokens[end - 1]); };
+    const std::string rewritten =
+        text_between(open - 1, where) + " " + text_between(at, close) + " " + text_between(where, at) + ")";
+    if (rewritten.size() > 100 || rewritten.find_first_of("\n#") != std::string::npos) return generic;
+    return "the window goes before `where`: `" + rewritten + "`";
 }
 
 }  // namespace segmint::syntax
