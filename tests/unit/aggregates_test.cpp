@@ -343,6 +343,23 @@ BOOST_AUTO_TEST_CASE(window_after_where_gets_a_hint) {
     BOOST_CHECK_EQUAL(result.diagnostics[0].hint,
                       "the window goes before `where`: `sum(orders.amount between 2026-01-01 and today where amount > "
                       "5)`");
+    // A window after `where` that parses as part of the condition (on a column that is not a time) gets the hint too.
+    std::string rule = "count(orders where gift within last 7 days) > 1";
+    Diagnostic moved = only(rule, "E105");
+    BOOST_CHECK_EQUAL(pointed(moved, rule), "gift within last 7 days");
+    BOOST_CHECK_EQUAL(moved.hint,
+                      "if this is the window of `count`, it goes before `where`: `count(orders within last 7 days "
+                      "where gift)`");
+    rule = "sum(orders.amount where channel = \"web\" and note before 2026-01-01) > 1";
+    moved = only(rule, "E105");
+    BOOST_CHECK_EQUAL(moved.hint,
+                      "if this is the window of `sum`, it goes before `where`: `sum(orders.amount before 2026-01-01 "
+                      "where channel = \"web\" and note)`");
+    rule = "max(`orders`.`amount` where gift before today) > 1";
+    BOOST_CHECK(contains(only(rule, "E105").hint, "`max(orders.amount before today where gift)`"));
+    // On the time column it is a valid condition, the same as the window.
+    BOOST_CHECK_EQUAL(check_events("segment s: count(orders where gift and ordered_at within last 7 days) > 1").codes(),
+                      "");
     // `where` on a function is an error of its own.
     result = check_events("segment s: lower(country where age > 1) = \"x\"");
     BOOST_REQUIRE_EQUAL(result.codes(), "E004");
