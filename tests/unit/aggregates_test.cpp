@@ -503,6 +503,38 @@ segment c: days_since(last(orders.ordered_at)) > 30
     BOOST_CHECK_MESSAGE(contains(c, "timestamp->date"), c);
 }
 
+BOOST_AUTO_TEST_CASE(every_aggregate_lowers_to_its_function) {
+    struct Case {
+        const char* text;
+        ir::AggregateFunction function;
+        ir::Type type;
+    };
+    for (const Case& c : std::vector<Case>{
+             {"count(orders)", ir::AggregateFunction::Count, ir::Type::Int},
+             {"count_distinct(orders.channel)", ir::AggregateFunction::CountDistinct, ir::Type::Int},
+             {"sum(orders.order_id)", ir::AggregateFunction::Sum, ir::Type::Int},
+             {"avg(orders.amount)", ir::AggregateFunction::Avg, ir::Type::Number},
+             {"min(orders.channel)", ir::AggregateFunction::Min, ir::Type::String},
+             {"max(visits.visited_on)", ir::AggregateFunction::Max, ir::Type::Date},
+             {"first(orders.tags)", ir::AggregateFunction::First, ir::Type::StringList},
+             {"last(orders.ordered_at)", ir::AggregateFunction::Last, ir::Type::Timestamp},
+             {"exists(orders.note)", ir::AggregateFunction::Exists, ir::Type::Bool},
+         }) {
+        BOOST_TEST_CONTEXT(c.text) {
+            Result result = check_events(std::string("segment s: ") + c.text + " is not null");
+            BOOST_REQUIRE_MESSAGE(result.diagnostics.empty(), result.text());
+            std::vector<ir::Rule> rules = ir::lower(result.catalog);
+            BOOST_REQUIRE_EQUAL(rules.size(), 1u);
+            const ir::Node& node = *rules[0].root->args[0];
+            BOOST_REQUIRE(node.kind == ir::Kind::Aggregate);
+            BOOST_CHECK(node.aggregate->function == c.function);
+            BOOST_CHECK(node.type == c.type);
+            BOOST_CHECK_EQUAL(node.aggregate->key, c.text);
+            BOOST_CHECK_EQUAL(ir::verify(*rules[0].root), "");
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(equal_aggregates_share_a_key) {
     Result result = check_events(R"(segment a: COUNT(orders WITHIN LAST 90 DAYS where channel = 'web') > 1
 segment b: count(orders within last 90 days where (channel = "web")) < 5
