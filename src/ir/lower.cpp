@@ -432,12 +432,27 @@ private:
         return make(Kind::And, Type::Bool, span, list(std::move(lower_bound), std::move(upper_bound)));
     }
 
+    static AggregateFunction aggregate_function(ast::Aggregate aggregate) {
+        switch (aggregate) {
+            case ast::Aggregate::Count: return AggregateFunction::Count;
+            case ast::Aggregate::CountDistinct: return AggregateFunction::CountDistinct;
+            case ast::Aggregate::Sum: return AggregateFunction::Sum;
+            case ast::Aggregate::Avg: return AggregateFunction::Avg;
+            case ast::Aggregate::Min: return AggregateFunction::Min;
+            case ast::Aggregate::Max: return AggregateFunction::Max;
+            case ast::Aggregate::First: return AggregateFunction::First;
+            case ast::Aggregate::Last: return AggregateFunction::Last;
+            case ast::Aggregate::Exists: return AggregateFunction::Exists;
+        }
+        throw std::logic_error("lower: unknown aggregate");
+    }
+
     // An event aggregate: a leaf whose filter (the window and the `where` condition) reads the event table's columns.
     NodePtr aggregate(const ast::Expr& e) {
         const uint32_t index = catalog_.resolution_of(file_, e).index;
         const schema::EventTable& events = catalog_.schema->events.at(index);
         auto spec = std::make_shared<AggregateSpec>();
-        spec->function = static_cast<AggregateFunction>(static_cast<int>(e.aggregate));
+        spec->function = aggregate_function(e.aggregate);
         spec->events = index;
         if (e.has_column) spec->column = static_cast<uint32_t>(events.find(e.column) - events.columns.data());
         spec->key = ast::format_expr(e);

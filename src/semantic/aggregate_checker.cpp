@@ -209,9 +209,51 @@ private:
         return ok;
     }
 
+    // `count(orders where gift within last 7 days)`: a window written after `where` that parses as part of the
+    // condition, on a column that is not a date or timestamp. Reported (true) with a hint that moves the window.
+    bool window_in_condition(const schema::EventTable& events, const Expr& condition) {
+        const Expr* tail = &condition;
+        if (condition.kind == ExprKind::And && !condition.parenthesized) tail = condition.args.back().get();
+        const bool window = tail->kind == ExprKind::WithinLast || tail->kind == ExprKind::TimeOrder ||
+                            (tail->kind == ExprKind::Between && !tail->negated);
+        if (!window || tail->parenthesized || e_.window != Window::None) return false;
+        const Expr& subject = *tail->args[0];
+        const schema::Column* column =
+            subject.kind == ExprKind::Name && !subject.has_column ? events.find(subject.name) : nullptr;
+        if (!column || column->type == schema::ColumnType::Date || column->type == schema::ColumnType::Timestamp) {
+            return false;
+        }
+        // The aggregate with the window before `where`.
+        std::string moved = ast::format_expr(*tail);
+        moved = moved.substr(ast::format_expr(subject).size());
+        std::string rest;
+        if (tail != &condition) {
+            for (size_t i = 0; i + 1 < condition.args.size(); ++i) {
+                const Expr& arg = *condition.args[i];
+                const std::string text = ast::format_expr(arg);
+                rest += (arg.kind == ExprKind::Or ? "(" + text + ")" : text) + " and ";
+            }
+        }
+        rest += ast::format_expr(subject);
+        // As fmt writes it, `fn(ARGUMENT where ...)` (no window): the argument with the backquotes it needs.
+        const std::string written = ast::format_expr(e_);
+        const size_t open = function_.size() + 1;
+        const std::string argument = written.substr(open, written.find(" where ", open) - open);
+        const std::string fixed = function_ + "(" + argument + moved + " where " + rest + ")";
+        const char* keyword = tail->kind == ExprKind::WithinLast ? "within last"
+                              : tail->kind == ExprKind::Between  ? "between"
+                                                                 : ast::op_text(tail->op);
+        hooks_.report_error(Code::TypeMismatch, tail->span,
+                            std::string("`") + keyword + "` needs a date or timestamp on its left, but `" +
+                                subject.name + "` is " + schema::column_type_name(column->type),
+                            "if this is the window of `" + function_ + "`, it goes before `where`: `" + fixed + "`");
+        return true;
+    }
+
     bool check_where(const schema::EventTable& events) {
         if (!e_.has_where) return true;
         const Expr& condition = *e_.args.back();
+        if (window_in_condition(events, condition)) return false;
         NameScope scope;
         scope.events = &events;
         Type type = hooks_.check_in(condition, scope);

@@ -343,6 +343,23 @@ BOOST_AUTO_TEST_CASE(window_after_where_gets_a_hint) {
     BOOST_CHECK_EQUAL(result.diagnostics[0].hint,
                       "the window goes before `where`: `sum(orders.amount between 2026-01-01 and today where amount > "
                       "5)`");
+    // A window after `where` that parses as part of the condition (on a column that is not a time) gets the hint too.
+    std::string rule = "count(orders where gift within last 7 days) > 1";
+    Diagnostic moved = only(rule, "E105");
+    BOOST_CHECK_EQUAL(pointed(moved, rule), "gift within last 7 days");
+    BOOST_CHECK_EQUAL(moved.hint,
+                      "if this is the window of `count`, it goes before `where`: `count(orders within last 7 days "
+                      "where gift)`");
+    rule = "sum(orders.amount where channel = \"web\" and note before 2026-01-01) > 1";
+    moved = only(rule, "E105");
+    BOOST_CHECK_EQUAL(moved.hint,
+                      "if this is the window of `sum`, it goes before `where`: `sum(orders.amount before 2026-01-01 "
+                      "where channel = \"web\" and note)`");
+    rule = "max(`orders`.`amount` where gift before today) > 1";
+    BOOST_CHECK(contains(only(rule, "E105").hint, "`max(orders.amount before today where gift)`"));
+    // On the time column it is a valid condition, the same as the window.
+    BOOST_CHECK_EQUAL(check_events("segment s: count(orders where gift and ordered_at within last 7 days) > 1").codes(),
+                      "");
     // `where` on a function is an error of its own.
     result = check_events("segment s: lower(country where age > 1) = \"x\"");
     BOOST_REQUIRE_EQUAL(result.codes(), "E004");
@@ -484,6 +501,38 @@ segment c: days_since(last(orders.ordered_at)) > 30
     // days_since reads the date of the timestamp aggregate.
     const std::string c = ir::dump(*rules[2].root);
     BOOST_CHECK_MESSAGE(contains(c, "timestamp->date"), c);
+}
+
+BOOST_AUTO_TEST_CASE(every_aggregate_lowers_to_its_function) {
+    struct Case {
+        const char* text;
+        ir::AggregateFunction function;
+        ir::Type type;
+    };
+    for (const Case& c : std::vector<Case>{
+             {"count(orders)", ir::AggregateFunction::Count, ir::Type::Int},
+             {"count_distinct(orders.channel)", ir::AggregateFunction::CountDistinct, ir::Type::Int},
+             {"sum(orders.order_id)", ir::AggregateFunction::Sum, ir::Type::Int},
+             {"avg(orders.amount)", ir::AggregateFunction::Avg, ir::Type::Number},
+             {"min(orders.channel)", ir::AggregateFunction::Min, ir::Type::String},
+             {"max(visits.visited_on)", ir::AggregateFunction::Max, ir::Type::Date},
+             {"first(orders.tags)", ir::AggregateFunction::First, ir::Type::StringList},
+             {"last(orders.ordered_at)", ir::AggregateFunction::Last, ir::Type::Timestamp},
+             {"exists(orders.note)", ir::AggregateFunction::Exists, ir::Type::Bool},
+         }) {
+        BOOST_TEST_CONTEXT(c.text) {
+            Result result = check_events(std::string("segment s: ") + c.text + " is not null");
+            BOOST_REQUIRE_MESSAGE(result.diagnostics.empty(), result.text());
+            std::vector<ir::Rule> rules = ir::lower(result.catalog);
+            BOOST_REQUIRE_EQUAL(rules.size(), 1u);
+            const ir::Node& node = *rules[0].root->args[0];
+            BOOST_REQUIRE(node.kind == ir::Kind::Aggregate);
+            BOOST_CHECK(node.aggregate->function == c.function);
+            BOOST_CHECK(node.type == c.type);
+            BOOST_CHECK_EQUAL(node.aggregate->key, c.text);
+            BOOST_CHECK_EQUAL(ir::verify(*rules[0].root), "");
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(equal_aggregates_share_a_key) {
