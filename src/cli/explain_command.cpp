@@ -65,7 +65,7 @@ void add_explain_command(CLI::App& app, CommandRunner& runner) {
         for (size_t r = 0; r < compiled.rules.size(); ++r) {
             if (compiled.rules[r].segment != it->second) continue;
             ir_text = ir::dump(*compiled.rules[r].root);
-            bytecode = vm::disassemble(compiled.programs[r], *workspace.schema, compiled.segment_names, &source);
+            bytecode = vm::disassemble(compiled.programs[r], compiled.program_schema, compiled.segment_names, &source);
         }
         if (options->common.format == "json") {
             nlohmann::ordered_json out = report::json_document("explain");

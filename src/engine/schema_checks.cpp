@@ -37,8 +37,11 @@ CheckText check_text(const schema::Schema& schema, size_t index) {
             static_cast<uint32_t>(header.size())};
 }
 
+// Visits every expression of a check's condition, an aggregate's operands left out (they read an event table's columns,
+// and a check refuses the aggregate as a whole).
 void for_each_expr(const ast::Expr& expr, const std::function<void(const ast::Expr&)>& visit) {
     visit(expr);
+    if (expr.kind == ast::ExprKind::Aggregate) return;
     for (const auto& arg : expr.args) for_each_expr(*arg, visit);
 }
 
@@ -85,7 +88,12 @@ bool check_names(const ast::Expr& rule, const schema::Schema& schema, Diagnostic
                  const std::shared_ptr<const Source>& source) {
     bool ok = true;
     for_each_expr(rule, [&](const ast::Expr& e) {
-        if (const char* word = as_of_reader(e)) {
+        if (e.kind == ast::ExprKind::Aggregate) {
+            local.error(Code::AggregateMisuse, source, e.span,
+                        "a check cannot read event aggregates: a fact of the schema is about the customer columns",
+                        "compare columns with each other or with constants");
+            ok = false;
+        } else if (const char* word = as_of_reader(e)) {
             local.error(Code::YamlInvalidValue, source, e.span,
                         std::string("a check cannot use `") + word + "`: a fact of the schema holds at every date",
                         "compare columns with each other or with constants");

@@ -583,6 +583,18 @@ BOOST_AUTO_TEST_CASE(checks_cannot_read_the_as_of_date) {
                "E206 10:12 a check cannot use `now`: a fact of the schema holds at every date\n");
 }
 
+// A check is a fact of the customer columns: an event aggregate in it is refused as a whole (its `where` names event
+// columns, which are no error of their own).
+BOOST_AUTO_TEST_CASE(checks_cannot_read_event_aggregates) {
+    auto loaded = load(with_columns("  n: int\n") +
+                       "checks:\n"
+                       "  - count(e where amount > 1) <= n\n"  // line 7
+                       "  - n >= 0\n"
+                       "events:\n  e: {key: id, columns: {id: int, amount: number}}\n");
+    BOOST_TEST(check_errors(loaded) == "E115 7:5 a check cannot read event aggregates: a fact of the schema is about "
+                                       "the customer columns\n");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // ---------------------------------------------------------------------------------------------------------------------

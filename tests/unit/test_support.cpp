@@ -101,37 +101,6 @@ const schema::Schema& test_schema() {
         DiagnosticSink sink;
         auto loaded = schema::load_schema(std::make_shared<const Source>("schema.yaml", read_file(path)), sink);
         if (!loaded) throw std::runtime_error("tests/golden/schema.yaml does not load:\n" + report::render_text(sink.diagnostics()));
-        // The event tables of docs/schema.md's example, for goldens of event aggregates (E113-E115, W009), until the
-        // schema loader reads `events:` and they are written in tests/golden/schema.yaml (then this adds nothing).
-        if (loaded->events.empty()) {
-            auto add = [](schema::EventTable& events, const std::string& name, schema::ColumnType type,
-                          std::vector<std::string> values = {}) {
-                schema::Column column;
-                column.name = name;
-                column.type = type;
-                column.enum_values = std::move(values);
-                column.index = events.columns.size();
-                events.columns.push_back(std::move(column));
-            };
-            schema::EventTable orders;
-            orders.name = "orders";
-            orders.key = "customer_id";
-            orders.time = "ordered_at";
-            add(orders, "customer_id", schema::ColumnType::Int);
-            add(orders, "order_id", schema::ColumnType::Int);
-            add(orders, "ordered_at", schema::ColumnType::Timestamp);
-            add(orders, "amount", schema::ColumnType::Number);
-            add(orders, "channel", schema::ColumnType::Enum, {"web", "store", "app"});
-            loaded->events.push_back(std::move(orders));
-            schema::EventTable views;
-            views.name = "page_views";
-            views.key = "customer_id";
-            views.time = "viewed_at";
-            add(views, "customer_id", schema::ColumnType::Int);
-            add(views, "viewed_at", schema::ColumnType::Timestamp);
-            add(views, "url", schema::ColumnType::String);
-            loaded->events.push_back(std::move(views));
-        }
         return *loaded;
     }();
     return schema;
