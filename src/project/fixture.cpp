@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <deque>
 #include <unordered_map>
 
 #include "common/calendar.h"
 #include "common/suggest.h"
 #include "data/csv_loader.h"
+#include "data/events.h"
 #include "yaml/open_mapping.h"
 
 namespace segmint::project {
@@ -74,6 +76,99 @@ bool render_value(Walker& walker, const schema::Column& column, const Field& fie
     return true;
 }
 
+// The events of each event table listed under the fixture customers (`orders: [{ordered_at: …, amount: …}]`), as
+// that table's CSV text loaded by the event loader, so an event value means what it means in an event file. The key
+// column is the customer's; a table no customer lists events for is empty (a fixture states every event there is).
+// Null after reporting an error at its YAML value.
+std::shared_ptr<data::EventSet> load_inline_events(Walker& walker, const std::shared_ptr<const Source>& source,
+                                                   const schema::Schema& schema, const std::vector<Customer>& customers,
+                                                   const data::Table& table) {
+    auto out = std::make_shared<data::EventSet>();
+    for (const schema::EventTable& events : schema.events) {
+        std::string csv;
+        for (size_t c = 0; c < events.columns.size(); ++c) {
+            if (c > 0) csv += ',';
+            append_quoted(csv, events.columns[c].name);
+        }
+        csv += '\n';
+        struct Record {
+            std::vector<const Field*> values;  // by event column; nullptr = not given (NULL); point into `view`
+            const Node* node;
+            std::string path;
+            std::optional<yaml::MappingView> view;  // owns the fields
+        };
+        std::deque<Record> records;  // a deque: growing never moves a record, so `values` stay valid
+        std::vector<uint64_t> record_lines;
+        uint64_t line = 2;
+        for (const Customer& customer : customers) {
+            const Field* list = schema.find(events.name) ? nullptr : customer.view->find(events.name);
+            if (!list || list->value->is_null()) continue;
+            const auto* items = walker.sequence(*list->value, list->path, "a list of events");
+            if (!items) continue;
+            const Field* key = customer.fields[schema.find(schema.key)->index];
+            for (size_t i = 0; i < items->size(); ++i) {
+                Record record{std::vector<const Field*>(events.columns.size(), nullptr), (*items)[i].get(),
+                              yaml::index_path(list->path, i)};
+                record.view = walker.mapping(*record.node, record.path, events.column_names(),
+                                             "a mapping of the event's columns to values");
+                if (!record.view) continue;
+                for (const Field& field : record.view->fields()) {
+                    if (field.key == events.key) {
+                        walker.error(Code::YamlInvalidValue, field.key_span,
+                                     field.path + ": an inline event belongs to the customer it is listed under",
+                                     "leave out " + yaml::quote(events.key));
+                    } else if (const schema::Column* column = events.find(std::string(field.key))) {
+                        record.values[column->index] = &field;
+                    }
+                }
+                const schema::Column* time = events.time_column();
+                if (time && (!record.values[time->index] || record.values[time->index]->value->is_null())) {
+                    walker.error(Code::YamlMissingKey, record.node->span,
+                                 record.path + ": every event of " + yaml::quote(events.name) + " has a time " +
+                                     yaml::quote(events.time));
+                    continue;
+                }
+                std::string text;
+                for (size_t c = 0; c < events.columns.size(); ++c) {
+                    if (c > 0) text += ',';
+                    if (events.columns[c].name == events.key) {
+                        append_quoted(text, key->value->text);
+                    } else if (record.values[c]) {
+                        render_value(walker, events.columns[c], *record.values[c], text);
+                    }
+                }
+                record_lines.push_back(line);
+                line += 1 + static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n'));
+                csv += text + '\n';
+                records.push_back(std::move(record));
+            }
+        }
+        if (walker.error_count() > 0) return nullptr;
+        data::CsvError error;
+        data::CsvOptions options;
+        options.check_facts = false;  // as for the customers: a test may try values outside the facts
+        auto loaded = data::load_events_csv_text(csv, source->name(), table, events, &error, options);
+        if (!loaded) {
+            auto it = std::upper_bound(record_lines.begin(), record_lines.end(), error.line);
+            const Record* record = it == record_lines.begin() ? nullptr : &records[it - record_lines.begin() - 1];
+            const Field* field = record && error.column > 0 && error.column <= events.columns.size()
+                                     ? record->values[error.column - 1]
+                                     : nullptr;
+            walker.error(Code::YamlInvalidValue,
+                         field    ? field->value->span
+                         : record ? record->node->span
+                                  : Span{},
+                         (field    ? field->path
+                          : record ? record->path
+                                   : events.name) +
+                             ": " + error.message);
+            return nullptr;
+        }
+        out->tables.push_back(std::move(*loaded));
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string key_text(const data::Table& table, uint64_t row) {
@@ -104,8 +199,11 @@ std::optional<Fixture> load_fixture(std::shared_ptr<const Source> source, const 
         }
     }
 
-    std::vector<std::string> column_names;
+    std::vector<std::string> column_names;  // and the event tables, whose events a customer may list inline
     for (const auto& column : schema.columns) column_names.push_back(column.name);
+    for (const auto& events : schema.events) {
+        if (!schema.find(events.name)) column_names.push_back(events.name);
+    }
     const schema::Column* key_column = schema.find(schema.key);
 
     // customers → CSV text, remembering where each record starts so a CSV error finds its YAML value.
@@ -234,6 +332,9 @@ std::optional<Fixture> load_fixture(std::shared_ptr<const Source> source, const 
         }
     }
     if (walker.error_count() > 0) return std::nullopt;
+    auto events = load_inline_events(walker, source, schema, customers, *table);
+    if (!events) return std::nullopt;
+    table->set_events(std::move(events));
     fixture.table = std::move(table);
     return fixture;
 }

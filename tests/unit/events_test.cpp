@@ -2,6 +2,7 @@
 // aggregate (engine/aggregates.cpp for the VM, the reference evaluator) against hand-computed values and each other.
 #include "data/events.h"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <functional>
 #include <map>
@@ -13,6 +14,7 @@
 #include "common/calendar.h"
 #include "data/csv_loader.h"
 #include "engine/aggregates.h"
+#include "project/fixture.h"
 #include "reference/reference_evaluator.h"
 #include "schema/schema.h"
 #include "test_support.h"
@@ -366,6 +368,76 @@ BOOST_AUTO_TEST_CASE(vm_and_reference_agree_on_random_events) {
     BOOST_TEST(aggregates == 32u);
     BOOST_TEST(compared == aggregates * filters.size() * 60u);
     BOOST_TEST(non_null > compared / 2);  // the data gives most customers values, not just NULLs
+}
+
+// BAD_INPUTS-style: one customer with a huge history, events in reverse time order, and orphans in between; the
+// grouping keeps every event of that customer, in time order, and the aggregates see them all.
+BOOST_AUTO_TEST_CASE(a_huge_history_for_one_customer) {
+    const Schema schema = test_schema();
+    Table customers = customers_of(schema, "id,name\n1,a\n2,b\n");
+    const int n = 100000;
+    std::string csv = "customer,at,amount,units,channel,note\n";
+    csv.reserve(static_cast<size_t>(n) * 48);
+    for (int i = n - 1; i >= 0; --i) {
+        const int64_t micros = int64_t{1767225600} * 1000000 + int64_t{i} * 1000000;  // 2026-01-01 + i seconds
+        csv += (i % 1000 == 0 ? "9," : "1,") + segmint::calendar::format_timestamp(micros) + "," +
+               std::to_string(i % 7) + ",1,web,\n";
+    }
+    auto events = std::make_shared<EventSet>();
+    events->tables.push_back(orders_of(customers, csv));
+    events->tables.push_back(segmint::data::no_events(customers, schema.events[1]));
+    const EventTable& orders = events->tables[0];
+    BOOST_TEST(orders.orphans == 100u);
+    BOOST_TEST((orders.offsets == std::vector<uint64_t>{0, uint64_t{n} - 100, uint64_t{n} - 100}));
+    const auto& at = orders.table.find("at")->i64;
+    BOOST_TEST(std::is_sorted(at.begin(), at.end()));
+    customers.set_events(events);
+    auto count = evaluate_both(spec(AggregateFunction::Count, std::nullopt), customers, {});
+    BOOST_TEST((count.vm == std::vector<ir::Value>{int64_t{n - 100}, int64_t{0}}));
+    BOOST_TEST((count.reference == count.vm));
+    auto first = evaluate_both(spec(AggregateFunction::First, 2u), customers, {});
+    BOOST_TEST((first.vm == std::vector<ir::Value>{1.0, ir::Null{}}));  // i = 1 (i = 0 is an orphan): amount 1
+    BOOST_TEST((first.reference == first.vm));
+}
+
+// Fixture customers list their events inline, under the event table's name; each problem is an error at its YAML value.
+BOOST_AUTO_TEST_CASE(fixture_customers_list_their_events) {
+    const Schema schema = test_schema();
+    auto fixture_of = [&schema](const std::string& customers, DiagnosticSink& sink) {
+        const std::string text = "as_of: 2026-02-01\ncustomers:\n" + customers + "expect: {}\n";
+        return segmint::project::load_fixture(std::make_shared<Source>("f.yaml", text), schema, sink);
+    };
+    DiagnosticSink sink;
+    auto fixture = fixture_of(
+        "  - {id: 1, orders: [{at: 2026-01-02T00:00:00Z, amount: 2}, {at: 2026-01-01T00:00:00Z}]}\n"
+        "  - {id: 2}\n",
+        sink);
+    BOOST_TEST_REQUIRE(fixture.has_value());
+    const EventSet* events = fixture->table->events();
+    BOOST_TEST_REQUIRE(events != nullptr);
+    BOOST_TEST_REQUIRE(events->tables.size() == 2u);
+    BOOST_TEST((events->tables[0].offsets == std::vector<uint64_t>{0, 2, 2}));
+    BOOST_TEST(events->tables[0].table.find("amount")->is_null(0));  // Jan 1 first: no amount
+    BOOST_TEST(events->tables[0].table.find("customer")->i64[1] == 1);
+    BOOST_TEST(events->tables[1].loaded);  // a table with no inline events: nobody has any, and that is known
+    auto first_error_of = [&](const std::string& customers) {
+        DiagnosticSink errors;
+        BOOST_TEST(!fixture_of(customers, errors).has_value());
+        if (errors.diagnostics().empty()) return std::string("no error");
+        const auto& d = errors.diagnostics()[0];
+        const auto at = d.source->location(d.span.begin);
+        return std::to_string(at.line) + ":" + std::to_string(at.column) + " " + d.message;
+    };
+    BOOST_TEST(first_error_of("  - {id: 1, orders: [{customer: 1, at: 2026-01-01T00:00:00Z}]}\n") ==
+               "3:23 customers[0].orders[0].customer: an inline event belongs to the customer it is listed under");
+    BOOST_TEST(first_error_of("  - {id: 1, orders: [{amount: 1}]}\n") ==
+               "3:22 customers[0].orders[0]: every event of `orders` has a time `at`");
+    BOOST_TEST(first_error_of("  - {id: 1, orders: [{at: 2026-01-01T00:00:00Z, amount: lots}]}\n")
+                   .find("3:57 customers[0].orders[0].amount: column `amount`: expected number") == 0u);
+    BOOST_TEST(first_error_of("  - {id: 1, orders: [{at: 2026-01-01T00:00:00Z, amont: 1}]}\n")
+                   .find("customers[0].orders[0].amont: unknown key") != std::string::npos);
+    BOOST_TEST(first_error_of("  - {id: 1, orders: {at: 2026-01-01T00:00:00Z}}\n").find("customers[0].orders") !=
+               std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(at_most_64_event_tables) {
