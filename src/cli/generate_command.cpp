@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -59,7 +60,10 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
                 }
             }
         }
-        if (!options->orders.empty() && options->orders == options->output) {
+        std::error_code ignored;  // a path that cannot be resolved is compared as written
+        if (!options->orders.empty() &&
+            (options->orders == options->output || std::filesystem::weakly_canonical(options->orders, ignored) ==
+                                                       std::filesystem::weakly_canonical(options->output, ignored))) {
             print_error("--orders and --output name one file");
             runner.exit_code = kExitUsage;
             return;

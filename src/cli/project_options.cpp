@@ -229,10 +229,11 @@ bool load_events(const CommonOptions& options, data::Table& customers, unsigned 
             print_located_error(error.to_string());
             return false;
         }
-        if (table->orphans > 0) {
-            fmt::print(stderr, "warning: {}: {} event{} name no customer and are left out (the first has key `{}`)\n",
-                       escape_controls(files[i]), with_thousands(table->orphans), table->orphans == 1 ? "" : "s",
-                       escape_controls(table->first_orphan_key));
+        if (table->orphans > 0 && !quiet()) {
+            const bool one = table->orphans == 1;
+            fmt::print(stderr, "warning: {}: {} event{} name{} no customer and {} left out (the first has key `{}`)\n",
+                       escape_controls(files[i]), with_thousands(table->orphans), one ? "" : "s", one ? "s" : "",
+                       one ? "is" : "are", escape_controls(table->first_orphan_key));
         }
         events->tables.push_back(std::move(*table));
     }

@@ -108,7 +108,7 @@ EventTable group_events(const Table& events, const Table& customers, const schem
     const Column& customer_key = customers.column(column_index(customers.schema(), customers.schema().key));
     const std::vector<uint64_t> owner = owners(key, customer_key);
 
-    EventTable out{Table(event_schema), std::vector<uint64_t>(customers.rows() + 1, 0)};
+    EventTable out{Table(event_schema), std::vector<uint64_t>(customers.rows() + 1, 0), 0, "", 0, true};
     // Counting sort by customer row: offsets first, then every event in its customer's range, in input order.
     for (uint64_t event = 0; event < owner.size(); ++event) {
         if (owner[event] != kNoCustomer) {
@@ -142,8 +142,7 @@ EventTable group_events(const Table& events, const Table& customers, const schem
 EventTable no_events(const Table& customers, const schema::EventTable& definition) {
     Table empty(schema::event_table_schema(customers.schema(), definition));
     empty.finish_rows();
-    EventTable out{std::move(empty), std::vector<uint64_t>(customers.rows() + 1, 0)};
-    out.loaded = false;
+    EventTable out{std::move(empty), std::vector<uint64_t>(customers.rows() + 1, 0), 0, "", 0, false};
     return out;
 }
 

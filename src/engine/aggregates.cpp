@@ -1,7 +1,9 @@
 #include "engine/aggregates.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -9,6 +11,7 @@
 
 #include "codegen/codegen.h"
 #include "data/events.h"
+#include "reference/reference_evaluator.h"
 #include "vm/machine.h"
 #include "vm/verifier.h"
 
@@ -109,12 +112,117 @@ void append_pick(const data::Column& from, uint64_t row, data::Column& out) {
     }
 }
 
+// The tests of the time column against constants in a filter: a range of times, which on each customer's events
+// (sorted by time, data/events.h) is a range of rows found by two binary searches, not a test per event.
+struct Window {
+    int64_t from = std::numeric_limits<int64_t>::min(), to = std::numeric_limits<int64_t>::max();  // inclusive
+    bool empty = false;  // a bound is NULL, or the range is empty: no event passes
+
+    // Narrows [begin, end), rows of one customer in time order, to the events inside the window.
+    void narrow(const data::Column& time, uint64_t& begin, uint64_t& end) const {
+        if (empty) {
+            end = begin;
+            return;
+        }
+        // The first row in [lo, hi) whose time is not `before(time)`.
+        auto first_not = [&time](uint64_t lo, uint64_t hi, auto before) {
+            while (lo < hi) {
+                const uint64_t mid = lo + (hi - lo) / 2;
+                before(time_at(time, mid)) ? lo = mid + 1 : hi = mid;
+            }
+            return lo;
+        };
+        begin = first_not(begin, end, [this](int64_t t) { return t < from; });
+        end = first_not(begin, end, [this](int64_t t) { return t <= to; });
+    }
+};
+
+bool reads_a_column(const ir::Node& node) {
+    if (node.kind == ir::Kind::Column) return true;
+    for (const auto& arg : node.args) {
+        if (reads_a_column(*arg)) return true;
+    }
+    return false;
+}
+
+// Splits `filter` (an And, or one condition) into its window over the time column `time` and the rest, returned as a
+// condition of its own (null when nothing is left). Only `time op constant` (or `constant op time`) with op among
+// < <= > >= counts as window; the rest stays a filter program.
+ir::NodePtr split_window(const ir::Node& filter, uint32_t time, const data::Table& events, scalar::AsOf as_of,
+                         Window& window) {
+    std::vector<const ir::Node*> parts;
+    if (filter.kind == ir::Kind::And) {
+        for (const auto& arg : filter.args) parts.push_back(arg.get());
+    } else {
+        parts.push_back(&filter);
+    }
+    reference::ReferenceEvaluator constants(events, as_of);  // for bounds, which read no column
+    std::vector<ir::NodePtr> rest;
+    for (const ir::Node* part : parts) {
+        const bool comparison = part->kind == ir::Kind::Compare && (part->op == ir::Op::Lt || part->op == ir::Op::Le ||
+                                                                    part->op == ir::Op::Gt || part->op == ir::Op::Ge);
+        int side = -1;  // the argument that is the time column
+        if (comparison) {
+            for (int i = 0; i < 2; ++i) {
+                const ir::Node& a = *part->args[i];
+                const ir::Node& b = *part->args[1 - i];
+                if (a.kind == ir::Kind::Column && a.column == time && !reads_a_column(b)) side = i;
+            }
+        }
+        if (side < 0) {
+            rest.push_back(part->clone());
+            continue;
+        }
+        const ir::Value bound = constants.value(*part->args[1 - side], 0, {});
+        if (ir::is_null(bound)) {
+            window.empty = true;
+            continue;
+        }
+        const auto* date = std::get_if<ir::DateValue>(&bound);
+        const auto* timestamp = std::get_if<ir::TimestampValue>(&bound);
+        if (!date && !timestamp) throw std::logic_error("aggregate window: a bound that is not a time");
+        const int64_t value = date ? date->days : timestamp->micros;
+        ir::Op op = part->op;
+        if (side == 1)
+            op = op == ir::Op::Lt   ? ir::Op::Gt
+                 : op == ir::Op::Le ? ir::Op::Ge
+                 : op == ir::Op::Gt ? ir::Op::Lt
+                                    : ir::Op::Le;
+        // time > v is time >= v + 1, time < v is time <= v - 1: times are whole days or microseconds.
+        switch (op) {
+            case ir::Op::Ge: window.from = std::max(window.from, value); break;
+            case ir::Op::Gt:
+                if (value == std::numeric_limits<int64_t>::max())
+                    window.empty = true;
+                else
+                    window.from = std::max(window.from, value + 1);
+                break;
+            case ir::Op::Le: window.to = std::min(window.to, value); break;
+            default:
+                if (value == std::numeric_limits<int64_t>::min())
+                    window.empty = true;
+                else
+                    window.to = std::min(window.to, value - 1);
+                break;
+        }
+    }
+    if (window.from > window.to) window.empty = true;
+    if (rest.empty()) return nullptr;
+    if (rest.size() == 1) return std::move(rest[0]);
+    auto both = std::make_unique<ir::Node>();
+    both->kind = ir::Kind::And;
+    both->type = ir::Type::Bool;
+    both->args = std::move(rest);
+    return both;
+}
+
 struct Reducer {
     const ir::AggregateSpec& spec;
     const data::EventTable* events;  // null: nobody has events
     const data::Bitmap* passing;     // null: every event passes
     const data::Column* value;       // the aggregated column, or null
     const data::Column* time;        // the time column, or null
+    const Window* window;            // null: no window (or no time column)
 
     bool counts(uint64_t e) const { return (!passing || passing->get(e)) && (!value || !value->is_null(e)); }
 
@@ -131,7 +239,8 @@ struct Reducer {
         }
         out.reserve(customers);
         for (uint64_t c = 0; c < customers; ++c) {
-            const uint64_t begin = events ? events->begin(c) : 0, end = events ? events->end(c) : 0;
+            uint64_t begin = events ? events->begin(c) : 0, end = events ? events->end(c) : 0;
+            if (window) window->narrow(*time, begin, end);
             if (pick) {
                 append_pick(*value, chosen(begin, end), out);
                 continue;
@@ -183,22 +292,31 @@ struct Reducer {
             }
             case AggregateFunction::Sum:
             case AggregateFunction::Avg: {
+                // Numbers add as doubles in time order; ints add exactly (128 bits), so only a result outside
+                // int64, not the order of the events, makes the sum NULL. A sum that is not finite is NULL.
                 const bool number = value->type == ColumnType::Number;
                 double total = 0;
-                int64_t whole = 0, n = 0;
-                bool overflow = false;
+                __int128 whole = 0;
+                int64_t n = 0;
                 for (uint64_t e = begin; e < end; ++e) {
                     if (!counts(e)) continue;
                     ++n;
-                    total += number ? value->f64[e] : static_cast<double>(value->i64[e]);
-                    if (!number) overflow |= __builtin_add_overflow(whole, value->i64[e], &whole);
+                    if (number) {
+                        total += value->f64[e];
+                    } else {
+                        whole += value->i64[e];
+                    }
                 }
+                if (!number) total = static_cast<double>(whole);
+                const bool fits =
+                    whole >= std::numeric_limits<int64_t>::min() && whole <= std::numeric_limits<int64_t>::max();
                 if (spec.function == AggregateFunction::Avg) {
-                    n == 0 ? out.append_null() : out.append_number(total / static_cast<double>(n));
+                    n == 0 || !std::isfinite(total) ? out.append_null()
+                                                    : out.append_number(total / static_cast<double>(n));
                 } else if (number) {
-                    out.append_number(total);
+                    std::isfinite(total) ? out.append_number(total) : out.append_null();
                 } else {
-                    overflow ? out.append_null() : out.append_int(whole);
+                    fits ? out.append_int(static_cast<int64_t>(whole)) : out.append_null();
                 }
                 return;
             }
@@ -227,24 +345,32 @@ std::vector<data::Column> compute_aggregates(const AggregateList& aggregates, co
         const data::EventTable* events =
             loaded && spec.events < loaded->tables.size() ? &loaded->tables[spec.events] : nullptr;
         const schema::EventTable& definition = customers.schema().events.at(spec.events);
-        const data::Bitmap* passing = nullptr;
-        if (spec.filter && events) {
-            auto key = std::pair(spec.events, ir::dump(*spec.filter));
-            auto found = filters.find(key);
-            if (found == filters.end()) {
-                found = filters.emplace(std::move(key), run_filter(*spec.filter, events->table, as_of)).first;
-            }
-            passing = &found->second;
-        }
-        const data::Column* value = nullptr;
-        const data::Column* time = nullptr;
         // Without loaded events an empty table of the same columns stands in, so picks keep their column's type.
         std::optional<data::EventTable> none;
         const data::EventTable* source = events;
         if (!source) source = &none.emplace(data::no_events(customers, definition));
-        if (spec.column) value = &source->table.column(*spec.column);
-        if (!definition.time.empty()) time = source->table.find(definition.time);
-        Reducer reducer{spec, source, passing, value, time};
+        const data::Column* value = spec.column ? &source->table.column(*spec.column) : nullptr;
+        const data::Column* time = definition.time.empty() ? nullptr : source->table.find(definition.time);
+        // The window narrows each customer's rows; what is left of the filter runs as a program over the events.
+        Window window;
+        const Window* narrowing = nullptr;
+        ir::NodePtr rest;
+        if (spec.filter && time) {
+            rest = split_window(*spec.filter, static_cast<uint32_t>(definition.time_column()->index), source->table,
+                                as_of, window);
+            narrowing = &window;
+        } else if (spec.filter) {
+            rest = spec.filter->clone();
+        }
+        const data::Bitmap* passing = nullptr;
+        if (rest && events) {
+            auto key = std::pair(spec.events, ir::dump(*rest));
+            auto found = filters.find(key);
+            if (found == filters.end())
+                found = filters.emplace(std::move(key), run_filter(*rest, events->table, as_of)).first;
+            passing = &found->second;
+        }
+        Reducer reducer{spec, source, passing, value, time, narrowing};
         out.push_back(reducer.run(customers.rows(), column_type(types.at(i))));
     }
     return out;

@@ -3,6 +3,8 @@
 // aggregates" says. engine/aggregates.cpp computes the same for the VM in one pass per aggregate; the differential
 // tests compare the two.
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "data/events.h"
@@ -45,26 +47,33 @@ struct Seen {
     int64_t time = 0;
 };
 
+// The sum of ints is exact; it is NULL only when the result does not fit in 64 bits. Numbers add as doubles in time
+// order, and a sum that is not finite is NULL, as every number operation's.
 Value sum_of(const std::vector<Seen>& seen, bool number) {
     if (number) {
         double total = 0;
         for (const Seen& s : seen) total += std::get<double>(s.value);
-        return total;
+        return std::isfinite(total) ? Value(total) : Value(ir::Null{});
     }
-    int64_t total = 0;
-    for (const Seen& s : seen) {
-        if (__builtin_add_overflow(total, std::get<int64_t>(s.value), &total)) return ir::Null{};  // overflow: NULL
-    }
-    return total;
+    __int128 total = 0;
+    for (const Seen& s : seen) total += std::get<int64_t>(s.value);
+    if (total < std::numeric_limits<int64_t>::min() || total > std::numeric_limits<int64_t>::max()) return ir::Null{};
+    return static_cast<int64_t>(total);
 }
 
+// The sum (of ints: exact, then as a double) divided by the count; NULL without values or when the sum of numbers is
+// not finite.
 Value average_of(const std::vector<Seen>& seen) {
     if (seen.empty()) return ir::Null{};
-    double total = 0;  // in event order, as doubles, whatever the column's type
-    for (const Seen& s : seen) {
-        total += std::holds_alternative<double>(s.value) ? std::get<double>(s.value)
-                                                         : static_cast<double>(std::get<int64_t>(s.value));
+    double total = 0;
+    if (std::holds_alternative<double>(seen.front().value)) {
+        for (const Seen& s : seen) total += std::get<double>(s.value);
+    } else {
+        __int128 whole = 0;
+        for (const Seen& s : seen) whole += std::get<int64_t>(s.value);
+        total = static_cast<double>(whole);
     }
+    if (!std::isfinite(total)) return ir::Null{};
     return total / static_cast<double>(seen.size());
 }
 

@@ -90,6 +90,12 @@ public:
             if (!column) return unknown_column(*events);
         }
         bool ok = check_function(*events, column);
+        if (ok && (e_.aggregate == Aggregate::First || e_.aggregate == Aggregate::Last) && !events->time_column()) {
+            ok = misuse(e_.span,
+                        "event table `" + events->name + "` has no time column, so its events have no order and `" +
+                            function_ + "` has no meaning",
+                        "give the table a `time:` column in the schema, or use `min`/`max`");
+        }
         ok = check_window(*events) && ok;
         ok = check_where(*events) && ok;
         if (!ok) return Type::of(TypeKind::Error);
@@ -209,13 +215,23 @@ private:
         return ok;
     }
 
+    // A window bound as written: a date or timestamp literal, today, now, or arithmetic on one of them.
+    static bool time_bound(const Expr& e) {
+        if (e.kind == ExprKind::Today || e.kind == ExprKind::Now) return true;
+        if (e.kind == ExprKind::Literal) {
+            return std::holds_alternative<ast::Date>(e.value) || std::holds_alternative<ast::Timestamp>(e.value);
+        }
+        return e.kind == ExprKind::Arithmetic && !e.args.empty() && time_bound(*e.args[0]);
+    }
+
     // `count(orders where gift within last 7 days)`: a window written after `where` that parses as part of the
     // condition, on a column that is not a date or timestamp. Reported (true) with a hint that moves the window.
     bool window_in_condition(const schema::EventTable& events, const Expr& condition) {
         const Expr* tail = &condition;
         if (condition.kind == ExprKind::And && !condition.parenthesized) tail = condition.args.back().get();
+        // `between` also compares numbers and text: it reads as a window only with time bounds.
         const bool window = tail->kind == ExprKind::WithinLast || tail->kind == ExprKind::TimeOrder ||
-                            (tail->kind == ExprKind::Between && !tail->negated);
+                            (tail->kind == ExprKind::Between && !tail->negated && time_bound(*tail->args[1]));
         if (!window || tail->parenthesized || e_.window != Window::None) return false;
         const Expr& subject = *tail->args[0];
         const schema::Column* column =
@@ -234,12 +250,18 @@ private:
                 rest += (arg.kind == ExprKind::Or ? "(" + text + ")" : text) + " and ";
             }
         }
-        rest += ast::format_expr(subject);
+        // The subject stays a condition of `where` only if it is one (a bool column); otherwise it was what the
+        // misplaced window tested, and the call keeps the other conditions, if any.
+        if (column->type == schema::ColumnType::Bool) {
+            rest += ast::format_expr(subject);
+        } else if (rest.size() >= 5) {
+            rest.resize(rest.size() - 5);  // the last " and "
+        }
         // As fmt writes it, `fn(ARGUMENT where ...)` (no window): the argument with the backquotes it needs.
         const std::string written = ast::format_expr(e_);
         const size_t open = function_.size() + 1;
         const std::string argument = written.substr(open, written.find(" where ", open) - open);
-        const std::string fixed = function_ + "(" + argument + moved + " where " + rest + ")";
+        const std::string fixed = function_ + "(" + argument + moved + (rest.empty() ? "" : " where " + rest) + ")";
         const char* keyword = tail->kind == ExprKind::WithinLast ? "within last"
                               : tail->kind == ExprKind::Between  ? "between"
                                                                  : ast::op_text(tail->op);
@@ -273,6 +295,18 @@ private:
     RuleHooks& hooks_;
     std::string function_;
 };
+
+// What follows the argument in an aggregate as fmt writes it (` within last 90 days where channel = "web"`, or
+// nothing): the argument ends at the first blank outside backquotes.
+std::string events_suffix(const std::string& written) {
+    size_t i = written.find('(') + 1;
+    bool quoted = false;
+    for (; i < written.size(); ++i) {
+        if (written[i] == '`') quoted = !quoted;
+        if (!quoted && (written[i] == ' ' || written[i] == ')')) break;
+    }
+    return i < written.size() && written[i] == ' ' ? written.substr(i, written.size() - 1 - i) : "";
+}
 
 // The nullable aggregate `operand` is or computes with (`avg(orders.amount) * 2`), if any.
 const Expr* nullable_aggregate(const Expr& operand) {
@@ -347,9 +381,11 @@ public:
         const std::string text = ast::format_expr(*aggregate);
         const std::string predicate = ast::format_expr(e);
         const bool windowed = aggregate->window != ast::Window::None || aggregate->has_where;
-        std::string hint = "if they should be members, write `not exists(" + aggregate->name + ") or " +
-                           (predicate.size() <= 80 ? predicate : "...") + "`; if not, add `exists(" + aggregate->name +
-                           ") and` to say so";
+        // `exists` of the same events: the table with the aggregate's window and `where`.
+        const std::string events = "exists(" + aggregate->name + events_suffix(text) + ")";
+        std::string hint = "if they should be members, write `not " + events + " or " +
+                           (predicate.size() <= 80 ? predicate : "...") + "`; if not, add `" + events +
+                           " and` to say so";
         hooks_.report_warning(Code::NoEventsIsNull, e.span,
                               "`" + text + "` is NULL for a customer with no " + (windowed ? "matching " : "") + "`" +
                                   aggregate->name + "` events, so this is not TRUE for them and they are not members",

@@ -31,12 +31,13 @@
 #include "common/parallel.h"
 #include "data/csv_loader.h"
 #include "data/prefault.h"
-#include "generate/synthetic.h"
 #include "engine/engine.h"
+#include "generate/synthetic.h"
 #include "optimize/stats.h"
 #include "segmint/segmint.h"
 #include "semantic/catalog.h"
 #include "syntax/parse.h"
+#include "timing.h"
 
 #ifndef SEGMINT_SOURCE_DIR
 #define SEGMINT_SOURCE_DIR "."
@@ -46,27 +47,8 @@ using namespace segmint;
 
 namespace {
 
-double seconds(const std::function<void()>& f) {
-    auto start = std::chrono::steady_clock::now();
-    f();
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-// The median of each of `variants`, run in turns (a, b, c, a, b, c, ...) rather than each `repeat` times in a row:
-// the speed of a shared machine drifts over seconds, and a ratio between two variants (VM / hand-written, 1 / 2
-// threads) is only fair when both were timed under the same conditions.
-std::vector<double> interleaved_medians(int repeat, const std::vector<std::function<void()>>& variants) {
-    std::vector<std::vector<double>> runs(variants.size());
-    for (int i = 0; i < repeat; ++i) {
-        for (size_t v = 0; v < variants.size(); ++v) runs[v].push_back(seconds(variants[v]));
-    }
-    std::vector<double> medians;
-    for (auto& r : runs) {
-        std::sort(r.begin(), r.end());
-        medians.push_back(r[r.size() / 2]);
-    }
-    return medians;
-}
+using bench::interleaved_medians;
+using bench::seconds;
 
 double median_seconds(int repeat, const std::function<void()>& f) { return interleaved_medians(repeat, {f})[0]; }
 
@@ -217,9 +199,9 @@ double parallel_ceiling(int repeat) {
         sink[index] = a ^ b ^ c ^ d;
     };
     const std::vector<double> medians = interleaved_medians(repeat, {
-        [&] { parallel_for(2, 1, half); },
-        [&] { parallel_for(2, 2, half); },
-    });
+                                                                        [&] { parallel_for(2, 1, half); },
+                                                                        [&] { parallel_for(2, 2, half); },
+                                                                    });
     return medians[0] / medians[1];
 }
 
@@ -252,7 +234,9 @@ std::vector<Predicate> predicates(const data::Table& table) {
     const int32_t may = *calendar::parse_date("2026-05-01");
     const int32_t jan25 = *calendar::parse_date("2025-01-01");
     std::vector<Predicate> list;
-    list.push_back({"P1", "orders_90d >= 5 and last_order_date >= today - 30 days", {"orders_90d", "last_order_date"},
+    list.push_back({"P1",
+                    "orders_90d >= 5 and last_order_date >= today - 30 days",
+                    {"orders_90d", "last_order_date"},
                     [](const data::Table& t, int32_t today) {
                         const auto& o = col(t, "orders_90d");
                         const auto& d = col(t, "last_order_date");
@@ -262,7 +246,9 @@ std::vector<Predicate> predicates(const data::Table& table) {
                         }
                         return n;
                     }});
-    list.push_back({"P2", "total_spend > 1000 and tier in (\"gold\", \"platinum\")", {"total_spend", "tier"},
+    list.push_back({"P2",
+                    "total_spend > 1000 and tier in (\"gold\", \"platinum\")",
+                    {"total_spend", "tier"},
                     [](const data::Table& t, int32_t) {
                         const auto& s = col(t, "total_spend");
                         const auto& tier = col(t, "tier");  // enum codes: 2 gold, 3 platinum
@@ -272,8 +258,10 @@ std::vector<Predicate> predicates(const data::Table& table) {
                         }
                         return n;
                     }});
-    list.push_back({"P3", "age between 18 and 29 and city in (" + cities + ") and email_opt_in",
-                    {"age", "city", "email_opt_in"}, [](const data::Table& t, int32_t) {
+    list.push_back({"P3",
+                    "age between 18 and 29 and city in (" + cities + ") and email_opt_in",
+                    {"age", "city", "email_opt_in"},
+                    [](const data::Table& t, int32_t) {
                         const auto& age = col(t, "age");
                         const auto& c = col(t, "city");
                         const auto& opt = col(t, "email_opt_in");
@@ -290,8 +278,10 @@ std::vector<Predicate> predicates(const data::Table& table) {
                         }
                         return n;
                     }});
-    list.push_back({"P4", "last_order_date < 2026-05-01 or (last_order_date is null and orders_90d = 0)",
-                    {"last_order_date", "orders_90d"}, [may](const data::Table& t, int32_t) {
+    list.push_back({"P4",
+                    "last_order_date < 2026-05-01 or (last_order_date is null and orders_90d = 0)",
+                    {"last_order_date", "orders_90d"},
+                    [may](const data::Table& t, int32_t) {
                         const auto& d = col(t, "last_order_date");
                         const auto& o = col(t, "orders_90d");
                         uint64_t n = 0;
@@ -375,7 +365,6 @@ std::unique_ptr<Compiled> compile(const std::string& text, const schema::Schema&
     return out;
 }
 
-
 // ---- Tables generated in chunks ----------------------------------------------------------------------------------
 
 // Appends the rows of `from` (same schema) to `to`, re-coding strings and list items into `to`'s dictionaries.
@@ -429,7 +418,12 @@ data::Table generate_table(uint64_t rows, const schema::Schema& schema) {
     for (uint64_t done = 0, k = 0; done < rows; done += chunk, ++k) {
         uint64_t n = std::min(chunk, rows - done);
         std::string csv;
-        generate::write_synthetic_csv([&](std::string_view b) { csv.append(b); return true; }, n, 42 + k);
+        generate::write_synthetic_csv(
+            [&](std::string_view b) {
+                csv.append(b);
+                return true;
+            },
+            n, 42 + k);
         data::CsvError error;
         auto part = data::load_csv_text(csv, "chunk.csv", schema, &error);
         if (!part) {
@@ -484,7 +478,12 @@ int run_single(uint64_t customers) {
         return 2;
     }
     std::string csv;
-    generate::write_synthetic_csv([&](std::string_view b) { csv.append(b); return true; }, customers, 7);
+    generate::write_synthetic_csv(
+        [&](std::string_view b) {
+            csv.append(b);
+            return true;
+        },
+        customers, 7);
     data::CsvError error;
     auto table = data::load_csv_text(csv, "customers.csv", generate::synthetic_schema(), &error);
     std::string().swap(csv);
@@ -499,18 +498,21 @@ int run_single(uint64_t customers) {
     for (uint64_t base = 0; base < customers; base += chunk) {
         const uint64_t n = std::min(chunk, customers - base);
         fill_ns.push_back(seconds([&] {
-            for (uint64_t i = 0; i < n; ++i) fill_customer(*table, base + i, batch[i]);
-        }) / n * 1e9);
+                              for (uint64_t i = 0; i < n; ++i) fill_customer(*table, base + i, batch[i]);
+                          }) /
+                          n * 1e9);
         vm_ns.push_back(seconds([&] {
-            for (uint64_t i = 0; i < n; ++i) {
-                vm.evaluate(batch[i], &by_vm);
-                memberships += by_vm.segments.size();
-            }
-        }) / n * 1e9);
+                            for (uint64_t i = 0; i < n; ++i) {
+                                vm.evaluate(batch[i], &by_vm);
+                                memberships += by_vm.segments.size();
+                            }
+                        }) /
+                        n * 1e9);
         if (base < 20 * chunk) {  // the reference path is slow: the first 20,000 customers, cross-checked
             ref_ns.push_back(seconds([&] {
-                for (uint64_t i = 0; i < n; ++i) reference.evaluate(batch[i], &by_reference);
-            }) / n * 1e9);
+                                 for (uint64_t i = 0; i < n; ++i) reference.evaluate(batch[i], &by_reference);
+                             }) /
+                             n * 1e9);
             for (uint64_t i = 0; i < n; ++i) {
                 vm.evaluate(batch[i], &by_vm);
                 reference.evaluate(batch[i], &by_reference);
@@ -522,10 +524,10 @@ int run_single(uint64_t customers) {
         std::sort(v.begin(), v.end());
         return v[v.size() / 2];
     };
-    std::printf("\none customer at a time (public API, CustomerEvaluator), specs/ catalog: %zu segments, %llu "
-                "customers in chunks of %llu, median of chunks\n",
-                vm.segment_names().size(), static_cast<unsigned long long>(customers),
-                static_cast<unsigned long long>(chunk));
+    std::printf(
+        "\none customer at a time (public API, CustomerEvaluator), specs/ catalog: %zu segments, %llu "
+        "customers in chunks of %llu, median of chunks\n",
+        vm.segment_names().size(), static_cast<unsigned long long>(customers), static_cast<unsigned long long>(chunk));
     std::printf("  evaluate (VM):        %8.0f ns/customer   target <= 10000 ns: %s\n", median(vm_ns),
                 median(vm_ns) <= 10000 ? "met" : "NOT MET");
     std::printf("  evaluate (reference): %8.0f ns/customer   (first %zu chunks)\n", median(ref_ns), ref_ns.size());
@@ -555,20 +557,38 @@ std::vector<GeneratedSegment> generate_catalog(size_t count) {
     };
     auto pick = [&](const std::vector<std::string>& v) { return v[next(v.size())]; };
     const std::vector<std::string> fixed = {
-        "tier in (\"gold\", \"platinum\")", "tier = \"silver\"", "tier != \"bronze\"", "tier = \"platinum\"",
-        "country in (\"Germany\", \"Austria\", \"Switzerland\")", "country in (\"United States\", \"Canada\")",
-        "country starts with \"United \"", "country in (\"France\", \"Spain\", \"Italy\", \"Portugal\")",
-        "country in (\"Sweden\", \"Norway\", \"Denmark\", \"Finland\")", "country = \"United Kingdom\"",
+        "tier in (\"gold\", \"platinum\")",
+        "tier = \"silver\"",
+        "tier != \"bronze\"",
+        "tier = \"platinum\"",
+        "country in (\"Germany\", \"Austria\", \"Switzerland\")",
+        "country in (\"United States\", \"Canada\")",
+        "country starts with \"United \"",
+        "country in (\"France\", \"Spain\", \"Italy\", \"Portugal\")",
+        "country in (\"Sweden\", \"Norway\", \"Denmark\", \"Finland\")",
+        "country = \"United Kingdom\"",
         "city in (\"Berlin\", \"London\", \"Paris\", \"New York\", \"Madrid\")",
         "city in (\"Hamburg\", \"München\", \"Köln\", \"Frankfurt am Main\")",
         "city in (\"Los Angeles\", \"Chicago\", \"Houston\", \"Seattle\", \"Austin\", \"Boston\")",
-        "email_opt_in", "sms_opt_in", "push_opt_in", "not email_opt_in", "email_opt_in and push_opt_in",
-        "acquisition_channel in (\"paid_search\", \"social\", \"affiliate\")", "acquisition_channel = \"organic\"",
-        "preferred_category in (\"outdoor\", \"running\", \"camping\")", "preferred_category = \"apparel\"",
-        "preferred_category in (\"fitness\", \"nutrition\")", "tags contains \"newsletter\"",
-        "tags contains any (\"running\", \"outdoor\")", "not (tags contains \"fraud_review\")",
-        "tags contains \"bargain_hunter\"", "gender = \"female\"", "gender = \"male\"",
-        "returns_90d * 3 > orders_90d", "signup_date before 2022-01-01", "last_order_date is null",
+        "email_opt_in",
+        "sms_opt_in",
+        "push_opt_in",
+        "not email_opt_in",
+        "email_opt_in and push_opt_in",
+        "acquisition_channel in (\"paid_search\", \"social\", \"affiliate\")",
+        "acquisition_channel = \"organic\"",
+        "preferred_category in (\"outdoor\", \"running\", \"camping\")",
+        "preferred_category = \"apparel\"",
+        "preferred_category in (\"fitness\", \"nutrition\")",
+        "tags contains \"newsletter\"",
+        "tags contains any (\"running\", \"outdoor\")",
+        "not (tags contains \"fraud_review\")",
+        "tags contains \"bargain_hunter\"",
+        "gender = \"female\"",
+        "gender = \"male\"",
+        "returns_90d * 3 > orders_90d",
+        "signup_date before 2022-01-01",
+        "last_order_date is null",
         "email is not null and not (email ends with \"@example.invalid\")"};
     auto parameterized = [&]() -> std::string {
         switch (next(12)) {
@@ -606,8 +626,10 @@ std::vector<GeneratedSegment> generate_catalog(size_t count) {
         }
         size_t atoms = 2 + next(3);
         for (size_t a = 0; a < atoms; ++a) {
-            if (next(5) == 0) parts.push_back("(" + atom() + " or " + atom() + ")");
-            else parts.push_back(atom());
+            if (next(5) == 0)
+                parts.push_back("(" + atom() + " or " + atom() + ")");
+            else
+                parts.push_back(atom());
         }
         for (size_t p = 0; p < parts.size(); ++p) g.rule += (p ? " and " : "") + parts[p];
         out.push_back(std::move(g));
@@ -653,13 +675,14 @@ int run_catalog(const data::Table& table, size_t count, int repeat, scalar::AsOf
     }
     const double ns = 1e9 / static_cast<double>(table.rows());
     std::vector<uint64_t> together_counts(count), alone_counts(count);
-    const std::vector<double> together_s = interleaved_medians(repeat, {
-        [&] {
-            auto bits = engine::evaluate(together->program, table, engine::Evaluator::Vm, 1);
-            for (size_t i = 0; i < count; ++i) together_counts[i] = bits[i].count();
-        },
-        [&] { engine::evaluate(together->program, table, engine::Evaluator::Vm, 2); },
-    });
+    const std::vector<double> together_s = interleaved_medians(
+        repeat, {
+                    [&] {
+                        auto bits = engine::evaluate(together->program, table, engine::Evaluator::Vm, 1);
+                        for (size_t i = 0; i < count; ++i) together_counts[i] = bits[i].count();
+                    },
+                    [&] { engine::evaluate(together->program, table, engine::Evaluator::Vm, 2); },
+                });
     auto one_at_a_time = [&](unsigned threads) {
         for (size_t i = 0; i < count; ++i) {
             alone_counts[i] =
@@ -675,16 +698,18 @@ int run_catalog(const data::Table& table, size_t count, int repeat, scalar::AsOf
         differ += together_counts[i] != alone_counts[i];
         members += together_counts[i];
     }
-    std::printf("\ncatalog: %zu generated segments (%zu name another; one at a time = %zu evaluate calls, each with "
-                "the segment's dependency closure: %zu segments in all), %llu rows\n",
-                count, with_references, count, closure_segments, static_cast<unsigned long long>(table.rows()));
+    std::printf(
+        "\ncatalog: %zu generated segments (%zu name another; one at a time = %zu evaluate calls, each with "
+        "the segment's dependency closure: %zu segments in all), %llu rows\n",
+        count, with_references, count, closure_segments, static_cast<unsigned long long>(table.rows()));
     std::printf("  %-28s %12s %12s %10s\n", "", "1 thread", "2 threads", "2thr gain");
     std::printf("  %-28s %12.2f %12.2f %9.2fx\n", "together ns/row (all)", t1 * ns, t2 * ns, t1 / t2);
     std::printf("  %-28s %12.2f %12.2f %9.2fx\n", "one at a time ns/row (all)", a1 * ns, a2 * ns, a1 / a2);
     std::printf("  %-28s %12.3f %12.3f\n", "per segment ns/row, together", t1 * ns / count, t2 * ns / count);
-    std::printf("  together vs one at a time: %.2fx on 1 thread, %.2fx on 2 (target >= 2x: %s); 2-thread speedup of "
-                "the catalog %.2fx (target >= 1.7x: %s)\n",
-                a1 / t1, a2 / t2, a1 / t1 >= 2 ? "met" : "NOT MET", t1 / t2, t1 / t2 >= 1.7 ? "met" : "NOT MET");
+    std::printf(
+        "  together vs one at a time: %.2fx on 1 thread, %.2fx on 2 (target >= 2x: %s); 2-thread speedup of "
+        "the catalog %.2fx (target >= 1.7x: %s)\n",
+        a1 / t1, a2 / t2, a1 / t1 >= 2 ? "met" : "NOT MET", t1 / t2, t1 / t2 >= 1.7 ? "met" : "NOT MET");
     std::printf("  members: %llu in all; per-segment counts together vs one at a time: %s\n",
                 static_cast<unsigned long long>(members), differ ? "DIFFER" : "equal");
     return differ ? 1 : 0;
@@ -706,11 +731,16 @@ int main(int argc, char** argv) {
             only_sections = true;
             continue;
         }
-        if (!std::strcmp(argv[i], "--rows")) rows = std::strtoull(value, nullptr, 10);
-        else if (!std::strcmp(argv[i], "--repeat")) repeat = std::max(1, std::atoi(value));
-        else if (!std::strcmp(argv[i], "--reference-rows")) reference_rows = std::strtoull(value, nullptr, 10);
-        else if (!std::strcmp(argv[i], "--single")) single = std::strtoull(value, nullptr, 10);
-        else if (!std::strcmp(argv[i], "--catalog")) catalog_segments = std::strtoull(value, nullptr, 10);
+        if (!std::strcmp(argv[i], "--rows"))
+            rows = std::strtoull(value, nullptr, 10);
+        else if (!std::strcmp(argv[i], "--repeat"))
+            repeat = std::max(1, std::atoi(value));
+        else if (!std::strcmp(argv[i], "--reference-rows"))
+            reference_rows = std::strtoull(value, nullptr, 10);
+        else if (!std::strcmp(argv[i], "--single"))
+            single = std::strtoull(value, nullptr, 10);
+        else if (!std::strcmp(argv[i], "--catalog"))
+            catalog_segments = std::strtoull(value, nullptr, 10);
         else if (!std::strcmp(argv[i], "--scale")) {
             for (const char* p = value; *p;) {
                 char* end;
@@ -736,7 +766,12 @@ int main(int argc, char** argv) {
     if (!only_sections) {
         std::string csv;
         double generate_s = seconds([&] {
-            generate::write_synthetic_csv([&](std::string_view bytes) { csv.append(bytes); return true; }, rows, 42);
+            generate::write_synthetic_csv(
+                [&](std::string_view bytes) {
+                    csv.append(bytes);
+                    return true;
+                },
+                rows, 42);
         });
         std::printf("generate: %.2f s, %.1f MB of CSV\n", generate_s, csv.size() / 1e6);
         // Loads are timed like the predicates: the median of repeated runs (at most 3: each takes seconds), since
@@ -746,17 +781,19 @@ int main(int argc, char** argv) {
         uint64_t rss_before = peak_rss_bytes();
         const LoadRuns one = time_loads(csv, schema, 1, load_runs, &table);
         const uint64_t rss_grew = peak_rss_bytes() - rss_before;
-        std::printf("load CSV (1 thread): %.2f s, %.0f MB/s; CPU time %.2f s, %.0f MB/s"
-                    " (%.2f s of it in the kernel)%s\n",
-                    one.seconds, csv.size() / 1e6 / one.seconds, one.cpu_seconds, csv.size() / 1e6 / one.cpu_seconds,
-                    one.kernel_seconds, one.runs_text().c_str());
+        std::printf(
+            "load CSV (1 thread): %.2f s, %.0f MB/s; CPU time %.2f s, %.0f MB/s"
+            " (%.2f s of it in the kernel)%s\n",
+            one.seconds, csv.size() / 1e6 / one.seconds, one.cpu_seconds, csv.size() / 1e6 / one.cpu_seconds,
+            one.kernel_seconds, one.runs_text().c_str());
         // Column bytes (Column::data_bytes): values arrays in use, validity bitmaps, dictionary string bytes and
         // offsets. Table memory (Table::byte_size) adds spare capacity and the dictionaries' hash indexes.
         const double table_mb = table->byte_size() / 1e6;
         const double column_mb = table->data_bytes() / 1e6;
-        std::printf("table memory %.1f MB = %.2fx its column bytes (%.1f MB); peak RSS grew %.1f MB while loading = "
-                    "%.2fx the table\n",
-                    table_mb, table_mb / column_mb, column_mb, rss_grew / 1e6, rss_grew / 1e6 / table_mb);
+        std::printf(
+            "table memory %.1f MB = %.2fx its column bytes (%.1f MB); peak RSS grew %.1f MB while loading = "
+            "%.2fx the table\n",
+            table_mb, table_mb / column_mb, column_mb, rss_grew / 1e6, rss_grew / 1e6 / table_mb);
 
         // The same text on two threads. The 1-thread table stays resident (to compare with), and the peak resident
         // set is reset just before, so its growth is what the 2-thread load itself needed at its peak.
@@ -768,11 +805,11 @@ int main(int argc, char** argv) {
         const uint64_t rss_grew2 = peak_rss_since_reset() - rss_before2;
         // CPU time of all threads: near the 1-thread CPU time when the split costs little; a speedup well below
         // 2x with it says the machine did not give the load two cores.
-        std::printf("load CSV (2 threads): %.2f s, %.0f MB/s (%.2fx one thread); CPU time %.2f s (%.2f s in the "
-                    "kernel)%s%s\n",
-                    two.seconds, csv.size() / 1e6 / two.seconds, one.seconds / two.seconds, two.cpu_seconds,
-                    two.kernel_seconds, two.runs_text().c_str(),
-                    threads_used == 2 ? "" : " (ran on one thread: the input is too small to split)");
+        std::printf(
+            "load CSV (2 threads): %.2f s, %.0f MB/s (%.2fx one thread); CPU time %.2f s (%.2f s in the "
+            "kernel)%s%s\n",
+            two.seconds, csv.size() / 1e6 / two.seconds, one.seconds / two.seconds, two.cpu_seconds, two.kernel_seconds,
+            two.runs_text().c_str(), threads_used == 2 ? "" : " (ran on one thread: the input is too small to split)");
         const std::string difference = table_difference(*table, *table2);
         if (!difference.empty()) {
             std::fprintf(stderr, "load CSV (2 threads): the table differs from the 1-thread table: %s\n",
@@ -781,13 +818,15 @@ int main(int argc, char** argv) {
         }
         const double table2_mb = table2->byte_size() / 1e6;
         if (peak_reset && rss_before2 > 0) {
-            std::printf("2 threads: same table as 1 thread; table memory %.1f MB = %.2fx its column bytes; peak RSS "
-                        "grew %.1f MB while loading = %.2fx the table\n",
-                        table2_mb, table2_mb / column_mb, rss_grew2 / 1e6, rss_grew2 / 1e6 / table2_mb);
+            std::printf(
+                "2 threads: same table as 1 thread; table memory %.1f MB = %.2fx its column bytes; peak RSS "
+                "grew %.1f MB while loading = %.2fx the table\n",
+                table2_mb, table2_mb / column_mb, rss_grew2 / 1e6, rss_grew2 / 1e6 / table2_mb);
         } else {
-            std::printf("2 threads: same table as 1 thread; table memory %.1f MB = %.2fx its column bytes; peak RSS "
-                        "not measured (cannot reset it)\n",
-                        table2_mb, table2_mb / column_mb);
+            std::printf(
+                "2 threads: same table as 1 thread; table memory %.1f MB = %.2fx its column bytes; peak RSS "
+                "not measured (cannot reset it)\n",
+                table2_mb, table2_mb / column_mb);
         }
         table2.reset();
         std::string().swap(csv);
@@ -803,8 +842,7 @@ int main(int argc, char** argv) {
             auto p5 = compile("segment p: " + reference_predicates[4].rule, schema, as_of, &stats, true);
             std::printf("first passes after loading, P5 on 1 thread:");
             for (int i = 0; i < 4; ++i) {
-                const double s =
-                    seconds([&] { engine::evaluate(p5->program, *table, engine::Evaluator::Vm, 1); });
+                const double s = seconds([&] { engine::evaluate(p5->program, *table, engine::Evaluator::Vm, 1); });
                 std::printf(" %.2f", s * 1e9 / static_cast<double>(rows));
             }
             std::printf(" ns/row\n\n");
@@ -818,12 +856,20 @@ int main(int argc, char** argv) {
             auto optimized = compile("segment p: " + p.rule, schema, as_of, &stats, true);
             auto plain = compile("segment p: " + p.rule, schema, as_of, &stats, false);
             uint64_t vm_count = 0, vm2_count = 0, plain_count = 0, hand_count = 0, ref_count = 0;
-            const std::vector<double> medians = interleaved_medians(repeat, {
-                [&] { vm_count = engine::evaluate(optimized->program, *table, engine::Evaluator::Vm, 1)[0].count(); },
-                [&] { vm2_count = engine::evaluate(optimized->program, *table, engine::Evaluator::Vm, 2)[0].count(); },
-                [&] { plain_count = engine::evaluate(plain->program, *table, engine::Evaluator::Vm, 1)[0].count(); },
-                [&] { hand_count = p.hand_written(*table, as_of.today); },
-            });
+            const std::vector<double> medians = interleaved_medians(
+                repeat,
+                {
+                    [&] {
+                        vm_count = engine::evaluate(optimized->program, *table, engine::Evaluator::Vm, 1)[0].count();
+                    },
+                    [&] {
+                        vm2_count = engine::evaluate(optimized->program, *table, engine::Evaluator::Vm, 2)[0].count();
+                    },
+                    [&] {
+                        plain_count = engine::evaluate(plain->program, *table, engine::Evaluator::Vm, 1)[0].count();
+                    },
+                    [&] { hand_count = p.hand_written(*table, as_of.today); },
+                });
             const double vm = medians[0], vm2 = medians[1], unoptimized = medians[2], hand = medians[3];
             if (std::strcmp(p.name, "P5") == 0) p5_speedup = vm / vm2;
             // The reference evaluator is slow by design: time it on a prefix and compare counts on the same prefix.
@@ -833,7 +879,12 @@ int main(int argc, char** argv) {
             {
                 uint64_t n = std::min(rows, reference_rows);
                 std::string prefix_csv;
-                generate::write_synthetic_csv([&](std::string_view b) { prefix_csv.append(b); return true; }, n, 42);
+                generate::write_synthetic_csv(
+                    [&](std::string_view b) {
+                        prefix_csv.append(b);
+                        return true;
+                    },
+                    n, 42);
                 data::CsvError error;
                 auto small = data::load_csv_text(prefix_csv, "prefix.csv", schema, &error);
                 auto small_stats = optimize::gather_stats(*small);
@@ -857,9 +908,10 @@ int main(int argc, char** argv) {
             if (!counts_agree) status = 1;
         }
         std::printf("\ngeometric mean vm/hand: %.2f\n", std::exp(log_ratio_sum / count));
-        std::printf("P5 on 2 threads: %.2fx one thread (target >= 1.7x: %s); perfectly parallel arithmetic on this "
-                    "machine, now: %.2fx\n",
-                    p5_speedup, p5_speedup >= 1.7 ? "met" : "NOT MET", parallel_ceiling(repeat));
+        std::printf(
+            "P5 on 2 threads: %.2fx one thread (target >= 1.7x: %s); perfectly parallel arithmetic on this "
+            "machine, now: %.2fx\n",
+            p5_speedup, p5_speedup >= 1.7 ? "met" : "NOT MET", parallel_ceiling(repeat));
 
         // Check and compile 1,000 segments.
         std::string many;
@@ -880,20 +932,22 @@ int main(int argc, char** argv) {
     table.reset();
     if (single > 0) status |= run_single(single);
     if (!scale.empty()) {
-        std::printf("\nscale: P1-P5 on the VM (optimizer on), ns/row, 1 and 2 threads; rows generated in chunks of 1M "
-                    "(seed 42 + chunk) straight into the table, not via one CSV text\n");
-        std::printf("%12s %8s %8s %8s %8s %8s   %8s %8s %8s %8s %8s\n", "rows", "P1", "P2", "P3", "P4", "P5",
-                    "P1 2thr", "P2 2thr", "P3 2thr", "P4 2thr", "P5 2thr");
+        std::printf(
+            "\nscale: P1-P5 on the VM (optimizer on), ns/row, 1 and 2 threads; rows generated in chunks of 1M "
+            "(seed 42 + chunk) straight into the table, not via one CSV text\n");
+        std::printf("%12s %8s %8s %8s %8s %8s   %8s %8s %8s %8s %8s\n", "rows", "P1", "P2", "P3", "P4", "P5", "P1 2thr",
+                    "P2 2thr", "P3 2thr", "P4 2thr", "P5 2thr");
         for (uint64_t n : scale) {
             data::Table big = generate_table(n, schema);
             const optimize::TableStats stats = optimize::gather_stats(big);
             std::vector<double> one, two;
             for (const auto& p : predicates(big)) {
                 auto program = compile("segment p: " + p.rule, schema, as_of, &stats, true);
-                const std::vector<double> medians = interleaved_medians(repeat, {
-                    [&] { engine::evaluate(program->program, big, engine::Evaluator::Vm, 1); },
-                    [&] { engine::evaluate(program->program, big, engine::Evaluator::Vm, 2); },
-                });
+                const std::vector<double> medians = interleaved_medians(
+                    repeat, {
+                                [&] { engine::evaluate(program->program, big, engine::Evaluator::Vm, 1); },
+                                [&] { engine::evaluate(program->program, big, engine::Evaluator::Vm, 2); },
+                            });
                 one.push_back(medians[0] * 1e9 / n);
                 two.push_back(medians[1] * 1e9 / n);
             }

@@ -354,7 +354,16 @@ BOOST_AUTO_TEST_CASE(window_after_where_gets_a_hint) {
     moved = only(rule, "E105");
     BOOST_CHECK_EQUAL(moved.hint,
                       "if this is the window of `sum`, it goes before `where`: `sum(orders.amount before 2026-01-01 "
-                      "where channel = \"web\" and note)`");
+                      "where channel = \"web\")`");
+    // A subject that is no condition (not a bool) is left out of `where`; alone, it leaves no `where` at all.
+    rule = "count(orders where note within last 7 days) > 1";
+    BOOST_CHECK_EQUAL(only(rule, "E105").hint,
+                      "if this is the window of `count`, it goes before `where`: `count(orders within last 7 days)`");
+    // `between` also compares numbers and text: at the end of `where` it is a condition, not a misplaced window.
+    BOOST_CHECK_EQUAL(check_events("segment s: count(orders where amount between 1 and 5) > 1").codes(), "");
+    BOOST_CHECK_EQUAL(
+        check_events("segment s: count(orders where channel = \"web\" and note between \"a\" and \"c\") > 1").codes(),
+        "");
     rule = "max(`orders`.`amount` where gift before today) > 1";
     BOOST_CHECK(contains(only(rule, "E105").hint, "`max(orders.amount before today where gift)`"));
     // On the time column it is a valid condition, the same as the window.
@@ -364,6 +373,13 @@ BOOST_AUTO_TEST_CASE(window_after_where_gets_a_hint) {
     result = check_events("segment s: lower(country where age > 1) = \"x\"");
     BOOST_REQUIRE_EQUAL(result.codes(), "E004");
     BOOST_CHECK(contains(result.diagnostics[0].message, "`lower` is a function"));
+}
+
+// `first`/`last` order events by the time column: on a table without one they have no meaning (E115).
+BOOST_AUTO_TEST_CASE(first_and_last_need_a_time_column) {
+    Diagnostic d = only("first(returns.reason) = \"size\"", "E115");
+    BOOST_CHECK(contains(d.message, "event table `returns` has no time column, so its events have no order"));
+    BOOST_CHECK_EQUAL(check_events("segment s: min(returns.reason) = \"size\"").codes(), "");
 }
 
 BOOST_AUTO_TEST_CASE(null_without_events_W009) {
@@ -379,11 +395,15 @@ BOOST_AUTO_TEST_CASE(null_without_events_W009) {
     only("avg(orders.amount within last 30 days) != 10", "W009");
     d = only("not (avg(orders.amount where channel = \"web\") > 100)", "W009");
     BOOST_CHECK(contains(d.message, "no matching `orders` events"));
+    // The hint tests the same events: the aggregate's window and `where` carry over to `exists`.
+    BOOST_CHECK(contains(d.hint, "`not exists(orders where channel = \"web\") or "));
+    BOOST_CHECK(contains(only("last(orders.ordered_at within last 1 year) < today - 30 days", "W009").hint,
+                         "add `exists(orders within last 1 year) and` to say so"));
     // Silent: positive tests, tests of exists/count/is null of the table, and aggregates that are never NULL.
-    for (const char* rule : {"last(orders.ordered_at) > today - 180 days", "exists(orders) and last(orders.ordered_at) < today",
-                             "count(orders) > 0 and max(orders.amount) < 10",
-                             "min(orders.amount) < 5 or min(orders.amount) is null",
-                             "count(orders) < 3", "not exists(orders)", "sum(orders.amount) < 10"}) {
+    for (const char* rule :
+         {"last(orders.ordered_at) > today - 180 days", "exists(orders) and last(orders.ordered_at) < today",
+          "count(orders) > 0 and max(orders.amount) < 10", "min(orders.amount) < 5 or min(orders.amount) is null",
+          "count(orders) < 3", "not exists(orders)", "sum(orders.amount) < 10"}) {
         BOOST_TEST_CONTEXT(rule) { BOOST_CHECK_EQUAL(check_events(std::string("segment s: ") + rule).codes(), ""); }
     }
 }
@@ -483,7 +503,7 @@ segment f: exists(orders where amount > 10) and age > 30
     // f: customer columns outside the aggregate stay customer columns (age is column 1 of the customers).
     const ir::Node& f = *rules[5].root;
     BOOST_CHECK_EQUAL(f.args[0]->aggregate->filter->args[0]->column, 3u);  // amount, in orders
-    BOOST_CHECK_EQUAL(f.args[1]->args[0]->column, 1u);                      // age, in customers
+    BOOST_CHECK_EQUAL(f.args[1]->args[0]->column, 1u);                     // age, in customers
 }
 
 BOOST_AUTO_TEST_CASE(aggregates_are_values_everywhere) {
@@ -543,7 +563,8 @@ segment b: count(orders within last 90 days where (channel = "web")) < 5
     std::vector<ir::Rule> rules = ir::lower(result.catalog);
     BOOST_REQUIRE_EQUAL(rules.size(), 2u);
     BOOST_CHECK_EQUAL(rules[0].root->args[0]->aggregate->key, rules[1].root->args[0]->aggregate->key);
-    BOOST_CHECK_EQUAL(rules[0].root->args[0]->aggregate->key, "count(orders within last 90 days where channel = \"web\")");
+    BOOST_CHECK_EQUAL(rules[0].root->args[0]->aggregate->key,
+                      "count(orders within last 90 days where channel = \"web\")");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
