@@ -19,8 +19,11 @@ struct CommonOptions {
     std::string color = "auto";
     std::string project_path;  // --project: segmint.yaml or its folder (cli/project_options.h)
     std::string data_path;     // customer data (CSV), when the command reads data
-    // Event data: `--events NAME=FILE` as given, then the project's `data:` mapping for the tables not given.
+    // Event data: `--events NAME=FILE` as given, and the project's `data:` mapping for the tables the flags leave out
+    // (NAME=FILE too, named in messages as the project file's `data.NAME`).
     std::vector<std::string> events;
+    std::vector<std::string> project_events;
+    std::string project_file;            // the segmint.yaml read, for messages about its `data:`
     std::string as_of;                   // --as-of; empty: the project's `as_of`, else now (resolve_as_of)
     unsigned threads = 0;                // --threads, for commands that load data (0 = all cores)
     std::optional<size_t> max_warnings;  // --max-warnings N: exit 1 when there are more warnings than N

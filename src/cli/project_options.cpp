@@ -112,8 +112,9 @@ int apply_project(CommonOptions& options, std::optional<project::Project>* out, 
     for (const auto& [name, path] : loaded->event_paths) {
         const bool given = std::any_of(options.events.begin(), options.events.end(),
                                        [&](const std::string& flag) { return flag.rfind(name + "=", 0) == 0; });
-        if (!given) options.events.push_back(name + "=" + path);
+        if (!given) options.project_events.push_back(name + "=" + path);
     }
+    options.project_file = loaded->source->name();
     if (out != nullptr) *out = std::move(*loaded);
     return kExitOk;
 }
@@ -177,33 +178,38 @@ bool has_data(const CommonOptions& options) {
 
 namespace {
 
-// The files of `--events NAME=FILE` (and of the project's `data:` mapping) by event table; false after an error.
+// The files of `--events NAME=FILE` and of the project's `data:` mapping, by event table; false after an error.
 bool event_files(const CommonOptions& options, const schema::Schema& schema, std::vector<std::string>& files) {
     files.assign(schema.events.size(), "");
-    for (const std::string& flag : options.events) {
-        const size_t equals = flag.find('=');
-        if (equals == std::string::npos || equals == 0 || equals + 1 == flag.size()) {
-            print_error(fmt::format("--events {}: expected NAME=FILE, such as `--events orders=orders.csv`",
-                                    escape_controls(flag)));
-            return false;
+    for (const auto* list : {&options.events, &options.project_events}) {
+        const bool project = list == &options.project_events;
+        for (const std::string& flag : *list) {
+            const size_t equals = flag.find('=');
+            const std::string name = flag.substr(0, equals);
+            // What the user wrote: the flag, or the entry of the project file's `data:` mapping.
+            const std::string where = project
+                                          ? escape_controls(options.project_file) + ": data." + escape_controls(name)
+                                          : "--events " + escape_controls(flag);
+            if (equals == std::string::npos || equals == 0 || equals + 1 == flag.size()) {
+                print_error(where + ": expected NAME=FILE, such as `--events orders=orders.csv`");
+                return false;
+            }
+            const schema::EventTable* table = schema.find_events(name);
+            if (!table) {
+                std::string hint = did_you_mean(name, schema.event_names());
+                print_error(fmt::format("{}: the schema has no event table `{}`{}", where, escape_controls(name),
+                                        schema.events.empty() ? " (it declares no `events:`)"
+                                        : hint.empty()        ? ""
+                                                              : "; " + hint));
+                return false;
+            }
+            std::string& file = files[static_cast<size_t>(table - schema.events.data())];
+            if (!file.empty()) {
+                print_error(fmt::format("--events: event table `{}` is given twice", escape_controls(name)));
+                return false;
+            }
+            file = flag.substr(equals + 1);
         }
-        const std::string name = flag.substr(0, equals);
-        const schema::EventTable* table = schema.find_events(name);
-        if (!table) {
-            std::string hint = did_you_mean(name, schema.event_names());
-            print_error(fmt::format("--events {}: the schema has no event table `{}`{}", escape_controls(flag),
-                                    escape_controls(name),
-                                    schema.events.empty() ? " (it declares no `events:`)"
-                                    : hint.empty()        ? ""
-                                                          : "; " + hint));
-            return false;
-        }
-        std::string& file = files[static_cast<size_t>(table - schema.events.data())];
-        if (!file.empty()) {
-            print_error(fmt::format("--events: event table `{}` is given twice", escape_controls(name)));
-            return false;
-        }
-        file = flag.substr(equals + 1);
     }
     return true;
 }
@@ -212,7 +218,7 @@ bool event_files(const CommonOptions& options, const schema::Schema& schema, std
 
 bool load_events(const CommonOptions& options, data::Table& customers, unsigned threads) {
     const schema::Schema& schema = customers.schema();
-    if (schema.events.empty() && options.events.empty()) return true;
+    if (schema.events.empty() && options.events.empty() && options.project_events.empty()) return true;
     std::vector<std::string> files;
     if (!event_files(options, schema, files)) return false;
     auto events = std::make_shared<data::EventSet>();

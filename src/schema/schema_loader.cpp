@@ -468,6 +468,16 @@ void read_events(Walker& walker, const Field& field, Schema& schema) {
     for (const Field& entry : tables->fields()) {
         if (walker.stopped()) return;
         if (!check_name(walker, entry.key, entry.key_span, entry.path, "event table")) continue;
+        // Fixture customers list their events under the table's name, and a project's `data:` mapping names the
+        // customers' file `customers`: neither may be ambiguous.
+        if (schema.find(entry.key) || entry.key == "customers") {
+            walker.error(Code::YamlInvalidValue, entry.key_span,
+                         entry.path + ": an event table cannot be named " + yaml::quote(entry.key) +
+                             (entry.key == "customers" ? ", the key of the customers' file in a project's `data:`"
+                                                       : ", like a customer column"),
+                         "give it a name of its own, such as " + yaml::quote(std::string(entry.key) + "_events"));
+            continue;
+        }
         if (auto table = read_event_table(walker, entry, schema)) schema.events.push_back(std::move(*table));
     }
 }

@@ -195,6 +195,11 @@ BOOST_AUTO_TEST_CASE(event_table_errors_name_the_key_path) {
                std::string::npos);
     BOOST_TEST(first_error(head + "  orders: {columns: {c: int}}\n").find("key") != std::string::npos);
     BOOST_TEST(first_error(head + "  - orders\n").find("events") != std::string::npos);
+    BOOST_TEST(first_error(head + "  id: {key: c, columns: {c: int}}\n") ==
+               "events.id: an event table cannot be named `id`, like a customer column");
+    BOOST_TEST(first_error(head + "  customers: {key: c, columns: {c: int}}\n") ==
+               "events.customers: an event table cannot be named `customers`, the key of the customers' file in a "
+               "project's `data:`");
 }
 
 BOOST_AUTO_TEST_CASE(events_are_grouped_by_customer_then_time) {
@@ -529,6 +534,14 @@ BOOST_AUTO_TEST_CASE(the_cli_loads_event_files) {
     BOOST_TEST(segmint::testing::run_segmint(
                    "eval --project " + dir.path + " --as-of 2026-02-01 --events orders=" + bad, &out, &err) == 2);
     BOOST_TEST(err.find("bad.csv:2") != std::string::npos, err);
+    // A table the schema does not have, in the project's mapping: the message names the project file's entry.
+    dir.write("segmint.yaml",
+              "schema: schema.yaml\nsegments: s.seg\n"
+              "data: {customers: customers.csv, ordrs: orders.csv}\n");
+    BOOST_TEST(segmint::testing::run_segmint("eval --project " + dir.path + " --as-of 2026-02-01", &out, &err) == 2);
+    BOOST_TEST(err.find("segmint.yaml: data.ordrs: the schema has no event table `ordrs`; did you mean `orders`?") !=
+                   std::string::npos,
+               err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
