@@ -95,11 +95,6 @@ Column gather(const Column& from, const std::vector<uint64_t>& rows) {
     return out;
 }
 
-// A time as one comparable number: days for a date column, microseconds for a timestamp.
-int64_t time_at(const Column& time, uint64_t row) {
-    return time.type == schema::ColumnType::Date ? time.i32[row] : time.i64[row];
-}
-
 }  // namespace
 
 EventTable group_events(const Table& events, const Table& customers, const schema::EventTable& definition) {
@@ -131,7 +126,7 @@ EventTable group_events(const Table& events, const Table& customers, const schem
             auto last = order.begin() + static_cast<std::ptrdiff_t>(out.offsets[customer + 1]);
             if (last - first < 2) continue;
             std::stable_sort(first, last,
-                             [&time](uint64_t a, uint64_t b) { return time_at(time, a) < time_at(time, b); });
+                             [&time](uint64_t a, uint64_t b) { return time_value(time, a) < time_value(time, b); });
         }
     }
     for (size_t i = 0; i < out.table.column_count(); ++i) out.table.mutable_column(i) = gather(events.column(i), order);

@@ -28,6 +28,11 @@ struct EventTable {
     uint64_t end(uint64_t customer) const { return offsets[customer + 1]; }
 };
 
+// An event's time as one comparable number: days for a date column, microseconds for a timestamp column.
+inline int64_t time_value(const Column& time, uint64_t row) {
+    return time.type == schema::ColumnType::Date ? time.i32[row] : time.i64[row];
+}
+
 // Parallel to the customer schema's `events`: tables[i] holds the events of schema().events[i].
 struct EventSet {
     std::vector<EventTable> tables;

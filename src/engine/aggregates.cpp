@@ -84,10 +84,6 @@ std::string distinct_key(const data::Column& c, uint64_t row) {
     return {};
 }
 
-int64_t time_at(const data::Column& time, uint64_t row) {
-    return time.type == ColumnType::Date ? time.i32[row] : time.i64[row];
-}
-
 // Appends `from`'s value at `row` (or NULL when row is kNone) to `out`, a column of from's type and dictionary.
 constexpr uint64_t kNone = ~uint64_t{0};
 void append_pick(const data::Column& from, uint64_t row, data::Column& out) {
@@ -128,7 +124,7 @@ struct Window {
         auto first_not = [&time](uint64_t lo, uint64_t hi, auto before) {
             while (lo < hi) {
                 const uint64_t mid = lo + (hi - lo) / 2;
-                before(time_at(time, mid)) ? lo = mid + 1 : hi = mid;
+                before(time_value(time, mid)) ? lo = mid + 1 : hi = mid;
             }
             return lo;
         };
@@ -261,7 +257,7 @@ struct Reducer {
                     case AggregateFunction::Min: better = row_less(*value, e, best); break;
                     case AggregateFunction::Max: better = row_less(*value, best, e); break;
                     default: {
-                        const int64_t te = time ? time_at(*time, e) : 0, tb = time ? time_at(*time, best) : 0;
+                        const int64_t te = time ? time_value(*time, e) : 0, tb = time ? time_value(*time, best) : 0;
                         const bool later = spec.function == AggregateFunction::Last;
                         better = (later ? te > tb : te < tb) || (te == tb && row_less(*value, e, best));
                     }

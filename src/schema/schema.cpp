@@ -60,45 +60,33 @@ std::optional<size_t> Column::enum_index(std::string_view value) const {
     return std::nullopt;
 }
 
-const Column* Schema::find(std::string_view name) const {
-    for (const auto& column : columns) {
-        if (column.name == name) return &column;
+namespace {
+
+// The item of `items` named `name` (by its `name` member), or null; and all their names, in order.
+template <typename T>
+const T* find_named(const std::vector<T>& items, std::string_view name) {
+    for (const auto& item : items) {
+        if (item.name == name) return &item;
     }
     return nullptr;
 }
 
-std::vector<std::string> Schema::column_names() const {
+template <typename T>
+std::vector<std::string> names_of(const std::vector<T>& items) {
     std::vector<std::string> names;
-    names.reserve(columns.size());
-    for (const auto& column : columns) names.push_back(column.name);
+    names.reserve(items.size());
+    for (const auto& item : items) names.push_back(item.name);
     return names;
 }
 
-const EventTable* Schema::find_events(std::string_view name) const {
-    for (const auto& table : events) {
-        if (table.name == name) return &table;
-    }
-    return nullptr;
-}
+}  // namespace
 
-std::vector<std::string> Schema::event_names() const {
-    std::vector<std::string> names;
-    for (const auto& table : events) names.push_back(table.name);
-    return names;
-}
-
-const Column* EventTable::find(std::string_view name) const {
-    for (const auto& column : columns) {
-        if (column.name == name) return &column;
-    }
-    return nullptr;
-}
-
-std::vector<std::string> EventTable::column_names() const {
-    std::vector<std::string> names;
-    for (const auto& column : columns) names.push_back(column.name);
-    return names;
-}
+const Column* Schema::find(std::string_view name) const { return find_named(columns, name); }
+std::vector<std::string> Schema::column_names() const { return names_of(columns); }
+const EventTable* Schema::find_events(std::string_view name) const { return find_named(events, name); }
+std::vector<std::string> Schema::event_names() const { return names_of(events); }
+const Column* EventTable::find(std::string_view name) const { return find_named(columns, name); }
+std::vector<std::string> EventTable::column_names() const { return names_of(columns); }
 
 Schema event_table_schema(const Schema& customers, const EventTable& events) {
     Schema table;
