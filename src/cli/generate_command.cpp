@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <utility>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -21,6 +23,7 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
         uint64_t seed = 1;
         std::string output;
         std::string orders;
+        std::string page_views;
         std::string format = "text";
     };
     auto options = std::make_shared<Options>();
@@ -38,6 +41,9 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
     command->add_option("--orders", options->orders,
                         "Also write the customers' orders (the event table `orders` of specs/schema.yaml) to this CSV "
                         "file");
+    command->add_option("--page-views", options->page_views,
+                        "Also write their page views of the last 30 days (the event table `page_views` of "
+                        "specs/schema.yaml) to this CSV file");
     add_format_option(*command, options->format, text_or_json_formats(),
                       "What stdout says when done: nothing (text; a line on stderr) or a JSON document");
     command->callback([options, &runner] {
@@ -45,7 +51,9 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
         std::string error;
         // A CSV written over a spec, schema or project file would destroy it: refuse those names and the project
         // file of this folder (or above).
-        for (const std::string* path : {&options->output, &options->orders}) {
+        const std::vector<std::pair<const char*, const std::string*>> outputs = {
+            {"--output", &options->output}, {"--orders", &options->orders}, {"--page-views", &options->page_views}};
+        for (const auto& [flag, path] : outputs) {
             const std::string& output = *path;
             for (const char* extension : {".seg", ".yaml", ".yml"}) {
                 const std::string ending = extension;
@@ -61,12 +69,17 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
             }
         }
         std::error_code ignored;  // a path that cannot be resolved is compared as written
-        if (!options->orders.empty() &&
-            (options->orders == options->output || std::filesystem::weakly_canonical(options->orders, ignored) ==
-                                                       std::filesystem::weakly_canonical(options->output, ignored))) {
-            print_error("--orders and --output name one file");
-            runner.exit_code = kExitUsage;
-            return;
+        for (size_t i = 0; i < outputs.size(); ++i) {
+            for (size_t j = i + 1; j < outputs.size(); ++j) {
+                const std::string &a = *outputs[i].second, &b = *outputs[j].second;
+                if (a.empty() || b.empty()) continue;
+                if (a == b ||
+                    std::filesystem::weakly_canonical(a, ignored) == std::filesystem::weakly_canonical(b, ignored)) {
+                    print_error(fmt::format("{} and {} name one file", outputs[i].first, outputs[j].first));
+                    runner.exit_code = kExitUsage;
+                    return;
+                }
+            }
         }
         std::vector<std::string> protected_paths;
         if (auto project = project::find_project_file(".")) protected_paths.push_back(*project);
@@ -78,6 +91,14 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
             ok = write_file_atomically(
                 options->orders,
                 [&](std::FILE* out) { return generate::write_synthetic_orders_csv(out, options->rows, options->seed); },
+                &error, protected_paths);
+        }
+        if (ok && !options->page_views.empty()) {
+            ok = write_file_atomically(
+                options->page_views,
+                [&](std::FILE* out) {
+                    return generate::write_synthetic_page_views_csv(out, options->rows, options->seed);
+                },
                 &error, protected_paths);
         }
         if (!ok) {
@@ -93,6 +114,7 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
             out["seed"] = options->seed;
             out["output"] = options->output;
             if (!options->orders.empty()) out["orders"] = options->orders;
+            if (!options->page_views.empty()) out["page_views"] = options->page_views;
             write_out(report::json_text(out));
         }
         runner.exit_code = finish_output();

@@ -9,67 +9,15 @@
 #include <vector>
 
 #include "common/calendar.h"
+#include "generate/synthetic_parts.h"
 #include "generate/vocabulary.h"
 
 namespace segmint::generate {
 
 using schema::ColumnType;
+using namespace detail;  // the shared pieces (synthetic_parts.h)
 
 namespace {
-
-// ---- random numbers: xoshiro256** (Blackman & Vigna), seeded with splitmix64 ----
-
-uint64_t splitmix64(uint64_t* state) {
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-class Rng {
-public:
-    // One independent stream per (seed, row), so rows can be generated in any order.
-    Rng(uint64_t seed, uint64_t row) {
-        uint64_t mix = seed;
-        uint64_t state = splitmix64(&mix) ^ (row * 0xD1B54A32D192ED03ull);
-        for (auto& word : s_) word = splitmix64(&state);
-    }
-
-    uint64_t next() {
-        const uint64_t result = rotl(s_[1] * 5, 7) * 9;
-        const uint64_t t = s_[1] << 17;
-        s_[2] ^= s_[0];
-        s_[3] ^= s_[1];
-        s_[1] ^= s_[2];
-        s_[0] ^= s_[3];
-        s_[2] ^= t;
-        s_[3] = rotl(s_[3], 45);
-        return result;
-    }
-
-    // Uniform in [0, n) (Lemire's multiply-shift; the bias is below 2^-40 for our n).
-    uint64_t below(uint64_t n) { return static_cast<uint64_t>((static_cast<unsigned __int128>(next()) * n) >> 64); }
-    int64_t between(int64_t low, int64_t high) {
-        return low + static_cast<int64_t>(below(static_cast<uint64_t>(high - low + 1)));
-    }
-    bool per_mille(uint32_t chance) { return below(1000) < chance; }
-
-    // Index into `weights`, each chosen with probability weight / sum.
-    template <size_t N>
-    size_t pick(const std::array<uint32_t, N>& weights, uint32_t total) {
-        uint64_t r = below(total);
-        for (size_t i = 0; i < N; ++i) {
-            if (r < weights[i]) return i;
-            r -= weights[i];
-        }
-        return N - 1;
-    }
-
-private:
-    uint64_t s_[4];
-};
 
 constexpr std::array<const char*, 40> kLastNames = {
     "smith",     "johnson", "williams", "brown",  "jones",    "garcia",  "miller", "davis",   "rodriguez", "martinez",
@@ -100,14 +48,6 @@ constexpr std::array<const char*, 15> kTags = {
 constexpr std::array<uint32_t, 15> kTagWeights = {10, 200, 150, 120, 100, 5, 15, 40, 60, 10, 80, 120, 70, 10, 10};
 constexpr std::array<uint32_t, 5> kTagCountWeights = {350, 300, 200, 100, 50};  // 0..4 tags
 
-// Channels of the orders file.
-constexpr std::array<const char*, 3> kOrderChannels = {"web", "store", "app"};
-constexpr std::array<uint32_t, 3> kOrderChannelWeights = {550, 300, 150};
-// Order ids are customer_id * this + the order's number: unique without a counter shared across rows.
-constexpr int64_t kMaxOrdersPerCustomer = 100000;
-
-// Engagement (dormant, casual, regular, heavy) given the tier: higher tiers buy more.
-enum Engagement { kDormant, kCasual, kRegular, kHeavy };
 constexpr std::array<std::array<uint32_t, 4>, 4> kEngagementByTier = {{
     {450, 400, 130, 20},
     {200, 400, 300, 100},
@@ -129,96 +69,10 @@ constexpr std::array<int64_t, 4> kChurnHigh = {999, 800, 500, 250};
 // Every table is full (a missing initializer would leave a null name).
 static_assert(kLastNames.back() != nullptr);
 
-class Output {
-public:
-    static constexpr size_t kFlushBytes = size_t{1} << 20;
+}  // namespace
 
-    explicit Output(const ByteSink& sink) : sink_(sink) { buffer_.reserve(kFlushBytes + 4096); }
-
-    void text(std::string_view value) { buffer_.append(value); }
-    void character(char c) { buffer_.push_back(c); }
-    void integer(int64_t value) {
-        char digits[24];
-        auto result = std::to_chars(digits, digits + sizeof digits, value);
-        buffer_.append(digits, static_cast<size_t>(result.ptr - digits));
-    }
-    // value / 10^decimals with exactly `decimals` digits after the point (value >= 0).
-    void fixed(int64_t value, int decimals) {
-        int64_t scale = 1;
-        for (int i = 0; i < decimals; ++i) scale *= 10;
-        integer(value / scale);
-        character('.');
-        int64_t fraction = value % scale;
-        for (int64_t digit = scale / 10; digit > 0; digit /= 10) {
-            character(static_cast<char>('0' + fraction / digit));
-            fraction %= digit;
-        }
-    }
-    void two_digits(uint32_t value) {
-        character(static_cast<char>('0' + value / 10));
-        character(static_cast<char>('0' + value % 10));
-    }
-    void date(int32_t days) {
-        const calendar::CivilDate civil = calendar::civil_from_days(days);
-        const auto year = static_cast<uint32_t>(civil.year);
-        two_digits(year / 100);
-        two_digits(year % 100);
-        character('-');
-        two_digits(civil.month);
-        character('-');
-        two_digits(civil.day);
-    }
-    void timestamp(int32_t days, uint32_t second_of_day) {
-        date(days);
-        character('T');
-        two_digits(second_of_day / 3600);
-        character(':');
-        two_digits(second_of_day / 60 % 60);
-        character(':');
-        two_digits(second_of_day % 60);
-        character('Z');
-    }
-    void boolean(bool value) { text(value ? "true" : "false"); }
-
-    // Hands full chunks to the sink; false once the sink has failed.
-    bool maybe_flush() { return buffer_.size() < kFlushBytes || flush(); }
-    bool flush() {
-        if (buffer_.empty()) return true;
-        const bool ok = sink_(buffer_);
-        buffer_.clear();
-        return ok;
-    }
-
-private:
-    const ByteSink& sink_;
-    std::string buffer_;
-};
-
-struct Calendar {
-    int32_t as_of = *calendar::parse_date(kSyntheticAsOf);
-    int32_t first_signup = calendar::days_from_civil({2018, 1, 1});
-    int32_t last_signup = calendar::days_from_civil({2026, 11, 1});
-};
-
-// Geometric count: keeps adding one while a per-mille chance succeeds, up to `cap`.
-int64_t geometric(Rng& rng, uint32_t continue_per_mille, int64_t cap) {
-    int64_t count = 0;
-    while (count < cap && rng.per_mille(continue_per_mille)) ++count;
-    return count;
-}
-
-// What a customer is and bought, drawn first from the row's stream: the customer's columns and its orders (in the
-// orders file) both follow from it, so they agree.
-struct Purchases {
-    size_t tier = 0;
-    Engagement engagement = kDormant;
-    bool ordered = false;
-    int32_t signup = 0;
-    int64_t orders_90d = 0, lifetime_orders = 0, returns_90d = 0, total_cents = 0, aov_cents = 0, loyalty_points = 0;
-    int32_t last_order = 0;  // when lifetime_orders > 0
-};
-
-Purchases purchases_of(Rng& rng, const Calendar& days) {
+// What a customer is and bought, drawn first from the row's stream (synthetic_parts.h).
+Purchases detail::purchases_of(Rng& rng, const Calendar& days) {
     Purchases p;
     // Latent traits first; the visible columns follow from them so they stay consistent.
     p.tier = rng.pick(kTierWeights, sum(kTierWeights));
@@ -286,6 +140,8 @@ Purchases purchases_of(Rng& rng, const Calendar& days) {
     p.last_order = last_order;
     return p;
 }
+
+namespace {
 
 void write_row(Output& out, const Vocabulary& words, const Calendar& days, uint64_t seed, uint64_t row) {
     Rng rng(seed, row);
@@ -410,48 +266,6 @@ void write_row(Output& out, const Vocabulary& words, const Calendar& days, uint6
     out.character('\n');
 }
 
-// The row's orders (synthetic.h): lifetime_orders of them, orders_90d in the 90 days before the
-// as-of date and the latest on last_order_date, amounts summing to total_spend. From a stream of their own, so the
-// customers' file is the same with or without them. A customer who signed up inside the window has only the orders
-// in it (its lifetime_orders may then count more).
-void write_orders(Output& out, const Calendar& days, uint64_t seed, uint64_t row) {
-    Rng profile(seed, row);
-    const Purchases p = purchases_of(profile, days);
-    if (p.lifetime_orders == 0) return;
-    Rng rng(seed ^ 0x6F72646572735F31ull, row);
-    const int32_t window_start = days.as_of - 90;
-    std::vector<int32_t> order_days{p.last_order};
-    const int64_t older = p.signup < window_start ? p.lifetime_orders - p.orders_90d : 0;
-    if (p.orders_90d > 0) {
-        for (int64_t i = 1; i < p.orders_90d; ++i) {
-            order_days.push_back(static_cast<int32_t>(rng.between(std::max(p.signup, window_start), p.last_order)));
-        }
-        for (int64_t i = 0; i < older; ++i) {
-            order_days.push_back(static_cast<int32_t>(rng.between(p.signup, window_start - 1)));
-        }
-    } else {
-        for (int64_t i = 1; i < older; ++i)
-            order_days.push_back(static_cast<int32_t>(rng.between(p.signup, p.last_order)));
-    }
-    const auto n = static_cast<int64_t>(order_days.size());
-    const int64_t total = p.total_cents * n / p.lifetime_orders;
-    const int64_t customer_id = static_cast<int64_t>(row) + 1;
-    for (int64_t i = 0; i < n; ++i) {
-        out.integer(customer_id * kMaxOrdersPerCustomer + i);
-        out.character(',');
-        out.integer(customer_id);
-        out.character(',');
-        // The latest order is on last_order_date, before the time of day of every other order that day.
-        const uint32_t second = i == 0 ? 86399 : static_cast<uint32_t>(rng.below(86399));
-        out.timestamp(order_days[static_cast<size_t>(i)], second);
-        out.character(',');
-        out.fixed(total / n + (i < total % n ? 1 : 0), 2);
-        out.character(',');
-        out.text(kOrderChannels[rng.pick(kOrderChannelWeights, sum(kOrderChannelWeights))]);
-        out.character('\n');
-    }
-}
-
 }  // namespace
 
 schema::Schema synthetic_schema() {
@@ -518,27 +332,8 @@ bool write_synthetic_csv(const ByteSink& sink, uint64_t rows, uint64_t seed) {
     return out.flush();
 }
 
-bool write_synthetic_orders_csv(const ByteSink& sink, uint64_t rows, uint64_t seed) {
-    const Calendar days;
-    Output out(sink);
-    out.text("order_id,customer_id,ordered_at,amount,channel\n");
-    for (uint64_t row = 0; row < rows; ++row) {
-        write_orders(out, days, seed, row);
-        if (!out.maybe_flush()) return false;
-    }
-    return out.flush();
-}
-
-bool write_synthetic_orders_csv(std::FILE* file, uint64_t rows, uint64_t seed) {
-    return write_synthetic_orders_csv(
-        [file](std::string_view bytes) { return std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size(); },
-        rows, seed);
-}
-
 bool write_synthetic_csv(std::FILE* file, uint64_t rows, uint64_t seed) {
-    return write_synthetic_csv(
-        [file](std::string_view bytes) { return std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size(); },
-        rows, seed);
+    return write_synthetic_csv(file_sink(file), rows, seed);
 }
 
 bool write_synthetic_csv(std::ostream& stream, uint64_t rows, uint64_t seed) {

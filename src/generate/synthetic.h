@@ -41,6 +41,13 @@ bool write_synthetic_csv(const ByteSink& sink, uint64_t rows, uint64_t seed);
 // total_spend.
 bool write_synthetic_orders_csv(const ByteSink& sink, uint64_t rows, uint64_t seed);
 bool write_synthetic_orders_csv(std::FILE* out, uint64_t rows, uint64_t seed);
+
+// Their page views, the event table `page_views` of specs/schema.yaml: `customer_id,viewed_at,url`, in the 30 days
+// before kSyntheticAsOf. Every order of those days has a view of `/checkout` at the start of its day, so
+// count(page_views where url = "/checkout") equals count(orders within last 30 days) (a test checks it); the rest is
+// browsing, more for engaged customers, with `/pricing` among the pages.
+bool write_synthetic_page_views_csv(const ByteSink& sink, uint64_t rows, uint64_t seed);
+bool write_synthetic_page_views_csv(std::FILE* out, uint64_t rows, uint64_t seed);
 bool write_synthetic_csv(std::FILE* out, uint64_t rows, uint64_t seed);
 bool write_synthetic_csv(std::ostream& out, uint64_t rows, uint64_t seed);
 

@@ -25,15 +25,11 @@ namespace pt = boost::property_tree;
 namespace {
 
 
-// Demo data on which the specs project's 15 constraints hold (as in validate_cli_test).
+// Demo data on which the specs project's constraints hold (as in validate_cli_test): what follows --data.
 const std::string& demo_csv() {
     static TempDir folder("segmint_ci");
-    static std::string csv = [] {
-        std::string path = folder.path + "/customers.csv";
-        if (run_segmint("generate --rows 20000 --seed 7 -o " + path) != 0) throw std::runtime_error("generate failed");
-        return path;
-    }();
-    return csv;
+    static std::string data = generate_demo_data(folder.path, 20000, 7);
+    return data;
 }
 
 // A copy of specs/ with one failing fixture file, tests/broken.yaml (line 5: customer 1 should be in vip).
@@ -288,7 +284,7 @@ BOOST_AUTO_TEST_CASE(junit_check) {
 
     BOOST_CHECK_EQUAL(run_segmint("check --project specs --format junit", &out), 0);
     Junit clean = parse_junit(out);
-    BOOST_CHECK_EQUAL(clean.tests, 6u);
+    BOOST_CHECK_EQUAL(clean.tests, 7u);  // one per spec file
     BOOST_CHECK_EQUAL(clean.failures, 0u);
     BOOST_CHECK(contains(clean.names, "segmint check/specs/segments/value.seg"));
 }
@@ -297,7 +293,7 @@ BOOST_AUTO_TEST_CASE(junit_validate) {
     std::string out;
     BOOST_CHECK_EQUAL(run_segmint("validate --project specs --format junit --data " + demo_csv(), &out), 0);
     Junit passing = parse_junit(out);
-    BOOST_CHECK_EQUAL(passing.tests, 15u);
+    BOOST_CHECK_EQUAL(passing.tests, 17u);
     BOOST_CHECK_EQUAL(passing.failures, 0u);
     BOOST_CHECK(contains(passing.names, "specs/segmint.yaml/subset: vip, frequent_buyers"));
 
@@ -320,14 +316,14 @@ BOOST_AUTO_TEST_CASE(junit_test) {
     std::string out;
     BOOST_CHECK_EQUAL(run_segmint("test --project specs --format junit", &out), 0);
     Junit passing = parse_junit(out);
-    BOOST_CHECK_EQUAL(passing.tests, 60u);  // one test case per expectation
+    BOOST_CHECK_EQUAL(passing.tests, 102u);  // one test case per expectation
     BOOST_CHECK_EQUAL(passing.failures, 0u);
     BOOST_CHECK(contains(passing.names, "specs/tests/retention.yaml/customer 1 in vip"));
 
     SpecsWithFailingFixture copy;
     BOOST_CHECK_EQUAL(run_in(copy.dir, "test --format junit", &out), 1);
     Junit failing = parse_junit(out);
-    BOOST_CHECK_EQUAL(failing.tests, 62u);
+    BOOST_CHECK_EQUAL(failing.tests, 104u);
     BOOST_CHECK_EQUAL(failing.failures, 1u);
     BOOST_CHECK(contains(failing.names, "tests/broken.yaml/customer 1 in frequent_buyers"));
     BOOST_REQUIRE_EQUAL(failing.failing_names.size(), 1u);
@@ -438,10 +434,10 @@ BOOST_AUTO_TEST_CASE(github_from_the_commands) {
                                        "title=fixture/expectation::customer 1 should be in `vip`, but is not%0A",
                                        0) == 0,
                         lines[0]);
-    BOOST_CHECK_EQUAL(lines[1], "segmint test: 61 passed, 1 failed");
+    BOOST_CHECK_EQUAL(lines[1], "segmint test: 103 passed, 1 failed");
 
     BOOST_CHECK_EQUAL(run_segmint("test --project specs --format github", &out), 0);
-    BOOST_CHECK_EQUAL(out, "segmint test: 60 passed, 0 failed\n");
+    BOOST_CHECK_EQUAL(out, "segmint test: 102 passed, 0 failed\n");
 }
 
 // ---- exit codes ----

@@ -134,16 +134,17 @@ BOOST_AUTO_TEST_CASE(outputs_never_replace_project_files) {
     TempDir dir("outputs");
     std::filesystem::copy(source_dir() + "/specs", dir.path + "/specs", std::filesystem::copy_options::recursive);
     const std::string project = dir.path + "/specs";
-    BOOST_REQUIRE_EQUAL(run_segmint("generate --rows 200 -o " + project + "/data.csv"), 0);
+    const std::string data = generate_demo_data(project, 200, 1);  // customers.csv, orders.csv, page_views.csv
     const std::string before = read_file(project + "/segmint.yaml");
     std::string out, err;
-    for (const char* target : {"segmint.yaml", "schema.yaml", "data.csv", "segments/value.seg", "tests/retention.yaml",
-                               "segments/new.seg", "segments/deeper/new.seg", "tests/new.yaml"}) {
+    for (const char* target : {"segmint.yaml", "schema.yaml", "customers.csv", "orders.csv", "segments/value.seg",
+                               "tests/retention.yaml", "segments/new.seg", "segments/deeper/new.seg",
+                               "behaviour/new.seg", "tests/new.yaml"}) {
         const std::string path = project + "/" + target;
         const bool existed = std::filesystem::exists(path);
         const std::string old = existed ? read_file(path) : "";
         BOOST_TEST(
-            run_segmint("eval --project " + project + " --data " + project + "/data.csv --members vip -o " + path, &out,
+            run_segmint("eval --project " + project + " --data " + data + " --members vip -o " + path, &out,
                         &err) == 2,
             target);
         BOOST_TEST(err.find("refusing to write") != std::string::npos, err);
@@ -151,7 +152,7 @@ BOOST_AUTO_TEST_CASE(outputs_never_replace_project_files) {
         if (existed) BOOST_TEST(read_file(path) == old, target);
     }
     BOOST_TEST(read_file(project + "/segmint.yaml") == before);
-    BOOST_TEST(run_segmint("eval --project " + project + " --data " + project + "/data.csv --members vip -o " +
+    BOOST_TEST(run_segmint("eval --project " + project + " --data " + data + " --members vip -o " +
                            dir.path + "/vip.txt") == 0);
     // generate writes CSV: never over a spec, schema or project file.
     for (const char* target : {"segmint.yaml", "schema.yaml", "segments/value.seg"}) {

@@ -153,4 +153,16 @@ int run_segmint(const std::string& arguments, std::string* out, std::string* err
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+std::string generate_demo_data(const std::string& folder, uint64_t rows, uint64_t seed) {
+    const std::string customers = folder + "/customers.csv", orders = folder + "/orders.csv",
+                      page_views = folder + "/page_views.csv";
+    std::string err;
+    if (run_segmint("generate --rows " + std::to_string(rows) + " --seed " + std::to_string(seed) + " -o " +
+                        customers + " --orders " + orders + " --page-views " + page_views,
+                    nullptr, &err) != 0) {
+        throw std::runtime_error("segmint generate failed: " + err);
+    }
+    return customers + " --events orders=" + orders + " --events page_views=" + page_views;
+}
+
 }  // namespace segmint::testing

@@ -1,5 +1,6 @@
 #pragma once
 // Helpers shared by the test files: reading files, golden comparison, and compiling rule text in memory.
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,5 +54,10 @@ Checked check_text(const std::string& text, const std::string& name = "test.seg"
 
 // Runs the segmint binary; returns its exit code and fills stdout/stderr.
 int run_segmint(const std::string& arguments, std::string* out = nullptr, std::string* err = nullptr);
+
+// The demo retailer's data as `segmint generate` writes it into `folder` (customers.csv, orders.csv,
+// page_views.csv). Returns what follows `--data` to pass all three, for the specs/ project whose behaviour segments
+// read the event tables: `F/customers.csv --events orders=F/orders.csv --events page_views=F/page_views.csv`.
+std::string generate_demo_data(const std::string& folder, uint64_t rows, uint64_t seed);
 
 }  // namespace segmint::testing

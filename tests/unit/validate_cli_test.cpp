@@ -14,12 +14,11 @@ namespace {
 
 struct DemoData {
     std::string dir;
-    std::string csv;
+    std::string csv;  // what follows --data: the customers and their event tables
     DemoData() {
         char name[] = "/tmp/segmint_validate_XXXXXX";
         dir = ::mkdtemp(name);
-        csv = dir + "/customers.csv";
-        if (run_segmint("generate --rows 20000 --seed 7 -o " + csv) != 0) throw std::runtime_error("generate failed");
+        csv = generate_demo_data(dir, 20000, 7);
     }
     ~DemoData() { fs::remove_all(dir); }
 };
@@ -55,7 +54,7 @@ BOOST_AUTO_TEST_CASE(demo_project_constraints_hold) {
     int code = run_segmint("validate --project specs --data " + demo().csv, &out, &err);
     BOOST_CHECK_MESSAGE(code == 0, out + err);
     BOOST_CHECK(out.find("FAIL") == std::string::npos);
-    BOOST_CHECK(out.find("15 constraints on 20,000 customers as of 2026-11-23: 15 passed, 0 failed") !=
+    BOOST_CHECK(out.find("17 constraints on 20,000 customers as of 2026-11-23: 17 passed, 0 failed") !=
                 std::string::npos);
 }
 
@@ -63,10 +62,10 @@ BOOST_AUTO_TEST_CASE(validate_json_has_the_documented_shape) {
     std::string out;
     BOOST_REQUIRE_EQUAL(run_segmint("validate --project specs --format json --data " + demo().csv, &out), 0);
     auto json = nlohmann::json::parse(out);
-    BOOST_CHECK_EQUAL(json["passed"].get<int>(), 15);
+    BOOST_CHECK_EQUAL(json["passed"].get<int>(), 17);
     BOOST_CHECK_EQUAL(json["failed"].get<int>(), 0);
     BOOST_CHECK_EQUAL(json["rows"].get<int>(), 20000);
-    BOOST_REQUIRE_EQUAL(json["constraints"].size(), 15u);
+    BOOST_REQUIRE_EQUAL(json["constraints"].size(), 17u);
     for (const auto& c : json["constraints"]) {
         BOOST_CHECK(c["kind"].is_string());
         BOOST_CHECK(c["line"].is_number_integer());
@@ -85,7 +84,7 @@ BOOST_AUTO_TEST_CASE(demo_fixture_tests_pass) {
     std::string out, err;
     int code = run_segmint("test --project specs", &out, &err);
     BOOST_CHECK_MESSAGE(code == 0, out + err);
-    BOOST_CHECK(out.find("3 fixture files, 22 customers, 60 expectations: 60 passed, 0 failed") != std::string::npos);
+    BOOST_CHECK(out.find("4 fixture files, 29 customers, 102 expectations: 102 passed, 0 failed") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(broken_example_fails_with_line_and_figures) {
@@ -111,11 +110,11 @@ BOOST_AUTO_TEST_CASE(a_broken_constraint_in_a_copy_of_the_demo_fails) {
         out.find("FAIL  " + copy.dir + "/segmint.yaml:" + std::to_string(line) +
                  "  subset: 6,382 of the 8,942 customers of lapsed are not in win_back (2,560)") != std::string::npos,
         out);
-    BOOST_CHECK(out.find("15 passed, 1 failed") != std::string::npos);
+    BOOST_CHECK(out.find("17 passed, 1 failed") != std::string::npos);
     std::string json;
     BOOST_CHECK_EQUAL(run_segmint("validate --format json --project " + copy.dir + " --data " + demo().csv, &json), 1);
     auto parsed = nlohmann::json::parse(json);
-    const auto& failed = parsed["constraints"][15];
+    const auto& failed = parsed["constraints"][17];
     BOOST_CHECK_EQUAL(failed["line"].get<size_t>(), line);
     BOOST_CHECK_EQUAL(failed["figures"]["outside"].get<int>(), 6382);
     BOOST_CHECK_EQUAL(failed["samples"].size(), 5u);
@@ -138,7 +137,7 @@ BOOST_AUTO_TEST_CASE(input_errors_exit_2) {
     BOOST_CHECK(err.find("cannot read project") != std::string::npos);
     // No data is not an input error: the proofs are the result (prove_cli tests what they say).
     BOOST_CHECK_EQUAL(run_segmint("validate --project specs", &out, &err), 0);
-    BOOST_CHECK_MESSAGE(out.find("15 constraints without data") != std::string::npos, out);
+    BOOST_CHECK_MESSAGE(out.find("17 constraints without data") != std::string::npos, out);
     BOOST_CHECK_EQUAL(run_segmint("validate --project specs --data /nonexistent.csv", &out, &err), 2);
     BOOST_CHECK_EQUAL(run_segmint("validate --project specs --format xml", &out, &err), 2);
     SpecsCopy copy;
@@ -166,7 +165,7 @@ BOOST_AUTO_TEST_CASE(overlap_formats) {
     BOOST_CHECK_EQUAL(out.substr(0, out.find('\n')),
                       "a,b,count_a,count_b,intersection,jaccard,containment_a,containment_b");
     const size_t lines = static_cast<size_t>(std::count(out.begin(), out.end(), '\n'));
-    BOOST_CHECK_EQUAL(lines, 1u + 36u * 35u / 2u);  // one record per pair of the 36 demo segments
+    BOOST_CHECK_EQUAL(lines, 1u + 42u * 41u / 2u);  // one record per pair of the 42 demo segments
 
     BOOST_REQUIRE_EQUAL(run_segmint("overlap --project specs --data " + demo().csv + " gold_tier vip", &out), 0);
     BOOST_CHECK_MESSAGE(out.find("most overlapping pairs (by Jaccard):\n  gold_tier ∩ vip:") != std::string::npos, out);
@@ -192,7 +191,7 @@ BOOST_AUTO_TEST_CASE(failing_fixture_shows_the_deciding_condition) {
         out);
     BOOST_CHECK(out.find("      TRUE   frequent_buyers\n      FALSE  total_spend > 1_000\n"
                          "      TRUE   tier in (\"gold\", \"platinum\")\n") != std::string::npos);
-    BOOST_CHECK(out.find("4 fixture files, 23 customers, 62 expectations: 61 passed, 1 failed") != std::string::npos);
+    BOOST_CHECK(out.find("5 fixture files, 30 customers, 104 expectations: 103 passed, 1 failed") != std::string::npos);
 
     std::string json;
     BOOST_CHECK_EQUAL(
@@ -217,13 +216,13 @@ BOOST_AUTO_TEST_CASE(failing_fixture_shows_the_deciding_condition) {
 BOOST_AUTO_TEST_CASE(check_and_eval_read_the_project) {
     std::string out, err;
     BOOST_CHECK_EQUAL(run_segmint("check --project specs", &out, &err), 0);
-    BOOST_CHECK_MESSAGE(out.find("checked 36 segments in 6 files: no problems") != std::string::npos, out + err);
+    BOOST_CHECK_MESSAGE(out.find("checked 42 segments in 7 files: no problems") != std::string::npos, out + err);
     // Flags override the project: one file only.
     BOOST_CHECK_EQUAL(run_segmint("check --project specs specs/segments/tiers.seg", &out), 0);
     BOOST_CHECK(out.find("checked 4 segments in 1 file") != std::string::npos);
     BOOST_CHECK_EQUAL(run_segmint("eval --project specs --as-of 2026-11-23 --format json --data " + demo().csv, &out),
                       0);
-    BOOST_CHECK_EQUAL(nlohmann::json::parse(out)["segments"].size(), 36u);
+    BOOST_CHECK_EQUAL(nlohmann::json::parse(out)["segments"].size(), 42u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
