@@ -483,7 +483,7 @@ def gen_event_tables(rng, cols, data, today, now):
     used = {c.name.lower() for c in cols} | {"customers"}
     names = [n for n in EVENT_TABLE_NAMES if n.lower() not in used]
     out = []
-    for name in rng.sample(names, rng.choice([1, 1, 2])):
+    for name in rng.sample(names, rng.choice([1, 1, 1, 2])):
         key = rng.choice(EVENT_KEY_NAMES)
         r = rng.random()
         time_type = "timestamp" if r < 0.45 else ("date" if r < 0.8 else None)
@@ -586,7 +586,7 @@ def fill_events(rng, et, data, today, now):
     null_rate = {c.name: rng.choice([0.0, 0.05, 0.2]) for c in et.cols}
     customer_keys = data.keys
     for k in customer_keys:
-        n = rng.choice([0, 0, 1, 1, 2, 2, 3, 4, 6, 9])
+        n = rng.choice([0, 0, 0, 1, 1, 2, 2, 3, 5, 8])
         times = []
         for _ in range(n):
             row = {et.key: str(k) if k < 0 or rng.random() < 0.9 else "+%d" % k}
@@ -629,6 +629,8 @@ def fill_events(rng, et, data, today, now):
         if extra:
             parts.append(encode_field(rng, rng.choice(["x", "", None, "a,b"]), "string"))
         recs.append(",".join(parts))
+    et.header = ",".join(names)
+    et.records = recs
     et.text = ("\ufeff" if rng.random() < 0.1 else "") + ",".join(names) + newline + newline.join(recs) + newline
     # grouped by customer, ordered by time (file order among ties) [docs/schema.md "Event tables"]
     keys = et.values[et.key]

@@ -495,6 +495,7 @@ def describe_case(world, j, ast, ast2, rows, columns, cfgs, still, args, secs):
         head, recs = data.sub_records(rows, columns)
     out.append("schema.yaml:\n" + indent(schema_yaml(world.cols, columns, world.events)))
     out.append("data.csv (header + shown rows):\n" + indent(head + "\n" + "\n".join(recs[i] for i in shown)))
+    out.extend(event_rows(world, ast2, [data.keys[rows[i]] for i in shown]))
     for i in shown:
         key = str(data.keys[rows[i]])
         answers = ", ".join("%s %s" % (c.name, per_cfg[c.name].get(key, "(none)") if per_cfg[c.name] is not None
@@ -508,6 +509,22 @@ def describe_case(world, j, ast, ast2, rows, columns, cfgs, still, args, secs):
     out.append("reproduce (files in %s):\n    %s" % (where, world.tool.command_line(cmd)))
     out.append("(shrunk in %.1fs)" % secs)
     return "\n".join(out)
+
+
+def event_rows(world, ast, keys):
+    """The events (CSV records, file order) of the given customers in each event table the rule reads."""
+    tables = {n.op[0] for a in [ast] + [world.rules[k] for k in world.deps([ast])] for n in a.walk()
+              if n.kind == "agg"}
+    keys = set(keys)
+    out = []
+    for et in world.events:
+        if et.name in tables:
+            ks = et.values[et.key]
+            recs = [et.records[i] for i in range(et.n) if ks[i] in keys]
+            out.append("events of these customers in %s (of %d rows; the file is passed whole, time %s):\n"
+                       % (et.name, et.n, et.time or "none")
+                       + indent(et.header + "\n" + "\n".join(recs[:40]) + ("\n..." if len(recs) > 40 else "")))
+    return out
 
 
 def indent(s):
