@@ -496,7 +496,7 @@ def gen_event_tables(rng, cols, data, today, now):
         kinds = ["int", "number", "string", "enum", "bool", "date", "timestamp", "list", "int", "number", "enum"]
         for t in rng.sample(kinds, rng.randint(3, 6)):
             pool = [n for n in EVENT_POOLS[t] if n not in taken]
-            if rng.random() < 0.05 and "where" not in taken:
+            if rng.random() < 0.05 and "where" not in taken and t != "enum":
                 pool = ["where"]                  # a column named like the keyword: written `where`
             if not pool:
                 continue
