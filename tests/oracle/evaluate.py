@@ -472,7 +472,22 @@ def leaves_calendar(rule, today, now):
     """True when constants alone move a date or timestamp out of the calendar somewhere in `rule`: a date shift of a
     constant operand, or the lower bound (today - D, now - D) of `within last D`."""
     ctx = Ctx({}, 1, today, now, {})
+    nodes = []
     for n in rule.walk():
+        nodes.append(n)
+        if n.kind == "agg" and n.win is not None:
+            # [§Event aggregates] a window is the test of the time column as written elsewhere: `within last D` has
+            # the lower bound today - D / now - D, and bounds are today/now arithmetic
+            w = n.win
+            if w[0] == "within":
+                amount, unit = w[1].val
+                ts = EVENTS[n.op[0]].time_type() == "timestamp"
+                if shift(now if ts else today, ts, -amount, unit) is None:
+                    return True
+            else:
+                for b in w[1:]:
+                    nodes.extend(b.walk())
+    for n in nodes:
         if n.kind == "dateadd" and _constant(n.kids[0]):
             x, d = n.kids
             base = ev(x, ctx)[0]

@@ -24,7 +24,8 @@ FEATURES = {
     "subnormal": "no subnormal decimal literals (5e-324)",
     "coalesce-list": "(always on) coalesce of list<string> columns is never generated",
     "avg-int": "no avg() of int event columns (open bug: avg of ints is not NULL when their sum leaves 64 bits)",
-    "where-e112": "no `where` whose constants leave the calendar (open bug: segmint reports no E112 there; NULL)",
+    "where-e112": "no `where` or window whose constants leave the calendar (open bug: segmint reports no E112 "
+                  "inside aggregates and takes it as NULL)",
     "events": "no event aggregates in rules (the event tables are still declared and passed)",
 }
 
@@ -870,7 +871,10 @@ class RuleGen:
         tt = et.time_type()
         is_ts = tt == "timestamp"
         k = self.pick(["within", "within", "between", "before", "after"])
+        e112 = "where-e112" not in self.skip and self.r() < 0.03
         if k == "within":
+            if e112:
+                return ("within", M.dur(999_999, "days", self.rng))      # leaves the calendar: E112
             for _ in range(5):
                 a, u = self.pick(WINDOW_AMOUNTS) if self.r() < 0.7 else self.dur(not is_ts).val
                 if not is_ts and u not in M.DATE_UNITS:
@@ -881,6 +885,8 @@ class RuleGen:
         one = Ctx({}, 1, self.today, self.now, {})
 
         def bound():
+            if e112:
+                return mk("dateadd", [mk("today", style=self.st()), M.dur(999_999, "days", self.rng)], op="-")
             for _ in range(5):
                 r = self.r()
                 if r < 0.2:
