@@ -10,7 +10,12 @@ import decimal
 import math
 import re
 
-from model import (DAY_US, INT_MAX, INT_MIN, MAX_ORD, MAX_TS, MIN_ORD, MIN_TS, U)
+from model import (DAY_US, INT_MAX, INT_MIN, MAX_ORD, MAX_TS, MIN_ORD, MIN_TS, U, render)
+
+# The run's event tables (name -> gen.EventTable), set once by oracle.py; aggregates read them. A Ctx's rows are
+# customers, named by its `customer_id` column. Results per aggregate text (its identity), for every customer.
+EVENTS = {}
+_AGG_CACHE = {}
 
 
 class Ctx:
@@ -244,6 +249,8 @@ def ev(n, ctx):
         return [n.val] * N
     if k == "col":
         return ctx.table[n.val]
+    if k == "agg":
+        return ev_agg(n, ctx)
     if k == "ref":
         return ctx.refs[n.val]                # membership: TRUE or FALSE, never NULL [§Segment references]
     if k == "today":
@@ -458,14 +465,29 @@ def classify(values):
 
 
 def _constant(n):
-    return all(m.kind not in ("col", "ref") for m in n.walk())
+    return all(m.kind not in ("col", "ref", "agg") for m in n.walk())
 
 
 def leaves_calendar(rule, today, now):
     """True when constants alone move a date or timestamp out of the calendar somewhere in `rule`: a date shift of a
     constant operand, or the lower bound (today - D, now - D) of `within last D`."""
     ctx = Ctx({}, 1, today, now, {})
+    nodes = []
     for n in rule.walk():
+        nodes.append(n)
+        if n.kind == "agg" and n.win is not None:
+            # [§Event aggregates] a window is the test of the time column as written elsewhere: `within last D` has
+            # the lower bound today - D / now - D, and bounds are today/now arithmetic
+            w = n.win
+            if w[0] == "within":
+                amount, unit = w[1].val
+                ts = EVENTS[n.op[0]].time_type() == "timestamp"
+                if shift(now if ts else today, ts, -amount, unit) is None:
+                    return True
+            else:
+                for b in w[1:]:
+                    nodes.extend(b.walk())
+    for n in nodes:
         if n.kind == "dateadd" and _constant(n.kids[0]):
             x, d = n.kids
             base = ev(x, ctx)[0]
@@ -481,3 +503,134 @@ def leaves_calendar(rule, today, now):
             if shift(base, is_ts, -amount, unit) is None:
                 return True
     return False
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# [§Event aggregates]
+
+
+def agg_empty(n):
+    """The value with no events (in the window, passing `where`): count, count_distinct, sum 0; exists FALSE; the
+    others NULL."""
+    f = n.val
+    if f in ("count", "count_distinct"):
+        return 0
+    if f == "sum":
+        return 0 if n.type == "int" else 0.0
+    if f == "exists":
+        return False
+    return None
+
+
+def ev_agg(n, ctx):
+    key = (render(n), ctx.today, ctx.now)
+    res = _AGG_CACHE.get(key)
+    if res is None:
+        res = _AGG_CACHE[key] = agg_all(n, ctx.today, ctx.now)
+    empty = agg_empty(n)
+    return [res.get(k, empty) for k in ctx.table["customer_id"]]
+
+
+def window_mask(n, et, today, now):
+    """Per event: TRUE when its time is in the window (or there is no window)."""
+    N = et.n
+    if n.win is None:
+        return [True] * N
+    T = et.values[et.time]
+    tt = et.time_type()
+    w = n.win
+    one = Ctx({}, 1, today, now, {})
+    if w[0] == "within":
+        # `within last N UNIT`: now - N UNIT <= time <= now (timestamp column), today - N UNIT <= time <= today (date)
+        amount, unit = w[1].val
+        base, is_ts = (now, True) if tt == "timestamp" else (today, False)
+        lo = shift(base, is_ts, -amount, unit)
+        L = compare("<=", [lo] * N, tt, T, tt)
+        H = compare("<=", T, tt, [base] * N, tt)
+        return [and3(p) for p in zip(L, H)]
+    if w[0] == "between":
+        # A <= time <= B
+        lo, hi = w[1], w[2]
+        L = compare("<=", ev(lo, one) * N, lo.type, T, tt)
+        H = compare("<=", T, tt, ev(hi, one) * N, hi.type)
+        return [and3(p) for p in zip(L, H)]
+    d = w[1]
+    # before D: time < D; after D: time > D
+    return compare("<" if w[0] == "before" else ">", T, tt, ev(d, one) * N, d.type)
+
+
+def agg_all(n, today, now):
+    """customer key -> value of the aggregate n, for every key that has events (orphans included, never read)."""
+    table, column = n.op
+    et = EVENTS[table]
+    W = window_mask(n, et, today, now)
+    if n.kids:
+        C = ev(n.kids[0], Ctx(et.values, et.n, today, now, {}))
+    else:
+        C = [True] * et.n
+    V = et.values[column] if column is not None else None
+    T = et.values[et.time] if et.time is not None else None
+    ctype = et.col_by[column].type if column is not None else None
+    f = n.val
+    out = {}
+    for key, idxs in et.groups.items():
+        sel = []
+        undef = False
+        for i in idxs:                        # in time order, file order among ties
+            if W[i] is not True:
+                continue
+            c = C[i]
+            if c is U:
+                undef = True
+            elif c is True:
+                sel.append(i)
+        if undef:
+            out[key] = U
+            continue
+        if V is None:                         # count(E), exists(E)
+            out[key] = len(sel) if f == "count" else len(sel) > 0
+            continue
+        sel = [i for i in sel if V[i] is not None]    # NULL values are skipped
+        vals = [V[i] for i in sel]
+        if f == "count":
+            out[key] = len(vals)
+        elif f == "exists":
+            out[key] = len(vals) > 0
+        elif f == "count_distinct":
+            out[key] = len(set(vals))
+        elif f in ("sum", "avg"):
+            if not vals and f == "avg":
+                out[key] = None
+                continue
+            # ASSUMPTION (docs: "no events: sum 0", "NULLs skipped"; silent on events whose values are all NULL):
+            # the sum of no values is 0 however many events had NULL there.
+            if ctype == "int":
+                s = sum(vals)                 # exact whatever the order; NULL when it does not fit in 64 bits
+                s = s if INT_MIN <= s <= INT_MAX else None
+                if f == "avg":
+                    s = None if s is None else chk_float(float(s) / len(vals))
+            else:
+                # the events in time order (file order among ties; ASSUMPTION: file order without a time column),
+                # one double addition each; NULL when not finite
+                acc = 0.0
+                for v in vals:
+                    acc += v
+                s = acc if math.isfinite(acc) else None
+                if f == "avg":
+                    s = None if s is None else chk_float(s / len(vals))
+            out[key] = s
+        elif f in ("min", "max"):
+            # enums compare as text; strings byte-wise (code point order)
+            out[key] = (min(vals) if f == "min" else max(vals)) if vals else None
+        else:                                 # first / last: by time, ties broken by the smaller value
+            if not vals:
+                out[key] = None
+                continue
+            t = min(T[i] for i in sel) if f == "first" else max(T[i] for i in sel)
+            tied = [V[i] for i in sel if T[i] == t]
+            if ctype == "list" and len(set(tied)) > 1:
+                out[key] = U                  # "the smaller value" of two lists: the docs do not say
+            else:
+                # ASSUMPTION: enums compare as text here as in min/max; false < true
+                out[key] = min(tied)
+    return out

@@ -35,7 +35,7 @@ U = _Undef()
 # [§Lexical structure] reserved keywords (case-insensitive); a column with such a name needs backquotes.
 KEYWORDS = set("""segment and or not in is null true false between contains any all starts ends with matches
 today now within last before after second seconds minute minutes hour hours day days week weeks month months
-year years""".split())
+year years where""".split())   # `where` since event aggregates (docs/language.md "Event aggregates")
 
 UNITS = ("seconds", "minutes", "hours", "days", "weeks", "months", "years")
 DATE_UNITS = ("days", "weeks", "months", "years")  # [§Time] a date moves in whole days, weeks, months, years
@@ -83,11 +83,15 @@ class Node:
     """One rule node. kind selects the meaning; kids are child nodes; the rest is payload.
 
     kinds: lit col ref today now dur neg arith dateadd func cmp between in isnull text lcontains anyall within
-           ba not and or paren
+           ba not and or paren agg
+    agg (an event aggregate, [§Event aggregates]): val = function name, op = (table, column or None),
+        win = None | ("within", dur) | ("between", lo, hi) | ("before", d) | ("after", d) (bounds: constant nodes),
+        kids = [] or [where condition] (over the event table's columns)
     """
-    __slots__ = ("kind", "type", "kids", "val", "text", "op", "neg", "style", "enum")
+    __slots__ = ("kind", "type", "kids", "val", "text", "op", "neg", "style", "enum", "win")
 
-    def __init__(self, kind, kids=(), type=None, val=None, text=None, op=None, neg=False, style=0, enum=None):
+    def __init__(self, kind, kids=(), type=None, val=None, text=None, op=None, neg=False, style=0, enum=None,
+                 win=None):
         self.kind = kind
         self.kids = list(kids)
         self.type = type
@@ -97,10 +101,12 @@ class Node:
         self.neg = neg
         self.style = style
         self.enum = enum
+        self.win = win
 
     def copy(self):
+        win = None if self.win is None else (self.win[0],) + tuple(b.copy() for b in self.win[1:])
         n = Node(self.kind, [k.copy() for k in self.kids], self.type, self.val, self.text, self.op, self.neg,
-                 self.style, self.enum)
+                 self.style, self.enum, win)
         return n
 
     def size(self):
@@ -115,7 +121,7 @@ class Node:
 def retype(n):
     """Recompute the static type of n from its children ([§Types], [§Operators], [§Functions])."""
     k = n.kind
-    if k in ("lit", "col", "ref", "dur"):
+    if k in ("lit", "col", "ref", "dur", "agg"):
         return n.type
     if k == "today":
         n.type = "date"
@@ -219,6 +225,21 @@ def render(n):
         return n.text
     if k == "col":
         return name_text(n.val)
+    if k == "agg":
+        table, column = n.op
+        arg = name_text(table) + ("" if column is None else "." + name_text(column))
+        if n.win is not None:
+            w = n.win
+            if w[0] == "within":
+                arg += " %s %s %s" % (kw("within", st), kw("last", st), render(w[1]))
+            elif w[0] == "between":
+                arg += " %s %s %s %s" % (kw("between", st), wrap(w[1], 5), kw("and", st), wrap(w[2], 5))
+            else:
+                arg += " %s %s" % (kw(w[0], st), wrap(w[1], 5))
+        if n.kids:
+            arg += " %s %s" % (kw("where", st), render(n.kids[0]))
+        # [§Event aggregates] an aggregate's name is case-insensitive like a keyword
+        return "%s(%s)" % (kw(n.val, st), arg)
     if k == "ref":
         return n.val
     if k in ("today", "now"):

@@ -23,7 +23,7 @@ sys.path.insert(0, HERE)
 import evaluate as E                                  # noqa: E402
 import model as M                                    # noqa: E402
 from evaluate import Ctx, ev                          # noqa: E402
-from gen import gen_data, gen_schema, schema_yaml     # noqa: E402
+from gen import gen_data, gen_event_tables, gen_schema, schema_yaml     # noqa: E402
 from rules import FEATURES, RuleGen, sanity_rules    # noqa: E402
 from runner import Tool, ToolError, configs_for   # noqa: E402
 from shrink import Shrinker                           # noqa: E402
@@ -108,16 +108,19 @@ def run(args, binary, workdir):
     today, now, as_of_text = pick_as_of(rng)
     cols = gen_schema(rng)
     data = gen_data(rng, cols, args.rows, today, now)
+    events = gen_event_tables(rng, cols, data, today, now)
+    E.EVENTS.clear()
+    E.EVENTS.update({et.name: et for et in events})
     try:
         tool = Tool(binary)
         cfgs = configs_for(binary)
     except Exception as e:  # noqa: BLE001 - any failure to start the binary is a setup problem
         log("oracle: cannot run %s: %s" % (binary, e))
         return 2
-    world = World(cols, data, today, now, as_of_text, tool, workdir)
+    world = World(cols, data, today, now, as_of_text, tool, workdir, events)
 
     # ---- rules, evaluated by the oracle as they are generated (later rules may refer to earlier ones) -----------
-    rg = RuleGen(rng, cols, data, today, now, args.skip)
+    rg = RuleGen(rng, cols, data, today, now, args.skip, events)
     ctx = Ctx(data.values, args.rows, today, now, {})
     fixed = sanity_rules(cols)
     for k in range(len(fixed) + args.rules):
@@ -130,9 +133,12 @@ def run(args, binary, workdir):
         for s, f in (("t", lambda v: v is True), ("f", lambda v: v is False), ("n", lambda v: v is None)):
             ctx.refs["r%d_%s" % (k, s)] = [f(v) for v in vals]
         rg.register("r%d" % k, ast)
-    log("oracle: seed %d, %d rows, %d rules, as-of %s (generated and evaluated in %.1fs)"
-        % (args.seed, args.rows, len(world.rules), as_of_text, time.monotonic() - t0))
+    log("oracle: seed %d, %d rows, %d rules, as-of %s, event tables %s (generated and evaluated in %.1fs)"
+        % (args.seed, args.rows, len(world.rules), as_of_text,
+           ", ".join("%s (%d rows)" % (et.name, et.n) for et in events) or "none", time.monotonic() - t0))
 
+    n_agg = sum(1 for a in world.rules.values() if any(m.kind == "agg" for m in a.walk()))
+    log("oracle: %d rules read event aggregates" % n_agg)
     findings = []
     active = check_rules(world, findings)
 
@@ -429,7 +435,7 @@ def shrink_crash(world, f, cfgs, args, budget):
     for k in sorted(world.deps([ast2])):
         out.append("  (refers to r%d: %s)" % (k, M.render(world.rules[k])))
     out.append("segmint: %s" % err)
-    out.append("schema.yaml:\n" + indent(schema_yaml(world.cols, columns)))
+    out.append("schema.yaml:\n" + indent(schema_yaml(world.cols, columns, world.events)))
     if f.mode == "crash":
         head, recs = (world.data.header, [world.data.records[r] for r in rows]) if columns is None else \
             world.data.sub_records(rows, columns)
@@ -440,7 +446,7 @@ def shrink_crash(world, f, cfgs, args, budget):
         cmd = ["check", "spec/rules.seg", "--schema", "schema.yaml", "--as-of", world.as_of_text]
     else:
         cmd = ["eval", "spec/rules.seg", "--schema", "schema.yaml", "--data", "data.csv", "--as-of",
-               world.as_of_text, "--format", "json"] + cfg.args
+               world.as_of_text, "--format", "json"] + cfg.args + world.tool.event_args
     where = os.path.dirname(spec) if args.keep_dir else "a temporary folder, removed at exit (use --keep-dir)"
     out.append("reproduce (files in %s):\n    %s" % (where, world.tool.command_line(cmd)))
     out.append("(shrunk in %.1fs)" % (time.monotonic() - t0))
@@ -487,8 +493,9 @@ def describe_case(world, j, ast, ast2, rows, columns, cfgs, still, args, secs):
         head, recs = data.header, [data.records[r] for r in rows]
     else:
         head, recs = data.sub_records(rows, columns)
-    out.append("schema.yaml:\n" + indent(schema_yaml(world.cols, columns)))
+    out.append("schema.yaml:\n" + indent(schema_yaml(world.cols, columns, world.events)))
     out.append("data.csv (header + shown rows):\n" + indent(head + "\n" + "\n".join(recs[i] for i in shown)))
+    out.extend(event_rows(world, ast2, [data.keys[rows[i]] for i in shown]))
     for i in shown:
         key = str(data.keys[rows[i]])
         answers = ", ".join("%s %s" % (c.name, per_cfg[c.name].get(key, "(none)") if per_cfg[c.name] is not None
@@ -497,11 +504,27 @@ def describe_case(world, j, ast, ast2, rows, columns, cfgs, still, args, secs):
     out.append("counts on these rows: oracle %s" % fmt_counts(built.counts["c0"]))
     out.append("spec/rules.seg:\n" + indent(repro.text()))
     cmd = ["eval", "spec/rules.seg", "--schema", "schema.yaml", "--data", "data.csv", "--as-of", world.as_of_text,
-           "--format", "json"] + cfgs[0].args
+           "--format", "json"] + cfgs[0].args + world.tool.event_args
     where = os.path.dirname(spec) if args.keep_dir else "a temporary folder, removed at exit (use --keep-dir)"
     out.append("reproduce (files in %s):\n    %s" % (where, world.tool.command_line(cmd)))
     out.append("(shrunk in %.1fs)" % secs)
     return "\n".join(out)
+
+
+def event_rows(world, ast, keys):
+    """The events (CSV records, file order) of the given customers in each event table the rule reads."""
+    tables = {n.op[0] for a in [ast] + [world.rules[k] for k in world.deps([ast])] for n in a.walk()
+              if n.kind == "agg"}
+    keys = set(keys)
+    out = []
+    for et in world.events:
+        if et.name in tables:
+            ks = et.values[et.key]
+            recs = [et.records[i] for i in range(et.n) if ks[i] in keys]
+            out.append("events of these customers in %s (of %d rows; the file is passed whole, time %s):\n"
+                       % (et.name, et.n, et.time or "none")
+                       + indent(et.header + "\n" + "\n".join(recs[:40]) + ("\n..." if len(recs) > 40 else "")))
+    return out
 
 
 def indent(s):

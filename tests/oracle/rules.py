@@ -8,7 +8,7 @@ import datetime
 
 import model as M
 from model import DAY_US, INT_MAX, INT_MIN, MAX_ORD, MAX_TS, MIN_TS, Node, mk
-from gen import FLOAT_EDGES, INT_EDGES, LIST_VOCAB, STRING_EDGES, local_ts_text
+from gen import FLOAT_EDGES, INT_EDGES, LIST_VOCAB, STRING_EDGES, WINDOW_AMOUNTS, local_ts_text
 
 CONST_INT_PAIRS = [(7, -3), (-7, 3), (-7, -3), (7, 3), (INT_MIN, -1), (INT_MAX, 1), (INT_MIN, 1), (5, 0), (0, 0),
                    (INT_MAX, INT_MAX), (3037000500, 3037000500), (INT_MIN, INT_MIN), (INT_MAX, -1), (1, INT_MIN)]
@@ -23,12 +23,49 @@ FEATURES = {
     "bool-in": "no `in (...)` on a bool operand",
     "subnormal": "no subnormal decimal literals (5e-324)",
     "coalesce-list": "(always on) coalesce of list<string> columns is never generated",
+    "avg-int": "no avg() of int event columns (open bug: avg of ints is not NULL when their sum leaves 64 bits)",
+    "where-e112": "no `where` or window whose constants leave the calendar (open bug: segmint reports no E112 "
+                  "inside aggregates and takes it as NULL)",
+    "events": "no event aggregates in rules (the event tables are still declared and passed)",
 }
 
 
+def walk_outer(ast):
+    """The nodes of a rule outside aggregates' `where` conditions (those read the event table's columns)."""
+    yield ast
+    if ast.kind != "agg":
+        for k in ast.kids:
+            yield from walk_outer(k)
+
+
+class EventData:
+    """An event table's values in the shape RuleGen reads (values per column, one key per row)."""
+
+    def __init__(self, et):
+        self.values = et.values
+        self.keys = list(range(et.n))
+
+    def subset_values(self, rows):
+        return {k: [v[i] for i in rows] for k, v in self.values.items()}
+
+
+def agg_type(f, c):
+    """[§Event aggregates] the result type of f over column c (None: the table)."""
+    if f in ("count", "count_distinct"):
+        return "int"
+    if f == "exists":
+        return "bool"
+    if f == "avg":
+        return "number"
+    return c.type
+
+
 class RuleGen:
-    def __init__(self, rng, cols, data, today, now, skip=()):
+    def __init__(self, rng, cols, data, today, now, skip=(), events=()):
         self.skip = set(skip)
+        self.events = [] if "events" in self.skip else list(events)
+        # one generator per event table for `where` conditions over its columns (no aggregates, no segments there)
+        self.ev_gens = {et.name: RuleGen(rng, et.cols, EventData(et), today, now, skip) for et in self.events}
         self.rng = rng
         self.cols = [c for c in cols]
         self.by_type = {}
@@ -54,7 +91,7 @@ class RuleGen:
         """Make a generated rule available to later rules as segments <prefix>_t/_f/_n, and its conditions available
         for reuse (the same condition in many segments is what the shared_conditions optimizer pass works on)."""
         from evaluate import ev
-        for n in ast.walk():
+        for n in walk_outer(ast):
             if n.type == "bool" and n.kind not in ("lit", "ref", "col") and n.size() <= 12:
                 self.pool.append(n)
         if len(self.pool) > 400:
@@ -135,6 +172,10 @@ class RuleGen:
         return M.new_style(self.rng)
 
     def col(self, t):
+        if self.events and not self.const and self.r() < 0.2:
+            a = self.agg(t)
+            if a is not None:
+                return a
         cs = self.by_type.get(t)
         if not cs or self.const:
             return None
@@ -430,7 +471,7 @@ class RuleGen:
         k = self.pick(["probe"] * 16 + ["numcmp", "numcmp", "numcmp", "strcmp", "strcmp", "enumcmp", "datecmp", "datecmp",
                        "boolcmp", "nullcmp", "between", "between", "in", "in", "in", "isnull", "text", "text",
                        "matches", "lcontains", "anyall", "within", "ba", "boolcol", "boolcol", "boollit", "ref",
-                       "ref"])
+                       "ref"] + ["agg"] * 5)
         if self.const and k in ("boolcol", "ref", "lcontains", "enumcmp", "probe"):
             k = "numcmp"
         m = getattr(self, "p_" + k)(d)
@@ -503,7 +544,7 @@ class RuleGen:
         if r < 0.3:
             # two transforms of the same column: `d + 1 month - 1 month = d`, `lower(s) = s`, `i % 7 = abs(i) % 7`
             base = x
-            while base.kids and base.kind != "col":
+            while base.kids and base.kind not in ("col", "agg"):
                 base = base.kids[0]
             y = base.copy()
             for _ in range(self.pick([0, 1, 2])):
@@ -778,6 +819,133 @@ class RuleGen:
         x = self.g_temporal(d - 1)
         y = self.g_temporal(d - 1) if self.r() < 0.5 else self.lit_of(self.pick(["date", "timestamp"]))
         return mk("ba", [x, y], op=self.pick(["before", "after"]), style=self.st())
+
+    # ---- event aggregates [§Event aggregates] --------------------------------------------------------------------
+    def agg(self, t):
+        """A random aggregate whose result has type t, or None."""
+        if not self.events or self.const:
+            return None
+        cands = []
+        for et in self.events:
+            timed = et.time is not None
+            if t == "int":
+                cands += [("count", et, None)] * 3
+            if t == "bool":
+                cands += [("exists", et, None)] * 3
+            for c in et.cols:
+                if t == "int":
+                    cands.append(("count", et, c))
+                    if c.type != "list":
+                        cands.append(("count_distinct", et, c))
+                if t == "bool":
+                    cands.append(("exists", et, c))
+                if t == "number" and (c.type == "number" or (c.type == "int" and "avg-int" not in self.skip)):
+                    cands.append(("avg", et, c))
+                if c.type != t:
+                    continue
+                if t in ("int", "number"):
+                    cands.append(("sum", et, c))
+                if t not in ("bool", "list"):
+                    cands += [("min", et, c), ("max", et, c)]
+                if timed:
+                    cands += [("first", et, c), ("last", et, c)]
+        if not cands:
+            return None
+        f, et, c = self.pick(cands)
+        win = self.window(et) if et.time is not None and self.r() < 0.6 else None
+        kids = []
+        if self.r() < 0.45:
+            sub = self.ev_gens[et.name]
+            kids = [sub.g_bool(self.pick([0, 1, 1, 2]))]
+            if "where-e112" in self.skip:
+                from evaluate import leaves_calendar
+                if leaves_calendar(kids[0], self.today, self.now):
+                    kids = []
+        return Node("agg", kids, type=agg_type(f, c), val=f, op=(et.name, None if c is None else c.name),
+                    enum=c.enum if c is not None and c.type == "enum" and f in ("min", "max", "first", "last")
+                    else None, style=self.st(), win=win)
+
+    def window(self, et):
+        """A window on et's time column: within last / between / before / after, bounds in the calendar."""
+        from evaluate import Ctx, ev, shift
+        tt = et.time_type()
+        is_ts = tt == "timestamp"
+        k = self.pick(["within", "within", "between", "before", "after"])
+        e112 = "where-e112" not in self.skip and self.r() < 0.03
+        if k == "within":
+            if e112:
+                return ("within", M.dur(999_999, "days", self.rng))      # leaves the calendar: E112
+            for _ in range(5):
+                a, u = self.pick(WINDOW_AMOUNTS) if self.r() < 0.7 else self.dur(not is_ts).val
+                if not is_ts and u not in M.DATE_UNITS:
+                    continue
+                if shift(self.now if is_ts else self.today, is_ts, -a, u) is not None:
+                    return ("within", M.dur(a, u, self.rng))
+            return None
+        one = Ctx({}, 1, self.today, self.now, {})
+
+        def bound():
+            if e112:
+                return mk("dateadd", [mk("today", style=self.st()), M.dur(999_999, "days", self.rng)], op="-")
+            for _ in range(5):
+                r = self.r()
+                if r < 0.2:
+                    b = mk(self.pick(["today", "now"]), style=self.st())
+                elif r < 0.6:
+                    base = mk(self.pick(["today", "now"]), style=self.st())
+                    a, u = self.pick(WINDOW_AMOUNTS)
+                    if base.kind == "today" and u not in M.DATE_UNITS:
+                        a, u = a % 40 + 1, "days"
+                    b = mk("dateadd", [base, M.dur(a, u, self.rng)], op=self.pick("--+"))
+                elif r < 0.8:
+                    b = M.lit_date(min(max(self.today - self.rng.randint(-10, 400), 1), MAX_ORD))
+                else:
+                    v = min(max(self.now - self.rng.randint(-86400, 86400 * 400) * 1_000_000, MIN_TS), MAX_TS)
+                    b = M.lit_ts(v, local_ts_text(self.rng, v))
+                if ev(b, one)[0] is not None:
+                    return b
+            return mk("today" if not is_ts else "now")
+        if k == "between":
+            lo, hi = bound(), bound()
+            lv, hv = ev(lo, one)[0], ev(hi, one)[0]
+            lv = lv * DAY_US if lo.type == "date" else lv
+            hv = hv * DAY_US if hi.type == "date" else hv
+            if hv < lv and self.r() < 0.8:
+                lo, hi = hi, lo                # mostly ordered; reversed bounds pick nothing
+            return ("between", lo, hi)
+        return (k, bound())
+
+    def p_agg(self, d):
+        if not self.events or self.const:
+            return None
+        r = self.r()
+        if r < 0.2:
+            return self.agg("bool")            # exists(...), first/last of a bool column
+        t = self.pick(["int", "int", "int", "number", "number", "date", "timestamp", "string", "enum"])
+        a = self.agg(t)
+        if a is None:
+            return None
+        if r < 0.3:
+            return mk("isnull", [a], neg=self.r() < 0.4, style=self.st())
+        if t == "enum":
+            n = mk("cmp", [a, M.lit_str(self.pick(a.enum), self.rng)], op=self.pick(["=", "!="]), style=self.st())
+        elif t in ("date", "timestamp") and self.r() < 0.4:
+            if self.r() < 0.5:
+                n = mk("within", [a, self.dur(a.type == "date")], style=self.st())
+            else:
+                n = mk("ba", [a, self.lit_of(self.pick(["date", "timestamp"]))], op=self.pick(["before", "after"]),
+                       style=self.st())
+        else:
+            n = mk("cmp", [a, self.near(a, t)], op=self.pick(["=", "!=", "<", "<=", ">", ">="]), style=self.st())
+        if r > 0.85:
+            # the customers without events, said explicitly (W009's advice)
+            et = a.op[0]
+            ex = Node("agg", [], type="bool", val="exists", op=(et, None), style=self.st())
+            if self.r() < 0.5:
+                n = mk("or", [mk("not", [ex], style=self.st()), n], style=self.st())
+            else:
+                n = mk("and", [ex, n], style=self.st())
+        return n
 
     def p_boolcol(self, d):
         return self.col("bool")

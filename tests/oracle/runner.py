@@ -45,6 +45,7 @@ class Tool:
         self.binary = binary
         self.timeout = timeout
         self.runs = 0
+        self.event_args = []      # `--events NAME=FILE` for every table of the schema, on every eval
 
     def _run(self, args):
         self.runs += 1
@@ -67,7 +68,7 @@ class Tool:
     def eval_counts(self, seg, schema, data, as_of, cfg):
         """{'rows': N, 'counts': {segment: count}}; raises ToolError unless it exits 0 with JSON."""
         args = ["eval", seg, "--schema", schema, "--data", data, "--as-of", as_of, "--format", "json",
-                "--color", "never"] + cfg.args
+                "--color", "never"] + cfg.args + self.event_args
         cmd, rc, out, err = self._run(args)
         if rc != 0:
             diags = [m.groupdict() for m in DIAG_RE.finditer(out + err)]
@@ -83,7 +84,7 @@ class Tool:
 
     def members(self, seg, schema, data, as_of, cfg, segment, out_file):
         args = ["eval", seg, "--schema", schema, "--data", data, "--as-of", as_of, "--members", segment,
-                "-o", out_file, "--color", "never"] + cfg.args
+                "-o", out_file, "--color", "never"] + cfg.args + self.event_args
         cmd, rc, out, err = self._run(args)
         if rc != 0:
             raise ToolError("eval --members exited with %s" % rc, cmd, rc, out, err)

@@ -181,9 +181,19 @@ def candidates(ast):
                 if a > 10:
                     out.append(replace(ast, path, M.dur(a // 2, u)))
             continue
+        if k == "agg":
+            # an aggregate without its window, without its `where` (never by its `where`: that reads event columns)
+            if n.win is not None:
+                m = n.copy()
+                m.win = None
+                out.append(replace(ast, path, m))
+            if n.kids:
+                m = n.copy()
+                m.kids = []
+                out.append(replace(ast, path, m))
         # a node by one of its children of a compatible type
         for c in n.kids:
-            if c.kind != "dur" and c.type != "null" and same_class(n.type, c.type):
+            if k != "agg" and c.kind != "dur" and c.type != "null" and same_class(n.type, c.type):
                 out.append(replace(ast, path, c.copy()))
         if k in ("and", "or") and len(n.kids) > 2:
             for i in range(len(n.kids)):

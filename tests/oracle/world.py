@@ -27,8 +27,15 @@ def refs_of(ast):
 
 
 class World:
-    def __init__(self, cols, data, today, now, as_of_text, tool, workdir):
+    def __init__(self, cols, data, today, now, as_of_text, tool, workdir, events=()):
         self.cols = cols
+        # event tables: written once, whole (shrinking keeps them: a removed customer's events become orphans)
+        self.events = list(events)
+        tool.event_args = []
+        for et in self.events:
+            path = os.path.join(workdir, "events_%s.csv" % et.name)
+            write(path, et.text)
+            tool.event_args += ["--events", "%s=%s" % (et.name, path)]
         self.data = data
         self.today = today
         self.now = now
@@ -109,7 +116,7 @@ class World:
         data = os.path.join(d, "data.csv")
         for name, lines in built.files.items():
             write(os.path.join(spec, name), "\n".join(lines) + "\n")
-        write(schema, schema_yaml(self.cols, built.columns))
+        write(schema, schema_yaml(self.cols, built.columns, self.events))
         full = len(built.rows) == len(self.data.records) and built.columns is None
         if full and not keep:
             data = os.path.join(self.workdir, "full.csv")
