@@ -606,9 +606,10 @@ def agg_all(n, today, now):
             # the sum of no values is 0 however many events had NULL there.
             if ctype == "int":
                 s = sum(vals)                 # exact whatever the order; NULL when it does not fit in 64 bits
-                s = s if INT_MIN <= s <= INT_MAX else None
-                if f == "avg":
-                    s = None if s is None else chk_float(float(s) / len(vals))
+                if f == "avg":                # the exact sum as a double over the count, never NULL (docs)
+                    s = chk_float(float(s) / len(vals))
+                else:
+                    s = s if INT_MIN <= s <= INT_MAX else None
             else:
                 # the events in time order (file order among ties; ASSUMPTION: file order without a time column),
                 # one double addition each; NULL when not finite

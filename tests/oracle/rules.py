@@ -23,9 +23,7 @@ FEATURES = {
     "bool-in": "no `in (...)` on a bool operand",
     "subnormal": "no subnormal decimal literals (5e-324)",
     "coalesce-list": "(always on) coalesce of list<string> columns is never generated",
-    "avg-int": "no avg() of int event columns (open bug: avg of ints is not NULL when their sum leaves 64 bits)",
-    "where-e112": "no `where` or window whose constants leave the calendar (open bug: segmint reports no E112 "
-                  "inside aggregates and takes it as NULL)",
+    "where-e112": "no `where` or window whose constants leave the calendar (E112 inside aggregates)",
     "events": "no event aggregates in rules (the event tables are still declared and passed)",
 }
 
@@ -839,7 +837,7 @@ class RuleGen:
                         cands.append(("count_distinct", et, c))
                 if t == "bool":
                     cands.append(("exists", et, c))
-                if t == "number" and (c.type == "number" or (c.type == "int" and "avg-int" not in self.skip)):
+                if t == "number" and (c.type == "number" or c.type == "int"):
                     cands.append(("avg", et, c))
                 if c.type != t:
                     continue
