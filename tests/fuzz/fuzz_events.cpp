@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <optional>
@@ -226,8 +228,23 @@ void check_grouping(const data::EventTable& events, std::string_view text, const
     }
 }
 
+// The load in tiny chunks: the same events, cell by cell, in the same groups.
+void check_same_events(const data::EventTable& a, const data::EventTable& b) {
+    if (a.offsets != b.offsets || a.orphans != b.orphans || a.first_orphan_row != b.first_orphan_row) {
+        fuzzing::fail("chunk size changes the grouping");
+    }
+    for (size_t c = 0; c < a.table.column_count(); ++c) {
+        for (uint64_t row = 0; row < a.table.rows(); ++row) {
+            if (fuzzing::describe_value(a.table.column(c), row) != fuzzing::describe_value(b.table.column(c), row)) {
+                fuzzing::fail("chunk size changes event " + std::to_string(row) + " column " + a.table.column(c).name);
+            }
+        }
+    }
+}
+
 // Loads `text` as every event table of `variant`; when any loads, compares the VM with the reference evaluator.
 void check_variant(Variant& variant, std::string_view text, size_t chunk) {
+    static const bool verbose = std::getenv("SEGMINT_FUZZ_VERBOSE") != nullptr;  // what loaded, what was compared
     auto events = std::make_shared<data::EventSet>();
     bool any = false;
     for (const schema::EventTable& definition : variant.schema.events) {
@@ -243,20 +260,27 @@ void check_variant(Variant& variant, std::string_view text, size_t chunk) {
                           (again ? "loaded" : chunked_error.to_string()));
         }
         if (!loaded) {
+            if (verbose) std::fprintf(stderr, "  %s: %s\n", definition.name.c_str(), error.to_string().c_str());
             check_failure(error, chunked_error, text);
             data::EventTable none = data::no_events(variant.customers, definition);
             none.loaded = true;  // evaluated as "nobody has any" so the other tables' rules still run
             events->tables.push_back(std::move(none));
             continue;
         }
+        if (verbose) {
+            std::fprintf(stderr, "  %s: %llu events, %llu orphans\n", definition.name.c_str(),
+                         static_cast<unsigned long long>(loaded->table.rows()),
+                         static_cast<unsigned long long>(loaded->orphans));
+        }
         check_grouping(*loaded, text, variant.customers, definition);
-        if (loaded->table.rows() != again->table.rows()) fuzzing::fail("chunk size changes the events");
+        check_same_events(*loaded, *again);
         events->tables.push_back(std::move(*loaded));
         any = true;
     }
     if (!any) return;
     variant.customers.set_events(events);
-    fuzzing::check_vm_matches_reference(variant.catalog, variant.customers);
+    const size_t compared = fuzzing::check_vm_matches_reference(variant.catalog, variant.customers);
+    if (verbose) std::fprintf(stderr, "  %zu rules agree\n", compared);
     variant.customers.set_events(nullptr);
 }
 
