@@ -54,7 +54,7 @@ std::vector<uint64_t> lines_of(const Input& input, const std::string& path, cons
 // A loaded table with a row that CsvOptions::check_rows refuses becomes an error at that row's line.
 std::optional<Table> with_checked_rows(std::optional<Table> table, const Input& input, const std::string& path,
                                        const schema::Schema& schema, CsvError* error, const CsvOptions& options) {
-    if (!table || !options.check_facts || !options.check_rows) return table;
+    if (!table || !options.check_rows) return table;
     auto problem = options.check_rows(*table);
     if (!problem) return table;
     table.reset();

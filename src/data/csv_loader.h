@@ -81,8 +81,9 @@ struct CsvOptions {
     // a value keeps its column's `min` / `max`. Fixture files, whose customers give only the columns a test needs and
     // may try values outside the facts on purpose, turn it off.
     bool check_facts = true;
-    // With check_facts, a check of the whole loaded table (the schema's `checks:`, engine::schema_row_check): the
-    // row it returns, 0-based, becomes an error with its message at that record's line.
+    // A check of the whole loaded table (the schema's `checks:`, engine::schema_row_check; the event loader's key and
+    // time): the row it returns, 0-based, becomes an error with its message at that record's line. It runs whatever
+    // check_facts says (an event needs its key and time even in a fixture); callers that want no checks leave it unset.
     std::function<std::optional<std::pair<uint64_t, std::string>>(const Table&)> check_rows;
 };
 

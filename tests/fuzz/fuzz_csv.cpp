@@ -15,32 +15,6 @@ using namespace segmint;
 
 namespace {
 
-std::string describe_value(const data::Column& column, uint64_t row) {
-    if (column.is_null(row)) return "NULL";
-    switch (column.type) {
-        case schema::ColumnType::Int:
-        case schema::ColumnType::Timestamp: return std::to_string(column.i64[row]);
-        case schema::ColumnType::Number: {
-            char text[64];
-            std::snprintf(text, sizeof text, "%.17g", column.f64[row]);
-            return text;
-        }
-        case schema::ColumnType::Bool: return column.u8[row] ? "true" : "false";
-        case schema::ColumnType::Date: return std::to_string(column.i32[row]);
-        case schema::ColumnType::String:
-        case schema::ColumnType::Enum: return "\"" + std::string(column.string_at(row)) + "\"";
-        case schema::ColumnType::StringList: {
-            std::string items = "[";
-            for (uint64_t k = column.list_begin(row); k < column.list_end(row); ++k) {
-                items += k > column.list_begin(row) ? "|" : "";
-                items += column.dictionary.value(column.list_codes[k]);
-            }
-            return items + "]";
-        }
-    }
-    return "?";
-}
-
 // Compares cell by cell (not the dictionaries, whose codes may legitimately depend on nothing but first-seen order).
 void check_same_tables(const data::Table& a, const data::Table& b) {
     if (a.rows() != b.rows()) {
@@ -48,7 +22,8 @@ void check_same_tables(const data::Table& a, const data::Table& b) {
     }
     for (size_t c = 0; c < a.column_count(); ++c) {
         for (uint64_t row = 0; row < a.rows(); ++row) {
-            std::string x = describe_value(a.column(c), row), y = describe_value(b.column(c), row);
+            const std::string x = fuzzing::describe_value(a.column(c), row);
+            const std::string y = fuzzing::describe_value(b.column(c), row);
             if (x != y) {
                 fuzzing::fail("column " + a.column(c).name + " row " + std::to_string(row) + ": " + x + " vs " + y);
             }

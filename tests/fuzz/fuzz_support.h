@@ -11,6 +11,7 @@
 #include "common/diagnostic.h"
 #include "common/source.h"
 #include "data/bitmap.h"
+#include "data/table.h"
 #include "engine/engine.h"
 #include "optimize/stats.h"
 #include "ir/ir.h"
@@ -45,6 +46,33 @@ inline scalar::AsOf fixed_as_of() {
     scalar::AsOf as_of;
     if (!engine::parse_as_of("2026-11-23T12:00:00Z", &as_of)) fail("cannot parse the fixed as-of");
     return as_of;
+}
+
+// A cell as text (NULL, numbers exactly, strings quoted), to compare two loads cell by cell.
+inline std::string describe_value(const data::Column& column, uint64_t row) {
+    if (column.is_null(row)) return "NULL";
+    switch (column.type) {
+        case schema::ColumnType::Int:
+        case schema::ColumnType::Timestamp: return std::to_string(column.i64[row]);
+        case schema::ColumnType::Number: {
+            char text[64];
+            std::snprintf(text, sizeof text, "%.17g", column.f64[row]);
+            return text;
+        }
+        case schema::ColumnType::Bool: return column.u8[row] ? "true" : "false";
+        case schema::ColumnType::Date: return std::to_string(column.i32[row]);
+        case schema::ColumnType::String:
+        case schema::ColumnType::Enum: return "\"" + std::string(column.string_at(row)) + "\"";
+        case schema::ColumnType::StringList: {
+            std::string items = "[";
+            for (uint64_t k = column.list_begin(row); k < column.list_end(row); ++k) {
+                items += k > column.list_begin(row) ? "|" : "";
+                items += column.dictionary.value(column.list_codes[k]);
+            }
+            return items + "]";
+        }
+    }
+    return "?";
 }
 
 // The first row where two bitmaps differ, or size() when equal.
