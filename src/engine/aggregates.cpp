@@ -111,6 +111,7 @@ void append_pick(const data::Column& from, uint64_t row, data::Column& out) {
 // The tests of the time column against constants in a filter: a range of times, which on each customer's events
 // (sorted by time, data/events.h) is a range of rows found by two binary searches, not a test per event.
 struct Window {
+    static constexpr uint64_t kLinearRows = 32;
     int64_t from = std::numeric_limits<int64_t>::min(), to = std::numeric_limits<int64_t>::max();  // inclusive
     bool empty = false;  // a bound is NULL, or the range is empty: no event passes
 
@@ -120,8 +121,14 @@ struct Window {
             end = begin;
             return;
         }
-        // The first row in [lo, hi) whose time is not `before(time)`.
+        // The first row in [lo, hi) whose time is not `before(time)`: the rows are in time order, so on a short range
+        // that is lo plus how many are before (a branch-free count), and on a long one a binary search.
         auto first_not = [&time](uint64_t lo, uint64_t hi, auto before) {
+            if (hi - lo <= kLinearRows) {
+                uint64_t n = 0;
+                for (uint64_t row = lo; row < hi; ++row) n += before(time_value(time, row));
+                return lo + n;
+            }
             while (lo < hi) {
                 const uint64_t mid = lo + (hi - lo) / 2;
                 before(time_value(time, mid)) ? lo = mid + 1 : hi = mid;
@@ -233,6 +240,10 @@ struct Reducer {
             out.dictionary = value->dictionary;
             if (out.type == ColumnType::StringList) out.list_offsets.push_back(0);
         }
+        if (spec.function == AggregateFunction::Count || spec.function == AggregateFunction::Exists) {
+            count_all(customers, out);
+            return out;
+        }
         out.reserve(customers);
         for (uint64_t c = 0; c < customers; ++c) {
             uint64_t begin = events ? events->begin(c) : 0, end = events ? events->end(c) : 0;
@@ -244,6 +255,26 @@ struct Reducer {
             reduce(begin, end, out);
         }
         return out;
+    }
+
+    // count and exists are never NULL: written straight into the values, every row valid. Without a filter program
+    // or a column whose NULLs are skipped, a count is the length of the (windowed) range.
+    void count_all(uint64_t customers, data::Column& out) const {
+        const bool every_event = !passing && !value;
+        const bool exists = spec.function == AggregateFunction::Exists;
+        exists ? out.u8.resize(customers) : out.i64.resize(customers);
+        for (uint64_t c = 0; c < customers; ++c) {
+            uint64_t begin = events ? events->begin(c) : 0, end = events ? events->end(c) : 0;
+            if (window) window->narrow(*time, begin, end);
+            int64_t n = static_cast<int64_t>(end - begin);
+            if (!every_event) {
+                n = 0;
+                for (uint64_t e = begin; e < end; ++e) n += counts(e);
+            }
+            exists ? void(out.u8[c] = n > 0) : void(out.i64[c] = n);
+        }
+        out.validity.resize(customers, true);
+        out.size = customers;
     }
 
     // min/max: the smallest/largest value; first/last: the earliest/latest event, the smaller value at one time.
@@ -270,13 +301,6 @@ struct Reducer {
 
     void reduce(uint64_t begin, uint64_t end, data::Column& out) const {
         switch (spec.function) {
-            case AggregateFunction::Count:
-            case AggregateFunction::Exists: {
-                int64_t n = 0;
-                for (uint64_t e = begin; e < end; ++e) n += counts(e);
-                spec.function == AggregateFunction::Count ? out.append_int(n) : out.append_bool(n > 0);
-                return;
-            }
             case AggregateFunction::CountDistinct: {
                 std::vector<std::string> keys;
                 for (uint64_t e = begin; e < end; ++e) {
@@ -316,7 +340,7 @@ struct Reducer {
                 }
                 return;
             }
-            default: throw std::logic_error("aggregate reduce: a picking function");
+            default: throw std::logic_error("aggregate reduce: a count or a picking function");
         }
     }
 };
