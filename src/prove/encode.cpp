@@ -91,9 +91,10 @@ z3::expr Encoder::in_range(const z3::expr& value, Type type) const {
 }
 
 // An event aggregate is a variable of its own (one per key), with only the facts that hold for any events: counts
-// are whole numbers >= 0 and never NULL, `exists` is never NULL and is `count > 0` of the same events, a sum of
-// numbers is never NULL. What a witness needs of the events the solver cannot build, so the rule is abstracted: an
-// answer that relies on a value no customer without events has (a witness replays with no events) is `unknown`.
+// are whole numbers >= 0 and never NULL, `exists` is never NULL and is `count > 0` of the same events. Nothing about
+// sums: a sum of numbers that is not finite, and an int sum outside int64, are NULL. What a witness needs of the events
+// the solver cannot build, so the rule is abstracted: an answer that relies on a value no customer without events has
+// (a witness replays with no events) is `unknown`.
 Term Encoder::aggregate(const ir::Node& node) {
     const ir::AggregateSpec& spec = *node.aggregate;
     abstraction_ = "the event aggregate `" + spec.key + "`, whose events the proofs do not build";
@@ -118,9 +119,7 @@ Term Encoder::aggregate(const ir::Node& node) {
     using F = ir::AggregateFunction;
     const bool counts = spec.function == F::Count || spec.function == F::CountDistinct;
     if (counts) facts_.push_back(*value >= 0);
-    if (counts || spec.function == F::Exists || (spec.function == F::Sum && node.type == Type::Number)) {
-        facts_.push_back(!null);
-    }
+    if (counts || spec.function == F::Exists) facts_.push_back(!null);
     // exists(E …) and count(E …) of the same events: exists is count > 0.
     if (spec.function == F::Exists || spec.function == F::Count) {
         const std::string events = std::to_string(spec.events) + "|" +
