@@ -138,8 +138,9 @@ const ColumnVars& Encoder::column_vars(uint32_t index) {
     const schema::Column& column = schema_.columns.at(index);
     const std::string name = "c" + std::to_string(index) + "_" + column.name;
     ColumnVars vars{std::nullopt, ctx_.bool_const((name + "_null").c_str())};
-    if (column.not_null) facts_.push_back(!vars.null);  // the schema's fact, checked on every loaded table
-    if (text_columns_.count(index)) {                   // read as text by some rule (encode_text.cpp)
+    // The schema's fact, checked on every loaded table; the key too, which no loader or fixture lets be NULL.
+    if (column.not_null || column.name == schema_.key) facts_.push_back(!vars.null);
+    if (text_columns_.count(index)) {  // read as text by some rule (encode_text.cpp)
         vars = text_column(column, name, vars.null);
         return columns_.emplace(index, vars).first->second;
     }

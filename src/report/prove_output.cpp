@@ -44,10 +44,14 @@ nlohmann::ordered_json json_value(const ir::Value& value) {
     return std::get<std::string>(value);
 }
 
-// The customer's key: the witness's own when the rules read it, else 1 (or "c1" for a text key).
+// The customer's key: the witness's own when the rules read it, else 1 (or "c1" for a text key). The encoding
+// asserts the key is never NULL, so a NULL one is a bug, never a value to stand in for.
 ir::Value key_value(const Counterexample& counterexample, const schema::Schema& schema) {
     for (const auto& column : counterexample.customer.columns) {
-        if (column.name == schema.key && !ir::is_null(column.value)) return column.value;
+        if (column.name != schema.key) continue;
+        if (ir::is_null(column.value))
+            throw std::logic_error("prove: a counterexample with a NULL key: " + counterexample.customer.text());
+        return column.value;
     }
     const schema::Column* key = schema.find(schema.key);
     if (key != nullptr && key->type == schema::ColumnType::Int) return int64_t{1};

@@ -51,4 +51,26 @@ BOOST_AUTO_TEST_CASE(a_sum_of_numbers_can_be_null) {
                out);
 }
 
+// The key column is never NULL (loaders and fixtures refuse a customer without one): `id is null` is impossible,
+// and so inside any segment, rather than refuted with a customer whose key is NULL.
+BOOST_AUTO_TEST_CASE(the_key_is_never_null) {
+    TempDir dir("prove");
+    const std::string project = make_project(dir, "table: customers\nkey: id\ncolumns: {id: int, a: int}\n",
+                                             "segment no_key: id is null\nsegment positive: a > 0\n",
+                                             "  - subset: {segment: no_key, of: positive}\n");
+    std::string out, err;
+    BOOST_TEST(run_segmint("prove --project " + project + " --color never", &out, &err) == 1, out + err);
+    BOOST_TEST(out.find("error[P001]: no customer can be in `no_key`") != std::string::npos, out);
+    BOOST_TEST(out.find("PROVED ") == 0, out);
+    BOOST_TEST(out.find("segmint.yaml:5  subset: every member of no_key is in positive") != std::string::npos, out);
+    // A witness that reads the key prints the model's key, never a stand-in.
+    dir.write("segments/a.seg", "segment big_key: id > 5\nsegment positive: a > 0\n");
+    dir.write("segmint.yaml",
+              "schema: schema.yaml\nsegments: [\"segments/*.seg\"]\nas_of: 2026-11-23\n"
+              "constraints:\n  - subset: {segment: big_key, of: positive}\n");
+    BOOST_TEST(run_segmint("prove --project " + project + " --format json", &out, &err) == 1, out + err);
+    const auto customer = nlohmann::json::parse(out)["constraints"][0]["counterexample"]["customer"];
+    BOOST_TEST(customer["id"].get<int64_t>() > 5, customer.dump());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
