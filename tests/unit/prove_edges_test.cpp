@@ -73,4 +73,54 @@ BOOST_AUTO_TEST_CASE(the_key_is_never_null) {
     BOOST_TEST(customer["id"].get<int64_t>() > 5, customer.dump());
 }
 
+// List items the `a|b` form cannot hold (empty, with `|`, starting with `{`) are printed as YAML list items, which a
+// fixture takes as they are: each counterexample passes `segmint test` as printed.
+BOOST_AUTO_TEST_CASE(list_items_read_back_as_printed) {
+    TempDir dir("prove");
+    const std::string project =
+        make_project(dir, "table: customers\nkey: id\ncolumns: {id: int, tags: list<string>}\n",
+                     "segment blank_tag: tags contains \"\"\nsegment pipe_tag: tags contains \"a|b\"\n"
+                     "segment brace_tag: tags contains \"{a}\"\nsegment plain: tags is not null\n",
+                     "  - disjoint: [blank_tag, plain]\n  - disjoint: [pipe_tag, plain]\n"
+                     "  - disjoint: [brace_tag, plain]\n");
+    std::string out, err;
+    BOOST_TEST(run_segmint("prove --project " + project + " --color never", &out, &err) == 1, out + err);
+    const std::string marker = "counterexample, as a fixture file (segmint test accepts it as it is):\n";
+    std::filesystem::create_directories(dir.file("tests"));
+    size_t count = 0;
+    for (size_t at = out.find(marker); at != std::string::npos; at = out.find(marker, at + 1)) {
+        std::string fixture;
+        std::istringstream lines(out.substr(at + marker.size()));
+        for (std::string line; std::getline(lines, line) && line.rfind("           ", 0) == 0;)
+            fixture += line.substr(11) + "\n";
+        dir.write("tests/cx" + std::to_string(++count) + ".yaml", fixture);
+    }
+    BOOST_TEST(count == 3u, out);
+    BOOST_TEST(out.find("tags: [\"\"]") != std::string::npos, out);
+    BOOST_TEST(out.find("tags: [\"a|b\"]") != std::string::npos, out);
+    BOOST_TEST(out.find("tags: [\"{a}\"]") != std::string::npos, out);
+    write_file(project + "/segmint.yaml", read_file(project + "/segmint.yaml") + "tests: [\"tests/*.yaml\"]\n");
+    BOOST_TEST(run_segmint("test --project " + project, &out, &err) == 0, out + err);
+    BOOST_TEST(out.find("6 passed, 0 failed") != std::string::npos, out);
+}
+
+// A fixture's YAML list items are taken as they are, also `,`, quotes and backslashes; the CSV form still splits.
+BOOST_AUTO_TEST_CASE(fixture_list_items_are_verbatim) {
+    TempDir dir("prove");
+    const std::string project =
+        make_project(dir, "table: customers\nkey: id\ncolumns: {id: int, tags: list<string>}\n",
+                     "segment odd: tags contains \"a,\\\"b\\\\\" and tags contains \"\" and tags contains \"NULL\"\n"
+                     "segment split: tags contains \"x\" and tags contains \"y\"\n",
+                     "");
+    std::filesystem::create_directories(dir.file("tests"));
+    dir.write("tests/t.yaml",
+              "as_of: 2026-11-23\ncustomers:\n  - {id: 1, tags: [\"a,\\\"b\\\\\", \"\", \"NULL\"]}\n"
+              "  - {id: 2, tags: \"x|y\"}\n  - {id: 3, tags: [\"x|y\"]}\n"
+              "expect:\n  odd: {in: [1], not_in: [2, 3]}\n  split: {in: [2], not_in: [1, 3]}\n");
+    write_file(project + "/segmint.yaml", read_file(project + "/segmint.yaml") + "tests: [\"tests/*.yaml\"]\n");
+    std::string out, err;
+    BOOST_TEST(run_segmint("test --project " + project, &out, &err) == 0, out + err);
+    BOOST_TEST(out.find("6 passed, 0 failed") != std::string::npos, out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
