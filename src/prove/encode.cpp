@@ -258,17 +258,16 @@ z3::expr Encoder::member(uint32_t segment) {
     return !term.null && *term.value;
 }
 
-z3::expr Encoder::member_with(uint32_t segment, const ir::Node& replaced, bool value) {
+z3::expr Encoder::member_with(uint32_t segment, const std::vector<std::pair<const ir::Node*, bool>>& replaced) {
     rule(segment);  // throws Unsupported for a rule the encoding does not model, and caches its references
-    replaced_ = &replaced;
-    replaced_value_ = value;
+    replaced_ = replaced;
     std::set<uint32_t> columns;
     try {
         Term term = encode(*rules_.at(segment)->root, columns);
-        replaced_ = nullptr;
+        replaced_.clear();
         return !term.null && *term.value;
     } catch (...) {
-        replaced_ = nullptr;
+        replaced_.clear();
         throw;
     }
 }
@@ -286,7 +285,9 @@ Term Encoder::encode(const Node& node, std::set<uint32_t>& columns) {
         return *term.value;
     };
     const z3::expr f = ctx_.bool_val(false);
-    if (&node == replaced_) return {ctx_.bool_val(replaced_value_), f};
+    for (const auto& [replaced, value] : replaced_) {
+        if (&node == replaced) return {ctx_.bool_val(value), f};
+    }
     if (text_node(node)) return encode_text(node, columns);
     switch (node.kind) {
         case Kind::Constant: return constant(node.constant, node.type);
