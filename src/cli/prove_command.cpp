@@ -56,6 +56,12 @@ std::string relation_sentence(prove::Relation relation, const std::string& a, co
 
 int run_relation(const ProveOptions& options, Workspace& workspace, prove::Prover& prover) {
     const semantic::Catalog& catalog = workspace.compiled.catalog;
+    // A segment's relation to itself has one region, which the three-region answer and its fixture cannot say.
+    if (options.relation[0] == options.relation[1]) {
+        print_error(fmt::format("--relation needs two different segments, found `{}` twice",
+                                escape_controls(options.relation[0])));
+        return kExitUsage;
+    }
     auto a = segment_named(options.relation[0], catalog);
     auto b = a ? segment_named(options.relation[1], catalog) : std::nullopt;
     if (!a || !b) return kExitUsage;

@@ -123,4 +123,15 @@ BOOST_AUTO_TEST_CASE(fixture_list_items_are_verbatim) {
     BOOST_TEST(out.find("6 passed, 0 failed") != std::string::npos, out);
 }
 
+// A segment's relation to itself is no question `--relation` answers (its fixture would expect the segment twice).
+BOOST_AUTO_TEST_CASE(relation_of_a_segment_with_itself_is_a_usage_error) {
+    std::string out, err;
+    BOOST_TEST(run_segmint("prove --relation regulars regulars --project examples/prove", &out, &err) == 2, out);
+    BOOST_TEST(err.find("--relation needs two different segments, found `regulars` twice") != std::string::npos, err);
+    BOOST_TEST(out.empty(), out);
+    BOOST_TEST(run_segmint("prove --relation regulars regulars --format json --project examples/prove", &out, &err) ==
+               2);
+    BOOST_TEST(nlohmann::json::parse(out)["command"] == "prove");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
