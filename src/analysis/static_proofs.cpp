@@ -230,6 +230,14 @@ CatalogLints lint_catalog(const semantic::Catalog& catalog, prove::Prover& prove
         RegionResult any = prover.region({{s, true}}, false);
         if (any.emptiness == Emptiness::Unknown) {
             ++linter.out.undecided_segments;
+            // The solver's doubt is told apart from a construct the encoding does not model: its cure differs.
+            const std::string solver = "solver: ";
+            if (any.reason.rfind(solver, 0) == 0) {
+                ++linter.out.undecided_by_solver;
+                auto& reasons = linter.out.solver_reasons;
+                const std::string reason = any.reason.substr(solver.size());
+                if (std::find(reasons.begin(), reasons.end(), reason) == reasons.end()) reasons.push_back(reason);
+            }
             continue;
         }
         if (any.emptiness == Emptiness::NonEmpty) {

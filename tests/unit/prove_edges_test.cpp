@@ -134,4 +134,52 @@ BOOST_AUTO_TEST_CASE(relation_of_a_segment_with_itself_is_a_usage_error) {
     BOOST_TEST(nlohmann::json::parse(out)["command"] == "prove");
 }
 
+// The summary gives the real reason a segment is undecided: the solver's time limit apart from a construct the
+// proofs do not model.
+BOOST_AUTO_TEST_CASE(undecided_segments_say_why) {
+    TempDir dir("prove");
+    make_project(dir, "table: customers\nkey: id\ncolumns: {id: int, a: int, b: int, x: number, y: number}\n",
+                 "segment hard: x + 1.25 = y - 2.5 and x + y > 1e300 and y + 0.75 < x + 3.5\n"
+                 "segment unmodelled: a * b > 10\n",
+                 "");
+    std::string out, err;
+    BOOST_TEST(run_segmint("prove --project " + dir.path + " --timeout-ms 1", &out, &err) == 0, out + err);
+    BOOST_TEST(out.find("(2 segments undecided: 1 with a construct the proofs do not model, 1 where the solver gave "
+                        "no answer (") != std::string::npos,
+               out);
+    BOOST_TEST(out.find("; see --timeout-ms)") != std::string::npos, out);
+    BOOST_TEST(run_segmint("prove --project " + dir.path + " --timeout-ms 1 --format json", &out, &err) == 0);
+    const auto doc = nlohmann::json::parse(out);
+    BOOST_TEST(doc["undecided_segments"] == 2);
+    BOOST_TEST(doc["undecided_by_solver"] == 1);
+}
+
+// --timeout-ms: the help and the error agree on the range, 1 to 3,600,000.
+BOOST_AUTO_TEST_CASE(timeout_range_is_one_range) {
+    std::string out, err;
+    BOOST_TEST(run_segmint("prove --help", &out, &err) == 0);
+    BOOST_TEST(out.find("UINT:1..3600000") != std::string::npos, out);
+    BOOST_TEST(run_segmint("prove --timeout-ms 0 --project examples/prove", &out, &err) == 2);
+    BOOST_TEST(err.find("expected a whole number from 1 to 3,600,000, found `0`") != std::string::npos, err);
+}
+
+// Constraints marked `static: false` are listed as skipped and counted, as validate lists them, not left out.
+BOOST_AUTO_TEST_CASE(static_false_constraints_are_listed_as_skipped) {
+    TempDir dir("prove");
+    make_project(dir, "table: customers\nkey: id\ncolumns: {id: int, a: int}\n",
+                 "segment low: a < 0\nsegment high: a > 0\n",
+                 "  - disjoint: [low, high]\n  - {disjoint: [low, high], static: false}\n");
+    std::string out, err;
+    BOOST_TEST(run_segmint("prove --project " + dir.path + " --color never", &out, &err) == 0, out + err);
+    BOOST_TEST(out.find("SKIPPED  ") != std::string::npos, out);
+    BOOST_TEST(out.find("segmint.yaml:6  disjoint: left to the data (`static: false`)") != std::string::npos, out);
+    BOOST_TEST(
+        out.find("2 constraints: 1 proved, 0 refuted, 0 unknown, 1 skipped (static: false);") != std::string::npos,
+        out);
+    BOOST_TEST(run_segmint("prove --project " + dir.path + " --format json", &out, &err) == 0);
+    const auto doc = nlohmann::json::parse(out);
+    BOOST_REQUIRE(doc["constraints"].size() == 2u);
+    BOOST_TEST(doc["constraints"][1]["status"] == "skipped");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
