@@ -157,20 +157,24 @@ struct Linter {
     }
 
     // P003 for each operand of an and/or whose replacement by the operator's neutral constant (TRUE in an and,
-    // FALSE in an or) changes no customer's membership. A dead operand is reported once, not its own parts.
-    void dead_conditions(uint32_t segment, const ir::Node& node) {
+    // FALSE in an or) changes no customer's membership. A dead operand is reported once, not its own parts. Operands
+    // are judged in order with those already reported replaced too: of `a > 5 and a > 5` only one is dead, since
+    // removing both would change the rule. `dead` holds the segment's reported operands (cleared per segment).
+    void dead_conditions(uint32_t segment, const ir::Node& node, std::vector<std::pair<const ir::Node*, bool>>& dead) {
         if (node.kind == ir::Kind::And || node.kind == ir::Kind::Or) {
             const bool is_and = node.kind == ir::Kind::And;
             for (const auto& operand : node.args) {
                 // Operands the lowering made up (a `between`'s two bounds) share their parent's span: the user
                 // wrote no such part, so it is not named.
                 if (operand->span == node.span || operand->span.end <= operand->span.begin) {
-                    dead_conditions(segment, *operand);
+                    dead_conditions(segment, *operand, dead);
                     continue;
                 }
-                RegionResult changes = prover.replacement_changes(segment, *operand, is_and);
+                dead.emplace_back(operand.get(), is_and);
+                RegionResult changes = prover.replacement_changes(segment, dead);
                 if (changes.emptiness != Emptiness::Empty) {
-                    dead_conditions(segment, *operand);
+                    dead.pop_back();
+                    dead_conditions(segment, *operand, dead);
                     continue;
                 }
                 const std::string& name = catalog.segments[segment].name;
@@ -184,7 +188,7 @@ struct Linter {
             }
             return;
         }
-        if (node.kind == ir::Kind::Not) dead_conditions(segment, *node.args[0]);
+        if (node.kind == ir::Kind::Not) dead_conditions(segment, *node.args[0], dead);
     }
 };
 
@@ -226,6 +230,14 @@ CatalogLints lint_catalog(const semantic::Catalog& catalog, prove::Prover& prove
         RegionResult any = prover.region({{s, true}}, false);
         if (any.emptiness == Emptiness::Unknown) {
             ++linter.out.undecided_segments;
+            // The solver's doubt is told apart from a construct the encoding does not model: its cure differs.
+            const std::string solver = "solver: ";
+            if (any.reason.rfind(solver, 0) == 0) {
+                ++linter.out.undecided_by_solver;
+                auto& reasons = linter.out.solver_reasons;
+                const std::string reason = any.reason.substr(solver.size());
+                if (std::find(reasons.begin(), reasons.end(), reason) == reasons.end()) reasons.push_back(reason);
+            }
             continue;
         }
         if (any.emptiness == Emptiness::NonEmpty) {
@@ -272,7 +284,10 @@ CatalogLints lint_catalog(const semantic::Catalog& catalog, prove::Prover& prove
         linter.out.lints.back().diagnostic.notes.push_back(
             {"`" + first.name + "` is defined here", linter.source(a), first.name_span});
     }
-    for (uint32_t s : possible) linter.dead_conditions(s, *rules[s]->root);
+    for (uint32_t s : possible) {
+        std::vector<std::pair<const ir::Node*, bool>> dead;
+        linter.dead_conditions(s, *rules[s]->root, dead);
+    }
     prover.set_timeout_ms(timeout);
     return std::move(linter.out);
 }

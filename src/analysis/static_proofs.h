@@ -45,8 +45,10 @@ struct Lint {
 };
 
 struct CatalogLints {
-    std::vector<Lint> lints;        // in catalog order: every P001, then P002, then P003
-    size_t undecided_segments = 0;  // segments whose rules the prover could not decide (no lint is said of them)
+    std::vector<Lint> lints;         // in catalog order: every P001, then P002, then P003
+    size_t undecided_segments = 0;   // segments whose rules the prover could not decide (no lint is said of them)
+    size_t undecided_by_solver = 0;  // of those, the ones the solver gave no answer for (timeout, canceled, ...)
+    std::vector<std::string> solver_reasons;  // the solver's distinct reasons for them ("timeout")
     size_t equality_pairs_skipped =
         0;  // P002 not looked for: this many candidate pairs, past limits::kMaxEqualityPairs
 };

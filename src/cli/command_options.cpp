@@ -89,17 +89,21 @@ const std::vector<std::string>& text_or_json_formats() {
     return formats;
 }
 
-CLI::Validator whole_number_up_to(uint64_t most) {
+CLI::Validator whole_number_up_to(uint64_t most) { return whole_number_between(0, most); }
+
+CLI::Validator whole_number_between(uint64_t least, uint64_t most) {
     return CLI::Validator(
-        [most](std::string& text) -> std::string {
+        [least, most](std::string& text) -> std::string {
             uint64_t value = 0;
             const auto [end, problem] = std::from_chars(text.data(), text.data() + text.size(), value);
-            if (text.empty() || problem != std::errc() || end != text.data() + text.size() || value > most) {
-                return "expected a whole number from 0 to " + with_thousands(most) + ", found `" + text + "`";
+            if (text.empty() || problem != std::errc() || end != text.data() + text.size() || value < least ||
+                value > most) {
+                return "expected a whole number from " + with_thousands(least) + " to " + with_thousands(most) +
+                       ", found `" + text + "`";
             }
             return "";
         },
-        "0.." + std::to_string(most));
+        std::to_string(least) + ".." + std::to_string(most));
 }
 
 }  // namespace segmint::cli

@@ -66,5 +66,7 @@ const std::vector<std::string>& text_or_json_formats();
 // A validator for counts: digits only, at most `most` (CLI11 alone reads `-1` into an unsigned 64-bit option as
 // 2^64 - 1).
 CLI::Validator whole_number_up_to(uint64_t most);
+// The same from `least` up (the help and the error name both bounds).
+CLI::Validator whole_number_between(uint64_t least, uint64_t most);
 
 }  // namespace segmint::cli

@@ -56,6 +56,12 @@ std::string relation_sentence(prove::Relation relation, const std::string& a, co
 
 int run_relation(const ProveOptions& options, Workspace& workspace, prove::Prover& prover) {
     const semantic::Catalog& catalog = workspace.compiled.catalog;
+    // A segment's relation to itself has one region, which the three-region answer and its fixture cannot say.
+    if (options.relation[0] == options.relation[1]) {
+        print_error(fmt::format("--relation needs two different segments, found `{}` twice",
+                                escape_controls(options.relation[0])));
+        return kExitUsage;
+    }
     auto a = segment_named(options.relation[0], catalog);
     auto b = a ? segment_named(options.relation[1], catalog) : std::nullopt;
     if (!a || !b) return kExitUsage;
@@ -110,12 +116,20 @@ int run_relation(const ProveOptions& options, Workspace& workspace, prove::Prove
     return finish_output();
 }
 
+// "2 segments undecided: 1 with a construct the proofs do not model, 1 the solver gave no answer for (timeout)".
+std::string undecided_text(const analysis::CatalogLints& lints) {
+    const size_t total = lints.undecided_segments, solver = lints.undecided_by_solver, model = total - solver;
+    std::string reasons;
+    for (const auto& reason : lints.solver_reasons) reasons += (reasons.empty() ? "" : ", ") + reason;
+    const std::string by_solver = fmt::format("the solver gave no answer ({}; see --timeout-ms)", reasons);
+    std::string out = fmt::format("{} segment{} undecided: ", total, total == 1 ? "" : "s");
+    if (solver == 0) return out + "a construct the proofs do not model";
+    if (model == 0) return out + by_solver;
+    return out + fmt::format("{} with a construct the proofs do not model, {} where {}", model, solver, by_solver);
+}
+
 int run_prove(ProveOptions& options) {
     if (options.common.format == "json") begin_json_output("prove");
-    if (options.timeout_ms == 0) {
-        print_error("--timeout-ms must be at least 1");
-        return kExitUsage;
-    }
     std::optional<project::Project> project;
     if (int code = apply_project(options.common, &project)) return code;
     scalar::AsOf as_of;
@@ -134,8 +148,10 @@ int run_prove(ProveOptions& options) {
 
     std::vector<analysis::ConstraintProof> proofs;
     if (project) {
+        // size and max_overlap need data (docs/prove.md); `static: false` is the user's choice, so it is listed.
         for (auto& proof : analysis::prove_constraints(*project, catalog.segment_index, prover)) {
-            if (proof.status != analysis::ProofStatus::Skipped) proofs.push_back(std::move(proof));
+            if (proof.status != analysis::ProofStatus::Skipped || !proof.constraint->prove_statically)
+                proofs.push_back(std::move(proof));
         }
     }
     const analysis::CatalogLints lints = analysis::lint_catalog(catalog, prover);
@@ -167,6 +183,7 @@ int run_prove(ProveOptions& options) {
         out["constraints"] = report::proofs_json(proofs, project_file, *workspace.schema);
         out["lints"] = report::lints_json(lints.lints);
         out["undecided_segments"] = lints.undecided_segments;
+        out["undecided_by_solver"] = lints.undecided_by_solver;
         out["equality_pairs_skipped"] = lints.equality_pairs_skipped;
         write_json_document(std::move(out), workspace.sink);
     } else {
@@ -175,8 +192,10 @@ int run_prove(ProveOptions& options) {
         std::string summary = options.every_date ? std::string("for every as-of date and every possible customer: ")
                                                  : fmt::format("as of {}, for every possible customer: ", as_of_text);
         if (project) {
-            summary += fmt::format("{} constraint{}: {} proved, {} refuted, {} unknown; ", proofs.size(),
+            summary += fmt::format("{} constraint{}: {} proved, {} refuted, {} unknown", proofs.size(),
                                    proofs.size() == 1 ? "" : "s", count[0], count[1], count[2]);
+            if (count[3] > 0) summary += fmt::format(", {} skipped (static: false)", count[3]);
+            summary += "; ";
         }
         summary += fmt::format("{} segment{}: {} impossible, {} equal pair{}, {} dead condition{}",
                                catalog.segments.size(), catalog.segments.size() == 1 ? "" : "s", impossible, equal,
@@ -186,9 +205,7 @@ int run_prove(ProveOptions& options) {
                 " (equal pairs not looked for: {} pairs of segments read the same columns, over the "
                 "limit of {})",
                 with_thousands(lints.equality_pairs_skipped), with_thousands(limits::kMaxEqualityPairs));
-        if (lints.undecided_segments > 0)
-            summary += fmt::format(" ({} segment{} undecided: a construct the proofs do not model)",
-                                   lints.undecided_segments, lints.undecided_segments == 1 ? "" : "s");
+        if (lints.undecided_segments > 0) summary += " (" + undecided_text(lints) + ")";
         write_out(summary + "\n");
     }
     if (int code = finish_output()) return code;
@@ -214,7 +231,7 @@ void add_prove_command(CLI::App& app, CommandRunner& runner) {
             "Prove for every as-of date at once (today and now become unknowns); a counterexample names its date")
         ->excludes(command->get_option("--as-of"));
     command->add_option("--timeout-ms", options->timeout_ms, "Time limit of each solver query, in milliseconds")
-        ->check(whole_number_up_to(3600000))
+        ->check(whole_number_between(1, 3600000))  // 0 would be no time at all
         ->capture_default_str();
     add_max_warnings_option(*command, options->common);
     add_format_option(*command, options->common.format, ci_command_formats());

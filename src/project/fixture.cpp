@@ -61,18 +61,18 @@ bool render_value(Walker& walker, const schema::Column& column, const Field& fie
     }
     auto items = walker.string_list(value, field.path, "a list of strings");
     if (!items) return false;
-    std::string joined;
+    // A YAML list's items are taken as they are: written in PostgreSQL's array form with every item quoted, so an
+    // item may be empty, hold `|` or `,`, or start with `{` (the `a|b` form would split or drop such items).
+    std::string array = "{";
     for (size_t i = 0; i < items->size(); ++i) {
-        const auto& item = (*items)[i];
-        if (item.text.find('|') != std::string::npos) {
-            walker.error(Code::YamlInvalidValue, item.node->span,
-                         item.path + ": a list item cannot contain `|` (the CSV item separator)");
-            return false;
+        array += i > 0 ? ",\"" : "\"";
+        for (char c : (*items)[i].text) {
+            if (c == '"' || c == '\\') array += '\\';
+            array += c;
         }
-        if (i > 0) joined += '|';
-        joined += item.text;
+        array += '"';
     }
-    append_quoted(out, joined);
+    append_quoted(out, array + "}");
     return true;
 }
 

@@ -91,9 +91,10 @@ z3::expr Encoder::in_range(const z3::expr& value, Type type) const {
 }
 
 // An event aggregate is a variable of its own (one per key), with only the facts that hold for any events: counts
-// are whole numbers >= 0 and never NULL, `exists` is never NULL and is `count > 0` of the same events, a sum of
-// numbers is never NULL. What a witness needs of the events the solver cannot build, so the rule is abstracted: an
-// answer that relies on a value no customer without events has (a witness replays with no events) is `unknown`.
+// are whole numbers >= 0 and never NULL, `exists` is never NULL and is `count > 0` of the same events. Nothing about
+// sums: a sum of numbers that is not finite, and an int sum outside int64, are NULL. What a witness needs of the events
+// the solver cannot build, so the rule is abstracted: an answer that relies on a value no customer without events has
+// (a witness replays with no events) is `unknown`.
 Term Encoder::aggregate(const ir::Node& node) {
     const ir::AggregateSpec& spec = *node.aggregate;
     abstraction_ = "the event aggregate `" + spec.key + "`, whose events the proofs do not build";
@@ -118,9 +119,7 @@ Term Encoder::aggregate(const ir::Node& node) {
     using F = ir::AggregateFunction;
     const bool counts = spec.function == F::Count || spec.function == F::CountDistinct;
     if (counts) facts_.push_back(*value >= 0);
-    if (counts || spec.function == F::Exists || (spec.function == F::Sum && node.type == Type::Number)) {
-        facts_.push_back(!null);
-    }
+    if (counts || spec.function == F::Exists) facts_.push_back(!null);
     // exists(E …) and count(E …) of the same events: exists is count > 0.
     if (spec.function == F::Exists || spec.function == F::Count) {
         const std::string events = std::to_string(spec.events) + "|" +
@@ -139,8 +138,9 @@ const ColumnVars& Encoder::column_vars(uint32_t index) {
     const schema::Column& column = schema_.columns.at(index);
     const std::string name = "c" + std::to_string(index) + "_" + column.name;
     ColumnVars vars{std::nullopt, ctx_.bool_const((name + "_null").c_str())};
-    if (column.not_null) facts_.push_back(!vars.null);  // the schema's fact, checked on every loaded table
-    if (text_columns_.count(index)) {                   // read as text by some rule (encode_text.cpp)
+    // The schema's fact, checked on every loaded table; the key too, which no loader or fixture lets be NULL.
+    if (column.not_null || column.name == schema_.key) facts_.push_back(!vars.null);
+    if (text_columns_.count(index)) {  // read as text by some rule (encode_text.cpp)
         vars = text_column(column, name, vars.null);
         return columns_.emplace(index, vars).first->second;
     }
@@ -258,17 +258,16 @@ z3::expr Encoder::member(uint32_t segment) {
     return !term.null && *term.value;
 }
 
-z3::expr Encoder::member_with(uint32_t segment, const ir::Node& replaced, bool value) {
+z3::expr Encoder::member_with(uint32_t segment, const std::vector<std::pair<const ir::Node*, bool>>& replaced) {
     rule(segment);  // throws Unsupported for a rule the encoding does not model, and caches its references
-    replaced_ = &replaced;
-    replaced_value_ = value;
+    replaced_ = replaced;
     std::set<uint32_t> columns;
     try {
         Term term = encode(*rules_.at(segment)->root, columns);
-        replaced_ = nullptr;
+        replaced_.clear();
         return !term.null && *term.value;
     } catch (...) {
-        replaced_ = nullptr;
+        replaced_.clear();
         throw;
     }
 }
@@ -286,7 +285,9 @@ Term Encoder::encode(const Node& node, std::set<uint32_t>& columns) {
         return *term.value;
     };
     const z3::expr f = ctx_.bool_val(false);
-    if (&node == replaced_) return {ctx_.bool_val(replaced_value_), f};
+    for (const auto& [replaced, value] : replaced_) {
+        if (&node == replaced) return {ctx_.bool_val(value), f};
+    }
     if (text_node(node)) return encode_text(node, columns);
     switch (node.kind) {
         case Kind::Constant: return constant(node.constant, node.type);

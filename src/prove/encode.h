@@ -9,6 +9,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ir/ir.h"
@@ -46,8 +47,8 @@ public:
     const Term& rule(uint32_t segment);
     // `segment` is a member: its rule is TRUE (not FALSE, not NULL).
     z3::expr member(uint32_t segment);
-    // Membership of `segment` with one node of its rule (a condition) replaced by the constant `value` (not cached).
-    z3::expr member_with(uint32_t segment, const ir::Node& replaced, bool value);
+    // Membership of `segment` with nodes of its rule (conditions) replaced by constants (not cached).
+    z3::expr member_with(uint32_t segment, const std::vector<std::pair<const ir::Node*, bool>>& replaced);
     // The columns the rule reads, its references' included.
     const std::set<uint32_t>& columns_of(uint32_t segment);
 
@@ -101,8 +102,7 @@ private:
     z3::context& ctx_;
     const schema::Schema& schema_;
     std::map<uint32_t, const ir::Rule*> rules_;
-    const ir::Node* replaced_ = nullptr;  // member_with: this node reads as replaced_value_
-    bool replaced_value_ = false;
+    std::vector<std::pair<const ir::Node*, bool>> replaced_;  // member_with: each node reads as its constant
     scalar::AsOf as_of_;
     bool every_date_;
     z3::expr today_, now_;

@@ -244,9 +244,9 @@ struct Prover::State {
     }
 
     // Is there a customer with each (segment, member) pair as given, and, when `condition` is set, whose membership
-    // of `condition->first` changes when that node is replaced by `condition->second`? (No witness for the latter.)
+    // of `condition_segment` changes when each of those nodes is replaced by its constant? (No witness for the latter.)
     RegionResult query(const std::vector<std::pair<uint32_t, bool>>& memberships,
-                       std::optional<std::pair<const ir::Node*, bool>> condition = std::nullopt,
+                       const std::vector<std::pair<const ir::Node*, bool>>* condition = nullptr,
                        uint32_t condition_segment = 0, bool witness = true) {
         RegionResult result;
         // One solver for every query: the facts stay asserted, each query's own constraints are pushed and popped,
@@ -277,7 +277,7 @@ struct Prover::State {
             if (condition) {
                 if (!abstraction) abstraction = encoder.abstraction(condition_segment);
                 asserted.push_back(encoder.member(condition_segment) !=
-                                   encoder.member_with(condition_segment, *condition->first, condition->second));
+                                   encoder.member_with(condition_segment, *condition));
             }
             std::set<uint32_t> read = columns;
             if (condition) read = encoder.columns_of(condition_segment);
@@ -431,11 +431,12 @@ RegionResult Prover::region(uint32_t a, bool in_a, uint32_t b, bool in_b) {
 RegionResult Prover::satisfiable(uint32_t segment) { return state_->query({{segment, true}}); }
 
 RegionResult Prover::region(const std::vector<std::pair<uint32_t, bool>>& memberships, bool witness) {
-    return state_->query(memberships, std::nullopt, 0, witness);
+    return state_->query(memberships, nullptr, 0, witness);
 }
 
-RegionResult Prover::replacement_changes(uint32_t segment, const ir::Node& condition, bool value) {
-    return state_->query({}, std::make_pair(&condition, value), segment);
+RegionResult Prover::replacement_changes(uint32_t segment,
+                                         const std::vector<std::pair<const ir::Node*, bool>>& conditions) {
+    return state_->query({}, &conditions, segment);
 }
 
 const std::set<uint32_t>& Prover::columns_read(uint32_t segment) { return state_->encoder.columns_of(segment); }

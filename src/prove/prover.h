@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/engine.h"
@@ -92,10 +93,10 @@ public:
     // Is there a customer with every (segment, member) pair as given (a partition's "in none of them")? Without
     // `witness`, a non-empty answer comes without a customer (cheaper: no model, no replay).
     RegionResult region(const std::vector<std::pair<uint32_t, bool>>& memberships, bool witness = true);
-    // Would replacing `condition` (a node of the rule of `segment`, from compiled().written_rules) by the constant
-    // `value` change the segment's membership of any customer? Empty: of none, so the condition never decides.
-    // No witness is made for a non-empty answer.
-    RegionResult replacement_changes(uint32_t segment, const ir::Node& condition, bool value);
+    // Would replacing each of `conditions` (nodes of the rule of `segment`, from compiled().written_rules) by its
+    // constant, all at once, change the segment's membership of any customer? Empty: of none, so together they never
+    // decide. No witness is made for a non-empty answer.
+    RegionResult replacement_changes(uint32_t segment, const std::vector<std::pair<const ir::Node*, bool>>& conditions);
     // The columns the rule of `segment` reads, its references' included (throws Unsupported for a rule the encoding
     // does not model).
     const std::set<uint32_t>& columns_read(uint32_t segment);

@@ -103,7 +103,7 @@ bool keeps_facts(const schema::Schema& schema, const Witness& witness) {
     for (const auto& c : witness.columns) {
         const schema::Column& column = schema.columns.at(c.column);
         if (ir::is_null(c.value)) {
-            if (column.not_null) return false;
+            if (column.not_null || column.name == schema.key) return false;
         } else if (auto* i = std::get_if<int64_t>(&c.value)) {
             if (!column.within_bounds(*i)) return false;
         } else if (auto* d = std::get_if<ir::DateValue>(&c.value)) {

@@ -2,9 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+
 #include "common/calendar.h"
 #include "common/text_format.h"
 #include "engine/engine.h"
+#include "project/fixture.h"
 #include "project/project.h"
 #include "report/json_output.h"
 
@@ -44,10 +49,14 @@ nlohmann::ordered_json json_value(const ir::Value& value) {
     return std::get<std::string>(value);
 }
 
-// The customer's key: the witness's own when the rules read it, else 1 (or "c1" for a text key).
+// The customer's key: the witness's own when the rules read it, else 1 (or "c1" for a text key). The encoding
+// asserts the key is never NULL, so a NULL one is a bug, never a value to stand in for.
 ir::Value key_value(const Counterexample& counterexample, const schema::Schema& schema) {
     for (const auto& column : counterexample.customer.columns) {
-        if (column.name == schema.key && !ir::is_null(column.value)) return column.value;
+        if (column.name != schema.key) continue;
+        if (ir::is_null(column.value))
+            throw std::logic_error("prove: a counterexample with a NULL key: " + counterexample.customer.text());
+        return column.value;
     }
     const schema::Column* key = schema.find(schema.key);
     if (key != nullptr && key->type == schema::ColumnType::Int) return int64_t{1};
@@ -62,6 +71,44 @@ std::vector<std::pair<std::string, ir::Value>> customer_fields(const Counterexam
         if (column.name != schema.key) fields.emplace_back(column.name, column.value);
     }
     return fields;
+}
+
+// Does row 0 of `column` hold `value`, exactly (a number bit for bit, -0.0 apart from 0.0)?
+bool holds(const data::Column& column, const ir::Value& value) {
+    if (ir::is_null(value)) return column.is_null(0);
+    if (column.is_null(0)) return false;
+    if (auto* b = std::get_if<bool>(&value)) return column.u8[0] == (*b ? 1 : 0);
+    if (auto* i = std::get_if<int64_t>(&value)) return column.i64[0] == *i;
+    if (auto* x = std::get_if<double>(&value)) return std::memcmp(&column.f64[0], x, sizeof *x) == 0;
+    if (auto* d = std::get_if<ir::DateValue>(&value)) return column.i32[0] == d->days;
+    if (auto* t = std::get_if<ir::TimestampValue>(&value)) return column.i64[0] == t->micros;
+    if (auto* l = std::get_if<ir::StringList>(&value)) {
+        if (column.list_end(0) - column.list_begin(0) != l->size()) return false;
+        for (size_t i = 0; i < l->size(); ++i) {
+            if (column.dictionary.value(column.list_codes[column.list_begin(0) + i]) != (*l)[i]) return false;
+        }
+        return true;
+    }
+    return column.string_at(0) == std::get<std::string>(value);
+}
+
+// The fixture text read back by the fixture loader must be the witness the prover replayed: one the fixture format
+// reads otherwise would be a counterexample `segmint test` fails or refuses. A mismatch is a bug, never printed.
+void check_read_back(const std::string& text, const Counterexample& counterexample, const schema::Schema& schema) {
+    auto fail = [&](const std::string& why) {
+        throw std::logic_error("prove: the counterexample's fixture " + why + " (witness " +
+                               counterexample.customer.text() + "):\n" + text);
+    };
+    DiagnosticSink sink;
+    auto fixture = project::load_fixture(std::make_shared<Source>("counterexample.yaml", text), schema, sink);
+    if (!fixture || !fixture->table || fixture->table->rows() != 1) {
+        fail("does not load" + (sink.diagnostics().empty() ? "" : ": " + sink.diagnostics().front().message));
+    }
+    for (const auto& column : counterexample.customer.columns) {
+        if (!holds(fixture->table->column(column.column), column.value)) fail("reads `" + column.name + "` otherwise");
+    }
+    if (fixture->expectations.size() != counterexample.in.size() + counterexample.not_in.size())
+        fail("expects other memberships");
 }
 
 std::string status_word(analysis::ProofStatus status) {
@@ -81,11 +128,16 @@ std::string counterexample_fixture(const Counterexample& counterexample, const s
     const std::string key = fixture_value(fields.front().second);
     // A witness for every date carries the instant it is a witness at.
     const auto& own = counterexample.customer.as_of;
-    std::string out = indent + "as_of: " + (own ? engine::as_of_text(*own) : as_of) + "\n";
-    out += indent + "customers:\n" + indent + "  - {" + customer + "}\n";
-    out += indent + "expect:\n";
-    for (const auto& segment : counterexample.in) out += indent + "  " + segment + ": {in: [" + key + "]}\n";
-    for (const auto& segment : counterexample.not_in) out += indent + "  " + segment + ": {not_in: [" + key + "]}\n";
+    std::vector<std::string> lines = {"as_of: " + (own ? engine::as_of_text(*own) : as_of),
+                                      "customers:", "  - {" + customer + "}", "expect:"};
+    for (const auto& segment : counterexample.in) lines.push_back("  " + segment + ": {in: [" + key + "]}");
+    for (const auto& segment : counterexample.not_in) lines.push_back("  " + segment + ": {not_in: [" + key + "]}");
+    std::string text, out;
+    for (const auto& line : lines) {
+        text += line + "\n";
+        out += indent + line + "\n";
+    }
+    check_read_back(text, counterexample, schema);
     return out;
 }
 
