@@ -125,7 +125,9 @@ int main(int argc, char** argv) {
     for (int r = 0; r < repeat; ++r) {
         const auto start = Clock::now();
         DiagnosticSink run_sink;
-        frontend::Compiled compiled = frontend::compile_specs({root + "/specs/segments"}, *schema, run_sink, 1);
+        // The folders of specs/segmint.yaml's `segments` globs (profile and behaviour segments).
+        frontend::Compiled compiled =
+            frontend::compile_specs({root + "/specs/segments", root + "/specs/behaviour"}, *schema, run_sink, 1);
         prove::Prover prover(compiled.catalog, as_of, {timeout_ms});
         const auto proofs = analysis::prove_constraints(*project, compiled.catalog.segment_index, prover);
         const auto found = analysis::lint_catalog(compiled.catalog, prover);
