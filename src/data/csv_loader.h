@@ -81,6 +81,9 @@ struct CsvOptions {
     // a value keeps its column's `min` / `max`. Fixture files, whose customers give only the columns a test needs and
     // may try values outside the facts on purpose, turn it off.
     bool check_facts = true;
+    // Columns give back their spare capacity when loaded (a copy of each). The event loader, which gathers the rows
+    // into columns of their own right away (data/events.h), turns it off.
+    bool trim_excess = true;
     // A check of the whole loaded table (the schema's `checks:`, engine::schema_row_check; the event loader's key and
     // time): the row it returns, 0-based, becomes an error with its message at that record's line. It runs whatever
     // check_facts says (an event needs its key and time even in a fixture); callers that want no checks leave it unset.

@@ -24,7 +24,7 @@ std::optional<Table> Loader::run(CsvError* error) {
     return guarded<Table>(error, [&]() -> std::optional<Table> {
         if (!read_start() || !read_header() || !read_records()) return std::nullopt;
         report_progress(true);
-        finish_columns(table_, true);
+        finish_columns(table_, options_.trim_excess);
         return std::move(table_);
     });
 }

@@ -5,13 +5,17 @@
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
+
+#include "common/parallel.h"
 
 namespace segmint::data {
 
 namespace {
 
 constexpr uint64_t kNoCustomer = std::numeric_limits<uint64_t>::max();
+constexpr uint64_t kSortBlock = 16384;  // customers whose events one task sorts by time
 
 size_t column_index(const schema::Schema& schema, const std::string& name) {
     for (size_t i = 0; i < schema.columns.size(); ++i) {
@@ -25,6 +29,29 @@ size_t column_index(const schema::Schema& schema, const std::string& name) {
 std::vector<uint64_t> owners(const Column& key, const Column& customer_key) {
     std::vector<uint64_t> owner(key.size, kNoCustomer);
     if (key.type == schema::ColumnType::Int) {
+        // Keys are usually numbered: when they span at most a few times as many values as there are customers, an
+        // array indexed by key - smallest finds the row without hashing.
+        int64_t low = std::numeric_limits<int64_t>::max(), high = std::numeric_limits<int64_t>::min();
+        for (uint64_t row = 0; row < customer_key.size; ++row) {
+            if (customer_key.is_null(row)) continue;
+            low = std::min(low, customer_key.i64[row]);
+            high = std::max(high, customer_key.i64[row]);
+        }
+        const unsigned __int128 span =
+            low <= high ? static_cast<unsigned __int128>(static_cast<__int128>(high) - low) + 1 : 0;
+        if (span > 0 && span <= 4 * static_cast<unsigned __int128>(customer_key.size) + 1024) {
+            std::vector<uint64_t> row_of(static_cast<size_t>(span), kNoCustomer);
+            for (uint64_t row = 0; row < customer_key.size; ++row) {
+                if (!customer_key.is_null(row))
+                    row_of[static_cast<uint64_t>(customer_key.i64[row]) - static_cast<uint64_t>(low)] = row;
+            }
+            for (uint64_t event = 0; event < key.size; ++event) {
+                const int64_t k = key.i64[event];
+                if (key.is_null(event) || k < low || k > high) continue;
+                owner[event] = row_of[static_cast<uint64_t>(k) - static_cast<uint64_t>(low)];
+            }
+            return owner;
+        }
         std::unordered_map<int64_t, uint64_t> row_of;
         row_of.reserve(customer_key.size);
         for (uint64_t row = 0; row < customer_key.size; ++row) {
@@ -97,7 +124,9 @@ Column gather(const Column& from, const std::vector<uint64_t>& rows) {
 
 }  // namespace
 
-EventTable group_events(const Table& events, const Table& customers, const schema::EventTable& definition) {
+EventTable group_events(const Table& events, const Table& customers, const schema::EventTable& definition,
+                        unsigned threads) {
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     const schema::Schema& event_schema = events.schema();
     const Column& key = events.column(column_index(event_schema, definition.key));
     const Column& customer_key = customers.column(column_index(customers.schema(), customers.schema().key));
@@ -120,16 +149,23 @@ EventTable group_events(const Table& events, const Table& customers, const schem
         if (owner[event] != kNoCustomer) order[next[owner[event]]++] = event;
     }
     if (!definition.time.empty()) {
+        // Each customer's range by time, in blocks of customers spread over the threads.
         const Column& time = events.column(column_index(event_schema, definition.time));
-        for (uint64_t customer = 0; customer < customers.rows(); ++customer) {
-            auto first = order.begin() + static_cast<std::ptrdiff_t>(out.offsets[customer]);
-            auto last = order.begin() + static_cast<std::ptrdiff_t>(out.offsets[customer + 1]);
-            if (last - first < 2) continue;
-            std::stable_sort(first, last,
-                             [&time](uint64_t a, uint64_t b) { return time_value(time, a) < time_value(time, b); });
-        }
+        const uint64_t blocks = (customers.rows() + kSortBlock - 1) / kSortBlock;
+        parallel_for(blocks, threads, [&](uint64_t block, unsigned) {
+            const uint64_t end = std::min(customers.rows(), (block + 1) * kSortBlock);
+            for (uint64_t customer = block * kSortBlock; customer < end; ++customer) {
+                auto first = order.begin() + static_cast<std::ptrdiff_t>(out.offsets[customer]);
+                auto last = order.begin() + static_cast<std::ptrdiff_t>(out.offsets[customer + 1]);
+                if (last - first < 2) continue;
+                std::stable_sort(first, last,
+                                 [&time](uint64_t a, uint64_t b) { return time_value(time, a) < time_value(time, b); });
+            }
+        });
     }
-    for (size_t i = 0; i < out.table.column_count(); ++i) out.table.mutable_column(i) = gather(events.column(i), order);
+    parallel_for(out.table.column_count(), threads, [&](uint64_t i, unsigned) {
+        out.table.mutable_column(static_cast<size_t>(i)) = gather(events.column(static_cast<size_t>(i)), order);
+    });
     out.table.finish_rows();
     return out;
 }
@@ -143,9 +179,11 @@ EventTable no_events(const Table& customers, const schema::EventTable& definitio
 
 namespace {
 
-// Every event names its customer and has a time: the first row without either, as the loader's row check.
-void require_key_and_time(CsvOptions& options, const schema::EventTable& definition) {
+// How an event file loads: every event names its customer and has a time (the first row without either is the
+// loader's row check), and no customer key is checked.
+void event_load_options(CsvOptions& options, const schema::EventTable& definition) {
     options.check_key = false;
+    options.trim_excess = false;  // group_events gathers the rows into columns of their exact size
     options.check_rows = [definition](const Table& table) -> std::optional<std::pair<uint64_t, std::string>> {
         const Column& key = table.column(column_index(table.schema(), definition.key));
         const Column* time = definition.time.empty() ? nullptr : table.find(definition.time);
@@ -167,19 +205,19 @@ void require_key_and_time(CsvOptions& options, const schema::EventTable& definit
 
 std::optional<EventTable> load_events_csv(const std::string& path, const Table& customers,
                                           const schema::EventTable& definition, CsvError* error, CsvOptions options) {
-    require_key_and_time(options, definition);
+    event_load_options(options, definition);
     auto events = load_csv(path, schema::event_table_schema(customers.schema(), definition), error, options);
     if (!events) return std::nullopt;
-    return group_events(*events, customers, definition);
+    return group_events(*events, customers, definition, options.threads);
 }
 
 std::optional<EventTable> load_events_csv_text(std::string_view text, const std::string& name, const Table& customers,
                                                const schema::EventTable& definition, CsvError* error,
                                                CsvOptions options) {
-    require_key_and_time(options, definition);
+    event_load_options(options, definition);
     auto events = load_csv_text(text, name, schema::event_table_schema(customers.schema(), definition), error, options);
     if (!events) return std::nullopt;
-    return group_events(*events, customers, definition);
+    return group_events(*events, customers, definition, options.threads);
 }
 
 }  // namespace segmint::data
