@@ -3,7 +3,6 @@
 
 #include <cstdint>
 #include <cstdio>
-#include <filesystem>
 #include <utility>
 #include <vector>
 
@@ -68,13 +67,19 @@ void add_generate_command(CLI::App& app, CommandRunner& runner) {
                 }
             }
         }
-        std::error_code ignored;  // a path that cannot be resolved is compared as written
+        // Two outputs with one target would overwrite each other; an output that cannot be written would fail after
+        // the others were replaced: both are refused before anything is written.
         for (size_t i = 0; i < outputs.size(); ++i) {
+            const std::string& path = *outputs[i].second;
+            if (path.empty()) continue;
+            if (!output_writable(path, &error)) {
+                print_error(error);
+                runner.exit_code = kExitUsage;
+                return;
+            }
             for (size_t j = i + 1; j < outputs.size(); ++j) {
-                const std::string &a = *outputs[i].second, &b = *outputs[j].second;
-                if (a.empty() || b.empty()) continue;
-                if (a == b ||
-                    std::filesystem::weakly_canonical(a, ignored) == std::filesystem::weakly_canonical(b, ignored)) {
+                const std::string& other = *outputs[j].second;
+                if (!other.empty() && output_target(path) == output_target(other)) {
                     print_error(fmt::format("{} and {} name one file", outputs[i].first, outputs[j].first));
                     runner.exit_code = kExitUsage;
                     return;

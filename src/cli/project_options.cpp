@@ -209,6 +209,10 @@ bool event_files(const CommonOptions& options, const schema::Schema& schema, std
                 return false;
             }
             file = flag.substr(equals + 1);
+            if (file == "-") {  // standard input is the customers' (--data -), and is read once
+                print_error(where + ": event data is read from a file, not standard input");
+                return false;
+            }
         }
     }
     return true;

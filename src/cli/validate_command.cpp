@@ -117,6 +117,10 @@ int run_validate(ValidateOptions& options) {
     for (const auto& proof : verdicts.proofs) ++verdicts.count[static_cast<int>(proof.status)];
     const std::string as_of_text = engine::as_of_text(as_of);
     if (options.common.data_path.empty()) {
+        if (!options.common.events.empty()) {  // events belong to customers: without them they would go unread
+            print_error("--events names event data, but no customers are given; pass --data FILE as well");
+            return kExitUsage;
+        }
         return report_proofs_only(options.common, *project, workspace, verdicts, as_of_text);
     }
     auto table = load_data(options.common, *workspace.schema, options.common.threads);

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 
@@ -95,6 +96,35 @@ bool same_file(const std::string& a, const std::string& b) {
     struct stat first, second;
     if (::stat(a.c_str(), &first) != 0 || ::stat(b.c_str(), &second) != 0) return false;
     return first.st_dev == second.st_dev && first.st_ino == second.st_ino;
+}
+
+std::string output_target(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ignored;
+    fs::path target = fs::absolute(path, ignored);
+    for (int hops = 0; hops < 40 && fs::is_symlink(target, ignored); ++hops) {  // 40: the kernel's own limit
+        const fs::path link = fs::read_symlink(target, ignored);
+        if (link.empty()) break;
+        target = link.is_absolute() ? link : target.parent_path() / link;
+    }
+    return (fs::weakly_canonical(target.parent_path(), ignored) / target.filename()).lexically_normal().string();
+}
+
+bool output_writable(const std::string& path, std::string* error) {
+    namespace fs = std::filesystem;
+    std::error_code ignored;
+    const fs::path target = output_target(path);
+    const fs::path folder = target.parent_path();
+    if (fs::is_directory(target, ignored)) {
+        *error = "cannot write `" + path + "`: it is a folder";
+    } else if (!fs::is_directory(folder, ignored)) {
+        *error = "cannot write `" + path + "`: the folder `" + folder.string() + "` does not exist";
+    } else if (::access(folder.c_str(), W_OK) != 0) {
+        *error = "cannot write `" + path + "`: the folder `" + folder.string() + "` is not writable";
+    } else {
+        return true;
+    }
+    return false;
 }
 
 std::optional<std::string> clashing_input(const std::string& output, const std::vector<std::string>& inputs) {

@@ -15,6 +15,15 @@ namespace segmint {
 // True when both paths exist and name the same file (same device and inode, after following symlinks).
 bool same_file(const std::string& a, const std::string& b);
 
+// The file a write to `path` replaces, as an absolute path: symlinks followed (dangling ones too, to the file they
+// would create), the folder's path resolved. Two outputs with one target would overwrite each other, even where
+// neither exists yet.
+std::string output_target(const std::string& path);
+
+// Whether `path` could be written (its folder exists and is writable, and it is not a folder), before anything is
+// written: a command with several outputs checks them all first. On failure fills *error with a one-line reason.
+bool output_writable(const std::string& path, std::string* error);
+
 // The first of `inputs` that is the same file as `output`, if any: writing there would destroy an input.
 std::optional<std::string> clashing_input(const std::string& output, const std::vector<std::string>& inputs);
 

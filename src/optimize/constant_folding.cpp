@@ -2,7 +2,6 @@
 // so folding and evaluation cannot disagree (NULL, overflow and division by zero included). A date or timestamp moved
 // out of the calendar by constants alone (`today - 2026 years`) is NULL like any other, but no user means it, and the
 // rule would silently match nobody: it is reported (E112), with the run's as-of.
-#include <functional>
 #include <set>
 #include <utility>
 
@@ -40,18 +39,7 @@ void constant_folding(ir::Rule& rule, PassContext& context) {
     const std::vector<data::Bitmap> no_memberships;
     // Lowering may write one expression more than once (`x between a and b` compares x twice): it is reported once.
     std::set<std::pair<uint32_t, uint32_t>> reported;
-    std::function<void(ir::NodePtr&)> fold;
-    // An aggregate's filter (its window and `where`) runs over the event table, not here: a copy of it, with `today`
-    // and `now` resolved, is folded for its findings only, so E112 holds inside aggregates as everywhere else.
-    const auto check_filter = [&](const ir::AggregateSpec& spec) {
-        ir::NodePtr copy = spec.filter->clone();
-        resolve_time_in(copy, context);
-        rewrite_bottom_up(copy, fold);
-    };
-    fold = [&](ir::NodePtr& node) {
-        if (node->kind == ir::Kind::Aggregate && node->aggregate && node->aggregate->filter) {
-            check_filter(*node->aggregate);
-        }
+    const auto fold = [&](ir::NodePtr& node) {
         if (!foldable(*node)) return;
         ir::Value value = evaluator.value(*node, 0, no_memberships);
         if (node->kind == ir::Kind::DateShift && ir::is_null(value) && !ir::is_null(node->args[0]->constant) &&

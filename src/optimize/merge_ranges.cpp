@@ -162,7 +162,7 @@ private:
             context_.findings->push_back(
                 {rule_.segment, node->span,
                  "the conditions on `" + name + "` exclude each other, so this can never be true", Code::NeverMatches,
-                 "no customer can satisfy both; check the bounds"});
+                 std::string("no ") + context_.rows + " can satisfy both; check the bounds"});
         }
         if (membership) node = make_constant(ir::Type::Bool, false, node->span);
     }

@@ -29,6 +29,7 @@ struct PassContext {
     const schema::Schema* schema = nullptr;
     const TableStats* stats = nullptr;  // null when no data is loaded (check, explain)
     std::vector<Finding>* findings = nullptr;
+    const char* rows = "customer";  // what a row of `schema` is, for findings: "event" in an aggregate's filter
 };
 
 struct Pass {

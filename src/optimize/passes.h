@@ -5,8 +5,6 @@
 namespace segmint::optimize {
 
 void resolve_time(ir::Rule& rule, PassContext& context);
-// resolve_time on one expression: its `today` and `now` become the run's constants.
-void resolve_time_in(ir::NodePtr& node, const PassContext& context);
 void constant_folding(ir::Rule& rule, PassContext& context);
 void merge_ranges(ir::Rule& rule, PassContext& context);
 void simplify_logic(ir::Rule& rule, PassContext& context);

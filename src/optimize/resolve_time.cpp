@@ -3,19 +3,16 @@
 
 namespace segmint::optimize {
 
-void resolve_time_in(ir::NodePtr& node, const PassContext& context) {
-    rewrite_bottom_up(node, [&](ir::NodePtr& n) {
-        if (n->kind == ir::Kind::Today) {
-            n = make_constant(ir::Type::Date, ir::DateValue{context.as_of.today}, n->span);
-        } else if (n->kind == ir::Kind::Now) {
-            n = make_constant(ir::Type::Timestamp, ir::TimestampValue{context.as_of.now}, n->span);
-        }
-    });
-}
-
 void resolve_time(ir::Rule& rule, PassContext& context) {
-    resolve_time_in(rule.root, context);
-    for (auto& node : rule.unevaluated) resolve_time_in(node, context);
+    const auto resolve = [&](ir::NodePtr& node) {
+        if (node->kind == ir::Kind::Today) {
+            node = make_constant(ir::Type::Date, ir::DateValue{context.as_of.today}, node->span);
+        } else if (node->kind == ir::Kind::Now) {
+            node = make_constant(ir::Type::Timestamp, ir::TimestampValue{context.as_of.now}, node->span);
+        }
+    };
+    rewrite_bottom_up(rule.root, resolve);
+    for (auto& node : rule.unevaluated) rewrite_bottom_up(node, resolve);
 }
 
 }  // namespace segmint::optimize

@@ -263,4 +263,21 @@ BOOST_AUTO_TEST_CASE(the_cli_exits_2_at_the_bad_event) {
     }
 }
 
+// Event data belongs to customers and is read from a file: `--events T=-` (standard input is the customers', read
+// once) and `--events` without customers (validate would prove and never read it) are usage errors, not ignored.
+BOOST_AUTO_TEST_CASE(event_flags_that_would_go_unread_are_usage_errors) {
+    using namespace segmint::testing;
+    TempDir dir("events_cli");
+    const std::string data = generate_demo_data(dir.path, 50, 3);
+    std::string out, err;
+    BOOST_TEST(run_segmint("validate --project specs --events orders=" + dir.file("orders.csv"), &out, &err) == 2);
+    BOOST_TEST(err.find("no customers are given; pass --data FILE") != std::string::npos, err);
+    BOOST_TEST(run_segmint("eval --project specs --data " + dir.file("customers.csv") + " --events orders=- < " +
+                               dir.file("orders.csv"),
+                           &out, &err) == 2);
+    BOOST_TEST(err.find("--events orders=-: event data is read from a file, not standard input") != std::string::npos,
+               err);
+    BOOST_TEST(run_segmint("eval --project specs --data " + data, &out, &err) == 0, err);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

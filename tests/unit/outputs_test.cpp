@@ -381,6 +381,33 @@ BOOST_AUTO_TEST_CASE(generate_refuses_bad_counts_and_writes_nothing) {
     BOOST_TEST(run_segmint("generate --rows 3 --seed -2 -o " + output) == 2);
 }
 
+// generate's outputs (customers, orders, page views): two naming one file, even one that does not exist yet or through
+// a dangling symlink, are refused; and an output that cannot be written is refused before any other is replaced.
+BOOST_AUTO_TEST_CASE(generate_checks_all_its_outputs_before_writing_any) {
+    TempDir dir("outputs");
+    const std::string c = dir.file("c.csv"), o = dir.file("o.csv");
+    std::string err;
+    for (const std::string& clash : {"-o " + c + " --orders " + dir.path + "/./c.csv",
+                                     "-o " + c + " --orders " + o + " --page-views " + dir.path + "/../" +
+                                         std::filesystem::path(dir.path).filename().string() + "/o.csv"}) {
+        BOOST_TEST(run_segmint("generate --rows 3 " + clash, nullptr, &err) == 2, clash);
+        BOOST_TEST(err.find("name one file") != std::string::npos, err);
+        BOOST_TEST(!std::filesystem::exists(c));
+        BOOST_TEST(!std::filesystem::exists(o));
+    }
+    std::filesystem::create_symlink("target.csv", dir.file("link.csv"));  // dangling
+    BOOST_TEST(run_segmint("generate --rows 3 -o " + dir.file("target.csv") + " --orders " + dir.file("link.csv"),
+                           nullptr, &err) == 2);
+    BOOST_TEST(err.find("--output and --orders name one file") != std::string::npos, err);
+
+    BOOST_REQUIRE(run_segmint("generate --rows 3 --seed 1 -o " + c) == 0);
+    const std::string before = read_file(c);
+    BOOST_TEST(run_segmint("generate --rows 3 --seed 2 -o " + c + " --orders " + dir.file("missing/o.csv"), nullptr,
+                           &err) == 2);
+    BOOST_TEST(err.find("does not exist") != std::string::npos, err);
+    BOOST_TEST(read_file(c) == before);  // not replaced by the run that failed
+}
+
 BOOST_AUTO_TEST_CASE(overlap_at_and_past_its_segment_limit) {
     TempDir dir("outputs");
     std::string rules;
