@@ -30,10 +30,11 @@ struct Running {
 };
 
 // About a microsecond of work.
-void spin() {
-    volatile uint64_t sink = 0;
-    for (int k = 0; k < 300; ++k) sink = sink + static_cast<uint64_t>(k);
-}
+// The other tasks of a run with a failing one: they sleep (tens of microseconds) rather than spin, so that the
+// failing worker gets a core even on a loaded machine with more threads than cores (a sanitizer build beside other
+// jobs ran 76,000 spinning tasks before it did), while all tasks together would still take seconds if nothing stopped
+// them.
+void yield_a_while() { std::this_thread::sleep_for(std::chrono::microseconds(20)); }
 
 }  // namespace
 
@@ -87,9 +88,7 @@ BOOST_AUTO_TEST_CASE(a_failing_task_stops_the_rest_and_its_exception_reaches_the
             parallel_for(kTasks, threads, [&](uint64_t i, unsigned) {
                 ++ran;
                 if (i == 10) throw std::runtime_error("task 10 failed");
-                // About a microsecond of work, so that all tasks together take far longer than the failing worker
-                // may be kept off its core (more threads than cores) before it stops the others.
-                spin();
+                yield_a_while();
             });
         } catch (const std::runtime_error& error) {
             caught = std::string(error.what()) == "task 10 failed";
@@ -196,7 +195,7 @@ BOOST_AUTO_TEST_CASE(with_waiting_a_failing_task_stops_the_rest_and_its_exceptio
                     const Running counted(running);
                     ++ran;
                     if (i == 10) throw std::runtime_error("task 10 failed");
-                    spin();
+                    yield_a_while();
                 },
                 [] {});
         } catch (const std::runtime_error& error) {
