@@ -141,8 +141,9 @@ std::optional<int64_t> parse_timestamp(std::string_view text) {
     if (pos != text.size()) return std::nullopt;
     int64_t seconds = static_cast<int64_t>(*date) * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
     // An offset can move the instant out of years 1..9999 (`0001-01-01T00:30:00+01:00`): not a valid timestamp.
-    const int64_t first = int64_t{*parse_date("0001-01-01")} * 86400;
-    const int64_t last = (int64_t{*parse_date("9999-12-31")} + 1) * 86400 - 1;
+    // (Computed once: this runs for every timestamp a CSV file holds.)
+    static const int64_t first = int64_t{days_from_civil({1, 1, 1})} * 86400;
+    static const int64_t last = (int64_t{days_from_civil({9999, 12, 31})} + 1) * 86400 - 1;
     if (seconds < first || seconds > last) return std::nullopt;
     return seconds * kMicrosPerSecond + fraction_micros;
 }

@@ -41,8 +41,9 @@ struct EventSet {
 // Groups loaded events by the customers of `customers`: events whose key names no customer are counted and left
 // out; the rest are ordered by customer row, then by time (events at one time keep their order in the input).
 // Every event must have its key and its time (load_events_csv reports either missing at its line).
-// `threads` sort and gather in parallel (0 = one per core).
-EventTable group_events(const Table& events, const Table& customers, const schema::EventTable& definition,
+// `threads` sort and gather in parallel (0 = one per core). Rows already in that order (a file exported by customer,
+// then time) are moved, not copied.
+EventTable group_events(Table events, const Table& customers, const schema::EventTable& definition,
                         unsigned threads = 1);
 
 // No events for anyone, `loaded` false: what a run holds of an event table it was given no file for.

@@ -35,8 +35,8 @@ inline constexpr uint64_t kMaxSyntheticRows = 1000000000;
 bool write_synthetic_csv(const ByteSink& sink, uint64_t rows, uint64_t seed);
 
 // The orders of the same customers, the event table `orders` of specs/schema.yaml: `order_id,customer_id,ordered_at,
-// amount,channel`, in customer order but not in time order. They agree with the customers' columns: as of
-// kSyntheticAsOf, count(orders within last 90 days) is orders_90d and last(orders.ordered_at) falls on
+// amount,channel`, by customer, then time (as an export sorted that way). They agree with the customers' columns: as
+// of kSyntheticAsOf, count(orders within last 90 days) is orders_90d and last(orders.ordered_at) falls on
 // last_order_date (a test checks both); the amounts of a customer who signed up before the 90 days sum to
 // total_spend.
 bool write_synthetic_orders_csv(const ByteSink& sink, uint64_t rows, uint64_t seed);

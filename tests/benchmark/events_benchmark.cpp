@@ -1,12 +1,16 @@
 // The events benchmark (issue 17, docs/performance.md "Event aggregates"): generated demo customers and their orders
 // (segmint generate --orders), in one process:
-//   - the orders CSV load on 1 and 2 threads, in MB/s, and the loaded event table's memory against its columns' bytes;
+//   - the orders CSV load on 1 and 2 threads, in MB/s (generate writes each customer's orders in time order; the same
+//     rows in reverse time order within each customer, which the load must sort and copy, on 1 thread), and the
+//     loaded event table's memory against its columns' bytes;
 //   - `count(orders within last 90 days) >= 5` by the engine (aggregate, filter program, reduction, rule) against a
 //     hand-written loop over the same grouped arrays (offsets and the time column), member counts cross-checked;
 //   - a 200-segment catalog mixing profile rules and 20 distinct aggregates: one evaluate call for all of them
 //     against one call per segment.
 // Medians of interleaved runs.
-//   segmint_events_benchmark [--rows N] [--repeat K] [--catalog N]
+//   segmint_events_benchmark [--rows N] [--order-customers M] [--repeat K] [--catalog N]
+// --order-customers: orders are written for the first M customers only (default: all N; the demo has about 15 per
+// customer, so 10M customers with 50M orders is --rows 10000000 --order-customers 3400000).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/calendar.h"
@@ -60,6 +65,32 @@ engine::CompiledCatalog compile(const std::string& text, const schema::Schema& s
     catalog = semantic::check(std::move(files), schema, sink);
     if (sink.has_errors()) fail("the benchmark's rules do not check:\n" + text);
     return engine::compile(catalog, as_of);
+}
+
+// The same rows with each customer's orders in reverse time order: a file the load must sort and gather.
+std::string reversed_within_customers(const std::string& csv) {
+    std::string out;
+    out.reserve(csv.size());
+    const size_t header_end = csv.find('\n') + 1;
+    out.append(csv, 0, header_end);
+    std::vector<std::string_view> block;
+    std::string_view block_key;
+    auto flush = [&] {
+        for (auto line = block.rbegin(); line != block.rend(); ++line) out.append(*line);
+        block.clear();
+    };
+    for (size_t pos = header_end; pos < csv.size();) {
+        const size_t end = csv.find('\n', pos) + 1;  // generate ends every line with '\n'
+        const std::string_view line(csv.data() + pos, end - pos);
+        const size_t first_comma = line.find(',');
+        const std::string_view key = line.substr(first_comma + 1, line.find(',', first_comma + 1) - first_comma - 1);
+        if (key != block_key) flush();
+        block_key = key;
+        block.push_back(line);
+        pos = end;
+    }
+    flush();
+    return out;
 }
 
 uint64_t members(const std::vector<data::Bitmap>& bitmaps) {
@@ -113,11 +144,12 @@ std::string mixed_catalog(size_t count) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    uint64_t rows = 1000000;
+    uint64_t rows = 1000000, order_customers = 0;
     int repeat = 3;
     size_t catalog_size = 200;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--rows")) rows = std::strtoull(argv[i + 1], nullptr, 10);
+        if (!std::strcmp(argv[i], "--order-customers")) order_customers = std::strtoull(argv[i + 1], nullptr, 10);
         if (!std::strcmp(argv[i], "--repeat")) repeat = std::max(1, std::atoi(argv[i + 1]));
         if (!std::strcmp(argv[i], "--catalog")) catalog_size = std::strtoull(argv[i + 1], nullptr, 10);
     }
@@ -133,7 +165,8 @@ int main(int argc, char** argv) {
     if (!schema || !schema->find_events("orders")) fail("specs/schema.yaml has no `orders` event table");
     const schema::EventTable& definition = *schema->find_events("orders");
 
-    const std::string customers_csv = generated(false, rows), orders_csv = generated(true, rows);
+    if (order_customers == 0 || order_customers > rows) order_customers = rows;
+    const std::string customers_csv = generated(false, rows), orders_csv = generated(true, order_customers);
     data::CsvError error;
     data::CsvOptions two_threads;
     two_threads.threads = 2;
@@ -141,21 +174,40 @@ int main(int argc, char** argv) {
     if (!customers) fail(error.to_string());
 
     // The orders CSV load: parse, group by customer, sort by time.
+    const std::string unsorted_csv = reversed_within_customers(orders_csv);
     std::optional<data::EventTable> orders;
-    auto load = [&](unsigned threads) {
+    auto load = [&](unsigned threads, const std::string& csv) {
         data::CsvOptions options;
         options.threads = threads;
         options.min_bytes_per_thread = 1 << 20;
-        orders = data::load_events_csv_text(orders_csv, "orders.csv", *customers, definition, &error, options);
+        orders = data::load_events_csv_text(csv, "orders.csv", *customers, definition, &error, options);
         if (!orders) fail(error.to_string());
     };
-    const auto load_times = interleaved_medians(repeat, {[&] { load(1); }, [&] { load(2); }});
+    // The parse alone (the same rows into columns, not grouped), to show what the grouping adds.
+    auto parse_only = [&] {
+        data::CsvOptions options;
+        options.threads = 1;
+        options.check_key = false;
+        options.trim_excess = false;
+        auto parsed = data::load_csv_text(orders_csv, "orders.csv",
+                                          schema::event_table_schema(*schema, definition), &error, options);
+        if (!parsed) fail(error.to_string());
+    };
+    // The unsorted file goes first, so that the table kept afterwards is the one of the file as generated.
+    const auto load_times = interleaved_medians(
+        repeat, {[&] { load(1, orders_csv); }, [&] { load(2, orders_csv); }, parse_only, [&] { load(1, unsorted_csv); }});
+    const uint64_t unsorted_rows = orders->table.rows();
+    load(1, orders_csv);
+    if (orders->table.rows() != unsorted_rows) fail("the sorted and the unsorted orders load different row counts");
     const double megabytes = static_cast<double>(orders_csv.size()) / 1e6;
     std::printf("%llu customers, %llu orders (%.0f MB of CSV), as of %s\n", static_cast<unsigned long long>(rows),
                 static_cast<unsigned long long>(orders->table.rows()), megabytes,
                 std::string(generate::kSyntheticAsOf).c_str());
-    std::printf("load orders CSV (1 thread): %.2f s, %.0f MB/s (target >= 150 MB/s per thread)\n", load_times[0],
-                megabytes / load_times[0]);
+    std::printf("load orders CSV (1 thread): %.2f s, %.0f MB/s (target >= 150 MB/s per thread); of which parsing "
+                "%.2f s, grouping by customer and time %.2f s\n",
+                load_times[0], megabytes / load_times[0], load_times[2], load_times[0] - load_times[2]);
+    std::printf("load orders CSV in reverse time order within each customer (1 thread): %.2f s, %.0f MB/s\n",
+                load_times[3], megabytes / load_times[3]);
     std::printf("load orders CSV (2 threads): %.2f s, %.0f MB/s (%.2fx one thread)\n", load_times[1],
                 megabytes / load_times[1], load_times[0] / load_times[1]);
     const double columns = static_cast<double>(orders->table.data_bytes());

@@ -411,6 +411,33 @@ BOOST_AUTO_TEST_CASE(a_huge_history_for_one_customer) {
     BOOST_TEST((first.reference == first.vm));
 }
 
+// Rows already by customer, then time, are moved into the grouped table instead of gathered: it must equal the one
+// grouped from the same rows shuffled (ties keep their input order both ways).
+BOOST_AUTO_TEST_CASE(rows_already_in_order_group_like_shuffled_ones) {
+    const Schema schema = test_schema();
+    Table customers = customers_of(schema, "id,name\n1,a\n2,b\n3,c\n");
+    const std::string header = "customer,at,amount,units,channel,note\n";
+    const std::vector<std::string> rows = {"1,2026-01-01T00:00:00Z,1.5,1,web,x\n", "1,2026-01-02T00:00:00Z,,2,store,\n",
+                                           "1,2026-01-02T00:00:00Z,3,3,store,y\n", "3,2026-01-05T00:00:00Z,4,,web,z\n"};
+    const EventTable in_order = orders_of(customers, header + rows[0] + rows[1] + rows[2] + rows[3]);
+    const EventTable shuffled = orders_of(customers, header + rows[3] + rows[1] + rows[2] + rows[0]);
+    BOOST_TEST((in_order.offsets == std::vector<uint64_t>{0, 3, 3, 4}));
+    BOOST_TEST((shuffled.offsets == in_order.offsets));
+    BOOST_TEST_REQUIRE(in_order.table.rows() == 4u);
+    BOOST_TEST_REQUIRE(shuffled.table.rows() == 4u);
+    for (size_t c = 0; c < in_order.table.column_count(); ++c) {
+        for (uint64_t row = 0; row < 4; ++row) {
+            const auto a = segmint::reference::column_value(in_order.table.column(c), row);
+            const auto b = segmint::reference::column_value(shuffled.table.column(c), row);
+            BOOST_TEST((a == b), "column " << c << " row " << row);
+        }
+    }
+    const auto& amount = *in_order.table.find("amount");
+    BOOST_TEST(amount.is_null(1));
+    BOOST_TEST(amount.f64[2] == 3.0);
+    BOOST_TEST(in_order.table.find("note")->is_null(1));
+}
+
 // Fixture customers list their events inline, under the event table's name; each problem is an error at its YAML value.
 BOOST_AUTO_TEST_CASE(fixture_customers_list_their_events) {
     const Schema schema = test_schema();
