@@ -94,6 +94,14 @@ MUTATIONS = [
      "} else if (c < 0x20 || c == 0x7F) {",
      "} else if (c < 0x0A || c == 0x7F) {",
      "text output lets control characters from 0x0B to 0x1F through (an escape byte reaches the terminal)"),
+    ("events_order_check", "src/data/events.cpp",
+     "if (time && owner[event] == owner[event - 1] && time_value(*time, event) < time_value(*time, event - 1))",
+     "if (false && time && owner[event] == owner[event - 1])",
+     "grouping events: a file by customer but not in time order is moved as if sorted"),
+    ("events_window_count", "src/engine/aggregates.cpp",
+     "for (uint64_t e = begin; e < end; ++e) n += (at[e] >= from) & (at[e] <= to);",
+     "for (uint64_t e = begin; e < end; ++e) n += (at[e] >= from) & (at[e] < to);",
+     "count(E within …): the window's upper bound becomes exclusive"),
 ]
 
 

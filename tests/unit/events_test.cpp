@@ -10,6 +10,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/calendar.h"
@@ -409,6 +410,45 @@ BOOST_AUTO_TEST_CASE(a_huge_history_for_one_customer) {
     auto first = evaluate_both(spec(AggregateFunction::First, 2u), customers, {});
     BOOST_TEST((first.vm == std::vector<ir::Value>{1.0, ir::Null{}}));  // i = 1 (i = 0 is an orphan): amount 1
     BOOST_TEST((first.reference == first.vm));
+    // Windows on a range this long are binary searches: half the events on each side of i = 50000 (50 orphans each).
+    auto window = [](ir::Op op, int64_t seconds) {
+        return compare(op, column_node(1, ir::Type::Timestamp),
+                       constant(ir::TimestampValue{(int64_t{1767225600} + seconds) * 1000000}, ir::Type::Timestamp));
+    };
+    for (auto [op, seconds, expected] : {std::tuple{ir::Op::Lt, int64_t{50000}, int64_t{49950}},
+                                         std::tuple{ir::Op::Ge, int64_t{50000}, int64_t{49950}},
+                                         std::tuple{ir::Op::Le, int64_t{50001}, int64_t{49951}},
+                                         std::tuple{ir::Op::Lt, int64_t{0}, int64_t{0}}}) {
+        auto windowed = evaluate_both(spec(AggregateFunction::Count, std::nullopt, window(op, seconds)), customers, {});
+        BOOST_TEST((windowed.vm == std::vector<ir::Value>{expected, int64_t{0}}));
+        BOOST_TEST((windowed.reference == windowed.vm));
+        auto exists = evaluate_both(spec(AggregateFunction::Exists, std::nullopt, window(op, seconds)), customers, {});
+        BOOST_TEST((exists.vm == std::vector<ir::Value>{expected > 0, false}));
+        BOOST_TEST((exists.reference == exists.vm));
+    }
+}
+
+// A window's bounds are inclusive as written (`<=`, `>=`) and exclusive for `<`, `>`: on a short range, which is one
+// pass over the times, and on a long one (a_huge_history_for_one_customer), which is two binary searches.
+BOOST_AUTO_TEST_CASE(window_bounds_on_short_ranges) {
+    const Schema schema = test_schema();
+    Table customers = customers_of(schema, "id,name\n1,a\n2,b\n");
+    attach_orders(customers,
+                  "customer,at,amount,units,channel,note\n1,2026-01-01T00:00:00Z,,,,\n1,2026-01-02T00:00:00Z,,,,\n"
+                  "1,2026-01-03T00:00:00Z,,,,\n");
+    auto window = [](ir::Op op) {
+        return compare(
+            op, column_node(1, ir::Type::Timestamp),
+            constant(ir::TimestampValue{segmint::calendar::parse_timestamp("2026-01-02T00:00:00Z").value()},
+                     ir::Type::Timestamp));
+    };
+    for (auto [op, expected] : {std::pair{ir::Op::Le, int64_t{2}}, std::pair{ir::Op::Ge, int64_t{2}},
+                                std::pair{ir::Op::Lt, int64_t{1}}, std::pair{ir::Op::Gt, int64_t{1}},
+                                std::pair{ir::Op::Eq, int64_t{1}}}) {
+        auto count = evaluate_both(spec(AggregateFunction::Count, std::nullopt, window(op)), customers, {});
+        BOOST_TEST((count.vm == std::vector<ir::Value>{expected, int64_t{0}}));
+        BOOST_TEST((count.reference == count.vm));
+    }
 }
 
 // Rows already by customer, then time, are moved into the grouped table instead of gathered: it must equal the one
@@ -436,6 +476,47 @@ BOOST_AUTO_TEST_CASE(rows_already_in_order_group_like_shuffled_ones) {
     BOOST_TEST(amount.is_null(1));
     BOOST_TEST(amount.f64[2] == 3.0);
     BOOST_TEST(in_order.table.find("note")->is_null(1));
+}
+
+// The load's threads parse parts of the file, then sort customers' events and gather the columns in blocks of
+// customers: on 2 threads (several blocks, an unsorted file) the grouped table equals the one of 1 thread. The
+// ThreadSanitizer run (.ci/tsan) runs this suite.
+BOOST_AUTO_TEST_CASE(grouping_on_two_threads_matches_one) {
+    const Schema schema = test_schema();
+    std::mt19937_64 random(5);
+    std::string customers_csv = "id,name\n";
+    for (int id = 1; id <= 40000; ++id) customers_csv += std::to_string(id) + ",n\n";
+    Table customers = customers_of(schema, customers_csv);
+    std::string csv = "customer,at,amount,units,channel,note\n";
+    for (int i = 0; i < 120000; ++i) {
+        csv += std::to_string(1 + random() % 40010) + ",2026-0" + std::to_string(1 + random() % 9) + "-1" +
+               std::to_string(random() % 10) + "T00:00:0" + std::to_string(random() % 10) + "Z," +
+               std::to_string(random() % 100) + "," + std::to_string(i) + "," + (random() % 2 ? "web" : "store") +
+               ",\n";
+    }
+    auto load = [&](unsigned threads) {
+        CsvError error;
+        segmint::data::CsvOptions options;
+        options.threads = threads;
+        options.min_bytes_per_thread = 1 << 16;
+        auto events = segmint::data::load_events_csv_text(csv, "orders.csv", customers, schema.events[0], &error,
+                                                          options);
+        BOOST_TEST_REQUIRE(events.has_value(), error.to_string());
+        return std::move(*events);
+    };
+    const EventTable one = load(1), two = load(2);
+    BOOST_TEST(one.orphans > 0u);
+    BOOST_TEST(two.orphans == one.orphans);
+    BOOST_TEST((two.offsets == one.offsets));
+    BOOST_TEST_REQUIRE(two.table.rows() == one.table.rows());
+    size_t differing = 0;
+    for (size_t c = 0; c < one.table.column_count(); ++c) {
+        for (uint64_t row = 0; row < one.table.rows(); ++row) {
+            differing += !(segmint::reference::column_value(one.table.column(c), row) ==
+                           segmint::reference::column_value(two.table.column(c), row));
+        }
+    }
+    BOOST_TEST(differing == 0u);
 }
 
 // Fixture customers list their events inline, under the event table's name; each problem is an error at its YAML value.
