@@ -230,23 +230,32 @@ struct Reducer {
 
     bool counts(uint64_t e) const { return (!passing || passing->get(e)) && (!value || !value->is_null(e)); }
 
-    data::Column run(uint64_t customers, ColumnType type) const {
-        data::Column out;
+    // The values of customers [from, to) into `out`, emptied first; its arrays keep their capacity, and a
+    // dictionary it already holds (the same column's, on an earlier range) is not copied again.
+    void run(uint64_t from, uint64_t to, ColumnType type, data::Column& out) const {
         out.name = spec.key;
         out.type = type;
+        out.size = 0;
+        out.validity.resize(0);
+        out.i64.clear();
+        out.f64.clear();
+        out.i32.clear();
+        out.u8.clear();
+        out.list_offsets.clear();
+        out.list_codes.clear();
         const bool pick = spec.function == AggregateFunction::Min || spec.function == AggregateFunction::Max ||
                           spec.function == AggregateFunction::First || spec.function == AggregateFunction::Last;
         if (pick) {
             out.type = value->type;
-            out.dictionary = value->dictionary;
+            if (out.dictionary.size() != value->dictionary.size()) out.dictionary = value->dictionary;
             if (out.type == ColumnType::StringList) out.list_offsets.push_back(0);
         }
         if (spec.function == AggregateFunction::Count || spec.function == AggregateFunction::Exists) {
-            count_all(customers, out);
-            return out;
+            count_all(from, to, out);
+            return;
         }
-        out.reserve(customers);
-        for (uint64_t c = 0; c < customers; ++c) {
+        out.reserve(to - from);
+        for (uint64_t c = from; c < to; ++c) {
             uint64_t begin = events ? events->begin(c) : 0, end = events ? events->end(c) : 0;
             if (window) window->narrow(*time, begin, end);
             if (pick) {
@@ -255,29 +264,29 @@ struct Reducer {
             }
             reduce(begin, end, out);
         }
-        return out;
     }
 
     // count and exists are never NULL: written straight into the values, every row valid. Without a filter program
     // or a column whose NULLs are skipped, a count is the length of the (windowed) range.
-    void count_all(uint64_t customers, data::Column& out) const {
+    void count_all(uint64_t from, uint64_t to, data::Column& out) const {
         const bool every_event = !passing && !value;
         const bool exists = spec.function == AggregateFunction::Exists;
+        const uint64_t customers = to - from;
         exists ? out.u8.resize(customers) : out.i64.resize(customers);
         out.validity.resize(customers, true);
         out.size = customers;
         if (every_event && window && !window->empty && events) {
             const bool dates = time->type == ColumnType::Date;
             if (exists) {
-                dates ? count_in_window(time->i32.data(), customers, out.u8.data())
-                      : count_in_window(time->i64.data(), customers, out.u8.data());
+                dates ? count_in_window(time->i32.data(), from, to, out.u8.data())
+                      : count_in_window(time->i64.data(), from, to, out.u8.data());
             } else {
-                dates ? count_in_window(time->i32.data(), customers, out.i64.data())
-                      : count_in_window(time->i64.data(), customers, out.i64.data());
+                dates ? count_in_window(time->i32.data(), from, to, out.i64.data())
+                      : count_in_window(time->i64.data(), from, to, out.i64.data());
             }
             return;
         }
-        for (uint64_t c = 0; c < customers; ++c) {
+        for (uint64_t c = from; c < to; ++c) {
             uint64_t begin = events ? events->begin(c) : 0, end = events ? events->end(c) : 0;
             if (window) window->narrow(*time, begin, end);
             int64_t n = static_cast<int64_t>(end - begin);
@@ -285,7 +294,7 @@ struct Reducer {
                 n = 0;
                 for (uint64_t e = begin; e < end; ++e) n += counts(e);
             }
-            exists ? void(out.u8[c] = n > 0) : void(out.i64[c] = n);
+            exists ? void(out.u8[c - from] = n > 0) : void(out.i64[c - from] = n);
         }
     }
 
@@ -293,10 +302,10 @@ struct Reducer {
     // column's width chosen once. A short range (the usual one) is one branch-free pass, as a hand-written loop
     // would do; a long one two binary searches. `Out` is int64_t for a count, uint8_t (n > 0) for exists.
     template <typename Time, typename Out>
-    void count_in_window(const Time* at, uint64_t customers, Out* out) const {
+    void count_in_window(const Time* at, uint64_t first, uint64_t last, Out* out) const {
         const uint64_t* offsets = events->offsets.data();
         const int64_t from = window->from, to = window->to;
-        for (uint64_t c = 0; c < customers; ++c) {
+        for (uint64_t c = first; c < last; ++c) {
             const uint64_t begin = offsets[c], end = offsets[c + 1];
             int64_t n = 0;
             if (end - begin <= Window::kLinearRows) {
@@ -308,7 +317,7 @@ struct Reducer {
                     std::upper_bound(first, at + end, to, [](int64_t bound, Time t) { return bound < t; });
                 n = last - first;
             }
-            out[c] = static_cast<Out>(std::is_same_v<Out, uint8_t> ? n > 0 : n);
+            out[c - first] = static_cast<Out>(std::is_same_v<Out, uint8_t> ? n > 0 : n);
         }
     }
 
@@ -390,44 +399,63 @@ schema::Column aggregate_column(const ir::AggregateSpec& spec, ir::Type type, si
     return column;
 }
 
-std::vector<data::Column> compute_aggregates(const AggregateList& aggregates, const std::vector<ir::Type>& types,
-                                             const data::Table& customers, scalar::AsOf as_of) {
-    std::vector<data::Column> out;
-    std::map<std::pair<uint32_t, std::string>, data::Bitmap> filters;  // by event table and filter text
+// One aggregate, ready to reduce any range of customers: where its events and columns are, its window, and the rows
+// its `where` program passes.
+struct AggregateValues::Prepared {
+    std::optional<data::EventTable> none;  // without loaded events: an empty table of the same columns
+    Window window;
+    std::unique_ptr<Reducer> reducer;
+    ColumnType type;
+};
+
+AggregateValues::AggregateValues(const AggregateList& aggregates, const std::vector<ir::Type>& types,
+                                 const data::Table& customers, scalar::AsOf as_of) {
     const data::EventSet* loaded = customers.events();
     for (size_t i = 0; i < aggregates.size(); ++i) {
         const ir::AggregateSpec& spec = *aggregates[i];
+        auto& prepared = *prepared_.emplace_back(std::make_unique<Prepared>());
         const data::EventTable* events =
             loaded && spec.events < loaded->tables.size() ? &loaded->tables[spec.events] : nullptr;
         const schema::EventTable& definition = customers.schema().events.at(spec.events);
         // Without loaded events an empty table of the same columns stands in, so picks keep their column's type.
-        std::optional<data::EventTable> none;
         const data::EventTable* source = events;
-        if (!source) source = &none.emplace(data::no_events(customers, definition));
+        if (!source) source = &prepared.none.emplace(data::no_events(customers, definition));
         const data::Column* value = spec.column ? &source->table.column(*spec.column) : nullptr;
         const data::Column* time = definition.time.empty() ? nullptr : source->table.find(definition.time);
         // The window narrows each customer's rows; what is left of the filter runs as a program over the events.
-        Window window;
         const Window* narrowing = nullptr;
         ir::NodePtr rest;
         if (spec.filter && time) {
             rest = split_window(*spec.filter, static_cast<uint32_t>(definition.time_column()->index), source->table,
-                                as_of, window);
-            narrowing = &window;
+                                as_of, prepared.window);
+            narrowing = &prepared.window;
         } else if (spec.filter) {
             rest = spec.filter->clone();
         }
         const data::Bitmap* passing = nullptr;
         if (rest && events) {
             auto key = std::pair(spec.events, ir::dump(*rest));
-            auto found = filters.find(key);
-            if (found == filters.end())
-                found = filters.emplace(std::move(key), run_filter(*rest, events->table, as_of)).first;
+            auto found = filters_.find(key);
+            if (found == filters_.end())
+                found = filters_.emplace(std::move(key), run_filter(*rest, events->table, as_of)).first;
             passing = &found->second;
         }
-        Reducer reducer{spec, source, passing, value, time, narrowing};
-        out.push_back(reducer.run(customers.rows(), column_type(types.at(i))));
+        prepared.reducer = std::make_unique<Reducer>(Reducer{spec, source, passing, value, time, narrowing});
+        prepared.type = column_type(types.at(i));
     }
+}
+
+AggregateValues::~AggregateValues() = default;
+
+void AggregateValues::fill(uint64_t from, uint64_t to, std::vector<data::Column>& into) const {
+    into.resize(prepared_.size());
+    for (size_t i = 0; i < prepared_.size(); ++i) prepared_[i]->reducer->run(from, to, prepared_[i]->type, into[i]);
+}
+
+std::vector<data::Column> compute_aggregates(const AggregateList& aggregates, const std::vector<ir::Type>& types,
+                                             const data::Table& customers, scalar::AsOf as_of) {
+    std::vector<data::Column> out;
+    AggregateValues(aggregates, types, customers, as_of).fill(0, customers.rows(), out);
     return out;
 }
 

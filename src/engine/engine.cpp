@@ -99,10 +99,10 @@ std::vector<data::Bitmap> evaluate(const CompiledCatalog& compiled, const data::
         bind_lookups(compiled.programs, compiled.lookup_conditions, table, compiled.as_of);
     const std::vector<vm::LookupTables> shared_lookups =
         bind_lookups(compiled.shared_programs, compiled.shared_lookup_conditions, table, compiled.as_of);
-    const std::vector<data::Column> aggregates =
-        compute_aggregates(compiled.aggregates, compiled.aggregate_types, table, compiled.as_of);
+    const AggregateValues aggregates(compiled.aggregates, compiled.aggregate_types, table, compiled.as_of);
     return vm::evaluate(compiled.programs, table, compiled.segment_names.size(), compiled.as_of, threads, &lookups,
-                        &compiled.shared_programs, &shared_lookups, &aggregates);
+                        &compiled.shared_programs, &shared_lookups,
+                        compiled.aggregates.empty() ? nullptr : &aggregates);
 }
 
 bool parse_as_of(const std::string& text, scalar::AsOf* out) {

@@ -108,7 +108,7 @@ std::shared_ptr<data::EventSet> load_inline_events(Walker& walker, const std::sh
             const Field* key = customer.fields[schema.find(schema.key)->index];
             for (size_t i = 0; i < items->size(); ++i) {
                 Record record{std::vector<const Field*>(events.columns.size(), nullptr), (*items)[i].get(),
-                              yaml::index_path(list->path, i)};
+                              yaml::index_path(list->path, i), std::nullopt};
                 record.view = walker.mapping(*record.node, record.path, events.column_names(),
                                              "a mapping of the event's columns to values");
                 if (!record.view) continue;

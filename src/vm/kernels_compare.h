@@ -143,12 +143,13 @@ inline void exec_LookupCode(ExecContext& cx, const Instruction& in) {
     State& st = cx.st;
     Register& d = cx.reg(in.dst);
     const data::Column& column = st.column(cx.program.lookups[in.imm].column);
+    const uint64_t at = st.first_row(cx.program.lookups[in.imm].column);
     const std::vector<uint8_t>& truth = (*cx.lookups)[in.imm];
-    const uint64_t* present = st.column_validity(column, d);
+    const uint64_t* present = st.column_validity(column, at, d);
     // A copy: off a word boundary `present` is `d`'s own validity, which the packing below overwrites.
     uint64_t* present_copy = st.word_scratch;
     std::copy(present, present + st.words(), present_copy);
-    const int32_t* codes = column.i32.data() + st.base;
+    const int32_t* codes = column.i32.data() + at;
     uint8_t* gathered = st.scratch;
     const uint8_t* table = truth.data();
     // NULL rows hold code 0: a real entry, replaced below. One byte per row carries both the value and its validity.

@@ -11,9 +11,10 @@ void load_column(ExecContext& cx, const Instruction& in, const std::vector<T> da
     State& st = cx.st;
     Register& d = cx.reg(in.dst);
     const data::Column& column = st.column(in.imm);
-    const uint64_t* valid = st.column_validity(column, d);
+    const uint64_t at = st.first_row(in.imm);
+    const uint64_t* valid = st.column_validity(column, at, d);
     d.broadcast = false;
-    d.data = (column.*values).data() + st.base;
+    d.data = (column.*values).data() + at;
     d.valid = valid;
 }
 
@@ -21,10 +22,11 @@ inline void exec_LoadBool(ExecContext& cx, const Instruction& in) {
     State& st = cx.st;
     Register& d = cx.reg(in.dst);
     const data::Column& column = st.column(in.imm);
-    const uint64_t* valid = st.column_validity(column, d);
+    const uint64_t at = st.first_row(in.imm);
+    const uint64_t* valid = st.column_validity(column, at, d);
     uint64_t* dv = st.output_bits(d);
     d.valid = valid;
-    pack_bytes(column.u8.data() + st.base, st.count, dv);
+    pack_bytes(column.u8.data() + at, st.count, dv);
 }
 
 inline void exec_LoadI64(ExecContext& cx, const Instruction& in) { load_column(cx, in, &data::Column::i64); }
@@ -35,10 +37,11 @@ inline void exec_LoadStr(ExecContext& cx, const Instruction& in) {
     State& st = cx.st;
     Register& d = cx.reg(in.dst);
     const data::Column& column = st.column(in.imm);
-    const uint64_t* valid = st.column_validity(column, d);
+    const uint64_t at = st.first_row(in.imm);
+    const uint64_t* valid = st.column_validity(column, at, d);
     std::string_view* dv = st.output<std::string_view>(d);
     d.valid = valid;
-    const int32_t* codes = column.i32.data() + st.base;
+    const int32_t* codes = column.i32.data() + at;
     const data::Dictionary& dictionary = column.dictionary;
     each(st.selection(), [&](uint32_t i) {
         dv[i] = test_bit(valid, i) ? std::string_view(dictionary.value(codes[i])) : std::string_view();
@@ -49,11 +52,12 @@ inline void exec_LoadList(ExecContext& cx, const Instruction& in) {
     State& st = cx.st;
     Register& d = cx.reg(in.dst);
     const data::Column& column = st.column(in.imm);
-    const uint64_t* valid = st.column_validity(column, d);
+    const uint64_t at = st.first_row(in.imm);
+    const uint64_t* valid = st.column_validity(column, at, d);
     ListRef* dv = st.output<ListRef>(d);
     d.valid = valid;
     const data::Dictionary* dictionary = &column.dictionary;
-    const uint64_t* offsets = column.list_offsets.data() + st.base;
+    const uint64_t* offsets = column.list_offsets.data() + at;
     const int32_t* items = column.list_codes.data();
     each(st.selection(), [&](uint32_t i) {
         dv[i] = ListRef{items + offsets[i], offsets[i + 1] - offsets[i], dictionary};

@@ -16,6 +16,11 @@ Machine::Machine(const data::Table& table, scalar::AsOf as_of, const std::vector
     : state_(std::make_unique<State>(table, as_of, aggregates)) {}
 Machine::~Machine() = default;
 
+void Machine::set_aggregates(const std::vector<data::Column>* aggregates, uint64_t first_row) {
+    state_->aggregates = aggregates;
+    state_->aggregates_from = first_row;
+}
+
 void Machine::run(const Program& program, uint64_t base, uint32_t count, std::vector<data::Bitmap>& memberships,
                   const LookupTables* lookups) {
     State& st = *state_;
@@ -40,7 +45,7 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
 std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const data::Table& table, size_t segment_count,
                                    scalar::AsOf as_of, unsigned threads, const std::vector<LookupTables>* lookups,
                                    const std::vector<Program>* shared, const std::vector<LookupTables>* shared_lookups,
-                                   const std::vector<data::Column>* aggregates) {
+                                   const AggregateSource* aggregates) {
     const uint64_t rows = table.rows();
     // Not zeroed here: the thread that evaluates a chunk zeroes that chunk's words, so the page faults of first touch
     // (hundreds of bitmaps) are spread over the threads instead of taken serially up front.
@@ -54,10 +59,15 @@ std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const d
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     // One per worker, made by the worker that uses it (parallel_for starts no more workers than chunks).
     std::vector<std::unique_ptr<Machine>> machines(threads);
+    std::vector<std::vector<data::Column>> chunk_aggregates(threads);  // each worker's, reused chunk after chunk
     parallel_for(chunks, threads, [&](uint64_t c, unsigned worker) {
-        if (!machines[worker]) machines[worker] = std::make_unique<Machine>(table, as_of, aggregates);
+        if (!machines[worker]) machines[worker] = std::make_unique<Machine>(table, as_of);
         Machine& machine = *machines[worker];
         const uint64_t from = c * chunk, to = std::min(rows, from + chunk);
+        if (aggregates) {
+            aggregates->fill(from, to, chunk_aggregates[worker]);
+            machine.set_aggregates(&chunk_aggregates[worker], from);
+        }
         const uint64_t first_word = data::word_index(from), end_word = data::words_for_bits(to);
         for (auto& bits : memberships) std::fill(bits.mutable_words() + first_word, bits.mutable_words() + end_word, 0);
         for (uint64_t base = from; base < to; base += kBatchSize) {

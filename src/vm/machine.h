@@ -12,12 +12,24 @@
 
 namespace segmint::vm {
 
+// The values of the programs' event aggregates, computed for one chunk of rows at a time (engine/aggregates.h): the
+// worker that evaluates a chunk fills them just before, into columns it reuses, so they are read while in cache and
+// no column of every row is ever written.
+class AggregateSource {
+public:
+    virtual ~AggregateSource() = default;
+    // The values of rows [from, to) into `into`, one column per aggregate, its row 0 being row `from`.
+    virtual void fill(uint64_t from, uint64_t to, std::vector<data::Column>& into) const = 0;
+};
+
 class Machine {
 public:
     // `aggregates`: the values of the programs' event aggregates, read as columns past the table's own (may be null
     // when no program reads one); it must outlive the machine.
     Machine(const data::Table& table, scalar::AsOf as_of, const std::vector<data::Column>* aggregates = nullptr);
     ~Machine();
+    // From now on the aggregates are `aggregates`, whose row 0 is the table's row `first_row` (one chunk's values).
+    void set_aggregates(const std::vector<data::Column>* aggregates, uint64_t first_row);
     Machine(const Machine&) = delete;
     Machine& operator=(const Machine&) = delete;
 
@@ -43,6 +55,6 @@ std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const d
                                    const std::vector<LookupTables>* lookups = nullptr,
                                    const std::vector<Program>* shared = nullptr,
                                    const std::vector<LookupTables>* shared_lookups = nullptr,
-                                   const std::vector<data::Column>* aggregates = nullptr);
+                                   const AggregateSource* aggregates = nullptr);
 
 }  // namespace segmint::vm

@@ -97,6 +97,7 @@ struct Machine::State {
     // Columns past the table's own: the values of the catalog's event aggregates (engine/aggregates.h), which the
     // programs read as columns table.column_count() + i.
     const std::vector<data::Column>* aggregates = nullptr;
+    uint64_t aggregates_from = 0;  // the table's row that is row 0 of the aggregates' columns
     std::vector<Register> registers;
     uint32_t count = 0;  // rows in the current batch
     uint64_t base = 0;   // first row of the current batch
@@ -121,6 +122,8 @@ struct Machine::State {
         const size_t own = table.column_count();
         return index < own ? table.column(index) : aggregates->at(index - own);
     }
+    // The row of column `index` that holds the current batch's first row.
+    uint64_t first_row(size_t index) const { return index < table.column_count() ? base : base - aggregates_from; }
     ~State() {
         for (auto& r : registers) {
             ::operator delete(r.owned, std::align_val_t(64));
@@ -231,9 +234,10 @@ struct Machine::State {
     uint64_t* output_bits(Register& d) { return output<uint64_t>(d); }
 
     // Validity of `column` for the batch: in place on a word boundary, else copied into `d`'s bits.
-    const uint64_t* column_validity(const data::Column& column, Register& d) {
-        if (base % 64 == 0) return column.validity.words() + base / 64;
-        extract_bits(column.validity.words(), data::words_for_bits(column.validity.size()), base, count, d.owned_valid);
+    // The validity bits of the current batch in `column`, whose row `at` is the batch's first (first_row).
+    const uint64_t* column_validity(const data::Column& column, uint64_t at, Register& d) {
+        if (at % 64 == 0) return column.validity.words() + at / 64;
+        extract_bits(column.validity.words(), data::words_for_bits(column.validity.size()), at, count, d.owned_valid);
         return d.owned_valid;
     }
 };

@@ -102,6 +102,10 @@ MUTATIONS = [
      "for (uint64_t e = begin; e < end; ++e) n += (at[e] >= from) & (at[e] <= to);",
      "for (uint64_t e = begin; e < end; ++e) n += (at[e] >= from) & (at[e] < to);",
      "count(E within …): the window's upper bound becomes exclusive"),
+    ("vm_aggregate_chunk", "src/vm/machine.cpp",
+     "aggregates->fill(from, to, chunk_aggregates[worker]);",
+     "aggregates->fill(from >= chunk ? from - chunk : from, from >= chunk ? to - chunk : to, chunk_aggregates[worker]);",
+     "a VM worker evaluates a chunk with the event aggregates of the chunk before it"),
 ]
 
 
