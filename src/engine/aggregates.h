@@ -1,8 +1,8 @@
 #pragma once
-// Event aggregates for the VM: each distinct aggregate of a catalog becomes one column of values, one per customer,
-// computed once per run however many rules read it; the programs read it like a column of the table
-// (CompiledCatalog::aggregates). The filter (window and `where`) runs as a VM program over the event table; the
-// reduction is one pass over each customer's contiguous range of events (data/events.h).
+// Event aggregates for the VM: each distinct aggregate of a catalog becomes one column of values, computed once per
+// chunk of customers however many rules read it; the programs read it like a column of the table
+// (CompiledCatalog::aggregates). The filter (window and `where`) runs once per run as a VM program over the event
+// table; the reduction is one pass over each customer's contiguous range of events (data/events.h).
 #include <map>
 #include <memory>
 #include <string>
