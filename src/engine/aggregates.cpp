@@ -311,11 +311,10 @@ struct Reducer {
             if (end - begin <= Window::kLinearRows) {
                 for (uint64_t e = begin; e < end; ++e) n += (at[e] >= from) & (at[e] <= to);
             } else {
-                const Time* first =
+                const Time* low =
                     std::lower_bound(at + begin, at + end, from, [](Time t, int64_t bound) { return t < bound; });
-                const Time* last =
-                    std::upper_bound(first, at + end, to, [](int64_t bound, Time t) { return bound < t; });
-                n = last - first;
+                const Time* high = std::upper_bound(low, at + end, to, [](int64_t bound, Time t) { return bound < t; });
+                n = high - low;
             }
             out[c - first] = static_cast<Out>(std::is_same_v<Out, uint8_t> ? n > 0 : n);
         }
