@@ -138,6 +138,9 @@ Column gather(const Column& from, const std::vector<uint64_t>& rows) {
 // Sorts one customer's event rows [first, last) by their times `at`, keeping the input order of equal times.
 template <typename Time>
 void sort_by_time(const Time* at, uint64_t* first, uint64_t* last) {
+    // Fewer than two rows are in order; `first + 1` below would also step past an empty range (or from nullptr, when
+    // every event is an orphan and there is nothing to order at all).
+    if (last - first < 2) return;
     if (last - first <= 32) {
         // Insertion sort: no buffer (stable_sort allocates one on every call), and one pass for rows in order.
         for (uint64_t* next = first + 1; next < last; ++next) {

@@ -203,6 +203,21 @@ BOOST_AUTO_TEST_CASE(event_table_errors_name_the_key_path) {
                "project's `data:`");
 }
 
+// Found by fuzzing: when no event names a customer there is nothing to order, and sorting the empty ranges must not
+// step from the empty order's null pointer (UBSan: pointer overflow).
+BOOST_AUTO_TEST_CASE(events_that_all_name_nobody_group_into_empty_ranges) {
+    const Schema schema = test_schema();
+    const Table customers = customers_of(schema, "id,name\n30,c\n10,a\n");
+    const EventTable orders = orders_of(customers,
+                                        "customer,at,amount,units,channel,note\n"
+                                        "99,2026-01-05T00:00:00Z,1,1,web,\n"
+                                        "98,2026-01-01T00:00:00Z,1,1,web,\n");
+    BOOST_TEST(orders.orphans == 2u);
+    BOOST_TEST(orders.first_orphan_key == "99");
+    BOOST_TEST((orders.offsets == std::vector<uint64_t>{0, 0, 0}));
+    BOOST_TEST(orders.table.rows() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(events_are_grouped_by_customer_then_time) {
     const Schema schema = test_schema();
     // Customers in file order 30, 10, 20; customer 40 has no events; key 99 names nobody.
