@@ -534,6 +534,77 @@ BOOST_AUTO_TEST_CASE(grouping_on_two_threads_matches_one) {
     BOOST_TEST(differing == 0u);
 }
 
+// Grouping reorders the rows in place when they move a short way (a file by customer, but not by time within each)
+// and gathers them when they move far (a file in time order across customers); with orphans spread through the file
+// both ways. Each file's grouped rows must be the ones an independent stable sort by (customer, time) of that file
+// gives, values and NULLs included.
+BOOST_AUTO_TEST_CASE(near_and_far_moves_group_like_an_independent_sort) {
+    const Schema schema = test_schema();
+    const int kCustomers = 30000;
+    std::string customers_csv = "id,name\n";
+    for (int id = 1; id <= kCustomers; ++id) customers_csv += std::to_string(id) + ",n\n";
+    const Table customers = customers_of(schema, customers_csv);
+    struct Row {
+        int customer;
+        std::string at;
+        int units;  // unique: the row's identity
+        bool null_amount;
+    };
+    std::mt19937_64 random(11);
+    std::vector<Row> rows;
+    for (int i = 0; i < 150000; ++i) {
+        const int customer = 1 + static_cast<int>(random() % (kCustomers + 50));  // a few orphans
+        const std::string at = "2026-0" + std::to_string(1 + random() % 9) + "-1" + std::to_string(random() % 10) +
+                               "T00:00:00Z";  // many ties within a customer
+        rows.push_back({customer, at, i, random() % 5 == 0});
+    }
+    auto csv_of = [](const std::vector<Row>& file) {
+        std::string csv = "customer,at,amount,units,channel,note\n";
+        for (const Row& row : file) {
+            csv += std::to_string(row.customer) + "," + row.at + "," +
+                   (row.null_amount ? "" : std::to_string(row.units % 1000)) + "," + std::to_string(row.units) +
+                   (row.units % 3 ? ",web,\n" : ",store,\n");
+        }
+        return csv;
+    };
+    auto check = [&](const std::vector<Row>& file, const char* what) {
+        std::vector<Row> expected;
+        for (const Row& row : file) {
+            if (row.customer <= kCustomers) expected.push_back(row);
+        }
+        std::stable_sort(expected.begin(), expected.end(), [](const Row& a, const Row& b) {
+            return std::tie(a.customer, a.at) < std::tie(b.customer, b.at);
+        });
+        const EventTable grouped = orders_of(customers, csv_of(file));
+        BOOST_TEST(grouped.orphans == file.size() - expected.size(), what);
+        BOOST_TEST_REQUIRE(grouped.table.rows() == expected.size(), what);
+        const auto& units = *grouped.table.find("units");
+        const auto& amount = *grouped.table.find("amount");
+        const auto& channel = *grouped.table.find("channel");
+        size_t differing = 0;
+        for (size_t i = 0; i < expected.size(); ++i) {
+            const Row& row = expected[i];
+            differing += units.i64[i] != row.units || amount.is_null(i) != row.null_amount ||
+                         (!row.null_amount && amount.f64[i] != row.units % 1000) ||
+                         channel.string_at(i) != (row.units % 3 ? "web" : "store");
+        }
+        BOOST_TEST(differing == 0u, what);
+        for (int c = 0; c < kCustomers; c += 997) {
+            const auto count = std::count_if(expected.begin(), expected.end(),
+                                             [&](const Row& row) { return row.customer == c + 1; });
+            BOOST_TEST(grouped.offsets[c + 1] - grouped.offsets[c] == static_cast<uint64_t>(count), what);
+        }
+    };
+    check(rows, "random order: rows move far");
+    std::vector<Row> by_customer_reversed = rows;
+    std::stable_sort(by_customer_reversed.begin(), by_customer_reversed.end(),
+                     [](const Row& a, const Row& b) { return std::tie(a.customer, b.at) < std::tie(b.customer, a.at); });
+    check(by_customer_reversed, "by customer, each in reverse time order: rows move near");
+    std::vector<Row> by_time = rows;
+    std::stable_sort(by_time.begin(), by_time.end(), [](const Row& a, const Row& b) { return a.at < b.at; });
+    check(by_time, "in time order across customers: rows move far");
+}
+
 // Fixture customers list their events inline, under the event table's name; each problem is an error at its YAML value.
 BOOST_AUTO_TEST_CASE(fixture_customers_list_their_events) {
     const Schema schema = test_schema();
