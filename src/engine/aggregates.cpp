@@ -118,26 +118,33 @@ struct Window {
 
     // Narrows [begin, end), rows of one customer in time order, to the events inside the window.
     void narrow(const data::Column& time, uint64_t& begin, uint64_t& end) const {
+        time.type == schema::ColumnType::Date ? narrow(time.i32.data(), begin, end)
+                                              : narrow(time.i64.data(), begin, end);
+    }
+
+    // The same over the time column's values `at` (days or microseconds, as the window's bounds). The rows are in time
+    // order, so on a short range the window starts after the rows before it and ends after the rows not after it: one
+    // branch-free pass counts both, as a hand-written loop would. On a long range, two binary searches.
+    template <typename Time>
+    void narrow(const Time* at, uint64_t& begin, uint64_t& end) const {
         if (empty) {
             end = begin;
             return;
         }
-        // The first row in [lo, hi) whose time is not `before(time)`: the rows are in time order, so on a short range
-        // that is lo plus how many are before (a branch-free count), and on a long one a binary search.
-        auto first_not = [&time](uint64_t lo, uint64_t hi, auto before) {
-            if (hi - lo <= kLinearRows) {
-                uint64_t n = 0;
-                for (uint64_t row = lo; row < hi; ++row) n += before(time_value(time, row));
-                return lo + n;
+        if (end - begin <= kLinearRows) {
+            uint64_t before = 0, not_after = 0;
+            for (uint64_t row = begin; row < end; ++row) {
+                before += at[row] < from;
+                not_after += at[row] <= to;
             }
-            while (lo < hi) {
-                const uint64_t mid = lo + (hi - lo) / 2;
-                before(time_value(time, mid)) ? lo = mid + 1 : hi = mid;
-            }
-            return lo;
-        };
-        begin = first_not(begin, end, [this](int64_t t) { return t < from; });
-        end = first_not(begin, end, [this](int64_t t) { return t <= to; });
+            end = begin + std::max(before, not_after);
+            begin += before;
+            return;
+        }
+        const Time* low = std::lower_bound(at + begin, at + end, from, [](Time t, int64_t bound) { return t < bound; });
+        const Time* high = std::upper_bound(low, at + end, to, [](int64_t bound, Time t) { return bound < t; });
+        begin = static_cast<uint64_t>(low - at);
+        end = static_cast<uint64_t>(high - at);
     }
 };
 
@@ -298,25 +305,15 @@ struct Reducer {
         }
     }
 
-    // The hot path of `count(E within last N days)`: how many of each customer's times fall in the window, the time
-    // column's width chosen once. A short range (the usual one) is one branch-free pass, as a hand-written loop
-    // would do; a long one two binary searches. `Out` is int64_t for a count, uint8_t (n > 0) for exists.
+    // The hot path of `count(E within last N days)`: the length of each customer's range narrowed to the window, the
+    // time column's width chosen once. `Out` is int64_t for a count, uint8_t (n > 0) for exists.
     template <typename Time, typename Out>
     void count_in_window(const Time* at, uint64_t first, uint64_t last, Out* out) const {
         const uint64_t* offsets = events->offsets.data();
-        const int64_t from = window->from, to = window->to;
         for (uint64_t c = first; c < last; ++c) {
-            const uint64_t begin = offsets[c], end = offsets[c + 1];
-            int64_t n = 0;
-            if (end - begin <= Window::kLinearRows) {
-                for (uint64_t e = begin; e < end; ++e) n += (at[e] >= from) & (at[e] <= to);
-            } else {
-                const Time* low =
-                    std::lower_bound(at + begin, at + end, from, [](Time t, int64_t bound) { return t < bound; });
-                const Time* high = std::upper_bound(low, at + end, to, [](int64_t bound, Time t) { return bound < t; });
-                n = high - low;
-            }
-            out[c - first] = static_cast<Out>(std::is_same_v<Out, uint8_t> ? n > 0 : n);
+            uint64_t begin = offsets[c], end = offsets[c + 1];
+            window->narrow(at, begin, end);
+            out[c - first] = static_cast<Out>(std::is_same_v<Out, uint8_t> ? end > begin : end - begin);
         }
     }
 
