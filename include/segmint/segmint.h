@@ -4,6 +4,7 @@
 // CustomerEvaluator) for online use. No internal header leaks through this one; failures are reported as Problems or
 // error strings, never thrown for bad input.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -59,7 +60,16 @@ public:
     // Loads CSV data (header row, columns typed by the schema). Null with a located message in *error on failure.
     static std::shared_ptr<const Table> load_csv(std::shared_ptr<const Schema> schema, const std::string& path,
                                                  std::string* error);
+    // The same, with event tables: `events` maps an event table of the schema to its CSV file (as `segmint eval
+    // --events NAME=FILE`). Event tables it does not name hold no events, and a catalog whose rules read one cannot
+    // be evaluated over this table (evaluate() throws std::invalid_argument). Events whose key names no customer are
+    // left out and counted (orphan_events).
+    static std::shared_ptr<const Table> load_csv(std::shared_ptr<const Schema> schema, const std::string& path,
+                                                 const std::map<std::string, std::string>& events, std::string* error);
     uint64_t rows() const;
+    // How many events of event table `events` were left out because their key names no customer (0 for a table
+    // not loaded, or not in the schema).
+    uint64_t orphan_events(const std::string& events) const;
 
     struct Impl;
     std::shared_ptr<const Impl> impl;
@@ -83,7 +93,7 @@ struct EvaluateOptions {
     bool reference = false;  // use the slow reference evaluator (for cross-checks)
 };
 
-// A catalog whose rules read event aggregates needs event tables, which this API does not load yet:
+// A catalog whose rules read an event table needs the table loaded with it (Table::load_csv with events); without it,
 // std::invalid_argument.
 Result evaluate(const Catalog& catalog, const Table& table, const EvaluateOptions& options = {});
 

@@ -1,10 +1,12 @@
 // The public API (include/segmint/segmint.h) over the stages.
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 
 #include "common/calendar.h"
 #include "common/suggest.h"
 #include "data/csv_loader.h"
+#include "data/events.h"
 #include "engine/engine.h"
 #include "engine/schema_checks.h"
 #include "engine/single_row.h"
@@ -150,28 +152,78 @@ std::string Catalog::title(const std::string& segment) const {
     return title ? *title : std::string();
 }
 
-std::shared_ptr<const Table> Table::load_csv(std::shared_ptr<const Schema> schema, const std::string& path,
-                                             std::string* error) {
+namespace {
+
+// The customers' CSV file, its rows checked against the schema's facts.
+std::optional<data::Table> load_customers(const schema::Schema& schema, const std::string& path, std::string* error) {
     data::CsvError csv_error;
     data::CsvOptions options;
-    options.check_rows = engine::schema_row_check(schema->impl->schema);
-    auto table = data::load_csv(path, schema->impl->schema, &csv_error, options);
-    if (!table) {
-        if (error) *error = csv_error.to_string();
-        return nullptr;
-    }
+    options.check_rows = engine::schema_row_check(schema);
+    auto table = data::load_csv(path, schema, &csv_error, options);
+    if (!table && error) *error = csv_error.to_string();
+    return table;
+}
+
+}  // namespace
+
+std::shared_ptr<const Table> Table::load_csv(std::shared_ptr<const Schema> schema, const std::string& path,
+                                             std::string* error) {
+    auto table = load_customers(schema->impl->schema, path, error);
+    if (!table) return nullptr;
     auto out = std::make_shared<Table>();
     out->impl = std::make_shared<const Impl>(Impl{std::move(*table)});
     return out;
 }
 
+std::shared_ptr<const Table> Table::load_csv(std::shared_ptr<const Schema> schema, const std::string& path,
+                                             const std::map<std::string, std::string>& events, std::string* error) {
+    const schema::Schema& customer_schema = schema->impl->schema;
+    for (const auto& [name, file] : events) {
+        if (customer_schema.find_events(name)) continue;
+        const std::string hint = did_you_mean(name, customer_schema.event_names());
+        if (error) *error = "the schema has no event table `" + name + "`" + (hint.empty() ? "" : "; " + hint);
+        return nullptr;
+    }
+    auto customers = load_customers(customer_schema, path, error);
+    if (!customers) return nullptr;
+    data::Table& table = *customers;
+    auto loaded = std::make_shared<data::EventSet>();
+    for (const schema::EventTable& definition : customer_schema.events) {
+        auto file = events.find(definition.name);
+        if (file == events.end()) {
+            loaded->tables.push_back(data::no_events(table, definition));
+            continue;
+        }
+        data::CsvError csv_error;
+        auto grouped = data::load_events_csv(file->second, table, definition, &csv_error);
+        if (!grouped) {
+            if (error) *error = csv_error.to_string();
+            return nullptr;
+        }
+        loaded->tables.push_back(std::move(*grouped));
+    }
+    table.set_events(std::move(loaded));
+    auto out = std::make_shared<Table>();
+    out->impl = std::make_shared<const Impl>(Impl{std::move(table)});
+    return out;
+}
+
 uint64_t Table::rows() const { return impl->table.rows(); }
 
+uint64_t Table::orphan_events(const std::string& events) const {
+    const data::EventSet* loaded = impl->table.events();
+    const schema::EventTable* definition = impl->table.schema().find_events(events);
+    if (!loaded || !definition) return 0;
+    return loaded->tables.at(static_cast<size_t>(definition - impl->table.schema().events.data())).orphans;
+}
+
 Result evaluate(const Catalog& catalog, const Table& table, const EvaluateOptions& options) {
-    if (!catalog.impl->compiled.aggregates.empty() && !table.impl->table.events()) {
-        throw std::invalid_argument(
-            "the catalog's rules read event aggregates, and the API loads no event tables "
-            "yet; use `segmint eval --events`");
+    const data::EventSet* events = table.impl->table.events();
+    for (const auto& aggregate : catalog.impl->compiled.aggregates) {
+        if (events && aggregate->events < events->tables.size() && events->tables[aggregate->events].loaded) continue;
+        throw std::invalid_argument("the catalog's rules read event table `" +
+                                    table.impl->table.schema().events.at(aggregate->events).name +
+                                    "`, which the table was loaded without; pass its file to Table::load_csv");
     }
     auto impl = std::make_shared<Result::Impl>();
     impl->catalog = catalog.impl;

@@ -2,11 +2,12 @@
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
-#include <sstream>
 #include <filesystem>
 #include <map>
-#include <string>
 #include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+#include <string>
 
 #include "segmint/segmint.h"
 #include "test_support.h"
@@ -51,7 +52,8 @@ BOOST_AUTO_TEST_CASE(json_output_has_the_documented_shape) {
 BOOST_AUTO_TEST_CASE(vm_and_reference_agree_on_the_catalog) {
     std::string vm, reference, vm_threads;
     BOOST_REQUIRE_EQUAL(run_segmint("eval" + kCatalog + demo().data + " --format csv", &vm), 0);
-    BOOST_REQUIRE_EQUAL(run_segmint("eval" + kCatalog + demo().data + " --format csv --engine reference", &reference), 0);
+    BOOST_REQUIRE_EQUAL(run_segmint("eval" + kCatalog + demo().data + " --format csv --engine reference", &reference),
+                        0);
     BOOST_REQUIRE_EQUAL(run_segmint("eval" + kCatalog + demo().data + " --format csv --threads 2", &vm_threads), 0);
     BOOST_CHECK_EQUAL(vm, reference);
     BOOST_CHECK_EQUAL(vm, vm_threads);
@@ -105,9 +107,12 @@ BOOST_AUTO_TEST_CASE(hand_computed_counts) {
         std::string field;
         bool quoted = false;
         for (char c : line) {
-            if (c == '"') quoted = !quoted;
-            else if (c == ',' && !quoted) fields.push_back(field), field.clear();
-            else field += c;
+            if (c == '"')
+                quoted = !quoted;
+            else if (c == ',' && !quoted)
+                fields.push_back(field), field.clear();
+            else
+                field += c;
         }
         fields.push_back(field);
         premium += fields[19] == "gold" || fields[19] == "platinum";
@@ -122,10 +127,15 @@ BOOST_AUTO_TEST_CASE(hand_computed_counts) {
     std::string text = "segment premium: tier in (\"gold\", \"platinum\")\n";
     auto dir = demo().dir;
     write_file(dir + "/premium.seg", text);
-    BOOST_REQUIRE_EQUAL(run_segmint("eval " + dir + "/premium.seg --schema specs/schema.yaml --format csv --data " +
-                                    demo().csv, &out), 0);
-    BOOST_CHECK_EQUAL(out, "segment,count,share\npremium," + std::to_string(premium) + "," +
-                               [&] { char b[32]; std::snprintf(b, sizeof b, "%.6f", premium / 20000.0); return std::string(b); }() + "\n");
+    BOOST_REQUIRE_EQUAL(
+        run_segmint("eval " + dir + "/premium.seg --schema specs/schema.yaml --format csv --data " + demo().csv, &out),
+        0);
+    BOOST_CHECK_EQUAL(
+        out, "segment,count,share\npremium," + std::to_string(premium) + "," + [&] {
+            char b[32];
+            std::snprintf(b, sizeof b, "%.6f", premium / 20000.0);
+            return std::string(b);
+        }() + "\n");
 }
 
 BOOST_AUTO_TEST_CASE(members_are_written_atomically_and_never_over_an_input) {
@@ -160,8 +170,10 @@ BOOST_AUTO_TEST_CASE(bad_data_and_bad_usage_exit_2_with_a_location) {
     BOOST_CHECK_EQUAL(run_segmint("eval" + kCatalog + bad + demo().events, &out, &err), 2);
     BOOST_CHECK_MESSAGE(err.find("bad.csv:3:") != std::string::npos, err);
     BOOST_CHECK_EQUAL(run_segmint("eval" + kCatalog + demo().dir + "/missing.csv" + demo().events, &out, &err), 2);
-    BOOST_CHECK_EQUAL(run_segmint("eval specs/ --schema specs/schema.yaml --as-of yesterday --data " + demo().data, &out, &err), 2);
-    BOOST_CHECK_EQUAL(run_segmint("eval examples/broken --schema specs/schema.yaml --data " + demo().csv, &out, &err), 1);
+    BOOST_CHECK_EQUAL(
+        run_segmint("eval specs/ --schema specs/schema.yaml --as-of yesterday --data " + demo().data, &out, &err), 2);
+    BOOST_CHECK_EQUAL(run_segmint("eval examples/broken --schema specs/schema.yaml --data " + demo().csv, &out, &err),
+                      1);
 }
 
 BOOST_AUTO_TEST_CASE(generate_is_deterministic) {
@@ -186,7 +198,7 @@ BOOST_AUTO_TEST_CASE(public_api_and_example_program) {
     std::vector<segmint::Problem> problems;
     auto schema = segmint::Schema::load(source_dir() + "/specs/schema.yaml", &problems);
     BOOST_REQUIRE(schema);
-    // The public API reads no event tables yet (include/segmint/segmint.h): the profile segments of specs/segments.
+    // The profile segments of specs/segments, over the customers alone.
     auto catalog = segmint::Catalog::compile(schema, {source_dir() + "/specs/segments"}, "2026-11-23", &problems);
     BOOST_REQUIRE(catalog);
     std::string error;
@@ -209,6 +221,46 @@ BOOST_AUTO_TEST_CASE(public_api_and_example_program) {
     while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, got);
     BOOST_CHECK_EQUAL(::pclose(pipe), 0);
     BOOST_CHECK_EQUAL(out, expected);
+
+    // The behavioural segments need the event tables: without them evaluate() says which one is missing; with them
+    // the API gives the counts `segmint eval` gives.
+    auto behaviour = segmint::Catalog::compile(schema, {source_dir() + "/specs/behaviour"}, "2026-11-23", &problems);
+    BOOST_REQUIRE(behaviour);
+    BOOST_CHECK_EXCEPTION(segmint::evaluate(*behaviour, *table), std::invalid_argument, [](const auto& e) {
+        return std::string(e.what()).find("event table `orders`") != std::string::npos;
+    });
+    const std::map<std::string, std::string> event_files = {{"orders", demo().folder.file("orders.csv")},
+                                                            {"page_views", demo().folder.file("page_views.csv")}};
+    auto with_events = segmint::Table::load_csv(schema, demo().csv, event_files, &error);
+    BOOST_REQUIRE_MESSAGE(with_events, error);
+    BOOST_CHECK_EQUAL(with_events->orphan_events("orders"), 0u);
+    const segmint::Result by_api = segmint::evaluate(*behaviour, *with_events);
+    const segmint::Result by_reference = segmint::evaluate(*behaviour, *with_events, {2, true});
+    std::string cli_out;
+    BOOST_REQUIRE_EQUAL(run_segmint("eval " + source_dir() + "/specs/behaviour --schema " + source_dir() +
+                                        "/specs/schema.yaml --as-of 2026-11-23 --format json --data " + demo().data,
+                                    &cli_out),
+                        0);
+    const auto json = nlohmann::json::parse(cli_out);
+    BOOST_REQUIRE_EQUAL(json["segments"].size(), behaviour->segments().size());
+    uint64_t members = 0;
+    for (const auto& segment : json["segments"]) {
+        const std::string name = segment["name"];
+        BOOST_CHECK_EQUAL(by_api.count(name), segment["count"].get<uint64_t>());
+        BOOST_CHECK_EQUAL(by_reference.count(name), by_api.count(name));
+        members += by_api.count(name);
+    }
+    BOOST_CHECK_GT(members, 0u);
+    // Only the page views: a rule reading orders is refused, naming orders.
+    auto views_only =
+        segmint::Table::load_csv(schema, demo().csv, {{"page_views", event_files.at("page_views")}}, &error);
+    BOOST_REQUIRE_MESSAGE(views_only, error);
+    BOOST_CHECK_THROW(segmint::evaluate(*behaviour, *views_only), std::invalid_argument);
+    // An event table the schema does not have, and an event file that does not load.
+    BOOST_CHECK(!segmint::Table::load_csv(schema, demo().csv, {{"order", event_files.at("orders")}}, &error));
+    BOOST_CHECK_EQUAL(error, "the schema has no event table `order`; did you mean `orders`?");
+    BOOST_CHECK(!segmint::Table::load_csv(schema, demo().csv, {{"orders", demo().csv}}, &error));
+    BOOST_CHECK_MESSAGE(error.find("customers.csv") != std::string::npos, error);
 
     auto broken = segmint::Catalog::compile_text(schema, "segment s: order_90d > 1", "inline.seg", "", &problems);
     BOOST_CHECK(!broken);
