@@ -198,6 +198,7 @@ int run(int argc, char** argv) {
     add_generate_command(app, runner);
     add_validate_command(app, runner);
     add_prove_command(app, runner);
+    add_sql_command(app, runner);
     add_overlap_command(app, runner);
     add_test_command(app, runner);
     add_fmt_command(app, runner);

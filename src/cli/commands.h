@@ -41,6 +41,7 @@ void add_explain_command(CLI::App& app, CommandRunner& runner);
 void add_generate_command(CLI::App& app, CommandRunner& runner);
 void add_validate_command(CLI::App& app, CommandRunner& runner);
 void add_prove_command(CLI::App& app, CommandRunner& runner);
+void add_sql_command(CLI::App& app, CommandRunner& runner);
 void add_overlap_command(CLI::App& app, CommandRunner& runner);
 void add_test_command(CLI::App& app, CommandRunner& runner);
 void add_fmt_command(CLI::App& app, CommandRunner& runner);

@@ -16,6 +16,7 @@
 #include "engine/engine.h"
 #include "prove/prover.h"
 #include "report/diagnostic_render.h"
+#include "sql/sql.h"
 #include "syntax/parse.h"
 #include "test_support.h"
 #include "vm/disassembler.h"
@@ -43,7 +44,7 @@ BOOST_AUTO_TEST_CASE(golden_folders_hold_exactly_the_listed_pairs) {
         if (!line.empty() && line[0] != '#') listed.insert(line);
     }
     BOOST_REQUIRE_GE(listed.size(), 60u);
-    for (const char* folder : {"parse", "diag", "fmt", "bytecode", "optimize", "prove"}) {
+    for (const char* folder : {"parse", "diag", "fmt", "bytecode", "optimize", "prove", "sql"}) {
         for (const auto& entry : std::filesystem::directory_iterator(root + "/" + folder)) {
             const auto path = entry.path();
             const std::string name = std::string(folder) + "/" + path.stem().string();
@@ -165,6 +166,28 @@ BOOST_AUTO_TEST_CASE(prove_lint_goldens) {
         for (const auto& lint : lints.lints) diagnostics.push_back(lint.diagnostic);
         return report::render_text(diagnostics) + "undecided segments: " + std::to_string(lints.undecided_segments) +
                "\n";
+    });
+}
+
+// tests/golden/sql/NAME.seg → NAME.expected: the counts, members and views SQL of every segment in the SQLite dialect
+// (`segmint sql --dialect sqlite`), or why a segment is refused. tests/unit/sql_sqlite_test.cpp runs such SQL.
+BOOST_AUTO_TEST_CASE(sql_goldens) {
+    check_compiled_goldens("sql", true, [](const Checked& checked, const engine::CompiledCatalog& compiled) {
+        sql::Generator generator(checked.catalog, compiled.as_of, "sqlite");
+        std::string actual;
+        std::vector<uint32_t> translated;
+        for (const auto& rule : compiled.rules) {
+            if (auto refusal = generator.refusal(rule.segment))
+                actual += "refused " + compiled.segment_names[rule.segment] + ": " + refusal->message() + "\n";
+            else
+                translated.push_back(rule.segment);
+        }
+        for (sql::Mode mode : {sql::Mode::Counts, sql::Mode::Members, sql::Mode::Views}) {
+            sql::QueryOptions options;
+            options.mode = mode;
+            actual += std::string("-- ") + sql::mode_name(mode) + "\n" + generator.query(translated, options);
+        }
+        return actual;
     });
 }
 

@@ -1,0 +1,89 @@
+// The one list of dialects, and the spellings most of them share. A dialect not implemented yet is listed with no
+// translation, so `segmint sql --dialect postgres` can say so instead of calling it unknown.
+#include <fmt/format.h>
+
+#include "sql/dialect.h"
+#include "sql/sql.h"
+
+namespace segmint::sql {
+
+const Dialect& sqlite_dialect();  // sqlite.cpp
+
+namespace {
+
+struct Entry {
+    const char* name;
+    const Dialect* (*get)();  // null: not implemented yet
+};
+
+const std::vector<Entry>& entries() {
+    static const std::vector<Entry> list = {
+        {"postgres", nullptr}, {"duckdb", nullptr},    {"sqlite", [] { return &sqlite_dialect(); }},
+        {"bigquery", nullptr}, {"snowflake", nullptr}, {"spark", nullptr},
+    };
+    return list;
+}
+
+const Entry* entry(const std::string& name) {
+    for (const auto& e : entries()) {
+        if (name == e.name) return &e;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+const std::vector<std::string>& dialect_names() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> out;
+        for (const auto& e : entries()) out.emplace_back(e.name);
+        return out;
+    }();
+    return names;
+}
+
+bool is_known_dialect(const std::string& name) { return entry(name) != nullptr; }
+bool is_implemented_dialect(const std::string& name) {
+    const Entry* e = entry(name);
+    return e && e->get;
+}
+std::vector<std::string> implemented_dialects() {
+    std::vector<std::string> out;
+    for (const auto& e : entries()) {
+        if (e.get) out.emplace_back(e.name);
+    }
+    return out;
+}
+
+const Dialect* find_dialect(const std::string& name) {
+    const Entry* e = entry(name);
+    return e && e->get ? e->get() : nullptr;
+}
+
+std::string Dialect::identifier(std::string_view name) const {
+    std::string out = "\"";
+    for (char c : name) {
+        out += c;
+        if (c == '"') out += '"';
+    }
+    return out + "\"";
+}
+
+std::string Dialect::int_literal(int64_t value) const {
+    if (value == INT64_MIN) return "(-9223372036854775807 - 1)";  // 9223372036854775808 alone is out of range
+    return value < 0 ? fmt::format("({})", value) : fmt::format("{}", value);
+}
+
+std::string Dialect::view_statement(const std::string& view, const std::string& query) const {
+    return "CREATE VIEW " + view + " AS\n" + query + ";\n";
+}
+
+std::string standard_logic(ir::Kind kind, const std::vector<std::string>& args) {
+    if (kind == ir::Kind::Not) return "(NOT " + args.at(0) + ")";
+    const char* op = kind == ir::Kind::And ? " AND " : " OR ";
+    std::string out = "(";
+    for (size_t i = 0; i < args.size(); ++i) out += (i ? op : "") + args[i];
+    return out + ")";
+}
+
+}  // namespace segmint::sql
