@@ -114,6 +114,14 @@ MUTATIONS = [
      "aggregates->fill(from, to, chunk_aggregates[worker]);",
      "aggregates->fill(from >= chunk ? from - chunk : from, from >= chunk ? to - chunk : to, chunk_aggregates[worker]);",
      "a VM worker evaluates a chunk with the event aggregates of the chunk before it"),
+    ("sql_sqlite_overflow", "src/sql/sqlite.cpp",
+     "return op == ir::Op::Mod ? e : integer_only(e);",
+     "return e;",
+     "SQLite's int + - * keep the REAL an overflow turns into, instead of NULL"),
+    ("sql_sqlite_month_clamp", "src/sql/sqlite.cpp",
+     "\"min(date({0}, 'start of month'",
+     "\"max(date({0}, 'start of month'",
+     "SQLite month arithmetic always lands on the month's last day instead of clamping to it"),
 ]
 
 

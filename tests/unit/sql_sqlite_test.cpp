@@ -205,6 +205,18 @@ bool compare_catalog(const std::string& text, data::Table& table, scalar::AsOf a
             return false;
         }
     }
+    // The views hold the members' keys.
+    options.mode = sql::Mode::Views;
+    db.exec(generator.query(chosen, options));
+    for (const uint32_t s : chosen) {
+        const std::string& name = checked.catalog.segments[s].name;
+        const auto keys = db.rows("SELECT count(*) FROM \"segment_" + name + "\"", &error);
+        if (!error.empty() || keys.at(0).at(0) != static_cast<int64_t>(vm[s].count())) {
+            BOOST_ERROR(what << ": view of " << name << ": " << error << " " << keys.at(0).at(0) << " keys, VM "
+                             << vm[s].count());
+            return false;
+        }
+    }
     return true;
 }
 
