@@ -10,6 +10,7 @@
 #include "cli/project_options.h"
 #include "cli/workspace.h"
 #include "common/text_format.h"
+#include "engine/engine.h"
 #include "sql/sql.h"
 
 namespace segmint::cli {
@@ -88,6 +89,11 @@ int run_sql(SqlOptions& options) {
     query.mode = *sql::parse_mode(options.mode);
     query.table = options.table;
     write_out(generator.query(chosen, query));
+    // The SQL holds today (and later now) as literals; when they came from the clock, say so, so it can be repeated.
+    if (options.common.as_of.empty() && !(project && project->as_of)) {
+        const std::string instant = engine::as_of_text(as_of);
+        print_status(fmt::format("as of {} (repeat with --as-of {})", instant, instant));
+    }
     return finish_output();
 }
 

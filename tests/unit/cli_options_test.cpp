@@ -11,7 +11,8 @@ using namespace segmint::testing;
 
 namespace {
 
-const std::vector<std::string> kSpecCommands = {"check", "eval", "explain", "validate", "overlap", "test", "fmt"};
+const std::vector<std::string> kSpecCommands = {"check",   "eval", "explain", "validate",
+                                                "overlap", "test", "fmt",     "sql"};
 
 // `segmint CMD --help` as option name -> its line(s) with the whitespace collapsed ("--data TEXT Customer data ...").
 std::map<std::string, std::string> help_entries(const std::string& command) {
@@ -71,7 +72,7 @@ BOOST_AUTO_TEST_CASE(shared_options_read_the_same_in_every_command) {
 
 // Every command that compiles rules (and so prints warnings) takes --max-warnings: explain too.
 BOOST_AUTO_TEST_CASE(every_command_that_compiles_rules_takes_max_warnings) {
-    for (const char* command : {"check", "eval", "explain", "validate", "overlap", "test"}) {
+    for (const char* command : {"check", "eval", "explain", "validate", "overlap", "test", "sql"}) {
         BOOST_CHECK_MESSAGE(help_entries(command).count("--max-warnings") == 1, command << " has no --max-warnings");
     }
 }

@@ -46,6 +46,15 @@ BOOST_AUTO_TEST_CASE(counts_members_and_views) {
                out);
 }
 
+// Without --as-of, today is the clock's and the SQL holds it as a literal: a status line says which, to repeat it.
+BOOST_AUTO_TEST_CASE(the_clock_is_reported) {
+    TempDir dir("sql");
+    std::string out, err;
+    BOOST_TEST(run_segmint("sql frequent --dialect sqlite" + spec_options(dir), &out, &err) == 0);
+    BOOST_TEST(err.find("(repeat with --as-of ") != std::string::npos, err);
+    BOOST_TEST(out.find("SELECT") != std::string::npos, out);
+}
+
 BOOST_AUTO_TEST_CASE(bad_input_is_exit_2) {
     TempDir dir("sql");
     std::string out, err;
