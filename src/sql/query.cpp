@@ -74,7 +74,9 @@ struct Generator::State {
     }
 
     // The FROM of a query over `segments`: the table, or WITH ... layers of the segments they refer to.
-    std::pair<std::string, std::string> source(const std::vector<uint32_t>& segments, const std::string& table) const {
+    // `layered` receives the segments the layers hold.
+    std::pair<std::string, std::string> source(const std::vector<uint32_t>& segments, const std::string& table,
+                                               std::set<uint32_t>* layered = nullptr) const {
         std::set<uint32_t> needed;
         std::vector<uint32_t> pending;
         for (uint32_t s : segments) pending.insert(pending.end(), references[s].begin(), references[s].end());
@@ -85,6 +87,7 @@ struct Generator::State {
             pending.insert(pending.end(), references[s].begin(), references[s].end());
         }
         const std::string table_name = dialect.identifier(table);
+        if (layered) *layered = needed;
         if (needed.empty()) return {"", table_name};
         std::map<uint32_t, size_t> memo;
         std::map<size_t, std::vector<uint32_t>> layers;
@@ -177,12 +180,14 @@ std::string Generator::query(const std::vector<uint32_t>& segments, const QueryO
         }
         return out;
     }
-    auto [with, from] = st.source(segments, table);
+    std::set<uint32_t> layered;
+    auto [with, from] = st.source(segments, table, &layered);
     std::string columns, counts;
     if (options.mode == Mode::Members) columns = "\n  " + d.identifier(catalog.schema->key);
     for (uint32_t s : segments) {
-        columns +=
-            fmt::format("{}\n  {} AS {}", columns.empty() ? "" : ",", d.true_only(st.expressions[s]), name_of(s));
+        // A segment a layer holds is read from it, not computed again.
+        const std::string value = layered.count(s) ? st.segment_column(s) : d.true_only(st.expressions[s]);
+        columns += fmt::format("{}\n  {} AS {}", columns.empty() ? "" : ",", value, name_of(s));
         counts += fmt::format("{}\n  {} AS {}", counts.empty() ? "" : ",", d.count_sum(name_of(s)), name_of(s));
     }
     if (options.mode == Mode::Counts) {  // the sums of the members' 0/1 columns, in one scan
