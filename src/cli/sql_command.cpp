@@ -1,6 +1,7 @@
 // segmint sql: the catalog (or the named segments) as one SQL query per mode, in a dialect (src/sql, docs/sql.md).
-// Exit 0 with the SQL on stdout; 1 for errors in the specs; 2 for usage and input errors, a dialect not implemented
-// yet, and a construct the dialect does not translate (named, with the dialect).
+// Exit 0 with the SQL on stdout (--format json: in a JSON document); 1 for errors in the specs and for what cannot be
+// translated (PRODUCT.md): a construct the dialect does not translate (named, with the dialect) or a dialect not
+// implemented yet; 2 for usage and input errors (an unknown dialect or segment).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,8 +10,10 @@
 #include "cli/output.h"
 #include "cli/project_options.h"
 #include "cli/workspace.h"
+#include "common/calendar.h"
 #include "common/text_format.h"
 #include "engine/engine.h"
+#include "report/json_output.h"
 #include "sql/sql.h"
 
 namespace segmint::cli {
@@ -32,6 +35,7 @@ std::string joined(const std::vector<std::string>& items) {
 }
 
 int run_sql(SqlOptions& options) {
+    if (options.common.format == "json") begin_json_output("sql");
     if (!sql::is_known_dialect(options.dialect)) {
         print_error(fmt::format("unknown dialect `{}`; the dialects are {}", escape_controls(options.dialect),
                                 joined(sql::dialect_names())));
@@ -40,7 +44,7 @@ int run_sql(SqlOptions& options) {
     if (!sql::is_implemented_dialect(options.dialect)) {
         print_error(fmt::format("the {} dialect is not implemented yet; implemented: {}", options.dialect,
                                 joined(sql::implemented_dialects())));
-        return kExitUsage;
+        return kExitFindings;
     }
     std::optional<project::Project> project;
     if (int code = apply_project(options.common, &project)) return code;
@@ -53,7 +57,9 @@ int run_sql(SqlOptions& options) {
         finish_output();
         return kExitFindings;
     }
-    if (!workspace.sink.diagnostics().empty()) print_diagnostics(workspace.sink, options.common);  // on stderr
+    if (options.common.format != "json" && !workspace.sink.diagnostics().empty()) {
+        print_diagnostics(workspace.sink, options.common);  // warnings, on stderr
+    }
     const semantic::Catalog& catalog = workspace.compiled.catalog;
     std::vector<uint32_t> chosen;
     if (options.segments.empty()) {
@@ -84,11 +90,24 @@ int run_sql(SqlOptions& options) {
             refused = true;
         }
     }
-    if (refused) return kExitUsage;
+    if (refused) return kExitFindings;
     sql::QueryOptions query;
     query.mode = *sql::parse_mode(options.mode);
     query.table = options.table;
-    write_out(generator.query(chosen, query));
+    const std::string text = generator.query(chosen, query);
+    if (options.common.format == "json") {
+        nlohmann::ordered_json document = report::json_document("sql");
+        document["dialect"] = options.dialect;
+        document["mode"] = options.mode;
+        document["as_of"] = calendar::format_date(as_of.today);
+        document["now"] = calendar::format_timestamp(as_of.now);
+        document["segments"] = nlohmann::ordered_json::array();
+        for (uint32_t s : chosen) document["segments"].push_back(catalog.segments[s].name);
+        document["sql"] = text;
+        write_json_document(std::move(document), workspace.sink);
+    } else {
+        write_out(text);
+    }
     // The SQL holds today (and later now) as literals; when they came from the clock, say so, so it can be repeated.
     if (options.common.as_of.empty() && !(project && project->as_of)) {
         const std::string instant = engine::as_of_text(as_of);
@@ -117,6 +136,7 @@ void add_sql_command(CLI::App& app, CommandRunner& runner) {
         ->capture_default_str();
     command->add_option("--table", options->table, "The customer table to read; default: the schema's `table`")
         ->type_name("NAME");
+    add_format_option(*command, options->common.format, {"text", "json"});
     add_max_warnings_option(*command, options->common);
     command->callback([options, &runner] { runner.exit_code = run_sql(*options); });
 }

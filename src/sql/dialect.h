@@ -29,6 +29,8 @@ public:
 
     // Names and literals.
     virtual std::string identifier(std::string_view name) const;  // "name", quotes doubled
+    // A table name: `shop.customers` is table `customers` of schema `shop`, each part an identifier.
+    virtual std::string table_name(std::string_view name) const;
     virtual std::string null_literal() const { return "NULL"; }
     virtual std::string bool_literal(bool value) const = 0;
     virtual std::string int_literal(int64_t value) const;

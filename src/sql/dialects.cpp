@@ -60,6 +60,17 @@ const Dialect* find_dialect(const std::string& name) {
     return e && e->get ? e->get() : nullptr;
 }
 
+std::string Dialect::table_name(std::string_view name) const {
+    std::string out;
+    for (size_t start = 0;;) {
+        const size_t dot = name.find('.', start);
+        out += identifier(name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+        if (dot == std::string_view::npos) return out;
+        out += '.';
+        start = dot + 1;
+    }
+}
+
 std::string Dialect::identifier(std::string_view name) const {
     std::string out = "\"";
     for (char c : name) {

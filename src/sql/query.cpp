@@ -86,7 +86,7 @@ struct Generator::State {
             if (!needed.insert(s).second) continue;
             pending.insert(pending.end(), references[s].begin(), references[s].end());
         }
-        const std::string table_name = dialect.identifier(table);
+        const std::string table_name = dialect.table_name(table);
         if (layered) *layered = needed;
         if (needed.empty()) return {"", table_name};
         std::map<uint32_t, size_t> memo;

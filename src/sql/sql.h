@@ -49,7 +49,7 @@ private:
 
 struct QueryOptions {
     Mode mode = Mode::Counts;
-    std::string table;  // the table to read; empty: the schema's `table`
+    std::string table;  // the table to read (`schema.table` for another schema's); empty: the schema's `table`
 };
 
 class Dialect;

@@ -1,7 +1,9 @@
-// `segmint sql` as users run it: the SQL on stdout with exit 0; exit 1 for errors in the specs; exit 2 for an unknown
-// dialect, one not implemented yet, an unknown segment, an unknown mode, and a construct the dialect does not
-// translate (named, with the dialect), never a silent approximation.
+// `segmint sql` as users run it: the SQL on stdout with exit 0 (or in a JSON document); exit 1 for errors in the specs,
+// a dialect not implemented yet and a construct the dialect does not translate (named, with the dialect), never a
+// silent approximation (PRODUCT.md: "1 untranslatable construct"); exit 2 for an unknown dialect, an unknown segment
+// and an unknown mode.
 #include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
 
 #include "test_support.h"
 
@@ -37,13 +39,35 @@ BOOST_AUTO_TEST_CASE(counts_members_and_views) {
                                spec_options(dir),
                            &out) == 0);
     BOOST_TEST(out.find("SELECT\n  \"customer_id\",\n  COALESCE(") != std::string::npos, out);
-    BOOST_TEST(out.find("FROM \"shop.customers\")") != std::string::npos, out);
+    BOOST_TEST(out.find("FROM \"shop\".\"customers\")") != std::string::npos, out);  // schema `shop`'s table
     BOOST_TEST(run_segmint("sql frequent --dialect sqlite --mode views --as-of 2026-11-23" + spec_options(dir), &out) ==
                0);
     BOOST_TEST(out ==
                    "CREATE VIEW \"segment_frequent\" AS\nSELECT \"customer_id\"\nFROM \"customers\"\nWHERE "
                    "(\"orders_90d\" >= 5);\n",
                out);
+}
+
+// --format json: the SQL in a document with the dialect, the mode, the instant and the segments; a refusal is exit 1
+// with its message in the document's input errors.
+BOOST_AUTO_TEST_CASE(json_output) {
+    TempDir dir("sql");
+    std::string out, err;
+    BOOST_TEST(run_segmint("sql frequent vip --dialect sqlite --as-of 2026-11-23 --format json" + spec_options(dir),
+                           &out, &err) == 0);
+    const auto json = nlohmann::json::parse(out);
+    BOOST_TEST(json["command"] == "sql");
+    BOOST_TEST(json["dialect"] == "sqlite");
+    BOOST_TEST(json["mode"] == "counts");
+    BOOST_TEST(json["as_of"] == "2026-11-23");
+    BOOST_TEST((json["segments"] == nlohmann::json::array({"frequent", "vip"})));
+    std::string text;
+    BOOST_TEST(run_segmint("sql frequent vip --dialect sqlite --as-of 2026-11-23" + spec_options(dir), &text) == 0);
+    BOOST_TEST(json["sql"].get<std::string>() == text);
+    BOOST_TEST(run_segmint("sql recent_login --dialect sqlite --format json" + spec_options(dir), &out, &err) == 1);
+    const auto refused = nlohmann::json::parse(out);
+    BOOST_TEST(refused["input_errors"].size() == 1u);
+    BOOST_TEST(refused["input_errors"][0]["message"].get<std::string>().find("uses timestamps") != std::string::npos);
 }
 
 // Without --as-of, today is the clock's and the SQL holds it as a literal: a status line says which, to repeat it.
@@ -63,7 +87,7 @@ BOOST_AUTO_TEST_CASE(bad_input_is_exit_2) {
                         "spark") != std::string::npos,
                err);
     BOOST_TEST(out.empty());
-    BOOST_TEST(run_segmint("sql --dialect postgres" + spec_options(dir), &out, &err) == 2);
+    BOOST_TEST(run_segmint("sql --dialect postgres" + spec_options(dir), &out, &err) == 1);
     BOOST_TEST(err.find("the postgres dialect is not implemented yet; implemented: sqlite") != std::string::npos, err);
     BOOST_TEST(run_segmint("sql frequnt --dialect sqlite" + spec_options(dir), &out, &err) == 2);
     BOOST_TEST(err.find("no segment named `frequnt`; did you mean `frequent`?") != std::string::npos, err);
@@ -72,17 +96,17 @@ BOOST_AUTO_TEST_CASE(bad_input_is_exit_2) {
     BOOST_TEST(run_segmint("sql" + spec_options(dir), &out, &err) == 2);  // --dialect is required
 }
 
-// A construct not translated yet fails the whole command with exit 2, naming the construct, the dialect and the
+// A construct not translated yet fails the whole command with exit 1, naming the construct, the dialect and the
 // segment (or the segment it refers to); no SQL is written.
 BOOST_AUTO_TEST_CASE(untranslated_constructs_are_refused) {
     TempDir dir("sql");
     std::string out, err;
-    BOOST_TEST(run_segmint("sql recent_login --dialect sqlite" + spec_options(dir), &out, &err) == 2);
+    BOOST_TEST(run_segmint("sql recent_login --dialect sqlite" + spec_options(dir), &out, &err) == 1);
     BOOST_TEST(err.find("segment `recent_login` uses timestamps, which the sqlite dialect does not translate yet") !=
                    std::string::npos,
                err);
     BOOST_TEST(out.empty(), out);
-    BOOST_TEST(run_segmint("sql --dialect sqlite" + spec_options(dir), &out, &err) == 2);
+    BOOST_TEST(run_segmint("sql --dialect sqlite" + spec_options(dir), &out, &err) == 1);
     BOOST_TEST(err.find("segment `buyers` uses event aggregates, which the sqlite dialect does not translate yet") !=
                    std::string::npos,
                err);
