@@ -67,6 +67,8 @@ public:
     virtual std::string true_only(const std::string& p) const = 0;
     // The sum of a 0/1 column (0 on an empty table).
     virtual std::string count_sum(const std::string& column) const = 0;
+    // What follows a derived table in FROM: PostgreSQL before 16 requires an alias (" AS name").
+    virtual std::string derived_table_alias() const { return ""; }
     // The statement that makes `query` a view named `view` (an identifier already).
     virtual std::string view_statement(const std::string& view, const std::string& query) const;
 };

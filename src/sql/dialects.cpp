@@ -7,7 +7,8 @@
 
 namespace segmint::sql {
 
-const Dialect& sqlite_dialect();  // sqlite.cpp
+const Dialect& sqlite_dialect();    // sqlite.cpp
+const Dialect& postgres_dialect();  // postgres.cpp
 
 namespace {
 
@@ -18,8 +19,12 @@ struct Entry {
 
 const std::vector<Entry>& entries() {
     static const std::vector<Entry> list = {
-        {"postgres", nullptr}, {"duckdb", nullptr},    {"sqlite", [] { return &sqlite_dialect(); }},
-        {"bigquery", nullptr}, {"snowflake", nullptr}, {"spark", nullptr},
+        {"postgres", [] { return &postgres_dialect(); }},
+        {"duckdb", nullptr},
+        {"sqlite", [] { return &sqlite_dialect(); }},
+        {"bigquery", nullptr},
+        {"snowflake", nullptr},
+        {"spark", nullptr},
     };
     return list;
 }

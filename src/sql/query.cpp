@@ -191,7 +191,8 @@ std::string Generator::query(const std::vector<uint32_t>& segments, const QueryO
         counts += fmt::format("{}\n  {} AS {}", counts.empty() ? "" : ",", d.count_sum(name_of(s)), name_of(s));
     }
     if (options.mode == Mode::Counts) {  // the sums of the members' 0/1 columns, in one scan
-        return fmt::format("{}SELECT{}\nFROM (\nSELECT{}\nFROM {});\n", with, counts, columns, from);
+        return fmt::format("{}SELECT{}\nFROM (\nSELECT{}\nFROM {}){};\n", with, counts, columns, from,
+                           d.derived_table_alias());
     }
     return fmt::format("{}SELECT{}\nFROM {};\n", with, columns, from);
 }
