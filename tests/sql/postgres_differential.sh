@@ -23,11 +23,13 @@ stop() {
 }
 trap stop EXIT
 
-# A UTF8 database (code points for length) under a locale whose order is not bytewise where one exists, so that a
-# missing COLLATE "C" shows.
-locale=C.UTF-8
-locale -a 2> /dev/null | grep -qi '^en_US.utf8$' && locale=en_US.UTF-8
-as_postgres "$bin/initdb" -D "$work/data" -A trust -U postgres -E UTF8 --locale="$locale" > "$work/initdb.log" 2>&1 ||
+# A UTF8 database (code points for length) whose default collation is ICU's English (where 'a' < 'B' and lower('É')
+# is 'é'), so that a missing COLLATE "C" or an ASCII-only mapping left to lower() shows; the C.UTF-8 locale where the
+# server has no ICU.
+icu=()
+"$bin/initdb" --help | grep -q -- '--locale-provider' && icu=(--locale-provider=icu --icu-locale=en-US)
+as_postgres "$bin/initdb" -D "$work/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 "${icu[@]}" \
+  > "$work/initdb.log" 2>&1 ||
   { echo "FAIL: initdb did not run:"; cat "$work/initdb.log"; exit 1; }
 as_postgres "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w \
   -o "-c listen_addresses='' -c unix_socket_directories='$work' -c fsync=off" start > /dev/null ||

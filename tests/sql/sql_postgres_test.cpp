@@ -284,13 +284,15 @@ segment remainders: orders_90d % -3 = -1 or -9223372036854775808 % -1 = 0 or age
 segment quotes: email != "it's" and city not in ("O'Brien", "\"q\"", "back\\slash")
 segment regex: email matches "^[a-z]+@" or city matches "(?i)GER" or first_name matches "" or city matches "a.b|\\bger\\b|\\d{2,3}"
 segment order: first_name < "a" or first_name >= "Z" or lower(first_name) = upper(first_name)
+segment regex_more: city matches "(?i)^ger.any?$" or first_name matches "\\bAnn\\w*\\b|^\\W|\\s" or coalesce(email, "a\nb") matches "a.b"
+segment newline: coalesce(email, "x\n") matches "x$" or coalesce(city, "a\tb") matches "\\S\\s\\S" or country ends with "many"
 segment refers: (month_end and not overflow) or (regex and quotes)
 )";
     Database db;
     Tally tally;
     BOOST_CHECK(compare_catalog(db, text, table, as_of, "edges", tally));
     BOOST_CHECK_EQUAL(tally.refused, 0u);
-    BOOST_CHECK_EQUAL(tally.translated, 15u);
+    BOOST_CHECK_EQUAL(tally.translated, 17u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -169,11 +169,14 @@ BOOST_AUTO_TEST_CASE(prove_lint_goldens) {
     });
 }
 
-// tests/golden/sql/NAME.seg → NAME.expected: the counts, members and views SQL of every segment in the SQLite dialect
-// (`segmint sql --dialect sqlite`), or why a segment is refused. tests/unit/sql_sqlite_test.cpp runs such SQL.
+// tests/golden/sql/DIALECT_NAME.seg → DIALECT_NAME.expected: the counts, members and views SQL of every segment in
+// the dialect its name starts with (`segmint sql --dialect sqlite`), or why a segment is refused.
+// tests/unit/sql_sqlite_test.cpp and tests/sql/sql_postgres_test.cpp run such SQL.
 BOOST_AUTO_TEST_CASE(sql_goldens) {
     check_compiled_goldens("sql", true, [](const Checked& checked, const engine::CompiledCatalog& compiled) {
-        sql::Generator generator(checked.catalog, compiled.as_of, "sqlite");
+        const std::string file = checked.catalog.files.at(0).source->name();
+        const std::string dialect = file.substr(0, file.find('_'));
+        sql::Generator generator(checked.catalog, compiled.as_of, dialect);
         std::string actual;
         std::vector<uint32_t> translated;
         for (const auto& rule : compiled.rules) {
