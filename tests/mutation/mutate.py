@@ -122,6 +122,14 @@ MUTATIONS = [
      "\"min(date({0}, 'start of month'",
      "\"max(date({0}, 'start of month'",
      "SQLite month arithmetic always lands on the month's last day instead of clamping to it"),
+    ("sql_postgres_collate", "src/sql/postgres.cpp",
+     'fmt::format("({} COLLATE \\"C\\" {} {})", a, symbol(op), b)',
+     'fmt::format("({} {} {})", a, symbol(op), b)',
+     "PostgreSQL compares text by the database's collation (ICU: 'a' < 'B') instead of bytewise"),
+    ("sql_postgres_regex_dot", "src/sql/postgres.cpp",
+     'out_ += "[^\\\\n]";',
+     'out_ += ".";',
+     "a regex `.` reaches PostgreSQL as ARE's `.`, which also matches a newline (RE2's does not)"),
 ]
 
 
