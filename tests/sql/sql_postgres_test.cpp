@@ -1,10 +1,10 @@
 // `segmint sql --dialect postgres` against a real PostgreSQL server: random rules over random NULL-heavy tables (the
 // generator of the VM's differential test: extremes, overflow, month ends, non-ASCII text, regexes, lists) loaded
-// with COPY as docs/sql.md's storage contract says, the members and counts queries run, and every member and every
-// count compared with the VM. Rules with a construct the dialect does not translate are counted by construct, not
-// compared; most must translate. tests/sql/postgres_differential.sh starts the throwaway server and runs this
-// program with SEGMINT_PG_HOST set to its socket folder; without a server the test fails.
-// Reproduce a failure with SEGMINT_SEED=<seed> SEGMINT_ROUNDS=1.
+// with COPY as docs/sql.md's storage contract says, the members, counts and views SQL run, and every member, every
+// count and every view's size compared with the VM. Rules with a construct the dialect does not translate are counted
+// by construct, not compared; most must translate. tests/sql/postgres_differential.sh starts the throwaway server and
+// runs this program with SEGMINT_PG_HOST set to its socket folder; without a server the test fails. Reproduce a failure
+// with SEGMINT_SEED=<seed> SEGMINT_ROUNDS=1.
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
@@ -225,6 +225,18 @@ bool compare_catalog(Database& db, const std::string& text, data::Table& table, 
         if (counts[0][k] != std::to_string(vm[chosen[k]].count())) {
             BOOST_ERROR(what << ": count of " << checked.catalog.segments[chosen[k]].name << ": PostgreSQL "
                              << counts[0][k] << ", VM " << vm[chosen[k]].count());
+            return false;
+        }
+    }
+    // The views hold the members' keys.
+    options.mode = sql::Mode::Views;
+    db.exec(generator.query(chosen, options));
+    for (const uint32_t s : chosen) {
+        const std::string& name = checked.catalog.segments[s].name;
+        const auto keys = db.rows("SELECT count(*) FROM \"segment_" + name + "\"", &error);
+        if (!error.empty() || keys.at(0).at(0) != std::to_string(vm[s].count())) {
+            BOOST_ERROR(what << ": view of " << name << ": " << error << " " << (keys.empty() ? "?" : keys[0][0])
+                             << " keys, VM " << vm[s].count());
             return false;
         }
     }
