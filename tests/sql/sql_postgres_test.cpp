@@ -297,6 +297,7 @@ segment quotes: email != "it's" and city not in ("O'Brien", "\"q\"", "back\\slas
 segment regex: email matches "^[a-z]+@" or city matches "(?i)GER" or first_name matches "" or city matches "a.b|\\bger\\b|\\d{2,3}"
 segment order: first_name < "a" or first_name >= "Z" or lower(first_name) = upper(first_name)
 segment regex_more: city matches "(?i)^ger.any?$" or first_name matches "\\bAnn\\w*\\b|^\\W|\\s" or coalesce(email, "a\nb") matches "a.b"
+segment regex_forms: email matches "(?:x|qa)+?@\\.?[a-z]{1,}\\-?" or city matches "\\v|\\f|[\\d\\s.]{2,3}?" or country matches "^[^a-fA-F]*$|n{0}y\\D\\S*"
 segment newline: coalesce(email, "x\n") matches "x$" or coalesce(city, "a\tb") matches "\\S\\s\\S" or country ends with "many"
 segment refers: (month_end and not overflow) or (regex and quotes)
 )";
@@ -304,7 +305,7 @@ segment refers: (month_end and not overflow) or (regex and quotes)
     Tally tally;
     BOOST_CHECK(compare_catalog(db, text, table, as_of, "edges", tally));
     BOOST_CHECK_EQUAL(tally.refused, 0u);
-    BOOST_CHECK_EQUAL(tally.translated, 17u);
+    BOOST_CHECK_EQUAL(tally.translated, 18u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
