@@ -94,7 +94,14 @@ int run_sql(SqlOptions& options) {
     sql::QueryOptions query;
     query.mode = *sql::parse_mode(options.mode);
     query.table = options.table;
-    const std::string text = generator.query(chosen, query);
+    std::string text;
+    try {
+        text = generator.query(chosen, query);
+    } catch (
+        const sql::RefusedError& refused) {  // what only this mode cannot express (views of names SQL takes as one)
+        print_error(refused.what());
+        return kExitFindings;
+    }
     if (options.common.format == "json") {
         nlohmann::ordered_json document = report::json_document("sql");
         document["dialect"] = options.dialect;

@@ -69,6 +69,11 @@ public:
     virtual std::string count_sum(const std::string& column) const = 0;
     // What follows a derived table in FROM: PostgreSQL before 16 requires an alias (" AS name").
     virtual std::string derived_table_alias() const { return ""; }
+    // The longest identifier the engine keeps whole (0: no limit). Longer segment names are refused: cut, two names
+    // could become one column.
+    virtual size_t max_identifier_bytes() const { return 0; }
+    // Whether quoted names that differ only in case name one thing (SQLite's tables, views and columns).
+    virtual bool names_ignore_case() const { return false; }
     // The statement that makes `query` a view named `view` (an identifier already).
     virtual std::string view_statement(const std::string& view, const std::string& query) const;
 };

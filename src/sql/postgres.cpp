@@ -381,6 +381,7 @@ public:
     }
 
     std::string derived_table_alias() const override { return " AS segmint_members"; }
+    size_t max_identifier_bytes() const override { return 63; }  // NAMEDATALEN - 1: longer names are cut
     std::string true_only(const std::string& p) const override { return "COALESCE(" + p + ", FALSE)"; }
     std::string count_sum(const std::string& column) const override { return "count(*) FILTER (WHERE " + column + ")"; }
 

@@ -50,8 +50,10 @@ struct Generator::State {
 
     State(const semantic::Catalog& c, const Dialect& d) : catalog(c), dialect(d) {}
 
+    // `segment:INDEX:NAME`: the index keeps two names apart that SQL would take for one (SQLite's column names ignore
+    // case even quoted; PostgreSQL cuts identifiers at 63 bytes), the name keeps the SQL readable.
     std::string segment_column(uint32_t segment) const {
-        return dialect.identifier(prefix + catalog.segments.at(segment).name);
+        return dialect.identifier(prefix + std::to_string(segment) + ":" + catalog.segments.at(segment).name);
     }
 
     // The segment holding the first construct refused in `segment` or the segments it refers to.
@@ -143,6 +145,13 @@ Generator::Generator(const semantic::Catalog& catalog, scalar::AsOf as_of, const
         collect_references(*rule.root, references);
         state_->references[s].assign(references.begin(), references.end());
         try {
+            const std::string& name = catalog.segments.at(s).name;
+            if (d->max_identifier_bytes() > 0 && name.size() + 8 > d->max_identifier_bytes()) {
+                throw Unsupported(
+                    fmt::format("a name of over {} bytes (its view `segment_{{name}}` would be cut at "
+                                "the dialect's {}-byte identifiers)",
+                                d->max_identifier_bytes() - 8, d->max_identifier_bytes()));
+            }
             state_->expressions[s] = translate(*rule.root, *d, *catalog.schema, as_of, column);
         } catch (const Unsupported& e) {
             state_->refused[s] = e.what();
@@ -171,6 +180,18 @@ std::string Generator::query(const std::vector<uint32_t>& segments, const QueryO
     const std::string table = options.table.empty() ? catalog.schema->table : options.table;
     auto name_of = [&](uint32_t s) { return d.identifier(catalog.segments[s].name); };
     if (options.mode == Mode::Views) {
+        // Where names ignore case, `segment_vip` and `segment_VIP` would be one view: refused, not half created.
+        std::map<std::string, uint32_t> views;
+        for (uint32_t s : segments) {
+            if (!d.names_ignore_case()) break;
+            auto [it, added] = views.emplace(lowercase(catalog.segments[s].name), s);
+            if (added) continue;
+            throw RefusedError(Refusal{catalog.segments[s].name,
+                                       fmt::format("a view name that differs from the view of `{}` only in case, "
+                                                   "one name to the database",
+                                                   catalog.segments[it->second].name),
+                                       d.name()});
+        }
         std::string out;
         for (uint32_t s : segments) {
             auto [with, from] = st.source({s}, table);
@@ -184,11 +205,15 @@ std::string Generator::query(const std::vector<uint32_t>& segments, const QueryO
     auto [with, from] = st.source(segments, table, &layered);
     std::string columns, counts;
     if (options.mode == Mode::Members) columns = "\n  " + d.identifier(catalog.schema->key);
-    for (uint32_t s : segments) {
+    for (size_t i = 0; i < segments.size(); ++i) {
+        const uint32_t s = segments[i];
         // A segment a layer holds is read from it, not computed again.
         const std::string value = layered.count(s) ? st.segment_column(s) : d.true_only(st.expressions[s]);
-        columns += fmt::format("{}\n  {} AS {}", columns.empty() ? "" : ",", value, name_of(s));
-        counts += fmt::format("{}\n  {} AS {}", counts.empty() ? "" : ",", d.count_sum(name_of(s)), name_of(s));
+        // The counts' inner columns are numbered: two segment names SQL takes for one (`vip` and `VIP` in SQLite)
+        // must not meet there; only the result's columns are named after the segments.
+        const std::string inner = options.mode == Mode::Counts ? d.identifier("m" + std::to_string(i)) : name_of(s);
+        columns += fmt::format("{}\n  {} AS {}", columns.empty() ? "" : ",", value, inner);
+        counts += fmt::format("{}\n  {} AS {}", counts.empty() ? "" : ",", d.count_sum(inner), name_of(s));
     }
     if (options.mode == Mode::Counts) {  // the sums of the members' 0/1 columns, in one scan
         return fmt::format("{}SELECT{}\nFROM (\nSELECT{}\nFROM {}){};\n", with, counts, columns, from,

@@ -51,6 +51,7 @@ std::string in_calendar(const std::string& date) {
 class Sqlite final : public Dialect {
 public:
     const char* name() const override { return "sqlite"; }
+    bool names_ignore_case() const override { return true; }
 
     std::string bool_literal(bool value) const override { return value ? "1" : "0"; }
 

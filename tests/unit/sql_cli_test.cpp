@@ -33,7 +33,8 @@ BOOST_AUTO_TEST_CASE(counts_members_and_views) {
                0);
     BOOST_TEST(err.empty(), err);
     BOOST_TEST(out.find("AS \"frequent\",\n") != std::string::npos, out);
-    BOOST_TEST(out.find("AS \"vip\"\nFROM \"segmint_layer_1\");") != std::string::npos, out);
+    BOOST_TEST(out.find("AS \"m1\"\nFROM \"segmint_layer_1\");") != std::string::npos, out);
+    BOOST_TEST(out.find("COALESCE(SUM(\"m1\"), 0) AS \"vip\"") != std::string::npos, out);
     BOOST_TEST(out.find("FROM \"customers\")") != std::string::npos, out);  // one scan, in the layer
     BOOST_TEST(run_segmint("sql vip --dialect sqlite --mode members --table shop.customers --as-of 2026-11-23" +
                                spec_options(dir),
@@ -88,9 +89,8 @@ BOOST_AUTO_TEST_CASE(bad_input_is_exit_2) {
                err);
     BOOST_TEST(out.empty());
     BOOST_TEST(run_segmint("sql --dialect duckdb" + spec_options(dir), &out, &err) == 1);
-    BOOST_TEST(err.find("the duckdb dialect is not implemented yet; implemented: postgres, sqlite") !=
-                   std::string::npos,
-               err);
+    BOOST_TEST(
+        err.find("the duckdb dialect is not implemented yet; implemented: postgres, sqlite") != std::string::npos, err);
     BOOST_TEST(run_segmint("sql frequnt --dialect sqlite" + spec_options(dir), &out, &err) == 2);
     BOOST_TEST(err.find("no segment named `frequnt`; did you mean `frequent`?") != std::string::npos, err);
     BOOST_TEST(out.empty());
@@ -116,6 +116,41 @@ BOOST_AUTO_TEST_CASE(untranslated_constructs_are_refused) {
                    std::string::npos,
                err);
     BOOST_TEST(out.empty(), out);
+}
+
+// PostgreSQL cuts identifiers at 63 bytes, so two long names could become one column: a name of over 55 bytes (63
+// with the view's `segment_`) is refused, naming the limit; 55 bytes is translated.
+BOOST_AUTO_TEST_CASE(postgres_refuses_names_it_would_cut) {
+    TempDir dir("sql");
+    std::string out, err;
+    const std::string at_limit(55, 'a'), past_limit(56, 'b');
+    const std::string options = " --as-of 2026-11-23 --specs " +
+                                dir.write("long.seg", "segment " + at_limit + ": orders_90d >= 5\nsegment " +
+                                                          past_limit + ": orders_90d >= 6\n") +
+                                " --schema " + source_dir() + "/tests/golden/schema.yaml";
+    BOOST_TEST(run_segmint("sql " + at_limit + " --dialect postgres --mode views" + options, &out, &err) == 0, err);
+    BOOST_TEST(out.find("\"segment_" + at_limit + "\"") != std::string::npos, out);
+    BOOST_TEST(run_segmint("sql --dialect postgres" + options, &out, &err) == 1);
+    BOOST_TEST(err.find("segment `" + past_limit + "` uses a name of over 55 bytes") != std::string::npos, err);
+    BOOST_TEST(run_segmint("sql --dialect sqlite" + options, &out, &err) == 0, err);  // SQLite keeps names whole
+}
+
+// SQLite's names ignore case: `vip` and `VIP` count apart (the counts' inner columns are numbered), but their views
+// would be one name, so views of both are refused (exit 1), naming both.
+BOOST_AUTO_TEST_CASE(sqlite_names_that_differ_only_in_case) {
+    TempDir dir("sql");
+    std::string out, err;
+    const std::string options = " --as-of 2026-11-23 --specs " +
+                                dir.write("case.seg", "segment vip: orders_90d >= 5\nsegment VIP: orders_90d >= 50\n") +
+                                " --schema " + source_dir() + "/tests/golden/schema.yaml";
+    BOOST_TEST(run_segmint("sql --dialect sqlite" + options, &out, &err) == 0, err);
+    BOOST_TEST(out.find("SUM(\"m0\"), 0) AS \"vip\",\n  COALESCE(SUM(\"m1\"), 0) AS \"VIP\"") != std::string::npos,
+               out);
+    BOOST_TEST(run_segmint("sql --dialect sqlite --mode views" + options, &out, &err) == 1);
+    BOOST_TEST(err.find("segment `VIP` uses a view name that differs from the view of `vip` only in case") !=
+                   std::string::npos,
+               err);
+    BOOST_TEST(run_segmint("sql VIP --dialect sqlite --mode views" + options, &out, &err) == 0, err);
 }
 
 BOOST_AUTO_TEST_CASE(spec_errors_are_exit_1) {

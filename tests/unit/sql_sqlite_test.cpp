@@ -205,11 +205,13 @@ bool compare_catalog(const std::string& text, data::Table& table, scalar::AsOf a
             return false;
         }
     }
-    // The views hold the members' keys.
+    // The views hold the members' keys (one statement per segment: the edges have names that differ only in case,
+    // which SQLite takes for one view name).
     options.mode = sql::Mode::Views;
-    db.exec(generator.query(chosen, options));
     for (const uint32_t s : chosen) {
         const std::string& name = checked.catalog.segments[s].name;
+        db.exec("DROP VIEW IF EXISTS \"segment_" + name + "\"");
+        db.exec(generator.query({s}, options));
         const auto keys = db.rows("SELECT count(*) FROM \"segment_" + name + "\"", &error);
         if (!error.empty() || keys.at(0).at(0) != static_cast<int64_t>(vm[s].count())) {
             BOOST_ERROR(what << ": view of " << name << ": " << error << " " << keys.at(0).at(0) << " keys, VM "
@@ -272,11 +274,13 @@ segment quotes: email != "it's" and city not in ("O'Brien", "\"q\"")
 segment regex: email matches "^[a-z]+@" or city matches "(?i)GER" or first_name matches ""
 segment refers: (nul_length and not month_end) or (overflow and regex)
 segment refers_again: refers or quotes
+segment Refers: refers and not quotes
+segment REFERS_AGAIN: not refers_again
 )";
     Tally tally;
     BOOST_CHECK(compare_catalog(text, table, as_of, "edges", tally));
     BOOST_CHECK_EQUAL(tally.refused, 0u);
-    BOOST_CHECK_EQUAL(tally.translated, 15u);
+    BOOST_CHECK_EQUAL(tally.translated, 17u);  // `Refers` and `refers`: one column name to SQLite, two segments
 }
 
 BOOST_AUTO_TEST_SUITE_END()
