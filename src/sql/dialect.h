@@ -63,6 +63,30 @@ public:
     // A date moved by `amount` days or months (clamped to the month's end), NULL outside 0001-01-01..9999-12-31.
     virtual std::string date_shift(ir::Op op, const std::string& date, int64_t amount) const = 0;
 
+    // Timestamps: microseconds since 1970-01-01T00:00:00Z, within 0001-01-01..9999-12-31 (UTC). A dialect that does not
+    // override these refuses them ("timestamps").
+    virtual std::string timestamp_literal(int64_t micros) const;
+    // A timestamp moved by `amount` microseconds (op Micros) or months (op Months: the UTC calendar, clamped to the
+    // month's end), NULL outside the calendar.
+    virtual std::string timestamp_shift(ir::Op op, const std::string& timestamp, int64_t amount) const;
+    virtual std::string date_to_timestamp(const std::string& date) const;       // its midnight UTC
+    virtual std::string timestamp_to_date(const std::string& timestamp) const;  // its UTC date
+
+    // Event aggregates (query.cpp joins one table of them per event table, grouped by the customer key). A dialect
+    // that does not say it translates them refuses them ("event aggregates").
+    virtual bool translates_event_aggregates() const { return false; }
+    // A value of `type` as MIN, MAX and DISTINCT must order and compare it: strings bytewise.
+    virtual std::string ordered(ir::Type type, const std::string& value) const;
+    // The exact sum of int values: the aggregate expressions over `value` it needs, then, from the columns holding
+    // them, the total (NULL outside int64) and the average (the exact total as a double, divided by `count`).
+    virtual std::vector<std::string> int_sum_parts(const std::string& value) const;
+    virtual std::string int_sum_total(const std::vector<std::string>& parts) const;
+    virtual std::string int_sum_average(const std::vector<std::string>& parts, const std::string& count) const;
+
+    // Throws Unsupported when `expression` (a rule, or an aggregate over events) nests deeper than the engine's parser
+    // takes, wherever the queries place it.
+    virtual void check_nesting(const std::string& expression) const { (void)expression; }
+
     // Membership: 1 where p is TRUE, else 0 (never NULL).
     virtual std::string true_only(const std::string& p) const = 0;
     // The sum of a 0/1 column (0 on an empty table).
@@ -80,6 +104,10 @@ public:
 
 // The dialect called `name`, or null when it is not implemented yet.
 const Dialect* find_dialect(const std::string& name);
+
+// The timestamps `t` (in the calendar) for which `t + amount` microseconds stays in the calendar: [*low, *high];
+// false when there are none.
+bool shift_keeps_calendar(int64_t amount, int64_t* low, int64_t* high);
 
 // Shared spellings most dialects use.
 std::string standard_logic(ir::Kind kind, const std::vector<std::string>& args);  // NOT, AND, OR

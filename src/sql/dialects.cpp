@@ -2,6 +2,8 @@
 // translation, so `segmint sql --dialect postgres` can say so instead of calling it unknown.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "sql/dialect.h"
 #include "sql/sql.h"
 
@@ -92,6 +94,25 @@ std::string Dialect::int_literal(int64_t value) const {
 
 std::string Dialect::view_statement(const std::string& view, const std::string& query) const {
     return "CREATE VIEW " + view + " AS\n" + query + ";\n";
+}
+
+std::string Dialect::timestamp_literal(int64_t) const { throw Unsupported("timestamps"); }
+std::string Dialect::timestamp_shift(ir::Op, const std::string&, int64_t) const { throw Unsupported("timestamps"); }
+std::string Dialect::date_to_timestamp(const std::string&) const { throw Unsupported("timestamps"); }
+std::string Dialect::timestamp_to_date(const std::string&) const { throw Unsupported("timestamps"); }
+
+std::string Dialect::ordered(ir::Type, const std::string& value) const { return value; }
+std::vector<std::string> Dialect::int_sum_parts(const std::string&) const { throw Unsupported("event aggregates"); }
+std::string Dialect::int_sum_total(const std::vector<std::string>&) const { throw Unsupported("event aggregates"); }
+std::string Dialect::int_sum_average(const std::vector<std::string>&, const std::string&) const {
+    throw Unsupported("event aggregates");
+}
+
+bool shift_keeps_calendar(int64_t amount, int64_t* low, int64_t* high) {
+    // |amount| is at most a million weeks in microseconds (6e17), so neither difference overflows.
+    *low = std::max(scalar::kMinTimestamp, scalar::kMinTimestamp - amount);
+    *high = std::min(scalar::kMaxTimestamp, scalar::kMaxTimestamp - amount);
+    return *low <= *high;
 }
 
 std::string standard_logic(ir::Kind kind, const std::vector<std::string>& args) {

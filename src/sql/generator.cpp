@@ -1,6 +1,6 @@
 // IR to SQL, shared by every dialect (sql/dialect.h says what each spells). The IR has every implicit conversion
 // explicit and the surface forms (between, within last, not in, contains any/all) already reduced, so each node kind
-// has one translation. Timestamps and event aggregates are not translated yet (docs/sql.md): they are refused.
+// has one translation. An event aggregate is read from the column query.cpp computes it in.
 #include "sql/generator.h"
 
 #include <stdexcept>
@@ -11,30 +11,29 @@ namespace {
 
 class Translator {
 public:
-    Translator(const Dialect& dialect, const schema::Schema& schema, scalar::AsOf as_of,
-               const std::function<std::string(uint32_t)>& segment_column)
-        : d_(dialect), schema_(schema), as_of_(as_of), segment_column_(segment_column) {}
+    Translator(const Dialect& dialect, scalar::AsOf as_of, const Names& names)
+        : d_(dialect), as_of_(as_of), names_(names) {}
 
     std::string expr(const ir::Node& node) {
-        if (node.type == ir::Type::Timestamp) throw Unsupported("timestamps");
         auto arg = [&](size_t i) { return expr(*node.args.at(i)); };
         switch (node.kind) {
             case ir::Kind::Constant: return constant(node.constant);
-            case ir::Kind::Column: return d_.identifier(schema_.columns.at(node.column).name);
-            case ir::Kind::Segment: return segment_column_(node.segment);
+            case ir::Kind::Column: return names_.column(node.column);
+            case ir::Kind::Segment: return names_.segment(node.segment);
             case ir::Kind::Today: return d_.date_literal(as_of_.today);
-            case ir::Kind::Now: throw Unsupported("timestamps");
+            case ir::Kind::Now: return d_.timestamp_literal(as_of_.now);
             case ir::Kind::Cast:
                 if (node.op == ir::Op::IntToNumber) return d_.int_to_number(arg(0));
-                throw Unsupported("timestamps");
+                if (node.op == ir::Op::DateToTimestamp) return d_.date_to_timestamp(arg(0));
+                return d_.timestamp_to_date(arg(0));
             case ir::Kind::Negate: return node.type == ir::Type::Int ? d_.int_negate(arg(0)) : d_.number_negate(arg(0));
             case ir::Kind::Arithmetic:
                 if (node.type == ir::Type::Int) return d_.int_arithmetic(node.op, arg(0), arg(1));
                 return d_.number_arithmetic(node.op, arg(0), arg(1));
-            case ir::Kind::DateShift: return d_.date_shift(node.op, arg(0), node.amount);
-            case ir::Kind::Compare:
-                if (node.args[0]->type == ir::Type::Timestamp) throw Unsupported("timestamps");
-                return d_.compare(node.op, node.args[0]->type, arg(0), arg(1));
+            case ir::Kind::DateShift:
+                if (node.type == ir::Type::Timestamp) return d_.timestamp_shift(node.op, arg(0), node.amount);
+                return d_.date_shift(node.op, arg(0), node.amount);
+            case ir::Kind::Compare: return d_.compare(node.op, node.args[0]->type, arg(0), arg(1));
             case ir::Kind::InSet: return in_set(node);
             case ir::Kind::IsNull: return "(" + arg(0) + " IS NULL)";
             case ir::Kind::IsNotNull: return "(" + arg(0) + " IS NOT NULL)";
@@ -53,7 +52,9 @@ public:
                 for (const auto& a : node.args) args.push_back(expr(*a));
                 return standard_logic(node.kind, args);
             }
-            case ir::Kind::Aggregate: throw Unsupported("event aggregates");
+            case ir::Kind::Aggregate:
+                if (!names_.aggregate || !d_.translates_event_aggregates()) throw Unsupported("event aggregates");
+                return names_.aggregate(*node.aggregate);
             case ir::Kind::DictLookup:
             case ir::Kind::Placeholder:
             case ir::Kind::Shared: break;
@@ -69,7 +70,7 @@ private:
         if (auto* n = std::get_if<double>(&value)) return d_.number_literal(*n);
         if (auto* s = std::get_if<std::string>(&value)) return d_.string_literal(*s);
         if (auto* date = std::get_if<ir::DateValue>(&value)) return d_.date_literal(date->days);
-        if (std::holds_alternative<ir::TimestampValue>(value)) throw Unsupported("timestamps");
+        if (auto* t = std::get_if<ir::TimestampValue>(&value)) return d_.timestamp_literal(t->micros);
         throw Unsupported("list literals");
     }
 
@@ -96,25 +97,31 @@ private:
             if (!value || *value != 0) throw Unsupported("round with digits");
             count = 1;
         }
+        // year, month, day_of_week and days_since of a timestamp are those of its UTC date.
+        const bool of_date = node.function == ir::Function::Year || node.function == ir::Function::Month ||
+                             node.function == ir::Function::DayOfWeek || node.function == ir::Function::DaysSince;
         for (size_t i = 0; i < count; ++i) {
-            if (node.args[i]->type == ir::Type::Timestamp) throw Unsupported("timestamps");
-            args.push_back(expr(*node.args[i]));
-            types.push_back(node.args[i]->type);
+            const ir::Node& a = *node.args[i];
+            if (of_date && a.type == ir::Type::Timestamp) {
+                args.push_back(d_.timestamp_to_date(expr(a)));
+                types.push_back(ir::Type::Date);
+                continue;
+            }
+            args.push_back(expr(a));
+            types.push_back(a.type);
         }
         return d_.call(node.function, types, args, as_of_);
     }
 
     const Dialect& d_;
-    const schema::Schema& schema_;
     scalar::AsOf as_of_;
-    const std::function<std::string(uint32_t)>& segment_column_;
+    const Names& names_;
 };
 
 }  // namespace
 
-std::string translate(const ir::Node& node, const Dialect& dialect, const schema::Schema& schema, scalar::AsOf as_of,
-                      const std::function<std::string(uint32_t)>& segment_column) {
-    return Translator(dialect, schema, as_of, segment_column).expr(node);
+std::string translate(const ir::Node& node, const Dialect& dialect, scalar::AsOf as_of, const Names& names) {
+    return Translator(dialect, as_of, names).expr(node);
 }
 
 }  // namespace segmint::sql

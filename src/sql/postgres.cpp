@@ -50,6 +50,16 @@ std::string float8(double value) {
     if (value == 0) return std::signbit(value) ? "'-0'::float8" : "'0'::float8";
     return fmt::format("'{}'::float8", value);
 }
+// `YYYY-MM-DD HH:MM:SS.ffffff+00`, the UTC instant of `micros`.
+std::string utc(int64_t micros) {
+    const int64_t day = calendar::kMicrosPerDay;
+    const int64_t days = micros >= 0 ? micros / day : -((-micros + day - 1) / day);
+    const int64_t of_day = micros - days * day;
+    const int64_t seconds = of_day / 1000000;
+    return fmt::format("{} {:02d}:{:02d}:{:02d}.{:06d}+00", calendar::format_date(static_cast<int32_t>(days)),
+                       seconds / 3600, seconds / 60 % 60, seconds % 60, of_day % 1000000);
+}
+
 std::string two_pow(int exponent) { return float8(std::ldexp(1.0, exponent)); }
 
 // RE2 (partial match) to PostgreSQL's ARE, for the patterns whose meaning is provably the same; anything else throws
@@ -378,6 +388,53 @@ public:
                 "THEN ({0} + make_interval(months => {1}))::date END",
                 d, amount);
         });
+    }
+
+    // Timestamps are TIMESTAMPTZ. Every conversion names UTC, and a shift by microseconds is an interval of hours and
+    // seconds only (a day or a month of an interval would follow the session's time zone): no session setting is read.
+    std::string timestamp_literal(int64_t micros) const override { return "TIMESTAMPTZ '" + utc(micros) + "'"; }
+    std::string date_to_timestamp(const std::string& date) const override {
+        return "(" + date + "::timestamp AT TIME ZONE 'UTC')";
+    }
+    std::string timestamp_to_date(const std::string& timestamp) const override {
+        return "(" + timestamp + " AT TIME ZONE 'UTC')::date";
+    }
+    // make_interval's seconds are a double: below an hour with six decimals, rint(secs * 1e6) is exact.
+    std::string timestamp_shift(ir::Op op, const std::string& timestamp, int64_t amount) const override {
+        if (op == ir::Op::Micros) {
+            int64_t low = 0, high = 0;
+            if (!shift_keeps_calendar(amount, &low, &high)) return "NULL::timestamptz";
+            const int64_t hour = int64_t{3600} * 1000000;
+            const int64_t hours = amount / hour, rest = amount % hour;
+            return let(timestamp, "segmint_u", [&](const std::string& t) {
+                return fmt::format(
+                    "CASE WHEN {0} BETWEEN {1} AND {2} THEN {0} + make_interval(hours => {3}, secs => {4}{5}.{6:06d}) "
+                    "END",
+                    t, timestamp_literal(low), timestamp_literal(high), hours, rest < 0 ? "-" : "",
+                    std::abs(rest) / 1000000, std::abs(rest) % 1000000);
+            });
+        }
+        // In UTC as a timestamp without zone, whose month arithmetic clamps; the month number checked first.
+        return let(timestamp, "segmint_u", [&](const std::string& t) {
+            return fmt::format(
+                "CASE WHEN EXTRACT(YEAR FROM ({0} AT TIME ZONE 'UTC')) * 12 + EXTRACT(MONTH FROM ({0} AT TIME ZONE "
+                "'UTC')) - 1 + ({1}) BETWEEN 12 AND 119999 THEN (({0} AT TIME ZONE 'UTC') + make_interval(months => "
+                "{1})) AT TIME ZONE 'UTC' END",
+                t, amount);
+        });
+    }
+
+    bool translates_event_aggregates() const override { return true; }
+    std::string ordered(ir::Type type, const std::string& value) const override {
+        return type == ir::Type::String ? "(" + value + " COLLATE \"C\")" : value;
+    }
+    // sum(bigint) is numeric: exact, whatever the order.
+    std::vector<std::string> int_sum_parts(const std::string& value) const override { return {"SUM(" + value + ")"}; }
+    std::string int_sum_total(const std::vector<std::string>& parts) const override {
+        return in_int_range(parts.at(0));
+    }
+    std::string int_sum_average(const std::vector<std::string>& parts, const std::string& count) const override {
+        return fmt::format("({}::float8 / {}::float8)", parts.at(0), count);
     }
 
     std::string derived_table_alias() const override { return " AS segmint_members"; }

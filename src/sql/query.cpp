@@ -32,10 +32,32 @@ std::string lowercase(std::string text) {
     return text;
 }
 
+// `prefix`, with underscores before it until no name of `taken` starts with it (SQL compares names ignoring case).
+std::string unclashing(std::string prefix, const std::vector<std::string>& taken) {
+    for (bool clash = true; clash;) {
+        clash = false;
+        for (const auto& name : taken) {
+            if (lowercase(name).rfind(lowercase(prefix), 0) == 0) clash = true;
+        }
+        if (clash) prefix = "_" + prefix;
+    }
+    return prefix;
+}
+
 void collect_references(const ir::Node& node, std::set<uint32_t>& out) {
     if (node.kind == ir::Kind::Segment) out.insert(node.segment);
     for (const auto& arg : node.args) collect_references(*arg, out);
 }
+
+// One event aggregate as the query computes it: aggregate expressions over its event table's rows, grouped by the
+// customer key (`columns`, each with the name it gets), a window column some of them read (first, last), and how a
+// customer's row reads the value, no events included.
+struct AggregateSql {
+    uint32_t events = 0;                                        // index in Schema::events
+    std::vector<std::pair<std::string, std::string>> columns;   // name, aggregate expression
+    std::optional<std::pair<std::string, std::string>> window;  // name, window expression over the event rows
+    std::string value;                                          // the value for a customer, over the joined columns
+};
 
 }  // namespace
 
@@ -47,6 +69,11 @@ struct Generator::State {
     std::vector<std::string> expressions;             // by catalog index: the rule as SQL
     std::vector<std::optional<std::string>> refused;  // by catalog index: the construct not translated
     std::vector<std::vector<uint32_t>> references;    // by catalog index, sorted
+    std::string event_prefix;                         // of the columns holding event aggregates
+    std::vector<AggregateSql> aggregates;             // each distinct aggregate (by its key) once
+    std::map<std::string, size_t> aggregate_index;    // key -> index in aggregates
+    std::vector<std::vector<size_t>> aggregates_of;   // by catalog index: the aggregates its own rule reads
+    optimize::Options options;                        // the passes SQL keeps
 
     State(const semantic::Catalog& c, const Dialect& d) : catalog(c), dialect(d) {}
 
@@ -75,6 +102,127 @@ struct Generator::State {
         return memo[segment] = d;
     }
 
+    // The customers, each with the aggregates `read` of its events: per event table one derived table, grouped by its
+    // key and joined once, holding every aggregate of that table the query reads.
+    std::string joined(const std::string& customers, const std::set<size_t>& read) const {
+        const schema::Schema& schema = *catalog.schema;
+        std::map<uint32_t, std::vector<size_t>> by_table;
+        for (size_t a : read) by_table[aggregates[a].events].push_back(a);
+        const std::string customers_alias = dialect.identifier(event_prefix + "customers");
+        std::string out = fmt::format("  SELECT *\n  FROM {} AS {}", customers, customers_alias);
+        for (const auto& [e, list] : by_table) {
+            const schema::EventTable& table = schema.events[e];
+            const std::string key = dialect.identifier(table.key);
+            const std::string table_prefix = event_prefix + "table:" + std::to_string(e);
+            const std::string key_column = dialect.identifier(table_prefix + ":key");
+            std::string columns, windows;
+            for (size_t a : list) {
+                for (const auto& [name, expression] : aggregates[a].columns)
+                    columns += fmt::format(",\n      {} AS {}", expression, dialect.identifier(name));
+                if (const auto& window = aggregates[a].window)
+                    windows += fmt::format(",\n        {} AS {}", window->second, dialect.identifier(window->first));
+            }
+            std::string rows = dialect.table_name(table.name);
+            if (!windows.empty()) {
+                rows = fmt::format("(\n      SELECT *{}\n      FROM {}) AS {}", windows, rows,
+                                   dialect.identifier(table_prefix + ":rows"));
+            }
+            const std::string alias = dialect.identifier(table_prefix);
+            out += fmt::format(
+                "\n  LEFT JOIN (\n    SELECT {} AS {}{}\n    FROM {}\n    GROUP BY {}) AS {}\n  ON {}.{} = {}.{}", key,
+                key_column, columns, rows, key, alias, alias, key_column, customers_alias,
+                dialect.identifier(schema.key));
+        }
+        return out;
+    }
+
+    // How the query computes `spec` (the `index`th distinct aggregate) and reads it for a customer, by the rules of
+    // docs/language.md "Event aggregates": no events give 0 (count, count_distinct, sum), FALSE (exists) or NULL.
+    // Throws Unsupported for what the dialect cannot compute exactly.
+    AggregateSql aggregate_sql(const ir::AggregateSpec& spec, size_t index, scalar::AsOf as_of) const {
+        using ir::AggregateFunction;
+        const Dialect& d = dialect;
+        const schema::EventTable& table = catalog.schema->events.at(spec.events);
+        Names names;
+        names.column = [&](uint32_t c) { return d.identifier(table.columns.at(c).name); };
+        names.segment = [](uint32_t) -> std::string { throw std::logic_error("sql: a segment in an event filter"); };
+        // The filter folded as rules are (today and now become literals, `now - 90 days` one instant).
+        std::string filter;
+        if (spec.filter) {
+            const schema::Schema rows = schema::event_table_schema(*catalog.schema, table);
+            optimize::PassContext context{as_of, &rows, nullptr, nullptr};
+            ir::Rule folded{0, table.name, spec.filter->clone(), {}};
+            optimize::optimize(folded, context, options);
+            filter = translate(*folded.root, d, as_of, names);
+        }
+        auto name = [&](const char* part) { return event_prefix + std::to_string(index) + part; };
+        auto column = [&](const char* part) { return d.identifier(name(part)); };
+        const schema::Column* read = spec.column ? &table.columns.at(*spec.column) : nullptr;
+        const ir::Type type = read ? ir::column_type(*read) : ir::Type::Int;
+        const std::string value = read ? d.identifier(read->name) : "1";
+        // The value of the events the filter keeps (TRUE only), NULL for the others.
+        const std::string kept = filter.empty() ? value : fmt::format("CASE WHEN {} THEN {} END", filter, value);
+        AggregateSql out;
+        out.events = spec.events;
+        switch (spec.function) {
+            case AggregateFunction::Count:
+                out.columns = {{name(""), read || !filter.empty() ? "COUNT(" + kept + ")" : "COUNT(*)"}};
+                out.value = "COALESCE(" + column("") + ", 0)";
+                return out;
+            case AggregateFunction::Exists:
+                out.columns = {{name(""), "(COUNT(" + kept + ") > 0)"}};
+                out.value = "COALESCE(" + column("") + ", " + d.bool_literal(false) + ")";
+                return out;
+            case AggregateFunction::CountDistinct:
+                out.columns = {{name(""), "COUNT(DISTINCT " + d.ordered(type, kept) + ")"}};
+                out.value = "COALESCE(" + column("") + ", 0)";
+                return out;
+            case AggregateFunction::Sum:
+            case AggregateFunction::Avg: {
+                // The language adds numbers in time order (docs/language.md); SQL's SUM adds them in any order, and
+                // a double sum's rounding depends on it.
+                if (type == ir::Type::Number) throw Unsupported("sums and averages of number values");
+                std::vector<std::string> parts;
+                for (const auto& part : d.int_sum_parts(kept)) {
+                    const std::string part_name = name(":") + std::to_string(out.columns.size());
+                    out.columns.emplace_back(part_name, part);
+                    parts.push_back("COALESCE(" + d.identifier(part_name) + ", 0)");
+                }
+                if (spec.function == AggregateFunction::Sum) {
+                    out.value = d.int_sum_total(parts);
+                    return out;
+                }
+                out.columns.emplace_back(name(":n"), "COUNT(" + kept + ")");
+                out.value =
+                    fmt::format("CASE WHEN {} > 0 THEN {} END", column(":n"), d.int_sum_average(parts, column(":n")));
+                return out;
+            }
+            case AggregateFunction::Min:
+            case AggregateFunction::Max:
+                out.columns = {{name(""), fmt::format("{}({})", spec.function == AggregateFunction::Min ? "MIN" : "MAX",
+                                                      d.ordered(type, kept))}};
+                out.value = column("");
+                return out;
+            case AggregateFunction::First:
+            case AggregateFunction::Last: {
+                // The earliest (latest) time of a kept non-NULL value, over the customer's events, then the smallest
+                // value at that time.
+                const std::string time = d.identifier(table.time);
+                const std::string candidate = (filter.empty() ? "" : "(" + filter + ") AND ") + value + " IS NOT NULL";
+                out.window = {name(":t"), fmt::format("{}(CASE WHEN {} THEN {} END) OVER (PARTITION BY {})",
+                                                      spec.function == AggregateFunction::First ? "MIN" : "MAX",
+                                                      candidate, time, d.identifier(table.key))};
+                out.columns = {{name(""), fmt::format("MIN({})", d.ordered(type, fmt::format("CASE WHEN {} AND {} = {} "
+                                                                                             "THEN {} END",
+                                                                                             candidate, time,
+                                                                                             column(":t"), value)))}};
+                out.value = column("");
+                return out;
+            }
+        }
+        throw std::logic_error("sql: unknown aggregate");
+    }
+
     // The FROM of a query over `segments`: the table, or WITH ... layers of the segments they refer to.
     // `layered` receives the segments the layers hold.
     std::pair<std::string, std::string> source(const std::vector<uint32_t>& segments, const std::string& table,
@@ -88,15 +236,23 @@ struct Generator::State {
             if (!needed.insert(s).second) continue;
             pending.insert(pending.end(), references[s].begin(), references[s].end());
         }
-        const std::string table_name = dialect.table_name(table);
         if (layered) *layered = needed;
-        if (needed.empty()) return {"", table_name};
+        std::set<size_t> read;  // the aggregates of the segments and of those they refer to
+        for (uint32_t s : segments) read.insert(aggregates_of[s].begin(), aggregates_of[s].end());
+        for (uint32_t s : needed) read.insert(aggregates_of[s].begin(), aggregates_of[s].end());
+        std::string layer_base = "segmint_layer_";
+        while (lowercase(table).rfind(layer_base, 0) == 0) layer_base = "_" + layer_base;
+        // Each CTE: the customers with their aggregates joined (when rules read some), then a layer per depth.
+        std::vector<std::string> ctes;
+        std::string from = dialect.table_name(table);
+        if (!read.empty()) {
+            const std::string base = dialect.identifier(layer_base + "0");
+            ctes.push_back(fmt::format("{} AS (\n{})", base, joined(from, read)));
+            from = base;
+        }
         std::map<uint32_t, size_t> memo;
         std::map<size_t, std::vector<uint32_t>> layers;
         for (uint32_t s : needed) layers[depth(s, memo)].push_back(s);
-        std::string layer_base = "segmint_layer_";
-        while (lowercase(table).rfind(layer_base, 0) == 0) layer_base = "_" + layer_base;
-        std::string with = "WITH\n", from = table_name;
         size_t number = 0;
         for (const auto& [level, members] : layers) {
             const std::string name = dialect.identifier(layer_base + std::to_string(++number));
@@ -104,9 +260,12 @@ struct Generator::State {
             for (uint32_t s : members) {
                 columns += fmt::format(",\n    {} AS {}", dialect.true_only(expressions[s]), segment_column(s));
             }
-            with += fmt::format("{}{} AS (\n  SELECT *{}\n  FROM {})", number > 1 ? ",\n" : "", name, columns, from);
+            ctes.push_back(fmt::format("{} AS (\n  SELECT *{}\n  FROM {})", name, columns, from));
             from = name;
         }
+        if (ctes.empty()) return {"", from};
+        std::string with = "WITH\n";
+        for (size_t i = 0; i < ctes.size(); ++i) with += (i ? ",\n" : "") + ctes[i];
         return {with + "\n", from};
     }
 };
@@ -120,23 +279,34 @@ Generator::Generator(const semantic::Catalog& catalog, scalar::AsOf as_of, const
     state_->expressions.assign(count, "");
     state_->refused.assign(count, std::nullopt);
     state_->references.assign(count, {});
-    // Segment columns must not meet the table's columns, which SQL names case-insensitively.
-    std::string prefix = "segment:";
-    for (bool clash = true; clash;) {
-        clash = false;
-        for (const auto& column : catalog.schema->columns) {
-            if (lowercase(column.name).rfind(lowercase(prefix), 0) == 0) clash = true;
-        }
-        if (clash) prefix = "_" + prefix;
+    // Segment and aggregate columns must not meet the tables' columns, which SQL names case-insensitively.
+    std::vector<std::string> taken = catalog.schema->column_names();
+    state_->prefix = unclashing("segment:", taken);
+    for (const auto& table : catalog.schema->events) {
+        for (const auto& column : table.columns) taken.push_back(column.name);
     }
-    state_->prefix = prefix;
+    state_->event_prefix = unclashing("event:", taken);
+    state_->aggregates_of.assign(count, {});
 
-    optimize::Options options;
+    optimize::Options& options = state_->options;
     for (const auto& name : optimize::pass_names()) {
         if (!sql_passes().count(name)) options.disabled.insert(name);
     }
     optimize::PassContext context{as_of, catalog.schema, nullptr, nullptr};
-    const std::function<std::string(uint32_t)> column = [this](uint32_t s) { return state_->segment_column(s); };
+    std::vector<size_t>* reading = nullptr;  // the aggregates of the rule being translated
+    Names names;
+    names.column = [&](uint32_t c) { return d->identifier(catalog.schema->columns.at(c).name); };
+    names.segment = [this](uint32_t s) { return state_->segment_column(s); };
+    names.aggregate = [&](const ir::AggregateSpec& spec) {
+        State& st = *state_;
+        auto it = st.aggregate_index.find(spec.key);
+        if (it == st.aggregate_index.end()) {
+            st.aggregates.push_back(st.aggregate_sql(spec, st.aggregates.size(), as_of));
+            it = st.aggregate_index.emplace(spec.key, st.aggregates.size() - 1).first;
+        }
+        reading->push_back(it->second);
+        return st.aggregates[it->second].value;
+    };
     for (auto& rule : ir::lower(catalog)) {
         optimize::optimize(rule, context, options);
         const uint32_t s = rule.segment;
@@ -152,7 +322,13 @@ Generator::Generator(const semantic::Catalog& catalog, scalar::AsOf as_of, const
                                 "the dialect's {}-byte identifiers)",
                                 d->max_identifier_bytes() - 8, d->max_identifier_bytes()));
             }
-            state_->expressions[s] = translate(*rule.root, *d, *catalog.schema, as_of, column);
+            reading = &state_->aggregates_of[s];
+            state_->expressions[s] = translate(*rule.root, *d, as_of, names);
+            d->check_nesting(state_->expressions[s]);
+            for (size_t a : state_->aggregates_of[s]) {
+                for (const auto& column : state_->aggregates[a].columns) d->check_nesting(column.second);
+                if (const auto& window = state_->aggregates[a].window) d->check_nesting(window->second);
+            }
         } catch (const Unsupported& e) {
             state_->refused[s] = e.what();
         }

@@ -4,9 +4,12 @@
 // regexp(pattern, text), which the connection must register (sql/sqlite_host.h registers RE2's partial match).
 // The differential test (tests/unit/sql_sqlite_test.cpp) runs every formula here against the VM.
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include <cmath>
 #include <functional>
+#include <memory>
+#include <stdexcept>
 
 #include "common/calendar.h"
 #include "sql/dialect.h"
@@ -249,10 +252,91 @@ public:
         }));
     }
 
+    // Timestamps are INTEGER microseconds since 1970-01-01T00:00:00Z: exact, and ordered as numbers.
+    std::string timestamp_literal(int64_t micros) const override { return int_literal(micros); }
+    std::string date_to_timestamp(const std::string& date) const override {
+        return fmt::format("(CAST(julianday({}) - 2440587.5 AS INTEGER) * {})", date, calendar::kMicrosPerDay);
+    }
+    std::string timestamp_to_date(const std::string& timestamp) const override {
+        return let(timestamp, "segmint_u", [](const std::string& t) { return "date(2440587.5 + " + day_of(t) + ")"; });
+    }
+    std::string timestamp_shift(ir::Op op, const std::string& timestamp, int64_t amount) const override {
+        if (op == ir::Op::Micros) {
+            int64_t low = 0, high = 0;
+            if (!shift_keeps_calendar(amount, &low, &high)) return null_literal();
+            return let(timestamp, "segmint_u", [&](const std::string& t) {
+                return fmt::format("CASE WHEN {0} BETWEEN {1} AND {2} THEN {0} + ({3}) END", t, int_literal(low),
+                                   int_literal(high), amount);
+            });
+        }
+        // The UTC date moves by months as a date does (clamped, NULL outside the calendar); the time of day stays.
+        return let(timestamp, "segmint_u", [&](const std::string& t) {
+            const std::string moved = date_shift(ir::Op::Months, "date(2440587.5 + " + day_of(t) + ")", amount);
+            return fmt::format("(CAST(julianday({}) - 2440587.5 AS INTEGER) * {} + {})", moved, calendar::kMicrosPerDay,
+                               time_of_day(t));
+        });
+    }
+
+    bool translates_event_aggregates() const override { return true; }
+    std::string ordered(ir::Type type, const std::string& value) const override {
+        return type == ir::Type::String ? "(" + value + " COLLATE BINARY)" : value;
+    }
+    // SUM() of INTEGERs raises an error on overflow, whatever the total: the high and the low 32 bits are summed
+    // apart (neither sum overflows below 2^31 events), then carried.
+    std::vector<std::string> int_sum_parts(const std::string& value) const override {
+        return {fmt::format("SUM(({}) >> 32)", value), fmt::format("SUM(({}) & 4294967295)", value)};
+    }
+    std::string int_sum_total(const std::vector<std::string>& parts) const override {
+        const auto [high, low] = carried(parts);
+        return fmt::format("CASE WHEN {0} BETWEEN -2147483648 AND 2147483647 THEN {0} * 4294967296 + {1} END", high,
+                           low);
+    }
+    // The high part times 2^32 is an exact double; adding the low part rounds the exact total once.
+    std::string int_sum_average(const std::vector<std::string>& parts, const std::string& count) const override {
+        const auto [high, low] = carried(parts);
+        return fmt::format("(({} * 4294967296.0 + {}) / {})", high, low, count);
+    }
+
+    // SQLite's parser has a fixed stack (100 entries): a deep rule fails with `parser stack overflow`. The expression
+    // is parsed (never run) in an empty database inside a statement that nests it deeper than any query does; the
+    // parser fails before names are looked up, so only that failure refuses it.
+    void check_nesting(const std::string& expression) const override {
+        thread_local std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(nullptr, sqlite3_close);
+        if (!db) {
+            sqlite3* opened = nullptr;
+            if (sqlite3_open(":memory:", &opened) != SQLITE_OK) throw std::runtime_error("sqlite: cannot open memory");
+            db.reset(opened);
+        }
+        const std::string e = "COALESCE(CASE WHEN (" + expression + ") AND 1 THEN 1 END, 0)";
+        const std::string statement = fmt::format(
+            "CREATE VIEW v AS WITH a AS (SELECT * FROM t AS c LEFT JOIN (SELECT k, {0} FROM (SELECT *, {0} FROM e) AS "
+            "r GROUP BY k) AS j ON 1), b AS (SELECT *, {0} AS c FROM a) SELECT COALESCE(SUM(c), 0) FROM (SELECT {0} "
+            "AS c FROM b) AS s WHERE {0}",
+            e);
+        sqlite3_stmt* prepared = nullptr;
+        sqlite3_prepare_v2(db.get(), statement.c_str(), static_cast<int>(statement.size()), &prepared, nullptr);
+        sqlite3_finalize(prepared);
+        if (std::string(sqlite3_errmsg(db.get())).find("parser stack overflow") != std::string::npos)
+            throw Unsupported("a rule nested deeper than SQLite's parser takes (its stack holds 100 levels)");
+    }
+
     std::string true_only(const std::string& p) const override { return "COALESCE(" + p + ", 0)"; }
     std::string count_sum(const std::string& column) const override { return "COALESCE(SUM(" + column + "), 0)"; }
 
 private:
+    // The day (since 1970-01-01) and the time of day of microseconds `t`, rounding down.
+    static std::string time_of_day(const std::string& t) {
+        return fmt::format("((({0} % {1}) + {1}) % {1})", t, calendar::kMicrosPerDay);
+    }
+    static std::string day_of(const std::string& t) {
+        return fmt::format("(({} - {}) / {})", t, time_of_day(t), calendar::kMicrosPerDay);
+    }
+    // The high and low sums of int_sum_parts with the low part's carry moved up: the low part in 0..2^32-1.
+    static std::pair<std::string, std::string> carried(const std::vector<std::string>& parts) {
+        return {fmt::format("({} + ({} >> 32))", parts.at(0), parts.at(1)),
+                fmt::format("({} & 4294967295)", parts.at(1))};
+    }
+
     static std::string integer_only(const std::string& e) {
         return let(e, "segmint_i", [](const std::string& x) {
             return fmt::format("CASE WHEN typeof({}) = 'integer' THEN {} END", x, x);
