@@ -2,6 +2,7 @@
 // Random well-typed rules (as source text) and random NULL-heavy tables over the test schema, for differential tests
 // and fuzzing. Deterministic for a seed.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,9 @@ public:
     uint64_t below(uint64_t n) { return n == 0 ? 0 : next() % n; }
     bool chance(int percent) { return below(100) < static_cast<uint64_t>(percent); }
     template <typename T>
-    const T& pick(const std::vector<T>& items) { return items[below(items.size())]; }
+    const T& pick(const std::vector<T>& items) {
+        return items[below(items.size())];
+    }
 
 private:
     uint64_t state_;
@@ -34,5 +37,23 @@ std::string random_catalog(Random& random, size_t count, int max_depth);
 // A table of the test schema with `rows` rows: skewed small values, boundary values (INT64 limits, month ends, empty
 // strings), and many NULLs.
 data::Table random_table(Random& random, const schema::Schema& schema, uint64_t rows);
+
+// Random rows of the test schema's event tables (orders, page_views) for customers keyed 1..`customers`: each field
+// as its CSV text (nullopt: NULL), timestamps ISO. Times lie around `now`, often on one of a few instants; values hold
+// NULLs, INT64 extremes whose sums overflow and non-ASCII text; some customers have no events, and `orphans` events
+// (of either table) have keys of no customer, which the loader leaves out and a database holds.
+struct RandomEvents {
+    using Row = std::vector<std::optional<std::string>>;
+    std::vector<std::vector<Row>> tables;  // by index in the schema's events
+    std::string csv(size_t table) const;   // with the header, as `--events` reads it
+};
+RandomEvents random_events(Random& random, const schema::Schema& schema, uint64_t customers, int64_t now);
+
+// Gives `customers` the events of `events`, loaded from their CSV text.
+void attach_events(data::Table& customers, const RandomEvents& events);
+
+// A catalog of `rounds` times 22 rules over the aggregates of random_events' tables: every function over every column
+// it takes, each with a random window and a random `where`.
+std::string random_aggregate_catalog(Random& random, int rounds);
 
 }  // namespace segmint::testing

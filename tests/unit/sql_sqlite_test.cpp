@@ -11,7 +11,6 @@
 #include <map>
 
 #include "common/calendar.h"
-#include "data/events.h"
 #include "engine/engine.h"
 #include "random_rules.h"
 #include "sql/sql.h"
@@ -86,15 +85,42 @@ public:
         return out;
     }
 
-    // The customers and their event tables as docs/sql.md stores them.
-    void load(const data::Table& customers) {
+    // The customers as docs/sql.md stores them, and the rows of `events` (orphans included) parsed here, not by
+    // segmint's loader.
+    void load(const data::Table& customers, const RandomEvents* events) {
         load_rows(customers.schema().columns, customers, customers.schema().table);
-        const data::EventSet* events = customers.events();
         for (size_t e = 0; events && e < events->tables.size(); ++e) {
-            if (events->tables[e].loaded) {
-                load_rows(customers.schema().events[e].columns, events->tables[e].table,
-                          customers.schema().events[e].name);
+            const schema::EventTable& definition = customers.schema().events[e];
+            std::string columns, marks;
+            for (const auto& column : definition.columns) {
+                columns += (columns.empty() ? "\"" : ", \"") + column.name + "\"";
+                marks += marks.empty() ? "?" : ", ?";
             }
+            exec("CREATE TABLE \"" + definition.name + "\" (" + columns + ")");
+            sqlite3_stmt* insert = nullptr;
+            const std::string sql = "INSERT INTO \"" + definition.name + "\" VALUES (" + marks + ")";
+            BOOST_REQUIRE(sqlite3_prepare_v2(db_, sql.c_str(), -1, &insert, nullptr) == SQLITE_OK);
+            for (const auto& row : events->tables[e]) {
+                for (size_t c = 0; c < row.size(); ++c) {
+                    const int i = static_cast<int>(c) + 1;
+                    const auto type = definition.columns[c].type;
+                    if (!row[c]) {
+                        sqlite3_bind_null(insert, i);
+                    } else if (type == schema::ColumnType::Int) {
+                        sqlite3_bind_int64(insert, i, std::stoll(*row[c]));
+                    } else if (type == schema::ColumnType::Number) {
+                        sqlite3_bind_double(insert, i, std::stod(*row[c]));
+                    } else if (type == schema::ColumnType::Timestamp) {
+                        sqlite3_bind_int64(insert, i, calendar::parse_timestamp(*row[c]).value());
+                    } else {
+                        sqlite3_bind_text(insert, i, row[c]->data(), static_cast<int>(row[c]->size()),
+                                          SQLITE_TRANSIENT);
+                    }
+                }
+                BOOST_REQUIRE(sqlite3_step(insert) == SQLITE_DONE);
+                sqlite3_reset(insert);
+            }
+            sqlite3_finalize(insert);
         }
     }
 
@@ -158,7 +184,7 @@ struct Tally {
 
 // Runs `text` over `table` in SQLite and in the VM; false after reporting the first difference.
 bool compare_catalog(const std::string& text, data::Table& table, scalar::AsOf as_of, const std::string& what,
-                     Tally& tally, const std::string& after_load = "") {
+                     Tally& tally, const RandomEvents* events = nullptr) {
     make_lists_storable(table);
     Checked checked = check_text(text);
     const engine::CompiledCatalog compiled = engine::compile(checked.catalog, as_of);
@@ -176,8 +202,7 @@ bool compare_catalog(const std::string& text, data::Table& table, scalar::AsOf a
     tally.translated += chosen.size();
     if (chosen.empty()) return true;
     Database db;
-    db.load(table);
-    if (!after_load.empty()) db.exec(after_load);
+    db.load(table, events);
     sql::QueryOptions options;
     options.mode = sql::Mode::Members;
     const std::string members_sql = generator.query(chosen, options);
@@ -286,6 +311,8 @@ segment literals: total_spend * 0.1 > 0.30000000000000004 or avg_order_value < 1
 segment remainders: total_spend % 2.5 = 0.5 or orders_90d % -3 = -1 or -9223372036854775808 % -1 = 0
 segment quotes: email != "it's" and city not in ("O'Brien", "\"q\"")
 segment regex: email matches "^[a-z]+@" or city matches "(?i)GER" or first_name matches ""
+segment ts_shift: (last_login_at + 1000000 weeks) is null or last_login_at - 1 month < 2024-02-29T12:00:00Z or last_login_at + 90 minutes > now
+segment ts_edges: last_login_at > 9999-12-31T23:59:59.999999Z - 1 second or last_login_at < 0001-01-01T00:00:00Z + 36 hours or year(last_login_at) = 1969 or day_of_week(last_login_at) = 7 or days_since(last_login_at) > 20000
 segment refers: (nul_length and not month_end) or (overflow and regex)
 segment refers_again: refers or quotes
 segment Refers: refers and not quotes
@@ -294,7 +321,7 @@ segment REFERS_AGAIN: not refers_again
     Tally tally;
     BOOST_CHECK(compare_catalog(text, table, as_of, "edges", tally));
     BOOST_CHECK_EQUAL(tally.refused, 0u);
-    BOOST_CHECK_EQUAL(tally.translated, 17u);  // `Refers` and `refers`: one column name to SQLite, two segments
+    BOOST_CHECK_EQUAL(tally.translated, 19u);  // `Refers` and `refers`: one column name to SQLite, two segments
 }
 
 // Event aggregates: every function over every column it takes, under each kind of window and `where`, on random
@@ -308,99 +335,10 @@ BOOST_AUTO_TEST_CASE(sqlite_matches_vm_on_event_aggregates) {
     for (uint64_t seed = first_seed; seed < first_seed + rounds; ++seed) {
         Random random(seed);
         data::Table table = random_table(random, test_schema(), 40 + random.below(120));
-        const uint64_t customers = table.rows();  // customer_id is the row number from 1
-        auto time = [&] {                         // around the as-of instant, often on one of a few instants
-            const int64_t base = as_of.now - int64_t{200} * calendar::kMicrosPerDay;
-            if (random.chance(30)) return base + static_cast<int64_t>(random.below(4)) * calendar::kMicrosPerDay;
-            return base + static_cast<int64_t>(random.below(400 * 24)) * 3600 * 1000000;
-        };
-        auto key = [&](std::string* orphans, const std::string& row) {
-            if (!random.chance(5)) return std::to_string(1 + random.below(customers * 2 / 3 + 1));
-            *orphans += "(" + std::to_string(customers + 1 + random.below(5)) + ", " + row + "),";
-            return std::string();
-        };
-        const std::vector<std::string> ints = {
-            "", "0", "1", "-3", "7", "250", "9223372036854775807", "-9223372036854775808", "4294967296", "-4294967297"};
-        const std::vector<std::string> urls = {"", "/pricing", "/Pricing", "/\xc3\xa9t\xc3\xa9", "/a", "/b/", "/z"};
-        std::string orders = "customer_id,order_id,ordered_at,amount,channel\n", orphan_orders,
-                    views = "customer_id,viewed_at,url\n", orphan_views;
-        for (uint64_t i = random.below(1500); i > 0; --i) {
-            const std::string id = random.pick(ints),
-                              amount = random.chance(20) ? "" : std::to_string(random.below(900)) + ".25";
-            const std::string channel = random.pick(std::vector<std::string>{"", "web", "store", "app"});
-            const int64_t at = time();
-            const std::string k =
-                key(&orphan_orders, (id.empty() ? "NULL" : id) + ", " + std::to_string(at) + ", NULL, NULL");
-            if (!k.empty())
-                orders += k + "," + id + "," + calendar::format_timestamp(at) + "," + amount + "," + channel + "\n";
-        }
-        for (uint64_t i = random.below(800); i > 0; --i) {
-            const std::string url = random.pick(urls);
-            const int64_t at = time();
-            const std::string k = key(&orphan_views, std::to_string(at) + ", '/pricing'");
-            if (!k.empty())
-                views += k + "," + calendar::format_timestamp(at) + "," + (url.empty() ? "" : "\"" + url + "\"") + "\n";
-        }
-        auto events = std::make_shared<data::EventSet>();
-        for (const auto& [index, csv] : {std::pair<size_t, const std::string*>{0, &orders}, {1, &views}}) {
-            data::CsvError error;
-            auto loaded = data::load_events_csv_text(*csv, "events.csv", table, table.schema().events[index], &error);
-            BOOST_TEST_REQUIRE(loaded.has_value(), error.to_string());
-            events->tables.push_back(std::move(*loaded));
-        }
-        table.set_events(events);
-        std::string orphans;
-        if (!orphan_orders.empty())
-            orphans += "INSERT INTO \"orders\" VALUES " + orphan_orders.substr(0, orphan_orders.size() - 1) + ";";
-        if (!orphan_views.empty())
-            orphans += "INSERT INTO \"page_views\" VALUES " + orphan_views.substr(0, orphan_views.size() - 1) + ";";
-
-        const std::vector<std::string> windows = {"",
-                                                  " within last 90 days",
-                                                  " within last 12 hours",
-                                                  " between 2026-06-01 and 2026-09-30T12:00:00Z",
-                                                  " before 2026-07-04T00:00:00Z",
-                                                  " after 2026-10-01"};
-        const std::vector<std::string> order_conditions = {"", " where channel = \"web\"", " where order_id > 0",
-                                                           " where amount is null or channel in (\"app\", \"store\")",
-                                                           " where ordered_at within last 30 days"};
-        std::string text;
-        size_t n = 0;
-        auto add = [&](const std::string& rule) { text += "segment a" + std::to_string(n++) + ": " + rule + "\n"; };
-        auto orders_of = [&](const std::string& column) {
-            return "orders" + column + random.pick(windows) + random.pick(order_conditions);
-        };
-        auto views_of = [&](const std::string& column) {
-            return "page_views" + column + random.pick(windows) +
-                   random.pick(std::vector<std::string>{"", " where url contains \"pricing\"", " where url > \"/b\"",
-                                                        " where lower(url) starts with \"/p\""});
-        };
-        for (int i = 0; i < 3; ++i) {
-            add("count(" + orders_of("") + ") >= " + std::to_string(random.below(4)));
-            add("count(" + orders_of(".order_id") + ") = " + std::to_string(random.below(3)));
-            add("exists(" + views_of("") + ")");
-            add("not exists(" + orders_of(".amount") + ")");
-            add("count_distinct(" + orders_of(".channel") + ") >= 2");
-            add("count_distinct(" + views_of(".url") + ") = " + std::to_string(random.below(3)));
-            add("count_distinct(" + orders_of(".order_id") + ") > 1");
-            add("sum(" + orders_of(".order_id") + ") is null");
-            add("sum(" + orders_of(".order_id") + ") > " +
-                random.pick(ints.size() > 1 ? std::vector<std::string>{"0", "7", "-1", "300"} : ints));
-            add("avg(" + orders_of(".order_id") + ") > 1.5 or avg(" + orders_of(".order_id") + ") is null");
-            add("sum(" + orders_of(".amount") + ") > 100");
-            add("min(" + orders_of(".amount") + ") < 300.25");
-            add("max(" + orders_of(".order_id") + ") >= 7");
-            add("max(" + orders_of(".channel") + ") = \"web\"");
-            add("min(" + views_of(".url") + ") < \"/b\"");
-            add("max(" + views_of(".viewed_at") + ") > now - 30 days");
-            add("first(" + orders_of(".channel") + ") = \"store\"");
-            add("first(" + orders_of(".amount") + ") > 450 or first(" + orders_of(".order_id") + ") < 1");
-            add("last(" + orders_of(".ordered_at") + ") < today - 60 days");
-            add("last(" + views_of(".url") + ") >= \"/a\"");
-            add("last(" + orders_of(".order_id") + ") is null");
-            add("days_since(last(" + orders_of(".ordered_at") + ")) between 10 and 100");
-        }
-        if (!compare_catalog(text, table, as_of, "aggregates, seed " + std::to_string(seed), tally, orphans)) return;
+        const RandomEvents events = random_events(random, table.schema(), table.rows(), as_of.now);
+        attach_events(table, events);
+        const std::string text = random_aggregate_catalog(random, 3);
+        if (!compare_catalog(text, table, as_of, "aggregates, seed " + std::to_string(seed), tally, &events)) return;
     }
     std::string refused;
     for (const auto& [construct, count] : tally.refused_by_construct)
