@@ -240,8 +240,9 @@ struct Generator::State {
         std::set<size_t> read;  // the aggregates of the segments and of those they refer to
         for (uint32_t s : segments) read.insert(aggregates_of[s].begin(), aggregates_of[s].end());
         for (uint32_t s : needed) read.insert(aggregates_of[s].begin(), aggregates_of[s].end());
-        std::string layer_base = "segmint_layer_";
-        while (lowercase(table).rfind(layer_base, 0) == 0) layer_base = "_" + layer_base;
+        std::vector<std::string> tables = {table};  // which a CTE's name must not hide
+        for (const auto& events : catalog.schema->events) tables.push_back(events.name);
+        const std::string layer_base = unclashing("segmint_layer_", tables);
         // Each CTE: the customers with their aggregates joined (when rules read some), then a layer per depth.
         std::vector<std::string> ctes;
         std::string from = dialect.table_name(table);
