@@ -45,6 +45,11 @@ void add_data_option(CLI::App& command, CommonOptions& options) {
     command.add_option("--source", options.source,
                        "Read the customer and event tables from a database instead: sqlite:PATH or "
                        "postgresql://[USER@]HOST[:PORT]/DATABASE (docs/sources.md); default: the project's `source`");
+    command
+        .add_option("--table", options.tables,
+                    "With --source: the database's table for the customers (T), or for schema table NAME "
+                    "(NAME=T, such as orders=shop.orders; repeatable); default: the schema's names")
+        ->allow_extra_args(false);
 }
 
 void add_as_of_option(CLI::App& command, CommonOptions& options) {

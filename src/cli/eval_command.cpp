@@ -78,8 +78,10 @@ bool write_members(const EvalOptions& options, const std::optional<project::Proj
 // only the counts come back. Exit 2 when a segment cannot be translated (the run needs no --push-down then).
 int run_pushed_down(const EvalOptions& options, Workspace& workspace, scalar::AsOf as_of) {
     const semantic::Catalog& catalog = workspace.compiled.catalog;
+    const auto tables = source_tables(options.common, *workspace.schema);
+    if (!tables) return kExitUsage;
     std::string problem;
-    auto source = sources::Connection::open(options.common.source, options.common.source_tables, &problem);
+    auto source = sources::Connection::open(options.common.source, *tables, &problem);
     if (!source) {
         print_error(problem);
         return kExitUsage;

@@ -2,6 +2,7 @@
 #include "cli/project_options.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -316,6 +317,48 @@ std::string progress_clear(const char* term, const char* no_color, size_t width)
     return "\r\x1b[K";
 }
 
+std::optional<std::vector<std::pair<std::string, std::string>>> source_tables(const CommonOptions& options,
+                                                                              const schema::Schema& schema) {
+    if (!options.tables.empty() && options.source.empty()) {
+        print_error("--table names a table of a database: it goes with --source URL (or the project's `source:`)");
+        return std::nullopt;
+    }
+    std::vector<std::string> names = {schema.table};
+    for (const auto& events : schema.events) names.push_back(events.name);
+    std::vector<std::pair<std::string, std::string>> tables;
+    auto add = [&](const std::string& where, const std::string& name, const std::string& table) {
+        if (std::find(names.begin(), names.end(), name) == names.end()) {
+            std::string hint = did_you_mean(name, names);
+            print_error(fmt::format("{}: the schema has no table `{}` (its tables: {}){}", where, escape_controls(name),
+                                    fmt::join(names, ", "), hint.empty() ? "" : "; " + hint));
+            return false;
+        }
+        if (table.empty()) {
+            print_error(where + ": expected a table name");
+            return false;
+        }
+        tables.erase(
+            std::remove_if(tables.begin(), tables.end(), [&](const auto& entry) { return entry.first == name; }),
+            tables.end());
+        tables.emplace_back(name, table);
+        return true;
+    };
+    for (const auto& [name, table] : options.source_tables) {
+        if (!add(escape_controls(options.project_file) + ": source.tables." + escape_controls(name), name, table)) {
+            return std::nullopt;
+        }
+    }
+    for (const std::string& flag : options.tables) {  // flags win over the project
+        const size_t equals = flag.find('=');
+        const bool named = equals != std::string::npos;
+        if (!add("--table " + escape_controls(flag), named ? flag.substr(0, equals) : schema.table,
+                 named ? flag.substr(equals + 1) : flag)) {
+            return std::nullopt;
+        }
+    }
+    return tables;
+}
+
 std::optional<data::Table> load_data(const CommonOptions& options, const schema::Schema& schema, unsigned threads,
                                      bool progress) {
     if (!has_data(options)) return std::nullopt;
@@ -323,9 +366,11 @@ std::optional<data::Table> load_data(const CommonOptions& options, const schema:
     data::CsvOptions csv;
     csv.threads = threads;
     csv.check_rows = engine::schema_row_check(schema, threads);
+    const auto tables = source_tables(options, schema);
+    if (!tables) return std::nullopt;
     if (!options.source.empty()) {
         std::string problem;
-        auto source = sources::Connection::open(options.source, options.source_tables, &problem);
+        auto source = sources::Connection::open(options.source, *tables, &problem);
         if (!source) {
             print_error(problem);
             return std::nullopt;

@@ -64,6 +64,11 @@ bool load_events(const CommonOptions& options, data::Table& customers, unsigned 
 // True when every event table the compiled rules read has its data; false after printing which one lacks it.
 bool event_data_given(const engine::CompiledCatalog& compiled, const data::Table& table, const CommonOptions& options);
 
+// The database tables --table and the project's `source: {tables: ...}` name, by schema table (flags win); nullopt
+// after printing why (a name that is not a table of the schema, --table without a source).
+std::optional<std::vector<std::pair<std::string, std::string>>> source_tables(const CommonOptions& options,
+                                                                              const schema::Schema& schema);
+
 // Loads the customer CSV named by options.data_path (`-`: standard input) on `threads` threads (0 = all cores), or
 // the tables of options.source (sources/source.h); an error on stderr and nullopt when missing or malformed. With
 // `progress`, a percentage line on stderr while loading CSV (callers pass show_progress(...)).
