@@ -322,6 +322,10 @@ BOOST_AUTO_TEST_CASE(bad_sources) {
     // The rules read `orders`, which this database lacks.
     expect_error(edges.specs + edges.source_with("g.db", "CREATE TABLE people(" + people + ")"),
                  {"has no table `orders`"});
+    // A view over a table that is gone: SQLite's error, with the source named.
+    expect_error(edges.specs + edges.source_with("h.db", "CREATE TABLE t(" + people +
+                                                             "); CREATE VIEW people AS SELECT * FROM t; DROP TABLE t;"),
+                 {"h.db: ", "no such table"});
     expect_error(edges.specs + " --source sqlite:" + edges.dir.write("text.db", "not a database\n"),
                  {"text.db: cannot read the database: file is not a database"});
     expect_error(edges.specs + " --source sqlite:" + edges.dir.file("missing.db"),
