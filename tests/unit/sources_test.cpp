@@ -334,6 +334,9 @@ BOOST_AUTO_TEST_CASE(bad_sources) {
     expect_error(edges.specs + " --source sqlite:", {"expected a database file after `sqlite:`"});
     expect_error(edges.specs + " --source mysql://db", {"expected `sqlite:PATH` or a PostgreSQL URL"});
     expect_error(edges.specs + edges.csv + " --source sqlite:" + edges.db, {"--data and --source both"});
+    // The database is an input: --members -o never writes over it.
+    expect_error(" --members named -o " + edges.db + edges.specs + " --source sqlite:" + edges.db, {"refusing to write"});
+    BOOST_TEST(read_file(edges.db).rfind("SQLite format 3", 0) == 0);
 }
 
 // --push-down: the counts query of `segmint sql` runs in SQLite and gives the counts eval gives; a rule SQLite's SQL
