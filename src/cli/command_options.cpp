@@ -46,7 +46,7 @@ void add_data_option(CLI::App& command, CommonOptions& options) {
                        "Read the customer and event tables from a database instead: sqlite:PATH or "
                        "postgresql://[USER@]HOST[:PORT]/DATABASE (docs/sources.md); default: the project's `source`");
     command
-        .add_option("--table", options.tables,
+        .add_option("--source-table", options.tables,
                     "With --source: the database's table for the customers (T), or for schema table NAME "
                     "(NAME=T, such as orders=shop.orders; repeatable); default: the schema's names")
         ->allow_extra_args(false);

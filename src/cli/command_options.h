@@ -24,7 +24,8 @@ struct CommonOptions {
     // (sources/source.h); source_tables maps schema table names to the database's where the project renames them.
     std::string source;
     std::vector<std::pair<std::string, std::string>> source_tables;
-    std::vector<std::string> tables;  // --table T or NAME=T: the source's table for the customers or schema table NAME
+    std::vector<std::string>
+        tables;  // --source-table T or NAME=T: the source's table for the customers or schema table NAME
     // Event data: `--events NAME=FILE` as given, and the project's `data:` mapping for the tables the flags leave out
     // (NAME=FILE too, named in messages as the project file's `data.NAME`).
     std::vector<std::string> events;

@@ -320,7 +320,8 @@ std::string progress_clear(const char* term, const char* no_color, size_t width)
 std::optional<std::vector<std::pair<std::string, std::string>>> source_tables(const CommonOptions& options,
                                                                               const schema::Schema& schema) {
     if (!options.tables.empty() && options.source.empty()) {
-        print_error("--table names a table of a database: it goes with --source URL (or the project's `source:`)");
+        print_error(
+            "--source-table names a table of a database: it goes with --source URL (or the project's `source:`)");
         return std::nullopt;
     }
     std::vector<std::string> names = {schema.table};
@@ -351,7 +352,7 @@ std::optional<std::vector<std::pair<std::string, std::string>>> source_tables(co
     for (const std::string& flag : options.tables) {  // flags win over the project
         const size_t equals = flag.find('=');
         const bool named = equals != std::string::npos;
-        if (!add("--table " + escape_controls(flag), named ? flag.substr(0, equals) : schema.table,
+        if (!add("--source-table " + escape_controls(flag), named ? flag.substr(0, equals) : schema.table,
                  named ? flag.substr(equals + 1) : flag)) {
             return std::nullopt;
         }

@@ -64,8 +64,8 @@ bool load_events(const CommonOptions& options, data::Table& customers, unsigned 
 // True when every event table the compiled rules read has its data; false after printing which one lacks it.
 bool event_data_given(const engine::CompiledCatalog& compiled, const data::Table& table, const CommonOptions& options);
 
-// The database tables --table and the project's `source: {tables: ...}` name, by schema table (flags win); nullopt
-// after printing why (a name that is not a table of the schema, --table without a source).
+// The database tables --source-table and the project's `source: {tables: ...}` name, by schema table (flags win);
+// nullopt after printing why (a name that is not a table of the schema, --source-table without a source).
 std::optional<std::vector<std::pair<std::string, std::string>>> source_tables(const CommonOptions& options,
                                                                               const schema::Schema& schema);
 

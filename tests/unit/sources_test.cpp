@@ -268,16 +268,16 @@ BOOST_AUTO_TEST_CASE(project_source) {
                     head + "source: {url: sqlite:renamed.db, tables: {people: folk, orders: purchases}}\n");
     BOOST_TEST(run_segmint("eval --format csv --project " + edges.dir.path, &out, &err) == 0, err);
     BOOST_TEST(out == expected);
-    // --table on the command line names tables as the mapping does: T for the customers, NAME=T for the others.
+    // --source-table on the command line names tables as the mapping does: T for the customers, NAME=T for the others.
     BOOST_TEST(run_segmint("eval --format csv" + edges.specs + " --source sqlite:" + edges.dir.file("renamed.db") +
-                               " --table folk --table orders=purchases",
+                               " --source-table folk --source-table orders=purchases",
                            &out, &err) == 0,
                err);
     BOOST_TEST(out == expected);
-    expect_error(edges.specs + " --source sqlite:" + edges.db + " --table ordres=purchases",
-                 {"--table ordres=purchases: the schema has no table `ordres` (its tables: people, orders); did you "
+    expect_error(edges.specs + " --source sqlite:" + edges.db + " --source-table ordres=purchases",
+                 {"--source-table ordres=purchases: the schema has no table `ordres` (its tables: people, orders); did you "
                   "mean `orders`?"});
-    expect_error(edges.specs + edges.csv + " --table folk", {"--table names a table of a database"});
+    expect_error(edges.specs + edges.csv + " --source-table folk", {"--source-table names a table of a database"});
     // --data on the command line replaces the project's source.
     BOOST_TEST(run_segmint("eval --format csv --project " + edges.dir.path + edges.csv, &out, &err) == 0, err);
     BOOST_TEST(out == expected);
