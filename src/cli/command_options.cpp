@@ -42,6 +42,14 @@ void add_data_option(CLI::App& command, CommonOptions& options) {
         .add_option("--events", options.events,
                     "An event table's data, NAME=FILE (CSV; repeatable); default: the project's `data` mapping")
         ->allow_extra_args(false);
+    command.add_option("--source", options.source,
+                       "Read the customer and event tables from a database instead: sqlite:PATH or "
+                       "postgresql://[USER@]HOST[:PORT]/DATABASE (docs/sources.md); default: the project's `source`");
+    command
+        .add_option("--source-table", options.tables,
+                    "With --source: the database's table for the customers (T), or for schema table NAME "
+                    "(NAME=T, such as orders=shop.orders; repeatable); default: the schema's names")
+        ->allow_extra_args(false);
 }
 
 void add_as_of_option(CLI::App& command, CommonOptions& options) {

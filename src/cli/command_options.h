@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace segmint::cli {
@@ -19,6 +20,12 @@ struct CommonOptions {
     std::string color = "auto";
     std::string project_path;  // --project: segmint.yaml or its folder (cli/project_options.h)
     std::string data_path;     // customer data (CSV), when the command reads data
+    // --source URL (or the project's `source:`): a database to read the customer and event tables from instead
+    // (sources/source.h); source_tables maps schema table names to the database's where the project renames them.
+    std::string source;
+    std::vector<std::pair<std::string, std::string>> source_tables;
+    std::vector<std::string>
+        tables;  // --source-table T or NAME=T: the source's table for the customers or schema table NAME
     // Event data: `--events NAME=FILE` as given, and the project's `data:` mapping for the tables the flags leave out
     // (NAME=FILE too, named in messages as the project file's `data.NAME`).
     std::vector<std::string> events;
@@ -42,7 +49,7 @@ enum class SpecPaths {
 void add_spec_paths(CLI::App& command, CommonOptions& options, SpecPaths form);
 // add_spec_paths and --schema: the inputs of every command that checks specs.
 void add_spec_inputs(CLI::App& command, CommonOptions& options, SpecPaths form);
-// --data FILE (or - for standard input).
+// --data FILE (or - for standard input), --events NAME=FILE, --source URL.
 void add_data_option(CLI::App& command, CommonOptions& options);
 // --as-of D.
 void add_as_of_option(CLI::App& command, CommonOptions& options);

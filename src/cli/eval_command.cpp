@@ -14,6 +14,8 @@
 #include "engine/engine.h"
 #include "optimize/stats.h"
 #include "report/eval_output.h"
+#include "sources/source.h"
+#include "sql/sql.h"
 
 namespace segmint::cli {
 
@@ -25,6 +27,7 @@ struct EvalOptions {
     std::string output;
     std::string engine = "vm";
     bool no_optimize = false;
+    bool push_down = false;
     std::vector<std::string> disabled_passes;
 };
 
@@ -71,6 +74,64 @@ bool write_members(const EvalOptions& options, const std::optional<project::Proj
     return true;
 }
 
+// --push-down: the catalog as `segmint sql --mode counts` writes it for the source's dialect, run in the database;
+// only the counts come back. Exit 2 when a segment cannot be translated (the run needs no --push-down then).
+int run_pushed_down(const EvalOptions& options, Workspace& workspace, scalar::AsOf as_of) {
+    const semantic::Catalog& catalog = workspace.compiled.catalog;
+    const auto tables = source_tables(options.common, *workspace.schema);
+    if (!tables) return kExitUsage;
+    std::string problem;
+    auto source = sources::Connection::open(options.common.source, *tables, &problem);
+    if (!source) {
+        print_error(problem);
+        return kExitUsage;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    sql::Generator generator(catalog, as_of, source->dialect());
+    std::vector<uint32_t> all;
+    bool refused = false;
+    for (uint32_t s = 0; s < catalog.segments.size(); ++s) {
+        all.push_back(s);
+        if (auto refusal = generator.refusal(s)) {
+            print_error(fmt::format("--push-down: {}; run without --push-down to evaluate it here",
+                                    refusal->segment == catalog.segments[s].name
+                                        ? refusal->message()
+                                        : fmt::format("segment `{}` refers to `{}`: {}", catalog.segments[s].name,
+                                                      refusal->segment, refusal->message())));
+            refused = true;
+        }
+    }
+    if (refused) return kExitUsage;
+    sql::QueryOptions query;
+    query.table = source->table_for(workspace.schema->table);
+    std::string text;
+    try {
+        text = generator.query(all, query);
+    } catch (const sql::RefusedError& error) {
+        print_error(fmt::format("--push-down: {}", error.what()));
+        return kExitUsage;
+    }
+    uint64_t rows = 0;
+    auto counts = source->run_counts(*workspace.schema, text, &rows, &problem);
+    if (!counts || counts->size() != all.size()) {
+        print_error(counts ? source->display() + ": the counts query returned another number of columns" : problem);
+        return kExitUsage;
+    }
+    report::EvalSizes sizes;
+    sizes.rows = rows;
+    sizes.as_of = as_of;
+    sizes.eval_seconds = seconds_since(start);
+    for (uint32_t s : all)
+        sizes.segments.push_back({catalog.segments[s].name, (*counts)[s], catalog.definition(s).title});
+    const std::string& format = options.common.format;
+    if (format == "json") {
+        write_json_document(report::eval_sizes_json(sizes), workspace.sink);
+    } else {
+        write_out(format == "csv" ? report::eval_sizes_csv(sizes) : report::eval_sizes_text(sizes));
+    }
+    return finish_output();
+}
+
 int run_eval(EvalOptions options) {
     if (options.common.format == "json") begin_json_output("eval");
     if (!options.output.empty() && options.members.empty()) {
@@ -108,6 +169,18 @@ int run_eval(EvalOptions options) {
         }
         members_segment = it->second;
     }
+    if (options.push_down) {
+        if (options.common.source.empty()) {
+            print_error(
+                "--push-down runs the counts in a database: it needs --source URL (or the project's `source:`)");
+            return kExitUsage;
+        }
+        if (members_segment) {
+            print_error("--push-down returns counts only; leave it out to write a segment's members");
+            return kExitUsage;
+        }
+        return run_pushed_down(options, workspace, as_of);
+    }
 
     auto load_start = std::chrono::steady_clock::now();
     auto table = load_data(options.common, *workspace.schema, options.common.threads,
@@ -123,7 +196,7 @@ int run_eval(EvalOptions options) {
     compile_options.optimizer.enabled = !options.no_optimize;
     for (const auto& name : options.disabled_passes) compile_options.optimizer.disabled.insert(name);
     engine::CompiledCatalog compiled = engine::compile(catalog, as_of, compile_options);
-    if (!event_data_given(compiled, *table)) return kExitUsage;
+    if (!event_data_given(compiled, *table, options.common)) return kExitUsage;
     auto memberships = engine::evaluate(
         compiled, *table, options.engine == "reference" ? engine::Evaluator::Reference : engine::Evaluator::Vm,
         options.common.threads);
@@ -183,6 +256,9 @@ void add_eval_command(CLI::App& app, CommandRunner& runner) {
         ->check(CLI::IsMember({"vm", "reference"}))
         ->capture_default_str();
     add_threads_option(*command, options->common);
+    command->add_flag("--push-down", options->push_down,
+                      "With --source: run the segments' counts as SQL in the database (as `segmint sql --mode "
+                      "counts` writes it) and read back only the counts");
     command->add_flag("--no-optimize", options->no_optimize, "Run the rules as written, without optimizer passes");
     command->add_option("--disable-pass", options->disabled_passes, "Turn off one optimizer pass (repeatable)")
         ->check(CLI::IsMember(optimize::pass_names()));

@@ -63,7 +63,7 @@ int run_overlap(OverlapOptions& options) {
     auto table = load_data(options.common, *workspace.schema, options.common.threads);
     if (!table) return kExitUsage;
     engine::CompiledCatalog compiled = engine::compile(catalog, as_of);
-    if (!event_data_given(compiled, *table)) return kExitUsage;
+    if (!event_data_given(compiled, *table, options.common)) return kExitUsage;
     auto memberships = engine::evaluate(compiled, *table, engine::Evaluator::Vm, options.common.threads);
     std::vector<const data::Bitmap*> sets;
     report::OverlapResult result;

@@ -2,6 +2,7 @@
 #include "cli/project_options.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,6 +19,7 @@
 #include "engine/engine.h"
 #include "engine/schema_checks.h"
 #include "frontend/inputs.h"
+#include "sources/source.h"
 
 namespace segmint::cli {
 
@@ -108,8 +110,15 @@ int apply_project(CommonOptions& options, std::optional<project::Project>* out, 
     }
     if (options.schema_path.empty()) options.schema_path = loaded->schema_path;
     if (options.paths.empty()) options.paths = loaded->spec_files;
-    if (options.data_path.empty() && loaded->data_path) options.data_path = *loaded->data_path;
-    for (const auto& [name, path] : loaded->event_paths) {
+    // --data and --source each replace the project's `data` or `source`, whichever it has.
+    const bool data_given = !options.data_path.empty() || !options.source.empty();
+    if (!data_given && loaded->data_path) options.data_path = *loaded->data_path;
+    if (!data_given && loaded->data_source) {
+        options.source = *loaded->data_source;
+        options.source_tables = loaded->source_tables;
+    }
+    // A database (--source) replaces the project's `data` mapping whole: its event files too.
+    for (const auto& [name, path] : options.source.empty() ? loaded->event_paths : decltype(loaded->event_paths){}) {
         const bool given = std::any_of(options.events.begin(), options.events.end(),
                                        [&](const std::string& flag) { return flag.rfind(name + "=", 0) == 0; });
         if (!given) options.project_events.push_back(name + "=" + path);
@@ -125,6 +134,7 @@ std::vector<std::string> protected_files(const CommonOptions& options, const std
     for (const std::string* path : {&options.schema_path, &options.data_path}) {
         if (!path->empty()) files.push_back(*path);
     }
+    if (const std::string database = sources::sqlite_path(options.source); !database.empty()) files.push_back(database);
     for (const std::string& flag : options.events) {
         if (auto equals = flag.find('='); equals != std::string::npos) files.push_back(flag.substr(equals + 1));
     }
@@ -171,8 +181,13 @@ bool resolve_as_of(const std::string& flag, const std::optional<project::Project
 }
 
 bool has_data(const CommonOptions& options) {
-    if (!options.data_path.empty()) return true;
-    print_error(fmt::format("no data given; pass --data FILE or set `data:` in {}", project::kProjectFileName));
+    if (!options.data_path.empty() && !options.source.empty()) {
+        print_error("--data and --source both name the customers; give one of them");
+        return false;
+    }
+    if (!options.data_path.empty() || !options.source.empty()) return true;
+    print_error(fmt::format("no data given; pass --data FILE or --source URL, or set `data:` or `source:` in {}",
+                            project::kProjectFileName));
     return false;
 }
 
@@ -220,29 +235,50 @@ bool event_files(const CommonOptions& options, const schema::Schema& schema, std
 
 }  // namespace
 
-bool load_events(const CommonOptions& options, data::Table& customers, unsigned threads) {
+bool load_events(const CommonOptions& options, data::Table& customers, unsigned threads, sources::Connection* source) {
     const schema::Schema& schema = customers.schema();
     if (schema.events.empty() && options.events.empty() && options.project_events.empty()) return true;
     std::vector<std::string> files;
     if (!event_files(options, schema, files)) return false;
     auto events = std::make_shared<data::EventSet>();
     for (size_t i = 0; i < schema.events.size(); ++i) {
-        if (files[i].empty()) {  // an error only for a run whose rules read it (event_data_given)
+        data::CsvOptions csv;
+        csv.threads = threads;
+        std::optional<data::EventTable> table;
+        std::string name = files[i];  // what the orphan warning names
+        if (files[i].empty() && source) {
+            // From the database, when it has the table (--events NAME=FILE still reads a file instead).
+            std::string error;
+            auto found = source->has_events(schema.events[i], &error);
+            if (!found) {
+                print_error(error);
+                return false;
+            }
+            if (*found) {
+                table = source->load_events(customers, schema.events[i], csv, &error);
+                if (!table) {
+                    print_error(error);
+                    return false;
+                }
+                name = source->describe(source->table_for(schema.events[i].name));
+            }
+        }
+        if (!table && files[i].empty()) {  // an error only for a run whose rules read it (event_data_given)
             events->tables.push_back(data::no_events(customers, schema.events[i]));
             continue;
         }
-        data::CsvError error;
-        data::CsvOptions csv;
-        csv.threads = threads;
-        auto table = data::load_events_csv(files[i], customers, schema.events[i], &error, csv);
         if (!table) {
-            print_located_error(error.to_string());
-            return false;
+            data::CsvError error;
+            table = data::load_events_csv(files[i], customers, schema.events[i], &error, csv);
+            if (!table) {
+                print_located_error(error.to_string());
+                return false;
+            }
         }
         if (table->orphans > 0 && !quiet()) {
             const bool one = table->orphans == 1;
             fmt::print(stderr, "warning: {}: {} event{} name{} no customer and {} left out (the first has key `{}`)\n",
-                       escape_controls(files[i]), with_thousands(table->orphans), one ? "" : "s", one ? "s" : "",
+                       escape_controls(name), with_thousands(table->orphans), one ? "" : "s", one ? "s" : "",
                        one ? "is" : "are", escape_controls(table->first_orphan_key));
         }
         events->tables.push_back(std::move(*table));
@@ -251,11 +287,19 @@ bool load_events(const CommonOptions& options, data::Table& customers, unsigned 
     return true;
 }
 
-bool event_data_given(const engine::CompiledCatalog& compiled, const data::Table& table) {
+bool event_data_given(const engine::CompiledCatalog& compiled, const data::Table& table, const CommonOptions& options) {
     const data::EventSet* events = table.events();
     for (const auto& aggregate : compiled.aggregates) {
         if (events && aggregate->events < events->tables.size() && events->tables[aggregate->events].loaded) continue;
         const std::string name = table.schema().events.at(aggregate->events).name;
+        if (!options.source.empty()) {
+            print_error(fmt::format(
+                "the rules read event table `{}` (`{}`), but {} has no table `{}`; add it to the database, name "
+                "its table in the project's `source: {{tables: ...}}`, or pass --events {}=FILE",
+                escape_controls(name), escape_controls(aggregate->key),
+                escape_controls(sources::mask_password(options.source)), escape_controls(name), escape_controls(name)));
+            return false;
+        }
         print_error(fmt::format(
             "the rules read event table `{}` (`{}`), but no data was given for it; pass --events "
             "{}=FILE or name it in the `data:` mapping of {}",
@@ -273,6 +317,49 @@ std::string progress_clear(const char* term, const char* no_color, size_t width)
     return "\r\x1b[K";
 }
 
+std::optional<std::vector<std::pair<std::string, std::string>>> source_tables(const CommonOptions& options,
+                                                                              const schema::Schema& schema) {
+    if (!options.tables.empty() && options.source.empty()) {
+        print_error(
+            "--source-table names a table of a database: it goes with --source URL (or the project's `source:`)");
+        return std::nullopt;
+    }
+    std::vector<std::string> names = {schema.table};
+    for (const auto& events : schema.events) names.push_back(events.name);
+    std::vector<std::pair<std::string, std::string>> tables;
+    auto add = [&](const std::string& where, const std::string& name, const std::string& table) {
+        if (std::find(names.begin(), names.end(), name) == names.end()) {
+            std::string hint = did_you_mean(name, names);
+            print_error(fmt::format("{}: the schema has no table `{}` (its tables: {}){}", where, escape_controls(name),
+                                    fmt::join(names, ", "), hint.empty() ? "" : "; " + hint));
+            return false;
+        }
+        if (table.empty()) {
+            print_error(where + ": expected a table name");
+            return false;
+        }
+        tables.erase(
+            std::remove_if(tables.begin(), tables.end(), [&](const auto& entry) { return entry.first == name; }),
+            tables.end());
+        tables.emplace_back(name, table);
+        return true;
+    };
+    for (const auto& [name, table] : options.source_tables) {
+        if (!add(escape_controls(options.project_file) + ": source.tables." + escape_controls(name), name, table)) {
+            return std::nullopt;
+        }
+    }
+    for (const std::string& flag : options.tables) {  // flags win over the project
+        const size_t equals = flag.find('=');
+        const bool named = equals != std::string::npos;
+        if (!add("--source-table " + escape_controls(flag), named ? flag.substr(0, equals) : schema.table,
+                 named ? flag.substr(equals + 1) : flag)) {
+            return std::nullopt;
+        }
+    }
+    return tables;
+}
+
 std::optional<data::Table> load_data(const CommonOptions& options, const schema::Schema& schema, unsigned threads,
                                      bool progress) {
     if (!has_data(options)) return std::nullopt;
@@ -280,6 +367,23 @@ std::optional<data::Table> load_data(const CommonOptions& options, const schema:
     data::CsvOptions csv;
     csv.threads = threads;
     csv.check_rows = engine::schema_row_check(schema, threads);
+    const auto tables = source_tables(options, schema);
+    if (!tables) return std::nullopt;
+    if (!options.source.empty()) {
+        std::string problem;
+        auto source = sources::Connection::open(options.source, *tables, &problem);
+        if (!source) {
+            print_error(problem);
+            return std::nullopt;
+        }
+        auto table = source->load_customers(schema, csv, &problem);
+        if (!table) {
+            print_error(problem);
+            return std::nullopt;
+        }
+        if (!load_events(options, *table, threads, source.get())) return std::nullopt;
+        return table;
+    }
     if (options.data_path == "-") {
         std::string text, problem;
         if (!frontend::read_standard_input(&text, &problem)) {

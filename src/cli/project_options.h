@@ -11,6 +11,10 @@
 #include "project/project.h"
 #include "scalar/scalar.h"
 
+namespace segmint::sources {
+class Connection;
+}
+
 namespace segmint::cli {
 
 enum class ProjectNeed {
@@ -52,15 +56,22 @@ bool show_progress(bool stderr_is_tty, bool quiet);
 // "\r", `width` spaces and "\r".
 std::string progress_clear(const char* term, const char* no_color, size_t width);
 
-// Loads the customer CSV named by options.data_path (`-`: standard input) on `threads` threads (0 = all cores); an
-// error on stderr and nullopt when missing or malformed. With `progress`, a percentage line on stderr while loading
-// (callers pass show_progress(...)).
 // Loads the event tables of `customers`' schema from --events NAME=FILE and the project's `data:` mapping and attaches
-// them (a table without a file has no events and is not `loaded`); false after printing the error.
-bool load_events(const CommonOptions& options, data::Table& customers, unsigned threads);
+// them (a table without a file has no events and is not `loaded`); false after printing the error. With `source`,
+// tables that no flag or `data:` entry names a file for come from that database when it has them.
+bool load_events(const CommonOptions& options, data::Table& customers, unsigned threads,
+                 sources::Connection* source = nullptr);
 // True when every event table the compiled rules read has its data; false after printing which one lacks it.
-bool event_data_given(const engine::CompiledCatalog& compiled, const data::Table& table);
+bool event_data_given(const engine::CompiledCatalog& compiled, const data::Table& table, const CommonOptions& options);
 
+// The database tables --source-table and the project's `source: {tables: ...}` name, by schema table (flags win);
+// nullopt after printing why (a name that is not a table of the schema, --source-table without a source).
+std::optional<std::vector<std::pair<std::string, std::string>>> source_tables(const CommonOptions& options,
+                                                                              const schema::Schema& schema);
+
+// Loads the customer CSV named by options.data_path (`-`: standard input) on `threads` threads (0 = all cores), or
+// the tables of options.source (sources/source.h); an error on stderr and nullopt when missing or malformed. With
+// `progress`, a percentage line on stderr while loading CSV (callers pass show_progress(...)).
 std::optional<data::Table> load_data(const CommonOptions& options, const schema::Schema& schema, unsigned threads,
                                      bool progress = false);
 

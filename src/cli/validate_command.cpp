@@ -116,9 +116,10 @@ int run_validate(ValidateOptions& options) {
     }
     for (const auto& proof : verdicts.proofs) ++verdicts.count[static_cast<int>(proof.status)];
     const std::string as_of_text = engine::as_of_text(as_of);
-    if (options.common.data_path.empty()) {
+    if (options.common.data_path.empty() && options.common.source.empty()) {
         if (!options.common.events.empty()) {  // events belong to customers: without them they would go unread
-            print_error("--events names event data, but no customers are given; pass --data FILE as well");
+            print_error(
+                "--events names event data, but no customers are given; pass --data FILE (or --source URL) as well");
             return kExitUsage;
         }
         return report_proofs_only(options.common, *project, workspace, verdicts, as_of_text);
@@ -126,7 +127,7 @@ int run_validate(ValidateOptions& options) {
     auto table = load_data(options.common, *workspace.schema, options.common.threads);
     if (!table) return kExitUsage;
     engine::CompiledCatalog compiled = engine::compile(catalog, as_of);
-    if (!event_data_given(compiled, *table)) return kExitUsage;
+    if (!event_data_given(compiled, *table, options.common)) return kExitUsage;
     auto memberships = engine::evaluate(compiled, *table, engine::Evaluator::Vm, options.common.threads);
     auto results = analysis::evaluate_constraints(project->constraints, catalog.segment_index, memberships, *table);
     const auto refuted = [&](size_t i) { return verdicts.proofs[i].status == analysis::ProofStatus::Refuted; };

@@ -55,6 +55,10 @@ struct Project {
     std::optional<std::string> data_path;  // `data: FILE`, or `customers:` of the mapping form
     // The mapping form `data: {customers: F, orders: F}`: each event table's file, by the table's name (display paths).
     std::vector<std::pair<std::string, std::string>> event_paths;
+    // `source:` instead of `data:` (docs/sources.md): `sqlite:PATH` (a display path) or a PostgreSQL URL, and the
+    // database's table for each schema table the mapping form renames.
+    std::optional<std::string> data_source;
+    std::vector<std::pair<std::string, std::string>> source_tables;
     std::optional<std::string> as_of;  // `as_of:` for validate/overlap/test runs without --as-of
     std::vector<Constraint> constraints;
     std::vector<std::string> test_files;  // display paths, sorted, each once

@@ -19,10 +19,11 @@ using yaml::Field;
 using yaml::Node;
 using yaml::Walker;
 
-const yaml::MappingFormat kFormat = {"project file",
-                                     "a project names at least `schema` and `segments`",
-                                     {"schema", "segments", "data", "constraints", "tests", "as_of", "description"},
-                                     "a mapping with `schema` and `segments`"};
+const yaml::MappingFormat kFormat = {
+    "project file",
+    "a project names at least `schema` and `segments`",
+    {"schema", "segments", "data", "source", "constraints", "tests", "as_of", "description"},
+    "a mapping with `schema` and `segments`"};
 const std::vector<std::string> kKinds = {"disjoint", "subset", "max_overlap", "size", "partition"};
 const std::vector<std::string> kSubsetKeys = {"segment", "of"};
 const std::vector<std::string> kOverlapKeys = {"segments", "jaccard", "containment"};
@@ -314,6 +315,54 @@ void read_data(Walker& walker, Loader& loader, const Field& data, Project& proje
     if (!map->find("customers")) walker.required(*map, "customers");
 }
 
+// `source`: a database to read the tables from instead of `data` (docs/sources.md): `sqlite:PATH` (PATH relative to
+// the project root, inside it, as every path here) or a PostgreSQL URL; or a mapping `{url: ..., tables: {customers:
+// T, orders: T}}` that also names the database's table for a schema table where they differ.
+void read_source(Walker& walker, const std::string& root, const std::string& display_root, const Field& field,
+                 Project& project) {
+    const Node* url = field.value;
+    std::string url_path = field.path;
+    std::optional<yaml::MappingView> map;
+    if (field.value->is_mapping()) {
+        map = walker.mapping(*field.value, field.path, {"url", "tables"});
+        if (!map) return;
+        const Field* given = walker.required(*map, "url");
+        if (!given) return;
+        url = given->value;
+        url_path = given->path;
+    }
+    const std::string expected = "`sqlite:PATH` or a PostgreSQL URL `postgresql://HOST/DATABASE`";
+    auto text = walker.non_empty_string(*url, url_path, expected);
+    if (!text) return;
+    if (text->rfind("sqlite:", 0) == 0) {
+        const std::string path = text->substr(7);
+        std::string problem = path.empty() ? "names no file" : lexical_path_problem(path);
+        if (problem.empty()) problem = resolved_path_problem(root, path);
+        if (!problem.empty()) {
+            walker.error(Code::YamlInvalidValue, url->span, url_path + ": " + yaml::quote(*text) + " " + problem,
+                         "paths in segmint.yaml are relative to its folder and stay inside it");
+            return;
+        }
+        project.data_source = "sqlite:" + join_display(display_root, path);
+    } else if (text->rfind("postgresql://", 0) == 0 || text->rfind("postgres://", 0) == 0) {
+        project.data_source = *text;
+    } else {
+        walker.error(Code::YamlInvalidValue, url->span, url_path + ": expected " + expected,
+                     "a password is best left out of the file: libpq reads PGPASSWORD and ~/.pgpass");
+        return;
+    }
+    if (!map) return;
+    if (const Field* tables = map->find("tables")) {
+        auto names = walker.mapping(*tables->value, tables->path);
+        if (!names) return;
+        for (const Field& entry : names->fields()) {
+            if (auto table = walker.non_empty_string(*entry.value, entry.path, "the database's table name")) {
+                project.source_tables.emplace_back(std::string(entry.key), *table);
+            }
+        }
+    }
+}
+
 }  // namespace
 
 const char* constraint_kind_name(ConstraintKind kind) {
@@ -347,6 +396,15 @@ std::optional<Project> load_project(std::shared_ptr<const Source> source, const 
         if (auto files = loader.globs(*segments, &project.globs)) project.spec_files = std::move(*files);
     }
     if (const Field* data = root_map->find("data")) read_data(walker, loader, *data, project);
+    if (const Field* source = root_map->find("source")) {
+        if (const Field* data = root_map->find("data")) {
+            walker.error(Code::YamlInvalidValue, source->value->span,
+                         source->path + ": give `data` (CSV files) or `source` (a database), not both", "",
+                         {walker.note("`data` is given here", data->value->span)});
+        } else {
+            read_source(walker, root, display_root, *source, project);
+        }
+    }
     if (const Field* as_of = root_map->find("as_of")) {
         if (auto text = walker.non_empty_string(*as_of->value, as_of->path, "a date (YYYY-MM-DD)")) {
             if (calendar::parse_date(*text) || calendar::parse_timestamp(*text)) {

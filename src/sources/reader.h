@@ -1,0 +1,46 @@
+#pragma once
+// What each kind of database source implements (sqlite_reader.cpp, postgres_reader.cpp). Internal to the sources
+// stage (sources/source.h is the interface).
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "schema/schema.h"
+
+namespace segmint::sources {
+
+class Reader {
+public:
+    virtual ~Reader() = default;
+    // Whether the database has table (or view) `table`.
+    virtual std::optional<bool> has_table(const std::string& table, std::string* error) = 0;
+    // Whether `table` exists and has each column of `schema` with a type that stores the schema's (the message names
+    // the column, the table's type and the schema's). read_csv checks this first.
+    virtual bool check_columns(const std::string& table, const schema::Schema& schema, std::string* error) = 0;
+    // `table` as the FROM clause of a query names it.
+    virtual std::string table_sql(const std::string& table) const = 0;
+    // Runs `sql`, which returns one row of integers (a count, the counts of `segmint sql --mode counts`).
+    virtual bool query_integers(const std::string& sql, std::vector<uint64_t>* values, std::string* error) = 0;
+    // The columns of `schema` from `table` as CSV text: a header with their names, then one record per row, NULL as
+    // an empty unquoted field. Checks first that the table exists and has each column with a type that stores the
+    // schema's (the message names the column, the table's type and the schema's). Messages start with the table.
+    virtual bool read_csv(const std::string& table, const schema::Schema& schema, std::string* csv,
+                          std::string* error) = 0;
+    // Replaces secrets (a password) in a message from the database.
+    virtual std::string scrub(std::string message) const { return message; }
+};
+
+// `path` opened read-only; nullptr with *error set.
+std::unique_ptr<Reader> open_sqlite(const std::string& path, std::string* error);
+// `url` (a libpq connection URI) connected, the session set up for the CSV loader; nullptr with *error set (no
+// password in it).
+std::unique_ptr<Reader> open_postgres(const std::string& url, std::string* error);
+
+// `name` double-quoted as an SQL identifier.
+std::string quote_identifier(const std::string& name);
+// Names of the database's tables, for "did you mean".
+std::string table_hint(const std::string& table, const std::vector<std::string>& tables);
+
+}  // namespace segmint::sources

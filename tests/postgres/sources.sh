@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# `--source postgresql://` against a real PostgreSQL (docs/sources.md): a throwaway server (installed from Debian when
+# missing, on a Unix socket in a temporary folder, stopped and removed on exit, also on failure) holds the demo
+# retailer's generated customers, orders and page views under the storage contract (docs/sql.md), and eval, validate
+# and overlap with `--source` must print what they print with `--data` on the CSV files; then edge values (unicode,
+# quotes and line breaks, NULLs, empty arrays, doubles at full precision, sub-second timestamps, orphan events) in
+# sessions whose PGTZ and PGDATESTYLE are not UTC and ISO; then each bad input an error naming the source (exit 2)
+# and never the password.
+#   sources.sh SEGMINT_BINARY SOURCE_DIR
+set -euo pipefail
+segmint=$1
+source=$2
+
+if ! ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1; then
+  bash "$source/.ci/install-deps" postgresql > /dev/null
+fi
+bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+work=$(mktemp -d)
+chmod 755 "$work"
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" -eq 0 ] && chown postgres "$work"
+stop() {
+  as_postgres "$bin/pg_ctl" -D "$work/data" -m immediate stop > /dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap stop EXIT
+
+as_postgres "$bin/initdb" -D "$work/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 > "$work/initdb.log" 2>&1 ||
+  { echo "FAIL: initdb did not run:"; cat "$work/initdb.log"; exit 1; }
+as_postgres "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w \
+  -o "-c listen_addresses='' -c unix_socket_directories='$work' -c fsync=off" start > /dev/null ||
+  { echo "FAIL: the PostgreSQL server did not start:"; cat "$work/server.log"; exit 1; }
+psql() { as_postgres "$bin/psql" -h "$work" -U postgres -d "${db:-postgres}" -v ON_ERROR_STOP=1 -qAt "$@"; }
+url() { echo "postgresql://postgres@/$1?host=$work"; }
+fail() { echo "FAIL: $*"; exit 1; }
+# Sessions that would print timestamps in India's time zone and dates in German style, were the session not set.
+export PGTZ=Asia/Kolkata PGDATESTYLE=German
+
+# ---- the demo data: generated CSV files, loaded into tables of the contract's types
+mkdir "$work/csv"
+"$segmint" generate --rows 3000 --seed 5 -o "$work/csv/customers.csv" --orders "$work/csv/orders.csv" \
+  --page-views "$work/csv/page_views.csv" > /dev/null
+chmod -R a+rX "$work/csv"
+psql <<SQL
+CREATE TABLE stage (customer_id text, email text, first_name text, age text, gender text, country text, city text,
+  signup_date text, last_order_date text, last_login_at text, orders_90d text, lifetime_orders text, total_spend text,
+  avg_order_value text, returns_90d text, loyalty_points text, email_opt_in text, sms_opt_in text, push_opt_in text,
+  tier text, acquisition_channel text, preferred_category text, tags text, churn_score text);
+\\copy stage FROM '$work/csv/customers.csv' CSV HEADER
+CREATE TABLE customers AS SELECT customer_id::bigint, email, first_name, age::bigint, gender, country, city,
+  signup_date::date, last_order_date::date, last_login_at::timestamptz, orders_90d::bigint, lifetime_orders::bigint,
+  total_spend::double precision, avg_order_value::double precision, returns_90d::bigint, loyalty_points::bigint,
+  email_opt_in::boolean, sms_opt_in::boolean, push_opt_in::boolean, tier, acquisition_channel, preferred_category,
+  string_to_array(tags, '|') AS tags, churn_score::double precision FROM stage;
+CREATE TABLE orders (order_id bigint, customer_id bigint, ordered_at timestamptz, amount double precision,
+  channel text);
+\\copy orders FROM '$work/csv/orders.csv' CSV HEADER
+CREATE TABLE page_views (customer_id bigint, viewed_at timestamptz, url text);
+\\copy page_views FROM '$work/csv/page_views.csv' CSV HEADER
+SQL
+csv="$work/csv/customers.csv --events orders=$work/csv/orders.csv --events page_views=$work/csv/page_views.csv"
+for command in "eval --format csv" "validate" "overlap --format csv"; do
+  # shellcheck disable=SC2086
+  "$segmint" $command --project "$source/specs" --as-of 2026-11-23 --data $csv > "$work/expected.txt" 2>&1 ||
+    [ "$command" = validate ] || fail "$command --data"
+  "$segmint" $command --project "$source/specs" --as-of 2026-11-23 --source "$(url postgres)" \
+    > "$work/actual.txt" 2>&1 || [ "$command" = validate ] || fail "$command --source: $(cat "$work/actual.txt")"
+  diff "$work/expected.txt" "$work/actual.txt" > /dev/null ||
+    fail "$command: --source (right) differs from --data (left): $(diff "$work/expected.txt" "$work/actual.txt" | head -20)"
+done
+echo "demo data: eval, validate and overlap read from PostgreSQL as from CSV ($(wc -l < "$work/csv/customers.csv") lines)"
+
+# ---- edge values, the same data in CSV and in PostgreSQL
+cat > "$work/schema.yaml" <<'YAML'
+table: people
+key: id
+columns:
+  id: int
+  name: string
+  score: number
+  vip: bool
+  born: date
+  seen_at: timestamp
+  tier: {type: enum, values: [a, b]}
+  tags: list<string>
+events:
+  orders:
+    key: person
+    time: at
+    columns: {person: int, at: timestamp, amount: number}
+YAML
+cat > "$work/rules.seg" <<'SEG'
+segment named: name is not null
+segment empty_name: name = ""
+segment unicode: name contains "ë"
+segment exact: score = 0.1
+segment huge: score > 1e308
+segment vips: vip
+segment young: born > 2000-01-01
+segment subsecond: seen_at > 2025-12-31T23:59:59Z and seen_at < 2026-01-01T00:00:00Z
+segment tier_a: tier = "a"
+segment tagged: tags contains "x,y"
+segment no_tags: length(tags) = 0
+segment quoted: name contains "\"" and name contains "\n"
+segment buyers: count(orders) >= 2
+segment last_buy: last(orders.amount) = 5.5
+segment no_score: score is null
+SEG
+printf '%s\n' 'id,name,score,vip,born,seen_at,tier,tags' \
+  '1,Zoë,0.1,true,2001-02-03,2026-03-04T05:06:07Z,a,"x,y|z"' \
+  '2,,,,,,,' \
+  '3,"",1.7976931348623157e308,false,1999-12-31,2025-12-31T23:59:59.5Z,b,""' \
+  '4,"say ""hi"", then' 'leave",2.5,1,2026-11-23,2026-06-01T00:00:00+05:30,a,x' > "$work/people.csv"
+printf '%s\n' 'person,at,amount' '1,2026-01-01T00:00:00Z,5.5' '1,2025-01-01T00:00:00Z,6' '99,2026-01-01T00:00:00Z,1' \
+  '4,2026-02-02T00:00:00Z,' > "$work/orders.csv"
+psql <<'SQL'
+CREATE DATABASE edges;
+\connect edges
+CREATE TYPE tier AS ENUM ('a', 'b');
+CREATE TABLE people (id bigint, name text, score double precision, vip boolean, born date, seen_at timestamptz,
+  tier text, tags text[]);
+INSERT INTO people VALUES
+  (1, 'Zoë', 0.1, true, '2001-02-03', '2026-03-04T05:06:07Z', 'a', ARRAY['x,y', 'z']),
+  (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+  (3, '', 1.7976931348623157e308, false, '1999-12-31', '2025-12-31T23:59:59.5Z', 'b', '{}'),
+  (4, E'say "hi", then\nleave', 2.5, true, '2026-11-23', '2026-06-01T00:00:00+05:30', 'a', ARRAY['x']);
+-- An enum column may be a PostgreSQL enum type (loaded, not pushed down: the SQL compares text COLLATE "C").
+CREATE TABLE enum_people AS SELECT id, name, score, vip, born, seen_at, tier::tier AS tier, tags FROM people;
+CREATE TABLE orders (person integer, at timestamptz, amount double precision);
+INSERT INTO orders VALUES (1, '2026-01-01T00:00:00Z', 5.5), (1, '2025-01-01T00:00:00Z', 6),
+  (99, '2026-01-01T00:00:00Z', 1), (4, '2026-02-02T00:00:00Z', NULL);
+CREATE TABLE bad_types (id bigint, name text, score numeric, vip boolean, born date, seen_at timestamptz, tier text,
+  tags text[]);
+CREATE TABLE null_item (id bigint, name text, score double precision, vip boolean, born date, seen_at timestamptz,
+  tier text, tags text[]);
+INSERT INTO null_item (id, tags) VALUES (1, '{a}'), (2, ARRAY['a', NULL]);
+CREATE ROLE nobody LOGIN;
+SQL
+specs="$work/rules.seg --schema $work/schema.yaml --as-of 2026-11-23"
+for form in "--format csv" "--members named" "--members tier_a"; do
+  # shellcheck disable=SC2086
+  "$segmint" eval $specs $form --data "$work/people.csv" --events "orders=$work/orders.csv" > "$work/expected.txt" \
+    2> /dev/null || fail "edges: eval $form --data"
+  "$segmint" eval $specs $form --source "$(url edges)" > "$work/actual.txt" 2> "$work/err.txt" ||
+    fail "edges: eval $form --source: $(cat "$work/err.txt")"
+  diff "$work/expected.txt" "$work/actual.txt" > /dev/null ||
+    fail "edges: eval $form: --source (right) differs from --data (left): $(diff "$work/expected.txt" "$work/actual.txt")"
+done
+sed 's/^table: people/table: enum_people/' "$work/schema.yaml" > "$work/enum_schema.yaml"
+"$segmint" eval "$work/rules.seg" --schema "$work/enum_schema.yaml" --as-of 2026-11-23 --format csv \
+  --source "$(url edges)" > "$work/actual.txt" 2> /dev/null || fail "a PostgreSQL enum type for an enum column"
+# shellcheck disable=SC2086
+"$segmint" eval $specs --format csv --data "$work/people.csv" --events "orders=$work/orders.csv" 2> /dev/null |
+  diff - "$work/actual.txt" > /dev/null || fail "a PostgreSQL enum type: the counts differ"
+grep -q ",0$" "$work/actual.txt" && fail "a segment has no member: the edge data does not exercise it"
+"$segmint" eval $specs --format csv --data "$work/people.csv" --events "orders=$work/orders.csv" 2> /dev/null |
+  grep -q ",0$" &&
+  fail "edges: a segment no row is in: $("$segmint" eval $specs --format csv --data "$work/people.csv" --events "orders=$work/orders.csv")"
+grep -qF "table \`orders\`: 1 event names no customer" "$work/err.txt" || fail "no orphan warning: $(cat "$work/err.txt")"
+echo "edge values: counts and members from PostgreSQL equal those from CSV"
+
+# ---- --push-down: the counts query of `segmint sql --dialect postgres` run in the server, only the counts read back
+grep -v -e subsecond -e buyers -e last_buy "$work/rules.seg" > "$work/plain.seg"
+plain="$work/plain.seg --schema $work/schema.yaml --as-of 2026-11-23 --format csv"
+# shellcheck disable=SC2086
+"$segmint" eval $plain --data "$work/people.csv" --events "orders=$work/orders.csv" > "$work/expected.txt" 2> /dev/null
+# shellcheck disable=SC2086
+"$segmint" eval $plain --push-down --source "$(url edges)" > "$work/actual.txt" 2> "$work/err.txt" ||
+  fail "--push-down: $(cat "$work/err.txt")"
+diff "$work/expected.txt" "$work/actual.txt" > /dev/null ||
+  fail "--push-down (right) differs from --data (left): $(diff "$work/expected.txt" "$work/actual.txt")"
+echo "--push-down: the counts PostgreSQL computes equal eval's"
+
+# ---- bad inputs: exit 2, the source named, the password never shown
+expect_error() {  # WHAT URL TEXT [SCHEMA-SED [EVAL-OPTION]]
+  local what=$1 url=$2 text=$3 option=${5:-}
+  sed "${4:-}" "$work/schema.yaml" > "$work/schema_case.yaml"
+  set +e
+  # shellcheck disable=SC2086
+  local rules=$work/rules.seg
+  [ -z "$option" ] || rules=$work/plain.seg
+  "$segmint" eval "$rules" --schema "$work/schema_case.yaml" --source "$url" $option \
+    > /dev/null 2> "$work/err.txt"
+  local code=$?
+  set -e
+  [ "$code" -eq 2 ] || fail "$what: exit $code, expected 2: $(cat "$work/err.txt")"
+  grep -qF -- "$text" "$work/err.txt" || fail "$what: expected \`$text\` in: $(cat "$work/err.txt")"
+  grep -qF "hunter2pw" "$work/err.txt" && fail "$what: the password is shown: $(cat "$work/err.txt")"
+  echo "  $what: $(head -1 "$work/err.txt")"
+}
+secret="postgresql://postgres:hunter2pw@/edges?host=$work"
+expect_error "missing table" "$secret" "postgresql://postgres:***@/edges?host=$work: no table \`peeple\`; did you mean \`people\`?" 's/^table: people/table: peeple/'
+expect_error "missing column" "$(url edges)" "table \`people\` has no column \`nmae\` (the schema's string column); did you mean \`name\`?" 's/^  name: string/  name: string\n  nmae: string/'
+expect_error "type mismatch" "$(url edges)" "table \`bad_types\`: column \`score\` is \`numeric\`, but the schema's type \`number\` is stored as DOUBLE PRECISION" 's/^table: people/table: bad_types/'
+expect_error "enum type for a string" "$(url edges)" "column \`tier\` is \`tier\`, but the schema's type \`string\` is stored as TEXT" 's/^table: people/table: enum_people/; s/^  tier: {type: enum, values: \[a, b\]}/  tier: string/'
+expect_error "NULL item" "$(url edges)" "table \`null_item\`, row 2: column \`tags\`: expected list<string> in PostgreSQL's array form" 's/^table: people/table: null_item/'
+expect_error "refused connection" "postgresql://postgres:hunter2pw@/edges?host=$work&port=1" "postgresql://postgres:***@/edges?host=$work&port=1: cannot connect:"
+expect_error "password parameter" "postgresql:///edges?host=$work&port=1&password=hunter2pw" "password=***"
+expect_error "unknown database" "$(url nowhere)" "cannot connect:"
+expect_error "query error" "postgresql://nobody@/edges?host=$work" "table \`people\`: permission denied for table people"
+expect_error "query error, pushed down" "postgresql://nobody@/edges?host=$work" "permission denied for table people" \
+  's/^table: people/table: people/' --push-down
+expect_error "bad URL" "postgresql://postgres:hunter2pw@[bad" "not a valid PostgreSQL URL"
+echo "postgres sources: all checks passed"
