@@ -352,6 +352,15 @@ BOOST_AUTO_TEST_CASE(duckdb_matches_vm_on_edges) {
         column.i32[row] = *calendar::parse_date(dates[row]);
         column.validity.set(row);
     }
+    // Cities with a NUL byte, non-ASCII letters and bytes of 0x80 and above.
+    using namespace std::string_literals;
+    const std::vector<std::string> cities = {"nul\0byte"s, "\0"s,         "M\u00fcnchen", "\u00c9vian", "\u00e9",
+                                             "\u00ff",     "\U0001F600x", "stra\u00dfe",  "Ber\nlin"};
+    data::Column& city = table.mutable_column(test_schema().find("city")->index);
+    for (size_t row = 0; row < cities.size(); ++row) {
+        city.i32[row + 10] = city.dictionary.intern(cities[row]);
+        city.validity.set(row + 10);
+    }
     const std::string text = R"(
 segment empty_item: tags contains "" or length(tags) = 0
 segment month_end: signup_date + 1 month = 2024-02-29 or signup_date - 1 month < 2026-02-28
@@ -367,6 +376,7 @@ segment by_zero: total_spend / 0 is null and age / 0 is null and age % 0 is null
 segment rounding: round(total_spend / 3) = round(churn_score) or round(avg_order_value) = 0 or round(total_spend) = 3
 segment remainders: orders_90d % -3 = -1 or (age % -1 = 0 and loyalty_points % -1 is not null) or total_spend % -2.5 < 0
 segment quotes: email != "it's" and city not in ("O'Brien", "\"q\"", "back\\slash", "nul\0byte")
+segment nul: city contains "\0" or city ends with "\0byte" or length(city) = 1 or city matches "^\\x00"
 segment regex: email matches "^[a-z]+@" or city matches "(?i)GER" or first_name matches "" or city matches "a.b|\\bger\\b|\\d{2,3}"
 segment regex_partial: coalesce(email, "x\ny") matches "x.y" or coalesce(city, "abc") matches "b" or country matches "any$"
 segment order: first_name < "a" or first_name >= "Z" or lower(first_name) = upper(first_name) or city > "\u00e9"
@@ -386,9 +396,11 @@ segment refers: (month_end and not overflow) or (regex and quotes)
     const size_t clamp = cases[0].checked.catalog.segment_index.at("clamp");
     for (size_t row = 0; row < 5; ++row) BOOST_CHECK_MESSAGE(cases[0].vm[clamp].get(row), dates[row] << " clamps");
     BOOST_CHECK(cases[0].vm[clamp].get(7));
+    const size_t nul = cases[0].checked.catalog.segment_index.at("nul");
+    BOOST_CHECK(cases[0].vm[nul].get(10) && cases[0].vm[nul].get(11));  // the cities holding a NUL byte
     BOOST_TEST_MESSAGE("duckdb " << version << " edges: " << report(tally));
     BOOST_CHECK_EQUAL(tally.refused, 0u);
-    BOOST_CHECK_EQUAL(tally.translated, 22u);
+    BOOST_CHECK_EQUAL(tally.translated, 23u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
