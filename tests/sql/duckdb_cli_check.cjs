@@ -1,14 +1,15 @@
-// Runs the counts SQL `segmint sql --dialect duckdb` wrote over a CSV file of customers in DuckDB, and checks that
-// every segment's count is the one `segmint eval --format json` gave (tests/sql/duckdb_differential.sh).
-//   node duckdb_cli_check.cjs NODE_MODULES_DIR SCHEMA.yaml CUSTOMERS.csv COUNTS.sql EVAL.json
+// Runs the SQL `segmint sql --dialect duckdb` wrote in each mode (SQL_DIR/counts.sql, members.sql, views.sql) over a
+// CSV file of customers in DuckDB, and checks that every segment's count, its number of TRUE members and its view's
+// number of keys are the count `segmint eval --format json` gave (tests/sql/duckdb_differential.sh).
+//   node duckdb_cli_check.cjs NODE_MODULES_DIR SCHEMA.yaml CUSTOMERS.csv SQL_DIR EVAL.json
 // The table is stored as docs/sql.md's storage contract says: the CSV fields are read as text (an empty unquoted
 // field is NULL, "" is empty) and cast to the schema's types; a list is its items split at `|`.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 
-const [modules, schemaFile, csvFile, sqlFile, evalFile] = process.argv.slice(2);
-const { DuckDBInstance } = require(path.join(modules, '@duckdb', 'node-api'));
+const [modules, schemaFile, csvFile, sqlDir, evalFile] = process.argv.slice(2);
+const { DuckDBInstance } = require(path.resolve(modules, '@duckdb', 'node-api'));
 
 // The columns of a schema file: `  name: type` or `  name: {type: T, ...}` lines under `columns:`.
 function columns(text) {
@@ -46,24 +47,29 @@ async function main() {
     `CREATE TABLE customers AS SELECT ${cols.map((c) => `${convert(c)} AS "${c.name}"`).join(', ')} ` +
       `FROM read_csv('${csvFile.replace(/'/g, "''")}', header = true, columns = {${types}}, ` +
       `allow_quoted_nulls = false, quote = '"', escape = '"')`);
-  const reader = await connection.runAndReadAll(fs.readFileSync(sqlFile, 'utf8'));
-  const names = reader.columnNames();
-  const row = reader.getRowsJS()[0];
+  const sql = (mode) => fs.readFileSync(path.join(sqlDir, mode + '.sql'), 'utf8');
   const expected = JSON.parse(fs.readFileSync(evalFile, 'utf8')).segments;
+  const counts = await connection.runAndReadAll(sql('counts'));
+  const members = await connection.runAndReadAll(sql('members'));
+  await connection.run(sql('views'));
+  const memberRows = members.getRowsJS();
   let failed = 0;
-  for (const segment of expected) {
-    const got = String(row[names.indexOf(segment.name)]);
-    if (got !== String(segment.count)) {
-      console.log(`FAIL: segment ${segment.name}: DuckDB ${got}, segmint eval ${segment.count}`);
-      failed += 1;
-    }
-  }
-  if (names.length !== expected.length) {
-    console.log(`FAIL: DuckDB returned ${names.length} columns for ${expected.length} segments`);
+  const check = (what, got, want) => {
+    if (String(got) === String(want)) return;
+    console.log(`FAIL: ${what}: DuckDB ${got}, segmint eval ${want}`);
     failed += 1;
+  };
+  check('columns of counts', counts.columnNames().length, expected.length);
+  for (const segment of expected) {
+    const name = segment.name;
+    check(`count of ${name}`, counts.getRowsJS()[0][counts.columnNames().indexOf(name)], segment.count);
+    const column = members.columnNames().indexOf(name);
+    check(`members of ${name}`, memberRows.filter((row) => row[column] === true).length, segment.count);
+    const view = await connection.runAndReadAll(`SELECT count(*) FROM "segment_${name}"`);
+    check(`view of ${name}`, view.getRowsJS()[0][0], segment.count);
   }
   if (failed) process.exit(1);
-  console.log(`duckdb CLI: segmint sql --mode counts gave segmint eval's ${expected.length} counts ` +
+  console.log(`duckdb CLI: segmint sql's counts, members and views gave segmint eval's ${expected.length} counts ` +
               `(${expected.map((s) => `${s.name} ${s.count}`).join(', ')})`);
 }
 

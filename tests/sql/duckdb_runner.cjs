@@ -14,7 +14,7 @@ const fs = require('fs');
 const path = require('path');
 
 const [modules, jobsFile, resultsFile] = process.argv.slice(2);
-const duckdb = require(path.join(modules, '@duckdb', 'node-api'));
+const duckdb = require(path.resolve(modules, '@duckdb', 'node-api'));
 const { DuckDBInstance } = duckdb;
 const varcharList = duckdb.LIST(duckdb.VARCHAR);
 
