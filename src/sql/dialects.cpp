@@ -11,6 +11,7 @@ namespace segmint::sql {
 
 const Dialect& sqlite_dialect();    // sqlite.cpp
 const Dialect& postgres_dialect();  // postgres.cpp
+const Dialect& duckdb_dialect();    // duckdb.cpp
 
 namespace {
 
@@ -22,7 +23,7 @@ struct Entry {
 const std::vector<Entry>& entries() {
     static const std::vector<Entry> list = {
         {"postgres", [] { return &postgres_dialect(); }},
-        {"duckdb", nullptr},
+        {"duckdb", [] { return &duckdb_dialect(); }},
         {"sqlite", [] { return &sqlite_dialect(); }},
         {"bigquery", nullptr},
         {"snowflake", nullptr},

@@ -142,6 +142,10 @@ MUTATIONS = [
      'out_ += "[^\\\\n]";',
      'out_ += ".";',
      "a regex `.` reaches PostgreSQL as ARE's `.`, which also matches a newline (RE2's does not)"),
+    ("sql_duckdb_collate", "src/sql/duckdb.cpp",
+     'return fmt::format("({} {} {})", binary(a), symbol(op), binary(b));',
+     'return fmt::format("({} {} {})", a, symbol(op), b);',
+     "DuckDB compares text by the column's or the session's collation (NOCASE: 'a' = 'A') instead of bytewise"),
 ]
 
 
