@@ -28,6 +28,12 @@ public:
     // schema's (the message names the column, the table's type and the schema's). Messages start with the table.
     virtual bool read_csv(const std::string& table, const schema::Schema& schema, std::string* csv,
                           std::string* error) = 0;
+    // Whether the values of `schema`'s columns in `table` follow the storage contract that `segmint sql`'s queries
+    // read (docs/sql.md), which --push-down needs beyond what loading accepts.
+    virtual bool check_for_sql(const std::string& table, const schema::Schema& schema, std::string* error) {
+        (void)table, (void)schema, (void)error;
+        return true;
+    }
     // Replaces secrets (a password) in a message from the database.
     virtual std::string scrub(std::string message) const { return message; }
 };

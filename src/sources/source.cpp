@@ -163,8 +163,15 @@ std::optional<std::vector<uint64_t>> Connection::run_counts(const schema::Schema
     const std::string table = table_for(schema.table);
     std::string problem;
     std::vector<uint64_t> count, counts;
-    if (!reader_->check_columns(table, schema, &problem) ||
-        !reader_->query_integers("SELECT count(*) FROM " + reader_->table_sql(table), &count, &problem) ||
+    bool followed = reader_->check_columns(table, schema, &problem) && reader_->check_for_sql(table, schema, &problem);
+    for (const auto& definition : schema.events) {  // the event tables the database has, which rules may read
+        if (!followed) break;
+        const std::string events = table_for(definition.name);
+        const auto found = reader_->has_table(events, &problem);
+        followed = found && (!*found ||
+                             reader_->check_for_sql(events, schema::event_table_schema(schema, definition), &problem));
+    }
+    if (!followed || !reader_->query_integers("SELECT count(*) FROM " + reader_->table_sql(table), &count, &problem) ||
         !reader_->query_integers(counts_sql, &counts, &problem)) {
         *error = display_ + ": " + reader_->scrub(std::move(problem));
         return std::nullopt;

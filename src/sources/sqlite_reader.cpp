@@ -11,6 +11,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "common/calendar.h"
+#include "scalar/scalar.h"
 #include "sources/reader.h"
 #include "sql/sqlite_host.h"
 
@@ -41,7 +43,7 @@ bool stores(const std::string& declared, ColumnType type) {
         case ColumnType::Number: return real;
         case ColumnType::Bool: return integer || contains(t, "BOOL");
         case ColumnType::Date: return text || t == "DATE";
-        case ColumnType::Timestamp: return text || t == "DATETIME" || t == "TIMESTAMP";
+        case ColumnType::Timestamp: return integer || text || t == "DATETIME" || t == "TIMESTAMP";
         case ColumnType::String:
         case ColumnType::Enum:
         case ColumnType::StringList: return text;
@@ -54,6 +56,7 @@ const char* contract_type(ColumnType type) {
         case ColumnType::Int:
         case ColumnType::Bool: return "INTEGER";
         case ColumnType::Number: return "REAL";
+        case ColumnType::Timestamp: return "INTEGER (microseconds since 1970-01-01T00:00:00Z) or ISO TEXT";
         default: return "TEXT";
     }
 }
@@ -150,7 +153,23 @@ public:
                 if (i > 0) *csv += ',';
                 switch (sqlite3_column_type(statement, i)) {
                     case SQLITE_NULL: break;
-                    case SQLITE_INTEGER: *csv += std::to_string(sqlite3_column_int64(statement, i)); break;
+                    case SQLITE_INTEGER: {
+                        const int64_t value = sqlite3_column_int64(statement, i);
+                        if (schema.columns[static_cast<size_t>(i)].type != ColumnType::Timestamp) {
+                            *csv += std::to_string(value);
+                            break;
+                        }
+                        // docs/sql.md's contract: INTEGER microseconds since 1970-01-01T00:00:00Z.
+                        if (value < scalar::kMinTimestamp || value > scalar::kMaxTimestamp) {
+                            sqlite3_finalize(statement);
+                            *error = "table `" + table + "`, row " + std::to_string(row) + ": column `" +
+                                     schema.columns[static_cast<size_t>(i)].name + "` holds " + std::to_string(value) +
+                                     " microseconds, outside 0001-01-01T00:00:00Z..9999-12-31T23:59:59.999999Z";
+                            return false;
+                        }
+                        *csv += calendar::format_timestamp(value);
+                        break;
+                    }
                     case SQLITE_FLOAT: {
                         char buffer[32];
                         const auto result =
@@ -179,6 +198,25 @@ public:
         if (status != SQLITE_DONE) {
             *error = "table `" + table + "`: " + sqlite3_errmsg(db_);
             return false;
+        }
+        return true;
+    }
+
+    // Loading also reads timestamps stored as ISO text, but the SQL compares and shifts INTEGER microseconds.
+    bool check_for_sql(const std::string& table, const schema::Schema& schema, std::string* error) override {
+        for (const auto& column : schema.columns) {
+            if (column.type != ColumnType::Timestamp) continue;
+            std::vector<uint64_t> found;
+            const std::string sql = "SELECT count(*) FROM " + quote_identifier(table) + " WHERE " +
+                                    quote_identifier(column.name) + " IS NOT NULL AND typeof(" +
+                                    quote_identifier(column.name) + ") <> 'integer'";
+            if (!query_integers(sql, &found, error)) return false;
+            if (found.at(0) > 0) {
+                *error = "table `" + table + "`: column `" + column.name + "` holds " + std::to_string(found[0]) +
+                         " timestamps that are not INTEGER microseconds; --push-down's SQL reads timestamps stored "
+                         "as INTEGER microseconds since 1970-01-01T00:00:00Z (docs/sql.md)";
+                return false;
+            }
         }
         return true;
     }

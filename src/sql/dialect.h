@@ -77,6 +77,8 @@ public:
     virtual bool translates_event_aggregates() const { return false; }
     // A value of `type` as MIN, MAX and DISTINCT must order and compare it: strings bytewise.
     virtual std::string ordered(ir::Type type, const std::string& value) const;
+    // The aggregate of the smallest of `values` (of `type`, bool included: FALSE is the smaller).
+    virtual std::string smallest(ir::Type type, const std::string& values) const;
     // The exact sum of int values: the aggregate expressions over `value` it needs, then, from the columns holding
     // them, the total (NULL outside int64) and the average (the exact total as a double, divided by `count`).
     virtual std::vector<std::string> int_sum_parts(const std::string& value) const;

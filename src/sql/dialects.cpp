@@ -103,6 +103,9 @@ std::string Dialect::date_to_timestamp(const std::string&) const { throw Unsuppo
 std::string Dialect::timestamp_to_date(const std::string&) const { throw Unsupported("timestamps"); }
 
 std::string Dialect::ordered(ir::Type, const std::string& value) const { return value; }
+std::string Dialect::smallest(ir::Type type, const std::string& values) const {
+    return "MIN(" + ordered(type, values) + ")";
+}
 std::vector<std::string> Dialect::int_sum_parts(const std::string&) const { throw Unsupported("event aggregates"); }
 std::string Dialect::int_sum_total(const std::vector<std::string>&) const { throw Unsupported("event aggregates"); }
 std::string Dialect::int_sum_average(const std::vector<std::string>&, const std::string&) const {

@@ -1,7 +1,8 @@
 // The PostgreSQL dialect (PostgreSQL 12 or later; checked on 15). docs/sql.md has the storage contract and the
 // translation table. Storage: int BIGINT, number DOUBLE PRECISION (finite), string and enum TEXT in a UTF8 database
-// (PostgreSQL text cannot hold a NUL byte), bool BOOLEAN, date DATE, list<string> text[] (no NULL items). The SQL
-// reads no session setting: no timestamp is translated yet, string literals are E'' where they hold a backslash (so
+// (PostgreSQL text cannot hold a NUL byte), bool BOOLEAN, date DATE, timestamp TIMESTAMPTZ, list<string> text[] (no
+// NULL items). The SQL reads no session setting: timestamps meet dates and months only through AT TIME ZONE 'UTC',
+// string literals are E'' where they hold a backslash (so
 // standard_conforming_strings does not matter), and every text operation names COLLATE "C" where a collation could
 // change it. PostgreSQL raises errors where the language yields NULL (int64 overflow, a double overflowing or a
 // nonzero double product or quotient rounding to zero, a date past its range), so each such operation is guarded
@@ -427,6 +428,9 @@ public:
     bool translates_event_aggregates() const override { return true; }
     std::string ordered(ir::Type type, const std::string& value) const override {
         return type == ir::Type::String ? "(" + value + " COLLATE \"C\")" : value;
+    }
+    std::string smallest(ir::Type type, const std::string& values) const override {  // there is no min(boolean)
+        return type == ir::Type::Bool ? "bool_and(" + values + ")" : Dialect::smallest(type, values);
     }
     // sum(bigint) is numeric: exact, whatever the order.
     std::vector<std::string> int_sum_parts(const std::string& value) const override { return {"SUM(" + value + ")"}; }

@@ -112,7 +112,8 @@ struct Generator::State {
         std::string out = fmt::format("  SELECT *\n  FROM {} AS {}", customers, customers_alias);
         for (const auto& [e, list] : by_table) {
             const schema::EventTable& table = schema.events[e];
-            const std::string key = dialect.identifier(table.key);
+            // String keys group and join bytewise, whatever collation the columns are declared with.
+            const std::string key = dialect.ordered(key_type(), dialect.identifier(table.key));
             const std::string table_prefix = event_prefix + "table:" + std::to_string(e);
             const std::string key_column = dialect.identifier(table_prefix + ":key");
             std::string columns, windows;
@@ -122,19 +123,21 @@ struct Generator::State {
                 if (const auto& window = aggregates[a].window)
                     windows += fmt::format(",\n        {} AS {}", window->second, dialect.identifier(window->first));
             }
-            std::string rows = dialect.table_name(table.name);
+            std::string rows = dialect.identifier(table.name);
             if (!windows.empty()) {
                 rows = fmt::format("(\n      SELECT *{}\n      FROM {}) AS {}", windows, rows,
                                    dialect.identifier(table_prefix + ":rows"));
             }
             const std::string alias = dialect.identifier(table_prefix);
             out += fmt::format(
-                "\n  LEFT JOIN (\n    SELECT {} AS {}{}\n    FROM {}\n    GROUP BY {}) AS {}\n  ON {}.{} = {}.{}", key,
-                key_column, columns, rows, key, alias, alias, key_column, customers_alias,
-                dialect.identifier(schema.key));
+                "\n  LEFT JOIN (\n    SELECT {} AS {}{}\n    FROM {}\n    GROUP BY {}) AS {}\n  ON {}.{} = {}", key,
+                key_column, columns, rows, key, alias, alias, key_column,
+                dialect.ordered(key_type(), customers_alias + "." + dialect.identifier(schema.key)));
         }
         return out;
     }
+
+    ir::Type key_type() const { return ir::column_type(*catalog.schema->find(catalog.schema->key)); }
 
     // How the query computes `spec` (the `index`th distinct aggregate) and reads it for a customer, by the rules of
     // docs/language.md "Event aggregates": no events give 0 (count, count_distinct, sum), FALSE (exists) or NULL.
@@ -206,16 +209,17 @@ struct Generator::State {
             case AggregateFunction::First:
             case AggregateFunction::Last: {
                 // The earliest (latest) time of a kept non-NULL value, over the customer's events, then the smallest
-                // value at that time.
+                // value at that time. A list's order is item by item, which neither its SQLite text nor an array's
+                // collation gives.
+                if (type == ir::Type::StringList) throw Unsupported("first and last of a list column");
                 const std::string time = d.identifier(table.time);
                 const std::string candidate = (filter.empty() ? "" : "(" + filter + ") AND ") + value + " IS NOT NULL";
                 out.window = {name(":t"), fmt::format("{}(CASE WHEN {} THEN {} END) OVER (PARTITION BY {})",
                                                       spec.function == AggregateFunction::First ? "MIN" : "MAX",
-                                                      candidate, time, d.identifier(table.key))};
-                out.columns = {{name(""), fmt::format("MIN({})", d.ordered(type, fmt::format("CASE WHEN {} AND {} = {} "
-                                                                                             "THEN {} END",
-                                                                                             candidate, time,
-                                                                                             column(":t"), value)))}};
+                                                      candidate, time, d.ordered(key_type(), d.identifier(table.key)))};
+                const std::string at_that_time =
+                    fmt::format("CASE WHEN {} AND {} = {} THEN {} END", candidate, time, column(":t"), value);
+                out.columns = {{name(""), d.smallest(type, at_that_time)}};
                 out.value = column("");
                 return out;
             }

@@ -298,8 +298,9 @@ public:
     }
 
     // SQLite's parser has a fixed stack (100 entries): a deep rule fails with `parser stack overflow`. The expression
-    // is parsed (never run) in an empty database inside a statement that nests it deeper than any query does; the
-    // parser fails before names are looked up, so only that failure refuses it.
+    // is parsed (never run) in an empty database in each place the queries put a rule or an aggregate (query.cpp):
+    // an event table's derived table and its window, a CTE layer and a view's WHERE, a counts query's inner column.
+    // The parser fails before names are looked up, so only that failure refuses it.
     void check_nesting(const std::string& expression) const override {
         thread_local std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(nullptr, sqlite3_close);
         if (!db) {
@@ -307,17 +308,19 @@ public:
             if (sqlite3_open(":memory:", &opened) != SQLITE_OK) throw std::runtime_error("sqlite: cannot open memory");
             db.reset(opened);
         }
-        const std::string e = "COALESCE(CASE WHEN (" + expression + ") AND 1 THEN 1 END, 0)";
-        const std::string statement = fmt::format(
-            "CREATE VIEW v AS WITH a AS (SELECT * FROM t AS c LEFT JOIN (SELECT k, {0} FROM (SELECT *, {0} FROM e) AS "
-            "r GROUP BY k) AS j ON 1), b AS (SELECT *, {0} AS c FROM a) SELECT COALESCE(SUM(c), 0) FROM (SELECT {0} "
-            "AS c FROM b) AS s WHERE {0}",
-            e);
-        sqlite3_stmt* prepared = nullptr;
-        sqlite3_prepare_v2(db.get(), statement.c_str(), static_cast<int>(statement.size()), &prepared, nullptr);
-        sqlite3_finalize(prepared);
-        if (std::string(sqlite3_errmsg(db.get())).find("parser stack overflow") != std::string::npos)
-            throw Unsupported("a rule nested deeper than SQLite's parser takes (its stack holds 100 levels)");
+        const std::string statements[] = {
+            fmt::format("CREATE VIEW v AS WITH l0 AS (SELECT * FROM t AS c LEFT JOIN (SELECT k AS kk, {0} AS x FROM "
+                        "(SELECT *, {0} AS w FROM e) AS r GROUP BY k) AS j ON j.kk = c.k), l1 AS (SELECT *, "
+                        "COALESCE({0}, 0) AS s FROM l0) SELECT k FROM l1 WHERE {0}",
+                        expression),
+            fmt::format("SELECT COALESCE(SUM(m0), 0) AS s FROM (SELECT k, COALESCE({}, 0) AS m0 FROM t)", expression)};
+        for (const auto& statement : statements) {
+            sqlite3_stmt* prepared = nullptr;
+            sqlite3_prepare_v2(db.get(), statement.c_str(), static_cast<int>(statement.size()), &prepared, nullptr);
+            sqlite3_finalize(prepared);
+            if (std::string(sqlite3_errmsg(db.get())).find("parser stack overflow") != std::string::npos)
+                throw Unsupported("a rule nested deeper than SQLite's parser takes (its stack holds 100 levels)");
+        }
     }
 
     std::string true_only(const std::string& p) const override { return "COALESCE(" + p + ", 0)"; }

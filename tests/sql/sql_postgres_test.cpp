@@ -356,4 +356,34 @@ BOOST_AUTO_TEST_CASE(postgres_matches_vm_on_event_aggregates) {
     BOOST_CHECK_GE(tally.translated, 19 * 3 * rounds);
 }
 
+// first/last of a bool column (PostgreSQL has no min(boolean): the smaller, FALSE, is bool_and), with a tie in time,
+// over string keys; the counts are segmint eval's over the same rows (sql_sqlite checks those against the VM).
+BOOST_AUTO_TEST_CASE(first_and_last_of_bools) {
+    TempDir dir("sql_bools");
+    const std::string options =
+        " --as-of 2026-11-23 --schema " +
+        dir.write("schema.yaml",
+                  "table: people\nkey: id\ncolumns:\n  id: string\nevents:\n  visits:\n    key: id\n"
+                  "    time: at\n    columns: {id: string, at: timestamp, flag: bool}\n") +
+        " --specs " +
+        dir.write("rules.seg",
+                  "segment one: count(visits) = 1\nsegment first_false: first(visits.flag) = false\n"
+                  "segment last_true: last(visits.flag)\n");
+    std::string sql, err;
+    BOOST_TEST_REQUIRE(run_segmint("sql --dialect postgres" + options, &sql, &err) == 0, err);
+    Database db;
+    db.exec(
+        "DROP TABLE IF EXISTS people, visits CASCADE;"
+        "CREATE TABLE people (id TEXT); INSERT INTO people VALUES ('a'), ('A'), ('b');"
+        "CREATE TABLE visits (id TEXT, at TIMESTAMPTZ, flag BOOLEAN);"
+        "INSERT INTO visits VALUES ('a', '2026-01-01T00:00:00Z', FALSE), ('A', '2026-01-02T00:00:00Z', TRUE),"
+        " ('A', '2026-01-02T00:00:00Z', FALSE), ('b', '2026-01-03T00:00:00Z', TRUE), ('b', '2026-01-04T00:00:00Z', "
+        "NULL)");
+    std::string error;
+    const auto rows = db.rows(sql, &error);
+    BOOST_TEST_REQUIRE(error.empty(), error);
+    // one {a}, first_false {a, A}, last_true {b}: as `segmint eval` counts the same rows (sql_sqlite's case).
+    BOOST_TEST((rows == std::vector<std::vector<std::string>>{{"1", "2", "1"}}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

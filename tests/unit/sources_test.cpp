@@ -69,14 +69,27 @@ const char* kOrdersCsv =
     "1,2025-01-01T00:00:00Z,6\n"
     "99,2026-01-01T00:00:00Z,1\n"
     "4,2026-02-02T00:00:00Z,\n";
-// The same data as SQLite holds it under the storage contract (docs/sql.md), written by hand.
+// The same data as SQLite holds it under the storage contract (docs/sql.md), written by hand: timestamps as INTEGER
+// microseconds since 1970-01-01T00:00:00Z.
 const char* kSqlite = R"(
+CREATE TABLE people(id INTEGER, name TEXT, score REAL, vip INTEGER, born TEXT, seen_at INTEGER, tier TEXT, tags TEXT);
+INSERT INTO people VALUES
+  (1, 'Zoë', 0.1, 1, '2001-02-03', 1772600767000000, 'a', 'x|y'),
+  (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+  (3, '', 1.7976931348623157e308, 0, '1999-12-31', 1767225599500000, 'b', ''),
+  (4, 'say "hi", then' || char(10) || 'leave', 2.5, 1, '2026-11-23', 1780272000000000, 'a', 'x');
+CREATE TABLE orders(person INTEGER, at INTEGER, amount REAL);
+INSERT INTO orders VALUES (1, 1767225600000000, 5.5), (1, 1735689600000000, 6),
+  (99, 1767225600000000, 1), (4, 1769990400000000, NULL);
+)";
+// Loading also reads timestamps stored as ISO text (UTC unless an offset is given); --push-down refuses them.
+const char* kSqliteTextTimes = R"(
 CREATE TABLE people(id INTEGER, name TEXT, score REAL, vip INTEGER, born TEXT, seen_at TEXT, tier TEXT, tags TEXT);
 INSERT INTO people VALUES
   (1, 'Zoë', 0.1, 1, '2001-02-03', '2026-03-04T05:06:07Z', 'a', 'x|y'),
   (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
   (3, '', 1.7976931348623157e308, 0, '1999-12-31', '2025-12-31T23:59:59.5Z', 'b', ''),
-  (4, 'say "hi", then' || char(10) || 'leave', 2.5, 1, '2026-11-23', '2026-06-01T00:00:00Z', 'a', 'x');
+  (4, 'say "hi", then' || char(10) || 'leave', 2.5, 1, '2026-11-23', '2026-06-01T02:00:00+02:00', 'a', 'x');
 CREATE TABLE orders(person INTEGER, at TEXT, amount REAL);
 INSERT INTO orders VALUES (1, '2026-01-01T00:00:00Z', 5.5), (1, '2025-01-01T00:00:00Z', 6),
   (99, '2026-01-01T00:00:00Z', 1), (4, '2026-02-02T00:00:00Z', NULL);
@@ -165,8 +178,8 @@ struct Edges {
     Edges() {
         specs = " --schema " + dir.write("schema.yaml", kSchema) + " --specs " + dir.write("rules.seg", kRules) +
                 " --as-of 2026-11-23";
-        csv = " --data " + dir.write("people.csv", kCustomersCsv) + " --events orders=" +
-              dir.write("orders.csv", kOrdersCsv);
+        csv = " --data " + dir.write("people.csv", kCustomersCsv) +
+              " --events orders=" + dir.write("orders.csv", kOrdersCsv);
         db = dir.file("people.db");
         make_db(db, kSqlite);
     }
@@ -258,9 +271,10 @@ BOOST_AUTO_TEST_CASE(project_source) {
     BOOST_TEST(run_segmint("eval --format csv --project " + edges.dir.path, &out, &err) == 0, err);
     BOOST_TEST(out == expected);
     std::string renamed = kSqlite;
-    for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
-             {"TABLE people", "TABLE folk"}, {"INTO people", "INTO folk"}, {"TABLE orders", "TABLE purchases"},
-             {"INTO orders", "INTO purchases"}}) {
+    for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{{"TABLE people", "TABLE folk"},
+                                                                                   {"INTO people", "INTO folk"},
+                                                                                   {"TABLE orders", "TABLE purchases"},
+                                                                                   {"INTO orders", "INTO purchases"}}) {
         renamed.replace(renamed.find(from), from.size(), to);
     }
     edges.source_with("renamed.db", renamed);
@@ -274,9 +288,10 @@ BOOST_AUTO_TEST_CASE(project_source) {
                            &out, &err) == 0,
                err);
     BOOST_TEST(out == expected);
-    expect_error(edges.specs + " --source sqlite:" + edges.db + " --source-table ordres=purchases",
-                 {"--source-table ordres=purchases: the schema has no table `ordres` (its tables: people, orders); did you "
-                  "mean `orders`?"});
+    expect_error(
+        edges.specs + " --source sqlite:" + edges.db + " --source-table ordres=purchases",
+        {"--source-table ordres=purchases: the schema has no table `ordres` (its tables: people, orders); did you "
+         "mean `orders`?"});
     expect_error(edges.specs + edges.csv + " --source-table folk", {"--source-table names a table of a database"});
     // --data on the command line replaces the project's source.
     BOOST_TEST(run_segmint("eval --format csv --project " + edges.dir.path + edges.csv, &out, &err) == 0, err);
@@ -302,11 +317,13 @@ BOOST_AUTO_TEST_CASE(bad_sources) {
         "id INTEGER, name TEXT, score REAL, vip INTEGER, born TEXT, seen_at TEXT, tier TEXT, tags TEXT";
     expect_error(edges.specs + edges.source_with("a.db", "CREATE TABLE peeple(" + people + ")"),
                  {"a.db: no table `people`; did you mean `peeple`?"});
-    expect_error(edges.specs + edges.source_with("b.db", "CREATE TABLE people(id INTEGER, name TEXT, score REAL, vip "
-                                                         "INTEGER, bron TEXT, seen_at TEXT, tier TEXT, tags TEXT)"),
+    expect_error(edges.specs + edges.source_with("b.db",
+                                                 "CREATE TABLE people(id INTEGER, name TEXT, score REAL, vip "
+                                                 "INTEGER, bron TEXT, seen_at TEXT, tier TEXT, tags TEXT)"),
                  {"b.db: table `people` has no column `born` (the schema's date column); did you mean `bron`?"});
-    expect_error(edges.specs + edges.source_with("c.db", "CREATE TABLE people(id INTEGER, name TEXT, score TEXT, vip "
-                                                         "INTEGER, born TEXT, seen_at TEXT, tier TEXT, tags TEXT)"),
+    expect_error(edges.specs + edges.source_with("c.db",
+                                                 "CREATE TABLE people(id INTEGER, name TEXT, score TEXT, vip "
+                                                 "INTEGER, born TEXT, seen_at TEXT, tier TEXT, tags TEXT)"),
                  {"c.db: table `people`: column `score` is declared `TEXT`, but the schema's type `number` is stored "
                   "as REAL"});
     expect_error(edges.specs + edges.source_with("d.db", "CREATE TABLE people(" + people +
@@ -335,7 +352,8 @@ BOOST_AUTO_TEST_CASE(bad_sources) {
     expect_error(edges.specs + " --source mysql://db", {"expected `sqlite:PATH` or a PostgreSQL URL"});
     expect_error(edges.specs + edges.csv + " --source sqlite:" + edges.db, {"--data and --source both"});
     // The database is an input: --members -o never writes over it.
-    expect_error(" --members named -o " + edges.db + edges.specs + " --source sqlite:" + edges.db, {"refusing to write"});
+    expect_error(" --members named -o " + edges.db + edges.specs + " --source sqlite:" + edges.db,
+                 {"refusing to write"});
     BOOST_TEST(read_file(edges.db).rfind("SQLite format 3", 0) == 0);
 }
 
@@ -357,7 +375,8 @@ segment quoted: name contains "\"" and name matches "(?s)hi.*leave"
 segment no_score: score is null
 segment either: vips or no_score
 )");
-    const std::string specs = " --schema " + edges.dir.file("schema.yaml") + " --specs " + rules + " --as-of 2026-11-23";
+    const std::string specs =
+        " --schema " + edges.dir.file("schema.yaml") + " --specs " + rules + " --as-of 2026-11-23";
     std::string expected, out, err;
     BOOST_TEST(run_segmint("eval --format csv" + specs + edges.csv, &expected, &err) == 0, err);
     BOOST_TEST(run_segmint("eval --format csv --push-down" + specs + " --source sqlite:" + edges.db, &out, &err) == 0,
@@ -368,7 +387,24 @@ segment either: vips or no_score
                err);
     BOOST_TEST(out.find("\"rows\": 4") != std::string::npos, out);
     expect_error(" --push-down" + edges.specs + " --source sqlite:" + edges.db,
-                 {"--push-down: segment `recent` uses timestamps", "run without --push-down"});
+                 {"--push-down: segment `spend` uses sums and averages of number values", "run without --push-down"});
+    // Timestamps and event aggregates run in SQLite too, where the timestamps are INTEGER microseconds.
+    const std::string timed = " --schema " + edges.dir.file("schema.yaml") + " --as-of 2026-11-23 --specs " +
+                              edges.dir.write("timed.seg", R"(segment recent: seen_at after 2026-01-01T00:00:00Z
+segment subsecond: seen_at > 2025-12-31T23:59:59Z and seen_at < 2026-01-01T00:00:00Z
+segment buyers: count(orders) >= 1
+segment last_buy: last(orders.amount) = 5.5 or not exists(orders.amount)
+)");
+    BOOST_TEST(run_segmint("eval --format csv" + timed + edges.csv, &expected, &err) == 0, err);
+    BOOST_TEST(run_segmint("eval --format csv --push-down" + timed + " --source sqlite:" + edges.db, &out, &err) == 0,
+               err);
+    BOOST_TEST(out == expected);
+    BOOST_TEST(expected.find(",0,") == std::string::npos, expected);
+    const std::string text_times = edges.source_with("text_times.db", kSqliteTextTimes);
+    BOOST_TEST(run_segmint("eval --format csv" + timed + text_times, &out, &err) == 0, err);
+    BOOST_TEST(out == expected);  // loading reads ISO text
+    expect_error(" --push-down" + timed + text_times,
+                 {"column `seen_at` holds 3 timestamps that are not INTEGER microseconds"});
     expect_error(" --push-down --members vips" + specs + " --source sqlite:" + edges.db, {"counts only"});
     expect_error(" --push-down" + specs + edges.csv, {"--push-down runs the counts in a database"});
     expect_error(" --push-down" + specs + edges.source_with("p.db", "CREATE TABLE people(id INTEGER)"),

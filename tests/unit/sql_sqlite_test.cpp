@@ -9,6 +9,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "common/calendar.h"
 #include "engine/engine.h"
@@ -348,6 +349,53 @@ BOOST_AUTO_TEST_CASE(sqlite_matches_vm_on_event_aggregates) {
                                              << refused << ")");
     BOOST_CHECK_EQUAL(tally.refused_by_construct.size(), 1u);  // only the sums and averages of numbers
     BOOST_CHECK_GE(tally.translated, 19 * 3 * rounds);
+}
+
+// String keys declared COLLATE NOCASE (customers `a` and `A` stay two: the events group and join bytewise), first and
+// last of a bool column with a tie in time (the smaller, FALSE, wins), and first/last of a list column refused (a
+// list's order is item by item, which its `|` text does not give).
+BOOST_AUTO_TEST_CASE(string_keys_with_a_collation_and_bool_ties) {
+    TempDir dir("sql_keys");
+    const std::string options =
+        " --as-of 2026-11-23 --schema " +
+        dir.write("schema.yaml",
+                  "table: people\nkey: id\ncolumns:\n  id: string\n  name: string\nevents:\n  visits:\n    key: id\n"
+                  "    time: at\n    columns: {id: string, at: timestamp, flag: bool, tags: list<string>}\n") +
+        " --specs " +
+        dir.write("rules.seg",
+                  "segment one: count(visits) = 1\nsegment first_false: first(visits.flag) = false\n"
+                  "segment last_true: last(visits.flag)\nsegment distinct_ids: count_distinct(visits.id) = 1\n");
+    std::string sql, err;
+    BOOST_TEST_REQUIRE(run_segmint("sql --dialect sqlite" + options, &sql, &err) == 0, err);
+    Database db;
+    db.exec(
+        "CREATE TABLE people (id TEXT COLLATE NOCASE, name TEXT COLLATE NOCASE);"
+        "INSERT INTO people VALUES ('a', 'x'), ('A', 'y'), ('b', 'z');"
+        "CREATE TABLE visits (id TEXT COLLATE NOCASE, at INTEGER, flag INTEGER, tags TEXT);"
+        "INSERT INTO visits VALUES ('a', 1767225600000000, 0, 'x'), ('A', 1767312000000000, 1, 'x|y'),"
+        " ('A', 1767312000000000, 0, 'y'), ('b', 1767398400000000, 1, ''), ('b', 1767484800000000, NULL, '');");
+    // As `segmint eval` counts them over the same rows: one {a}, first_false {a, A}, last_true {b}, distinct_ids all.
+    const std::vector<std::vector<int64_t>> expected = {{1, 2, 1, 3}};
+    BOOST_TEST(db.rows(sql) == expected);
+    std::string out;
+    BOOST_TEST(run_segmint("eval --format json --data " + dir.write("people.csv", "id,name\na,x\nA,y\nb,z\n") +
+                               " --events visits=" +
+                               dir.write("visits.csv",
+                                         "id,at,flag,tags\na,2026-01-01T00:00:00Z,false,x\n"
+                                         "A,2026-01-02T00:00:00Z,true,x|y\nA,2026-01-02T00:00:00Z,false,y\n"
+                                         "b,2026-01-03T00:00:00Z,true,\nb,2026-01-04T00:00:00Z,,\n") +
+                               options,
+                           &out, &err) == 0,
+               err);
+    std::vector<int64_t> counts;
+    const auto evaluated = nlohmann::json::parse(out);
+    for (const auto& segment : evaluated["segments"]) counts.push_back(segment["count"]);
+    BOOST_TEST(counts == expected[0], out);
+    BOOST_TEST(run_segmint("sql --dialect sqlite --specs " +
+                               dir.write("list.seg", "segment l: first(visits.tags) contains \"x\"\n") + " --schema " +
+                               dir.file("schema.yaml"),
+                           &out, &err) == 1);
+    BOOST_TEST(err.find("uses first and last of a list column") != std::string::npos, err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
