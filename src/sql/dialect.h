@@ -71,6 +71,8 @@ public:
     virtual std::string timestamp_shift(ir::Op op, const std::string& timestamp, int64_t amount) const;
     virtual std::string date_to_timestamp(const std::string& date) const;       // its midnight UTC
     virtual std::string timestamp_to_date(const std::string& timestamp) const;  // its UTC date
+    // How a rule reads a timestamp column (a dialect may compute on another form than the stored one).
+    virtual std::string timestamp_column(const std::string& column) const { return column; }
 
     // Event aggregates (query.cpp joins one table of them per event table, grouped by the customer key). A dialect
     // that does not say it translates them refuses them ("event aggregates").

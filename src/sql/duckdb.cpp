@@ -197,12 +197,49 @@ public:
         });
     }
 
+    // Timestamps are computed on as BIGINT microseconds since 1970-01-01T00:00:00Z: epoch_us() of a TIMESTAMPTZ is
+    // its UTC instant whatever the session's TimeZone, and integers compare and shift exactly with no time zone
+    // anywhere (a TIMESTAMPTZ's date and its month arithmetic would follow TimeZone).
+    std::string timestamp_column(const std::string& column) const override { return "epoch_us(" + column + ")"; }
+    std::string timestamp_literal(int64_t micros) const override { return int_literal(micros); }
+    std::string date_to_timestamp(const std::string& date) const override {
+        return fmt::format("(({} - DATE '1970-01-01') * {})", date, calendar::kMicrosPerDay);
+    }
+    std::string timestamp_to_date(const std::string& timestamp) const override {
+        return let(timestamp, "segmint_u",
+                   [](const std::string& t) { return "(DATE '1970-01-01' + CAST(" + day_of(t) + " AS INTEGER))"; });
+    }
+    std::string timestamp_shift(ir::Op op, const std::string& timestamp, int64_t amount) const override {
+        if (op == ir::Op::Micros) {
+            int64_t low = 0, high = 0;
+            if (!shift_keeps_calendar(amount, &low, &high)) return "CAST(NULL AS BIGINT)";
+            return let(timestamp, "segmint_u", [&](const std::string& t) {
+                return fmt::format("CASE WHEN {0} BETWEEN {1} AND {2} THEN {0} + ({3}) END", t, int_literal(low),
+                                   int_literal(high), amount);
+            });
+        }
+        // The UTC date moves by months as a date does (clamped, NULL outside the calendar); the time of day stays.
+        return let(timestamp, "segmint_u", [&](const std::string& t) {
+            const std::string moved =
+                date_shift(ir::Op::Months, "(DATE '1970-01-01' + CAST(" + day_of(t) + " AS INTEGER))", amount);
+            return fmt::format("(({} - DATE '1970-01-01') * {} + {})", moved, calendar::kMicrosPerDay, time_of_day(t));
+        });
+    }
+
     // Quoted names that differ only in case name one column, table or view.
     bool names_ignore_case() const override { return true; }
     std::string true_only(const std::string& p) const override { return "COALESCE(" + p + ", FALSE)"; }
     std::string count_sum(const std::string& column) const override { return "count(*) FILTER (WHERE " + column + ")"; }
 
 private:
+    // The day (since 1970-01-01) and the time of day of microseconds `t`, rounding down (`//` truncates).
+    static std::string time_of_day(const std::string& t) {
+        return fmt::format("((({0} % {1}) + {1}) % {1})", t, calendar::kMicrosPerDay);
+    }
+    static std::string day_of(const std::string& t) {
+        return fmt::format("(({} - {}) // {})", t, time_of_day(t), calendar::kMicrosPerDay);
+    }
+
     // A HUGEINT as a BIGINT, NULL outside the int64 range. Not TRY_CAST: DuckDB (1.5) rewrites
     // `TRY_CAST(h AS BIGINT) < constant` into `h < constant`, which is TRUE where the cast is NULL.
     static std::string in_int_range(const std::string& h) {

@@ -18,7 +18,9 @@ public:
         auto arg = [&](size_t i) { return expr(*node.args.at(i)); };
         switch (node.kind) {
             case ir::Kind::Constant: return constant(node.constant);
-            case ir::Kind::Column: return names_.column(node.column);
+            case ir::Kind::Column:
+                if (node.type == ir::Type::Timestamp) return d_.timestamp_column(names_.column(node.column));
+                return names_.column(node.column);
             case ir::Kind::Segment: return names_.segment(node.segment);
             case ir::Kind::Today: return d_.date_literal(as_of_.today);
             case ir::Kind::Now: return d_.timestamp_literal(as_of_.now);

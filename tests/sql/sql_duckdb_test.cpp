@@ -76,7 +76,9 @@ void load(const data::Table& table, Job& job) {
         columns += (columns.empty() ? "\"" : ", \"") + column.name + "\" " + type;
         types.push_back(kind);
     }
-    job.setup = {"SET default_collation = 'nocase'", "CREATE TABLE \"" + schema.table + "\" (" + columns + ")"};
+    // A zone of +13:45 with daylight saving: SQL that reads TimeZone gets other dates than the language's UTC.
+    job.setup = {"SET default_collation = 'nocase'", "SET TimeZone = 'Pacific/Chatham'",
+                 "CREATE TABLE \"" + schema.table + "\" (" + columns + ")"};
     nlohmann::json rows = nlohmann::json::array();
     for (uint64_t row = 0; row < table.rows(); ++row) {
         nlohmann::json cells = nlohmann::json::array();
