@@ -226,6 +226,24 @@ public:
         });
     }
 
+    bool translates_event_aggregates() const override { return true; }
+    std::string ordered(ir::Type type, const std::string& value) const override {
+        return type == ir::Type::String ? "(" + binary(value) + ")" : value;
+    }
+    // SUM of BIGINTs is a HUGEINT: exact. The average divides the exact total as a double; the total is carried as
+    // its high and low 32 bits so that the double is the exact total rounded once (high * 2^32 is an exact double).
+    std::vector<std::string> int_sum_parts(const std::string& value) const override {
+        return {fmt::format("SUM(({}) >> 32)", value), fmt::format("SUM(({}) & 4294967295)", value)};
+    }
+    std::string int_sum_total(const std::vector<std::string>& parts) const override {
+        return in_int_range(fmt::format("(CAST({} AS HUGEINT) * 4294967296 + {})", parts.at(0), parts.at(1)));
+    }
+    std::string int_sum_average(const std::vector<std::string>& parts, const std::string& count) const override {
+        const std::string high = fmt::format("({} + ({} >> 32))", parts.at(0), parts.at(1));
+        const std::string low = fmt::format("({} & 4294967295)", parts.at(1));
+        return fmt::format("((CAST({} AS DOUBLE) * 4294967296.0 + CAST({} AS DOUBLE)) / {})", high, low, count);
+    }
+
     // Quoted names that differ only in case name one column, table or view.
     bool names_ignore_case() const override { return true; }
     std::string true_only(const std::string& p) const override { return "COALESCE(" + p + ", FALSE)"; }

@@ -162,7 +162,8 @@ struct Generator::State {
         auto column = [&](const char* part) { return d.identifier(name(part)); };
         const schema::Column* read = spec.column ? &table.columns.at(*spec.column) : nullptr;
         const ir::Type type = read ? ir::column_type(*read) : ir::Type::Int;
-        const std::string value = read ? d.identifier(read->name) : "1";
+        std::string value = read ? d.identifier(read->name) : "1";
+        if (type == ir::Type::Timestamp) value = d.timestamp_column(value);  // as rules read the column
         // The value of the events the filter keeps (TRUE only), NULL for the others.
         const std::string kept = filter.empty() ? value : fmt::format("CASE WHEN {} THEN {} END", filter, value);
         AggregateSql out;
