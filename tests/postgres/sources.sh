@@ -70,6 +70,24 @@ for command in "eval --format csv" "validate" "overlap --format csv"; do
 done
 echo "demo data: eval, validate and overlap read from PostgreSQL as from CSV ($(wc -l < "$work/csv/customers.csv") lines)"
 
+# ---- docs/sql.md's walk-through: the views of every segment of specs/ that the dialect translates, created in
+# PostgreSQL over those tables; each view holds as many keys as `segmint eval` counts
+"$segmint" eval --project "$source/specs" --as-of 2026-11-23 --format csv --data $csv > "$work/counts.csv" 2> /dev/null
+segments=()
+for name in $(tail -n +2 "$work/counts.csv" | cut -d, -f1); do
+  "$segmint" sql "$name" --project "$source/specs" --dialect postgres > /dev/null 2>&1 && segments+=("$name")
+done
+[ "${#segments[@]}" -ge 40 ] || fail "walk-through: only ${#segments[@]} segments of specs/ translate"
+"$segmint" sql "${segments[@]}" --project "$source/specs" --as-of 2026-11-23 --dialect postgres --mode views \
+  > "$work/views.sql"
+psql < "$work/views.sql"
+for name in "${segments[@]}"; do
+  expected=$(grep "^$name," "$work/counts.csv" | cut -d, -f2)
+  actual=$(psql -c "SELECT count(*) FROM \"segment_$name\"")
+  [ "$expected" = "$actual" ] || fail "walk-through: view segment_$name holds $actual keys, eval counts $expected"
+done
+echo "walk-through: ${#segments[@]} views of specs/ in PostgreSQL hold eval's counts"
+
 # ---- edge values, the same data in CSV and in PostgreSQL
 cat > "$work/schema.yaml" <<'YAML'
 table: people
