@@ -56,6 +56,8 @@ public:
     virtual std::string text_test(ir::Op op, const std::string& text, const std::string& pattern,
                                   const std::string* pattern_constant) const = 0;
     virtual std::string list_contains(const std::string& list, const std::string& item) const = 0;
+    // How a rule (or an event aggregate) reads a list column; a dialect that cannot hold every list value refuses it.
+    virtual std::string list_column(const std::string& column) const { return column; }
 
     // Functions (docs/language.md), their arguments already translated; `types` are the arguments' IR types.
     virtual std::string call(ir::Function function, const std::vector<ir::Type>& types,

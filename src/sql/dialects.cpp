@@ -12,6 +12,7 @@ namespace segmint::sql {
 const Dialect& sqlite_dialect();    // sqlite.cpp
 const Dialect& postgres_dialect();  // postgres.cpp
 const Dialect& duckdb_dialect();    // duckdb.cpp
+const Dialect& bigquery_dialect();  // bigquery.cpp
 
 namespace {
 
@@ -25,7 +26,7 @@ const std::vector<Entry>& entries() {
         {"postgres", [] { return &postgres_dialect(); }},
         {"duckdb", [] { return &duckdb_dialect(); }},
         {"sqlite", [] { return &sqlite_dialect(); }},
-        {"bigquery", nullptr},
+        {"bigquery", [] { return &bigquery_dialect(); }},
         {"snowflake", nullptr},
         {"spark", nullptr},
     };

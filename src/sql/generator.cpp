@@ -20,6 +20,7 @@ public:
             case ir::Kind::Constant: return constant(node.constant);
             case ir::Kind::Column:
                 if (node.type == ir::Type::Timestamp) return d_.timestamp_column(names_.column(node.column));
+                if (node.type == ir::Type::StringList) return d_.list_column(names_.column(node.column));
                 return names_.column(node.column);
             case ir::Kind::Segment: return names_.segment(node.segment);
             case ir::Kind::Today: return d_.date_literal(as_of_.today);

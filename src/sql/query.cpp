@@ -164,6 +164,7 @@ struct Generator::State {
         const ir::Type type = read ? ir::column_type(*read) : ir::Type::Int;
         std::string value = read ? d.identifier(read->name) : "1";
         if (type == ir::Type::Timestamp) value = d.timestamp_column(value);  // as rules read the column
+        if (type == ir::Type::StringList) value = d.list_column(value);
         // The value of the events the filter keeps (TRUE only), NULL for the others.
         const std::string kept = filter.empty() ? value : fmt::format("CASE WHEN {} THEN {} END", filter, value);
         AggregateSql out;
