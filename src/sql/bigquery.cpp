@@ -145,7 +145,7 @@ public:
     // raises on a zero divisor (NULLIF makes it NULL); x MOD -1 is 0, as x MOD 1 is, so -1 is never divided by (its
     // INT64_MIN case could overflow).
     std::string int_arithmetic(ir::Op op, const std::string& a, const std::string& b) const override {
-        if (op == ir::Op::Mod) return fmt::format("MOD({}, IF({1} = -1, 1, NULLIF({1}, 0)))", a, b);
+        if (op == ir::Op::Mod) return fmt::format("MOD({0}, IF({1} = -1, 1, NULLIF({1}, 0)))", a, b);
         return fmt::format("{}({}, {})", safe_function(op), a, b);
     }
     std::string int_negate(const std::string& a) const override { return "SAFE_NEGATE(" + a + ")"; }
