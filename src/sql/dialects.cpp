@@ -12,6 +12,7 @@ namespace segmint::sql {
 const Dialect& sqlite_dialect();    // sqlite.cpp
 const Dialect& postgres_dialect();  // postgres.cpp
 const Dialect& duckdb_dialect();    // duckdb.cpp
+const Dialect& spark_dialect();     // spark.cpp
 
 namespace {
 
@@ -27,7 +28,7 @@ const std::vector<Entry>& entries() {
         {"sqlite", [] { return &sqlite_dialect(); }},
         {"bigquery", nullptr},
         {"snowflake", nullptr},
-        {"spark", nullptr},
+        {"spark", [] { return &spark_dialect(); }},
     };
     return list;
 }

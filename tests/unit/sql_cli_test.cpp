@@ -92,7 +92,7 @@ BOOST_AUTO_TEST_CASE(bad_input_is_exit_2) {
                err);
     BOOST_TEST(out.empty());
     BOOST_TEST(run_segmint("sql --dialect bigquery" + spec_options(dir), &out, &err) == 1);
-    BOOST_TEST(err.find("the bigquery dialect is not implemented yet; implemented: postgres, duckdb, sqlite") !=
+    BOOST_TEST(err.find("the bigquery dialect is not implemented yet; implemented: postgres, duckdb, sqlite, spark") !=
                    std::string::npos,
                err);
     BOOST_TEST(run_segmint("sql frequnt --dialect sqlite" + spec_options(dir), &out, &err) == 2);
