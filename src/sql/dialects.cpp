@@ -13,6 +13,7 @@ const Dialect& sqlite_dialect();    // sqlite.cpp
 const Dialect& postgres_dialect();  // postgres.cpp
 const Dialect& duckdb_dialect();    // duckdb.cpp
 const Dialect& bigquery_dialect();  // bigquery.cpp
+const Dialect& spark_dialect();     // spark.cpp
 
 namespace {
 
@@ -28,7 +29,7 @@ const std::vector<Entry>& entries() {
         {"sqlite", [] { return &sqlite_dialect(); }},
         {"bigquery", [] { return &bigquery_dialect(); }},
         {"snowflake", nullptr},
-        {"spark", nullptr},
+        {"spark", [] { return &spark_dialect(); }},
     };
     return list;
 }

@@ -91,10 +91,12 @@ BOOST_AUTO_TEST_CASE(bad_input_is_exit_2) {
                         "spark") != std::string::npos,
                err);
     BOOST_TEST(out.empty());
-    BOOST_TEST(run_segmint("sql --dialect spark" + spec_options(dir), &out, &err) == 1);
-    BOOST_TEST(err.find("the spark dialect is not implemented yet; implemented: postgres, duckdb, sqlite, bigquery") !=
-                   std::string::npos,
-               err);
+    BOOST_TEST(run_segmint("sql --dialect snowflake" + spec_options(dir), &out, &err) == 1);
+    BOOST_TEST(
+        err.find(
+            "the snowflake dialect is not implemented yet; implemented: postgres, duckdb, sqlite, bigquery, spark") !=
+            std::string::npos,
+        err);
     BOOST_TEST(run_segmint("sql frequnt --dialect sqlite" + spec_options(dir), &out, &err) == 2);
     BOOST_TEST(err.find("no segment named `frequnt`; did you mean `frequent`?") != std::string::npos, err);
     BOOST_TEST(out.empty());
