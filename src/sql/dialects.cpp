@@ -12,6 +12,7 @@ namespace segmint::sql {
 const Dialect& sqlite_dialect();    // sqlite.cpp
 const Dialect& postgres_dialect();  // postgres.cpp
 const Dialect& duckdb_dialect();    // duckdb.cpp
+const Dialect& snowflake_dialect();  // snowflake.cpp
 
 namespace {
 
@@ -26,7 +27,7 @@ const std::vector<Entry>& entries() {
         {"duckdb", [] { return &duckdb_dialect(); }},
         {"sqlite", [] { return &sqlite_dialect(); }},
         {"bigquery", nullptr},
-        {"snowflake", nullptr},
+        {"snowflake", [] { return &snowflake_dialect(); }},
         {"spark", nullptr},
     };
     return list;
