@@ -9,9 +9,9 @@
 
 namespace segmint::sql {
 
-const Dialect& sqlite_dialect();    // sqlite.cpp
-const Dialect& postgres_dialect();  // postgres.cpp
-const Dialect& duckdb_dialect();    // duckdb.cpp
+const Dialect& sqlite_dialect();     // sqlite.cpp
+const Dialect& postgres_dialect();   // postgres.cpp
+const Dialect& duckdb_dialect();     // duckdb.cpp
 const Dialect& snowflake_dialect();  // snowflake.cpp
 
 namespace {
@@ -22,6 +22,8 @@ struct Entry {
 };
 
 const std::vector<Entry>& entries() {
+    // One dialect a line.
+    // clang-format off
     static const std::vector<Entry> list = {
         {"postgres", [] { return &postgres_dialect(); }},
         {"duckdb", [] { return &duckdb_dialect(); }},
@@ -30,6 +32,7 @@ const std::vector<Entry>& entries() {
         {"snowflake", [] { return &snowflake_dialect(); }},
         {"spark", nullptr},
     };
+    // clang-format on
     return list;
 }
 
