@@ -9,11 +9,12 @@
 
 namespace segmint::sql {
 
-const Dialect& sqlite_dialect();    // sqlite.cpp
-const Dialect& postgres_dialect();  // postgres.cpp
-const Dialect& duckdb_dialect();    // duckdb.cpp
-const Dialect& bigquery_dialect();  // bigquery.cpp
-const Dialect& spark_dialect();     // spark.cpp
+const Dialect& sqlite_dialect();     // sqlite.cpp
+const Dialect& postgres_dialect();   // postgres.cpp
+const Dialect& duckdb_dialect();     // duckdb.cpp
+const Dialect& bigquery_dialect();   // bigquery.cpp
+const Dialect& snowflake_dialect();  // snowflake.cpp
+const Dialect& spark_dialect();      // spark.cpp
 
 namespace {
 
@@ -23,14 +24,17 @@ struct Entry {
 };
 
 const std::vector<Entry>& entries() {
+    // One dialect a line.
+    // clang-format off
     static const std::vector<Entry> list = {
         {"postgres", [] { return &postgres_dialect(); }},
         {"duckdb", [] { return &duckdb_dialect(); }},
         {"sqlite", [] { return &sqlite_dialect(); }},
         {"bigquery", [] { return &bigquery_dialect(); }},
-        {"snowflake", nullptr},
+        {"snowflake", [] { return &snowflake_dialect(); }},
         {"spark", [] { return &spark_dialect(); }},
     };
+    // clang-format on
     return list;
 }
 

@@ -14,7 +14,17 @@ public:
     Translator(const Dialect& dialect, scalar::AsOf as_of, const Names& names)
         : d_(dialect), as_of_(as_of), names_(names) {}
 
+    // A dialect without a way to name a value once repeats operands, so nesting can grow the SQL exponentially: past
+    // kMaxExpressionBytes the rule is refused, before the text grows further.
+    static constexpr size_t kMaxExpressionBytes = 1 << 20;
     std::string expr(const ir::Node& node) {
+        std::string sql = node_sql(node);
+        if (sql.size() > kMaxExpressionBytes) throw Unsupported("a rule whose SQL would be over 1 MiB in this dialect");
+        return sql;
+    }
+
+private:
+    std::string node_sql(const ir::Node& node) {
         auto arg = [&](size_t i) { return expr(*node.args.at(i)); };
         switch (node.kind) {
             case ir::Kind::Constant: return constant(node.constant);
@@ -65,7 +75,6 @@ public:
         throw std::logic_error("sql: a node only the VM runs reached the SQL generator");
     }
 
-private:
     std::string constant(const ir::Value& value) {
         if (ir::is_null(value)) return d_.null_literal();
         if (auto* b = std::get_if<bool>(&value)) return d_.bool_literal(*b);
