@@ -24,19 +24,6 @@ std::string binary(const std::string& text) {
     return "COLLATE(" + (text == "NULL" ? std::string("CAST(NULL AS STRING)") : text) + ", '')";
 }
 
-const char* symbol(ir::Op op) {
-    switch (op) {
-        case ir::Op::Eq: return "=";
-        case ir::Op::Ne: return "<>";
-        case ir::Op::Lt: return "<";
-        case ir::Op::Le: return "<=";
-        case ir::Op::Gt: return ">";
-        case ir::Op::Ge: return ">=";
-        default: break;
-    }
-    throw std::logic_error(std::string("sql: no operator for ") + ir::op_name(op));
-}
-
 // SAFE_ADD, SAFE_SUBTRACT, SAFE_MULTIPLY, SAFE_DIVIDE: NULL where the operator raises (overflow, x / 0).
 const char* safe_function(ir::Op op) {
     switch (op) {

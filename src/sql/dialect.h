@@ -115,6 +115,9 @@ const Dialect* find_dialect(const std::string& name);
 // false when there are none.
 bool shift_keeps_calendar(int64_t amount, int64_t* low, int64_t* high);
 
+// The SQL operator of an arithmetic or comparison op (`+`, `<>`, ...); std::logic_error for another op.
+const char* symbol(ir::Op op);
+
 // Shared spellings most dialects use.
 std::string standard_logic(ir::Kind kind, const std::vector<std::string>& args);  // NOT, AND, OR
 

@@ -118,6 +118,24 @@ std::string Dialect::int_sum_average(const std::vector<std::string>&, const std:
     throw Unsupported("event aggregates");
 }
 
+const char* symbol(ir::Op op) {
+    switch (op) {
+        case ir::Op::Add: return "+";
+        case ir::Op::Sub: return "-";
+        case ir::Op::Mul: return "*";
+        case ir::Op::Div: return "/";
+        case ir::Op::Mod: return "%";
+        case ir::Op::Eq: return "=";
+        case ir::Op::Ne: return "<>";
+        case ir::Op::Lt: return "<";
+        case ir::Op::Le: return "<=";
+        case ir::Op::Gt: return ">";
+        case ir::Op::Ge: return ">=";
+        default: break;
+    }
+    throw std::logic_error(std::string("sql: no operator for ") + ir::op_name(op));
+}
+
 bool shift_keeps_calendar(int64_t amount, int64_t* low, int64_t* high) {
     // |amount| is at most a million weeks in microseconds (6e17), so neither difference overflows.
     *low = std::max(scalar::kMinTimestamp, scalar::kMinTimestamp - amount);

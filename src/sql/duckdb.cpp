@@ -35,24 +35,6 @@ std::string binary(const std::string& text) {
     return (text == "NULL" ? "CAST(NULL AS VARCHAR)" : text) + " COLLATE \"binary\"";
 }
 
-const char* symbol(ir::Op op) {
-    switch (op) {
-        case ir::Op::Add: return "+";
-        case ir::Op::Sub: return "-";
-        case ir::Op::Mul: return "*";
-        case ir::Op::Div: return "/";
-        case ir::Op::Mod: return "%";
-        case ir::Op::Eq: return "=";
-        case ir::Op::Ne: return "<>";
-        case ir::Op::Lt: return "<";
-        case ir::Op::Le: return "<=";
-        case ir::Op::Gt: return ">";
-        case ir::Op::Ge: return ">=";
-        default: break;
-    }
-    throw std::logic_error(std::string("sql: no operator for ") + ir::op_name(op));
-}
-
 // The number of days from 0001-01-01 to 9999-12-31, and of months from January of year 1 to December 9999.
 constexpr int64_t kLastDay = 3652058;
 constexpr int64_t kMonths = 119988;

@@ -28,24 +28,6 @@ std::string let(const std::string& e, const char* name, const std::function<std:
     return fmt::format("(SELECT {} FROM (SELECT {} AS {}) AS {}_q)", f(name), e, name, name);
 }
 
-const char* symbol(ir::Op op) {
-    switch (op) {
-        case ir::Op::Add: return "+";
-        case ir::Op::Sub: return "-";
-        case ir::Op::Mul: return "*";
-        case ir::Op::Div: return "/";
-        case ir::Op::Mod: return "%";
-        case ir::Op::Eq: return "=";
-        case ir::Op::Ne: return "<>";
-        case ir::Op::Lt: return "<";
-        case ir::Op::Le: return "<=";
-        case ir::Op::Gt: return ">";
-        case ir::Op::Ge: return ">=";
-        default: break;
-    }
-    throw std::logic_error(std::string("sql: no operator for ") + ir::op_name(op));
-}
-
 // A double written so that float8in reads back exactly it: the shortest decimal that round-trips.
 std::string float8(double value) {
     if (value == 0) return std::signbit(value) ? "'-0'::float8" : "'0'::float8";

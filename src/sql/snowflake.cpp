@@ -24,24 +24,6 @@ namespace {
 // `f(x)` where `x` is the value of `e`: Snowflake has no scalar let, so `e` is repeated (it is deterministic).
 std::string let(const std::string& e, const std::function<std::string(const std::string& x)>& f) { return f(e); }
 
-const char* symbol(ir::Op op) {
-    switch (op) {
-        case ir::Op::Add: return "+";
-        case ir::Op::Sub: return "-";
-        case ir::Op::Mul: return "*";
-        case ir::Op::Div: return "/";
-        case ir::Op::Mod: return "%";
-        case ir::Op::Eq: return "=";
-        case ir::Op::Ne: return "<>";
-        case ir::Op::Lt: return "<";
-        case ir::Op::Le: return "<=";
-        case ir::Op::Gt: return ">";
-        case ir::Op::Ge: return ">=";
-        default: break;
-    }
-    throw std::logic_error(std::string("sql: no operator for ") + ir::op_name(op));
-}
-
 // A double as the shortest decimal that reads back as it, cast from text to FLOAT.
 std::string float_literal(double value) {
     if (value == 0) return std::signbit(value) ? "CAST('-0' AS FLOAT)" : "CAST('0' AS FLOAT)";

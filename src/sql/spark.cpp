@@ -29,24 +29,6 @@ std::string let(const std::string& e, const char* name, const std::function<std:
     return fmt::format("element_at(transform(array({}), {} -> {}), 1)", e, name, f(name));
 }
 
-const char* symbol(ir::Op op) {
-    switch (op) {
-        case ir::Op::Add: return "+";
-        case ir::Op::Sub: return "-";
-        case ir::Op::Mul: return "*";
-        case ir::Op::Div: return "/";
-        case ir::Op::Mod: return "%";
-        case ir::Op::Eq: return "=";
-        case ir::Op::Ne: return "<>";
-        case ir::Op::Lt: return "<";
-        case ir::Op::Le: return "<=";
-        case ir::Op::Gt: return ">";
-        case ir::Op::Ge: return ">=";
-        default: break;
-    }
-    throw std::logic_error(std::string("sql: no operator for ") + ir::op_name(op));
-}
-
 // A double as Spark reads it exactly: the shortest decimal that round-trips, cast from text (Double.parseDouble,
 // correctly rounded). `0.1` alone would be a DECIMAL.
 std::string float8(double value) {

@@ -26,24 +26,6 @@ std::string let(const std::string& e, const char* name, const std::function<std:
     return fmt::format("(SELECT {} FROM (SELECT {} AS {}))", f(name), e, name);
 }
 
-const char* symbol(ir::Op op) {
-    switch (op) {
-        case ir::Op::Add: return "+";
-        case ir::Op::Sub: return "-";
-        case ir::Op::Mul: return "*";
-        case ir::Op::Div: return "/";
-        case ir::Op::Mod: return "%";
-        case ir::Op::Eq: return "=";
-        case ir::Op::Ne: return "<>";
-        case ir::Op::Lt: return "<";
-        case ir::Op::Le: return "<=";
-        case ir::Op::Gt: return ">";
-        case ir::Op::Ge: return ">=";
-        default: break;
-    }
-    throw std::logic_error(std::string("sql: no operator for ") + ir::op_name(op));
-}
-
 // A date outside 0001-01-01..9999-12-31 is NULL: date() gives NULL past 9999 and years 0000 or below ('-0712-..')
 // before 0001, which sort below '0001' as text.
 std::string in_calendar(const std::string& date) {
