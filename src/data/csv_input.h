@@ -2,8 +2,10 @@
 // Where the CSV loader reads from: a file (read sequentially, and by offset for the parallel load), text in memory,
 // or a range of either. Internal to the data stage (data/csv_loader.h is the interface).
 #include <algorithm>
+#include <condition_variable>
 #include <cstdint>
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -87,6 +89,58 @@ private:
     uint64_t begin_;
     uint64_t end_;
     uint64_t offset_ = 0;
+};
+
+// Text that another thread writes while the loader reads it (load_csv_produced): read() waits for more until
+// finish(). Everything written is kept, so read_at() (the lines of an error, read again) serves it once finished.
+class ProducedInput final : public Input {
+public:
+    void write(std::string_view piece) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        text_.append(piece);
+        more_.notify_one();
+    }
+    void finish() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        finished_ = true;
+        more_.notify_one();
+    }
+
+    int64_t read(char* out, size_t capacity, std::string*) override {
+        std::unique_lock<std::mutex> lock(mutex_);
+        more_.wait(lock, [&] { return offset_ < text_.size() || finished_; });
+        const size_t n = std::min(capacity, text_.size() - offset_);
+        std::memcpy(out, text_.data() + offset_, n);
+        offset_ += n;
+        return static_cast<int64_t>(n);
+    }
+
+    int64_t read_at(uint64_t offset, char* out, size_t capacity, std::string*) const override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (offset >= text_.size()) return 0;
+        const size_t n = std::min<size_t>(capacity, text_.size() - static_cast<size_t>(offset));
+        std::memcpy(out, text_.data() + offset, n);
+        return static_cast<int64_t>(n);
+    }
+
+    // 0 (unknown) until finished.
+    uint64_t total_bytes() const override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return finished_ ? text_.size() : 0;
+    }
+
+    // The whole text, once finished.
+    std::string take_text() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return std::move(text_);
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::condition_variable more_;
+    std::string text_;
+    size_t offset_ = 0;
+    bool finished_ = false;
 };
 
 }  // namespace segmint::data::csv

@@ -4,6 +4,7 @@
 #include "data/csv_loader.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "data/csv_input.h"
 #include "data/csv_parallel.h"
@@ -32,6 +33,7 @@ using csv::Input;
 using csv::load_in_ranges;
 using csv::Loader;
 using csv::MemoryInput;
+using csv::ProducedInput;
 using csv::RangeInput;
 using csv::threads_for;
 
@@ -139,6 +141,36 @@ std::optional<Table> load_csv_text(std::string_view text, const std::string& nam
                                    CsvError* error, const CsvOptions& options) {
     MemoryInput input(text);
     return load_input(input, name, schema, error, options);
+}
+
+std::optional<Table> load_csv_produced(const std::function<bool(const CsvPieces& write)>& produce,
+                                       const std::string& name, const schema::Schema& schema, CsvError* error,
+                                       const CsvOptions& options, std::string* text) {
+    ProducedInput input;
+    bool produced = false;
+    // The producer always runs to its end (a database stream must be drained), also when the records fail first.
+    std::thread producer([&] {
+        produced = produce([&](std::string_view piece) { input.write(piece); });
+        input.finish();
+    });
+    std::optional<Table> table;
+    try {
+        CsvOptions serial = options;
+        serial.threads = 1;
+        table = Loader(input, name, schema, serial).run(error);
+    } catch (...) {
+        producer.join();
+        throw;
+    }
+    producer.join();
+    if (!produced) {
+        *error = CsvError{name, 0, 0, "", ""};
+        return std::nullopt;
+    }
+    table = with_checked_rows(with_checked_key(std::move(table), input, name, schema, error, options), input, name,
+                              schema, error, options);
+    *text = input.take_text();
+    return table;
 }
 
 }  // namespace segmint::data

@@ -167,7 +167,7 @@ public:
         return one_row;
     }
 
-    bool read_csv(const std::string& table, const schema::Schema& schema, std::string* csv,
+    bool read_csv(const std::string& table, const schema::Schema& schema, const CsvPieces& write,
                   std::string* error) override {
         if (!check_columns(table, schema, error)) return false;
         std::string select = "COPY (SELECT ";
@@ -182,14 +182,16 @@ public:
             return false;
         }
         PQclear(result);
-        csv->clear();
-        for (;;) {
+        PieceBuffer pieces(write);
+        for (;;) {  // a row per call
             char* buffer = nullptr;
             const int n = PQgetCopyData(connection_, &buffer, 0);
             if (n < 0) break;
-            csv->append(buffer, static_cast<size_t>(n));
+            pieces.text().append(buffer, static_cast<size_t>(n));
             PQfreemem(buffer);
+            pieces.record_done();
         }
+        pieces.flush();
         result = PQgetResult(connection_);
         const bool done = PQresultStatus(result) == PGRES_COMMAND_OK;
         if (!done) *error = "table `" + table + "`: " + result_message(result);

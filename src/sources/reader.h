@@ -2,14 +2,38 @@
 // What each kind of database source implements (sqlite_reader.cpp, postgres_reader.cpp). Internal to the sources
 // stage (sources/source.h is the interface).
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "data/csv_loader.h"
 #include "schema/schema.h"
 
 namespace segmint::sources {
+
+using data::CsvPieces;
+
+// Collects CSV text and hands it to `write` in pieces of about a megabyte, each ending at a record's end.
+class PieceBuffer {
+public:
+    explicit PieceBuffer(const CsvPieces& write) : write_(write) {}
+    std::string& text() { return text_; }
+    // Called after each record: passes the text on once it is big enough.
+    void record_done() {
+        if (text_.size() >= (size_t{1} << 20)) flush();
+    }
+    void flush() {
+        if (!text_.empty()) write_(text_);
+        text_.clear();
+    }
+
+private:
+    const CsvPieces& write_;
+    std::string text_;
+};
 
 class Reader {
 public:
@@ -23,10 +47,11 @@ public:
     virtual std::string table_sql(const std::string& table) const = 0;
     // Runs `sql`, which returns one row of integers (a count, the counts of `segmint sql --mode counts`).
     virtual bool query_integers(const std::string& sql, std::vector<uint64_t>* values, std::string* error) = 0;
-    // The columns of `schema` from `table` as CSV text: a header with their names, then one record per row, NULL as
-    // an empty unquoted field. Checks first that the table exists and has each column with a type that stores the
-    // schema's (the message names the column, the table's type and the schema's). Messages start with the table.
-    virtual bool read_csv(const std::string& table, const schema::Schema& schema, std::string* csv,
+    // The columns of `schema` from `table` as CSV text, handed to `write` in pieces of whole records as the rows
+    // arrive: a header with their names, then one record per row, NULL as an empty unquoted field. Checks first that
+    // the table exists and has each column with a type that stores the schema's (the message names the column, the
+    // table's type and the schema's). Messages start with the table.
+    virtual bool read_csv(const std::string& table, const schema::Schema& schema, const CsvPieces& write,
                           std::string* error) = 0;
     // Whether the values of `schema`'s columns in `table` follow the storage contract that `segmint sql`'s queries
     // read (docs/sql.md), which --push-down needs beyond what loading accepts.

@@ -127,7 +127,10 @@ std::string Connection::describe(const std::string& table) const { return displa
 bool Connection::read_csv(const std::string& table, const schema::Schema& schema, std::string* csv,
                           std::string* error) {
     std::string problem;
-    if (reader_->read_csv(table, schema, csv, &problem)) return true;
+    csv->clear();
+    if (reader_->read_csv(
+            table, schema, [&](std::string_view piece) { csv->append(piece); }, &problem))
+        return true;
     *error = display_ + ": " + reader_->scrub(std::move(problem));
     return false;
 }
@@ -150,12 +153,16 @@ std::string Connection::located(const data::CsvError& error, const std::string& 
 std::optional<data::Table> Connection::load_customers(const schema::Schema& schema, const data::CsvOptions& options,
                                                       std::string* error) {
     const std::string table = table_for(schema.table);
-    std::string csv;
-    if (!read_csv(table, schema, &csv, error)) return std::nullopt;
+    // Parsed as the rows arrive: the load takes about as long as the database takes to send them.
+    std::string problem, csv;
     data::CsvError csv_error;
-    auto loaded = data::load_csv_text(csv, describe(table), schema, &csv_error, options);
-    if (!loaded) *error = located(csv_error, table, csv);
-    return loaded;
+    auto loaded = data::load_csv_produced(
+        [&](const data::CsvPieces& write) { return reader_->read_csv(table, schema, write, &problem); },
+        describe(table), schema, &csv_error, options, &csv);
+    if (loaded) return loaded;
+    *error = csv_error.message.empty() ? display_ + ": " + reader_->scrub(std::move(problem))
+                                       : located(csv_error, table, csv);
+    return std::nullopt;
 }
 
 std::optional<std::vector<uint64_t>> Connection::run_counts(const schema::Schema& schema, const std::string& counts_sql,

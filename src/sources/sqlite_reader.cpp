@@ -125,7 +125,7 @@ public:
         return true;
     }
 
-    bool read_csv(const std::string& table, const schema::Schema& schema, std::string* csv,
+    bool read_csv(const std::string& table, const schema::Schema& schema, const CsvPieces& write,
                   std::string* error) override {
         if (!check_columns(table, schema, error)) return false;
         std::string select = "SELECT ";
@@ -138,25 +138,26 @@ public:
             *error = "table `" + table + "`: " + sqlite3_errmsg(db_);
             return false;
         }
-        csv->clear();
+        PieceBuffer pieces(write);
+        std::string& csv = pieces.text();
         for (size_t i = 0; i < schema.columns.size(); ++i) {
-            if (i > 0) *csv += ',';
-            append_quoted(*csv, schema.columns[i].name);
+            if (i > 0) csv += ',';
+            append_quoted(csv, schema.columns[i].name);
         }
-        *csv += '\n';
+        csv += '\n';
         const int count = static_cast<int>(schema.columns.size());
         uint64_t row = 0;
         int status;
         while ((status = sqlite3_step(statement)) == SQLITE_ROW) {
             ++row;
             for (int i = 0; i < count; ++i) {
-                if (i > 0) *csv += ',';
+                if (i > 0) csv += ',';
                 switch (sqlite3_column_type(statement, i)) {
                     case SQLITE_NULL: break;
                     case SQLITE_INTEGER: {
                         const int64_t value = sqlite3_column_int64(statement, i);
                         if (schema.columns[static_cast<size_t>(i)].type != ColumnType::Timestamp) {
-                            *csv += std::to_string(value);
+                            csv += std::to_string(value);
                             break;
                         }
                         // docs/sql.md's contract: INTEGER microseconds since 1970-01-01T00:00:00Z.
@@ -167,19 +168,19 @@ public:
                                      " microseconds, outside 0001-01-01T00:00:00Z..9999-12-31T23:59:59.999999Z";
                             return false;
                         }
-                        *csv += calendar::format_timestamp(value);
+                        csv += calendar::format_timestamp(value);
                         break;
                     }
                     case SQLITE_FLOAT: {
                         char buffer[32];
                         const auto result =
                             std::to_chars(buffer, buffer + sizeof buffer, sqlite3_column_double(statement, i));
-                        csv->append(buffer, result.ptr);
+                        csv.append(buffer, result.ptr);
                         break;
                     }
                     case SQLITE_TEXT: {
                         const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, i));
-                        append_quoted(*csv,
+                        append_quoted(csv,
                                       std::string_view(text, static_cast<size_t>(sqlite3_column_bytes(statement, i))));
                         break;
                     }
@@ -192,8 +193,10 @@ public:
                         return false;
                 }
             }
-            *csv += '\n';
+            csv += '\n';
+            pieces.record_done();
         }
+        pieces.flush();
         sqlite3_finalize(statement);
         if (status != SQLITE_DONE) {
             *error = "table `" + table + "`: " + sqlite3_errmsg(db_);

@@ -9,25 +9,9 @@ set -euo pipefail
 segmint=$1
 source=$2
 
-if ! ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1; then
-  bash "$source/.ci/install-deps" postgresql > /dev/null
-fi
-bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-work=$(mktemp -d)
-chmod 755 "$work"
-as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" -eq 0 ] && chown postgres "$work"
-stop() {
-  as_postgres "$bin/pg_ctl" -D "$work/data" -m immediate stop > /dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap stop EXIT
-
-as_postgres "$bin/initdb" -D "$work/data" -A trust -U postgres > "$work/initdb.log" 2>&1 ||
-  { cat "$work/initdb.log"; exit 1; }
-as_postgres "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w \
-  -o "-c listen_addresses='' -c unix_socket_directories='$work' -c fsync=off" start > /dev/null ||
-  { cat "$work/server.log"; exit 1; }
+# shellcheck source=server.sh
+source "$source/tests/postgres/server.sh"
+start_postgres "$source"
 # Every session in India's time zone, so timestamptz values are written with +05:30.
 psql() { as_postgres env PGTZ=Asia/Kolkata "$bin/psql" -h "$work" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
 

@@ -11,25 +11,9 @@ set -euo pipefail
 segmint=$1
 source=$2
 
-if ! ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1; then
-  bash "$source/.ci/install-deps" postgresql > /dev/null
-fi
-bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-work=$(mktemp -d)
-chmod 755 "$work"
-as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" -eq 0 ] && chown postgres "$work"
-stop() {
-  as_postgres "$bin/pg_ctl" -D "$work/data" -m immediate stop > /dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap stop EXIT
-
-as_postgres "$bin/initdb" -D "$work/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 > "$work/initdb.log" 2>&1 ||
-  { echo "FAIL: initdb did not run:"; cat "$work/initdb.log"; exit 1; }
-as_postgres "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w \
-  -o "-c listen_addresses='' -c unix_socket_directories='$work' -c fsync=off" start > /dev/null ||
-  { echo "FAIL: the PostgreSQL server did not start:"; cat "$work/server.log"; exit 1; }
+# shellcheck source=server.sh
+source "$source/tests/postgres/server.sh"
+start_postgres "$source" -E UTF8 --locale=C.UTF-8
 psql() { as_postgres "$bin/psql" -h "$work" -U postgres -d "${db:-postgres}" -v ON_ERROR_STOP=1 -qAt "$@"; }
 url() { echo "postgresql://postgres@/$1?host=$work"; }
 fail() { echo "FAIL: $*"; exit 1; }
@@ -41,23 +25,7 @@ mkdir "$work/csv"
 "$segmint" generate --rows 3000 --seed 5 -o "$work/csv/customers.csv" --orders "$work/csv/orders.csv" \
   --page-views "$work/csv/page_views.csv" > /dev/null
 chmod -R a+rX "$work/csv"
-psql <<SQL
-CREATE TABLE stage (customer_id text, email text, first_name text, age text, gender text, country text, city text,
-  signup_date text, last_order_date text, last_login_at text, orders_90d text, lifetime_orders text, total_spend text,
-  avg_order_value text, returns_90d text, loyalty_points text, email_opt_in text, sms_opt_in text, push_opt_in text,
-  tier text, acquisition_channel text, preferred_category text, tags text, churn_score text);
-\\copy stage FROM '$work/csv/customers.csv' CSV HEADER
-CREATE TABLE customers AS SELECT customer_id::bigint, email, first_name, age::bigint, gender, country, city,
-  signup_date::date, last_order_date::date, last_login_at::timestamptz, orders_90d::bigint, lifetime_orders::bigint,
-  total_spend::double precision, avg_order_value::double precision, returns_90d::bigint, loyalty_points::bigint,
-  email_opt_in::boolean, sms_opt_in::boolean, push_opt_in::boolean, tier, acquisition_channel, preferred_category,
-  string_to_array(tags, '|') AS tags, churn_score::double precision FROM stage;
-CREATE TABLE orders (order_id bigint, customer_id bigint, ordered_at timestamptz, amount double precision,
-  channel text);
-\\copy orders FROM '$work/csv/orders.csv' CSV HEADER
-CREATE TABLE page_views (customer_id bigint, viewed_at timestamptz, url text);
-\\copy page_views FROM '$work/csv/page_views.csv' CSV HEADER
-SQL
+load_demo_tables "$work/csv"
 csv="$work/csv/customers.csv --events orders=$work/csv/orders.csv --events page_views=$work/csv/page_views.csv"
 for command in "eval --format csv" "validate" "overlap --format csv"; do
   # shellcheck disable=SC2086

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "data/csv_loader.h"
-#include "test_support.h"
 #include "generate/synthetic.h"
+#include "test_support.h"
 
 namespace {
 
@@ -168,6 +168,15 @@ std::string nasty_records(int count) {
     return text;
 }
 
+// A seeded linear congruential generator: next(n) is in [0, n).
+struct Random {
+    uint64_t state;
+    uint64_t operator()(uint64_t bound) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return (state >> 33) % bound;
+    }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(csv_parallel)
@@ -275,19 +284,15 @@ BOOST_AUTO_TEST_CASE(errors_are_the_serial_errors) {
     // Generated customers with a bad date near the end.
     std::string customers = generated(2000);
     const size_t at = customers.rfind("\n", customers.size() - 2000);
-    check_same_error(customers.substr(0, at + 1) + "x" + customers.substr(at + 1), segmint::generate::synthetic_schema(),
-                     "generated, bad id late");
+    check_same_error(customers.substr(0, at + 1) + "x" + customers.substr(at + 1),
+                     segmint::generate::synthetic_schema(), "generated, bad id late");
 }
 
 // Random records over an alphabet of the bytes that matter (quotes, commas, bars, every line break), properly quoted,
 // then some with one byte changed: the parallel load must give the serial table, or fail with the serial error.
 BOOST_AUTO_TEST_CASE(random_inputs_and_random_corruptions) {
     const auto schema = mixed_schema();
-    uint64_t state = 12345;
-    auto next = [&](uint64_t bound) {
-        state = state * 6364136223846793005ull + 1442695040888963407ull;
-        return (state >> 33) % bound;
-    };
+    Random next{12345};
     const std::string alphabet = "ab\",|\n\r";
     const char* line_ends[] = {"\n", "\r\n", "\r"};
     auto quoted_text = [&](size_t max_length) {
@@ -415,6 +420,72 @@ BOOST_AUTO_TEST_CASE(small_inputs_and_one_thread_stay_serial) {
     options = parallel_options(0, &used);  // all cores
     BOOST_REQUIRE(segmint::data::load_csv_text(text, "t.csv", segmint::generate::synthetic_schema(), &error, options));
     BOOST_TEST(used == std::max(1u, std::thread::hardware_concurrency()));
+}
+
+// load_csv_produced (a database's COPY stream, sources/): text handed over in pieces of random sizes by another thread
+// while the records are parsed must load as the whole text does: the same table, or the same error, and the text
+// kept whole; a producer that fails makes the load fail with an empty message (the producer reports its problem).
+BOOST_AUTO_TEST_CASE(text_produced_in_pieces_loads_as_the_whole_text) {
+    const auto schema = mixed_schema();
+    Random next{777};
+    auto produce = [&](const std::string& text, size_t fail_after) {
+        return [&text, fail_after, seed = next(1000)](const segmint::data::CsvPieces& write) {
+            uint64_t s = seed;
+            size_t at = 0, pieces = 0;
+            while (at < text.size()) {
+                s = s * 6364136223846793005ull + 1442695040888963407ull;
+                const size_t n = std::min<size_t>(text.size() - at, 1 + (s >> 33) % 97);
+                if (pieces++ == fail_after) return false;
+                write(std::string_view(text).substr(at, n));
+                at += n;
+                if ((s >> 40) % 7 == 0) std::this_thread::yield();
+            }
+            return true;
+        };
+    };
+    std::string customers = generated(500);
+    const size_t at = customers.rfind("\n", customers.size() - 500);
+    const std::string duplicate_key = kHeader + row(1, "x", "a") + nasty_records(30) + row(1, "y", "b");
+    const std::vector<std::pair<std::string, segmint::schema::Schema>> inputs = {
+        {kHeader + nasty_records(80), schema},
+        {kHeader + nasty_records(40) + row(41, "x", "a", "Gold") + nasty_records(5), schema},
+        {kHeader + nasty_records(40) + row(41, "\"unterminated") + nasty_records(5), schema},
+        {duplicate_key, schema},
+        {"", schema},
+        {customers, segmint::generate::synthetic_schema()},
+        {customers.substr(0, at + 1) + "x" + customers.substr(at + 1), segmint::generate::synthetic_schema()},
+    };
+    int loaded = 0, failed = 0;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+        const auto& [text, input_schema] = inputs[i];
+        for (size_t buffer_bytes : {size_t{64}, size_t{1} << 20}) {
+            CsvOptions options;
+            options.buffer_bytes = buffer_bytes;
+            CsvError whole_error, error;
+            const auto whole = segmint::data::load_csv_text(text, "t.csv", input_schema, &whole_error, options);
+            std::string kept;
+            const auto produced = segmint::data::load_csv_produced(produce(text, SIZE_MAX), "t.csv", input_schema,
+                                                                   &error, options, &kept);
+            const std::string label = "input " + std::to_string(i) + ", buffer " + std::to_string(buffer_bytes);
+            BOOST_REQUIRE_MESSAGE(whole.has_value() == produced.has_value(), label);
+            BOOST_TEST(kept == text, label);
+            if (whole) {
+                ++loaded;
+                const std::string differs = difference(*whole, *produced);
+                BOOST_TEST(differs.empty(), label << ": " << differs);
+            } else {
+                ++failed;
+                BOOST_TEST(error.to_string() == whole_error.to_string(), label);
+            }
+            if (text.size() < 200) continue;
+            const auto broken =
+                segmint::data::load_csv_produced(produce(text, 3), "t.csv", input_schema, &error, options, &kept);
+            BOOST_TEST(!broken.has_value(), label << ": a failed producer");
+            BOOST_TEST(error.message.empty(), label << ": " << error.to_string());
+        }
+    }
+    BOOST_TEST(loaded == 4);
+    BOOST_TEST(failed == 10);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
