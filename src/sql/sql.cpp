@@ -21,7 +21,7 @@ std::optional<Mode> parse_mode(const std::string& text) {
 }
 
 std::string Refusal::message() const {
-    return fmt::format("segment `{}` uses {}, which the {} dialect does not translate yet (docs/sql.md)", segment,
+    return fmt::format("segment `{}` uses {}, which the {} dialect cannot translate exactly (docs/sql.md says why)", segment,
                        construct, dialect);
 }
 

@@ -34,7 +34,7 @@ struct Refusal {
     std::string segment;    // the segment whose rule holds it
     std::string construct;  // what is not translated
     std::string dialect;
-    // "segment `s` uses timestamps, which the sqlite dialect does not translate yet"
+    // "segment `s` uses timestamps, which the sqlite dialect cannot translate exactly"
     std::string message() const;
 };
 

@@ -1,7 +1,7 @@
 // `segmint sql --dialect sqlite` against real SQLite (libsqlite3, in memory): random rules over random NULL-heavy
 // tables (the generator of the VM's differential test: extremes, overflow, month ends, non-ASCII text, regexes,
 // lists) loaded through the C API as docs/sql.md's storage contract says, the members and counts queries run, and
-// every member and every count compared with the VM. Rules with a construct the dialect does not translate yet
+// every member and every count compared with the VM. Rules with a construct the dialect cannot translate exactly
 // (timestamps, event aggregates) are counted, not compared; most must translate.
 // Reproduce a failure with SEGMINT_SEED=<seed> SEGMINT_ROUNDS=1.
 #include <sqlite3.h>
