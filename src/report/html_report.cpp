@@ -3,6 +3,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "report/ci_report.h"
 #include "report/overlap_order.h"
 #include "report/prove_output.h"
 #include "syntax/highlight.h"
@@ -149,21 +150,7 @@ ordered_json constraints_json(const HtmlReportInput& input) {
 
 }  // namespace
 
-std::string html_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
+std::string html_escape(std::string_view text) { return xml_escape(text, false); }
 
 std::string json_for_script(const ordered_json& document) {
     const std::string json = document.dump(-1, ' ', false, ordered_json::error_handler_t::replace);

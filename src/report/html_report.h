@@ -34,7 +34,8 @@ struct HtmlReportInput {
     nlohmann::ordered_json diff;
 };
 
-// `text` for HTML text and attribute values: & < > " ' as character references.
+// `text` for HTML text and attribute values: & < > " ' as character references, control characters and invalid
+// UTF-8 as U+FFFD (xml_escape of ci_report.h: what XML needs is enough for HTML too).
 std::string html_escape(std::string_view text);
 
 // `document` as JSON that is safe inside a <script> element: `<`, `>` and `&` (so `</script>` and `<!--` cannot

@@ -55,10 +55,14 @@ BOOST_AUTO_TEST_SUITE(html_report)
 
 BOOST_AUTO_TEST_CASE(html_escape_turns_markup_into_text) {
     BOOST_CHECK_EQUAL(report::html_escape("a < b && c > \"d\" 'e'"),
-                      "a &lt; b &amp;&amp; c &gt; &quot;d&quot; &#39;e&#39;");
+                      "a &lt; b &amp;&amp; c &gt; &quot;d&quot; &apos;e&apos;");
     BOOST_CHECK_EQUAL(report::html_escape("</script><script>alert(1)</script>"),
                       "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;");
     BOOST_CHECK_EQUAL(report::html_escape("größe {} %n"), "größe {} %n");
+    BOOST_CHECK_EQUAL(report::html_escape("a\x01"
+                                          "b\xFF"),
+                      "a\xEF\xBF\xBD"
+                      "b\xEF\xBF\xBD");  // never broken text
 }
 
 BOOST_AUTO_TEST_CASE(json_for_script_cannot_close_the_script_and_keeps_the_value) {
