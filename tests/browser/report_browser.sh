@@ -4,6 +4,7 @@
 # WebSocket, so no npm package). On demo data (`segmint generate --rows 20000`) and a copy of specs/ with one more
 # segment whose title is hostile markup, the page must load without a console error or a network request, show
 # every segment with the size `segmint eval` gives, draw one heatmap cell per pair, and keep the hostile title text.
+# Then the same checks on a generated catalog of 1,000 segments (its render time is printed, not asserted).
 # The page and a screenshot stay in ARTIFACTS (under the build folder); the temporary folder and the browser are
 # removed on exit, also on failure.
 #   report_browser.sh SOURCE_DIR SEGMINT ARTIFACTS
@@ -26,7 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p "$artifacts"
-rm -f "$artifacts/report.png" "$artifacts/overlap.png" "$artifacts/report.html"
+rm -f "$artifacts"/*.png "$artifacts"/*.html
 
 # The project: specs/ as it is, and one segment more whose title would break a page that did not escape it (an
 # injected <img> would also show up as a network request).
@@ -53,6 +54,21 @@ chromium --headless "${sandbox[@]}" --disable-gpu --no-first-run --no-default-br
   > "$work/browser.log" 2>&1 &
 browser=$!
 
-node --experimental-websocket --no-warnings "$source/tests/browser/check_report.mjs" "$work/profile/DevToolsActivePort" \
-  "$work/report.html" "$work/eval.json" "$artifacts" ||
-  { echo "--- browser log"; tail -20 "$work/browser.log"; exit 1; }
+check() {  # check REPORT EVAL_JSON SCREENSHOT_PREFIX [--project]
+  node --experimental-websocket --no-warnings "$source/tests/browser/check_report.mjs" \
+    "$work/profile/DevToolsActivePort" "$@" || { echo "--- browser log"; grep -v dbus "$work/browser.log" | tail -20; exit 1; }
+}
+check "$work/report.html" "$work/eval.json" "$artifacts/report" --project
+
+# 1,000 segments, each fifth referring to the one before it.
+for i in $(seq 0 999); do
+  reference=""
+  [ $((i % 5)) -eq 4 ] && reference="s$((i - 1)) and "
+  printf 'segment s%d "Segment %d":\n  %sage between %d and %d and loyalty_points >= %d\n' \
+    "$i" "$i" "$reference" $((18 + i % 40)) $((30 + i % 50)) $(((i * 37) % 900))
+done > "$work/many.seg"
+many=(--schema "$source/specs/schema.yaml" --specs "$work/many.seg" --data "$work/customers.csv" --as-of 2026-11-23)
+"$segmint" report -q "${many[@]}" -o "$work/many.html"
+"$segmint" eval "${many[@]}" --format json > "$work/many.json"
+cp "$work/many.html" "$artifacts/many.html"
+check "$work/many.html" "$work/many.json" "$artifacts/many"
