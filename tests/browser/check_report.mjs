@@ -164,4 +164,6 @@ async function main() {
   process.exit(0);
 }
 
+// A browser that stops answering must fail the test, not hang it (report_browser.sh then stops the browser).
+setTimeout(() => { console.log("FAIL: no answer from the browser in 120 s"); process.exit(1); }, 120000);
 main().catch((error) => { console.log("FAIL: " + (error.stack || error)); process.exit(1); });

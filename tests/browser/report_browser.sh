@@ -26,6 +26,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM HUP  # so that a killed run cleans up too
 mkdir -p "$artifacts"
 rm -f "$artifacts"/*.png "$artifacts"/*.html
 

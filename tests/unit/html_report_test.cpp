@@ -169,6 +169,22 @@ BOOST_AUTO_TEST_CASE(the_command_writes_the_page_of_a_project) {
     BOOST_CHECK_EQUAL(files, 1u);
 }
 
+BOOST_AUTO_TEST_CASE(json_says_what_was_written_and_quiet_says_nothing) {
+    TempDir dir("segmint-report");
+    const std::string data = testing::generate_demo_data(dir.path, 300, 5);
+    std::string out, err;
+    BOOST_REQUIRE_EQUAL(run_segmint("report -q --format json --project " + testing::source_dir() +
+                                        "/specs --as-of 2026-11-23 --data " + data + " -o " + dir.file("r.html"),
+                                    &out, &err),
+                        0);
+    BOOST_CHECK_EQUAL(err, "");
+    const auto document = nlohmann::json::parse(out);
+    BOOST_CHECK_EQUAL(document["command"], "report");
+    BOOST_CHECK_EQUAL(document["output"], dir.file("r.html"));
+    BOOST_CHECK_EQUAL(document["segments"], 42);
+    BOOST_CHECK_EQUAL(document["bytes"].get<uint64_t>(), testing::read_file(dir.file("r.html")).size());
+}
+
 BOOST_AUTO_TEST_CASE(bad_uses_are_usage_errors) {
     TempDir dir("segmint-report");
     const std::string data = testing::generate_demo_data(dir.path, 50, 7);
