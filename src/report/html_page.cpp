@@ -201,7 +201,8 @@ constexpr std::string_view kTail = R"page(</script>
   const list = $("constraint-list");
   if (!data.project) list.appendChild(el("p", "muted", "No project (segmint.yaml), so no constraints."));
   else if (data.constraints.length === 0) list.appendChild(el("p", "muted", data.project + " has no constraints."));
-  for (const c of data.constraints) {
+  // Failed ones first (a stable sort keeps the project's order within each group).
+  for (const c of [...data.constraints].sort((a, b) => Number(a.passed) - Number(b.passed))) {
     const box = el("div", "constraint " + (c.passed ? "pass" : "fail"));
     box.dataset.passed = c.passed;
     const title = el("div");

@@ -2,7 +2,8 @@
 //   node --experimental-websocket check_report.mjs DEVTOOLS_ACTIVE_PORT_FILE REPORT_HTML EVAL_JSON SCREENSHOT_PREFIX
 //        [--project]
 // EVAL_JSON is `segmint eval --format json` on the same inputs: every segment must be on the page with that size.
-// With --project the page must show constraints, and a segment named `hostile_title` must show its title as text.
+// With --project the page must show constraints, a refuted one with its counterexample naming `hostile_title`, and
+// the segment `hostile_title` must show its title as text.
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
@@ -95,6 +96,7 @@ async function main() {
       links: links.length,
       brokenLinks: links.filter((a) => !document.getElementById(decodeURIComponent(a.hash.slice(1)))).length,
       constraints: document.querySelectorAll("#constraint-list .constraint").length,
+      counterexamples: [...document.querySelectorAll("#constraint-list .fail pre.counterexample")].map((p) => p.textContent),
       hostile: [...document.querySelectorAll("h3")].map((h) => h.textContent).find((t) => t.startsWith("hostile_title")),
       images: document.images.length,
     };
@@ -123,6 +125,9 @@ async function main() {
   }
   if (shown.links === 0 || shown.brokenLinks !== 0) fail(`${shown.links} segment references, ${shown.brokenLinks} broken`);
   if (project && shown.constraints === 0) fail("no constraints shown");
+  if (project && !shown.counterexamples.some((text) => text.includes("hostile_title: {in: [") && text.includes("expect:"))) {
+    fail("the refuted constraint shows no counterexample fixture: " + JSON.stringify(shown.counterexamples));
+  }
 
   // Hovering a cell below the diagonal shows its counts: a cell in the middle of the drawing (where the canvas's
   // data-cell and data-margin place it), scrolled to the middle of the window, clear of the sticky header.
@@ -143,6 +148,14 @@ async function main() {
 
   const overlapShot = await page.send("Page.captureScreenshot", { format: "png" });
   writeFileSync(`${screenshots}-overlap.png`, Buffer.from(overlapShot.data, "base64"));
+  // The constraints and the rules, for people to look at.
+  for (const [selector, name] of [["#constraints", "constraints"], ["#rule-list .rule", "rules"]]) {
+    await evaluate(`(() => { const e = document.querySelector(${JSON.stringify(selector)});
+      if (e) { e.scrollIntoView(); window.scrollBy(0, -110); } })()`);
+    await sleep(100);
+    const picture = await page.send("Page.captureScreenshot", { format: "png" });
+    writeFileSync(`${screenshots}-${name}.png`, Buffer.from(picture.data, "base64"));
+  }
   // The containment view has a cell for each ordered pair.
   const containment = await evaluate(`(() => { const m = document.getElementById("metric"); m.value = "containment";
     m.dispatchEvent(new Event("change")); const c = document.getElementById("heatmap").dataset; return Number(c.cells); })()`);
@@ -160,7 +173,7 @@ async function main() {
   }
   console.log(`${reportPath} in Chromium, rendered in ${seconds.toFixed(2)} s: ${n} segments with their sizes, ` +
     `${shown.cells} heatmap cells (one per pair), ${shown.links} reference links, ${shown.constraints} constraints, ` +
-    `no console error, no network request; screenshots ${screenshots}.png and ${screenshots}-overlap.png`);
+    `no console error, no network request; screenshots ${screenshots}.png and ${screenshots}-*.png`);
   process.exit(0);
 }
 

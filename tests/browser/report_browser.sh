@@ -3,7 +3,8 @@
 # downloaded from anywhere else), headless, driven over the DevTools protocol by check_report.mjs (Node's built-in
 # WebSocket, so no npm package). On demo data (`segmint generate --rows 20000`) and a copy of specs/ with one more
 # segment whose title is hostile markup, the page must load without a console error or a network request, show
-# every segment with the size `segmint eval` gives, draw one heatmap cell per pair, and keep the hostile title text.
+# every segment with the size `segmint eval` gives, draw one heatmap cell per pair, keep the hostile title text and
+# show the counterexample of a constraint the copy adds for a proof to refute.
 # Then the same checks on a generated catalog of 1,000 segments (its render time is printed, not asserted).
 # The page and a screenshot stay in ARTIFACTS (under the build folder); the temporary folder and the browser are
 # removed on exit, also on failure.
@@ -37,6 +38,9 @@ cat > "$work/specs/segments/zz_hostile.seg" <<'SEG'
 segment hostile_title "</script><script>document.title = 'broken'</script><img src=x onerror=alert(1)> & <!--":
   tier = "gold" and age > 60
 SEG
+# ... and a constraint a proof refutes, so the page shows a failure with its counterexample.
+sed -i 's|^tests: |  - disjoint: [hostile_title, gold_tier]\ntests: |' "$work/specs/segmint.yaml"
+grep -q 'hostile_title, gold_tier' "$work/specs/segmint.yaml" || { echo "FAIL: could not add the constraint"; exit 1; }
 "$segmint" generate --rows 20000 --seed 42 -o "$work/customers.csv" --orders "$work/orders.csv" \
   --page-views "$work/page_views.csv" > /dev/null 2>&1
 data=("--data" "$work/customers.csv" "--events" "orders=$work/orders.csv" "--events" "page_views=$work/page_views.csv")

@@ -169,6 +169,29 @@ BOOST_AUTO_TEST_CASE(the_command_writes_the_page_of_a_project) {
     BOOST_CHECK_EQUAL(files, 1u);
 }
 
+BOOST_AUTO_TEST_CASE(a_refuted_constraint_shows_its_counterexample) {
+    TempDir dir("segmint-report");
+    dir.write("schema.yaml", testing::read_file(testing::source_dir() + "/specs/schema.yaml"));
+    dir.write("segmint.yaml",
+              "schema: schema.yaml\nsegments: [\"*.seg\"]\nconstraints:\n  - disjoint: [young, gold]\n");
+    dir.write("rules.seg", "segment young: age < 30\nsegment gold: tier = \"gold\"\n");
+    std::string err;
+    BOOST_REQUIRE_EQUAL(run_segmint("generate --rows 500 --seed 3 -o " + dir.file("customers.csv"), nullptr, &err), 0);
+    BOOST_REQUIRE_MESSAGE(run_segmint("report -q --project " + dir.path + " --as-of 2026-11-23 --data " +
+                                          dir.file("customers.csv") + " -o " + dir.file("r.html"),
+                                      nullptr, &err) == 0,
+                          err);  // a failed constraint is information on the page, not a failed run
+    const auto model = page_data(testing::read_file(dir.file("r.html")));
+    BOOST_REQUIRE_EQUAL(model["constraints"].size(), 1u);
+    const auto& constraint = model["constraints"][0];
+    BOOST_CHECK_EQUAL(constraint["passed"], false);
+    BOOST_CHECK_EQUAL(constraint["proof"]["status"], "refuted");
+    const std::string fixture = constraint["counterexample"].get<std::string>();
+    for (const char* part : {"customers:", "expect:", "young: {in: [", "gold: {in: ["}) {
+        BOOST_CHECK_MESSAGE(fixture.find(part) != std::string::npos, "no `" << part << "` in:\n" << fixture);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(json_says_what_was_written_and_quiet_says_nothing) {
     TempDir dir("segmint-report");
     const std::string data = testing::generate_demo_data(dir.path, 300, 5);
