@@ -41,10 +41,19 @@ std::string heading(const CommonOptions& options) {
     return paths;
 }
 
-// Writes the page to `output` (temporary file, then rename); the number of bytes written, or nullopt after an error.
+// Writes the page to `output` (temporary file, then rename; `-`: stdout); the number of bytes written, or nullopt
+// after an error.
 std::optional<uint64_t> write_page(const report::HtmlReportInput& input, const std::string& output,
                                    const std::vector<std::string>& inputs) {
     uint64_t bytes = 0;
+    if (output == "-") {
+        report::write_html_report(input, [&](std::string_view text) {
+            bytes += text.size();
+            write_out(text);
+            return true;
+        });
+        return bytes;
+    }
     auto to_file = [&](std::FILE* out) {
         return report::write_html_report(input, [&](std::string_view text) {
             bytes += text.size();
@@ -62,6 +71,10 @@ std::optional<uint64_t> write_page(const report::HtmlReportInput& input, const s
 int run_report(ReportOptions& options) {
     CommonOptions& common = options.common;
     if (common.format == "json") begin_json_output("report");
+    if (common.format == "json" && options.output == "-") {
+        print_error("-o - writes the page to stdout, where --format json writes its document; choose one");
+        return kExitUsage;
+    }
     std::optional<project::Project> project;
     if (int code = apply_project(common, &project)) return code;
     scalar::AsOf as_of;
@@ -144,7 +157,8 @@ void add_report_command(CLI::App& app, CommandRunner& runner) {
     auto options = std::make_shared<ReportOptions>();
     CLI::App* command = app.add_subcommand(
         "report", "Write one self-contained HTML page: segment sizes, an overlap heatmap, constraints, rules");
-    command->add_option("-o,--output", options->output, "The HTML file to write (atomically)")->required();
+    command->add_option("-o,--output", options->output, "The HTML file to write (atomically); - for stdout")
+        ->required();
     add_spec_inputs(*command, options->common, SpecPaths::PositionalAndFlag);
     add_data_option(*command, options->common);
     add_as_of_option(*command, options->common);

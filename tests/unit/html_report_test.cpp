@@ -206,6 +206,12 @@ BOOST_AUTO_TEST_CASE(json_says_what_was_written_and_quiet_says_nothing) {
     BOOST_CHECK_EQUAL(document["output"], dir.file("r.html"));
     BOOST_CHECK_EQUAL(document["segments"], 42);
     BOOST_CHECK_EQUAL(document["bytes"].get<uint64_t>(), testing::read_file(dir.file("r.html")).size());
+    // `-o -`: the page on stdout, the same bytes.
+    const std::string inputs =
+        " --project " + testing::source_dir() + "/specs --as-of 2026-11-23 --data " + data + " -o - ";
+    BOOST_REQUIRE_EQUAL(run_segmint("report -q" + inputs, &out, &err), 0);
+    BOOST_CHECK(out == testing::read_file(dir.file("r.html")));
+    BOOST_CHECK_EQUAL(run_segmint("report -q --format json" + inputs, &out, &err), 2);
 }
 
 BOOST_AUTO_TEST_CASE(bad_uses_are_usage_errors) {
