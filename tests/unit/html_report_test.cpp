@@ -12,6 +12,7 @@
 
 #include "analysis/overlap.h"
 #include "report/overlap_order.h"
+#include "syntax/highlight.h"
 #include "test_support.h"
 
 using namespace segmint;
@@ -99,6 +100,26 @@ BOOST_AUTO_TEST_CASE(cluster_order_keeps_overlapping_segments_together) {
     BOOST_CHECK_EQUAL(std::abs(at(0) - at(2)), 1);
     BOOST_CHECK(report::cluster_order(matrix_of({}, 10)).empty());
     BOOST_CHECK_EQUAL(report::cluster_order(matrix_of({{1}}, 10)).size(), 1u);
+}
+
+BOOST_AUTO_TEST_CASE(token_classes_cover_the_text_in_bytes) {
+    // Non-ASCII text (ANTLR counts code points, spans are bytes), a stray character, an unterminated string.
+    const std::string text = "segment s \"Größe ✓\": city = 'Zürich' and `straße` >= 1 ¤ // note\n  x = \"open";
+    const auto tokens = syntax::classify_tokens(text);
+    std::string joined, classes;
+    uint32_t at = 0;
+    for (const auto& token : tokens) {
+        BOOST_CHECK_EQUAL(token.span.begin, at);  // no gaps, no overlaps
+        at = token.span.end;
+        const std::string piece = text.substr(token.span.begin, token.span.end - token.span.begin);
+        joined += piece;
+        if (token.token_class != syntax::TokenClass::Space)
+            classes += piece + "=" + std::to_string(static_cast<int>(token.token_class)) + " ";
+    }
+    BOOST_CHECK_EQUAL(joined, text);
+    BOOST_CHECK_EQUAL(classes,
+                      "segment=0 s=4 \"Größe ✓\"=2 :=6 city=4 ==5 'Zürich'=2 and=0 `straße`=4 >==5 1=3 ¤=9 // note=7 "
+                      "x=4 ==5 \"open=2 ");
 }
 
 BOOST_AUTO_TEST_CASE(rules_are_highlighted_from_the_token_stream_with_links) {
