@@ -18,6 +18,7 @@
 #include "common/suggest.h"
 #include "common/text_format.h"
 #include "common/utf8.h"
+#include "syntax/antlr_lock.h"
 #include "syntax/ast_builder.h"
 #include "syntax/literals.h"
 #include "syntax/offsets.h"
@@ -25,21 +26,22 @@
 
 namespace segmint::syntax {
 
-namespace {
-
-using L = segmint_generated::SegmintLexer;
-using P = segmint_generated::SegmintParser;
-
 // Held while the ANTLR runtime simulates its ATN (lexing, parsing, computing expected tokens). The 4.9 runtime shares
 // one DFA cache per grammar between every lexer and parser in the process and is not thread-safe there: DFA::s0 is
 // read without the lock that guards its write (LexerATNSimulator::match, ParserATNSimulator::adaptivePredict),
 // ATN::nextTokens is double-checked locking on a plain bool, LexerATNSimulator::match_calls is a plain counter (all
 // fixed upstream after 4.9). ThreadSanitizer cannot see this: the runtime library is not instrumented. Byte
 // validation, token filtering and AST building stay outside the lock, so parse() still runs in parallel there.
+// Declared in antlr_lock.h: the highlighter (highlight.cpp) runs the lexer too.
 std::mutex& antlr_mutex() {
     static std::mutex mutex;
     return mutex;
 }
+
+namespace {
+
+using L = segmint_generated::SegmintLexer;
+using P = segmint_generated::SegmintParser;
 
 // Thrown by the error strategy at the first syntax error of a definition.
 struct SyntaxAbort {
