@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <memory>
 
 #include "analysis/constraints.h"
 #include "analysis/revision_diff.h"
@@ -50,6 +52,37 @@ struct Version {
 
 bool data_given(const CommonOptions& options) { return !options.data_path.empty() || !options.source.empty(); }
 
+// A path inside a version extracted to a temporary folder, shown as the same path of the working tree.
+std::string shown_path(const Version& version, const std::string& file) {
+    if (version.temp.path().empty()) return file;
+    const std::string from = version.folder + "/";
+    const std::string to = version.shown_folder == "." ? "" : version.shown_folder + "/";
+    return file.rfind(from, 0) == 0 ? to + file.substr(from.size()) : file;
+}
+
+void show_paths(analysis::RevisionDiff& diff, const Version& version) {
+    for (auto& segment : diff.segments) segment.file = shown_path(version, segment.file);
+    for (auto& constraint : diff.constraints) constraint.file = shown_path(version, constraint.file);
+}
+
+// The sink's diagnostics with their files named by shown_path (each file renamed once, so per-file caps still hold).
+DiagnosticSink shown_diagnostics(const DiagnosticSink& sink, const Version& version) {
+    std::map<const Source*, std::shared_ptr<const Source>> renamed;
+    auto rename = [&](std::shared_ptr<const Source>& source) {
+        if (!source) return;
+        auto& named = renamed[source.get()];
+        if (!named) named = std::make_shared<const Source>(shown_path(version, source->name()), source->text());
+        source = named;
+    };
+    DiagnosticSink out;
+    for (Diagnostic diagnostic : sink.diagnostics()) {
+        rename(diagnostic.source);
+        for (auto& note : diagnostic.notes) rename(note.source);
+        out.add(std::move(diagnostic));
+    }
+    return out;
+}
+
 // Reads the version's project (its own segmint.yaml, schema and specs); the data are the flags' only, the same for
 // both versions.
 int open_project(Version& version, const CommonOptions& given) {
@@ -80,7 +113,8 @@ int check_specs(Version& version, scalar::AsOf as_of) {
         std::fprintf(stderr, "the specs of the %s version (%s) have errors:\n", version.role.c_str(),
                      version.label.c_str());
     }
-    print_diagnostics(sink, version.options);
+    DiagnosticSink shown = shown_diagnostics(sink, version);
+    print_diagnostics(shown, version.options);
     return kExitFindings;
 }
 
@@ -124,18 +158,6 @@ std::string project_folder(const CommonOptions& options) {
     }
     print_error(fmt::format("no {} in this folder or above it; pass --project PATH", project::kProjectFileName));
     return "";
-}
-
-// Paths inside a version extracted to a temporary folder, shown as the same paths of the working tree.
-void show_paths(analysis::RevisionDiff& diff, const Version& version) {
-    if (version.shown_folder.empty() && version.temp.path().empty()) return;
-    const std::string from = version.folder + "/";
-    const std::string to = version.shown_folder == "." ? "" : version.shown_folder + "/";
-    auto rewrite = [&](std::string& file) {
-        if (file.rfind(from, 0) == 0) file = to + file.substr(from.size());
-    };
-    for (auto& segment : diff.segments) rewrite(segment.file);
-    for (auto& constraint : diff.constraints) rewrite(constraint.file);
 }
 
 int run_diff(DiffOptions& options) {

@@ -198,12 +198,15 @@ std::string diff_markdown(const RevisionDiff& diff, const DiffLabels& labels) {
     }
     if (!diff.constraints.empty()) {
         out += "\n| constraint | before | after |\n|---|---|---|\n";
-        for (const auto& c : diff.constraints) {
+        for (size_t i = 0; i < diff.constraints.size() && i < kMarkdownRows; ++i) {
+            const auto& c = diff.constraints[i];
             std::string after = outcome_text(c.after);
             if (c.after && !c.after->message.empty()) after += ": " + c.after->message;
             out += fmt::format("| `{}` ({}:{}) | {} | {} |\n", cell(c.description), cell(c.file), c.line,
                                outcome_text(c.before), cell(after));
         }
+        if (diff.constraints.size() > kMarkdownRows)
+            out += fmt::format("\n… and {} more constraints.\n", diff.constraints.size() - kMarkdownRows);
     }
     if (!rules.empty()) {
         // A fence longer than any backtick run in the rules, so a rule cannot close it.

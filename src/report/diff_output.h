@@ -16,7 +16,7 @@ struct DiffLabels {
     std::string as_of;
 };
 
-// Rows of the Markdown table before the rest is summarized in one line.
+// Rows of each Markdown table (segments, constraints) before the rest is summarized in one line.
 inline constexpr size_t kMarkdownRows = 20;
 
 // A heading, one block per segment that is not unchanged (its old and new rule, relation, customers moved, sample

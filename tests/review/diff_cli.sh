@@ -203,7 +203,14 @@ echo 'segment broken: nope > 1' >project/segments/broken.seg
 message=$("$segmint" diff "$base" --project project 2>&1 >/dev/null)
 expect_eq "broken head exit" "$?" 1
 grep -q "head version (working tree)" <<<"$message" || fail "broken head message: $message"
+# The same in a revision: its files named as in the working tree, not in the temporary folder it was read from.
+git add -A && git commit -qm broken
 rm project/segments/broken.seg
+message=$("$segmint" diff HEAD --project project 2>&1 >/dev/null)
+expect_eq "broken base exit" "$?" 1
+grep -q "base version (HEAD)" <<<"$message" || fail "broken base message: $message"
+grep -q "^project/segments/broken.seg:1:17: error" <<<"$message" || fail "broken base file name: $message"
+git reset -q --hard "$head"
 set -e
 
 if ((failures > 0)); then
