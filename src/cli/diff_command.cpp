@@ -149,12 +149,18 @@ std::string project_folder(const CommonOptions& options) {
     std::error_code ec;
     if (!options.project_path.empty()) {
         if (fs::is_directory(options.project_path, ec)) return options.project_path;
+        if (!fs::exists(options.project_path, ec)) {
+            print_error("cannot read project `" + options.project_path + "`: no such file or folder");
+            return "";
+        }
         const std::string parent = fs::path(options.project_path).parent_path().string();
         return parent.empty() ? "." : parent;
     }
     if (auto found = project::find_project_file(".")) {
-        const std::string parent = fs::path(*found).parent_path().string();
-        return parent.empty() ? "." : parent;
+        // Relative to the current folder, as the other commands show the project they found.
+        const fs::path parent = fs::absolute(*found, ec).parent_path();
+        const fs::path relative = fs::relative(parent, fs::current_path(ec), ec);
+        return ec || relative.empty() ? parent.string() : relative.string();
     }
     print_error(fmt::format("no {} in this folder or above it; pass --project PATH", project::kProjectFileName));
     return "";

@@ -163,6 +163,12 @@ git checkout -q -- project
 # From the repository's subfolder, without --project: the nearest segmint.yaml.
 (cd project && "$segmint" diff "$base" "$head" --format json >"$json") || fail "diff in the subfolder exit $?"
 expect_eq "young from the subfolder" "$(field young relation)" narrower
+expect_eq "young's file from the subfolder" "$(field young file)" segments/people.seg
+set +e
+message=$("$segmint" diff "$base" --project "$work/no_such_project" 2>&1 >/dev/null)
+expect_eq "a missing project exit" "$?" 2
+set -e
+grep -q "cannot read project" <<<"$message" || fail "missing project message: $message"
 
 # --from/--to folders.
 mkdir -p "$work/old" && git archive "$base" project | tar -x -C "$work/old"
