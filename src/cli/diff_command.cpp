@@ -3,6 +3,7 @@
 // the two versions (revision_checkout.h), loads the same data for both, and renders the result (report/diff_output.h).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -118,6 +119,20 @@ int check_specs(Version& version, scalar::AsOf as_of) {
     return kExitFindings;
 }
 
+// Leaves out the --events flags of event tables that only the other version's schema has (a change that adds or
+// removes one), so each version reads the event files it knows.
+void keep_own_events(Version& version, const schema::Schema& other) {
+    const schema::Schema& own = *version.workspace.schema;
+    auto only_other = [&](const std::string& flag) {
+        const size_t equals = flag.find('=');
+        if (equals == std::string::npos || equals == 0) return false;  // malformed: load_events reports it
+        const std::string name = flag.substr(0, equals);
+        return own.find_events(name) == nullptr && other.find_events(name) != nullptr;
+    };
+    auto& events = version.options.events;
+    events.erase(std::remove_if(events.begin(), events.end(), only_other), events.end());
+}
+
 // Proves the version's constraints and, with data, evaluates its segments and constraints on it.
 int evaluate(Version& version, scalar::AsOf as_of, unsigned timeout_ms) {
     const semantic::Catalog& catalog = version.workspace.compiled.catalog;
@@ -220,6 +235,8 @@ int run_diff(DiffOptions& options) {
     for (Version* version : {&before, &after}) {
         if (int code = check_specs(*version, as_of)) return code;
     }
+    keep_own_events(before, *after.workspace.schema);
+    keep_own_events(after, *before.workspace.schema);
     for (Version* version : {&before, &after}) {
         if (int code = evaluate(*version, as_of, options.timeout_ms)) return code;
     }

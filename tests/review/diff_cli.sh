@@ -153,6 +153,10 @@ grep -q '^::notice file=project/segments/people.seg,line=1,title=segment changed
   <<<"$github" || fail "github: young's annotation: $github"
 grep -q '^::warning file=project/segmint.yaml,line=6,title=constraint changed::' <<<"$github" ||
   fail "github: the constraint annotation"
+# Under GitHub Actions the job summary gets the Markdown table too.
+summary=$work/step_summary.md
+GITHUB_STEP_SUMMARY=$summary "$segmint" diff "$base" "$head" --project project --format github >/dev/null
+grep -q '^| `young` | rule changed | narrower |' "$summary" || fail "github: no table in the job summary"
 
 # HEAD defaults to the working tree (here: the head commit, plus an uncommitted reformatting of `young`).
 sed -i 's/^  age < 25$/  age<25/' project/segments/people.seg
@@ -175,6 +179,16 @@ mkdir -p "$work/old" && git archive "$base" project | tar -x -C "$work/old"
 "$segmint" diff --from "$work/old/project" --to project --format json >"$json" || fail "--from/--to exit $?"
 expect_eq "young with --from/--to" "$(field young relation)" narrower
 expect_eq "in_germany with --from/--to" "$(field in_germany status)" added
+# An event table only the new version has: each version reads the --events files its schema declares.
+sed -i '/^  # What customers looked at/,$d' "$work/old/project/schema.yaml"
+printf 'segment viewers: exists(page_views)\n' >project/segments/viewers.seg
+"$segmint" generate --rows 300 --seed 3 -o "$work/small.csv" --orders "$work/orders.csv" \
+  --page-views "$work/views.csv" 2>/dev/null
+"$segmint" diff --from "$work/old/project" --to project --data "$work/small.csv" --events orders="$work/orders.csv" \
+  --events page_views="$work/views.csv" --format json >"$json" || fail "an added event table: exit $?"
+expect_eq "viewers with an added event table" "$(field viewers status)" added
+[[ $(field viewers customers.entered) -gt 0 ]] || fail "viewers: nobody entered"
+rm project/segments/viewers.seg
 
 # --fail-on-change: 1 on a change, 0 when nothing changed (a reformatting is no change).
 set +e
