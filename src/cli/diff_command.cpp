@@ -110,10 +110,9 @@ int check_specs(Version& version, scalar::AsOf as_of) {
     const semantic::Catalog& catalog = version.workspace.compiled.catalog;
     if (version.project) analysis::check_constraint_segments(*version.project, catalog.segment_index, sink);
     if (!sink.has_errors()) return kExitOk;
-    if (!json_output()) {
-        std::fprintf(stderr, "the specs of the %s version (%s) have errors:\n", version.role.c_str(),
-                     version.label.c_str());
-    }
+    // For people on stderr, also with --format json (whose document holds the diagnostics).
+    std::fprintf(stderr, "the specs of the %s version (%s) have errors:\n", version.role.c_str(),
+                 version.label.c_str());
     DiagnosticSink shown = shown_diagnostics(sink, version);
     print_diagnostics(shown, version.options);
     return kExitFindings;

@@ -139,8 +139,7 @@ std::optional<std::string> checkout_revision(const Repository& repository, const
         print_error("`" + revision + "` is not a git revision");
         return std::nullopt;
     }
-    const ProcessResult commit =
-        run({"git", "-C", repository.root, "rev-parse", "--verify", "--quiet", revision + "^{commit}"});
+    const ProcessResult commit = run({"git", "-C", repository.root, "rev-parse", "--verify", revision + "^{commit}"});
     if (!commit.ran || commit.status != 0) {
         const std::string said = commit.ran ? trimmed(commit.err) : failure(commit, "git");
         print_error("`" + revision + "` is not a commit of the git repository " + repository.root +

@@ -203,7 +203,7 @@ expect_eq "a change without --fail-on-change" "$?" 0
 before_tmp=$(ls -d "${TMPDIR:-/tmp}"/segmint-diff-* 2>/dev/null | wc -l)
 message=$("$segmint" diff no-such-revision --project project 2>&1 >/dev/null)
 expect_eq "bad revision exit" "$?" 2
-grep -q "no-such-revision" <<<"$message" || fail "bad revision message: $message"
+grep -q "no-such-revision.*fatal: " <<<"$message" || fail "bad revision message (with git's): $message"
 message=$("$segmint" diff "$base" no-such-head --project project 2>&1 >/dev/null)
 expect_eq "bad head revision exit" "$?" 2
 after_tmp=$(ls -d "${TMPDIR:-/tmp}"/segmint-diff-* 2>/dev/null | wc -l)
