@@ -268,10 +268,14 @@ int run_diff(DiffOptions& options) {
         write_out(report::diff_github(diff, labels));
         // The job summary, when GitHub Actions gives its file: the same table a pull-request comment would show.
         if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary != nullptr && *summary != '\0') {
-            if (std::FILE* file = std::fopen(summary, "a")) {
-                const std::string markdown = escape_controls_per_line(report::diff_markdown(diff, labels));
-                std::fwrite(markdown.data(), 1, markdown.size(), file);
-                std::fclose(file);
+            const std::string markdown = escape_controls_per_line(report::diff_markdown(diff, labels));
+            std::FILE* file = std::fopen(summary, "a");
+            const bool written =
+                file != nullptr && std::fwrite(markdown.data(), 1, markdown.size(), file) == markdown.size();
+            if ((file != nullptr && std::fclose(file) != 0) || !written) {
+                print_error(fmt::format("cannot append to the job summary {} (GITHUB_STEP_SUMMARY)", summary));
+                finish_output();
+                return kExitUsage;
             }
         }
     } else {

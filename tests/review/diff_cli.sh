@@ -157,6 +157,12 @@ grep -q '^::warning file=project/segmint.yaml,line=6,title=constraint changed::'
 summary=$work/step_summary.md
 GITHUB_STEP_SUMMARY=$summary "$segmint" diff "$base" "$head" --project project --format github >/dev/null
 grep -q '^| `young` | rule changed | narrower |' "$summary" || fail "github: no table in the job summary"
+set +e
+GITHUB_STEP_SUMMARY=/dev/full "$segmint" diff "$base" "$head" --project project --format github >/dev/null 2>&1
+expect_eq "a job summary that cannot be written" "$?" 2
+"$segmint" diff "$base" "$head" --project project >/dev/full 2>/dev/null
+expect_eq "output to a full disk" "$?" 2
+set -e
 
 # HEAD defaults to the working tree (here: the head commit, plus an uncommitted reformatting of `young`).
 sed -i 's/^  age < 25$/  age<25/' project/segments/people.seg
