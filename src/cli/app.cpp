@@ -203,6 +203,7 @@ int run(int argc, char** argv) {
     add_test_command(app, runner);
     add_fmt_command(app, runner);
     add_report_command(app, runner);
+    add_diff_command(app, runner);
     add_completion_command(app, runner);  // last: it lists the commands above
     begin_json_if_asked(app, argc, argv);
     if (int code = check_subcommand(app, argc, argv)) return finish_json_output(code);

@@ -46,6 +46,7 @@ void add_overlap_command(CLI::App& app, CommandRunner& runner);
 void add_test_command(CLI::App& app, CommandRunner& runner);
 void add_fmt_command(CLI::App& app, CommandRunner& runner);
 void add_report_command(CLI::App& app, CommandRunner& runner);
+void add_diff_command(CLI::App& app, CommandRunner& runner);
 void add_completion_command(CLI::App& app, CommandRunner& runner);
 
 }  // namespace segmint::cli

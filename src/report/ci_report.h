@@ -87,6 +87,9 @@ std::string render_junit(const CiReport& report);
 // GitHub workflow commands: `::error file=F,line=L,col=C,endLine=..,endColumn=..,title=E101::message` per error
 // and failed check (`::warning`, `::notice` for the other severities), then a one-line summary.
 std::string render_github(const CiReport& report);
+// One workflow command: `::COMMAND file=..,line=..,title=TITLE::message` (`at` null or without a file: no place).
+std::string github_annotation(const char* command, const Location* at, const std::string& title,
+                              const std::string& message);
 
 // Escaping, exposed for tests.
 std::string xml_escape(std::string_view text, bool attribute);

@@ -77,6 +77,11 @@ std::string github_escape_property(std::string_view text) {
     return out;
 }
 
+std::string github_annotation(const char* command, const Location* at, const std::string& title,
+                              const std::string& message) {
+    return annotation(command, at, title, message);
+}
+
 std::string render_github(const CiReport& report) {
     std::string out;
     size_t errors = 0, warnings = 0;
