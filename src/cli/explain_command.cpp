@@ -30,8 +30,9 @@ struct ExplainOptions {
 // --customer: loads the data as eval does, finds the customer, explains the rule for it. The value of every part
 // comes from the reference evaluator on the rule as written; the VM evaluates the catalog too, and the two must agree
 // (engine::explain_customer throws otherwise: an internal error).
+// Text goes after `header`, and only once the customer is explained: a failed run prints nothing on stdout.
 int explain_customer(const ExplainOptions& options, Workspace& workspace, scalar::AsOf as_of, uint32_t segment,
-                     nlohmann::ordered_json* json) {
+                     const std::string& header, nlohmann::ordered_json* json) {
     const semantic::Catalog& catalog = workspace.compiled.catalog;
     auto table = load_data(options.common, *workspace.schema, options.common.threads,
                            show_progress(::isatty(STDERR_FILENO) != 0, quiet()));
@@ -50,7 +51,7 @@ int explain_customer(const ExplainOptions& options, Workspace& workspace, scalar
     if (json != nullptr) {
         report::add_explanation_json(*json, explanation, catalog, *options.customer);
     } else {
-        write_out(report::explanation_text(explanation, catalog, *options.customer));
+        write_out(header + report::explanation_text(explanation, catalog, *options.customer));
     }
     return 0;
 }
@@ -100,8 +101,9 @@ int run_explain(ExplainOptions options) {
         fmt::format("segment {}{}  ({})\n", def.name, def.title ? " " + escape_controls(quote_literal(*def.title)) : "",
                     escape_controls(source.name()));
     if (options.customer) {
-        if (!json) write_out(header);
-        if (int code = explain_customer(options, workspace, as_of, segment, json ? &out : nullptr)) return code;
+        if (int code = explain_customer(options, workspace, as_of, segment, header, json ? &out : nullptr)) {
+            return code;
+        }
     } else {
         engine::CompiledCatalog compiled = engine::compile(catalog, as_of);
         std::string ir_text, bytecode;
