@@ -149,16 +149,20 @@ private:
     // twice); parts that are constants for the run and have no parts of their own (literals, `within last`'s anchor)
     // are left out, except as operands of a written `and`/`or`/`not`.
     void collect_parts(const Node& node, const Node& top, std::vector<const Node*>& out) {
+        std::set<std::pair<uint32_t, uint32_t>> spans;  // a set: an `or` of 100,000 terms has as many parts
+        collect_parts(node, top, out, spans);
+    }
+
+    void collect_parts(const Node& node, const Node& top, std::vector<const Node*>& out,
+                       std::set<std::pair<uint32_t, uint32_t>>& spans) {
         const bool logic = written_logic(node);
         for (const auto& arg : node.args) {
             if (same_span(*arg, top)) {
-                collect_parts(*arg, top, out);
+                collect_parts(*arg, top, out, spans);
                 continue;
             }
             if (!logic && !reads_customer(*arg) && !has_written_parts(*arg)) continue;
-            bool seen = false;
-            for (const Node* other : out) seen = seen || same_span(*other, *arg);
-            if (!seen) out.push_back(arg.get());
+            if (spans.emplace(arg->span.begin, arg->span.end).second) out.push_back(arg.get());
         }
     }
 

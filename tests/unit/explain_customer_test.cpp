@@ -45,6 +45,9 @@ segment cheap_or_young:
 
 segment noted:
   note contains "x"
+
+segment twice:
+  adults and (adults or age > 50)
 )");
     std::string customers = folder.write(
         "customers.csv",
@@ -197,6 +200,30 @@ BOOST_AUTO_TEST_CASE(unknown_or_malformed_keys_are_usage_errors) {
                                       " --as-of 2026-11-23 --data " + shop().customers,
                                   &out, &err),
                       2);
+}
+
+// A segment referred to twice has its rule expanded once; a chain 1,000 segments deep (BAD_INPUTS 9) is explained
+// all the way down.
+BOOST_AUTO_TEST_CASE(references_expand_once_and_deep_chains_work) {
+    std::string out;
+    BOOST_REQUIRE_EQUAL(run_segmint(shop().args("twice", "1"), &out), 0);
+    BOOST_CHECK_MESSAGE(
+        out.find("  [TRUE] adults  (segment, " + shop().spec + ":1)\n    [TRUE] age >= 18\n") != std::string::npos,
+        out);
+    BOOST_CHECK(out.find("    [TRUE] adults  (segment: its rule is shown above)  <- decides\n") != std::string::npos);
+
+    std::string chain = "segment c0: age >= 0\n";
+    for (int i = 1; i < 1000; ++i) {
+        chain += "segment c" + std::to_string(i) + ": c" + std::to_string(i - 1) + " and age >= 0\n";
+    }
+    const std::string spec = shop().folder.write("chain.seg", chain);
+    BOOST_REQUIRE_EQUAL(
+        run_segmint("explain c999 --customer 3 " + spec + " --schema " + shop().schema + " --as-of 2026-11-23 --data " +
+                        shop().customers + " --events orders=" + shop().orders,
+                    &out),
+        0);
+    BOOST_CHECK(out.find("\n" + std::string(2 * 1998, ' ') + "[TRUE] age >= 0\n") != std::string::npos);  // c0's rule
+    BOOST_CHECK(out.find("customer 3 is in c999 (the rule is TRUE)\n") != std::string::npos);
 }
 
 // Values from the data reach the terminal escaped: no escape sequence, no line of their own.
