@@ -235,6 +235,19 @@ BOOST_AUTO_TEST_CASE(data_values_are_escaped) {
     BOOST_CHECK_MESSAGE(out.find("  note = \"a\\u001B[31mx\\n::error::y\"\n") != std::string::npos, out);
 }
 
+// A string key is matched as text, exactly.
+BOOST_AUTO_TEST_CASE(string_keys_match_as_text) {
+    TempDir folder("segmint_explain_string_key");
+    const std::string args = " " + folder.write("s.seg", "segment young: age < 18\n") + " --schema " +
+                             folder.write("schema.yaml", "table: t\nkey: id\ncolumns:\n  id: string\n  age: int\n") +
+                             " --data " + folder.write("t.csv", "id,age\nab,3\n007,40\n");
+    std::string out, err;
+    BOOST_REQUIRE_EQUAL(run_segmint("explain young --customer 007" + args, &out, &err), 0);
+    BOOST_CHECK(out.find("customer 007 is not in young (the rule is FALSE)\n") != std::string::npos);
+    BOOST_CHECK_EQUAL(run_segmint("explain young --customer 7" + args, &out, &err), 2);
+    BOOST_CHECK(err.find("no customer has the key \"7\" (key column `id`, 2 customers)") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(without_customer_explain_prints_ir_and_bytecode) {
     std::string out;
     BOOST_REQUIRE_EQUAL(
