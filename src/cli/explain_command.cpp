@@ -58,9 +58,12 @@ int explain_customer(const ExplainOptions& options, Workspace& workspace, scalar
 
 int run_explain(ExplainOptions options) {
     if (options.common.format == "json") begin_json_output("explain");
+    const CommonOptions& data = options.common;
     if (!options.customer &&
-        (!options.common.data_path.empty() || !options.common.events.empty() || !options.common.source.empty())) {
-        print_error("--data, --events and --source go with --customer KEY: explain reads data only for a customer");
+        (!data.data_path.empty() || !data.events.empty() || !data.source.empty() || !data.tables.empty())) {
+        print_error(
+            "--data, --events, --source and --source-table go with --customer KEY: explain reads data only for a "
+            "customer");
         return kExitUsage;
     }
     std::optional<project::Project> project;
