@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/span_text.h"
 #include "common/suggest.h"
 #include "engine/engine.h"
 #include "reference/reference_evaluator.h"
@@ -15,24 +16,6 @@ std::string truth(const ir::Value& value) {
     if (ir::is_null(value)) return "NULL";
     if (const bool* b = std::get_if<bool>(&value)) return *b ? "TRUE" : "FALSE";
     return ir::value_text(value);
-}
-
-std::string span_text(const Source& source, Span span) {
-    if (span.end <= span.begin || span.end > source.text().size()) return "?";
-    std::string text = source.text().substr(span.begin, span.end - span.begin);
-    // One line per condition: fold the rule's own line breaks and indentation.
-    std::string out;
-    bool space = false;
-    for (char c : text) {
-        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-            space = !out.empty();
-            continue;
-        }
-        if (space) out += ' ';
-        space = false;
-        out += c;
-    }
-    return out;
 }
 
 }  // namespace
@@ -90,7 +73,7 @@ std::optional<FixtureReport> run_fixture(const project::Fixture& fixture, const 
         // The rule as written: its parts are the user's, not the optimizer's (which may reorder or merge them).
         for (const auto& rule : compiled.written_rules) {
             if (rule.segment != segment) continue;
-            failure.rule_text = span_text(source, rule.root->span);
+            failure.rule_text = one_line_text(source, rule.root->span);
             const bool split = rule.root->kind == ir::Kind::And || rule.root->kind == ir::Kind::Or;
             if (split) failure.combinator = rule.root->kind == ir::Kind::And ? "and" : "or";
             std::vector<const ir::Node*> parts;
@@ -101,7 +84,7 @@ std::optional<FixtureReport> run_fixture(const project::Fixture& fixture, const 
             }
             for (const ir::Node* part : parts) {
                 failure.conditions.push_back(
-                    {span_text(source, part->span), truth(reference.value(*part, expectation.row, memberships))});
+                    {one_line_text(source, part->span), truth(reference.value(*part, expectation.row, memberships))});
             }
         }
         report.failures.push_back(std::move(failure));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/span_text.h"
 #include "common/utf8.h"
 
 namespace segmint {
@@ -35,6 +36,22 @@ std::string_view Source::line_text(uint32_t line) const {
     uint32_t end = line < line_starts_.size() ? line_starts_[line] : static_cast<uint32_t>(text_.size());
     while (end > start && (text_[end - 1] == '\n' || text_[end - 1] == '\r')) --end;
     return std::string_view(text_.data() + start, end - start);
+}
+
+std::string one_line_text(const Source& source, Span span) {
+    if (span.end <= span.begin || span.end > source.text().size()) return "?";
+    std::string out;
+    bool space = false;
+    for (char c : std::string_view(source.text()).substr(span.begin, span.end - span.begin)) {
+        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+            space = !out.empty();
+            continue;
+        }
+        if (space) out += ' ';
+        space = false;
+        out += c;
+    }
+    return out;
 }
 
 }  // namespace segmint

@@ -4,6 +4,8 @@
 #include <numeric>
 #include <vector>
 
+#include "data/csv_values.h"
+
 namespace segmint::data {
 
 namespace {
@@ -59,6 +61,39 @@ std::optional<KeyProblem> find_key_problem(const Table& table) {
     if (key->type == schema::ColumnType::Int) return duplicate_int_key(*key, rows);
     if (key->type == schema::ColumnType::String) return duplicate_string_key(*key, rows);
     return std::nullopt;
+}
+
+bool find_customer(const Table& table, std::string_view key, uint64_t* row, std::string* problem) {
+    const std::string& name = table.schema().key;
+    const Column* column = table.find(name);
+    if (column == nullptr) {
+        *problem = "the table has no key column `" + name + "`";
+        return false;
+    }
+    if (column->type == schema::ColumnType::Int) {
+        int64_t wanted = 0;
+        if (!csv::parse_int(key, &wanted)) {
+            *problem =
+                csv::describe(key) + " is not a customer key: the key column `" + name + "` holds whole numbers (int)";
+            return false;
+        }
+        for (uint64_t r = 0; r < table.rows(); ++r) {
+            if (!column->is_null(r) && column->i64[r] == wanted) {
+                *row = r;
+                return true;
+            }
+        }
+    } else {
+        for (uint64_t r = 0; r < table.rows(); ++r) {
+            if (!column->is_null(r) && column->string_at(r) == key) {
+                *row = r;
+                return true;
+            }
+        }
+    }
+    *problem = "no customer has the key " + csv::describe(key) + " (key column `" + name + "`, " +
+               std::to_string(table.rows()) + (table.rows() == 1 ? " customer)" : " customers)");
+    return false;
 }
 
 }  // namespace segmint::data

@@ -90,7 +90,14 @@ Value pick_by_time(const std::vector<Seen>& seen, bool latest) {
 
 }  // namespace
 
-Value ReferenceEvaluator::aggregate(const ir::AggregateSpec& spec, uint64_t row) {
+AggregateSeen ReferenceEvaluator::aggregate_seen(const ir::AggregateSpec& spec, uint64_t row) {
+    AggregateSeen out;
+    out.value = reduce(spec, row, &out.events, &out.matched);
+    return out;
+}
+
+Value ReferenceEvaluator::reduce(const ir::AggregateSpec& spec, uint64_t row, uint64_t* events_seen,
+                                 uint64_t* matched) {
     const data::EventSet* events = table_.events();
     const data::EventTable* table =
         events && spec.events < events->tables.size() ? &events->tables[spec.events] : nullptr;
@@ -101,6 +108,7 @@ Value ReferenceEvaluator::aggregate(const ir::AggregateSpec& spec, uint64_t row)
         if (!evaluator) evaluator = std::make_unique<ReferenceEvaluator>(table->table, as_of_);
         const schema::EventTable& definition = table_.schema().events.at(spec.events);
         const data::Column* time = definition.time.empty() ? nullptr : table->table.find(definition.time);
+        *events_seen = table->end(row) - table->begin(row);
         for (uint64_t event = table->begin(row); event < table->end(row); ++event) {
             if (spec.filter && !(evaluator->value(*spec.filter, event, {}) == Value(true))) continue;
             ++matching;
@@ -110,6 +118,7 @@ Value ReferenceEvaluator::aggregate(const ir::AggregateSpec& spec, uint64_t row)
             seen.push_back(Seen{std::move(value), time ? time_of(column_value(*time, event)) : 0});
         }
     }
+    *matched = matching;
     switch (spec.function) {
         case AggregateFunction::Count: return static_cast<int64_t>(spec.column ? seen.size() : matching);
         case AggregateFunction::Exists: return spec.column ? !seen.empty() : matching > 0;

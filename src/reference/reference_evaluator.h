@@ -12,6 +12,13 @@
 
 namespace segmint::reference {
 
+// An event aggregate for one customer, with what it looked at (`segmint explain --customer` shows both).
+struct AggregateSeen {
+    ir::Value value;
+    uint64_t events = 0;   // the customer's events in the aggregate's event table
+    uint64_t matched = 0;  // those its window and `where` condition let through
+};
+
 class ReferenceEvaluator {
 public:
     ReferenceEvaluator(const data::Table& table, scalar::AsOf as_of);
@@ -24,13 +31,17 @@ public:
     // The value of one expression for one row, given the memberships computed so far.
     ir::Value value(const ir::Node& node, uint64_t row, const std::vector<data::Bitmap>& memberships);
 
+    // An event aggregate for customer `row`, and how many events it saw (reference_aggregates.cpp).
+    AggregateSeen aggregate_seen(const ir::AggregateSpec& spec, uint64_t row);
+
     // The value a Placeholder stands for while a DictLookup's condition is evaluated.
     void bind_placeholder(ir::Value value) { placeholder_ = std::move(value); }
 
 private:
     ir::Value call(const ir::Node& node, uint64_t row, const std::vector<data::Bitmap>& memberships);
-    // An event aggregate for customer `row` (reference_aggregates.cpp).
-    ir::Value aggregate(const ir::AggregateSpec& spec, uint64_t row);
+    ir::Value aggregate(const ir::AggregateSpec& spec, uint64_t row) { return aggregate_seen(spec, row).value; }
+    // The aggregate's value; the counts of the customer's events and of those that passed its filter go to the two.
+    ir::Value reduce(const ir::AggregateSpec& spec, uint64_t row, uint64_t* events, uint64_t* matched);
 
     struct Regexes;
     const data::Table& table_;

@@ -12,6 +12,7 @@
 #include "project/fixture.h"
 #include "project/project.h"
 #include "report/json_output.h"
+#include "report/value_json.h"
 
 namespace segmint::report {
 
@@ -36,17 +37,6 @@ std::string fixture_value(const ir::Value& value) {
         return out + "]";
     }
     return yaml_quoted(std::get<std::string>(value));
-}
-
-nlohmann::ordered_json json_value(const ir::Value& value) {
-    if (ir::is_null(value)) return nullptr;
-    if (auto* b = std::get_if<bool>(&value)) return *b;
-    if (auto* i = std::get_if<int64_t>(&value)) return *i;
-    if (auto* x = std::get_if<double>(&value)) return *x;
-    if (auto* d = std::get_if<ir::DateValue>(&value)) return calendar::format_date(d->days);
-    if (auto* t = std::get_if<ir::TimestampValue>(&value)) return calendar::format_timestamp(t->micros);
-    if (auto* l = std::get_if<ir::StringList>(&value)) return *l;
-    return std::get<std::string>(value);
 }
 
 // The customer's key: the witness's own when the rules read it, else 1 (or "c1" for a text key). The encoding
@@ -143,7 +133,7 @@ std::string counterexample_fixture(const Counterexample& counterexample, const s
 
 nlohmann::ordered_json counterexample_json(const Counterexample& counterexample, const schema::Schema& schema) {
     nlohmann::ordered_json customer = nlohmann::ordered_json::object();
-    for (const auto& [name, value] : customer_fields(counterexample, schema)) customer[name] = json_value(value);
+    for (const auto& [name, value] : customer_fields(counterexample, schema)) customer[name] = value_json(value);
     nlohmann::ordered_json out;
     if (counterexample.customer.as_of) out["as_of"] = engine::as_of_text(*counterexample.customer.as_of);
     out["customer"] = std::move(customer);
