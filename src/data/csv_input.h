@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace segmint::data::csv {
 
@@ -92,12 +93,16 @@ private:
 };
 
 // Text that another thread writes while the loader reads it (load_csv_produced): read() waits for more until
-// finish(). Everything written is kept, so read_at() (the lines of an error, read again) serves it once finished.
+// finish(). The pieces are kept as written (appending them to one string would copy the text again at each growth),
+// so read_at() (the lines of an error, read again) serves them once finished.
 class ProducedInput final : public Input {
 public:
-    void write(std::string_view piece) {
+    void write(std::string piece) {
+        if (piece.empty()) return;
         std::lock_guard<std::mutex> lock(mutex_);
-        text_.append(piece);
+        starts_.push_back(size_);
+        size_ += piece.size();
+        pieces_.push_back(std::move(piece));
         more_.notify_one();
     }
     void finish() {
@@ -108,38 +113,54 @@ public:
 
     int64_t read(char* out, size_t capacity, std::string*) override {
         std::unique_lock<std::mutex> lock(mutex_);
-        more_.wait(lock, [&] { return offset_ < text_.size() || finished_; });
-        const size_t n = std::min(capacity, text_.size() - offset_);
-        std::memcpy(out, text_.data() + offset_, n);
+        more_.wait(lock, [&] { return offset_ < size_ || finished_; });
+        const size_t n = copy(offset_, out, capacity);
         offset_ += n;
         return static_cast<int64_t>(n);
     }
 
     int64_t read_at(uint64_t offset, char* out, size_t capacity, std::string*) const override {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (offset >= text_.size()) return 0;
-        const size_t n = std::min<size_t>(capacity, text_.size() - static_cast<size_t>(offset));
-        std::memcpy(out, text_.data() + offset, n);
-        return static_cast<int64_t>(n);
+        return static_cast<int64_t>(copy(offset, out, capacity));
     }
 
     // 0 (unknown) until finished.
     uint64_t total_bytes() const override {
         std::lock_guard<std::mutex> lock(mutex_);
-        return finished_ ? text_.size() : 0;
+        return finished_ ? size_ : 0;
     }
 
     // The whole text, once finished.
-    std::string take_text() {
+    std::string text() const {
         std::lock_guard<std::mutex> lock(mutex_);
-        return std::move(text_);
+        std::string whole;
+        whole.reserve(size_);
+        for (const auto& piece : pieces_) whole += piece;
+        return whole;
     }
 
 private:
+    // Bytes from `offset` on, up to `capacity`, across pieces; the caller holds the lock.
+    size_t copy(uint64_t offset, char* out, size_t capacity) const {
+        if (offset >= size_) return 0;
+        size_t piece =
+            static_cast<size_t>(std::upper_bound(starts_.begin(), starts_.end(), offset) - starts_.begin()) - 1;
+        size_t done = 0;
+        for (; piece < pieces_.size() && done < capacity; ++piece) {
+            const size_t from = static_cast<size_t>(offset + done - starts_[piece]);
+            const size_t n = std::min(capacity - done, pieces_[piece].size() - from);
+            std::memcpy(out + done, pieces_[piece].data() + from, n);
+            done += n;
+        }
+        return done;
+    }
+
     mutable std::mutex mutex_;
     std::condition_variable more_;
-    std::string text_;
-    size_t offset_ = 0;
+    std::vector<std::string> pieces_;
+    std::vector<uint64_t> starts_;  // each piece's offset in the text
+    uint64_t size_ = 0;
+    uint64_t offset_ = 0;
     bool finished_ = false;
 };
 

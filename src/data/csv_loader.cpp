@@ -150,7 +150,7 @@ std::optional<Table> load_csv_produced(const std::function<bool(const CsvPieces&
     bool produced = false;
     // The producer always runs to its end (a database stream must be drained), also when the records fail first.
     std::thread producer([&] {
-        produced = produce([&](std::string_view piece) { input.write(piece); });
+        produced = produce([&](std::string piece) { input.write(std::move(piece)); });
         input.finish();
     });
     std::optional<Table> table;
@@ -165,11 +165,12 @@ std::optional<Table> load_csv_produced(const std::function<bool(const CsvPieces&
     producer.join();
     if (!produced) {
         *error = CsvError{name, 0, 0, "", ""};
+        *text = input.text();
         return std::nullopt;
     }
     table = with_checked_rows(with_checked_key(std::move(table), input, name, schema, error, options), input, name,
                               schema, error, options);
-    *text = input.take_text();
+    if (!table) *text = input.text();
     return table;
 }
 

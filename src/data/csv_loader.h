@@ -101,9 +101,9 @@ std::optional<Table> load_csv_text(std::string_view text, const std::string& nam
 // Text that arrives while it loads (a database's COPY stream, sources/): `produce` runs on a thread of its own and
 // hands the text over in pieces through its argument, while the calling thread parses the records as they arrive, so
 // the load takes about as long as the slower of the two rather than their sum. The records are parsed on one thread
-// (the text's size is not known in advance). *text receives the whole text, for messages that point into it. When
-// produce returns false the load fails with error->message empty: produce reports its own problem.
-using CsvPieces = std::function<void(std::string_view piece)>;
+// (the text's size is not known in advance). When the load fails, *text receives the whole text, for messages that
+// point into it. When produce returns false the load fails with error->message empty: produce reports its problem.
+using CsvPieces = std::function<void(std::string piece)>;
 std::optional<Table> load_csv_produced(const std::function<bool(const CsvPieces& write)>& produce,
                                        const std::string& name, const schema::Schema& schema, CsvError* error,
                                        const CsvOptions& options, std::string* text);

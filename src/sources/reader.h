@@ -19,18 +19,20 @@ using data::CsvPieces;
 // Collects CSV text and hands it to `write` in pieces of about a megabyte, each ending at a record's end.
 class PieceBuffer {
 public:
-    explicit PieceBuffer(const CsvPieces& write) : write_(write) {}
+    explicit PieceBuffer(const CsvPieces& write) : write_(write) { text_.reserve(kReserve); }
     std::string& text() { return text_; }
     // Called after each record: passes the text on once it is big enough.
     void record_done() {
-        if (text_.size() >= (size_t{1} << 20)) flush();
+        if (text_.size() >= (size_t{1} << 20)) flush();  // a megabyte
     }
     void flush() {
-        if (!text_.empty()) write_(text_);
-        text_.clear();
+        if (!text_.empty()) write_(std::move(text_));
+        text_ = std::string();
+        text_.reserve(kReserve);
     }
 
 private:
+    static constexpr size_t kReserve = (size_t{1} << 20) + (size_t{1} << 16);
     const CsvPieces& write_;
     std::string text_;
 };

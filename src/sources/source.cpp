@@ -129,7 +129,7 @@ bool Connection::read_csv(const std::string& table, const schema::Schema& schema
     std::string problem;
     csv->clear();
     if (reader_->read_csv(
-            table, schema, [&](std::string_view piece) { csv->append(piece); }, &problem))
+            table, schema, [&](std::string piece) { csv->append(piece); }, &problem))
         return true;
     *error = display_ + ": " + reader_->scrub(std::move(problem));
     return false;

@@ -423,8 +423,9 @@ BOOST_AUTO_TEST_CASE(small_inputs_and_one_thread_stay_serial) {
 }
 
 // load_csv_produced (a database's COPY stream, sources/): text handed over in pieces of random sizes by another thread
-// while the records are parsed must load as the whole text does: the same table, or the same error, and the text
-// kept whole; a producer that fails makes the load fail with an empty message (the producer reports its problem).
+// while the records are parsed must load as the whole text does: the same table, or the same error (and the text
+// kept for its message); a producer that fails makes the load fail with an empty message (the producer reports its
+// problem).
 BOOST_AUTO_TEST_CASE(text_produced_in_pieces_loads_as_the_whole_text) {
     const auto schema = mixed_schema();
     Random next{777};
@@ -436,7 +437,7 @@ BOOST_AUTO_TEST_CASE(text_produced_in_pieces_loads_as_the_whole_text) {
                 s = s * 6364136223846793005ull + 1442695040888963407ull;
                 const size_t n = std::min<size_t>(text.size() - at, 1 + (s >> 33) % 97);
                 if (pieces++ == fail_after) return false;
-                write(std::string_view(text).substr(at, n));
+                write(text.substr(at, n));
                 at += n;
                 if ((s >> 40) % 7 == 0) std::this_thread::yield();
             }
@@ -468,7 +469,7 @@ BOOST_AUTO_TEST_CASE(text_produced_in_pieces_loads_as_the_whole_text) {
                                                                    &error, options, &kept);
             const std::string label = "input " + std::to_string(i) + ", buffer " + std::to_string(buffer_bytes);
             BOOST_REQUIRE_MESSAGE(whole.has_value() == produced.has_value(), label);
-            BOOST_TEST(kept == text, label);
+            BOOST_TEST((whole ? kept.empty() : kept == text), label << ": the text is kept for an error's message");
             if (whole) {
                 ++loaded;
                 const std::string differs = difference(*whole, *produced);
