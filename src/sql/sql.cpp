@@ -21,8 +21,8 @@ std::optional<Mode> parse_mode(const std::string& text) {
 }
 
 std::string Refusal::message() const {
-    return fmt::format("segment `{}` uses {}, which the {} dialect cannot translate exactly (docs/sql.md says why)", segment,
-                       construct, dialect);
+    return fmt::format("segment `{}` uses {}, which the {} dialect cannot translate exactly (docs/sql.md says why)",
+                       segment, construct, dialect);
 }
 
 }  // namespace segmint::sql
