@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "analysis/constraints.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/project_options.h"
@@ -34,6 +35,9 @@ int run_check(const CommonOptions& options) {
     Workspace workspace;
     if (int code = prepare_workspace(resolved, workspace, as_of)) return code;
     DiagnosticSink& sink = workspace.sink;
+    // A project's constraints name its segments: a name that is not one is an error of the specs, found here rather
+    // than first by validate.
+    if (project) analysis::check_constraint_segments(*project, workspace.compiled.catalog.segment_index, sink);
     if (report::is_ci_format(options.format)) {
         sink.sort();
         report::CiReport report;

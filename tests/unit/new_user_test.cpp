@@ -347,4 +347,21 @@ BOOST_AUTO_TEST_CASE(commands_usage_and_version) {
     BOOST_CHECK_EQUAL(out, std::string("segmint ") + SEGMINT_VERSION + "\n");
 }
 
+// `check --project` resolves the constraints' segment names too, as validate does: a constraint left naming a removed
+// segment fails the check (exit 1) at its line in segmint.yaml, with a "did you mean".
+BOOST_AUTO_TEST_CASE(check_finds_a_constraint_naming_no_segment) {
+    Folder folder;
+    folder.specs("rules.seg", "segment adults: age >= 18\nsegment minors: age < 18\n");
+    const std::string project = folder.specs(
+        "segmint.yaml", "schema: schema.yaml\nsegments: [\"*.seg\"]\nconstraints:\n  - disjoint: [adults, minor]\n");
+    std::string out, err;
+    BOOST_CHECK_EQUAL(run_segmint("check --color never --project " + project, &out, &err), 1);
+    BOOST_CHECK_MESSAGE(out.find("segmint.yaml:4:") != std::string::npos, out);
+    BOOST_CHECK_MESSAGE(out.find("no segment named `minor`") != std::string::npos, out);
+    BOOST_CHECK_MESSAGE(out.find("did you mean `minors`?") != std::string::npos, out);
+    folder.specs("segmint.yaml",
+                 "schema: schema.yaml\nsegments: [\"*.seg\"]\nconstraints:\n  - disjoint: [adults, minors]\n");
+    BOOST_CHECK_EQUAL(run_segmint("check --color never --project " + project, &out, &err), 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
