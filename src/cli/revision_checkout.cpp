@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/output.h"
+#include "common/atomic_file.h"
 
 namespace segmint::cli {
 
@@ -20,6 +21,7 @@ TempFolder::~TempFolder() {
     if (path_.empty()) return;
     std::error_code ec;
     fs::remove_all(path_, ec);  // best effort: a folder left behind in /tmp is no reason to fail the run
+    forget_folder_on_signal(signal_handle_);
 }
 
 bool TempFolder::create() {
@@ -32,6 +34,7 @@ bool TempFolder::create() {
         return false;
     }
     path_ = pattern;
+    signal_handle_ = remove_folder_on_signal(path_);
     return true;
 }
 
@@ -84,6 +87,7 @@ ProcessResult run(const std::vector<std::string>& argv) {
     }
     ::close(out[1]);
     ::close(err[1]);
+    if (pid > 0) stop_child_on_signal(pid);  // git may be writing a revision into a temporary folder
     if (pid < 0) {
         ::close(out[0]);
         ::close(err[0]);
@@ -95,6 +99,7 @@ ProcessResult run(const std::vector<std::string>& argv) {
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
+    stop_child_on_signal(0);
     result.ran = true;
     result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
@@ -147,23 +152,18 @@ std::optional<std::string> checkout_revision(const Repository& repository, const
         return std::nullopt;
     }
     if (!into.create()) return std::nullopt;
-    const std::string archive = into.path() + "/tree.tar";
+    // The revision's files as committed, through an index of our own (the user's index is not touched): `git archive`
+    // would leave out the files .gitattributes marks export-ignore, and they would show as added.
+    const std::string index = "GIT_INDEX_FILE=" + into.path() + "/index";
     const std::string tree = into.path() + "/tree";
-    const ProcessResult written =
-        run({"git", "-C", repository.root, "archive", "--format=tar", "--output=" + archive, trimmed(commit.out)});
-    if (!written.ran || written.status != 0) {
-        print_error("cannot read revision `" + revision + "`: " + failure(written, "git"));
+    ProcessResult step = run({"env", index, "git", "-C", repository.root, "read-tree", trimmed(commit.out)});
+    if (step.ran && step.status == 0) {
+        step = run({"env", index, "git", "-C", repository.root, "checkout-index", "--all", "--prefix=" + tree + "/"});
+    }
+    if (!step.ran || step.status != 0) {
+        print_error("cannot read revision `" + revision + "`: " + failure(step, "git"));
         return std::nullopt;
     }
-    std::error_code ec;
-    fs::create_directory(tree, ec);
-    const ProcessResult extracted = run({"tar", "-x", "-f", archive, "-C", tree});
-    if (ec || !extracted.ran || extracted.status != 0) {
-        print_error("cannot extract revision `" + revision + "` into " + tree + ": " +
-                    (ec ? ec.message() : failure(extracted, "tar")));
-        return std::nullopt;
-    }
-    fs::remove(archive, ec);
     std::string prefix = trimmed(repository.prefix);
     while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
     return prefix.empty() ? tree : tree + "/" + prefix;

@@ -19,6 +19,7 @@ public:
 
 private:
     std::string path_;
+    int signal_handle_ = -1;  // Ctrl-C removes the folder too (common/atomic_file.h)
 };
 
 // Where the project folder `project_folder` (of the working tree) lies in its git repository.

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -35,14 +36,34 @@ mode_t current_umask() {
 enum SlotState : int { kFree = 0, kWriting = 1, kReady = 2 };
 struct TemporarySlot {
     std::atomic<int> state{kFree};
+    bool folder = false;  // a folder is removed with everything in it
     char path[4096];
 };
 TemporarySlot temporary_slots[16];
 const int kCleanupSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
+// A child process that writes into a registered folder (git checking out a revision): stopped and waited for before
+// the folder is removed, or it would go on writing into it.
+std::atomic<pid_t> writing_child{0};
+
 extern "C" void remove_temporaries_and_die(int signal_number) {
+    if (const pid_t child = writing_child.load(); child > 0) {
+        ::kill(child, SIGKILL);
+        ::waitpid(child, nullptr, 0);
+    }
     for (auto& slot : temporary_slots) {
-        if (slot.state.load() == kReady) ::unlink(slot.path);
+        if (slot.state.load() != kReady) continue;
+        if (!slot.folder) {
+            ::unlink(slot.path);
+            continue;
+        }
+        // fork, execv and waitpid are async-signal-safe; walking a folder tree here would not be.
+        const pid_t child = ::fork();
+        if (child == 0) {
+            ::execl("/bin/rm", "rm", "-rf", "--", slot.path, static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        if (child > 0) ::waitpid(child, nullptr, 0);
     }
     // The handler was installed with SA_RESETHAND: the default action (terminate) follows once it returns.
     ::raise(signal_number);
@@ -65,13 +86,14 @@ void install_cleanup_handlers() {
 
 // Registers `path` for removal on a fatal signal; returns the slot, or -1 when none is free (the file is then only
 // removed on errors, as before) or the path is too long.
-int register_temporary(const std::string& path) {
+int register_temporary(const std::string& path, bool folder = false) {
     if (path.size() >= sizeof(TemporarySlot::path)) return -1;
     install_cleanup_handlers();
     for (int i = 0; i < static_cast<int>(std::size(temporary_slots)); ++i) {
         int expected = kFree;
         if (!temporary_slots[i].state.compare_exchange_strong(expected, kWriting)) continue;
         std::memcpy(temporary_slots[i].path, path.c_str(), path.size() + 1);
+        temporary_slots[i].folder = folder;
         temporary_slots[i].state.store(kReady);
         return i;
     }
@@ -91,6 +113,12 @@ void sync_directory(const std::string& directory) {
 }
 
 }  // namespace
+
+int remove_folder_on_signal(const std::string& path) { return register_temporary(path, true); }
+
+void forget_folder_on_signal(int handle) { unregister_temporary(handle); }
+
+void stop_child_on_signal(pid_t child) { writing_child.store(child); }
 
 bool same_file(const std::string& a, const std::string& b) {
     struct stat first, second;

@@ -4,6 +4,8 @@
 // untouched. Ctrl-C (SIGINT), SIGTERM, SIGHUP and SIGQUIT remove the temporary file before the process dies (unless
 // the program set its own handler for them); only SIGKILL or a crash can leave a hidden `.NAME.tmp-XXXXXX` beside the
 // target, never a half file.
+#include <sys/types.h>
+
 #include <cstdio>
 #include <functional>
 #include <optional>
@@ -34,5 +36,15 @@ std::optional<std::string> clashing_input(const std::string& output, const std::
 // On failure returns false with a one-line reason naming the path in *error.
 bool write_file_atomically(const std::string& path, const std::function<bool(std::FILE*)>& write, std::string* error,
                            const std::vector<std::string>& inputs = {});
+
+// A folder of temporary files (diff's checked-out revisions) that Ctrl-C, SIGTERM, SIGHUP or SIGQUIT remove with
+// everything in it before the process dies, as they remove the temporary files above. Returns a handle for
+// forget_folder_on_signal, called once the folder is gone; -1 when every slot is taken (the folder is then only
+// removed normally).
+int remove_folder_on_signal(const std::string& path);
+void forget_folder_on_signal(int handle);
+// The child process writing into such a folder, which those signals stop (SIGKILL) and wait for before removing it;
+// 0 once it has ended.
+void stop_child_on_signal(pid_t child);
 
 }  // namespace segmint

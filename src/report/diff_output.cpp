@@ -53,12 +53,17 @@ std::string relation_text(const SegmentDiff& d) {
     return out;
 }
 
-std::string title_text(const std::optional<std::string>& title) { return title ? "\"" + *title + "\"" : "(none)"; }
+// A title as the rule writes it, its control characters (a line break too) escaped: it must not start a line of its
+// own, where a CI log would take `::error ...` for a command.
+std::string title_text(const std::optional<std::string>& title) {
+    return title ? escape_controls(quote_literal(*title)) : "(none)";
+}
 
 }  // namespace
 
 std::string diff_text(const RevisionDiff& diff, const DiffLabels& labels) {
-    std::string out = fmt::format("segmint diff {} -> {} (as of {}", labels.before, labels.after, labels.as_of);
+    std::string out = fmt::format("segmint diff {} -> {} (as of {}", escape_controls(labels.before),
+                                  escape_controls(labels.after), labels.as_of);
     if (diff.rows) out += fmt::format(", on {} customers", with_thousands(*diff.rows));
     out += ")\n";
     for (const SegmentDiff& d : diff.segments) {

@@ -220,15 +220,17 @@ private:
 }  // namespace
 
 std::unique_ptr<Reader> open_postgres(const std::string& url, std::string* error) {
-    // The password, in the URL's own spelling (percent-encoded) and as libpq reads it, for scrubbing messages.
+    // The password, in the URL's own spelling (percent-encoded) and as libpq reads it, for scrubbing messages; and
+    // its pieces between `/`, `?`, `#`, `:` and `@`, which libpq quotes when such a character cut the URL elsewhere
+    // ("invalid integer value "S3cret" for connection option "port"").
     std::vector<std::string> secrets;
-    if (const size_t scheme = url.find("://"); scheme != std::string::npos) {
-        const size_t start = scheme + 3;
-        const std::string authority = url.substr(start, url.find_first_of("/?#", start) - start);
-        const size_t at = authority.rfind('@');
-        const size_t colon = at == std::string::npos ? std::string::npos : authority.substr(0, at).find(':');
-        if (colon != std::string::npos && at - colon - 1 >= 3) {
-            secrets.push_back(authority.substr(colon + 1, at - colon - 1));
+    if (const auto password = url_password(url)) {
+        const std::string text = url.substr(password->first, password->second);
+        if (text.size() >= 3) secrets.push_back(text);
+        for (size_t from = 0; from <= text.size();) {
+            const size_t stop = std::min(text.find_first_of("/?#:@", from), text.size());
+            if (stop - from >= 3 && stop - from < text.size()) secrets.push_back(text.substr(from, stop - from));
+            from = stop + 1;
         }
     }
     auto scrubbed = [&](std::string message) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "data/csv_loader.h"
@@ -70,6 +71,9 @@ std::unique_ptr<Reader> open_sqlite(const std::string& path, std::string* error)
 // `url` (a libpq connection URI) connected, the session set up for the CSV loader; nullptr with *error set (no
 // password in it).
 std::unique_ptr<Reader> open_postgres(const std::string& url, std::string* error);
+
+// Where the password of URL `scheme://user:password@host...` is (offset, length); nullopt when it has none.
+std::optional<std::pair<size_t, size_t>> url_password(std::string_view url);
 
 // `name` double-quoted as an SQL identifier.
 std::string quote_identifier(const std::string& name);

@@ -38,20 +38,22 @@ bool is_source_url(std::string_view text) {
     return starts_with(text, "sqlite:") || starts_with(text, "postgresql://") || starts_with(text, "postgres://");
 }
 
+std::optional<std::pair<size_t, size_t>> url_password(std::string_view url) {
+    const size_t scheme = url.find("://");
+    if (scheme == std::string_view::npos) return std::nullopt;
+    // The user information ends at the last `@`, even past a `/`, `?` or `#`: a password holding one of those (which
+    // should have been percent-encoded) must not be printed either. A query's `@` makes this mask more, never less.
+    const size_t start = scheme + 3;
+    const size_t at = url.rfind('@');
+    if (at == std::string_view::npos || at < start) return std::nullopt;
+    const size_t colon = url.substr(start, at - start).find(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    return std::make_pair(start + colon + 1, at - (start + colon + 1));
+}
+
 std::string mask_password(std::string_view url) {
     std::string out(url);
-    const size_t scheme = out.find("://");
-    if (scheme != std::string::npos) {
-        const size_t start = scheme + 3;
-        const size_t end = out.find_first_of("/?#", start);
-        const std::string_view authority =
-            std::string_view(out).substr(start, (end == std::string::npos ? out.size() : end) - start);
-        const size_t at = authority.rfind('@');
-        if (at != std::string::npos) {
-            const size_t colon = authority.substr(0, at).find(':');
-            if (colon != std::string::npos) out.replace(start + colon + 1, at - colon - 1, "***");
-        }
-    }
+    if (const auto password = url_password(url)) out.replace(password->first, password->second, "***");
     // `password=...` as a query parameter (URI) or a keyword (key=value connection strings).
     for (size_t from = 0;;) {
         const size_t found = out.find("password=", from);

@@ -237,6 +237,41 @@ expect_eq "broken base exit" "$?" 1
 grep -q "base version (HEAD)" <<<"$message" || fail "broken base message: $message"
 grep -q "^project/segments/broken.seg:1:17: error" <<<"$message" || fail "broken base file name: $message"
 git reset -q --hard "$head"
+
+# A revision is read as committed: a spec file that .gitattributes marks export-ignore (which `git archive` leaves
+# out) is still there, so nothing shows as added.
+echo 'project/segments/people.seg export-ignore' >.gitattributes
+git add .gitattributes && git commit -qm "export-ignore"
+out=$("$segmint" diff HEAD --project project --format json)
+expect_eq "export-ignore: changed" "$(python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["changed"])' <<<"$out")" False
+git reset -q --hard "$head"
+
+# A title holding a line break is printed escaped: on a line of its own, `::error ...` would be a workflow command.
+sed -i 's/^segment seniors "Seniors":/segment seniors "Seniors\\n::error file=x,line=1::injected":/' project/segments/people.seg
+out=$("$segmint" diff HEAD --project project)
+grep -q '^::error' <<<"$out" && fail "a title's line break reached the output: $out"
+grep -qF 'Seniors\n::error' <<<"$out" || fail "the title, escaped: $out"
+git checkout -q project/segments/people.seg
+
+# SIGTERM (Ctrl-C's SIGINT too, which a script's background job ignores) while the revision is read or the data
+# evaluated removes the temporary folder with the revision in it, git stopped first.
+private_tmp=$work/tmp
+mkdir "$private_tmp"
+"$segmint" generate --rows 300000 --seed 3 -o "$work/big.csv" >/dev/null
+for delay in 0 0.05 0.2; do
+  TMPDIR=$private_tmp "$segmint" diff "$base" --project project --data "$work/big.csv" >/dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 1 500); do
+    compgen -G "$private_tmp/segmint-diff-*" >/dev/null && break
+    sleep 0.01
+  done
+  sleep "$delay"
+  kill -TERM "$pid"
+  wait "$pid"
+  status=$?
+  [[ $status -eq 143 ]] || fail "SIGTERM after ${delay}s: exit $status (143 expected: the run was not interrupted)"
+  expect_eq "temporary folder after SIGTERM after ${delay}s" "$(ls "$private_tmp")" ""
+done
 set -e
 
 if ((failures > 0)); then

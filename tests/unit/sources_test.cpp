@@ -428,6 +428,17 @@ BOOST_AUTO_TEST_CASE(passwords_are_masked) {
     BOOST_TEST(err.find("postgresql://ann:***@127.0.0.1:1/shop") != std::string::npos, err);
     BOOST_TEST(err.find("cannot connect") != std::string::npos, err);
     BOOST_TEST(err.find("s3cretpw") == std::string::npos, err);
+    // A password holding `/`, `?` or `#` (not percent-encoded, as it should be) is masked up to the last `@`, and the
+    // pieces libpq quotes when that character cut the URL elsewhere are masked too.
+    BOOST_TEST(mask_password("postgresql://ann:pa/ss@host/db") == "postgresql://ann:***@host/db");
+    BOOST_TEST(mask_password("postgresql://ann:pa?ss#x@host/db") == "postgresql://ann:***@host/db");
+    for (const std::string password : {"S3cret/Pw9", "S3cret?Pw9", "S3cret#Pw9"}) {
+        BOOST_TEST(run_segmint("eval --schema " + source_dir() + "/specs/schema.yaml --specs " + source_dir() +
+                                   "/specs --source 'postgresql://ann:" + password + "@127.0.0.1:1/shop'",
+                               &out, &err) == 2);
+        BOOST_TEST(err.find("S3cret") == std::string::npos, err);
+        BOOST_TEST(err.find("Pw9") == std::string::npos, err);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
