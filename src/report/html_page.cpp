@@ -37,6 +37,7 @@ pre .kw { color: #cf222e; font-weight: 600; } pre .lit, pre .num { color: #0550a
 pre .str { color: #0a3069; } pre .col { color: #953800; } pre .fn { color: #8250df; } pre .tbl { color: #116329; }
 pre .op, pre .punct { color: #57606a; } pre .com { color: #6e7781; font-style: italic; } pre .def { font-weight: 700; }
 pre .err { background: #ffebe9; } pre.old { background: #ffebe9; } pre.new { background: #e6ffec; }
+#diff-body h3 { margin: 16px 0 6px; } .diff-rule { margin-bottom: 8px; }
 a.ref { font-weight: 600; text-decoration: underline; }
 </style>
 </head>

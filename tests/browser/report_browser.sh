@@ -76,7 +76,7 @@ git -C "$work/changed" add -A
 git -C "$work/changed" -c user.email=browser@test -c user.name=browser-test commit -qm base
 rm "$work/changed/segments/zz_removed.seg"
 sed -i 's/age > 60/age > 65/' "$work/changed/segments/zz_hostile.seg"
-printf 'segment zz_added "Added & new":\n  age between 30 and 40 and hostile_title\n' > "$work/changed/segments/zz_added.seg"
+printf 'segment zz_added "Added & new":\n  age between 30 and 40 or hostile_title\n' > "$work/changed/segments/zz_added.seg"
 "$segmint" report -q --diff HEAD --project "$work/changed" "${data[@]}" -o "$work/report-diff.html"
 "$segmint" diff HEAD --project "$work/changed" "${data[@]}" --format json > "$work/diff.json"
 "$segmint" eval --project "$work/changed" "${data[@]}" --format json > "$work/changed.json"
