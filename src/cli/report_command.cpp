@@ -1,6 +1,6 @@
 // segmint report: one self-contained HTML page (report/html_report.h) with the sizes, overlap, constraints and rules
 // of a catalog over its data. Loads and evaluates as eval/overlap/validate do, then renders; the file is written
-// atomically and never over an input.
+// atomically and never over an input. With --diff, the page also shows what `segmint diff` says (version_diff.h).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -12,12 +12,14 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/project_options.h"
+#include "cli/version_diff.h"
 #include "cli/workspace.h"
 #include "common/atomic_file.h"
 #include "common/limits.h"
 #include "common/text_format.h"
 #include "engine/engine.h"
 #include "prove/prover.h"
+#include "report/diff_output.h"
 #include "report/html_report.h"
 #include "sources/source.h"
 
@@ -28,8 +30,45 @@ namespace {
 struct ReportOptions {
     CommonOptions common;
     std::string output;
-    // `--diff BASE` (segmint diff, issue 19) goes here: its document fills HtmlReportInput::diff.
+    std::string diff_base;  // --diff BASE: a git revision of the project, compared with the working tree
+    std::string diff_from;  // --diff-from DIR: an older copy of the project folder, compared with the project
 };
+
+// The changes since --diff BASE or --diff-from DIR, as `segmint diff --format json` gives them for the same
+// versions and data (the same code: version_diff.h); nullopt after printing why, with the exit code in *code.
+std::optional<nlohmann::ordered_json> changes(const ReportOptions& options, const CommonOptions& flags,
+                                              const CommonOptions& resolved, int* code) {
+    *code = kExitUsage;
+    if (!flags.paths.empty()) {
+        print_error("--diff compares whole projects: name the project with --project, not spec paths");
+        return std::nullopt;
+    }
+    // What diff's flags would say: the project and the data this report reads (the project's `data:` included, as
+    // if given with --data and --events), the same for both versions; each version brings its own schema.
+    CommonOptions given;
+    given.project_path = flags.project_path;
+    given.data_path = resolved.data_path;
+    given.source = resolved.source;
+    given.source_tables = resolved.source_tables;
+    given.tables = resolved.tables;
+    given.events = resolved.events;
+    given.events.insert(given.events.end(), resolved.project_events.begin(), resolved.project_events.end());
+    given.as_of = flags.as_of;
+    given.threads = flags.threads;
+    given.format = flags.format;
+    given.color = flags.color;
+    VersionDiffRequest request;
+    if (!options.diff_base.empty()) {
+        request.revisions = {options.diff_base};
+    } else {
+        request.from = options.diff_from;
+        request.to = project_folder(given);
+        if (request.to.empty()) return std::nullopt;
+    }
+    VersionDiff compared;
+    if ((*code = compare_versions(request, given, &compared)) != kExitOk) return std::nullopt;
+    return report::diff_json(compared.diff, compared.labels);
+}
 
 std::string plural(size_t n, const char* word) { return with_thousands(n) + " " + word + (n == 1 ? "" : "s"); }
 
@@ -70,6 +109,7 @@ std::optional<uint64_t> write_page(const report::HtmlReportInput& input, const s
 
 int run_report(ReportOptions& options) {
     CommonOptions& common = options.common;
+    const CommonOptions flags = common;  // as given, before the project fills it in
     if (common.format == "json") begin_json_output("report");
     if (common.format == "json" && options.output == "-") {
         print_error("-o - writes the page to stdout, where --format json writes its document; choose one");
@@ -101,6 +141,16 @@ int run_report(ReportOptions& options) {
         print_error(fmt::format("refusing to write `{}`: {}; choose another output path", options.output, read_by));
         return kExitUsage;
     }
+    // Before the data loads, so a bad revision stops the run at once.
+    nlohmann::ordered_json diff;  // null: no --diff
+    if (!options.diff_base.empty() || !options.diff_from.empty()) {
+        print_status(
+            fmt::format("comparing with {}…", options.diff_base.empty() ? options.diff_from : options.diff_base));
+        int code = kExitOk;
+        auto compared = changes(options, flags, common, &code);
+        if (!compared) return code;
+        diff = std::move(*compared);
+    }
 
     const std::string data = common.source.empty() ? common.data_path : sources::mask_password(common.source);
     print_status(fmt::format("loading customers from {}…", data));
@@ -120,6 +170,7 @@ int run_report(ReportOptions& options) {
     input.rows = table->rows();
     input.as_of = engine::as_of_text(as_of);
     input.data = data;
+    input.diff = std::move(diff);
     const size_t n = catalog.segments.size();
     print_status(fmt::format("computing the overlap of {} pairs…", with_thousands(n * (n > 0 ? n - 1 : 0) / 2)));
     std::vector<const data::Bitmap*> sets;
@@ -161,6 +212,13 @@ void add_report_command(CLI::App& app, CommandRunner& runner) {
         ->required();
     add_spec_inputs(*command, options->common, SpecPaths::PositionalAndFlag);
     add_data_option(*command, options->common);
+    auto* diff =
+        command->add_option("--diff", options->diff_base,
+                            "Show the changes since BASE, a git revision of the project (as segmint diff BASE)");
+    command
+        ->add_option("--diff-from", options->diff_from,
+                     "Show the changes since an older copy of the project folder (as segmint diff --from DIR)")
+        ->excludes(diff);
     add_as_of_option(*command, options->common);
     add_max_warnings_option(*command, options->common);
     add_format_option(*command, options->common.format, text_or_json_formats(),

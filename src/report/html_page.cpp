@@ -36,14 +36,16 @@ pre { font: 13px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation 
 pre .kw { color: #cf222e; font-weight: 600; } pre .lit, pre .num { color: #0550ae; } pre .lit { font-weight: 600; }
 pre .str { color: #0a3069; } pre .col { color: #953800; } pre .fn { color: #8250df; } pre .tbl { color: #116329; }
 pre .op, pre .punct { color: #57606a; } pre .com { color: #6e7781; font-style: italic; } pre .def { font-weight: 700; }
-pre .err { background: #ffebe9; } a.ref { font-weight: 600; text-decoration: underline; }
+pre .err { background: #ffebe9; } pre.old { background: #ffebe9; } pre.new { background: #e6ffec; }
+#diff-body h3 { margin: 16px 0 6px; } .diff-rule { margin-bottom: 8px; }
+a.ref { font-weight: 600; text-decoration: underline; }
 </style>
 </head>
 <body>
 <header>
 <h1 id="heading">Segmint report</h1>
 <div id="summary"></div>
-<nav><a href="#sizes">Sizes</a><a href="#overlap">Overlap</a><a href="#constraints">Constraints</a><a
+<nav><a href="#diff" id="nav-diff" hidden>Changes</a><a href="#sizes">Sizes</a><a href="#overlap">Overlap</a><a href="#constraints">Constraints</a><a
 href="#rules">Rules</a></nav>
 </header>
 <main>
@@ -265,11 +267,78 @@ constexpr std::string_view kTail = R"page(</script>
   });
   $("rule-list").appendChild(rules);
 
-  // The hook for `segmint report --diff BASE` (segmint diff, issue 19): data.diff is null until it is given.
+  // Changes (`segmint report --diff BASE`): data.diff is `segmint diff --format json`'s document, or null. One row per
+  // segment that changed (or whose members moved because a segment it refers to changed), its old and new rule, and
+  // the constraint results that changed.
   function renderDiff(diff) {
     if (diff === null || diff === undefined) return;
     $("diff").hidden = false;
-    $("diff-body").appendChild(el("pre", "", JSON.stringify(diff, null, 2)));
+    $("nav-diff").hidden = false;
+    const box = $("diff-body"), s = diff.summary;
+    box.appendChild(el("p", "muted", diff.before + " → " + diff.after + ": " + s.added + " added, " + s.removed +
+      " removed, " + s.changed + " changed, " + s.unchanged + " unchanged; " + s.constraints_changed +
+      " constraint results changed (as of " + diff.as_of + (diff.rows === null ? "" : ", on " + count(diff.rows) +
+      " customers") + ")"));
+    const moved = (d) => d.customers && (d.customers.entered > 0 || d.customers.left > 0);
+    const shown = diff.segments.filter((d) => d.status !== "unchanged" || moved(d));
+    if (shown.length) {
+      const table = el("table", "diff-table");
+      const head = el("tr");
+      for (const title of ["Segment", "Status", "Relation", "Entered", "Left", "Stayed", "Sample keys"]) {
+        head.appendChild(el("th", ["Entered", "Left", "Stayed"].includes(title) ? "num" : "", title));
+      }
+      table.appendChild(el("thead")).appendChild(head);
+      const rows = table.appendChild(el("tbody"));
+      for (const d of shown) {
+        const row = el("tr");
+        row.dataset.segment = d.name;
+        row.dataset.status = d.status;
+        const name = el("td"), i = segs.findIndex((x) => x.name === d.name);
+        name.appendChild(i >= 0 ? link(i) : el("span", "", d.name));
+        row.appendChild(name);
+        let status = d.status === "unchanged" ? "members moved" : d.status;
+        if (d.status === "changed") status = d.rule_changed ? (d.title_changed ? "rule and title changed" : "rule changed")
+          : "title changed";
+        row.appendChild(el("td", "", status));
+        row.appendChild(el("td", "", (d.relation || "") + (d.relation_reason ? " (" + d.relation_reason + ")" : "")));
+        const c = d.customers;
+        for (const key of ["entered", "left", "stayed"]) row.appendChild(el("td", "num", c ? count(c[key]) : ""));
+        const samples = [];
+        if (c && c.entered_samples.length) samples.push("entered: " + c.entered_samples.join(", "));
+        if (c && c.left_samples.length) samples.push("left: " + c.left_samples.join(", "));
+        row.appendChild(el("td", "muted", samples.join("; ")));
+        rows.appendChild(row);
+      }
+      box.appendChild(table);
+    }
+    if (diff.constraints.length) {
+      box.appendChild(el("h3", "", "Constraint results that changed"));
+      const list = el("ul", "diff-constraints");
+      const verdict = (o) => (o ? o.verdict : "absent");
+      for (const c of diff.constraints) {
+        const item = el("li", "", c.constraint + ": " + verdict(c.before) + " → " + verdict(c.after) +
+          (c.after && c.after.message ? " (" + c.after.message + ")" : ""));
+        item.appendChild(el("span", "muted", "  " + c.file + ":" + c.line));
+        list.appendChild(item);
+      }
+      box.appendChild(list);
+    }
+    const changedRules = shown.filter((d) => d.status !== "unchanged" && (d.rule_changed || d.status !== "changed"));
+    if (changedRules.length) {
+      box.appendChild(el("h3", "", "Rules that changed"));
+      for (const d of changedRules) {
+        const item = el("div", "diff-rule");
+        item.dataset.segment = d.name;
+        const i = segs.findIndex((x) => x.name === d.name);
+        const title = el("div");
+        title.appendChild(i >= 0 ? link(i) : el("span", "", d.name));
+        title.appendChild(el("span", "muted", "  " + d.file + ":" + d.line));
+        item.appendChild(title);
+        if (d.old_rule !== null) item.appendChild(el("pre", "old", "- " + d.old_rule));
+        if (d.new_rule !== null) item.appendChild(el("pre", "new", "+ " + d.new_rule));
+        box.appendChild(item);
+      }
+    }
   }
   renderDiff(data.diff);
   document.body.dataset.rendered = "true";

@@ -29,8 +29,8 @@ struct HtmlReportInput {
     std::string project_file;         // empty without a project: then there are no constraints
     std::vector<analysis::ConstraintResult> constraints;  // checked on the data, in the project's order
     std::vector<analysis::ConstraintProof> proofs;        // the same constraints, proved for every customer
-    // The hook for `--diff BASE` (`segmint diff`, issue 19): a section the page shows when it is not null. Its shape
-    // is the diff's own JSON document; the page's renderDiff() is where it is drawn.
+    // `--diff BASE`: `segmint diff --format json`'s document (report/diff_output.h: diff_json), drawn by the page's
+    // renderDiff() as the "Changes" section at the top; null without --diff.
     nlohmann::ordered_json diff;
 };
 

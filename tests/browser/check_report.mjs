@@ -1,14 +1,17 @@
 // Opens a `segmint report` page in headless Chromium over the DevTools protocol and checks it (report_browser.sh).
 //   node --experimental-websocket check_report.mjs DEVTOOLS_ACTIVE_PORT_FILE REPORT_HTML EVAL_JSON SCREENSHOT_PREFIX
-//        [--project]
+//        [--project] [--diff=DIFF_JSON]
 // EVAL_JSON is `segmint eval --format json` on the same inputs: every segment must be on the page with that size.
 // With --project the page must show constraints, a refuted one with its counterexample naming `hostile_title`, and
-// the segment `hostile_title` must show its title as text.
+// the segment `hostile_title` must show its title as text. With --diff, DIFF_JSON is `segmint diff --format json` for
+// the versions the report compared: the Changes section must show one row per segment that changed (or whose members
+// moved), in its order, with its status, and the link of every segment still defined must lead to its rule.
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
-const [portFile, reportPath, evalPath, screenshots, projectFlag] = process.argv.slice(2);
-const project = projectFlag === "--project";
+const [portFile, reportPath, evalPath, screenshots, ...flags] = process.argv.slice(2);
+const project = flags.includes("--project");
+const diffPath = flags.find((flag) => flag.startsWith("--diff="))?.slice("--diff=".length);
 const problems = [];
 const fail = (message) => { problems.push(message); };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -99,6 +102,13 @@ async function main() {
       counterexamples: [...document.querySelectorAll("#constraint-list .fail pre.counterexample")].map((p) => p.textContent),
       hostile: [...document.querySelectorAll("h3")].map((h) => h.textContent).find((t) => t.startsWith("hostile_title")),
       images: document.images.length,
+      diffHidden: document.getElementById("diff").hidden,
+      diffRows: [...document.querySelectorAll("#diff-body tbody tr")].map((row) => ({
+        name: row.dataset.segment, status: row.dataset.status,
+        link: row.querySelector("a") ? decodeURIComponent(row.querySelector("a").hash.slice(1)) : null,
+        linked: !!(row.querySelector("a") && document.getElementById(decodeURIComponent(row.querySelector("a").hash.slice(1)))),
+      })),
+      diffRules: document.querySelectorAll("#diff-body .diff-rule").length,
     };
   })()`);
   if (shown.rendered !== "true") fail("the page's script did not finish rendering");
@@ -127,6 +137,29 @@ async function main() {
   if (project && shown.constraints === 0) fail("no constraints shown");
   if (project && !shown.counterexamples.some((text) => text.includes("hostile_title: {in: [") && text.includes("expect:"))) {
     fail("the refuted constraint shows no counterexample fixture: " + JSON.stringify(shown.counterexamples));
+  }
+
+  if (diffPath) {
+    const diff = JSON.parse(readFileSync(diffPath, "utf8"));
+    const moved = (d) => d.customers && (d.customers.entered > 0 || d.customers.left > 0);
+    const changed = diff.segments.filter((d) => d.status !== "unchanged" || moved(d));
+    if (shown.diffHidden) fail("the Changes section is hidden although the report has a diff");
+    const got = shown.diffRows.map((row) => row.name + ":" + row.status).join(" ");
+    const want = changed.map((d) => d.name + ":" + d.status).join(" ");
+    if (got !== want) fail(`the Changes table shows [${got}], segmint diff says [${want}]`);
+    if (changed.length === 0) fail("the diff of the test has no change to show");
+    for (const row of shown.diffRows) {
+      const defined = expected.segments.some((s) => s.name === row.name);
+      if (defined && !row.linked) fail(`segment ${row.name} in the Changes table has no link to its rule`);
+      if (!defined && row.link !== null) fail(`removed segment ${row.name} links to ${row.link}`);
+    }
+    if (shown.diffRules === 0) fail("the Changes section shows no old and new rules");
+    await evaluate(`window.scrollTo(0, 0)`);
+    await sleep(100);
+    const picture = await page.send("Page.captureScreenshot", { format: "png" });
+    writeFileSync(`${screenshots}-changes.png`, Buffer.from(picture.data, "base64"));
+  } else if (!shown.diffHidden) {
+    fail("the Changes section shows without a diff");
   }
 
   // Hovering a cell below the diagonal shows its counts: a cell in the middle of the drawing (where the canvas's
@@ -173,6 +206,7 @@ async function main() {
   }
   console.log(`${reportPath} in Chromium, rendered in ${seconds.toFixed(2)} s: ${n} segments with their sizes, ` +
     `${shown.cells} heatmap cells (one per pair), ${shown.links} reference links, ${shown.constraints} constraints, ` +
+    (diffPath ? `${shown.diffRows.length} rows of changes, ` : "") +
     `no console error, no network request; screenshots ${screenshots}.png and ${screenshots}-*.png`);
   process.exit(0);
 }

@@ -5,6 +5,8 @@
 # segment whose title is hostile markup, the page must load without a console error or a network request, show
 # every segment with the size `segmint eval` gives, draw one heatmap cell per pair, keep the hostile title text and
 # show the counterexample of a constraint the copy adds for a proof to refute.
+# Then `report --diff HEAD` on a git repository of that project whose working tree changes a rule, removes a segment
+# and adds one: the Changes section must show the rows `segmint diff HEAD --format json` gives.
 # Then the same checks on a generated catalog of 1,000 segments (its render time is printed, not asserted).
 # The page and a screenshot stay in ARTIFACTS (under the build folder); the temporary folder and the browser are
 # removed on exit, also on failure.
@@ -64,6 +66,22 @@ check() {  # check REPORT EVAL_JSON SCREENSHOT_PREFIX [--project]
     "$work/profile/DevToolsActivePort" "$@" || { echo "--- browser log"; grep -v dbus "$work/browser.log" | tail -20; exit 1; }
 }
 check "$work/report.html" "$work/eval.json" "$artifacts/report" --project
+
+# A change to review: the project in git, with one segment more that the working tree removes, a rule narrowed and a
+# segment added.
+cp -r "$work/specs" "$work/changed"
+printf 'segment to_be_removed "Removed <by> the change":\n  age < 20\n' > "$work/changed/segments/zz_removed.seg"
+git -C "$work/changed" init -q .
+git -C "$work/changed" add -A
+git -C "$work/changed" -c user.email=browser@test -c user.name=browser-test commit -qm base
+rm "$work/changed/segments/zz_removed.seg"
+sed -i 's/age > 60/age > 65/' "$work/changed/segments/zz_hostile.seg"
+printf 'segment zz_added "Added & new":\n  age between 30 and 40 or hostile_title\n' > "$work/changed/segments/zz_added.seg"
+"$segmint" report -q --diff HEAD --project "$work/changed" "${data[@]}" -o "$work/report-diff.html"
+"$segmint" diff HEAD --project "$work/changed" "${data[@]}" --format json > "$work/diff.json"
+"$segmint" eval --project "$work/changed" "${data[@]}" --format json > "$work/changed.json"
+cp "$work/report-diff.html" "$artifacts/report-diff.html"
+check "$work/report-diff.html" "$work/changed.json" "$artifacts/report-diff" --project "--diff=$work/diff.json"
 
 # 1,000 segments, each fifth referring to the one before it.
 for i in $(seq 0 999); do

@@ -1,12 +1,15 @@
 // segmint report (report/html_report.h, cli/report_command.cpp): HTML and script escaping, the heatmap's clustering
 // order, the highlighted rules in the page's data, and the command on a small project and a 1,000-segment catalog.
+// With --diff, the page's data holds what `segmint diff --format json` says for the same versions and data.
 // The page in a real browser: tests/browser/report_browser.sh.
 #include "report/html_report.h"
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -48,6 +51,45 @@ analysis::OverlapMatrix matrix_of(const std::vector<std::vector<size_t>>& sets, 
     std::vector<const data::Bitmap*> pointers;
     for (const auto& bitmap : bitmaps) pointers.push_back(&bitmap);
     return analysis::overlap_matrix(pointers);
+}
+
+// Runs git in `folder`, quietly; true when it succeeded.
+bool git(const std::string& folder, const std::string& arguments) {
+    const std::string command = "cd '" + folder + "' && git -c user.email=report@test -c user.name=report-test " +
+                                arguments + " >/dev/null 2>&1";
+    return std::system(command.c_str()) == 0;
+}
+
+// The base version of a small project: `young` to be narrowed, `seniors` to be reformatted only, `in_france` to be
+// removed, and a constraint whose result flips.
+void write_base_project(const TempDir& dir, const std::string& folder) {
+    std::filesystem::create_directories(dir.file(folder));
+    dir.write(folder + "/schema.yaml", testing::read_file(testing::source_dir() + "/specs/schema.yaml"));
+    dir.write(folder + "/segmint.yaml",
+              "schema: schema.yaml\nsegments: [\"*.seg\"]\nas_of: 2026-11-23\nconstraints:\n"
+              "  - subset: {segment: young, of: under_28}\n");
+    dir.write(folder + "/people.seg",
+              "segment young \"Young <b>customers</b>\":\n  age < 30\n\nsegment under_28: age < 28\n\n"
+              "segment seniors: age    >=   60\n\nsegment in_france: country = \"France\"\n");
+}
+
+// The change: `young` narrowed (now a subset of under_28), `seniors` reformatted, `in_france` removed, `in_germany`
+// added.
+void write_head_project(const TempDir& dir, const std::string& folder) {
+    dir.write(folder + "/people.seg",
+              "segment young \"Young <b>customers</b>\":\n  age < 25\n\nsegment under_28: age < 28\n\n"
+              "segment seniors:\n  age >= 60\n\nsegment in_germany: country = \"Germany\"\n");
+}
+
+// `segmint diff --format json`'s document without the diagnostics and their counts every JSON document of the CLI
+// carries.
+nlohmann::json diff_document(const std::string& arguments) {
+    std::string out, err;
+    const int code = run_segmint("diff --format json " + arguments, &out, &err);
+    BOOST_REQUIRE_MESSAGE(code == 0, err);
+    auto document = nlohmann::json::parse(out);
+    for (const char* key : {"diagnostics", "errors", "warnings"}) document.erase(key);
+    return document;
 }
 
 }  // namespace
@@ -283,6 +325,70 @@ BOOST_AUTO_TEST_CASE(a_catalog_of_1000_segments) {
     BOOST_CHECK_EQUAL(model["intersections"].size(), 1000u * 999u / 2u);
     BOOST_CHECK_EQUAL(model["constraints"].size(), 0u);
     BOOST_CHECK(model["project"] == "");
+}
+
+BOOST_AUTO_TEST_CASE(diff_shows_what_segmint_diff_says) {
+    TempDir dir("segmint-report-diff");
+    write_base_project(dir, "repo/project");
+    const std::string repo = dir.file("repo"), project = dir.file("repo/project");
+    BOOST_REQUIRE(git(repo, "init -q .") && git(repo, "add -A") && git(repo, "commit -qm base"));
+    write_head_project(dir, "repo/project");  // the working tree is the head version
+    std::string err;
+    BOOST_REQUIRE_EQUAL(run_segmint("generate --rows 800 --seed 5 -o " + dir.file("customers.csv"), nullptr, &err), 0);
+    const std::string inputs = " --project " + project + " --data " + dir.file("customers.csv");
+
+    const auto expected = diff_document("HEAD" + inputs);
+    BOOST_REQUIRE_MESSAGE(run_segmint("report --diff HEAD" + inputs + " -o " + dir.file("r.html"), nullptr, &err) == 0,
+                          err);
+    BOOST_CHECK(err.find("comparing with HEAD") != std::string::npos);
+    const auto model = page_data(testing::read_file(dir.file("r.html")));
+    BOOST_CHECK_EQUAL(model["diff"].dump(2), expected.dump(2));
+    // The change is really there (so the equality above is not between two empty documents).
+    std::map<std::string, std::string> status;
+    for (const auto& segment : model["diff"]["segments"]) status[segment["name"]] = segment["status"];
+    BOOST_CHECK_EQUAL(status["young"], "changed");
+    BOOST_CHECK_EQUAL(status["seniors"], "unchanged");
+    BOOST_CHECK_EQUAL(status["in_france"], "removed");
+    BOOST_CHECK_EQUAL(status["in_germany"], "added");
+    BOOST_CHECK_EQUAL(model["diff"]["rows"], 800);
+    BOOST_CHECK_EQUAL(model["diff"]["constraints"].size(), 1u);
+    // Without --diff, no changes.
+    BOOST_REQUIRE_EQUAL(run_segmint("report -q" + inputs + " -o " + dir.file("plain.html"), nullptr, &err), 0);
+    BOOST_CHECK(page_data(testing::read_file(dir.file("plain.html")))["diff"].is_null());
+
+    // --diff-from DIR is diff's --from DIR with the report's project as --to.
+    write_base_project(dir, "old");
+    const auto from_folder =
+        diff_document("--from " + dir.file("old") + " --to " + project + " --data " + dir.file("customers.csv"));
+    BOOST_REQUIRE_MESSAGE(
+        run_segmint("report -q --diff-from " + dir.file("old") + inputs + " -o " + dir.file("from.html"), nullptr,
+                    &err) == 0,
+        err);
+    BOOST_CHECK_EQUAL(page_data(testing::read_file(dir.file("from.html")))["diff"].dump(2), from_folder.dump(2));
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_diff_base_is_a_usage_error_with_gits_message) {
+    TempDir dir("segmint-report-diff");
+    write_base_project(dir, "repo");
+    const std::string repo = dir.file("repo");
+    BOOST_REQUIRE(git(repo, "init -q .") && git(repo, "add -A") && git(repo, "commit -qm base"));
+    std::string err, diff_err;
+    BOOST_REQUIRE_EQUAL(run_segmint("generate --rows 50 --seed 5 -o " + dir.file("customers.csv"), nullptr, &err), 0);
+    const std::string inputs = " --project " + repo + " --data " + dir.file("customers.csv");
+    BOOST_CHECK_EQUAL(
+        run_segmint("report --diff no-such-revision" + inputs + " -o " + dir.file("r.html"), nullptr, &err), 2);
+    BOOST_CHECK_EQUAL(run_segmint("diff no-such-revision" + inputs, nullptr, &diff_err), 2);
+    BOOST_CHECK_MESSAGE(err.find("no-such-revision") != std::string::npos, err);
+    BOOST_CHECK_MESSAGE(err.find(diff_err) != std::string::npos, "report says:\n" << err << "diff says:\n" << diff_err);
+    BOOST_CHECK(!std::filesystem::exists(dir.file("r.html")));
+    // --diff and --diff-from exclude each other; --diff needs the project, not spec paths.
+    BOOST_CHECK_EQUAL(
+        run_segmint("report --diff HEAD --diff-from " + repo + inputs + " -o " + dir.file("r.html"), nullptr, &err), 2);
+    BOOST_CHECK_EQUAL(run_segmint("report --diff HEAD --schema " + repo + "/schema.yaml " + repo +
+                                      "/people.seg --data " + dir.file("customers.csv") + " -o " + dir.file("r.html"),
+                                  nullptr, &err),
+                      2);
+    BOOST_CHECK_MESSAGE(err.find("--diff compares whole projects") != std::string::npos, err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
