@@ -36,8 +36,9 @@ int run_check(const CommonOptions& options) {
     if (int code = prepare_workspace(resolved, workspace, as_of)) return code;
     DiagnosticSink& sink = workspace.sink;
     // A project's constraints name its segments: a name that is not one is an error of the specs, found here rather
-    // than first by validate.
-    if (project) analysis::check_constraint_segments(*project, workspace.compiled.catalog.segment_index, sink);
+    // than first by validate. Not when paths on the command line replace the project's `segments`.
+    if (project && options.paths.empty())
+        analysis::check_constraint_segments(*project, workspace.compiled.catalog.segment_index, sink);
     if (report::is_ci_format(options.format)) {
         sink.sort();
         report::CiReport report;
