@@ -44,10 +44,19 @@ int run_diff(DiffOptions& options) {
     }
     const VersionDiffRequest request{options.revisions, options.from, options.to, options.timeout_ms};
     VersionDiff compared;
-    if (int code = compare_versions(request, options.common, &compared)) return code;
+    const std::string& format = options.common.format;
+    if (int code = compare_versions(request, options.common, &compared)) {
+        // A pull-request comment made of this output must say why it holds no table.
+        if (code == kExitFindings && format == "markdown") {
+            write_out(
+                "### segmint diff\n\nNo comparison: the specs of a version have errors (`segmint diff` printed "
+                "them on stderr; `segmint check` shows them).\n");
+            if (int output_status = finish_output()) return output_status;
+        }
+        return code;
+    }
     const analysis::RevisionDiff& diff = compared.diff;
     const report::DiffLabels& labels = compared.labels;
-    const std::string& format = options.common.format;
     if (format == "json") {
         DiagnosticSink none;
         write_json_document(report::diff_json(diff, labels), none);

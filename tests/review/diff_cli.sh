@@ -229,6 +229,9 @@ echo 'segment broken: nope > 1' >project/segments/broken.seg
 message=$("$segmint" diff "$base" --project project 2>&1 >/dev/null)
 expect_eq "broken head exit" "$?" 1
 grep -q "head version (working tree)" <<<"$message" || fail "broken head message: $message"
+# The markdown (a pull-request comment) says why it holds no table.
+out=$("$segmint" diff "$base" --project project --format markdown 2>/dev/null)
+grep -q "No comparison: the specs of a version have errors" <<<"$out" || fail "markdown of a broken version: $out"
 # The same in a revision: its files named as in the working tree, not in the temporary folder it was read from.
 git add -A && git commit -qm broken
 rm project/segments/broken.seg
