@@ -1,6 +1,7 @@
 #pragma once
-// A spec project as it was at a git revision, for `segmint diff`: the revision's tree extracted (`git archive`, then
-// `tar -x`) into a temporary folder that is removed again when the checkout goes out of scope, errors included.
+// A spec project as it was at a git revision, for `segmint diff`: the revision's tree checked out (`git read-tree` and
+// `git checkout-index` through an index of its own) into a temporary folder that is removed again when the checkout
+// goes out of scope, errors and fatal signals included.
 #include <optional>
 #include <string>
 
