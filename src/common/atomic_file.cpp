@@ -57,10 +57,14 @@ extern "C" void remove_temporaries_and_die(int signal_number) {
             ::unlink(slot.path);
             continue;
         }
-        // fork, execv and waitpid are async-signal-safe; walking a folder tree here would not be.
-        const pid_t child = ::fork();
+        // _Fork, execve and waitpid are async-signal-safe; fork() is not (glibc's takes the allocator's locks, and
+        // hangs when the signal came in the middle of a malloc), nor would walking a folder tree here be.
+        const pid_t child = ::_Fork();
         if (child == 0) {
-            ::execl("/bin/rm", "rm", "-rf", "--", slot.path, static_cast<char*>(nullptr));
+            char rm[] = "rm", force[] = "-rf", end[] = "--";
+            char* argv[] = {rm, force, end, slot.path, nullptr};
+            char* envp[] = {nullptr};
+            ::execve("/bin/rm", argv, envp);
             ::_exit(127);
         }
         if (child > 0) ::waitpid(child, nullptr, 0);

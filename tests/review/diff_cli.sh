@@ -270,6 +270,14 @@ for delay in 0 0.05 0.2; do
   done
   sleep "$delay"
   kill -TERM "$pid"
+  for _ in $(seq 1 200); do  # 20 s: a signal handler that hangs fails here, not by the test's timeout
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    fail "SIGTERM after ${delay}s: the run still runs 20 s later"
+    kill -KILL "$pid"
+  fi
   wait "$pid"
   status=$?
   [[ $status -eq 143 ]] || fail "SIGTERM after ${delay}s: exit $status (143 expected: the run was not interrupted)"
