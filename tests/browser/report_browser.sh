@@ -55,7 +55,9 @@ cp "$work/report.html" "$artifacts/report.html"
 # The browser, on a port it picks (written to DevToolsActivePort in its profile folder).
 sandbox=()
 [ "$(id -u)" -eq 0 ] && sandbox=(--no-sandbox)  # Chromium refuses to run as root with its sandbox
-chromium --headless "${sandbox[@]}" --disable-gpu --no-first-run --no-default-browser-check --disable-extensions \
+# TMPDIR: its singleton socket folder goes into the work folder too (left in /tmp when the browser is killed).
+mkdir -p "$work/tmp"
+TMPDIR="$work/tmp" chromium --headless "${sandbox[@]}" --disable-gpu --no-first-run --no-default-browser-check --disable-extensions \
   --disable-background-networking --disable-component-update --disable-sync --mute-audio \
   --user-data-dir="$work/profile" --remote-debugging-port=0 --window-size=1400,1000 about:blank \
   > "$work/browser.log" 2>&1 &
