@@ -1,11 +1,13 @@
 // PostgreSQL sources (`postgresql://...`): libpq connects, the session is set so that values print in the forms the
 // CSV loader reads (ISO dates, timestamps in UTC, doubles with every digit, UTF-8), the declared column types are
-// checked against the schema, and `COPY (SELECT ...) TO STDOUT (FORMAT csv, HEADER)` streams the rows as CSV.
+// checked against the schema, and `COPY (SELECT ...) TO STDOUT (FORMAT binary)` streams the customers' rows into
+// columns (postgres_binary.h); event tables come as CSV (`FORMAT csv, HEADER`) through the CSV loader.
 #include <libpq-fe.h>
 
 #include <algorithm>
 #include <cstdlib>
 
+#include "sources/postgres_binary.h"
 #include "sources/reader.h"
 #include "sources/source.h"
 
@@ -36,6 +38,20 @@ bool stores(const std::string& type, char kind, ColumnType schema_type) {
                                         type.compare(type.size() - 2, 2, "[]") == 0);
     }
     return false;
+}
+
+// How a column of PostgreSQL type `type` (one `stores` accepted for `schema_type`) arrives in binary COPY.
+WireType wire_type(const std::string& type, ColumnType schema_type) {
+    switch (schema_type) {
+        case ColumnType::Int:
+            return type == "bigint" ? WireType::Int8 : type == "integer" ? WireType::Int4 : WireType::Int2;
+        case ColumnType::Number: return WireType::Float8;
+        case ColumnType::Bool: return WireType::Bool;
+        case ColumnType::Date: return WireType::Date;
+        case ColumnType::Timestamp: return WireType::Timestamp;
+        case ColumnType::StringList: return WireType::TextArray;
+        default: return WireType::Text;  // text, varchar, and an enum's labels
+    }
 }
 
 const char* contract_type(ColumnType type) {
@@ -105,6 +121,45 @@ public:
     }
 
     bool check_columns(const std::string& table, const schema::Schema& schema, std::string* error) override {
+        return checked_columns(table, schema, nullptr, error);
+    }
+
+    // Binary COPY, decoded in this thread as the rows arrive (postgres_binary.h).
+    std::optional<data::Table> load_table(const std::string& table, const schema::Schema& schema,
+                                          const data::CsvOptions& options, std::string* error) override {
+        std::vector<WireType> wire;
+        if (!checked_columns(table, schema, &wire, error)) return std::nullopt;
+        BinaryCopyDecoder decoder(schema, std::move(wire), options);
+        // The planner's estimate of the row count (-1 or 0 before the first ANALYZE): the columns grow once.
+        if (PGresult* estimate = query("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)",
+                                       {qualified(table)}, error)) {
+            const long long rows = PQntuples(estimate) == 1 ? std::atoll(PQgetvalue(estimate, 0, 0)) : 0;
+            if (rows > 0 && rows < (1LL << 40)) decoder.reserve(static_cast<uint64_t>(rows) + rows / 64);
+            PQclear(estimate);
+        } else {
+            return std::nullopt;
+        }
+        if (!start_copy(table, schema, "binary", error)) return std::nullopt;
+        std::string problem;
+        bool decoded = true;
+        for (;;) {  // a row per call; after a bad row the rest is drained
+            char* buffer = nullptr;
+            const int n = PQgetCopyData(connection_, &buffer, 0);
+            if (n < 0) break;
+            if (decoded) decoded = decoder.feed(buffer, static_cast<size_t>(n), &problem);
+            PQfreemem(buffer);
+        }
+        if (!end_copy(table, error)) return std::nullopt;
+        std::optional<data::Table> loaded;
+        if (decoded) loaded = decoder.finish(&problem);
+        if (!loaded) *error = "table `" + table + "`, " + problem;
+        return loaded;
+    }
+
+private:
+    // check_columns, and how each column's values arrive in binary (when `wire` is set).
+    bool checked_columns(const std::string& table, const schema::Schema& schema, std::vector<WireType>* wire,
+                         std::string* error) {
         auto found = has_table(table, error);
         if (!found) return false;
         if (!*found) {
@@ -148,11 +203,37 @@ public:
                 ok = false;
                 break;
             }
+            if (wire) wire->push_back(wire_type(type, column.type));
         }
         PQclear(result);
         return ok;
     }
 
+    // `COPY (SELECT the schema's columns FROM table) TO STDOUT` in `format` started; messages start with the table.
+    bool start_copy(const std::string& table, const schema::Schema& schema, const char* format, std::string* error) {
+        std::string select = "COPY (SELECT ";
+        for (size_t c = 0; c < schema.columns.size(); ++c) {
+            select += (c > 0 ? ", " : "") + quote_identifier(schema.columns[c].name);
+        }
+        select += " FROM " + qualified(table) + ") TO STDOUT WITH (FORMAT " + format + ")";
+        PGresult* result = PQexec(connection_, select.c_str());
+        const bool started = PQresultStatus(result) == PGRES_COPY_OUT;
+        if (!started) *error = "table `" + table + "`: " + result_message(result);
+        PQclear(result);
+        return started;
+    }
+
+    // After the last row of a COPY: whether the server finished it without an error.
+    bool end_copy(const std::string& table, std::string* error) {
+        PGresult* result = PQgetResult(connection_);
+        const bool done = PQresultStatus(result) == PGRES_COMMAND_OK;
+        if (!done) *error = "table `" + table + "`: " + result_message(result);
+        PQclear(result);
+        while ((result = PQgetResult(connection_)) != nullptr) PQclear(result);
+        return done;
+    }
+
+public:
     std::string table_sql(const std::string& table) const override { return qualified(table); }
 
     bool query_integers(const std::string& sql, std::vector<uint64_t>* values, std::string* error) override {
@@ -169,19 +250,7 @@ public:
 
     bool read_csv(const std::string& table, const schema::Schema& schema, const CsvPieces& write,
                   std::string* error) override {
-        if (!check_columns(table, schema, error)) return false;
-        std::string select = "COPY (SELECT ";
-        for (size_t c = 0; c < schema.columns.size(); ++c) {
-            select += (c > 0 ? ", " : "") + quote_identifier(schema.columns[c].name);
-        }
-        select += " FROM " + qualified(table) + ") TO STDOUT WITH (FORMAT csv, HEADER)";
-        PGresult* result = PQexec(connection_, select.c_str());
-        if (PQresultStatus(result) != PGRES_COPY_OUT) {
-            *error = "table `" + table + "`: " + result_message(result);
-            PQclear(result);
-            return false;
-        }
-        PQclear(result);
+        if (!check_columns(table, schema, error) || !start_copy(table, schema, "csv, HEADER", error)) return false;
         PieceBuffer pieces(write);
         for (;;) {  // a row per call
             char* buffer = nullptr;
@@ -192,12 +261,7 @@ public:
             pieces.record_done();
         }
         pieces.flush();
-        result = PQgetResult(connection_);
-        const bool done = PQresultStatus(result) == PGRES_COMMAND_OK;
-        if (!done) *error = "table `" + table + "`: " + result_message(result);
-        PQclear(result);
-        while ((result = PQgetResult(connection_)) != nullptr) PQclear(result);
-        return done;
+        return end_copy(table, error);
     }
 
 private:

@@ -56,6 +56,14 @@ public:
     // table's type and the schema's). Messages start with the table.
     virtual bool read_csv(const std::string& table, const schema::Schema& schema, const CsvPieces& write,
                           std::string* error) = 0;
+    // The columns of `schema` from `table` loaded straight into a table, with every check the CSV loader makes, for
+    // readers that have a faster way than CSV text (PostgreSQL's binary COPY). nullopt with *error empty when the
+    // reader has none (read_csv is used then); with *error set ("table `t`, row N: ...") when the load failed.
+    virtual std::optional<data::Table> load_table(const std::string& table, const schema::Schema& schema,
+                                                  const data::CsvOptions& options, std::string* error) {
+        (void)table, (void)schema, (void)options, (void)error;
+        return std::nullopt;
+    }
     // Whether the values of `schema`'s columns in `table` follow the storage contract that `segmint sql`'s queries
     // read (docs/sql.md), which --push-down needs beyond what loading accepts.
     virtual bool check_for_sql(const std::string& table, const schema::Schema& schema, std::string* error) {

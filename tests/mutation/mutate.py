@@ -156,6 +156,10 @@ MUTATIONS = [
      'return fmt::format("({} {} {})", binary(a), symbol(op), binary(b));',
      'return fmt::format("({} {} {})", a, symbol(op), b);',
      "DuckDB compares text by the column's or the session's collation (NOCASE: 'a' = 'A') instead of bytewise"),
+    ("pg_binary_epoch", "src/sources/postgres_binary.cpp",
+     "constexpr int32_t kEpochDays = 10957;",
+     "constexpr int32_t kEpochDays = 10956;",
+     "binary COPY from PostgreSQL reads every date and timestamp a day early"),
 ]
 
 

@@ -187,4 +187,47 @@ expect_error "query error" "postgresql://nobody@/edges?host=$work" "table \`peop
 expect_error "query error, pushed down" "postgresql://nobody@/edges?host=$work" "permission denied for table people" \
   's/^table: people/table: people/' --push-down
 expect_error "bad URL" "postgresql://postgres:hunter2pw@[bad" "not a valid PostgreSQL URL"
+# ---- values the binary COPY (src/sources/postgres_binary.cpp) refuses, as the CSV loader refuses them printed as
+# text: each an error at its row (exit 2), and the table exported as CSV in the session segmint sets up refused by
+# --data as well
+db=edges psql <<'SQL'
+CREATE TABLE nan_score AS SELECT id, name, 'NaN'::float8 AS score, vip, born, seen_at, tier, tags FROM people;
+CREATE TABLE negative_score AS SELECT id, name, -1.5::float8 AS score, vip, born, seen_at, tier, tags FROM people;
+CREATE TABLE infinite_born AS SELECT id, name, score, vip, 'infinity'::date AS born, seen_at, tier, tags FROM people;
+CREATE TABLE bc_born AS SELECT id, name, score, vip, '0044-03-15 BC'::date AS born, seen_at, tier, tags FROM people;
+CREATE TABLE far_seen AS
+  SELECT id, name, score, vip, born, '10000-01-01 00:00:00+00'::timestamptz AS seen_at, tier, tags FROM people;
+CREATE TABLE other_tier AS SELECT id, name, score, vip, born, seen_at, 'c'::text AS tier, tags FROM people;
+CREATE TABLE nested_tags AS
+  SELECT id, name, score, vip, born, seen_at, tier, ARRAY[ARRAY['a', 'b']] AS tags FROM people;
+CREATE TABLE bounded_tags AS
+  SELECT id, name, score, vip, born, seen_at, tier, '[0:1]={a,b}'::text[] AS tags FROM people;
+CREATE TABLE twice AS SELECT * FROM people UNION ALL SELECT * FROM people WHERE id = 3;
+CREATE TABLE no_key AS SELECT * FROM people UNION ALL SELECT NULL, name, score, vip, born, seen_at, tier, tags
+  FROM people WHERE id = 1;
+SQL
+refused_both() {  # WHAT TABLE TEXT [SCHEMA-SED]
+  local what=$1 table=$2 text=$3 edit=${4:-}
+  [ -n "$edit" ] || edit="s/^table: people/table: $table/"
+  expect_error "$what" "$(url edges)" "$text" "$edit"
+  PGTZ=UTC PGDATESTYLE=ISO db=edges psql -c "SET extra_float_digits = 3" \
+    -c "\\copy (SELECT * FROM $table) TO '$work/export.csv' CSV HEADER"
+  local code=0
+  "$segmint" eval "$work/rules.seg" --schema "$work/schema_case.yaml" --data "$work/export.csv" \
+    --events "orders=$work/orders.csv" > /dev/null 2> "$work/err.txt" || code=$?
+  [ "$code" -eq 2 ] || fail "$what: --data loads the table's CSV export (exit $code), --source refuses it"
+}
+refused_both "NaN" nan_score "table \`nan_score\`, row 1: column \`score\`: expected number (NaN and infinity"
+refused_both "outside min" negative_score "row 1: column \`score\` is -1.5, outside its schema bounds \`min: 0\`" \
+  's/^table: people/table: negative_score/; s/^  score: number/  score: {type: number, min: 0}/'
+refused_both "NULL in not_null" people "row 2: column \`name\` is NULL, but the schema says it never is" \
+  's/^  name: string/  name: {type: string, not_null: true}/'
+refused_both "infinite date" infinite_born "column \`born\`: expected a date from 0001-01-01 to 9999-12-31"
+refused_both "BC date" bc_born "column \`born\`: expected a date from 0001-01-01 to 9999-12-31"
+refused_both "year 10000" far_seen "column \`seen_at\`: expected a timestamp from 0001-01-01 to 9999-12-31"
+refused_both "enum value" other_tier "column \`tier\`: expected one of \`a\`, \`b\`, found \"c\""
+refused_both "2-D array" nested_tags "column \`tags\`: expected list<string> in PostgreSQL's array form: a one-dim"
+refused_both "array bounds" bounded_tags "expected list<string> in PostgreSQL's array form: an array without explicit"
+refused_both "repeated key" twice "row 5: column \`id\`: key 3 is also the key in row 3"
+refused_both "NULL key" no_key "row 5: column \`id\`: the key is NULL"
 echo "postgres sources: all checks passed"
