@@ -274,19 +274,29 @@ bool BinaryCopyDecoder::read_value(size_t c, const char* value, int32_t length, 
     return fail(c, ": unknown wire type", error);
 }
 
-std::optional<data::Table> BinaryCopyDecoder::finish(std::string* error) {
+std::optional<data::Table> BinaryCopyDecoder::finish_part(std::string* error) {
     if (!header_seen_ || !trailer_seen_) {
         *error = "the server's binary COPY stream ended before its trailer";
         return std::nullopt;
     }
-    for (size_t i = 0; i < table_.column_count(); ++i) {
-        if (options_.trim_excess) table_.mutable_column(i).trim_excess();
-    }
     table_.finish_rows();
-    if (options_.check_key) {
-        if (const auto problem = data::find_key_problem(table_)) {
-            const std::string& key = table_.schema().key;
-            const bool is_int = table_.schema().find(key) && table_.schema().find(key)->type == ColumnType::Int;
+    return std::move(table_);
+}
+
+std::optional<data::Table> BinaryCopyDecoder::finish(std::string* error) {
+    auto table = finish_part(error);
+    if (table && !check_table(*table, options_, error)) table.reset();
+    return table;
+}
+
+bool BinaryCopyDecoder::check_table(data::Table& table, const data::CsvOptions& options, std::string* error) {
+    for (size_t i = 0; i < table.column_count(); ++i) {
+        if (options.trim_excess) table.mutable_column(i).trim_excess();
+    }
+    if (options.check_key) {
+        if (const auto problem = data::find_key_problem(table)) {
+            const std::string& key = table.schema().key;
+            const bool is_int = table.schema().find(key) && table.schema().find(key)->type == ColumnType::Int;
             *error = "row " + std::to_string(problem->row + 1) + ": column `" + key + "`: ";
             if (problem->kind == data::KeyProblem::Kind::Duplicate) {
                 *error += "key " + (is_int ? problem->key : data::csv::describe(problem->key)) +
@@ -295,16 +305,16 @@ std::optional<data::Table> BinaryCopyDecoder::finish(std::string* error) {
             } else {
                 *error += "the key is NULL; every customer needs one (the schema's `key`)";
             }
-            return std::nullopt;
+            return false;
         }
     }
-    if (options_.check_rows) {
-        if (auto problem = options_.check_rows(table_)) {
+    if (options.check_rows) {
+        if (auto problem = options.check_rows(table)) {
             *error = "row " + std::to_string(problem->first + 1) + ": " + problem->second;
-            return std::nullopt;
+            return false;
         }
     }
-    return std::move(table_);
+    return true;
 }
 
 }  // namespace segmint::sources

@@ -33,9 +33,13 @@ public:
     // trailer. False with *error ("row N: column `c`: ...") for a malformed message or a value the schema refuses.
     bool feed(const char* data, size_t size, std::string* error);
 
-    // After the last message: the table, with the key, the facts and options.check_rows checked as the CSV loader
-    // checks them; nullopt with *error naming the row otherwise.
+    // After the last message: the table, with the key and options.check_rows checked as the CSV loader checks them;
+    // nullopt with *error naming the row otherwise.
     std::optional<data::Table> finish(std::string* error);
+    // After the last message: the rows as decoded, unchecked (one part of a table read in several ranges).
+    std::optional<data::Table> finish_part(std::string* error);
+    // The checks of finish() on a whole table (the parts joined); trims spare capacity as options say.
+    static bool check_table(data::Table& table, const data::CsvOptions& options, std::string* error);
 
 private:
     bool read_header(const char*& at, const char* end, std::string* error);

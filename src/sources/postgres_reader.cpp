@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <thread>
 
+#include "data/concatenate.h"
 #include "sources/postgres_binary.h"
 #include "sources/reader.h"
 #include "sources/source.h"
@@ -101,10 +103,45 @@ std::string qualified(const std::string& table) {
     return quote_identifier(table.substr(0, dot)) + "." + quote_identifier(table.substr(dot + 1));
 }
 
+// A connection to `url` with the session set up for the loaders: values print in the forms the CSV loader reads
+// (whatever PGTZ or PGDATESTYLE say). nullptr with *problem (not yet scrubbed of the password) on failure.
+PGconn* connect_session(const std::string& url, std::string* problem) {
+    PGconn* connection = PQconnectdb(url.c_str());
+    if (!connection || PQstatus(connection) != CONNECTION_OK) {
+        *problem = "cannot connect: " + trimmed(connection ? PQerrorMessage(connection) : "out of memory");
+        PQfinish(connection);
+        return nullptr;
+    }
+    PGresult* result = PQexec(connection,
+                              "SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'; SET extra_float_digits = 3; "
+                              "SET client_encoding = 'UTF8'");
+    const bool set = PQresultStatus(result) == PGRES_COMMAND_OK;
+    if (!set) *problem = "cannot set up the session: " + result_message(result);
+    PQclear(result);
+    if (!set) {
+        PQfinish(connection);
+        return nullptr;
+    }
+    return connection;
+}
+
+// Runs a statement that returns no rows (or ignores them); false when it fails.
+bool run(PGconn* connection, const std::string& sql) {
+    PGresult* result = PQexec(connection, sql.c_str());
+    const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK || PQresultStatus(result) == PGRES_TUPLES_OK;
+    PQclear(result);
+    return ok;
+}
+
+// A table is read in block ranges, each on a connection and a thread of its own (as DuckDB's PostgreSQL scanner reads
+// one), when it has at least CsvOptions::min_bytes_per_thread per range: the server's backends share the work of
+// sending the rows, which otherwise bounds the load. Ranges need TID range scans (PostgreSQL 14) and a plain table.
+constexpr int kFirstVersionWithTidRanges = 140000;
+
 class PostgresReader final : public Reader {
 public:
-    PostgresReader(PGconn* connection, std::vector<std::string> secrets)
-        : connection_(connection), secrets_(std::move(secrets)) {}
+    PostgresReader(PGconn* connection, std::string url, std::vector<std::string> secrets)
+        : connection_(connection), url_(std::move(url)), secrets_(std::move(secrets)) {}
     ~PostgresReader() override { PQfinish(connection_); }
 
     std::string scrub(std::string message) const override {
@@ -124,34 +161,40 @@ public:
         return checked_columns(table, schema, nullptr, error);
     }
 
-    // Binary COPY, decoded in this thread as the rows arrive (postgres_binary.h).
+    // Binary COPY, decoded as the rows arrive (postgres_binary.h); a big table in block ranges on several threads.
     std::optional<data::Table> load_table(const std::string& table, const schema::Schema& schema,
                                           const data::CsvOptions& options, std::string* error) override {
         std::vector<WireType> wire;
         if (!checked_columns(table, schema, &wire, error)) return std::nullopt;
+        PGresult* facts = query(
+            "SELECT c.relkind, pg_relation_size(c.oid), current_setting('block_size')::bigint, "
+            "greatest(c.reltuples, 0)::bigint, current_setting('server_version_num')::int FROM pg_catalog.pg_class c "
+            "WHERE c.oid = to_regclass($1)",
+            {qualified(table)}, error);
+        if (!facts) return std::nullopt;
+        const bool plain = PQntuples(facts) == 1 && PQgetvalue(facts, 0, 0)[0] == 'r';
+        const int64_t bytes = plain ? std::atoll(PQgetvalue(facts, 0, 1)) : 0;
+        const int64_t blocks = plain ? bytes / std::max(1LL, std::atoll(PQgetvalue(facts, 0, 2))) : 0;
+        // The planner's estimate of the row count (0 before the first ANALYZE): the columns grow once.
+        const int64_t rows = PQntuples(facts) == 1 ? std::min(std::atoll(PQgetvalue(facts, 0, 3)), 1LL << 40) : 0;
+        const int version = PQntuples(facts) == 1 ? std::atoi(PQgetvalue(facts, 0, 4)) : 0;
+        PQclear(facts);
+        const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+        const int64_t per_range = static_cast<int64_t>(std::max<uint64_t>(1, options.min_bytes_per_thread));
+        const int64_t ranges = version >= kFirstVersionWithTidRanges
+                                   ? std::min<int64_t>({threads, std::max<int64_t>(1, bytes / per_range), blocks})
+                                   : 1;
+        if (ranges > 1) {
+            // A value refused in one range is reported by the load in one range below, which counts the rows as one
+            // scan does; so is any failure to set the ranges up (a server that cannot export snapshots).
+            if (auto loaded = load_in_ranges(table, schema, wire, options, ranges, blocks, rows)) return loaded;
+        }
         BinaryCopyDecoder decoder(schema, std::move(wire), options);
-        // The planner's estimate of the row count (-1 or 0 before the first ANALYZE): the columns grow once.
-        if (PGresult* estimate = query("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)",
-                                       {qualified(table)}, error)) {
-            const long long rows = PQntuples(estimate) == 1 ? std::atoll(PQgetvalue(estimate, 0, 0)) : 0;
-            if (rows > 0 && rows < (1LL << 40)) decoder.reserve(static_cast<uint64_t>(rows) + rows / 64);
-            PQclear(estimate);
-        } else {
-            return std::nullopt;
-        }
-        if (!start_copy(table, schema, "binary", error)) return std::nullopt;
+        if (rows > 0) decoder.reserve(static_cast<uint64_t>(rows + rows / 64));
         std::string problem;
-        bool decoded = true;
-        for (;;) {  // a row per call; after a bad row the rest is drained
-            char* buffer = nullptr;
-            const int n = PQgetCopyData(connection_, &buffer, 0);
-            if (n < 0) break;
-            if (decoded) decoded = decoder.feed(buffer, static_cast<size_t>(n), &problem);
-            PQfreemem(buffer);
-        }
-        if (!end_copy(table, error)) return std::nullopt;
+        if (!copy_into(connection_, table, schema, "", decoder, &problem, error)) return std::nullopt;
         std::optional<data::Table> loaded;
-        if (decoded) loaded = decoder.finish(&problem);
+        if (problem.empty()) loaded = decoder.finish(&problem);
         if (!loaded) *error = "table `" + table + "`, " + problem;
         return loaded;
     }
@@ -209,28 +252,99 @@ private:
         return ok;
     }
 
-    // `COPY (SELECT the schema's columns FROM table) TO STDOUT` in `format` started; messages start with the table.
-    bool start_copy(const std::string& table, const schema::Schema& schema, const char* format, std::string* error) {
+    // `COPY (SELECT the schema's columns FROM table [where]) TO STDOUT` in `format` started on `connection`; messages
+    // start with the table.
+    bool start_copy(PGconn* connection, const std::string& table, const schema::Schema& schema, const char* format,
+                    const std::string& where, std::string* error) {
         std::string select = "COPY (SELECT ";
         for (size_t c = 0; c < schema.columns.size(); ++c) {
             select += (c > 0 ? ", " : "") + quote_identifier(schema.columns[c].name);
         }
-        select += " FROM " + qualified(table) + ") TO STDOUT WITH (FORMAT " + format + ")";
-        PGresult* result = PQexec(connection_, select.c_str());
+        select += " FROM " + qualified(table) + where + ") TO STDOUT WITH (FORMAT " + format + ")";
+        PGresult* result = PQexec(connection, select.c_str());
         const bool started = PQresultStatus(result) == PGRES_COPY_OUT;
         if (!started) *error = "table `" + table + "`: " + result_message(result);
         PQclear(result);
         return started;
     }
 
-    // After the last row of a COPY: whether the server finished it without an error.
-    bool end_copy(const std::string& table, std::string* error) {
-        PGresult* result = PQgetResult(connection_);
+    // After the last row of a COPY on `connection`: whether the server finished it without an error.
+    bool end_copy(PGconn* connection, const std::string& table, std::string* error) {
+        PGresult* result = PQgetResult(connection);
         const bool done = PQresultStatus(result) == PGRES_COMMAND_OK;
         if (!done) *error = "table `" + table + "`: " + result_message(result);
         PQclear(result);
-        while ((result = PQgetResult(connection_)) != nullptr) PQclear(result);
+        while ((result = PQgetResult(connection)) != nullptr) PQclear(result);
         return done;
+    }
+
+    // The rows of `table` [where] in binary COPY on `connection`, fed to `decoder` as they arrive (after a refused
+    // value, the rest is drained: the connection stays usable). False with *error when the query fails; true with
+    // *refused set when the decoder refused a value.
+    bool copy_into(PGconn* connection, const std::string& table, const schema::Schema& schema, const std::string& where,
+                   BinaryCopyDecoder& decoder, std::string* refused, std::string* error) {
+        if (!start_copy(connection, table, schema, "binary", where, error)) return false;
+        for (;;) {  // a row per call
+            char* buffer = nullptr;
+            const int n = PQgetCopyData(connection, &buffer, 0);
+            if (n < 0) break;
+            if (refused->empty()) decoder.feed(buffer, static_cast<size_t>(n), refused);
+            PQfreemem(buffer);
+        }
+        return end_copy(connection, table, error);
+    }
+
+    // `ranges` block ranges of `table` read at once, in one snapshot, and joined in block order (the order of a plain
+    // scan); nullopt when a range fails for any reason (the caller loads it in one range then).
+    std::optional<data::Table> load_in_ranges(const std::string& table, const schema::Schema& schema,
+                                              const std::vector<WireType>& wire, const data::CsvOptions& options,
+                                              int64_t ranges, int64_t blocks, int64_t rows) {
+        std::vector<PGconn*> connections = {connection_};
+        std::string ignored;
+        bool ready = run(connection_, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        PGresult* exported = ready ? PQexec(connection_, "SELECT pg_export_snapshot()") : nullptr;
+        ready = ready && PQresultStatus(exported) == PGRES_TUPLES_OK;
+        const std::string snapshot = ready ? PQgetvalue(exported, 0, 0) : "";
+        PQclear(exported);
+        for (int64_t i = 1; ready && i < ranges; ++i) {
+            PGconn* other = connect_session(url_, &ignored);
+            if (other) connections.push_back(other);
+            ready = other && run(other, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") &&
+                    run(other, "SET TRANSACTION SNAPSHOT '" + snapshot + "'");
+        }
+        std::vector<std::optional<data::Table>> parts(connections.size());
+        if (ready) {
+            std::vector<std::thread> workers;
+            auto read_range = [&](size_t i) {
+                const int64_t from = blocks * static_cast<int64_t>(i) / ranges;
+                const int64_t to = blocks * static_cast<int64_t>(i + 1) / ranges;
+                std::string where;  // the first range from the table's start, the last to its end, whatever its size
+                if (i > 0) where += " WHERE ctid >= '(" + std::to_string(from) + ",0)'::tid";
+                if (i + 1 < connections.size()) {
+                    where += std::string(i > 0 ? " AND" : " WHERE") + " ctid < '(" + std::to_string(to) + ",0)'::tid";
+                }
+                BinaryCopyDecoder decoder(schema, wire, options);
+                if (rows > 0) decoder.reserve(static_cast<uint64_t>((rows + rows / 64) / ranges));
+                std::string refused, failed;
+                if (copy_into(connections[i], table, schema, where, decoder, &refused, &failed) && refused.empty()) {
+                    parts[i] = decoder.finish_part(&refused);
+                }
+            };
+            for (size_t i = 1; i < connections.size(); ++i) workers.emplace_back(read_range, i);
+            read_range(0);
+            for (auto& worker : workers) worker.join();
+        }
+        run(connection_, "COMMIT");
+        for (size_t i = 1; i < connections.size(); ++i) PQfinish(connections[i]);
+        std::vector<data::Table> tables;
+        for (auto& part : parts) {
+            if (!part) return std::nullopt;
+            tables.push_back(std::move(*part));
+        }
+        data::Table joined = data::concatenate_tables(std::move(tables), static_cast<unsigned>(ranges));
+        std::string problem;
+        if (!BinaryCopyDecoder::check_table(joined, options, &problem)) return std::nullopt;
+        return joined;
     }
 
 public:
@@ -250,7 +364,9 @@ public:
 
     bool read_csv(const std::string& table, const schema::Schema& schema, const CsvPieces& write,
                   std::string* error) override {
-        if (!check_columns(table, schema, error) || !start_copy(table, schema, "csv, HEADER", error)) return false;
+        if (!check_columns(table, schema, error) || !start_copy(connection_, table, schema, "csv, HEADER", "", error)) {
+            return false;
+        }
         PieceBuffer pieces(write);
         for (;;) {  // a row per call
             char* buffer = nullptr;
@@ -261,7 +377,7 @@ public:
             pieces.record_done();
         }
         pieces.flush();
-        return end_copy(table, error);
+        return end_copy(connection_, table, error);
     }
 
 private:
@@ -278,6 +394,7 @@ private:
     }
 
     PGconn* connection_;
+    std::string url_;  // for the connections of load_in_ranges
     std::vector<std::string> secrets_;
 };
 
@@ -316,23 +433,13 @@ std::unique_ptr<Reader> open_postgres(const std::string& url, std::string* error
         }
     }
     PQconninfoFree(options);
-    PGconn* connection = PQconnectdb(url.c_str());
-    if (!connection || PQstatus(connection) != CONNECTION_OK) {
-        *error = "cannot connect: " + scrubbed(trimmed(connection ? PQerrorMessage(connection) : "out of memory"));
-        PQfinish(connection);
+    std::string problem;
+    PGconn* connection = connect_session(url, &problem);
+    if (!connection) {
+        *error = scrubbed(problem);
         return nullptr;
     }
-    PGresult* result = PQexec(connection,
-                              "SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'; SET extra_float_digits = 3; "
-                              "SET client_encoding = 'UTF8'");
-    if (PQresultStatus(result) != PGRES_COMMAND_OK) {
-        *error = "cannot set up the session: " + scrubbed(result_message(result));
-        PQclear(result);
-        PQfinish(connection);
-        return nullptr;
-    }
-    PQclear(result);
-    return std::make_unique<PostgresReader>(connection, std::move(secrets));
+    return std::make_unique<PostgresReader>(connection, url, std::move(secrets));
 }
 
 }  // namespace segmint::sources

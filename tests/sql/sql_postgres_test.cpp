@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -385,7 +386,8 @@ void expect_same_table(const data::Table& expected, const data::Table& actual, c
 
 // `--source postgresql://` reads the customers through binary COPY (sources/postgres_binary.h), decoding the values
 // itself: random tables (NULLs, both ends of the int and date ranges, -0 and ±1e300 doubles, non-ASCII, quotes and
-// backslashes, lists with empty items) written with COPY's text format come back value for value.
+// backslashes, lists with empty items) written with COPY's text format come back value for value, read in one range
+// and in block ranges on several connections.
 BOOST_AUTO_TEST_CASE(source_loads_the_stored_table) {
     Database db;
     const std::string url = fmt::format("postgresql://postgres@/postgres?host={}", std::getenv("SEGMINT_PG_HOST"));
@@ -399,12 +401,42 @@ BOOST_AUTO_TEST_CASE(source_loads_the_stored_table) {
         db.load(table, nullptr);
         data::CsvOptions options;
         options.check_facts = false;  // the generator tries values outside the test schema's facts
+        options.threads = 1;
         auto loaded = source->load_customers(table.schema(), options, &error);
         BOOST_REQUIRE_MESSAGE(loaded, "seed " << seed << ": " << error);
         expect_same_table(table, *loaded, "seed " + std::to_string(seed));
+        // The same in block ranges on several connections (a range per 8 KiB block at most), joined in block order:
+        // the rows in the order of the one-range load.
+        options.threads = 1 + static_cast<unsigned>(seed % 4);
+        options.min_bytes_per_thread = 8192;
+        auto ranged = source->load_customers(table.schema(), options, &error);
+        BOOST_REQUIRE_MESSAGE(ranged, "seed " << seed << ", in ranges: " << error);
+        expect_same_table(table, *ranged, "seed " + std::to_string(seed) + ", in ranges");
+        const auto& one = loaded->find(table.schema().key)->i64;
+        const auto& several = ranged->find(table.schema().key)->i64;
+        BOOST_REQUIRE_MESSAGE(
+            std::equal(one.begin(), one.begin() + static_cast<std::ptrdiff_t>(table.rows()), several.begin()),
+            "seed " << seed << ": the ranges' rows are not in the order of one scan");
         rows += table.rows();
     }
-    BOOST_TEST_MESSAGE("postgres source: 40 random tables (" << rows << " rows) loaded back value for value");
+    // A value refused in the last range is reported as the one-range load reports it: its row counted over the table.
+    const schema::Schema schema = test_schema();
+    const auto number = std::find_if(schema.columns.begin(), schema.columns.end(),
+                                     [](const schema::Column& c) { return c.type == schema::ColumnType::Number; });
+    BOOST_REQUIRE(number != schema.columns.end());
+    db.exec(fmt::format("UPDATE \"{}\" SET \"{}\" = 'NaN' WHERE \"{}\" = 1", schema.table, number->name, schema.key));
+    data::CsvOptions one, several;
+    one.threads = 1;
+    several.threads = 3;
+    several.min_bytes_per_thread = 8192;
+    std::string one_error, several_error;
+    BOOST_REQUIRE(!source->load_customers(schema, one, &one_error));
+    BOOST_REQUIRE(!source->load_customers(schema, several, &several_error));
+    BOOST_TEST(one_error.find("found NaN") != std::string::npos, one_error);
+    BOOST_TEST(one_error == several_error);
+    BOOST_TEST_MESSAGE("postgres source: 40 random tables (" << rows
+                                                             << " rows) loaded back value for value, in one range "
+                                                                "and in up to 4 block ranges");
 }
 
 // Event aggregates: every function over every column it takes, under each kind of window and `where`, on random
