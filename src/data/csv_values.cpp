@@ -3,12 +3,12 @@
 namespace segmint::data::csv {
 
 // true/false, 1/0, and PostgreSQL's t/f (any case).
-// `[1:2]={...}`: PostgreSQL's form for an array whose first index is not 1.
+// `[1:2]={...}` (`[0:0][1:2]={{...}}` with more dimensions): PostgreSQL's form for an array whose first index is not 1.
 bool explicit_bounds(std::string_view text) {
     if (text.empty() || text.front() != '[') return false;
     const size_t close = text.find("]={");
     return close != std::string_view::npos &&
-           text.substr(1, close - 1).find_first_not_of("0123456789:-") == std::string_view::npos;
+           text.substr(1, close - 1).find_first_not_of("0123456789:-[]") == std::string_view::npos;
 }
 
 // PostgreSQL's array literal, as `\copy ... CSV` writes a text[] column: `{a,b}`, `{}`, `{"a b","say \"hi\""}`.

@@ -78,7 +78,8 @@ bool BinaryCopyDecoder::read_header(const char*& at, const char* end, std::strin
     const int32_t flags = read32(at + 11);
     const int32_t extension = read32(at + 15);
     at += 19;
-    if ((flags & (1 << 16)) != 0 || extension < 0 || end - at < extension) {
+    // Bit 16 says rows carry OIDs; bits 17 to 31 are flags a reader must understand (none is defined).
+    if ((flags & ~0xFFFF) != 0 || extension < 0 || end - at < extension) {
         *error = "the server's binary COPY header is not one segmint reads (row OIDs, or a malformed extension)";
         return false;
     }
@@ -131,7 +132,8 @@ bool BinaryCopyDecoder::read_value(size_t c, const char* value, int32_t length, 
     data::Column& column = table_.mutable_column(c);
     const schema::Column& definition = table_.schema().columns[c];
     const WireType type = types_[c];
-    if (length == -1) {
+    // An empty text in an enum column is NULL, as the CSV loader reads `""` in every column but string and list.
+    if (length == -1 || (length == 0 && definition.type == ColumnType::Enum)) {
         if (options_.check_facts && definition.not_null) {
             return fail(c, " is NULL, but the schema says it never is (`not_null: true`)", error);
         }
@@ -227,6 +229,7 @@ bool BinaryCopyDecoder::read_value(size_t c, const char* value, int32_t length, 
             const int32_t dimensions = read32(value);
             const char* at = value + 12;
             items_.clear();
+            if (dimensions < 0) return fail(c, ": the server sent a malformed array", error);
             if (dimensions > 1) {
                 return fail(c,
                             ": expected list<string> in PostgreSQL's array form: a one-dimensional array (nested "

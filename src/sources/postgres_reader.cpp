@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <new>
 #include <thread>
 
 #include "data/concatenate.h"
@@ -104,7 +105,9 @@ std::string qualified(const std::string& table) {
 }
 
 // A connection to `url` with the session set up for the loaders: values print in the forms the CSV loader reads
-// (whatever PGTZ or PGDATESTYLE say). nullptr with *problem (not yet scrubbed of the password) on failure.
+// (whatever PGTZ or PGDATESTYLE say), and a scan starts at the table's first block (a big table's scan may otherwise
+// join one already running, mid-table, as pg_dump also turns off). nullptr with *problem (not yet scrubbed of the
+// password) on failure.
 PGconn* connect_session(const std::string& url, std::string* problem) {
     PGconn* connection = PQconnectdb(url.c_str());
     if (!connection || PQstatus(connection) != CONNECTION_OK) {
@@ -114,7 +117,7 @@ PGconn* connect_session(const std::string& url, std::string* problem) {
     }
     PGresult* result = PQexec(connection,
                               "SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'; SET extra_float_digits = 3; "
-                              "SET client_encoding = 'UTF8'");
+                              "SET client_encoding = 'UTF8'; SET synchronize_seqscans = off");
     const bool set = PQresultStatus(result) == PGRES_COMMAND_OK;
     if (!set) *problem = "cannot set up the session: " + result_message(result);
     PQclear(result);
@@ -137,6 +140,7 @@ bool run(PGconn* connection, const std::string& sql) {
 // one), when it has at least CsvOptions::min_bytes_per_thread per range: the server's backends share the work of
 // sending the rows, which otherwise bounds the load. Ranges need TID range scans (PostgreSQL 14) and a plain table.
 constexpr int kFirstVersionWithTidRanges = 140000;
+constexpr int64_t kMaxRanges = 8;  // connections at once, whatever the core count
 
 class PostgresReader final : public Reader {
 public:
@@ -167,23 +171,32 @@ public:
         std::vector<WireType> wire;
         if (!checked_columns(table, schema, &wire, error)) return std::nullopt;
         PGresult* facts = query(
-            "SELECT c.relkind, pg_relation_size(c.oid), current_setting('block_size')::bigint, "
-            "greatest(c.reltuples, 0)::bigint, current_setting('server_version_num')::int FROM pg_catalog.pg_class c "
+            "SELECT c.relkind = 'r' AND NOT c.relhassubclass, pg_relation_size(c.oid), "
+            "current_setting('block_size')::bigint, greatest(c.reltuples, 0)::bigint, "
+            "current_setting('server_version_num')::int, current_setting('integer_datetimes') FROM pg_catalog.pg_class "
+            "c "
             "WHERE c.oid = to_regclass($1)",
             {qualified(table)}, error);
         if (!facts) return std::nullopt;
-        const bool plain = PQntuples(facts) == 1 && PQgetvalue(facts, 0, 0)[0] == 'r';
+        // A plain table without inheritance children (whose blocks a range of the parent's does not cover).
+        const bool plain = PQntuples(facts) == 1 && PQgetvalue(facts, 0, 0)[0] == 't';
         const int64_t bytes = plain ? std::atoll(PQgetvalue(facts, 0, 1)) : 0;
         const int64_t blocks = plain ? bytes / std::max(1LL, std::atoll(PQgetvalue(facts, 0, 2))) : 0;
         // The planner's estimate of the row count (0 before the first ANALYZE): the columns grow once.
-        const int64_t rows = PQntuples(facts) == 1 ? std::min(std::atoll(PQgetvalue(facts, 0, 3)), 1LL << 40) : 0;
+        // A stale estimate (after a mass DELETE) is capped by what the table's bytes can hold (24-byte row headers).
+        int64_t rows = PQntuples(facts) == 1 ? std::min(std::atoll(PQgetvalue(facts, 0, 3)), 1LL << 40) : 0;
+        if (plain) rows = std::min<int64_t>(rows, bytes / 24);
         const int version = PQntuples(facts) == 1 ? std::atoi(PQgetvalue(facts, 0, 4)) : 0;
+        // Servers before PostgreSQL 10 could be built with floating-point timestamps: those send text (CSV) instead.
+        const bool integer_times = PQntuples(facts) == 1 && std::string(PQgetvalue(facts, 0, 5)) == "on";
         PQclear(facts);
+        if (!integer_times) return std::nullopt;
         const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
         const int64_t per_range = static_cast<int64_t>(std::max<uint64_t>(1, options.min_bytes_per_thread));
-        const int64_t ranges = version >= kFirstVersionWithTidRanges
-                                   ? std::min<int64_t>({threads, std::max<int64_t>(1, bytes / per_range), blocks})
-                                   : 1;
+        const int64_t ranges =
+            version >= kFirstVersionWithTidRanges
+                ? std::min<int64_t>({threads, kMaxRanges, std::max<int64_t>(1, bytes / per_range), blocks})
+                : 1;
         if (ranges > 1) {
             // A value refused in one range is reported by the load in one range below, which counts the rows as one
             // scan does; so is any failure to set the ranges up (a server that cannot export snapshots).
@@ -288,7 +301,11 @@ private:
             char* buffer = nullptr;
             const int n = PQgetCopyData(connection, &buffer, 0);
             if (n < 0) break;
-            if (refused->empty()) decoder.feed(buffer, static_cast<size_t>(n), refused);
+            try {
+                if (refused->empty()) decoder.feed(buffer, static_cast<size_t>(n), refused);
+            } catch (const std::bad_alloc&) {  // the stream is still drained, so the connection stays usable
+                *refused = "out of memory while decoding the rows";
+            }
             PQfreemem(buffer);
         }
         return end_copy(connection, table, error);
@@ -315,7 +332,7 @@ private:
         std::vector<std::optional<data::Table>> parts(connections.size());
         if (ready) {
             std::vector<std::thread> workers;
-            auto read_range = [&](size_t i) {
+            auto read_part = [&](size_t i) {
                 const int64_t from = blocks * static_cast<int64_t>(i) / ranges;
                 const int64_t to = blocks * static_cast<int64_t>(i + 1) / ranges;
                 std::string where;  // the first range from the table's start, the last to its end, whatever its size
@@ -330,7 +347,18 @@ private:
                     parts[i] = decoder.finish_part(&refused);
                 }
             };
-            for (size_t i = 1; i < connections.size(); ++i) workers.emplace_back(read_range, i);
+            // A range that throws (out of memory) stays empty: the table is read in one range then.
+            auto read_range = [&](size_t i) noexcept {
+                try {
+                    read_part(i);
+                } catch (...) {
+                    parts[i].reset();
+                }
+            };
+            try {
+                for (size_t i = 1; i < connections.size(); ++i) workers.emplace_back(read_range, i);
+            } catch (...) {  // no thread for a range: it stays empty
+            }
             read_range(0);
             for (auto& worker : workers) worker.join();
         }

@@ -202,6 +202,9 @@ CREATE TABLE nested_tags AS
   SELECT id, name, score, vip, born, seen_at, tier, ARRAY[ARRAY['a', 'b']] AS tags FROM people;
 CREATE TABLE bounded_tags AS
   SELECT id, name, score, vip, born, seen_at, tier, '[0:1]={a,b}'::text[] AS tags FROM people;
+CREATE TABLE bounded_matrix AS
+  SELECT id, name, score, vip, born, seen_at, tier, '[0:0][1:2]={{a,b}}'::text[] AS tags FROM people;
+CREATE TABLE empty_tier AS SELECT id, name, score, vip, born, seen_at, ''::text AS tier, tags FROM people;
 CREATE TABLE twice AS SELECT * FROM people UNION ALL SELECT * FROM people WHERE id = 3;
 CREATE TABLE no_key AS SELECT * FROM people UNION ALL SELECT NULL, name, score, vip, born, seen_at, tier, tags
   FROM people WHERE id = 1;
@@ -228,6 +231,17 @@ refused_both "year 10000" far_seen "column \`seen_at\`: expected a timestamp fro
 refused_both "enum value" other_tier "column \`tier\`: expected one of \`a\`, \`b\`, found \"c\""
 refused_both "2-D array" nested_tags "column \`tags\`: expected list<string> in PostgreSQL's array form: a one-dim"
 refused_both "array bounds" bounded_tags "expected list<string> in PostgreSQL's array form: an array without explicit"
+refused_both "2-D array with bounds" bounded_matrix "column \`tags\`: expected list<string> in PostgreSQL's array"
 refused_both "repeated key" twice "row 5: column \`id\`: key 3 is also the key in row 3"
 refused_both "NULL key" no_key "row 5: column \`id\`: the key is NULL"
+# An empty text in an enum column is NULL both ways (the CSV export writes it as `""`).
+PGTZ=UTC PGDATESTYLE=ISO db=edges psql -c "\\copy (SELECT * FROM empty_tier) TO '$work/export.csv' CSV HEADER"
+sed 's/^table: people/table: empty_tier/' "$work/schema.yaml" > "$work/schema_case.yaml"
+"$segmint" eval "$work/rules.seg" --schema "$work/schema_case.yaml" --data "$work/export.csv" \
+  --events "orders=$work/orders.csv" --format csv > "$work/expected.txt" 2> /dev/null
+"$segmint" eval "$work/rules.seg" --schema "$work/schema_case.yaml" --source "$(url edges)" --format csv \
+  > "$work/actual.txt" 2> /dev/null
+diff "$work/expected.txt" "$work/actual.txt" > /dev/null ||
+  fail "empty enum text: --source (right) differs from --data (left): $(diff "$work/expected.txt" "$work/actual.txt")"
+grep -q "^tier_a,0," "$work/actual.txt" || fail "empty enum text: a customer is in tier_a: $(cat "$work/actual.txt")"
 echo "postgres sources: all checks passed"

@@ -308,6 +308,7 @@ BOOST_AUTO_TEST_CASE(postgresql_csv_export) {
         {"\"{a,b\"", "an array literal that ends with `}`"},
         {"{a}|b", "nothing after the array's closing `}`"},
         {"[0:0]={a}", "an array without explicit bounds"},
+        {"\"[0:0][1:2]={{a,b}}\"", "an array without explicit bounds"},
         {"\"{\"\"a\"\" b}\"", "`,` or `}` after an array item"},
     };
     for (const auto& c : bad) {

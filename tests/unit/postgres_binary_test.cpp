@@ -128,6 +128,8 @@ BOOST_AUTO_TEST_CASE(malformed_streams_are_errors) {
          "malformed array"},
         {{kHeader + row(1, 0, array({"a"}) + "z"), kTrailer}, "malformed array"},
         {{kHeader + good + "z", kTrailer}, "bytes after the row's last value"},
+        {{kHeader + row(1, 0, be(0xFFFFFFFF, 4) + be(0, 4) + be(25, 4)), kTrailer}, "malformed array"},
+        {{kHeader.substr(0, 11) + be(1 << 17, 4) + be(0, 4) + good, kTrailer}, "header is not one segmint reads"},
         {{kHeader + row(1, 0x7FFFFFFF, array({})), kTrailer}, "expected a date from 0001-01-01"},
         {{kHeader + good, row(1, 0, array({})), kTrailer}, "key 1 is also the key in row 1"},
     };
