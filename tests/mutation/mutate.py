@@ -33,10 +33,10 @@ BUILD = os.path.join(TREE, "build")
 FAST_SUITE_EXCLUDE = ["oracle_seed_[2-9]", "valid_rules", "install_package", "prove_differential"]
 
 # The suites that run a real database or browser take a minute each, and ctest starts the longest first: they run
-# after the rest, so a mutation the quick suites kill costs seconds, except for mutations in the stages those suites
-# test (src/sql/, src/sources/), which run them first. Every suite of the fast suite still runs on a survivor.
+# after the rest, so a mutation the quick suites kill costs seconds, except for a mutation in a file named after the
+# engine a suite runs (src/sql/postgres.cpp, src/sources/postgres_binary.cpp: the suites with "postgres" in their
+# name), which runs those suites first. Every suite of the fast suite still runs on a survivor.
 ENGINE_SUITES = ["sql_duckdb", "sql_postgres", "postgres_copy", "postgres_sources", "report_browser"]
-ENGINE_STAGES = ("src/sql/", "src/sources/")
 
 # (name, file, exact text, replacement, what it breaks)
 MUTATIONS = [
@@ -226,11 +226,15 @@ def names_regex(names):
 
 
 def fast_suite(mutated_path=""):
-    """0 when the fast suite passes; else the exit code and the names of the failed tests. Two ctest runs, the suites
-    nearest to the mutated file first (ENGINE_SUITES), each stopping at its first failure."""
-    engines = ["-R", names_regex(ENGINE_SUITES), "-E", names_regex(FAST_SUITE_EXCLUDE)]
+    """0 when the fast suite passes; else the exit code and the names of the failed tests. Up to three ctest runs
+    (ENGINE_SUITES named like the mutated file, the quick suites, the other ENGINE_SUITES), each stopping at its first
+    failure."""
+    engine = os.path.splitext(os.path.basename(mutated_path))[0].split("_")[0]
+    near = [suite for suite in ENGINE_SUITES if mutated_path and engine in suite]
+    far = [suite for suite in ENGINE_SUITES if suite not in near]
     others = ["-E", names_regex(FAST_SUITE_EXCLUDE + ENGINE_SUITES)]
-    phases = [engines, others] if mutated_path.startswith(ENGINE_STAGES) else [others, engines]
+    phases = [["-R", names_regex(near)]] if near else []
+    phases += [others] + ([["-R", names_regex(far)]] if far else [])
     rc, out = 0, ""
     for selection in phases:
         rc, out = run(["ctest", "--test-dir", BUILD, "-j", str(os.cpu_count() or 2), "--stop-on-failure"] + selection)
