@@ -207,11 +207,10 @@ bool BinaryCopyDecoder::read_value(size_t c, const char* value, int32_t length, 
             if (definition.type == ColumnType::Enum) {
                 const auto index = definition.enum_index(text);
                 if (!index) {
-                    std::string values;
-                    for (const auto& allowed : definition.enum_values) {
-                        values += (values.empty() ? "`" : ", `") + allowed + "`";
-                    }
-                    return fail(c, ": expected one of " + values + ", found " + data::csv::describe(text), error);
+                    return fail(c,
+                                ": expected one of " + data::csv::join_values(definition.enum_values) + ", found " +
+                                    data::csv::describe(text),
+                                error);
                 }
                 column.append_enum(static_cast<int32_t>(*index));
                 return true;

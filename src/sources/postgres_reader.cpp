@@ -173,9 +173,8 @@ public:
         PGresult* facts = query(
             "SELECT c.relkind = 'r' AND NOT c.relhassubclass, pg_relation_size(c.oid), "
             "current_setting('block_size')::bigint, greatest(c.reltuples, 0)::bigint, "
-            "current_setting('server_version_num')::int, current_setting('integer_datetimes') FROM pg_catalog.pg_class "
-            "c "
-            "WHERE c.oid = to_regclass($1)",
+            "current_setting('server_version_num')::int, current_setting('integer_datetimes') "
+            "FROM pg_catalog.pg_class c WHERE c.oid = to_regclass($1)",
             {qualified(table)}, error);
         if (!facts) return std::nullopt;
         // A plain table without inheritance children (whose blocks a range of the parent's does not cover).
@@ -199,8 +198,16 @@ public:
                 : 1;
         if (ranges > 1) {
             // A value refused in one range is reported by the load in one range below, which counts the rows as one
-            // scan does; so is any failure to set the ranges up (a server that cannot export snapshots).
-            if (auto loaded = load_in_ranges(table, schema, wire, options, ranges, blocks, rows)) return loaded;
+            // scan does; so is any failure to set the ranges up (a server that cannot export snapshots). A check of
+            // the joined table (the key, `checks:`) counts its rows as one scan already.
+            std::string problem;
+            if (auto loaded = load_in_ranges(table, schema, wire, options, ranges, blocks, rows, &problem)) {
+                return loaded;
+            }
+            if (!problem.empty()) {
+                *error = "table `" + table + "`, " + problem;
+                return std::nullopt;
+            }
         }
         BinaryCopyDecoder decoder(schema, std::move(wire), options);
         if (rows > 0) decoder.reserve(static_cast<uint64_t>(rows + rows / 64));
@@ -312,10 +319,11 @@ private:
     }
 
     // `ranges` block ranges of `table` read at once, in one snapshot, and joined in block order (the order of a plain
-    // scan); nullopt when a range fails for any reason (the caller loads it in one range then).
+    // scan). nullopt with *checked set when the joined table fails BinaryCopyDecoder::check_table; nullopt with it
+    // empty when a range fails for any reason (the caller loads it in one range then).
     std::optional<data::Table> load_in_ranges(const std::string& table, const schema::Schema& schema,
                                               const std::vector<WireType>& wire, const data::CsvOptions& options,
-                                              int64_t ranges, int64_t blocks, int64_t rows) {
+                                              int64_t ranges, int64_t blocks, int64_t rows, std::string* checked) {
         std::vector<PGconn*> connections = {connection_};
         std::string ignored;
         bool ready = run(connection_, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -370,8 +378,7 @@ private:
             tables.push_back(std::move(*part));
         }
         data::Table joined = data::concatenate_tables(std::move(tables), static_cast<unsigned>(ranges));
-        std::string problem;
-        if (!BinaryCopyDecoder::check_table(joined, options, &problem)) return std::nullopt;
+        if (!BinaryCopyDecoder::check_table(joined, options, checked)) return std::nullopt;
         return joined;
     }
 

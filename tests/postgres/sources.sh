@@ -228,7 +228,7 @@ refused_both "NULL in not_null" people "row 2: column \`name\` is NULL, but the 
 refused_both "infinite date" infinite_born "column \`born\`: expected a date from 0001-01-01 to 9999-12-31"
 refused_both "BC date" bc_born "column \`born\`: expected a date from 0001-01-01 to 9999-12-31"
 refused_both "year 10000" far_seen "column \`seen_at\`: expected a timestamp from 0001-01-01 to 9999-12-31"
-refused_both "enum value" other_tier "column \`tier\`: expected one of \`a\`, \`b\`, found \"c\""
+refused_both "enum value" other_tier "column \`tier\`: expected one of a, b, found \"c\""
 refused_both "2-D array" nested_tags "column \`tags\`: expected list<string> in PostgreSQL's array form: a one-dim"
 refused_both "array bounds" bounded_tags "expected list<string> in PostgreSQL's array form: an array without explicit"
 refused_both "2-D array with bounds" bounded_matrix "column \`tags\`: expected list<string> in PostgreSQL's array"

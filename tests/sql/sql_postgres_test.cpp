@@ -434,6 +434,13 @@ BOOST_AUTO_TEST_CASE(source_loads_the_stored_table) {
     BOOST_REQUIRE(!source->load_customers(schema, several, &several_error));
     BOOST_TEST(one_error.find("found NaN") != std::string::npos, one_error);
     BOOST_TEST(one_error == several_error);
+    // A repeated key, found in the joined table, counts its rows as one scan does too.
+    db.exec(fmt::format("UPDATE \"{}\" SET \"{}\" = 0 WHERE \"{}\" = 1", schema.table, number->name, schema.key));
+    db.exec(fmt::format("UPDATE \"{}\" SET \"{}\" = 1 WHERE \"{}\" = 2", schema.table, schema.key, schema.key));
+    BOOST_REQUIRE(!source->load_customers(schema, one, &one_error));
+    BOOST_REQUIRE(!source->load_customers(schema, several, &several_error));
+    BOOST_TEST(one_error.find("is also the key in row") != std::string::npos, one_error);
+    BOOST_TEST(one_error == several_error);
     BOOST_TEST_MESSAGE("postgres source: 40 random tables (" << rows
                                                              << " rows) loaded back value for value, in one range "
                                                                 "and in up to 4 block ranges");
