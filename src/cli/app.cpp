@@ -196,6 +196,7 @@ int run(int argc, char** argv) {
     add_eval_command(app, runner);
     add_explain_command(app, runner);
     add_generate_command(app, runner);
+    add_import_command(app, runner);
     add_validate_command(app, runner);
     add_prove_command(app, runner);
     add_sql_command(app, runner);

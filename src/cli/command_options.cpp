@@ -36,8 +36,10 @@ void add_spec_inputs(CLI::App& command, CommonOptions& options, SpecPaths form) 
 }
 
 void add_data_option(CLI::App& command, CommonOptions& options) {
-    command.add_option("--data", options.data_path,
-                       "Customer data (CSV, or - for standard input); default: the project's `data`");
+    command.add_option(
+        "--data", options.data_path,
+        "Customer data (CSV, a snapshot made by `segmint import`, or - for standard input); default: the "
+        "project's `data`");
     command
         .add_option("--events", options.events,
                     "An event table's data, NAME=FILE (CSV; repeatable); default: the project's `data` mapping")

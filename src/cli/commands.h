@@ -39,6 +39,7 @@ int run_check(const CommonOptions& options);
 void add_eval_command(CLI::App& app, CommandRunner& runner);
 void add_explain_command(CLI::App& app, CommandRunner& runner);
 void add_generate_command(CLI::App& app, CommandRunner& runner);
+void add_import_command(CLI::App& app, CommandRunner& runner);
 void add_validate_command(CLI::App& app, CommandRunner& runner);
 void add_prove_command(CLI::App& app, CommandRunner& runner);
 void add_sql_command(CLI::App& app, CommandRunner& runner);

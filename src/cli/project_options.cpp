@@ -19,9 +19,20 @@
 #include "engine/engine.h"
 #include "engine/schema_checks.h"
 #include "frontend/inputs.h"
+#include "snapshot/reader.h"
 #include "sources/source.h"
 
 namespace segmint::cli {
+
+namespace {
+
+// Does one of the `--events NAME=FILE` flags name event table `name`?
+bool names_events(const std::vector<std::string>& flags, const std::string& name) {
+    return std::any_of(flags.begin(), flags.end(),
+                       [&](const std::string& flag) { return flag.rfind(name + "=", 0) == 0; });
+}
+
+}  // namespace
 
 namespace fs = std::filesystem;
 
@@ -60,8 +71,9 @@ int apply_project(CommonOptions& options, std::optional<project::Project>* out, 
     if (options.project_resolved) return kExitOk;
     options.project_resolved = true;
     std::string given = options.project_path;
-    const bool flags_complete = !options.schema_path.empty() && !options.paths.empty();
-    if (given.empty() && need == ProjectNeed::IfMissing && flags_complete) return kExitOk;
+    const bool flags_complete =
+        !options.schema_path.empty() && (need == ProjectNeed::SchemaOnly || !options.paths.empty());
+    if (given.empty() && need != ProjectNeed::Always && flags_complete) return kExitOk;
 
     std::string file;
     std::string display;
@@ -75,10 +87,9 @@ int apply_project(CommonOptions& options, std::optional<project::Project>* out, 
         auto found = project::find_project_file(".");
         if (!found) {
             if (flags_complete) return kExitOk;
-            print_error(
-                fmt::format("no {} in this folder or above it; pass --project PATH, or --schema FILE and the "
-                            "spec paths",
-                            project::kProjectFileName));
+            print_error(fmt::format("no {} in this folder or above it; pass --project PATH, or --schema FILE{}",
+                                    project::kProjectFileName,
+                                    need == ProjectNeed::SchemaOnly ? "" : " and the spec paths"));
             return kExitUsage;
         }
         file = *found;
@@ -119,9 +130,7 @@ int apply_project(CommonOptions& options, std::optional<project::Project>* out, 
     }
     // A database (--source) replaces the project's `data` mapping whole: its event files too.
     for (const auto& [name, path] : options.source.empty() ? loaded->event_paths : decltype(loaded->event_paths){}) {
-        const bool given = std::any_of(options.events.begin(), options.events.end(),
-                                       [&](const std::string& flag) { return flag.rfind(name + "=", 0) == 0; });
-        if (!given) options.project_events.push_back(name + "=" + path);
+        if (!names_events(options.events, name)) options.project_events.push_back(name + "=" + path);
     }
     options.project_file = loaded->source->name();
     if (out != nullptr) *out = std::move(*loaded);
@@ -240,8 +249,22 @@ bool load_events(const CommonOptions& options, data::Table& customers, unsigned 
     if (schema.events.empty() && options.events.empty() && options.project_events.empty()) return true;
     std::vector<std::string> files;
     if (!event_files(options, schema, files)) return false;
+    // A snapshot's event tables (`--data` of `segmint import`'s output): kept unless `--events` names a file for one.
+    const data::EventSet* stored = customers.events();
+    if (stored) {
+        bool replace = false;
+        for (size_t i = 0; i < schema.events.size(); ++i) {
+            replace |=
+                names_events(options.events, schema.events[i].name) || (!stored->tables[i].loaded && !files[i].empty());
+        }
+        if (!replace) return true;
+    }
     auto events = std::make_shared<data::EventSet>();
     for (size_t i = 0; i < schema.events.size(); ++i) {
+        if (stored && stored->tables[i].loaded && !names_events(options.events, schema.events[i].name)) {
+            events->tables.push_back(stored->tables[i]);
+            continue;
+        }
         data::CsvOptions csv;
         csv.threads = threads;
         std::optional<data::EventTable> table;
@@ -360,6 +383,26 @@ std::optional<std::vector<std::pair<std::string, std::string>>> source_tables(co
     return tables;
 }
 
+namespace {
+
+// --data naming a snapshot (`segmint import`): the file mapped, or `bytes` read from standard input.
+std::optional<data::Table> load_snapshot(const CommonOptions& options, const schema::Schema& schema, unsigned threads,
+                                         std::string_view bytes = {}, const std::string& name = "") {
+    std::string problem;
+    snapshot::ReadOptions read;
+    read.threads = threads;
+    auto table = name.empty() ? snapshot::read_snapshot_file(options.data_path, schema, &problem, read)
+                              : snapshot::read_snapshot(bytes, name, schema, &problem, read);
+    if (!table) {
+        print_error(problem);
+        return std::nullopt;
+    }
+    if (!load_events(options, *table, threads)) return std::nullopt;
+    return table;
+}
+
+}  // namespace
+
 std::optional<data::Table> load_data(const CommonOptions& options, const schema::Schema& schema, unsigned threads,
                                      bool progress) {
     if (!has_data(options)) return std::nullopt;
@@ -390,11 +433,13 @@ std::optional<data::Table> load_data(const CommonOptions& options, const schema:
             print_error(problem);
             return std::nullopt;
         }
+        if (snapshot::is_snapshot(text)) return load_snapshot(options, schema, threads, text, frontend::kStdinName);
         auto table = data::load_csv_text(text, frontend::kStdinName, schema, &error, csv);
         if (!table) print_located_error(error.to_string());
         if (table && !load_events(options, *table, threads)) return std::nullopt;
         return table;
     }
+    if (snapshot::is_snapshot_file(options.data_path)) return load_snapshot(options, schema, threads);
     size_t width = 0;  // of the longest progress line written, for clearing it without escapes
     if (progress) {
         csv.progress = [&](uint64_t done, uint64_t total) {

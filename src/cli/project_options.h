@@ -18,8 +18,9 @@ class Connection;
 namespace segmint::cli {
 
 enum class ProjectNeed {
-    IfMissing,  // check/eval/explain: look for a project only when --schema or the spec paths are missing
-    Always,     // validate/test/overlap: constraints and tests live only in the project
+    IfMissing,   // check/eval/explain: look for a project only when --schema or the spec paths are missing
+    Always,      // validate/test/overlap: constraints and tests live only in the project
+    SchemaOnly,  // import: reads no specs, so --schema alone makes the flags complete
 };
 
 // Loads the project named by --project, or the nearest segmint.yaml above the current folder, and fills

@@ -92,6 +92,11 @@ void StringArena::clear() {
     offsets_.assign(1, 0);
 }
 
+void StringArena::assign(std::string_view bytes, const uint64_t* offsets, size_t count) {
+    bytes_.assign(bytes.begin(), bytes.end());
+    offsets_.assign(offsets, offsets + count + 1);
+}
+
 void StringArena::reserve(size_t count, size_t bytes) {
     offsets_.reserve(count + 1);
     bytes_.reserve(bytes);

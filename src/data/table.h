@@ -69,6 +69,13 @@ public:
     // Shrinks only buffers with much spare capacity (see Column::trim_excess): offsets beyond 1/16, strings beyond 1/4.
     void trim_excess();
 
+    // The strings back to back, and size() + 1 offsets into them (snapshots write and read the two arrays whole).
+    std::string_view bytes() const { return {bytes_.data(), bytes_.size()}; }
+    const uint64_t* offsets() const { return offsets_.data(); }
+    // Replaces the strings by `count` strings: `bytes` and count + 1 offsets into it, offsets[0] == 0, never
+    // decreasing, the last == bytes.size() (the caller has checked).
+    void assign(std::string_view bytes, const uint64_t* offsets, size_t count);
+
     uint64_t string_bytes() const { return bytes_.size(); }
     // Bytes in use: the strings and their offsets.
     uint64_t used_bytes() const { return bytes_.size() + offsets_.size() * sizeof(uint64_t); }

@@ -23,3 +23,14 @@ target_link_libraries(fuzz_events_replay PRIVATE segmint_data segmint_syntax seg
 add_test(NAME fuzz_events_corpus COMMAND fuzz_events_replay ${CMAKE_CURRENT_LIST_DIR}/corpus/events
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(fuzz_events_corpus PROPERTIES TIMEOUT 300)
+
+# fuzz_snapshot on its seeds (tests/fuzz/corpus/snapshot/: edit scripts on a valid snapshot, with and without the
+# checksum).
+add_executable(fuzz_snapshot_replay ${CMAKE_CURRENT_LIST_DIR}/fuzz_snapshot.cpp ${CMAKE_CURRENT_LIST_DIR}/replay_main.cpp)
+target_compile_options(fuzz_snapshot_replay PRIVATE ${SEGMINT_WARNINGS})
+target_compile_definitions(fuzz_snapshot_replay PRIVATE SEGMINT_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+target_link_libraries(fuzz_snapshot_replay PRIVATE segmint_snapshot segmint_data segmint_engine
+                      segmint_fuzz_replay_random)
+add_test(NAME fuzz_snapshot_corpus COMMAND fuzz_snapshot_replay ${CMAKE_CURRENT_LIST_DIR}/corpus/snapshot
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(fuzz_snapshot_corpus PROPERTIES TIMEOUT 300)

@@ -1,0 +1,50 @@
+#pragma once
+// What a segmint snapshot is (docs/snapshots.md): an Arrow IPC file (Feather v2) of the customer table, which pandas,
+// Polars, DuckDB or any Arrow reader opens, with segmint's own facts in the footer's custom metadata: the snapshot
+// format's version, the schema it was loaded with, the row count, a checksum of every byte before the footer, and
+// where each event table lies. Each event table is a complete Arrow IPC file of its own, embedded between the
+// customer table's record batch and the footer (Arrow readers go by the footer's blocks, so they skip it), followed
+// by its grouping offsets (customer row r's events are rows offsets[r] to offsets[r + 1]).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "schema/schema.h"
+
+namespace segmint::snapshot {
+
+// "ARROW1" and two bytes of padding open an Arrow IPC file; "ARROW1" alone closes it.
+constexpr char kArrowMagic[] = "ARROW1";
+constexpr size_t kArrowMagicSize = 6;
+constexpr size_t kLeadingMagicSize = 8;
+// Buffers start at multiples of 64 bytes in the file (Arrow asks for 8 and recommends 64: the width of AVX-512), and
+// so in memory when the file is mapped.
+constexpr uint64_t kAlignment = 64;
+// Bumped whenever segmint's layout or metadata changes in a way an older reader would misread.
+constexpr int kFormatVersion = 1;
+
+// Keys of the footer's custom metadata.
+constexpr const char* kVersionKey = "segmint.snapshot_version";
+constexpr const char* kSchemaKey = "segmint.schema";
+constexpr const char* kRowsKey = "segmint.rows";
+constexpr const char* kChecksumKey = "segmint.checksum";
+constexpr const char* kCreatedByKey = "segmint.created_by";
+// "segmint.events.<i>": where event table i (schema order) lies, as "loaded=1 file=OFFSET+SIZE offsets=OFFSET+SIZE
+// orphans=N first_orphan_row=R"; "segmint.events.<i>.first_orphan_key": that key's text.
+std::string event_key(size_t index);
+
+// The schema as the snapshot holds it: one line for each fact that decides how data loads (the table, the key, each
+// column's name, type, enum values, not_null and bounds, each check, each event table and its columns), in the
+// schema's order. A snapshot opens only under a schema with the same lines.
+std::vector<std::string> schema_lines(const schema::Schema& schema);
+
+using Metadata = std::vector<std::pair<std::string, std::string>>;
+// The value of kChecksumKey: the checksum of the bytes before the footer (snapshot/checksum.h) hashed with every
+// other pair of the footer's metadata in order, so the schema, the row count and the event tables' entries are held
+// to it as the data is.
+std::string checksum_text(uint64_t bytes_checksum, const Metadata& metadata);
+std::string join_lines(const std::vector<std::string>& lines);
+
+}  // namespace segmint::snapshot

@@ -1,0 +1,37 @@
+#pragma once
+// Opening a snapshot (snapshot/format.h) as a loaded table, its event tables attached: every command's --data.
+// Everything is checked before it is used: the Arrow framing and every flatbuffer, the format version, the schema
+// (the project's must be the one the snapshot was imported with), the checksum of every byte before the footer, and
+// every buffer's size, offsets and dictionary codes; a snapshot that fails any check is an error, never a crash or a
+// silent misread.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "data/table.h"
+#include "schema/schema.h"
+
+namespace segmint::snapshot {
+
+// Whether the regular file `path` opens with an Arrow file's magic bytes: such --data is read as a snapshot. False
+// for anything else (a missing file, a FIFO, which cannot be peeked at without losing bytes: the CSV loader reports
+// those).
+bool is_snapshot_file(const std::string& path);
+// The same for bytes in memory (standard input).
+bool is_snapshot(std::string_view bytes);
+
+struct ReadOptions {
+    unsigned threads = 1;  // checksum and columns on this many threads (0 = one per core)
+    // Tests and the fuzz target turn it off to reach the checks behind it with corrupted bytes.
+    bool verify_checksum = true;
+};
+
+// Reads the snapshot in `bytes` (`name` for messages) as a table of `schema`; nullopt with a one-line reason (that
+// names `name`) in *error.
+std::optional<data::Table> read_snapshot(std::string_view bytes, const std::string& name, const schema::Schema& schema,
+                                         std::string* error, const ReadOptions& options = {});
+// The same from a file, mapped into memory.
+std::optional<data::Table> read_snapshot_file(const std::string& path, const schema::Schema& schema, std::string* error,
+                                              const ReadOptions& options = {});
+
+}  // namespace segmint::snapshot

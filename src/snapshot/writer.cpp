@@ -1,0 +1,312 @@
+#include "snapshot/writer.h"
+
+#include <fmt/format.h>
+#include <segmint/version.h>
+
+#include <cstring>
+#include <memory>
+
+#include "common/atomic_file.h"
+#include "data/events.h"
+#include "snapshot/arrow_format_generated.h"
+#include "snapshot/checksum.h"
+#include "snapshot/format.h"
+
+namespace segmint::snapshot {
+namespace {
+
+namespace fb = flatbuffers;
+using schema::ColumnType;
+
+uint64_t align_up(uint64_t value, uint64_t alignment) { return (value + alignment - 1) / alignment * alignment; }
+
+// The file being written: counts its bytes and feeds them to the checksum until the footer starts.
+class Output {
+public:
+    explicit Output(const ByteSink& sink) : sink_(sink) {}
+    bool write(const void* bytes, size_t size) {
+        if (size == 0) return ok_;
+        if (checksumming_) checksum_.add(bytes, size);
+        offset_ += size;
+        if (ok_ && !sink_(bytes, size)) ok_ = false;
+        return ok_;
+    }
+    bool pad_to(uint64_t alignment) {
+        static const char zeros[kAlignment] = {};
+        return write(zeros, static_cast<size_t>(align_up(offset_, alignment) - offset_));
+    }
+    uint64_t offset() const { return offset_; }
+    bool ok() const { return ok_; }
+    // The checksum of everything written so far; what follows (the footer) is not part of it.
+    uint64_t finish_checksum() {
+        checksumming_ = false;
+        return checksum_.finish();
+    }
+
+private:
+    const ByteSink& sink_;
+    StreamingChecksum checksum_;
+    bool checksumming_ = true;
+    uint64_t offset_ = 0;
+    bool ok_ = true;
+};
+
+// A message body: buffers at 64-byte boundaries, in the order the record batch lists them.
+struct Body {
+    std::vector<arrow::Buffer> buffers;
+    std::vector<std::pair<const void*, size_t>> pieces;
+    std::vector<std::vector<uint8_t>> owned;  // bytes made for the file (packed booleans)
+    uint64_t length = 0;
+
+    void add(const void* bytes, uint64_t size) {
+        buffers.emplace_back(static_cast<int64_t>(length), static_cast<int64_t>(size));
+        pieces.emplace_back(bytes, static_cast<size_t>(size));
+        length += align_up(size, kAlignment);
+    }
+};
+
+uint64_t null_count(const data::Column& column, uint64_t rows) { return rows - column.validity.count(); }
+
+// Arrow's validity bitmap has the same bits as ours (least significant first); it needs whole bytes only.
+void add_validity(Body& body, const data::Column& column, uint64_t rows) {
+    body.add(column.validity.words(), (rows + 7) / 8);
+}
+
+void add_dictionary_values(Body& body, const data::StringArena& values) {
+    body.add(nullptr, 0);  // no NULL among the values
+    body.add(values.offsets(), (values.size() + 1) * sizeof(uint64_t));
+    body.add(values.bytes().data(), values.bytes().size());
+}
+
+bool has_dictionary(ColumnType type) {
+    return type == ColumnType::String || type == ColumnType::Enum || type == ColumnType::StringList;
+}
+
+fb::Offset<arrow::DictionaryEncoding> dictionary_encoding(fb::FlatBufferBuilder& builder, size_t column) {
+    return arrow::CreateDictionaryEncoding(builder, static_cast<int64_t>(column), arrow::CreateInt(builder, 32, true));
+}
+
+// `key`: the schema's key column, which is never NULL (the loaders refuse a row without one).
+fb::Offset<arrow::Field> field_of(fb::FlatBufferBuilder& builder, const schema::Column& column, size_t index,
+                                  bool key) {
+    const auto name = builder.CreateString(column.name);
+    const bool nullable = !column.not_null && !key;
+    switch (column.type) {
+        case ColumnType::Int:
+            return arrow::CreateField(builder, name, nullable, arrow::Type_Int,
+                                      arrow::CreateInt(builder, 64, true).Union());
+        case ColumnType::Number:
+            return arrow::CreateField(builder, name, nullable, arrow::Type_FloatingPoint,
+                                      arrow::CreateFloatingPoint(builder, arrow::Precision_DOUBLE).Union());
+        case ColumnType::Bool:
+            return arrow::CreateField(builder, name, nullable, arrow::Type_Bool, arrow::CreateBool(builder).Union());
+        case ColumnType::Date:
+            return arrow::CreateField(builder, name, nullable, arrow::Type_Date,
+                                      arrow::CreateDate(builder, arrow::DateUnit_DAY).Union());
+        case ColumnType::Timestamp:
+            return arrow::CreateField(
+                builder, name, nullable, arrow::Type_Timestamp,
+                arrow::CreateTimestamp(builder, arrow::TimeUnit_MICROSECOND, builder.CreateString("UTC")).Union());
+        case ColumnType::String:
+        case ColumnType::Enum:
+            return arrow::CreateField(builder, name, nullable, arrow::Type_LargeUtf8,
+                                      arrow::CreateLargeUtf8(builder).Union(), dictionary_encoding(builder, index));
+        case ColumnType::StringList: {
+            const auto item =
+                arrow::CreateField(builder, builder.CreateString("item"), false, arrow::Type_LargeUtf8,
+                                   arrow::CreateLargeUtf8(builder).Union(), dictionary_encoding(builder, index));
+            return arrow::CreateField(builder, name, nullable, arrow::Type_LargeList,
+                                      arrow::CreateLargeList(builder).Union(), 0, builder.CreateVector(&item, 1));
+        }
+    }
+    return 0;
+}
+
+fb::Offset<arrow::Schema> schema_of(fb::FlatBufferBuilder& builder, const schema::Schema& schema) {
+    std::vector<fb::Offset<arrow::Field>> fields;
+    for (size_t i = 0; i < schema.columns.size(); ++i) {
+        fields.push_back(field_of(builder, schema.columns[i], i, schema.columns[i].name == schema.key));
+    }
+    return arrow::CreateSchema(builder, arrow::Endianness_Little, builder.CreateVector(fields));
+}
+
+// The record batch of all rows: per column its node(s) and buffers, depth first (a list's items after the list).
+Body record_body(const data::Table& table, std::vector<arrow::FieldNode>& nodes) {
+    Body body;
+    const uint64_t rows = table.rows();
+    for (size_t i = 0; i < table.column_count(); ++i) {
+        const data::Column& column = table.column(i);
+        nodes.emplace_back(static_cast<int64_t>(rows), static_cast<int64_t>(null_count(column, rows)));
+        add_validity(body, column, rows);
+        switch (column.type) {
+            case ColumnType::Int:
+            case ColumnType::Timestamp: body.add(column.i64.data(), rows * sizeof(int64_t)); break;
+            case ColumnType::Number: body.add(column.f64.data(), rows * sizeof(double)); break;
+            case ColumnType::Date:
+            case ColumnType::String:
+            case ColumnType::Enum: body.add(column.i32.data(), rows * sizeof(int32_t)); break;
+            case ColumnType::Bool: {
+                std::vector<uint8_t> bits((rows + 7) / 8, 0);
+                for (uint64_t row = 0; row < rows; ++row)
+                    bits[row / 8] |= static_cast<uint8_t>(column.u8[row] << (row % 8));
+                body.owned.push_back(std::move(bits));
+                body.add(body.owned.back().data(), body.owned.back().size());
+                break;
+            }
+            case ColumnType::StringList:
+                body.add(column.list_offsets.data(), (rows + 1) * sizeof(uint64_t));
+                nodes.emplace_back(static_cast<int64_t>(column.list_codes.size()), 0);
+                body.add(nullptr, 0);  // items are never NULL
+                body.add(column.list_codes.data(), column.list_codes.size() * sizeof(int32_t));
+                break;
+        }
+    }
+    return body;
+}
+
+// One encapsulated message (continuation marker, metadata size, the flatbuffer padded so the body starts at a
+// 64-byte boundary, the body); returns its block, its offset counted from `base` (the start of its Arrow file).
+arrow::Block write_message(Output& out, fb::FlatBufferBuilder& builder, const Body* body, uint64_t base) {
+    const uint64_t start = out.offset();
+    const uint64_t metadata = align_up(start + 8 + builder.GetSize(), kAlignment) - start;
+    const uint32_t prefix[2] = {0xFFFFFFFFu, static_cast<uint32_t>(metadata - 8)};
+    out.write(prefix, sizeof prefix);
+    out.write(builder.GetBufferPointer(), builder.GetSize());
+    out.pad_to(kAlignment);
+    if (body) {
+        for (const auto& [bytes, size] : body->pieces) {
+            out.write(bytes, size);
+            out.pad_to(kAlignment);
+        }
+    }
+    return arrow::Block(static_cast<int64_t>(start - base), static_cast<int32_t>(metadata),
+                        static_cast<int64_t>(body ? body->length : 0));
+}
+
+fb::Offset<arrow::Message> message(fb::FlatBufferBuilder& builder, arrow::MessageHeader type, fb::Offset<void> header,
+                                   uint64_t body_length) {
+    return arrow::CreateMessage(builder, arrow::MetadataVersion_V5, type, header, static_cast<int64_t>(body_length));
+}
+
+// One Arrow IPC file of `table` from the output's current offset (which is a multiple of 64): schema, one dictionary
+// batch per dictionary column, one record batch, footer with `metadata`. `before_footer` writes what lies between the
+// record batch and the footer and adds to the metadata (the customer file's event tables and checksum).
+void write_arrow_file(Output& out, const data::Table& table, Metadata metadata,
+                      const std::function<void(Metadata&)>& before_footer) {
+    const uint64_t base = out.offset();
+    out.write(kArrowMagic, kArrowMagicSize);
+    out.pad_to(8);
+    {
+        fb::FlatBufferBuilder builder;
+        builder.Finish(message(builder, arrow::MessageHeader_Schema, schema_of(builder, table.schema()).Union(), 0));
+        write_message(out, builder, nullptr, base);
+    }
+    std::vector<arrow::Block> dictionaries;
+    for (size_t i = 0; i < table.column_count(); ++i) {
+        const data::Column& column = table.column(i);
+        if (!has_dictionary(column.type)) continue;
+        Body body;
+        add_dictionary_values(body, column.dictionary.values);
+        fb::FlatBufferBuilder builder;
+        const auto count = static_cast<int64_t>(column.dictionary.size());
+        const arrow::FieldNode node(count, 0);
+        const auto batch =
+            arrow::CreateRecordBatch(builder, count, builder.CreateVectorOfStructs(&node, 1),
+                                     builder.CreateVectorOfStructs(body.buffers.data(), body.buffers.size()));
+        const auto dictionary = arrow::CreateDictionaryBatch(builder, static_cast<int64_t>(i), batch);
+        builder.Finish(message(builder, arrow::MessageHeader_DictionaryBatch, dictionary.Union(), body.length));
+        dictionaries.push_back(write_message(out, builder, &body, base));
+    }
+    std::vector<arrow::Block> batches;
+    {
+        std::vector<arrow::FieldNode> nodes;
+        const Body body = record_body(table, nodes);
+        fb::FlatBufferBuilder builder;
+        const auto batch =
+            arrow::CreateRecordBatch(builder, static_cast<int64_t>(table.rows()), builder.CreateVectorOfStructs(nodes),
+                                     builder.CreateVectorOfStructs(body.buffers));
+        builder.Finish(message(builder, arrow::MessageHeader_RecordBatch, batch.Union(), body.length));
+        batches.push_back(write_message(out, builder, &body, base));
+    }
+    const uint32_t end_of_stream[2] = {0xFFFFFFFFu, 0};
+    out.write(end_of_stream, sizeof end_of_stream);
+    if (before_footer) before_footer(metadata);
+    fb::FlatBufferBuilder builder;
+    std::vector<fb::Offset<arrow::KeyValue>> pairs;
+    for (const auto& [key, value] : metadata) {
+        pairs.push_back(arrow::CreateKeyValue(builder, builder.CreateString(key), builder.CreateString(value)));
+    }
+    builder.Finish(arrow::CreateFooter(builder, arrow::MetadataVersion_V5, schema_of(builder, table.schema()),
+                                       builder.CreateVectorOfStructs(dictionaries),
+                                       builder.CreateVectorOfStructs(batches), builder.CreateVector(pairs)));
+    out.write(builder.GetBufferPointer(), builder.GetSize());
+    const auto footer_size = static_cast<int32_t>(builder.GetSize());
+    out.write(&footer_size, sizeof footer_size);
+    out.write(kArrowMagic, kArrowMagicSize);
+}
+
+void write_events(Output& out, const data::Table& customers, Metadata& metadata) {
+    const data::EventSet* events = customers.events();
+    const auto& definitions = customers.schema().events;
+    for (size_t i = 0; i < definitions.size(); ++i) {
+        const data::EventTable* table = events && i < events->tables.size() ? &events->tables[i] : nullptr;
+        if (!table || !table->loaded) {
+            metadata.emplace_back(event_key(i), "loaded=0");
+            continue;
+        }
+        out.pad_to(kAlignment);
+        const uint64_t file = out.offset();
+        write_arrow_file(out, table->table, {}, nullptr);
+        const uint64_t file_size = out.offset() - file;
+        out.pad_to(kAlignment);
+        const uint64_t offsets = out.offset();
+        out.write(table->offsets.data(), table->offsets.size() * sizeof(uint64_t));
+        metadata.emplace_back(
+            event_key(i),
+            fmt::format("loaded=1 file={}+{} offsets={}+{} orphans={} first_orphan_row={}", file, file_size, offsets,
+                        table->offsets.size() * sizeof(uint64_t), table->orphans, table->first_orphan_row));
+        metadata.emplace_back(event_key(i) + ".first_orphan_key", table->first_orphan_key);
+    }
+}
+
+}  // namespace
+
+bool write_snapshot(const data::Table& table, const ByteSink& sink, uint64_t* bytes_written, int format_version) {
+    Output out(sink);
+    Metadata metadata = {{kVersionKey, std::to_string(format_version)},
+                         {kCreatedByKey, std::string("segmint ") + SEGMINT_VERSION},
+                         {kSchemaKey, join_lines(schema_lines(table.schema()))},
+                         {kRowsKey, std::to_string(table.rows())}};
+    write_arrow_file(out, table, std::move(metadata), [&](Metadata& footer) {
+        write_events(out, table, footer);
+        footer.emplace_back(kChecksumKey, checksum_text(out.finish_checksum(), footer));
+    });
+    if (bytes_written) *bytes_written = out.offset();
+    return out.ok();
+}
+
+bool write_snapshot_file(const data::Table& table, const std::string& path, std::string* error,
+                         const std::vector<std::string>& inputs, uint64_t* bytes_written) {
+    return write_file_atomically(
+        path,
+        [&](std::FILE* file) {
+            return write_snapshot(
+                table, [file](const void* bytes, size_t size) { return std::fwrite(bytes, 1, size, file) == size; },
+                bytes_written);
+        },
+        error, inputs);
+}
+
+std::string snapshot_bytes(const data::Table& table, int format_version) {
+    std::string bytes;
+    write_snapshot(
+        table,
+        [&bytes](const void* data, size_t size) {
+            bytes.append(static_cast<const char*>(data), size);
+            return true;
+        },
+        nullptr, format_version);
+    return bytes;
+}
+
+}  // namespace segmint::snapshot

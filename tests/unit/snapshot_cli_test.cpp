@@ -1,0 +1,121 @@
+// `segmint import` and snapshots as --data (docs/snapshots.md): every command that reads data gives from a snapshot
+// exactly what it gives from the CSV files it was imported from; bad snapshots and bad imports are exit 2 with a
+// message, and a failed import leaves nothing behind.
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <string>
+
+#include "test_support.h"
+
+using namespace segmint::testing;
+
+namespace {
+
+struct Demo {
+    TempDir folder{"segmint_snapshot"};
+    std::string csv = generate_demo_data(folder.path, 5000, 11);
+    std::string snapshot = folder.path + "/demo.arrow";
+    Demo() {
+        std::string err;
+        if (run_segmint("import --project specs --data " + csv + " -o " + snapshot, nullptr, &err) != 0) {
+            throw std::runtime_error("import failed: " + err);
+        }
+    }
+};
+
+Demo& demo() {
+    static Demo shared;
+    return shared;
+}
+
+// stdout of a command run on the CSV files and on the snapshot: the same, exit codes too.
+void expect_same_output(const std::string& command) {
+    std::string from_csv, from_snapshot, err;
+    const int a = run_segmint(command + " --data " + demo().csv, &from_csv, &err);
+    const int b = run_segmint(command + " --data " + demo().snapshot, &from_snapshot, &err);
+    BOOST_CHECK_MESSAGE(a == b, command << ": exit " << a << " from CSV, " << b << " from the snapshot: " << err);
+    BOOST_CHECK_MESSAGE(!from_csv.empty() && from_csv == from_snapshot, command << ":\n"
+                                                                                << from_csv << "\nfrom the snapshot:\n"
+                                                                                << from_snapshot);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(snapshot_cli)
+
+BOOST_AUTO_TEST_CASE(every_data_command_reads_a_snapshot_as_its_csv) {
+    expect_same_output("eval --project specs --format csv");
+    expect_same_output("eval --project specs --format json --members frequent_buyers");
+    expect_same_output("validate --project specs --format json");
+    expect_same_output("overlap --project specs --format csv");
+    expect_same_output("explain --project specs vip --customer 42");
+    expect_same_output("explain --project specs frequent_orderers --customer 4999");
+}
+
+BOOST_AUTO_TEST_CASE(standard_input_and_event_files_beside_a_snapshot) {
+    std::string from_file, from_stdin, err;
+    BOOST_REQUIRE_EQUAL(run_segmint("eval --project specs --format csv --data " + demo().snapshot, &from_file), 0);
+    BOOST_REQUIRE_EQUAL(
+        run_segmint("eval --project specs --format csv --data - < " + demo().snapshot, &from_stdin, &err), 0);
+    BOOST_CHECK_EQUAL(from_file, from_stdin);
+    // --events replaces the snapshot's table: an orders file with no orders empties the order-based segments.
+    const std::string empty_orders = demo().folder.path + "/no_orders.csv";
+    write_file(empty_orders, read_file(demo().folder.path + "/orders.csv")
+                                 .substr(0, read_file(demo().folder.path + "/orders.csv").find('\n') + 1));
+    std::string replaced;
+    BOOST_REQUIRE_EQUAL(
+        run_segmint("eval --project specs --format csv --data " + demo().snapshot + " --events orders=" + empty_orders,
+                    &replaced, &err),
+        0);
+    BOOST_CHECK_MESSAGE(replaced.find("frequent_orderers,0,") != std::string::npos, replaced);
+}
+
+BOOST_AUTO_TEST_CASE(bad_snapshots_are_usage_errors) {
+    const std::string cut = demo().folder.path + "/cut.arrow";
+    const std::string bytes = read_file(demo().snapshot);
+    write_file(cut, bytes.substr(0, bytes.size() - 100));
+    std::string out, err;
+    BOOST_CHECK_EQUAL(run_segmint("eval --project specs --data " + cut, &out, &err), 2);
+    BOOST_CHECK_MESSAGE(err.find("cut.arrow: the file does not end as an Arrow file does") != std::string::npos, err);
+    std::string changed = bytes;
+    changed[changed.size() / 2] ^= 4;
+    const std::string corrupt = demo().folder.path + "/corrupt.arrow";
+    write_file(corrupt, changed);
+    BOOST_CHECK_EQUAL(run_segmint("validate --project specs --data " + corrupt, &out, &err), 2);
+    BOOST_CHECK_MESSAGE(err.find("corrupt.arrow: the checksum does not match") != std::string::npos, err);
+    // The tests' schema is not the one the snapshot was imported with.
+    BOOST_CHECK_EQUAL(
+        run_segmint("eval --schema tests/golden/schema.yaml examples/basics --data " + demo().snapshot, &out, &err), 2);
+    BOOST_CHECK_MESSAGE(err.find("the snapshot was imported under another schema") != std::string::npos, err);
+}
+
+BOOST_AUTO_TEST_CASE(import_refuses_what_it_must_not_write) {
+    std::string out, err;
+    BOOST_CHECK_EQUAL(
+        run_segmint("import --project specs --data " + demo().csv + " -o " + demo().folder.path + "/customers.csv",
+                    &out, &err),
+        2);
+    BOOST_CHECK_MESSAGE(err.find("refusing to write") != std::string::npos, err);
+    BOOST_CHECK_EQUAL(
+        run_segmint("import --project specs --data " + demo().csv + " -o /nonexistent/x.arrow", &out, &err), 2);
+    // Over its own input: the snapshot it reads is not replaced.
+    const std::string before = read_file(demo().snapshot);
+    BOOST_CHECK_EQUAL(
+        run_segmint("import --project specs --data " + demo().snapshot + " -o " + demo().snapshot, &out, &err), 2);
+    BOOST_CHECK_EQUAL(read_file(demo().snapshot), before);
+    // Data with an error: exit 2, its line named, and no file written.
+    const std::string bad = demo().folder.path + "/bad.csv";
+    std::string text = read_file(demo().folder.path + "/customers.csv");
+    text.insert(text.find('\n', text.find('\n') + 1) + 1, "x,y\n");
+    write_file(bad, text);
+    const std::string target = demo().folder.path + "/never.arrow";
+    BOOST_CHECK_EQUAL(run_segmint("import --project specs --data " + bad + " -o " + target, &out, &err), 2);
+    BOOST_CHECK_MESSAGE(err.find("bad.csv:3:") != std::string::npos, err);
+    BOOST_CHECK(!std::filesystem::exists(target));
+    // Imported again from the snapshot itself: the same bytes.
+    const std::string again = demo().folder.path + "/again.arrow";
+    BOOST_REQUIRE_EQUAL(run_segmint("import --project specs " + demo().snapshot + " -o " + again, &out, &err), 0);
+    BOOST_CHECK(read_file(again) == before);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
