@@ -1,10 +1,11 @@
 #pragma once
-// What a segmint snapshot is (docs/snapshots.md): an Arrow IPC file (Feather v2) of the customer table, which pandas,
-// Polars, DuckDB or any Arrow reader opens, with segmint's own facts in the footer's custom metadata: the snapshot
-// format's version, the schema it was loaded with, the row count, a checksum of every byte before the footer, and
-// where each event table lies. Each event table is a complete Arrow IPC file of its own, embedded between the
-// customer table's record batch and the footer (Arrow readers go by the footer's blocks, so they skip it), followed
-// by its grouping offsets (customer row r's events are rows offsets[r] to offsets[r + 1]).
+// What a segmint snapshot is (docs/snapshots.md): an Arrow IPC file (Feather v2) of the customer table, which any
+// Arrow reader opens, with segmint's own facts in the custom metadata of the footer's schema (what Arrow's file
+// readers show as the schema's metadata): the snapshot format's version, the schema it was loaded with, the row
+// count, where each event table lies, and a checksum of every byte before the footer and of the other metadata. Each
+// event table is a complete Arrow IPC file of its own, embedded between the customer table's record batch and the
+// footer (Arrow readers go by the footer's blocks, so they skip it), followed by its grouping offsets (customer row
+// r's events are rows offsets[r] to offsets[r + 1]).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -25,7 +26,7 @@ constexpr uint64_t kAlignment = 64;
 // Bumped whenever segmint's layout or metadata changes in a way an older reader would misread.
 constexpr int kFormatVersion = 1;
 
-// Keys of the footer's custom metadata.
+// Keys of that metadata.
 constexpr const char* kVersionKey = "segmint.snapshot_version";
 constexpr const char* kSchemaKey = "segmint.schema";
 constexpr const char* kRowsKey = "segmint.rows";

@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <memory>
+#include <stdexcept>
 
 #include "common/atomic_file.h"
 #include "data/events.h"
@@ -122,12 +123,20 @@ fb::Offset<arrow::Field> field_of(fb::FlatBufferBuilder& builder, const schema::
     return 0;
 }
 
-fb::Offset<arrow::Schema> schema_of(fb::FlatBufferBuilder& builder, const schema::Schema& schema) {
+// The table's Arrow schema; `metadata` becomes its custom metadata, which Arrow readers show (pyarrow's
+// schema.metadata, Arrow JS's schema.metadata).
+fb::Offset<arrow::Schema> schema_of(fb::FlatBufferBuilder& builder, const schema::Schema& schema,
+                                    const Metadata& metadata = {}) {
+    std::vector<fb::Offset<arrow::KeyValue>> pairs;
+    for (const auto& [key, value] : metadata) {
+        pairs.push_back(arrow::CreateKeyValue(builder, builder.CreateString(key), builder.CreateString(value)));
+    }
     std::vector<fb::Offset<arrow::Field>> fields;
     for (size_t i = 0; i < schema.columns.size(); ++i) {
         fields.push_back(field_of(builder, schema.columns[i], i, schema.columns[i].name == schema.key));
     }
-    return arrow::CreateSchema(builder, arrow::Endianness_Little, builder.CreateVector(fields));
+    return arrow::CreateSchema(builder, arrow::Endianness_Little, builder.CreateVector(fields),
+                               pairs.empty() ? 0 : builder.CreateVector(pairs));
 }
 
 // The record batch of all rows: per column its node(s) and buffers, depth first (a list's items after the list).
@@ -153,12 +162,19 @@ Body record_body(const data::Table& table, std::vector<arrow::FieldNode>& nodes)
                 body.add(body.owned.back().data(), body.owned.back().size());
                 break;
             }
-            case ColumnType::StringList:
-                body.add(column.list_offsets.data(), (rows + 1) * sizeof(uint64_t));
+            case ColumnType::StringList: {
+                // rows + 1 offsets; a list column built by hand with no rows may hold none, which reads as {0}.
+                static const uint64_t no_items = 0;
+                if (column.list_offsets.size() != rows + 1 && rows > 0) {
+                    throw std::logic_error("snapshot: list column `" + column.name + "` lacks offsets");
+                }
+                body.add(column.list_offsets.empty() ? &no_items : column.list_offsets.data(),
+                         (rows + 1) * sizeof(uint64_t));
                 nodes.emplace_back(static_cast<int64_t>(column.list_codes.size()), 0);
                 body.add(nullptr, 0);  // items are never NULL
                 body.add(column.list_codes.data(), column.list_codes.size() * sizeof(int32_t));
                 break;
+            }
         }
     }
     return body;
@@ -231,14 +247,12 @@ void write_arrow_file(Output& out, const data::Table& table, Metadata metadata,
     const uint32_t end_of_stream[2] = {0xFFFFFFFFu, 0};
     out.write(end_of_stream, sizeof end_of_stream);
     if (before_footer) before_footer(metadata);
+    // The metadata goes into the footer's copy of the schema, where Arrow's file readers show it; the schema
+    // message at the start is written before the checksum is known, and a stream reader needs none of it.
     fb::FlatBufferBuilder builder;
-    std::vector<fb::Offset<arrow::KeyValue>> pairs;
-    for (const auto& [key, value] : metadata) {
-        pairs.push_back(arrow::CreateKeyValue(builder, builder.CreateString(key), builder.CreateString(value)));
-    }
-    builder.Finish(arrow::CreateFooter(builder, arrow::MetadataVersion_V5, schema_of(builder, table.schema()),
+    builder.Finish(arrow::CreateFooter(builder, arrow::MetadataVersion_V5, schema_of(builder, table.schema(), metadata),
                                        builder.CreateVectorOfStructs(dictionaries),
-                                       builder.CreateVectorOfStructs(batches), builder.CreateVector(pairs)));
+                                       builder.CreateVectorOfStructs(batches)));
     out.write(builder.GetBufferPointer(), builder.GetSize());
     const auto footer_size = static_cast<int32_t>(builder.GetSize());
     out.write(&footer_size, sizeof footer_size);

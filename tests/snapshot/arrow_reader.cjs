@@ -205,22 +205,6 @@ function compareTable(what, table, columns, expected, rowLabel) {
   });
 }
 
-// The footer's custom metadata, read with the FlatBuffers classes Arrow JS generates from Arrow's Footer.fbs: Arrow
-// JS itself does not surface it. An Arrow file ends with the footer, its int32 length and "ARROW1".
-function footerMetadata(bytes) {
-  const flatbuffers = require(require.resolve('flatbuffers', { paths: [arrowDir] }));
-  const { Footer } = require(path.join(arrowDir, 'fb', 'footer.js'));
-  const length = bytes.readInt32LE(bytes.length - 10);
-  const end = bytes.length - 10;
-  const footer = Footer.getRootAsFooter(new flatbuffers.ByteBuffer(bytes.subarray(end - length, end)));
-  const metadata = new Map();
-  for (let i = 0; i < footer.customMetadataLength(); i++) {
-    const kv = footer.customMetadata(i);
-    metadata.set(kv.key(), kv.value());
-  }
-  return metadata;
-}
-
 // An Arrow IPC file, read by Arrow JS after checking both magic strings: Arrow JS does not look at the closing one.
 function readArrowFile(bytes, what) {
   if (bytes.subarray(0, 8).toString('latin1') !== 'ARROW1\0\0' || bytes.subarray(-6).toString('latin1') !== 'ARROW1') {
@@ -242,7 +226,7 @@ function compare(schemaFile, csvFile, snapshotFile, eventFiles) {
   // Each event table is an Arrow file of its own inside the snapshot (src/snapshot/format.h), at the place the footer's
   // `segmint.events.<i>` names, followed by the offsets of each customer's rows. Its rows are the CSV's events whose
   // key is a customer's, ordered by customer row, then by time, keeping the CSV's order at equal times.
-  const metadata = footerMetadata(bytes);
+  const metadata = table.schema.metadata;  // segmint's facts: the metadata of the footer's schema
   const keyColumn = customers.findIndex((c) => c.name === schema.customers.key);
   const rowOfKey = new Map(expected[keyColumn].map((key, r) => [String(key), r]));
   for (const spec of eventFiles) {

@@ -1,0 +1,303 @@
+#include "snapshot/table_reader.h"
+
+#include <algorithm>
+#include <functional>
+#include <vector>
+
+#include "common/parallel.h"
+#include "common/text_format.h"
+#include "data/prefault.h"
+
+namespace segmint::snapshot {
+namespace {
+
+using schema::ColumnType;
+
+const char* type_name(arrow::Type type) { return arrow::EnumNameType(type); }
+
+bool is_dictionary_of_strings(const arrow::Field* field, size_t id) {
+    const auto* dictionary = field->dictionary();
+    return field->type_type() == arrow::Type_LargeUtf8 && dictionary && dictionary->id() == static_cast<int64_t>(id) &&
+           dictionary->index_type() && dictionary->index_type()->bit_width() == 32 &&
+           dictionary->index_type()->is_signed();
+}
+
+// Does the Arrow field hold a column of this type as segmint writes it?
+bool field_matches(const arrow::Field* field, const schema::Column& column, size_t index) {
+    if (!field->name() || field->name()->string_view() != column.name) return false;
+    const bool plain = field->dictionary() == nullptr;
+    switch (column.type) {
+        case ColumnType::Int: {
+            const auto* type = field->type_as_Int();
+            return plain && type && type->bit_width() == 64 && type->is_signed();
+        }
+        case ColumnType::Number: {
+            const auto* type = field->type_as_FloatingPoint();
+            return plain && type && type->precision() == arrow::Precision_DOUBLE;
+        }
+        case ColumnType::Bool: return plain && field->type_type() == arrow::Type_Bool;
+        case ColumnType::Date: {
+            const auto* type = field->type_as_Date();
+            return plain && type && type->unit() == arrow::DateUnit_DAY;
+        }
+        case ColumnType::Timestamp: {
+            const auto* type = field->type_as_Timestamp();
+            return plain && type && type->unit() == arrow::TimeUnit_MICROSECOND && type->timezone() &&
+                   type->timezone()->string_view() == "UTC";
+        }
+        case ColumnType::String:
+        case ColumnType::Enum: return is_dictionary_of_strings(field, index);
+        case ColumnType::StringList:
+            return plain && field->type_type() == arrow::Type_LargeList && field->children() &&
+                   field->children()->size() == 1 && is_dictionary_of_strings(field->children()->Get(0), index);
+    }
+    return false;
+}
+
+bool has_dictionary(ColumnType type) {
+    return type == ColumnType::String || type == ColumnType::Enum || type == ColumnType::StringList;
+}
+
+void read_validity(data::Column& column, Bytes bytes, uint64_t rows, uint64_t nulls, const std::string& what) {
+    column.validity = data::Bitmap(rows);
+    if (rows > 0) std::memcpy(column.validity.mutable_words(), bytes.data, (rows + 7) / 8);
+    column.validity.clear_unused_bits();
+    if (rows - column.validity.count() != nulls) {
+        fail(fmt::format("{}: the validity bitmap has {} NULLs where the batch says {}: the snapshot is corrupt", what,
+                         rows - column.validity.count(), nulls));
+    }
+}
+
+// Calls present(row) for each row of a full validity word's 64 rows at once and absent(row) for every other row
+// (the checks below: most words of a column are full, and a block of 64 values checks in a loop the compiler
+// vectorizes). present_block(first_row) returns whether the block is bad; absent(row) whether the row is.
+template <typename Block, typename Row>
+bool any_bad(const data::Column& column, uint64_t rows, Block present_block, Row row_bad) {
+    const uint64_t* words = column.validity.words();
+    bool bad = false;
+    for (uint64_t base = 0; base < rows; base += 64) {
+        const uint64_t word = words[base / 64];
+        if (rows - base >= 64 && word == ~uint64_t{0}) {
+            bad |= present_block(base);
+            continue;
+        }
+        for (uint64_t i = 0; i < 64 && base + i < rows; ++i) bad |= row_bad(base + i, (word >> i) & 1);
+    }
+    return bad;
+}
+
+// Every present value's code names a dictionary value; a NULL row holds 0, as the loaders leave it.
+void check_codes(const data::Column& column, const std::vector<int32_t>& codes, const std::string& what) {
+    const auto size = static_cast<uint32_t>(column.dictionary.size());
+    const auto* values = reinterpret_cast<const uint32_t*>(codes.data());
+    const bool bad = any_bad(
+        column, codes.size(),
+        [&](uint64_t first) {
+            uint32_t high = 0;
+            for (int i = 0; i < 64; ++i) high = std::max(high, values[first + i]);
+            return high >= size;
+        },
+        [&](uint64_t row, bool present) { return present ? values[row] >= size : values[row] != 0; });
+    if (bad) fail(what + ": a dictionary code out of range: the snapshot is corrupt");
+}
+
+template <typename T>
+void check_null_slots_zero(const data::Column& column, const std::vector<T>& values, const std::string& what) {
+    const bool bad = any_bad(
+        column, values.size(), [](uint64_t) { return false; },
+        [&](uint64_t row, bool present) {
+            const T zero{};
+            return !present && std::memcmp(&values[row], &zero, sizeof(T)) != 0;
+        });
+    if (bad) fail(what + ": a NULL row holds a value: the snapshot is corrupt");
+}
+
+void read_dictionary(const ArrowFile& file, const arrow::Block* block, const schema::Column& definition, size_t index,
+                     data::Column& column) {
+    const std::string what = "the dictionary of column `" + escape_controls(definition.name) + "`";
+    Bytes body;
+    const auto* batch = file.message(block, arrow::MessageHeader_DictionaryBatch, &body)->header_as_DictionaryBatch();
+    if (batch->id() != static_cast<int64_t>(index) || batch->is_delta() || !batch->data()) {
+        fail(what + " is not where the footer puts it: the snapshot is corrupt");
+    }
+    Buffers buffers(batch->data(), body);
+    const uint64_t count = checked_count(batch->data()->length(), what);
+    const arrow::FieldNode* node = buffers.node(what);
+    if (static_cast<uint64_t>(node->length()) != count || node->null_count() != 0 || count >= (uint64_t{1} << 31)) {
+        fail(what + ": its length or NULL count is wrong: the snapshot is corrupt");
+    }
+    buffers.buffer(0, what);
+    const Bytes offsets_bytes = buffers.buffer((count + 1) * sizeof(uint64_t), what);
+    std::vector<uint64_t> offsets;
+    copy_into(offsets, offsets_bytes, count + 1);
+    const Bytes strings = buffers.buffer(offsets[count], what);
+    buffers.expect_end(what);
+    check_offsets(offsets.data(), count, strings.size, what);
+    column.dictionary.values.assign({reinterpret_cast<const char*>(strings.data), strings.size}, offsets.data(),
+                                    static_cast<size_t>(count));
+    if (definition.type == ColumnType::Enum && column.dictionary.values != definition.enum_values) {
+        fail(what + " is not the schema's enum values: the snapshot is corrupt");
+    }
+}
+
+// Where one column's buffers lie in the record batch's body (found in order, before the columns are read in parallel).
+struct ColumnBuffers {
+    std::string what;
+    Bytes validity, values, list_offsets, list_codes;
+    uint64_t nulls = 0, items = 0;
+};
+
+ColumnBuffers locate_column(Buffers& buffers, uint64_t rows, const schema::Column& definition) {
+    ColumnBuffers found;
+    found.what = "column `" + escape_controls(definition.name) + "`";
+    const std::string& what = found.what;
+    const arrow::FieldNode* node = buffers.node(what);
+    if (static_cast<uint64_t>(node->length()) != rows) fail(what + ": its length is not the table's");
+    found.nulls = checked_count(node->null_count(), what);
+    found.validity = buffers.buffer((rows + 7) / 8, what);
+    switch (definition.type) {
+        case ColumnType::Int:
+        case ColumnType::Timestamp:
+        case ColumnType::Number: found.values = buffers.buffer(rows * 8, what); break;
+        case ColumnType::Date:
+        case ColumnType::String:
+        case ColumnType::Enum: found.values = buffers.buffer(rows * sizeof(int32_t), what); break;
+        case ColumnType::Bool: found.values = buffers.buffer((rows + 7) / 8, what); break;
+        case ColumnType::StringList: {
+            found.list_offsets = buffers.buffer((rows + 1) * sizeof(uint64_t), what);
+            const arrow::FieldNode* items = buffers.node(what);
+            found.items = checked_count(items->length(), what);
+            if (items->null_count() != 0) fail(what + ": a list item is NULL: the snapshot is corrupt");
+            buffers.buffer(0, what);
+            found.list_codes = buffers.buffer(found.items * sizeof(int32_t), what);
+            break;
+        }
+    }
+    return found;
+}
+
+// Copies one column out of the file and checks it (its dictionary is already read).
+void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column& definition, data::Column& column) {
+    const std::string& what = found.what;
+    read_validity(column, found.validity, rows, found.nulls, what);
+    switch (definition.type) {
+        case ColumnType::Int:
+        case ColumnType::Timestamp:
+            copy_into(column.i64, found.values, rows);
+            check_null_slots_zero(column, column.i64, what);
+            break;
+        case ColumnType::Number:
+            copy_into(column.f64, found.values, rows);
+            check_null_slots_zero(column, column.f64, what);
+            break;
+        case ColumnType::Date:
+            copy_into(column.i32, found.values, rows);
+            check_null_slots_zero(column, column.i32, what);
+            break;
+        case ColumnType::String:
+        case ColumnType::Enum:
+            copy_into(column.i32, found.values, rows);
+            check_codes(column, column.i32, what);
+            break;
+        case ColumnType::Bool:
+            column.u8.resize(rows);
+            for (uint64_t row = 0; row < rows; ++row) column.u8[row] = (found.values.data[row / 8] >> (row % 8)) & 1;
+            check_null_slots_zero(column, column.u8, what);
+            break;
+        case ColumnType::StringList: {
+            copy_into(column.list_offsets, found.list_offsets, rows + 1);
+            copy_into(column.list_codes, found.list_codes, found.items);
+            check_offsets(column.list_offsets.data(), rows, found.items, what);
+            bool bad = false;
+            for (uint64_t row = 0; row < rows; ++row) {
+                bad |= !column.validity.get(row) && column.list_offsets[row] != column.list_offsets[row + 1];
+            }
+            if (bad) fail(what + ": a NULL row holds list items: the snapshot is corrupt");
+            const auto size = static_cast<uint32_t>(column.dictionary.size());
+            for (int32_t code : column.list_codes) bad |= static_cast<uint32_t>(code) >= size;
+            if (bad) fail(what + ": a dictionary code out of range: the snapshot is corrupt");
+            break;
+        }
+    }
+    column.size = rows;
+}
+
+// task(i) for i in [0, count) on `threads` threads; a problem in any is reported as the lowest i's, so the message
+// does not depend on which thread finished first.
+void for_each_checked(size_t count, unsigned threads, const std::function<void(size_t)>& task) {
+    std::vector<std::string> problems(count);
+    parallel_for(count, threads, [&](uint64_t i, unsigned) {
+        try {
+            task(static_cast<size_t>(i));
+        } catch (const Problem& problem) {
+            problems[i] = problem.what();
+        }
+    });
+    for (const auto& problem : problems) {
+        if (!problem.empty()) fail(problem);
+    }
+}
+
+}  // namespace
+
+// Offsets of `count` items into `limit` bytes (or items): from 0, never decreasing, ending at `limit`.
+void check_offsets(const uint64_t* offsets, uint64_t count, uint64_t limit, const std::string& what) {
+    bool bad = offsets[0] != 0 || offsets[count] != limit;
+    for (uint64_t i = 0; i < count; ++i) bad |= offsets[i] > offsets[i + 1];
+    if (bad) fail(what + ": its offsets are out of order or out of bounds: the snapshot is corrupt");
+}
+
+// The table of one Arrow file whose columns are `schema`'s.
+data::Table read_table(const ArrowFile& file, const schema::Schema& schema, unsigned threads) {
+    const auto* fields = file.footer->schema()->fields();
+    if (fields->size() != schema.columns.size()) {
+        fail(fmt::format("table `{}` has {} columns where the schema has {}: the snapshot is corrupt",
+                         escape_controls(schema.table), fields->size(), schema.columns.size()));
+    }
+    for (size_t i = 0; i < schema.columns.size(); ++i) {
+        if (!field_matches(fields->Get(static_cast<uint32_t>(i)), schema.columns[i], i)) {
+            fail(
+                fmt::format("column {} of table `{}` is not `{}` of type {} (found Arrow type {}): the snapshot is "
+                            "corrupt",
+                            i + 1, escape_controls(schema.table), escape_controls(schema.columns[i].name),
+                            schema::column_type_name(schema.columns[i].type),
+                            type_name(fields->Get(static_cast<uint32_t>(i))->type_type())));
+        }
+    }
+    data::Table table(schema);
+    std::vector<size_t> dictionary_columns;
+    for (size_t i = 0; i < schema.columns.size(); ++i) {
+        if (has_dictionary(schema.columns[i].type)) dictionary_columns.push_back(i);
+    }
+    const auto* dictionaries = file.footer->dictionaries();
+    if ((dictionaries ? dictionaries->size() : 0) != dictionary_columns.size()) {
+        fail(fmt::format("table `{}` has {} dictionaries where its columns need {}: the snapshot is corrupt",
+                         escape_controls(schema.table), dictionaries ? dictionaries->size() : 0,
+                         dictionary_columns.size()));
+    }
+    if (file.footer->record_batches()->size() != 1) {
+        fail(fmt::format("table `{}` has {} record batches, segmint writes one: the snapshot is corrupt",
+                         escape_controls(schema.table), file.footer->record_batches()->size()));
+    }
+    Bytes body;
+    const auto* batch = file.message(file.footer->record_batches()->Get(0), arrow::MessageHeader_RecordBatch, &body)
+                            ->header_as_RecordBatch();
+    const uint64_t rows = checked_count(batch->length(), "the record batch");
+    // The dictionaries first (codes are checked against them), then every column's buffers found in order, then the
+    // columns copied and checked in parallel.
+    for_each_checked(dictionary_columns.size(), threads, [&](size_t k) {
+        const size_t i = dictionary_columns[k];
+        read_dictionary(file, dictionaries->Get(static_cast<uint32_t>(k)), schema.columns[i], i,
+                        table.mutable_column(i));
+    });
+    Buffers buffers(batch, body);
+    std::vector<ColumnBuffers> located;
+    for (const auto& column : schema.columns) located.push_back(locate_column(buffers, rows, column));
+    buffers.expect_end("the record batch");
+    for_each_checked(schema.columns.size(), threads,
+                     [&](size_t i) { read_column(located[i], rows, schema.columns[i], table.mutable_column(i)); });
+    table.finish_rows();
+    return table;
+}
+
+}  // namespace segmint::snapshot
