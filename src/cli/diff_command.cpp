@@ -98,7 +98,7 @@ void add_diff_command(CLI::App& app, CommandRunner& runner) {
     add_spec_paths(*command, options->common, SpecPaths::FlagOnly);
     add_data_option(*command, options->common);
     // Read once for each version: a file, never standard input.
-    command->get_option("--data")->description("Customer data (a CSV file; each version reads it)");
+    command->get_option("--data")->description("Customer data (a CSV file or a snapshot; each version reads it)");
     add_as_of_option(*command, options->common);
     command->add_flag("--fail-on-change", options->fail_on_change,
                       "Exit 1 when a segment or a constraint result changed");

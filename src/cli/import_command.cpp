@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <optional>
 
@@ -38,10 +39,16 @@ int run_import(ImportOptions& options) {
         print_error("no schema given; pass --schema FILE");
         return kExitUsage;
     }
+    if (options.output.empty() || options.output == "-") {
+        print_error("-o names the snapshot file to write (a snapshot is a file that --data maps; not standard output)");
+        return kExitUsage;
+    }
+    std::string lower = options.output;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     for (const char* extension : {".seg", ".yaml", ".yml", ".csv"}) {
         const std::string ending = extension;
         const std::string& path = options.output;
-        if (path.size() >= ending.size() && path.compare(path.size() - ending.size(), ending.size(), ending) == 0) {
+        if (lower.size() >= ending.size() && lower.compare(lower.size() - ending.size(), ending.size(), ending) == 0) {
             print_error(
                 fmt::format("refusing to write `{}`: import writes a snapshot (an Arrow file, such as "
                             "customers.arrow), and a {} file is a spec, schema, project or data file",
@@ -82,9 +89,9 @@ int run_import(ImportOptions& options) {
             event_rows[name] = set->tables[i].table.rows();
         }
     }
-    print_status(fmt::format("wrote {}: {} customer{}{}, {} MB (loaded in {:.2f} s, written in {:.2f} s)",
+    print_status(fmt::format("wrote {}: {} customer{}{}, {:.1f} MB (loaded in {:.2f} s, written in {:.2f} s)",
                              escape_controls(options.output), with_thousands(table->rows()),
-                             table->rows() == 1 ? "" : "s", events, with_thousands((bytes + (1 << 19)) >> 20), loaded,
+                             table->rows() == 1 ? "" : "s", events, static_cast<double>(bytes) / (1 << 20), loaded,
                              total - loaded));
     if (common.format == "json") {
         nlohmann::ordered_json out = report::json_document("import");
@@ -104,7 +111,7 @@ void add_import_command(CLI::App& app, CommandRunner& runner) {
     CLI::App* command = app.add_subcommand(
         "import", "Load the data once and write it as a snapshot, which --data then opens without parsing");
     command->add_option("data", options->data,
-                        "Customer data (CSV, or - for standard input); default: --data, or "
+                        "Customer data (CSV, a snapshot, or - for standard input); default: --data, or "
                         "the project's `data`");
     command->add_option("-o,--output", options->output, "The snapshot to write (an Arrow IPC file)")->required();
     command->add_option("--schema", options->common.schema_path, "Schema file; default: the project's");

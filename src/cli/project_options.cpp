@@ -290,6 +290,13 @@ bool load_events(const CommonOptions& options, data::Table& customers, unsigned 
             events->tables.push_back(data::no_events(customers, schema.events[i]));
             continue;
         }
+        if (!table && snapshot::is_snapshot_file(files[i])) {
+            print_error(
+                fmt::format("{}: a snapshot, not an event table's CSV file; give it as --data (a snapshot "
+                            "holds its event tables)",
+                            escape_controls(files[i])));
+            return false;
+        }
         if (!table) {
             data::CsvError error;
             table = data::load_events_csv(files[i], customers, schema.events[i], &error, csv);

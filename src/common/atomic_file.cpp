@@ -46,7 +46,9 @@ const int kCleanupSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 // the folder is removed, or it would go on writing into it.
 std::atomic<pid_t> writing_child{0};
 
-extern "C" void remove_temporaries_and_die(int signal_number) {
+}  // namespace
+
+void remove_temporaries_now() {
     if (const pid_t child = writing_child.load(); child > 0) {
         ::kill(child, SIGKILL);
         ::waitpid(child, nullptr, 0);
@@ -69,6 +71,12 @@ extern "C" void remove_temporaries_and_die(int signal_number) {
         }
         if (child > 0) ::waitpid(child, nullptr, 0);
     }
+}
+
+namespace {
+
+extern "C" void remove_temporaries_and_die(int signal_number) {
+    remove_temporaries_now();
     // The handler was installed with SA_RESETHAND: the default action (terminate) follows once it returns.
     ::raise(signal_number);
 }

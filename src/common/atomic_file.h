@@ -37,6 +37,10 @@ std::optional<std::string> clashing_input(const std::string& output, const std::
 bool write_file_atomically(const std::string& path, const std::function<bool(std::FILE*)>& write, std::string* error,
                            const std::vector<std::string>& inputs = {});
 
+// Removes the temporary files and folders of the writes under way (what Ctrl-C does) at once. Async-signal-safe: for
+// handlers of other fatal signals (a snapshot cut short while it is mapped, snapshot/reader.cpp).
+void remove_temporaries_now();
+
 // A folder of temporary files (diff's checked-out revisions) that Ctrl-C, SIGTERM, SIGHUP or SIGQUIT remove with
 // everything in it before the process dies, as they remove the temporary files above. Returns a handle for
 // forget_folder_on_signal, called once the folder is gone; -1 when every slot is taken (the folder is then only

@@ -20,6 +20,7 @@ namespace segmint::snapshot {
 constexpr char kArrowMagic[] = "ARROW1";
 constexpr size_t kArrowMagicSize = 6;
 constexpr size_t kLeadingMagicSize = 8;
+constexpr char kLeadingMagic[kLeadingMagicSize] = {'A', 'R', 'R', 'O', 'W', '1', 0, 0};
 // Buffers start at multiples of 64 bytes in the file (Arrow asks for 8 and recommends 64: the width of AVX-512), and
 // so in memory when the file is mapped.
 constexpr uint64_t kAlignment = 64;

@@ -7,13 +7,19 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
+#include "common/atomic_file.h"
 #include "common/parallel.h"
 #include "common/text_format.h"
 #include "data/events.h"
@@ -90,6 +96,33 @@ std::map<std::string, std::pair<uint64_t, uint64_t>> parse_entry(const std::stri
     return fields;
 }
 
+// What the engine relies on of grouped events (data/events.h) and the event loader guarantees: every event has its key
+// and its time, its key is the key of the customer whose range holds it, and times never decrease within a range.
+void check_groups(const data::EventTable& events, const data::Table& customers, const schema::EventTable& definition,
+                  const std::string& what) {
+    const data::Column& key = *events.table.find(definition.key);
+    const data::Column& customer_key = *customers.find(customers.schema().key);
+    const data::Column* time = definition.time.empty() ? nullptr : events.table.find(definition.time);
+    const bool strings = key.type != schema::ColumnType::Int;
+    for (uint64_t customer = 0; customer < customers.rows(); ++customer) {
+        for (uint64_t row = events.begin(customer); row < events.end(customer); ++row) {
+            const bool same = strings ? key.string_at(row) == customer_key.string_at(customer)
+                                      : key.i64[row] == customer_key.i64[customer];
+            if (key.is_null(row) || !same) {
+                fail(
+                    fmt::format("{}: event {} is grouped under customer row {}, whose key it does not have: the "
+                                "snapshot is corrupt",
+                                what, row + 1, customer + 1));
+            }
+            if (time && (time->is_null(row) || (row > events.begin(customer) &&
+                                                data::time_value(*time, row - 1) > data::time_value(*time, row)))) {
+                fail(fmt::format("{}: event {} has no time or is out of time order: the snapshot is corrupt", what,
+                                 row + 1));
+            }
+        }
+    }
+}
+
 data::EventTable read_events(const ArrowFile& file, const data::Table& customers, size_t index,
                              const Metadata& metadata, unsigned threads) {
     const schema::EventTable& definition = customers.schema().events[index];
@@ -113,6 +146,7 @@ data::EventTable read_events(const ArrowFile& file, const data::Table& customers
     }
     copy_into(table.offsets, offsets, customers.rows() + 1);
     check_offsets(table.offsets.data(), customers.rows(), table.table.rows(), what);
+    check_groups(table, customers, definition, what);
     table.orphans = fields["orphans"].first;
     table.first_orphan_row = fields["first_orphan_row"].first;
     table.first_orphan_key = value_of(metadata, event_key(index) + ".first_orphan_key");
@@ -153,7 +187,7 @@ data::Table read(std::string_view text, const schema::Schema& schema, const Read
         fail(fmt::format("a snapshot of format version {}, and this segmint reads version {}{}",
                          escape_controls(*version), kFormatVersion, kImportAgain));
     }
-    check_schema(value_of(metadata, kSchemaKey), schema);
+    // The checksum before the schema: a changed byte in the stored schema is corruption, not another schema.
     if (options.verify_checksum) {
         const uint64_t sum = checksum(bytes.data, file.footer_start, options.threads);
         if (value_of(metadata, kChecksumKey) != checksum_text(sum, metadata)) {
@@ -161,6 +195,7 @@ data::Table read(std::string_view text, const schema::Schema& schema, const Read
                  std::string(kImportAgain));
         }
     }
+    check_schema(value_of(metadata, kSchemaKey), schema);
     data::Table table = read_table(file, schema, options.threads);
     if (value_of(metadata, kRowsKey) != std::to_string(table.rows())) {
         fail("the row count in the footer is not the record batch's: the snapshot is corrupt");
@@ -175,10 +210,70 @@ data::Table read(std::string_view text, const schema::Schema& schema, const Read
     return table;
 }
 
+// A mapped file that another program cuts short while it is read (`cp new.arrow data.arrow` rewrites in place) raises
+// SIGBUS at the first byte past its new end. Instead of dying without a word, the process says which file it was,
+// removes the temporary files of its writes under way (as Ctrl-C does) and exits 2. The handler may only use
+// async-signal-safe calls, so each mapping's range and message live in a fixed slot.
+struct MappedSlot {
+    std::atomic<uintptr_t> begin{0};  // 0: free
+    size_t size = 0;
+    char message[1024];
+    size_t length = 0;
+};
+MappedSlot mapped_slots[8];
+
+extern "C" void exit_on_cut_short_snapshot(int signal_number, siginfo_t* info, void*) {
+    const auto address = reinterpret_cast<uintptr_t>(info->si_addr);
+    for (auto& slot : mapped_slots) {
+        const uintptr_t begin = slot.begin.load();
+        if (begin != 0 && address >= begin && address - begin < slot.size) {
+            ssize_t written = ::write(STDERR_FILENO, slot.message, slot.length);
+            (void)written;
+            remove_temporaries_now();
+            ::_exit(2);
+        }
+    }
+    ::signal(signal_number, SIG_DFL);  // not a snapshot's: the default action, as if there were no handler
+    ::raise(signal_number);
+}
+
+// Claims a slot for [begin, begin + size) of `path`; -1 when all are taken (the mapping then has no message).
+int watch_mapping(const void* begin, size_t size, const std::string& path) {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        struct sigaction action {};
+        action.sa_sigaction = exit_on_cut_short_snapshot;
+        action.sa_flags = SA_SIGINFO;
+        sigemptyset(&action.sa_mask);
+        ::sigaction(SIGBUS, &action, nullptr);
+    });
+    for (int i = 0; i < static_cast<int>(std::size(mapped_slots)); ++i) {
+        MappedSlot& slot = mapped_slots[i];
+        uintptr_t free = 0;
+        // Claimed with a placeholder address, published once the slot is filled.
+        if (!slot.begin.compare_exchange_strong(free, 1)) continue;
+        const std::string text = "segmint: error: " + escape_controls(path) +
+                                 ": the file was cut short while it was read (another program changed it); run "
+                                 "again once it is complete\n";
+        slot.length = std::min(text.size(), sizeof slot.message);
+        std::memcpy(slot.message, text.data(), slot.length);
+        slot.size = size;
+        slot.begin.store(reinterpret_cast<uintptr_t>(begin));
+        return i;
+    }
+    return -1;
+}
+
+void unwatch_mapping(int slot) {
+    if (slot >= 0) mapped_slots[slot].begin.store(0);
+}
+
 }  // namespace
 
 bool is_snapshot(std::string_view bytes) {
-    return bytes.size() >= kLeadingMagicSize && bytes.compare(0, kArrowMagicSize, kArrowMagic) == 0;
+    // All eight bytes ("ARROW1" and two zero bytes): a CSV file whose header starts with ARROW1 is still a CSV file.
+    return bytes.size() >= kLeadingMagicSize &&
+           bytes.compare(0, kLeadingMagicSize, std::string_view(kLeadingMagic, kLeadingMagicSize)) == 0;
 }
 
 bool is_snapshot_file(const std::string& path) {
@@ -194,8 +289,10 @@ bool is_snapshot_file(const std::string& path) {
 
 std::optional<data::Table> read_snapshot(std::string_view bytes, const std::string& name, const schema::Schema& schema,
                                          std::string* error, const ReadOptions& options) {
+    ReadOptions resolved = options;
+    if (resolved.threads == 0) resolved.threads = std::max(1u, std::thread::hardware_concurrency());
     try {
-        return read(bytes, schema, options);
+        return read(bytes, schema, resolved);
     } catch (const Problem& problem) {
         *error = escape_controls(name) + ": " + problem.what();
     } catch (const std::bad_alloc&) {
@@ -221,8 +318,10 @@ std::optional<data::Table> read_snapshot_file(const std::string& path, const sch
         *error = fmt::format("{}: cannot map into memory: {}", escape_controls(path), std::strerror(errno));
         return std::nullopt;
     }
+    const int slot = size > 0 ? watch_mapping(mapped, size, path) : -1;
     auto table = read_snapshot({static_cast<const char*>(mapped), size}, path, schema, error, options);
     if (size > 0) ::munmap(mapped, size);
+    unwatch_mapping(slot);
     return table;
 }
 

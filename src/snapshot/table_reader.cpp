@@ -2,16 +2,22 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
+#include <optional>
 #include <vector>
 
 #include "common/parallel.h"
 #include "common/text_format.h"
 #include "data/prefault.h"
+#include "scalar/scalar.h"
 
 namespace segmint::snapshot {
 namespace {
 
 using schema::ColumnType;
+
+// Far beyond any table that fits in memory, and small enough that a count times 8 cannot wrap around.
+constexpr uint64_t kMostItems = uint64_t{1} << 48;
 
 const char* type_name(arrow::Type type) { return arrow::EnumNameType(type); }
 
@@ -167,6 +173,7 @@ ColumnBuffers locate_column(Buffers& buffers, uint64_t rows, const schema::Colum
             found.list_offsets = buffers.buffer((rows + 1) * sizeof(uint64_t), what);
             const arrow::FieldNode* items = buffers.node(what);
             found.items = checked_count(items->length(), what);
+            if (found.items > kMostItems) fail(what + ": an impossible number of list items: the snapshot is corrupt");
             if (items->null_count() != 0) fail(what + ": a list item is NULL: the snapshot is corrupt");
             buffers.buffer(0, what);
             found.list_codes = buffers.buffer(found.items * sizeof(int32_t), what);
@@ -177,23 +184,55 @@ ColumnBuffers locate_column(Buffers& buffers, uint64_t rows, const schema::Colum
 }
 
 // Copies one column out of the file and checks it (its dictionary is already read).
+// Every present value keeps [low, high] (what the CSV loader accepts of the type and the schema's bounds); numbers
+// are finite. The engine's date arithmetic is defined only for years 1 to 9999, which a snapshot must not leave.
+template <typename T>
+void check_range(const data::Column& column, const std::vector<T>& values, T low, T high, const std::string& what) {
+    const auto outside = [&](T value) { return !(value >= low && value <= high); };  // NaN is outside too
+    const bool bad = any_bad(
+        column, values.size(),
+        [&](uint64_t first) {
+            bool any = false;
+            for (int i = 0; i < 64; ++i) any |= outside(values[first + i]);
+            return any;
+        },
+        [&](uint64_t row, bool present) { return present && outside(values[row]); });
+    if (bad) fail(what + ": a value outside its type's range or the schema's bounds: the snapshot is corrupt");
+}
+
 void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column& definition, data::Column& column) {
     const std::string& what = found.what;
     read_validity(column, found.validity, rows, found.nulls, what);
+    if (definition.not_null && found.nulls > 0) fail(what + ": NULL in a `not_null` column: the snapshot is corrupt");
+    const auto whole = [&](int64_t low, int64_t high) {
+        return std::pair<int64_t, int64_t>{definition.min_whole ? std::max(low, *definition.min_whole) : low,
+                                           definition.max_whole ? std::min(high, *definition.max_whole) : high};
+    };
     switch (definition.type) {
         case ColumnType::Int:
-        case ColumnType::Timestamp:
+        case ColumnType::Timestamp: {
             copy_into(column.i64, found.values, rows);
             check_null_slots_zero(column, column.i64, what);
+            const bool time = definition.type == ColumnType::Timestamp;
+            const auto [low, high] = whole(time ? scalar::kMinTimestamp : std::numeric_limits<int64_t>::min(),
+                                           time ? scalar::kMaxTimestamp : std::numeric_limits<int64_t>::max());
+            check_range(column, column.i64, low, high, what);
             break;
+        }
         case ColumnType::Number:
             copy_into(column.f64, found.values, rows);
             check_null_slots_zero(column, column.f64, what);
+            check_range(column, column.f64, definition.min_number.value_or(-std::numeric_limits<double>::max()),
+                        definition.max_number.value_or(std::numeric_limits<double>::max()), what);
             break;
-        case ColumnType::Date:
+        case ColumnType::Date: {
             copy_into(column.i32, found.values, rows);
             check_null_slots_zero(column, column.i32, what);
+            const auto [low, high] = whole(scalar::kMinDate, scalar::kMaxDate);
+            check_range(column, column.i32, static_cast<int32_t>(std::max<int64_t>(low, scalar::kMinDate)),
+                        static_cast<int32_t>(std::min<int64_t>(high, scalar::kMaxDate)), what);
             break;
+        }
         case ColumnType::String:
         case ColumnType::Enum:
             copy_into(column.i32, found.values, rows);
@@ -283,6 +322,7 @@ data::Table read_table(const ArrowFile& file, const schema::Schema& schema, unsi
     const auto* batch = file.message(file.footer->record_batches()->Get(0), arrow::MessageHeader_RecordBatch, &body)
                             ->header_as_RecordBatch();
     const uint64_t rows = checked_count(batch->length(), "the record batch");
+    if (rows > kMostItems) fail("the record batch has an impossible number of rows: the snapshot is corrupt");
     // The dictionaries first (codes are checked against them), then every column's buffers found in order, then the
     // columns copied and checked in parallel.
     for_each_checked(dictionary_columns.size(), threads, [&](size_t k) {

@@ -83,6 +83,12 @@ BOOST_AUTO_TEST_CASE(bad_snapshots_are_usage_errors) {
     write_file(corrupt, changed);
     BOOST_CHECK_EQUAL(run_segmint("validate --project specs --data " + corrupt, &out, &err), 2);
     BOOST_CHECK_MESSAGE(err.find("corrupt.arrow: the checksum does not match") != std::string::npos, err);
+    // A snapshot where an event table's CSV file belongs.
+    BOOST_CHECK_EQUAL(run_segmint("eval --project specs --data " + demo().folder.path +
+                                      "/customers.csv --events orders=" + demo().snapshot,
+                                  &out, &err),
+                      2);
+    BOOST_CHECK_MESSAGE(err.find("demo.arrow: a snapshot, not an event table's CSV file") != std::string::npos, err);
     // The tests' schema is not the one the snapshot was imported with.
     BOOST_CHECK_EQUAL(
         run_segmint("eval --schema tests/golden/schema.yaml examples/basics --data " + demo().snapshot, &out, &err), 2);
