@@ -32,6 +32,7 @@ uint64_t avalanche(uint64_t h) {
 ChunkHasher::ChunkHasher() : lanes_{kPrime1 + kPrime2, kPrime2, 0, 0 - kPrime1} {}
 
 void ChunkHasher::add(const unsigned char* bytes, size_t size) {
+    if (size == 0) return;  // bytes may be null then, which memcpy must not get
     size_ += size;
     if (carried_ > 0) {
         const size_t take = std::min(size, 32 - carried_);

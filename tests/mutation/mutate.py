@@ -160,6 +160,14 @@ MUTATIONS = [
      "constexpr int32_t kEpochDays = 10957;",
      "constexpr int32_t kEpochDays = 10956;",
      "binary COPY from PostgreSQL reads every date and timestamp a day early"),
+    ("snapshot_no_checksum", "src/snapshot/reader.cpp",
+     "if (options.verify_checksum) {",
+     "if (false) {",
+     "a snapshot whose bytes changed after it was written is read as if it were sound"),
+    ("stats_full_word", "src/optimize/stats.cpp",
+     "block_high = std::max(block_high, block[i]);",
+     "block_high = std::max(block_high, block[i - 1]);",
+     "the optimizer's statistics miss the last row of every fully present 64-row block"),
 ]
 
 

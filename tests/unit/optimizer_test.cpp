@@ -1,13 +1,14 @@
 // Each optimizer pass shows its rewrite on IR (before → after), run on its own.
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <set>
 
 #include "engine/engine.h"
 #include "ir/lower.h"
 #include "optimize/passes.h"
-#include "vm/disassembler.h"
 #include "random_rules.h"
 #include "test_support.h"
+#include "vm/disassembler.h"
 
 using namespace segmint;
 using namespace segmint::testing;
@@ -55,7 +56,8 @@ BOOST_AUTO_TEST_CASE(resolve_time_turns_today_into_a_constant) {
 }
 
 BOOST_AUTO_TEST_CASE(constant_folding_uses_the_evaluator) {
-    auto dates = apply("segment s: signup_date > today - 30 days", {optimize::resolve_time, optimize::constant_folding});
+    auto dates =
+        apply("segment s: signup_date > today - 30 days", {optimize::resolve_time, optimize::constant_folding});
     BOOST_CHECK_EQUAL(dates.ir, "(compare > : bool\n  (column #7 : date)\n  (const 2026-10-24 : date)\n)\n");
     auto numbers = apply("segment s: age = 1 + 2 * 3", {optimize::constant_folding});
     BOOST_CHECK(contains(numbers.ir, "(const 7 : int)"));
@@ -66,7 +68,8 @@ BOOST_AUTO_TEST_CASE(constant_folding_uses_the_evaluator) {
 }
 
 BOOST_AUTO_TEST_CASE(merge_ranges_drops_redundant_bounds) {
-    auto r = apply("segment s: age > 18 and age > 21 and age <= 65 and age < 70 and email_opt_in", {optimize::merge_ranges});
+    auto r =
+        apply("segment s: age > 18 and age > 21 and age <= 65 and age < 70 and email_opt_in", {optimize::merge_ranges});
     BOOST_CHECK(!contains(r.ir, "(const 18 : int)"));
     BOOST_CHECK(!contains(r.ir, "(const 70 : int)"));
     BOOST_CHECK(contains(r.ir, "(const 21 : int)"));
@@ -89,8 +92,7 @@ BOOST_AUTO_TEST_CASE(merge_ranges_finds_contradictions) {
 
 BOOST_AUTO_TEST_CASE(simplify_logic_flattens_and_absorbs) {
     auto flat = apply("segment s: email_opt_in and true and (sms_opt_in and push_opt_in)", {optimize::simplify_logic});
-    BOOST_CHECK_EQUAL(flat.ir,
-                      "(and : bool\n  (column #16 : bool)\n  (column #17 : bool)\n  (column #18 : bool)\n)\n");
+    BOOST_CHECK_EQUAL(flat.ir, "(and : bool\n  (column #16 : bool)\n  (column #17 : bool)\n  (column #18 : bool)\n)\n");
     BOOST_CHECK_EQUAL(apply("segment s: email_opt_in or true", {optimize::simplify_logic}).ir, "(const true : bool)\n");
     BOOST_CHECK_EQUAL(apply("segment s: not not email_opt_in", {optimize::simplify_logic}).ir, "(column #16 : bool)\n");
     // NULL is not neutral: `x and null` is FALSE or NULL depending on x, so it stays.
@@ -110,6 +112,41 @@ BOOST_AUTO_TEST_CASE(dictionary_predicates_need_statistics) {
     BOOST_CHECK(contains(with.ir, "(column #3 : int)"));  // age stays outside the lookup
     auto null_test = apply("segment s: country is null", {optimize::dictionary_predicates}, &stats);
     BOOST_CHECK(!contains(null_test.ir, "dict-lookup"));  // a null test reads the validity bitmap: cheaper as is
+}
+
+// gather_stats reads 64 rows at a time (a full validity word in a vectorized loop): the same ranges as a plain loop
+// over the present values, on random NULL-heavy tables of every size around a word's 64 rows.
+BOOST_AUTO_TEST_CASE(statistics_are_the_ranges_of_the_present_values) {
+    for (uint64_t rows : {0, 1, 63, 64, 65, 127, 128, 129, 1000}) {
+        Random random(rows + 5);
+        data::Table table = random_table(random, test_schema(), rows);
+        const optimize::TableStats stats = optimize::gather_stats(table);
+        BOOST_REQUIRE_EQUAL(stats.columns.size(), table.column_count());
+        for (size_t c = 0; c < table.column_count(); ++c) {
+            const data::Column& column = table.column(c);
+            bool any = false;
+            double low = 0, high = 0;
+            for (uint64_t row = 0; row < rows; ++row) {
+                if (column.is_null(row)) continue;
+                double value = 0;
+                switch (column.type) {
+                    case schema::ColumnType::Int:
+                    case schema::ColumnType::Timestamp: value = static_cast<double>(column.i64[row]); break;
+                    case schema::ColumnType::Number: value = column.f64[row]; break;
+                    case schema::ColumnType::Date: value = column.i32[row]; break;
+                    default: continue;
+                }
+                low = any ? std::min(low, value) : value;
+                high = any ? std::max(high, value) : value;
+                any = true;
+            }
+            const auto& got = stats.columns[c];
+            BOOST_CHECK_MESSAGE(got.has_range == any && (!any || (got.min == low && got.max == high)),
+                                column.name << " over " << rows << " rows: " << got.min << ".." << got.max
+                                            << ", expected " << low << ".." << high);
+            BOOST_CHECK_EQUAL(got.null_count, rows - column.validity.count());
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(order_conjuncts_puts_cheap_and_selective_first) {
