@@ -24,6 +24,8 @@
 
 namespace segmint::cli {
 
+namespace fs = std::filesystem;
+
 namespace {
 
 // Does one of the `--events NAME=FILE` flags name event table `name`?
@@ -31,12 +33,6 @@ bool names_events(const std::vector<std::string>& flags, const std::string& name
     return std::any_of(flags.begin(), flags.end(),
                        [&](const std::string& flag) { return flag.rfind(name + "=", 0) == 0; });
 }
-
-}  // namespace
-
-namespace fs = std::filesystem;
-
-namespace {
 
 // The folder of the project file as the user would write it: relative to the current folder when below it.
 std::string display_folder(const fs::path& folder) {
@@ -251,17 +247,17 @@ bool load_events(const CommonOptions& options, data::Table& customers, unsigned 
     if (!event_files(options, schema, files)) return false;
     // A snapshot's event tables (`--data` of `segmint import`'s output): kept unless `--events` names a file for one.
     const data::EventSet* stored = customers.events();
-    if (stored) {
-        bool replace = false;
-        for (size_t i = 0; i < schema.events.size(); ++i) {
-            replace |=
-                names_events(options.events, schema.events[i].name) || (!stored->tables[i].loaded && !files[i].empty());
-        }
-        if (!replace) return true;
+    auto kept = [&](size_t i) {
+        return stored && stored->tables[i].loaded && !names_events(options.events, schema.events[i].name);
+    };
+    if (stored) {  // nothing to read: the snapshot's event tables stay as they are (not copied)
+        bool read = false;
+        for (size_t i = 0; i < schema.events.size(); ++i) read |= !kept(i) && !files[i].empty();
+        if (!read) return true;
     }
     auto events = std::make_shared<data::EventSet>();
     for (size_t i = 0; i < schema.events.size(); ++i) {
-        if (stored && stored->tables[i].loaded && !names_events(options.events, schema.events[i].name)) {
+        if (kept(i)) {
             events->tables.push_back(stored->tables[i]);
             continue;
         }

@@ -27,6 +27,12 @@ constexpr uint64_t kAlignment = 64;
 // Bumped whenever segmint's layout or metadata changes in a way an older reader would misread.
 constexpr int kFormatVersion = 1;
 
+// Whether a column of this type is written with a dictionary (its values in a dictionary batch, its rows as codes).
+inline bool has_dictionary(schema::ColumnType type) {
+    return type == schema::ColumnType::String || type == schema::ColumnType::Enum ||
+           type == schema::ColumnType::StringList;
+}
+
 // Keys of that metadata.
 constexpr const char* kVersionKey = "segmint.snapshot_version";
 constexpr const char* kSchemaKey = "segmint.schema";

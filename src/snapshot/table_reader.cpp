@@ -60,10 +60,6 @@ bool field_matches(const arrow::Field* field, const schema::Column& column, size
     return false;
 }
 
-bool has_dictionary(ColumnType type) {
-    return type == ColumnType::String || type == ColumnType::Enum || type == ColumnType::StringList;
-}
-
 void read_validity(data::Column& column, Bytes bytes, uint64_t rows, uint64_t nulls, const std::string& what) {
     column.validity = data::Bitmap(rows);
     if (rows > 0) std::memcpy(column.validity.mutable_words(), bytes.data, (rows + 7) / 8);

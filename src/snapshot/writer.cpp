@@ -79,10 +79,6 @@ void add_dictionary_values(Body& body, const data::StringArena& values) {
     body.add(values.bytes().data(), values.bytes().size());
 }
 
-bool has_dictionary(ColumnType type) {
-    return type == ColumnType::String || type == ColumnType::Enum || type == ColumnType::StringList;
-}
-
 fb::Offset<arrow::DictionaryEncoding> dictionary_encoding(fb::FlatBufferBuilder& builder, size_t column) {
     return arrow::CreateDictionaryEncoding(builder, static_cast<int64_t>(column), arrow::CreateInt(builder, 32, true));
 }
@@ -123,8 +119,8 @@ fb::Offset<arrow::Field> field_of(fb::FlatBufferBuilder& builder, const schema::
     return 0;
 }
 
-// The table's Arrow schema; `metadata` becomes its custom metadata, which Arrow readers show (pyarrow's
-// schema.metadata, Arrow JS's schema.metadata).
+// The table's Arrow schema; `metadata` becomes its custom metadata, which Arrow readers show as the schema's
+// metadata (Arrow JS: table.schema.metadata).
 fb::Offset<arrow::Schema> schema_of(fb::FlatBufferBuilder& builder, const schema::Schema& schema,
                                     const Metadata& metadata = {}) {
     std::vector<fb::Offset<arrow::KeyValue>> pairs;

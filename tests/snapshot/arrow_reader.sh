@@ -13,17 +13,8 @@ source=$(realpath "$2")  # absolute: the test runs in its work folder
 cache=$(realpath -m "$3")
 package=apache-arrow@21.2.0
 
-command -v node > /dev/null && command -v npm > /dev/null || bash "$source/.ci/install-deps" nodejs npm > /dev/null
-if [ ! -f "$cache/node_modules/apache-arrow/package.json" ]; then
-  # Installed beside the cache and moved into place whole, so that an interrupted install is never reused.
-  partial=$(mktemp -d "$(dirname "$cache")/arrow-js.partial.XXXXXX")
-  trap 'rm -rf "$partial"' EXIT
-  npm install --prefix "$partial" --no-audit --no-fund --no-save --loglevel=error "$package" > /dev/null ||
-    { echo "FAIL: npm could not install $package"; exit 1; }
-  rm -rf "$cache"
-  mv "$partial" "$cache"
-  trap - EXIT
-fi
+source "$source/tests/npm/install_package.sh"
+install_npm_package "$source" "$cache" "$package" apache-arrow
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

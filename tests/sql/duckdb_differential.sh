@@ -14,17 +14,8 @@ segmint=$4
 shift 4
 package=@duckdb/node-api@1.5.6-r.1
 
-command -v node > /dev/null && command -v npm > /dev/null || bash "$source/.ci/install-deps" nodejs npm > /dev/null
-if [ ! -f "$cache/node_modules/@duckdb/node-api/package.json" ]; then
-  # Installed beside the cache and moved into place whole, so that an interrupted install is never reused.
-  partial=$(mktemp -d "$(dirname "$cache")/duckdb-node.partial.XXXXXX")
-  trap 'rm -rf "$partial"' EXIT
-  npm install --prefix "$partial" --no-audit --no-fund --no-save --loglevel=error "$package" > /dev/null ||
-    { echo "FAIL: npm could not install $package"; exit 1; }
-  rm -rf "$cache"
-  mv "$partial" "$cache"
-  trap - EXIT
-fi
+source "$source/tests/npm/install_package.sh"
+install_npm_package "$source" "$cache" "$package" @duckdb/node-api
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
