@@ -87,7 +87,7 @@ struct ArrowFile {
         if (!verifier.VerifyBuffer<arrow::Message>(nullptr)) fail("a message's metadata is corrupt");
         const auto* message = flatbuffers::GetRoot<arrow::Message>(region.data + 8);
         if (message->version() != arrow::MetadataVersion_V5 || message->header_type() != type ||
-            message->body_length() != block->body_length()) {
+            message->body_length() != block->body_length() || !message->header()) {
             fail("a message is not the one its block announces: the snapshot is corrupt");
         }
         *body = bytes.slice(region.end(), static_cast<uint64_t>(block->body_length()), "a message's body");
