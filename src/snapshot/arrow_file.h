@@ -21,6 +21,19 @@ struct Problem : std::runtime_error {
 
 [[noreturn]] inline void fail(const std::string& why) { throw Problem(why); }
 
+// Arrow puts every message, body and buffer at an offset that is a multiple of 8, and a reader may then read their
+// 8-byte values and flatbuffers in place. FlatBuffers' verifier checks alignment relative to a buffer's start only, so
+// a start off that grid (a changed offset) would read misaligned: refused here instead.
+inline void require_aligned(uint64_t offset, const std::string& what) {
+    if (offset % 8 != 0) fail(what + " is not at a multiple of 8 bytes: the snapshot is corrupt");
+}
+// The same for a flatbuffer vector of structs with 8-byte fields (blocks, nodes, buffers), whose elements' alignment
+// the verifier leaves unchecked (an empty one has nothing to read).
+template <typename Vector>
+void require_aligned_elements(const Vector* vector, const std::string& what) {
+    if (vector && vector->size() > 0) require_aligned(reinterpret_cast<uintptr_t>(vector->Data()), what);
+}
+
 // Bytes of an Arrow file, `offset` counted from the file's start; slices are bounds-checked.
 struct Bytes {
     const unsigned char* data = nullptr;
@@ -51,6 +64,7 @@ struct ArrowFile {
 
     ArrowFile(Bytes file, const std::string& what) : bytes(file) {
         bytes.offset = 0;
+        require_aligned(reinterpret_cast<uintptr_t>(file.data), what);
         const uint64_t trailer = sizeof(int32_t) + kArrowMagicSize;
         if (file.size < kLeadingMagicSize + trailer || std::memcmp(file.data, kArrowMagic, kArrowMagicSize) != 0 ||
             std::memcmp(file.data + file.size - kArrowMagicSize, kArrowMagic, kArrowMagicSize) != 0) {
@@ -62,6 +76,7 @@ struct ArrowFile {
                              what, footer_size));
         }
         footer_start = file.size - trailer - static_cast<uint64_t>(footer_size);
+        require_aligned(footer_start, what + "'s footer");
         flatbuffers::Verifier verifier(file.data + footer_start, static_cast<size_t>(footer_size));
         if (!arrow::VerifyFooterBuffer(verifier)) fail(what + ": the footer is corrupt");
         footer = arrow::GetFooter(file.data + footer_start);
@@ -69,6 +84,8 @@ struct ArrowFile {
             !footer->record_batches()) {
             fail(what + ": the footer is not one segmint writes (Arrow metadata V5 with a schema and record batches)");
         }
+        require_aligned_elements(footer->record_batches(), what + "'s record batch blocks");
+        require_aligned_elements(footer->dictionaries(), what + "'s dictionary blocks");
     }
 
     // The message at `block`, whose header must be of type `type`, and its body.
@@ -76,6 +93,8 @@ struct ArrowFile {
         if (block->offset() < 0 || block->metadata_length() < 8 || block->body_length() < 0) {
             fail("a block of the footer has a negative offset or size: the snapshot is corrupt");
         }
+        require_aligned(static_cast<uint64_t>(block->offset()), "a message");
+        require_aligned(static_cast<uint64_t>(block->metadata_length()), "a message's body");
         const Bytes region = bytes.slice(static_cast<uint64_t>(block->offset()),
                                          static_cast<uint64_t>(block->metadata_length()), "a message");
         const uint32_t marker = region.load<uint32_t>(0);
@@ -105,6 +124,8 @@ public:
         }
         nodes_ = batch->nodes();
         buffers_ = batch->buffers();
+        require_aligned_elements(nodes_, "a record batch's nodes");
+        require_aligned_elements(buffers_, "a record batch's buffers");
     }
     // The next node; its length must be `length` (when given).
     const arrow::FieldNode* node(const std::string& what) {
@@ -120,6 +141,7 @@ public:
             fail(fmt::format("{}: a buffer holds {} bytes where {} are needed: the snapshot is corrupt", what,
                              buffer->length(), needed));
         }
+        require_aligned(static_cast<uint64_t>(buffer->offset()), what + ": a buffer");
         return body_.slice(static_cast<uint64_t>(buffer->offset()), needed, what);
     }
     void expect_end(const std::string& what) const {
