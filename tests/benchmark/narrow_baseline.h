@@ -44,7 +44,7 @@ private:
     std::vector<uint64_t> email_opt_in_;  // value bits; NULL rows 0
     std::vector<uint64_t> email_opt_in_valid_;
     std::vector<uint8_t> city_in_p3_, country_starts_u_, country_germany_;  // per dictionary code
-    uint8_t gold_, platinum_, bronze_, other_;  // enum codes
+    uint8_t gold_, platinum_, bronze_, other_;                              // enum codes
     int32_t may_2026_, jan_2025_;
 };
 
