@@ -145,7 +145,9 @@ struct Dictionary {
     void reserve(size_t count, size_t bytes = 0);
     size_t size() const { return values.size(); }
     std::string_view value(int32_t code) const { return values[static_cast<size_t>(code)]; }
-    // After loading: releases spare capacity of the strings and the per-value hashes kept for growing the index.
+    // After loading: releases spare capacity of the strings, the per-value hashes kept for growing the index, and
+    // the index itself when it holds more than kIndexKeptUpTo values (find() and intern() rebuild it when needed).
+    static constexpr size_t kIndexKeptUpTo = size_t{1} << 16;
     void trim_excess();
     // Bytes allocated: strings, offsets and the hash index.
     uint64_t byte_size() const;

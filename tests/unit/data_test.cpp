@@ -286,6 +286,30 @@ BOOST_AUTO_TEST_CASE(dictionary_survives_growth_and_direct_edits) {
     BOOST_TEST(dictionary.intern("edited") == 5000);
 }
 
+// After loading, a big dictionary gives its index back (most of its memory) and a small one keeps it; lookups and
+// interning afterwards rebuild the index and find every value at its code.
+BOOST_AUTO_TEST_CASE(dictionary_gives_back_a_big_index_after_loading) {
+    using segmint::data::Dictionary;
+    const auto value_of = [](size_t i) { return "customer-" + std::to_string(i) + "@example.com"; };
+    Dictionary big, small;
+    const size_t count = Dictionary::kIndexKeptUpTo + 1;
+    for (size_t i = 0; i < count; ++i) BOOST_REQUIRE(big.intern(value_of(i)) == static_cast<int32_t>(i));
+    for (size_t i = 0; i < 100; ++i) small.intern(value_of(i));
+    const uint64_t big_before = big.byte_size(), small_before = small.byte_size();
+    big.trim_excess();
+    small.trim_excess();
+    // The index is 8-byte slots, at least two a value: all of it gone from the big one.
+    BOOST_TEST(big.byte_size() + count * 2 * 8 <= big_before);
+    BOOST_TEST(big.byte_size() == big.values.byte_size());
+    BOOST_TEST(small.byte_size() > small.values.byte_size());  // its index stays
+    BOOST_TEST(small.byte_size() < small_before);              // only the per-value hashes went
+    for (size_t i = 0; i < count; i += 97) BOOST_REQUIRE(big.find(value_of(i)).value() == static_cast<int32_t>(i));
+    BOOST_TEST(!big.find("nobody@example.com"));
+    BOOST_TEST(big.intern(value_of(count - 1)) == static_cast<int32_t>(count - 1));
+    BOOST_TEST(big.intern("new@example.com") == static_cast<int32_t>(count));
+    BOOST_TEST(big.find("new@example.com").value() == static_cast<int32_t>(count));
+}
+
 BOOST_AUTO_TEST_CASE(table_columns_follow_the_schema) {
     segmint::data::Table table(small_schema());
     BOOST_TEST(table.column_count() == 4u);
