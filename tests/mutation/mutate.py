@@ -168,6 +168,14 @@ MUTATIONS = [
      "block_high = std::max(block_high, block[i]);",
      "block_high = std::max(block_high, block[i - 1]);",
      "the optimizer's statistics miss the last row of every fully present 64-row block"),
+    ("snapshot_unaligned_message", "src/snapshot/arrow_file.h",
+     'require_aligned(static_cast<uint64_t>(block->offset()), "a message");',
+     "",
+     "a message moved off the 8-byte grid has its flatbuffer read misaligned"),
+    ("dictionary_index_kept", "src/data/table.cpp",
+     "if (values.size() > kIndexKeptUpTo) {",
+     "if (false) {",
+     "a 10M-value dictionary keeps its 268 MB hash index after loading"),
 ]
 
 
