@@ -6,6 +6,7 @@
 #include <cstring>
 #include <functional>
 #include <limits>
+#include <mutex>
 #include <ostream>
 #include <stdexcept>
 
@@ -138,6 +139,7 @@ void Dictionary::place(int32_t code, uint64_t hash) const {
 }
 
 void Dictionary::rebuild(bool rehash, size_t room) const {
+    indexed_.store(kNotIndexed);  // until the index is whole again
     size_t capacity = 16;
     while (capacity < std::max(values.size(), room) * 2 + 2) capacity *= 2;
     if (slots_.size() != capacity) {
@@ -155,11 +157,19 @@ void Dictionary::rebuild(bool rehash, size_t room) const {
         for (const std::string_view value : values) hashes_.push_back(hash_of(value));
     }
     for (size_t i = 0; i < values.size(); ++i) place(static_cast<int32_t>(i), hashes_[i]);
-    indexed_ = values.size();
+    indexed_.store(values.size());
+}
+
+void Dictionary::ensure_index() const {
+    if (indexed_.load() == values.size()) return;
+    // Rare (once per dictionary after loading, or after direct edits): one lock for every dictionary is enough.
+    static std::mutex building;
+    std::lock_guard<std::mutex> lock(building);
+    if (indexed_.load() != values.size()) rebuild(true);
 }
 
 std::optional<int32_t> Dictionary::find(std::string_view value) const {
-    if (indexed_ != values.size() || slots_.empty()) rebuild(true);
+    ensure_index();
     const uint64_t hash = hash_of(value);
     const uint32_t tag = tag_of(hash);
     const size_t mask = slots_.size() - 1;
@@ -175,7 +185,7 @@ uint64_t Dictionary::hash(std::string_view value) { return hash_of(value); }
 int32_t Dictionary::intern(std::string_view value) { return intern(value, hash_of(value)); }
 
 int32_t Dictionary::intern(std::string_view value, uint64_t hash) {
-    if (indexed_ != values.size() || slots_.empty()) rebuild(true);
+    ensure_index();
     const uint32_t tag = tag_of(hash);
     const size_t mask = slots_.size() - 1;
     size_t slot = static_cast<size_t>(hash) & mask;
@@ -191,7 +201,7 @@ int32_t Dictionary::intern(std::string_view value, uint64_t hash) {
     // Hashes released by trim_excess() stay released until the next rebuild.
     if (hashes_.size() == values.size()) hashes_.push_back(hash);
     values.emplace_back(value);
-    indexed_ = values.size();
+    indexed_.store(values.size());
     if (values.size() * 2 + 2 > slots_.size()) {
         rebuild(false);  // keeps the load factor at most 1/2
     } else {
@@ -203,7 +213,7 @@ int32_t Dictionary::intern(std::string_view value, uint64_t hash) {
 void Dictionary::reserve(size_t count, size_t bytes) {
     values.reserve(count, bytes);
     hashes_.reserve(count);
-    if (count * 2 + 2 > slots_.size()) rebuild(indexed_ != values.size(), count);
+    if (count * 2 + 2 > slots_.size()) rebuild(indexed_.load() != values.size(), count);
 }
 
 void Dictionary::trim_excess() {
@@ -213,10 +223,10 @@ void Dictionary::trim_excess() {
     std::vector<uint64_t>().swap(hashes_);
     // A big index goes too: 16-32 bytes a value, more than most values' strings (a column of 10M distinct emails
     // kept a 268 MB index, an eighth of the table). After loading only find() reads it (event tables with text
-    // keys), and find() rebuilds it on first use.
+    // keys, `contains` on a list column), and find() rebuilds it on first use.
     if (values.size() > kIndexKeptUpTo) {
         std::vector<Slot>().swap(slots_);
-        indexed_ = 0;
+        indexed_.store(kNotIndexed);
     }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The engine's own form of customer data: one typed array per column, a validity bitmap for NULLs, strings, enums and
 // list items dictionary-encoded. Loaders (CSV now, databases later) fill a Table; the VM reads it.
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -146,7 +147,8 @@ struct Dictionary {
     size_t size() const { return values.size(); }
     std::string_view value(int32_t code) const { return values[static_cast<size_t>(code)]; }
     // After loading: releases spare capacity of the strings, the per-value hashes kept for growing the index, and
-    // the index itself when it holds more than kIndexKeptUpTo values (find() and intern() rebuild it when needed).
+    // the index itself when it holds more than kIndexKeptUpTo values (find() and intern() rebuild it when needed;
+    // find() also when several threads call it at once).
     static constexpr size_t kIndexKeptUpTo = size_t{1} << 16;
     void trim_excess();
     // Bytes allocated: strings, offsets and the hash index.
@@ -168,12 +170,35 @@ private:
         int32_t code = -1;  // -1 = empty
         uint32_t tag = 0;
     };
+    // The number of values in slots_, kNotIndexed while there is no index. Atomic because const lookups run on
+    // several threads at once (the interpreter's workers search list dictionaries in `contains`): the first to find
+    // the index missing builds it under a lock (ensure_index) and publishes the count last, so a reader that sees
+    // the count sees the whole index. Copies like a plain number.
+    class IndexedCount {
+    public:
+        explicit IndexedCount(size_t count) : count_(count) {}
+        IndexedCount(const IndexedCount& other) : count_(other.load()) {}
+        IndexedCount& operator=(const IndexedCount& other) {
+            store(other.load());
+            return *this;
+        }
+        size_t load() const { return count_.load(std::memory_order_acquire); }
+        void store(size_t count) { count_.store(count, std::memory_order_release); }
+
+    private:
+        std::atomic<size_t> count_;
+    };
+    static constexpr size_t kNotIndexed = ~size_t{0};
+
+    // Builds the index unless it covers every value; safe to call from several threads at once as long as no thread
+    // changes the dictionary meanwhile.
+    void ensure_index() const;
     void rebuild(bool rehash, size_t room = 0) const;
     void place(int32_t code, uint64_t hash) const;
     mutable std::vector<Slot> slots_;  // size is a power of two, at most half full
     // Full hash per code, so growing the index while loading never rehashes strings; empty after trim_excess().
     mutable std::vector<uint64_t> hashes_;
-    mutable size_t indexed_ = 0;  // values[0, indexed_) are in slots_
+    mutable IndexedCount indexed_{kNotIndexed};  // values[0, indexed_) are in slots_
 };
 
 struct Column {

@@ -15,6 +15,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "common/parallel.h"
+#include "data/table.h"
 
 using segmint::parallel_for;
 using std::chrono::milliseconds;
@@ -237,6 +238,30 @@ BOOST_AUTO_TEST_CASE(an_exception_from_waiting_stops_the_work_and_reaches_the_ca
     BOOST_TEST(calls == 1u);  // not called again after it threw
     BOOST_TEST(running_at_catch == 0);
     BOOST_TEST(ran.load() < kTasks / 2);
+}
+
+// Threads looking values up at once in a dictionary without an index (a snapshot's, or a big one after loading; the
+// interpreter's workers do this for `contains` on a list column): one of them builds the index, and none sees it half
+// built (.ci/tsan runs this suite under ThreadSanitizer).
+BOOST_AUTO_TEST_CASE(dictionary_lookups_on_many_threads_build_the_index_once) {
+    segmint::data::Dictionary dictionary;
+    std::string bytes;
+    std::vector<uint64_t> offsets = {0};
+    const size_t count = 20000;
+    for (size_t i = 0; i < count; ++i) {
+        bytes += "tag-" + std::to_string(i);
+        offsets.push_back(bytes.size());
+    }
+    dictionary.values.assign(bytes, offsets.data(), count);  // as a snapshot's dictionary is read: no index
+    std::atomic<size_t> wrong{0};
+    parallel_for(8, 4, [&](uint64_t task, unsigned) {
+        for (size_t i = static_cast<size_t>(task); i < count; i += 8) {
+            const auto code = dictionary.find("tag-" + std::to_string(i));
+            if (!code || *code != static_cast<int32_t>(i)) ++wrong;
+        }
+        if (dictionary.find("no such tag")) ++wrong;
+    });
+    BOOST_TEST(wrong.load() == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
