@@ -135,6 +135,7 @@ data::EventTable read_events(const ArrowFile& file, const data::Table& customers
     const auto [offsets_at, offsets_size] = fields["offsets"];
     const Bytes inner = file.bytes.slice(file_at, file_size, what);
     const Bytes offsets = file.bytes.slice(offsets_at, offsets_size, what + "'s offsets");
+    require_aligned(offsets_at, what + "'s offsets");
     if (inner.end() > file.footer_start || offsets.end() > file.footer_start) {
         fail(what + " overlaps the footer: the snapshot is corrupt");
     }
