@@ -105,31 +105,24 @@ uint64_t count_words(uint64_t rows, Word word) {
 }  // namespace
 
 NarrowBaseline::NarrowBaseline(const data::Table& table) : rows_(table.rows()) {
-    const auto take = [](const data::Column& column, auto& narrow, const auto& wide) {
+    // Copies column `name`'s values (the array `wide` of Column) into `narrow`, with its validity.
+    const auto take = [&](const char* name, auto& narrow, const auto data::Column::*wide) -> const data::Column& {
         using T = typename std::decay_t<decltype(narrow.values)>::value_type;
-        narrow.values = narrowed<T>(column, wide);
+        const data::Column& column = column_named(table, name);
+        narrow.values = narrowed<T>(column, column.*wide);
         narrow.valid = validity_words(column);
+        return column;
     };
-    const data::Column& orders = column_named(table, "orders_90d");
-    take(orders, orders_90d_, orders.i64);
-    const data::Column& age = column_named(table, "age");
-    take(age, age_, age.i64);
-    const data::Column& last_order = column_named(table, "last_order_date");
-    take(last_order, last_order_date_, last_order.i32);
-    const data::Column& signup = column_named(table, "signup_date");
-    take(signup, signup_date_, signup.i32);
-    const data::Column& spend = column_named(table, "total_spend");
-    take(spend, total_spend_, spend.f64);
-    const data::Column& aov = column_named(table, "avg_order_value");
-    take(aov, avg_order_value_, aov.f64);
-    const data::Column& tier = column_named(table, "tier");
-    take(tier, tier_, tier.i32);
-    const data::Column& gender = column_named(table, "gender");
-    take(gender, gender_, gender.i32);
-    const data::Column& country = column_named(table, "country");
-    take(country, country_, country.i32);
-    const data::Column& city = column_named(table, "city");
-    take(city, city_, city.i32);
+    take("orders_90d", orders_90d_, &data::Column::i64);
+    take("age", age_, &data::Column::i64);
+    take("last_order_date", last_order_date_, &data::Column::i32);
+    take("signup_date", signup_date_, &data::Column::i32);
+    take("total_spend", total_spend_, &data::Column::f64);
+    take("avg_order_value", avg_order_value_, &data::Column::f64);
+    const data::Column& tier = take("tier", tier_, &data::Column::i32);
+    const data::Column& gender = take("gender", gender_, &data::Column::i32);
+    const data::Column& country = take("country", country_, &data::Column::i32);
+    const data::Column& city = take("city", city_, &data::Column::i32);
     const data::Column& opt_in = column_named(table, "email_opt_in");
     email_opt_in_ = huge_page_array<uint64_t>((rows_ + 63) / 64);
     for (uint64_t row = 0; row < rows_; ++row) email_opt_in_[row / 64] |= uint64_t{opt_in.u8[row]} << (row % 64);
