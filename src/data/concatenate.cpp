@@ -60,11 +60,13 @@ void append_column(Column& out, Column& part) {
         codes = intern_all(out.dictionary, part.dictionary);
     switch (out.type) {
         case ColumnType::Int:
-        case ColumnType::Timestamp: append_and_free(out.i64, part.i64); break;
-        case ColumnType::Number: append_and_free(out.f64, part.f64); break;
-        case ColumnType::Bool: append_and_free(out.u8, part.u8); break;
+        case ColumnType::Timestamp: append_and_free(vector_of(out.i64), vector_of(part.i64)); break;
+        case ColumnType::Number: append_and_free(vector_of(out.f64), vector_of(part.f64)); break;
+        case ColumnType::Bool: append_and_free(vector_of(out.u8), vector_of(part.u8)); break;
         case ColumnType::Date:
-        case ColumnType::Enum: append_and_free(out.i32, part.i32); break;  // enum codes are schema indexes
+        case ColumnType::Enum:
+            append_and_free(vector_of(out.i32), vector_of(part.i32));
+            break;  // enum codes are schema indexes
         case ColumnType::String:
             for (uint64_t row = 0; row < part.size; ++row) {
                 // NULL slots keep code 0 (the part's dictionary may even be empty).

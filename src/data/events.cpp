@@ -168,10 +168,10 @@ void regroup(Column& column, const std::vector<uint64_t>& order, const std::vect
     }
     auto reorder = [&](auto& values, auto& spare_values) {
         if (starts) {
-            permute(values, order, *starts);
+            permute(vector_of(values), order, *starts);
             values.resize(kept);
         } else {
-            gather_into(values, spare_values, order, kept);
+            gather_into(vector_of(values), spare_values, order, kept);
         }
     };
     switch (column.type) {

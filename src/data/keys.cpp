@@ -11,7 +11,7 @@ namespace segmint::data {
 namespace {
 
 std::optional<KeyProblem> duplicate_int_key(const Column& key, uint64_t rows) {
-    const std::vector<int64_t>& values = key.i64;
+    const Array<int64_t>& values = key.i64;
     bool increasing = true;
     for (uint64_t row = 1; row < rows && increasing; ++row) increasing = values[row - 1] < values[row];
     if (increasing) return std::nullopt;

@@ -98,6 +98,12 @@ void StringArena::assign(std::string_view bytes, const uint64_t* offsets, size_t
     offsets_.assign(offsets, offsets + count + 1);
 }
 
+void StringArena::view(std::string_view bytes, const uint64_t* offsets, size_t count,
+                       std::shared_ptr<const void> keep_alive) {
+    bytes_ = Array<char>::view(bytes.data(), bytes.size(), keep_alive);
+    offsets_ = Array<uint64_t>::view(offsets, count + 1, std::move(keep_alive));
+}
+
 void StringArena::reserve(size_t count, size_t bytes) {
     offsets_.reserve(count + 1);
     bytes_.reserve(bytes);
@@ -351,8 +357,8 @@ void Column::shrink_to_fit() {
 }
 
 namespace {
-template <typename T>
-void trim(std::vector<T>& values) {
+template <typename Values>  // Array (a view has no spare capacity) or std::vector
+void trim(Values& values) {
     if (values.capacity() > values.size() + values.size() / 16 + 64) values.shrink_to_fit();
 }
 }  // namespace

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "data/array.h"
 #include "data/bitmap.h"
 #include "schema/schema.h"
 
@@ -59,8 +60,9 @@ public:
     const_iterator end() const { return {this, size()}; }
 
     void push_back(std::string_view value) {
-        bytes_.insert(bytes_.end(), value.begin(), value.end());
-        offsets_.push_back(bytes_.size());
+        std::vector<char>& bytes = bytes_.owned();
+        bytes.insert(bytes.end(), value.begin(), value.end());
+        offsets_.push_back(bytes.size());
     }
     void emplace_back(std::string_view value) { push_back(value); }
     void clear();
@@ -76,7 +78,11 @@ public:
     // Replaces the strings by `count` strings: `bytes` and count + 1 offsets into it, offsets[0] == 0, never
     // decreasing, the last == bytes.size() (the caller has checked).
     void assign(std::string_view bytes, const uint64_t* offsets, size_t count);
+    // The same without copying: the arena views `bytes` and `offsets`, which `keep_alive` keeps valid.
+    void view(std::string_view bytes, const uint64_t* offsets, size_t count, std::shared_ptr<const void> keep_alive);
 
+    // Whether the strings are a view of memory the arena does not own (a snapshot's mapped file).
+    bool is_view() const { return bytes_.is_view(); }
     uint64_t string_bytes() const { return bytes_.size(); }
     // Bytes in use: the strings and their offsets.
     uint64_t used_bytes() const { return bytes_.size() + offsets_.size() * sizeof(uint64_t); }
@@ -96,8 +102,8 @@ public:
     friend std::ostream& operator<<(std::ostream& out, const StringArena& arena);
 
 private:
-    std::vector<char> bytes_;
-    std::vector<uint64_t> offsets_ = {0};
+    Array<char> bytes_;
+    Array<uint64_t> offsets_ = {0};
 };
 
 // a == b for the dictionary's probes: most dictionary values (names, cities, countries) are 4 to 16 bytes, which two
@@ -208,12 +214,13 @@ struct Column {
 
     // Bit set = value present. NULL slots hold a zero value (code 0, empty list) so vector code can run branch-free.
     Bitmap validity;
-    std::vector<int64_t> i64;            // Int; Timestamp (micros since epoch, UTC)
-    std::vector<double> f64;             // Number
-    std::vector<int32_t> i32;            // Date (days since epoch); String and Enum: dictionary code
-    std::vector<uint8_t> u8;             // Bool: 0 or 1
-    std::vector<uint64_t> list_offsets;  // StringList: size+1 offsets into list_codes (list_offsets[0] = 0)
-    std::vector<int32_t> list_codes;     // StringList: dictionary codes of the items
+    // The arrays are the column's own, or views of a snapshot's mapped file (data/array.h).
+    Array<int64_t> i64;            // Int; Timestamp (micros since epoch, UTC)
+    Array<double> f64;             // Number
+    Array<int32_t> i32;            // Date (days since epoch); String and Enum: dictionary code
+    std::vector<uint8_t> u8;       // Bool: 0 or 1
+    Array<uint64_t> list_offsets;  // StringList: size+1 offsets into list_codes (list_offsets[0] = 0)
+    Array<int32_t> list_codes;     // StringList: dictionary codes of the items
     // String, StringList: values in first-seen order. Enum: exactly the schema's values in declared order (code =
     // enum index).
     Dictionary dictionary;

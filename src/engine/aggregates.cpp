@@ -288,8 +288,8 @@ struct Reducer {
                 dates ? count_in_window(time->i32.data(), from, to, out.u8.data())
                       : count_in_window(time->i64.data(), from, to, out.u8.data());
             } else {
-                dates ? count_in_window(time->i32.data(), from, to, out.i64.data())
-                      : count_in_window(time->i64.data(), from, to, out.i64.data());
+                dates ? count_in_window(time->i32.data(), from, to, out.i64.mutable_data())
+                      : count_in_window(time->i64.data(), from, to, out.i64.mutable_data());
             }
             return;
         }
@@ -301,7 +301,7 @@ struct Reducer {
                 n = 0;
                 for (uint64_t e = begin; e < end; ++e) n += counts(e);
             }
-            exists ? void(out.u8[c - from] = n > 0) : void(out.i64[c - from] = n);
+            exists ? void(out.u8[c - from] = n > 0) : void(out.i64.mutable_data()[c - from] = n);
         }
     }
 

@@ -55,25 +55,25 @@ void SingleRowEvaluator::set_null(size_t column) {
     // NULL slots hold a zero value (code 0, empty list), as the loaders leave them.
     switch (c.type) {
         case schema::ColumnType::Int:
-        case schema::ColumnType::Timestamp: c.i64[0] = 0; break;
-        case schema::ColumnType::Number: c.f64[0] = 0; break;
+        case schema::ColumnType::Timestamp: c.i64.mutable_data()[0] = 0; break;
+        case schema::ColumnType::Number: c.f64.mutable_data()[0] = 0; break;
         case schema::ColumnType::Bool: c.u8[0] = 0; break;
         case schema::ColumnType::StringList:
             c.list_codes.clear();
-            c.list_offsets[1] = 0;
+            c.list_offsets.mutable_data()[1] = 0;
             break;
-        default: c.i32[0] = 0; break;
+        default: c.i32.mutable_data()[0] = 0; break;
     }
 }
 
 void SingleRowEvaluator::set_int(size_t column, int64_t value) {
     data::Column& c = table_.mutable_column(column);
-    c.i64[0] = value;
+    c.i64.mutable_data()[0] = value;
     c.validity.set(0);
 }
 void SingleRowEvaluator::set_number(size_t column, double value) {
     data::Column& c = table_.mutable_column(column);
-    c.f64[0] = value;
+    c.f64.mutable_data()[0] = value;
     c.validity.set(0);
 }
 void SingleRowEvaluator::set_bool(size_t column, bool value) {
@@ -83,30 +83,30 @@ void SingleRowEvaluator::set_bool(size_t column, bool value) {
 }
 void SingleRowEvaluator::set_date(size_t column, int32_t days) {
     data::Column& c = table_.mutable_column(column);
-    c.i32[0] = days;
+    c.i32.mutable_data()[0] = days;
     c.validity.set(0);
 }
 void SingleRowEvaluator::set_timestamp(size_t column, int64_t micros) {
     data::Column& c = table_.mutable_column(column);
-    c.i64[0] = micros;
+    c.i64.mutable_data()[0] = micros;
     c.validity.set(0);
 }
 void SingleRowEvaluator::set_string(size_t column, std::string_view value) {
     data::Column& c = table_.mutable_column(column);
-    c.i32[0] = intern(c.dictionary, value);
+    c.i32.mutable_data()[0] = intern(c.dictionary, value);
     c.validity.set(0);
 }
 void SingleRowEvaluator::set_enum(size_t column, int32_t index) {
     data::Column& c = table_.mutable_column(column);
-    c.i32[0] = index;
+    c.i32.mutable_data()[0] = index;
     c.validity.set(0);
 }
 void SingleRowEvaluator::set_list(size_t column, const std::string* items, size_t count) {
     data::Column& c = table_.mutable_column(column);
     if (c.dictionary.size() + count > kDictionaryLimit) c.dictionary = data::Dictionary{};
     c.list_codes.resize(count);
-    for (size_t i = 0; i < count; ++i) c.list_codes[i] = c.dictionary.intern(items[i]);
-    c.list_offsets[1] = count;
+    for (size_t i = 0; i < count; ++i) c.list_codes.mutable_data()[i] = c.dictionary.intern(items[i]);
+    c.list_offsets.mutable_data()[1] = count;
     c.validity.set(0);
 }
 

@@ -11,7 +11,7 @@ namespace {
 // millions of rows runs before each evaluation (eval_command.cpp), so the common case is fast: 64 rows at a time, a
 // word of the validity bitmap with every bit set read in a loop the compiler vectorizes, other words bit by bit.
 template <typename T>
-bool value_range(const data::Column& column, const std::vector<T>& values, uint64_t rows, double* min, double* max) {
+bool value_range(const data::Column& column, const data::Array<T>& values, uint64_t rows, double* min, double* max) {
     T low = std::numeric_limits<T>::max();
     T high = std::numeric_limits<T>::lowest();
     bool any = false;

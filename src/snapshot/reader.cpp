@@ -124,7 +124,7 @@ void check_groups(const data::EventTable& events, const data::Table& customers, 
 }
 
 data::EventTable read_events(const ArrowFile& file, const data::Table& customers, size_t index,
-                             const Metadata& metadata, unsigned threads) {
+                             const Metadata& metadata, const ReadOptions& options) {
     const schema::EventTable& definition = customers.schema().events[index];
     const std::string what = "event table `" + escape_controls(definition.name) + "`";
     const std::string* entry = find_value(metadata, event_key(index));
@@ -140,8 +140,13 @@ data::EventTable read_events(const ArrowFile& file, const data::Table& customers
         fail(what + " overlaps the footer: the snapshot is corrupt");
     }
     const ArrowFile events(inner, what);
-    data::EventTable table{
-        read_table(events, schema::event_table_schema(customers.schema(), definition), threads), {}, 0, {}, 0, true};
+    data::EventTable table{read_table(events, schema::event_table_schema(customers.schema(), definition),
+                                      options.threads, options.bytes_owner),
+                           {},
+                           0,
+                           {},
+                           0,
+                           true};
     if (offsets.size != (customers.rows() + 1) * sizeof(uint64_t)) {
         fail(what + ": its offsets are not one per customer: the snapshot is corrupt");
     }
@@ -197,14 +202,14 @@ data::Table read(std::string_view text, const schema::Schema& schema, const Read
         }
     }
     check_schema(value_of(metadata, kSchemaKey), schema);
-    data::Table table = read_table(file, schema, options.threads);
+    data::Table table = read_table(file, schema, options.threads, options.bytes_owner);
     if (value_of(metadata, kRowsKey) != std::to_string(table.rows())) {
         fail("the row count in the footer is not the record batch's: the snapshot is corrupt");
     }
     if (!schema.events.empty()) {
         auto events = std::make_shared<data::EventSet>();
         for (size_t i = 0; i < schema.events.size(); ++i) {
-            events->tables.push_back(read_events(file, table, i, metadata, options.threads));
+            events->tables.push_back(read_events(file, table, i, metadata, options));
         }
         table.set_events(std::move(events));
     }
@@ -319,11 +324,15 @@ std::optional<data::Table> read_snapshot_file(const std::string& path, const sch
         *error = fmt::format("{}: cannot map into memory: {}", escape_controls(path), std::strerror(errno));
         return std::nullopt;
     }
+    // Unmapped when the last column viewing it is gone (or at once, when nothing does).
     const int slot = size > 0 ? watch_mapping(mapped, size, path) : -1;
-    auto table = read_snapshot({static_cast<const char*>(mapped), size}, path, schema, error, options);
-    if (size > 0) ::munmap(mapped, size);
-    unwatch_mapping(slot);
-    return table;
+    const std::shared_ptr<const void> mapping(mapped, [size, slot](const void* begin) {
+        if (size > 0) ::munmap(const_cast<void*>(begin), size);
+        unwatch_mapping(slot);
+    });
+    ReadOptions resolved = options;
+    resolved.bytes_owner = options.in_place ? mapping : nullptr;
+    return read_snapshot({static_cast<const char*>(mapped), size}, path, schema, error, resolved);
 }
 
 }  // namespace segmint::snapshot

@@ -5,6 +5,7 @@
 // every buffer's size, offsets and dictionary codes; a snapshot that fails any check is an error, never a crash or a
 // silent misread.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -24,13 +25,19 @@ struct ReadOptions {
     unsigned threads = 1;  // checksum and columns on this many threads (0 = one per core)
     // Tests and the fuzz target turn it off to reach the checks behind it with corrupted bytes.
     bool verify_checksum = true;
+    // read_snapshot_file: the table's columns view the mapped file, which stays mapped as long as any of them lives
+    // (opening copies nothing); false copies them out and unmaps the file at once.
+    bool in_place = true;
+    // read_snapshot: the owner of `bytes`; when set, the columns view `bytes` and keep it alive instead of copying.
+    std::shared_ptr<const void> bytes_owner;
 };
 
 // Reads the snapshot in `bytes` (`name` for messages) as a table of `schema`; nullopt with a one-line reason (that
 // names `name`) in *error.
 std::optional<data::Table> read_snapshot(std::string_view bytes, const std::string& name, const schema::Schema& schema,
                                          std::string* error, const ReadOptions& options = {});
-// The same from a file, mapped into memory.
+// The same from a file, mapped into memory (see ReadOptions::in_place). A file cut short by another program while
+// it is mapped ends the process with a message and exit code 2 (SIGBUS), also after this returns.
 std::optional<data::Table> read_snapshot_file(const std::string& path, const schema::Schema& schema, std::string* error,
                                               const ReadOptions& options = {});
 

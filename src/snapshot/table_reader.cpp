@@ -89,7 +89,7 @@ bool any_bad(const data::Column& column, uint64_t rows, Block present_block, Row
 }
 
 // Every present value's code names a dictionary value; a NULL row holds 0, as the loaders leave it.
-void check_codes(const data::Column& column, const std::vector<int32_t>& codes, const std::string& what) {
+void check_codes(const data::Column& column, const data::Array<int32_t>& codes, const std::string& what) {
     const auto size = static_cast<uint32_t>(column.dictionary.size());
     const auto* values = reinterpret_cast<const uint32_t*>(codes.data());
     const bool bad = any_bad(
@@ -103,8 +103,9 @@ void check_codes(const data::Column& column, const std::vector<int32_t>& codes, 
     if (bad) fail(what + ": a dictionary code out of range: the snapshot is corrupt");
 }
 
-template <typename T>
-void check_null_slots_zero(const data::Column& column, const std::vector<T>& values, const std::string& what) {
+template <typename Values>  // data::Array or std::vector
+void check_null_slots_zero(const data::Column& column, const Values& values, const std::string& what) {
+    using T = typename Values::value_type;
     const bool bad = any_bad(
         column, values.size(), [](uint64_t) { return false; },
         [&](uint64_t row, bool present) {
@@ -115,7 +116,7 @@ void check_null_slots_zero(const data::Column& column, const std::vector<T>& val
 }
 
 void read_dictionary(const ArrowFile& file, const arrow::Block* block, const schema::Column& definition, size_t index,
-                     data::Column& column) {
+                     data::Column& column, const std::shared_ptr<const void>& keep_alive) {
     const std::string what = "the dictionary of column `" + escape_controls(definition.name) + "`";
     Bytes body;
     const auto* batch = file.message(block, arrow::MessageHeader_DictionaryBatch, &body)->header_as_DictionaryBatch();
@@ -130,13 +131,17 @@ void read_dictionary(const ArrowFile& file, const arrow::Block* block, const sch
     }
     buffers.buffer(0, what);
     const Bytes offsets_bytes = buffers.buffer((count + 1) * sizeof(uint64_t), what);
-    std::vector<uint64_t> offsets;
-    copy_into(offsets, offsets_bytes, count + 1);
+    data::Array<uint64_t> offsets;
+    view_or_copy(offsets, offsets_bytes, count + 1, keep_alive);
     const Bytes strings = buffers.buffer(offsets[count], what);
     buffers.expect_end(what);
     check_offsets(offsets.data(), count, strings.size, what);
-    column.dictionary.values.assign({reinterpret_cast<const char*>(strings.data), strings.size}, offsets.data(),
-                                    static_cast<size_t>(count));
+    const std::string_view text{reinterpret_cast<const char*>(strings.data), strings.size};
+    if (offsets.is_view()) {
+        column.dictionary.values.view(text, offsets.data(), static_cast<size_t>(count), keep_alive);
+    } else {
+        column.dictionary.values.assign(text, offsets.data(), static_cast<size_t>(count));
+    }
     if (definition.type == ColumnType::Enum && column.dictionary.values != definition.enum_values) {
         fail(what + " is not the schema's enum values: the snapshot is corrupt");
     }
@@ -183,7 +188,7 @@ ColumnBuffers locate_column(Buffers& buffers, uint64_t rows, const schema::Colum
 // Every present value keeps [low, high] (what the CSV loader accepts of the type and the schema's bounds); numbers
 // are finite. The engine's date arithmetic is defined only for years 1 to 9999, which a snapshot must not leave.
 template <typename T>
-void check_range(const data::Column& column, const std::vector<T>& values, T low, T high, const std::string& what) {
+void check_range(const data::Column& column, const data::Array<T>& values, T low, T high, const std::string& what) {
     const auto outside = [&](T value) { return !(value >= low && value <= high); };  // NaN is outside too
     const bool bad = any_bad(
         column, values.size(),
@@ -196,7 +201,8 @@ void check_range(const data::Column& column, const std::vector<T>& values, T low
     if (bad) fail(what + ": a value outside its type's range or the schema's bounds: the snapshot is corrupt");
 }
 
-void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column& definition, data::Column& column) {
+void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column& definition, data::Column& column,
+                 const std::shared_ptr<const void>& keep_alive) {
     const std::string& what = found.what;
     read_validity(column, found.validity, rows, found.nulls, what);
     if (definition.not_null && found.nulls > 0) fail(what + ": NULL in a `not_null` column: the snapshot is corrupt");
@@ -207,7 +213,7 @@ void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column
     switch (definition.type) {
         case ColumnType::Int:
         case ColumnType::Timestamp: {
-            copy_into(column.i64, found.values, rows);
+            view_or_copy(column.i64, found.values, rows, keep_alive);
             check_null_slots_zero(column, column.i64, what);
             const bool time = definition.type == ColumnType::Timestamp;
             const auto [low, high] = whole(time ? scalar::kMinTimestamp : std::numeric_limits<int64_t>::min(),
@@ -216,13 +222,13 @@ void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column
             break;
         }
         case ColumnType::Number:
-            copy_into(column.f64, found.values, rows);
+            view_or_copy(column.f64, found.values, rows, keep_alive);
             check_null_slots_zero(column, column.f64, what);
             check_range(column, column.f64, definition.min_number.value_or(-std::numeric_limits<double>::max()),
                         definition.max_number.value_or(std::numeric_limits<double>::max()), what);
             break;
         case ColumnType::Date: {
-            copy_into(column.i32, found.values, rows);
+            view_or_copy(column.i32, found.values, rows, keep_alive);
             check_null_slots_zero(column, column.i32, what);
             const auto [low, high] = whole(scalar::kMinDate, scalar::kMaxDate);
             check_range(column, column.i32, static_cast<int32_t>(std::max<int64_t>(low, scalar::kMinDate)),
@@ -231,7 +237,7 @@ void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column
         }
         case ColumnType::String:
         case ColumnType::Enum:
-            copy_into(column.i32, found.values, rows);
+            view_or_copy(column.i32, found.values, rows, keep_alive);
             check_codes(column, column.i32, what);
             break;
         case ColumnType::Bool:
@@ -240,8 +246,8 @@ void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column
             check_null_slots_zero(column, column.u8, what);
             break;
         case ColumnType::StringList: {
-            copy_into(column.list_offsets, found.list_offsets, rows + 1);
-            copy_into(column.list_codes, found.list_codes, found.items);
+            view_or_copy(column.list_offsets, found.list_offsets, rows + 1, keep_alive);
+            view_or_copy(column.list_codes, found.list_codes, found.items, keep_alive);
             check_offsets(column.list_offsets.data(), rows, found.items, what);
             bool bad = false;
             for (uint64_t row = 0; row < rows; ++row) {
@@ -283,7 +289,8 @@ void check_offsets(const uint64_t* offsets, uint64_t count, uint64_t limit, cons
 }
 
 // The table of one Arrow file whose columns are `schema`'s.
-data::Table read_table(const ArrowFile& file, const schema::Schema& schema, unsigned threads) {
+data::Table read_table(const ArrowFile& file, const schema::Schema& schema, unsigned threads,
+                       const std::shared_ptr<const void>& keep_alive) {
     const auto* fields = file.footer->schema()->fields();
     if (fields->size() != schema.columns.size()) {
         fail(fmt::format("table `{}` has {} columns where the schema has {}: the snapshot is corrupt",
@@ -324,14 +331,15 @@ data::Table read_table(const ArrowFile& file, const schema::Schema& schema, unsi
     for_each_checked(dictionary_columns.size(), threads, [&](size_t k) {
         const size_t i = dictionary_columns[k];
         read_dictionary(file, dictionaries->Get(static_cast<uint32_t>(k)), schema.columns[i], i,
-                        table.mutable_column(i));
+                        table.mutable_column(i), keep_alive);
     });
     Buffers buffers(batch, body);
     std::vector<ColumnBuffers> located;
     for (const auto& column : schema.columns) located.push_back(locate_column(buffers, rows, column));
     buffers.expect_end("the record batch");
-    for_each_checked(schema.columns.size(), threads,
-                     [&](size_t i) { read_column(located[i], rows, schema.columns[i], table.mutable_column(i)); });
+    for_each_checked(schema.columns.size(), threads, [&](size_t i) {
+        read_column(located[i], rows, schema.columns[i], table.mutable_column(i), keep_alive);
+    });
     table.finish_rows();
     return table;
 }

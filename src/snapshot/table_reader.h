@@ -1,6 +1,7 @@
 #pragma once
 // The columns of one Arrow file of a snapshot as a table (snapshot/reader.h): the customers, or one event table.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,9 +12,11 @@
 
 namespace segmint::snapshot {
 
-// The table of `file`, whose columns must be `schema`'s as the writer writes them; the columns are copied out of the
-// file and checked on `threads` threads. Throws Problem.
-data::Table read_table(const ArrowFile& file, const schema::Schema& schema, unsigned threads);
+// The table of `file`, whose columns must be `schema`'s as the writer writes them, checked on `threads` threads.
+// With `keep_alive` (the owner of the file's bytes) the columns view the file where they lie; without, they are
+// copied out of it. Throws Problem.
+data::Table read_table(const ArrowFile& file, const schema::Schema& schema, unsigned threads,
+                       const std::shared_ptr<const void>& keep_alive);
 
 // One pass into fresh memory (resize() would zero it first), its pages faulted in ahead and huge where the array is
 // big (data/prefault.h: a fault per 4 KiB page is most of the cost of copying otherwise).
@@ -28,6 +31,17 @@ void copy_into(std::vector<T>& out, Bytes bytes, uint64_t count) {
         copy.insert(copy.end(), begin, begin + count);
     }
     out.swap(copy);
+}
+
+// `count` values at `bytes` as `out`: a view of them when there is `keep_alive` and they are aligned for T (a
+// snapshot's buffers lie on an 8-byte grid from the file's start, which a mapping puts on a page), else a copy.
+template <typename T>
+void view_or_copy(data::Array<T>& out, Bytes bytes, uint64_t count, const std::shared_ptr<const void>& keep_alive) {
+    if (keep_alive && reinterpret_cast<uintptr_t>(bytes.data) % alignof(T) == 0) {
+        out = data::Array<T>::view(reinterpret_cast<const T*>(bytes.data), count, keep_alive);
+    } else {
+        copy_into(out.owned(), bytes, count);
+    }
 }
 
 // Offsets of `count` items into `limit` bytes (or items): from 0, never decreasing, ending at `limit`.

@@ -7,7 +7,7 @@
 namespace segmint::vm {
 
 template <typename T>
-void load_column(ExecContext& cx, const Instruction& in, const std::vector<T> data::Column::*values) {
+void load_column(ExecContext& cx, const Instruction& in, const data::Array<T> data::Column::*values) {
     State& st = cx.st;
     Register& d = cx.reg(in.dst);
     const data::Column& column = st.column(in.imm);

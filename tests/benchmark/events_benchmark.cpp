@@ -222,7 +222,7 @@ int main(int argc, char** argv) {
         interleaved_medians(repeat, {[&] { load(1, orders_csv); }, [&] { load(2, orders_csv); }, parse_only,
                                      [&] { load(1, unsorted_csv); }, [&] { load(1, by_time_csv); }});
     // Grouping the file in time order must give the very table the generated file gives (order ids row by row).
-    const std::vector<int64_t> by_time_ids = orders->table.find("order_id")->i64;
+    const data::Array<int64_t> by_time_ids = orders->table.find("order_id")->i64;
     auto memory = [&] {  // what the grouped orders hold against their columns' bytes
         const double held = static_cast<double>(orders->table.byte_size() + orders->offsets.capacity() * 8);
         return std::make_pair(held, held / static_cast<double>(orders->table.data_bytes()));

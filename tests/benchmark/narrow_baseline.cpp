@@ -41,7 +41,7 @@ std::vector<uint64_t> validity_words(const data::Column& column) {
 
 // The values, padded with zeros to a whole number of 64-row words.
 template <typename Narrow, typename Wide>
-std::vector<Narrow> narrowed(const data::Column& column, const std::vector<Wide>& wide) {
+std::vector<Narrow> narrowed(const data::Column& column, const data::Array<Wide>& wide) {
     std::vector<Narrow> out = huge_page_array<Narrow>((wide.size() + 63) / 64 * 64);
     for (size_t row = 0; row < wide.size(); ++row) {
         if (wide[row] < std::numeric_limits<Narrow>::lowest() || wide[row] > std::numeric_limits<Narrow>::max()) {

@@ -1,13 +1,14 @@
 // Fuzz target: changes to a valid snapshot (src/snapshot) → read_snapshot. The input is a script of edits to a
 // snapshot of random customers with their events, written once: byte 0 chooses whether the checksum is verified (bit
-// 0: off, so the structural checks behind it meet the changed bytes) and whether the input is a whole file of its own
-// instead (bit 1); then each 5 bytes are an edit: a 4-byte offset (modulo the size) and the byte to put there; an
-// input of 3 bytes more than a multiple of 5 also cuts the file at its last 2 bytes' offset. Reading must fail with a
-// message or give a table whose every value can be read; with the checksum verified, a table read from changed bytes
-// must be the original.
+// 0: off, so the structural checks behind it meet the changed bytes), whether the input is a whole file of its own
+// instead (bit 1) and whether the columns are copied out (bit 2) rather than read in place as a mapped file's are; then
+// each 5 bytes are an edit: a 4-byte offset (modulo the size) and the byte to put there; an input of 3 bytes more than
+// a multiple of 5 also cuts the file at its last 2 bytes' offset. Reading must fail with a message or give a table
+// whose every value can be read; with the checksum verified, a table read from changed bytes must be the original.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include "data/events.h"
@@ -53,7 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static const std::string valid = snapshot::snapshot_bytes(original());
     static const std::string valid_text = table_text(original());
     const uint8_t control = size > 0 ? data[0] : 0;
-    std::string bytes;
+    auto owner = std::make_shared<std::string>();
+    std::string& bytes = *owner;
     if (control & 2) {
         bytes.assign(reinterpret_cast<const char*>(data) + (size > 0 ? 1 : 0), size > 0 ? size - 1 : 0);
     } else {
@@ -68,6 +70,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     snapshot::ReadOptions options;
     options.verify_checksum = (control & 1) == 0;
+    if ((control & 4) == 0) options.bytes_owner = owner;
     std::string error;
     auto table = snapshot::read_snapshot(bytes, "fuzz.arrow", fuzzing::test_schema(), &error, options);
     if (!table) {

@@ -176,6 +176,10 @@ MUTATIONS = [
      "if (values.size() > kIndexKeptUpTo) {",
      "if (false) {",
      "a 10M-value dictionary keeps its 268 MB hash index after loading"),
+    ("array_view_unowned", "src/data/array.h",
+     "array.keep_alive_ = std::move(keep_alive);",
+     "",
+     "a column read in place does not keep the mapped file alive (unmapped while the table still reads it)"),
 ]
 
 

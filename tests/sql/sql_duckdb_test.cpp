@@ -416,7 +416,7 @@ BOOST_AUTO_TEST_CASE(duckdb_matches_vm_on_edges) {
     const size_t signup = test_schema().find("signup_date")->index;
     data::Column& column = table.mutable_column(signup);
     for (size_t row = 0; row < dates.size(); ++row) {
-        column.i32[row] = *calendar::parse_date(dates[row]);
+        column.i32.mutable_data()[row] = *calendar::parse_date(dates[row]);
         column.validity.set(row);
     }
     // Cities with a NUL byte, non-ASCII letters and bytes of 0x80 and above.
@@ -425,7 +425,7 @@ BOOST_AUTO_TEST_CASE(duckdb_matches_vm_on_edges) {
                                              "\u00ff",     "\U0001F600x", "stra\u00dfe",  "Ber\nlin"};
     data::Column& city = table.mutable_column(test_schema().find("city")->index);
     for (size_t row = 0; row < cities.size(); ++row) {
-        city.i32[row + 10] = city.dictionary.intern(cities[row]);
+        city.i32.mutable_data()[row + 10] = city.dictionary.intern(cities[row]);
         city.validity.set(row + 10);
     }
     const std::string text = R"(

@@ -66,8 +66,9 @@ std::string replace_all(std::string text, const std::string& from, const std::st
     return out;
 }
 
-template <typename T>
-bool same_bytes(const std::vector<T>& a, const std::vector<T>& b) {
+template <typename Values>  // data::Array or std::vector
+bool same_bytes(const Values& a, const Values& b) {
+    using T = typename Values::value_type;
     return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
 }
 

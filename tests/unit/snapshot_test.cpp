@@ -93,12 +93,34 @@ data::Table random_customers(uint64_t seed, uint64_t rows, bool events) {
     return table;
 }
 
+// Read as a mapped file is (the default): the table views a copy of `bytes` that it keeps alive; `in_place` false
+// copies the columns out as standard input is read.
 std::optional<data::Table> read(const std::string& bytes, std::string* error, bool verify = true,
-                                const schema::Schema& schema = testing::test_schema(), unsigned threads = 1) {
+                                const schema::Schema& schema = testing::test_schema(), unsigned threads = 1,
+                                bool in_place = true) {
     snapshot::ReadOptions options;
     options.verify_checksum = verify;
     options.threads = threads;
-    return snapshot::read_snapshot(bytes, "t.arrow", schema, error, options);
+    auto owner = std::make_shared<const std::string>(bytes);
+    if (in_place) options.bytes_owner = owner;
+    return snapshot::read_snapshot(*owner, "t.arrow", schema, error, options);
+}
+
+// Whether the columns of `table` that a snapshot can hold in place are all views (`views`) or all owned.
+void expect_views(const data::Table& table, bool views) {
+    for (size_t i = 0; i < table.column_count(); ++i) {
+        const data::Column& c = table.column(i);
+        if (c.size == 0) continue;
+        const bool view = c.i64.is_view() || c.f64.is_view() || c.i32.is_view() || c.list_offsets.is_view();
+        const bool owned = !c.i64.empty() || !c.f64.empty() || !c.i32.empty() || !c.list_offsets.empty();
+        if (view || owned) BOOST_CHECK_MESSAGE(view == views, c.name << (views ? " is not a view" : " is a view"));
+        if (c.dictionary.size() > 0) BOOST_CHECK_EQUAL(c.dictionary.values.is_view(), views);
+    }
+}
+
+// Whether this process maps `path` (/proc/self/maps).
+bool is_mapped(const std::string& path) {
+    return testing::read_file("/proc/self/maps").find(path) != std::string::npos;
 }
 
 }  // namespace
@@ -113,10 +135,13 @@ BOOST_AUTO_TEST_CASE(random_tables_read_back_value_for_value) {
         const std::string bytes = snapshot::snapshot_bytes(table);
         BOOST_REQUIRE(snapshot::is_snapshot(bytes));
         for (unsigned threads : {1u, 3u}) {
-            std::string error;
-            auto back = read(bytes, &error, true, testing::test_schema(), threads);
-            BOOST_REQUIRE_MESSAGE(back, "seed " << seed << ": " << error);
-            expect_same_table(table, *back, "seed " + std::to_string(seed));
+            for (bool in_place : {true, false}) {
+                std::string error;
+                auto back = read(bytes, &error, true, testing::test_schema(), threads, in_place);
+                BOOST_REQUIRE_MESSAGE(back, "seed " << seed << ": " << error);
+                expect_same_table(table, *back, "seed " + std::to_string(seed));
+                expect_views(*back, in_place);
+            }
         }
         // Written again from what was read: the same bytes (nothing is lost or added on the way).
         std::string error;
@@ -346,15 +371,59 @@ BOOST_AUTO_TEST_CASE(events_out_of_their_groups_are_refused) {
             static_cast<size_t>(grouped.table.find(customers.schema().events[table].time) - &grouped.table.column(0)));
         const uint64_t row = grouped.begin(customer);
         if (times.type == schema::ColumnType::Date) {
-            std::swap(times.i32[row], times.i32[row + 1]);
+            std::swap(times.i32.mutable_data()[row], times.i32.mutable_data()[row + 1]);
         } else {
-            std::swap(times.i64[row], times.i64[row + 1]);
+            std::swap(times.i64.mutable_data()[row], times.i64.mutable_data()[row + 1]);
         }
         data::Table swapped = customers;
         swapped.set_events(changed);
         BOOST_CHECK(!read(snapshot::snapshot_bytes(swapped), &error));
         BOOST_CHECK_MESSAGE(error.find("out of time order") != std::string::npos, error);
     }
+}
+
+// Opening a file copies nothing: the columns view the mapping, which lives as long as any table (or copy of one) that
+// views it, and a column that is changed gets its own copy first, leaving the file and the other tables alone.
+BOOST_AUTO_TEST_CASE(a_file_is_read_in_place_and_unmapped_with_its_last_table) {
+    const testing::TempDir dir("snapshot-in-place");
+    const data::Table table = random_customers(11, 300, true);
+    const std::string path = dir.write("customers.arrow", snapshot::snapshot_bytes(table));
+    std::string error;
+    std::optional<data::Table> copy;
+    {
+        auto opened = snapshot::read_snapshot_file(path, testing::test_schema(), &error);
+        BOOST_REQUIRE_MESSAGE(opened, error);
+        BOOST_CHECK(is_mapped(path));
+        expect_views(*opened, true);
+        expect_views(opened->events()->tables[0].table, true);
+        copy = *opened;
+    }
+    BOOST_CHECK(is_mapped(path));  // the copy still views it
+    expect_same_table(table, *copy, "the copy, its original gone");
+
+    // Changing a column copies it out of the file: the change is seen, the file and the other columns are not touched.
+    const size_t age = testing::test_schema().find("age")->index;
+    data::Column& changed = copy->mutable_column(age);
+    changed.i64.mutable_data()[0] = 123456;
+    changed.validity.set(0);
+    BOOST_CHECK(!changed.i64.is_view());
+    BOOST_CHECK_EQUAL(copy->column(age).i64[0], 123456);
+    BOOST_CHECK(copy->column(0).i64.is_view() || copy->column(0).i32.is_view());
+    auto again = snapshot::read_snapshot_file(path, testing::test_schema(), &error);
+    BOOST_REQUIRE_MESSAGE(again, error);
+    expect_same_table(table, *again, "read again after a change to a copy");
+    again.reset();
+    copy.reset();
+    BOOST_CHECK(!is_mapped(path));
+
+    // Copied out: nothing views the file, which is unmapped before the call returns.
+    snapshot::ReadOptions copied;
+    copied.in_place = false;
+    auto owned = snapshot::read_snapshot_file(path, testing::test_schema(), &error, copied);
+    BOOST_REQUIRE_MESSAGE(owned, error);
+    BOOST_CHECK(!is_mapped(path));
+    expect_views(*owned, false);
+    expect_same_table(table, *owned, "copied out");
 }
 
 BOOST_AUTO_TEST_CASE(files_that_are_no_snapshot) {
