@@ -1,6 +1,9 @@
 // Snapshots (src/snapshot, docs/snapshots.md): a table written and read back is the same table, value for value,
 // with its event tables; and a snapshot that is cut short, changed, of another format version or imported under
 // another schema is refused with a message, never read wrong (random corruptions run here and under the sanitizers).
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
@@ -424,6 +427,45 @@ BOOST_AUTO_TEST_CASE(a_file_is_read_in_place_and_unmapped_with_its_last_table) {
     BOOST_CHECK(!is_mapped(path));
     expect_views(*owned, false);
     expect_same_table(table, *owned, "copied out");
+}
+
+// A file cut short by another program after it was opened, while a command still uses its columns (now that they stay
+// in the mapping): the read past the new end raises SIGBUS, and the process says which file it was and exits 2 rather
+// than die of the signal. In a child process, which the signal ends.
+BOOST_AUTO_TEST_CASE(a_file_cut_short_while_its_table_is_used_ends_with_a_message) {
+    const testing::TempDir dir("snapshot-cut");
+    const data::Table table = random_customers(12, 20000, false);
+    const std::string path = dir.write("customers.arrow", snapshot::snapshot_bytes(table));
+    int errors[2];
+    BOOST_REQUIRE(::pipe(errors) == 0);
+    const pid_t child = ::fork();
+    BOOST_REQUIRE(child >= 0);
+    if (child == 0) {
+        ::dup2(errors[1], STDERR_FILENO);
+        std::string error;
+        auto opened = snapshot::read_snapshot_file(path, testing::test_schema(), &error);
+        if (!opened || ::truncate(path.c_str(), 4096) != 0) ::_exit(10);
+        uint64_t sum = 0;
+        for (size_t c = 0; c < opened->column_count(); ++c) {
+            const data::Column& column = opened->column(c);
+            for (uint64_t row = 0; row < column.i64.size(); ++row) sum += static_cast<uint64_t>(column.i64[row]);
+            for (uint64_t row = 0; row < column.i32.size(); ++row) sum += static_cast<uint64_t>(column.i32[row]);
+        }
+        ::_exit(sum == 12345 ? 11 : 12);  // not reached: the first read past 4096 bytes ends the process
+    }
+    ::close(errors[1]);
+    std::string message;
+    char buffer[512];
+    for (ssize_t n; (n = ::read(errors[0], buffer, sizeof buffer)) > 0;) message.append(buffer, static_cast<size_t>(n));
+    ::close(errors[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    BOOST_CHECK_MESSAGE(WIFEXITED(status) && WEXITSTATUS(status) == 2,
+                        "status " << status << (WIFEXITED(status) ? " exit " : " signal ")
+                                  << (WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status)));
+    BOOST_CHECK_EQUAL(message, "segmint: error: " + path +
+                                   ": the file was cut short while it was read (another program changed it); run again "
+                                   "once it is complete\n");
 }
 
 BOOST_AUTO_TEST_CASE(files_that_are_no_snapshot) {
