@@ -12,6 +12,7 @@
 #include <initializer_list>
 #include <memory>
 #include <ostream>
+#include <utility>
 #include <vector>
 
 namespace segmint::data {
@@ -24,6 +25,26 @@ public:
     using iterator = const T*;
 
     Array() = default;
+    Array(const Array&) = default;
+    Array& operator=(const Array&) = default;
+    // A moved-from array is empty, as a moved-from vector is (not a view without the handle that keeps it valid).
+    Array(Array&& other) noexcept
+        : owned_(std::move(other.owned_)),
+          view_(std::exchange(other.view_, nullptr)),
+          view_size_(std::exchange(other.view_size_, 0)),
+          keep_alive_(std::move(other.keep_alive_)) {
+        other.owned_.clear();
+    }
+    Array& operator=(Array&& other) noexcept {
+        if (this != &other) {
+            owned_ = std::move(other.owned_);
+            other.owned_.clear();
+            view_ = std::exchange(other.view_, nullptr);
+            view_size_ = std::exchange(other.view_size_, 0);
+            keep_alive_ = std::move(other.keep_alive_);
+        }
+        return *this;
+    }
     Array(std::initializer_list<T> values) : owned_(values) {}
     Array(std::vector<T> values) : owned_(std::move(values)) {}  // NOLINT: reads like the vector it was
     // A view of `count` values at `values`, which stay valid and unchanged as long as `keep_alive` lives.
@@ -46,28 +67,29 @@ public:
     const T* begin() const { return data(); }
     const T* end() const { return data() + size(); }
 
-    // The array as its own vector, to change in place (a view is copied first).
+    // The array as its own vector, to change in place (a view is copied first). The handle is kept until the array
+    // is assigned anew or destroyed: a caller may still hold a value or range of the view it is about to add.
     std::vector<T>& owned() {
         if (view_) {
             owned_.assign(view_, view_ + view_size_);
             view_ = nullptr;
             view_size_ = 0;
-            keep_alive_.reset();
         }
         return owned_;
     }
     T* mutable_data() { return owned().data(); }
-    void push_back(const T& value) { owned().push_back(value); }
-    void emplace_back(const T& value) { owned().push_back(value); }
+    void push_back(T value) { owned().push_back(value); }
+    void emplace_back(T value) { owned().push_back(value); }
     void resize(size_t count) { owned().resize(count); }
-    void resize(size_t count, const T& value) { owned().resize(count, value); }
+    void resize(size_t count, T value) { owned().resize(count, value); }
     void reserve(size_t count) { owned().reserve(count); }
     template <typename Iterator>
     void assign(Iterator first, Iterator last) {
+        std::vector<T> values(first, last);  // before the view goes: the range may lie in it
         drop_view();
-        owned_.assign(first, last);
+        owned_.swap(values);
     }
-    void assign(size_t count, const T& value) {
+    void assign(size_t count, T value) {
         drop_view();
         owned_.assign(count, value);
     }

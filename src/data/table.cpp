@@ -98,10 +98,9 @@ void StringArena::assign(std::string_view bytes, const uint64_t* offsets, size_t
     offsets_.assign(offsets, offsets + count + 1);
 }
 
-void StringArena::view(std::string_view bytes, const uint64_t* offsets, size_t count,
-                       std::shared_ptr<const void> keep_alive) {
-    bytes_ = Array<char>::view(bytes.data(), bytes.size(), keep_alive);
-    offsets_ = Array<uint64_t>::view(offsets, count + 1, std::move(keep_alive));
+void StringArena::view(std::string_view bytes, std::vector<uint64_t> offsets, std::shared_ptr<const void> keep_alive) {
+    bytes_ = Array<char>::view(bytes.data(), bytes.size(), std::move(keep_alive));
+    offsets_ = std::move(offsets);
 }
 
 void StringArena::reserve(size_t count, size_t bytes) {

@@ -78,8 +78,9 @@ public:
     // Replaces the strings by `count` strings: `bytes` and count + 1 offsets into it, offsets[0] == 0, never
     // decreasing, the last == bytes.size() (the caller has checked).
     void assign(std::string_view bytes, const uint64_t* offsets, size_t count);
-    // The same without copying: the arena views `bytes` and `offsets`, which `keep_alive` keeps valid.
-    void view(std::string_view bytes, const uint64_t* offsets, size_t count, std::shared_ptr<const void> keep_alive);
+    // The same without copying the strings: the arena views `bytes`, which `keep_alive` keeps valid, and owns
+    // `offsets` (count + 1 of them).
+    void view(std::string_view bytes, std::vector<uint64_t> offsets, std::shared_ptr<const void> keep_alive);
 
     // Whether the strings are a view of memory the arena does not own (a snapshot's mapped file).
     bool is_view() const { return bytes_.is_view(); }
@@ -251,10 +252,11 @@ struct Column {
     // cheaper to keep than to copy, and its pages were never touched.
     void trim_excess();
     // Bytes allocated for its arrays and dictionary, spare capacity and the dictionary's hash index included (for
-    // memory reports).
+    // memory reports); arrays that view a snapshot's mapped file allocate none.
     uint64_t byte_size() const;
     // Its column bytes: the values in use (array sizes, not capacities), the validity bitmap, and the dictionary's
-    // string bytes and offsets. byte_size() minus this is spare capacity plus the hash index.
+    // string bytes and offsets. For a column that owns its arrays, byte_size() minus this is spare capacity plus the
+    // hash index.
     uint64_t data_bytes() const;
     // Calls f(data, used bytes, capacity bytes) for every array that appending rows fills front to back: validity,
     // values, list offsets and items, and the dictionary's (loaders fault their pages in ahead: data/prefault.h).

@@ -15,7 +15,6 @@
 #include <iterator>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -226,7 +225,7 @@ struct MappedSlot {
     char message[1024];
     size_t length = 0;
 };
-MappedSlot mapped_slots[8];
+MappedSlot mapped_slots[64];  // one per mapped file in use (a table read in place keeps its slot)
 
 extern "C" void exit_on_cut_short_snapshot(int signal_number, siginfo_t* info, void*) {
     const auto address = reinterpret_cast<uintptr_t>(info->si_addr);
@@ -245,14 +244,13 @@ extern "C" void exit_on_cut_short_snapshot(int signal_number, siginfo_t* info, v
 
 // Claims a slot for [begin, begin + size) of `path`; -1 when all are taken (the mapping then has no message).
 int watch_mapping(const void* begin, size_t size, const std::string& path) {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        struct sigaction action {};
-        action.sa_sigaction = exit_on_cut_short_snapshot;
-        action.sa_flags = SA_SIGINFO;
-        sigemptyset(&action.sa_mask);
-        ::sigaction(SIGBUS, &action, nullptr);
-    });
+    // Installed at every mapping, not once: code that ran since (a test framework, a host program) may have put its
+    // own handler in place, and the mapping now outlives this call.
+    struct sigaction action {};
+    action.sa_sigaction = exit_on_cut_short_snapshot;
+    action.sa_flags = SA_SIGINFO;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGBUS, &action, nullptr);
     for (int i = 0; i < static_cast<int>(std::size(mapped_slots)); ++i) {
         MappedSlot& slot = mapped_slots[i];
         uintptr_t free = 0;

@@ -3,7 +3,8 @@
 // Everything is checked before it is used: the Arrow framing and every flatbuffer, the format version, the schema
 // (the project's must be the one the snapshot was imported with), the checksum of every byte before the footer, and
 // every buffer's size, offsets and dictionary codes; a snapshot that fails any check is an error, never a crash or a
-// silent misread.
+// silent misread. (A file another program rewrites in place while its table is used can change values under it;
+// docs/snapshots.md.)
 #include <cstdint>
 #include <memory>
 #include <optional>

@@ -131,14 +131,16 @@ void read_dictionary(const ArrowFile& file, const arrow::Block* block, const sch
     }
     buffers.buffer(0, what);
     const Bytes offsets_bytes = buffers.buffer((count + 1) * sizeof(uint64_t), what);
-    data::Array<uint64_t> offsets;
-    view_or_copy(offsets, offsets_bytes, count + 1, keep_alive);
+    // The offsets are copied even when the strings are read in place: checked once, they must not change under the
+    // table (see read_column).
+    std::vector<uint64_t> offsets;
+    copy_into(offsets, offsets_bytes, count + 1);
     const Bytes strings = buffers.buffer(offsets[count], what);
     buffers.expect_end(what);
     check_offsets(offsets.data(), count, strings.size, what);
     const std::string_view text{reinterpret_cast<const char*>(strings.data), strings.size};
-    if (offsets.is_view()) {
-        column.dictionary.values.view(text, offsets.data(), static_cast<size_t>(count), keep_alive);
+    if (keep_alive) {
+        column.dictionary.values.view(text, std::move(offsets), keep_alive);
     } else {
         column.dictionary.values.assign(text, offsets.data(), static_cast<size_t>(count));
     }
@@ -201,8 +203,13 @@ void check_range(const data::Column& column, const data::Array<T>& values, T low
     if (bad) fail(what + ": a value outside its type's range or the schema's bounds: the snapshot is corrupt");
 }
 
+// Values (ints, numbers, dates, times, dictionary strings) are read in place with `keep_alive`; what indexes other
+// memory (dictionary codes, list offsets and items, dictionary offsets) is always copied, then checked: a file
+// rewritten in place by another program while the table is used may then change values, but cannot send a read out of
+// bounds.
 void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column& definition, data::Column& column,
                  const std::shared_ptr<const void>& keep_alive) {
+    static const std::shared_ptr<const void> kCopied;
     const std::string& what = found.what;
     read_validity(column, found.validity, rows, found.nulls, what);
     if (definition.not_null && found.nulls > 0) fail(what + ": NULL in a `not_null` column: the snapshot is corrupt");
@@ -237,7 +244,7 @@ void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column
         }
         case ColumnType::String:
         case ColumnType::Enum:
-            view_or_copy(column.i32, found.values, rows, keep_alive);
+            view_or_copy(column.i32, found.values, rows, kCopied);
             check_codes(column, column.i32, what);
             break;
         case ColumnType::Bool:
@@ -246,8 +253,8 @@ void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column
             check_null_slots_zero(column, column.u8, what);
             break;
         case ColumnType::StringList: {
-            view_or_copy(column.list_offsets, found.list_offsets, rows + 1, keep_alive);
-            view_or_copy(column.list_codes, found.list_codes, found.items, keep_alive);
+            view_or_copy(column.list_offsets, found.list_offsets, rows + 1, kCopied);
+            view_or_copy(column.list_codes, found.list_codes, found.items, kCopied);
             check_offsets(column.list_offsets.data(), rows, found.items, what);
             bool bad = false;
             for (uint64_t row = 0; row < rows; ++row) {

@@ -180,6 +180,10 @@ MUTATIONS = [
      "array.keep_alive_ = std::move(keep_alive);",
      "",
      "a column read in place does not keep the mapped file alive (unmapped while the table still reads it)"),
+    ("snapshot_codes_in_place", "src/snapshot/table_reader.cpp",
+     "view_or_copy(column.i32, found.values, rows, kCopied);",
+     "view_or_copy(column.i32, found.values, rows, keep_alive);",
+     "dictionary codes are read in place, where a file rewritten under the table could send a lookup out of bounds"),
 ]
 
 

@@ -1,8 +1,8 @@
 // Bitmaps, dictionaries, columns and tables (src/data), and the atomic output writer (src/common/atomic_file).
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -23,10 +24,9 @@
 
 namespace {
 
-using segmint::testing::TempDir;
 using segmint::data::Bitmap;
 using segmint::schema::ColumnType;
-
+using segmint::testing::TempDir;
 
 std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -67,6 +67,38 @@ segmint::schema::Schema small_schema() {
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(data)
+
+// data::Array (data/array.h): a view keeps its memory alive through its handle, copies share it, a moved-from array
+// is empty, and a change copies the view first, also when what is added lies in the view itself (under ASan a read
+// of the released memory fails the test).
+BOOST_AUTO_TEST_CASE(arrays_view_memory_they_keep_alive) {
+    using segmint::data::Array;
+    auto owner = std::make_shared<std::vector<int64_t>>(std::vector<int64_t>{1, 2, 3});
+    const std::weak_ptr<std::vector<int64_t>> watch = owner;
+    Array<int64_t> a = Array<int64_t>::view(owner->data(), owner->size(), owner);
+    owner.reset();
+    BOOST_TEST(a.is_view());
+    BOOST_TEST(a.capacity() == 0u);  // owns nothing
+    Array<int64_t> b = a;
+    a = std::vector<int64_t>{};
+    BOOST_TEST(!watch.expired());  // b still views it
+    BOOST_TEST((b == std::vector<int64_t>{1, 2, 3}));
+    Array<int64_t> c = std::move(b);
+    BOOST_TEST((b.empty() && !b.is_view()));  // NOLINT(bugprone-use-after-move): moved-from is empty
+    BOOST_TEST(c.is_view());
+    c.push_back(c[0]);  // c is the only holder: the value is read before the view is copied
+    BOOST_TEST(!c.is_view());
+    BOOST_TEST((c == std::vector<int64_t>{1, 2, 3, 1}));
+    c = std::vector<int64_t>{7};
+    BOOST_TEST(watch.expired());  // the last array that viewed it was assigned anew
+
+    auto again = std::make_shared<std::vector<int64_t>>(std::vector<int64_t>{4, 5, 6});
+    Array<int64_t> d = Array<int64_t>::view(again->data(), again->size(), again);
+    again.reset();
+    d.assign(d.begin() + 1, d.end());  // a range of its own view, read before the view goes
+    BOOST_TEST((d == std::vector<int64_t>{5, 6}));
+    BOOST_TEST(!d.is_view());
+}
 
 // ---- Bitmap ----
 

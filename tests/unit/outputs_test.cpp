@@ -327,7 +327,7 @@ BOOST_AUTO_TEST_CASE(eval_members_and_csv_say_the_instant_they_used) {
         return line == "as of " + instant + " (repeat with --as-of " + instant + ")\n" ? instant : "";
     };
     std::string out, err, again, again_err;
-    for (const std::string& form : {"--members recent", "--members recent --format csv", "--format csv"}) {
+    for (const std::string form : {"--members recent", "--members recent --format csv", "--format csv"}) {
         BOOST_REQUIRE_EQUAL(run_segmint("eval " + form + " " + arguments, &out, &err), 0);
         const std::string instant = instant_in(err);
         BOOST_TEST(instant.size() >= 10u, form << ": " << err);
