@@ -79,9 +79,7 @@ public:
     }
     T* mutable_data() { return owned().data(); }
     void push_back(T value) { owned().push_back(value); }
-    void emplace_back(T value) { owned().push_back(value); }
     void resize(size_t count) { owned().resize(count); }
-    void resize(size_t count, T value) { owned().resize(count, value); }
     void reserve(size_t count) { owned().reserve(count); }
     template <typename Iterator>
     void assign(Iterator first, Iterator last) {
@@ -106,10 +104,6 @@ public:
     // Spare capacity given back; a view has none.
     void shrink_to_fit() {
         if (!view_) owned_.shrink_to_fit();
-    }
-    void swap(std::vector<T>& values) {
-        owned();
-        owned_.swap(values);
     }
     Array& operator=(std::vector<T> values) {
         drop_view();

@@ -209,7 +209,6 @@ void check_range(const data::Column& column, const data::Array<T>& values, T low
 // bounds.
 void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column& definition, data::Column& column,
                  const std::shared_ptr<const void>& keep_alive) {
-    static const std::shared_ptr<const void> kCopied;
     const std::string& what = found.what;
     read_validity(column, found.validity, rows, found.nulls, what);
     if (definition.not_null && found.nulls > 0) fail(what + ": NULL in a `not_null` column: the snapshot is corrupt");
@@ -244,7 +243,7 @@ void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column
         }
         case ColumnType::String:
         case ColumnType::Enum:
-            view_or_copy(column.i32, found.values, rows, kCopied);
+            copy_into(column.i32.owned(), found.values, rows);
             check_codes(column, column.i32, what);
             break;
         case ColumnType::Bool:
@@ -253,8 +252,8 @@ void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column
             check_null_slots_zero(column, column.u8, what);
             break;
         case ColumnType::StringList: {
-            view_or_copy(column.list_offsets, found.list_offsets, rows + 1, kCopied);
-            view_or_copy(column.list_codes, found.list_codes, found.items, kCopied);
+            copy_into(column.list_offsets.owned(), found.list_offsets, rows + 1);
+            copy_into(column.list_codes.owned(), found.list_codes, found.items);
             check_offsets(column.list_offsets.data(), rows, found.items, what);
             bool bad = false;
             for (uint64_t row = 0; row < rows; ++row) {

@@ -181,7 +181,7 @@ MUTATIONS = [
      "resolved.bytes_owner = std::shared_ptr<const void>(mapping.get(), [](const void*) {});",
      "a column read in place does not keep the mapped file alive (unmapped while the table still reads it)"),
     ("snapshot_codes_in_place", "src/snapshot/table_reader.cpp",
-     "view_or_copy(column.i32, found.values, rows, kCopied);",
+     "copy_into(column.i32.owned(), found.values, rows);",
      "view_or_copy(column.i32, found.values, rows, keep_alive);",
      "dictionary codes are read in place, where a file rewritten under the table could send a lookup out of bounds"),
 ]
