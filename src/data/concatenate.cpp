@@ -55,6 +55,19 @@ std::vector<int32_t> intern_all(Dictionary& into, const Dictionary& from) {
 
 // Appends the rows of `part` to `out` (same type) and frees `part`.
 void append_column(Column& out, Column& part) {
+    // Int parts narrowed alike (data::Column::narrow_ints) join narrow; others at 8 bytes, narrowed after the join.
+    if (out.type == ColumnType::Int && out.int_width != 8 && out.int_width == part.int_width &&
+        out.int_base == part.int_base) {
+        if (out.int_width == 1) append_and_free(vector_of(out.i8), vector_of(part.i8));
+        if (out.int_width == 2) append_and_free(vector_of(out.i16), vector_of(part.i16));
+        if (out.int_width == 4) append_and_free(vector_of(out.i32), vector_of(part.i32));
+        out.validity.append(part.validity);
+        out.size += part.size;
+        part = Column{};
+        return;
+    }
+    out.widen_ints();
+    part.widen_ints();
     std::vector<int32_t> codes;
     if (out.type == ColumnType::String || out.type == ColumnType::StringList)
         codes = intern_all(out.dictionary, part.dictionary);

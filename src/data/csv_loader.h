@@ -84,6 +84,9 @@ struct CsvOptions {
     // Columns give back their spare capacity when loaded (a copy of each). The event loader, which gathers the rows
     // into columns of their own right away (data/events.h), turns it off.
     bool trim_excess = true;
+    // Int columns but the key are held in the fewest bytes their values need (Table::narrow_int_columns). The event
+    // loader, whose columns are read at full width by the aggregates, turns it off.
+    bool narrow_ints = true;
     // A check of the whole loaded table (the schema's `checks:`, engine::schema_row_check; the event loader's key and
     // time): the row it returns, 0-based, becomes an error with its message at that record's line. It runs whatever
     // check_facts says (an event needs its key and time even in a fixture); callers that want no checks leave it unset.

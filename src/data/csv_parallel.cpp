@@ -147,7 +147,7 @@ std::optional<Table> load_ranges(const Input& input, const std::string& path, co
         part.reset();
     }
     Table table = concatenate_tables(std::move(tables), threads);
-    Loader::finish_columns(table, options.trim_excess);
+    Loader::finish_columns(table, options);
     return table;
 }
 

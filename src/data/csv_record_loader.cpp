@@ -24,7 +24,7 @@ std::optional<Table> Loader::run(CsvError* error) {
     return guarded<Table>(error, [&]() -> std::optional<Table> {
         if (!read_start() || !read_header() || !read_records()) return std::nullopt;
         report_progress(true);
-        finish_columns(table_, options_.trim_excess);
+        finish_columns(table_, options_);
         return std::move(table_);
     });
 }
@@ -52,20 +52,26 @@ std::optional<Table> Loader::run_records(const std::vector<std::string>& header,
     auto table = guarded<Table>(error, [&]() -> std::optional<Table> {
         header_ = header;
         if (!map_header_to_schema() || !refill(0) || !read_records()) return std::nullopt;
-        finish_columns(table_, false);
+        // Trimmed once its parts are joined (csv_parallel.cpp); narrowed here, on the part's own thread, so the
+        // join copies narrow arrays where the parts agree (concatenate.cpp).
+        CsvOptions part_options;
+        part_options.trim_excess = false;
+        part_options.narrow_ints = options_.narrow_ints;
+        finish_columns(table_, part_options);
         return std::move(table_);
     });
     if (!table) shared->failed = true;
     return table;
 }
 
-void Loader::finish_columns(Table& table, bool trim_excess) {
+void Loader::finish_columns(Table& table, const CsvOptions& options) {
     for (size_t i = 0; i < table.column_count(); ++i) {
         Column& column = table.mutable_column(i);
         column.size = column.validity.size();
-        if (trim_excess) column.trim_excess();
+        if (options.trim_excess) column.trim_excess();
     }
     table.finish_rows();
+    if (options.narrow_ints) table.narrow_int_columns();
 }
 
 bool Loader::read_start() {

@@ -65,7 +65,7 @@ public:
                                      uint64_t bytes_after = 0);
 
     // Makes each column's size its row count and the table's rows final; trims spare capacity when asked.
-    static void finish_columns(Table& table, bool trim_excess);
+    static void finish_columns(Table& table, const CsvOptions& options);
 
 private:
     template <typename Result, typename Body>

@@ -96,7 +96,7 @@ std::vector<uint64_t> owners(const Column& key, const Column& customer_key) {
 
 std::string key_text(const Column& key, uint64_t row) {
     if (key.is_null(row)) return "";
-    return key.type == schema::ColumnType::Int ? std::to_string(key.i64[row]) : std::string(key.string_at(row));
+    return key.type == schema::ColumnType::Int ? std::to_string(key.int_at(row)) : std::string(key.string_at(row));
 }
 
 // Whether `order` moves rows only a short way (a file by customer but not by time within each, or in customer
@@ -311,6 +311,7 @@ namespace {
 void event_load_options(CsvOptions& options, const schema::EventTable& definition) {
     options.check_key = false;
     options.trim_excess = false;  // group_events gathers the rows into columns of their exact size
+    options.narrow_ints = false;
     options.check_rows = [definition](const Table& table) -> std::optional<std::pair<uint64_t, std::string>> {
         const Column& key = table.column(column_index(table.schema(), definition.key));
         const Column* time = definition.time.empty() ? nullptr : table.find(definition.time);

@@ -78,7 +78,7 @@ bool find_customer(const Table& table, std::string_view key, uint64_t* row, std:
             return false;
         }
         for (uint64_t r = 0; r < table.rows(); ++r) {
-            if (!column->is_null(r) && column->i64[r] == wanted) {
+            if (!column->is_null(r) && column->int_at(r) == wanted) {
                 *row = r;
                 return true;
             }

@@ -249,6 +249,7 @@ void Column::expect(ColumnType wanted, const char* appender) const {
 }
 
 void Column::append_null() {
+    if (int_width != 8) widen_ints();
     switch (type) {
         case ColumnType::Int:
         case ColumnType::Timestamp: i64.push_back(0); break;
@@ -268,6 +269,7 @@ void Column::append_null() {
 
 void Column::append_int(int64_t value) {
     expect(ColumnType::Int, "append_int");
+    if (int_width != 8) widen_ints();
     i64.push_back(value);
     validity.push_back(true);
     ++size;
@@ -331,7 +333,12 @@ void Column::reserve(uint64_t rows, uint64_t list_items) {
     const uint64_t total = size + rows;
     validity.reserve(total);
     switch (type) {
-        case ColumnType::Int:
+        case ColumnType::Int:  // at the width it has (concatenate.cpp appends narrowed parts alike)
+            if (int_width == 1) i8.reserve(total);
+            if (int_width == 2) i16.reserve(total);
+            if (int_width == 4) i32.reserve(total);
+            if (int_width == 8) i64.reserve(total);
+            break;
         case ColumnType::Timestamp: i64.reserve(total); break;
         case ColumnType::Number: f64.reserve(total); break;
         case ColumnType::Date:
@@ -348,6 +355,8 @@ void Column::reserve(uint64_t rows, uint64_t list_items) {
 void Column::shrink_to_fit() {
     validity.shrink_to_fit();
     i64.shrink_to_fit();
+    i8.shrink_to_fit();
+    i16.shrink_to_fit();
     f64.shrink_to_fit();
     i32.shrink_to_fit();
     u8.shrink_to_fit();
@@ -365,6 +374,8 @@ void trim(Values& values) {
 void Column::trim_excess() {
     validity.shrink_to_fit();
     trim(i64);
+    trim(i8);
+    trim(i16);
     trim(f64);
     trim(i32);
     trim(u8);
@@ -374,16 +385,16 @@ void Column::trim_excess() {
 }
 
 uint64_t Column::byte_size() const {
-    return validity.byte_size() + i64.capacity() * sizeof(int64_t) + f64.capacity() * sizeof(double) +
-           i32.capacity() * sizeof(int32_t) + u8.capacity() * sizeof(uint8_t) +
+    return validity.byte_size() + i64.capacity() * sizeof(int64_t) + i8.capacity() + i16.capacity() * sizeof(int16_t) +
+           f64.capacity() * sizeof(double) + i32.capacity() * sizeof(int32_t) + u8.capacity() * sizeof(uint8_t) +
            list_offsets.capacity() * sizeof(uint64_t) + list_codes.capacity() * sizeof(int32_t) +
            dictionary.byte_size();
 }
 
 uint64_t Column::data_bytes() const {
-    return validity.byte_size() + i64.size() * sizeof(int64_t) + f64.size() * sizeof(double) +
-           i32.size() * sizeof(int32_t) + u8.size() * sizeof(uint8_t) + list_offsets.size() * sizeof(uint64_t) +
-           list_codes.size() * sizeof(int32_t) + dictionary.value_bytes();
+    return validity.byte_size() + i64.size() * sizeof(int64_t) + i8.size() + i16.size() * sizeof(int16_t) +
+           f64.size() * sizeof(double) + i32.size() * sizeof(int32_t) + u8.size() * sizeof(uint8_t) +
+           list_offsets.size() * sizeof(uint64_t) + list_codes.size() * sizeof(int32_t) + dictionary.value_bytes();
 }
 
 // ---- Table ----

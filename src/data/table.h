@@ -216,7 +216,7 @@ struct Column {
     // Bit set = value present. NULL slots hold a zero value (code 0, empty list) so vector code can run branch-free.
     Bitmap validity;
     // The arrays are the column's own, or views of a snapshot's mapped file (data/array.h).
-    Array<int64_t> i64;            // Int; Timestamp (micros since epoch, UTC)
+    Array<int64_t> i64;            // Int (unless narrowed, below); Timestamp (micros since epoch, UTC)
     Array<double> f64;             // Number
     Array<int32_t> i32;            // Date (days since epoch); String and Enum: dictionary code
     std::vector<uint8_t> u8;       // Bool: 0 or 1
@@ -225,8 +225,34 @@ struct Column {
     // String, StringList: values in first-seen order. Enum: exactly the schema's values in declared order (code =
     // enum index).
     Dictionary dictionary;
+    // An Int column may hold its values narrow (narrow_ints): `int_width` bytes each, in i8, i16 or i32 (then empty
+    // i64), as offsets from `int_base` (frame of reference; NULL slots hold offset 0). 8: the values are i64.
+    uint8_t int_width = 8;
+    int64_t int_base = 0;
+    Array<int8_t> i8;
+    Array<int16_t> i16;
 
     bool is_null(uint64_t row) const { return !validity.get(row); }
+    // The value of an Int row, narrowed or not (undefined for NULL rows).
+    int64_t int_at(uint64_t row) const {
+        switch (int_width) {
+            case 1: return widened(i8[row]);
+            case 2: return widened(i16[row]);
+            case 4: return widened(i32[row]);
+            default: return i64[row];
+        }
+    }
+    // base + offset; wraps like the subtraction that made the offset, so every stored value comes back exactly.
+    int64_t widened(int64_t offset) const {
+        return static_cast<int64_t>(static_cast<uint64_t>(int_base) + static_cast<uint64_t>(offset));
+    }
+    // An Int column's values in the narrowest of 1, 2 or 4 bytes that holds them, offset from a base where that
+    // makes them fit; otherwise (or for other types) nothing changes. Frees the 8-byte array.
+    void narrow_ints();
+    // Back to 8-byte values in i64 (NULL slots 0); appending to a narrowed column does this first.
+    void widen_ints();
+    // An Int column's `size` values at 8 bytes into `out`, NULL slots 0, narrowed or not (the snapshot writer's).
+    void ints_into(int64_t* out) const;
     // The string of a String or Enum value (undefined for NULL rows: code 0).
     std::string_view string_at(uint64_t row) const { return dictionary.value(i32[row]); }
     // Items of a StringList row: codes [list_begin, list_end) in list_codes.
@@ -265,6 +291,8 @@ struct Column {
         auto vector = [&f](const auto& v) { f(v.data(), v.size() * sizeof(v[0]), v.capacity() * sizeof(v[0])); };
         f(validity.words(), validity.word_count() * sizeof(uint64_t), validity.word_capacity() * sizeof(uint64_t));
         vector(i64);
+        vector(i8);
+        vector(i16);
         vector(f64);
         vector(i32);
         vector(u8);
@@ -294,6 +322,9 @@ public:
     // After appending to every column: checks they all have the same size (std::logic_error otherwise) and makes it
     // the row count.
     uint64_t finish_rows();
+    // Narrows every Int column but the key (Column::narrow_ints): what loaders do last. The key stays 8 bytes wide:
+    // customers are looked up by it (data/keys.h, data/events.h).
+    void narrow_int_columns();
     // Sums of Column::byte_size() and Column::data_bytes().
     uint64_t byte_size() const;
     uint64_t data_bytes() const;

@@ -45,6 +45,21 @@ bool value_range(const data::Column& column, const data::Array<T>& values, uint6
     return any;
 }
 
+// An Int column's range, narrowed (data::Column::narrow_ints) or not: the offsets' range, moved by the base.
+bool int_range(const data::Column& column, uint64_t rows, double* min, double* max) {
+    bool any = false;
+    switch (column.int_width) {
+        case 1: any = value_range(column, column.i8, rows, min, max); break;
+        case 2: any = value_range(column, column.i16, rows, min, max); break;
+        case 4: any = value_range(column, column.i32, rows, min, max); break;
+        default: return value_range(column, column.i64, rows, min, max);
+    }
+    // The offsets' extremes are exact as doubles; their values may not be, and round like any other int's.
+    *min = static_cast<double>(column.widened(static_cast<int64_t>(*min)));
+    *max = static_cast<double>(column.widened(static_cast<int64_t>(*max)));
+    return any;
+}
+
 }  // namespace
 
 TableStats gather_stats(const data::Table& table) {
@@ -56,7 +71,7 @@ TableStats gather_stats(const data::Table& table) {
         s.null_count = table.rows() - column.validity.count();
         s.distinct = column.dictionary.size();
         switch (column.type) {
-            case schema::ColumnType::Int:
+            case schema::ColumnType::Int: s.has_range = int_range(column, table.rows(), &s.min, &s.max); break;
             case schema::ColumnType::Timestamp:
                 s.has_range = value_range(column, column.i64, table.rows(), &s.min, &s.max);
                 break;

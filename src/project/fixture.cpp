@@ -174,7 +174,7 @@ std::shared_ptr<data::EventSet> load_inline_events(Walker& walker, const std::sh
 std::string key_text(const data::Table& table, uint64_t row) {
     const data::Column* key = table.find(table.schema().key);
     if (key == nullptr || key->is_null(row)) return "NULL";
-    if (key->type == schema::ColumnType::Int) return std::to_string(key->i64[row]);
+    if (key->type == schema::ColumnType::Int) return std::to_string(key->int_at(row));
     return std::string(key->string_at(row));
 }
 

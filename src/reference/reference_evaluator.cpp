@@ -91,7 +91,7 @@ bool compare_holds(Op op, int c) {
 ir::Value column_value(const data::Column& column, uint64_t row) {
     if (column.is_null(row)) return ir::Null{};
     switch (column.type) {
-        case schema::ColumnType::Int: return column.i64[row];
+        case schema::ColumnType::Int: return column.int_at(row);
         case schema::ColumnType::Number: return column.f64[row];
         case schema::ColumnType::Bool: return column.u8[row] != 0;
         case schema::ColumnType::Date: return ir::DateValue{column.i32[row]};

@@ -87,7 +87,7 @@ bool write_members(const data::Table& table, const data::Bitmap& members, const 
     const data::Column* key = table.find(schema.key);
     const bool json = format == "json";
     auto key_text = [&](uint64_t row) -> std::string {
-        if (key->type == schema::ColumnType::Int) return std::to_string(key->i64[row]);
+        if (key->type == schema::ColumnType::Int) return std::to_string(key->int_at(row));
         if (json) return json_dump(std::string(key->string_at(row)));
         return csv_field(key->string_at(row));
     };

@@ -145,6 +145,15 @@ Body record_body(const data::Table& table, std::vector<arrow::FieldNode>& nodes)
         add_validity(body, column, rows);
         switch (column.type) {
             case ColumnType::Int:
+                if (column.int_width != 8) {  // narrowed in memory (data::Column::narrow_ints): 64 bits in the file
+                    std::vector<uint8_t> wide(rows * sizeof(int64_t));
+                    column.ints_into(reinterpret_cast<int64_t*>(wide.data()));  // operator new aligns for int64
+                    body.owned.push_back(std::move(wide));
+                    body.add(body.owned.back().data(), body.owned.back().size());
+                    break;
+                }
+                body.add(column.i64.data(), rows * sizeof(int64_t));
+                break;
             case ColumnType::Timestamp: body.add(column.i64.data(), rows * sizeof(int64_t)); break;
             case ColumnType::Number: body.add(column.f64.data(), rows * sizeof(double)); break;
             case ColumnType::Date:

@@ -2,6 +2,8 @@
 // Kernels of opcodes.def's "Comparisons": the six orderings of each kind, `in` tests against a program's sorted value
 // sets, dictionary lookups (a condition computed once per distinct value) and NULL tests. Numbers and dates compare
 // over every row without branches, a constant operand read as one value; text compares at the selected rows only.
+#include <limits>
+
 #include "vm/kernels.h"
 
 namespace segmint::vm {
@@ -13,6 +15,45 @@ inline constexpr auto kLess = [](const auto& x, const auto& y) { return x < y; }
 inline constexpr auto kLessEqual = [](const auto& x, const auto& y) { return x <= y; };
 inline constexpr auto kGreater = [](const auto& x, const auto& y) { return x > y; };
 inline constexpr auto kGreaterEqual = [](const auto& x, const auto& y) { return x >= y; };
+
+// A narrowed int column (Register::narrow) against a constant k, without widening: each offset compares with
+// k - base in the offsets' own type, which the compiler turns into byte or word vector compares. Where k - base lies
+// outside that type, every offset lies on one side of it and every row compares alike.
+template <typename N, typename Cmp>
+void compare_offsets(uint8_t* out, const N* offsets, uint32_t count, __int128 shifted, bool constant_first, Cmp cmp) {
+    constexpr __int128 lowest = std::numeric_limits<N>::lowest(), highest = std::numeric_limits<N>::max();
+    if (shifted < lowest || shifted > highest) {
+        const bool every = constant_first ? cmp(shifted, lowest) : cmp(lowest, shifted);
+        std::memset(out, every ? 1 : 0, count);
+        return;
+    }
+    const N k = static_cast<N>(shifted);
+    if (constant_first) {
+        for (uint32_t i = 0; i < count; ++i) out[i] = static_cast<uint8_t>(cmp(k, offsets[i]));
+    } else {
+        for (uint32_t i = 0; i < count; ++i) out[i] = static_cast<uint8_t>(cmp(offsets[i], k));
+    }
+}
+
+template <typename Cmp>
+void compare_narrow(State& st, const Register& column, int64_t k, bool constant_first, Cmp cmp) {
+    // The base never overflows with an offset (data::Column::narrow_ints), so value cmp k <=> offset cmp k - base.
+    const __int128 shifted = static_cast<__int128>(k) - column.narrow_base;
+    switch (column.narrow_width) {
+        case 1:
+            compare_offsets(st.scratch, static_cast<const int8_t*>(column.narrow), st.count, shifted, constant_first,
+                            cmp);
+            break;
+        case 2:
+            compare_offsets(st.scratch, static_cast<const int16_t*>(column.narrow), st.count, shifted, constant_first,
+                            cmp);
+            break;
+        default:
+            compare_offsets(st.scratch, static_cast<const int32_t*>(column.narrow), st.count, shifted, constant_first,
+                            cmp);
+            break;
+    }
+}
 
 template <typename T, typename Cmp>
 void compare(ExecContext& cx, const Instruction& in, Cmp cmp) {
@@ -28,6 +69,10 @@ void compare(ExecContext& cx, const Instruction& in, Cmp cmp) {
         const T* bv = st.values<T>(b);
         std::memset(out, 0, st.count);
         each(st.selection(), [&](uint32_t i) { out[i] = static_cast<uint8_t>(cmp(av[i], bv[i])); });
+    } else if (std::is_same_v<T, int64_t> && b.broadcast && !a.data) {
+        compare_narrow(st, a, constant_value<int64_t>(*b.constant), false, cmp);
+    } else if (std::is_same_v<T, int64_t> && a.broadcast && !b.data) {
+        compare_narrow(st, b, constant_value<int64_t>(*a.constant), true, cmp);
     } else if (b.broadcast) {
         const T* av = st.values<T>(a);
         const T k = constant_value<T>(*b.constant);

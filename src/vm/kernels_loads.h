@@ -29,7 +29,24 @@ inline void exec_LoadBool(ExecContext& cx, const Instruction& in) {
     pack_bytes(column.u8.data() + at, st.count, dv);
 }
 
-inline void exec_LoadI64(ExecContext& cx, const Instruction& in) { load_column(cx, in, &data::Column::i64); }
+// A narrowed int column stays narrow (a null `data`, Register::narrow) until a kernel needs 8-byte values.
+inline void exec_LoadI64(ExecContext& cx, const Instruction& in) {
+    const data::Column& column = cx.st.column(in.imm);
+    if (column.int_width == 8) return load_column(cx, in, &data::Column::i64);
+    State& st = cx.st;
+    Register& d = cx.reg(in.dst);
+    const uint64_t at = st.first_row(in.imm);
+    d.valid = st.column_validity(column, at, d);
+    d.broadcast = false;
+    d.data = nullptr;
+    d.narrow_width = column.int_width;
+    d.narrow_base = column.int_base;
+    switch (column.int_width) {
+        case 1: d.narrow = column.i8.data() + at; break;
+        case 2: d.narrow = column.i16.data() + at; break;
+        default: d.narrow = column.i32.data() + at; break;
+    }
+}
 inline void exec_LoadF64(ExecContext& cx, const Instruction& in) { load_column(cx, in, &data::Column::f64); }
 inline void exec_LoadI32(ExecContext& cx, const Instruction& in) { load_column(cx, in, &data::Column::i32); }
 

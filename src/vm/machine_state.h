@@ -24,6 +24,7 @@ namespace segmint::vm {
 //   branch-free, and ignore the selection: rows outside it compute values nobody reads. Text and list kernels, which
 //   cost far more per row and follow pointers, run over the selected rows only.
 // - A constant is a broadcast register: comparisons read its one value; other kernels fill it out first.
+// - A narrowed int column is read narrow by comparisons with a constant; other kernels widen it first.
 
 // A list value of one row: its item codes in its column's dictionary (per row: coalesce(tags, other_tags) mixes
 // the rows of two columns).
@@ -53,6 +54,12 @@ struct Register {
     bool broadcast = false;
     bool filled = false;
     const Constant* constant = nullptr;
+    // A narrowed int column (data::Column::narrow_ints): while `data` is null the batch's values are `narrow`,
+    // `narrow_width` bytes each, offsets from `narrow_base`. Comparisons with a constant read them as they are;
+    // State::values widens them into `owned` for any other kernel.
+    const void* narrow = nullptr;
+    uint8_t narrow_width = 0;
+    int64_t narrow_base = 0;
     std::string arena;  // bytes of computed strings (lower/upper)
 };
 
@@ -209,7 +216,7 @@ struct Machine::State {
         selection_built.pop_back();
     }
 
-    // Values of `r` as an array (fills a constant's rows on first use in a batch).
+    // Values of `r` as an array (fills a constant's rows, widens a narrow column's, on first use in a batch).
     template <typename T>
     const T* values(Register& r) {
         if (r.broadcast && !r.filled) {
@@ -219,7 +226,24 @@ struct Machine::State {
             r.data = out;
             r.filled = true;
         }
+        if constexpr (std::is_same_v<T, int64_t>) {
+            if (!r.data) widen(r);
+        }
         return static_cast<const T*>(r.data);
+    }
+    void widen(Register& r) {
+        auto* out = static_cast<int64_t*>(r.owned);
+        const auto base = static_cast<uint64_t>(r.narrow_base);
+        auto fill = [&](const auto* narrow) {
+            // Wrapping, like data::Column::widened; NULL slots come out as the base, which nobody reads.
+            for (uint32_t i = 0; i < count; ++i) out[i] = static_cast<int64_t>(base + static_cast<uint64_t>(narrow[i]));
+        };
+        switch (r.narrow_width) {
+            case 1: fill(static_cast<const int8_t*>(r.narrow)); break;
+            case 2: fill(static_cast<const int16_t*>(r.narrow)); break;
+            default: fill(static_cast<const int32_t*>(r.narrow)); break;
+        }
+        r.data = out;
     }
 
     // Makes `d` the destination of a kernel: its own storage, no longer a view or a constant. Read the operands

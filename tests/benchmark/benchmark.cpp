@@ -169,8 +169,16 @@ std::string table_difference(const data::Table& a, const data::Table& b) {
     for (size_t c = 0; c < a.column_count(); ++c) {
         const data::Column& x = a.column(c);
         const data::Column& y = b.column(c);
+        // Int columns by value: a snapshot holds them at 8 bytes, a loaded table narrowed (data::Column::narrow_ints).
+        bool same_values = x.i64 == y.i64 && x.i32 == y.i32;
+        if (x.type == schema::ColumnType::Int) {
+            same_values = x.size == y.size && x.validity == y.validity;
+            for (uint64_t row = 0; row < x.size && same_values; ++row) {
+                same_values = x.is_null(row) || x.int_at(row) == y.int_at(row);
+            }
+        }
         const bool same =
-            x.size == y.size && x.validity == y.validity && x.i64 == y.i64 && x.f64 == y.f64 && x.i32 == y.i32 &&
+            x.size == y.size && x.validity == y.validity && same_values && x.f64 == y.f64 &&
             x.u8 == y.u8 && x.list_offsets == y.list_offsets && x.list_codes == y.list_codes &&
             x.dictionary.size() == y.dictionary.size() &&
             std::equal(x.dictionary.values.begin(), x.dictionary.values.end(), y.dictionary.values.begin());
@@ -231,6 +239,15 @@ struct Predicate {
 
 const data::Column& col(const data::Table& t, const char* name) { return *t.find(name); }
 
+// The hand-written loops read an Int column as the engine holds it: the generated data's Int columns narrow to single
+// bytes with no base (data::Column::narrow_ints).
+const int8_t* int8_values(const data::Column& c) {
+    if (c.int_width != 1 || c.int_base != 0) {
+        throw std::runtime_error("hand-written loops: column " + c.name + " is not held in single bytes");
+    }
+    return c.i8.data();
+}
+
 std::vector<uint8_t> dictionary_mask(const data::Column& c, const std::function<bool(std::string_view)>& f) {
     std::vector<uint8_t> mask(c.dictionary.size());
     for (size_t i = 0; i < mask.size(); ++i) mask[i] = f(c.dictionary.values[i]);
@@ -255,9 +272,10 @@ std::vector<Predicate> predicates(const data::Table& table) {
                     [](const data::Table& t, int32_t today) {
                         const auto& o = col(t, "orders_90d");
                         const auto& d = col(t, "last_order_date");
+                        const int8_t* ov = int8_values(o);
                         uint64_t n = 0;
                         for (uint64_t r = 0; r < t.rows(); ++r) {
-                            n += bit(o, r) & (o.i64[r] >= 5) & bit(d, r) & (d.i32[r] >= today - 30);
+                            n += bit(o, r) & (ov[r] >= 5) & bit(d, r) & (d.i32[r] >= today - 30);
                         }
                         return n;
                     }});
@@ -286,9 +304,10 @@ std::vector<Predicate> predicates(const data::Table& table) {
                             }
                             return false;
                         });
+                        const int8_t* ages = int8_values(age);
                         uint64_t n = 0;
                         for (uint64_t r = 0; r < t.rows(); ++r) {
-                            n += bit(age, r) & (age.i64[r] >= 18) & (age.i64[r] <= 29) & bit(c, r) & mask[c.i32[r]] &
+                            n += bit(age, r) & (ages[r] >= 18) & (ages[r] <= 29) & bit(c, r) & mask[c.i32[r]] &
                                  bit(opt, r) & opt.u8[r];
                         }
                         return n;
@@ -299,10 +318,11 @@ std::vector<Predicate> predicates(const data::Table& table) {
                     [may](const data::Table& t, int32_t) {
                         const auto& d = col(t, "last_order_date");
                         const auto& o = col(t, "orders_90d");
+                        const int8_t* ov = int8_values(o);
                         uint64_t n = 0;
                         for (uint64_t r = 0; r < t.rows(); ++r) {
                             bool dv = bit(d, r);
-                            n += (dv & (d.i32[r] < may)) | (!dv & bit(o, r) & (o.i64[r] == 0));
+                            n += (dv & (d.i32[r] < may)) | (!dv & bit(o, r) & (ov[r] == 0));
                         }
                         return n;
                     }});
@@ -325,13 +345,15 @@ std::vector<Predicate> predicates(const data::Table& table) {
                         auto starts_u =
                             dictionary_mask(country, [](std::string_view v) { return !v.empty() && v[0] == 'U'; });
                         auto germany = dictionary_mask(country, [](std::string_view v) { return v == "Germany"; });
+                        const int8_t* ages = int8_values(age);
+                        const int8_t* order_counts = int8_values(orders);
                         uint64_t n = 0;
                         for (uint64_t r = 0; r < t.rows(); ++r) {
                             bool cv = bit(country, r);
                             int32_t cc = country.i32[r];
-                            bool left = (cv & starts_u[cc] & bit(age, r) & (age.i64[r] >= 25)) |
+                            bool left = (cv & starts_u[cc] & bit(age, r) & (ages[r] >= 25)) |
                                         (cv & germany[cc] & bit(spend, r) & (spend.f64[r] > 500));
-                            bool orders_ok = (bit(orders, r) & (orders.i64[r] >= 1) & (orders.i64[r] <= 10)) |
+                            bool orders_ok = (bit(orders, r) & (order_counts[r] >= 1) & (order_counts[r] <= 10)) |
                                              (bit(aov, r) & (aov.f64[r] >= 150));
                             n += left & bit(tier, r) & (tier.i32[r] != 0) & bit(signup, r) & (signup.i32[r] < jan25) &
                                  orders_ok & bit(opt, r) & opt.u8[r] & bit(gender, r) & (gender.i32[r] != 2);
@@ -374,7 +396,10 @@ void append_rows(data::Table& to, const data::Table& from) {
             }
         }
         switch (d.type) {
-            case schema::ColumnType::Int:
+            case schema::ColumnType::Int:  // the chunk is narrowed (data::Column::narrow_ints); the whole is, after
+                d.widen_ints();
+                for (uint64_t r = 0; r < n; ++r) d.i64.push_back(s.is_null(r) ? 0 : s.int_at(r));
+                break;
             case schema::ColumnType::Timestamp: d.i64.insert(d.i64.end(), s.i64.begin(), s.i64.end()); break;
             case schema::ColumnType::Number: d.f64.insert(d.f64.end(), s.f64.begin(), s.f64.end()); break;
             case schema::ColumnType::Bool: d.u8.insert(d.u8.end(), s.u8.begin(), s.u8.end()); break;
@@ -424,6 +449,7 @@ data::Table generate_table(uint64_t rows, const schema::Schema& schema) {
         }
         append_rows(table, *part);
     }
+    table.narrow_int_columns();
     return table;
 }
 
@@ -435,7 +461,7 @@ void fill_customer(const data::Table& table, uint64_t r, segmint::Customer& cust
         const data::Column& col = table.column(c);
         if (col.is_null(r)) continue;  // unset = NULL
         switch (col.type) {
-            case schema::ColumnType::Int: customer.set(col.name, static_cast<long long>(col.i64[r])); break;
+            case schema::ColumnType::Int: customer.set(col.name, static_cast<long long>(col.int_at(r))); break;
             case schema::ColumnType::Number: customer.set(col.name, col.f64[r]); break;
             case schema::ColumnType::Bool: customer.set(col.name, col.u8[r] != 0); break;
             case schema::ColumnType::Date: {

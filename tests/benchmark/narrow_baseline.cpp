@@ -113,8 +113,16 @@ NarrowBaseline::NarrowBaseline(const data::Table& table) : rows_(table.rows()) {
         narrow.valid = validity_words(column);
         return column;
     };
-    take("orders_90d", orders_90d_, &data::Column::i64);
-    take("age", age_, &data::Column::i64);
+    // Int columns as the loader left them (narrowed or not: data::Column::narrow_ints), read back at 8 bytes first.
+    const auto take_ints = [&](const char* name, auto& narrow) {
+        using T = typename std::decay_t<decltype(narrow.values)>::value_type;
+        data::Column column = column_named(table, name);
+        column.widen_ints();
+        narrow.values = narrowed<T>(column, column.i64);
+        narrow.valid = validity_words(column);
+    };
+    take_ints("orders_90d", orders_90d_);
+    take_ints("age", age_);
     take("last_order_date", last_order_date_, &data::Column::i32);
     take("signup_date", signup_date_, &data::Column::i32);
     take("total_spend", total_spend_, &data::Column::f64);

@@ -52,7 +52,7 @@ inline scalar::AsOf fixed_as_of() {
 inline std::string describe_value(const data::Column& column, uint64_t row) {
     if (column.is_null(row)) return "NULL";
     switch (column.type) {
-        case schema::ColumnType::Int:
+        case schema::ColumnType::Int: return std::to_string(column.int_at(row));
         case schema::ColumnType::Timestamp: return std::to_string(column.i64[row]);
         case schema::ColumnType::Number: {
             char text[64];

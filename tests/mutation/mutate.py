@@ -184,6 +184,14 @@ MUTATIONS = [
      "copy_into(column.i32.owned(), found.values, rows);",
      "view_or_copy(column.i32, found.values, rows, keep_alive);",
      "dictionary codes are read in place, where a file rewritten under the table could send a lookup out of bounds"),
+    ("narrow_compare_edge", "src/vm/kernels_compare.h",
+     "if (shifted < lowest || shifted > highest) {",
+     "if (shifted < lowest || shifted >= highest) {",
+     "a narrowed column's greatest offset is taken for one past its range: `= k` misses the rows holding k"),
+    ("narrow_base_wraps", "src/data/narrow_ints.cpp",
+     "low > std::numeric_limits<int64_t>::max() + lowest ? high - highest : low - lowest;",
+     "static_cast<int64_t>(static_cast<uint64_t>(low) - static_cast<uint64_t>(lowest));",
+     "a column near int64's top gets a base that wraps: values read back, but comparisons shift by 2^64"),
 ]
 
 

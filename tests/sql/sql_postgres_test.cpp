@@ -115,7 +115,7 @@ public:
                     continue;
                 }
                 switch (column.type) {
-                    case schema::ColumnType::Int: data += std::to_string(column.i64[row]); break;
+                    case schema::ColumnType::Int: data += std::to_string(column.int_at(row)); break;
                     case schema::ColumnType::Number: data += fmt::format("{}", column.f64[row]); break;
                     case schema::ColumnType::Bool: data += column.u8[row] ? "t" : "f"; break;
                     case schema::ColumnType::Date: data += calendar::format_date(column.i32[row]); break;
@@ -356,6 +356,9 @@ void expect_same_table(const data::Table& expected, const data::Table& actual, c
             if (want.is_null(row)) continue;
             switch (want.type) {
                 case schema::ColumnType::Int:
+                    BOOST_REQUIRE_MESSAGE(want.int_at(row) == got.int_at(other),
+                                          where << ": " << want.int_at(row) << " != " << got.int_at(other));
+                    break;
                 case schema::ColumnType::Timestamp:
                     BOOST_REQUIRE_MESSAGE(want.i64[row] == got.i64[other],
                                           where << ": " << want.i64[row] << " != " << got.i64[other]);

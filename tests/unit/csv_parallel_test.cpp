@@ -81,7 +81,11 @@ std::string difference(const Table& a, const Table& b) {
         const std::string where = "column `" + x.name + "`: ";
         if (x.size != y.size) return where + "size";
         if (x.validity != y.validity) return where + "validity";
-        if (!same_bytes(x.i64, y.i64) || !same_bytes(x.f64, y.f64) || !same_bytes(x.u8, y.u8)) return where + "values";
+        if (x.int_width != y.int_width || x.int_base != y.int_base) return where + "int width or base";
+        if (!same_bytes(x.i64, y.i64) || !same_bytes(x.i8, y.i8) || !same_bytes(x.i16, y.i16) ||
+            !same_bytes(x.f64, y.f64) || !same_bytes(x.u8, y.u8)) {
+            return where + "values";
+        }
         if (!same_bytes(x.i32, y.i32)) return where + "codes or days";
         if (!same_bytes(x.list_offsets, y.list_offsets)) return where + "list offsets";
         if (!same_bytes(x.list_codes, y.list_codes)) return where + "list codes";

@@ -96,7 +96,7 @@ std::string dump(const Table& table) {
                 continue;
             }
             switch (column.type) {
-                case ColumnType::Int: out += std::to_string(column.i64[row]); break;
+                case ColumnType::Int: out += std::to_string(column.int_at(row)); break;
                 case ColumnType::Number: {
                     char digits[32];
                     auto end = std::to_chars(digits, digits + sizeof digits, column.f64[row]).ptr;
@@ -157,7 +157,7 @@ BOOST_AUTO_TEST_CASE(every_type_is_parsed) {
     BOOST_REQUIRE_MESSAGE(result.table, result.error.to_string());
     const Table& table = *result.table;
     BOOST_TEST(table.rows() == 1u);
-    BOOST_TEST(table.column(0).i64[0] == 1);
+    BOOST_TEST(table.column(0).int_at(0) == 1);
     BOOST_TEST(table.column(1).f64[0] == 2.5);
     BOOST_TEST(table.column(2).string_at(0) == "Ann");
     BOOST_TEST(table.column(3).u8[0] == 1);
@@ -188,8 +188,8 @@ BOOST_AUTO_TEST_CASE(ints) {
                        row_with(0, "1000000000000000000") + row_with(0, "-0") + row_with(0, "0000000000000000000042")) ==
                dump_of(kHeader + row_with(0, "999999999999999999") + row_with(0, "-999999999999999999") +
                        row_with(0, "1000000000000000000") + row_with(0, "0") + row_with(0, "42")));
-    BOOST_TEST(load(kHeader + row_with(0, "123456789012345678")).table->column(0).i64[0] == 123456789012345678);
-    BOOST_TEST(load(kHeader + row_with(0, "-123456789012345678")).table->column(0).i64[0] == -123456789012345678);
+    BOOST_TEST(load(kHeader + row_with(0, "123456789012345678")).table->column(0).int_at(0) == 123456789012345678);
+    BOOST_TEST(load(kHeader + row_with(0, "-123456789012345678")).table->column(0).int_at(0) == -123456789012345678);
     for (const char* overflow : {"9223372036854775808", "-9223372036854775809", "99999999999999999999"}) {
         BOOST_TEST(error_of(kHeader + row_with(0, overflow)).find("expected int (64-bit") != std::string::npos,
                    overflow);

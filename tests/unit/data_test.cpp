@@ -11,13 +11,16 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 
 #include "common/atomic_file.h"
 #include "data/bitmap.h"
+#include "data/csv_loader.h"
 #include "data/prefault.h"
 #include "data/table.h"
 #include "test_support.h"
@@ -394,6 +397,97 @@ BOOST_AUTO_TEST_CASE(table_appenders_and_nulls) {
     BOOST_CHECK_THROW(tier.append_enum(3), std::logic_error);
     id.append_int(1);  // now the columns disagree
     BOOST_CHECK_THROW(table.finish_rows(), std::logic_error);
+}
+
+// ---- narrow Int columns (data/narrow_ints.cpp) ----
+
+namespace {
+// An Int column of `values` (nullopt = NULL), narrowed.
+segmint::data::Column narrowed_column(const std::vector<std::optional<int64_t>>& values) {
+    segmint::data::Column column;
+    column.name = "n";
+    column.type = segmint::schema::ColumnType::Int;
+    for (const auto& value : values) value ? column.append_int(*value) : column.append_null();
+    column.narrow_ints();
+    return column;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(int_columns_narrow_to_the_fewest_bytes_and_read_back_exactly) {
+    constexpr int64_t kMin = std::numeric_limits<int64_t>::min(), kMax = std::numeric_limits<int64_t>::max();
+    struct Case {
+        std::vector<std::optional<int64_t>> values;
+        unsigned width;
+        bool based;  // offset from a base (frame of reference)
+    };
+    const std::vector<Case> cases = {
+        {{0, -128, 127, std::nullopt}, 1, false},
+        {{-129, 0}, 1, true},       // a span of 129 fits a byte from a base
+        {{-129, 127}, 2, false},    // 257 values do not
+        {{1000, 1255}, 1, true},    // a span of 255 fits a byte offset from 1000
+        {{1000, 1256}, 2, false},   // one more does not, and 1256 fits 16 bits as it is
+        {{40000, 40256}, 2, true},  // past 16 bits: from a base
+        {{-32768, 32767}, 2, false},
+        {{kMax - 255, kMax}, 1, true},  // near the top: the base maps the greatest value to 127
+        {{kMin, kMin + 255}, 1, true},
+        {{kMin, kMin + 65536}, 4, true},
+        {{kMin, kMax}, 8, false},  // no narrower type holds the span
+        {{0, int64_t{1} << 32}, 8, false},
+        {{std::nullopt, std::nullopt}, 1, false},  // no value: NULL slots only
+        {{}, 1, false},
+    };
+    for (const auto& c : cases) {
+        segmint::data::Column column = narrowed_column(c.values);
+        BOOST_TEST_CONTEXT("values starting " << (c.values.empty() || !c.values[0] ? 0 : *c.values[0])) {
+            BOOST_TEST(column.int_width == c.width);
+            BOOST_TEST((column.int_base != 0) == c.based);
+            BOOST_TEST(column.i64.empty() == (c.width != 8));
+            for (size_t row = 0; row < c.values.size(); ++row) {
+                BOOST_TEST(column.is_null(row) == !c.values[row]);
+                if (c.values[row]) BOOST_TEST(column.int_at(row) == *c.values[row]);
+            }
+            // Widening gives the loaders' form back: 8-byte values, NULL slots 0.
+            column.widen_ints();
+            BOOST_TEST(column.int_width == 8u);
+            BOOST_TEST(column.i8.empty());
+            BOOST_TEST(column.i16.empty());
+            BOOST_TEST(column.i32.empty());
+            for (size_t row = 0; row < c.values.size(); ++row) BOOST_TEST(column.i64[row] == c.values[row].value_or(0));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(appending_to_a_narrowed_column_widens_it_first) {
+    segmint::data::Column column = narrowed_column({5, std::nullopt, 7});
+    BOOST_TEST(column.int_width == 1u);
+    BOOST_TEST(column.byte_size() < 3 * sizeof(int64_t) + 64);
+    column.append_int(int64_t{1} << 40);  // would not fit a byte
+    column.append_null();
+    BOOST_TEST(column.int_width == 8u);
+    BOOST_TEST(column.size == 5u);
+    const std::vector<int64_t> expected = {5, 0, 7, int64_t{1} << 40, 0};
+    BOOST_TEST(column.i64 == expected);
+}
+
+BOOST_AUTO_TEST_CASE(a_loaded_table_narrows_its_int_columns_but_the_key) {
+    const std::string csv = "id,tier,tags,name,n\n100000000000,gold,,a,3\n100000000001,silver,,b,\n";
+    segmint::schema::Schema schema = small_schema();
+    schema.key = "id";
+    segmint::testing::add_column(schema, "n", ColumnType::Int, {});
+    segmint::data::CsvError error;
+    auto table = segmint::data::load_csv_text(csv, "t.csv", schema, &error);
+    BOOST_REQUIRE_MESSAGE(table, error.message);
+    BOOST_TEST(table->column(0).int_width == 8u);  // the key
+    BOOST_TEST(table->column(4).int_width == 1u);
+    BOOST_TEST(table->column(4).int_at(0) == 3);
+    BOOST_TEST(table->column(4).is_null(1));
+    segmint::data::CsvOptions wide;
+    wide.narrow_ints = false;
+    BOOST_TEST(segmint::data::load_csv_text(csv, "t.csv", schema, &error, wide)->column(4).int_width == 8u);
+    segmint::data::Table copy = *table;
+    copy.mutable_column(0).narrow_ints();  // as any other Int column would be: a byte from a base
+    BOOST_TEST(copy.column(0).int_width == 1u);
+    BOOST_TEST(copy.column(0).int_at(1) == 100000000001);
 }
 
 // ---- atomic output (src/common/atomic_file) ----

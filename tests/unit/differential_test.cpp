@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
+#include <limits>
 
 #include "engine/engine.h"
 #include "random_rules.h"
@@ -21,6 +22,25 @@ uint64_t env_or(const char* name, uint64_t fallback) {
     const char* value = std::getenv(name);
     return value ? std::strtoull(value, nullptr, 10) : fallback;
 }
+
+// Moves each Int column's values (but the key's) into a frame that narrows (data::Column::narrow_ints): offsets of a
+// few to tens of thousands from a base near zero, far from it or at either end of int64, so narrowed columns meet
+// every width, a base, and the generator's constants far outside their range.
+void reframe_ints(data::Table& table, Random& random) {
+    constexpr int64_t kMax = std::numeric_limits<int64_t>::max(), kMin = std::numeric_limits<int64_t>::min();
+    const std::vector<int64_t> bases = {0, -3, 1000, -(int64_t{1} << 40), kMax - 70000, kMin};
+    const std::vector<uint64_t> spans = {12, 256, 257, 65536, 70000};
+    for (size_t c = 0; c < table.column_count(); ++c) {
+        data::Column& column = table.mutable_column(c);
+        if (column.type != schema::ColumnType::Int || column.name == table.schema().key) continue;
+        const int64_t base = random.pick(bases);
+        const uint64_t span = random.pick(spans);
+        int64_t* values = column.i64.mutable_data();
+        for (uint64_t row = 0; row < column.size; ++row) {
+            if (!column.is_null(row)) values[row] = base + static_cast<int64_t>(random.below(span));
+        }
+    }
+}
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(differential)
@@ -30,11 +50,15 @@ BOOST_AUTO_TEST_CASE(vm_matches_reference_on_random_rules) {
     const uint64_t rounds = env_or("SEGMINT_ROUNDS", 1000);
     scalar::AsOf as_of;
     engine::parse_as_of("2026-11-23T12:00:00Z", &as_of);
-    size_t rules_compared = 0, rules_rejected = 0, shared_conditions = 0;
+    size_t rules_compared = 0, rules_rejected = 0, shared_conditions = 0, narrowed_columns = 0;
     for (uint64_t round = 0; round < rounds; ++round) {
         const uint64_t seed = first_seed + round;
         Random random(seed);
         data::Table table = random_table(random, test_schema(), random.below(300));
+        if (round % 2 == 1) reframe_ints(table, random);
+        // The same values with Int columns narrowed where they fit, as loaders leave them.
+        data::Table narrow = table;
+        narrow.narrow_int_columns();
         std::string text = random_catalog(random, 12, 4);
         Checked checked = check_text(text);
         engine::CompiledCatalog compiled, optimized;
@@ -58,8 +82,25 @@ BOOST_AUTO_TEST_CASE(vm_matches_reference_on_random_rules) {
         auto vm = engine::evaluate(compiled, table, engine::Evaluator::Vm, 1);
         auto vm_threads = engine::evaluate(optimized, table, engine::Evaluator::Vm, 3);
         auto vm_optimized = engine::evaluate(optimized, table, engine::Evaluator::Vm, 1);
+        auto vm_narrow = engine::evaluate(optimized, narrow, engine::Evaluator::Vm, 1);
+        auto vm_narrow_plain = engine::evaluate(compiled, narrow, engine::Evaluator::Vm, 1);
+        const optimize::TableStats narrow_table_stats = optimize::gather_stats(narrow);
+        for (size_t c = 0; c < table.column_count(); ++c) {
+            narrowed_columns += narrow.column(c).int_width != 8;
+            const optimize::ColumnStats& wide_stats = stats.columns[c];
+            const optimize::ColumnStats& narrow_stats = narrow_table_stats.columns[c];
+            if (narrow_stats.min != wide_stats.min || narrow_stats.max != wide_stats.max ||
+                narrow_stats.has_range != wide_stats.has_range) {
+                BOOST_ERROR("seed " << seed << ": column " << table.column(c).name << "'s range differs narrowed");
+            }
+        }
         for (const auto& rule : compiled.rules) {
             const size_t s = rule.segment;
+            if (vm_narrow[s] != vm[s] || vm_narrow_plain[s] != vm[s]) {
+                BOOST_ERROR("seed " << seed << ": segment " << rule.name
+                                    << " differs over the narrowed columns\nrule: " << ir::dump(*rule.root));
+                return;
+            }
             if (vm[s] == reference[s] && vm_optimized[s] == vm[s] && vm_threads[s] == vm[s]) continue;
             uint64_t row = 0;
             while (row < table.rows() && vm[s].get(row) == reference[s].get(row)) ++row;
@@ -77,9 +118,10 @@ BOOST_AUTO_TEST_CASE(vm_matches_reference_on_random_rules) {
             const auto& def = checked.catalog.definition(s);
             const auto& optimized_rule = *std::find_if(optimized.rules.begin(), optimized.rules.end(),
                                                        [&](const ir::Rule& r) { return r.segment == s; });
-            BOOST_ERROR("seed " << seed << ": segment " << rule.name << " differs at row " << row << " (reference: "
-                                << value << ", vm: " << (row < table.rows() && vm[s].get(row)) << ", optimized vm: "
-                                << (row < table.rows() && vm_optimized[s].get(row)) << ", reference on the optimized "
+            BOOST_ERROR("seed " << seed << ": segment " << rule.name << " differs at row " << row
+                                << " (reference: " << value << ", vm: " << (row < table.rows() && vm[s].get(row))
+                                << ", optimized vm: " << (row < table.rows() && vm_optimized[s].get(row))
+                                << ", reference on the optimized "
                                 << "IR: " << (row < table.rows() && optimized_reference[s].get(row)) << ")\nrule: "
                                 << text.substr(def.span.begin, def.span.end - def.span.begin) << "\nIR:\n"
                                 << ir::dump(*rule.root) << "optimized IR:\n"
@@ -89,13 +131,14 @@ BOOST_AUTO_TEST_CASE(vm_matches_reference_on_random_rules) {
     }
     BOOST_TEST_MESSAGE("compared " << rules_compared << " random rules (" << rules_rejected
                                    << " rejected by the checker), " << shared_conditions
-                                   << " conditions shared across rules, seeds " << first_seed << ".."
-                                   << first_seed + rounds - 1);
+                                   << " conditions shared across rules, " << narrowed_columns
+                                   << " int columns narrowed, seeds " << first_seed << ".." << first_seed + rounds - 1);
     // The generator is typed, so nearly every rule is accepted: thousands of rules are compared per run. Random
     // catalogs repeat conditions often enough that the shared-condition programs are exercised too.
     if (rounds >= 1000) {
         BOOST_CHECK_GE(rules_compared, 10000u);
         BOOST_CHECK_GE(shared_conditions, 100u);
+        BOOST_CHECK_GE(narrowed_columns, 1000u);
     }
 }
 
@@ -130,6 +173,61 @@ BOOST_AUTO_TEST_CASE(threads_agree_on_a_table_of_many_chunks) {
         }
     }
     BOOST_CHECK_GT(members, 0u);  // the catalog selects someone, so equal results are not trivially empty
+}
+
+// Comparisons read a narrowed column's offsets against the constant minus the base; a constant at, just inside and just
+// outside the column's range, or at either end of int64, on either side of the comparison, must give what the
+// reference gives over the values.
+BOOST_AUTO_TEST_CASE(narrowed_columns_compare_with_constants_at_their_edges) {
+    scalar::AsOf as_of;
+    engine::parse_as_of("2026-11-23T12:00:00Z", &as_of);
+    struct Frame {
+        int64_t low;
+        uint64_t span;  // values low .. low + span - 1
+        unsigned width;
+    };
+    constexpr int64_t kMax = std::numeric_limits<int64_t>::max(), kMin = std::numeric_limits<int64_t>::min();
+    for (const Frame& frame : {Frame{-128, 256, 1}, Frame{1000, 256, 1}, Frame{1000, 257, 2}, Frame{kMax - 255, 256, 1},
+                               Frame{kMax - 99, 100, 1}, Frame{kMin, 65536, 2}, Frame{-5, 70000, 4}}) {
+        Random random(7);
+        data::Table table = random_table(random, test_schema(), 700);
+        size_t age_index = 0;
+        while (table.column(age_index).name != "age") ++age_index;
+        data::Column& age = table.mutable_column(age_index);
+        int64_t* values = age.i64.mutable_data();
+        for (uint64_t row = 0; row < age.size; ++row) {
+            values[row] = frame.low + static_cast<int64_t>(row * 7919 % frame.span);
+        }
+        values[1] = frame.low;
+        values[2] = frame.low + static_cast<int64_t>(frame.span - 1);
+        data::Table narrow = table;
+        narrow.narrow_int_columns();
+        BOOST_REQUIRE_EQUAL(narrow.find("age")->int_width, frame.width);
+        const int64_t high = frame.low + static_cast<int64_t>(frame.span - 1);
+        std::vector<int64_t> constants = {frame.low, high, kMin, kMax, 0};
+        if (frame.low != kMin) constants.push_back(frame.low - 1);
+        if (high != kMax) constants.push_back(high + 1);
+        constants.push_back(frame.low + 1);
+        constants.push_back(high - 1);
+        std::string text;
+        int n = 0;
+        for (int64_t k : constants) {
+            for (const char* op : {"=", "!=", "<", "<=", ">", ">="}) {
+                const std::string literal = k == kMin ? "(-9223372036854775807 - 1)" : std::to_string(k);
+                text += "segment a" + std::to_string(n++) + ":\n  age " + op + " " + literal + "\n";
+                text += "segment a" + std::to_string(n++) + ":\n  " + literal + " " + op + " age\n";
+            }
+        }
+        Checked checked = check_text(text);
+        BOOST_REQUIRE_EQUAL(checked.errors(), 0u);
+        engine::CompiledCatalog compiled = engine::compile(checked.catalog, as_of);
+        auto reference = engine::evaluate(compiled, table, engine::Evaluator::Reference);
+        auto vm = engine::evaluate(compiled, narrow, engine::Evaluator::Vm, 1);
+        for (const auto& rule : compiled.rules) {
+            BOOST_CHECK_MESSAGE(vm[rule.segment] == reference[rule.segment],
+                                "frame " << frame.low << "+" << frame.span << ": " << ir::dump(*rule.root));
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

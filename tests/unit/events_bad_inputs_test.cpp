@@ -86,7 +86,7 @@ std::vector<std::string> column_of(const EventTable& events, const std::string& 
         if (c.is_null(row)) {
             out.push_back("NULL");
         } else if (c.type == segmint::schema::ColumnType::Int) {
-            out.push_back(std::to_string(c.i64[row]));
+            out.push_back(std::to_string(c.int_at(row)));
         } else {
             out.push_back(std::string(c.string_at(row)));
         }

@@ -130,7 +130,7 @@ BOOST_AUTO_TEST_CASE(statistics_are_the_ranges_of_the_present_values) {
                 if (column.is_null(row)) continue;
                 double value = 0;
                 switch (column.type) {
-                    case schema::ColumnType::Int:
+                    case schema::ColumnType::Int: value = static_cast<double>(column.int_at(row)); break;
                     case schema::ColumnType::Timestamp: value = static_cast<double>(column.i64[row]); break;
                     case schema::ColumnType::Number: value = column.f64[row]; break;
                     case schema::ColumnType::Date: value = column.i32[row]; break;

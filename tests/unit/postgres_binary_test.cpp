@@ -98,7 +98,7 @@ BOOST_AUTO_TEST_CASE(documented_stream_loads_value_for_value) {
     BOOST_REQUIRE_MESSAGE(table, error);
     BOOST_REQUIRE_EQUAL(table->rows(), 2u);
     const auto& id = *table->find("id");
-    BOOST_TEST(id.i64[0] == 7);
+    BOOST_TEST(id.int_at(0) == 7);
     BOOST_TEST(std::signbit(table->find("score")->f64[0]));  // -0 stays -0, as the CSV loader reads "-0"
     BOOST_TEST(calendar::format_date(table->find("born")->i32[0]) == "2000-01-01");
     BOOST_TEST(calendar::format_date(table->find("born")->i32[1]) == "1970-01-01");

@@ -239,7 +239,7 @@ BOOST_AUTO_TEST_CASE(fixture_values_follow_the_csv_rules) {
     BOOST_REQUIRE_MESSAGE(fixture, text);
     BOOST_CHECK_EQUAL(fixture->table->rows(), 2u);
     const data::Column* age = fixture->table->find("age");
-    BOOST_CHECK_EQUAL(age->i64[0], 30);
+    BOOST_CHECK_EQUAL(age->int_at(0), 30);
     BOOST_CHECK(age->is_null(1));  // columns not given are NULL
     const data::Column* tags = fixture->table->find("tags");
     BOOST_CHECK_EQUAL(tags->list_end(0) - tags->list_begin(0), 2u);

@@ -776,7 +776,7 @@ data::Table text_table(Random& random, uint64_t rows) {
                 continue;
             }
             switch (spec.type) {
-                case schema::ColumnType::Int: column.append_int(from.i64[row]); break;
+                case schema::ColumnType::Int: column.append_int(from.int_at(row)); break;
                 case schema::ColumnType::Timestamp: column.append_timestamp(from.i64[row]); break;
                 case schema::ColumnType::Number: column.append_number(from.f64[row]); break;
                 case schema::ColumnType::Date: column.append_date(from.i32[row]); break;

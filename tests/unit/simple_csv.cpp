@@ -100,7 +100,8 @@ long date_text(const std::string& text) {
 // The forms the generator writes: YYYY-MM-DDTHH:MM, YYYY-MM-DDTHH:MM:SSZ, YYYY-MM-DDTHH:MM:SS.ffffff+HH:MM (or -).
 long long timestamp_text(const std::string& text) {
     long long micros = static_cast<long long>(date_text(text.substr(0, 10))) * 86400000000LL;
-    if (text.size() < 16 || (text[10] != 'T' && text[10] != ' ')) throw std::runtime_error("simple csv: timestamp shape");
+    if (text.size() < 16 || (text[10] != 'T' && text[10] != ' '))
+        throw std::runtime_error("simple csv: timestamp shape");
     micros += (digits(text, 11, 2) * 3600 + digits(text, 14, 2) * 60) * 1000000LL;
     size_t at = 16;
     if (at < text.size() && text[at] == ':') {
@@ -251,7 +252,7 @@ CellTable cells_of(const data::Table& table) {
                 continue;
             }
             switch (column.type) {
-                case ColumnType::Int: cells[c].push_back(std::to_string(column.i64[row])); break;
+                case ColumnType::Int: cells[c].push_back(std::to_string(column.int_at(row))); break;
                 case ColumnType::Timestamp: cells[c].push_back(std::to_string(column.i64[row])); break;
                 case ColumnType::Number: cells[c].push_back(hex_float(column.f64[row])); break;
                 case ColumnType::Bool: cells[c].push_back(std::string(column.u8[row] ? "true" : "false")); break;

@@ -67,7 +67,7 @@ std::string to_csv(const data::Table& table, double null_rate, uint32_t seed) {
             const bool kept = col.name == table.schema().key || kNotNullInSpecs.count(col.name) > 0;
             if (col.is_null(r) || (!kept && unit(random) < null_rate)) continue;
             switch (col.type) {
-                case schema::ColumnType::Int: out += std::to_string(col.i64[r]); break;
+                case schema::ColumnType::Int: out += std::to_string(col.int_at(r)); break;
                 case schema::ColumnType::Number:
                     std::snprintf(buffer, sizeof buffer, "%.17g", col.f64[r]);
                     out += buffer;
@@ -104,7 +104,7 @@ void fill(const data::Table& table, uint64_t r, Customer& customer) {
         }
         bool ok = false;
         switch (col.type) {
-            case schema::ColumnType::Int: ok = customer.set(col.name, static_cast<long long>(col.i64[r])); break;
+            case schema::ColumnType::Int: ok = customer.set(col.name, static_cast<long long>(col.int_at(r))); break;
             case schema::ColumnType::Number: ok = customer.set(col.name, col.f64[r]); break;
             case schema::ColumnType::Bool: ok = customer.set(col.name, col.u8[r] != 0); break;
             case schema::ColumnType::Date: ok = customer.set(col.name, calendar::format_date(col.i32[r])); break;

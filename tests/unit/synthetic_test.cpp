@@ -220,29 +220,29 @@ BOOST_AUTO_TEST_CASE(loads_back_with_realistic_shapes) {
     double spend_by_tier[4] = {};
     uint64_t count_by_tier[4] = {};
     for (uint64_t row = 0; row < rows; ++row) {
-        BOOST_REQUIRE(id.i64[row] == static_cast<int64_t>(row + 1));
-        if (!age.is_null(row)) BOOST_REQUIRE((age.i64[row] >= 16 && age.i64[row] <= 90));
+        BOOST_REQUIRE(id.int_at(row) == static_cast<int64_t>(row + 1));
+        if (!age.is_null(row)) BOOST_REQUIRE((age.int_at(row) >= 16 && age.int_at(row) <= 90));
         BOOST_REQUIRE((signup.i32[row] >= first_signup && signup.i32[row] <= last_signup));
         if (!last_order.is_null(row)) {
             BOOST_REQUIRE(last_order.i32[row] >= signup.i32[row]);
             BOOST_REQUIRE(last_order.i32[row] < as_of);
-            BOOST_REQUIRE(lifetime.i64[row] >= 1);
+            BOOST_REQUIRE(lifetime.int_at(row) >= 1);
             // orders in the last 90 days exactly when the last order is that recent
-            BOOST_REQUIRE((orders.i64[row] > 0) == (last_order.i32[row] >= as_of - 90));
+            BOOST_REQUIRE((orders.int_at(row) > 0) == (last_order.i32[row] >= as_of - 90));
         } else {
-            BOOST_REQUIRE(lifetime.i64[row] == 0);
+            BOOST_REQUIRE(lifetime.int_at(row) == 0);
         }
         if (!last_login.is_null(row)) {
             BOOST_REQUIRE(last_login.i64[row] < static_cast<int64_t>(as_of) * segmint::calendar::kMicrosPerDay);
             BOOST_REQUIRE(segmint::calendar::date_of_timestamp(last_login.i64[row]) >= signup.i32[row]);
         }
-        BOOST_REQUIRE(lifetime.i64[row] >= orders.i64[row]);
-        BOOST_REQUIRE((returns.i64[row] >= 0 && returns.i64[row] <= orders.i64[row]));
-        BOOST_REQUIRE((orders.i64[row] >= 0 && orders.i64[row] <= 40));
+        BOOST_REQUIRE(lifetime.int_at(row) >= orders.int_at(row));
+        BOOST_REQUIRE((returns.int_at(row) >= 0 && returns.int_at(row) <= orders.int_at(row)));
+        BOOST_REQUIRE((orders.int_at(row) >= 0 && orders.int_at(row) <= 40));
         BOOST_REQUIRE((churn.f64[row] >= 0.0 && churn.f64[row] <= 1.0));
         BOOST_REQUIRE(tags.list_end(row) - tags.list_begin(row) <= 4u);
-        max_orders = std::max(max_orders, orders.i64[row]);
-        zero_orders += orders.i64[row] == 0 ? 1 : 0;
+        max_orders = std::max(max_orders, orders.int_at(row));
+        zero_orders += orders.int_at(row) == 0 ? 1 : 0;
         spend_by_tier[tier.i32[row]] += spend.f64[row];
         ++count_by_tier[tier.i32[row]];
     }

@@ -1,0 +1,146 @@
+// Column::narrow_ints and widen_ints (data/table.h): Int columns held in 1, 2 or 4 bytes a value, so passes over
+// them read an eighth, a quarter or half of the memory (docs/performance.md, "Narrow columns").
+#include <algorithm>
+#include <limits>
+
+#include "data/table.h"
+
+namespace segmint::data {
+namespace {
+
+// The offset of `value` from `base`, wrapping (Column::widened adds it back the same way).
+int64_t offset_of(int64_t value, uint64_t base) { return static_cast<int64_t>(static_cast<uint64_t>(value) - base); }
+
+// Calls f(row) for each NULL row of `column`, visiting only the validity words that have one.
+template <typename F>
+void each_null_row(const Column& column, F f) {
+    const uint64_t* words = column.validity.words();
+    const uint64_t count = words_for_bits(column.size);
+    for (uint64_t w = 0; w < count; ++w) {
+        const uint64_t in_range = w + 1 < count ? ~uint64_t{0} : last_word_mask(column.size);
+        for (uint64_t missing = ~words[w] & in_range; missing != 0; missing &= missing - 1) {
+            f(w * 64 + static_cast<uint64_t>(__builtin_ctzll(missing)));
+        }
+    }
+}
+
+// Rows into `out` as offsets from `base` (NULL slots 0): every present value's offset fits N, as checked. All rows in
+// one loop the compiler vectorizes (a NULL slot's offset may not fit N: it is truncated, then set to 0).
+template <typename N>
+void fill_narrow(const Column& column, uint64_t base, Array<N>& out) {
+    std::vector<N>& values = out.owned();
+    values.resize(column.size);
+    const int64_t* wide = column.i64.data();
+    for (uint64_t row = 0; row < column.size; ++row) values[row] = static_cast<N>(offset_of(wide[row], base));
+    each_null_row(column, [&](uint64_t row) { values[row] = N{0}; });
+}
+
+// The least and greatest present value: 64 rows at a time where all are present (a loop the compiler vectorizes),
+// bit by bit elsewhere. False when no value is present.
+bool present_range(const Column& column, int64_t* low, int64_t* high) {
+    int64_t lo = std::numeric_limits<int64_t>::max(), hi = std::numeric_limits<int64_t>::lowest();
+    bool any = false;
+    const uint64_t* words = column.validity.words();
+    const int64_t* values = column.i64.data();
+    for (uint64_t first = 0; first < column.size; first += 64) {
+        const uint64_t word = words[first / 64];
+        const uint64_t count = std::min<uint64_t>(64, column.size - first);
+        if (count == 64 && word == ~uint64_t{0}) {
+            for (uint64_t i = 0; i < 64; ++i) {
+                lo = std::min(lo, values[first + i]);
+                hi = std::max(hi, values[first + i]);
+            }
+            any = true;
+            continue;
+        }
+        for (uint64_t i = 0; i < count; ++i) {
+            if (!((word >> i) & 1)) continue;
+            lo = std::min(lo, values[first + i]);
+            hi = std::max(hi, values[first + i]);
+            any = true;
+        }
+    }
+    *low = lo;
+    *high = hi;
+    return any;
+}
+
+// Whether every present value fits N offset from some base; sets *base (0 when the values fit as they are).
+template <typename N>
+bool fits(int64_t low, int64_t high, uint64_t* base) {
+    constexpr int64_t lowest = std::numeric_limits<N>::lowest(), highest = std::numeric_limits<N>::max();
+    if (low >= lowest && high <= highest) {
+        *base = 0;
+        return true;
+    }
+    // The span, computed without overflow.
+    const uint64_t span = static_cast<uint64_t>(high) - static_cast<uint64_t>(low);
+    if (span > static_cast<uint64_t>(highest - lowest)) return false;
+    // A base that maps low to N's lowest, unless it is past int64's top (low near it): then one that maps high to
+    // N's highest. Either way the base is an int64 and base + offset never overflows (the VM relies on it).
+    const int64_t based = low > std::numeric_limits<int64_t>::max() + lowest ? high - highest : low - lowest;
+    *base = static_cast<uint64_t>(based);
+    return true;
+}
+
+template <typename N>
+void widen_into(const N* offsets, uint64_t count, uint64_t base, int64_t* out) {
+    for (uint64_t row = 0; row < count; ++row)
+        out[row] = static_cast<int64_t>(base + static_cast<uint64_t>(offsets[row]));
+}
+
+}  // namespace
+
+void Column::ints_into(int64_t* out) const {
+    const auto base = static_cast<uint64_t>(int_base);
+    switch (int_width) {
+        case 1: widen_into(i8.data(), size, base, out); break;
+        case 2: widen_into(i16.data(), size, base, out); break;
+        case 4: widen_into(i32.data(), size, base, out); break;
+        default: std::copy(i64.begin(), i64.begin() + size, out); break;
+    }
+    // NULL slots: offset 0 reads as the base; make them 0 as at full width.
+    each_null_row(*this, [out](uint64_t row) { out[row] = 0; });
+}
+
+void Column::narrow_ints() {
+    if (type != schema::ColumnType::Int || int_width != 8 || i64.size() != size) return;
+    int64_t low = 0, high = 0;
+    if (!present_range(*this, &low, &high)) low = high = 0;  // no value present
+    uint64_t base = 0;
+    if (fits<int8_t>(low, high, &base)) {
+        fill_narrow(*this, base, i8);
+        int_width = 1;
+    } else if (fits<int16_t>(low, high, &base)) {
+        fill_narrow(*this, base, i16);
+        int_width = 2;
+    } else if (fits<int32_t>(low, high, &base)) {
+        fill_narrow(*this, base, i32);
+        int_width = 4;
+    } else {
+        return;
+    }
+    int_base = static_cast<int64_t>(base);
+    i64 = std::vector<int64_t>();
+}
+
+void Column::widen_ints() {
+    if (int_width == 8) return;
+    std::vector<int64_t> wide(size);
+    ints_into(wide.data());
+    i64 = std::move(wide);
+    i8 = std::vector<int8_t>();
+    i16 = std::vector<int16_t>();
+    i32 = std::vector<int32_t>();
+    int_width = 8;
+    int_base = 0;
+}
+
+void Table::narrow_int_columns() {
+    for (size_t i = 0; i < column_count(); ++i) {
+        Column& column = mutable_column(i);
+        if (column.name != schema().key) column.narrow_ints();
+    }
+}
+
+}  // namespace segmint::data
