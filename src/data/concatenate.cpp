@@ -121,8 +121,21 @@ void prefault_growth(const Column& out, const std::vector<Table>& parts, size_t 
     });
 }
 
+// Int parts narrowed in different frames (each part's base comes from its own least value) are widened before the
+// join, so it reserves, prefaults and appends at the width it ends with; the loader narrows the whole after.
+void agree_on_int_width(std::vector<Table>& parts, size_t c) {
+    const Column& first = parts.front().column(c);
+    if (first.type != ColumnType::Int) return;
+    const bool agree = std::all_of(parts.begin(), parts.end(), [&](const Table& part) {
+        return part.column(c).int_width == first.int_width && part.column(c).int_base == first.int_base;
+    });
+    if (agree) return;
+    for (Table& part : parts) part.mutable_column(c).widen_ints();
+}
+
 // Appends column `c` of parts[1..] to that of parts[0].
 void join_column(std::vector<Table>& parts, size_t c) {
+    agree_on_int_width(parts, c);
     Column& out = parts.front().mutable_column(c);
     // Grow each array (and dictionary) once, to its final size.
     uint64_t rows = 0;

@@ -213,7 +213,8 @@ struct Column {
     schema::ColumnType type = schema::ColumnType::String;
     uint64_t size = 0;
 
-    // Bit set = value present. NULL slots hold a zero value (code 0, empty list) so vector code can run branch-free.
+    // Bit set = value present. NULL slots hold a zero value (code 0, empty list; a narrowed Int column's offset 0,
+    // which int_at reads as its base) so vector code can run branch-free.
     Bitmap validity;
     // The arrays are the column's own, or views of a snapshot's mapped file (data/array.h).
     Array<int64_t> i64;            // Int (unless narrowed, below); Timestamp (micros since epoch, UTC)

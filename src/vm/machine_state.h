@@ -55,8 +55,9 @@ struct Register {
     bool filled = false;
     const Constant* constant = nullptr;
     // A narrowed int column (data::Column::narrow_ints): while `data` is null the batch's values are `narrow`,
-    // `narrow_width` bytes each, offsets from `narrow_base`. Comparisons with a constant read them as they are;
-    // State::values widens them into `owned` for any other kernel.
+    // `narrow_width` bytes each, offsets from `narrow_base` (exec_LoadI64 sets all four; nothing else makes `data`
+    // null). Comparisons with a constant read them as they are; State::values widens them into `owned` for any other
+    // kernel. NULL rows widen to the base: kernels mask them by validity.
     const void* narrow = nullptr;
     uint8_t narrow_width = 0;
     int64_t narrow_base = 0;

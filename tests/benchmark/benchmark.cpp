@@ -368,7 +368,7 @@ double bytes_per_row(const data::Table& table, const std::vector<const char*>& c
     for (const char* name : columns) {
         const data::Column& c = col(table, name);
         switch (c.type) {
-            case schema::ColumnType::Int:
+            case schema::ColumnType::Int: bytes += c.int_width; break;  // narrowed (data::Column::narrow_ints)
             case schema::ColumnType::Timestamp:
             case schema::ColumnType::Number: bytes += 8; break;
             case schema::ColumnType::Bool: bytes += 1; break;

@@ -199,6 +199,38 @@ BOOST_AUTO_TEST_CASE(generated_customers_load_the_same_on_every_thread_count) {
     check_same_as_serial(generated(300), schema, "300 rows, 64-byte chunks", 64);
 }
 
+// Int columns narrow per part (data::Column::narrow_ints); parts whose values give them other widths or bases join at
+// 8 bytes and the whole narrows after, parts that agree join narrow: either way the serial load's table.
+BOOST_AUTO_TEST_CASE(int_columns_narrowed_in_parts_join_to_the_serial_table) {
+    segmint::schema::Schema schema;
+    segmint::testing::add_column(schema, "id", ColumnType::Int, {});
+    for (const char* name : {"same", "shifting", "growing", "sparse"}) {
+        segmint::testing::add_column(schema, name, ColumnType::Int, {});
+    }
+    schema.key = "id";
+    std::string text = "id,same,shifting,growing,sparse\n";
+    const int rows = 3000;
+    for (int r = 0; r < rows; ++r) {
+        // same: 0..99 everywhere; shifting: each part's least value differs (its own base); growing: bytes early,
+        // 16 bits late; sparse: NULL but in the last rows (all-NULL parts narrow to a byte from base 0).
+        text += std::to_string(r + 1) + "," + std::to_string(r % 100) + "," + std::to_string(1000 + r / 30) + "," +
+                std::to_string(r < rows / 2 ? r % 50 : r * 10) + "," + (r > rows - 10 ? std::to_string(-r) : "") +
+                "\n";
+    }
+    check_same_as_serial(text, schema, "int frames");
+    CsvError error;
+    unsigned used = 0;
+    const auto table = segmint::data::load_csv_text(text, "t.csv", schema, &error, parallel_options(3, &used));
+    BOOST_REQUIRE(table);
+    BOOST_TEST(table->column(1).int_width == 1u);
+    BOOST_TEST(table->column(2).int_width == 1u);  // 1000..1099: a byte from a base
+    BOOST_TEST(table->column(3).int_width == 2u);
+    BOOST_TEST(table->column(4).int_width == 1u);  // -2999..-2991: a byte from a base
+    for (int r = 0; r < rows; r += 7) {
+        BOOST_TEST(table->column(2).int_at(static_cast<uint64_t>(r)) == 1000 + r / 30);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(quoted_line_breaks_escapes_and_line_ends) {
     const auto schema = mixed_schema();
     for (int count : {1, 3, 8, 17, 200}) {
