@@ -53,11 +53,10 @@ std::vector<int32_t> intern_all(Dictionary& into, const Dictionary& from) {
     return codes;
 }
 
-// Appends the rows of `part` to `out` (same type) and frees `part`.
+// Appends the rows of `part` to `out` and frees `part`. Same type, and for Int the same width and base
+// (agree_on_int_width has seen to that): narrowed parts join narrow.
 void append_column(Column& out, Column& part) {
-    // Int parts narrowed alike (data::Column::narrow_ints) join narrow; others at 8 bytes, narrowed after the join.
-    if (out.type == ColumnType::Int && out.int_width != 8 && out.int_width == part.int_width &&
-        out.int_base == part.int_base) {
+    if (out.type == ColumnType::Int && out.int_width != 8) {
         if (out.int_width == 1) append_and_free(vector_of(out.i8), vector_of(part.i8));
         if (out.int_width == 2) append_and_free(vector_of(out.i16), vector_of(part.i16));
         if (out.int_width == 4) append_and_free(vector_of(out.i32), vector_of(part.i32));
@@ -66,8 +65,6 @@ void append_column(Column& out, Column& part) {
         part = Column{};
         return;
     }
-    out.widen_ints();
-    part.widen_ints();
     std::vector<int32_t> codes;
     if (out.type == ColumnType::String || out.type == ColumnType::StringList)
         codes = intern_all(out.dictionary, part.dictionary);

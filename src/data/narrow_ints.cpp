@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "data/table.h"
+#include "data/value_range.h"
 
 namespace segmint::data {
 namespace {
@@ -35,36 +36,6 @@ void fill_narrow(const Column& column, uint64_t base, Array<N>& out) {
     each_null_row(column, [&](uint64_t row) { values[row] = N{0}; });
 }
 
-// The least and greatest present value: 64 rows at a time where all are present (a loop the compiler vectorizes),
-// bit by bit elsewhere. False when no value is present.
-bool present_range(const Column& column, int64_t* low, int64_t* high) {
-    int64_t lo = std::numeric_limits<int64_t>::max(), hi = std::numeric_limits<int64_t>::lowest();
-    bool any = false;
-    const uint64_t* words = column.validity.words();
-    const int64_t* values = column.i64.data();
-    for (uint64_t first = 0; first < column.size; first += 64) {
-        const uint64_t word = words[first / 64];
-        const uint64_t count = std::min<uint64_t>(64, column.size - first);
-        if (count == 64 && word == ~uint64_t{0}) {
-            for (uint64_t i = 0; i < 64; ++i) {
-                lo = std::min(lo, values[first + i]);
-                hi = std::max(hi, values[first + i]);
-            }
-            any = true;
-            continue;
-        }
-        for (uint64_t i = 0; i < count; ++i) {
-            if (!((word >> i) & 1)) continue;
-            lo = std::min(lo, values[first + i]);
-            hi = std::max(hi, values[first + i]);
-            any = true;
-        }
-    }
-    *low = lo;
-    *high = hi;
-    return any;
-}
-
 // Whether every present value fits N offset from some base; sets *base (0 when the values fit as they are).
 template <typename N>
 bool fits(int64_t low, int64_t high, uint64_t* base) {
@@ -83,20 +54,13 @@ bool fits(int64_t low, int64_t high, uint64_t* base) {
     return true;
 }
 
-template <typename N>
-void widen_into(const N* offsets, uint64_t count, uint64_t base, int64_t* out) {
-    for (uint64_t row = 0; row < count; ++row)
-        out[row] = static_cast<int64_t>(base + static_cast<uint64_t>(offsets[row]));
-}
-
 }  // namespace
 
 void Column::ints_into(int64_t* out) const {
-    const auto base = static_cast<uint64_t>(int_base);
     switch (int_width) {
-        case 1: widen_into(i8.data(), size, base, out); break;
-        case 2: widen_into(i16.data(), size, base, out); break;
-        case 4: widen_into(i32.data(), size, base, out); break;
+        case 1: widen_offsets(i8.data(), size, int_base, out); break;
+        case 2: widen_offsets(i16.data(), size, int_base, out); break;
+        case 4: widen_offsets(i32.data(), size, int_base, out); break;
         default: std::copy(i64.begin(), i64.begin() + size, out); break;
     }
     // NULL slots: offset 0 reads as the base; make them 0 as at full width.
@@ -106,7 +70,7 @@ void Column::ints_into(int64_t* out) const {
 void Column::narrow_ints() {
     if (type != schema::ColumnType::Int || int_width != 8 || i64.size() != size) return;
     int64_t low = 0, high = 0;
-    if (!present_range(*this, &low, &high)) low = high = 0;  // no value present
+    if (!present_range(validity, i64.data(), size, &low, &high)) low = high = 0;  // no value present
     uint64_t base = 0;
     if (fits<int8_t>(low, high, &base)) {
         fill_narrow(*this, base, i8);

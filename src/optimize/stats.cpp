@@ -3,42 +3,17 @@
 #include <algorithm>
 #include <limits>
 
+#include "data/value_range.h"
+
 namespace segmint::optimize {
 
 namespace {
 
-// The least and greatest present value, or false when there is none. A pass over every numeric column of a table of
-// millions of rows runs before each evaluation (eval_command.cpp), so the common case is fast: 64 rows at a time, a
-// word of the validity bitmap with every bit set read in a loop the compiler vectorizes, other words bit by bit.
+// The least and greatest present value as doubles, or false when there is none.
 template <typename T>
 bool value_range(const data::Column& column, const data::Array<T>& values, uint64_t rows, double* min, double* max) {
-    T low = std::numeric_limits<T>::max();
-    T high = std::numeric_limits<T>::lowest();
-    bool any = false;
-    const uint64_t* words = column.validity.words();
-    for (uint64_t base = 0; base < rows; base += 64) {
-        const uint64_t word = words[base / 64];
-        const uint64_t count = std::min<uint64_t>(64, rows - base);
-        const T* block = values.data() + base;
-        if (count == 64 && word == ~uint64_t{0}) {
-            T block_low = block[0], block_high = block[0];
-            for (int i = 1; i < 64; ++i) {
-                block_low = std::min(block_low, block[i]);
-                block_high = std::max(block_high, block[i]);
-            }
-            low = std::min(low, block_low);
-            high = std::max(high, block_high);
-            any = true;
-            continue;
-        }
-        for (uint64_t i = 0; i < count; ++i) {
-            if ((word >> i) & 1) {
-                low = std::min(low, block[i]);
-                high = std::max(high, block[i]);
-                any = true;
-            }
-        }
-    }
+    T low{}, high{};
+    const bool any = data::present_range(column.validity, values.data(), rows, &low, &high);
     // The conversion to double keeps order, so the extremes convert to the extremes of the converted values.
     *min = static_cast<double>(low);
     *max = static_cast<double>(high);

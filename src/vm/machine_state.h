@@ -11,6 +11,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "data/value_range.h"
 #include "vm/bits.h"
 #include "vm/machine.h"
 
@@ -234,15 +235,11 @@ struct Machine::State {
     }
     void widen(Register& r) {
         auto* out = static_cast<int64_t*>(r.owned);
-        const auto base = static_cast<uint64_t>(r.narrow_base);
-        auto fill = [&](const auto* narrow) {
-            // Wrapping, like data::Column::widened; NULL slots come out as the base, which nobody reads.
-            for (uint32_t i = 0; i < count; ++i) out[i] = static_cast<int64_t>(base + static_cast<uint64_t>(narrow[i]));
-        };
+        // NULL slots come out as the base, which nobody reads.
         switch (r.narrow_width) {
-            case 1: fill(static_cast<const int8_t*>(r.narrow)); break;
-            case 2: fill(static_cast<const int16_t*>(r.narrow)); break;
-            default: fill(static_cast<const int32_t*>(r.narrow)); break;
+            case 1: data::widen_offsets(static_cast<const int8_t*>(r.narrow), count, r.narrow_base, out); break;
+            case 2: data::widen_offsets(static_cast<const int16_t*>(r.narrow), count, r.narrow_base, out); break;
+            default: data::widen_offsets(static_cast<const int32_t*>(r.narrow), count, r.narrow_base, out); break;
         }
         r.data = out;
     }

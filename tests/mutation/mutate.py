@@ -3,10 +3,12 @@
 
 Each mutation in MUTATIONS replaces one exact piece of one source file (it must occur exactly once, so a mutation
 that no longer applies after a refactor is an error, not a silent pass). The script copies the working tree to a
-scratch folder (build-mutation/tree, ignored by git), builds it once, checks that the unmutated copy passes the fast
-suite, then for each mutation: applies it, rebuilds, runs the fast suite until the first failure, and puts the file
-back. A mutation the suite does not notice "survives"; every mutation in the list must be killed (exit 1 otherwise).
-Mutations live in .cpp files where they can: one in a widely included header rebuilds most of the tree.
+scratch folder (build-mutation/tree, ignored by git), builds it once, checks that the unmutated copy passes the suites
+expected to kill the mutations (EXPECTED_KILLERS), then for each mutation: applies it, rebuilds, runs its expected
+killers, then, if they pass, the whole fast suite until the first failure (and checks that what failed passes without
+the mutation), and puts the file back. A mutation the suite does not notice "survives"; every mutation in the list
+must be killed (exit 1 otherwise). Mutations live in .cpp files where they can: one in a widely included header
+rebuilds most of the tree.
 
 With ccache installed, .ci/build and this script share its cache (CCACHE_BASEDIR is the repository, and the copy's
 build folder sits inside the copy as build/ sits inside the repository), so the copy builds in about a minute.
@@ -194,6 +196,50 @@ MUTATIONS = [
      "a column near int64's top gets a base that wraps: values read back, but comparisons shift by 2^64"),
 ]
 
+# The suites that killed each mutation when it was last run in full: they run first, so a mutation costs its build and
+# one or two suites (seconds) instead of waiting on ctest's longest running tests (a minute or more). A mutation they
+# miss still meets the whole fast suite, and the report says which suite killed it instead.
+EXPECTED_KILLERS = {
+    "vm_equal_int": ["sql_sqlite"],
+    "vm_remainder_sign": ["sql_sqlite"],
+    "vm_and_null": ["sql_sqlite"],
+    "merge_ranges_bound": ["differential"],
+    "simplify_not_constant": ["differential"],
+    "leap_400_rule": ["snapshot_arrow_reader", "oracle_seed_1"],
+    "month_end_clamp": ["sql_sqlite"],
+    "csv_empty_field_is_null": ["diff_cli", "sql_sqlite"],
+    "csv_deferred_null_order": ["oracle_seed_1"],
+    "duplicate_key_check": ["csv"],
+    "lookup_null_as_false": ["oracle_seed_1"],
+    "round_half_away": ["sql_sqlite"],
+    "list_limit": ["language_limits"],
+    "overlap_limit": ["outputs"],
+    "escape_controls": ["outputs"],
+    "events_order_check": ["events"],
+    "events_permute_cycle": ["events"],
+    "events_gather_row": ["events"],
+    "events_window_count": ["events"],
+    "vm_aggregate_chunk": ["eval"],
+    "sql_sqlite_overflow": ["sql_sqlite"],
+    "sql_sqlite_month_clamp": ["sql_sqlite"],
+    "sql_first_tie_larger": ["sql_sqlite"],
+    "sql_sqlite_sum_carry": ["sql_sqlite"],
+    "sql_postgres_collate": ["sql_postgres"],
+    "sql_postgres_session_zone": ["sql_postgres", "postgres_sources"],
+    "sql_duckdb_session_zone": ["sql_duckdb"],
+    "sql_postgres_regex_dot": ["sql_postgres"],
+    "sql_duckdb_collate": ["sql_duckdb"],
+    "pg_binary_epoch": ["postgres_sources", "sql_postgres"],
+    "snapshot_no_checksum": ["snapshot_cli", "snapshots"],
+    "stats_full_word": ["optimizer"],
+    "snapshot_unaligned_message": ["snapshots"],
+    "dictionary_index_kept": ["data"],
+    "snapshot_mapping_unowned": ["snapshot_cli"],
+    "snapshot_codes_in_place": ["snapshots"],
+    "narrow_compare_edge": ["differential"],
+    "narrow_base_wraps": ["differential"],
+}
+
 
 def run(cmd, cwd=None, quiet=True):
     out = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE if quiet else None, stderr=subprocess.STDOUT,
@@ -267,13 +313,43 @@ def fast_suite(mutated_path=""):
     others = ["-E", names_regex(FAST_SUITE_EXCLUDE + ENGINE_SUITES)]
     phases = [["-R", names_regex(near)]] if near else []
     phases += [others] + ([["-R", names_regex(far)]] if far else [])
-    rc, out = 0, ""
+    rc, failed, out = 0, [], ""
     for selection in phases:
-        rc, out = run(["ctest", "--test-dir", BUILD, "-j", str(os.cpu_count() or 2), "--stop-on-failure"] + selection)
+        rc, failed, out = ctest(selection)
         if rc != 0:
             break
+    return rc, failed, out
+
+
+def ctest(selection):
+    """Runs ctest on the copy with a -R/-E selection, stopping at the first failure: exit code, failed tests, output."""
+    rc, out = run(["ctest", "--test-dir", BUILD, "-j", str(os.cpu_count() or 2), "--stop-on-failure"] + selection)
     failed = [m.group(1) for m in re.finditer(r"Test\s+#\d+: (\S+) \.*\s*\*\*\*(Failed|Exception|Timeout)", out)]
     return rc, failed, out
+
+
+def confirm_unmutated_pass(suites):
+    """Exits when `suites` (the whole fast suite when empty) fail on the unmutated copy too: their failure under a
+    mutation would then say nothing about it."""
+    rc, out = build()
+    if rc == 0:
+        rc, failed, out = ctest(["-R", names_regex(suites)]) if suites else fast_suite()
+    if rc != 0:
+        sys.exit("mutate: the unmutated copy fails too (%s):\n%s" % (", ".join(suites) or "fast suite", out[-4000:]))
+
+
+def check_expected_killers(chosen):
+    """Every mutation names the suites expected to kill it, and each is a test ctest knows: a misspelt name would
+    otherwise select no test at all."""
+    rc, out = run(["ctest", "--test-dir", BUILD, "-N"])
+    known = set(re.findall(r"Test\s+#\d+: (\S+)", out))
+    for name, *_ in chosen:
+        suites = EXPECTED_KILLERS.get(name)
+        if not suites:
+            sys.exit("mutate: mutation %s has no EXPECTED_KILLERS entry; add the suites that should kill it" % name)
+        unknown = [suite for suite in suites if suite not in known]
+        if unknown:
+            sys.exit("mutate: EXPECTED_KILLERS of %s names no test ctest knows: %s" % (name, ", ".join(unknown)))
 
 
 def main():
@@ -301,13 +377,18 @@ def main():
     rc, out = build()
     if rc != 0:
         sys.exit("mutate: the unmutated copy does not build:\n" + out[-4000:])
-    rc, failed, out = fast_suite()
+    check_expected_killers(chosen)
+    # The unmutated copy passes every suite a mutation is expected to fail (the whole fast suite is checked the same
+    # way, after the fact, for a mutation killed elsewhere: confirm_unmutated_pass).
+    expected_suites = sorted({suite for name, *_ in chosen for suite in EXPECTED_KILLERS[name]})
+    rc, failed, out = ctest(["-R", names_regex(expected_suites)]) if expected_suites else (0, [], "")
     if rc != 0:
-        sys.exit("mutate: the unmutated copy fails the fast suite (%s):\n%s" % (", ".join(failed), out[-4000:]))
+        sys.exit("mutate: the unmutated copy fails %s:\n%s" % (", ".join(failed) or "ctest", out[-4000:]))
     print("mutate: copy built and passing in %.0f s; %d mutations" % (time.time() - started, len(chosen)))
     survived = []
     for name, path, before, after, why in chosen:
         t0 = time.time()
+        killed_elsewhere = None
         file = os.path.join(TREE, path)
         original = open(file).read()
         try:
@@ -316,10 +397,18 @@ def main():
             if rc != 0:
                 verdict, detail = "killed", "does not compile"
             else:
-                rc, failed, out = fast_suite(path)
+                expected = EXPECTED_KILLERS[name]
+                rc, failed, out = ctest(["-R", names_regex(expected)])
+                if rc == 0:  # not killed where expected: the whole fast suite decides, and the report says so
+                    rc, failed, out = fast_suite(path)
+                    if rc != 0:
+                        killed_elsewhere = failed
                 verdict, detail = ("killed", "by " + ", ".join(failed or ["ctest"])) if rc != 0 else ("SURVIVED", "")
         finally:
             open(file, "w").write(original)
+        if killed_elsewhere is not None:
+            confirm_unmutated_pass(killed_elsewhere)
+            detail += " (not by " + ", ".join(expected) + ")"
         if verdict == "SURVIVED":
             survived.append(name)
         print("  %-26s %-8s %-40s %4.0f s  (%s)" % (name, verdict, detail, time.time() - t0, why), flush=True)

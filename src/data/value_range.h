@@ -1,0 +1,58 @@
+// Scans over a column's values shared by the loaders (narrowing an Int column) and the optimizer (statistics).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
+#include "data/table.h"
+
+namespace segmint::data {
+
+// The least and greatest of the first `rows` values whose validity bit is set, or false when there is none. Tables
+// of millions of rows pass through here before each evaluation, so the common case is fast: 64 rows at a time, a
+// validity word with every bit set read in a loop the compiler vectorizes, other words bit by bit.
+template <typename T>
+bool present_range(const Bitmap& validity, const T* values, uint64_t rows, T* low_out, T* high_out) {
+    T low = std::numeric_limits<T>::max();
+    T high = std::numeric_limits<T>::lowest();
+    bool any = false;
+    const uint64_t* words = validity.words();
+    for (uint64_t first = 0; first < rows; first += 64) {
+        const uint64_t word = words[first / 64];
+        const uint64_t count = std::min<uint64_t>(64, rows - first);
+        const T* block = values + first;
+        if (count == 64 && word == ~uint64_t{0}) {
+            T block_low = block[0], block_high = block[0];
+            for (int i = 1; i < 64; ++i) {
+                block_low = std::min(block_low, block[i]);
+                block_high = std::max(block_high, block[i]);
+            }
+            low = std::min(low, block_low);
+            high = std::max(high, block_high);
+            any = true;
+            continue;
+        }
+        for (uint64_t i = 0; i < count; ++i) {
+            if ((word >> i) & 1) {
+                low = std::min(low, block[i]);
+                high = std::max(high, block[i]);
+                any = true;
+            }
+        }
+    }
+    *low_out = low;
+    *high_out = high;
+    return any;
+}
+
+// Offsets of a narrowed Int column (Column::narrow_ints) back at 8 bytes: base + offset, wrapping like
+// Column::widened. A NULL slot comes out as the base.
+template <typename N>
+void widen_offsets(const N* offsets, uint64_t count, int64_t base, int64_t* out) {
+    const auto wrap_base = static_cast<uint64_t>(base);
+    for (uint64_t row = 0; row < count; ++row)
+        out[row] = static_cast<int64_t>(wrap_base + static_cast<uint64_t>(offsets[row]));
+}
+
+}  // namespace segmint::data
