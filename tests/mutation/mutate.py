@@ -166,10 +166,10 @@ MUTATIONS = [
      "if (options.verify_checksum) {",
      "if (false) {",
      "a snapshot whose bytes changed after it was written is read as if it were sound"),
-    ("stats_full_word", "src/optimize/stats.cpp",
+    ("stats_full_word", "src/data/value_range.h",
      "block_high = std::max(block_high, block[i]);",
      "block_high = std::max(block_high, block[i - 1]);",
-     "the optimizer's statistics miss the last row of every fully present 64-row block"),
+     "the least and greatest present value (statistics, narrowing) miss the last row of every full 64-row block"),
     ("snapshot_unaligned_message", "src/snapshot/arrow_file.h",
      'require_aligned(static_cast<uint64_t>(block->offset()), "a message");',
      "",
@@ -338,10 +338,19 @@ def confirm_unmutated_pass(suites):
         sys.exit("mutate: the unmutated copy fails too (%s):\n%s" % (", ".join(suites) or "fast suite", out[-4000:]))
 
 
-def check_expected_killers(chosen):
+def check_applies(chosen, tree):
+    """Every mutation's text occurs exactly once in its file under `tree`: one that no longer applies is an error."""
+    for name, path, before, _, _ in chosen:
+        text = open(os.path.join(tree, path)).read()
+        if text.count(before) != 1:
+            sys.exit("mutate: mutation %s: its text occurs %d times in %s (expected once); update MUTATIONS"
+                     % (name, text.count(before), path))
+
+
+def check_expected_killers(chosen, build_dir=BUILD):
     """Every mutation names the suites expected to kill it, and each is a test ctest knows: a misspelt name would
     otherwise select no test at all."""
-    rc, out = run(["ctest", "--test-dir", BUILD, "-N"])
+    rc, out = run(["ctest", "--test-dir", build_dir, "-N"])
     known = set(re.findall(r"Test\s+#\d+: (\S+)", out))
     for name, *_ in chosen:
         suites = EXPECTED_KILLERS.get(name)
@@ -358,22 +367,24 @@ def main():
     parser.add_argument("--list", action="store_true", help="list the mutations and exit")
     parser.add_argument("--keep", action="store_true", help="keep build-mutation/ afterwards (default: keep too; "
                         "it is ignored by git and makes the next run incremental)")
+    parser.add_argument("--check", metavar="BUILD_DIR", help="only check that every mutation applies to the working "
+                        "tree and names expected killers BUILD_DIR's ctest knows (ctest's mutation_list)")
     args = parser.parse_args()
     chosen = [m for m in MUTATIONS if not args.only or m[0] in args.only.split(",")]
     if args.list:
         for name, path, _, _, why in MUTATIONS:
             print("%-26s %-34s %s" % (name, path, why))
         return 0
+    if args.check:
+        check_applies(chosen, ROOT)
+        check_expected_killers(chosen, args.check)
+        print("mutate: all %d mutations apply and name known suites" % len(chosen))
+        return 0
     os.environ.setdefault("CCACHE_BASEDIR", ROOT)
     os.environ.setdefault("CCACHE_NOHASHDIR", "true")
     started = time.time()
     copy_tree()
-    # Every mutation must still apply to the code as it is now.
-    for name, path, before, _, _ in chosen:
-        text = open(os.path.join(TREE, path)).read()
-        if text.count(before) != 1:
-            sys.exit("mutate: mutation %s: its text occurs %d times in %s (expected once); update MUTATIONS"
-                     % (name, text.count(before), path))
+    check_applies(chosen, TREE)  # every mutation must still apply to the code as it is now
     rc, out = build()
     if rc != 0:
         sys.exit("mutate: the unmutated copy does not build:\n" + out[-4000:])
