@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "data/table.h"
+#include "data/bitmap.h"
 
 namespace segmint::data {
 

@@ -1,8 +1,5 @@
 #include "optimize/stats.h"
 
-#include <algorithm>
-#include <limits>
-
 #include "data/value_range.h"
 
 namespace segmint::optimize {
