@@ -28,6 +28,13 @@ std::string column_line(const schema::Column& column) {
 
 }  // namespace
 
+bool readable_version(const std::string& version) {
+    for (int readable = kOldestReadableVersion; readable <= kFormatVersion; ++readable) {
+        if (version == std::to_string(readable)) return true;
+    }
+    return false;
+}
+
 std::string event_key(size_t index) { return fmt::format("segmint.events.{}", index); }
 
 std::vector<std::string> schema_lines(const schema::Schema& schema) {

@@ -24,8 +24,12 @@ constexpr char kLeadingMagic[kLeadingMagicSize] = {'A', 'R', 'R', 'O', 'W', '1',
 // Buffers start at multiples of 64 bytes in the file (Arrow asks for 8 and recommends 64: the width of AVX-512), and
 // so in memory when the file is mapped.
 constexpr uint64_t kAlignment = 64;
-// Bumped whenever segmint's layout or metadata changes in a way an older reader would misread.
-constexpr int kFormatVersion = 1;
+// Bumped whenever segmint's layout or metadata changes in a way an older reader would misread or refuse as corrupt.
+// 2: Int columns in 8, 16, 32 or 64 bits (1: always 64), which a version-2 reader reads too.
+constexpr int kFormatVersion = 2;
+constexpr int kOldestReadableVersion = 1;
+// Whether `version` (the metadata's text) is one this segmint reads: exactly a number in that range.
+bool readable_version(const std::string& version);
 
 // Whether a column of this type is written with a dictionary (its values in a dictionary batch, its rows as codes).
 inline bool has_dictionary(schema::ColumnType type) {

@@ -139,7 +139,7 @@ data::EventTable read_events(const ArrowFile& file, const data::Table& customers
         fail(what + " overlaps the footer: the snapshot is corrupt");
     }
     const ArrowFile events(inner, what);
-    data::EventTable table{read_table(events, schema::event_table_schema(customers.schema(), definition),
+    data::EventTable table{read_table(events, schema::event_table_schema(customers.schema(), definition), false,
                                       options.threads, options.bytes_owner),
                            {},
                            0,
@@ -188,9 +188,9 @@ data::Table read(std::string_view text, const schema::Schema& schema, const Read
             "an Arrow file, but not a segmint snapshot (its footer has no `segmint.snapshot_version`); make one with "
             "`segmint import`");
     }
-    if (*version != std::to_string(kFormatVersion)) {
-        fail(fmt::format("a snapshot of format version {}, and this segmint reads version {}{}",
-                         escape_controls(*version), kFormatVersion, kImportAgain));
+    if (!readable_version(*version)) {
+        fail(fmt::format("a snapshot of format version {}, and this segmint reads versions {} to {}{}",
+                         escape_controls(*version), kOldestReadableVersion, kFormatVersion, kImportAgain));
     }
     // The checksum before the schema: a changed byte in the stored schema is corruption, not another schema.
     if (options.verify_checksum) {
@@ -201,7 +201,7 @@ data::Table read(std::string_view text, const schema::Schema& schema, const Read
         }
     }
     check_schema(value_of(metadata, kSchemaKey), schema);
-    data::Table table = read_table(file, schema, options.threads, options.bytes_owner);
+    data::Table table = read_table(file, schema, true, options.threads, options.bytes_owner);
     if (value_of(metadata, kRowsKey) != std::to_string(table.rows())) {
         fail("the row count in the footer is not the record batch's: the snapshot is corrupt");
     }

@@ -35,7 +35,8 @@ bool field_matches(const arrow::Field* field, const schema::Column& column, size
     switch (column.type) {
         case ColumnType::Int: {
             const auto* type = field->type_as_Int();
-            return plain && type && type->bit_width() == 64 && type->is_signed();
+            const int bits = type ? type->bit_width() : 0;
+            return plain && type && type->is_signed() && (bits == 8 || bits == 16 || bits == 32 || bits == 64);
         }
         case ColumnType::Number: {
             const auto* type = field->type_as_FloatingPoint();
@@ -154,10 +155,12 @@ struct ColumnBuffers {
     std::string what;
     Bytes validity, values, list_offsets, list_codes;
     uint64_t nulls = 0, items = 0;
+    int int_bytes = 8;  // an Int column's width in the file (Arrow Int8 to Int64)
 };
 
-ColumnBuffers locate_column(Buffers& buffers, uint64_t rows, const schema::Column& definition) {
+ColumnBuffers locate_column(Buffers& buffers, uint64_t rows, const schema::Column& definition, int int_bytes) {
     ColumnBuffers found;
+    found.int_bytes = int_bytes;
     found.what = "column `" + escape_controls(definition.name) + "`";
     const std::string& what = found.what;
     const arrow::FieldNode* node = buffers.node(what);
@@ -165,7 +168,7 @@ ColumnBuffers locate_column(Buffers& buffers, uint64_t rows, const schema::Colum
     found.nulls = checked_count(node->null_count(), what);
     found.validity = buffers.buffer((rows + 7) / 8, what);
     switch (definition.type) {
-        case ColumnType::Int:
+        case ColumnType::Int: found.values = buffers.buffer(rows * static_cast<uint64_t>(int_bytes), what); break;
         case ColumnType::Timestamp:
         case ColumnType::Number: found.values = buffers.buffer(rows * 8, what); break;
         case ColumnType::Date:
@@ -207,8 +210,25 @@ void check_range(const data::Column& column, const data::Array<T>& values, T low
 // memory (dictionary codes, list offsets and items, dictionary offsets) is always copied, then checked: a file
 // rewritten in place by another program while the table is used may then change values, but cannot send a read out of
 // bounds.
+// An Int column's values as they lie in the file, `int_bytes` each (as written: no base), checked against [low, high]
+// (the schema's bounds).
+template <typename T>
+void read_ints(const ColumnBuffers& found, uint64_t rows, int64_t low, int64_t high, data::Array<T>& values,
+               data::Column& column, const std::shared_ptr<const void>& keep_alive) {
+    view_or_copy(values, found.values, rows, keep_alive);
+    check_null_slots_zero(column, values, found.what);
+    // The bounds within T's range; bounds that leave none of it (min: 200 over bytes) admit no present value.
+    const int64_t least = std::max<int64_t>(low, std::numeric_limits<T>::lowest());
+    const int64_t greatest = std::min<int64_t>(high, std::numeric_limits<T>::max());
+    if (least > greatest) {
+        check_range(column, values, T{1}, T{0}, found.what);
+    } else {
+        check_range(column, values, static_cast<T>(least), static_cast<T>(greatest), found.what);
+    }
+}
+
 void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column& definition, data::Column& column,
-                 const std::shared_ptr<const void>& keep_alive) {
+                 bool narrow_ints, const std::shared_ptr<const void>& keep_alive) {
     const std::string& what = found.what;
     read_validity(column, found.validity, rows, found.nulls, what);
     if (definition.not_null && found.nulls > 0) fail(what + ": NULL in a `not_null` column: the snapshot is corrupt");
@@ -217,13 +237,22 @@ void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column
                                            definition.max_whole ? std::min(high, *definition.max_whole) : high};
     };
     switch (definition.type) {
-        case ColumnType::Int:
+        case ColumnType::Int: {
+            const auto [low, high] = whole(std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
+            switch (found.int_bytes) {
+                case 1: read_ints(found, rows, low, high, column.i8, column, keep_alive); break;
+                case 2: read_ints(found, rows, low, high, column.i16, column, keep_alive); break;
+                case 4: read_ints(found, rows, low, high, column.i32, column, keep_alive); break;
+                default: read_ints(found, rows, low, high, column.i64, column, keep_alive); break;
+            }
+            column.int_width = static_cast<uint8_t>(found.int_bytes);
+            column.int_base = 0;
+            break;
+        }
         case ColumnType::Timestamp: {
             view_or_copy(column.i64, found.values, rows, keep_alive);
             check_null_slots_zero(column, column.i64, what);
-            const bool time = definition.type == ColumnType::Timestamp;
-            const auto [low, high] = whole(time ? scalar::kMinTimestamp : std::numeric_limits<int64_t>::min(),
-                                           time ? scalar::kMaxTimestamp : std::numeric_limits<int64_t>::max());
+            const auto [low, high] = whole(scalar::kMinTimestamp, scalar::kMaxTimestamp);
             check_range(column, column.i64, low, high, what);
             break;
         }
@@ -267,6 +296,13 @@ void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column
         }
     }
     column.size = rows;
+    // As the loaders hold them (data/csv_loader.h, narrow_ints): the customers' Int columns but the key in the fewest
+    // bytes (an older snapshot's 8-byte ints are narrowed here, a copy), the key and event tables' at 8.
+    if (narrow_ints) {
+        column.narrow_ints();
+    } else {
+        column.widen_ints();
+    }
 }
 
 // task(i) for i in [0, count) on `threads` threads; a problem in any is reported as the lowest i's, so the message
@@ -295,7 +331,7 @@ void check_offsets(const uint64_t* offsets, uint64_t count, uint64_t limit, cons
 }
 
 // The table of one Arrow file whose columns are `schema`'s.
-data::Table read_table(const ArrowFile& file, const schema::Schema& schema, unsigned threads,
+data::Table read_table(const ArrowFile& file, const schema::Schema& schema, bool narrow_ints, unsigned threads,
                        const std::shared_ptr<const void>& keep_alive) {
     const auto* fields = file.footer->schema()->fields();
     if (fields->size() != schema.columns.size()) {
@@ -341,10 +377,15 @@ data::Table read_table(const ArrowFile& file, const schema::Schema& schema, unsi
     });
     Buffers buffers(batch, body);
     std::vector<ColumnBuffers> located;
-    for (const auto& column : schema.columns) located.push_back(locate_column(buffers, rows, column));
+    for (size_t i = 0; i < schema.columns.size(); ++i) {
+        const auto* int_type = fields->Get(static_cast<uint32_t>(i))->type_as_Int();
+        const int int_bytes = int_type ? int_type->bit_width() / 8 : 8;  // 1, 2, 4 or 8: field_matches
+        located.push_back(locate_column(buffers, rows, schema.columns[i], int_bytes));
+    }
     buffers.expect_end("the record batch");
     for_each_checked(schema.columns.size(), threads, [&](size_t i) {
-        read_column(located[i], rows, schema.columns[i], table.mutable_column(i), keep_alive);
+        read_column(located[i], rows, schema.columns[i], table.mutable_column(i),
+                    narrow_ints && schema.columns[i].name != schema.key, keep_alive);
     });
     table.finish_rows();
     return table;

@@ -14,8 +14,9 @@ namespace segmint::snapshot {
 
 // The table of `file`, whose columns must be `schema`'s as the writer writes them, checked on `threads` threads.
 // With `keep_alive` (the owner of the file's bytes) the columns view the file where they lie; without, they are
-// copied out of it. Throws Problem.
-data::Table read_table(const ArrowFile& file, const schema::Schema& schema, unsigned threads,
+// copied out of it. With `narrow_ints` (the customers) Int columns but the key are held in the fewest bytes, as the
+// loaders hold them; without (event tables), at 8. Throws Problem.
+data::Table read_table(const ArrowFile& file, const schema::Schema& schema, bool narrow_ints, unsigned threads,
                        const std::shared_ptr<const void>& keep_alive);
 
 // One pass into fresh memory (resize() would zero it first), its pages faulted in ahead and huge where the array is

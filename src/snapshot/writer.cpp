@@ -4,11 +4,14 @@
 #include <segmint/version.h>
 
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <stdexcept>
+#include <type_traits>
 
 #include "common/atomic_file.h"
 #include "data/events.h"
+#include "data/value_range.h"
 #include "snapshot/arrow_format_generated.h"
 #include "snapshot/checksum.h"
 #include "snapshot/format.h"
@@ -83,15 +86,16 @@ fb::Offset<arrow::DictionaryEncoding> dictionary_encoding(fb::FlatBufferBuilder&
     return arrow::CreateDictionaryEncoding(builder, static_cast<int64_t>(column), arrow::CreateInt(builder, 32, true));
 }
 
-// `key`: the schema's key column, which is never NULL (the loaders refuse a row without one).
-fb::Offset<arrow::Field> field_of(fb::FlatBufferBuilder& builder, const schema::Column& column, size_t index,
-                                  bool key) {
+// `key`: the schema's key column, which is never NULL (the loaders refuse a row without one). `int_bytes`: an Int
+// column's width in the file.
+fb::Offset<arrow::Field> field_of(fb::FlatBufferBuilder& builder, const schema::Column& column, size_t index, bool key,
+                                  int int_bytes) {
     const auto name = builder.CreateString(column.name);
     const bool nullable = !column.not_null && !key;
     switch (column.type) {
         case ColumnType::Int:
             return arrow::CreateField(builder, name, nullable, arrow::Type_Int,
-                                      arrow::CreateInt(builder, 64, true).Union());
+                                      arrow::CreateInt(builder, int_bytes * 8, true).Union());
         case ColumnType::Number:
             return arrow::CreateField(builder, name, nullable, arrow::Type_FloatingPoint,
                                       arrow::CreateFloatingPoint(builder, arrow::Precision_DOUBLE).Union());
@@ -122,21 +126,82 @@ fb::Offset<arrow::Field> field_of(fb::FlatBufferBuilder& builder, const schema::
 // The table's Arrow schema; `metadata` becomes its custom metadata, which Arrow readers show as the schema's
 // metadata (Arrow JS: table.schema.metadata).
 fb::Offset<arrow::Schema> schema_of(fb::FlatBufferBuilder& builder, const schema::Schema& schema,
-                                    const Metadata& metadata = {}) {
+                                    const std::vector<int>& int_bytes, const Metadata& metadata = {}) {
     std::vector<fb::Offset<arrow::KeyValue>> pairs;
     for (const auto& [key, value] : metadata) {
         pairs.push_back(arrow::CreateKeyValue(builder, builder.CreateString(key), builder.CreateString(value)));
     }
     std::vector<fb::Offset<arrow::Field>> fields;
     for (size_t i = 0; i < schema.columns.size(); ++i) {
-        fields.push_back(field_of(builder, schema.columns[i], i, schema.columns[i].name == schema.key));
+        fields.push_back(field_of(builder, schema.columns[i], i, schema.columns[i].name == schema.key, int_bytes[i]));
     }
     return arrow::CreateSchema(builder, arrow::Endianness_Little, builder.CreateVector(fields),
                                pairs.empty() ? 0 : builder.CreateVector(pairs));
 }
 
+// The least and greatest present value of an Int column, narrowed or not; false when none is present.
+bool int_range(const data::Column& column, int64_t* low, int64_t* high) {
+    // A narrowed column's values are base + offset without overflow (data::Column::narrow_ints), so the offsets'
+    // range gives the values'.
+    const auto offsets = [&](const auto* values) {
+        using N = std::remove_const_t<std::remove_pointer_t<decltype(values)>>;
+        N least = 0, greatest = 0;
+        if (!data::present_range(column.validity, values, column.size, &least, &greatest)) return false;
+        *low = column.widened(least);
+        *high = column.widened(greatest);
+        return true;
+    };
+    switch (column.int_width) {
+        case 1: return offsets(column.i8.data());
+        case 2: return offsets(column.i16.data());
+        case 4: return offsets(column.i32.data());
+        default: return data::present_range(column.validity, column.i64.data(), column.size, low, high);
+    }
+}
+
+// The bytes an Int column's values take in the file: the fewest of 1, 2, 4 and 8 that hold every present value as
+// it is (Arrow's Int8 to Int64, which any Arrow reader reads as the values), however the table holds them. The key
+// column and event tables stay at 8: the engine reads them at that width (data::Table::narrow_int_columns).
+int int_bytes_in_file(const data::Column& column, bool narrow) {
+    if (!narrow) return 8;
+    int64_t low = 0, high = 0;
+    if (!int_range(column, &low, &high)) return 1;  // no value present: every slot is 0
+    const auto fits = [&](auto zero) {
+        using N = decltype(zero);
+        return low >= std::numeric_limits<N>::lowest() && high <= std::numeric_limits<N>::max();
+    };
+    return fits(int8_t{}) ? 1 : fits(int16_t{}) ? 2 : fits(int32_t{}) ? 4 : 8;
+}
+
+// An Int column's values at `bytes` each, NULL slots 0: its own array when the table holds them so, else converted.
+void add_ints(Body& body, const data::Column& column, uint64_t rows, int bytes) {
+    if (column.int_width == bytes && column.int_base == 0) {
+        const void* values = bytes == 1   ? static_cast<const void*>(column.i8.data())
+                             : bytes == 2 ? static_cast<const void*>(column.i16.data())
+                             : bytes == 4 ? static_cast<const void*>(column.i32.data())
+                                          : static_cast<const void*>(column.i64.data());
+        body.add(values, rows * static_cast<uint64_t>(bytes));
+        return;
+    }
+    std::vector<int64_t> wide(rows);
+    column.ints_into(wide.data());
+    std::vector<uint8_t> converted(rows * static_cast<uint64_t>(bytes));  // operator new aligns for int64
+    const auto narrow_into = [&](auto* out) {
+        using N = std::remove_pointer_t<decltype(out)>;
+        for (uint64_t row = 0; row < rows; ++row) out[row] = static_cast<N>(wide[row]);  // fits: int_bytes_in_file
+    };
+    switch (bytes) {
+        case 1: narrow_into(reinterpret_cast<int8_t*>(converted.data())); break;
+        case 2: narrow_into(reinterpret_cast<int16_t*>(converted.data())); break;
+        case 4: narrow_into(reinterpret_cast<int32_t*>(converted.data())); break;
+        default: narrow_into(reinterpret_cast<int64_t*>(converted.data())); break;
+    }
+    body.owned.push_back(std::move(converted));
+    body.add(body.owned.back().data(), body.owned.back().size());
+}
+
 // The record batch of all rows: per column its node(s) and buffers, depth first (a list's items after the list).
-Body record_body(const data::Table& table, std::vector<arrow::FieldNode>& nodes) {
+Body record_body(const data::Table& table, const std::vector<int>& int_bytes, std::vector<arrow::FieldNode>& nodes) {
     Body body;
     const uint64_t rows = table.rows();
     for (size_t i = 0; i < table.column_count(); ++i) {
@@ -144,16 +209,7 @@ Body record_body(const data::Table& table, std::vector<arrow::FieldNode>& nodes)
         nodes.emplace_back(static_cast<int64_t>(rows), static_cast<int64_t>(null_count(column, rows)));
         add_validity(body, column, rows);
         switch (column.type) {
-            case ColumnType::Int:
-                if (column.int_width != 8) {  // narrowed in memory (data::Column::narrow_ints): 64 bits in the file
-                    std::vector<uint8_t> wide(rows * sizeof(int64_t));
-                    column.ints_into(reinterpret_cast<int64_t*>(wide.data()));  // operator new aligns for int64
-                    body.owned.push_back(std::move(wide));
-                    body.add(body.owned.back().data(), body.owned.back().size());
-                    break;
-                }
-                body.add(column.i64.data(), rows * sizeof(int64_t));
-                break;
+            case ColumnType::Int: add_ints(body, column, rows, int_bytes[i]); break;
             case ColumnType::Timestamp: body.add(column.i64.data(), rows * sizeof(int64_t)); break;
             case ColumnType::Number: body.add(column.f64.data(), rows * sizeof(double)); break;
             case ColumnType::Date:
@@ -211,15 +267,23 @@ fb::Offset<arrow::Message> message(fb::FlatBufferBuilder& builder, arrow::Messag
 
 // One Arrow IPC file of `table` from the output's current offset (which is a multiple of 64): schema, one dictionary
 // batch per dictionary column, one record batch, footer with `metadata`. `before_footer` writes what lies between the
-// record batch and the footer and adds to the metadata (the customer file's event tables and checksum).
-void write_arrow_file(Output& out, const data::Table& table, Metadata metadata,
+// record batch and the footer and adds to the metadata (the customer file's event tables and checksum). With
+// `narrow_ints` (the customer table) Int columns but the key take the fewest bytes their values need.
+void write_arrow_file(Output& out, const data::Table& table, bool narrow_ints, Metadata metadata,
                       const std::function<void(Metadata&)>& before_footer) {
     const uint64_t base = out.offset();
+    std::vector<int> int_bytes;
+    for (size_t i = 0; i < table.column_count(); ++i) {
+        const data::Column& column = table.column(i);
+        const bool narrow = narrow_ints && column.name != table.schema().key;
+        int_bytes.push_back(column.type == ColumnType::Int ? int_bytes_in_file(column, narrow) : 8);
+    }
     out.write(kArrowMagic, kArrowMagicSize);
     out.pad_to(8);
     {
         fb::FlatBufferBuilder builder;
-        builder.Finish(message(builder, arrow::MessageHeader_Schema, schema_of(builder, table.schema()).Union(), 0));
+        builder.Finish(
+            message(builder, arrow::MessageHeader_Schema, schema_of(builder, table.schema(), int_bytes).Union(), 0));
         write_message(out, builder, nullptr, base);
     }
     std::vector<arrow::Block> dictionaries;
@@ -241,7 +305,7 @@ void write_arrow_file(Output& out, const data::Table& table, Metadata metadata,
     std::vector<arrow::Block> batches;
     {
         std::vector<arrow::FieldNode> nodes;
-        const Body body = record_body(table, nodes);
+        const Body body = record_body(table, int_bytes, nodes);
         fb::FlatBufferBuilder builder;
         const auto batch =
             arrow::CreateRecordBatch(builder, static_cast<int64_t>(table.rows()), builder.CreateVectorOfStructs(nodes),
@@ -255,9 +319,9 @@ void write_arrow_file(Output& out, const data::Table& table, Metadata metadata,
     // The metadata goes into the footer's copy of the schema, where Arrow's file readers show it; the schema
     // message at the start is written before the checksum is known, and a stream reader needs none of it.
     fb::FlatBufferBuilder builder;
-    builder.Finish(arrow::CreateFooter(builder, arrow::MetadataVersion_V5, schema_of(builder, table.schema(), metadata),
-                                       builder.CreateVectorOfStructs(dictionaries),
-                                       builder.CreateVectorOfStructs(batches)));
+    builder.Finish(
+        arrow::CreateFooter(builder, arrow::MetadataVersion_V5, schema_of(builder, table.schema(), int_bytes, metadata),
+                            builder.CreateVectorOfStructs(dictionaries), builder.CreateVectorOfStructs(batches)));
     out.write(builder.GetBufferPointer(), builder.GetSize());
     const auto footer_size = static_cast<int32_t>(builder.GetSize());
     out.write(&footer_size, sizeof footer_size);
@@ -275,7 +339,7 @@ void write_events(Output& out, const data::Table& customers, Metadata& metadata)
         }
         out.pad_to(kAlignment);
         const uint64_t file = out.offset();
-        write_arrow_file(out, table->table, {}, nullptr);
+        write_arrow_file(out, table->table, false, {}, nullptr);
         const uint64_t file_size = out.offset() - file;
         out.pad_to(kAlignment);
         const uint64_t offsets = out.offset();
@@ -296,7 +360,7 @@ bool write_snapshot(const data::Table& table, const ByteSink& sink, uint64_t* by
                          {kCreatedByKey, std::string("segmint ") + SEGMINT_VERSION},
                          {kSchemaKey, join_lines(schema_lines(table.schema()))},
                          {kRowsKey, std::to_string(table.rows())}};
-    write_arrow_file(out, table, std::move(metadata), [&](Metadata& footer) {
+    write_arrow_file(out, table, true, std::move(metadata), [&](Metadata& footer) {
         write_events(out, table, footer);
         footer.emplace_back(kChecksumKey, checksum_text(out.finish_checksum(), footer));
     });

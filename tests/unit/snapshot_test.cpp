@@ -8,7 +8,9 @@
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "data/events.h"
 #include "random_rules.h"
@@ -64,7 +66,9 @@ void expect_same_table(const data::Table& want, const data::Table& got, const st
                                                                                  << row << ": " << value_text(a, row)
                                                                                  << " != " << value_text(b, row));
         }
-        BOOST_REQUIRE(a.i32 == b.i32 && a.list_codes == b.list_codes && a.list_offsets == b.list_offsets);
+        // Codes and days as stored (an Int column's narrow array may be i32: its values were compared above).
+        if (a.type != schema::ColumnType::Int) BOOST_REQUIRE(a.i32 == b.i32);
+        BOOST_REQUIRE(a.list_codes == b.list_codes && a.list_offsets == b.list_offsets);
     }
     const data::EventSet* x = want.events();
     const data::EventSet* y = got.events();
@@ -117,7 +121,16 @@ void expect_views(const data::Table& table, bool in_place) {
         const data::Column& c = table.column(i);
         if (c.size == 0) continue;
         switch (c.type) {
-            case ColumnType::Int:
+            case ColumnType::Int: {
+                // In place at the width the file holds; a column narrowed further on reading (offsets from a base,
+                // which the file cannot hold) is a copy.
+                const bool view = c.int_width == 1 ? c.i8.is_view()
+                                  : c.int_width == 2 ? c.i16.is_view()
+                                  : c.int_width == 4 ? c.i32.is_view()
+                                                     : c.i64.is_view();
+                BOOST_CHECK_MESSAGE(view == (in_place && c.int_base == 0), c.name);
+                break;
+            }
             case ColumnType::Timestamp: BOOST_CHECK_MESSAGE(c.i64.is_view() == in_place, c.name); break;
             case ColumnType::Number: BOOST_CHECK_MESSAGE(c.f64.is_view() == in_place, c.name); break;
             case ColumnType::Date: BOOST_CHECK_MESSAGE(c.i32.is_view() == in_place, c.name); break;
@@ -161,7 +174,8 @@ BOOST_AUTO_TEST_CASE(random_tables_read_back_value_for_value) {
         // Written again from what was read: the same bytes (nothing is lost or added on the way).
         std::string error;
         BOOST_CHECK(snapshot::snapshot_bytes(*read(bytes, &error)) == bytes);
-        // Int columns narrowed in memory (as loaders leave them) are written at 8 bytes, NULL slots 0: the same file.
+        // Int columns narrowed in memory (as loaders leave them, offsets from a base where that fits) are written in
+        // the plain width their values need, NULL slots 0: the same file as from the wide table.
         data::Table narrow = table;
         narrow.narrow_int_columns();
         for (size_t c = 0; c < narrow.column_count(); ++c) narrowed_columns += narrow.column(c).int_width != 8;
@@ -278,12 +292,13 @@ BOOST_AUTO_TEST_CASE(random_corruptions_never_crash) {
 BOOST_AUTO_TEST_CASE(other_format_versions_are_refused) {
     const data::Table table = random_customers(10, 5, false);
     std::string error;
-    BOOST_CHECK(!read(snapshot::snapshot_bytes(table, 2), &error));
+    BOOST_CHECK(!read(snapshot::snapshot_bytes(table, 3), &error));
     BOOST_CHECK_EQUAL(error,
-                      "t.arrow: a snapshot of format version 2, and this segmint reads version 1; import the "
+                      "t.arrow: a snapshot of format version 3, and this segmint reads versions 1 to 2; import the "
                       "data again with `segmint import`");
     BOOST_CHECK(!read(snapshot::snapshot_bytes(table, 0), &error));
     BOOST_CHECK(read(snapshot::snapshot_bytes(table, snapshot::kFormatVersion), &error));
+    BOOST_CHECK(read(snapshot::snapshot_bytes(table, 1), &error));  // version 1's 64-bit ints are read too
 }
 
 BOOST_AUTO_TEST_CASE(another_schema_is_refused) {
@@ -360,6 +375,76 @@ BOOST_AUTO_TEST_CASE(values_no_loader_gives_are_refused) {
     with_null.mutable_column(3).append_null();
     with_null.finish_rows();
     refused_with(std::move(with_null), "column `born`: NULL in a `not_null` column");
+    // An Int column in the file's narrow widths keeps the schema's bounds too, also bounds past the width's range
+    // (min 200 where the file holds bytes).
+    auto ints_with = [](int64_t value, std::optional<int64_t> low, std::optional<int64_t> high) {
+        schema::Schema with;
+        with.table = "t";
+        with.key = "id";
+        testing::add_column(with, "id", schema::ColumnType::Int);
+        testing::add_column(with, "n", schema::ColumnType::Int);
+        with.columns[1].min_whole = low;
+        with.columns[1].max_whole = high;
+        data::Table table(with);
+        table.mutable_column(0).append_int(1);
+        table.mutable_column(1).append_int(value);
+        table.finish_rows();
+        return table;
+    };
+    const std::string int_range = "column `n`: a value outside its type's range or the schema's bounds";
+    refused_with(ints_with(5, 200, std::nullopt), int_range);         // Int8, bounds above it
+    refused_with(ints_with(-5, std::nullopt, -200), int_range);       // Int8, bounds below it
+    refused_with(ints_with(300, 0, 250), int_range);                  // Int16
+    refused_with(ints_with(70000, -70000, 69999), int_range);         // Int32
+    refused_with(ints_with(-129, -128, std::nullopt), int_range);     // Int16, one below
+    for (const data::Table& kept : {ints_with(5, -5, 1000), ints_with(200, 200, 200), ints_with(-129, -129, 70000),
+                                    ints_with(INT64_MIN, INT64_MIN, 0)}) {
+        BOOST_CHECK_MESSAGE(read(snapshot::snapshot_bytes(kept), &error, true, kept.schema()), error);
+    }
+}
+
+// Each Int column but the key in the fewest bytes that hold its values as they are, read in place at that width;
+// one whose values fit fewer bytes only as offsets from a base is narrowed on reading (a copy). The key stays 8 wide.
+BOOST_AUTO_TEST_CASE(int_columns_take_the_fewest_bytes_their_values_need) {
+    schema::Schema schema;
+    schema.table = "t";
+    schema.key = "id";
+    for (const char* name : {"id", "small", "mid", "big", "far", "none", "wide"}) {
+        testing::add_column(schema, name, schema::ColumnType::Int);
+    }
+    data::Table table(schema);
+    const uint64_t rows = 300;
+    for (uint64_t row = 0; row < rows; ++row) {
+        const auto r = static_cast<int64_t>(row);
+        table.mutable_column(0).append_int(r + 1);
+        table.mutable_column(1).append_int(r % 2 ? 127 : -128);
+        table.mutable_column(2).append_int(r % 2 ? 32767 : -129);
+        table.mutable_column(3).append_int(r % 3 ? INT32_MIN : 32768);
+        table.mutable_column(4).append_int(5'000'000'000 + r % 200);
+        table.mutable_column(5).append_null();
+        table.mutable_column(6).append_int(r % 2 ? int64_t{1} << 33 : 0);  // a span past 32 bits
+    }
+    table.finish_rows();
+    std::string error;
+    auto back = read(snapshot::snapshot_bytes(table), &error, true, schema);
+    BOOST_REQUIRE_MESSAGE(back, error);
+    expect_same_table(table, *back, "widths");
+    expect_views(*back, true);
+    const std::vector<int> widths = {8, 1, 2, 4, 1, 1, 8};
+    const std::vector<int64_t> bases = {0, 0, 0, 0, 5'000'000'000 + 128, 0, 0};  // offset -128 is the least value
+    for (size_t c = 0; c < widths.size(); ++c) {
+        BOOST_CHECK_EQUAL(+back->column(c).int_width, widths[c]);
+        BOOST_CHECK_EQUAL(back->column(c).int_base, bases[c]);
+    }
+    // The file's Arrow types: Int8 to Int64 as the plain values need ("far" needs 64 bits without a base).
+    const std::string bytes = snapshot::snapshot_bytes(table);
+    int32_t footer_size = 0;
+    std::memcpy(&footer_size, bytes.data() + bytes.size() - 10, sizeof footer_size);  // before "ARROW1"
+    const auto* fields = arrow::GetFooter(bytes.data() + bytes.size() - 10 - footer_size)->schema()->fields();
+    const std::vector<int> bits = {64, 8, 16, 32, 64, 8, 64};
+    for (size_t c = 0; c < bits.size(); ++c) {
+        BOOST_CHECK_EQUAL(fields->Get(static_cast<uint32_t>(c))->type_as_Int()->bit_width(), bits[c]);
+    }
 }
 
 // Events grouped under the wrong customer or out of time order would give wrong counts: refused.
