@@ -2,6 +2,7 @@
 // them read an eighth, a quarter or half of the memory (docs/performance.md, "Narrow columns").
 #include <algorithm>
 #include <limits>
+#include <type_traits>
 
 #include "data/table.h"
 #include "data/value_range.h"
@@ -67,10 +68,28 @@ void Column::ints_into(int64_t* out) const {
     each_null_row(*this, [out](uint64_t row) { out[row] = 0; });
 }
 
+bool Column::int_range(int64_t* low, int64_t* high) const {
+    // Narrowed values are base + offset without overflow (narrow_ints), so the offsets' range gives the values'.
+    const auto offsets = [&](const auto* values) {
+        using N = std::remove_const_t<std::remove_pointer_t<decltype(values)>>;
+        N least = 0, greatest = 0;
+        if (!present_range(validity, values, size, &least, &greatest)) return false;
+        *low = widened(least);
+        *high = widened(greatest);
+        return true;
+    };
+    switch (int_width) {
+        case 1: return offsets(i8.data());
+        case 2: return offsets(i16.data());
+        case 4: return offsets(i32.data());
+        default: return present_range(validity, i64.data(), size, low, high);
+    }
+}
+
 void Column::narrow_ints() {
     if (type != schema::ColumnType::Int || int_width != 8 || i64.size() != size) return;
     int64_t low = 0, high = 0;
-    if (!present_range(validity, i64.data(), size, &low, &high)) low = high = 0;  // no value present
+    if (!int_range(&low, &high)) low = high = 0;  // no value present
     uint64_t base = 0;
     if (fits<int8_t>(low, high, &base)) {
         fill_narrow(*this, base, i8);

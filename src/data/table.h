@@ -254,6 +254,8 @@ struct Column {
     void widen_ints();
     // An Int column's `size` values at 8 bytes into `out`, NULL slots 0, narrowed or not (the snapshot writer's).
     void ints_into(int64_t* out) const;
+    // The least and greatest present value of an Int column, narrowed or not; false when no value is present.
+    bool int_range(int64_t* low, int64_t* high) const;
     // The string of a String or Enum value (undefined for NULL rows: code 0).
     std::string_view string_at(uint64_t row) const { return dictionary.value(i32[row]); }
     // Items of a StringList row: codes [list_begin, list_end) in list_codes.

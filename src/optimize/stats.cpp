@@ -17,18 +17,12 @@ bool value_range(const data::Column& column, const data::Array<T>& values, uint6
     return any;
 }
 
-// An Int column's range, narrowed (data::Column::narrow_ints) or not: the offsets' range, moved by the base.
-bool int_range(const data::Column& column, uint64_t rows, double* min, double* max) {
-    bool any = false;
-    switch (column.int_width) {
-        case 1: any = value_range(column, column.i8, rows, min, max); break;
-        case 2: any = value_range(column, column.i16, rows, min, max); break;
-        case 4: any = value_range(column, column.i32, rows, min, max); break;
-        default: return value_range(column, column.i64, rows, min, max);
-    }
-    // The offsets' extremes are exact as doubles; their values may not be, and round like any other int's.
-    *min = static_cast<double>(column.widened(static_cast<int64_t>(*min)));
-    *max = static_cast<double>(column.widened(static_cast<int64_t>(*max)));
+// An Int column's range, narrowed or not (data::Column::int_range), as doubles (which round like any other int's).
+bool int_range(const data::Column& column, double* min, double* max) {
+    int64_t low = 0, high = 0;
+    const bool any = column.int_range(&low, &high);
+    *min = static_cast<double>(low);
+    *max = static_cast<double>(high);
     return any;
 }
 
@@ -43,7 +37,7 @@ TableStats gather_stats(const data::Table& table) {
         s.null_count = table.rows() - column.validity.count();
         s.distinct = column.dictionary.size();
         switch (column.type) {
-            case schema::ColumnType::Int: s.has_range = int_range(column, table.rows(), &s.min, &s.max); break;
+            case schema::ColumnType::Int: s.has_range = int_range(column, &s.min, &s.max); break;
             case schema::ColumnType::Timestamp:
                 s.has_range = value_range(column, column.i64, table.rows(), &s.min, &s.max);
                 break;

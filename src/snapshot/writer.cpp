@@ -11,7 +11,6 @@
 
 #include "common/atomic_file.h"
 #include "data/events.h"
-#include "data/value_range.h"
 #include "snapshot/arrow_format_generated.h"
 #include "snapshot/checksum.h"
 #include "snapshot/format.h"
@@ -139,33 +138,13 @@ fb::Offset<arrow::Schema> schema_of(fb::FlatBufferBuilder& builder, const schema
                                pairs.empty() ? 0 : builder.CreateVector(pairs));
 }
 
-// The least and greatest present value of an Int column, narrowed or not; false when none is present.
-bool int_range(const data::Column& column, int64_t* low, int64_t* high) {
-    // A narrowed column's values are base + offset without overflow (data::Column::narrow_ints), so the offsets'
-    // range gives the values'.
-    const auto offsets = [&](const auto* values) {
-        using N = std::remove_const_t<std::remove_pointer_t<decltype(values)>>;
-        N least = 0, greatest = 0;
-        if (!data::present_range(column.validity, values, column.size, &least, &greatest)) return false;
-        *low = column.widened(least);
-        *high = column.widened(greatest);
-        return true;
-    };
-    switch (column.int_width) {
-        case 1: return offsets(column.i8.data());
-        case 2: return offsets(column.i16.data());
-        case 4: return offsets(column.i32.data());
-        default: return data::present_range(column.validity, column.i64.data(), column.size, low, high);
-    }
-}
-
 // The bytes an Int column's values take in the file: the fewest of 1, 2, 4 and 8 that hold every present value as
 // it is (Arrow's Int8 to Int64, which any Arrow reader reads as the values), however the table holds them. The key
 // column and event tables stay at 8: the engine reads them at that width (data::Table::narrow_int_columns).
 int int_bytes_in_file(const data::Column& column, bool narrow) {
     if (!narrow) return 8;
     int64_t low = 0, high = 0;
-    if (!int_range(column, &low, &high)) return 1;  // no value present: every slot is 0
+    if (!column.int_range(&low, &high)) return 1;  // no value present: every slot is 0
     const auto fits = [&](auto zero) {
         using N = decltype(zero);
         return low >= std::numeric_limits<N>::lowest() && high <= std::numeric_limits<N>::max();
