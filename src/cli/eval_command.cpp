@@ -190,7 +190,7 @@ int run_eval(EvalOptions options) {
 
     auto eval_start = std::chrono::steady_clock::now();
     // Compiled for this table: its statistics let the optimizer order conditions and use dictionary lookups.
-    const optimize::TableStats stats = optimize::gather_stats(*table);
+    const optimize::TableStats stats = optimize::gather_stats(*table, options.common.threads);
     engine::CompileOptions compile_options;
     compile_options.stats = &stats;
     compile_options.optimizer.enabled = !options.no_optimize;

@@ -102,4 +102,8 @@ unsigned parallel_for(uint64_t count, unsigned threads, const Task& task, const 
     return static_cast<unsigned>(helpers.size()) + (caller_works ? 1 : 0);
 }
 
+unsigned threads_or_cores(unsigned threads) {
+    return threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+}
+
 }  // namespace segmint

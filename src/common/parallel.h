@@ -23,4 +23,7 @@ unsigned parallel_for(uint64_t count, unsigned threads,
                       const std::function<void(uint64_t index, unsigned worker)>& task,
                       const std::function<void()>& waiting = nullptr);
 
+// The threads a `--threads N` option asks for: N, or one per core for 0 (the default).
+unsigned threads_or_cores(unsigned threads);
+
 }  // namespace segmint

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <thread>
 #include <vector>
 
 #include "common/parallel.h"
@@ -173,7 +172,7 @@ std::optional<Table> load_in_ranges(const Input& input, const std::string& path,
 }
 
 unsigned threads_for(const CsvOptions& options, uint64_t bytes) {
-    unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    const unsigned threads = threads_or_cores(options.threads);
     const uint64_t by_size = bytes / std::max<uint64_t>(options.min_bytes_per_thread, 1);
     return static_cast<unsigned>(std::max<uint64_t>(1, std::min<uint64_t>(threads, by_size)));
 }

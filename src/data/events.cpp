@@ -5,7 +5,6 @@
 #include <limits>
 #include <numeric>
 #include <stdexcept>
-#include <thread>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -234,7 +233,7 @@ bool by_customer_then_time(const std::vector<uint64_t>& owner, const Column* tim
 }  // namespace
 
 EventTable group_events(Table events, const Table& customers, const schema::EventTable& definition, unsigned threads) {
-    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    threads = threads_or_cores(threads);
     const schema::Schema& event_schema = events.schema();
     const Column& key = events.column(column_index(event_schema, definition.key));
     const Column& customer_key = customers.column(column_index(customers.schema(), customers.schema().key));

@@ -26,15 +26,17 @@ void each_null_row(const Column& column, F f) {
     }
 }
 
-// Rows into `out` as offsets from `base` (NULL slots 0): every present value's offset fits N, as checked. All rows in
-// one loop the compiler vectorizes (a NULL slot's offset may not fit N: it is truncated, then set to 0).
-template <typename N>
-void fill_narrow(const Column& column, uint64_t base, Array<N>& out) {
-    std::vector<N>& values = out.owned();
-    values.resize(column.size);
-    const int64_t* wide = column.i64.data();
-    for (uint64_t row = 0; row < column.size; ++row) values[row] = static_cast<N>(offset_of(wide[row], base));
+// Rows into `out` as offsets from `base` (NULL slots 0), from the column's values as it holds them (`from`: its
+// 8-byte values, or its offsets from int_base): every present value's offset fits N, as checked. All rows in one loop
+// the compiler vectorizes (a NULL slot's offset may not fit N: it is truncated, then set to 0).
+template <typename N, typename From>
+void fill_narrow(const Column& column, const From* from, uint64_t base, Array<N>& out) {
+    std::vector<N> values(column.size);
+    for (uint64_t row = 0; row < column.size; ++row) {
+        values[row] = static_cast<N>(offset_of(column.widened(from[row]), base));
+    }
     each_null_row(column, [&](uint64_t row) { values[row] = N{0}; });
+    out = std::move(values);
 }
 
 // Whether every present value fits N offset from some base; sets *base (0 when the values fit as they are).
@@ -87,24 +89,47 @@ bool Column::int_range(int64_t* low, int64_t* high) const {
 }
 
 void Column::narrow_ints() {
-    if (type != schema::ColumnType::Int || int_width != 8 || i64.size() != size) return;
+    if (type != schema::ColumnType::Int) return;
+    const uint64_t held = int_width == 1   ? i8.size()
+                          : int_width == 2 ? i16.size()
+                          : int_width == 4 ? i32.size()
+                                           : i64.size();
+    if (held != size) return;
     int64_t low = 0, high = 0;
     if (!int_range(&low, &high)) low = high = 0;  // no value present
     uint64_t base = 0;
+    uint8_t width = 0;
     if (fits<int8_t>(low, high, &base)) {
-        fill_narrow(*this, base, i8);
-        int_width = 1;
+        width = 1;
     } else if (fits<int16_t>(low, high, &base)) {
-        fill_narrow(*this, base, i16);
-        int_width = 2;
+        width = 2;
     } else if (fits<int32_t>(low, high, &base)) {
-        fill_narrow(*this, base, i32);
-        int_width = 4;
-    } else {
-        return;
+        width = 4;
     }
+    if (width == 0 || width >= int_width) return;  // as narrow as it gets (a snapshot's column stays in place)
+    const auto narrow_from = [&](const auto* from) {
+        switch (width) {
+            case 1: fill_narrow(*this, from, base, i8); break;
+            case 2: fill_narrow(*this, from, base, i16); break;
+            default: fill_narrow(*this, from, base, i32); break;
+        }
+    };
+    switch (int_width) {  // from the array it holds, which is then freed
+        case 2:
+            narrow_from(i16.data());
+            i16 = std::vector<int16_t>();
+            break;
+        case 4:
+            narrow_from(i32.data());
+            i32 = std::vector<int32_t>();
+            break;
+        default:
+            narrow_from(i64.data());
+            i64 = std::vector<int64_t>();
+            break;
+    }
+    int_width = width;
     int_base = static_cast<int64_t>(base);
-    i64 = std::vector<int64_t>();
 }
 
 void Column::widen_ints() {

@@ -248,7 +248,8 @@ struct Column {
         return static_cast<int64_t>(static_cast<uint64_t>(int_base) + static_cast<uint64_t>(offset));
     }
     // An Int column's values in the narrowest of 1, 2 or 4 bytes that holds them, offset from a base where that
-    // makes them fit; otherwise (or for other types) nothing changes. Frees the 8-byte array.
+    // makes them fit, when that is narrower than it holds them now (8 bytes, or a snapshot's plain narrow width);
+    // otherwise (or for other types) nothing changes. Frees the array it held them in.
     void narrow_ints();
     // Back to 8-byte values in i64 (NULL slots 0); appending to a narrowed column does this first.
     void widen_ints();

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <thread>
 
 #include "common/limits.h"
 #include "common/parallel.h"
@@ -45,8 +44,8 @@ void read_and_parse(const std::string& path, ParsedFile& out) {
 // Parses files[i] into out[i] on up to `threads` threads (0: one per core), each taking the next unparsed file.
 // parse() turns user errors into diagnostics; an exception is a bug or bad_alloc, rethrown by parallel_for.
 void parse_all(const std::vector<std::string>& files, std::vector<ParsedFile>& out, unsigned threads) {
-    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-    parallel_for(files.size(), threads, [&](uint64_t i, unsigned) { read_and_parse(files[i], out[i]); });
+    parallel_for(files.size(), threads_or_cores(threads),
+                 [&](uint64_t i, unsigned) { read_and_parse(files[i], out[i]); });
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "optimize/stats.h"
 
+#include "common/parallel.h"
 #include "data/value_range.h"
 
 namespace segmint::optimize {
@@ -26,32 +27,30 @@ bool int_range(const data::Column& column, double* min, double* max) {
     return any;
 }
 
+ColumnStats column_stats(const data::Column& column, uint64_t rows) {
+    ColumnStats s;
+    s.null_count = rows - column.validity.count();
+    s.distinct = column.dictionary.size();
+    switch (column.type) {
+        case schema::ColumnType::Int: s.has_range = int_range(column, &s.min, &s.max); break;
+        case schema::ColumnType::Timestamp: s.has_range = value_range(column, column.i64, rows, &s.min, &s.max); break;
+        case schema::ColumnType::Number: s.has_range = value_range(column, column.f64, rows, &s.min, &s.max); break;
+        case schema::ColumnType::Date: s.has_range = value_range(column, column.i32, rows, &s.min, &s.max); break;
+        default: break;
+    }
+    if (!s.has_range) s.min = s.max = 0;
+    return s;
+}
+
 }  // namespace
 
-TableStats gather_stats(const data::Table& table) {
+TableStats gather_stats(const data::Table& table, unsigned threads) {
     TableStats stats;
     stats.rows = table.rows();
-    for (size_t c = 0; c < table.column_count(); ++c) {
-        const data::Column& column = table.column(c);
-        ColumnStats s;
-        s.null_count = table.rows() - column.validity.count();
-        s.distinct = column.dictionary.size();
-        switch (column.type) {
-            case schema::ColumnType::Int: s.has_range = int_range(column, &s.min, &s.max); break;
-            case schema::ColumnType::Timestamp:
-                s.has_range = value_range(column, column.i64, table.rows(), &s.min, &s.max);
-                break;
-            case schema::ColumnType::Number:
-                s.has_range = value_range(column, column.f64, table.rows(), &s.min, &s.max);
-                break;
-            case schema::ColumnType::Date:
-                s.has_range = value_range(column, column.i32, table.rows(), &s.min, &s.max);
-                break;
-            default: break;
-        }
-        if (!s.has_range) s.min = s.max = 0;
-        stats.columns.push_back(s);
-    }
+    stats.columns.resize(table.column_count());
+    parallel_for(table.column_count(), threads_or_cores(threads), [&](uint64_t c, unsigned) {
+        stats.columns[c] = column_stats(table.column(static_cast<size_t>(c)), table.rows());
+    });
     return stats;
 }
 

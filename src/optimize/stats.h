@@ -20,6 +20,7 @@ struct TableStats {
     std::vector<ColumnStats> columns;  // by schema index
 };
 
-TableStats gather_stats(const data::Table& table);
+// One pass over each column with a range, the columns shared out over `threads` threads (0: one per core).
+TableStats gather_stats(const data::Table& table, unsigned threads = 1);
 
 }  // namespace segmint::optimize

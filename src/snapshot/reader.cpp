@@ -16,7 +16,6 @@
 #include <map>
 #include <memory>
 #include <stdexcept>
-#include <thread>
 
 #include "common/atomic_file.h"
 #include "common/parallel.h"
@@ -294,7 +293,7 @@ bool is_snapshot_file(const std::string& path) {
 std::optional<data::Table> read_snapshot(std::string_view bytes, const std::string& name, const schema::Schema& schema,
                                          std::string* error, const ReadOptions& options) {
     ReadOptions resolved = options;
-    if (resolved.threads == 0) resolved.threads = std::max(1u, std::thread::hardware_concurrency());
+    resolved.threads = threads_or_cores(resolved.threads);
     try {
         return read(bytes, schema, resolved);
     } catch (const Problem& problem) {

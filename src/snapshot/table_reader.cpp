@@ -297,7 +297,8 @@ void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column
     }
     column.size = rows;
     // As the loaders hold them (data/csv_loader.h, narrow_ints): the customers' Int columns but the key in the fewest
-    // bytes (an older snapshot's 8-byte ints are narrowed here, a copy), the key and event tables' at 8.
+    // bytes, the key and event tables' at 8. A column that fits fewer bytes than the file's as offsets from a base
+    // (0 to 130 in one byte where the file needs Int16; an older snapshot's 8-byte ints) is narrowed here, a copy.
     if (narrow_ints) {
         column.narrow_ints();
     } else {

@@ -339,7 +339,8 @@ bool write_snapshot(const data::Table& table, const ByteSink& sink, uint64_t* by
                          {kCreatedByKey, std::string("segmint ") + SEGMINT_VERSION},
                          {kSchemaKey, join_lines(schema_lines(table.schema()))},
                          {kRowsKey, std::to_string(table.rows())}};
-    write_arrow_file(out, table, true, std::move(metadata), [&](Metadata& footer) {
+    // Version 1 held every Int column in 64 bits (tests write it to see it read).
+    write_arrow_file(out, table, format_version >= 2, std::move(metadata), [&](Metadata& footer) {
         write_events(out, table, footer);
         footer.emplace_back(kChecksumKey, checksum_text(out.finish_checksum(), footer));
     });

@@ -9,6 +9,7 @@
 #include <new>
 #include <thread>
 
+#include "common/parallel.h"
 #include "data/concatenate.h"
 #include "sources/postgres_binary.h"
 #include "sources/reader.h"
@@ -190,7 +191,7 @@ public:
         const bool integer_times = PQntuples(facts) == 1 && std::string(PQgetvalue(facts, 0, 5)) == "on";
         PQclear(facts);
         if (!integer_times) return std::nullopt;
-        const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+        const unsigned threads = threads_or_cores(options.threads);
         const int64_t per_range = static_cast<int64_t>(std::max<uint64_t>(1, options.min_bytes_per_thread));
         const int64_t ranges =
             version >= kFirstVersionWithTidRanges

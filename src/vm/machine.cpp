@@ -1,6 +1,6 @@
 #include "vm/machine.h"
 
-#include <thread>
+#include <algorithm>
 
 #include "common/parallel.h"
 #include "vm/kernels_arithmetic.h"
@@ -56,7 +56,7 @@ std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const d
     // Threads take chunks of kChunkRows as they finish the last one (parallel_for).
     const uint64_t chunk = kChunkRows;
     const uint64_t chunks = (rows + chunk - 1) / chunk;
-    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    threads = threads_or_cores(threads);
     // One per worker, made by the worker that uses it (parallel_for starts no more workers than chunks).
     std::vector<std::unique_ptr<Machine>> machines(threads);
     std::vector<std::vector<data::Column>> chunk_aggregates(threads);  // each worker's, reused chunk after chunk

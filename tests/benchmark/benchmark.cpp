@@ -169,7 +169,7 @@ std::string table_difference(const data::Table& a, const data::Table& b) {
     for (size_t c = 0; c < a.column_count(); ++c) {
         const data::Column& x = a.column(c);
         const data::Column& y = b.column(c);
-        // Int columns by value: a snapshot holds them at 8 bytes, a loaded table narrowed (data::Column::narrow_ints).
+        // Int columns by value: a snapshot holds them in plain widths, a loaded table may narrow them from a base.
         bool same_values = x.i64 == y.i64 && x.i32 == y.i32;
         if (x.type == schema::ColumnType::Int) {
             same_values = x.size == y.size && x.validity == y.validity;
@@ -768,7 +768,7 @@ int run_snapshot(const data::Table& table, size_t count, int repeat, scalar::AsO
                 opened.reset();
                 parts[0] = seconds([&] { opened = snapshot::read_snapshot_file(path, table.schema(), &error, how); });
                 optimize::TableStats stats;
-                parts[1] = seconds([&] { stats = optimize::gather_stats(*opened); });
+                parts[1] = seconds([&] { stats = optimize::gather_stats(*opened, 2); });
                 parts[2] = seconds([&] {
                     auto compiled = compile(catalog, table.schema(), as_of, &stats, true);
                     engine::evaluate(compiled->program, *opened, engine::Evaluator::Vm, 2);

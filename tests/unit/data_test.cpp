@@ -457,6 +457,49 @@ BOOST_AUTO_TEST_CASE(int_columns_narrow_to_the_fewest_bytes_and_read_back_exactl
     }
 }
 
+// A column held in a plain narrow width (as a snapshot's is read in place) narrows further where offsets from a base
+// take fewer bytes, and stays in place where they do not.
+BOOST_AUTO_TEST_CASE(a_plain_narrow_column_narrows_further_only_where_a_base_saves_bytes) {
+    struct Case {
+        std::vector<std::optional<int64_t>> values;
+        uint8_t held, width;
+    };
+    const std::vector<Case> cases = {
+        {{0, 130, std::nullopt, 64}, 2, 1},            // Int16 in the file, a byte from a base
+        {{1000, 1255, std::nullopt}, 2, 1},            //
+        {{0, 65535, 7, std::nullopt}, 4, 2},           // Int32 in the file, 16 bits from a base
+        {{-5, 100, std::nullopt}, 2, 1},               // fits a byte as it is
+        {{-129, 127}, 2, 2},                           // no base makes 257 values a byte: stays
+        {{INT32_MIN, INT32_MAX, std::nullopt}, 4, 4},  // stays
+        {{std::nullopt, std::nullopt}, 2, 1},          // no value
+    };
+    for (const auto& c : cases) {
+        segmint::data::Column column;
+        column.name = "n";
+        column.type = segmint::schema::ColumnType::Int;
+        for (const auto& value : c.values) value ? column.append_int(*value) : column.append_null();
+        // Held as the plain narrow width, NULL slots 0.
+        std::vector<int64_t> wide(column.size);
+        column.ints_into(wide.data());
+        if (c.held == 2) column.i16 = std::vector<int16_t>(wide.begin(), wide.end());
+        if (c.held == 4) column.i32 = std::vector<int32_t>(wide.begin(), wide.end());
+        column.i64 = std::vector<int64_t>();
+        column.int_width = c.held;
+        column.narrow_ints();
+        BOOST_CHECK_EQUAL(+column.int_width, +c.width);
+        BOOST_CHECK_EQUAL(column.i16.empty(), c.width != 2);
+        BOOST_CHECK_EQUAL(column.i32.empty(), c.width != 4);
+        BOOST_CHECK(column.i64.empty());
+        for (uint64_t row = 0; row < column.size; ++row) {
+            BOOST_CHECK_EQUAL(column.is_null(row), !c.values[row]);
+            if (c.values[row]) BOOST_CHECK_EQUAL(column.int_at(row), *c.values[row]);
+        }
+        std::vector<int64_t> back(column.size);
+        column.ints_into(back.data());
+        BOOST_CHECK(back == wide);  // NULL slots still read as 0
+    }
+}
+
 BOOST_AUTO_TEST_CASE(appending_to_a_narrowed_column_widens_it_first) {
     segmint::data::Column column = narrowed_column({5, std::nullopt, 7});
     BOOST_TEST(column.int_width == 1u);
