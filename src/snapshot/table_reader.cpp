@@ -206,10 +206,6 @@ void check_range(const data::Column& column, const data::Array<T>& values, T low
     if (bad) fail(what + ": a value outside its type's range or the schema's bounds: the snapshot is corrupt");
 }
 
-// Values (ints, numbers, dates, times, dictionary strings) are read in place with `keep_alive`; what indexes other
-// memory (dictionary codes, list offsets and items, dictionary offsets) is always copied, then checked: a file
-// rewritten in place by another program while the table is used may then change values, but cannot send a read out of
-// bounds.
 // An Int column's values as they lie in the file, `int_bytes` each (as written: no base), checked against [low, high]
 // (the schema's bounds).
 template <typename T>
@@ -227,6 +223,10 @@ void read_ints(const ColumnBuffers& found, uint64_t rows, int64_t low, int64_t h
     }
 }
 
+// Values (ints, numbers, dates, times, dictionary strings) are read in place with `keep_alive`; what indexes other
+// memory (dictionary codes, list offsets and items, dictionary offsets) is always copied, then checked: a file
+// rewritten in place by another program while the table is used may then change values, but cannot send a read out of
+// bounds.
 void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column& definition, data::Column& column,
                  bool narrow_ints, const std::shared_ptr<const void>& keep_alive) {
     const std::string& what = found.what;

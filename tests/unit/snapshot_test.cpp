@@ -146,6 +146,13 @@ void expect_views(const data::Table& table, bool in_place) {
     }
 }
 
+// The footer of a snapshot's bytes: its size is the 4 bytes before the closing "ARROW1".
+const arrow::Footer* footer_of(const std::string& bytes) {
+    int32_t footer_size = 0;
+    std::memcpy(&footer_size, bytes.data() + bytes.size() - 10, sizeof footer_size);
+    return arrow::GetFooter(bytes.data() + bytes.size() - 10 - footer_size);
+}
+
 // Whether this process maps `path` (/proc/self/maps).
 bool is_mapped(const std::string& path) {
     return testing::read_file("/proc/self/maps").find(path) != std::string::npos;
@@ -234,9 +241,7 @@ BOOST_AUTO_TEST_CASE(every_changed_byte_is_refused_or_harmless) {
 // 8-byte grid (its flatbuffer would be read misaligned) and a message whose header type is set without its header.
 BOOST_AUTO_TEST_CASE(framing_the_verifier_lets_through_is_refused) {
     const std::string bytes = snapshot::snapshot_bytes(random_customers(10, 20, false));
-    int32_t footer_size = 0;
-    std::memcpy(&footer_size, bytes.data() + bytes.size() - 10, sizeof footer_size);  // before "ARROW1"
-    const arrow::Footer* footer = arrow::GetFooter(bytes.data() + bytes.size() - 10 - footer_size);
+    const arrow::Footer* footer = footer_of(bytes);
     const arrow::Block* block = footer->record_batches()->Get(0);
     const auto at = [&](const void* p) { return static_cast<size_t>(static_cast<const char*>(p) - bytes.data()); };
 
@@ -304,10 +309,7 @@ BOOST_AUTO_TEST_CASE(other_format_versions_are_refused) {
     for (uint64_t seed = 1; seed <= 40; ++seed) {  // few rows: the test schema's ints often hold int64's extremes
         const data::Table larger = random_customers(seed, 1 + seed % 8, false);
         const std::string old_bytes = snapshot::snapshot_bytes(larger, 1);
-        int32_t footer_size = 0;
-        std::memcpy(&footer_size, old_bytes.data() + old_bytes.size() - 10, sizeof footer_size);
-        const auto* fields =
-            arrow::GetFooter(old_bytes.data() + old_bytes.size() - 10 - footer_size)->schema()->fields();
+        const auto* fields = footer_of(old_bytes)->schema()->fields();
         const auto version_1 = read(old_bytes, &error);
         const auto version_2 = read(snapshot::snapshot_bytes(larger, 2), &error);
         BOOST_REQUIRE(version_1 && version_2);
@@ -461,9 +463,7 @@ BOOST_AUTO_TEST_CASE(int_columns_take_the_fewest_bytes_their_values_need) {
     }
     // The file's Arrow types: Int8 to Int64 as the plain values need ("far" needs 64 bits without a base).
     const std::string bytes = snapshot::snapshot_bytes(table);
-    int32_t footer_size = 0;
-    std::memcpy(&footer_size, bytes.data() + bytes.size() - 10, sizeof footer_size);  // before "ARROW1"
-    const auto* fields = arrow::GetFooter(bytes.data() + bytes.size() - 10 - footer_size)->schema()->fields();
+    const auto* fields = footer_of(bytes)->schema()->fields();
     // The schema message opening the file (what a stream reader goes by) says the same: 8 bytes of magic, then the
     // continuation marker and the message's size.
     const auto* message = flatbuffers::GetRoot<arrow::Message>(bytes.data() + 16);
