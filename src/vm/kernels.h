@@ -4,6 +4,11 @@
 // Instruction&)` in the family file of its section (kernels_loads.h, kernels_arithmetic.h, kernels_compare.h,
 // kernels_text.h, kernels_functions.h, kernels_logic.h); machine.cpp's switch is generated from the table, so an
 // opcode without a kernel does not compile. Internal to the vm stage.
+//
+// Row loops copy the batch's row count into a local (`count = st.count`) instead of testing `i < st.count`: a kernel's
+// byte stores (scratch, per-row flags) may alias any object as far as the compiler knows, `st.count` included, so a
+// loop bounded by the member reloads it after every store and is not vectorized (a date compared with a constant ran
+// one row at a time).
 #include <vector>
 
 #include "data/bitmap.h"
@@ -61,7 +66,7 @@ void binary_checked(ExecContext& cx, const Instruction& in, Op op) {
     const uint64_t* bn = b.valid;
     R* dv = st.output<R>(d);
     uint8_t* ok = st.scratch;
-    for (uint32_t i = 0; i < st.count; ++i) {
+    for (uint32_t i = 0, count = st.count; i < count; ++i) {
         R out{};
         const bool good = op(av[i], bv[i], &out);
         dv[i] = good ? out : R{};
@@ -81,7 +86,7 @@ void unary_checked(ExecContext& cx, const Instruction& in, Op op) {
     const uint64_t* an = a.valid;
     R* dv = st.output<R>(d);
     uint8_t* ok = st.scratch;
-    for (uint32_t i = 0; i < st.count; ++i) {
+    for (uint32_t i = 0, count = st.count; i < count; ++i) {
         R out{};
         const bool good = op(av[i], &out);
         dv[i] = good ? out : R{};
@@ -104,7 +109,7 @@ void unary_total(ExecContext& cx, const Instruction& in, F f) {
     if constexpr (kSelective<T>) {
         each(st.selection(), [&](uint32_t i) { dv[i] = test_bit(an, i) ? f(av[i]) : R{}; });
     } else {
-        for (uint32_t i = 0; i < st.count; ++i) dv[i] = test_bit(an, i) ? f(av[i]) : R{};
+        for (uint32_t i = 0, count = st.count; i < count; ++i) dv[i] = test_bit(an, i) ? f(av[i]) : R{};
     }
     for (uint32_t w = 0; w < st.words(); ++w) dn[w] = an[w];
 }

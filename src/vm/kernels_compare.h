@@ -55,6 +55,44 @@ void compare_narrow(State& st, const Register& column, int64_t k, bool constant_
     }
 }
 
+// An 8-byte column (numbers, ints not narrowed) against a constant k, straight into result bits, two rows at a time:
+// the orderings are generic lambdas, so applied to GCC vector types they give one comparison mask per row (GCC did
+// not vectorize a number compared into bytes: it ran one row at a time).
+template <typename T>
+struct TwoLanes;  // two values of T in one GCC vector (the attribute is dropped on a dependent type, hence one per T)
+template <>
+struct TwoLanes<double> {
+    using type = double __attribute__((vector_size(16)));
+};
+template <>
+struct TwoLanes<int64_t> {
+    using type = int64_t __attribute__((vector_size(16)));
+};
+
+template <typename T, typename Cmp>
+void compare_lanes(const T* values, uint32_t count, T k, bool constant_first, Cmp cmp, uint64_t* bits) {
+    using Two = typename TwoLanes<T>::type;
+    const Two kk = {k, k};
+    const uint32_t whole = count / 64;
+    for (uint32_t w = 0; w < whole; ++w) {
+        const T* block = values + 64 * w;
+        uint64_t word = 0;
+        for (uint32_t i = 0; i < 64; i += 2) {
+            Two x;
+            std::memcpy(&x, block + i, sizeof x);
+            word |= two_bits(reinterpret_cast<LaneMasks>(constant_first ? cmp(kk, x) : cmp(x, kk))) << i;
+        }
+        bits[w] = word;
+    }
+    if (count % 64 != 0) {
+        uint64_t word = 0;
+        for (uint32_t i = 64 * whole; i < count; ++i) {
+            word |= uint64_t{constant_first ? cmp(k, values[i]) : cmp(values[i], k)} << (i % 64);
+        }
+        bits[whole] = word;
+    }
+}
+
 template <typename T, typename Cmp>
 void compare(ExecContext& cx, const Instruction& in, Cmp cmp) {
     State& st = cx.st;
@@ -64,6 +102,22 @@ void compare(ExecContext& cx, const Instruction& in, Cmp cmp) {
     const uint64_t* an = a.valid;
     const uint64_t* bn = b.valid;
     uint8_t* out = st.scratch;
+    if constexpr (sizeof(T) == 8 && !kSelective<T>) {
+        if ((a.broadcast != b.broadcast) && (a.broadcast ? b.data : a.data)) {
+            // Bits into word_scratch, then into `d`: `d` may be the operand being read.
+            Register& column = a.broadcast ? b : a;
+            const Register& constant = a.broadcast ? a : b;
+            compare_lanes(st.values<T>(column), st.count, constant_value<T>(*constant.constant), a.broadcast, cmp,
+                          st.word_scratch);
+            uint64_t* dv = st.output_bits(d);
+            uint64_t* dn = d.owned_valid;
+            for (uint32_t w = 0; w < st.words(); ++w) {
+                dv[w] = st.word_scratch[w];
+                dn[w] = an[w] & bn[w];
+            }
+            return;
+        }
+    }
     if constexpr (kSelective<T>) {
         const T* av = st.values<T>(a);
         const T* bv = st.values<T>(b);
@@ -76,15 +130,15 @@ void compare(ExecContext& cx, const Instruction& in, Cmp cmp) {
     } else if (b.broadcast) {
         const T* av = st.values<T>(a);
         const T k = constant_value<T>(*b.constant);
-        for (uint32_t i = 0; i < st.count; ++i) out[i] = static_cast<uint8_t>(cmp(av[i], k));
+        for (uint32_t i = 0, count = st.count; i < count; ++i) out[i] = static_cast<uint8_t>(cmp(av[i], k));
     } else if (a.broadcast) {
         const T k = constant_value<T>(*a.constant);
         const T* bv = st.values<T>(b);
-        for (uint32_t i = 0; i < st.count; ++i) out[i] = static_cast<uint8_t>(cmp(k, bv[i]));
+        for (uint32_t i = 0, count = st.count; i < count; ++i) out[i] = static_cast<uint8_t>(cmp(k, bv[i]));
     } else {
         const T* av = st.values<T>(a);
         const T* bv = st.values<T>(b);
-        for (uint32_t i = 0; i < st.count; ++i) out[i] = static_cast<uint8_t>(cmp(av[i], bv[i]));
+        for (uint32_t i = 0, count = st.count; i < count; ++i) out[i] = static_cast<uint8_t>(cmp(av[i], bv[i]));
     }
     finish_compare(st, d, an, bn);
 }
@@ -134,7 +188,7 @@ void in_sorted(ExecContext& cx, const Instruction& in, const std::vector<T> Valu
     const T* av = st.values<T>(a);
     const uint64_t* an = a.valid;
     uint8_t* found = st.scratch;
-    for (uint32_t i = 0; i < st.count; ++i) {
+    for (uint32_t i = 0, count = st.count; i < count; ++i) {
         found[i] = static_cast<uint8_t>(std::binary_search(items.begin(), items.end(), av[i]));
     }
     uint64_t* dv = st.output_bits(d);
@@ -171,7 +225,7 @@ inline void exec_InSetBool(ExecContext& cx, const Instruction& in) {
     const uint64_t* av = static_cast<const uint64_t*>(a.data);
     const uint64_t* an = a.valid;
     uint8_t* found = st.scratch;
-    for (uint32_t i = 0; i < st.count; ++i) {
+    for (uint32_t i = 0, count = st.count; i < count; ++i) {
         const uint8_t x = static_cast<uint8_t>(test_bit(av, i));
         found[i] = static_cast<uint8_t>(std::binary_search(set.boolean.begin(), set.boolean.end(), x));
     }
@@ -182,8 +236,69 @@ inline void exec_InSetBool(ExecContext& cx, const Instruction& in) {
     }
 }
 
-// A condition computed once per dictionary value: the row's code picks its truth (0 FALSE, 1 TRUE, 2 NULL); NULL
-// rows take the table's last entry.
+// A lookup whose table is a few codes: every value's truth known, at most four of them TRUE (or at most four FALSE:
+// `negate`), in a small dictionary (the table is read every batch). Such a lookup (`tier in ("gold", "platinum")`,
+// `gender != "other"`) compares each row's code with those four, four rows at a time, instead of reading the table
+// once per row.
+struct FewCodes {
+    FourLaneMasks codes[4];  // each code in all four lanes; unused places repeat the first (or hold -1: no code)
+    bool negate = false;
+};
+inline bool few_codes(const std::vector<uint8_t>& truth, FewCodes& out) {
+    constexpr size_t kMaxTable = 128;
+    if (truth.size() > kMaxTable + 1) return false;
+    int32_t trues[4], falses[4];
+    uint32_t true_count = 0, false_count = 0;
+    for (size_t code = 0; code + 1 < truth.size(); ++code) {
+        if (truth[code] == kLookupTrue) {
+            if (true_count < 4) trues[true_count] = static_cast<int32_t>(code);
+            ++true_count;
+        } else if (truth[code] == kLookupFalse) {
+            if (false_count < 4) falses[false_count] = static_cast<int32_t>(code);
+            ++false_count;
+        } else {
+            return false;  // a NULL value: the table's second bit is needed
+        }
+    }
+    out.negate = true_count > 4;
+    const int32_t* chosen = out.negate ? falses : trues;
+    const uint32_t count = out.negate ? false_count : true_count;
+    if (count > 4) return false;
+    for (uint32_t k = 0; k < 4; ++k) {
+        const int32_t code = count == 0 ? -1 : chosen[k < count ? k : 0];
+        out.codes[k] = FourLaneMasks{code, code, code, code};
+    }
+    return true;
+}
+
+// Bits of rows [0, count): set where the row's code is one of `few`'s (flipped where `negate`).
+inline void match_few_codes(const int32_t* codes, uint32_t count, const FewCodes& few, uint64_t* bits) {
+    const uint64_t flip = few.negate ? ~uint64_t{0} : 0;
+    const uint32_t whole = count / 64;
+    for (uint32_t w = 0; w < whole; ++w) {
+        uint64_t word = 0;
+        for (uint32_t i = 0; i < 64; i += 4) {
+            FourLaneMasks x;
+            std::memcpy(&x, codes + 64 * w + i, sizeof x);
+            const FourLaneMasks hit =
+                (x == few.codes[0]) | (x == few.codes[1]) | (x == few.codes[2]) | (x == few.codes[3]);
+            word |= four_bits(hit) << i;
+        }
+        bits[w] = word ^ flip;
+    }
+    if (count % 64 != 0) {
+        uint64_t word = 0;
+        for (uint32_t i = 64 * whole; i < count; ++i) {
+            bool hit = false;
+            for (const FourLaneMasks& code : few.codes) hit |= codes[i] == code[0];
+            word |= uint64_t{hit} << (i % 64);
+        }
+        bits[whole] = (word ^ flip) & ((uint64_t{1} << (count % 64)) - 1);
+    }
+}
+
+// A condition computed once per dictionary value: the row's code picks its truth (kLookupFalse, kLookupTrue or 0 for
+// NULL); NULL rows take the table's last entry.
 inline void exec_LookupCode(ExecContext& cx, const Instruction& in) {
     State& st = cx.st;
     Register& d = cx.reg(in.dst);
@@ -195,18 +310,25 @@ inline void exec_LookupCode(ExecContext& cx, const Instruction& in) {
     uint64_t* present_copy = st.word_scratch;
     std::copy(present, present + st.words(), present_copy);
     const int32_t* codes = column.i32.data() + at;
-    uint8_t* gathered = st.scratch;
-    const uint8_t* table = truth.data();
-    // NULL rows hold code 0: a real entry, replaced below. One byte per row carries both the value and its validity.
-    for (uint32_t i = 0; i < st.count; ++i) gathered[i] = table[codes[i]];
     const uint8_t null_truth = truth.back();
     const uint64_t null_true = null_truth & kLookupTrueBit ? ~uint64_t{0} : 0;
     const uint64_t null_known = null_truth & kLookupKnownBit ? ~uint64_t{0} : 0;
     uint64_t* dv = st.output_bits(d);
     uint64_t* dn = d.owned_valid;
-    static_assert(kLookupTrueBit == 1 && kLookupKnownBit == 2, "the packing below reads bits 0 and 1");
-    pack_byte_bits<0>(gathered, st.count, dv);
-    pack_byte_bits<1>(gathered, st.count, dn);
+    // NULL rows hold code 0: a real entry, replaced below.
+    FewCodes few;
+    if (few_codes(truth, few)) {
+        match_few_codes(codes, st.count, few, dv);
+        fill_first(dn, st.count);  // every value known
+    } else {
+        // One byte per row carries both the value and its validity.
+        uint8_t* gathered = st.scratch;
+        const uint8_t* table = truth.data();
+        for (uint32_t i = 0, count = st.count; i < count; ++i) gathered[i] = table[codes[i]];
+        static_assert(kLookupTrueBit == 1 && kLookupKnownBit == 2, "the packing below reads bits 0 and 1");
+        pack_byte_bits<0>(gathered, st.count, dv);
+        pack_byte_bits<1>(gathered, st.count, dn);
+    }
     for (uint32_t w = 0; w < st.words(); ++w) {
         const uint64_t p = present_copy[w];
         dv[w] = (dv[w] & p) | (null_true & ~p);

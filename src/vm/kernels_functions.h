@@ -75,7 +75,7 @@ void coalesce(ExecContext& cx, const Instruction& in) {
     if constexpr (kSelective<T>) {
         each(st.selection(), [&](uint32_t i) { dv[i] = test_bit(an, i) ? av[i] : bv[i]; });
     } else {
-        for (uint32_t i = 0; i < st.count; ++i) dv[i] = test_bit(an, i) ? av[i] : bv[i];
+        for (uint32_t i = 0, count = st.count; i < count; ++i) dv[i] = test_bit(an, i) ? av[i] : bv[i];
     }
     // After the rows: `d` may be `a` or `b`, and its validity bits are the ones read above.
     for (uint32_t w = 0; w < st.words(); ++w) d.owned_valid[w] = an[w] | bn[w];

@@ -48,7 +48,7 @@ inline void exec_StoreResult(ExecContext& cx, const Instruction& in) {
         for (uint32_t w = 0; w < st.words(); ++w) words[w] |= av[w] & an[w] & open[w];
         return;
     }
-    for (uint32_t i = 0; i < st.count; ++i) {
+    for (uint32_t i = 0, count = st.count; i < count; ++i) {
         if (test_bit(av, i) && test_bit(an, i)) bits.set(st.base + i);
     }
 }

@@ -88,11 +88,12 @@ struct Selection {
 
 template <typename F>
 inline void each(const Selection& s, F&& f) {
+    const uint32_t count = s.count;  // a copy: see kernels.h on byte stores and loop bounds
     if (s.dense) {
-        for (uint32_t i = 0; i < s.count; ++i) f(i);
+        for (uint32_t i = 0; i < count; ++i) f(i);
     } else {
         const uint32_t* rows = s.rows;
-        for (uint32_t k = 0; k < s.count; ++k) f(rows[k]);
+        for (uint32_t k = 0; k < count; ++k) f(rows[k]);
     }
 }
 

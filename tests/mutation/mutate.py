@@ -194,6 +194,14 @@ MUTATIONS = [
      "low > std::numeric_limits<int64_t>::max() + lowest ? high - highest : low - lowest;",
      "static_cast<int64_t>(static_cast<uint64_t>(low) - static_cast<uint64_t>(lowest));",
      "a column near int64's top gets a base that wraps: values read back, but comparisons shift by 2^64"),
+    ("few_codes_fourth_code", "src/vm/kernels_compare.h",
+     "(x == few.codes[3]);",
+     "(x == few.codes[2]);",
+     "a dictionary lookup with four TRUE codes compares rows with three: the fourth value's rows drop out"),
+    ("lanes_constant_first", "src/vm/kernels_compare.h",
+     "word |= two_bits(reinterpret_cast<LaneMasks>(constant_first ? cmp(kk, x) : cmp(x, kk))) << i;",
+     "word |= two_bits(reinterpret_cast<LaneMasks>(cmp(x, kk))) << i;",
+     "`1000 < total_spend` is evaluated as `total_spend < 1000` in whole 64-row words"),
 ]
 
 # The suites that killed each mutation when it was last run in full: they run first, so a mutation costs its build and
@@ -238,6 +246,8 @@ EXPECTED_KILLERS = {
     "snapshot_codes_in_place": ["snapshots"],
     "narrow_compare_edge": ["differential"],
     "narrow_base_wraps": ["differential"],
+    "few_codes_fourth_code": ["differential"],
+    "lanes_constant_first": ["differential"],
 }
 
 

@@ -230,4 +230,65 @@ BOOST_AUTO_TEST_CASE(narrowed_columns_compare_with_constants_at_their_edges) {
     }
 }
 
+// Dictionary conditions (a lookup per distinct value: few TRUE or FALSE codes are compared with each row's code, others
+// read from the table) and 8-byte columns against a constant (numbers, the key column: compared two rows at a time)
+// must give what the reference gives, for every size of `in` list, NULL in the list, and either side of a comparison.
+BOOST_AUTO_TEST_CASE(dictionary_lookups_and_wide_comparisons_agree_with_the_reference) {
+    scalar::AsOf as_of;
+    engine::parse_as_of("2026-11-23T12:00:00Z", &as_of);
+    Random random(11);
+    data::Table table = random_table(random, test_schema(), 700);  // whole words and a partial last one
+    std::string text;
+    int n = 0;
+    const auto add = [&](const std::string& rule) { text += "segment r" + std::to_string(n++) + ":\n  " + rule + "\n"; };
+    for (const char* name : {"tier", "acquisition_channel", "country"}) {
+        const data::Column& column = *table.find(name);
+        const auto& values = column.dictionary.values;
+        BOOST_REQUIRE_LE(values.size(), 128u);  // small enough for the few-codes test to be tried
+        for (size_t size = 0; size <= values.size(); ++size) {
+            for (size_t start : {size_t{0}, values.size() / 2}) {
+                std::string list;
+                for (size_t k = 0; k < size; ++k) {
+                    list += (k ? ", \"" : "\"") + std::string(values[(start + k) % values.size()]) + "\"";
+                }
+                if (size > 0) {
+                    add(std::string(name) + " in (" + list + ")");
+                    add("not (" + std::string(name) + " in (" + list + "))");
+                    add(std::string(name) + " in (" + list + ", null)");
+                }
+            }
+            if (size < values.size()) add(std::string(name) + " != \"" + std::string(values[size]) + "\"");
+        }
+    }
+    // Lists of more than four values and fewer than all but four: lookups read from the table as well.
+    BOOST_REQUIRE_GE(table.find("country")->dictionary.size(), 10u);
+    for (const char* op : {"=", "!=", "<", "<=", ">", ">="}) {
+        for (const char* k : {"0", "-0.0", "0.5", "1000", "1e300", "-1e300", "-100", "899.75"}) {
+            add(std::string("total_spend ") + op + " " + k);
+            add(std::string(k) + " " + op + " total_spend");
+        }
+        for (const char* k : {"0", "1", "350", "700", "701", "-9223372036854775807"}) {
+            add(std::string("customer_id ") + op + " " + k);
+            add(std::string(k) + " " + op + " customer_id");
+        }
+    }
+    Checked checked = check_text(text);
+    BOOST_REQUIRE_MESSAGE(checked.errors() == 0u, checked.text());
+    const optimize::TableStats stats = optimize::gather_stats(table);
+    engine::CompileOptions options;
+    options.stats = &stats;
+    engine::CompiledCatalog compiled = engine::compile(checked.catalog, as_of, options);
+    size_t lookups = 0;
+    for (const auto& rule : compiled.rules) lookups += ir::dump(*rule.root).find("dict-lookup") != std::string::npos;
+    BOOST_CHECK_GT(lookups, 100u);  // the `in` rules became lookups
+    auto reference = engine::evaluate(compiled, table, engine::Evaluator::Reference);
+    auto vm = engine::evaluate(compiled, table, engine::Evaluator::Vm, 1);
+    size_t members = 0;
+    for (const auto& rule : compiled.rules) {
+        BOOST_CHECK_MESSAGE(vm[rule.segment] == reference[rule.segment], ir::dump(*rule.root));
+        members += reference[rule.segment].count();
+    }
+    BOOST_CHECK_GT(members, 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
