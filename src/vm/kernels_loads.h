@@ -65,20 +65,17 @@ inline void exec_LoadStr(ExecContext& cx, const Instruction& in) {
     });
 }
 
+// A list column stays a view (a null `data`, Register::list_column) until a kernel needs ListRefs.
 inline void exec_LoadList(ExecContext& cx, const Instruction& in) {
     State& st = cx.st;
     Register& d = cx.reg(in.dst);
     const data::Column& column = st.column(in.imm);
     const uint64_t at = st.first_row(in.imm);
-    const uint64_t* valid = st.column_validity(column, at, d);
-    ListRef* dv = st.output<ListRef>(d);
-    d.valid = valid;
-    const data::Dictionary* dictionary = &column.dictionary;
-    const uint64_t* offsets = column.list_offsets.data() + at;
-    const int32_t* items = column.list_codes.data();
-    each(st.selection(), [&](uint32_t i) {
-        dv[i] = ListRef{items + offsets[i], offsets[i + 1] - offsets[i], dictionary};
-    });
+    d.valid = st.column_validity(column, at, d);
+    d.broadcast = false;
+    d.data = nullptr;
+    d.list_column = &column;
+    d.list_at = at;
 }
 
 inline void exec_LoadSegment(ExecContext& cx, const Instruction& in) {

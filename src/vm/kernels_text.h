@@ -40,10 +40,26 @@ inline void exec_Matches(ExecContext& cx, const Instruction& in) {
     });
 }
 
+// `list contains constant` over a list column as loaded: the constant's code found once, then each selected row's
+// item codes compared with it where they lie in the column.
+inline void list_column_contains(State& st, Register& d, const Register& a, const Register& b) {
+    const data::Column& column = *a.list_column;
+    const std::optional<int32_t> code = column.dictionary.find(constant_value<std::string_view>(*b.constant));
+    const int32_t wanted = code ? *code : -1;  // not in the dictionary: no row holds it
+    const uint64_t* offsets = column.list_offsets.data() + a.list_at;
+    const int32_t* items = column.list_codes.data();
+    selective_bool(st, d, a.valid, b.valid, [&](uint32_t i) {
+        bool found = false;
+        for (uint64_t k = offsets[i], end = offsets[i + 1]; k < end; ++k) found |= items[k] == wanted;
+        return found;
+    });
+}
+
 inline void exec_ListContains(ExecContext& cx, const Instruction& in) {
     State& st = cx.st;
     Register& a = cx.reg(in.a);
     Register& b = cx.reg(in.b);
+    if (!a.data && b.broadcast) return list_column_contains(st, cx.reg(in.dst), a, b);
     const ListRef* av = st.values<ListRef>(a);
     const std::string_view* bv = st.values<std::string_view>(b);
     const uint64_t* an = a.valid;

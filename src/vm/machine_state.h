@@ -62,6 +62,10 @@ struct Register {
     const void* narrow = nullptr;
     uint8_t narrow_width = 0;
     int64_t narrow_base = 0;
+    // A list column (exec_LoadList) while `data` is null: its rows from `list_at` on. `contains` with a constant reads
+    // the column's offsets and item codes as they are; State::values builds the ListRefs for any other kernel.
+    const data::Column* list_column = nullptr;
+    uint64_t list_at = 0;
     std::string arena;  // bytes of computed strings (lower/upper)
 };
 
@@ -232,7 +236,21 @@ struct Machine::State {
         if constexpr (std::is_same_v<T, int64_t>) {
             if (!r.data) widen(r);
         }
+        if constexpr (std::is_same_v<T, ListRef>) {
+            if (!r.data) list_refs(r);
+        }
         return static_cast<const T*>(r.data);
+    }
+    // Every row's ListRef, not just the selected rows': a kernel under a wider selection may read the register later.
+    void list_refs(Register& r) {
+        auto* out = static_cast<ListRef*>(r.owned);
+        const uint64_t* offsets = r.list_column->list_offsets.data() + r.list_at;
+        const int32_t* items = r.list_column->list_codes.data();
+        const data::Dictionary* dictionary = &r.list_column->dictionary;
+        for (uint32_t i = 0, n = count; i < n; ++i) {
+            out[i] = ListRef{items + offsets[i], offsets[i + 1] - offsets[i], dictionary};
+        }
+        r.data = out;
     }
     void widen(Register& r) {
         auto* out = static_cast<int64_t*>(r.owned);

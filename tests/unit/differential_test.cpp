@@ -231,9 +231,10 @@ BOOST_AUTO_TEST_CASE(narrowed_columns_compare_with_constants_at_their_edges) {
 }
 
 // Dictionary conditions (a lookup per distinct value: few TRUE or FALSE codes are compared with each row's code, others
-// read from the table) and 8-byte columns against a constant (numbers, the key column: compared two rows at a time)
-// must give what the reference gives, for every size of `in` list, NULL in the list, and either side of a comparison.
-BOOST_AUTO_TEST_CASE(dictionary_lookups_and_wide_comparisons_agree_with_the_reference) {
+// read from the table), list `contains` (read from the column as it lies) and 8-byte columns against a constant
+// (numbers, the key column: compared two rows at a time) must give what the reference gives, for every size of `in`
+// list, NULL in the list, and either side of a comparison.
+BOOST_AUTO_TEST_CASE(dictionary_lookups_list_tests_and_wide_comparisons_agree_with_the_reference) {
     scalar::AsOf as_of;
     engine::parse_as_of("2026-11-23T12:00:00Z", &as_of);
     Random random(11);
@@ -262,6 +263,18 @@ BOOST_AUTO_TEST_CASE(dictionary_lookups_and_wide_comparisons_agree_with_the_refe
     }
     // Lists of more than four values and fewer than all but four: lookups read from the table as well.
     BOOST_REQUIRE_GE(table.find("country")->dictionary.size(), 10u);
+    // `contains` reads a list column where it lies; other list kernels (length, coalesce) get the rows built, also
+    // after a narrower selection.
+    for (const char* tag : {"vip", "new", "", "outdoor", "gold", "absent"}) {
+        const std::string contains = std::string("tags contains \"") + tag + "\"";
+        add(contains);
+        add("not (" + contains + ")");
+        add("age > 3 and " + contains);
+        add("(age > 3 and length(tags) > 1) or " + contains);
+        add(contains + " or length(coalesce(tags, tags)) = 0");
+    }
+    add("tags contains any (\"vip\", \"gold\")");
+    add("tags contains all (\"vip\", \"new\")");
     for (const char* op : {"=", "!=", "<", "<=", ">", ">="}) {
         for (const char* k : {"0", "-0.0", "0.5", "1000", "1e300", "-1e300", "-100", "899.75"}) {
             add(std::string("total_spend ") + op + " " + k);
