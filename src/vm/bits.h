@@ -82,26 +82,20 @@ inline void pack_bytes(const uint8_t* bytes, uint32_t count, uint64_t* words) {
     pack_byte_bits<0>(bytes, count, words);
 }
 
-// Two rows' comparison masks (GCC vector extension: all ones or all zeros per 8-byte lane) as bits 0 and 1.
-using LaneMasks = int64_t __attribute__((vector_size(16)));
-inline uint64_t two_bits(LaneMasks masks) {
+// Comparison masks of a 16-byte GCC vector (each lane all ones or all zeros) as bits, lane i at bit i.
+template <typename Masks>
+inline uint64_t lane_bits(Masks masks) {
+    constexpr int kLanes = sizeof(Masks) / sizeof(masks[0]);
 #if defined(__SSE2__)
-    return static_cast<uint64_t>(_mm_movemask_pd(reinterpret_cast<__m128d>(masks)));
-#else
-    return (static_cast<uint64_t>(masks[0]) & 1) | ((static_cast<uint64_t>(masks[1]) & 1) << 1);
+    const __m128i m = reinterpret_cast<__m128i>(masks);
+    if constexpr (kLanes == 16) return static_cast<uint32_t>(_mm_movemask_epi8(m));
+    if constexpr (kLanes == 8) return static_cast<uint32_t>(_mm_movemask_epi8(_mm_packs_epi16(m, m))) & 0xFF;
+    if constexpr (kLanes == 4) return static_cast<uint32_t>(_mm_movemask_ps(_mm_castsi128_ps(m)));
+    if constexpr (kLanes == 2) return static_cast<uint32_t>(_mm_movemask_pd(_mm_castsi128_pd(m)));
 #endif
-}
-
-// Four rows' comparison masks of 4-byte lanes as bits 0 to 3.
-using FourLaneMasks = int32_t __attribute__((vector_size(16)));
-inline uint64_t four_bits(FourLaneMasks masks) {
-#if defined(__SSE2__)
-    return static_cast<uint64_t>(_mm_movemask_ps(reinterpret_cast<__m128>(masks)));
-#else
     uint64_t bits = 0;
-    for (int lane = 0; lane < 4; ++lane) bits |= (static_cast<uint64_t>(masks[lane]) & 1) << lane;
+    for (int lane = 0; lane < kLanes; ++lane) bits |= (static_cast<uint64_t>(masks[lane]) & 1) << lane;
     return bits;
-#endif
 }
 
 // Bits [base, base + count) of a bitmap of `total_words` words, starting at bit 0 of `out`.

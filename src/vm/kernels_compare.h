@@ -16,71 +16,51 @@ inline constexpr auto kLessEqual = [](const auto& x, const auto& y) { return x <
 inline constexpr auto kGreater = [](const auto& x, const auto& y) { return x > y; };
 inline constexpr auto kGreaterEqual = [](const auto& x, const auto& y) { return x >= y; };
 
-// A narrowed int column (Register::narrow) against a constant k, without widening: each offset compares with
-// k - base in the offsets' own type, which the compiler turns into byte or word vector compares. Where k - base lies
-// outside that type, every offset lies on one side of it and every row compares alike.
-template <typename N, typename Cmp>
-void compare_offsets(uint8_t* out, const N* offsets, uint32_t count, __int128 shifted, bool constant_first, Cmp cmp) {
-    constexpr __int128 lowest = std::numeric_limits<N>::lowest(), highest = std::numeric_limits<N>::max();
-    if (shifted < lowest || shifted > highest) {
-        const bool every = constant_first ? cmp(shifted, lowest) : cmp(lowest, shifted);
-        std::memset(out, every ? 1 : 0, count);
-        return;
-    }
-    const N k = static_cast<N>(shifted);
-    if (constant_first) {
-        for (uint32_t i = 0; i < count; ++i) out[i] = static_cast<uint8_t>(cmp(k, offsets[i]));
-    } else {
-        for (uint32_t i = 0; i < count; ++i) out[i] = static_cast<uint8_t>(cmp(offsets[i], k));
-    }
-}
-
-template <typename Cmp>
-void compare_narrow(State& st, const Register& column, int64_t k, bool constant_first, Cmp cmp) {
-    // The base never overflows with an offset (data::Column::narrow_ints), so value cmp k <=> offset cmp k - base.
-    const __int128 shifted = static_cast<__int128>(k) - column.narrow_base;
-    switch (column.narrow_width) {
-        case 1:
-            compare_offsets(st.scratch, static_cast<const int8_t*>(column.narrow), st.count, shifted, constant_first,
-                            cmp);
-            break;
-        case 2:
-            compare_offsets(st.scratch, static_cast<const int16_t*>(column.narrow), st.count, shifted, constant_first,
-                            cmp);
-            break;
-        default:
-            compare_offsets(st.scratch, static_cast<const int32_t*>(column.narrow), st.count, shifted, constant_first,
-                            cmp);
-            break;
-    }
-}
-
-// An 8-byte column (numbers, ints not narrowed) against a constant k, straight into result bits, two rows at a time:
-// the orderings are generic lambdas, so applied to GCC vector types they give one comparison mask per row (GCC did
-// not vectorize a number compared into bytes: it ran one row at a time).
+// A column against a constant, straight into result bits, 16 bytes of values at a time: the orderings are generic
+// lambdas, so applied to GCC vector types they give one mask per lane, which SSE2's movemask turns into bits. (GCC did
+// not vectorize a number compared into per-row bytes at all; for narrower types the bytes cost a second pass.)
 template <typename T>
-struct TwoLanes;  // two values of T in one GCC vector (the attribute is dropped on a dependent type, hence one per T)
+struct Lanes;  // 16 bytes of T as a GCC vector (the attribute is dropped on a dependent type, hence one per T)
 template <>
-struct TwoLanes<double> {
-    using type = double __attribute__((vector_size(16)));
+struct Lanes<int8_t> {
+    using type = int8_t __attribute__((vector_size(16)));
+    static uint64_t bits(type masks) { return lane_bits(masks); }
 };
 template <>
-struct TwoLanes<int64_t> {
+struct Lanes<int16_t> {
+    using type = int16_t __attribute__((vector_size(16)));
+    static uint64_t bits(type masks) { return lane_bits(masks); }
+};
+template <>
+struct Lanes<int32_t> {
+    using type = int32_t __attribute__((vector_size(16)));
+    static uint64_t bits(type masks) { return lane_bits(masks); }
+};
+template <>
+struct Lanes<int64_t> {
     using type = int64_t __attribute__((vector_size(16)));
+    static uint64_t bits(type masks) { return lane_bits(masks); }
+};
+template <>
+struct Lanes<double> {
+    using type = double __attribute__((vector_size(16)));
+    static uint64_t bits(Lanes<int64_t>::type masks) { return lane_bits(masks); }
 };
 
 template <typename T, typename Cmp>
 void compare_lanes(const T* values, uint32_t count, T k, bool constant_first, Cmp cmp, uint64_t* bits) {
-    using Two = typename TwoLanes<T>::type;
-    const Two kk = {k, k};
+    using Vector = typename Lanes<T>::type;
+    constexpr uint32_t kLanes = 16 / sizeof(T);
+    Vector kk;
+    for (uint32_t lane = 0; lane < kLanes; ++lane) kk[lane] = k;
     const uint32_t whole = count / 64;
     for (uint32_t w = 0; w < whole; ++w) {
         const T* block = values + 64 * w;
         uint64_t word = 0;
-        for (uint32_t i = 0; i < 64; i += 2) {
-            Two x;
+        for (uint32_t i = 0; i < 64; i += kLanes) {
+            Vector x;
             std::memcpy(&x, block + i, sizeof x);
-            word |= two_bits(reinterpret_cast<LaneMasks>(constant_first ? cmp(kk, x) : cmp(x, kk))) << i;
+            word |= Lanes<T>::bits(constant_first ? cmp(kk, x) : cmp(x, kk)) << i;
         }
         bits[w] = word;
     }
@@ -93,6 +73,41 @@ void compare_lanes(const T* values, uint32_t count, T k, bool constant_first, Cm
     }
 }
 
+// A narrowed int column (Register::narrow) against a constant k, without widening: each offset compares with
+// k - base in the offsets' own type. Where k - base lies outside that type, every offset lies on one side of it and
+// every row compares alike.
+template <typename N, typename Cmp>
+void compare_offsets(const N* offsets, uint32_t count, __int128 shifted, bool constant_first, Cmp cmp, uint64_t* bits) {
+    constexpr __int128 lowest = std::numeric_limits<N>::lowest(), highest = std::numeric_limits<N>::max();
+    if (shifted < lowest || shifted > highest) {
+        const bool every = constant_first ? cmp(shifted, lowest) : cmp(lowest, shifted);
+        if (every) {
+            fill_first(bits, count);
+        } else {
+            std::fill(bits, bits + words_for(count), uint64_t{0});
+        }
+        return;
+    }
+    compare_lanes(offsets, count, static_cast<N>(shifted), constant_first, cmp, bits);
+}
+
+template <typename Cmp>
+void compare_narrow(const Register& column, uint32_t count, int64_t k, bool constant_first, Cmp cmp, uint64_t* bits) {
+    // The base never overflows with an offset (data::Column::narrow_ints), so value cmp k <=> offset cmp k - base.
+    const __int128 shifted = static_cast<__int128>(k) - column.narrow_base;
+    switch (column.narrow_width) {
+        case 1:
+            compare_offsets(static_cast<const int8_t*>(column.narrow), count, shifted, constant_first, cmp, bits);
+            break;
+        case 2:
+            compare_offsets(static_cast<const int16_t*>(column.narrow), count, shifted, constant_first, cmp, bits);
+            break;
+        default:
+            compare_offsets(static_cast<const int32_t*>(column.narrow), count, shifted, constant_first, cmp, bits);
+            break;
+    }
+}
+
 template <typename T, typename Cmp>
 void compare(ExecContext& cx, const Instruction& in, Cmp cmp) {
     State& st = cx.st;
@@ -102,13 +117,17 @@ void compare(ExecContext& cx, const Instruction& in, Cmp cmp) {
     const uint64_t* an = a.valid;
     const uint64_t* bn = b.valid;
     uint8_t* out = st.scratch;
-    if constexpr (sizeof(T) == 8 && !kSelective<T>) {
-        if ((a.broadcast != b.broadcast) && (a.broadcast ? b.data : a.data)) {
-            // Bits into word_scratch, then into `d`: `d` may be the operand being read.
+    if constexpr (!kSelective<T>) {
+        if (a.broadcast != b.broadcast) {
+            // A column (or computed values) against a constant. Bits into word_scratch, then into `d`: `d` may be the
+            // operand being read.
             Register& column = a.broadcast ? b : a;
-            const Register& constant = a.broadcast ? a : b;
-            compare_lanes(st.values<T>(column), st.count, constant_value<T>(*constant.constant), a.broadcast, cmp,
-                          st.word_scratch);
+            const T k = constant_value<T>(*(a.broadcast ? a : b).constant);
+            if (std::is_same_v<T, int64_t> && !column.data) {
+                compare_narrow(column, st.count, k, a.broadcast, cmp, st.word_scratch);
+            } else {
+                compare_lanes(st.values<T>(column), st.count, k, a.broadcast, cmp, st.word_scratch);
+            }
             uint64_t* dv = st.output_bits(d);
             uint64_t* dn = d.owned_valid;
             for (uint32_t w = 0; w < st.words(); ++w) {
@@ -123,10 +142,6 @@ void compare(ExecContext& cx, const Instruction& in, Cmp cmp) {
         const T* bv = st.values<T>(b);
         std::memset(out, 0, st.count);
         each(st.selection(), [&](uint32_t i) { out[i] = static_cast<uint8_t>(cmp(av[i], bv[i])); });
-    } else if (std::is_same_v<T, int64_t> && b.broadcast && !a.data) {
-        compare_narrow(st, a, constant_value<int64_t>(*b.constant), false, cmp);
-    } else if (std::is_same_v<T, int64_t> && a.broadcast && !b.data) {
-        compare_narrow(st, b, constant_value<int64_t>(*a.constant), true, cmp);
     } else if (b.broadcast) {
         const T* av = st.values<T>(a);
         const T k = constant_value<T>(*b.constant);
@@ -241,7 +256,7 @@ inline void exec_InSetBool(ExecContext& cx, const Instruction& in) {
 // `gender != "other"`) compares each row's code with those four, four rows at a time, instead of reading the table
 // once per row.
 struct FewCodes {
-    FourLaneMasks codes[4];  // each code in all four lanes; unused places repeat the first (or hold -1: no code)
+    Lanes<int32_t>::type codes[4];  // each code in all four lanes; unused places repeat the first (or hold -1: no code)
     bool negate = false;
 };
 inline bool few_codes(const std::vector<uint8_t>& truth, FewCodes& out) {
@@ -266,7 +281,7 @@ inline bool few_codes(const std::vector<uint8_t>& truth, FewCodes& out) {
     if (count > 4) return false;
     for (uint32_t k = 0; k < 4; ++k) {
         const int32_t code = count == 0 ? -1 : chosen[k < count ? k : 0];
-        out.codes[k] = FourLaneMasks{code, code, code, code};
+        out.codes[k] = Lanes<int32_t>::type{code, code, code, code};
     }
     return true;
 }
@@ -278,11 +293,11 @@ inline void match_few_codes(const int32_t* codes, uint32_t count, const FewCodes
     for (uint32_t w = 0; w < whole; ++w) {
         uint64_t word = 0;
         for (uint32_t i = 0; i < 64; i += 4) {
-            FourLaneMasks x;
+            Lanes<int32_t>::type x;
             std::memcpy(&x, codes + 64 * w + i, sizeof x);
-            const FourLaneMasks hit =
+            const Lanes<int32_t>::type hit =
                 (x == few.codes[0]) | (x == few.codes[1]) | (x == few.codes[2]) | (x == few.codes[3]);
-            word |= four_bits(hit) << i;
+            word |= Lanes<int32_t>::bits(hit) << i;
         }
         bits[w] = word ^ flip;
     }
@@ -290,7 +305,7 @@ inline void match_few_codes(const int32_t* codes, uint32_t count, const FewCodes
         uint64_t word = 0;
         for (uint32_t i = 64 * whole; i < count; ++i) {
             bool hit = false;
-            for (const FourLaneMasks& code : few.codes) hit |= codes[i] == code[0];
+            for (const Lanes<int32_t>::type& code : few.codes) hit |= codes[i] == code[0];
             word |= uint64_t{hit} << (i % 64);
         }
         bits[whole] = (word ^ flip) & ((uint64_t{1} << (count % 64)) - 1);
