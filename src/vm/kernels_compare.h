@@ -20,31 +20,8 @@ inline constexpr auto kGreaterEqual = [](const auto& x, const auto& y) { return 
 // lambdas, so applied to GCC vector types they give one mask per lane, which SSE2's movemask turns into bits. (GCC did
 // not vectorize a number compared into per-row bytes at all; for narrower types the bytes cost a second pass.)
 template <typename T>
-struct Lanes;  // 16 bytes of T as a GCC vector (the attribute is dropped on a dependent type, hence one per T)
-template <>
-struct Lanes<int8_t> {
-    using type = int8_t __attribute__((vector_size(16)));
-    static uint64_t bits(type masks) { return lane_bits(masks); }
-};
-template <>
-struct Lanes<int16_t> {
-    using type = int16_t __attribute__((vector_size(16)));
-    static uint64_t bits(type masks) { return lane_bits(masks); }
-};
-template <>
-struct Lanes<int32_t> {
-    using type = int32_t __attribute__((vector_size(16)));
-    static uint64_t bits(type masks) { return lane_bits(masks); }
-};
-template <>
-struct Lanes<int64_t> {
-    using type = int64_t __attribute__((vector_size(16)));
-    static uint64_t bits(type masks) { return lane_bits(masks); }
-};
-template <>
-struct Lanes<double> {
-    using type = double __attribute__((vector_size(16)));
-    static uint64_t bits(Lanes<int64_t>::type masks) { return lane_bits(masks); }
+struct Lanes {
+    typedef T type __attribute__((vector_size(16)));  // a typedef: GCC drops the attribute from `using` on a template
 };
 
 template <typename T, typename Cmp>
@@ -60,7 +37,7 @@ void compare_lanes(const T* values, uint32_t count, T k, bool constant_first, Cm
         for (uint32_t i = 0; i < 64; i += kLanes) {
             Vector x;
             std::memcpy(&x, block + i, sizeof x);
-            word |= Lanes<T>::bits(constant_first ? cmp(kk, x) : cmp(x, kk)) << i;
+            word |= lane_bits(constant_first ? cmp(kk, x) : cmp(x, kk)) << i;
         }
         bits[w] = word;
     }
@@ -297,7 +274,7 @@ inline void match_few_codes(const int32_t* codes, uint32_t count, const FewCodes
             std::memcpy(&x, codes + 64 * w + i, sizeof x);
             const Lanes<int32_t>::type hit =
                 (x == few.codes[0]) | (x == few.codes[1]) | (x == few.codes[2]) | (x == few.codes[3]);
-            word |= Lanes<int32_t>::bits(hit) << i;
+            word |= lane_bits(hit) << i;
         }
         bits[w] = word ^ flip;
     }
