@@ -96,21 +96,19 @@ void compare(ExecContext& cx, const Instruction& in, Cmp cmp) {
     uint8_t* out = st.scratch;
     if constexpr (!kSelective<T>) {
         if (a.broadcast != b.broadcast) {
-            // A column (or computed values) against a constant. Bits into word_scratch, then into `d`: `d` may be the
-            // operand being read.
+            // A column (or computed values) against a constant, into `d`'s bits: `d` is a Bool register, so never
+            // the operand read here (the verifier checks register kinds).
             Register& column = a.broadcast ? b : a;
             const T k = constant_value<T>(*(a.broadcast ? a : b).constant);
-            if (std::is_same_v<T, int64_t> && !column.data) {
-                compare_narrow(column, st.count, k, a.broadcast, cmp, st.word_scratch);
-            } else {
-                compare_lanes(st.values<T>(column), st.count, k, a.broadcast, cmp, st.word_scratch);
-            }
+            bool narrowed = false;
+            if constexpr (std::is_same_v<T, int64_t>) narrowed = !column.data;
+            const T* values = narrowed ? nullptr : st.values<T>(column);
             uint64_t* dv = st.output_bits(d);
-            uint64_t* dn = d.owned_valid;
-            for (uint32_t w = 0; w < st.words(); ++w) {
-                dv[w] = st.word_scratch[w];
-                dn[w] = an[w] & bn[w];
+            if constexpr (std::is_same_v<T, int64_t>) {
+                if (narrowed) compare_narrow(column, st.count, k, a.broadcast, cmp, dv);
             }
+            if (!narrowed) compare_lanes(values, st.count, k, a.broadcast, cmp, dv);
+            for (uint32_t w = 0; w < st.words(); ++w) d.owned_valid[w] = an[w] & bn[w];
             return;
         }
     }
@@ -119,15 +117,8 @@ void compare(ExecContext& cx, const Instruction& in, Cmp cmp) {
         const T* bv = st.values<T>(b);
         std::memset(out, 0, st.count);
         each(st.selection(), [&](uint32_t i) { out[i] = static_cast<uint8_t>(cmp(av[i], bv[i])); });
-    } else if (b.broadcast) {
-        const T* av = st.values<T>(a);
-        const T k = constant_value<T>(*b.constant);
-        for (uint32_t i = 0, count = st.count; i < count; ++i) out[i] = static_cast<uint8_t>(cmp(av[i], k));
-    } else if (a.broadcast) {
-        const T k = constant_value<T>(*a.constant);
-        const T* bv = st.values<T>(b);
-        for (uint32_t i = 0, count = st.count; i < count; ++i) out[i] = static_cast<uint8_t>(cmp(k, bv[i]));
     } else {
+        // Two columns, or two constants (values() fills a constant's rows).
         const T* av = st.values<T>(a);
         const T* bv = st.values<T>(b);
         for (uint32_t i = 0, count = st.count; i < count; ++i) out[i] = static_cast<uint8_t>(cmp(av[i], bv[i]));

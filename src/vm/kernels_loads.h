@@ -1,7 +1,7 @@
 #pragma once
 // Kernels of opcodes.def's "Loads and constants": columns, segment memberships and shared conditions into registers,
-// constants as broadcast registers. Int, number and date columns are views (no copy); text and lists are resolved
-// through their dictionary at the selected rows only.
+// constants as broadcast registers. Int, number, date and list columns are views (no copy); text is resolved through
+// its dictionary at the selected rows only.
 #include "vm/kernels.h"
 
 namespace segmint::vm {

@@ -19,13 +19,14 @@ namespace segmint::vm {
 
 // How a batch flows through the registers:
 // - Booleans are two bit sets, value and validity; `and`, `or`, `not` and narrowing are word operations.
-// - Every register has validity bits. Loads of int, number and date columns are views into the column (no copy),
-//   validity included when the batch starts on a word boundary.
+// - Every register has validity bits. Loads of int, number, date and list columns are views into the column (no
+//   copy), validity included when the batch starts on a word boundary.
 // - Cheap kernels (loads, comparisons, arithmetic, set tests, dictionary lookups) run over every row of the batch,
 //   branch-free, and ignore the selection: rows outside it compute values nobody reads. Text and list kernels, which
 //   cost far more per row and follow pointers, run over the selected rows only.
 // - A constant is a broadcast register: comparisons read its one value; other kernels fill it out first.
-// - A narrowed int column is read narrow by comparisons with a constant; other kernels widen it first.
+// - A narrowed int column is read narrow by comparisons with a constant; other kernels widen it first. A list column
+//   is read in place by `contains` with a constant; other list kernels get every row's ListRef built first.
 
 // A list value of one row: its item codes in its column's dictionary (per row: coalesce(tags, other_tags) mixes
 // the rows of two columns).
@@ -56,9 +57,9 @@ struct Register {
     bool filled = false;
     const Constant* constant = nullptr;
     // A narrowed int column (data::Column::narrow_ints): while `data` is null the batch's values are `narrow`,
-    // `narrow_width` bytes each, offsets from `narrow_base` (exec_LoadI64 sets all four; nothing else makes `data`
-    // null). Comparisons with a constant read them as they are; State::values widens them into `owned` for any other
-    // kernel. NULL rows widen to the base: kernels mask them by validity.
+    // `narrow_width` bytes each, offsets from `narrow_base` (exec_LoadI64 sets all four; only it and exec_LoadList
+    // make `data` null). Comparisons with a constant read them as they are; State::values widens them into `owned` for
+    // any other kernel. NULL rows widen to the base: kernels mask them by validity.
     const void* narrow = nullptr;
     uint8_t narrow_width = 0;
     int64_t narrow_base = 0;
@@ -241,7 +242,8 @@ struct Machine::State {
         }
         return static_cast<const T*>(r.data);
     }
-    // Every row's ListRef, not just the selected rows': a kernel under a wider selection may read the register later.
+    // Every row's ListRef, not just the selected rows': built at first use, so whatever selection a later kernel
+    // reads the register under finds its rows (a dense pass, cheap next to the list kernels that need it).
     void list_refs(Register& r) {
         auto* out = static_cast<ListRef*>(r.owned);
         const uint64_t* offsets = r.list_column->list_offsets.data() + r.list_at;

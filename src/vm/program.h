@@ -47,7 +47,8 @@ struct Lookup {
 };
 
 // Per lookup of a program: the truth of its condition for each dictionary code, then for NULL (last entry), as
-// two bits so the interpreter packs the value and its validity straight from one gathered byte per row.
+// two bits so the interpreter packs the value and its validity straight from one gathered byte per row (or, for a
+// table of a few TRUE or FALSE codes, compares each row's code with those: exec_LookupCode).
 inline constexpr uint8_t kLookupTrueBit = 1;   // the condition is TRUE
 inline constexpr uint8_t kLookupKnownBit = 2;  // the condition is not NULL
 inline constexpr uint8_t kLookupFalse = kLookupKnownBit;

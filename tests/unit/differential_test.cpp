@@ -233,12 +233,13 @@ BOOST_AUTO_TEST_CASE(narrowed_columns_compare_with_constants_at_their_edges) {
 // Dictionary conditions (a lookup per distinct value: few TRUE or FALSE codes are compared with each row's code, others
 // read from the table), list `contains` (read from the column as it lies) and 8-byte columns against a constant
 // (numbers, the key column: compared two rows at a time) must give what the reference gives, for every size of `in`
-// list, NULL in the list, and either side of a comparison.
+// list, NULL in the list, and either side of a comparison; so must dates (4 bytes, four rows per compare).
 BOOST_AUTO_TEST_CASE(dictionary_lookups_list_tests_and_wide_comparisons_agree_with_the_reference) {
     scalar::AsOf as_of;
     engine::parse_as_of("2026-11-23T12:00:00Z", &as_of);
     Random random(11);
-    data::Table table = random_table(random, test_schema(), 700);  // whole words and a partial last one
+    // Two whole batches of the default size, then whole words and a partial last one.
+    data::Table table = random_table(random, test_schema(), 2 * 4096 + 700);
     std::string text;
     int n = 0;
     const auto add = [&](const std::string& rule) { text += "segment r" + std::to_string(n++) + ":\n  " + rule + "\n"; };
@@ -280,7 +281,11 @@ BOOST_AUTO_TEST_CASE(dictionary_lookups_list_tests_and_wide_comparisons_agree_wi
             add(std::string("total_spend ") + op + " " + k);
             add(std::string(k) + " " + op + " total_spend");
         }
-        for (const char* k : {"0", "1", "350", "700", "701", "-9223372036854775807"}) {
+        for (const char* k : {"2026-11-23", "2024-02-29", "0001-01-01", "9999-12-31", "2026-10-24"}) {
+            add(std::string("last_order_date ") + op + " " + k);
+            add(std::string(k) + " " + op + " signup_date");
+        }
+        for (const char* k : {"0", "1", "350", "700", "8892", "8893", "-9223372036854775807"}) {
             add(std::string("customer_id ") + op + " " + k);
             add(std::string(k) + " " + op + " customer_id");
         }
