@@ -98,6 +98,19 @@ inline uint64_t lane_bits(Masks masks) {
     return bits;
 }
 
+// Bits of rows [0, count): `block(w)` gives whole word w (rows 64w to 64w + 63, which it may read as vectors),
+// `row(i)` each row of a partial last word, whose bits past `count` stay 0.
+template <typename Block, typename Row>
+inline void rows_to_bits(uint32_t count, uint64_t* bits, Block block, Row row) {
+    const uint32_t whole = count / 64;
+    for (uint32_t w = 0; w < whole; ++w) bits[w] = block(w);
+    if (count % 64 != 0) {
+        uint64_t word = 0;
+        for (uint32_t i = 64 * whole; i < count; ++i) word |= uint64_t{row(i)} << (i % 64);
+        bits[whole] = word;
+    }
+}
+
 // Bits [base, base + count) of a bitmap of `total_words` words, starting at bit 0 of `out`.
 inline void extract_bits(const uint64_t* words, uint64_t total_words, uint64_t base, uint32_t count, uint64_t* out) {
     const uint32_t shift = static_cast<uint32_t>(base & 63);

@@ -30,24 +30,17 @@ void compare_lanes(const T* values, uint32_t count, T k, bool constant_first, Cm
     constexpr uint32_t kLanes = 16 / sizeof(T);
     Vector kk;
     for (uint32_t lane = 0; lane < kLanes; ++lane) kk[lane] = k;
-    const uint32_t whole = count / 64;
-    for (uint32_t w = 0; w < whole; ++w) {
-        const T* block = values + 64 * w;
+    const auto block = [&](uint32_t w) {
         uint64_t word = 0;
         for (uint32_t i = 0; i < 64; i += kLanes) {
             Vector x;
-            std::memcpy(&x, block + i, sizeof x);
+            std::memcpy(&x, values + 64 * w + i, sizeof x);
             word |= lane_bits(constant_first ? cmp(kk, x) : cmp(x, kk)) << i;
         }
-        bits[w] = word;
-    }
-    if (count % 64 != 0) {
-        uint64_t word = 0;
-        for (uint32_t i = 64 * whole; i < count; ++i) {
-            word |= uint64_t{constant_first ? cmp(k, values[i]) : cmp(values[i], k)} << (i % 64);
-        }
-        bits[whole] = word;
-    }
+        return word;
+    };
+    rows_to_bits(count, bits, block,
+                 [&](uint32_t i) -> bool { return constant_first ? cmp(k, values[i]) : cmp(values[i], k); });
 }
 
 // A narrowed int column (Register::narrow) against a constant k, without widening: each offset compares with
@@ -257,8 +250,7 @@ inline bool few_codes(const std::vector<uint8_t>& truth, FewCodes& out) {
 // Bits of rows [0, count): set where the row's code is one of `few`'s (flipped where `negate`).
 inline void match_few_codes(const int32_t* codes, uint32_t count, const FewCodes& few, uint64_t* bits) {
     const uint64_t flip = few.negate ? ~uint64_t{0} : 0;
-    const uint32_t whole = count / 64;
-    for (uint32_t w = 0; w < whole; ++w) {
+    const auto block = [&](uint32_t w) {
         uint64_t word = 0;
         for (uint32_t i = 0; i < 64; i += 4) {
             Lanes<int32_t>::type x;
@@ -267,17 +259,13 @@ inline void match_few_codes(const int32_t* codes, uint32_t count, const FewCodes
                 (x == few.codes[0]) | (x == few.codes[1]) | (x == few.codes[2]) | (x == few.codes[3]);
             word |= lane_bits(hit) << i;
         }
-        bits[w] = word ^ flip;
-    }
-    if (count % 64 != 0) {
-        uint64_t word = 0;
-        for (uint32_t i = 64 * whole; i < count; ++i) {
-            bool hit = false;
-            for (const Lanes<int32_t>::type& code : few.codes) hit |= codes[i] == code[0];
-            word |= uint64_t{hit} << (i % 64);
-        }
-        bits[whole] = (word ^ flip) & ((uint64_t{1} << (count % 64)) - 1);
-    }
+        return word ^ flip;
+    };
+    rows_to_bits(count, bits, block, [&](uint32_t i) {
+        bool hit = false;
+        for (const Lanes<int32_t>::type& code : few.codes) hit |= codes[i] == code[0];
+        return hit != few.negate;
+    });
 }
 
 // A condition computed once per dictionary value: the row's code picks its truth (kLookupFalse, kLookupTrue or 0 for
