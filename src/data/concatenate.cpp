@@ -65,6 +65,9 @@ void append_column(Column& out, Column& part) {
         part = Column{};
         return;
     }
+    // Parts join with 4-byte codes (loaders narrow them once the whole table is joined).
+    out.widen_codes();
+    part.widen_codes();
     std::vector<int32_t> codes;
     if (out.type == ColumnType::String || out.type == ColumnType::StringList)
         codes = intern_all(out.dictionary, part.dictionary);

@@ -87,6 +87,10 @@ struct CsvOptions {
     // Int columns but the key are held in the fewest bytes their values need (Table::narrow_int_columns). The event
     // loader, whose columns are read at full width by the aggregates, turns it off.
     bool narrow_ints = true;
+    // Their String and Enum columns but the key hold codes in 1 or 2 bytes where the dictionary fits
+    // (Table::narrow_code_columns). Off for the event loader (the aggregates read 4-byte codes) and for the parts of
+    // a parallel load, which join at 4 bytes (their dictionaries merge).
+    bool narrow_codes = true;
     // A check of the whole loaded table (the schema's `checks:`, engine::schema_row_check; the event loader's key and
     // time): the row it returns, 0-based, becomes an error with its message at that record's line. It runs whatever
     // check_facts says (an event needs its key and time even in a fixture); callers that want no checks leave it unset.

@@ -57,6 +57,7 @@ std::optional<Table> Loader::run_records(const std::vector<std::string>& header,
         CsvOptions part_options;
         part_options.trim_excess = false;
         part_options.narrow_ints = options_.narrow_ints;
+        part_options.narrow_codes = false;
         finish_columns(table_, part_options);
         return std::move(table_);
     });
@@ -72,6 +73,7 @@ void Loader::finish_columns(Table& table, const CsvOptions& options) {
     }
     table.finish_rows();
     if (options.narrow_ints) table.narrow_int_columns();
+    if (options.narrow_codes) table.narrow_code_columns();
 }
 
 bool Loader::read_start() {

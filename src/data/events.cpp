@@ -79,7 +79,7 @@ std::vector<uint64_t> owners(const Column& key, const Column& customer_key) {
     // String keys: each distinct key of the events is looked up once, by its dictionary code.
     std::vector<uint64_t> row_of_code(customer_key.dictionary.size(), kNoCustomer);
     for (uint64_t row = 0; row < customer_key.size; ++row) {
-        if (!customer_key.is_null(row)) row_of_code[static_cast<size_t>(customer_key.i32[row])] = row;
+        if (!customer_key.is_null(row)) row_of_code[static_cast<size_t>(customer_key.code_at(row))] = row;
     }
     std::vector<uint64_t> row_of_event_code(key.dictionary.size(), kNoCustomer);
     for (size_t code = 0; code < key.dictionary.size(); ++code) {
@@ -311,6 +311,7 @@ void event_load_options(CsvOptions& options, const schema::EventTable& definitio
     options.check_key = false;
     options.trim_excess = false;  // group_events gathers the rows into columns of their exact size
     options.narrow_ints = false;
+    options.narrow_codes = false;
     options.check_rows = [definition](const Table& table) -> std::optional<std::pair<uint64_t, std::string>> {
         const Column& key = table.column(column_index(table.schema(), definition.key));
         const Column* time = definition.time.empty() ? nullptr : table.find(definition.time);

@@ -38,7 +38,7 @@ std::optional<KeyProblem> duplicate_string_key(const Column& key, uint64_t rows)
     if (key.dictionary.size() == rows) return std::nullopt;
     std::vector<uint64_t> first_row(key.dictionary.size(), UINT64_MAX);
     for (uint64_t row = 0; row < rows; ++row) {
-        uint64_t& first = first_row[static_cast<size_t>(key.i32[row])];
+        uint64_t& first = first_row[static_cast<size_t>(key.code_at(row))];
         if (first != UINT64_MAX) {
             return KeyProblem{KeyProblem::Kind::Duplicate, row, first, std::string(key.string_at(row))};
         }

@@ -1,5 +1,6 @@
 // Column::narrow_ints and widen_ints (data/table.h): Int columns held in 1, 2 or 4 bytes a value, so passes over
-// them read an eighth, a quarter or half of the memory (docs/performance.md, "Narrow columns").
+// them read an eighth, a quarter or half of the memory (docs/performance.md, "Narrow columns"); narrow_codes and
+// widen_codes: dictionary codes in 1 or 2 bytes.
 #include <algorithm>
 #include <limits>
 #include <type_traits>
@@ -142,6 +143,40 @@ void Column::widen_ints() {
     i32 = std::vector<int32_t>();
     int_width = 8;
     int_base = 0;
+}
+
+void Column::narrow_codes() {
+    if (type != schema::ColumnType::String && type != schema::ColumnType::Enum) return;
+    const uint8_t width = narrow_code_width(dictionary.size());
+    if (width >= code_width) return;
+    const auto narrow_into = [&](auto& out) {
+        using N = typename std::remove_reference_t<decltype(out)>::value_type;
+        std::vector<N> codes(size);
+        for (uint64_t row = 0; row < size; ++row) codes[row] = static_cast<N>(code_at(row));  // < values: fits
+        out = std::move(codes);
+    };
+    if (width == 1) narrow_into(i8);
+    if (width == 2) narrow_into(i16);
+    if (code_width == 2) i16 = std::vector<int16_t>();
+    if (code_width == 4) i32 = std::vector<int32_t>();
+    code_width = width;
+}
+
+void Column::widen_codes() {
+    if (code_width == 4) return;
+    std::vector<int32_t> codes(size);
+    for (uint64_t row = 0; row < size; ++row) codes[row] = code_at(row);
+    i32 = std::move(codes);
+    i8 = std::vector<int8_t>();
+    i16 = std::vector<int16_t>();
+    code_width = 4;
+}
+
+void Table::narrow_code_columns() {
+    for (size_t i = 0; i < column_count(); ++i) {
+        Column& column = mutable_column(i);
+        if (column.name != schema().key) column.narrow_codes();
+    }
 }
 
 void Table::narrow_int_columns() {

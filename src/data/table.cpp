@@ -250,6 +250,7 @@ void Column::expect(ColumnType wanted, const char* appender) const {
 
 void Column::append_null() {
     if (int_width != 8) widen_ints();
+    if (code_width != 4) widen_codes();
     switch (type) {
         case ColumnType::Int:
         case ColumnType::Timestamp: i64.push_back(0); break;
@@ -305,6 +306,7 @@ void Column::append_timestamp(int64_t micros) {
 
 void Column::append_string(std::string_view value) {
     expect(ColumnType::String, "append_string");
+    if (code_width != 4) widen_codes();
     i32.push_back(dictionary.intern(value));
     validity.push_back(true);
     ++size;
@@ -315,6 +317,7 @@ void Column::append_enum(int32_t code) {
     if (code < 0 || static_cast<size_t>(code) >= dictionary.size()) {
         throw std::logic_error("Column::append_enum: code out of range for `" + name + "`");
     }
+    if (code_width != 4) widen_codes();
     i32.push_back(code);
     validity.push_back(true);
     ++size;
@@ -343,7 +346,9 @@ void Column::reserve(uint64_t rows, uint64_t list_items) {
         case ColumnType::Number: f64.reserve(total); break;
         case ColumnType::Date:
         case ColumnType::String:
-        case ColumnType::Enum: i32.reserve(total); break;
+        case ColumnType::Enum:
+            if (code_width == 4) i32.reserve(total);  // narrowed codes widen on the first append
+            break;
         case ColumnType::Bool: u8.reserve(total); break;
         case ColumnType::StringList:
             list_offsets.reserve(total + 1);

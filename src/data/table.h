@@ -208,6 +208,12 @@ private:
     mutable IndexedCount indexed_{kNotIndexed};  // values[0, indexed_) are in slots_
 };
 
+// The bytes a dictionary code takes when narrowed (Column::narrow_codes, the snapshot writer): 1 for at most 128
+// values, 2 for at most 32,768 (Arrow's signed Int8 and Int16 dictionary indexes), else 4.
+inline uint8_t narrow_code_width(size_t dictionary_values) {
+    return dictionary_values <= 128 ? 1 : dictionary_values <= 32768 ? 2 : 4;
+}
+
 struct Column {
     std::string name;
     schema::ColumnType type = schema::ColumnType::String;
@@ -219,7 +225,7 @@ struct Column {
     // The arrays are the column's own, or views of a snapshot's mapped file (data/array.h).
     Array<int64_t> i64;            // Int (unless narrowed, below); Timestamp (micros since epoch, UTC)
     Array<double> f64;             // Number
-    Array<int32_t> i32;            // Date (days since epoch); String and Enum: dictionary code
+    Array<int32_t> i32;            // Date (days since epoch); String and Enum: dictionary code (unless narrowed)
     std::vector<uint8_t> u8;       // Bool: 0 or 1
     Array<uint64_t> list_offsets;  // StringList: size+1 offsets into list_codes (list_offsets[0] = 0)
     Array<int32_t> list_codes;     // StringList: dictionary codes of the items
@@ -230,7 +236,10 @@ struct Column {
     // i64), as offsets from `int_base` (frame of reference; NULL slots hold offset 0). 8: the values are i64.
     uint8_t int_width = 8;
     int64_t int_base = 0;
-    Array<int8_t> i8;
+    // A String or Enum column may hold its dictionary codes narrow (narrow_codes): `code_width` bytes each, in i8 or
+    // i16 (then empty i32). 4: the codes are i32.
+    uint8_t code_width = 4;
+    Array<int8_t> i8;  // narrowed Int offsets, or narrowed codes
     Array<int16_t> i16;
 
     bool is_null(uint64_t row) const { return !validity.get(row); }
@@ -257,8 +266,22 @@ struct Column {
     void ints_into(int64_t* out) const;
     // The least and greatest present value of an Int column, narrowed or not; false when no value is present.
     bool int_range(int64_t* low, int64_t* high) const;
+    // The dictionary code of a String or Enum row, narrowed or not (NULL rows: 0).
+    int32_t code_at(uint64_t row) const {
+        switch (code_width) {
+            case 1: return i8[row];
+            case 2: return i16[row];
+            default: return i32[row];
+        }
+    }
+    // A String or Enum column's codes in 1 or 2 bytes when its dictionary has at most 128 or 32,768 values (Arrow's
+    // signed Int8 and Int16 dictionary indexes), when that is narrower than it holds them now. Frees the array it held
+    // them in; a column that may still grow its dictionary (appending widens first) is simply re-narrowed later.
+    void narrow_codes();
+    // Back to 4-byte codes in i32; appending to a column with narrowed codes does this first.
+    void widen_codes();
     // The string of a String or Enum value (undefined for NULL rows: code 0).
-    std::string_view string_at(uint64_t row) const { return dictionary.value(i32[row]); }
+    std::string_view string_at(uint64_t row) const { return dictionary.value(code_at(row)); }
     // Items of a StringList row: codes [list_begin, list_end) in list_codes.
     uint64_t list_begin(uint64_t row) const { return list_offsets[row]; }
     uint64_t list_end(uint64_t row) const { return list_offsets[row + 1]; }
@@ -329,6 +352,10 @@ public:
     // Narrows every Int column but the key (Column::narrow_ints): what loaders do last. The key stays 8 bytes wide:
     // customers are looked up by it (data/keys.h, data/events.h).
     void narrow_int_columns();
+    // Narrows every String and Enum column's codes but the key's (Column::narrow_codes): what loaders do last, once
+    // the table's dictionaries are whole (parallel parts join at 4 bytes). The key's codes stay 4 bytes wide: customers
+    // are looked up by them (data/keys.h, data/events.h).
+    void narrow_code_columns();
     // Sums of Column::byte_size() and Column::data_bytes().
     uint64_t byte_size() const;
     uint64_t data_bytes() const;

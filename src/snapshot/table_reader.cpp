@@ -21,11 +21,15 @@ constexpr uint64_t kMostItems = uint64_t{1} << 48;
 
 const char* type_name(arrow::Type type) { return arrow::EnumNameType(type); }
 
-bool is_dictionary_of_strings(const arrow::Field* field, size_t id) {
+// `narrow`: the indexes may be Int8 or Int16 besides Int32 (a String or Enum column; list items are Int32).
+bool is_dictionary_of_strings(const arrow::Field* field, size_t id, bool narrow) {
     const auto* dictionary = field->dictionary();
-    return field->type_type() == arrow::Type_LargeUtf8 && dictionary && dictionary->id() == static_cast<int64_t>(id) &&
-           dictionary->index_type() && dictionary->index_type()->bit_width() == 32 &&
-           dictionary->index_type()->is_signed();
+    if (field->type_type() != arrow::Type_LargeUtf8 || !dictionary || dictionary->id() != static_cast<int64_t>(id) ||
+        !dictionary->index_type() || !dictionary->index_type()->is_signed()) {
+        return false;
+    }
+    const int bits = dictionary->index_type()->bit_width();
+    return bits == 32 || (narrow && (bits == 8 || bits == 16));
 }
 
 // Does the Arrow field hold a column of this type as segmint writes it?
@@ -53,10 +57,10 @@ bool field_matches(const arrow::Field* field, const schema::Column& column, size
                    type->timezone()->string_view() == "UTC";
         }
         case ColumnType::String:
-        case ColumnType::Enum: return is_dictionary_of_strings(field, index);
+        case ColumnType::Enum: return is_dictionary_of_strings(field, index, true);
         case ColumnType::StringList:
             return plain && field->type_type() == arrow::Type_LargeList && field->children() &&
-                   field->children()->size() == 1 && is_dictionary_of_strings(field->children()->Get(0), index);
+                   field->children()->size() == 1 && is_dictionary_of_strings(field->children()->Get(0), index, false);
     }
     return false;
 }
@@ -90,13 +94,16 @@ bool any_bad(const data::Column& column, uint64_t rows, Block present_block, Row
 }
 
 // Every present value's code names a dictionary value; a NULL row holds 0, as the loaders leave it.
-void check_codes(const data::Column& column, const data::Array<int32_t>& codes, const std::string& what) {
-    const auto size = static_cast<uint32_t>(column.dictionary.size());
-    const auto* values = reinterpret_cast<const uint32_t*>(codes.data());
+// Codes of any width: negative ones read as unsigned, past every dictionary's size.
+template <typename T>
+void check_codes(const data::Column& column, const data::Array<T>& codes, const std::string& what) {
+    using U = std::make_unsigned_t<T>;
+    const uint64_t size = column.dictionary.size();
+    const auto* values = reinterpret_cast<const U*>(codes.data());
     const bool bad = any_bad(
         column, codes.size(),
         [&](uint64_t first) {
-            uint32_t high = 0;
+            U high = 0;
             for (int i = 0; i < 64; ++i) high = std::max(high, values[first + i]);
             return high >= size;
         },
@@ -155,12 +162,13 @@ struct ColumnBuffers {
     std::string what;
     Bytes validity, values, list_offsets, list_codes;
     uint64_t nulls = 0, items = 0;
-    int int_bytes = 8;  // an Int column's width in the file (Arrow Int8 to Int64)
+    // An Int column's width in the file (Arrow Int8 to Int64), or a String or Enum column's codes' (Int8 to Int32).
+    int value_bytes = 8;
 };
 
-ColumnBuffers locate_column(Buffers& buffers, uint64_t rows, const schema::Column& definition, int int_bytes) {
+ColumnBuffers locate_column(Buffers& buffers, uint64_t rows, const schema::Column& definition, int value_bytes) {
     ColumnBuffers found;
-    found.int_bytes = int_bytes;
+    found.value_bytes = value_bytes;
     found.what = "column `" + escape_controls(definition.name) + "`";
     const std::string& what = found.what;
     const arrow::FieldNode* node = buffers.node(what);
@@ -168,12 +176,12 @@ ColumnBuffers locate_column(Buffers& buffers, uint64_t rows, const schema::Colum
     found.nulls = checked_count(node->null_count(), what);
     found.validity = buffers.buffer((rows + 7) / 8, what);
     switch (definition.type) {
-        case ColumnType::Int: found.values = buffers.buffer(rows * static_cast<uint64_t>(int_bytes), what); break;
+        case ColumnType::Int:
+        case ColumnType::String:
+        case ColumnType::Enum: found.values = buffers.buffer(rows * static_cast<uint64_t>(value_bytes), what); break;
         case ColumnType::Timestamp:
         case ColumnType::Number: found.values = buffers.buffer(rows * 8, what); break;
-        case ColumnType::Date:
-        case ColumnType::String:
-        case ColumnType::Enum: found.values = buffers.buffer(rows * sizeof(int32_t), what); break;
+        case ColumnType::Date: found.values = buffers.buffer(rows * sizeof(int32_t), what); break;
         case ColumnType::Bool: found.values = buffers.buffer((rows + 7) / 8, what); break;
         case ColumnType::StringList: {
             found.list_offsets = buffers.buffer((rows + 1) * sizeof(uint64_t), what);
@@ -239,13 +247,13 @@ void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column
     switch (definition.type) {
         case ColumnType::Int: {
             const auto [low, high] = whole(std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
-            switch (found.int_bytes) {
+            switch (found.value_bytes) {
                 case 1: read_ints(found, rows, low, high, column.i8, column, keep_alive); break;
                 case 2: read_ints(found, rows, low, high, column.i16, column, keep_alive); break;
                 case 4: read_ints(found, rows, low, high, column.i32, column, keep_alive); break;
                 default: read_ints(found, rows, low, high, column.i64, column, keep_alive); break;
             }
-            column.int_width = static_cast<uint8_t>(found.int_bytes);
+            column.int_width = static_cast<uint8_t>(found.value_bytes);
             column.int_base = 0;
             break;
         }
@@ -271,10 +279,19 @@ void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column
             break;
         }
         case ColumnType::String:
-        case ColumnType::Enum:
-            copy_into(column.i32.owned(), found.values, rows);
-            check_codes(column, column.i32, what);
+        case ColumnType::Enum: {
+            const auto read_codes = [&](auto& codes) {
+                copy_into(codes.owned(), found.values, rows);
+                check_codes(column, codes, what);
+            };
+            switch (found.value_bytes) {  // 1, 2 or 4
+                case 1: read_codes(column.i8); break;
+                case 2: read_codes(column.i16); break;
+                default: read_codes(column.i32); break;
+            }
+            column.code_width = static_cast<uint8_t>(found.value_bytes);
             break;
+        }
         case ColumnType::Bool:
             column.u8.resize(rows);
             for (uint64_t row = 0; row < rows; ++row) column.u8[row] = (found.values.data[row / 8] >> (row % 8)) & 1;
@@ -301,8 +318,10 @@ void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column
     // (0 to 130 in one byte where the file needs Int16; an older snapshot's 8-byte ints) is narrowed here, a copy.
     if (narrow_ints) {
         column.narrow_ints();
+        column.narrow_codes();
     } else {
         column.widen_ints();
+        column.widen_codes();
     }
 }
 
@@ -379,9 +398,14 @@ data::Table read_table(const ArrowFile& file, const schema::Schema& schema, bool
     Buffers buffers(batch, body);
     std::vector<ColumnBuffers> located;
     for (size_t i = 0; i < schema.columns.size(); ++i) {
-        const auto* int_type = fields->Get(static_cast<uint32_t>(i))->type_as_Int();
-        const int int_bytes = int_type ? int_type->bit_width() / 8 : 8;  // 1, 2, 4 or 8: field_matches
-        located.push_back(locate_column(buffers, rows, schema.columns[i], int_bytes));
+        const auto* field = fields->Get(static_cast<uint32_t>(i));
+        const auto* int_type = field->type_as_Int();
+        const bool codes = schema.columns[i].type == ColumnType::String || schema.columns[i].type == ColumnType::Enum;
+        // 1, 2, 4 or 8 (field_matches)
+        const int value_bytes = int_type ? int_type->bit_width() / 8
+                                : codes  ? field->dictionary()->index_type()->bit_width() / 8
+                                         : 8;
+        located.push_back(locate_column(buffers, rows, schema.columns[i], value_bytes));
     }
     buffers.expect_end("the record batch");
     for_each_checked(schema.columns.size(), threads, [&](size_t i) {

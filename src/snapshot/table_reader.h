@@ -14,8 +14,8 @@ namespace segmint::snapshot {
 
 // The table of `file`, whose columns must be `schema`'s as the writer writes them, checked on `threads` threads.
 // With `keep_alive` (the owner of the file's bytes) the columns view the file where they lie; without, they are
-// copied out of it. With `narrow_ints` (the customers) Int columns but the key are held in the fewest bytes, as the
-// loaders hold them; without (event tables), at 8. Throws Problem.
+// copied out of it. With `narrow_ints` (the customers) Int columns and dictionary codes but the key's are held in the
+// fewest bytes, as the loaders hold them; without (event tables), at 8 and 4. Throws Problem.
 data::Table read_table(const ArrowFile& file, const schema::Schema& schema, bool narrow_ints, unsigned threads,
                        const std::shared_ptr<const void>& keep_alive);
 

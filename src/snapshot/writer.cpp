@@ -81,20 +81,23 @@ void add_dictionary_values(Body& body, const data::StringArena& values) {
     body.add(values.bytes().data(), values.bytes().size());
 }
 
-fb::Offset<arrow::DictionaryEncoding> dictionary_encoding(fb::FlatBufferBuilder& builder, size_t column) {
-    return arrow::CreateDictionaryEncoding(builder, static_cast<int64_t>(column), arrow::CreateInt(builder, 32, true));
+// `code_bytes`: the width of the dictionary indexes (Arrow's signed Int8, Int16 or Int32).
+fb::Offset<arrow::DictionaryEncoding> dictionary_encoding(fb::FlatBufferBuilder& builder, size_t column,
+                                                          int code_bytes) {
+    return arrow::CreateDictionaryEncoding(builder, static_cast<int64_t>(column),
+                                           arrow::CreateInt(builder, code_bytes * 8, true));
 }
 
-// `key`: the schema's key column, which is never NULL (the loaders refuse a row without one). `int_bytes`: an Int
-// column's width in the file.
+// `key`: the schema's key column, which is never NULL (the loaders refuse a row without one). `value_bytes`: an Int
+// column's width in the file, or a String or Enum column's dictionary codes'.
 fb::Offset<arrow::Field> field_of(fb::FlatBufferBuilder& builder, const schema::Column& column, size_t index, bool key,
-                                  int int_bytes) {
+                                  int value_bytes) {
     const auto name = builder.CreateString(column.name);
     const bool nullable = !column.not_null && !key;
     switch (column.type) {
         case ColumnType::Int:
             return arrow::CreateField(builder, name, nullable, arrow::Type_Int,
-                                      arrow::CreateInt(builder, int_bytes * 8, true).Union());
+                                      arrow::CreateInt(builder, value_bytes * 8, true).Union());
         case ColumnType::Number:
             return arrow::CreateField(builder, name, nullable, arrow::Type_FloatingPoint,
                                       arrow::CreateFloatingPoint(builder, arrow::Precision_DOUBLE).Union());
@@ -110,11 +113,12 @@ fb::Offset<arrow::Field> field_of(fb::FlatBufferBuilder& builder, const schema::
         case ColumnType::String:
         case ColumnType::Enum:
             return arrow::CreateField(builder, name, nullable, arrow::Type_LargeUtf8,
-                                      arrow::CreateLargeUtf8(builder).Union(), dictionary_encoding(builder, index));
+                                      arrow::CreateLargeUtf8(builder).Union(),
+                                      dictionary_encoding(builder, index, value_bytes));
         case ColumnType::StringList: {
             const auto item =
                 arrow::CreateField(builder, builder.CreateString("item"), false, arrow::Type_LargeUtf8,
-                                   arrow::CreateLargeUtf8(builder).Union(), dictionary_encoding(builder, index));
+                                   arrow::CreateLargeUtf8(builder).Union(), dictionary_encoding(builder, index, 4));
             return arrow::CreateField(builder, name, nullable, arrow::Type_LargeList,
                                       arrow::CreateLargeList(builder).Union(), 0, builder.CreateVector(&item, 1));
         }
@@ -125,14 +129,14 @@ fb::Offset<arrow::Field> field_of(fb::FlatBufferBuilder& builder, const schema::
 // The table's Arrow schema; `metadata` becomes its custom metadata, which Arrow readers show as the schema's
 // metadata (Arrow JS: table.schema.metadata).
 fb::Offset<arrow::Schema> schema_of(fb::FlatBufferBuilder& builder, const schema::Schema& schema,
-                                    const std::vector<int>& int_bytes, const Metadata& metadata = {}) {
+                                    const std::vector<int>& value_bytes, const Metadata& metadata = {}) {
     std::vector<fb::Offset<arrow::KeyValue>> pairs;
     for (const auto& [key, value] : metadata) {
         pairs.push_back(arrow::CreateKeyValue(builder, builder.CreateString(key), builder.CreateString(value)));
     }
     std::vector<fb::Offset<arrow::Field>> fields;
     for (size_t i = 0; i < schema.columns.size(); ++i) {
-        fields.push_back(field_of(builder, schema.columns[i], i, schema.columns[i].name == schema.key, int_bytes[i]));
+        fields.push_back(field_of(builder, schema.columns[i], i, schema.columns[i].name == schema.key, value_bytes[i]));
     }
     return arrow::CreateSchema(builder, arrow::Endianness_Little, builder.CreateVector(fields),
                                pairs.empty() ? 0 : builder.CreateVector(pairs));
@@ -150,6 +154,36 @@ int int_bytes_in_file(const data::Column& column, bool narrow) {
         return low >= std::numeric_limits<N>::lowest() && high <= std::numeric_limits<N>::max();
     };
     return fits(int8_t{}) ? 1 : fits(int16_t{}) ? 2 : fits(int32_t{}) ? 4 : 8;
+}
+
+// The bytes a String or Enum column's codes take in the file: 1 or 2 where its dictionary fits Arrow's signed Int8 or
+// Int16 indexes, else 4, however the table holds them; 4 for the key column and event tables, as the engine reads
+// them (data::Table::narrow_code_columns).
+int code_bytes_in_file(const data::Column& column, bool narrow) {
+    return narrow ? data::narrow_code_width(column.dictionary.size()) : 4;
+}
+
+// A String or Enum column's codes at `bytes` each: its own array when the table holds them so, else converted.
+void add_codes(Body& body, const data::Column& column, uint64_t rows, int bytes) {
+    if (column.code_width == bytes) {
+        const void* codes = bytes == 1   ? static_cast<const void*>(column.i8.data())
+                            : bytes == 2 ? static_cast<const void*>(column.i16.data())
+                                         : static_cast<const void*>(column.i32.data());
+        body.add(codes, rows * static_cast<uint64_t>(bytes));
+        return;
+    }
+    std::vector<uint8_t> converted(rows * static_cast<uint64_t>(bytes));  // operator new aligns for int32
+    const auto codes_into = [&](auto* out) {
+        using N = std::remove_pointer_t<decltype(out)>;
+        for (uint64_t row = 0; row < rows; ++row) out[row] = static_cast<N>(column.code_at(row));  // fits
+    };
+    switch (bytes) {
+        case 1: codes_into(reinterpret_cast<int8_t*>(converted.data())); break;
+        case 2: codes_into(reinterpret_cast<int16_t*>(converted.data())); break;
+        default: codes_into(reinterpret_cast<int32_t*>(converted.data())); break;
+    }
+    body.owned.push_back(std::move(converted));
+    body.add(body.owned.back().data(), body.owned.back().size());
 }
 
 // An Int column's values at `bytes` each, NULL slots 0: its own array when the table holds them so, else converted.
@@ -180,7 +214,7 @@ void add_ints(Body& body, const data::Column& column, uint64_t rows, int bytes) 
 }
 
 // The record batch of all rows: per column its node(s) and buffers, depth first (a list's items after the list).
-Body record_body(const data::Table& table, const std::vector<int>& int_bytes, std::vector<arrow::FieldNode>& nodes) {
+Body record_body(const data::Table& table, const std::vector<int>& value_bytes, std::vector<arrow::FieldNode>& nodes) {
     Body body;
     const uint64_t rows = table.rows();
     for (size_t i = 0; i < table.column_count(); ++i) {
@@ -188,12 +222,12 @@ Body record_body(const data::Table& table, const std::vector<int>& int_bytes, st
         nodes.emplace_back(static_cast<int64_t>(rows), static_cast<int64_t>(null_count(column, rows)));
         add_validity(body, column, rows);
         switch (column.type) {
-            case ColumnType::Int: add_ints(body, column, rows, int_bytes[i]); break;
+            case ColumnType::Int: add_ints(body, column, rows, value_bytes[i]); break;
             case ColumnType::Timestamp: body.add(column.i64.data(), rows * sizeof(int64_t)); break;
             case ColumnType::Number: body.add(column.f64.data(), rows * sizeof(double)); break;
-            case ColumnType::Date:
+            case ColumnType::Date: body.add(column.i32.data(), rows * sizeof(int32_t)); break;
             case ColumnType::String:
-            case ColumnType::Enum: body.add(column.i32.data(), rows * sizeof(int32_t)); break;
+            case ColumnType::Enum: add_codes(body, column, rows, value_bytes[i]); break;
             case ColumnType::Bool: {
                 std::vector<uint8_t> bits((rows + 7) / 8, 0);
                 for (uint64_t row = 0; row < rows; ++row)
@@ -247,22 +281,26 @@ fb::Offset<arrow::Message> message(fb::FlatBufferBuilder& builder, arrow::Messag
 // One Arrow IPC file of `table` from the output's current offset (which is a multiple of 64): schema, one dictionary
 // batch per dictionary column, one record batch, footer with `metadata`. `before_footer` writes what lies between the
 // record batch and the footer and adds to the metadata (the customer file's event tables and checksum). With
-// `narrow_ints` (the customer table) Int columns but the key take the fewest bytes their values need.
+// `narrow_ints` (the customer table) Int columns but the key take the fewest bytes their values need, and String and
+// Enum columns but the key the fewest bytes their dictionary codes need.
 void write_arrow_file(Output& out, const data::Table& table, bool narrow_ints, Metadata metadata,
                       const std::function<void(Metadata&)>& before_footer) {
     const uint64_t base = out.offset();
-    std::vector<int> int_bytes;
+    std::vector<int> value_bytes;
     for (size_t i = 0; i < table.column_count(); ++i) {
         const data::Column& column = table.column(i);
         const bool narrow = narrow_ints && column.name != table.schema().key;
-        int_bytes.push_back(column.type == ColumnType::Int ? int_bytes_in_file(column, narrow) : 8);
+        value_bytes.push_back(column.type == ColumnType::Int ? int_bytes_in_file(column, narrow)
+                              : has_dictionary(column.type) && column.type != ColumnType::StringList
+                                  ? code_bytes_in_file(column, narrow)
+                                  : 8);
     }
     out.write(kArrowMagic, kArrowMagicSize);
     out.pad_to(8);
     {
         fb::FlatBufferBuilder builder;
         builder.Finish(
-            message(builder, arrow::MessageHeader_Schema, schema_of(builder, table.schema(), int_bytes).Union(), 0));
+            message(builder, arrow::MessageHeader_Schema, schema_of(builder, table.schema(), value_bytes).Union(), 0));
         write_message(out, builder, nullptr, base);
     }
     std::vector<arrow::Block> dictionaries;
@@ -284,7 +322,7 @@ void write_arrow_file(Output& out, const data::Table& table, bool narrow_ints, M
     std::vector<arrow::Block> batches;
     {
         std::vector<arrow::FieldNode> nodes;
-        const Body body = record_body(table, int_bytes, nodes);
+        const Body body = record_body(table, value_bytes, nodes);
         fb::FlatBufferBuilder builder;
         const auto batch =
             arrow::CreateRecordBatch(builder, static_cast<int64_t>(table.rows()), builder.CreateVectorOfStructs(nodes),
@@ -298,9 +336,9 @@ void write_arrow_file(Output& out, const data::Table& table, bool narrow_ints, M
     // The metadata goes into the footer's copy of the schema, where Arrow's file readers show it; the schema
     // message at the start is written before the checksum is known, and a stream reader needs none of it.
     fb::FlatBufferBuilder builder;
-    builder.Finish(
-        arrow::CreateFooter(builder, arrow::MetadataVersion_V5, schema_of(builder, table.schema(), int_bytes, metadata),
-                            builder.CreateVectorOfStructs(dictionaries), builder.CreateVectorOfStructs(batches)));
+    builder.Finish(arrow::CreateFooter(
+        builder, arrow::MetadataVersion_V5, schema_of(builder, table.schema(), value_bytes, metadata),
+        builder.CreateVectorOfStructs(dictionaries), builder.CreateVectorOfStructs(batches)));
     out.write(builder.GetBufferPointer(), builder.GetSize());
     const auto footer_size = static_cast<int32_t>(builder.GetSize());
     out.write(&footer_size, sizeof footer_size);

@@ -296,6 +296,7 @@ bool BinaryCopyDecoder::check_table(data::Table& table, const data::CsvOptions& 
         if (options.trim_excess) table.mutable_column(i).trim_excess();
     }
     if (options.narrow_ints) table.narrow_int_columns();
+    if (options.narrow_codes) table.narrow_code_columns();
     if (options.check_key) {
         if (const auto problem = data::find_key_problem(table)) {
             const std::string& key = table.schema().key;

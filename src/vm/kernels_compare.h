@@ -214,10 +214,10 @@ inline void exec_InSetBool(ExecContext& cx, const Instruction& in) {
 
 // A lookup whose table is a few codes: every value's truth known, at most four of them TRUE (or at most four FALSE:
 // `negate`), in a small dictionary (the table is read every batch). Such a lookup (`tier in ("gold", "platinum")`,
-// `gender != "other"`) compares each row's code with those four, four rows at a time, instead of reading the table
-// once per row.
+// `gender != "other"`) compares each row's code with those four, a vector of rows at a time (16 one-byte codes, 8
+// two-byte, 4 four-byte), instead of reading the table once per row.
 struct FewCodes {
-    Lanes<int32_t>::type codes[4];  // each code in all four lanes; unused places repeat the first (or hold -1: no code)
+    int32_t codes[4];  // unused places repeat the first (or hold -1: no code)
     bool negate = false;
 };
 inline bool few_codes(const std::vector<uint8_t>& truth, FewCodes& out) {
@@ -240,32 +240,54 @@ inline bool few_codes(const std::vector<uint8_t>& truth, FewCodes& out) {
     const int32_t* chosen = out.negate ? falses : trues;
     const uint32_t count = out.negate ? false_count : true_count;
     if (count > 4) return false;
-    for (uint32_t k = 0; k < 4; ++k) {
-        const int32_t code = count == 0 ? -1 : chosen[k < count ? k : 0];
-        out.codes[k] = Lanes<int32_t>::type{code, code, code, code};
-    }
+    for (uint32_t k = 0; k < 4; ++k) out.codes[k] = count == 0 ? -1 : chosen[k < count ? k : 0];
     return true;
 }
 
-// Bits of rows [0, count): set where the row's code is one of `few`'s (flipped where `negate`).
-inline void match_few_codes(const int32_t* codes, uint32_t count, const FewCodes& few, uint64_t* bits) {
+// Bits of rows [0, count): set where the row's code is one of `few`'s (flipped where `negate`). Codes of the table
+// are below 129, so each fits T (-1, no code, too).
+template <typename T>
+void match_few_codes(const T* codes, uint32_t count, const FewCodes& few, uint64_t* bits) {
+    using Vector = typename Lanes<T>::type;
+    constexpr uint32_t kLanes = 16 / sizeof(T);
+    Vector wanted[4];
+    for (int k = 0; k < 4; ++k) {
+        for (uint32_t lane = 0; lane < kLanes; ++lane) wanted[k][lane] = static_cast<T>(few.codes[k]);
+    }
     const uint64_t flip = few.negate ? ~uint64_t{0} : 0;
     const auto block = [&](uint32_t w) {
         uint64_t word = 0;
-        for (uint32_t i = 0; i < 64; i += 4) {
-            Lanes<int32_t>::type x;
+        for (uint32_t i = 0; i < 64; i += kLanes) {
+            Vector x;
             std::memcpy(&x, codes + 64 * w + i, sizeof x);
-            const Lanes<int32_t>::type hit =
-                (x == few.codes[0]) | (x == few.codes[1]) | (x == few.codes[2]) | (x == few.codes[3]);
+            const auto hit = (x == wanted[0]) | (x == wanted[1]) | (x == wanted[2]) | (x == wanted[3]);
             word |= lane_bits(hit) << i;
         }
         return word ^ flip;
     };
     rows_to_bits(count, bits, block, [&](uint32_t i) {
         bool hit = false;
-        for (const Lanes<int32_t>::type& code : few.codes) hit |= codes[i] == code[0];
+        for (int32_t code : few.codes) hit |= codes[i] == code;
         return hit != few.negate;
     });
+}
+
+// A lookup's value bits (dv) and known bits (dn) of the batch's codes, as the column holds them (1, 2 or 4 bytes).
+template <typename T>
+void look_up_codes(State& st, const std::vector<uint8_t>& truth, const T* codes, uint64_t* dv, uint64_t* dn) {
+    FewCodes few;
+    if (few_codes(truth, few)) {
+        match_few_codes(codes, st.count, few, dv);
+        fill_first(dn, st.count);  // every value known
+        return;
+    }
+    // One byte per row carries both the value and its validity.
+    uint8_t* gathered = st.scratch;
+    const uint8_t* table = truth.data();
+    for (uint32_t i = 0, count = st.count; i < count; ++i) gathered[i] = table[codes[i]];
+    static_assert(kLookupTrueBit == 1 && kLookupKnownBit == 2, "the packing below reads bits 0 and 1");
+    pack_byte_bits<0>(gathered, st.count, dv);
+    pack_byte_bits<1>(gathered, st.count, dn);
 }
 
 // A condition computed once per dictionary value: the row's code picks its truth (kLookupFalse, kLookupTrue or 0 for
@@ -280,25 +302,16 @@ inline void exec_LookupCode(ExecContext& cx, const Instruction& in) {
     // A copy: off a word boundary `present` is `d`'s own validity, which the packing below overwrites.
     uint64_t* present_copy = st.word_scratch;
     std::copy(present, present + st.words(), present_copy);
-    const int32_t* codes = column.i32.data() + at;
     const uint8_t null_truth = truth.back();
     const uint64_t null_true = null_truth & kLookupTrueBit ? ~uint64_t{0} : 0;
     const uint64_t null_known = null_truth & kLookupKnownBit ? ~uint64_t{0} : 0;
     uint64_t* dv = st.output_bits(d);
     uint64_t* dn = d.owned_valid;
     // NULL rows hold code 0: a real entry, replaced below.
-    FewCodes few;
-    if (few_codes(truth, few)) {
-        match_few_codes(codes, st.count, few, dv);
-        fill_first(dn, st.count);  // every value known
-    } else {
-        // One byte per row carries both the value and its validity.
-        uint8_t* gathered = st.scratch;
-        const uint8_t* table = truth.data();
-        for (uint32_t i = 0, count = st.count; i < count; ++i) gathered[i] = table[codes[i]];
-        static_assert(kLookupTrueBit == 1 && kLookupKnownBit == 2, "the packing below reads bits 0 and 1");
-        pack_byte_bits<0>(gathered, st.count, dv);
-        pack_byte_bits<1>(gathered, st.count, dn);
+    switch (column.code_width) {
+        case 1: look_up_codes(st, truth, column.i8.data() + at, dv, dn); break;
+        case 2: look_up_codes(st, truth, column.i16.data() + at, dv, dn); break;
+        default: look_up_codes(st, truth, column.i32.data() + at, dv, dn); break;
     }
     for (uint32_t w = 0; w < st.words(); ++w) {
         const uint64_t p = present_copy[w];

@@ -58,11 +58,17 @@ inline void exec_LoadStr(ExecContext& cx, const Instruction& in) {
     const uint64_t* valid = st.column_validity(column, at, d);
     std::string_view* dv = st.output<std::string_view>(d);
     d.valid = valid;
-    const int32_t* codes = column.i32.data() + at;
     const data::Dictionary& dictionary = column.dictionary;
-    each(st.selection(), [&](uint32_t i) {
-        dv[i] = test_bit(valid, i) ? std::string_view(dictionary.value(codes[i])) : std::string_view();
-    });
+    const auto resolve = [&](const auto* codes) {
+        each(st.selection(), [&](uint32_t i) {
+            dv[i] = test_bit(valid, i) ? std::string_view(dictionary.value(codes[i])) : std::string_view();
+        });
+    };
+    switch (column.code_width) {  // codes as the column holds them (data::Column::narrow_codes)
+        case 1: resolve(column.i8.data() + at); break;
+        case 2: resolve(column.i16.data() + at); break;
+        default: resolve(column.i32.data() + at); break;
+    }
 }
 
 // A list column stays a view (a null `data`, Register::list_column) until a kernel needs ListRefs.

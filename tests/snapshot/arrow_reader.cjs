@@ -152,7 +152,6 @@ function fromArrow(vector, type) {
 
 const arrowTypes = {
   int: 'Int64', number: 'Float64', bool: 'Bool', date: 'Date32<DAY>', timestamp: 'Timestamp<MICROSECOND, UTC>',
-  string: 'Dictionary<Int32, LargeUtf8>', enum: 'Dictionary<Int32, LargeUtf8>',
   'list<string>': 'LargeList<Dictionary<Int32, LargeUtf8>>',
 };
 
@@ -166,6 +165,20 @@ function intType(values, narrow) {
     if (present.every((v) => v >= -limit && v < limit)) return `Int${bits}`;
   }
   return 'Int64';
+}
+
+// The Arrow type of a string or enum column: the customers' but the key's dictionary indexes in the narrowest of
+// Int8, Int16 and Int32 that holds the dictionary's codes (docs/snapshots.md); the key and event tables' Int32. A
+// string column's dictionary holds at least the CSV's distinct values (an event file's also those of events it
+// dropped; an enum's: the schema's values).
+function codeType(vector, values, type, narrow, what) {
+  const size = vector.data.reduce((n, data) => Math.max(n, data.dictionary ? data.dictionary.length : 0), 0);
+  if (type === 'string') {
+    const distinct = new Set(values.filter((v) => v !== null)).size;
+    if (size < distinct) fail(`${what}: a dictionary of ${size} values for ${distinct} distinct strings`);
+  }
+  const bits = !narrow || size > 32768 ? 32 : size > 128 ? 16 : 8;
+  return `Dictionary<Int${bits}, LargeUtf8>`;
 }
 
 // Equal in value and in JavaScript type: a BigInt is never equal to a number, and -0 is not 0 (Object.is).
@@ -206,8 +219,11 @@ function compareTable(what, table, columns, expected, rowLabel, narrowKey) {
   if (table.numRows !== rows) fail(`${what}: ${table.numRows} rows in the snapshot, ${rows} expected`);
   columns.forEach((c, k) => {
     const field = table.schema.fields[k];
-    const type = c.type === 'int' ? intType(expected[k], narrowKey !== undefined && c.name !== narrowKey)
-                                  : arrowTypes[c.type];
+    const narrow = narrowKey !== undefined && c.name !== narrowKey;
+    const type = c.type === 'int' ? intType(expected[k], narrow)
+                 : c.type === 'string' || c.type === 'enum' ? codeType(table.getChild(c.name), expected[k], c.type,
+                                                                       narrow, what)
+                 : arrowTypes[c.type];
     if (String(field.type) !== type) {
       fail(`${what}: column ${c.name} (${c.type}) is ${field.type} in the snapshot, not ${type}`);
     }

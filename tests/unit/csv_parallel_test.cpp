@@ -82,6 +82,7 @@ std::string difference(const Table& a, const Table& b) {
         if (x.size != y.size) return where + "size";
         if (x.validity != y.validity) return where + "validity";
         if (x.int_width != y.int_width || x.int_base != y.int_base) return where + "int width or base";
+        if (x.code_width != y.code_width) return where + "code width";
         if (!same_bytes(x.i64, y.i64) || !same_bytes(x.i8, y.i8) || !same_bytes(x.i16, y.i16) ||
             !same_bytes(x.f64, y.f64) || !same_bytes(x.u8, y.u8)) {
             return where + "values";
@@ -288,9 +289,9 @@ BOOST_AUTO_TEST_CASE(dictionary_codes_follow_first_seen_order_over_the_whole_fil
     BOOST_REQUIRE_MESSAGE(table, error.to_string());
     BOOST_TEST(used == 4u);
     BOOST_TEST(table->column(1).dictionary.values == std::vector<std::string>({"b", "a"}));
-    BOOST_TEST(table->column(1).i32[50] == 0);  // NULL keeps code 0
-    BOOST_TEST(table->column(1).i32[51] == 1);
-    BOOST_TEST(table->column(1).i32[52] == 0);
+    BOOST_TEST(table->column(1).code_at(50) == 0);  // NULL keeps code 0
+    BOOST_TEST(table->column(1).code_at(51) == 1);
+    BOOST_TEST(table->column(1).code_at(52) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(errors_are_the_serial_errors) {

@@ -389,7 +389,7 @@ BOOST_AUTO_TEST_CASE(table_appenders_and_nulls) {
     BOOST_TEST(tags.list_end(1) == tags.list_begin(1));
     BOOST_TEST(!tags.is_null(2));
     BOOST_TEST(tags.list_end(2) == tags.list_begin(2));
-    BOOST_TEST(name.i32[0] == name.i32[2]);  // one dictionary entry for both
+    BOOST_TEST(name.code_at(0) == name.code_at(2));  // one dictionary entry for both
     BOOST_TEST(name.validity.count() == 2u);
     BOOST_TEST(table.byte_size() > 0u);
 
@@ -531,6 +531,70 @@ BOOST_AUTO_TEST_CASE(a_loaded_table_narrows_its_int_columns_but_the_key) {
     copy.mutable_column(0).narrow_ints();  // as any other Int column would be: a byte from a base
     BOOST_TEST(copy.column(0).int_width == 1u);
     BOOST_TEST(copy.column(0).int_at(1) == 100000000001);
+}
+
+// A String column's codes take 1 byte up to 128 dictionary values (Arrow's Int8 indexes), 2 up to 32,768, else 4;
+// every row reads back its string, NULL rows code 0, and appending widens first.
+BOOST_AUTO_TEST_CASE(string_codes_narrow_by_dictionary_size_at_the_edges) {
+    struct Case {
+        int values;
+        unsigned width;
+    };
+    for (const Case c : {Case{1, 1}, Case{128, 1}, Case{129, 2}, Case{32768, 2}, Case{32769, 4}}) {
+        BOOST_TEST_CONTEXT(c.values << " values") {
+            segmint::data::Column column;
+            column.type = ColumnType::String;
+            // Every 7th row NULL; the others go through every value (7919 is prime to each size).
+            const int rows = c.values + c.values / 6 + 10;
+            const auto value_of = [&](int k) { return "v" + std::to_string((k * 7919) % c.values); };
+            std::vector<int> k_of_row;  // the k-th value present, or -1 for NULL
+            for (int row = 0, k = 0; row < rows; ++row) {
+                if (row % 7 == 3) {
+                    column.append_null();
+                    k_of_row.push_back(-1);
+                } else {
+                    column.append_string(value_of(k));
+                    k_of_row.push_back(k++);
+                }
+            }
+            BOOST_REQUIRE(column.dictionary.size() == static_cast<size_t>(c.values));
+            column.narrow_codes();
+            BOOST_TEST(column.code_width == c.width);
+            BOOST_TEST(column.i32.empty() == (c.width != 4));
+            for (int row = 0; row < rows; ++row) {
+                const auto at = static_cast<uint64_t>(row);
+                if (row % 7 == 3) {
+                    BOOST_REQUIRE(column.is_null(at));
+                    BOOST_REQUIRE(column.code_at(at) == 0);
+                } else {
+                    BOOST_REQUIRE(column.string_at(at) == value_of(k_of_row[static_cast<size_t>(row)]));
+                }
+            }
+            column.append_string("new value");
+            BOOST_TEST(column.code_width == 4u);
+            BOOST_TEST(column.string_at(static_cast<uint64_t>(rows)) == "new value");
+            BOOST_TEST(column.string_at(1) == value_of(1));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_loaded_table_narrows_its_codes_but_the_keys) {
+    segmint::schema::Schema schema = small_schema();
+    segmint::testing::add_column(schema, "code", ColumnType::String, {});
+    schema.key = "code";
+    const std::string csv = "id,tier,tags,name,code\n1,gold,,a,k1\n2,,,,k2\n";
+    segmint::data::CsvError error;
+    auto table = segmint::data::load_csv_text(csv, "t.csv", schema, &error);
+    BOOST_REQUIRE_MESSAGE(table, error.message);
+    BOOST_TEST(table->column(1).code_width == 1u);  // enum
+    BOOST_TEST(table->column(1).string_at(0) == "gold");
+    BOOST_TEST(table->column(1).is_null(1));
+    BOOST_TEST(table->column(3).code_width == 1u);  // string
+    BOOST_TEST(table->column(4).code_width == 4u);  // the key
+    BOOST_TEST(table->column(4).string_at(1) == "k2");
+    segmint::data::CsvOptions wide;
+    wide.narrow_codes = false;
+    BOOST_TEST(segmint::data::load_csv_text(csv, "t.csv", schema, &error, wide)->column(1).code_width == 4u);
 }
 
 // ---- atomic output (src/common/atomic_file) ----

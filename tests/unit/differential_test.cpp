@@ -59,6 +59,7 @@ BOOST_AUTO_TEST_CASE(vm_matches_reference_on_random_rules) {
         // The same values with Int columns narrowed where they fit, as loaders leave them.
         data::Table narrow = table;
         narrow.narrow_int_columns();
+        narrow.narrow_code_columns();
         std::string text = random_catalog(random, 12, 4);
         Checked checked = check_text(text);
         engine::CompiledCatalog compiled, optimized;
@@ -86,7 +87,7 @@ BOOST_AUTO_TEST_CASE(vm_matches_reference_on_random_rules) {
         auto vm_narrow_plain = engine::evaluate(compiled, narrow, engine::Evaluator::Vm, 1);
         const optimize::TableStats narrow_table_stats = optimize::gather_stats(narrow);
         for (size_t c = 0; c < table.column_count(); ++c) {
-            narrowed_columns += narrow.column(c).int_width != 8;
+            narrowed_columns += narrow.column(c).int_width != 8 || narrow.column(c).code_width != 4;
             const optimize::ColumnStats& wide_stats = stats.columns[c];
             const optimize::ColumnStats& narrow_stats = narrow_table_stats.columns[c];
             if (narrow_stats.min != wide_stats.min || narrow_stats.max != wide_stats.max ||
@@ -240,6 +241,22 @@ BOOST_AUTO_TEST_CASE(dictionary_lookups_list_tests_and_wide_comparisons_agree_wi
     Random random(11);
     // Two whole batches of the default size, then whole words and a partial last one.
     data::Table table = random_table(random, test_schema(), 2 * 4096 + 700);
+    {  // a dictionary of 1,000 values (two-byte codes once narrowed), NULLs where the random table has them
+        size_t at = 0;
+        while (table.column(at).name != "email") ++at;
+        data::Column& email = table.mutable_column(at);
+        data::Column many;
+        many.name = email.name;
+        many.type = email.type;
+        for (uint64_t row = 0; row < email.size; ++row) {
+            if (email.is_null(row)) {
+                many.append_null();
+            } else {
+                many.append_string("user" + std::to_string(row * 7919 % 1000) + "@example.org");
+            }
+        }
+        email = std::move(many);
+    }
     std::string text;
     int n = 0;
     const auto add = [&](const std::string& rule) { text += "segment r" + std::to_string(n++) + ":\n  " + rule + "\n"; };
@@ -264,6 +281,18 @@ BOOST_AUTO_TEST_CASE(dictionary_lookups_list_tests_and_wide_comparisons_agree_wi
     }
     // Lists of more than four values and fewer than all but four: lookups read from the table as well.
     BOOST_REQUIRE_GE(table.find("country")->dictionary.size(), 10u);
+    // Larger dictionaries (two-byte codes once narrowed): lookups read from the table; text read through the codes.
+    for (const char* name : {"email"}) {
+        const auto& values = table.find(name)->dictionary.values;
+        BOOST_REQUIRE_GT(values.size(), 128u);
+        std::string list;
+        for (size_t k = 0; k < 6; ++k) list += (k ? ", \"" : "\"") + std::string(values[k * 37]) + "\"";
+        add(std::string(name) + " in (" + list + ")");
+        add(std::string(name) + " = \"" + std::string(values[values.size() - 1]) + "\"");
+        add(std::string(name) + " starts with \"" + std::string(values[values.size() / 2]).substr(0, 2) + "\"");
+        add("lower(" + std::string(name) + ") contains \"a\" and " + std::string(name) + " != \"" +
+            std::string(values[3]) + "\"");
+    }
     // `contains` reads a list column where it lies; other list kernels (length, coalesce) get the rows built, also
     // after a narrower selection.
     for (const char* tag : {"vip", "new", "", "outdoor", "gold", "absent"}) {
@@ -301,9 +330,17 @@ BOOST_AUTO_TEST_CASE(dictionary_lookups_list_tests_and_wide_comparisons_agree_wi
     BOOST_CHECK_GT(lookups, 100u);  // the `in` rules became lookups
     auto reference = engine::evaluate(compiled, table, engine::Evaluator::Reference);
     auto vm = engine::evaluate(compiled, table, engine::Evaluator::Vm, 1);
+    // The same table with codes in one or two bytes, as loaders leave them.
+    data::Table narrow = table;
+    narrow.narrow_code_columns();
+    BOOST_CHECK_EQUAL(+narrow.find("tier")->code_width, 1);
+    BOOST_CHECK_EQUAL(+narrow.find("country")->code_width, 1);
+    BOOST_CHECK_EQUAL(+narrow.find("email")->code_width, 2);
+    auto vm_narrow = engine::evaluate(compiled, narrow, engine::Evaluator::Vm, 1);
     size_t members = 0;
     for (const auto& rule : compiled.rules) {
         BOOST_CHECK_MESSAGE(vm[rule.segment] == reference[rule.segment], ir::dump(*rule.root));
+        BOOST_CHECK_MESSAGE(vm_narrow[rule.segment] == reference[rule.segment], "narrow codes: " << ir::dump(*rule.root));
         members += reference[rule.segment].count();
     }
     BOOST_CHECK_GT(members, 0u);

@@ -67,7 +67,10 @@ void expect_same_table(const data::Table& want, const data::Table& got, const st
                                                                                  << " != " << value_text(b, row));
         }
         // Codes and days as stored (an Int column's narrow array may be i32: its values were compared above).
-        if (a.type != schema::ColumnType::Int) BOOST_REQUIRE(a.i32 == b.i32);
+        if (a.type == schema::ColumnType::Date) BOOST_REQUIRE(a.i32 == b.i32);
+        if (a.type == schema::ColumnType::String || a.type == schema::ColumnType::Enum) {
+            for (uint64_t row = 0; row < want.rows(); ++row) BOOST_REQUIRE(a.code_at(row) == b.code_at(row));
+        }
         BOOST_REQUIRE(a.list_codes == b.list_codes && a.list_offsets == b.list_offsets);
     }
     const data::EventSet* x = want.events();
@@ -135,7 +138,9 @@ void expect_views(const data::Table& table, bool in_place) {
             case ColumnType::Number: BOOST_CHECK_MESSAGE(c.f64.is_view() == in_place, c.name); break;
             case ColumnType::Date: BOOST_CHECK_MESSAGE(c.i32.is_view() == in_place, c.name); break;
             case ColumnType::String:
-            case ColumnType::Enum: BOOST_CHECK_MESSAGE(!c.i32.is_view(), c.name << ": codes are a view"); break;
+            case ColumnType::Enum:
+                BOOST_CHECK_MESSAGE(!c.i8.is_view() && !c.i16.is_view() && !c.i32.is_view(), c.name << ": codes are a view");
+                break;
             case ColumnType::StringList:
                 BOOST_CHECK_MESSAGE(!c.list_offsets.is_view() && !c.list_codes.is_view(),
                                     c.name << ": lists are views");
@@ -473,6 +478,59 @@ BOOST_AUTO_TEST_CASE(int_columns_take_the_fewest_bytes_their_values_need) {
     for (size_t c = 0; c < bits.size(); ++c) {
         BOOST_CHECK_EQUAL(fields->Get(static_cast<uint32_t>(c))->type_as_Int()->bit_width(), bits[c]);
         BOOST_CHECK_EQUAL(opening_fields->Get(static_cast<uint32_t>(c))->type_as_Int()->bit_width(), bits[c]);
+    }
+}
+
+// String columns' codes take Int8 indexes up to 128 dictionary values, Int16 up to 32,768, else Int32; the key's stay
+// Int32. The table reads back value for value, its codes as narrow as the file's, and a code past the dictionary in
+// a narrow column is refused.
+BOOST_AUTO_TEST_CASE(string_codes_take_the_fewest_bytes_their_dictionary_needs) {
+    schema::Schema schema;
+    schema.table = "t";
+    schema.key = "id";
+    const std::vector<int> sizes = {1, 128, 129, 32768, 32769};
+    testing::add_column(schema, "id", schema::ColumnType::String);
+    for (int size : sizes) testing::add_column(schema, "s" + std::to_string(size), schema::ColumnType::String);
+    data::Table table(schema);
+    // Every 11th row NULL; the others go through every value (7919 is prime to each size).
+    const int rows = 32769 + 32769 / 10 + 10;
+    for (int row = 0, k = 0; row < rows; ++row) {
+        table.mutable_column(0).append_string("k" + std::to_string(row));
+        for (size_t c = 0; c < sizes.size(); ++c) {
+            data::Column& column = table.mutable_column(c + 1);
+            if (row % 11 == 5) {
+                column.append_null();
+            } else {
+                column.append_string("v" + std::to_string((k * 7919) % sizes[c]));
+            }
+        }
+        if (row % 11 != 5) ++k;
+    }
+    table.finish_rows();
+    std::string error;
+    const std::string bytes = snapshot::snapshot_bytes(table);
+    auto back = read(bytes, &error, true, schema);
+    BOOST_REQUIRE_MESSAGE(back, error);
+    expect_same_table(table, *back, "code widths");
+    expect_views(*back, true);
+    const std::vector<int> widths = {4, 1, 1, 2, 2, 4};
+    const auto* fields = footer_of(bytes)->schema()->fields();
+    for (size_t c = 0; c < widths.size(); ++c) {
+        BOOST_CHECK_EQUAL(+back->column(c).code_width, widths[c]);
+        BOOST_CHECK_EQUAL(fields->Get(static_cast<uint32_t>(c))->dictionary()->index_type()->bit_width(),
+                          8 * widths[c]);
+    }
+    // A narrow code out of range: the first present row of `s128` (1 byte a code) set to 128, then to -1.
+    const data::Column& narrow = table.column(2);
+    const std::string code_bytes(reinterpret_cast<const char*>(back->column(2).i8.data()), 64);
+    const size_t at = bytes.find(code_bytes);
+    BOOST_REQUIRE(at != std::string::npos);
+    BOOST_REQUIRE(!narrow.is_null(0));
+    for (const int bad : {128, -1}) {
+        std::string corrupt = bytes;
+        corrupt[at] = static_cast<char>(bad);
+        BOOST_CHECK_MESSAGE(!read(corrupt, &error, false, schema), "code " << bad);
+        BOOST_CHECK_MESSAGE(error.find("dictionary code out of range") != std::string::npos, error);
     }
 }
 

@@ -68,7 +68,7 @@ double true_ratio(const Table& table, const char* column) {
 std::vector<double> enum_shares(const Table& table, const char* column) {
     const auto* found = table.find(column);
     std::vector<double> shares(found->dictionary.size(), 0.0);
-    for (uint64_t row = 0; row < table.rows(); ++row) shares[static_cast<size_t>(found->i32[row])] += 1.0;
+    for (uint64_t row = 0; row < table.rows(); ++row) shares[static_cast<size_t>(found->code_at(row))] += 1.0;
     for (auto& share : shares) share /= static_cast<double>(table.rows());
     return shares;
 }
@@ -243,8 +243,8 @@ BOOST_AUTO_TEST_CASE(loads_back_with_realistic_shapes) {
         BOOST_REQUIRE(tags.list_end(row) - tags.list_begin(row) <= 4u);
         max_orders = std::max(max_orders, orders.int_at(row));
         zero_orders += orders.int_at(row) == 0 ? 1 : 0;
-        spend_by_tier[tier.i32[row]] += spend.f64[row];
-        ++count_by_tier[tier.i32[row]];
+        spend_by_tier[tier.code_at(row)] += spend.f64[row];
+        ++count_by_tier[tier.code_at(row)];
     }
     // Skewed orders: many zeros, a long tail.
     BOOST_TEST(static_cast<double>(zero_orders) / rows > 0.3);
@@ -266,7 +266,7 @@ BOOST_AUTO_TEST_CASE(loads_back_with_realistic_shapes) {
     BOOST_TEST(tags.dictionary.size() == 15u);
     BOOST_TEST(table.find("email")->dictionary.size() == rows);  // emails are unique
     std::map<int32_t, uint64_t> by_country;
-    for (uint64_t row = 0; row < rows; ++row) ++by_country[country.i32[row]];
+    for (uint64_t row = 0; row < rows; ++row) ++by_country[country.code_at(row)];
     uint64_t largest = 0;
     for (const auto& [code, count] : by_country) largest = std::max(largest, count);
     BOOST_TEST(largest > rows / 5);  // the biggest market dominates
