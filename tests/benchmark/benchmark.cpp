@@ -171,6 +171,10 @@ std::string table_difference(const data::Table& a, const data::Table& b) {
         const data::Column& y = b.column(c);
         // Int columns by value: a snapshot holds them in plain widths, a loaded table may narrow them from a base.
         bool same_values = x.i64 == y.i64 && x.i32 == y.i32;
+        if (x.type == schema::ColumnType::String || x.type == schema::ColumnType::Enum) {  // codes by value, too
+            same_values = x.size == y.size;
+            for (uint64_t row = 0; row < x.size && same_values; ++row) same_values = x.code_at(row) == y.code_at(row);
+        }
         if (x.type == schema::ColumnType::Int) {
             same_values = x.size == y.size && x.validity == y.validity;
             for (uint64_t row = 0; row < x.size && same_values; ++row) {
@@ -248,6 +252,18 @@ const int8_t* int8_values(const data::Column& c) {
     return c.i8.data();
 }
 
+// ...and a String or Enum column's codes as the engine holds them (data::Column::narrow_codes): T of its width.
+template <typename T>
+const T* code_values(const data::Column& c) {
+    if (c.code_width != sizeof(T)) {
+        throw std::runtime_error("hand-written loops: column " + c.name + " codes are not held in " +
+                                 std::to_string(sizeof(T)) + " bytes");
+    }
+    if constexpr (sizeof(T) == 1) return c.i8.data();
+    if constexpr (sizeof(T) == 2) return c.i16.data();
+    if constexpr (sizeof(T) == 4) return c.i32.data();
+}
+
 std::vector<uint8_t> dictionary_mask(const data::Column& c, const std::function<bool(std::string_view)>& f) {
     std::vector<uint8_t> mask(c.dictionary.size());
     for (size_t i = 0; i < mask.size(); ++i) mask[i] = f(c.dictionary.values[i]);
@@ -285,9 +301,10 @@ std::vector<Predicate> predicates(const data::Table& table) {
                     [](const data::Table& t, int32_t) {
                         const auto& s = col(t, "total_spend");
                         const auto& tier = col(t, "tier");  // enum codes: 2 gold, 3 platinum
+                        const int8_t* tiers = code_values<int8_t>(tier);
                         uint64_t n = 0;
                         for (uint64_t r = 0; r < t.rows(); ++r) {
-                            n += bit(s, r) & (s.f64[r] > 1000) & bit(tier, r) & (tier.i32[r] >= 2);
+                            n += bit(s, r) & (s.f64[r] > 1000) & bit(tier, r) & (tiers[r] >= 2);
                         }
                         return n;
                     }});
@@ -305,9 +322,10 @@ std::vector<Predicate> predicates(const data::Table& table) {
                             return false;
                         });
                         const int8_t* ages = int8_values(age);
+                        const int16_t* cities = code_values<int16_t>(c);
                         uint64_t n = 0;
                         for (uint64_t r = 0; r < t.rows(); ++r) {
-                            n += bit(age, r) & (ages[r] >= 18) & (ages[r] <= 29) & bit(c, r) & mask[c.i32[r]] &
+                            n += bit(age, r) & (ages[r] >= 18) & (ages[r] <= 29) & bit(c, r) & mask[cities[r]] &
                                  bit(opt, r) & opt.u8[r];
                         }
                         return n;
@@ -347,16 +365,19 @@ std::vector<Predicate> predicates(const data::Table& table) {
                         auto germany = dictionary_mask(country, [](std::string_view v) { return v == "Germany"; });
                         const int8_t* ages = int8_values(age);
                         const int8_t* order_counts = int8_values(orders);
+                        const int8_t* countries = code_values<int8_t>(country);
+                        const int8_t* tiers = code_values<int8_t>(tier);
+                        const int8_t* genders = code_values<int8_t>(gender);
                         uint64_t n = 0;
                         for (uint64_t r = 0; r < t.rows(); ++r) {
                             bool cv = bit(country, r);
-                            int32_t cc = country.i32[r];
+                            int32_t cc = countries[r];
                             bool left = (cv & starts_u[cc] & bit(age, r) & (ages[r] >= 25)) |
                                         (cv & germany[cc] & bit(spend, r) & (spend.f64[r] > 500));
                             bool orders_ok = (bit(orders, r) & (order_counts[r] >= 1) & (order_counts[r] <= 10)) |
                                              (bit(aov, r) & (aov.f64[r] >= 150));
-                            n += left & bit(tier, r) & (tier.i32[r] != 0) & bit(signup, r) & (signup.i32[r] < jan25) &
-                                 orders_ok & bit(opt, r) & opt.u8[r] & bit(gender, r) & (gender.i32[r] != 2);
+                            n += left & bit(tier, r) & (tiers[r] != 0) & bit(signup, r) & (signup.i32[r] < jan25) &
+                                 orders_ok & bit(opt, r) & opt.u8[r] & bit(gender, r) & (genders[r] != 2);
                         }
                         return n;
                     }});
@@ -372,6 +393,8 @@ double bytes_per_row(const data::Table& table, const std::vector<const char*>& c
             case schema::ColumnType::Timestamp:
             case schema::ColumnType::Number: bytes += 8; break;
             case schema::ColumnType::Bool: bytes += 1; break;
+            case schema::ColumnType::String:
+            case schema::ColumnType::Enum: bytes += c.code_width; break;  // narrowed (data::Column::narrow_codes)
             default: bytes += 4; break;
         }
         bytes += 1.0 / 8;  // validity bit
@@ -442,7 +465,9 @@ data::Table generate_table(uint64_t rows, const schema::Schema& schema) {
             },
             n, 42 + k);
         data::CsvError error;
-        auto part = data::load_csv_text(csv, "chunk.csv", schema, &error);
+        data::CsvOptions options;
+        options.narrow_codes = false;  // the chunks' dictionaries merge (append_rows); the whole narrows below
+        auto part = data::load_csv_text(csv, "chunk.csv", schema, &error, options);
         if (!part) {
             std::fprintf(stderr, "%s\n", error.to_string().c_str());
             std::exit(2);
@@ -450,6 +475,7 @@ data::Table generate_table(uint64_t rows, const schema::Schema& schema) {
         append_rows(table, *part);
     }
     table.narrow_int_columns();
+    table.narrow_code_columns();
     return table;
 }
 

@@ -121,16 +121,26 @@ NarrowBaseline::NarrowBaseline(const data::Table& table) : rows_(table.rows()) {
         narrow.values = narrowed<T>(column, column.i64);
         narrow.valid = validity_words(column);
     };
+    // Dictionary codes as the loader left them (data::Column::narrow_codes), read back at 4 bytes first.
+    const auto take_codes = [&](const char* name, auto& narrow) -> const data::Column& {
+        using T = typename std::decay_t<decltype(narrow.values)>::value_type;
+        const data::Column& held = column_named(table, name);
+        data::Column column = held;
+        column.widen_codes();
+        narrow.values = narrowed<T>(column, column.i32);
+        narrow.valid = validity_words(column);
+        return held;
+    };
     take_ints("orders_90d", orders_90d_);
     take_ints("age", age_);
     take("last_order_date", last_order_date_, &data::Column::i32);
     take("signup_date", signup_date_, &data::Column::i32);
     take("total_spend", total_spend_, &data::Column::f64);
     take("avg_order_value", avg_order_value_, &data::Column::f64);
-    const data::Column& tier = take("tier", tier_, &data::Column::i32);
-    const data::Column& gender = take("gender", gender_, &data::Column::i32);
-    const data::Column& country = take("country", country_, &data::Column::i32);
-    const data::Column& city = take("city", city_, &data::Column::i32);
+    const data::Column& tier = take_codes("tier", tier_);
+    const data::Column& gender = take_codes("gender", gender_);
+    const data::Column& country = take_codes("country", country_);
+    const data::Column& city = take_codes("city", city_);
     const data::Column& opt_in = column_named(table, "email_opt_in");
     email_opt_in_ = huge_page_array<uint64_t>((rows_ + 63) / 64);
     for (uint64_t row = 0; row < rows_; ++row) email_opt_in_[row / 64] |= uint64_t{opt_in.u8[row]} << (row % 64);
