@@ -65,9 +65,14 @@ void append_column(Column& out, Column& part) {
         part = Column{};
         return;
     }
-    // Parts join with 4-byte codes (loaders narrow them once the whole table is joined).
-    out.widen_codes();
-    part.widen_codes();
+    if (out.type == ColumnType::Enum && out.code_width != 4) {  // the schema's codes, one width (agree_on_code_width)
+        if (out.code_width == 1) append_and_free(vector_of(out.i8), vector_of(part.i8));
+        if (out.code_width == 2) append_and_free(vector_of(out.i16), vector_of(part.i16));
+        out.validity.append(part.validity);
+        out.size += part.size;
+        part = Column{};
+        return;
+    }
     std::vector<int32_t> codes;
     if (out.type == ColumnType::String || out.type == ColumnType::StringList)
         codes = intern_all(out.dictionary, part.dictionary);
@@ -133,9 +138,26 @@ void agree_on_int_width(std::vector<Table>& parts, size_t c) {
     for (Table& part : parts) part.mutable_column(c).widen_ints();
 }
 
+// Dictionary codes narrowed in the parts (data::Column::narrow_codes): an Enum's codes are the schema's in every part,
+// so parts of one width join as they are. A String column's parts re-intern their values into the first part's
+// dictionary, whose final size decides the width: they are widened first, and the column narrows again once joined.
+// Whether it does.
+bool agree_on_code_width(std::vector<Table>& parts, size_t c) {
+    const Column& first = parts.front().column(c);
+    if (first.type != ColumnType::String && first.type != ColumnType::Enum) return false;
+    const bool agree = std::all_of(parts.begin(), parts.end(),
+                                   [&](const Table& part) { return part.column(c).code_width == first.code_width; });
+    if (first.type == ColumnType::Enum && agree) return false;
+    const bool narrowed =
+        std::any_of(parts.begin(), parts.end(), [&](const Table& part) { return part.column(c).code_width != 4; });
+    for (Table& part : parts) part.mutable_column(c).widen_codes();
+    return narrowed;
+}
+
 // Appends column `c` of parts[1..] to that of parts[0].
 void join_column(std::vector<Table>& parts, size_t c) {
     agree_on_int_width(parts, c);
+    const bool narrow_codes_after = agree_on_code_width(parts, c);
     Column& out = parts.front().mutable_column(c);
     // Grow each array (and dictionary) once, to its final size.
     uint64_t rows = 0;
@@ -157,6 +179,7 @@ void join_column(std::vector<Table>& parts, size_t c) {
     }
     prefault_growth(out, parts, c);
     for (size_t k = 1; k < parts.size(); ++k) append_column(out, parts[k].mutable_column(c));
+    if (narrow_codes_after) out.narrow_codes();
 #if defined(SEGMINT_TRIM_MALLOC)
     // The parts' arrays were allocated on the threads that parsed them: glibc keeps memory freed there in those
     // threads' arenas, resident, so without a trim the join would hold about two tables at its end.

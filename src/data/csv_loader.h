@@ -88,8 +88,8 @@ struct CsvOptions {
     // loader, whose columns are read at full width by the aggregates, turns it off.
     bool narrow_ints = true;
     // Their String and Enum columns but the key hold codes in 1 or 2 bytes where the dictionary fits
-    // (Table::narrow_code_columns). Off for the event loader (the aggregates read 4-byte codes) and for the parts of
-    // a parallel load, which join at 4 bytes (their dictionaries merge).
+    // (Table::narrow_code_columns). The event loader, whose columns the aggregates read with 4-byte codes, turns it
+    // off.
     bool narrow_codes = true;
     // A check of the whole loaded table (the schema's `checks:`, engine::schema_row_check; the event loader's key and
     // time): the row it returns, 0-based, becomes an error with its message at that record's line. It runs whatever

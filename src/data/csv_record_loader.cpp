@@ -53,11 +53,12 @@ std::optional<Table> Loader::run_records(const std::vector<std::string>& header,
         header_ = header;
         if (!map_header_to_schema() || !refill(0) || !read_records()) return std::nullopt;
         // Trimmed once its parts are joined (csv_parallel.cpp); narrowed here, on the part's own thread, so the
-        // join copies narrow arrays where the parts agree (concatenate.cpp).
+        // join copies narrow arrays where the parts agree and the parts hold no wide codes meanwhile
+        // (concatenate.cpp).
         CsvOptions part_options;
         part_options.trim_excess = false;
         part_options.narrow_ints = options_.narrow_ints;
-        part_options.narrow_codes = false;
+        part_options.narrow_codes = options_.narrow_codes;
         finish_columns(table_, part_options);
         return std::move(table_);
     });

@@ -346,8 +346,10 @@ void Column::reserve(uint64_t rows, uint64_t list_items) {
         case ColumnType::Number: f64.reserve(total); break;
         case ColumnType::Date:
         case ColumnType::String:
-        case ColumnType::Enum:
-            if (code_width == 4) i32.reserve(total);  // narrowed codes widen on the first append
+        case ColumnType::Enum:  // at the width it has (concatenate.cpp appends narrowed Enum parts alike)
+            if (code_width == 1) i8.reserve(total);
+            if (code_width == 2) i16.reserve(total);
+            if (code_width == 4) i32.reserve(total);
             break;
         case ColumnType::Bool: u8.reserve(total); break;
         case ColumnType::StringList:

@@ -352,9 +352,9 @@ public:
     // Narrows every Int column but the key (Column::narrow_ints): what loaders do last. The key stays 8 bytes wide:
     // customers are looked up by it (data/keys.h, data/events.h).
     void narrow_int_columns();
-    // Narrows every String and Enum column's codes but the key's (Column::narrow_codes): what loaders do last, once
-    // the table's dictionaries are whole (parallel parts join at 4 bytes). The key's codes stay 4 bytes wide: customers
-    // are looked up by them (data/keys.h, data/events.h).
+    // Narrows every String and Enum column's codes but the key's (Column::narrow_codes): what loaders do last (the
+    // parts of a parallel load too: data/concatenate.cpp). The key's codes stay 4 bytes wide: customers are looked up
+    // by them (data/keys.h, data/events.h).
     void narrow_code_columns();
     // Sums of Column::byte_size() and Column::data_bytes().
     uint64_t byte_size() const;

@@ -281,18 +281,19 @@ fb::Offset<arrow::Message> message(fb::FlatBufferBuilder& builder, arrow::Messag
 // One Arrow IPC file of `table` from the output's current offset (which is a multiple of 64): schema, one dictionary
 // batch per dictionary column, one record batch, footer with `metadata`. `before_footer` writes what lies between the
 // record batch and the footer and adds to the metadata (the customer file's event tables and checksum). With
-// `narrow_ints` (the customer table) Int columns but the key take the fewest bytes their values need, and String and
-// Enum columns but the key the fewest bytes their dictionary codes need.
-void write_arrow_file(Output& out, const data::Table& table, bool narrow_ints, Metadata metadata,
+// `narrow_ints` (the customer table) Int columns but the key take the fewest bytes their values need; with
+// `narrow_codes` (the customer table, version 3 on) String and Enum columns but the key the fewest bytes their
+// dictionary codes need.
+void write_arrow_file(Output& out, const data::Table& table, bool narrow_ints, bool narrow_codes, Metadata metadata,
                       const std::function<void(Metadata&)>& before_footer) {
     const uint64_t base = out.offset();
     std::vector<int> value_bytes;
     for (size_t i = 0; i < table.column_count(); ++i) {
         const data::Column& column = table.column(i);
-        const bool narrow = narrow_ints && column.name != table.schema().key;
-        value_bytes.push_back(column.type == ColumnType::Int ? int_bytes_in_file(column, narrow)
+        const bool key = column.name == table.schema().key;
+        value_bytes.push_back(column.type == ColumnType::Int ? int_bytes_in_file(column, narrow_ints && !key)
                               : has_dictionary(column.type) && column.type != ColumnType::StringList
-                                  ? code_bytes_in_file(column, narrow)
+                                  ? code_bytes_in_file(column, narrow_codes && !key)
                                   : 8);
     }
     out.write(kArrowMagic, kArrowMagicSize);
@@ -356,7 +357,7 @@ void write_events(Output& out, const data::Table& customers, Metadata& metadata)
         }
         out.pad_to(kAlignment);
         const uint64_t file = out.offset();
-        write_arrow_file(out, table->table, false, {}, nullptr);
+        write_arrow_file(out, table->table, false, false, {}, nullptr);
         const uint64_t file_size = out.offset() - file;
         out.pad_to(kAlignment);
         const uint64_t offsets = out.offset();
@@ -378,7 +379,7 @@ bool write_snapshot(const data::Table& table, const ByteSink& sink, uint64_t* by
                          {kSchemaKey, join_lines(schema_lines(table.schema()))},
                          {kRowsKey, std::to_string(table.rows())}};
     // Version 1 held every Int column in 64 bits (tests write it to see it read).
-    write_arrow_file(out, table, format_version >= 2, std::move(metadata), [&](Metadata& footer) {
+    write_arrow_file(out, table, format_version >= 2, format_version >= 3, std::move(metadata), [&](Metadata& footer) {
         write_events(out, table, footer);
         footer.emplace_back(kChecksumKey, checksum_text(out.finish_checksum(), footer));
     });

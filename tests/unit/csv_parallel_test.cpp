@@ -277,6 +277,23 @@ BOOST_AUTO_TEST_CASE(dictionary_codes_follow_first_seen_order_over_the_whole_fil
         many += row(i, name, i % 5 == 0 ? "" : "t" + std::to_string(i % 13) + "|u" + std::to_string(i));
     }
     check_same_as_serial(many, schema, "many distinct");
+    // Each range's dictionary fits one-byte codes, the whole file's does not: the parts widen to join, the column
+    // narrows to two bytes (the enum's parts join at one byte as they are).
+    std::string crossing = kHeader;
+    for (int i = 0; i < 800; ++i) {
+        crossing += row(i, "c" + std::to_string(i / 4), "t1", i % 3 ? "silver" : "gold");
+    }
+    check_same_as_serial(crossing, schema, "dictionary past 128 values only when joined");
+    {
+        CsvError error;
+        unsigned used = 0;
+        const auto joined = segmint::data::load_csv_text(crossing, "t.csv", schema, &error, parallel_options(4, &used));
+        BOOST_REQUIRE_MESSAGE(joined, error.to_string());
+        BOOST_TEST(used == 4u);
+        BOOST_TEST(joined->column(1).dictionary.size() == 200u);
+        BOOST_TEST(joined->column(1).code_width == 2u);
+        BOOST_TEST(joined->column(3).code_width == 1u);
+    }
 
     // Spot check of the codes themselves: "b" is seen first, then "a" (in a later range).
     CsvError error;

@@ -292,6 +292,9 @@ BOOST_AUTO_TEST_CASE(dictionary_lookups_list_tests_and_wide_comparisons_agree_wi
         add(std::string(name) + " starts with \"" + std::string(values[values.size() / 2]).substr(0, 2) + "\"");
         add("lower(" + std::string(name) + ") contains \"a\" and " + std::string(name) + " != \"" +
             std::string(values[3]) + "\"");
+        // Two columns in one condition: no lookup, the text is read through the codes (LoadStr).
+        add(std::string(name) + " > country");
+        add("length(" + std::string(name) + ") + age > 60 or " + std::string(name) + " starts with first_name");
     }
     // `contains` reads a list column where it lies; other list kernels (length, coalesce) get the rows built, also
     // after a narrower selection.

@@ -302,25 +302,35 @@ BOOST_AUTO_TEST_CASE(random_corruptions_never_crash) {
 BOOST_AUTO_TEST_CASE(other_format_versions_are_refused) {
     const data::Table table = random_customers(10, 5, false);
     std::string error;
-    BOOST_CHECK(!read(snapshot::snapshot_bytes(table, 3), &error));
+    BOOST_CHECK(!read(snapshot::snapshot_bytes(table, 4), &error));
     BOOST_CHECK_EQUAL(error,
-                      "t.arrow: a snapshot of format version 3, and this segmint reads versions 1 to 2; import the "
+                      "t.arrow: a snapshot of format version 4, and this segmint reads versions 1 to 3; import the "
                       "data again with `segmint import`");
     BOOST_CHECK(!read(snapshot::snapshot_bytes(table, 0), &error));
     BOOST_CHECK(read(snapshot::snapshot_bytes(table, snapshot::kFormatVersion), &error));
     // Version 1, whose Int columns are all Int64, is read too, its ints narrowed (copies) to the widths and bases
-    // version 2's come to.
-    size_t narrowed = 0;
+    // version 2's come to; versions 1 and 2, whose codes are all Int32, have their codes narrowed as version 3's.
+    size_t narrowed = 0, narrowed_codes = 0;
     for (uint64_t seed = 1; seed <= 40; ++seed) {  // few rows: the test schema's ints often hold int64's extremes
         const data::Table larger = random_customers(seed, 1 + seed % 8, false);
         const std::string old_bytes = snapshot::snapshot_bytes(larger, 1);
         const auto* fields = footer_of(old_bytes)->schema()->fields();
         const auto version_1 = read(old_bytes, &error);
-        const auto version_2 = read(snapshot::snapshot_bytes(larger, 2), &error);
-        BOOST_REQUIRE(version_1 && version_2);
+        const std::string version_2_bytes = snapshot::snapshot_bytes(larger, 2);
+        const auto version_2 = read(version_2_bytes, &error);
+        const auto version_3 = read(snapshot::snapshot_bytes(larger, 3), &error);
+        BOOST_REQUIRE(version_1 && version_2 && version_3);
+        expect_same_table(larger, *version_2, "version 2");
         expect_same_table(larger, *version_1, "version 1");
         for (size_t c = 0; c < larger.column_count(); ++c) {
             const data::Column& column = version_1->column(c);
+            if (column.type == schema::ColumnType::String || column.type == schema::ColumnType::Enum) {
+                const auto* index = footer_of(version_2_bytes)->schema()->fields()->Get(static_cast<uint32_t>(c));
+                BOOST_CHECK_EQUAL(index->dictionary()->index_type()->bit_width(), 32);
+                BOOST_CHECK_EQUAL(+column.code_width, +version_3->column(c).code_width);
+                BOOST_CHECK_EQUAL(+version_2->column(c).code_width, +version_3->column(c).code_width);
+                narrowed_codes += version_3->column(c).code_width < 4;
+            }
             if (column.type != schema::ColumnType::Int) continue;
             BOOST_CHECK_EQUAL(fields->Get(static_cast<uint32_t>(c))->type_as_Int()->bit_width(), 64);
             BOOST_CHECK_EQUAL(+column.int_width, +version_2->column(c).int_width);
@@ -329,6 +339,7 @@ BOOST_AUTO_TEST_CASE(other_format_versions_are_refused) {
         }
     }
     BOOST_CHECK_GT(narrowed, 0u);
+    BOOST_CHECK_GT(narrowed_codes, 0u);
 }
 
 BOOST_AUTO_TEST_CASE(another_schema_is_refused) {
