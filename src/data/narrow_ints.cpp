@@ -145,6 +145,10 @@ void Column::widen_ints() {
     int_base = 0;
 }
 
+uint8_t narrow_code_width(size_t dictionary_values) {
+    return dictionary_values <= 128 ? 1 : dictionary_values <= 32768 ? 2 : 4;
+}
+
 void Column::narrow_codes() {
     if (type != schema::ColumnType::String && type != schema::ColumnType::Enum) return;
     const uint8_t width = narrow_code_width(dictionary.size());

@@ -210,9 +210,7 @@ private:
 
 // The bytes a dictionary code takes when narrowed (Column::narrow_codes, the snapshot writer): 1 for at most 128
 // values, 2 for at most 32,768 (Arrow's signed Int8 and Int16 dictionary indexes), else 4.
-inline uint8_t narrow_code_width(size_t dictionary_values) {
-    return dictionary_values <= 128 ? 1 : dictionary_values <= 32768 ? 2 : 4;
-}
+uint8_t narrow_code_width(size_t dictionary_values);
 
 struct Column {
     std::string name;

@@ -210,7 +210,7 @@ MUTATIONS = [
      "for (uint64_t k = offsets[i], end = offsets[i + 1]; k < end; ++k)",
      "for (uint64_t k = offsets[i] + 1, end = offsets[i + 1]; k < end; ++k)",
      "`tags contains x` over the column skips each row's first item"),
-    ("narrow_code_limit", "src/data/table.h",
+    ("narrow_code_limit", "src/data/narrow_ints.cpp",
      "return dictionary_values <= 128 ? 1 :",
      "return dictionary_values <= 129 ? 1 :",
      "a dictionary of 129 values gets one-byte codes: its last value's code wraps to -128"),
