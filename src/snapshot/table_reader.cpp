@@ -93,21 +93,24 @@ bool any_bad(const data::Column& column, uint64_t rows, Block present_block, Row
     return bad;
 }
 
-// Every present value's code names a dictionary value; a NULL row holds 0, as the loaders leave it.
-// Codes of any width: negative ones read as unsigned, past every dictionary's size.
+// Every present value's code names a dictionary value; a NULL row holds 0, as the loaders leave it. Codes of any
+// width, compared as signed: an Int8 code of -106 names no value, whatever the dictionary's size.
 template <typename T>
 void check_codes(const data::Column& column, const data::Array<T>& codes, const std::string& what) {
-    using U = std::make_unsigned_t<T>;
-    const uint64_t size = column.dictionary.size();
-    const auto* values = reinterpret_cast<const U*>(codes.data());
+    const auto size = static_cast<int64_t>(column.dictionary.size());
+    const T* values = codes.data();
+    const auto outside = [size](int64_t code) { return code < 0 || code >= size; };
     const bool bad = any_bad(
         column, codes.size(),
         [&](uint64_t first) {
-            U high = 0;
-            for (int i = 0; i < 64; ++i) high = std::max(high, values[first + i]);
-            return high >= size;
+            T low = values[first], high = values[first];
+            for (int i = 1; i < 64; ++i) {
+                low = std::min(low, values[first + i]);
+                high = std::max(high, values[first + i]);
+            }
+            return outside(low) || outside(high);
         },
-        [&](uint64_t row, bool present) { return present ? values[row] >= size : values[row] != 0; });
+        [&](uint64_t row, bool present) { return present ? outside(values[row]) : values[row] != 0; });
     if (bad) fail(what + ": a dictionary code out of range: the snapshot is corrupt");
 }
 

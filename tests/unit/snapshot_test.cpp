@@ -545,6 +545,41 @@ BOOST_AUTO_TEST_CASE(string_codes_take_the_fewest_bytes_their_dictionary_needs) 
     }
 }
 
+// The footer's schema is outside the checksum: a column's Int16 indexes relabelled Int8 there would read code 150
+// (bytes 0x96 0x00) as -106 and 0. The record batch, which the checksum covers, holds the buffer's length: refused.
+BOOST_AUTO_TEST_CASE(codes_relabelled_narrower_in_the_footer_are_refused) {
+    schema::Schema schema;
+    schema.table = "t";
+    schema.key = "id";
+    testing::add_column(schema, "id", schema::ColumnType::Int);
+    testing::add_column(schema, "s", schema::ColumnType::String);
+    data::Table table(schema);
+    for (int row = 0; row < 200; ++row) {
+        table.mutable_column(0).append_int(row);
+        table.mutable_column(1).append_string("v" + std::to_string(row));
+    }
+    table.finish_rows();
+    const std::string bytes = snapshot::snapshot_bytes(table);
+    const auto* index = footer_of(bytes)->schema()->fields()->Get(1)->dictionary()->index_type();
+    BOOST_REQUIRE_EQUAL(index->bit_width(), 16);
+    // A flatbuffer table starts with the signed distance back to its vtable, whose entries give each field's offset.
+    const char* start = reinterpret_cast<const char*>(index);
+    int32_t to_vtable = 0;
+    std::memcpy(&to_vtable, start, sizeof to_vtable);
+    uint16_t field = 0;
+    std::memcpy(&field, start - to_vtable + arrow::Int::VT_BIT_WIDTH, sizeof field);
+    BOOST_REQUIRE(field != 0);
+    std::string relabelled = bytes;
+    const int32_t eight = 8;
+    std::memcpy(&relabelled[static_cast<size_t>(start - bytes.data()) + field], &eight, sizeof eight);
+    BOOST_REQUIRE_EQUAL(footer_of(relabelled)->schema()->fields()->Get(1)->dictionary()->index_type()->bit_width(), 8);
+    std::string error;
+    for (const bool verify : {true, false}) {
+        BOOST_CHECK(!read(relabelled, &error, verify, schema));
+        BOOST_CHECK_MESSAGE(error.find("a buffer holds 400 bytes where 200 are needed") != std::string::npos, error);
+    }
+}
+
 // Events grouped under the wrong customer or out of time order would give wrong counts: refused.
 BOOST_AUTO_TEST_CASE(events_out_of_their_groups_are_refused) {
     data::Table customers = random_customers(12, 30, true);
