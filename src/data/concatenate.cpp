@@ -54,20 +54,16 @@ std::vector<int32_t> intern_all(Dictionary& into, const Dictionary& from) {
 }
 
 // Appends the rows of `part` to `out` and frees `part`. Same type, and for Int the same width and base
-// (agree_on_int_width has seen to that): narrowed parts join narrow.
+// (agree_on_int_width has seen to that), for Enum the same code width (agree_on_code_width): narrowed parts join
+// narrow.
 void append_column(Column& out, Column& part) {
-    if (out.type == ColumnType::Int && out.int_width != 8) {
-        if (out.int_width == 1) append_and_free(vector_of(out.i8), vector_of(part.i8));
-        if (out.int_width == 2) append_and_free(vector_of(out.i16), vector_of(part.i16));
-        if (out.int_width == 4) append_and_free(vector_of(out.i32), vector_of(part.i32));
-        out.validity.append(part.validity);
-        out.size += part.size;
-        part = Column{};
-        return;
-    }
-    if (out.type == ColumnType::Enum && out.code_width != 4) {  // the schema's codes, one width (agree_on_code_width)
-        if (out.code_width == 1) append_and_free(vector_of(out.i8), vector_of(part.i8));
-        if (out.code_width == 2) append_and_free(vector_of(out.i16), vector_of(part.i16));
+    const uint8_t narrow_width = out.type == ColumnType::Int && out.int_width != 8     ? out.int_width
+                                 : out.type == ColumnType::Enum && out.code_width != 4 ? out.code_width
+                                                                                       : 0;
+    if (narrow_width != 0) {
+        if (narrow_width == 1) append_and_free(vector_of(out.i8), vector_of(part.i8));
+        if (narrow_width == 2) append_and_free(vector_of(out.i16), vector_of(part.i16));
+        if (narrow_width == 4) append_and_free(vector_of(out.i32), vector_of(part.i32));
         out.validity.append(part.validity);
         out.size += part.size;
         part = Column{};

@@ -163,54 +163,46 @@ int code_bytes_in_file(const data::Column& column, bool narrow) {
     return narrow ? data::narrow_code_width(column.dictionary.size()) : 4;
 }
 
-// A String or Enum column's codes at `bytes` each: its own array when the table holds them so, else converted.
-void add_codes(Body& body, const data::Column& column, uint64_t rows, int bytes) {
-    if (column.code_width == bytes) {
-        const void* codes = bytes == 1   ? static_cast<const void*>(column.i8.data())
-                            : bytes == 2 ? static_cast<const void*>(column.i16.data())
-                                         : static_cast<const void*>(column.i32.data());
-        body.add(codes, rows * static_cast<uint64_t>(bytes));
-        return;
-    }
-    std::vector<uint8_t> converted(rows * static_cast<uint64_t>(bytes));  // operator new aligns for int32
-    const auto codes_into = [&](auto* out) {
+// The array a column holds integers in at `bytes` each (narrowed Int offsets or codes, days, 8-byte ints).
+const void* array_of_width(const data::Column& column, int bytes) {
+    return bytes == 1   ? static_cast<const void*>(column.i8.data())
+           : bytes == 2 ? static_cast<const void*>(column.i16.data())
+           : bytes == 4 ? static_cast<const void*>(column.i32.data())
+                        : static_cast<const void*>(column.i64.data());
+}
+
+// `rows` integers value(row) at `bytes` each (1, 2, 4 or 8; every value fits), in bytes the body owns.
+template <typename Value>
+void add_converted(Body& body, uint64_t rows, int bytes, Value value) {
+    std::vector<uint8_t> converted(rows * static_cast<uint64_t>(bytes));  // operator new aligns for int64
+    const auto fill = [&](auto* out) {
         using N = std::remove_pointer_t<decltype(out)>;
-        for (uint64_t row = 0; row < rows; ++row) out[row] = static_cast<N>(column.code_at(row));  // fits
+        for (uint64_t row = 0; row < rows; ++row) out[row] = static_cast<N>(value(row));
     };
     switch (bytes) {
-        case 1: codes_into(reinterpret_cast<int8_t*>(converted.data())); break;
-        case 2: codes_into(reinterpret_cast<int16_t*>(converted.data())); break;
-        default: codes_into(reinterpret_cast<int32_t*>(converted.data())); break;
+        case 1: fill(reinterpret_cast<int8_t*>(converted.data())); break;
+        case 2: fill(reinterpret_cast<int16_t*>(converted.data())); break;
+        case 4: fill(reinterpret_cast<int32_t*>(converted.data())); break;
+        default: fill(reinterpret_cast<int64_t*>(converted.data())); break;
     }
     body.owned.push_back(std::move(converted));
     body.add(body.owned.back().data(), body.owned.back().size());
 }
 
+// A String or Enum column's codes at `bytes` each: its own array when the table holds them so, else converted.
+void add_codes(Body& body, const data::Column& column, uint64_t rows, int bytes) {
+    if (column.code_width == bytes) return body.add(array_of_width(column, bytes), rows * static_cast<uint64_t>(bytes));
+    add_converted(body, rows, bytes, [&](uint64_t row) { return column.code_at(row); });  // fits: code_bytes_in_file
+}
+
 // An Int column's values at `bytes` each, NULL slots 0: its own array when the table holds them so, else converted.
 void add_ints(Body& body, const data::Column& column, uint64_t rows, int bytes) {
     if (column.int_width == bytes && column.int_base == 0) {
-        const void* values = bytes == 1   ? static_cast<const void*>(column.i8.data())
-                             : bytes == 2 ? static_cast<const void*>(column.i16.data())
-                             : bytes == 4 ? static_cast<const void*>(column.i32.data())
-                                          : static_cast<const void*>(column.i64.data());
-        body.add(values, rows * static_cast<uint64_t>(bytes));
-        return;
+        return body.add(array_of_width(column, bytes), rows * static_cast<uint64_t>(bytes));
     }
     std::vector<int64_t> wide(rows);
     column.ints_into(wide.data());
-    std::vector<uint8_t> converted(rows * static_cast<uint64_t>(bytes));  // operator new aligns for int64
-    const auto narrow_into = [&](auto* out) {
-        using N = std::remove_pointer_t<decltype(out)>;
-        for (uint64_t row = 0; row < rows; ++row) out[row] = static_cast<N>(wide[row]);  // fits: int_bytes_in_file
-    };
-    switch (bytes) {
-        case 1: narrow_into(reinterpret_cast<int8_t*>(converted.data())); break;
-        case 2: narrow_into(reinterpret_cast<int16_t*>(converted.data())); break;
-        case 4: narrow_into(reinterpret_cast<int32_t*>(converted.data())); break;
-        default: narrow_into(reinterpret_cast<int64_t*>(converted.data())); break;
-    }
-    body.owned.push_back(std::move(converted));
-    body.add(body.owned.back().data(), body.owned.back().size());
+    add_converted(body, rows, bytes, [&](uint64_t row) { return wide[row]; });  // fits: int_bytes_in_file
 }
 
 // The record batch of all rows: per column its node(s) and buffers, depth first (a list's items after the list).
