@@ -1,7 +1,11 @@
 #include "data/bitmap.h"
 
+#include <sys/mman.h>
+
 #include <stdexcept>
 #include <string>
+
+#include "data/prefault.h"
 
 namespace segmint::data {
 
@@ -11,9 +15,67 @@ int popcount(uint64_t word) { return __builtin_popcountll(word); }
 
 Bitmap::Bitmap(uint64_t size, bool value) { resize(size, value); }
 
+class WordBlock {
+public:
+    // Maps `bytes` (rounded up to whole 2 MiB pages) at a 2 MiB boundary, so that every page can be a huge one.
+    explicit WordBlock(size_t bytes) {
+        mapped_bytes_ = (bytes + kHuge - 1) / kHuge * kHuge + kHuge;
+        void* mapped = ::mmap(nullptr, mapped_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mapped == MAP_FAILED) throw std::bad_alloc();
+        mapped_ = static_cast<char*>(mapped);
+        begin_ = mapped_ + (kHuge - reinterpret_cast<uintptr_t>(mapped_) % kHuge) % kHuge;
+        end_ = begin_ + bytes;
+        next_ = begin_;
+        advise_huge_pages(begin_, bytes);
+    }
+    ~WordBlock() { ::munmap(mapped_, mapped_bytes_); }
+    WordBlock(const WordBlock&) = delete;
+    WordBlock& operator=(const WordBlock&) = delete;
+
+    void* take(size_t bytes) {
+        const size_t rounded = (bytes + 63) / 64 * 64;  // each slice on its own cache lines
+        if (sealed_ || rounded > static_cast<size_t>(end_ - next_)) return nullptr;
+        void* slice = next_;
+        next_ += rounded;
+        return slice;
+    }
+    // No slices after this: a bitmap growing later gets heap memory rather than the rest of the block.
+    void seal() { sealed_ = true; }
+    bool holds(const void* p) const { return p >= begin_ && p < end_; }
+
+private:
+    static constexpr size_t kHuge = size_t{2} << 20;
+    char* mapped_ = nullptr;
+    size_t mapped_bytes_ = 0;
+    char* begin_ = nullptr;
+    char* end_ = nullptr;
+    char* next_ = nullptr;
+    bool sealed_ = false;
+};
+
+void* take_from_block(WordBlock& block, size_t bytes) { return block.take(bytes); }
+bool block_holds(const WordBlock& block, const void* p) { return block.holds(p); }
+
+std::vector<Bitmap> Bitmap::uninitialized_many(size_t count, uint64_t size) {
+    const uint64_t slice_bytes = (words_for_bits(size) * sizeof(uint64_t) + 63) / 64 * 64;
+    std::vector<Bitmap> bitmaps(count);
+    if (count == 0 || slice_bytes * count < kHugePagesFromBytes) {
+        for (Bitmap& bitmap : bitmaps) bitmap = uninitialized(size);
+        return bitmaps;
+    }
+    auto block = std::make_shared<WordBlock>(slice_bytes * count);
+    for (Bitmap& bitmap : bitmaps) {
+        bitmap.words_ = std::vector<uint64_t, WordAllocator<uint64_t>>(WordAllocator<uint64_t>(block));
+        bitmap.words_.resize(words_for_bits(size));  // a slice of the block, unwritten
+        bitmap.size_ = size;
+    }
+    block->seal();
+    return bitmaps;
+}
+
 Bitmap Bitmap::uninitialized(uint64_t size) {
     Bitmap bitmap;
-    bitmap.words_.resize(words_for_bits(size));  // no value: DefaultInitAllocator leaves the words unwritten
+    bitmap.words_.resize(words_for_bits(size));  // no value: WordAllocator leaves the words unwritten
     bitmap.size_ = size;
     return bitmap;
 }

@@ -48,9 +48,19 @@ inline void list_column_contains(State& st, Register& d, const Register& a, cons
     const int32_t wanted = code ? *code : -1;  // not in the dictionary: no row holds it
     const uint64_t* offsets = column.list_offsets.data() + a.list_at;
     const int32_t* items = column.list_codes.data();
+    const uint64_t item_count = column.list_codes.size();
+    // Lists are short (a few tags): a loop over a row's items mispredicts its exit on nearly every row, so rows of up
+    // to four items compare four codes unconditionally, those past the row's end masked off (they lie in the next
+    // rows' items, inside the column; the last few items of the column take the loop).
     selective_bool(st, d, a.valid, b.valid, [&](uint32_t i) {
+        const uint64_t begin = offsets[i], n = offsets[i + 1] - begin;
+        if (n <= 4 && begin + 4 <= item_count) {
+            const int32_t* p = items + begin;
+            return 0 != (((n > 0) & (p[0] == wanted)) | ((n > 1) & (p[1] == wanted)) | ((n > 2) & (p[2] == wanted)) |
+                         ((n > 3) & (p[3] == wanted)));
+        }
         bool found = false;
-        for (uint64_t k = offsets[i], end = offsets[i + 1]; k < end; ++k) found |= items[k] == wanted;
+        for (uint64_t k = begin; k < begin + n; ++k) found |= items[k] == wanted;
         return found;
     });
 }

@@ -48,10 +48,9 @@ std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const d
                                    const AggregateSource* aggregates) {
     const uint64_t rows = table.rows();
     // Not zeroed here: the thread that evaluates a chunk zeroes that chunk's words, so the page faults of first touch
-    // (hundreds of bitmaps) are spread over the threads instead of taken serially up front.
-    std::vector<data::Bitmap> memberships;
-    memberships.reserve(segment_count);
-    for (size_t s = 0; s < segment_count; ++s) memberships.push_back(data::Bitmap::uninitialized(rows));
+    // (hundreds of bitmaps; huge pages when they are big, data::WordBlock) are spread over the threads instead of
+    // taken serially up front.
+    std::vector<data::Bitmap> memberships = data::Bitmap::uninitialized_many(segment_count, rows);
 
     // Threads take chunks of kChunkRows as they finish the last one (parallel_for).
     const uint64_t chunk = kChunkRows;

@@ -263,6 +263,53 @@ BOOST_AUTO_TEST_CASE(bitmap_and_or_and_not) {
     BOOST_TEST((a != b));
 }
 
+// Result bitmaps made together: big ones share one block of huge pages (data::WordBlock), small ones are each on the
+// heap. Either way every bitmap's words are its own (writing one changes no other), a copy owns its words, a moved
+// bitmap keeps them, and one that grows past its slice moves to the heap with its bits. ASan (the sanitizer build of
+// this suite) sees any slice that overlaps another or outlives the block.
+BOOST_AUTO_TEST_CASE(bitmaps_made_together_keep_their_words_apart) {
+    const uint64_t big = uint64_t{1} << 20;  // 128 KiB each: 100 of them make one block
+    for (const auto& [count, size] : {std::pair<size_t, uint64_t>{100, big}, {100, big + 1}, {3, 130}, {0, 10}}) {
+        std::vector<Bitmap> bitmaps = Bitmap::uninitialized_many(count, size);
+        BOOST_REQUIRE_EQUAL(bitmaps.size(), count);
+        for (size_t b = 0; b < count; ++b) {
+            BOOST_REQUIRE_EQUAL(bitmaps[b].size(), size);
+            BOOST_REQUIRE_EQUAL(bitmaps[b].word_count(), segmint::data::words_for_bits(size));
+            // Every word written, bitmap b's with b's own pattern.
+            for (uint64_t w = 0; w < bitmaps[b].word_count(); ++w) bitmaps[b].mutable_words()[w] = b * 0x9E3779B9 + w;
+            bitmaps[b].clear_unused_bits();
+        }
+        for (size_t b = 0; b < count; ++b) {
+            bool intact = true;
+            for (uint64_t w = 0; w + 1 < bitmaps[b].word_count(); ++w) intact &= bitmaps[b].words()[w] == b * 0x9E3779B9 + w;
+            BOOST_CHECK_MESSAGE(intact, "bitmap " << b << " of " << count << " was overwritten");
+        }
+        if (count < 2) continue;
+        // Slices lie apart: no bitmap's words start inside another's.
+        for (size_t b = 1; b < count; ++b) {
+            const uint64_t* previous = bitmaps[b - 1].words();
+            const uint64_t* mine = bitmaps[b].words();
+            BOOST_CHECK(mine >= previous + bitmaps[b - 1].word_count() || mine + bitmaps[b].word_count() <= previous);
+        }
+        Bitmap copy = bitmaps[1];
+        BOOST_CHECK(copy == bitmaps[1]);
+        BOOST_CHECK(copy.words() != bitmaps[1].words());
+        const uint64_t* before = bitmaps[0].words();
+        Bitmap moved = std::move(bitmaps[0]);
+        BOOST_CHECK_EQUAL(moved.words(), before);
+        const uint64_t last = bitmaps[2].words()[0];
+        bitmaps[2].resize(size + 64 * 1024, true);  // past its slice
+        BOOST_CHECK_EQUAL(bitmaps[2].words()[0], last);
+        BOOST_CHECK(bitmaps[2].get(size + 100));
+        BOOST_CHECK(tail_is_clear(bitmaps[2]));
+        // The block stays while any bitmap in it lives: drop the vector, keep one bitmap, read it (ASan checks).
+        Bitmap survivor = std::move(bitmaps[count - 1]);
+        bitmaps.clear();
+        BOOST_CHECK_EQUAL(survivor.words()[0], (count - 1) * 0x9E3779B9);
+        BOOST_CHECK_EQUAL(moved.words()[1], uint64_t{1});
+    }
+}
+
 BOOST_AUTO_TEST_CASE(bitmap_operations_need_equal_sizes) {
     Bitmap a(10), b(11);
     BOOST_CHECK_THROW(a.and_with(b), std::invalid_argument);

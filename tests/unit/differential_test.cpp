@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "engine/engine.h"
+#include "optimize/optimizer.h"
 #include "random_rules.h"
 #include "reference/reference_evaluator.h"
 #include "test_support.h"
@@ -347,6 +348,66 @@ BOOST_AUTO_TEST_CASE(dictionary_lookups_list_tests_and_wide_comparisons_agree_wi
         members += reference[rule.segment].count();
     }
     BOOST_CHECK_GT(members, 0u);
+}
+
+// `contains` over a list column compares a row's first four items without a loop (items past the row's end masked
+// off) and loops over longer lists and over the column's last items: lists of 0 to 9 items, the searched tag at every
+// position, NULL rows, and tables whose last row ends 0 to 4 items before the column's end, each against the
+// reference evaluator, on its own (every row open) and behind a narrower selection.
+BOOST_AUTO_TEST_CASE(list_contains_agrees_for_every_list_length_and_position) {
+    const size_t tags_index = static_cast<size_t>(test_schema().find("tags") - test_schema().columns.data());
+    Random random(20261205);
+    for (uint64_t rows : {1u, 2u, 3u, 5u, 64u, 700u, 4096u + 9u}) {
+        data::Table table = random_table(random, test_schema(), rows);
+        data::Column& tags = table.mutable_column(tags_index);
+        tags = data::Column{};
+        tags.name = "tags";
+        tags.type = schema::ColumnType::StringList;
+        const std::vector<std::string_view> pool = {"vip", "new", "gold", "outdoor", "x"};
+        for (uint64_t row = 0; row < rows; ++row) {
+            if (row % 11 == 10) {
+                tags.append_null();
+                continue;
+            }
+            // Lengths cycle 0..9; the last rows get 0..4 items by turns as `rows` changes.
+            const size_t n = row + 1 == rows ? rows % 5 : (row * 7 + rows) % 10;
+            std::vector<std::string_view> items;
+            for (size_t k = 0; k < n; ++k) items.push_back(pool[(row + k * 3) % pool.size()]);
+            tags.append_list(items);
+        }
+        table.finish_rows();
+        std::string text;
+        int number = 0;
+        for (const char* tag : {"vip", "new", "gold", "outdoor", "x", "absent"}) {
+            const std::string contains = std::string("tags contains \"") + tag + "\"";
+            for (const std::string& rule : {contains, "not (" + contains + ")", "age > 3 and " + contains,
+                                            "tags contains any (\"" + std::string(tag) + "\", \"x\")"}) {
+                text += "segment r" + std::to_string(number++) + ": " + rule + "\n";
+            }
+        }
+        Checked checked = check_text(text);
+        BOOST_REQUIRE_MESSAGE(checked.errors() == 0u, checked.text());
+        scalar::AsOf as_of;
+        engine::parse_as_of("2026-11-23", &as_of);
+        // Each condition occurs in several rules: shared, it runs with every row open; not shared, behind `age > 3`.
+        engine::CompiledCatalog compiled = engine::compile(checked.catalog, as_of);
+        BOOST_CHECK(!compiled.shared_conditions.empty());
+        engine::CompileOptions unshared;
+        unshared.optimizer.disabled = {optimize::kSharedConditions};
+        engine::CompiledCatalog compiled_unshared = engine::compile(checked.catalog, as_of, unshared);
+        auto reference = engine::evaluate(compiled, table, engine::Evaluator::Reference);
+        auto vm = engine::evaluate(compiled, table, engine::Evaluator::Vm, 1);
+        auto vm_unshared = engine::evaluate(compiled_unshared, table, engine::Evaluator::Vm, 1);
+        uint64_t members = 0;
+        for (const auto& rule : compiled.rules) {
+            BOOST_CHECK_MESSAGE(vm[rule.segment] == reference[rule.segment],
+                                rows << " rows: " << ir::dump(*rule.root));
+            BOOST_CHECK_MESSAGE(vm_unshared[rule.segment] == reference[rule.segment],
+                                rows << " rows, unshared: " << ir::dump(*rule.root));
+            members += reference[rule.segment].count();
+        }
+        BOOST_CHECK_GT(members, 0u);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

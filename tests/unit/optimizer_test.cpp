@@ -154,16 +154,21 @@ BOOST_AUTO_TEST_CASE(order_conjuncts_puts_cheap_and_selective_first) {
     BOOST_CHECK_LT(r.ir.find("(compare >"), r.ir.find("(text matches"));
 }
 
+// A checked catalog compiled as of the suite's usual date (every pass on unless `options` says otherwise).
+engine::CompiledCatalog compile_catalog(const Checked& checked, const engine::CompileOptions& options = {}) {
+    BOOST_REQUIRE_MESSAGE(checked.errors() == 0, checked.text());
+    scalar::AsOf as_of;
+    engine::parse_as_of("2026-11-23", &as_of);
+    return engine::compile(checked.catalog, as_of, options);
+}
+
 BOOST_AUTO_TEST_CASE(shared_conditions_computes_a_condition_two_rules_contain_once) {
     Checked checked = check_text(
         "segment a: orders_90d >= 5 and age > 30\n"
         "segment b: tier = \"gold\" or orders_90d >= 5\n"
         "segment c: age > 30 and country = \"France\"\n"
         "segment d: orders_90d >= 6\n");
-    BOOST_REQUIRE_MESSAGE(checked.errors() == 0, checked.text());
-    scalar::AsOf as_of;
-    engine::parse_as_of("2026-11-23", &as_of);
-    auto compiled = engine::compile(checked.catalog, as_of);
+    auto compiled = compile_catalog(checked);
     // `orders_90d >= 5` (a, b) and `age > 30` (a, c) become shared conditions; `orders_90d >= 6` stays in d.
     BOOST_REQUIRE_EQUAL(compiled.shared_conditions.size(), 2u);
     BOOST_CHECK_EQUAL(ir::dump(*compiled.shared_conditions[0]),
@@ -184,7 +189,20 @@ BOOST_AUTO_TEST_CASE(shared_conditions_computes_a_condition_two_rules_contain_on
     // Disabled by name: nothing is shared.
     engine::CompileOptions options;
     options.optimizer.disabled = {optimize::kSharedConditions};
-    BOOST_CHECK(engine::compile(checked.catalog, as_of, options).shared_conditions.empty());
+    BOOST_CHECK(compile_catalog(checked, options).shared_conditions.empty());
+}
+
+// A list column's `contains` of a constant is shared (its kernel runs densely at a few ns per row, less than running it
+// once per rule); text tests (`ends with`, `contains`, `matches`) are not: they cost far more per row, so they run
+// only over the rows each rule's selection leaves open.
+BOOST_AUTO_TEST_CASE(shared_conditions_share_list_membership_but_not_text_tests) {
+    const auto compiled = compile_catalog(check_text("segment a: tags contains \"vip\" and age > 30\n"
+                                                     "segment b: tier = \"gold\" or tags contains \"vip\"\n"
+                                                     "segment c: email ends with \"@x.com\" and age > 40\n"
+                                                     "segment d: email ends with \"@x.com\" or tier = \"silver\"\n"));
+    BOOST_REQUIRE_EQUAL(compiled.shared_conditions.size(), 1u);
+    BOOST_CHECK(contains(ir::dump(*compiled.shared_conditions[0]), "(list-contains"));
+    BOOST_CHECK(!contains(ir::dump(*compiled.shared_conditions[0]), "text"));
 }
 
 BOOST_AUTO_TEST_CASE(every_pass_is_registered_once_and_can_be_disabled) {
