@@ -2,10 +2,24 @@
 
 #include <sys/mman.h>
 
+#include <limits>
 #include <stdexcept>
 #include <string>
 
 #include "data/prefault.h"
+
+// The sanitizer build: ASan does not watch mmap'ed memory, so the block marks what lies outside its slices as
+// poisoned itself; a write past a bitmap's words into the padding or the next slice is then reported.
+#if defined(__SANITIZE_ADDRESS__)
+#define SEGMINT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SEGMINT_ASAN 1
+#endif
+#endif
+#ifdef SEGMINT_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
 
 namespace segmint::data {
 
@@ -15,28 +29,44 @@ int popcount(uint64_t word) { return __builtin_popcountll(word); }
 
 Bitmap::Bitmap(uint64_t size, bool value) { resize(size, value); }
 
+// One block lives as long as any bitmap carved from it: a single bitmap moved out of the vector keeps the whole
+// mapping (every caller keeps the vector whole or drops it).
 class WordBlock {
 public:
     // Maps `bytes` (rounded up to whole 2 MiB pages) at a 2 MiB boundary, so that every page can be a huge one.
+    // Throws std::bad_alloc when the mapping fails (uninitialized_many then takes the heap).
     explicit WordBlock(size_t bytes) {
-        mapped_bytes_ = (bytes + kHuge - 1) / kHuge * kHuge + kHuge;
+        const size_t whole = (bytes + kHuge - 1) / kHuge * kHuge;
+        mapped_bytes_ = whole + kHuge;
         void* mapped = ::mmap(nullptr, mapped_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (mapped == MAP_FAILED) throw std::bad_alloc();
         mapped_ = static_cast<char*>(mapped);
         begin_ = mapped_ + (kHuge - reinterpret_cast<uintptr_t>(mapped_) % kHuge) % kHuge;
         end_ = begin_ + bytes;
         next_ = begin_;
-        advise_huge_pages(begin_, bytes);
+        advise_huge_pages(begin_, whole);
+#ifdef SEGMINT_ASAN
+        ASAN_POISON_MEMORY_REGION(mapped_, mapped_bytes_);
+#endif
     }
-    ~WordBlock() { ::munmap(mapped_, mapped_bytes_); }
+    ~WordBlock() {
+#ifdef SEGMINT_ASAN
+        ASAN_UNPOISON_MEMORY_REGION(mapped_, mapped_bytes_);
+#endif
+        ::munmap(mapped_, mapped_bytes_);
+    }
     WordBlock(const WordBlock&) = delete;
     WordBlock& operator=(const WordBlock&) = delete;
 
+    // Called by one thread only: uninitialized_many, before it seals the block.
     void* take(size_t bytes) {
         const size_t rounded = (bytes + 63) / 64 * 64;  // each slice on its own cache lines
         if (sealed_ || rounded > static_cast<size_t>(end_ - next_)) return nullptr;
         void* slice = next_;
         next_ += rounded;
+#ifdef SEGMINT_ASAN
+        ASAN_UNPOISON_MEMORY_REGION(slice, bytes);
+#endif
         return slice;
     }
     // No slices after this: a bitmap growing later gets heap memory rather than the rest of the block.
@@ -59,11 +89,21 @@ bool block_holds(const WordBlock& block, const void* p) { return block.holds(p);
 std::vector<Bitmap> Bitmap::uninitialized_many(size_t count, uint64_t size) {
     const uint64_t slice_bytes = (words_for_bits(size) * sizeof(uint64_t) + 63) / 64 * 64;
     std::vector<Bitmap> bitmaps(count);
-    if (count == 0 || slice_bytes * count < kHugePagesFromBytes) {
+    uint64_t block_bytes = 0;
+    std::shared_ptr<WordBlock> block;
+    // A product that overflows, or a mapping the system refuses: each bitmap on the heap (where a real shortage shows).
+    if (count > 0 && !__builtin_mul_overflow(slice_bytes, count, &block_bytes) && block_bytes >= kHugePagesFromBytes &&
+        block_bytes <= std::numeric_limits<size_t>::max() / 2) {
+        try {
+            block = std::make_shared<WordBlock>(static_cast<size_t>(block_bytes));
+        } catch (const std::bad_alloc&) {
+            block.reset();
+        }
+    }
+    if (!block) {
         for (Bitmap& bitmap : bitmaps) bitmap = uninitialized(size);
         return bitmaps;
     }
-    auto block = std::make_shared<WordBlock>(slice_bytes * count);
     for (Bitmap& bitmap : bitmaps) {
         bitmap.words_ = std::vector<uint64_t, WordAllocator<uint64_t>>(WordAllocator<uint64_t>(block));
         bitmap.words_.resize(words_for_bits(size));  // a slice of the block, unwritten

@@ -352,8 +352,9 @@ BOOST_AUTO_TEST_CASE(dictionary_lookups_list_tests_and_wide_comparisons_agree_wi
 
 // `contains` over a list column compares a row's first four items without a loop (items past the row's end masked
 // off) and loops over longer lists and over the column's last items: lists of 0 to 9 items, the searched tag at every
-// position, NULL rows, and tables whose last row ends 0 to 4 items before the column's end, each against the
-// reference evaluator, on its own (every row open) and behind a narrower selection.
+// position, NULL rows, and tables whose last row holds 0 to 4 items (with fewer than four, reading four would pass the
+// column's end: the loop takes it), each against the reference evaluator, on its own (every row open) and behind a
+// narrower selection.
 BOOST_AUTO_TEST_CASE(list_contains_agrees_for_every_list_length_and_position) {
     const size_t tags_index = static_cast<size_t>(test_schema().find("tags") - test_schema().columns.data());
     Random random(20261205);
