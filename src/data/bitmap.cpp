@@ -74,7 +74,7 @@ public:
     bool holds(const void* p) const { return p >= begin_ && p < end_; }
 
 private:
-    static constexpr size_t kHuge = size_t{2} << 20;
+    static constexpr size_t kHuge = kHugePageBytes;
     char* mapped_ = nullptr;
     size_t mapped_bytes_ = 0;
     char* begin_ = nullptr;

@@ -38,7 +38,7 @@ void prefault_for_writing(const void* data, size_t bytes) {
 void advise_huge_pages(const void* data, size_t bytes) {
 #if defined(MADV_HUGEPAGE)
     if (bytes < kHugePagesFromBytes) return;
-    constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+    constexpr uintptr_t kHuge = kHugePageBytes;
     const auto begin = reinterpret_cast<uintptr_t>(data);
     const uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1);
     const uintptr_t last = (begin + bytes) & ~(kHuge - 1);

@@ -20,6 +20,8 @@ bool prefault_supported();
 // written there (MADV_HUGEPAGE; applies to pages faulted in afterwards). Only arrays of at least kHugePagesFromBytes:
 // smaller ones gain little and would round their last page up to 2 MiB. Does nothing where the kernel cannot.
 inline constexpr size_t kHugePagesFromBytes = size_t{8} << 20;
+// The size of a transparent huge page on x86-64.
+inline constexpr size_t kHugePageBytes = size_t{2} << 20;
 void advise_huge_pages(const void* data, size_t bytes);
 
 // Keeps the pages just past the end of one growing array faulted in: advance() after each stretch of appends
