@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "common/parallel.h"
+#include "data/narrow_ints.h"
 #include "data/prefault.h"
 
 namespace segmint::data {
@@ -122,8 +123,9 @@ void prefault_growth(const Column& out, const std::vector<Table>& parts, size_t 
     });
 }
 
-// Int parts narrowed in different frames (each part's base comes from its own least value) are widened before the
-// join, so it reserves, prefaults and appends at the width it ends with; the loader narrows the whole after.
+// Int parts of different widths join at one, so the join reserves, prefaults and appends at the width it ends with;
+// the loader narrows the whole after. Parts held from base 0 (as the CSV loader holds them) are re-held at the
+// widest part's width; parts narrowed in different frames (each part's base from its own least value) are widened.
 void agree_on_int_width(std::vector<Table>& parts, size_t c) {
     const Column& first = parts.front().column(c);
     if (first.type != ColumnType::Int) return;
@@ -131,7 +133,17 @@ void agree_on_int_width(std::vector<Table>& parts, size_t c) {
         return part.column(c).int_width == first.int_width && part.column(c).int_base == first.int_base;
     });
     if (agree) return;
-    for (Table& part : parts) part.mutable_column(c).widen_ints();
+    const bool from_zero =
+        std::all_of(parts.begin(), parts.end(), [&](const Table& part) { return part.column(c).int_base == 0; });
+    uint8_t widest = 0;
+    for (const Table& part : parts) widest = std::max(widest, part.column(c).int_width);
+    for (Table& part : parts) {
+        if (from_zero) {
+            hold_ints_at(part.mutable_column(c), widest);
+        } else {
+            part.mutable_column(c).widen_ints();
+        }
+    }
 }
 
 // Dictionary codes narrowed in the parts (data::Column::narrow_codes): an Enum's codes are the schema's in every part,

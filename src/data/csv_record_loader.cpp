@@ -52,13 +52,13 @@ std::optional<Table> Loader::run_records(const std::vector<std::string>& header,
     auto table = guarded<Table>(error, [&]() -> std::optional<Table> {
         header_ = header;
         if (!map_header_to_schema() || !refill(0) || !read_records()) return std::nullopt;
-        // Trimmed once its parts are joined (csv_parallel.cpp); narrowed here, on the part's own thread, so the
-        // join copies narrow arrays where the parts agree and the parts hold no wide codes meanwhile
-        // (concatenate.cpp).
+        // Trimmed once its parts are joined (csv_parallel.cpp). Ints and codes are as narrow as loading held them
+        // (narrow_staged: ints from base 0, so parts of different widths join at the widest, concatenate.cpp);
+        // the frame of reference is chosen once, over the joined column.
         CsvOptions part_options;
         part_options.trim_excess = false;
-        part_options.narrow_ints = options_.narrow_ints;
-        part_options.narrow_codes = options_.narrow_codes;
+        part_options.narrow_ints = false;
+        part_options.narrow_codes = false;
         finish_columns(table_, part_options);
         return std::move(table_);
     });

@@ -154,7 +154,17 @@ private:
     // the records before it need no flushing.
     void intern_pending();
 
+    // Int columns and dictionary codes are held narrow while loading, when the options ask for narrow columns (not
+    // the key's): each column's values go to its wide array (i64, i32) as they are parsed, and every
+    // kRowsPerNarrowing records narrow_staged() moves them to the array of the fewest bytes that holds every value so
+    // far (Int: from base 0; codes: for the dictionary's size), re-holding the earlier rows wider when a value needs
+    // it. The wide arrays then never hold more than a few thousand rows: without this the load's peak held the
+    // whole table at full width. A column that needs full width stays there and leaves the list.
+    void start_narrowing();
+    void narrow_staged();
+
     static constexpr uint64_t kRowsBeforeEstimate = 4096;
+    static constexpr uint64_t kRowsPerNarrowing = 4096;  // the first narrowing comes before the estimate's reserve
     static constexpr size_t kInternBatch = 16;
 
     Input& input_;
@@ -163,6 +173,7 @@ private:
     const CsvOptions& options_;
     Table table_;
     std::vector<PrefaultAhead> ahead_;  // one per array of for_each_filled_array, in visiting order
+    std::vector<Column*> narrowing_;    // columns held narrow while loading (start_narrowing)
     CsvError* error_ = nullptr;
 
     std::vector<char> buffer_;

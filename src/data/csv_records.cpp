@@ -2,6 +2,7 @@
 #include "common/calendar.h"
 #include "data/csv_record_loader.h"
 #include "data/csv_values.h"
+#include "data/narrow_ints.h"
 
 namespace segmint::data::csv {
 
@@ -64,10 +65,11 @@ std::string_view Loader::content(const Field& field) {
 bool Loader::read_records() {
     const uint64_t field_count = header_.size();
     const uint64_t data_start = base_ + pos_;
+    if (!locate_only_) start_narrowing();
     for (;;) {
         if (!skip_empty_lines()) return false;
         if (pos_ == end_) {  // skip_empty_lines stops at the end only when eof_
-            intern_pending();
+            narrow_staged();
             return true;
         }
         in_record_ = true;
@@ -105,6 +107,7 @@ bool Loader::read_records() {
         }
         ++rows_;
         if (++pending_records_ == kInternBatch) intern_pending();
+        if (rows_ % kRowsPerNarrowing == 0) narrow_staged();
         if (rows_ == kRowsBeforeEstimate) reserve_estimate(data_start);
     }
 }
@@ -289,6 +292,68 @@ void Loader::intern_pending() {
         column.validity.push_back(true);
     }
     pending_count_ = 0;
+}
+
+void Loader::start_narrowing() {
+    narrowing_.clear();
+    for (size_t i = 0; i < table_.column_count(); ++i) {
+        Column& column = table_.mutable_column(i);
+        if (column.name == schema_.key) continue;
+        const bool codes = column.type == ColumnType::String || column.type == ColumnType::Enum;
+        if ((column.type == ColumnType::Int && options_.narrow_ints) || (codes && options_.narrow_codes))
+            narrowing_.push_back(&column);
+    }
+}
+
+namespace {
+
+// Moves the rows in `wide` (those since the last call) behind the rows already held at `*width` bytes, `full` when
+// none are held narrow yet; `need` is the width these rows need. hold(w) re-holds the earlier rows at w bytes,
+// append(values, count) adds rows at the current width. Whether the column stays narrow: at full width it stays in
+// `wide`, the earlier rows re-held there ahead of these.
+template <typename T, typename Hold, typename Append>
+bool move_rows_narrow(std::vector<T>& wide, uint8_t* width, uint8_t full, uint8_t need, Hold hold, Append append) {
+    if (wide.empty()) return true;
+    const bool first = *width == full;
+    const uint8_t next = first ? need : std::max(need, *width);
+    if (next == full) {
+        if (!first) {
+            std::vector<T> rows;
+            rows.swap(wide);
+            hold(full);  // the earlier rows into `wide`, then these after them
+            wide.insert(wide.end(), rows.begin(), rows.end());
+        }
+        return false;
+    }
+    if (first) {
+        *width = next;
+    } else {
+        hold(next);
+    }
+    append(wide.data(), wide.size());
+    wide.clear();
+    return true;
+}
+
+}  // namespace
+
+void Loader::narrow_staged() {
+    intern_pending();  // deferred strings first: their codes belong to these rows
+    std::vector<Column*> still;
+    for (Column* column : narrowing_) {
+        Column& c = *column;
+        const bool narrow = c.type == ColumnType::Int
+                                ? move_rows_narrow(
+                                      c.i64.owned(), &c.int_width, 8, plain_int_width(c.i64.data(), c.i64.size()),
+                                      [&](uint8_t w) { hold_ints_at(c, w); },
+                                      [&](const int64_t* values, uint64_t count) { append_ints(c, values, count); })
+                                : move_rows_narrow(
+                                      c.i32.owned(), &c.code_width, 4, narrow_code_width(c.dictionary.size()),
+                                      [&](uint8_t w) { hold_codes_at(c, w); },
+                                      [&](const int32_t* codes, uint64_t count) { append_codes(c, codes, count); });
+        if (narrow) still.push_back(column);
+    }
+    narrowing_.swap(still);
 }
 
 }  // namespace segmint::data::csv

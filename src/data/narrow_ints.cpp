@@ -1,6 +1,8 @@
 // Column::narrow_ints and widen_ints (data/table.h): Int columns held in 1, 2 or 4 bytes a value, so passes over
 // them read an eighth, a quarter or half of the memory (docs/performance.md, "Narrow columns"); narrow_codes and
 // widen_codes: dictionary codes in 1 or 2 bytes.
+#include "data/narrow_ints.h"
+
 #include <algorithm>
 #include <limits>
 #include <type_traits>
@@ -58,7 +60,80 @@ bool fits(int64_t low, int64_t high, uint64_t* base) {
     return true;
 }
 
+// Calls f with the array that holds values of `width` bytes (Int values and dictionary codes share i8, i16, i32).
+template <typename F>
+void with_array_of_width(Column& column, uint8_t width, F f) {
+    switch (width) {
+        case 1: f(column.i8); break;
+        case 2: f(column.i16); break;
+        case 4: f(column.i32); break;
+        default: f(column.i64); break;
+    }
+}
+
+// The values of the array of `from` bytes moved into the array of `to` bytes (wider), which keeps at least the old
+// one's capacity (the loader reserved it for the whole file), and the old array freed.
+void rehold(Column& column, uint8_t from, uint8_t to) {
+    with_array_of_width(column, from, [&](auto& narrow) {
+        with_array_of_width(column, to, [&](auto& wide) {
+            using N = typename std::remove_reference_t<decltype(narrow)>::value_type;
+            using W = typename std::remove_reference_t<decltype(wide)>::value_type;
+            if constexpr (sizeof(W) > sizeof(N)) {
+                std::vector<W> values;
+                values.reserve(std::max(narrow.capacity(), narrow.size()));
+                values.assign(narrow.begin(), narrow.end());
+                wide = std::move(values);
+                narrow = std::vector<N>();
+            }
+        });
+    });
+}
+
+template <typename V>
+void append_converted(Column& column, uint8_t width, const V* values, uint64_t count) {
+    with_array_of_width(column, width, [&](auto& array) {
+        using N = typename std::remove_reference_t<decltype(array)>::value_type;
+        std::vector<N>& out = array.owned();
+        const size_t old = out.size();
+        out.resize(old + count);
+        for (uint64_t i = 0; i < count; ++i) out[old + i] = static_cast<N>(values[i]);
+    });
+}
+
 }  // namespace
+
+uint8_t plain_int_width(const int64_t* values, uint64_t count) {
+    int64_t low = 0, high = 0;
+    for (uint64_t i = 0; i < count; ++i) {
+        low = std::min(low, values[i]);
+        high = std::max(high, values[i]);
+    }
+    const auto fits = [&](auto n) {
+        using N = decltype(n);
+        return low >= std::numeric_limits<N>::lowest() && high <= std::numeric_limits<N>::max();
+    };
+    return fits(int8_t{}) ? 1 : fits(int16_t{}) ? 2 : fits(int32_t{}) ? 4 : 8;
+}
+
+void hold_ints_at(Column& column, uint8_t width) {
+    if (width <= column.int_width) return;
+    rehold(column, column.int_width, width);
+    column.int_width = width;
+}
+
+void append_ints(Column& column, const int64_t* values, uint64_t count) {
+    append_converted(column, column.int_width, values, count);
+}
+
+void hold_codes_at(Column& column, uint8_t width) {
+    if (width <= column.code_width) return;
+    rehold(column, column.code_width, width);
+    column.code_width = width;
+}
+
+void append_codes(Column& column, const int32_t* codes, uint64_t count) {
+    append_converted(column, column.code_width, codes, count);
+}
 
 void Column::ints_into(int64_t* out) const {
     switch (int_width) {

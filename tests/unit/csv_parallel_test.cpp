@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -230,6 +231,112 @@ BOOST_AUTO_TEST_CASE(int_columns_narrowed_in_parts_join_to_the_serial_table) {
     for (int r = 0; r < rows; r += 7) {
         BOOST_TEST(table->column(2).int_at(static_cast<uint64_t>(r)) == 1000 + r / 30);
     }
+}
+
+// The loader holds Int columns and dictionary codes narrow while it loads (csv_records.cpp, narrow_staged): every
+// 4,096 records the new rows join the earlier ones at the width all of them need, the earlier rows re-held wider
+// when a value needs it (1 -> 2 -> 4 -> 8 bytes; codes 1 -> 2 -> 4 as the dictionary grows), also in the last,
+// partial batch. Every value is checked against the values the test wrote, serially, on 2 and 3 threads and with
+// narrow columns turned off.
+BOOST_AUTO_TEST_CASE(columns_held_narrow_while_loading_keep_every_value) {
+    segmint::schema::Schema schema;
+    segmint::testing::add_column(schema, "id", ColumnType::Int, {});
+    for (const char* name : {"steps", "late_big", "rebased"})
+        segmint::testing::add_column(schema, name, ColumnType::Int, {});
+    for (const char* name : {"grows", "few", "late"})
+        segmint::testing::add_column(schema, name, ColumnType::String, {});
+    segmint::testing::add_column(schema, "tier", ColumnType::Enum, {"bronze", "silver", "gold"});
+    schema.key = "id";
+    const int rows = 45000;
+    // NULL rows as nullopt; ints by row, widths growing at and between batch boundaries.
+    const auto steps = [](int r) -> std::optional<int64_t> {
+        if (r % 97 == 5) return std::nullopt;
+        if (r < 5000) return r % 120;             // a byte
+        if (r < 9000) return -(r % 1000);         // 2 bytes, from row 5,000 (mid-batch)
+        if (r < 20000) return int64_t{r} * 5;     // 4 bytes
+        if (r == 30001) return int64_t{1} << 40;  // 8 bytes
+        return r % 3;
+    };
+    const auto late_big = [&](int r) -> std::optional<int64_t> {  // 8 bytes only in the last, partial batch
+        return r == rows - 1 ? -(int64_t{1} << 35) : int64_t{r % 100};
+    };
+    const auto rebased = [](int r) -> std::optional<int64_t> {  // 4 bytes from 0, 2 from its least value
+        return int64_t{r % 300} + (r > 30000 ? 40000 : 0);
+    };
+    const auto grows = [](int r) -> std::optional<std::string> {  // 100, then 1,000, then 36,000 values
+        if (r % 89 == 3) return std::nullopt;
+        return "v" + std::to_string(r < 4096 ? r % 100 : r < 10000 ? r % 1000 : r);
+    };
+    const auto few = [](int r) -> std::optional<std::string> { return r % 10 == 0 ? "" : "f" + std::to_string(r % 7); };
+    const auto late = [](int r) -> std::optional<std::string> {  // NULL until row 10,000, then 200 values
+        if (r < 10000) return std::nullopt;
+        return "late " + std::to_string(r % 200);
+    };
+    const char* tiers[] = {"bronze", "silver", "gold"};
+    const auto field = [](const std::optional<int64_t>& v) { return v ? std::to_string(*v) : std::string(); };
+    const auto text_field = [](const std::optional<std::string>& v) { return v ? "\"" + *v + "\"" : std::string(); };
+    std::string text = "id,steps,late_big,rebased,grows,few,late,tier\n";
+    for (int r = 0; r < rows; ++r) {
+        text += std::to_string(r) + "," + field(steps(r)) + "," + field(late_big(r)) + "," + field(rebased(r)) + "," +
+                text_field(grows(r)) + "," + text_field(few(r)) + "," + text_field(late(r)) + "," + tiers[r % 3] +
+                "\n";
+    }
+    const auto check = [&](const Table& table, const std::string& label) {
+        BOOST_REQUIRE_EQUAL(table.rows(), static_cast<uint64_t>(rows));
+        int wrong = 0;
+        const auto check_int = [&](size_t c, const std::optional<int64_t>& expected, int r) {
+            const Column& column = table.column(c);
+            const bool ok = expected ? !column.is_null(r) && column.int_at(r) == *expected : column.is_null(r);
+            if (!ok && ++wrong <= 5) BOOST_ERROR(label << ": column `" << column.name << "` row " << r);
+        };
+        const auto check_text = [&](size_t c, const std::optional<std::string>& expected, int r) {
+            const Column& column = table.column(c);
+            const bool ok = expected ? !column.is_null(r) && column.dictionary.values[column.code_at(r)] == *expected
+                                     : column.is_null(r);
+            if (!ok && ++wrong <= 5) BOOST_ERROR(label << ": column `" << column.name << "` row " << r);
+        };
+        for (int r = 0; r < rows; ++r) {
+            check_int(0, int64_t{r}, r);
+            check_int(1, steps(r), r);
+            check_int(2, late_big(r), r);
+            check_int(3, rebased(r), r);
+            check_text(4, grows(r), r);
+            check_text(5, few(r), r);
+            check_text(6, late(r), r);
+            check_text(7, std::string(tiers[r % 3]), r);
+        }
+        BOOST_TEST(wrong == 0, label << ": " << wrong << " wrong values");
+    };
+    CsvError error;
+    const auto serial = segmint::data::load_csv_text(text, "t.csv", schema, &error);
+    BOOST_REQUIRE_MESSAGE(serial, error.to_string());
+    check(*serial, "serial");
+    BOOST_TEST(serial->column(1).int_width == 8u);
+    BOOST_TEST(serial->column(2).int_width == 8u);
+    BOOST_TEST(serial->column(3).int_width == 2u);
+    BOOST_TEST(serial->column(3).int_base != 0);
+    BOOST_TEST(serial->column(4).code_width == 4u);
+    BOOST_TEST(serial->column(5).code_width == 1u);
+    BOOST_TEST(serial->column(6).code_width == 2u);
+    BOOST_TEST(serial->column(7).code_width == 1u);
+    for (unsigned threads : {2u, 3u}) {
+        unsigned used = 0;
+        const auto parallel =
+            segmint::data::load_csv_text(text, "t.csv", schema, &error, parallel_options(threads, &used));
+        BOOST_REQUIRE_MESSAGE(parallel, error.to_string());
+        BOOST_TEST(used == threads);
+        check(*parallel, std::to_string(threads) + " threads");
+        const std::string differs = difference(*serial, *parallel);
+        BOOST_TEST(differs.empty(), threads << " threads: " << differs);
+    }
+    CsvOptions wide;
+    wide.narrow_ints = false;
+    wide.narrow_codes = false;
+    const auto unnarrowed = segmint::data::load_csv_text(text, "t.csv", schema, &error, wide);
+    BOOST_REQUIRE_MESSAGE(unnarrowed, error.to_string());
+    check(*unnarrowed, "narrow columns off");
+    BOOST_TEST(unnarrowed->column(3).int_width == 8u);
+    BOOST_TEST(unnarrowed->column(6).code_width == 4u);
 }
 
 BOOST_AUTO_TEST_CASE(quoted_line_breaks_escapes_and_line_ends) {
