@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 #include <utility>
 
 #include "common/parallel.h"
@@ -54,6 +55,25 @@ std::vector<int32_t> intern_all(Dictionary& into, const Dictionary& from) {
     return codes;
 }
 
+// A String part's codes renumbered into `out`'s dictionary (`codes`: the code in `out` of each of the part's values),
+// appended at out's code width, which holds every code of the joined dictionary (agree_on_code_width). NULL slots
+// keep code 0 (the part's dictionary may even be empty).
+void append_renumbered_codes(Column& out, const Column& part, const std::vector<int32_t>& codes) {
+    const auto append = [&](auto& to) {
+        using N = typename std::remove_reference_t<decltype(to)>::value_type;
+        std::vector<N>& values = vector_of(to);
+        for (uint64_t row = 0; row < part.size; ++row) {
+            values.push_back(part.validity.get(row) ? static_cast<N>(codes[static_cast<size_t>(part.code_at(row))])
+                                                    : N{0});
+        }
+    };
+    switch (out.code_width) {
+        case 1: append(out.i8); break;
+        case 2: append(out.i16); break;
+        default: append(out.i32); break;
+    }
+}
+
 // Appends the rows of `part` to `out` and frees `part`. Same type, and for Int the same width and base
 // (agree_on_int_width has seen to that), for Enum the same code width (agree_on_code_width): narrowed parts join
 // narrow.
@@ -82,12 +102,7 @@ void append_column(Column& out, Column& part) {
         case ColumnType::Enum:
             append_and_free(vector_of(out.i32), vector_of(part.i32));
             break;  // enum codes are schema indexes
-        case ColumnType::String:
-            for (uint64_t row = 0; row < part.size; ++row) {
-                // NULL slots keep code 0 (the part's dictionary may even be empty).
-                out.i32.push_back(part.validity.get(row) ? codes[static_cast<size_t>(part.i32[row])] : 0);
-            }
-            break;
+        case ColumnType::String: append_renumbered_codes(out, part, codes); break;
         case ColumnType::StringList: {
             const uint64_t first_item = out.list_codes.size();
             for (size_t i = 1; i < part.list_offsets.size(); ++i)
@@ -146,10 +161,11 @@ void agree_on_int_width(std::vector<Table>& parts, size_t c) {
     }
 }
 
-// Dictionary codes narrowed in the parts (data::Column::narrow_codes): an Enum's codes are the schema's in every part,
-// so parts of one width join as they are. A String column's parts re-intern their values into the first part's
-// dictionary, whose final size decides the width: they are widened first, and the column narrows again once joined.
-// Whether it does.
+// Dictionary codes narrowed in the parts (data::Column::narrow_codes, or held narrow while loading): an Enum's codes
+// are the schema's in every part, so parts of one width join as they are (others are widened). A String column's
+// parts re-intern their values into the first part's dictionary, which ends with at most all the parts' values:
+// every part is re-held at the width that many need (not at 4 bytes), and the column narrows again once joined if
+// its dictionary came out smaller. Whether it does.
 bool agree_on_code_width(std::vector<Table>& parts, size_t c) {
     const Column& first = parts.front().column(c);
     if (first.type != ColumnType::String && first.type != ColumnType::Enum) return false;
@@ -158,7 +174,17 @@ bool agree_on_code_width(std::vector<Table>& parts, size_t c) {
     if (first.type == ColumnType::Enum && agree) return false;
     const bool narrowed =
         std::any_of(parts.begin(), parts.end(), [&](const Table& part) { return part.column(c).code_width != 4; });
-    for (Table& part : parts) part.mutable_column(c).widen_codes();
+    uint8_t width = 4;  // Enum parts that disagree are widened
+    if (first.type == ColumnType::String && narrowed) {
+        size_t values = 0;
+        uint8_t widest = 1;
+        for (const Table& part : parts) {
+            values += part.column(c).dictionary.size();
+            widest = std::max(widest, part.column(c).code_width);
+        }
+        width = std::max(narrow_code_width(values), widest);
+    }
+    for (Table& part : parts) hold_codes_at(part.mutable_column(c), width);
     return narrowed;
 }
 

@@ -230,6 +230,10 @@ MUTATIONS = [
      "            hold(full);  // the earlier rows into `wide`, then these after them",
      "            (void)hold;",
      "a column that needs full width after its first 4,096 rows loses the rows it held narrow"),
+    ("join_codes_at_parts_width", "src/data/concatenate.cpp",
+     "width = std::max(narrow_code_width(values), widest);",
+     "width = widest;",
+     "a parallel load joins a String column's codes at its ranges' width, too narrow for the joined dictionary"),
     ("narrow_code_limit", "src/data/narrow_ints.cpp",
      "return dictionary_values <= 128 ? 1 :",
      "return dictionary_values <= 129 ? 1 :",
@@ -301,6 +305,7 @@ EXPECTED_KILLERS = {
     "narrow_code_limit": ["data", "snapshots"],
     "narrow_while_loading_never_widens": ["csv_parallel"],
     "narrow_while_loading_drops_earlier_rows": ["csv_parallel"],
+    "join_codes_at_parts_width": ["csv_parallel"],
     "lookup_narrow_codes_batch": ["differential"],
     "load_text_two_byte_codes": ["differential"],
 }

@@ -243,7 +243,7 @@ BOOST_AUTO_TEST_CASE(columns_held_narrow_while_loading_keep_every_value) {
     segmint::testing::add_column(schema, "id", ColumnType::Int, {});
     for (const char* name : {"steps", "late_big", "rebased"})
         segmint::testing::add_column(schema, name, ColumnType::Int, {});
-    for (const char* name : {"grows", "few", "late"})
+    for (const char* name : {"grows", "few", "late", "shared"})
         segmint::testing::add_column(schema, name, ColumnType::String, {});
     segmint::testing::add_column(schema, "tier", ColumnType::Enum, {"bronze", "silver", "gold"});
     schema.key = "id";
@@ -272,14 +272,17 @@ BOOST_AUTO_TEST_CASE(columns_held_narrow_while_loading_keep_every_value) {
         if (r < 10000) return std::nullopt;
         return "late " + std::to_string(r % 200);
     };
+    // The same 100 values in every range: the ranges' dictionaries add up to more than a byte's codes hold, the
+    // joined one does not.
+    const auto shared = [](int r) -> std::optional<std::string> { return "s" + std::to_string(r % 100); };
     const char* tiers[] = {"bronze", "silver", "gold"};
     const auto field = [](const std::optional<int64_t>& v) { return v ? std::to_string(*v) : std::string(); };
     const auto text_field = [](const std::optional<std::string>& v) { return v ? "\"" + *v + "\"" : std::string(); };
-    std::string text = "id,steps,late_big,rebased,grows,few,late,tier\n";
+    std::string text = "id,steps,late_big,rebased,grows,few,late,shared,tier\n";
     for (int r = 0; r < rows; ++r) {
         text += std::to_string(r) + "," + field(steps(r)) + "," + field(late_big(r)) + "," + field(rebased(r)) + "," +
-                text_field(grows(r)) + "," + text_field(few(r)) + "," + text_field(late(r)) + "," + tiers[r % 3] +
-                "\n";
+                text_field(grows(r)) + "," + text_field(few(r)) + "," + text_field(late(r)) + "," +
+                text_field(shared(r)) + "," + tiers[r % 3] + "\n";
     }
     const auto check = [&](const Table& table, const std::string& label) {
         BOOST_REQUIRE_EQUAL(table.rows(), static_cast<uint64_t>(rows));
@@ -303,7 +306,8 @@ BOOST_AUTO_TEST_CASE(columns_held_narrow_while_loading_keep_every_value) {
             check_text(4, grows(r), r);
             check_text(5, few(r), r);
             check_text(6, late(r), r);
-            check_text(7, std::string(tiers[r % 3]), r);
+            check_text(7, shared(r), r);
+            check_text(8, std::string(tiers[r % 3]), r);
         }
         BOOST_TEST(wrong == 0, label << ": " << wrong << " wrong values");
     };
@@ -319,6 +323,7 @@ BOOST_AUTO_TEST_CASE(columns_held_narrow_while_loading_keep_every_value) {
     BOOST_TEST(serial->column(5).code_width == 1u);
     BOOST_TEST(serial->column(6).code_width == 2u);
     BOOST_TEST(serial->column(7).code_width == 1u);
+    BOOST_TEST(serial->column(8).code_width == 1u);
     for (unsigned threads : {2u, 3u}) {
         unsigned used = 0;
         const auto parallel =
@@ -326,6 +331,8 @@ BOOST_AUTO_TEST_CASE(columns_held_narrow_while_loading_keep_every_value) {
         BOOST_REQUIRE_MESSAGE(parallel, error.to_string());
         BOOST_TEST(used == threads);
         check(*parallel, std::to_string(threads) + " threads");
+        BOOST_TEST(parallel->column(4).code_width == 4u);
+        BOOST_TEST(parallel->column(7).code_width == 1u);
         const std::string differs = difference(*serial, *parallel);
         BOOST_TEST(differs.empty(), threads << " threads: " << differs);
     }
