@@ -224,6 +224,14 @@ void join_column(std::vector<Table>& parts, size_t c) {
 }  // namespace
 
 Table concatenate_tables(std::vector<Table>&& parts, unsigned threads) {
+    // Parts without rows add nothing, and their columns keep the width they started at (8-byte ints, 4-byte codes:
+    // a range of blank lines narrows nothing), which would make every part join that wide.
+    std::vector<Table> with_rows;
+    with_rows.reserve(parts.size());
+    for (Table& part : parts) {
+        if (part.rows() > 0) with_rows.push_back(std::move(part));
+    }
+    if (!with_rows.empty()) parts.swap(with_rows);
     const size_t columns = parts.front().column_count();
     // Columns are independent: each thread joins the next column not yet taken (parallel_for). Re-interning
     // dictionary values is the slowest part (a column of mostly distinct strings takes longer than all the others

@@ -201,8 +201,8 @@ BOOST_AUTO_TEST_CASE(generated_customers_load_the_same_on_every_thread_count) {
     check_same_as_serial(generated(300), schema, "300 rows, 64-byte chunks", 64);
 }
 
-// Int columns narrow per part (data::Column::narrow_ints); parts whose values give them other widths or bases join at
-// 8 bytes and the whole narrows after, parts that agree join narrow: either way the serial load's table.
+// Int columns are held narrow from base 0 in each part while it loads; parts of other widths join at the widest, and
+// the whole takes its frame of reference after (data::Column::narrow_ints): either way the serial load's table.
 BOOST_AUTO_TEST_CASE(int_columns_narrowed_in_parts_join_to_the_serial_table) {
     segmint::schema::Schema schema;
     segmint::testing::add_column(schema, "id", ColumnType::Int, {});
@@ -243,9 +243,12 @@ BOOST_AUTO_TEST_CASE(columns_held_narrow_while_loading_keep_every_value) {
     segmint::testing::add_column(schema, "id", ColumnType::Int, {});
     for (const char* name : {"steps", "late_big", "rebased"})
         segmint::testing::add_column(schema, name, ColumnType::Int, {});
-    for (const char* name : {"grows", "few", "late", "shared"})
+    for (const char* name : {"grows", "few", "late", "shared", "distinct"})
         segmint::testing::add_column(schema, name, ColumnType::String, {});
     segmint::testing::add_column(schema, "tier", ColumnType::Enum, {"bronze", "silver", "gold"});
+    std::vector<std::string> many;  // an enum of 200 values: 2-byte codes
+    for (int i = 0; i < 200; ++i) many.push_back("e" + std::to_string(i));
+    segmint::testing::add_column(schema, "many", ColumnType::Enum, many);
     schema.key = "id";
     const int rows = 45000;
     // NULL rows as nullopt; ints by row, widths growing at and between batch boundaries.
@@ -275,14 +278,21 @@ BOOST_AUTO_TEST_CASE(columns_held_narrow_while_loading_keep_every_value) {
     // The same 100 values in every range: the ranges' dictionaries add up to more than a byte's codes hold, the
     // joined one does not.
     const auto shared = [](int r) -> std::optional<std::string> { return "s" + std::to_string(r % 100); };
+    // Mostly distinct from the start: interned late (deferred) after the first 4,096 rows, 2-byte codes until its
+    // dictionary passes 32,768 values.
+    const auto distinct = [](int r) -> std::optional<std::string> {
+        if (r % 50 == 7) return std::nullopt;
+        return "d" + std::to_string(r);
+    };
     const char* tiers[] = {"bronze", "silver", "gold"};
     const auto field = [](const std::optional<int64_t>& v) { return v ? std::to_string(*v) : std::string(); };
     const auto text_field = [](const std::optional<std::string>& v) { return v ? "\"" + *v + "\"" : std::string(); };
-    std::string text = "id,steps,late_big,rebased,grows,few,late,shared,tier\n";
+    std::string text = "id,steps,late_big,rebased,grows,few,late,shared,distinct,tier,many\n";
     for (int r = 0; r < rows; ++r) {
         text += std::to_string(r) + "," + field(steps(r)) + "," + field(late_big(r)) + "," + field(rebased(r)) + "," +
                 text_field(grows(r)) + "," + text_field(few(r)) + "," + text_field(late(r)) + "," +
-                text_field(shared(r)) + "," + tiers[r % 3] + "\n";
+                text_field(shared(r)) + "," + text_field(distinct(r)) + "," + tiers[r % 3] + ",e" +
+                std::to_string(r % 200) + "\n";
     }
     const auto check = [&](const Table& table, const std::string& label) {
         BOOST_REQUIRE_EQUAL(table.rows(), static_cast<uint64_t>(rows));
@@ -307,7 +317,9 @@ BOOST_AUTO_TEST_CASE(columns_held_narrow_while_loading_keep_every_value) {
             check_text(5, few(r), r);
             check_text(6, late(r), r);
             check_text(7, shared(r), r);
-            check_text(8, std::string(tiers[r % 3]), r);
+            check_text(8, distinct(r), r);
+            check_text(9, std::string(tiers[r % 3]), r);
+            check_text(10, "e" + std::to_string(r % 200), r);
         }
         BOOST_TEST(wrong == 0, label << ": " << wrong << " wrong values");
     };
@@ -323,7 +335,9 @@ BOOST_AUTO_TEST_CASE(columns_held_narrow_while_loading_keep_every_value) {
     BOOST_TEST(serial->column(5).code_width == 1u);
     BOOST_TEST(serial->column(6).code_width == 2u);
     BOOST_TEST(serial->column(7).code_width == 1u);
-    BOOST_TEST(serial->column(8).code_width == 1u);
+    BOOST_TEST(serial->column(8).code_width == 4u);
+    BOOST_TEST(serial->column(9).code_width == 1u);
+    BOOST_TEST(serial->column(10).code_width == 2u);
     for (unsigned threads : {2u, 3u}) {
         unsigned used = 0;
         const auto parallel =
@@ -336,6 +350,11 @@ BOOST_AUTO_TEST_CASE(columns_held_narrow_while_loading_keep_every_value) {
         const std::string differs = difference(*serial, *parallel);
         BOOST_TEST(differs.empty(), threads << " threads: " << differs);
     }
+    // Ranges of blank lines only (no rows) join nothing and widen nothing.
+    size_t cut = 0;
+    for (int line = 0; line <= 1000; ++line) cut = text.find('\n', cut) + 1;
+    const std::string short_text = text.substr(0, cut) + std::string(200000, '\n');
+    check_same_as_serial(short_text, schema, "1,000 rows and 200,000 blank lines");
     CsvOptions wide;
     wide.narrow_ints = false;
     wide.narrow_codes = false;
