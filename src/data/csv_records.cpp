@@ -1,4 +1,6 @@
 // The per-record path of the CSV loader: every field of every record goes through here (csv_record_loader.h).
+#include <algorithm>
+
 #include "common/calendar.h"
 #include "data/csv_record_loader.h"
 #include "data/csv_values.h"
@@ -339,21 +341,22 @@ bool move_rows_narrow(std::vector<T>& wide, uint8_t* width, uint8_t full, uint8_
 
 void Loader::narrow_staged() {
     intern_pending();  // deferred strings first: their codes belong to these rows
-    std::vector<Column*> still;
-    for (Column* column : narrowing_) {
+    const auto moved_and_still_narrow = [&](Column* column) {
         Column& c = *column;
-        const bool narrow = c.type == ColumnType::Int
-                                ? move_rows_narrow(
-                                      c.i64.owned(), &c.int_width, 8, plain_int_width(c.i64.data(), c.i64.size()),
-                                      [&](uint8_t w) { hold_ints_at(c, w); },
-                                      [&](const int64_t* values, uint64_t count) { append_ints(c, values, count); })
-                                : move_rows_narrow(
-                                      c.i32.owned(), &c.code_width, 4, narrow_code_width(c.dictionary.size()),
-                                      [&](uint8_t w) { hold_codes_at(c, w); },
-                                      [&](const int32_t* codes, uint64_t count) { append_codes(c, codes, count); });
-        if (narrow) still.push_back(column);
-    }
-    narrowing_.swap(still);
+        return c.type == ColumnType::Int
+                   ? move_rows_narrow(
+                         c.i64.owned(), &c.int_width, 8, plain_int_width(c.i64.data(), c.i64.size()),
+                         [&](uint8_t w) { hold_ints_at(c, w); },
+                         [&](const int64_t* values, uint64_t count) { append_ints(c, values, count); })
+                   : move_rows_narrow(
+                         c.i32.owned(), &c.code_width, 4, narrow_code_width(c.dictionary.size()),
+                         [&](uint8_t w) { hold_codes_at(c, w); },
+                         [&](const int32_t* codes, uint64_t count) { append_codes(c, codes, count); });
+    };
+    // Columns now at full width leave the list.
+    narrowing_.erase(std::remove_if(narrowing_.begin(), narrowing_.end(),
+                                    [&](Column* column) { return !moved_and_still_narrow(column); }),
+                     narrowing_.end());
 }
 
 }  // namespace segmint::data::csv

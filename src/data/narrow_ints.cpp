@@ -115,21 +115,21 @@ uint8_t plain_int_width(const int64_t* values, uint64_t count) {
     return fits(int8_t{}) ? 1 : fits(int16_t{}) ? 2 : fits(int32_t{}) ? 4 : 8;
 }
 
-void hold_ints_at(Column& column, uint8_t width) {
-    if (width <= column.int_width) return;
-    rehold(column, column.int_width, width);
-    column.int_width = width;
+// Re-holds the column's values (ints or codes) at `width` bytes when that is wider than `*held`, its int_width or
+// code_width.
+void hold_wider(Column& column, uint8_t* held, uint8_t width) {
+    if (width <= *held) return;
+    rehold(column, *held, width);
+    *held = width;
 }
+
+void hold_ints_at(Column& column, uint8_t width) { hold_wider(column, &column.int_width, width); }
 
 void append_ints(Column& column, const int64_t* values, uint64_t count) {
     append_converted(column, column.int_width, values, count);
 }
 
-void hold_codes_at(Column& column, uint8_t width) {
-    if (width <= column.code_width) return;
-    rehold(column, column.code_width, width);
-    column.code_width = width;
-}
+void hold_codes_at(Column& column, uint8_t width) { hold_wider(column, &column.code_width, width); }
 
 void append_codes(Column& column, const int32_t* codes, uint64_t count) {
     append_converted(column, column.code_width, codes, count);
@@ -241,15 +241,7 @@ void Column::narrow_codes() {
     code_width = width;
 }
 
-void Column::widen_codes() {
-    if (code_width == 4) return;
-    std::vector<int32_t> codes(size);
-    for (uint64_t row = 0; row < size; ++row) codes[row] = code_at(row);
-    i32 = std::move(codes);
-    i8 = std::vector<int8_t>();
-    i16 = std::vector<int16_t>();
-    code_width = 4;
-}
+void Column::widen_codes() { hold_codes_at(*this, 4); }
 
 void Table::narrow_code_columns() {
     for (size_t i = 0; i < column_count(); ++i) {
