@@ -2,17 +2,9 @@
 
 #include <stdexcept>
 
-namespace segmint::analysis {
+#include "common/popcount.h"
 
-// Built once for the baseline ISA and once with POPCNT; the loader picks the one the CPU supports, so the default
-// build stays portable while popcounts use the instruction (several times faster than the bit-trick fallback).
-// Not under ThreadSanitizer: the clones' ifunc resolver runs during relocation, before the TSan runtime is up, and
-// its instrumented entry crashes the program at load time.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
-#define SEGMINT_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
-#else
-#define SEGMINT_POPCNT_CLONES
-#endif
+namespace segmint::analysis {
 
 SEGMINT_POPCNT_CLONES uint64_t popcount_words(const uint64_t* words, uint64_t count) {
     uint64_t total = 0;

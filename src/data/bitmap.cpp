@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "common/popcount.h"
 #include "data/prefault.h"
 
 // The sanitizer build: ASan does not watch mmap'ed memory, so the block marks what lies outside its slices as
@@ -24,7 +25,11 @@
 namespace segmint::data {
 
 namespace {
-int popcount(uint64_t word) { return __builtin_popcountll(word); }
+SEGMINT_POPCNT_CLONES uint64_t count_bits(const uint64_t* words, size_t count) {
+    uint64_t total = 0;
+    for (size_t i = 0; i < count; ++i) total += static_cast<uint64_t>(__builtin_popcountll(words[i]));
+    return total;
+}
 }  // namespace
 
 Bitmap::Bitmap(uint64_t size, bool value) { resize(size, value); }
@@ -157,11 +162,7 @@ void Bitmap::reset_all() {
     for (auto& word : words_) word = 0;
 }
 
-uint64_t Bitmap::count() const {
-    uint64_t total = 0;
-    for (uint64_t word : words_) total += static_cast<uint64_t>(popcount(word));
-    return total;
-}
+uint64_t Bitmap::count() const { return count_bits(words_.data(), words_.size()); }
 
 bool Bitmap::none() const {
     for (uint64_t word : words_) {

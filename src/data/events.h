@@ -16,8 +16,9 @@ namespace segmint::data {
 
 struct EventTable {
     Table table;  // columns as the schema's event table declares them
-    // Customer row r's events are rows [offsets[r], offsets[r + 1]) of `table`; offsets has customer rows + 1 items.
-    std::vector<uint64_t> offsets;
+    // Customer row r's events are rows [offsets[r], offsets[r + 1]) of `table`; offsets has customer rows + 1 items
+    // (no_events: a view of zeros that takes no memory until read).
+    Array<uint64_t> offsets;
     uint64_t orphans = 0;           // events whose key names no customer: counted, left out
     std::string first_orphan_key;   // the first such event's key, as text
     uint64_t first_orphan_row = 0;  // and its row in the file's order (0-based, header not counted)

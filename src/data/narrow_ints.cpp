@@ -170,7 +170,7 @@ void Column::narrow_ints() {
                           : int_width == 2 ? i16.size()
                           : int_width == 4 ? i32.size()
                                            : i64.size();
-    if (held != size) return;
+    if (held != size || int_width == 1) return;  // one byte is as narrow as it gets: no pass over the values
     int64_t low = 0, high = 0;
     if (!int_range(&low, &high)) low = high = 0;  // no value present
     uint64_t base = 0;

@@ -148,7 +148,7 @@ data::EventTable read_events(const ArrowFile& file, const data::Table& customers
     if (offsets.size != (customers.rows() + 1) * sizeof(uint64_t)) {
         fail(what + ": its offsets are not one per customer: the snapshot is corrupt");
     }
-    copy_into(table.offsets, offsets, customers.rows() + 1);
+    copy_into(table.offsets.owned(), offsets, customers.rows() + 1);
     check_offsets(table.offsets.data(), customers.rows(), table.table.rows(), what);
     check_groups(table, customers, definition, what);
     table.orphans = fields["orphans"].first;

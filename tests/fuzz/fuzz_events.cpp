@@ -199,7 +199,7 @@ void check_grouping(const data::EventTable& events, std::string_view text, const
     if (events.orphans != orphans) {
         fuzzing::fail(std::to_string(events.orphans) + " orphans, expected " + std::to_string(orphans));
     }
-    if (events.offsets.size() != customers.rows() + 1 || events.offsets.front() != 0 ||
+    if (events.offsets.size() != customers.rows() + 1 || events.offsets[0] != 0 ||
         events.offsets.back() != events.table.rows() || events.table.rows() + orphans != raw->rows()) {
         fuzzing::fail("offsets do not cover the events");
     }

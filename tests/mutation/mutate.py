@@ -246,6 +246,14 @@ MUTATIONS = [
      "case 2: resolve(column.i16.data() + at); break;",
      "case 2: resolve(column.i16.data()); break;",
      "text over two-byte codes is read from the first batch's rows in every batch"),
+    ("affix_ends_skips_head", "src/vm/kernels_text.h",
+     "if (k >= 8) return x.size() >= k && load(end - 8) == tail_ && load(end - k) == head_;",
+     "if (k >= 8) return x.size() >= k && load(end - 8) == tail_;",
+     "`ends with` a constant of 9 to 16 bytes compares only its last 8 bytes"),
+    ("affix_short_shift", "src/vm/kernels_text.h",
+     "return k == 0 || load(end - 8) >> (8 * (8 - k)) == head_;",
+     "return k == 0 || load(end - 8) >> (8 * (7 - k)) == head_;",
+     "`ends with` a constant shorter than 8 bytes compares one byte too many"),
     ("list_refs_one_short", "src/vm/machine_state.h",
      "out[i] = ListRef{items + offsets[i], offsets[i + 1] - offsets[i], dictionary};",
      "out[i] = ListRef{items + offsets[i], offsets[i + 1] - offsets[i] - (offsets[i + 1] > offsets[i]), dictionary};",
@@ -308,6 +316,8 @@ EXPECTED_KILLERS = {
     "join_codes_at_parts_width": ["csv_parallel"],
     "lookup_narrow_codes_batch": ["differential"],
     "load_text_two_byte_codes": ["differential"],
+    "affix_ends_skips_head": ["vm_bits"],
+    "affix_short_shift": ["vm_bits"],
 }
 
 

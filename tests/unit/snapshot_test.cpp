@@ -589,7 +589,7 @@ BOOST_AUTO_TEST_CASE(events_out_of_their_groups_are_refused) {
     std::string error;
     {  // every event under the first customer
         auto changed = std::make_shared<data::EventSet>(*events);
-        auto& offsets = changed->tables[table].offsets;
+        auto& offsets = changed->tables[table].offsets.owned();
         std::fill(offsets.begin() + 1, offsets.end(), offsets.back());
         data::Table moved = customers;
         moved.set_events(changed);

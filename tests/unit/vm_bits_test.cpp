@@ -1,12 +1,17 @@
 // The interpreter's byte → bit packing (src/vm/bits.h) against a bit-by-bit reference: every count up to a few words,
-// both the SSE2 path (whole 64-row words) and the scalar tails, and a bit other than 0 (lookups pack bits 0 and 1).
+// both the SSE2 path (whole 64-row words) and the scalar tails, and a bit other than 0 (lookups pack bits 0 and 1);
+// its word formulas for and/or/not and its affix tests against their plain definitions.
 #include <boost/test/unit_test.hpp>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "scalar/scalar.h"
 #include "vm/bits.h"
+#include "vm/kernels_text.h"
 
 using namespace segmint::vm;
 
@@ -47,8 +52,6 @@ BOOST_AUTO_TEST_CASE(zero_one_bytes_pack_to_their_values) {
     for (uint32_t i = 0; i < 130; ++i) BOOST_CHECK_EQUAL(test_bit(words.data(), i), i % 3 == 0);
 }
 
-BOOST_AUTO_TEST_SUITE_END()
-
 namespace {
 // A truth value as the tables index it (0 FALSE, 1 TRUE, 2 NULL) from bit `bit` of a value and a validity word.
 uint8_t truth_at(uint64_t value, uint64_t valid, unsigned bit) {
@@ -84,3 +87,53 @@ BOOST_AUTO_TEST_CASE(logic_words_are_the_three_valued_tables) {
     BOOST_CHECK_EQUAL(both.value >> 16, 0u);
     BOOST_CHECK_EQUAL(either.value >> 16, 0u);
 }
+
+// `starts with` / `ends with` a constant as the interpreter tests it (vm/kernels_text.h AffixTest: word loads) against
+// std::string's own comparison: every affix length from 0 to 20 (the word paths end at 16) over every text length
+// from 0 to 24, texts equal to the affix at the start, at the end, both, or differing in one byte at each position.
+// Each text lies in a heap block of exactly its size, so a load past either end shows under AddressSanitizer.
+BOOST_AUTO_TEST_CASE(affix_words_match_string_comparison) {
+    std::mt19937_64 random(20261205);
+    const auto letter = [&] { return static_cast<char>("ab\xc3\x80"[random() % 4]); };
+    size_t compared = 0;
+    for (size_t k = 0; k <= 20; ++k) {
+        std::string affix;
+        for (size_t i = 0; i < k; ++i) affix += letter();
+        const AffixTest test(affix);
+        for (size_t n = 0; n <= 24; ++n) {
+            std::vector<std::string> texts;
+            std::string text;
+            for (size_t i = 0; i < n; ++i) text += letter();
+            texts.push_back(text);
+            if (k <= n) {
+                texts.push_back(affix + text.substr(k));             // starts with the affix
+                texts.push_back(text.substr(0, n - k) + affix);      // ends with it
+                for (size_t at = 0; at < k; ++at) {                  // one byte off, at each position
+                    std::string off = affix + text.substr(k);
+                    off[at] = static_cast<char>(off[at] ^ 0x20);
+                    texts.push_back(off);
+                    off = text.substr(0, n - k) + affix;
+                    off[n - k + at] = static_cast<char>(off[n - k + at] ^ 0x01);
+                    texts.push_back(off);
+                }
+            }
+            for (const std::string& t : texts) {
+                std::unique_ptr<char[]> block(new char[std::max<size_t>(t.size(), 1)]);
+                std::memcpy(block.get(), t.data(), t.size());
+                const std::string_view view(block.get(), t.size());
+                const bool starts = t.size() >= k && t.compare(0, k, affix) == 0;
+                const bool ends = t.size() >= k && t.compare(t.size() - k, k, affix) == 0;
+                if (test.starts(view) != starts || test.ends(view) != ends) {
+                    BOOST_ERROR("affix of " << k << " bytes, text of " << t.size() << " bytes: starts "
+                                            << test.starts(view) << " (expected " << starts << "), ends "
+                                            << test.ends(view) << " (expected " << ends << ")");
+                    return;
+                }
+                ++compared;
+            }
+        }
+    }
+    BOOST_CHECK_GT(compared, 5000u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
