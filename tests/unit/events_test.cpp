@@ -738,4 +738,32 @@ BOOST_AUTO_TEST_CASE(the_cli_loads_event_files) {
                err);
 }
 
+// A run without a table's events holds no_events: one offset per customer plus one, all 0. For many customers they
+// are a read-only view of untouched zeros (no memory written); they read as zeros, and a copy that is changed gets
+// its own array while the view stays zero.
+BOOST_AUTO_TEST_CASE(no_events_of_many_customers_are_zeros_written_nowhere) {
+    const Schema schema = test_schema();
+    std::string csv = "id,name\n";
+    const uint64_t rows = 200000;  // 1.6 MB of offsets: past the size below which they are an ordinary vector
+    for (uint64_t id = 0; id < rows; ++id) csv += std::to_string(id) + ",n\n";
+    const Table customers = customers_of(schema, csv);
+    const EventTable none = segmint::data::no_events(customers, schema.events[1]);
+    BOOST_TEST(!none.loaded);
+    BOOST_TEST(none.offsets.is_view());
+    BOOST_TEST_REQUIRE(none.offsets.size() == rows + 1);
+    BOOST_TEST(std::all_of(none.offsets.begin(), none.offsets.end(), [](uint64_t offset) { return offset == 0; }));
+    BOOST_TEST(none.begin(rows - 1) == 0u);
+    BOOST_TEST(none.end(rows - 1) == 0u);
+    EventTable changed = none;
+    changed.offsets.owned()[rows] = 7;
+    BOOST_TEST(!changed.offsets.is_view());
+    BOOST_TEST(changed.end(rows - 1) == 7u);
+    BOOST_TEST(none.end(rows - 1) == 0u);
+    // A few customers: an ordinary vector of zeros.
+    const Table few = customers_of(schema, "id,name\n1,a\n2,b\n");
+    const EventTable small = segmint::data::no_events(few, schema.events[1]);
+    BOOST_TEST(!small.offsets.is_view());
+    BOOST_TEST((small.offsets == std::vector<uint64_t>{0, 0, 0}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
