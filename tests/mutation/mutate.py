@@ -254,6 +254,10 @@ MUTATIONS = [
      "return k == 0 || load(end - 8) >> (8 * (8 - k)) == head_;",
      "return k == 0 || load(end - 8) >> (8 * (7 - k)) == head_;",
      "`ends with` a constant shorter than 8 bytes compares one byte too many"),
+    ("unpack_bits_first_chunk", "src/snapshot/table_reader.cpp",
+     "std::memcpy(chunk + 8 * i, &spread[bits.data[first / 8 + i]], 8);",
+     "std::memcpy(chunk + 8 * i, &spread[bits.data[i]], 8);",
+     "a Bool column read from a snapshot repeats its first 4,096 rows"),
     ("list_refs_one_short", "src/vm/machine_state.h",
      "out[i] = ListRef{items + offsets[i], offsets[i + 1] - offsets[i], dictionary};",
      "out[i] = ListRef{items + offsets[i], offsets[i + 1] - offsets[i] - (offsets[i + 1] > offsets[i]), dictionary};",
@@ -318,6 +322,7 @@ EXPECTED_KILLERS = {
     "load_text_two_byte_codes": ["differential"],
     "affix_ends_skips_head": ["vm_bits"],
     "affix_short_shift": ["vm_bits"],
+    "unpack_bits_first_chunk": ["snapshots"],
 }
 
 

@@ -739,9 +739,9 @@ BOOST_AUTO_TEST_CASE(the_cli_loads_event_files) {
 }
 
 // A run without a table's events holds no_events: one offset per customer plus one, all 0. For many customers they
-// are a read-only view of untouched zeros (no memory written); they read as zeros, and a copy that is changed gets
-// its own array while the view stays zero.
-BOOST_AUTO_TEST_CASE(no_events_of_many_customers_are_zeros_written_nowhere) {
+// are a view (of an untouched read-only mapping, data/events.cpp); they read as zeros, and a copy that is changed
+// gets its own array while the view stays zero.
+BOOST_AUTO_TEST_CASE(no_events_of_many_customers_are_a_view_of_zeros) {
     const Schema schema = test_schema();
     std::string csv = "id,name\n";
     const uint64_t rows = 200000;  // 1.6 MB of offsets: past the size below which they are an ordinary vector

@@ -198,6 +198,23 @@ BOOST_AUTO_TEST_CASE(random_tables_read_back_value_for_value) {
     BOOST_CHECK_GT(narrowed_columns, 0u);
 }
 
+// Past the reader's chunks of 4,096 rows (Bool columns are unpacked 4,096 rows at a time) and at their edge: tables of
+// 4,096 and 9,001 rows read back value for value, in place and copied, on 1 and 2 threads.
+BOOST_AUTO_TEST_CASE(tables_past_the_readers_chunks_read_back_value_for_value) {
+    for (uint64_t rows : {uint64_t{4096}, uint64_t{9001}}) {
+        const data::Table table = random_customers(100 + rows, rows, true);
+        const std::string bytes = snapshot::snapshot_bytes(table);
+        for (unsigned threads : {1u, 2u}) {
+            for (bool in_place : {true, false}) {
+                std::string error;
+                auto back = read(bytes, &error, true, testing::test_schema(), threads, in_place);
+                BOOST_REQUIRE_MESSAGE(back, rows << " rows: " << error);
+                expect_same_table(table, *back, std::to_string(rows) + " rows");
+            }
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(every_cut_is_refused) {
     const std::string bytes = snapshot::snapshot_bytes(random_customers(7, 30, true));
     for (size_t size = 0; size < bytes.size(); ++size) {
