@@ -291,6 +291,15 @@ BOOST_AUTO_TEST_CASE(dictionary_lookups_list_tests_and_wide_comparisons_agree_wi
         add(std::string(name) + " in (" + list + ")");
         add(std::string(name) + " = \"" + std::string(values[values.size() - 1]) + "\"");
         add(std::string(name) + " starts with \"" + std::string(values[values.size() / 2]).substr(0, 2) + "\"");
+        // Affixes of 0 to 17 bytes (vm/kernels_text.h AffixTest: word loads up to 16, shifts below 8).
+        for (const char* affix : {"", "g", "org", "e.org", "7@example.org", "9@example.org", "@example.org",
+                                  "user7@example.org", "99@example.org", "xample.org"}) {
+            add(std::string(name) + " ends with \"" + affix + "\"");
+        }
+        for (const char* affix : {"u", "user", "user1", "user12", "user123@", "user123@example", "user123@example.",
+                                  "user123@example.o", "user9"}) {
+            add(std::string(name) + " starts with \"" + affix + "\"");
+        }
         add("lower(" + std::string(name) + ") contains \"a\" and " + std::string(name) + " != \"" +
             std::string(values[3]) + "\"");
         // Two columns in one condition: no lookup, the text is read through the codes (LoadStr).
@@ -348,6 +357,12 @@ BOOST_AUTO_TEST_CASE(dictionary_lookups_list_tests_and_wide_comparisons_agree_wi
         members += reference[rule.segment].count();
     }
     BOOST_CHECK_GT(members, 0u);
+    // Without statistics nothing becomes a lookup: every condition runs per row (text through LoadStr).
+    engine::CompiledCatalog per_row = engine::compile(checked.catalog, as_of, engine::CompileOptions{});
+    auto vm_per_row = engine::evaluate(per_row, narrow, engine::Evaluator::Vm, 1);
+    for (const auto& rule : per_row.rules) {
+        BOOST_CHECK_MESSAGE(vm_per_row[rule.segment] == reference[rule.segment], "per row: " << ir::dump(*rule.root));
+    }
 }
 
 // `contains` over a list column compares a row's first four items without a loop (items past the row's end masked
