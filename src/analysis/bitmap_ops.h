@@ -4,17 +4,13 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/popcount.h"  // popcount_words, and_popcount_words: every count here goes through them
 #include "data/bitmap.h"
 
 namespace segmint::analysis {
 
 // |a ∩ b| (bitmaps of one size; a different size is a bug: std::invalid_argument).
 uint64_t intersection_count(const data::Bitmap& a, const data::Bitmap& b);
-
-// Popcount of words[0, count): the kernel every count here goes through (hardware popcnt where the CPU has it).
-uint64_t popcount_words(const uint64_t* words, uint64_t count);
-// Popcount of (a[i] & b[i]) over [0, count).
-uint64_t and_popcount_words(const uint64_t* a, const uint64_t* b, uint64_t count);
 
 // Up to `limit` rows set in the word stream `word(w)` for w in [0, word_count), in row order.
 template <typename WordAt>

@@ -24,14 +24,6 @@
 
 namespace segmint::data {
 
-namespace {
-SEGMINT_POPCNT_CLONES uint64_t count_bits(const uint64_t* words, size_t count) {
-    uint64_t total = 0;
-    for (size_t i = 0; i < count; ++i) total += static_cast<uint64_t>(__builtin_popcountll(words[i]));
-    return total;
-}
-}  // namespace
-
 Bitmap::Bitmap(uint64_t size, bool value) { resize(size, value); }
 
 // One block lives as long as any bitmap carved from it: a single bitmap moved out of the vector keeps the whole
@@ -162,7 +154,7 @@ void Bitmap::reset_all() {
     for (auto& word : words_) word = 0;
 }
 
-uint64_t Bitmap::count() const { return count_bits(words_.data(), words_.size()); }
+uint64_t Bitmap::count() const { return popcount_words(words_.data(), words_.size()); }
 
 bool Bitmap::none() const {
     for (uint64_t word : words_) {
