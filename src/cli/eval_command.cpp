@@ -197,12 +197,10 @@ int run_eval(EvalOptions options) {
     for (const auto& name : options.disabled_passes) compile_options.optimizer.disabled.insert(name);
     engine::CompiledCatalog compiled = engine::compile(catalog, as_of, compile_options);
     if (!event_data_given(compiled, *table, options.common)) return kExitUsage;
-    auto memberships = engine::evaluate(
-        compiled, *table, options.engine == "reference" ? engine::Evaluator::Reference : engine::Evaluator::Vm,
-        options.common.threads);
-    double eval_seconds = seconds_since(eval_start);
-
+    const engine::Evaluator evaluator =
+        options.engine == "reference" ? engine::Evaluator::Reference : engine::Evaluator::Vm;
     if (members_segment) {
+        const auto memberships = engine::evaluate(compiled, *table, evaluator, options.common.threads);
         std::vector<std::string> specs;
         for (const auto& file : catalog.files) specs.push_back(file.source->name());
         const std::vector<std::string> inputs = protected_files(options.common, project, specs);
@@ -224,12 +222,15 @@ int run_eval(EvalOptions options) {
         return finish_output();
     }
 
+    // Sizes only: counted without keeping the members of segments no other segment reads.
+    const std::vector<uint64_t> counts = engine::count_members(compiled, *table, evaluator, options.common.threads);
+    const double eval_seconds = seconds_since(eval_start);
     report::EvalSizes sizes;
     sizes.rows = table->rows();
     sizes.as_of = as_of;
     sizes.load_seconds = load_seconds;
     sizes.eval_seconds = eval_seconds;
-    sizes.segments = report::segment_sizes(catalog, memberships);
+    sizes.segments = report::segment_sizes(catalog, counts);
     const std::string& format = options.common.format;
     if (format == "json") {
         write_json_document(report::eval_sizes_json(sizes), workspace.sink);

@@ -23,4 +23,11 @@ SEGMINT_POPCNT_CLONES uint64_t and_popcount_words(const uint64_t* a, const uint6
     return total;
 }
 
+SEGMINT_POPCNT_CLONES uint64_t and_popcount_words(const uint64_t* a, const uint64_t* b, const uint64_t* c,
+                                                  uint64_t count) {
+    uint64_t total = 0;
+    for (uint64_t i = 0; i < count; ++i) total += static_cast<uint64_t>(__builtin_popcountll(a[i] & b[i] & c[i]));
+    return total;
+}
+
 }  // namespace segmint

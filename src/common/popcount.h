@@ -10,5 +10,7 @@ namespace segmint {
 uint64_t popcount_words(const uint64_t* words, uint64_t count);
 // Popcount of (a[i] & b[i]) over [0, count).
 uint64_t and_popcount_words(const uint64_t* a, const uint64_t* b, uint64_t count);
+// Popcount of (a[i] & b[i] & c[i]) over [0, count).
+uint64_t and_popcount_words(const uint64_t* a, const uint64_t* b, const uint64_t* c, uint64_t count);
 
 }  // namespace segmint

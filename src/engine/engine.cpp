@@ -88,21 +88,49 @@ CompiledCatalog compile(const semantic::Catalog& catalog, scalar::AsOf as_of, co
     return out;
 }
 
-std::vector<data::Bitmap> evaluate(const CompiledCatalog& compiled, const data::Table& table, Evaluator evaluator,
-                                   unsigned threads) {
+namespace {
+
+// Runs the catalog: the reference evaluators give bitmaps; the VM gives bitmaps, or with `counts` counts
+// (vm::count_members) and no bitmaps.
+std::vector<data::Bitmap> run_catalog(const CompiledCatalog& compiled, const data::Table& table, Evaluator evaluator,
+                                      unsigned threads, std::vector<uint64_t>* counts) {
     if (evaluator != Evaluator::Vm) {
         reference::ReferenceEvaluator reference(table, compiled.as_of);
-        return reference.evaluate(evaluator == Evaluator::Reference ? compiled.written_rules : compiled.rules,
-                                  compiled.segment_names.size());
+        std::vector<data::Bitmap> memberships = reference.evaluate(
+            evaluator == Evaluator::Reference ? compiled.written_rules : compiled.rules, compiled.segment_names.size());
+        if (counts) {
+            counts->clear();
+            for (const auto& members : memberships) counts->push_back(members.count());
+        }
+        return memberships;
     }
     const std::vector<vm::LookupTables> lookups =
         bind_lookups(compiled.programs, compiled.lookup_conditions, table, compiled.as_of);
     const std::vector<vm::LookupTables> shared_lookups =
         bind_lookups(compiled.shared_programs, compiled.shared_lookup_conditions, table, compiled.as_of);
     const AggregateValues aggregates(compiled.aggregates, compiled.aggregate_types, table, compiled.as_of);
+    const AggregateValues* aggregate_source = compiled.aggregates.empty() ? nullptr : &aggregates;
+    if (counts) {
+        *counts = vm::count_members(compiled.programs, table, compiled.segment_names.size(), compiled.as_of, threads,
+                                    &lookups, &compiled.shared_programs, &shared_lookups, aggregate_source);
+        return {};
+    }
     return vm::evaluate(compiled.programs, table, compiled.segment_names.size(), compiled.as_of, threads, &lookups,
-                        &compiled.shared_programs, &shared_lookups,
-                        compiled.aggregates.empty() ? nullptr : &aggregates);
+                        &compiled.shared_programs, &shared_lookups, aggregate_source);
+}
+
+}  // namespace
+
+std::vector<data::Bitmap> evaluate(const CompiledCatalog& compiled, const data::Table& table, Evaluator evaluator,
+                                   unsigned threads) {
+    return run_catalog(compiled, table, evaluator, threads, nullptr);
+}
+
+std::vector<uint64_t> count_members(const CompiledCatalog& compiled, const data::Table& table, Evaluator evaluator,
+                                    unsigned threads) {
+    std::vector<uint64_t> counts;
+    run_catalog(compiled, table, evaluator, threads, &counts);
+    return counts;
 }
 
 bool parse_as_of(const std::string& text, scalar::AsOf* out) {

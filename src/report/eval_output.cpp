@@ -32,10 +32,10 @@ std::string diagnostics_members(const DiagnosticSink& sink) {
 
 }  // namespace
 
-std::vector<SegmentSize> segment_sizes(const semantic::Catalog& catalog, const std::vector<data::Bitmap>& memberships) {
+std::vector<SegmentSize> segment_sizes(const semantic::Catalog& catalog, const std::vector<uint64_t>& counts) {
     std::vector<SegmentSize> sizes;
     for (size_t s = 0; s < catalog.segments.size(); ++s) {
-        sizes.push_back({catalog.segments[s].name, memberships[s].count(), catalog.definition(s).title});
+        sizes.push_back({catalog.segments[s].name, counts[s], catalog.definition(s).title});
     }
     return sizes;
 }

@@ -30,8 +30,8 @@ struct EvalSizes {
     std::vector<SegmentSize> segments;  // in catalog order
 };
 
-// Each segment of the catalog with its member count (`memberships` in catalog order).
-std::vector<SegmentSize> segment_sizes(const semantic::Catalog& catalog, const std::vector<data::Bitmap>& memberships);
+// Each segment of the catalog with its member count (`counts` in catalog order).
+std::vector<SegmentSize> segment_sizes(const semantic::Catalog& catalog, const std::vector<uint64_t>& counts);
 
 // "N customers as of D (loaded in ..., evaluated in ...)", then a table: segment, customers, share, title.
 std::string eval_sizes_text(const EvalSizes& sizes);

@@ -27,6 +27,7 @@ struct ExecContext {
     const Program& program;
     std::vector<data::Bitmap>& memberships;
     const LookupTables* lookups;  // the program's bound lookup tables (null when it has no LookupCode)
+    uint64_t* tally;              // non-null: StoreResult adds the batch's members here instead of setting bits
 
     // A register an instruction names. The destination may also be an operand: read the operands before writing it.
     Register& reg(uint16_t index) { return st.registers[index]; }

@@ -1,7 +1,8 @@
 #pragma once
 // Kernels of opcodes.def's "Three-valued logic and selections": not/and/or as word formulas (vm/bits.h, checked
 // against scalar's tables), narrowing and restoring the selection, and the two places a program's result goes (its
-// segment's membership bitmap, or a shared condition's slot for this batch).
+// segment's membership bitmap or its count, or a shared condition's slot for this batch).
+#include "common/popcount.h"
 #include "vm/kernels.h"
 
 namespace segmint::vm {
@@ -38,10 +39,14 @@ inline void exec_PopSelection(ExecContext& cx, const Instruction&) { cx.st.pop_s
 inline void exec_StoreResult(ExecContext& cx, const Instruction& in) {
     State& st = cx.st;
     const Register& a = cx.reg(in.a);
-    data::Bitmap& bits = cx.memberships[cx.program.segment];
     const uint64_t* av = static_cast<const uint64_t*>(a.data);
     const uint64_t* an = a.valid;
     const uint64_t* open = st.masks[0].data();  // rows [0, count)
+    if (cx.tally) {
+        *cx.tally += and_popcount_words(av, an, open, st.words());
+        return;
+    }
+    data::Bitmap& bits = cx.memberships[cx.program.segment];
     if (st.base % 64 == 0) {
         // Whole words: this thread owns the words of its rows (ranges start on word boundaries).
         uint64_t* words = bits.mutable_words() + st.base / 64;

@@ -22,11 +22,11 @@ void Machine::set_aggregates(const std::vector<data::Column>* aggregates, uint64
 }
 
 void Machine::run(const Program& program, uint64_t base, uint32_t count, std::vector<data::Bitmap>& memberships,
-                  const LookupTables* lookups) {
+                  const LookupTables* lookups, uint64_t* tally) {
     State& st = *state_;
     st.prepare(program);
     st.begin_batch(base, count);
-    ExecContext cx{st, program, memberships, lookups};
+    ExecContext cx{st, program, memberships, lookups, tally};
 
     // One case per line of opcodes.def, each calling the opcode's kernel (kernels_*.h, inline): a new opcode without
     // a kernel does not compile, and the switch stays one jump per instruction per batch.
@@ -42,15 +42,34 @@ void Machine::run(const Program& program, uint64_t base, uint32_t count, std::ve
     }
 }
 
-std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const data::Table& table, size_t segment_count,
-                                   scalar::AsOf as_of, unsigned threads, const std::vector<LookupTables>* lookups,
-                                   const std::vector<Program>* shared, const std::vector<LookupTables>* shared_lookups,
-                                   const AggregateSource* aggregates) {
+namespace {
+
+// The programs and what they read, as evaluate and count_members take them.
+struct Programs {
+    const std::vector<Program>& programs;
+    const std::vector<LookupTables>* lookups;
+    const std::vector<Program>* shared;
+    const std::vector<LookupTables>* shared_lookups;
+    const AggregateSource* aggregates;
+};
+
+// Runs every program over the table. Segment s gets its bitmap, or, where `counted` is given and counted[s] is set,
+// an empty bitmap and its member count in (*counts)[s].
+std::vector<data::Bitmap> run_programs(const Programs& in, const data::Table& table, size_t segment_count,
+                                       scalar::AsOf as_of, unsigned threads, const std::vector<char>* counted,
+                                       std::vector<uint64_t>* counts) {
     const uint64_t rows = table.rows();
+    const auto is_counted = [&](size_t segment) { return counted && (*counted)[segment]; };
     // Not zeroed here: the thread that evaluates a chunk zeroes that chunk's words, so the page faults of first touch
     // (hundreds of bitmaps; huge pages when they are big, data::WordBlock) are spread over the threads instead of
     // taken serially up front.
-    std::vector<data::Bitmap> memberships = data::Bitmap::uninitialized_many(segment_count, rows);
+    std::vector<data::Bitmap> memberships(segment_count);
+    std::vector<size_t> kept;
+    for (size_t s = 0; s < segment_count; ++s) {
+        if (!is_counted(s)) kept.push_back(s);
+    }
+    std::vector<data::Bitmap> bitmaps = data::Bitmap::uninitialized_many(kept.size(), rows);
+    for (size_t k = 0; k < kept.size(); ++k) memberships[kept[k]] = std::move(bitmaps[k]);
 
     // Threads take chunks of kChunkRows as they finish the last one (parallel_for).
     const uint64_t chunk = kChunkRows;
@@ -59,27 +78,70 @@ std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const d
     // One per worker, made by the worker that uses it (parallel_for starts no more workers than chunks).
     std::vector<std::unique_ptr<Machine>> machines(threads);
     std::vector<std::vector<data::Column>> chunk_aggregates(threads);  // each worker's, reused chunk after chunk
+    std::vector<std::vector<uint64_t>> tallies(threads, std::vector<uint64_t>(counted ? segment_count : 0));
     parallel_for(chunks, threads, [&](uint64_t c, unsigned worker) {
         if (!machines[worker]) machines[worker] = std::make_unique<Machine>(table, as_of);
         Machine& machine = *machines[worker];
         const uint64_t from = c * chunk, to = std::min(rows, from + chunk);
-        if (aggregates) {
-            aggregates->fill(from, to, chunk_aggregates[worker]);
+        if (in.aggregates) {
+            in.aggregates->fill(from, to, chunk_aggregates[worker]);
             machine.set_aggregates(&chunk_aggregates[worker], from);
         }
         const uint64_t first_word = data::word_index(from), end_word = data::words_for_bits(to);
-        for (auto& bits : memberships) std::fill(bits.mutable_words() + first_word, bits.mutable_words() + end_word, 0);
+        for (size_t s : kept) {
+            std::fill(memberships[s].mutable_words() + first_word, memberships[s].mutable_words() + end_word, 0);
+        }
         for (uint64_t base = from; base < to; base += kBatchSize) {
             const auto count = static_cast<uint32_t>(std::min<uint64_t>(kBatchSize, to - base));
-            for (size_t p = 0; shared && p < shared->size(); ++p) {
-                machine.run((*shared)[p], base, count, memberships, shared_lookups ? &(*shared_lookups)[p] : nullptr);
+            for (size_t p = 0; in.shared && p < in.shared->size(); ++p) {
+                machine.run((*in.shared)[p], base, count, memberships,
+                            in.shared_lookups ? &(*in.shared_lookups)[p] : nullptr);
             }
-            for (size_t p = 0; p < programs.size(); ++p) {
-                machine.run(programs[p], base, count, memberships, lookups ? &(*lookups)[p] : nullptr);
+            for (size_t p = 0; p < in.programs.size(); ++p) {
+                const size_t segment = in.programs[p].segment;
+                machine.run(in.programs[p], base, count, memberships, in.lookups ? &(*in.lookups)[p] : nullptr,
+                            is_counted(segment) ? &tallies[worker][segment] : nullptr);
             }
         }
     });
+    if (counts) {
+        counts->assign(segment_count, 0);
+        for (size_t s = 0; s < segment_count; ++s) {
+            if (!is_counted(s)) (*counts)[s] = memberships[s].count();
+            for (const auto& tally : tallies) (*counts)[s] += is_counted(s) ? tally[s] : 0;
+        }
+    }
     return memberships;
+}
+
+}  // namespace
+
+std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const data::Table& table, size_t segment_count,
+                                   scalar::AsOf as_of, unsigned threads, const std::vector<LookupTables>* lookups,
+                                   const std::vector<Program>* shared, const std::vector<LookupTables>* shared_lookups,
+                                   const AggregateSource* aggregates) {
+    return run_programs({programs, lookups, shared, shared_lookups, aggregates}, table, segment_count, as_of, threads,
+                        nullptr, nullptr);
+}
+
+std::vector<uint64_t> count_members(const std::vector<Program>& programs, const data::Table& table,
+                                    size_t segment_count, scalar::AsOf as_of, unsigned threads,
+                                    const std::vector<LookupTables>* lookups, const std::vector<Program>* shared,
+                                    const std::vector<LookupTables>* shared_lookups,
+                                    const AggregateSource* aggregates) {
+    // Counted unless some program, a segment's or a shared condition's, reads its bits.
+    std::vector<char> counted(segment_count, 1);
+    const auto unmark_read = [&](const Program& program) {
+        for (const Instruction& instruction : program.code) {
+            if (instruction.op == Opcode::LoadSegment) counted.at(instruction.imm) = 0;
+        }
+    };
+    for (const Program& program : programs) unmark_read(program);
+    for (size_t p = 0; shared && p < shared->size(); ++p) unmark_read((*shared)[p]);
+    std::vector<uint64_t> counts;
+    run_programs({programs, lookups, shared, shared_lookups, aggregates}, table, segment_count, as_of, threads,
+                 &counted, &counts);
+    return counts;
 }
 
 }  // namespace segmint::vm

@@ -254,6 +254,10 @@ MUTATIONS = [
      "return k == 0 || load(end - 8) >> (8 * (8 - k)) == head_;",
      "return k == 0 || load(end - 8) >> (8 * (7 - k)) == head_;",
      "`ends with` a constant shorter than 8 bytes compares one byte too many"),
+    ("count_members_last_worker", "src/vm/machine.cpp",
+     "for (const auto& tally : tallies) (*counts)[s] += is_counted(s) ? tally[s] : 0;",
+     "for (const auto& tally : tallies) (*counts)[s] = is_counted(s) ? tally[s] : (*counts)[s];",
+     "`segmint eval`'s counts keep only the last thread's share of each counted segment"),
     ("unpack_bits_first_chunk", "src/snapshot/table_reader.cpp",
      "std::memcpy(chunk + 8 * i, &spread[bits.data[first / 8 + i]], 8);",
      "std::memcpy(chunk + 8 * i, &spread[bits.data[i]], 8);",
@@ -323,6 +327,7 @@ EXPECTED_KILLERS = {
     "affix_ends_skips_head": ["vm_bits"],
     "affix_short_shift": ["vm_bits"],
     "unpack_bits_first_chunk": ["snapshots"],
+    "count_members_last_worker": ["differential"],
 }
 
 

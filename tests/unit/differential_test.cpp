@@ -14,6 +14,7 @@
 #include "reference/reference_evaluator.h"
 #include "test_support.h"
 #include "vm/batch.h"
+#include "vm/opcodes.h"
 
 using namespace segmint;
 using namespace segmint::testing;
@@ -51,7 +52,7 @@ BOOST_AUTO_TEST_CASE(vm_matches_reference_on_random_rules) {
     const uint64_t rounds = env_or("SEGMINT_ROUNDS", 1000);
     scalar::AsOf as_of;
     engine::parse_as_of("2026-11-23T12:00:00Z", &as_of);
-    size_t rules_compared = 0, rules_rejected = 0, shared_conditions = 0, narrowed_columns = 0;
+    size_t rules_compared = 0, rules_rejected = 0, shared_conditions = 0, narrowed_columns = 0, read_segments = 0;
     for (uint64_t round = 0; round < rounds; ++round) {
         const uint64_t seed = first_seed + round;
         Random random(seed);
@@ -86,6 +87,13 @@ BOOST_AUTO_TEST_CASE(vm_matches_reference_on_random_rules) {
         auto vm_optimized = engine::evaluate(optimized, table, engine::Evaluator::Vm, 1);
         auto vm_narrow = engine::evaluate(optimized, narrow, engine::Evaluator::Vm, 1);
         auto vm_narrow_plain = engine::evaluate(compiled, narrow, engine::Evaluator::Vm, 1);
+        // `segmint eval`'s sizes: bitmaps only for the segments other segments read, the rest counted batch by batch.
+        const auto counts = engine::count_members(optimized, table, engine::Evaluator::Vm, 3);
+        const auto narrow_counts = engine::count_members(compiled, narrow, engine::Evaluator::Vm, 1);
+        const auto reference_counts = engine::count_members(compiled, table, engine::Evaluator::Reference);
+        for (const auto& program : optimized.programs) {
+            for (const auto& instruction : program.code) read_segments += instruction.op == vm::Opcode::LoadSegment;
+        }
         const optimize::TableStats narrow_table_stats = optimize::gather_stats(narrow);
         for (size_t c = 0; c < table.column_count(); ++c) {
             narrowed_columns += narrow.column(c).int_width != 8 || narrow.column(c).code_width != 4;
@@ -98,6 +106,14 @@ BOOST_AUTO_TEST_CASE(vm_matches_reference_on_random_rules) {
         }
         for (const auto& rule : compiled.rules) {
             const size_t s = rule.segment;
+            if (counts.at(s) != reference[s].count() || narrow_counts.at(s) != reference[s].count() ||
+                reference_counts.at(s) != reference[s].count()) {
+                BOOST_ERROR("seed " << seed << ": segment " << rule.name << " has " << reference[s].count()
+                                    << " members, counted " << counts.at(s) << " (narrowed, not optimized: "
+                                    << narrow_counts.at(s) << ", reference: " << reference_counts.at(s)
+                                    << ")\nrule: " << ir::dump(*rule.root));
+                return;
+            }
             if (vm_narrow[s] != vm[s] || vm_narrow_plain[s] != vm[s]) {
                 BOOST_ERROR("seed " << seed << ": segment " << rule.name
                                     << " differs over the narrowed columns\nrule: " << ir::dump(*rule.root));
@@ -134,13 +150,14 @@ BOOST_AUTO_TEST_CASE(vm_matches_reference_on_random_rules) {
     BOOST_TEST_MESSAGE("compared " << rules_compared << " random rules (" << rules_rejected
                                    << " rejected by the checker), " << shared_conditions
                                    << " conditions shared across rules, " << narrowed_columns
-                                   << " int columns narrowed, seeds " << first_seed << ".." << first_seed + rounds - 1);
+                                   << " int columns narrowed, " << read_segments << " reads of another segment's members, seeds " << first_seed << ".." << first_seed + rounds - 1);
     // The generator is typed, so nearly every rule is accepted: thousands of rules are compared per run. Random
     // catalogs repeat conditions often enough that the shared-condition programs are exercised too.
     if (rounds >= 1000) {
         BOOST_CHECK_GE(rules_compared, 10000u);
         BOOST_CHECK_GE(shared_conditions, 100u);
         BOOST_CHECK_GE(narrowed_columns, 1000u);
+        BOOST_CHECK_GE(read_segments, 500u);  // so count_members keeps some bitmaps and counts the others
     }
 }
 
@@ -172,6 +189,12 @@ BOOST_AUTO_TEST_CASE(threads_agree_on_a_table_of_many_chunks) {
             for (uint64_t row = 0; row < rows; ++row) counted += several[s].get(row);
             BOOST_CHECK_EQUAL(several[s].count(), counted);
             members += counted;
+        }
+        const auto counts = engine::count_members(compiled, table, engine::Evaluator::Vm, threads);
+        BOOST_REQUIRE_EQUAL(counts.size(), one.size());
+        for (size_t s = 0; s < one.size(); ++s) {
+            BOOST_CHECK_MESSAGE(counts[s] == one[s].count(), "segment " << s << " counted differently on " << threads
+                                                                          << " threads");
         }
     }
     BOOST_CHECK_GT(members, 0u);  // the catalog selects someone, so equal results are not trivially empty
