@@ -90,47 +90,45 @@ CompiledCatalog compile(const semantic::Catalog& catalog, scalar::AsOf as_of, co
 
 namespace {
 
-// Runs the catalog: the reference evaluators give bitmaps; the VM gives bitmaps, or with `counts` counts
-// (vm::count_members) and no bitmaps.
-std::vector<data::Bitmap> run_catalog(const CompiledCatalog& compiled, const data::Table& table, Evaluator evaluator,
-                                      unsigned threads, std::vector<uint64_t>* counts) {
-    if (evaluator != Evaluator::Vm) {
-        reference::ReferenceEvaluator reference(table, compiled.as_of);
-        std::vector<data::Bitmap> memberships = reference.evaluate(
-            evaluator == Evaluator::Reference ? compiled.written_rules : compiled.rules, compiled.segment_names.size());
-        if (counts) {
-            counts->clear();
-            for (const auto& members : memberships) counts->push_back(members.count());
-        }
-        return memberships;
-    }
-    const std::vector<vm::LookupTables> lookups =
-        bind_lookups(compiled.programs, compiled.lookup_conditions, table, compiled.as_of);
-    const std::vector<vm::LookupTables> shared_lookups =
-        bind_lookups(compiled.shared_programs, compiled.shared_lookup_conditions, table, compiled.as_of);
-    const AggregateValues aggregates(compiled.aggregates, compiled.aggregate_types, table, compiled.as_of);
-    const AggregateValues* aggregate_source = compiled.aggregates.empty() ? nullptr : &aggregates;
-    if (counts) {
-        *counts = vm::count_members(compiled.programs, table, compiled.segment_names.size(), compiled.as_of, threads,
-                                    &lookups, &compiled.shared_programs, &shared_lookups, aggregate_source);
-        return {};
-    }
-    return vm::evaluate(compiled.programs, table, compiled.segment_names.size(), compiled.as_of, threads, &lookups,
-                        &compiled.shared_programs, &shared_lookups, aggregate_source);
-}
+// What the VM reads besides the table for a compiled catalog: the programs' lookup tables bound to this table's
+// dictionaries, and the event aggregates' values.
+struct VmInputs {
+    VmInputs(const CompiledCatalog& compiled, const data::Table& table)
+        : lookups(bind_lookups(compiled.programs, compiled.lookup_conditions, table, compiled.as_of)),
+          shared_lookups(
+              bind_lookups(compiled.shared_programs, compiled.shared_lookup_conditions, table, compiled.as_of)),
+          aggregates(compiled.aggregates, compiled.aggregate_types, table, compiled.as_of),
+          aggregate_source(compiled.aggregates.empty() ? nullptr : &aggregates) {}
+    const std::vector<vm::LookupTables> lookups;
+    const std::vector<vm::LookupTables> shared_lookups;
+    const AggregateValues aggregates;
+    const AggregateValues* const aggregate_source;  // null when no program reads an aggregate
+};
 
 }  // namespace
 
 std::vector<data::Bitmap> evaluate(const CompiledCatalog& compiled, const data::Table& table, Evaluator evaluator,
                                    unsigned threads) {
-    return run_catalog(compiled, table, evaluator, threads, nullptr);
+    if (evaluator != Evaluator::Vm) {
+        reference::ReferenceEvaluator reference(table, compiled.as_of);
+        return reference.evaluate(evaluator == Evaluator::Reference ? compiled.written_rules : compiled.rules,
+                                  compiled.segment_names.size());
+    }
+    const VmInputs in(compiled, table);
+    return vm::evaluate(compiled.programs, table, compiled.segment_names.size(), compiled.as_of, threads, &in.lookups,
+                        &compiled.shared_programs, &in.shared_lookups, in.aggregate_source);
 }
 
 std::vector<uint64_t> count_members(const CompiledCatalog& compiled, const data::Table& table, Evaluator evaluator,
                                     unsigned threads) {
-    std::vector<uint64_t> counts;
-    run_catalog(compiled, table, evaluator, threads, &counts);
-    return counts;
+    if (evaluator != Evaluator::Vm) {  // the reference evaluators make bitmaps anyway
+        std::vector<uint64_t> counts;
+        for (const auto& members : evaluate(compiled, table, evaluator, threads)) counts.push_back(members.count());
+        return counts;
+    }
+    const VmInputs in(compiled, table);
+    return vm::count_members(compiled.programs, table, compiled.segment_names.size(), compiled.as_of, threads,
+                             &in.lookups, &compiled.shared_programs, &in.shared_lookups, in.aggregate_source);
 }
 
 bool parse_as_of(const std::string& text, scalar::AsOf* out) {

@@ -129,7 +129,9 @@ std::vector<uint64_t> count_members(const std::vector<Program>& programs, const 
                                     const std::vector<LookupTables>* lookups, const std::vector<Program>* shared,
                                     const std::vector<LookupTables>* shared_lookups,
                                     const AggregateSource* aggregates) {
-    // Counted unless some program, a segment's or a shared condition's, reads its bits.
+    // Counted unless some program reads its bits. Shared conditions read no segment today
+    // (optimize/shared_conditions.cpp) but are scanned too: a counted segment's bitmap is empty, and reading it would
+    // run off its end.
     std::vector<char> counted(segment_count, 1);
     const auto unmark_read = [&](const Program& program) {
         for (const Instruction& instruction : program.code) {

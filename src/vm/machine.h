@@ -58,8 +58,9 @@ std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const d
                                    const std::vector<LookupTables>* shared_lookups = nullptr,
                                    const AggregateSource* aggregates = nullptr);
 
-// What `evaluate` gives, counted: each segment's number of members. Only the segments a program reads (LoadSegment)
-// get a bitmap; the others are counted batch by batch. `segmint eval` prints counts, and the bitmaps of a 200-segment
+// What `evaluate` gives, counted: each segment's number of members. Only the segments a program reads (LoadSegment,
+// in `programs` or `shared`) get a bitmap; the others are counted batch by batch and their bitmaps stay empty, which
+// is why every segment a program reads must be kept. `segmint eval` prints counts, and the bitmaps of a 200-segment
 // catalog over 10M rows are 250 MB of fresh memory to fault in and clear before a bit of them is set.
 std::vector<uint64_t> count_members(const std::vector<Program>& programs, const data::Table& table,
                                     size_t segment_count, scalar::AsOf as_of, unsigned threads = 1,

@@ -258,6 +258,14 @@ MUTATIONS = [
      "for (const auto& tally : tallies) (*counts)[s] += is_counted(s) ? tally[s] : 0;",
      "for (const auto& tally : tallies) (*counts)[s] = is_counted(s) ? tally[s] : (*counts)[s];",
      "`segmint eval`'s counts keep only the last thread's share of each counted segment"),
+    ("count_members_ignores_open", "src/vm/kernels_logic.h",
+     "*cx.tally += and_popcount_words(av, an, open, st.words());",
+     "*cx.tally += and_popcount_words(av, an, st.words());",
+     "`segmint eval`'s counts take in the bits past a partial batch's last row"),
+    ("count_members_ignores_valid", "src/vm/kernels_logic.h",
+     "*cx.tally += and_popcount_words(av, an, open, st.words());",
+     "*cx.tally += and_popcount_words(av, open, st.words());",
+     "`segmint eval`'s counts take in rows whose rule is NULL"),
     ("unpack_bits_first_chunk", "src/snapshot/table_reader.cpp",
      "std::memcpy(chunk + 8 * i, &spread[bits.data[first / 8 + i]], 8);",
      "std::memcpy(chunk + 8 * i, &spread[bits.data[i]], 8);",
@@ -328,6 +336,8 @@ EXPECTED_KILLERS = {
     "affix_short_shift": ["vm_bits"],
     "unpack_bits_first_chunk": ["snapshots"],
     "count_members_last_worker": ["differential"],
+    "count_members_ignores_open": ["differential"],
+    "count_members_ignores_valid": ["differential"],
 }
 
 

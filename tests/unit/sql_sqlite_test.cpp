@@ -193,8 +193,8 @@ bool compare_catalog(const std::string& text, data::Table& table, scalar::AsOf a
     // `segmint eval`'s counts (event aggregates included) against the bitmaps.
     const auto vm_counts = engine::count_members(compiled, table, engine::Evaluator::Vm, 2);
     for (size_t s = 0; s < vm.size(); ++s) {
-        BOOST_CHECK_MESSAGE(vm_counts.at(s) == vm[s].count(), what << ": segment " << s << " counted " << vm_counts.at(s)
-                                                                  << ", members " << vm[s].count());
+        BOOST_CHECK_MESSAGE(vm_counts.at(s) == vm[s].count(),
+                            what << ": segment " << s << " counted " << vm_counts.at(s) << ", members " << vm[s].count());
     }
     sql::Generator generator(checked.catalog, as_of, "sqlite");
     std::vector<uint32_t> chosen;
