@@ -408,6 +408,7 @@ uint64_t Column::data_bytes() const {
 
 Table::Table(schema::Schema schema) : schema_(std::move(schema)) {
     columns_.resize(schema_.columns.size());
+    known_ranges_.resize(schema_.columns.size());
     for (size_t i = 0; i < schema_.columns.size(); ++i) {
         const auto& definition = schema_.columns[i];
         Column& column = columns_[i];

@@ -332,6 +332,14 @@ private:
 
 struct EventSet;  // data/events.h
 
+// The least and greatest present value of an Int, Timestamp, Date or Number column, as the optimizer's statistics hold
+// them (optimize::ColumnStats); `any` is false when no value is present.
+struct ValueRange {
+    bool any = false;
+    double low = 0;
+    double high = 0;
+};
+
 // Columns in schema order: column(i) is schema().columns[i].
 class Table {
 public:
@@ -341,7 +349,18 @@ public:
     uint64_t rows() const { return rows_; }
     size_t column_count() const { return columns_.size(); }
     const Column& column(size_t schema_index) const { return columns_[schema_index]; }
-    Column& mutable_column(size_t schema_index) { return columns_[schema_index]; }
+    // Drops the column's known range (below): its values may change through the reference.
+    Column& mutable_column(size_t schema_index) {
+        known_ranges_[schema_index].reset();
+        return columns_[schema_index];
+    }
+    // The range of a column's present values when its loader found it while checking them (the snapshot reader), so
+    // that statistics take no second pass over the column (optimize::gather_stats); null when unknown.
+    const ValueRange* known_range(size_t schema_index) const {
+        const auto& range = known_ranges_[schema_index];
+        return range ? &*range : nullptr;
+    }
+    void set_known_range(size_t schema_index, ValueRange range) { known_ranges_[schema_index] = range; }
     const Column* find(std::string_view name) const;
 
     // After appending to every column: checks they all have the same size (std::logic_error otherwise) and makes it
@@ -366,6 +385,7 @@ public:
 private:
     schema::Schema schema_;
     std::vector<Column> columns_;
+    std::vector<std::optional<ValueRange>> known_ranges_;  // by schema index
     uint64_t rows_ = 0;
     std::shared_ptr<const EventSet> events_;
 };

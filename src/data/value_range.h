@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
 #include "data/bitmap.h"
 
@@ -11,12 +12,23 @@ namespace segmint::data {
 
 // The least and greatest of the first `rows` values whose validity bit is set, or false when there is none. Tables
 // of millions of rows pass through here before each evaluation, so the common case is fast: 64 rows at a time, a
-// validity word with every bit set read in a loop the compiler vectorizes, other words bit by bit.
+// validity word with every bit set read in a loop the compiler vectorizes, other words bit by bit. For floating-point
+// T, `nan_out` (when given) tells whether a present value is NaN, which the least and greatest leave out: the snapshot
+// reader checks a column's values and finds its statistics in this one pass.
 template <typename T>
-bool present_range(const Bitmap& validity, const T* values, uint64_t rows, T* low_out, T* high_out) {
+bool present_range(const Bitmap& validity, const T* values, uint64_t rows, T* low_out, T* high_out,
+                   bool* nan_out = nullptr) {
     T low = std::numeric_limits<T>::max();
     T high = std::numeric_limits<T>::lowest();
     bool any = false;
+    bool nan = false;
+    const auto is_nan = [](T value) {
+        if constexpr (std::is_floating_point_v<T>) {
+            return value != value;
+        } else {
+            return false;
+        }
+    };
     const uint64_t* words = validity.words();
     for (uint64_t first = 0; first < rows; first += 64) {
         const uint64_t word = words[first / 64];
@@ -24,12 +36,15 @@ bool present_range(const Bitmap& validity, const T* values, uint64_t rows, T* lo
         const T* block = values + first;
         if (count == 64 && word == ~uint64_t{0}) {
             T block_low = block[0], block_high = block[0];
+            bool block_nan = is_nan(block[0]);
             for (int i = 1; i < 64; ++i) {
                 block_low = std::min(block_low, block[i]);
                 block_high = std::max(block_high, block[i]);
+                block_nan |= is_nan(block[i]);
             }
             low = std::min(low, block_low);
             high = std::max(high, block_high);
+            nan |= block_nan;
             any = true;
             continue;
         }
@@ -37,12 +52,14 @@ bool present_range(const Bitmap& validity, const T* values, uint64_t rows, T* lo
             if ((word >> i) & 1) {
                 low = std::min(low, block[i]);
                 high = std::max(high, block[i]);
+                nan |= is_nan(block[i]);
                 any = true;
             }
         }
     }
     *low_out = low;
     *high_out = high;
+    if (nan_out) *nan_out = nan;
     return any;
 }
 

@@ -27,16 +27,24 @@ bool int_range(const data::Column& column, double* min, double* max) {
     return any;
 }
 
-ColumnStats column_stats(const data::Column& column, uint64_t rows) {
+ColumnStats column_stats(const data::Column& column, uint64_t rows, const data::ValueRange* known) {
     ColumnStats s;
     s.null_count = rows - column.validity.count();
     s.distinct = column.dictionary.size();
-    switch (column.type) {
-        case schema::ColumnType::Int: s.has_range = int_range(column, &s.min, &s.max); break;
-        case schema::ColumnType::Timestamp: s.has_range = value_range(column, column.i64, rows, &s.min, &s.max); break;
-        case schema::ColumnType::Number: s.has_range = value_range(column, column.f64, rows, &s.min, &s.max); break;
-        case schema::ColumnType::Date: s.has_range = value_range(column, column.i32, rows, &s.min, &s.max); break;
-        default: break;
+    if (known) {
+        s.has_range = known->any;
+        s.min = known->low;
+        s.max = known->high;
+    } else {
+        switch (column.type) {
+            case schema::ColumnType::Int: s.has_range = int_range(column, &s.min, &s.max); break;
+            case schema::ColumnType::Timestamp:
+                s.has_range = value_range(column, column.i64, rows, &s.min, &s.max);
+                break;
+            case schema::ColumnType::Number: s.has_range = value_range(column, column.f64, rows, &s.min, &s.max); break;
+            case schema::ColumnType::Date: s.has_range = value_range(column, column.i32, rows, &s.min, &s.max); break;
+            default: break;
+        }
     }
     if (!s.has_range) s.min = s.max = 0;
     return s;
@@ -49,7 +57,8 @@ TableStats gather_stats(const data::Table& table, unsigned threads) {
     stats.rows = table.rows();
     stats.columns.resize(table.column_count());
     parallel_for(table.column_count(), threads_or_cores(threads), [&](uint64_t c, unsigned) {
-        stats.columns[c] = column_stats(table.column(static_cast<size_t>(c)), table.rows());
+        const auto i = static_cast<size_t>(c);
+        stats.columns[c] = column_stats(table.column(i), table.rows(), table.known_range(i));
     });
     return stats;
 }

@@ -20,7 +20,8 @@ struct TableStats {
     std::vector<ColumnStats> columns;  // by schema index
 };
 
-// One pass over each column with a range, the columns shared out over `threads` threads (0: one per core).
+// One pass over each column with a range whose loader did not find it already (data::Table::known_range), the
+// columns shared out over `threads` threads (0: one per core).
 TableStats gather_stats(const data::Table& table, unsigned threads = 1);
 
 }  // namespace segmint::optimize

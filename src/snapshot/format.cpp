@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/calendar.h"
 #include "common/text_format.h"
 #include "snapshot/checksum.h"
 
@@ -72,6 +73,19 @@ std::string join_lines(const std::vector<std::string>& lines) {
     std::string text;
     for (const auto& line : lines) text += line + "\n";
     return text;
+}
+
+std::string range_text(schema::ColumnType type, int64_t value) {
+    switch (type) {
+        case schema::ColumnType::Date: return calendar::format_date(static_cast<int32_t>(value));
+        case schema::ColumnType::Timestamp: return calendar::format_timestamp(value);
+        default: return fmt::format("{}", value);
+    }
+}
+
+std::string range_text(double value) {
+    // + 0.0 turns -0 into 0: which of two equal zeros is "least" depends on the order a loop meets them in.
+    return fmt::format("{}", value + 0.0);
 }
 
 }  // namespace segmint::snapshot

@@ -11,7 +11,9 @@
 #include "common/parallel.h"
 #include "common/text_format.h"
 #include "data/prefault.h"
+#include "data/value_range.h"
 #include "scalar/scalar.h"
+#include "snapshot/format.h"
 
 namespace segmint::snapshot {
 namespace {
@@ -191,9 +193,40 @@ void read_dictionary(const ArrowFile& file, const arrow::Block* block, const sch
     }
 }
 
+// A column's least and greatest present value as its field's metadata gives them (format.h: kLeastKey, kGreatestKey).
+struct StoredRange {
+    bool present = false;
+    std::string least, greatest;
+};
+
+StoredRange stored_range(const arrow::Field* field, const std::string& what) {
+    StoredRange stored;
+    const auto* pairs = field->custom_metadata();
+    if (!pairs) return stored;
+    int least = 0, greatest = 0;
+    for (const auto* pair : *pairs) {
+        if (!pair->key() || !pair->value())
+            fail(what + ": its metadata has a key without a value: the snapshot is corrupt");
+        const std::string_view key = pair->key()->string_view();
+        if (key == kLeastKey) {
+            ++least;
+            stored.least = pair->value()->str();
+        } else if (key == kGreatestKey) {
+            ++greatest;
+            stored.greatest = pair->value()->str();
+        }
+    }
+    if (least > 1 || greatest > 1 || least != greatest) {
+        fail(what + ": its metadata gives its least or greatest value twice or alone: the snapshot is corrupt");
+    }
+    stored.present = least == 1;
+    return stored;
+}
+
 // Where one column's buffers lie in the record batch's body (found in order, before the columns are read in parallel).
 struct ColumnBuffers {
     std::string what;
+    StoredRange stored;
     Bytes validity, values, list_offsets, list_codes;
     uint64_t nulls = 0, items = 0;
     // An Int column's width in the file (Arrow Int8 to Int64), or a String or Enum column's codes' (Int8 to Int32).
@@ -234,43 +267,58 @@ ColumnBuffers locate_column(Buffers& buffers, uint64_t rows, const schema::Colum
 // Copies one column out of the file and checks it (its dictionary is already read).
 // Every present value keeps [low, high] (what the CSV loader accepts of the type and the schema's bounds); numbers
 // are finite. The engine's date arithmetic is defined only for years 1 to 9999, which a snapshot must not leave.
+// The check is the pass that finds the least and greatest present value, which the table keeps as the column's
+// statistics (data::Table::known_range) and which must be the ones the field's metadata gives, if it gives them.
 template <typename T>
-void check_range(const data::Column& column, const data::Array<T>& values, T low, T high, const std::string& what) {
-    const auto outside = [&](T value) { return !(value >= low && value <= high); };  // NaN is outside too
-    const bool bad = any_bad(
-        column, values.size(),
-        [&](uint64_t first) {
-            bool any = false;
-            for (int i = 0; i < 64; ++i) any |= outside(values[first + i]);
-            return any;
-        },
-        [&](uint64_t row, bool present) { return present && outside(values[row]); });
-    if (bad) fail(what + ": a value outside its type's range or the schema's bounds: the snapshot is corrupt");
+data::ValueRange checked_range(const data::Column& column, const data::Array<T>& values, T low, T high,
+                               const ColumnBuffers& found) {
+    T least{}, greatest{};
+    bool nan = false;
+    const bool any = data::present_range(column.validity, values.data(), values.size(), &least, &greatest, &nan);
+    if (nan || (any && !(least >= low && greatest <= high))) {
+        fail(found.what + ": a value outside its type's range or the schema's bounds: the snapshot is corrupt");
+    }
+    if (found.stored.present) {
+        const auto text = [&](T value) {
+            if constexpr (std::is_floating_point_v<T>) {
+                return range_text(value);
+            } else {
+                return range_text(column.type, static_cast<int64_t>(value));
+            }
+        };
+        if (!any || text(least) != found.stored.least || text(greatest) != found.stored.greatest) {
+            fail(found.what +
+                 ": the least and greatest value its metadata gives are not its values': the snapshot is "
+                 "corrupt");
+        }
+    }
+    if (!any) return {};
+    return {true, static_cast<double>(least), static_cast<double>(greatest)};
 }
 
 // An Int column's values as they lie in the file, `int_bytes` each (as written: no base), checked against [low, high]
 // (the schema's bounds).
 template <typename T>
-void read_ints(const ColumnBuffers& found, uint64_t rows, int64_t low, int64_t high, data::Array<T>& values,
-               data::Column& column, const std::shared_ptr<const void>& keep_alive) {
+data::ValueRange read_ints(const ColumnBuffers& found, uint64_t rows, int64_t low, int64_t high, data::Array<T>& values,
+                           data::Column& column, const std::shared_ptr<const void>& keep_alive) {
     view_or_copy(values, found.values, rows, keep_alive);
     check_null_slots_zero(column, values, found.what);
     // The bounds within T's range; bounds that leave none of it (min: 200 over bytes) admit no present value.
     const int64_t least = std::max<int64_t>(low, std::numeric_limits<T>::lowest());
     const int64_t greatest = std::min<int64_t>(high, std::numeric_limits<T>::max());
-    if (least > greatest) {
-        check_range(column, values, T{1}, T{0}, found.what);
-    } else {
-        check_range(column, values, static_cast<T>(least), static_cast<T>(greatest), found.what);
-    }
+    if (least > greatest) return checked_range(column, values, T{1}, T{0}, found);
+    return checked_range(column, values, static_cast<T>(least), static_cast<T>(greatest), found);
 }
 
 // Values (ints, numbers, dates, times, dictionary strings) are read in place with `keep_alive`; what indexes other
 // memory (dictionary codes, list offsets and items, dictionary offsets) is always copied, then checked: a file
 // rewritten in place by another program while the table is used may then change values, but cannot send a read out of
 // bounds.
-void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column& definition, data::Column& column,
-                 data::Bitmap validity, bool narrow_ints, const std::shared_ptr<const void>& keep_alive) {
+// Returns the range of an Int, Timestamp, Number or Date column's present values, found while checking them.
+std::optional<data::ValueRange> read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column& definition,
+                                            data::Column& column, data::Bitmap validity, bool narrow_ints,
+                                            const std::shared_ptr<const void>& keep_alive) {
+    std::optional<data::ValueRange> range;
     const std::string& what = found.what;
     read_validity(column, std::move(validity), found.validity, rows, found.nulls, what);
     if (definition.not_null && found.nulls > 0) fail(what + ": NULL in a `not_null` column: the snapshot is corrupt");
@@ -282,10 +330,10 @@ void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column
         case ColumnType::Int: {
             const auto [low, high] = whole(std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
             switch (found.value_bytes) {
-                case 1: read_ints(found, rows, low, high, column.i8, column, keep_alive); break;
-                case 2: read_ints(found, rows, low, high, column.i16, column, keep_alive); break;
-                case 4: read_ints(found, rows, low, high, column.i32, column, keep_alive); break;
-                default: read_ints(found, rows, low, high, column.i64, column, keep_alive); break;
+                case 1: range = read_ints(found, rows, low, high, column.i8, column, keep_alive); break;
+                case 2: range = read_ints(found, rows, low, high, column.i16, column, keep_alive); break;
+                case 4: range = read_ints(found, rows, low, high, column.i32, column, keep_alive); break;
+                default: range = read_ints(found, rows, low, high, column.i64, column, keep_alive); break;
             }
             column.int_width = static_cast<uint8_t>(found.value_bytes);
             column.int_base = 0;
@@ -295,21 +343,22 @@ void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column
             view_or_copy(column.i64, found.values, rows, keep_alive);
             check_null_slots_zero(column, column.i64, what);
             const auto [low, high] = whole(scalar::kMinTimestamp, scalar::kMaxTimestamp);
-            check_range(column, column.i64, low, high, what);
+            range = checked_range(column, column.i64, low, high, found);
             break;
         }
         case ColumnType::Number:
             view_or_copy(column.f64, found.values, rows, keep_alive);
             check_null_slots_zero(column, column.f64, what);
-            check_range(column, column.f64, definition.min_number.value_or(-std::numeric_limits<double>::max()),
-                        definition.max_number.value_or(std::numeric_limits<double>::max()), what);
+            range =
+                checked_range(column, column.f64, definition.min_number.value_or(-std::numeric_limits<double>::max()),
+                              definition.max_number.value_or(std::numeric_limits<double>::max()), found);
             break;
         case ColumnType::Date: {
             view_or_copy(column.i32, found.values, rows, keep_alive);
             check_null_slots_zero(column, column.i32, what);
             const auto [low, high] = whole(scalar::kMinDate, scalar::kMaxDate);
-            check_range(column, column.i32, static_cast<int32_t>(std::max<int64_t>(low, scalar::kMinDate)),
-                        static_cast<int32_t>(std::min<int64_t>(high, scalar::kMaxDate)), what);
+            range = checked_range(column, column.i32, static_cast<int32_t>(std::max<int64_t>(low, scalar::kMinDate)),
+                                  static_cast<int32_t>(std::min<int64_t>(high, scalar::kMaxDate)), found);
             break;
         }
         case ColumnType::String:
@@ -346,6 +395,11 @@ void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column
         }
     }
     column.size = rows;
+    if (found.stored.present && !range) {
+        fail(what +
+             ": its metadata gives a least and greatest value, which its type has none of: the snapshot is "
+             "corrupt");
+    }
     // As the loaders hold them (data/csv_loader.h, narrow_ints): the customers' Int columns but the key in the fewest
     // bytes, the key and event tables' at 8. A column that fits fewer bytes than the file's as offsets from a base
     // (0 to 130 in one byte where the file needs Int16; an older snapshot's 8-byte ints) is narrowed here, a copy.
@@ -356,6 +410,7 @@ void read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column
         column.widen_ints();
         column.widen_codes();
     }
+    return range;
 }
 
 // task(i) for i in [0, count) on `threads` threads; a problem in any is reported as the lowest i's, so the message
@@ -439,14 +494,19 @@ data::Table read_table(const ArrowFile& file, const schema::Schema& schema, bool
                                 : codes  ? field->dictionary()->index_type()->bit_width() / 8
                                          : 8;
         located.push_back(locate_column(buffers, rows, schema.columns[i], value_bytes));
+        located.back().stored = stored_range(field, located.back().what);
     }
     buffers.expect_end("the record batch");
     std::vector<data::Bitmap> validity = data::Bitmap::uninitialized_many(schema.columns.size(), rows);
+    std::vector<std::optional<data::ValueRange>> ranges(schema.columns.size());
     for_each_checked(schema.columns.size(), threads, [&](size_t i) {
-        read_column(located[i], rows, schema.columns[i], table.mutable_column(i), std::move(validity[i]),
-                    narrow_ints && schema.columns[i].name != schema.key, keep_alive);
+        ranges[i] = read_column(located[i], rows, schema.columns[i], table.mutable_column(i), std::move(validity[i]),
+                                narrow_ints && schema.columns[i].name != schema.key, keep_alive);
     });
     table.finish_rows();
+    for (size_t i = 0; i < ranges.size(); ++i) {
+        if (ranges[i]) table.set_known_range(i, *ranges[i]);
+    }
     return table;
 }
 

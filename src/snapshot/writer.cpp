@@ -11,6 +11,7 @@
 
 #include "common/atomic_file.h"
 #include "data/events.h"
+#include "data/value_range.h"
 #include "snapshot/arrow_format_generated.h"
 #include "snapshot/checksum.h"
 #include "snapshot/format.h"
@@ -88,28 +89,71 @@ fb::Offset<arrow::DictionaryEncoding> dictionary_encoding(fb::FlatBufferBuilder&
                                            arrow::CreateInt(builder, code_bytes * 8, true));
 }
 
+// Metadata as Arrow's key-value pairs; none (0) when empty.
+fb::Offset<fb::Vector<fb::Offset<arrow::KeyValue>>> key_values(fb::FlatBufferBuilder& builder,
+                                                               const Metadata& metadata) {
+    if (metadata.empty()) return 0;
+    std::vector<fb::Offset<arrow::KeyValue>> pairs;
+    for (const auto& [key, value] : metadata) {
+        pairs.push_back(arrow::CreateKeyValue(builder, builder.CreateString(key), builder.CreateString(value)));
+    }
+    return builder.CreateVector(pairs);
+}
+
+// A column's least and greatest present value as its field's metadata (format.h: kLeastKey, kGreatestKey); none for a
+// column without a present value or of a type without a range.
+Metadata range_metadata(const data::Column& column) {
+    const auto pairs = [](std::string least, std::string greatest) {
+        return Metadata{{kLeastKey, std::move(least)}, {kGreatestKey, std::move(greatest)}};
+    };
+    const auto exact = [&](const auto* values) {
+        using T = std::remove_const_t<std::remove_pointer_t<decltype(values)>>;
+        T low{}, high{};
+        if (!data::present_range(column.validity, values, column.size, &low, &high)) return Metadata{};
+        if constexpr (std::is_floating_point_v<T>) {
+            return pairs(range_text(low), range_text(high));
+        } else {
+            return pairs(range_text(column.type, low), range_text(column.type, high));
+        }
+    };
+    switch (column.type) {
+        case ColumnType::Int: {
+            int64_t low = 0, high = 0;
+            if (!column.int_range(&low, &high)) return {};
+            return pairs(range_text(column.type, low), range_text(column.type, high));
+        }
+        case ColumnType::Timestamp: return exact(column.i64.data());
+        case ColumnType::Number: return exact(column.f64.data());
+        case ColumnType::Date: return exact(column.i32.data());
+        default: return {};
+    }
+}
+
 // `key`: the schema's key column, which is never NULL (the loaders refuse a row without one). `value_bytes`: an Int
-// column's width in the file, or a String or Enum column's dictionary codes'.
+// column's width in the file, or a String or Enum column's dictionary codes'. `metadata`: the field's (its range).
 fb::Offset<arrow::Field> field_of(fb::FlatBufferBuilder& builder, const schema::Column& column, size_t index, bool key,
-                                  int value_bytes) {
+                                  int value_bytes, const Metadata& metadata) {
     const auto name = builder.CreateString(column.name);
     const bool nullable = !column.not_null && !key;
+    const auto pairs = key_values(builder, metadata);
     switch (column.type) {
         case ColumnType::Int:
             return arrow::CreateField(builder, name, nullable, arrow::Type_Int,
-                                      arrow::CreateInt(builder, value_bytes * 8, true).Union());
+                                      arrow::CreateInt(builder, value_bytes * 8, true).Union(), 0, 0, pairs);
         case ColumnType::Number:
             return arrow::CreateField(builder, name, nullable, arrow::Type_FloatingPoint,
-                                      arrow::CreateFloatingPoint(builder, arrow::Precision_DOUBLE).Union());
+                                      arrow::CreateFloatingPoint(builder, arrow::Precision_DOUBLE).Union(), 0, 0,
+                                      pairs);
         case ColumnType::Bool:
             return arrow::CreateField(builder, name, nullable, arrow::Type_Bool, arrow::CreateBool(builder).Union());
         case ColumnType::Date:
             return arrow::CreateField(builder, name, nullable, arrow::Type_Date,
-                                      arrow::CreateDate(builder, arrow::DateUnit_DAY).Union());
+                                      arrow::CreateDate(builder, arrow::DateUnit_DAY).Union(), 0, 0, pairs);
         case ColumnType::Timestamp:
             return arrow::CreateField(
                 builder, name, nullable, arrow::Type_Timestamp,
-                arrow::CreateTimestamp(builder, arrow::TimeUnit_MICROSECOND, builder.CreateString("UTC")).Union());
+                arrow::CreateTimestamp(builder, arrow::TimeUnit_MICROSECOND, builder.CreateString("UTC")).Union(), 0, 0,
+                pairs);
         case ColumnType::String:
         case ColumnType::Enum:
             return arrow::CreateField(builder, name, nullable, arrow::Type_LargeUtf8,
@@ -127,19 +171,17 @@ fb::Offset<arrow::Field> field_of(fb::FlatBufferBuilder& builder, const schema::
 }
 
 // The table's Arrow schema; `metadata` becomes its custom metadata, which Arrow readers show as the schema's
-// metadata (Arrow JS: table.schema.metadata).
+// metadata (Arrow JS: table.schema.metadata), and `field_metadata[i]` column i's.
 fb::Offset<arrow::Schema> schema_of(fb::FlatBufferBuilder& builder, const schema::Schema& schema,
-                                    const std::vector<int>& value_bytes, const Metadata& metadata = {}) {
-    std::vector<fb::Offset<arrow::KeyValue>> pairs;
-    for (const auto& [key, value] : metadata) {
-        pairs.push_back(arrow::CreateKeyValue(builder, builder.CreateString(key), builder.CreateString(value)));
-    }
+                                    const std::vector<int>& value_bytes, const std::vector<Metadata>& field_metadata,
+                                    const Metadata& metadata = {}) {
+    const auto pairs = key_values(builder, metadata);
     std::vector<fb::Offset<arrow::Field>> fields;
     for (size_t i = 0; i < schema.columns.size(); ++i) {
-        fields.push_back(field_of(builder, schema.columns[i], i, schema.columns[i].name == schema.key, value_bytes[i]));
+        fields.push_back(field_of(builder, schema.columns[i], i, schema.columns[i].name == schema.key, value_bytes[i],
+                                  field_metadata[i]));
     }
-    return arrow::CreateSchema(builder, arrow::Endianness_Little, builder.CreateVector(fields),
-                               pairs.empty() ? 0 : builder.CreateVector(pairs));
+    return arrow::CreateSchema(builder, arrow::Endianness_Little, builder.CreateVector(fields), pairs);
 }
 
 // The bytes an Int column's values take in the file: the fewest of 1, 2, 4 and 8 that hold every present value as
@@ -280,9 +322,11 @@ void write_arrow_file(Output& out, const data::Table& table, bool narrow_ints, b
                       const std::function<void(Metadata&)>& before_footer) {
     const uint64_t base = out.offset();
     std::vector<int> value_bytes;
+    std::vector<Metadata> field_metadata;
     for (size_t i = 0; i < table.column_count(); ++i) {
         const data::Column& column = table.column(i);
         const bool key = column.name == table.schema().key;
+        field_metadata.push_back(range_metadata(column));
         value_bytes.push_back(column.type == ColumnType::Int ? int_bytes_in_file(column, narrow_ints && !key)
                               : has_dictionary(column.type) && column.type != ColumnType::StringList
                                   ? code_bytes_in_file(column, narrow_codes && !key)
@@ -292,8 +336,8 @@ void write_arrow_file(Output& out, const data::Table& table, bool narrow_ints, b
     out.pad_to(8);
     {
         fb::FlatBufferBuilder builder;
-        builder.Finish(
-            message(builder, arrow::MessageHeader_Schema, schema_of(builder, table.schema(), value_bytes).Union(), 0));
+        builder.Finish(message(builder, arrow::MessageHeader_Schema,
+                               schema_of(builder, table.schema(), value_bytes, field_metadata).Union(), 0));
         write_message(out, builder, nullptr, base);
     }
     std::vector<arrow::Block> dictionaries;
@@ -330,7 +374,7 @@ void write_arrow_file(Output& out, const data::Table& table, bool narrow_ints, b
     // message at the start is written before the checksum is known, and a stream reader needs none of it.
     fb::FlatBufferBuilder builder;
     builder.Finish(arrow::CreateFooter(
-        builder, arrow::MetadataVersion_V5, schema_of(builder, table.schema(), value_bytes, metadata),
+        builder, arrow::MetadataVersion_V5, schema_of(builder, table.schema(), value_bytes, field_metadata, metadata),
         builder.CreateVectorOfStructs(dictionaries), builder.CreateVectorOfStructs(batches)));
     out.write(builder.GetBufferPointer(), builder.GetSize());
     const auto footer_size = static_cast<int32_t>(builder.GetSize());

@@ -274,6 +274,18 @@ MUTATIONS = [
      "out[i] = ListRef{items + offsets[i], offsets[i + 1] - offsets[i], dictionary};",
      "out[i] = ListRef{items + offsets[i], offsets[i + 1] - offsets[i] - (offsets[i + 1] > offsets[i]), dictionary};",
      "a list column's rows built for length/coalesce lose their last item"),
+    ("snapshot_nan_in_range", "src/snapshot/table_reader.cpp",
+     "if (nan || (any && !(least >= low && greatest <= high))) {",
+     "if (any && !(least >= low && greatest <= high)) {",
+     "a snapshot's Number column holding NaN is read (the range pass skips NaN, as min and max do)"),
+    ("snapshot_stored_greatest_unchecked", "src/snapshot/table_reader.cpp",
+     "if (!any || text(least) != found.stored.least || text(greatest) != found.stored.greatest) {",
+     "if (!any || text(least) != found.stored.least) {",
+     "a snapshot whose field metadata gives a greatest value its column does not hold is read"),
+    ("snapshot_found_range_low_twice", "src/snapshot/table_reader.cpp",
+     "return {true, static_cast<double>(least), static_cast<double>(greatest)};",
+     "return {true, static_cast<double>(least), static_cast<double>(least)};",
+     "the statistics found while reading a snapshot take a column's least value for its greatest"),
 ]
 
 # The suites that killed each mutation when it was last run in full: they run first, so a mutation costs its build and
@@ -338,6 +350,9 @@ EXPECTED_KILLERS = {
     "count_members_last_worker": ["differential"],
     "count_members_ignores_open": ["differential"],
     "count_members_ignores_valid": ["differential"],
+    "snapshot_nan_in_range": ["snapshots"],
+    "snapshot_stored_greatest_unchecked": ["snapshots"],
+    "snapshot_found_range_low_twice": ["snapshots"],
 }
 
 

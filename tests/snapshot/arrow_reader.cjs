@@ -208,6 +208,25 @@ function csvColumns(file, columns) {
   });
 }
 
+// segmint.min and segmint.max in a column's field metadata: its least and greatest present value in the CSV (-0 as
+// 0), read with this test's own parser of CSV fields; neither key when no value is present.
+function checkRange(what, column, field, values) {
+  const zeroed = (v) => (v === 0 ? 0 : v);
+  let least;
+  let greatest;
+  for (const v of values) {
+    if (v === null) continue;
+    if (least === undefined || v < least) least = zeroed(v);
+    if (greatest === undefined || v > greatest) greatest = zeroed(v);
+  }
+  const stored = ['segmint.min', 'segmint.max'].map((key) => field.metadata.get(key));
+  const got = stored.map((text) => (text === undefined ? undefined : zeroed(fromCsv({ value: text }, column.type))));
+  if (!same(got[0], least) || !same(got[1], greatest)) {
+    fail(`${what}: column ${column.name}'s segmint.min and segmint.max are ${stored.join(' and ')}; the CSV's least ` +
+         `and greatest value ${show(least)} and ${show(greatest)}`);
+  }
+}
+
 // The table's column names and types, then every value: the first difference fails the test.
 function compareTable(what, table, columns, expected, rowLabel, narrowKey) {
   const names = table.schema.fields.map((f) => f.name);
@@ -227,6 +246,7 @@ function compareTable(what, table, columns, expected, rowLabel, narrowKey) {
     if (String(field.type) !== type) {
       fail(`${what}: column ${c.name} (${c.type}) is ${field.type} in the snapshot, not ${type}`);
     }
+    if (['int', 'number', 'date', 'timestamp'].includes(c.type)) checkRange(what, c, field, expected[k]);
     const got = fromArrow(table.getChild(c.name), c.type);
     for (let r = 0; r < rows; r++) {
       if (!same(got[r], expected[k][r])) {

@@ -8,11 +8,14 @@
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/calendar.h"
 #include "data/events.h"
+#include "optimize/stats.h"
 #include "random_rules.h"
 #include "snapshot/arrow_format_generated.h"
 #include "snapshot/reader.h"
@@ -212,6 +215,138 @@ BOOST_AUTO_TEST_CASE(tables_past_the_readers_chunks_read_back_value_for_value) {
                 expect_same_table(table, *back, std::to_string(rows) + " rows");
             }
         }
+    }
+}
+
+// The reader finds each Int, Timestamp, Number and Date column's range in the pass that checks its values; the
+// statistics taken from those ranges are the ones a pass over the table gives (the loaded table, which has none), and
+// a column changed through mutable_column is measured again.
+BOOST_AUTO_TEST_CASE(statistics_found_while_reading_are_the_tables) {
+    using schema::ColumnType;
+    const auto has_range = [](ColumnType type) {
+        return type == ColumnType::Int || type == ColumnType::Timestamp || type == ColumnType::Number ||
+               type == ColumnType::Date;
+    };
+    uint64_t known = 0, empty = 0;
+    for (uint64_t seed = 1; seed <= 12; ++seed) {
+        const uint64_t rows = seed == 1 ? 0 : seed == 2 ? 9001 : Random(seed).below(400) + 1;
+        const data::Table table = random_customers(200 + seed, rows, false);
+        const optimize::TableStats want = optimize::gather_stats(table);
+        for (unsigned threads : {1u, 3u}) {
+            for (bool in_place : {true, false}) {
+                std::string error;
+                auto back = read(snapshot::snapshot_bytes(table), &error, true, testing::test_schema(), threads,
+                                 in_place);
+                BOOST_REQUIRE_MESSAGE(back, error);
+                const optimize::TableStats got = optimize::gather_stats(*back);
+                for (size_t c = 0; c < table.column_count(); ++c) {
+                    const std::string name = "seed " + std::to_string(seed) + ", " + table.column(c).name;
+                    const data::ValueRange* range = back->known_range(c);
+                    BOOST_REQUIRE_MESSAGE((range != nullptr) == has_range(table.column(c).type), name);
+                    known += range != nullptr;
+                    empty += range && !range->any;
+                    const optimize::ColumnStats& a = want.columns[c];
+                    const optimize::ColumnStats& b = got.columns[c];
+                    BOOST_REQUIRE_MESSAGE(a.has_range == b.has_range && a.min == b.min && a.max == b.max &&
+                                              a.null_count == b.null_count && a.distinct == b.distinct,
+                                          name << ": [" << a.min << ", " << a.max << "] read as [" << b.min << ", "
+                                               << b.max << "]");
+                }
+            }
+        }
+    }
+    BOOST_TEST_MESSAGE("snapshot: " << known << " column ranges found while reading, " << empty << " with no value");
+    BOOST_CHECK_GT(empty, 0u);  // the 0-row table's, at least
+    // A column changed after reading has no known range: its statistics are measured again.
+    const data::Table table = random_customers(7, 300, false);
+    std::string error;
+    auto back = read(snapshot::snapshot_bytes(table), &error);
+    BOOST_REQUIRE_MESSAGE(back, error);
+    const size_t date = static_cast<size_t>(std::find_if(testing::test_schema().columns.begin(),
+                                                         testing::test_schema().columns.end(),
+                                                         [](const auto& c) { return c.type == ColumnType::Date; }) -
+                                            testing::test_schema().columns.begin());
+    BOOST_REQUIRE(back->known_range(date));
+    data::Column& column = back->mutable_column(date);
+    BOOST_CHECK(!back->known_range(date));
+    BOOST_REQUIRE(back->column(date).validity.count() > 1);
+    for (uint64_t row = 0; row < column.size; ++row) {
+        if (!column.is_null(row)) column.i32.owned()[row] = 12345;  // a range the random dates do not have
+    }
+    const optimize::TableStats changed = optimize::gather_stats(*back);
+    BOOST_CHECK(changed.columns[date].has_range);
+    BOOST_CHECK_EQUAL(changed.columns[date].min, 12345.0);
+    BOOST_CHECK_EQUAL(changed.columns[date].max, 12345.0);
+}
+
+// Each Int, Number, Date and Timestamp column's least and greatest present value is in its field's metadata, for
+// other Arrow readers, as exact text (format.h); the reader checks them: a snapshot that gives other ones is refused,
+// also with the checksum off (the footer's copy of the schema lies after the bytes it covers).
+BOOST_AUTO_TEST_CASE(least_and_greatest_values_are_in_the_fields_metadata) {
+    using schema::ColumnType;
+    schema::Schema schema;
+    schema.table = "t";
+    schema.key = "id";
+    for (const auto& [name, type] : std::vector<std::pair<std::string, ColumnType>>{
+             {"id", ColumnType::Int},
+             {"n", ColumnType::Int},
+             {"score", ColumnType::Number},
+             {"born", ColumnType::Date},
+             {"seen", ColumnType::Timestamp},
+             {"flag", ColumnType::Bool},
+             {"none", ColumnType::Number}}) {
+        testing::add_column(schema, name, type);
+    }
+    data::Table table(schema);
+    for (int64_t id : {1, 2, 3}) table.mutable_column(0).append_int(id);
+    table.mutable_column(1).append_int(-3);
+    table.mutable_column(1).append_null();
+    table.mutable_column(1).append_int(5000000000);
+    for (double score : {-0.0, 2.5, 0.1}) table.mutable_column(2).append_number(score);
+    table.mutable_column(3).append_date(*calendar::parse_date("2024-02-29"));
+    table.mutable_column(3).append_null();
+    table.mutable_column(3).append_date(*calendar::parse_date("1999-12-31"));
+    for (int64_t seen : {int64_t{0}, int64_t{1700000000123456}, int64_t{86400000000}}) {
+        table.mutable_column(4).append_timestamp(seen);
+    }
+    for (int k = 0; k < 3; ++k) table.mutable_column(5).append_bool(k == 1);
+    for (int k = 0; k < 3; ++k) table.mutable_column(6).append_null();
+    table.finish_rows();
+    const std::string bytes = snapshot::snapshot_bytes(table);
+    std::map<std::string, std::string> found;
+    for (const auto* field : *footer_of(bytes)->schema()->fields()) {
+        for (size_t k = 0; field->custom_metadata() && k < field->custom_metadata()->size(); ++k) {
+            const auto* pair = field->custom_metadata()->Get(static_cast<uint32_t>(k));
+            found[field->name()->str() + " " + pair->key()->str()] = pair->value()->str();
+        }
+    }
+    const std::map<std::string, std::string> want = {
+        {"id segmint.min", "1"},
+        {"id segmint.max", "3"},
+        {"n segmint.min", "-3"},
+        {"n segmint.max", "5000000000"},
+        {"score segmint.min", "0"},  // -0 as 0
+        {"score segmint.max", "2.5"},
+        {"born segmint.min", "1999-12-31"},
+        {"born segmint.max", "2024-02-29"},
+        {"seen segmint.min", "1970-01-01T00:00:00Z"},
+        {"seen segmint.max", "2023-11-14T22:13:20.123456Z"},
+    };
+    BOOST_CHECK(found == want);
+    std::string error;
+    auto back = read(bytes, &error, true, schema);
+    BOOST_REQUIRE_MESSAGE(back, error);
+    BOOST_REQUIRE(back->known_range(1));
+    BOOST_CHECK_EQUAL(back->known_range(1)->high, 5000000000.0);
+    BOOST_CHECK(back->known_range(6) && !back->known_range(6)->any);
+    // The footer's copy of `n`'s greatest value changed (the schema message at the start holds it too).
+    std::string changed = bytes;
+    changed.replace(changed.rfind("5000000000"), 10, "5000000001");
+    for (bool verify : {true, false}) {
+        BOOST_CHECK(!read(changed, &error, verify, schema));
+        BOOST_CHECK_EQUAL(error,
+                          "t.arrow: column `n`: the least and greatest value its metadata gives are not its values': "
+                          "the snapshot is corrupt");
     }
 }
 
@@ -424,6 +559,24 @@ BOOST_AUTO_TEST_CASE(values_no_loader_gives_are_refused) {
     schema::Schema bounded = schema;
     bounded.columns[3].min_number = 2.0;
     refused_with(table_with(0, 0, 1.5, bounded), "column `score`: a value outside");
+    // The same in a block of 64 present rows (checked in the loop over whole validity words): NaN first or later in
+    // the block, an infinity, a value past the schema's bound.
+    auto many_with = [&](uint64_t row, double score, const schema::Schema& with) {
+        data::Table table(with);
+        for (uint64_t r = 0; r < 200; ++r) {
+            table.mutable_column(0).append_int(static_cast<int64_t>(r));
+            table.mutable_column(1).append_date(0);
+            table.mutable_column(2).append_timestamp(0);
+            table.mutable_column(3).append_number(r == row ? score : 3.0);
+        }
+        table.finish_rows();
+        return table;
+    };
+    BOOST_CHECK(read(snapshot::snapshot_bytes(many_with(70, 2.5, bounded)), &error, true, bounded));
+    refused_with(many_with(64, std::nan(""), schema), "column `score`: a value outside");
+    refused_with(many_with(70, std::nan(""), schema), "column `score`: a value outside");
+    refused_with(many_with(127, HUGE_VAL, schema), "column `score`: a value outside");
+    refused_with(many_with(70, 1.5, bounded), "column `score`: a value outside");
     schema::Schema not_null = schema;
     not_null.columns[1].not_null = true;
     data::Table with_null(not_null);
