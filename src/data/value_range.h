@@ -35,15 +35,20 @@ bool present_range(const Bitmap& validity, const T* values, uint64_t rows, T* lo
         const uint64_t count = std::min<uint64_t>(64, rows - first);
         const T* block = values + first;
         if (count == 64 && word == ~uint64_t{0}) {
-            T block_low = block[0], block_high = block[0];
-            bool block_nan = is_nan(block[0]);
-            for (int i = 1; i < 64; ++i) {
-                block_low = std::min(block_low, block[i]);
-                block_high = std::max(block_high, block[i]);
-                block_nan |= is_nan(block[i]);
+            // Four running extremes: 64-bit ints, which SSE2 cannot compare in vector registers, would otherwise wait
+            // on one chain of dependent compares.
+            T block_low[4] = {block[0], block[1], block[2], block[3]};
+            T block_high[4] = {block[0], block[1], block[2], block[3]};
+            bool block_nan = false;
+            for (int i = 0; i < 64; i += 4) {
+                for (int j = 0; j < 4; ++j) {
+                    block_low[j] = std::min(block_low[j], block[i + j]);
+                    block_high[j] = std::max(block_high[j], block[i + j]);
+                    block_nan |= is_nan(block[i + j]);
+                }
             }
-            low = std::min(low, block_low);
-            high = std::max(high, block_high);
+            low = std::min({low, block_low[0], block_low[1], block_low[2], block_low[3]});
+            high = std::max({high, block_high[0], block_high[1], block_high[2], block_high[3]});
             nan |= block_nan;
             any = true;
             continue;
