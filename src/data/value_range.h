@@ -13,8 +13,9 @@ namespace segmint::data {
 // The least and greatest of the first `rows` values whose validity bit is set, or false when there is none. Tables
 // of millions of rows pass through here before each evaluation, so the common case is fast: 64 rows at a time, a
 // validity word with every bit set read in a loop the compiler vectorizes, other words bit by bit. For floating-point
-// T, `nan_out` (when given) tells whether a present value is NaN, which the least and greatest leave out: the snapshot
-// reader checks a column's values and finds its statistics in this one pass.
+// T, `nan_out` (when given) tells whether a present value is NaN, which the least and greatest leave out (std::min and
+// std::max keep their first operand, the running extreme, when the other is NaN): the snapshot reader checks a
+// column's values and finds its statistics in this one pass.
 template <typename T>
 bool present_range(const Bitmap& validity, const T* values, uint64_t rows, T* low_out, T* high_out,
                    bool* nan_out = nullptr) {
@@ -37,8 +38,8 @@ bool present_range(const Bitmap& validity, const T* values, uint64_t rows, T* lo
         if (count == 64 && word == ~uint64_t{0}) {
             // Four running extremes: 64-bit ints, which SSE2 cannot compare in vector registers, would otherwise wait
             // on one chain of dependent compares.
-            T block_low[4] = {block[0], block[1], block[2], block[3]};
-            T block_high[4] = {block[0], block[1], block[2], block[3]};
+            T block_low[4] = {low, low, low, low};
+            T block_high[4] = {high, high, high, high};
             bool block_nan = false;
             for (int i = 0; i < 64; i += 4) {
                 for (int j = 0; j < 4; ++j) {
@@ -47,8 +48,8 @@ bool present_range(const Bitmap& validity, const T* values, uint64_t rows, T* lo
                     block_nan |= is_nan(block[i + j]);
                 }
             }
-            low = std::min({low, block_low[0], block_low[1], block_low[2], block_low[3]});
-            high = std::max({high, block_high[0], block_high[1], block_high[2], block_high[3]});
+            low = std::min({block_low[0], block_low[1], block_low[2], block_low[3]});
+            high = std::max({block_high[0], block_high[1], block_high[2], block_high[3]});
             nan |= block_nan;
             any = true;
             continue;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "common/calendar.h"
 #include "common/text_format.h"
 #include "snapshot/checksum.h"
@@ -86,6 +88,29 @@ std::string range_text(schema::ColumnType type, int64_t value) {
 std::string range_text(double value) {
     // + 0.0 turns -0 into 0: which of two equal zeros is "least" depends on the order a loop meets them in.
     return fmt::format("{}", value + 0.0);
+}
+
+std::optional<int64_t> range_value(schema::ColumnType type, std::string_view text) {
+    switch (type) {
+        case schema::ColumnType::Date: {
+            const auto days = calendar::parse_date(text);
+            return days ? std::optional<int64_t>(*days) : std::nullopt;
+        }
+        case schema::ColumnType::Timestamp: return calendar::parse_timestamp(text);
+        default: {
+            int64_t value = 0;
+            const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+            if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+            return value;
+        }
+    }
+}
+
+std::optional<double> range_number(std::string_view text) {
+    double value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
 }
 
 }  // namespace segmint::snapshot

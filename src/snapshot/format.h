@@ -8,7 +8,9 @@
 // r's events are rows offsets[r] to offsets[r + 1]).
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -46,13 +48,18 @@ constexpr const char* kChecksumKey = "segmint.checksum";
 constexpr const char* kCreatedByKey = "segmint.created_by";
 // Each Int, Number, Date and Timestamp column's least and greatest present value, in its field's own metadata (which
 // Arrow readers show as the field's: pyarrow's `schema.field(name).metadata`), and checked by segmint's reader against
-// the values it reads (data::Table::known_range then holds them as the column's statistics). Ints and numbers as the
-// shortest text that reads back exactly (-0 as 0), dates and times in ISO 8601, times in UTC (range_text); no pair for
-// a column without a present value. Snapshots written before these keys have none, and read as before.
+// the values it reads (data::Table::known_range then holds them as the column's statistics). Written as range_text
+// gives them: ints and numbers as the shortest text that reads back exactly, dates and times in ISO 8601, times in
+// UTC; read back by value (range_value), so that another version of the formatting library cannot make a sound file
+// unreadable. No pair for a column without a present value. Files of earlier versions, and version-3 files written
+// before these keys, have none, and read as before.
 constexpr const char* kLeastKey = "segmint.min";
 constexpr const char* kGreatestKey = "segmint.max";
 std::string range_text(schema::ColumnType type, int64_t value);  // Int, Date (days), Timestamp (microseconds)
 std::string range_text(double value);                            // Number
+// The value of such a text (days for a Date, microseconds for a Timestamp), or nullopt when it is none.
+std::optional<int64_t> range_value(schema::ColumnType type, std::string_view text);
+std::optional<double> range_number(std::string_view text);
 // "segmint.events.<i>": where event table i (schema order) lies, as "loaded=1 file=OFFSET+SIZE offsets=OFFSET+SIZE
 // orphans=N first_orphan_row=R"; "segmint.events.<i>.first_orphan_key": that key's text.
 std::string event_key(size_t index);

@@ -195,7 +195,7 @@ void read_dictionary(const ArrowFile& file, const arrow::Block* block, const sch
 
 // A column's least and greatest present value as its field's metadata gives them (format.h: kLeastKey, kGreatestKey).
 struct StoredRange {
-    bool present = false;
+    bool given = false;
     std::string least, greatest;
 };
 
@@ -205,8 +205,9 @@ StoredRange stored_range(const arrow::Field* field, const std::string& what) {
     if (!pairs) return stored;
     int least = 0, greatest = 0;
     for (const auto* pair : *pairs) {
-        if (!pair->key() || !pair->value())
+        if (!pair->key() || !pair->value()) {
             fail(what + ": its metadata has a key without a value: the snapshot is corrupt");
+        }
         const std::string_view key = pair->key()->string_view();
         if (key == kLeastKey) {
             ++least;
@@ -219,7 +220,7 @@ StoredRange stored_range(const arrow::Field* field, const std::string& what) {
     if (least > 1 || greatest > 1 || least != greatest) {
         fail(what + ": its metadata gives its least or greatest value twice or alone: the snapshot is corrupt");
     }
-    stored.present = least == 1;
+    stored.given = least == 1;
     return stored;
 }
 
@@ -278,15 +279,17 @@ data::ValueRange checked_range(const data::Column& column, const data::Array<T>&
     if (nan || (any && !(least >= low && greatest <= high))) {
         fail(found.what + ": a value outside its type's range or the schema's bounds: the snapshot is corrupt");
     }
-    if (found.stored.present) {
-        const auto text = [&](T value) {
+    if (found.stored.given) {
+        const auto same = [&](const std::string& text, T value) {  // by value: -0 and 0 are the same least
             if constexpr (std::is_floating_point_v<T>) {
-                return range_text(value);
+                const auto stored = range_number(text);
+                return stored && *stored == value;
             } else {
-                return range_text(column.type, static_cast<int64_t>(value));
+                const auto stored = range_value(column.type, text);
+                return stored && *stored == static_cast<int64_t>(value);
             }
         };
-        if (!any || text(least) != found.stored.least || text(greatest) != found.stored.greatest) {
+        if (!any || !same(found.stored.least, least) || !same(found.stored.greatest, greatest)) {
             fail(found.what +
                  ": the least and greatest value its metadata gives are not its values': the snapshot is "
                  "corrupt");
@@ -395,7 +398,7 @@ std::optional<data::ValueRange> read_column(const ColumnBuffers& found, uint64_t
         }
     }
     column.size = rows;
-    if (found.stored.present && !range) {
+    if (found.stored.given && !range) {
         fail(what +
              ": its metadata gives a least and greatest value, which its type has none of: the snapshot is "
              "corrupt");

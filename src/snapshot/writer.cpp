@@ -12,6 +12,7 @@
 #include "common/atomic_file.h"
 #include "data/events.h"
 #include "data/value_range.h"
+#include "scalar/scalar.h"
 #include "snapshot/arrow_format_generated.h"
 #include "snapshot/checksum.h"
 #include "snapshot/format.h"
@@ -101,30 +102,35 @@ fb::Offset<fb::Vector<fb::Offset<arrow::KeyValue>>> key_values(fb::FlatBufferBui
 }
 
 // A column's least and greatest present value as its field's metadata (format.h: kLeastKey, kGreatestKey); none for a
-// column without a present value or of a type without a range.
+// column without a present value or of a type without a range, and none for dates and times outside years 1 to 9999,
+// which have no ISO text (no loader gives a table such values; the reader refuses them).
 Metadata range_metadata(const data::Column& column) {
-    const auto pairs = [](std::string least, std::string greatest) {
+    const auto range_pair = [](std::string least, std::string greatest) {
         return Metadata{{kLeastKey, std::move(least)}, {kGreatestKey, std::move(greatest)}};
     };
-    const auto exact = [&](const auto* values) {
+    const auto array_range = [&](const auto* values) {
         using T = std::remove_const_t<std::remove_pointer_t<decltype(values)>>;
         T low{}, high{};
         if (!data::present_range(column.validity, values, column.size, &low, &high)) return Metadata{};
         if constexpr (std::is_floating_point_v<T>) {
-            return pairs(range_text(low), range_text(high));
+            return range_pair(range_text(low), range_text(high));
         } else {
-            return pairs(range_text(column.type, low), range_text(column.type, high));
+            const bool valid = column.type == ColumnType::Date
+                                   ? scalar::valid_date(low) && scalar::valid_date(high)
+                                   : scalar::valid_timestamp(low) && scalar::valid_timestamp(high);
+            if (!valid) return Metadata{};
+            return range_pair(range_text(column.type, low), range_text(column.type, high));
         }
     };
     switch (column.type) {
         case ColumnType::Int: {
             int64_t low = 0, high = 0;
             if (!column.int_range(&low, &high)) return {};
-            return pairs(range_text(column.type, low), range_text(column.type, high));
+            return range_pair(range_text(column.type, low), range_text(column.type, high));
         }
-        case ColumnType::Timestamp: return exact(column.i64.data());
-        case ColumnType::Number: return exact(column.f64.data());
-        case ColumnType::Date: return exact(column.i32.data());
+        case ColumnType::Timestamp: return array_range(column.i64.data());
+        case ColumnType::Number: return array_range(column.f64.data());
+        case ColumnType::Date: return array_range(column.i32.data());
         default: return {};
     }
 }
@@ -317,16 +323,17 @@ fb::Offset<arrow::Message> message(fb::FlatBufferBuilder& builder, arrow::Messag
 // record batch and the footer and adds to the metadata (the customer file's event tables and checksum). With
 // `narrow_ints` (the customer table) Int columns but the key take the fewest bytes their values need; with
 // `narrow_codes` (the customer table, version 3 on) String and Enum columns but the key the fewest bytes their
-// dictionary codes need.
-void write_arrow_file(Output& out, const data::Table& table, bool narrow_ints, bool narrow_codes, Metadata metadata,
-                      const std::function<void(Metadata&)>& before_footer) {
+// dictionary codes need. With `ranges` (version 3 files written since these keys) each field's metadata gives its
+// column's least and greatest value.
+void write_arrow_file(Output& out, const data::Table& table, bool narrow_ints, bool narrow_codes, bool ranges,
+                      Metadata metadata, const std::function<void(Metadata&)>& before_footer) {
     const uint64_t base = out.offset();
     std::vector<int> value_bytes;
     std::vector<Metadata> field_metadata;
     for (size_t i = 0; i < table.column_count(); ++i) {
         const data::Column& column = table.column(i);
         const bool key = column.name == table.schema().key;
-        field_metadata.push_back(range_metadata(column));
+        field_metadata.push_back(ranges ? range_metadata(column) : Metadata{});
         value_bytes.push_back(column.type == ColumnType::Int ? int_bytes_in_file(column, narrow_ints && !key)
                               : has_dictionary(column.type) && column.type != ColumnType::StringList
                                   ? code_bytes_in_file(column, narrow_codes && !key)
@@ -382,7 +389,7 @@ void write_arrow_file(Output& out, const data::Table& table, bool narrow_ints, b
     out.write(kArrowMagic, kArrowMagicSize);
 }
 
-void write_events(Output& out, const data::Table& customers, Metadata& metadata) {
+void write_events(Output& out, const data::Table& customers, bool ranges, Metadata& metadata) {
     const data::EventSet* events = customers.events();
     const auto& definitions = customers.schema().events;
     for (size_t i = 0; i < definitions.size(); ++i) {
@@ -393,7 +400,7 @@ void write_events(Output& out, const data::Table& customers, Metadata& metadata)
         }
         out.pad_to(kAlignment);
         const uint64_t file = out.offset();
-        write_arrow_file(out, table->table, false, false, {}, nullptr);
+        write_arrow_file(out, table->table, false, false, ranges, {}, nullptr);
         const uint64_t file_size = out.offset() - file;
         out.pad_to(kAlignment);
         const uint64_t offsets = out.offset();
@@ -414,11 +421,14 @@ bool write_snapshot(const data::Table& table, const ByteSink& sink, uint64_t* by
                          {kCreatedByKey, std::string("segmint ") + SEGMINT_VERSION},
                          {kSchemaKey, join_lines(schema_lines(table.schema()))},
                          {kRowsKey, std::to_string(table.rows())}};
-    // Version 1 held every Int column in 64 bits (tests write it to see it read).
-    write_arrow_file(out, table, format_version >= 2, format_version >= 3, std::move(metadata), [&](Metadata& footer) {
-        write_events(out, table, footer);
-        footer.emplace_back(kChecksumKey, checksum_text(out.finish_checksum(), footer));
-    });
+    // Version 1 held every Int column in 64 bits, version 2 every dictionary code in 32, and neither gave ranges in
+    // the fields' metadata (tests write them to see them read).
+    const bool ranges = format_version >= 3;
+    write_arrow_file(out, table, format_version >= 2, format_version >= 3, ranges, std::move(metadata),
+                     [&](Metadata& footer) {
+                         write_events(out, table, ranges, footer);
+                         footer.emplace_back(kChecksumKey, checksum_text(out.finish_checksum(), footer));
+                     });
     if (bytes_written) *bytes_written = out.offset();
     return out.ok();
 }
