@@ -6,8 +6,10 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <type_traits>
+#include <utility>
 
 #include "common/atomic_file.h"
 #include "data/events.h"
@@ -101,10 +103,19 @@ fb::Offset<fb::Vector<fb::Offset<arrow::KeyValue>>> key_values(fb::FlatBufferBui
     return builder.CreateVector(pairs);
 }
 
+// An Int column's least and greatest present value, narrowed or not; nullopt when no value is present.
+using IntExtremes = std::optional<std::pair<int64_t, int64_t>>;
+IntExtremes int_extremes(const data::Column& column) {
+    int64_t low = 0, high = 0;
+    if (!column.int_range(&low, &high)) return std::nullopt;
+    return std::pair{low, high};
+}
+
 // A column's least and greatest present value as its field's metadata (format.h: kLeastKey, kGreatestKey); none for a
 // column without a present value or of a type without a range, and none for dates and times outside years 1 to 9999,
-// which have no ISO text (no loader gives a table such values; the reader refuses them).
-Metadata range_metadata(const data::Column& column) {
+// which have no ISO text (no loader gives a table such values; the reader refuses them). `ints`: an Int column's
+// extremes (int_extremes).
+Metadata range_metadata(const data::Column& column, const IntExtremes& ints) {
     const auto range_pair = [](std::string least, std::string greatest) {
         return Metadata{{kLeastKey, std::move(least)}, {kGreatestKey, std::move(greatest)}};
     };
@@ -123,11 +134,9 @@ Metadata range_metadata(const data::Column& column) {
         }
     };
     switch (column.type) {
-        case ColumnType::Int: {
-            int64_t low = 0, high = 0;
-            if (!column.int_range(&low, &high)) return {};
-            return range_pair(range_text(column.type, low), range_text(column.type, high));
-        }
+        case ColumnType::Int:
+            if (!ints) return {};
+            return range_pair(range_text(column.type, ints->first), range_text(column.type, ints->second));
         case ColumnType::Timestamp: return array_range(column.i64.data());
         case ColumnType::Number: return array_range(column.f64.data());
         case ColumnType::Date: return array_range(column.i32.data());
@@ -193,13 +202,12 @@ fb::Offset<arrow::Schema> schema_of(fb::FlatBufferBuilder& builder, const schema
 // The bytes an Int column's values take in the file: the fewest of 1, 2, 4 and 8 that hold every present value as
 // it is (Arrow's Int8 to Int64, which any Arrow reader reads as the values), however the table holds them. The key
 // column and event tables stay at 8: the engine reads them at that width (data::Table::narrow_int_columns).
-int int_bytes_in_file(const data::Column& column, bool narrow) {
+int int_bytes_in_file(const IntExtremes& ints, bool narrow) {
     if (!narrow) return 8;
-    int64_t low = 0, high = 0;
-    if (!column.int_range(&low, &high)) return 1;  // no value present: every slot is 0
+    if (!ints) return 1;  // no value present: every slot is 0
     const auto fits = [&](auto zero) {
         using N = decltype(zero);
-        return low >= std::numeric_limits<N>::lowest() && high <= std::numeric_limits<N>::max();
+        return ints->first >= std::numeric_limits<N>::lowest() && ints->second <= std::numeric_limits<N>::max();
     };
     return fits(int8_t{}) ? 1 : fits(int16_t{}) ? 2 : fits(int32_t{}) ? 4 : 8;
 }
@@ -333,8 +341,12 @@ void write_arrow_file(Output& out, const data::Table& table, bool narrow_ints, b
     for (size_t i = 0; i < table.column_count(); ++i) {
         const data::Column& column = table.column(i);
         const bool key = column.name == table.schema().key;
-        field_metadata.push_back(ranges ? range_metadata(column) : Metadata{});
-        value_bytes.push_back(column.type == ColumnType::Int ? int_bytes_in_file(column, narrow_ints && !key)
+        const bool narrow = narrow_ints && !key;
+        // One pass for both uses of an Int column's extremes.
+        const IntExtremes ints =
+            column.type == ColumnType::Int && (ranges || narrow) ? int_extremes(column) : std::nullopt;
+        field_metadata.push_back(ranges ? range_metadata(column, ints) : Metadata{});
+        value_bytes.push_back(column.type == ColumnType::Int ? int_bytes_in_file(ints, narrow)
                               : has_dictionary(column.type) && column.type != ColumnType::StringList
                                   ? code_bytes_in_file(column, narrow_codes && !key)
                                   : 8);
