@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <segmint/version.h>
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -445,14 +446,46 @@ bool write_snapshot(const data::Table& table, const ByteSink& sink, uint64_t* by
     return out.ok();
 }
 
+BlockWriter::BlockWriter(ByteSink sink, size_t block) : sink_(std::move(sink)), block_(block) {}
+
+bool BlockWriter::write(const void* bytes, size_t size) {
+    auto from = static_cast<const unsigned char*>(bytes);
+    if (used_ > 0) {  // the block under way first
+        const size_t take = std::min(size, block_.size() - used_);
+        std::memcpy(block_.data() + used_, from, take);
+        used_ += take;
+        from += take;
+        size -= take;
+        if (used_ < block_.size()) return ok_;
+        ok_ = ok_ && sink_(block_.data(), used_);
+        used_ = 0;
+    }
+    // At a block's start: whole blocks straight from the caller's bytes (no copy), the rest kept for the next block.
+    const size_t whole = size - size % block_.size();
+    if (whole > 0) ok_ = ok_ && sink_(from, whole);
+    if (size > whole) std::memcpy(block_.data(), from + whole, size - whole);
+    used_ = size - whole;
+    return ok_;
+}
+
+bool BlockWriter::finish() {
+    if (used_ > 0) ok_ = ok_ && sink_(block_.data(), used_);
+    used_ = 0;
+    return ok_;
+}
+
 bool write_snapshot_file(const data::Table& table, const std::string& path, std::string* error,
                          const std::vector<std::string>& inputs, uint64_t* bytes_written) {
     return write_file_atomically(
         path,
         [&](std::FILE* file) {
-            return write_snapshot(
-                table, [file](const void* bytes, size_t size) { return std::fwrite(bytes, 1, size, file) == size; },
-                bytes_written);
+            // Unbuffered: stdio would split the blocks at its own buffer's edges.
+            std::setvbuf(file, nullptr, _IONBF, 0);
+            BlockWriter blocks(
+                [file](const void* bytes, size_t size) { return std::fwrite(bytes, 1, size, file) == size; });
+            const bool written = write_snapshot(
+                table, [&blocks](const void* bytes, size_t size) { return blocks.write(bytes, size); }, bytes_written);
+            return blocks.finish() && written;
         },
         error, inputs);
 }

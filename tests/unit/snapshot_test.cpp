@@ -906,6 +906,69 @@ BOOST_AUTO_TEST_CASE(a_file_cut_short_while_its_table_is_used_ends_with_a_messag
                                    "once it is complete\n");
 }
 
+// The file is handed to the system in whole blocks at offsets that are multiples of the block (the page cache then
+// keeps it in huge folios, which a reader maps as huge pages), the last block alone shorter; the bytes are the
+// snapshot's, in order. Pieces of every size: empty, one byte, around a block, many blocks, across blocks' edges.
+BOOST_AUTO_TEST_CASE(files_are_written_in_whole_aligned_blocks) {
+    for (size_t block : {size_t{1}, size_t{7}, size_t{4096}, snapshot::BlockWriter::kBlock}) {
+        Random random(block);
+        std::string input, output;
+        std::vector<std::pair<uint64_t, size_t>> calls;  // offset, size
+        snapshot::BlockWriter writer(
+            [&](const void* bytes, size_t size) {
+                calls.emplace_back(output.size(), size);
+                output.append(static_cast<const char*>(bytes), size);
+                return true;
+            },
+            block);
+        const int pieces = block < 4096 ? 200 : 30;
+        for (int piece = 0; piece < pieces; ++piece) {
+            const size_t sizes[] = {
+                0, 1, block - 1, block, block + 1, 3 * block + 5, random.below(2 * block + 2), random.below(100)};
+            const size_t size = sizes[random.below(std::size(sizes))];
+            std::string bytes(size, '\0');
+            for (size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>((input.size() + i) % 251 + piece);
+            BOOST_REQUIRE(writer.write(bytes.data(), bytes.size()));
+            input += bytes;
+        }
+        BOOST_REQUIRE(writer.finish());
+        BOOST_REQUIRE(writer.finish());  // nothing left: nothing more handed over
+        BOOST_REQUIRE(output == input);
+        BOOST_REQUIRE(!calls.empty());
+        for (size_t i = 0; i < calls.size(); ++i) {
+            const auto [offset, size] = calls[i];
+            BOOST_CHECK_MESSAGE(offset % block == 0 && size > 0 && (size % block == 0 || i + 1 == calls.size()),
+                                "block " << block << ": call " << i << " of " << calls.size() << " hands over " << size
+                                         << " bytes at " << offset);
+        }
+    }
+    // A sink that refuses bytes: every later write and the finish report it.
+    int calls = 0;
+    snapshot::BlockWriter refusing([&](const void*, size_t) { return ++calls < 2; }, 4);
+    const char bytes[10] = {};
+    BOOST_CHECK(refusing.write(bytes, 5));    // one block handed over, one byte kept
+    BOOST_CHECK(!refusing.write(bytes, 10));  // the second block refused
+    BOOST_CHECK(!refusing.write(bytes, 1));
+    BOOST_CHECK(!refusing.finish());
+
+    // A file written as `segmint import` writes it holds the snapshot's bytes, and one past a block reads back.
+    const testing::TempDir dir("snapshot-blocks");
+    for (uint64_t rows : {0u, 300u, 40000u}) {
+        const data::Table table = random_customers(rows + 5, rows, true);
+        const std::string path = dir.file("customers.arrow");
+        std::string error;
+        uint64_t written = 0;
+        BOOST_REQUIRE_MESSAGE(snapshot::write_snapshot_file(table, path, &error, {}, &written), error);
+        const std::string bytes = snapshot::snapshot_bytes(table);
+        BOOST_CHECK_EQUAL(written, bytes.size());
+        BOOST_CHECK(testing::read_file(path) == bytes);
+        if (rows == 40000) BOOST_CHECK_GT(bytes.size(), snapshot::BlockWriter::kBlock);
+        auto opened = snapshot::read_snapshot_file(path, testing::test_schema(), &error);
+        BOOST_REQUIRE_MESSAGE(opened, error);
+        expect_same_table(table, *opened, std::to_string(rows) + " rows from the file");
+    }
+}
+
 BOOST_AUTO_TEST_CASE(files_that_are_no_snapshot) {
     std::string error;
     BOOST_CHECK(!read("customer_id\n1\n", &error));
