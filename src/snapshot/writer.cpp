@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "common/atomic_file.h"
+#include "common/parallel.h"
 #include "data/events.h"
 #include "data/value_range.h"
 #include "scalar/scalar.h"
@@ -337,21 +338,22 @@ fb::Offset<arrow::Message> message(fb::FlatBufferBuilder& builder, arrow::Messag
 void write_arrow_file(Output& out, const data::Table& table, bool narrow_ints, bool narrow_codes, bool ranges,
                       Metadata metadata, const std::function<void(Metadata&)>& before_footer) {
     const uint64_t base = out.offset();
-    std::vector<int> value_bytes;
-    std::vector<Metadata> field_metadata;
-    for (size_t i = 0; i < table.column_count(); ++i) {
+    std::vector<int> value_bytes(table.column_count());
+    std::vector<Metadata> field_metadata(table.column_count());
+    // A pass over each column (its extremes, its codes' width), the columns spread over the cores.
+    parallel_for(table.column_count(), threads_or_cores(0), [&](uint64_t i, unsigned) {
         const data::Column& column = table.column(i);
         const bool key = column.name == table.schema().key;
         const bool narrow = narrow_ints && !key;
         // One pass for both uses of an Int column's extremes.
         const IntExtremes ints =
             column.type == ColumnType::Int && (ranges || narrow) ? int_extremes(column) : std::nullopt;
-        field_metadata.push_back(ranges ? range_metadata(column, ints) : Metadata{});
-        value_bytes.push_back(column.type == ColumnType::Int ? int_bytes_in_file(ints, narrow)
-                              : has_dictionary(column.type) && column.type != ColumnType::StringList
-                                  ? code_bytes_in_file(column, narrow_codes && !key)
-                                  : 8);
-    }
+        field_metadata[i] = ranges ? range_metadata(column, ints) : Metadata{};
+        value_bytes[i] = column.type == ColumnType::Int ? int_bytes_in_file(ints, narrow)
+                         : has_dictionary(column.type) && column.type != ColumnType::StringList
+                             ? code_bytes_in_file(column, narrow_codes && !key)
+                             : 8;
+    });
     out.write(kArrowMagic, kArrowMagicSize);
     out.pad_to(8);
     {
