@@ -269,13 +269,16 @@ ColumnBuffers locate_column(Buffers& buffers, uint64_t rows, const schema::Colum
 // Every present value keeps [low, high] (what the CSV loader accepts of the type and the schema's bounds); numbers
 // are finite. The engine's date arithmetic is defined only for years 1 to 9999, which a snapshot must not leave.
 // The check is the pass that finds the least and greatest present value, which the table keeps as the column's
-// statistics (data::Table::known_range) and which must be the ones the field's metadata gives, if it gives them.
+// statistics (data::Table::known_range) and which must be the ones the field's metadata gives, if it gives them; it
+// also checks that a NULL row's slot holds zero bits, as the loaders leave it.
 template <typename T>
 data::ValueRange checked_range(const data::Column& column, const data::Array<T>& values, T low, T high,
                                const ColumnBuffers& found) {
     T least{}, greatest{};
-    bool nan = false;
-    const bool any = data::present_range(column.validity, values.data(), values.size(), &least, &greatest, &nan);
+    bool nan = false, null_value = false;
+    const bool any =
+        data::present_range(column.validity, values.data(), values.size(), &least, &greatest, &nan, &null_value);
+    if (null_value) fail(found.what + ": a NULL row holds a value: the snapshot is corrupt");
     if (nan || (any && !(least >= low && greatest <= high))) {
         fail(found.what + ": a value outside its type's range or the schema's bounds: the snapshot is corrupt");
     }
@@ -305,7 +308,6 @@ template <typename T>
 data::ValueRange read_ints(const ColumnBuffers& found, uint64_t rows, int64_t low, int64_t high, data::Array<T>& values,
                            data::Column& column, const std::shared_ptr<const void>& keep_alive) {
     view_or_copy(values, found.values, rows, keep_alive);
-    check_null_slots_zero(column, values, found.what);
     // The bounds within T's range; bounds that leave none of it (min: 200 over bytes) admit no present value.
     const int64_t least = std::max<int64_t>(low, std::numeric_limits<T>::lowest());
     const int64_t greatest = std::min<int64_t>(high, std::numeric_limits<T>::max());
@@ -344,21 +346,18 @@ std::optional<data::ValueRange> read_column(const ColumnBuffers& found, uint64_t
         }
         case ColumnType::Timestamp: {
             view_or_copy(column.i64, found.values, rows, keep_alive);
-            check_null_slots_zero(column, column.i64, what);
             const auto [low, high] = whole(scalar::kMinTimestamp, scalar::kMaxTimestamp);
             range = checked_range(column, column.i64, low, high, found);
             break;
         }
         case ColumnType::Number:
             view_or_copy(column.f64, found.values, rows, keep_alive);
-            check_null_slots_zero(column, column.f64, what);
             range =
                 checked_range(column, column.f64, definition.min_number.value_or(-std::numeric_limits<double>::max()),
                               definition.max_number.value_or(std::numeric_limits<double>::max()), found);
             break;
         case ColumnType::Date: {
             view_or_copy(column.i32, found.values, rows, keep_alive);
-            check_null_slots_zero(column, column.i32, what);
             const auto [low, high] = whole(scalar::kMinDate, scalar::kMaxDate);
             range = checked_range(column, column.i32, static_cast<int32_t>(std::max<int64_t>(low, scalar::kMinDate)),
                                   static_cast<int32_t>(std::min<int64_t>(high, scalar::kMaxDate)), found);

@@ -639,6 +639,70 @@ BOOST_AUTO_TEST_CASE(values_no_loader_gives_are_refused) {
     }
 }
 
+// A NULL row's slot must hold zero bits, as the loaders and the writer leave it; one that holds a value is refused, in
+// each type with a slot per row and wherever the row lies: in a word of rows with other NULLs, in the last, short word.
+// The file is made by writing the table twice, the row NULL and the row present, and copying the value's bytes (the
+// only bytes that are zero in the first file and not in the second) into the first; the checksum is left unchecked.
+BOOST_AUTO_TEST_CASE(null_rows_holding_values_are_refused) {
+    schema::Schema schema;
+    schema.table = "t";
+    schema.key = "id";
+    testing::add_column(schema, "id", schema::ColumnType::Int);
+    testing::add_column(schema, "n", schema::ColumnType::Int);
+    testing::add_column(schema, "born", schema::ColumnType::Date);
+    testing::add_column(schema, "seen", schema::ColumnType::Timestamp);
+    testing::add_column(schema, "score", schema::ColumnType::Number);
+    testing::add_column(schema, "flag", schema::ColumnType::Bool);
+    const uint64_t rows = 200;
+    // Every row holds the same values (so the present rows' extremes and widths do not change), row 0 is NULL in
+    // column `column` (so its NULL count is never 0), and so is `null_row` unless `present`.
+    auto table_with = [&](size_t column, uint64_t null_row, bool present) {
+        data::Table table(schema);
+        for (uint64_t r = 0; r < rows; ++r) {
+            table.mutable_column(0).append_int(static_cast<int64_t>(r));
+            const bool null = r == 0 || (r == null_row && !present);
+            auto value = [&](size_t c, auto append) {
+                if (null && c == column) {
+                    table.mutable_column(c).append_null();
+                } else {
+                    append(table.mutable_column(c));
+                }
+            };
+            value(1, [](data::Column& c) { c.append_int(7); });
+            value(2, [](data::Column& c) { c.append_date(12345); });
+            value(3, [](data::Column& c) { c.append_timestamp(1700000000123456); });
+            value(4, [](data::Column& c) { c.append_number(1.5); });
+            // Bools are bits: true in that row alone, so the byte holding its bit is zero where the row is NULL.
+            value(5, [&](data::Column& c) { c.append_bool(r == null_row); });
+        }
+        table.finish_rows();
+        return table;
+    };
+    for (size_t column = 1; column < schema.columns.size(); ++column) {
+        for (uint64_t null_row : {5u, 70u, 199u}) {
+            const std::string what = schema.columns[column].name + ", row " + std::to_string(null_row);
+            std::string with_null = snapshot::snapshot_bytes(table_with(column, null_row, false));
+            const std::string with_value = snapshot::snapshot_bytes(table_with(column, null_row, true));
+            BOOST_REQUIRE_EQUAL(with_null.size(), with_value.size());
+            size_t copied = 0;
+            for (size_t i = 0; i < with_null.size(); ++i) {
+                if (with_null[i] == 0 && with_value[i] != 0) {
+                    with_null[i] = with_value[i];
+                    ++copied;
+                }
+            }
+            BOOST_CHECK_MESSAGE(copied > 0 && copied <= 8, what << ": " << copied << " bytes copied");
+            std::string error;
+            BOOST_CHECK_MESSAGE(!read(with_null, &error, false, schema), what << ": read");
+            BOOST_CHECK_MESSAGE(error.find("column `" + schema.columns[column].name + "`: a NULL row holds a value") !=
+                                    std::string::npos,
+                                what << ": " << error);
+            BOOST_CHECK_MESSAGE(read(snapshot::snapshot_bytes(table_with(column, null_row, false)), &error, true, schema),
+                                what << ": the file as written: " << error);
+        }
+    }
+}
+
 // Each Int column but the key in the fewest bytes that hold its values as they are, read in place at that width;
 // one whose values fit fewer bytes only as offsets from a base is narrowed on reading (a copy). The key stays 8 wide.
 BOOST_AUTO_TEST_CASE(int_columns_take_the_fewest_bytes_their_values_need) {
