@@ -13,11 +13,11 @@ namespace segmint::data {
 
 // The least and greatest of the first `rows` values whose validity bit is set, or false when there is none. Tables
 // of millions of rows pass through here before each evaluation, so the common case is fast: 64 rows at a time, a
-// validity word with every bit set read in a loop the compiler vectorizes, other words bit by bit. For floating-point
-// T, `nan_out` (when given) tells whether a present value is NaN, which the least and greatest leave out (a NaN
-// compares false, so the running extreme stays). `null_value_out` (when given) tells whether the slot of a row whose
-// bit is clear holds anything but zero bits. The snapshot reader checks a column's values and finds its statistics in
-// this one pass.
+// validity word with every bit set read in a loop the compiler vectorizes, others with their NULL rows filled in. For
+// floating-point T, `nan_out` (when given) tells whether a present value is NaN, which the least and greatest leave
+// out (a NaN compares false, so the running extreme stays). `null_value_out` (when given) tells whether the slot of a
+// row whose bit is clear holds anything but zero bits. The snapshot reader checks a column's values and finds its
+// statistics in this one pass.
 template <typename T>
 bool present_range(const Bitmap& validity, const T* values, uint64_t rows, T* low_out, T* high_out,
                    bool* nan_out = nullptr, bool* null_value_out = nullptr) {
@@ -33,36 +33,54 @@ bool present_range(const Bitmap& validity, const T* values, uint64_t rows, T* lo
             return false;
         }
     };
+    // A whole block of 64 present values: one chain of compares written as selections, which the compiler turns into
+    // vector min and max (8-byte ints included); std::min and std::max here, or several chains, kept it scalar.
+    const auto take_block = [&](const T* block) {
+        T block_low = low, block_high = high;
+        bool block_nan = false;
+        for (int i = 0; i < 64; ++i) {
+            block_low = block[i] < block_low ? block[i] : block_low;
+            block_high = block[i] > block_high ? block[i] : block_high;
+            block_nan |= is_nan(block[i]);
+        }
+        low = block_low;
+        high = block_high;
+        nan |= block_nan;
+        any = true;
+    };
+    const auto holds_value = [](const T& slot) {
+        const T zero{};
+        return std::memcmp(&slot, &zero, sizeof(T)) != 0;
+    };
     const uint64_t* words = validity.words();
     for (uint64_t first = 0; first < rows; first += 64) {
         const uint64_t word = words[first / 64];
         const uint64_t count = std::min<uint64_t>(64, rows - first);
         const T* block = values + first;
         if (count == 64 && word == ~uint64_t{0}) {
-            // One chain of compares written as selections, which the compiler turns into vector min and max (8-byte
-            // ints included); std::min and std::max here, or several chains, kept it scalar: 2-5x slower.
-            T block_low = low, block_high = high;
-            bool block_nan = false;
-            for (int i = 0; i < 64; ++i) {
-                block_low = block[i] < block_low ? block[i] : block_low;
-                block_high = block[i] > block_high ? block[i] : block_high;
-                block_nan |= is_nan(block[i]);
+            take_block(block);
+        } else if (count == 64) {
+            // NULLs among 64 rows (a few, mostly): a copy in which each NULL row holds a present row's value, taken
+            // as a whole block; only the NULL rows are visited. Branching on every row's bit cost 2-3x more.
+            T filled[64];
+            std::memcpy(filled, block, sizeof filled);
+            const T stand_in = word != 0 ? block[__builtin_ctzll(word)] : T{};
+            for (uint64_t nulls = ~word; nulls != 0; nulls &= nulls - 1) {
+                const int row = __builtin_ctzll(nulls);
+                null_value |= holds_value(block[row]);
+                filled[row] = stand_in;
             }
-            low = block_low;
-            high = block_high;
-            nan |= block_nan;
-            any = true;
-            continue;
-        }
-        for (uint64_t i = 0; i < count; ++i) {
-            if ((word >> i) & 1) {
-                low = std::min(low, block[i]);
-                high = std::max(high, block[i]);
-                nan |= is_nan(block[i]);
-                any = true;
-            } else if (null_value_out) {
-                const T zero{};
-                null_value |= std::memcmp(&block[i], &zero, sizeof(T)) != 0;
+            if (word != 0) take_block(filled);
+        } else {
+            for (uint64_t i = 0; i < count; ++i) {  // the last rows
+                if ((word >> i) & 1) {
+                    low = std::min(low, block[i]);
+                    high = std::max(high, block[i]);
+                    nan |= is_nan(block[i]);
+                    any = true;
+                } else {
+                    null_value |= holds_value(block[i]);
+                }
             }
         }
     }

@@ -137,9 +137,9 @@ void check_codes(const data::Column& column, const data::Array<T>& codes, const 
         column, codes.size(),
         [&](uint64_t first) {
             T low = values[first], high = values[first];
-            for (int i = 1; i < 64; ++i) {
-                low = std::min(low, values[first + i]);
-                high = std::max(high, values[first + i]);
+            for (int i = 1; i < 64; ++i) {  // selections, which vectorize (std::min and std::max stayed scalar)
+                low = values[first + i] < low ? values[first + i] : low;
+                high = values[first + i] > high ? values[first + i] : high;
             }
             return outside(low) || outside(high);
         },
