@@ -74,7 +74,8 @@ int run_import(ImportOptions& options) {
     if (!table) return kExitUsage;
     const double loaded = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     uint64_t bytes = 0;
-    if (!snapshot::write_snapshot_file(*table, options.output, &error, protected_files(common, project, {}), &bytes)) {
+    if (!snapshot::write_snapshot_file(*table, options.output, &error, protected_files(common, project, {}), &bytes,
+                                       common.threads)) {
         print_error(error);
         return kExitUsage;
     }

@@ -34,7 +34,8 @@ bool present_range(const Bitmap& validity, const T* values, uint64_t rows, T* lo
         }
     };
     // A whole block of 64 present values: one chain of compares written as selections, which the compiler turns into
-    // vector min and max (8-byte ints included); std::min and std::max here, or several chains, kept it scalar.
+    // vector compares for 1-, 2- and 4-byte ints (SSE2 has none for 8-byte ints; doubles stay scalar minsd/maxsd);
+    // std::min and std::max in four chains kept every width scalar and slower (docs/performance.md).
     const auto take_block = [&](const T* block) {
         T block_low = low, block_high = high;
         bool block_nan = false;

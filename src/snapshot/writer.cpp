@@ -336,12 +336,12 @@ fb::Offset<arrow::Message> message(fb::FlatBufferBuilder& builder, arrow::Messag
 // dictionary codes need. With `ranges` (version 3 files written since these keys) each field's metadata gives its
 // column's least and greatest value.
 void write_arrow_file(Output& out, const data::Table& table, bool narrow_ints, bool narrow_codes, bool ranges,
-                      Metadata metadata, const std::function<void(Metadata&)>& before_footer) {
+                      unsigned threads, Metadata metadata, const std::function<void(Metadata&)>& before_footer) {
     const uint64_t base = out.offset();
     std::vector<int> value_bytes(table.column_count());
     std::vector<Metadata> field_metadata(table.column_count());
     // A pass over each column (its extremes, its codes' width), the columns spread over the cores.
-    parallel_for(table.column_count(), threads_or_cores(0), [&](uint64_t i, unsigned) {
+    parallel_for(table.column_count(), threads_or_cores(threads), [&](uint64_t i, unsigned) {
         const data::Column& column = table.column(i);
         const bool key = column.name == table.schema().key;
         const bool narrow = narrow_ints && !key;
@@ -404,7 +404,7 @@ void write_arrow_file(Output& out, const data::Table& table, bool narrow_ints, b
     out.write(kArrowMagic, kArrowMagicSize);
 }
 
-void write_events(Output& out, const data::Table& customers, bool ranges, Metadata& metadata) {
+void write_events(Output& out, const data::Table& customers, bool ranges, unsigned threads, Metadata& metadata) {
     const data::EventSet* events = customers.events();
     const auto& definitions = customers.schema().events;
     for (size_t i = 0; i < definitions.size(); ++i) {
@@ -415,7 +415,7 @@ void write_events(Output& out, const data::Table& customers, bool ranges, Metada
         }
         out.pad_to(kAlignment);
         const uint64_t file = out.offset();
-        write_arrow_file(out, table->table, false, false, ranges, {}, nullptr);
+        write_arrow_file(out, table->table, false, false, ranges, threads, {}, nullptr);
         const uint64_t file_size = out.offset() - file;
         out.pad_to(kAlignment);
         const uint64_t offsets = out.offset();
@@ -430,7 +430,8 @@ void write_events(Output& out, const data::Table& customers, bool ranges, Metada
 
 }  // namespace
 
-bool write_snapshot(const data::Table& table, const ByteSink& sink, uint64_t* bytes_written, int format_version) {
+bool write_snapshot(const data::Table& table, const ByteSink& sink, uint64_t* bytes_written, int format_version,
+                    unsigned threads) {
     Output out(sink);
     Metadata metadata = {{kVersionKey, std::to_string(format_version)},
                          {kCreatedByKey, std::string("segmint ") + SEGMINT_VERSION},
@@ -439,18 +440,19 @@ bool write_snapshot(const data::Table& table, const ByteSink& sink, uint64_t* by
     // Version 1 held every Int column in 64 bits, version 2 every dictionary code in 32, and neither gave ranges in
     // the fields' metadata (tests write them to see them read).
     const bool ranges = format_version >= 3;
-    write_arrow_file(out, table, format_version >= 2, format_version >= 3, ranges, std::move(metadata),
+    write_arrow_file(out, table, format_version >= 2, format_version >= 3, ranges, threads, std::move(metadata),
                      [&](Metadata& footer) {
-                         write_events(out, table, ranges, footer);
+                         write_events(out, table, ranges, threads, footer);
                          footer.emplace_back(kChecksumKey, checksum_text(out.finish_checksum(), footer));
                      });
     if (bytes_written) *bytes_written = out.offset();
     return out.ok();
 }
 
-BlockWriter::BlockWriter(ByteSink sink, size_t block) : sink_(std::move(sink)), block_(block) {}
+BlockWriter::BlockWriter(ByteSink sink, size_t block) : sink_(std::move(sink)), block_(std::max<size_t>(block, 1)) {}
 
 bool BlockWriter::write(const void* bytes, size_t size) {
+    if (size == 0) return ok_;  // bytes may be null then, which memcpy must not get
     auto from = static_cast<const unsigned char*>(bytes);
     if (used_ > 0) {  // the block under way first
         const size_t take = std::min(size, block_.size() - used_);
@@ -463,8 +465,13 @@ bool BlockWriter::write(const void* bytes, size_t size) {
         used_ = 0;
     }
     // At a block's start: whole blocks straight from the caller's bytes (no copy), the rest kept for the next block.
+    // At most 1 GiB of blocks per hand-over: Linux writes at most 2 GiB - 4 KiB per call, and stdio would go on from
+    // there, off the blocks' edges.
     const size_t whole = size - size % block_.size();
-    if (whole > 0) ok_ = ok_ && sink_(from, whole);
+    const size_t most = std::max(block_.size(), (size_t{1} << 30) / block_.size() * block_.size());
+    for (size_t done = 0; done < whole && ok_; done += std::min(most, whole - done)) {
+        ok_ = sink_(from + done, std::min(most, whole - done));
+    }
     if (size > whole) std::memcpy(block_.data(), from + whole, size - whole);
     used_ = size - whole;
     return ok_;
@@ -477,7 +484,7 @@ bool BlockWriter::finish() {
 }
 
 bool write_snapshot_file(const data::Table& table, const std::string& path, std::string* error,
-                         const std::vector<std::string>& inputs, uint64_t* bytes_written) {
+                         const std::vector<std::string>& inputs, uint64_t* bytes_written, unsigned threads) {
     return write_file_atomically(
         path,
         [&](std::FILE* file) {
@@ -486,7 +493,8 @@ bool write_snapshot_file(const data::Table& table, const std::string& path, std:
             BlockWriter blocks(
                 [file](const void* bytes, size_t size) { return std::fwrite(bytes, 1, size, file) == size; });
             const bool written = write_snapshot(
-                table, [&blocks](const void* bytes, size_t size) { return blocks.write(bytes, size); }, bytes_written);
+                table, [&blocks](const void* bytes, size_t size) { return blocks.write(bytes, size); }, bytes_written,
+                kFormatVersion, threads);
             return blocks.finish() && written;
         },
         error, inputs);

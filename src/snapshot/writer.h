@@ -15,14 +15,16 @@ namespace segmint::snapshot {
 using ByteSink = std::function<bool(const void* bytes, size_t size)>;
 
 // Writes the snapshot of `table` to `sink`; false when the sink refused bytes. *bytes_written gets the file's size.
-// `format_version` is kFormatVersion but in tests, which write other versions to see them refused.
+// `format_version` is kFormatVersion but in tests, which write other versions to see them refused. The columns'
+// passes (their ranges, their widths in the file) run on up to `threads` threads (0 = one per core).
 bool write_snapshot(const data::Table& table, const ByteSink& sink, uint64_t* bytes_written = nullptr,
-                    int format_version = kFormatVersion);
+                    int format_version = kFormatVersion, unsigned threads = 0);
 
 // Writes it to `path` atomically (common/atomic_file.h: complete or not there, also on Ctrl-C); refuses to replace any
 // of `inputs`. False with a one-line reason in *error.
 bool write_snapshot_file(const data::Table& table, const std::string& path, std::string* error,
-                         const std::vector<std::string>& inputs = {}, uint64_t* bytes_written = nullptr);
+                         const std::vector<std::string>& inputs = {}, uint64_t* bytes_written = nullptr,
+                         unsigned threads = 0);
 
 // Hands a sink its bytes in whole blocks at offsets that are multiples of the block (the last block may be shorter):
 // Linux keeps a file written so in its page cache as folios of the block's size, which a reader's mapping maps as huge
@@ -33,7 +35,8 @@ public:
     static constexpr size_t kBlock = size_t{2} << 20;  // a huge page
     explicit BlockWriter(ByteSink sink, size_t block = kBlock);
     bool write(const void* bytes, size_t size);
-    // Hands over what is left; false when the sink refused any bytes.
+    // Hands over what is left; false when the sink refused any bytes. The last call: a write after it would start off
+    // a block's edge.
     bool finish();
 
 private:

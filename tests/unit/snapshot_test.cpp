@@ -655,12 +655,13 @@ BOOST_AUTO_TEST_CASE(null_rows_holding_values_are_refused) {
     testing::add_column(schema, "flag", schema::ColumnType::Bool);
     const uint64_t rows = 200;
     // Every row holds the same values (so the present rows' extremes and widths do not change), row 0 is NULL in
-    // column `column` (so its NULL count is never 0), and so is `null_row` unless `present`.
-    auto table_with = [&](size_t column, uint64_t null_row, bool present) {
+    // column `column` (so its NULL count is never 0), and so is `null_row` unless `present`, and rows 64 to 127 with
+    // `null_word`.
+    auto table_with = [&](size_t column, uint64_t null_row, bool present, bool null_word = false) {
         data::Table table(schema);
         for (uint64_t r = 0; r < rows; ++r) {
             table.mutable_column(0).append_int(static_cast<int64_t>(r));
-            const bool null = r == 0 || (r == null_row && !present);
+            const bool null = r == 0 || (r == null_row && !present) || (null_word && r >= 64 && r < 128);
             auto value = [&](size_t c, auto append) {
                 if (null && c == column) {
                     table.mutable_column(c).append_null();
@@ -701,6 +702,24 @@ BOOST_AUTO_TEST_CASE(null_rows_holding_values_are_refused) {
                                 what << ": the file as written: " << error);
         }
     }
+    // The writer copies date, timestamp and number arrays as they lie, so a value put in a NULL row's slot of the table
+    // reaches the file with a right checksum: a value among 64 NULL rows (no present row in the word), and -0.0 and a
+    // NaN in a number's NULL row (bits other than zero that compare equal to 0, or to nothing).
+    const auto refused_with_slot = [&](data::Table table, size_t column, uint64_t row, double value) {
+        data::Column& c = table.mutable_column(column);
+        BOOST_REQUIRE(c.is_null(row));
+        if (c.type == schema::ColumnType::Date) c.i32.mutable_data()[row] = static_cast<int32_t>(value);
+        if (c.type == schema::ColumnType::Timestamp) c.i64.mutable_data()[row] = static_cast<int64_t>(value);
+        if (c.type == schema::ColumnType::Number) c.f64.mutable_data()[row] = value;
+        std::string error;
+        BOOST_CHECK(!read(snapshot::snapshot_bytes(table), &error, true, schema));
+        BOOST_CHECK_MESSAGE(error.find("column `" + c.name + "`: a NULL row holds a value") != std::string::npos,
+                            c.name << ", row " << row << ": " << error);
+    };
+    for (size_t column : {2u, 3u, 4u}) refused_with_slot(table_with(column, rows, false, true), column, 100, 1);
+    refused_with_slot(table_with(4, 70, false), 4, 70, -0.0);
+    refused_with_slot(table_with(4, 70, false), 4, 70, std::nan(""));
+    refused_with_slot(table_with(4, 199, false), 4, 199, -0.0);
 }
 
 // Each Int column but the key in the fewest bytes that hold its values as they are, read in place at that width;
@@ -1014,6 +1033,12 @@ BOOST_AUTO_TEST_CASE(files_are_written_in_whole_aligned_blocks) {
     BOOST_CHECK(!refusing.write(bytes, 10));  // the second block refused
     BOOST_CHECK(!refusing.write(bytes, 1));
     BOOST_CHECK(!refusing.finish());
+    // A block of 0 bytes is taken as 1; nothing (a null pointer) between pieces of a block is nothing.
+    std::string out;
+    snapshot::BlockWriter bytewise([&](const void* b, size_t n) { return out.append(static_cast<const char*>(b), n), true; }, 0);
+    snapshot::BlockWriter halves([&](const void* b, size_t n) { return out.append(static_cast<const char*>(b), n), true; }, 4);
+    BOOST_CHECK(bytewise.write("abc", 3) && bytewise.finish() && out == "abc");
+    BOOST_CHECK(halves.write("de", 2) && halves.write(nullptr, 0) && halves.write("fg", 2) && out == "abcdefg");
 
     // A file written as `segmint import` writes it holds the snapshot's bytes, and one past a block reads back.
     const testing::TempDir dir("snapshot-blocks");
