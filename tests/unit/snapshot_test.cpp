@@ -119,6 +119,25 @@ std::optional<data::Table> read(const std::string& bytes, std::string* error, bo
     return snapshot::read_snapshot(*owner, "t.arrow", schema, error, options);
 }
 
+// A schema of table `t` keyed by `id` with these columns, in order.
+schema::Schema table_t(const std::vector<std::pair<std::string, schema::ColumnType>>& columns) {
+    schema::Schema schema;
+    schema.table = "t";
+    schema.key = "id";
+    for (const auto& [name, type] : columns) testing::add_column(schema, name, type);
+    return schema;
+}
+
+// `bytes` read as a table of `schema` (the checksum checked with `verify`) is refused with a message that contains
+// `text`; `what` names the case in a failure.
+void expect_refused(const std::string& bytes, const schema::Schema& schema, const std::string& text,
+                    bool verify = true, const std::string& what = "") {
+    std::string error;
+    BOOST_CHECK_MESSAGE(!read(bytes, &error, verify, schema), what << ": read");
+    BOOST_CHECK_MESSAGE(error.find(text) != std::string::npos, what << ": refused with \"" << error << "\", not \""
+                                                                    << text << "\"");
+}
+
 // Whether the arrays a snapshot holds in place (values of ints, numbers, dates and times; dictionary strings) are
 // views (`in_place`) or owned; what indexes other memory (codes, list offsets and items) is always owned.
 void expect_views(const data::Table& table, bool in_place) {
@@ -284,19 +303,13 @@ BOOST_AUTO_TEST_CASE(statistics_found_while_reading_are_the_tables) {
 // also with the checksum off (the footer's copy of the schema lies after the bytes it covers).
 BOOST_AUTO_TEST_CASE(least_and_greatest_values_are_in_the_fields_metadata) {
     using schema::ColumnType;
-    schema::Schema schema;
-    schema.table = "t";
-    schema.key = "id";
-    for (const auto& [name, type] : std::vector<std::pair<std::string, ColumnType>>{
-             {"id", ColumnType::Int},
-             {"n", ColumnType::Int},
-             {"score", ColumnType::Number},
-             {"born", ColumnType::Date},
-             {"seen", ColumnType::Timestamp},
-             {"flag", ColumnType::Bool},
-             {"none", ColumnType::Number}}) {
-        testing::add_column(schema, name, type);
-    }
+    const schema::Schema schema = table_t({{"id", ColumnType::Int},
+                                           {"n", ColumnType::Int},
+                                           {"score", ColumnType::Number},
+                                           {"born", ColumnType::Date},
+                                           {"seen", ColumnType::Timestamp},
+                                           {"flag", ColumnType::Bool},
+                                           {"none", ColumnType::Number}});
     data::Table table(schema);
     for (int64_t id : {1, 2, 3}) table.mutable_column(0).append_int(id);
     table.mutable_column(1).append_int(-3);
@@ -552,18 +565,13 @@ BOOST_AUTO_TEST_CASE(another_schema_is_refused) {
 // What the checksum cannot tell (a file written by another program, or changed and its checksum made again): values
 // the engine cannot take are refused on their own, as the CSV loader refuses them.
 BOOST_AUTO_TEST_CASE(values_no_loader_gives_are_refused) {
-    auto refused_with = [](data::Table table, const std::string& text) {
-        std::string error;
-        BOOST_CHECK(!read(snapshot::snapshot_bytes(table), &error, true, table.schema()));
-        BOOST_CHECK_MESSAGE(error.find(text) != std::string::npos, error);
+    auto refused_with = [](const data::Table& table, const std::string& text) {
+        expect_refused(snapshot::snapshot_bytes(table), table.schema(), text);
     };
-    schema::Schema schema;
-    schema.table = "t";
-    schema.key = "id";
-    testing::add_column(schema, "id", schema::ColumnType::Int);
-    testing::add_column(schema, "born", schema::ColumnType::Date);
-    testing::add_column(schema, "seen", schema::ColumnType::Timestamp);
-    testing::add_column(schema, "score", schema::ColumnType::Number);
+    const schema::Schema schema = table_t({{"id", schema::ColumnType::Int},
+                                           {"born", schema::ColumnType::Date},
+                                           {"seen", schema::ColumnType::Timestamp},
+                                           {"score", schema::ColumnType::Number}});
     auto table_with = [&](int32_t born, int64_t seen, double score, const schema::Schema& with) {
         data::Table table(with);
         table.mutable_column(0).append_int(1);
@@ -614,11 +622,7 @@ BOOST_AUTO_TEST_CASE(values_no_loader_gives_are_refused) {
     // An Int column in the file's narrow widths keeps the schema's bounds too, also bounds past the width's range
     // (min 200 where the file holds bytes).
     auto ints_with = [](int64_t value, std::optional<int64_t> low, std::optional<int64_t> high) {
-        schema::Schema with;
-        with.table = "t";
-        with.key = "id";
-        testing::add_column(with, "id", schema::ColumnType::Int);
-        testing::add_column(with, "n", schema::ColumnType::Int);
+        schema::Schema with = table_t({{"id", schema::ColumnType::Int}, {"n", schema::ColumnType::Int}});
         with.columns[1].min_whole = low;
         with.columns[1].max_whole = high;
         data::Table table(with);
@@ -644,15 +648,12 @@ BOOST_AUTO_TEST_CASE(values_no_loader_gives_are_refused) {
 // The file is made by writing the table twice, the row NULL and the row present, and copying the value's bytes (the
 // only bytes that are zero in the first file and not in the second) into the first; the checksum is left unchecked.
 BOOST_AUTO_TEST_CASE(null_rows_holding_values_are_refused) {
-    schema::Schema schema;
-    schema.table = "t";
-    schema.key = "id";
-    testing::add_column(schema, "id", schema::ColumnType::Int);
-    testing::add_column(schema, "n", schema::ColumnType::Int);
-    testing::add_column(schema, "born", schema::ColumnType::Date);
-    testing::add_column(schema, "seen", schema::ColumnType::Timestamp);
-    testing::add_column(schema, "score", schema::ColumnType::Number);
-    testing::add_column(schema, "flag", schema::ColumnType::Bool);
+    const schema::Schema schema = table_t({{"id", schema::ColumnType::Int},
+                                           {"n", schema::ColumnType::Int},
+                                           {"born", schema::ColumnType::Date},
+                                           {"seen", schema::ColumnType::Timestamp},
+                                           {"score", schema::ColumnType::Number},
+                                           {"flag", schema::ColumnType::Bool}});
     const uint64_t rows = 200;
     // Every row holds the same values (so the present rows' extremes and widths do not change), row 0 is NULL in
     // column `column` (so its NULL count is never 0), and so is `null_row` unless `present`, and rows 64 to 127 with
@@ -693,11 +694,9 @@ BOOST_AUTO_TEST_CASE(null_rows_holding_values_are_refused) {
                 }
             }
             BOOST_CHECK_MESSAGE(copied > 0 && copied <= 8, what << ": " << copied << " bytes copied");
+            expect_refused(with_null, schema, "column `" + schema.columns[column].name + "`: a NULL row holds a value",
+                           false, what);
             std::string error;
-            BOOST_CHECK_MESSAGE(!read(with_null, &error, false, schema), what << ": read");
-            BOOST_CHECK_MESSAGE(error.find("column `" + schema.columns[column].name + "`: a NULL row holds a value") !=
-                                    std::string::npos,
-                                what << ": " << error);
             BOOST_CHECK_MESSAGE(read(snapshot::snapshot_bytes(table_with(column, null_row, false)), &error, true, schema),
                                 what << ": the file as written: " << error);
         }
@@ -711,10 +710,8 @@ BOOST_AUTO_TEST_CASE(null_rows_holding_values_are_refused) {
         if (c.type == schema::ColumnType::Date) c.i32.mutable_data()[row] = static_cast<int32_t>(value);
         if (c.type == schema::ColumnType::Timestamp) c.i64.mutable_data()[row] = static_cast<int64_t>(value);
         if (c.type == schema::ColumnType::Number) c.f64.mutable_data()[row] = value;
-        std::string error;
-        BOOST_CHECK(!read(snapshot::snapshot_bytes(table), &error, true, schema));
-        BOOST_CHECK_MESSAGE(error.find("column `" + c.name + "`: a NULL row holds a value") != std::string::npos,
-                            c.name << ", row " << row << ": " << error);
+        expect_refused(snapshot::snapshot_bytes(table), schema, "column `" + c.name + "`: a NULL row holds a value", true,
+                       c.name + ", row " + std::to_string(row));
     };
     for (size_t column : {2u, 3u, 4u}) refused_with_slot(table_with(column, rows, false, true), column, 100, 1);
     refused_with_slot(table_with(4, 70, false), 4, 70, -0.0);
