@@ -1,7 +1,5 @@
 #include "data/table.h"
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <cstring>
 #include <functional>
@@ -9,6 +7,8 @@
 #include <mutex>
 #include <ostream>
 #include <stdexcept>
+
+#include "data/prefault.h"
 
 namespace segmint::data {
 
@@ -69,20 +69,6 @@ uint64_t hash_of(std::string_view value) {
     return fold_multiply(k1 ^ n, fold_multiply(a ^ k1, b ^ seed ^ k2));
 }
 
-// Asks for transparent huge pages for a randomly accessed array (the dictionary's hash index): one TLB entry then
-// covers 2 MiB instead of 4 KiB. Not for arrays filled front to back: on virtual machines that hand free 2 MiB blocks
-// back to the host (free page reporting), a huge page is often memory the host has to provide afresh, which cost
-// loads three times the page-fault time of small pages (docs/performance.md). Advice only: ignored where transparent
-// huge pages are off.
-void advise_huge_pages(const void* data, size_t bytes) {
-    constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
-    if (bytes < 2 * kHugePage) return;
-    const auto begin = reinterpret_cast<uintptr_t>(data);
-    const uintptr_t first = (begin + kHugePage - 1) & ~(kHugePage - 1);
-    const uintptr_t last = (begin + bytes) & ~(kHugePage - 1);
-    if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
-}
-
 uint32_t tag_of(uint64_t hash) { return static_cast<uint32_t>(hash >> 32); }
 }  // namespace
 
@@ -136,6 +122,15 @@ std::ostream& operator<<(std::ostream& out, const StringArena& arena) {
 
 // ---- Dictionary ----
 
+namespace {
+
+// Whether `count` values need more than `slots` slots of the index. Linear probing stays short up to three quarters
+// full (with the tags, a probe rarely reads a string), and the index of a column of mostly distinct values is the
+// biggest thing a load holds besides the columns: at most half full, 10M values took 2^25 slots (268 MB), now 2^24.
+bool too_full(size_t count, size_t slots) { return count * 4 + 4 > slots * 3; }
+
+}  // namespace
+
 void Dictionary::place(int32_t code, uint64_t hash) const {
     const size_t mask = slots_.size() - 1;
     size_t slot = static_cast<size_t>(hash) & mask;
@@ -146,7 +141,7 @@ void Dictionary::place(int32_t code, uint64_t hash) const {
 void Dictionary::rebuild(bool rehash, size_t room) const {
     indexed_.store(kNotIndexed);  // until the index is whole again
     size_t capacity = 16;
-    while (capacity < std::max(values.size(), room) * 2 + 2) capacity *= 2;
+    while (too_full(std::max(values.size(), room), capacity)) capacity *= 2;
     if (slots_.size() != capacity) {
         // A fresh allocation rather than assign(): for a big index the old one is freed first, so two are never
         // resident at once, and huge pages cut the TLB misses of its random accesses.
@@ -207,8 +202,8 @@ int32_t Dictionary::intern(std::string_view value, uint64_t hash) {
     if (hashes_.size() == values.size()) hashes_.push_back(hash);
     values.emplace_back(value);
     indexed_.store(values.size());
-    if (values.size() * 2 + 2 > slots_.size()) {
-        rebuild(false);  // keeps the load factor at most 1/2
+    if (too_full(values.size(), slots_.size())) {
+        rebuild(false);
     } else {
         slots_[slot] = {code, tag};
     }
@@ -218,7 +213,7 @@ int32_t Dictionary::intern(std::string_view value, uint64_t hash) {
 void Dictionary::reserve(size_t count, size_t bytes) {
     values.reserve(count, bytes);
     hashes_.reserve(count);
-    if (count * 2 + 2 > slots_.size()) rebuild(indexed_.load() != values.size(), count);
+    if (too_full(count, slots_.size())) rebuild(indexed_.load() != values.size(), count);
 }
 
 void Dictionary::trim_excess() {

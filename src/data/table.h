@@ -202,7 +202,7 @@ private:
     void ensure_index() const;
     void rebuild(bool rehash, size_t room = 0) const;
     void place(int32_t code, uint64_t hash) const;
-    mutable std::vector<Slot> slots_;  // size is a power of two, at most half full
+    mutable std::vector<Slot> slots_;  // size is a power of two, under three quarters full
     // Full hash per code, so growing the index while loading never rehashes strings; empty after trim_excess().
     mutable std::vector<uint64_t> hashes_;
     mutable IndexedCount indexed_{kNotIndexed};  // values[0, indexed_) are in slots_

@@ -387,8 +387,8 @@ BOOST_AUTO_TEST_CASE(dictionary_gives_back_a_big_index_after_loading) {
     const uint64_t big_before = big.byte_size(), small_before = small.byte_size();
     big.trim_excess();
     small.trim_excess();
-    // The index is 8-byte slots, at least two a value: all of it gone from the big one.
-    BOOST_TEST(big.byte_size() + count * 2 * 8 <= big_before);
+    // The index (8-byte slots, more than one a value) and the hashes (8 bytes a value): all gone from the big one.
+    BOOST_TEST(big.byte_size() + count * (8 + 8) <= big_before);
     BOOST_TEST(big.byte_size() == big.values.byte_size());
     BOOST_TEST(small.byte_size() > small.values.byte_size());  // its index stays
     BOOST_TEST(small.byte_size() < small_before);              // only the per-value hashes went
@@ -397,6 +397,32 @@ BOOST_AUTO_TEST_CASE(dictionary_gives_back_a_big_index_after_loading) {
     BOOST_TEST(big.intern(value_of(count - 1)) == static_cast<int32_t>(count - 1));
     BOOST_TEST(big.intern("new@example.com") == static_cast<int32_t>(count));
     BOOST_TEST(big.find("new@example.com").value() == static_cast<int32_t>(count));
+}
+
+// The index grows to the next power of two of 8-byte slots only once it would be three quarters full: 49,151 values
+// fit 65,536 slots, one more takes 131,072 (at most half full, 32,768 values would already have).
+BOOST_AUTO_TEST_CASE(dictionary_index_is_at_most_three_quarters_full) {
+    using segmint::data::Dictionary;
+    const auto value_of = [](size_t i) { return "v" + std::to_string(i); };
+    const auto index_bytes = [](Dictionary dictionary) {
+        dictionary.trim_excess();  // the per-value hashes go; an index of at most kIndexKeptUpTo values stays
+        return dictionary.byte_size() - dictionary.values.byte_size();
+    };
+    Dictionary dictionary;
+    for (size_t i = 0; i < 32768; ++i) dictionary.intern(value_of(i));
+    BOOST_TEST(index_bytes(dictionary) == 65536u * 8);
+    for (size_t i = 32768; i < 49151; ++i) dictionary.intern(value_of(i));
+    BOOST_TEST(index_bytes(dictionary) == 65536u * 8);
+    BOOST_TEST(dictionary.intern(value_of(49151)) == 49151);
+    BOOST_TEST(index_bytes(dictionary) == 131072u * 8);
+    // Reserving sizes it the same way, and every value is found where interning put it.
+    Dictionary reserved;
+    reserved.reserve(49151);
+    BOOST_TEST(index_bytes(reserved) == 65536u * 8);
+    reserved.reserve(49152);
+    BOOST_TEST(index_bytes(reserved) == 131072u * 8);
+    for (size_t i = 0; i <= 49151; ++i) BOOST_REQUIRE(dictionary.find(value_of(i)).value() == static_cast<int32_t>(i));
+    BOOST_TEST(!dictionary.find("v49152"));
 }
 
 BOOST_AUTO_TEST_CASE(table_columns_follow_the_schema) {
