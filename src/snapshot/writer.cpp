@@ -449,7 +449,10 @@ bool write_snapshot(const data::Table& table, const ByteSink& sink, uint64_t* by
     return out.ok();
 }
 
-BlockWriter::BlockWriter(ByteSink sink, size_t block) : sink_(std::move(sink)), block_(std::max<size_t>(block, 1)) {}
+BlockWriter::BlockWriter(ByteSink sink, size_t block, size_t most_per_hand_over)
+    : sink_(std::move(sink)), block_(std::max<size_t>(block, 1)) {
+    most_per_hand_over_ = std::max(block_.size(), most_per_hand_over / block_.size() * block_.size());
+}
 
 bool BlockWriter::write(const void* bytes, size_t size) {
     if (size == 0) return ok_;  // bytes may be null then, which memcpy must not get
@@ -465,12 +468,9 @@ bool BlockWriter::write(const void* bytes, size_t size) {
         used_ = 0;
     }
     // At a block's start: whole blocks straight from the caller's bytes (no copy), the rest kept for the next block.
-    // At most 1 GiB of blocks per hand-over: Linux writes at most 2 GiB - 4 KiB per call, and stdio would go on from
-    // there, off the blocks' edges.
     const size_t whole = size - size % block_.size();
-    const size_t most = std::max(block_.size(), (size_t{1} << 30) / block_.size() * block_.size());
-    for (size_t done = 0; done < whole && ok_; done += std::min(most, whole - done)) {
-        ok_ = sink_(from + done, std::min(most, whole - done));
+    for (size_t done = 0; done < whole && ok_; done += std::min(most_per_hand_over_, whole - done)) {
+        ok_ = sink_(from + done, std::min(most_per_hand_over_, whole - done));
     }
     if (size > whole) std::memcpy(block_.data(), from + whole, size - whole);
     used_ = size - whole;
@@ -490,14 +490,20 @@ bool write_snapshot_file(const data::Table& table, const std::string& path, std:
         [&](std::FILE* file) {
             // Unbuffered: stdio would split the blocks at its own buffer's edges.
             std::setvbuf(file, nullptr, _IONBF, 0);
-            BlockWriter blocks(
-                [file](const void* bytes, size_t size) { return std::fwrite(bytes, 1, size, file) == size; });
-            const bool written = write_snapshot(
-                table, [&blocks](const void* bytes, size_t size) { return blocks.write(bytes, size); }, bytes_written,
-                kFormatVersion, threads);
-            return blocks.finish() && written;
+            return write_snapshot_in_blocks(
+                table, [file](const void* bytes, size_t size) { return std::fwrite(bytes, 1, size, file) == size; },
+                bytes_written, threads);
         },
         error, inputs);
+}
+
+bool write_snapshot_in_blocks(const data::Table& table, const ByteSink& file, uint64_t* bytes_written, unsigned threads,
+                              size_t block) {
+    BlockWriter blocks(file, block);
+    const bool written = write_snapshot(
+        table, [&blocks](const void* bytes, size_t size) { return blocks.write(bytes, size); }, bytes_written,
+        kFormatVersion, threads);
+    return blocks.finish() && written;
 }
 
 std::string snapshot_bytes(const data::Table& table, int format_version) {

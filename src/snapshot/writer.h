@@ -33,7 +33,10 @@ bool write_snapshot_file(const data::Table& table, const std::string& path, std:
 class BlockWriter {
 public:
     static constexpr size_t kBlock = size_t{2} << 20;  // a huge page
-    explicit BlockWriter(ByteSink sink, size_t block = kBlock);
+    // At most this many bytes of whole blocks per hand-over (rounded down to whole blocks, at least one): Linux
+    // writes at most 2 GiB - 4 KiB per call, and stdio would go on from there, off the blocks' edges.
+    static constexpr size_t kMostPerHandOver = size_t{1} << 30;
+    explicit BlockWriter(ByteSink sink, size_t block = kBlock, size_t most_per_hand_over = kMostPerHandOver);
     bool write(const void* bytes, size_t size);
     // Hands over what is left; false when the sink refused any bytes. The last call: a write after it would start off
     // a block's edge.
@@ -42,9 +45,15 @@ public:
 private:
     ByteSink sink_;
     std::vector<unsigned char> block_;
+    size_t most_per_hand_over_;
     size_t used_ = 0;
     bool ok_ = true;
 };
+
+// What write_snapshot_file hands its file: the snapshot of `table` (write_snapshot) through a BlockWriter of `block`
+// bytes into `file`; false when `file` refused bytes.
+bool write_snapshot_in_blocks(const data::Table& table, const ByteSink& file, uint64_t* bytes_written = nullptr,
+                              unsigned threads = 0, size_t block = BlockWriter::kBlock);
 
 // The snapshot as bytes in memory (tests and the fuzz target).
 std::string snapshot_bytes(const data::Table& table, int format_version = kFormatVersion);

@@ -299,6 +299,16 @@ MUTATIONS = [
      "const size_t whole = size;",
      "the snapshot writer hands a piece straight to the file where a block starts, whatever its size: the blocks "
      "after it start at offsets that are no multiple of 2 MiB"),
+    ("snapshot_blocks_uncapped", "src/snapshot/writer.cpp",
+     "most_per_hand_over_ = std::max(block_.size(), most_per_hand_over / block_.size() * block_.size());",
+     "most_per_hand_over_ = ~size_t{0};",
+     "the snapshot writer hands the file any number of whole blocks at once: a piece over 2 GiB - 4 KiB is split by "
+     "the system call off the blocks' edges"),
+    ("dictionary_index_half_full", "src/data/table.cpp",
+     "return count * 4 + 4 > slots * 3;",
+     "return count * 2 + 2 > slots;",
+     "a dictionary's hash index grows once it is half full (twice the slots, and twice the memory a load of mostly "
+     "distinct strings holds for it)"),
 ]
 
 # The suites that killed each mutation when it was last run in full: they run first, so a mutation costs its build and
@@ -369,6 +379,8 @@ EXPECTED_KILLERS = {
     "snapshot_null_slot_unchecked": ["snapshots"],
     "range_null_rows_counted": ["optimizer", "snapshots"],
     "snapshot_blocks_unaligned": ["snapshots"],
+    "snapshot_blocks_uncapped": ["snapshots"],
+    "dictionary_index_half_full": ["data"],
 }
 
 

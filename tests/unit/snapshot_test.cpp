@@ -1036,6 +1036,21 @@ BOOST_AUTO_TEST_CASE(files_are_written_in_whole_aligned_blocks) {
     snapshot::BlockWriter halves([&](const void* b, size_t n) { return out.append(static_cast<const char*>(b), n), true; }, 4);
     BOOST_CHECK(bytewise.write("abc", 3) && bytewise.finish() && out == "abc");
     BOOST_CHECK(halves.write("de", 2) && halves.write(nullptr, 0) && halves.write("fg", 2) && out == "abcdefg");
+    // At most so many whole blocks per hand-over (the file's system call writes at most 2 GiB - 4 KiB): 10 blocks
+    // and 5 bytes at most 3 blocks and 100 bytes, then at most 100 bytes (less than a block: one block at a time).
+    for (const auto& [most, expected] : std::vector<std::pair<size_t, std::vector<size_t>>>{
+             {3 * 4096 + 100, {3 * 4096, 3 * 4096, 3 * 4096, 4096, 5}},
+             {100, {4096, 4096, 4096, 4096, 4096, 4096, 4096, 4096, 4096, 4096, 5}}}) {
+        std::vector<size_t> sizes;
+        std::string handed;
+        snapshot::BlockWriter capped(
+            [&](const void* b, size_t n) { return sizes.push_back(n), handed.append(static_cast<const char*>(b), n), true; },
+            4096, most);
+        const std::string piece(10 * 4096 + 5, 'x');
+        BOOST_CHECK(capped.write(piece.data(), piece.size()) && capped.finish());
+        BOOST_CHECK(sizes == expected);
+        BOOST_CHECK(handed == piece);
+    }
 
     // A file written as `segmint import` writes it holds the snapshot's bytes, and one past a block reads back.
     const testing::TempDir dir("snapshot-blocks");
@@ -1049,6 +1064,15 @@ BOOST_AUTO_TEST_CASE(files_are_written_in_whole_aligned_blocks) {
         BOOST_CHECK_EQUAL(written, bytes.size());
         BOOST_CHECK(testing::read_file(path) == bytes);
         if (rows == 40000) BOOST_CHECK_GT(bytes.size(), snapshot::BlockWriter::kBlock);
+        // What the file is handed: whole blocks (here of 4 KiB) at multiples of the block, the last alone shorter.
+        std::string handed;
+        std::vector<size_t> sizes;
+        BOOST_REQUIRE(snapshot::write_snapshot_in_blocks(
+            table,
+            [&](const void* b, size_t n) { return sizes.push_back(n), handed.append(static_cast<const char*>(b), n), true; },
+            nullptr, 0, 4096));
+        BOOST_CHECK(handed == bytes);
+        for (size_t i = 0; i + 1 < sizes.size(); ++i) BOOST_CHECK_MESSAGE(sizes[i] % 4096 == 0, "hand-over " << i << ": " << sizes[i]);
         auto opened = snapshot::read_snapshot_file(path, testing::test_schema(), &error);
         BOOST_REQUIRE_MESSAGE(opened, error);
         expect_same_table(table, *opened, std::to_string(rows) + " rows from the file");
