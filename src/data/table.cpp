@@ -124,10 +124,11 @@ std::ostream& operator<<(std::ostream& out, const StringArena& arena) {
 
 namespace {
 
-// Whether `count` values need more than `slots` slots of the index. Linear probing stays short up to three quarters
-// full (with the tags, a probe rarely reads a string), and the index of a column of mostly distinct values is the
-// biggest thing a load holds besides the columns: at most half full, 10M values took 2^25 slots (268 MB), now 2^24.
-bool too_full(size_t count, size_t slots) { return count * 4 + 4 > slots * 3; }
+// Whether `count` values are too many for an index of `slots` slots (a power of two, or none): more than a quarter
+// of it stays empty, so a probe always ends. Linear probing stays short up to three quarters full (with the tags, a
+// probe rarely reads a string), and the index of a column of mostly distinct values is the biggest thing a load
+// holds besides the columns: at most half full, 10M values took 2^25 slots (268 MB), now 2^24.
+bool too_full(size_t count, size_t slots) { return count >= slots - slots / 4; }
 
 }  // namespace
 
@@ -221,9 +222,9 @@ void Dictionary::trim_excess() {
     // Only growing the index reads them: after loading they are dead weight (8 bytes a value), and a later growth
     // rehashes the strings instead.
     std::vector<uint64_t>().swap(hashes_);
-    // A big index goes too: 16-32 bytes a value, more than most values' strings (a column of 10M distinct emails
-    // kept a 268 MB index, an eighth of the table). After loading only find() reads it (event tables with text
-    // keys, `contains` on a list column), and find() rebuilds it on first use.
+    // A big index goes too: 11-21 bytes a value, about as much as most values' strings (a column of 10M distinct
+    // emails would keep a 134 MB index, a tenth of the table). After loading only find() reads it (event tables with
+    // text keys, `contains` on a list column), and find() rebuilds it on first use.
     if (values.size() > kIndexKeptUpTo) {
         std::vector<Slot>().swap(slots_);
         indexed_.store(kNotIndexed);

@@ -177,7 +177,7 @@ MUTATIONS = [
     ("dictionary_index_kept", "src/data/table.cpp",
      "if (values.size() > kIndexKeptUpTo) {",
      "if (false) {",
-     "a 10M-value dictionary keeps its 268 MB hash index after loading"),
+     "a 10M-value dictionary keeps its 134 MB hash index after loading"),
     ("snapshot_mapping_unowned", "src/snapshot/reader.cpp",
      "resolved.bytes_owner = options.in_place ? mapping : nullptr;",
      "resolved.bytes_owner = std::shared_ptr<const void>(mapping.get(), [](const void*) {});",
@@ -305,7 +305,7 @@ MUTATIONS = [
      "the snapshot writer hands the file any number of whole blocks at once: a piece over 2 GiB - 4 KiB is split by "
      "the system call off the blocks' edges"),
     ("dictionary_index_half_full", "src/data/table.cpp",
-     "return count * 4 + 4 > slots * 3;",
+     "return count >= slots - slots / 4;",
      "return count * 2 + 2 > slots;",
      "a dictionary's hash index grows once it is half full (twice the slots, and twice the memory a load of mostly "
      "distinct strings holds for it)"),

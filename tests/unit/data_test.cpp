@@ -423,6 +423,12 @@ BOOST_AUTO_TEST_CASE(dictionary_index_is_at_most_three_quarters_full) {
     BOOST_TEST(index_bytes(reserved) == 131072u * 8);
     for (size_t i = 0; i <= 49151; ++i) BOOST_REQUIRE(dictionary.find(value_of(i)).value() == static_cast<int32_t>(i));
     BOOST_TEST(!dictionary.find("v49152"));
+    // The smallest index: 16 slots hold 11 values, the 12th takes 32.
+    Dictionary small;
+    for (size_t i = 0; i < 11; ++i) small.intern(value_of(i));
+    BOOST_TEST(index_bytes(small) == 16u * 8);
+    small.intern(value_of(11));
+    BOOST_TEST(index_bytes(small) == 32u * 8);
 }
 
 BOOST_AUTO_TEST_CASE(table_columns_follow_the_schema) {
