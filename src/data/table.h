@@ -158,6 +158,10 @@ struct Dictionary {
     // find() also when several threads call it at once).
     static constexpr size_t kIndexKeptUpTo = size_t{1} << 16;
     void trim_excess();
+    // The same without touching the strings: for a dictionary whose values are about to be copied elsewhere (the
+    // parallel loader's later ranges, which the join appends to the first range's), where a shrinking copy would be
+    // wasted.
+    void release_index();
     // Bytes allocated: strings, offsets and the hash index.
     uint64_t byte_size() const;
     // Bytes of the strings and their offsets alone (what a column's data needs, without the index).

@@ -20,18 +20,10 @@ data::Table read_table(const ArrowFile& file, const schema::Schema& schema, bool
                        const std::shared_ptr<const void>& keep_alive);
 
 // One pass into fresh memory (resize() would zero it first), its pages faulted in ahead and huge where the array is
-// big (data/prefault.h: a fault per 4 KiB page is most of the cost of copying otherwise).
+// big (data::copy_prefaulted).
 template <typename T>
 void copy_into(std::vector<T>& out, Bytes bytes, uint64_t count) {
-    const T* begin = reinterpret_cast<const T*>(bytes.data);
-    std::vector<T> copy;
-    if (count > 0) {
-        copy.reserve(count);
-        data::advise_huge_pages(copy.data(), count * sizeof(T));
-        data::prefault_for_writing(copy.data(), count * sizeof(T));
-        copy.insert(copy.end(), begin, begin + count);
-    }
-    out.swap(copy);
+    out = data::copy_prefaulted(reinterpret_cast<const T*>(bytes.data), static_cast<size_t>(count));
 }
 
 // `count` values at `bytes` as `out`: a view of them when there is `keep_alive` and they are aligned for T (a

@@ -304,6 +304,14 @@ MUTATIONS = [
      "most_per_hand_over_ = ~size_t{0};",
      "the snapshot writer hands the file any number of whole blocks at once: a piece over 2 GiB - 4 KiB is split by "
      "the system call off the blocks' edges"),
+    ("trim_copies_any_spare", "src/data/table.cpp",
+     "if (values.capacity() <= values.size() + values.size() / spare + 64) return;",
+     "if (values.capacity() <= values.size()) return;",
+     "after loading, an array with 2% to spare is copied to give it back (a copy of every column for nothing)"),
+    ("trim_validity_always", "src/data/table.cpp",
+     "if (validity.word_capacity() > words + words / 16 + 64) validity.shrink_to_fit();",
+     "validity.shrink_to_fit();",
+     "after loading, every validity bitmap is copied to give back a few words"),
     ("dictionary_index_half_full", "src/data/table.cpp",
      "return count >= slots - slots / 4;",
      "return count * 2 + 2 > slots;",
@@ -380,6 +388,8 @@ EXPECTED_KILLERS = {
     "range_null_rows_counted": ["optimizer", "snapshots"],
     "snapshot_blocks_unaligned": ["snapshots"],
     "snapshot_blocks_uncapped": ["snapshots"],
+    "trim_copies_any_spare": ["data"],
+    "trim_validity_always": ["data"],
     "dictionary_index_half_full": ["data"],
 }
 

@@ -431,6 +431,68 @@ BOOST_AUTO_TEST_CASE(dictionary_index_is_at_most_three_quarters_full) {
     BOOST_TEST(index_bytes(small) == 32u * 8);
 }
 
+// After loading, arrays give back spare capacity only where it is more than a sixteenth of their size (and 64 values;
+// strings: a quarter): a shrink is a copy. The values stay the same. release_index() leaves the strings alone.
+BOOST_AUTO_TEST_CASE(columns_give_back_spare_capacity_only_where_it_pays) {
+    for (const uint64_t rows : {100u, 5000u}) {
+        segmint::data::Table table(small_schema());
+        auto& id = table.mutable_column(0);
+        auto& tags = table.mutable_column(2);
+        auto& name = table.mutable_column(3);
+        // Room for twice the rows, or for a few more than they need (the loaders reserve about 2% more).
+        const uint64_t room = rows == 100 ? 2 * rows : rows + rows / 50;
+        id.reserve(room);
+        tags.reserve(room, 2 * room);
+        name.reserve(room);
+        // 22-25 bytes a value: 27 reserved is under a quarter to spare.
+        name.dictionary.reserve(static_cast<size_t>(rows + rows / 50), static_cast<size_t>(rows * 27));
+        for (uint64_t row = 0; row < rows; ++row) {
+            id.append_int(static_cast<int64_t>(row * 7));
+            table.mutable_column(1).append_enum(static_cast<int>(row % 3));
+            tags.append_list({"t" + std::to_string(row % 3), "u"});
+            name.append_string("customer-" + std::to_string(row) + "@example.com");
+        }
+        BOOST_REQUIRE(table.finish_rows() == rows);
+        const size_t id_capacity = id.i64.capacity(), items_capacity = tags.list_codes.capacity();
+        const size_t string_capacity = name.dictionary.values.byte_size();
+        const uint64_t words_capacity = id.validity.word_capacity();
+        const std::vector<std::string> names_before(name.dictionary.values.begin(), name.dictionary.values.end());
+        const uint64_t dictionary_bytes = name.dictionary.byte_size();
+        id.trim_excess();
+        tags.trim_excess();
+        if (rows == 100) {
+            // Spare 64 values or more (and an eighth of the size): given back.
+            BOOST_TEST(id.i64.capacity() == rows);
+            BOOST_TEST(tags.list_codes.capacity() == 2 * rows);
+        } else {
+            BOOST_TEST(id.i64.capacity() == id_capacity);  // 2% to spare: kept, no copy
+            BOOST_TEST(tags.list_codes.capacity() == items_capacity);
+            BOOST_TEST(id.validity.word_capacity() == words_capacity);
+        }
+        for (uint64_t row = 0; row < rows; ++row) {
+            BOOST_REQUIRE(id.i64[row] == static_cast<int64_t>(row * 7));
+            BOOST_REQUIRE(tags.list_end(row) - tags.list_begin(row) == 2u);
+        }
+        // release_index(): the strings untouched (no copy), the per-value hashes gone, each value where it was.
+        name.dictionary.release_index();
+        BOOST_TEST(name.dictionary.values.byte_size() == string_capacity);
+        BOOST_TEST(name.dictionary.byte_size() + rows * 8 <= dictionary_bytes);
+        BOOST_CHECK(name.dictionary.values == names_before);
+        for (uint64_t row = 0; row < rows; row += 37) {
+            const std::string value = "customer-" + std::to_string(row) + "@example.com";
+            BOOST_REQUIRE(name.dictionary.find(value).value() == static_cast<int32_t>(row));
+        }
+        // trim_excess() gives the strings' spare room back only when it is over a quarter of them.
+        name.trim_excess();
+        BOOST_TEST(name.dictionary.values.byte_size() == string_capacity);
+        name.dictionary.values.reserve(static_cast<size_t>(rows), static_cast<size_t>(rows * 100));
+        BOOST_TEST(name.dictionary.values.byte_size() > string_capacity + rows * 70);
+        name.trim_excess();
+        BOOST_TEST(name.dictionary.values.byte_size() <= string_capacity);
+        BOOST_CHECK(name.dictionary.values == names_before);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(table_columns_follow_the_schema) {
     segmint::data::Table table(small_schema());
     BOOST_TEST(table.column_count() == 4u);
