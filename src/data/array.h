@@ -61,7 +61,7 @@ public:
     size_t size() const { return view_ ? view_size_ : owned_.size(); }
     bool empty() const { return size() == 0; }
     // Values held without regrowing; a view owns none.
-    size_t capacity() const { return owned_.capacity(); }
+    size_t capacity() const { return view_ ? 0 : owned_.capacity(); }
     const T& operator[](size_t index) const { return data()[index]; }
     const T& back() const { return data()[size() - 1]; }
     const T* begin() const { return data(); }

@@ -72,21 +72,12 @@ uint64_t hash_of(std::string_view value) {
 
 uint32_t tag_of(uint64_t hash) { return static_cast<uint32_t>(hash >> 32); }
 
-template <typename T>
-bool is_view(const Array<T>& values) {
-    return values.is_view();
-}
-template <typename T>
-bool is_view(const std::vector<T>&) {
-    return false;
-}
-
 // Gives back the spare capacity of an array holding more than 1/`spare` of its size plus 64 values to spare: a copy,
-// worth it only then, faulted in ahead (data::copy_prefaulted). Array (a view is left as it is) or std::vector.
+// worth it only then, faulted in ahead (data::copy_prefaulted). Array (a view has no spare capacity) or std::vector.
 // Without the memory for the copy the array keeps its spare room, as shrink_to_fit() would.
 template <typename Values>
 void trim(Values& values, size_t spare = 16) {
-    if (is_view(values) || values.capacity() <= values.size() + values.size() / spare + 64) return;
+    if (values.capacity() <= values.size() + values.size() / spare + 64) return;
     auto& owned = vector_of(values);
     try {
         owned = copy_prefaulted(owned.data(), owned.size());

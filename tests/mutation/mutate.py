@@ -305,8 +305,8 @@ MUTATIONS = [
      "the snapshot writer hands the file any number of whole blocks at once: a piece over 2 GiB - 4 KiB is split by "
      "the system call off the blocks' edges"),
     ("trim_copies_any_spare", "src/data/table.cpp",
-     "if (is_view(values) || values.capacity() <= values.size() + values.size() / spare + 64) return;",
-     "if (is_view(values) || values.capacity() <= values.size()) return;",
+     "if (values.capacity() <= values.size() + values.size() / spare + 64) return;",
+     "if (values.capacity() <= values.size()) return;",
      "after loading, an array with 2% to spare is copied to give it back (a copy of every column for nothing)"),
     ("trim_validity_always", "src/data/table.cpp",
      "if (validity.word_capacity() > words + words / 16 + 64) validity.shrink_to_fit();",

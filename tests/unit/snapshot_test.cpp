@@ -138,6 +138,19 @@ void expect_refused(const std::string& bytes, const schema::Schema& schema, cons
                                                                     << text << "\"");
 }
 
+// A sink that keeps the bytes handed to it and the size of each hand-over.
+struct Recording {
+    std::string bytes;
+    std::vector<size_t> sizes;
+    snapshot::ByteSink sink() {
+        return [this](const void* data, size_t size) {
+            sizes.push_back(size);
+            bytes.append(static_cast<const char*>(data), size);
+            return true;
+        };
+    }
+};
+
 // Whether the arrays a snapshot holds in place (values of ints, numbers, dates and times; dictionary strings) are
 // views (`in_place`) or owned; what indexes other memory (codes, list offsets and items) is always owned.
 void expect_views(const data::Table& table, bool in_place) {
@@ -1041,15 +1054,12 @@ BOOST_AUTO_TEST_CASE(files_are_written_in_whole_aligned_blocks) {
     for (const auto& [most, expected] : std::vector<std::pair<size_t, std::vector<size_t>>>{
              {3 * 4096 + 100, {3 * 4096, 3 * 4096, 3 * 4096, 4096, 5}},
              {100, {4096, 4096, 4096, 4096, 4096, 4096, 4096, 4096, 4096, 4096, 5}}}) {
-        std::vector<size_t> sizes;
-        std::string handed;
-        snapshot::BlockWriter capped(
-            [&](const void* b, size_t n) { return sizes.push_back(n), handed.append(static_cast<const char*>(b), n), true; },
-            4096, most);
+        Recording handed;
+        snapshot::BlockWriter capped(handed.sink(), 4096, most);
         const std::string piece(10 * 4096 + 5, 'x');
         BOOST_CHECK(capped.write(piece.data(), piece.size()) && capped.finish());
-        BOOST_CHECK(sizes == expected);
-        BOOST_CHECK(handed == piece);
+        BOOST_CHECK(handed.sizes == expected);
+        BOOST_CHECK(handed.bytes == piece);
     }
 
     // A file written as `segmint import` writes it holds the snapshot's bytes, and one past a block reads back.
@@ -1065,14 +1075,12 @@ BOOST_AUTO_TEST_CASE(files_are_written_in_whole_aligned_blocks) {
         BOOST_CHECK(testing::read_file(path) == bytes);
         if (rows == 40000) BOOST_CHECK_GT(bytes.size(), snapshot::BlockWriter::kBlock);
         // What the file is handed: whole blocks (here of 4 KiB) at multiples of the block, the last alone shorter.
-        std::string handed;
-        std::vector<size_t> sizes;
-        BOOST_REQUIRE(snapshot::write_snapshot_in_blocks(
-            table,
-            [&](const void* b, size_t n) { return sizes.push_back(n), handed.append(static_cast<const char*>(b), n), true; },
-            nullptr, 0, 4096));
-        BOOST_CHECK(handed == bytes);
-        for (size_t i = 0; i + 1 < sizes.size(); ++i) BOOST_CHECK_MESSAGE(sizes[i] % 4096 == 0, "hand-over " << i << ": " << sizes[i]);
+        Recording handed;
+        BOOST_REQUIRE(snapshot::write_snapshot_in_blocks(table, handed.sink(), nullptr, 0, 4096));
+        BOOST_CHECK(handed.bytes == bytes);
+        for (size_t i = 0; i + 1 < handed.sizes.size(); ++i) {
+            BOOST_CHECK_MESSAGE(handed.sizes[i] % 4096 == 0, "hand-over " << i << ": " << handed.sizes[i]);
+        }
         auto opened = snapshot::read_snapshot_file(path, testing::test_schema(), &error);
         BOOST_REQUIRE_MESSAGE(opened, error);
         expect_same_table(table, *opened, std::to_string(rows) + " rows from the file");
