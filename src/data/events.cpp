@@ -81,7 +81,9 @@ std::vector<uint64_t> owners(const Column& key, const Column& customer_key) {
     // String keys: each distinct key of the events is looked up once, by its dictionary code.
     std::vector<uint64_t> row_of_code(customer_key.dictionary.size(), kNoCustomer);
     for (uint64_t row = 0; row < customer_key.size; ++row) {
-        if (!customer_key.is_null(row)) row_of_code[static_cast<size_t>(customer_key.code_at(row))] = row;
+        // A code past the dictionary names no customer (a snapshot's codes are read in place: data::StringArena).
+        const auto code = static_cast<uint32_t>(customer_key.code_at(row));
+        if (!customer_key.is_null(row) && code < row_of_code.size()) row_of_code[code] = row;
     }
     std::vector<uint64_t> row_of_event_code(key.dictionary.size(), kNoCustomer);
     for (size_t code = 0; code < key.dictionary.size(); ++code) {
@@ -189,8 +191,8 @@ void regroup(Column& column, const std::vector<uint64_t>& order, const std::vect
             offsets.reserve(kept + 1);
             offsets.push_back(0);
             for (uint64_t i = 0; i < kept; ++i) {
-                codes.insert(codes.end(), column.list_codes.begin() + column.list_begin(order[i]),
-                             column.list_codes.begin() + column.list_end(order[i]));
+                const auto [begin, end] = column.list_range(order[i]);
+                codes.insert(codes.end(), column.list_codes.begin() + begin, column.list_codes.begin() + end);
                 offsets.push_back(codes.size());
             }
             column.list_offsets = std::move(offsets);

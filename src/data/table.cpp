@@ -99,7 +99,7 @@ void StringArena::assign(std::string_view bytes, const uint64_t* offsets, size_t
     offsets_.assign(offsets, offsets + count + 1);
 }
 
-void StringArena::view(std::string_view bytes, std::vector<uint64_t> offsets, std::shared_ptr<const void> keep_alive) {
+void StringArena::view(std::string_view bytes, Array<uint64_t> offsets, std::shared_ptr<const void> keep_alive) {
     bytes_ = Array<char>::view(bytes.data(), bytes.size(), std::move(keep_alive));
     offsets_ = std::move(offsets);
 }

@@ -1,6 +1,7 @@
 #pragma once
 // The engine's own form of customer data: one typed array per column, a validity bitmap for NULLs, strings, enums and
 // list items dictionary-encoded. Loaders (CSV now, databases later) fill a Table; the VM reads it.
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +19,14 @@
 #include "schema/schema.h"
 
 namespace segmint::data {
+
+// One load of a value that another program may change while the table is used (a snapshot's offsets and codes are
+// read in place from its mapped file: see StringArena): the compiler may not load it again, so the value a reader
+// clamped is the value it uses.
+template <typename T>
+T read_once(const T* value) {
+    return __atomic_load_n(value, __ATOMIC_RELAXED);
+}
 
 // Strings stored back to back in one buffer: string i is bytes [offsets[i], offsets[i + 1]). Reads like a
 // std::vector<std::string> of string_views; unlike one, it costs no allocation and no 32-byte header per value.
@@ -53,8 +62,14 @@ public:
 
     size_t size() const { return offsets_.size() - 1; }
     bool empty() const { return offsets_.size() == 1; }
+    // String `index` (< size()). Its offsets are clamped to the strings: a snapshot's offsets are read in place from
+    // its mapped file, which another program may rewrite after they were checked (docs/snapshots.md); a read then
+    // finds other strings, never other memory.
     std::string_view operator[](size_t index) const {
-        return {bytes_.data() + offsets_[index], static_cast<size_t>(offsets_[index + 1] - offsets_[index])};
+        const uint64_t limit = bytes_.size();
+        const uint64_t begin = std::min(read_once(offsets_.data() + index), limit);
+        const uint64_t end = std::min(std::max(read_once(offsets_.data() + index + 1), begin), limit);
+        return {bytes_.data() + begin, static_cast<size_t>(end - begin)};
     }
     const_iterator begin() const { return {this, 0}; }
     const_iterator end() const { return {this, size()}; }
@@ -78,12 +93,13 @@ public:
     // Replaces the strings by `count` strings: `bytes` and count + 1 offsets into it, offsets[0] == 0, never
     // decreasing, the last == bytes.size() (the caller has checked).
     void assign(std::string_view bytes, const uint64_t* offsets, size_t count);
-    // The same without copying the strings: the arena views `bytes`, which `keep_alive` keeps valid, and owns
-    // `offsets` (count + 1 of them).
-    void view(std::string_view bytes, std::vector<uint64_t> offsets, std::shared_ptr<const void> keep_alive);
+    // The same without copying: the arena views `bytes`, which `keep_alive` keeps valid, and `offsets` (count + 1 of
+    // them, a view of the same file or owned).
+    void view(std::string_view bytes, Array<uint64_t> offsets, std::shared_ptr<const void> keep_alive);
 
-    // Whether the strings are a view of memory the arena does not own (a snapshot's mapped file).
+    // Whether the strings, and their offsets, are a view of memory the arena does not own (a snapshot's mapped file).
     bool is_view() const { return bytes_.is_view(); }
+    bool offsets_are_view() const { return offsets_.is_view(); }
     uint64_t string_bytes() const { return bytes_.size(); }
     // Bytes in use: the strings and their offsets.
     uint64_t used_bytes() const { return bytes_.size() + offsets_.size() * sizeof(uint64_t); }
@@ -152,7 +168,11 @@ struct Dictionary {
     // Room for `count` values (of `bytes` string bytes) in total without regrowing the strings or the index.
     void reserve(size_t count, size_t bytes = 0);
     size_t size() const { return values.size(); }
-    std::string_view value(int32_t code) const { return values[static_cast<size_t>(code)]; }
+    // The value of `code`; "" for a code no value has (a snapshot's codes are read in place: see StringArena).
+    std::string_view value(int32_t code) const {
+        const auto index = static_cast<uint32_t>(code);
+        return index < values.size() ? values[index] : std::string_view();
+    }
     // After loading: releases spare capacity of the strings, the per-value hashes kept for growing the index, and
     // the index itself when it holds more than kIndexKeptUpTo values (find() and intern() rebuild it when needed;
     // find() also when several threads call it at once).
@@ -284,9 +304,19 @@ struct Column {
     void widen_codes();
     // The string of a String or Enum value (undefined for NULL rows: code 0).
     std::string_view string_at(uint64_t row) const { return dictionary.value(code_at(row)); }
-    // Items of a StringList row: codes [list_begin, list_end) in list_codes.
-    uint64_t list_begin(uint64_t row) const { return list_offsets[row]; }
-    uint64_t list_end(uint64_t row) const { return list_offsets[row + 1]; }
+    // Items of a StringList row: codes [begin, end) in list_codes, each offset read once and clamped to the items (a
+    // snapshot's lists are read in place: see StringArena), so end >= begin.
+    struct ListRange {
+        uint64_t begin, end;
+    };
+    ListRange list_range(uint64_t row) const {
+        const uint64_t items = list_codes.size();
+        const uint64_t begin = std::min<uint64_t>(read_once(list_offsets.data() + row), items);
+        return {begin, std::min<uint64_t>(std::max(read_once(list_offsets.data() + row + 1), begin), items)};
+    }
+    // Its two ends one at a time (tests; readers of a table that may view a snapshot take list_range).
+    uint64_t list_begin(uint64_t row) const { return list_range(row).begin; }
+    uint64_t list_end(uint64_t row) const { return list_range(row).end; }
 
     // Appenders for loaders and tests; each adds one row. The caller picks the one matching `type` (a mismatch is a
     // bug: std::logic_error). append_enum takes the enum index, append_string interns.

@@ -56,11 +56,13 @@ bool row_less(const data::Column& c, uint64_t a, uint64_t b) {
         case ColumnType::Bool: return c.u8[a] < c.u8[b];
         case ColumnType::String:
         case ColumnType::Enum: return c.string_at(a) < c.string_at(b);
-        case ColumnType::StringList:
+        case ColumnType::StringList: {
+            const auto x = c.list_range(a), y = c.list_range(b);
             return std::lexicographical_compare(
-                c.list_codes.begin() + c.list_begin(a), c.list_codes.begin() + c.list_end(a),
-                c.list_codes.begin() + c.list_begin(b), c.list_codes.begin() + c.list_end(b),
-                [&c](int32_t x, int32_t y) { return c.dictionary.value(x) < c.dictionary.value(y); });
+                c.list_codes.begin() + x.begin, c.list_codes.begin() + x.end, c.list_codes.begin() + y.begin,
+                c.list_codes.begin() + y.end,
+                [&c](int32_t p, int32_t q) { return c.dictionary.value(p) < c.dictionary.value(q); });
+        }
     }
     return false;
 }
@@ -78,7 +80,8 @@ std::string distinct_key(const data::Column& c, uint64_t row) {
         case ColumnType::Bool: return bytes(c.u8[row]);
         case ColumnType::StringList: {
             std::string key;
-            for (uint64_t i = c.list_begin(row); i < c.list_end(row); ++i) key += bytes(c.list_codes[i]);
+            const auto [begin, end] = c.list_range(row);
+            for (uint64_t i = begin; i < end; ++i) key += bytes(c.list_codes[i]);
             return key;
         }
     }
@@ -101,8 +104,9 @@ void append_pick(const data::Column& from, uint64_t row, data::Column& out) {
         case ColumnType::Bool: out.u8.push_back(valid ? from.u8[row] : 0); break;
         case ColumnType::StringList:
             if (valid) {
-                out.list_codes.insert(out.list_codes.end(), from.list_codes.begin() + from.list_begin(row),
-                                      from.list_codes.begin() + from.list_end(row));
+                const auto [begin, end] = from.list_range(row);
+                out.list_codes.insert(out.list_codes.end(), from.list_codes.begin() + begin,
+                                      from.list_codes.begin() + end);
             }
             out.list_offsets.push_back(out.list_codes.size());
             break;

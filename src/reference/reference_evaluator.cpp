@@ -100,7 +100,8 @@ ir::Value column_value(const data::Column& column, uint64_t row) {
         case schema::ColumnType::Enum: return std::string(column.string_at(row));
         case schema::ColumnType::StringList: {
             ir::StringList items;
-            for (uint64_t i = column.list_begin(row); i < column.list_end(row); ++i) {
+            const auto [begin, end] = column.list_range(row);
+            for (uint64_t i = begin; i < end; ++i) {
                 items.emplace_back(column.dictionary.value(column.list_codes[i]));
             }
             return items;

@@ -175,10 +175,9 @@ void read_dictionary(const ArrowFile& file, const arrow::Block* block, const sch
     }
     buffers.buffer(0, what);
     const Bytes offsets_bytes = buffers.buffer((count + 1) * sizeof(uint64_t), what);
-    // The offsets are copied even when the strings are read in place: checked once, they must not change under the
-    // table (see read_column).
-    std::vector<uint64_t> offsets;
-    copy_into(offsets, offsets_bytes, count + 1);
+    // In place like the strings (see read_column).
+    data::Array<uint64_t> offsets;
+    view_or_copy(offsets, offsets_bytes, count + 1, keep_alive);
     const Bytes strings = buffers.buffer(offsets[count], what);
     buffers.expect_end(what);
     check_offsets(offsets.data(), count, strings.size, what);
@@ -315,10 +314,13 @@ data::ValueRange read_ints(const ColumnBuffers& found, uint64_t rows, int64_t lo
     return checked_range(column, values, static_cast<T>(least), static_cast<T>(greatest), found);
 }
 
-// Values (ints, numbers, dates, times, dictionary strings) are read in place with `keep_alive`; what indexes other
-// memory (dictionary codes, list offsets and items, dictionary offsets) is always copied, then checked: a file
-// rewritten in place by another program while the table is used may then change values, but cannot send a read out of
-// bounds.
+// With `keep_alive` every column is read in place but Bool columns (bits in the file, a byte a row in the engine), the
+// validity bitmaps and Int columns narrowed here. Dictionary codes, list offsets and items and dictionary offsets are
+// checked once; a file rewritten in place by another program while the table is used may then change them, and
+// whatever reads them loads each once and clamps what it indexes to its bounds (data::StringArena,
+// data::Dictionary::value, data::Column::list_range, the VM's code and list kernels): values change, no read goes
+// out of bounds. Copying them instead cost a fresh `segmint eval` over 10M customers 0.2-0.6 s of its opening and
+// 320 MB (docs/performance.md, "Index arrays in place").
 // Returns the range of an Int, Timestamp, Number or Date column's present values, found while checking them.
 std::optional<data::ValueRange> read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column& definition,
                                             data::Column& column, data::Bitmap validity, bool narrow_ints,
@@ -366,7 +368,7 @@ std::optional<data::ValueRange> read_column(const ColumnBuffers& found, uint64_t
         case ColumnType::String:
         case ColumnType::Enum: {
             const auto read_codes = [&](auto& codes) {
-                copy_into(codes.owned(), found.values, rows);
+                view_or_copy(codes, found.values, rows, keep_alive);
                 check_codes(column, codes, what);
             };
             switch (found.value_bytes) {  // 1, 2 or 4
@@ -382,8 +384,8 @@ std::optional<data::ValueRange> read_column(const ColumnBuffers& found, uint64_t
             check_null_slots_zero(column, column.u8, what);
             break;
         case ColumnType::StringList: {
-            copy_into(column.list_offsets.owned(), found.list_offsets, rows + 1);
-            copy_into(column.list_codes.owned(), found.list_codes, found.items);
+            view_or_copy(column.list_offsets, found.list_offsets, rows + 1, keep_alive);
+            view_or_copy(column.list_codes, found.list_codes, found.items, keep_alive);
             check_offsets(column.list_offsets.data(), rows, found.items, what);
             bool bad = false;
             for (uint64_t row = 0; row < rows; ++row) {
@@ -479,7 +481,7 @@ data::Table read_table(const ArrowFile& file, const schema::Schema& schema, bool
     const uint64_t rows = checked_count(batch->length(), "the record batch");
     if (rows > kMostItems) fail("the record batch has an impossible number of rows: the snapshot is corrupt");
     // The dictionaries first (codes are checked against them), then every column's buffers found in order, then the
-    // columns copied and checked in parallel.
+    // columns read and checked in parallel.
     for_each_checked(dictionary_columns.size(), threads, [&](size_t k) {
         const size_t i = dictionary_columns[k];
         read_dictionary(file, dictionaries->Get(static_cast<uint32_t>(k)), schema.columns[i], i,

@@ -281,10 +281,14 @@ void look_up_codes(State& st, const std::vector<uint8_t>& truth, const T* codes,
         fill_first(dn, st.count);  // every value known
         return;
     }
-    // One byte per row carries both the value and its validity.
+    // One byte per row carries both the value and its validity. A code past the table (a snapshot's codes are read in
+    // place: data::StringArena) reads its last entry, NULL's.
     uint8_t* gathered = st.scratch;
     const uint8_t* table = truth.data();
-    for (uint32_t i = 0, count = st.count; i < count; ++i) gathered[i] = table[codes[i]];
+    const auto last = static_cast<uint32_t>(truth.size() - 1);
+    for (uint32_t i = 0, count = st.count; i < count; ++i) {
+        gathered[i] = table[std::min<uint32_t>(static_cast<std::make_unsigned_t<T>>(data::read_once(codes + i)), last)];
+    }
     static_assert(kLookupTrueBit == 1 && kLookupKnownBit == 2, "the packing below reads bits 0 and 1");
     pack_byte_bits<0>(gathered, st.count, dv);
     pack_byte_bits<1>(gathered, st.count, dn);

@@ -246,11 +246,11 @@ struct Machine::State {
     // reads the register under finds its rows (a dense pass, cheap next to the list kernels that need it).
     void list_refs(Register& r) {
         auto* out = static_cast<ListRef*>(r.owned);
-        const uint64_t* offsets = r.list_column->list_offsets.data() + r.list_at;
-        const int32_t* items = r.list_column->list_codes.data();
-        const data::Dictionary* dictionary = &r.list_column->dictionary;
+        const data::Column& column = *r.list_column;
+        const int32_t* items = column.list_codes.data();
         for (uint32_t i = 0, n = count; i < n; ++i) {
-            out[i] = ListRef{items + offsets[i], offsets[i + 1] - offsets[i], dictionary};
+            const auto [begin, end] = column.list_range(r.list_at + i);  // clamped (a snapshot's lists: in place)
+            out[i] = ListRef{items + begin, end - begin, &column.dictionary};
         }
         r.data = out;
     }

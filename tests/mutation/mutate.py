@@ -3,10 +3,11 @@
 
 Each mutation in MUTATIONS replaces one exact piece of one source file (it must occur exactly once, so a mutation
 that no longer applies after a refactor is an error, not a silent pass). The script copies the working tree to a
-scratch folder (build-mutation/tree, ignored by git), builds it once, checks that the unmutated copy passes the suites
-expected to kill the mutations (EXPECTED_KILLERS), then for each mutation: applies it, rebuilds, runs its expected
-killers, then, if they pass, the whole fast suite until the first failure (and checks that what failed passes without
-the mutation), and puts the file back. A mutation the suite does not notice "survives"; every mutation in the list
+scratch folder (build-mutation/tree, ignored by git; on two or more cores also to build-mutation/tree-2, and the two
+copies check a mutation each at a time), builds it once, checks that the unmutated copy passes the suites expected
+to kill the mutations (EXPECTED_KILLERS), then for each mutation: applies it, rebuilds, runs its expected killers,
+then, if they pass, the whole fast suite until the first failure (and checks that what failed passes without the
+mutation), and puts the file back. A mutation the suite does not notice "survives"; every mutation in the list
 must be killed (exit 1 otherwise). Mutations live in .cpp files where they can: one in a widely included header
 rebuilds most of the tree.
 
@@ -16,17 +17,22 @@ build folder sits inside the copy as build/ sits inside the repository), so the 
 Usage: python3 tests/mutation/mutate.py [--only NAME,...] [--list] [--keep]
 """
 import argparse
+import concurrent.futures
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SCRATCH = os.path.join(ROOT, "build-mutation")
 TREE = os.path.join(SCRATCH, "tree")
 BUILD = os.path.join(TREE, "build")
+# Mutations are checked this many at a time, each copy in its own tree (build-mutation/tree, tree-2, ...): most of a
+# mutation's time is one file compiled and one suite run, which keep one core busy, so CI's 2 cores check two at once.
+WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 # The fast suite: everything but the slowest suites, which repeat what faster ones check (the oracle runs one seed;
 # prove_differential, 1-2 minutes, checks the prover, which no mutation here touches, and ctest starts it first, so
@@ -182,10 +188,6 @@ MUTATIONS = [
      "resolved.bytes_owner = options.in_place ? mapping : nullptr;",
      "resolved.bytes_owner = std::shared_ptr<const void>(mapping.get(), [](const void*) {});",
      "a column read in place does not keep the mapped file alive (unmapped while the table still reads it)"),
-    ("snapshot_codes_in_place", "src/snapshot/table_reader.cpp",
-     "copy_into(codes.owned(), found.values, rows);",
-     "view_or_copy(codes, found.values, rows, keep_alive);",
-     "dictionary codes are read in place, where a file rewritten under the table could send a lookup out of bounds"),
     ("narrow_compare_edge", "src/vm/kernels_compare.h",
      "if (shifted < lowest || shifted > highest) {",
      "if (shifted < lowest || shifted >= highest) {",
@@ -271,8 +273,8 @@ MUTATIONS = [
      "std::memcpy(chunk + 8 * i, &spread[bits.data[i]], 8);",
      "a Bool column read from a snapshot repeats its first 4,096 rows"),
     ("list_refs_one_short", "src/vm/machine_state.h",
-     "out[i] = ListRef{items + offsets[i], offsets[i + 1] - offsets[i], dictionary};",
-     "out[i] = ListRef{items + offsets[i], offsets[i + 1] - offsets[i] - (offsets[i + 1] > offsets[i]), dictionary};",
+     "out[i] = ListRef{items + begin, end - begin, &column.dictionary};",
+     "out[i] = ListRef{items + begin, end - begin - (end > begin), &column.dictionary};",
      "a list column's rows built for length/coalesce lose their last item"),
     ("snapshot_nan_in_range", "src/snapshot/table_reader.cpp",
      "if (nan || (any && !(least >= low && greatest <= high))) {",
@@ -322,6 +324,15 @@ MUTATIONS = [
      "return count * 2 + 2 > slots;",
      "a dictionary's hash index grows once it is half full (twice the slots, and twice the memory a load of mostly "
      "distinct strings holds for it)"),
+    ("lookup_code_unclamped", "src/vm/kernels_compare.h",
+     "table[std::min<uint32_t>(static_cast<std::make_unsigned_t<T>>(data::read_once(codes + i)), last)]",
+     "table[codes[i] < 0 ? last : static_cast<uint32_t>(codes[i])]",
+     "a dictionary lookup reads its table at whatever code a snapshot rewritten in place under the table holds"),
+    ("list_contains_unclamped", "src/vm/kernels_text.h",
+     "const uint64_t begin = std::min(data::read_once(offsets + i), item_count);\n"
+     "        const uint64_t n = std::min(std::max(data::read_once(offsets + i + 1), begin), item_count) - begin;",
+     "const uint64_t begin = offsets[i], n = offsets[i + 1] - begin;",
+     "list `contains` reads items at whatever offset a snapshot rewritten in place under the table holds"),
 ]
 
 # The suites that killed each mutation when it was last run in full: they run first, so a mutation costs its build and
@@ -363,7 +374,6 @@ EXPECTED_KILLERS = {
     "snapshot_unaligned_message": ["snapshots"],
     "dictionary_index_kept": ["data"],
     "snapshot_mapping_unowned": ["snapshot_cli"],
-    "snapshot_codes_in_place": ["snapshots"],
     "narrow_compare_edge": ["differential"],
     "narrow_base_wraps": ["differential"],
     "few_codes_fourth_code": ["differential"],
@@ -397,6 +407,8 @@ EXPECTED_KILLERS = {
     "trim_validity_always": ["data"],
     "release_index_shrinks": ["data"],
     "dictionary_index_half_full": ["data"],
+    "lookup_code_unclamped": ["snapshots"],
+    "list_contains_unclamped": ["snapshots"],
 }
 
 
@@ -406,12 +418,16 @@ def run(cmd, cwd=None, quiet=True):
     return out.returncode, out.stdout or ""
 
 
-def copy_tree():
-    """The working tree as it is (committed or not), without build folders.
+def tree_of(worker):
+    return TREE if worker == 0 else "%s-%d" % (TREE, worker + 1)
+
+
+def copy_tree(tree=TREE):
+    """The working tree as it is (committed or not), without build folders, into `tree`.
 
     Files are synchronized, not copied with their times: a file whose content changed gets the current time, so the
     copy's build (kept between runs, for speed) rebuilds it even when a run was killed with a mutation applied."""
-    os.makedirs(TREE, exist_ok=True)
+    os.makedirs(tree, exist_ok=True)
     rc, files = run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT)
     if rc != 0:
         sys.exit("mutate: git ls-files failed:\n" + files)
@@ -423,7 +439,7 @@ def copy_tree():
         if not os.path.isfile(source):
             continue  # deleted in the working tree
         wanted.add(rel)
-        target = os.path.join(TREE, rel)
+        target = os.path.join(tree, rel)
         with open(source, "rb") as f:
             content = f.read()
         if os.path.isfile(target):
@@ -434,8 +450,8 @@ def copy_tree():
         with open(target, "wb") as f:
             f.write(content)
         shutil.copymode(source, target)
-    for folder, dirs, names in os.walk(TREE):
-        rel_folder = os.path.relpath(folder, TREE)
+    for folder, dirs, names in os.walk(tree):
+        rel_folder = os.path.relpath(folder, tree)
         if rel_folder == "build" or rel_folder.startswith("build" + os.sep):
             dirs[:] = []
             continue
@@ -445,9 +461,10 @@ def copy_tree():
                 os.remove(os.path.join(folder, name))
 
 
-def build():
-    if not os.path.exists(os.path.join(BUILD, "build.ninja")):
-        args = ["cmake", "-S", TREE, "-B", BUILD, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=RelWithDebInfo"]
+def build(tree=TREE):
+    build_dir = os.path.join(tree, "build")
+    if not os.path.exists(os.path.join(build_dir, "build.ninja")):
+        args = ["cmake", "-S", tree, "-B", build_dir, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=RelWithDebInfo"]
         if shutil.which("ccache"):
             args.append("-DCMAKE_CXX_COMPILER_LAUNCHER=ccache")
         rc, out = run(args)
@@ -455,14 +472,14 @@ def build():
             return rc, out
     # What the fast suite runs, and no more (the benchmark would only add link time): segmint_tests depends on every
     # other program ctest runs (tests/CMakeLists.txt), so a new one cannot be missed here.
-    return run(["cmake", "--build", BUILD, "-j", str(os.cpu_count() or 2), "--target", "segmint_tests"])
+    return run(["cmake", "--build", build_dir, "-j", str(os.cpu_count() or 2), "--target", "segmint_tests"])
 
 
 def names_regex(names):
     return "^(" + "|".join(names) + ")$"
 
 
-def fast_suite(mutated_path=""):
+def fast_suite(mutated_path="", build_dir=BUILD):
     """0 when the fast suite passes; else the exit code and the names of the failed tests. Up to three ctest runs
     (ENGINE_SUITES named like the mutated file, the quick suites, the other ENGINE_SUITES), each stopping at its first
     failure."""
@@ -474,27 +491,29 @@ def fast_suite(mutated_path=""):
     phases += [others] + ([["-R", names_regex(far)]] if far else [])
     rc, failed, out = 0, [], ""
     for selection in phases:
-        rc, failed, out = ctest(selection)
+        rc, failed, out = ctest(selection, build_dir)
         if rc != 0:
             break
     return rc, failed, out
 
 
-def ctest(selection):
-    """Runs ctest on the copy with a -R/-E selection, stopping at the first failure: exit code, failed tests, output."""
-    rc, out = run(["ctest", "--test-dir", BUILD, "-j", str(os.cpu_count() or 2), "--stop-on-failure"] + selection)
+def ctest(selection, build_dir=BUILD):
+    """Runs ctest on a copy with a -R/-E selection, stopping at the first failure: exit code, failed tests, output."""
+    rc, out = run(["ctest", "--test-dir", build_dir, "-j", str(os.cpu_count() or 2), "--stop-on-failure"] + selection)
     failed = [m.group(1) for m in re.finditer(r"Test\s+#\d+: (\S+) \.*\s*\*\*\*(Failed|Exception|Timeout)", out)]
     return rc, failed, out
 
 
-def confirm_unmutated_pass(suites):
-    """Exits when `suites` (the whole fast suite when empty) fail on the unmutated copy too: their failure under a
-    mutation would then say nothing about it."""
-    rc, out = build()
+def unmutated_failure(suites, tree=TREE):
+    """A message when `suites` (the whole fast suite when empty) fail on the unmutated copy in `tree` too (their
+    failure under a mutation would then say nothing about it), else None."""
+    build_dir = os.path.join(tree, "build")
+    rc, out = build(tree)
     if rc == 0:
-        rc, failed, out = ctest(["-R", names_regex(suites)]) if suites else fast_suite()
+        rc, failed, out = ctest(["-R", names_regex(suites)], build_dir) if suites else fast_suite("", build_dir)
     if rc != 0:
-        sys.exit("mutate: the unmutated copy fails too (%s):\n%s" % (", ".join(suites) or "fast suite", out[-4000:]))
+        return "mutate: the unmutated copy fails too (%s):\n%s" % (", ".join(suites) or "fast suite", out[-4000:])
+    return None
 
 
 def check_applies(chosen, tree):
@@ -542,49 +561,87 @@ def main():
     os.environ.setdefault("CCACHE_BASEDIR", ROOT)
     os.environ.setdefault("CCACHE_NOHASHDIR", "true")
     started = time.time()
-    copy_tree()
+    workers = min(WORKERS, max(1, len(chosen)))
+    copy_tree(TREE)
     check_applies(chosen, TREE)  # every mutation must still apply to the code as it is now
-    rc, out = build()
+    rc, out = build(TREE)
     if rc != 0:
         sys.exit("mutate: the unmutated copy does not build:\n" + out[-4000:])
     check_expected_killers(chosen)
-    # The unmutated copy passes every suite a mutation is expected to fail (the whole fast suite is checked the same
-    # way, after the fact, for a mutation killed elsewhere: confirm_unmutated_pass).
-    expected_suites = sorted({suite for name, *_ in chosen for suite in EXPECTED_KILLERS[name]})
-    rc, failed, out = ctest(["-R", names_regex(expected_suites)]) if expected_suites else (0, [], "")
-    if rc != 0:
-        sys.exit("mutate: the unmutated copy fails %s:\n%s" % (", ".join(failed) or "ctest", out[-4000:]))
-    print("mutate: copy built and passing in %.0f s; %d mutations" % (time.time() - started, len(chosen)))
-    survived = []
-    for name, path, before, after, why in chosen:
-        t0 = time.time()
-        killed_elsewhere = None
-        file = os.path.join(TREE, path)
-        original = open(file).read()
-        try:
-            open(file, "w").write(original.replace(before, after))
-            rc, out = build()
+
+    def prepare(worker):  # the other copies, built while the first runs the unmutated checks (ccache: all hits)
+        copy_tree(tree_of(worker))
+        return build(tree_of(worker))
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        others = [pool.submit(prepare, worker) for worker in range(1, workers)]
+        # The unmutated copy passes every suite a mutation is expected to fail (the whole fast suite is checked the
+        # same way, after the fact, for a mutation killed elsewhere: unmutated_failure).
+        expected_suites = sorted({suite for name, *_ in chosen for suite in EXPECTED_KILLERS[name]})
+        rc, failed, out = ctest(["-R", names_regex(expected_suites)]) if expected_suites else (0, [], "")
+        if rc != 0:
+            sys.exit("mutate: the unmutated copy fails %s:\n%s" % (", ".join(failed) or "ctest", out[-4000:]))
+        for other in others:
+            rc, out = other.result()
             if rc != 0:
-                verdict, detail = "killed", "does not compile"
-            else:
-                expected = EXPECTED_KILLERS[name]
-                rc, failed, out = ctest(["-R", names_regex(expected)])
-                if rc == 0:  # not killed where expected: the whole fast suite decides, and the report says so
-                    rc, failed, out = fast_suite(path)
-                    if rc != 0:
-                        killed_elsewhere = failed
-                verdict, detail = ("killed", "by " + ", ".join(failed or ["ctest"])) if rc != 0 else ("SURVIVED", "")
-        finally:
-            open(file, "w").write(original)
-        if killed_elsewhere is not None:
-            confirm_unmutated_pass(killed_elsewhere)
-            detail += " (not by " + ", ".join(expected) + ")"
-        if verdict == "SURVIVED":
-            survived.append(name)
-        print("  %-26s %-8s %-40s %4.0f s  (%s)" % (name, verdict, detail, time.time() - t0, why), flush=True)
+                sys.exit("mutate: a second copy does not build:\n" + out[-4000:])
+    print("mutate: %d copies built and passing in %.0f s; %d mutations, %d at a time"
+          % (workers, time.time() - started, len(chosen), workers), flush=True)
+
+    pending = list(chosen)
+    lock = threading.Lock()
+    survived, problems = [], []
+
+    def check(worker):
+        tree = tree_of(worker)
+        build_dir = os.path.join(tree, "build")
+        while True:
+            with lock:
+                if not pending or problems:
+                    return
+                name, path, before, after, why = pending.pop(0)
+            t0 = time.time()
+            killed_elsewhere = None
+            file = os.path.join(tree, path)
+            original = open(file).read()
+            try:
+                open(file, "w").write(original.replace(before, after))
+                rc, out = build(tree)
+                if rc != 0:
+                    verdict, detail = "killed", "does not compile"
+                else:
+                    expected = EXPECTED_KILLERS[name]
+                    rc, failed, out = ctest(["-R", names_regex(expected)], build_dir)
+                    if rc == 0:  # not killed where expected: the whole fast suite decides, and the report says so
+                        rc, failed, out = fast_suite(path, build_dir)
+                        if rc != 0:
+                            killed_elsewhere = failed
+                    verdict, detail = (("killed", "by " + ", ".join(failed or ["ctest"])) if rc != 0
+                                       else ("SURVIVED", ""))
+            finally:
+                open(file, "w").write(original)
+            if killed_elsewhere is not None:
+                problem = unmutated_failure(killed_elsewhere, tree)
+                if problem:
+                    with lock:
+                        problems.append(problem)
+                    return
+                detail += " (not by " + ", ".join(expected) + ")"
+            with lock:
+                if verdict == "SURVIVED":
+                    survived.append(name)
+                print("  %-26s %-8s %-40s %4.0f s  (%s)" % (name, verdict, detail, time.time() - t0, why), flush=True)
+
+    threads = [threading.Thread(target=check, args=(worker,)) for worker in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if problems:
+        sys.exit(problems[0])
     print("mutate: %d of %d killed in %.0f s" % (len(chosen) - len(survived), len(chosen), time.time() - started))
     if survived:
-        print("mutate: SURVIVED: " + ", ".join(survived))
+        print("mutate: SURVIVED: " + ", ".join(sorted(survived, key=[m[0] for m in chosen].index)))
         return 1
     return 0
 

@@ -1,6 +1,7 @@
 // Snapshots (src/snapshot, docs/snapshots.md): a table written and read back is the same table, value for value,
 // with its event tables; and a snapshot that is cut short, changed, of another format version or imported under
 // another schema is refused with a message, never read wrong (random corruptions run here and under the sanitizers).
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,16 +11,21 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "common/calendar.h"
 #include "data/events.h"
+#include "engine/engine.h"
 #include "optimize/stats.h"
 #include "random_rules.h"
+#include "report/diagnostic_render.h"
+#include "semantic/catalog.h"
 #include "snapshot/arrow_format_generated.h"
 #include "snapshot/reader.h"
 #include "snapshot/writer.h"
+#include "syntax/parse.h"
 #include "test_support.h"
 
 using namespace segmint;
@@ -151,8 +157,8 @@ struct Recording {
     }
 };
 
-// Whether the arrays a snapshot holds in place (values of ints, numbers, dates and times; dictionary strings) are
-// views (`in_place`) or owned; what indexes other memory (codes, list offsets and items) is always owned.
+// Whether the arrays a snapshot holds in place (values of ints, numbers, dates and times; dictionary codes, strings
+// and offsets; list offsets and items) are views (`in_place`) or owned.
 void expect_views(const data::Table& table, bool in_place) {
     using schema::ColumnType;
     for (size_t i = 0; i < table.column_count(); ++i) {
@@ -173,16 +179,21 @@ void expect_views(const data::Table& table, bool in_place) {
             case ColumnType::Number: BOOST_CHECK_MESSAGE(c.f64.is_view() == in_place, c.name); break;
             case ColumnType::Date: BOOST_CHECK_MESSAGE(c.i32.is_view() == in_place, c.name); break;
             case ColumnType::String:
-            case ColumnType::Enum:
-                BOOST_CHECK_MESSAGE(!c.i8.is_view() && !c.i16.is_view() && !c.i32.is_view(), c.name << ": codes are a view");
+            case ColumnType::Enum: {
+                const bool view = c.code_width == 1 ? c.i8.is_view() : c.code_width == 2 ? c.i16.is_view() : c.i32.is_view();
+                BOOST_CHECK_MESSAGE(view == in_place, c.name << ": codes");
                 break;
+            }
             case ColumnType::StringList:
-                BOOST_CHECK_MESSAGE(!c.list_offsets.is_view() && !c.list_codes.is_view(),
-                                    c.name << ": lists are views");
+                BOOST_CHECK_MESSAGE(c.list_offsets.is_view() == in_place && c.list_codes.is_view() == in_place,
+                                    c.name << ": lists");
                 break;
             case ColumnType::Bool: break;
         }
         if (c.dictionary.size() > 0) BOOST_CHECK_MESSAGE(c.dictionary.values.is_view() == in_place, c.name);
+        if (c.dictionary.size() > 0) {
+            BOOST_CHECK_MESSAGE(c.dictionary.values.offsets_are_view() == in_place, c.name << ": dictionary offsets");
+        }
     }
 }
 
@@ -997,6 +1008,183 @@ BOOST_AUTO_TEST_CASE(a_file_cut_short_while_its_table_is_used_ends_with_a_messag
     BOOST_CHECK_EQUAL(message, "segmint: error: " + path +
                                    ": the file was cut short while it was read (another program changed it); run again "
                                    "once it is complete\n");
+}
+
+// Where this process maps `path` from its first byte on (/proc/self/maps), or null.
+const char* mapping_of(const std::string& path) {
+    std::istringstream maps(testing::read_file("/proc/self/maps"));
+    for (std::string line; std::getline(maps, line);) {
+        unsigned long long start = 0, offset = 0;
+        if (line.size() > path.size() && line.compare(line.size() - path.size(), path.size(), path) == 0 &&
+            std::sscanf(line.c_str(), "%llx-%*llx %*s %llx", &start, &offset) == 2 && offset == 0) {
+            return reinterpret_cast<const char*>(static_cast<uintptr_t>(start));
+        }
+    }
+    return nullptr;
+}
+
+// What indexes other memory is read in place too (dictionary codes of 1, 2 and 4 bytes, list offsets and items,
+// dictionaries' offsets); another program rewriting those bytes of the file while the table is used changes what is
+// read, but no read leaves the arrays: every reader clamps (data::StringArena, data::Column::list_range, the VM's
+// kernels). Each array in turn is overwritten in the file, and everything that reads it runs: the VM (a string per
+// row; per-value lookups through a table of 2- and 4-byte codes; a few codes compared; list `contains` in place and
+// through ListRefs; `length`), on 1 and 3 threads, and the table's own accessors. With 0x7F or 0xFF bytes (every
+// code or offset huge, or negative) the conditions on that column hold for no row, the others are as before; with
+// random bytes (offsets that differ from row to row, codes of which some name values) the VM and the reference
+// evaluator agree. A read out of bounds crashes here (the 4-byte lookup table and ListRef offsets) or fails under
+// ASan (.ci/test; a read that stays inside the file's mapping, which ASan does not guard, would not).
+BOOST_AUTO_TEST_CASE(index_arrays_rewritten_in_place_under_the_table_read_no_other_memory) {
+    schema::Schema schema;
+    schema.table = "t";
+    schema.key = "id";
+    testing::add_column(schema, "id", schema::ColumnType::Int);
+    testing::add_column(schema, "wide", schema::ColumnType::String);   // a value a row: 4-byte codes, no lookup
+    testing::add_column(schema, "mid", schema::ColumnType::String);    // 33,000 values: 4-byte codes, a lookup
+    testing::add_column(schema, "small", schema::ColumnType::String);  // 300 values: 2-byte codes, a lookup
+    testing::add_column(schema, "few", schema::ColumnType::String);    // 5 values: 1-byte codes, compared
+    testing::add_column(schema, "tags", schema::ColumnType::StringList);
+    testing::add_column(schema, "other_tags", schema::ColumnType::StringList);
+    data::Table table(schema);
+    const int rows = 140000;  // a lookup needs at most a quarter as many values as rows
+    const std::vector<std::string> tags = {"a", "b", "c", "d", "e", "f"};
+    for (int row = 0; row < rows; ++row) {
+        table.mutable_column(0).append_int(row);
+        table.mutable_column(1).append_string("v" + std::to_string(row));
+        table.mutable_column(2).append_string("m" + std::to_string(row % 33000));
+        table.mutable_column(3).append_string("s" + std::to_string(row % 300));
+        if (row % 13 == 4) {
+            table.mutable_column(4).append_null();
+        } else {
+            table.mutable_column(4).append_string("x" + std::to_string(row % 5));
+        }
+        std::vector<std::string_view> items;
+        for (int k = 0; k < row % 4; ++k) items.push_back(tags[static_cast<size_t>((row / 4 + k) % 6)]);
+        if (row % 17 == 3) {
+            table.mutable_column(5).append_null();
+        } else {
+            table.mutable_column(5).append_list(items);
+        }
+        table.mutable_column(6).append_list({tags[1 + static_cast<size_t>(row % 2)]});  // never "a"
+    }
+    table.finish_rows();
+    const testing::TempDir dir("snapshot-rewritten");
+    const std::string bytes = snapshot::snapshot_bytes(table);
+    const std::string path = dir.write("t.arrow", bytes);
+    std::string error;
+    auto opened = snapshot::read_snapshot_file(path, schema, &error);
+    BOOST_REQUIRE_MESSAGE(opened, error);
+    const data::Column& wide = opened->column(1);
+    const data::Column& mid = opened->column(2);
+    const data::Column& small = opened->column(3);
+    const data::Column& few = opened->column(4);
+    const data::Column& list = opened->column(5);
+    BOOST_REQUIRE_EQUAL(+wide.code_width, 4);
+    BOOST_REQUIRE_EQUAL(+mid.code_width, 4);
+    BOOST_REQUIRE_EQUAL(+small.code_width, 2);
+    BOOST_REQUIRE_EQUAL(+few.code_width, 1);
+    expect_views(*opened, true);
+    const char* base = mapping_of(path);
+    BOOST_REQUIRE(base);
+
+    const std::string rules =
+        "segment wide_is: wide = \"v5\" or wide = \"v139999\"\n"  // 0
+        "segment wide_ends: wide ends with \"7\"\n"                // 1
+        "segment mid_ends: mid ends with \"7\"\n"                  // 2
+        "segment small_ends: small ends with \"7\"\n"              // 3
+        "segment few_is: few = \"x1\"\n"                           // 4
+        "segment few_in: few in (\"x1\", \"x2\", \"x3\")\n"        // 5
+        "segment tagged: tags contains \"a\"\n"                    // 6
+        "segment tagged_any: tags contains any (\"b\", \"c\")\n"   // 7
+        "segment two_tags: length(tags) >= 2\n"                    // 8
+        "segment either_tagged: coalesce(tags, other_tags) contains \"a\"\n";  // 9: through ListRefs
+    DiagnosticSink sink;
+    std::vector<ast::File> files;
+    files.push_back(syntax::parse(std::make_shared<const Source>("rewritten.seg", rules), sink));
+    const semantic::Catalog catalog = semantic::check(std::move(files), schema, sink);
+    BOOST_REQUIRE_MESSAGE(!sink.has_errors(), report::render_text(sink.diagnostics()));
+    scalar::AsOf as_of;
+    engine::parse_as_of("2026-11-23", &as_of);
+    const optimize::TableStats stats = optimize::gather_stats(*opened);
+    engine::CompileOptions with_stats;
+    with_stats.stats = &stats;  // so that conditions on one string column become per-value lookups
+    const engine::CompiledCatalog compiled = engine::compile(catalog, as_of, with_stats);
+    std::string lookups;
+    for (const auto& program : compiled.programs) {
+        for (const auto& lookup : program.lookups) lookups += opened->column(lookup.column).name + " ";
+    }
+    BOOST_CHECK_MESSAGE(lookups.find("mid ") != std::string::npos && lookups.find("small ") != std::string::npos &&
+                            lookups.find("wide ") == std::string::npos,
+                        "lookups on: " << lookups);
+    // Member counts by the VM (1 and 3 threads; with `reference`, the reference evaluator too): the same.
+    const auto counts = [&](const std::string& when, bool reference) {
+        std::vector<uint64_t> vm, vm3, by_reference;
+        for (const auto& bits : engine::evaluate(compiled, *opened, engine::Evaluator::Vm)) vm.push_back(bits.count());
+        for (const auto& bits : engine::evaluate(compiled, *opened, engine::Evaluator::Vm, 3))
+            vm3.push_back(bits.count());
+        BOOST_CHECK_MESSAGE(vm == vm3, when << ": 1 and 3 threads disagree");
+        if (reference) {
+            for (const auto& bits : engine::evaluate(compiled, *opened, engine::Evaluator::Reference))
+                by_reference.push_back(bits.count());
+            BOOST_CHECK_MESSAGE(vm == by_reference, when << ": the VM and the reference evaluator disagree");
+        }
+        // Every value through the table's accessors.
+        uint64_t characters = 0;
+        for (uint64_t row = 0; row < opened->rows(); ++row) {
+            for (const data::Column* column : {&wide, &mid, &small, &few}) characters += column->string_at(row).size();
+            const auto [begin, end] = list.list_range(row);
+            for (uint64_t i = begin; i < end; ++i) characters += list.dictionary.value(list.list_codes[i]).size();
+        }
+        BOOST_TEST_MESSAGE(when << ": " << characters << " characters read");
+        return vm;
+    };
+    const std::vector<uint64_t> before = counts("as written", true);
+    for (uint64_t count : before) BOOST_CHECK_GT(count, 0u);
+
+    struct Target {
+        const char* what;
+        const void* data;
+        size_t bytes;
+        std::vector<size_t> segments;  // whose conditions read it: no members once it is overwritten
+    };
+    const std::vector<Target> targets = {
+        {"wide's codes", wide.i32.data(), wide.i32.size() * 4, {0, 1}},
+        {"wide's dictionary offsets", wide.dictionary.values.offsets(), (wide.dictionary.size() + 1) * 8, {0, 1}},
+        {"mid's codes", mid.i32.data(), mid.i32.size() * 4, {2}},
+        {"mid's dictionary offsets", mid.dictionary.values.offsets(), (mid.dictionary.size() + 1) * 8, {2}},
+        {"small's codes", small.i16.data(), small.i16.size() * 2, {3}},
+        {"few's codes", few.i8.data(), few.i8.size(), {4, 5}},
+        {"the list offsets", list.list_offsets.data(), list.list_offsets.size() * 8, {6, 7, 8, 9}},
+        {"the list items", list.list_codes.data(), list.list_codes.size() * 4, {6, 7, 9}},
+    };
+    const int fd = ::open(path.c_str(), O_WRONLY);
+    BOOST_REQUIRE(fd >= 0);
+    for (const Target& target : targets) {
+        const auto offset = static_cast<off_t>(static_cast<const char*>(target.data) - base);
+        BOOST_REQUIRE_MESSAGE(offset > 0 && static_cast<size_t>(offset) + target.bytes <= bytes.size(), target.what);
+        for (const int fill : {0x7F, 0xFF, -1}) {
+            std::string garbage(target.bytes, static_cast<char>(fill));
+            Random random(static_cast<uint64_t>(offset));
+            if (fill < 0) {
+                for (char& byte : garbage) byte = static_cast<char>(random.below(256));
+            }
+            BOOST_REQUIRE(::pwrite(fd, garbage.data(), garbage.size(), offset) == static_cast<ssize_t>(garbage.size()));
+            // The table reads the file's new bytes.
+            BOOST_REQUIRE_MESSAGE(std::memcmp(target.data, garbage.data(), 16) == 0, target.what << ": not in place");
+            const std::string when =
+                std::string(target.what) + " overwritten with " + (fill < 0 ? "random bytes" : std::to_string(fill));
+            const std::vector<uint64_t> after = counts(when, fill < 0);
+            for (size_t segment = 0; segment < after.size() && fill >= 0; ++segment) {
+                const bool reads_it = std::count(target.segments.begin(), target.segments.end(), segment) > 0;
+                BOOST_CHECK_MESSAGE(after[segment] == (reads_it ? 0 : before[segment]),
+                                    when << ": segment " << segment << " has " << after[segment] << " members");
+            }
+            // Back as written.
+            BOOST_REQUIRE(::pwrite(fd, bytes.data() + offset, target.bytes, offset) ==
+                          static_cast<ssize_t>(target.bytes));
+        }
+    }
+    ::close(fd);
+    BOOST_CHECK(counts("as written again", true) == before);
 }
 
 // The file is handed to the system in whole blocks at offsets that are multiples of the block (the page cache then
