@@ -745,17 +745,21 @@ struct EvalProcess {
     std::string problem;               // empty when every run exited 0 with the expected member counts
 };
 
-// `segmint eval --data SNAPSHOT` as a user runs it: a process of its own (the project: specs/schema.yaml, which
-// generate::synthetic_schema() is, and the catalog), each run started after the machine was idle for 5 s. On this
-// project's virtual machines memory that a process freed is handed back to the host within seconds, and a process
-// that touches memory afresh then pays for every page (docs/performance.md): the in-process figures above reuse
-// memory the benchmark itself freed a moment before, which a user's command does not find.
+// `segmint eval --data SNAPSHOT` as a user runs it: a process of its own (the project, in a new folder beside the
+// snapshot: the table's schema as schema_yaml writes it, and the catalog), each run started after the machine was idle
+// for 5 s. On this project's virtual machines memory that a process freed is handed back to the host within seconds,
+// and a process that touches memory afresh then pays for every page (docs/performance.md): the in-process figures above
+// reuse memory the benchmark itself freed a moment before, which a user's command does not find.
 EvalProcess run_eval_process(const std::string& snapshot_path, const schema::Schema& schema,
                              const std::vector<GeneratedSegment>& segments,
                              const std::vector<uint64_t>& expected_counts, int runs) {
     EvalProcess result;
-    const std::string project = snapshot_path + ".project";
-    ::mkdir(project.c_str(), 0755);
+    std::string folder = snapshot_path + ".project.XXXXXX";
+    if (!::mkdtemp(folder.data())) {
+        result.problem = "no folder for its project";
+        return result;
+    }
+    const std::string project = folder;
     ::mkdir((project + "/segments").c_str(), 0755);
     {
         std::ofstream(project + "/schema.yaml", std::ios::binary) << schema_yaml(schema);

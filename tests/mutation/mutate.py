@@ -25,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SCRATCH = os.path.join(ROOT, "build-mutation")
@@ -461,7 +462,7 @@ def copy_tree(tree=TREE):
                 os.remove(os.path.join(folder, name))
 
 
-def build(tree=TREE):
+def build(tree=TREE, jobs=os.cpu_count() or 2):
     build_dir = os.path.join(tree, "build")
     if not os.path.exists(os.path.join(build_dir, "build.ninja")):
         args = ["cmake", "-S", tree, "-B", build_dir, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=RelWithDebInfo"]
@@ -472,14 +473,14 @@ def build(tree=TREE):
             return rc, out
     # What the fast suite runs, and no more (the benchmark would only add link time): segmint_tests depends on every
     # other program ctest runs (tests/CMakeLists.txt), so a new one cannot be missed here.
-    return run(["cmake", "--build", build_dir, "-j", str(os.cpu_count() or 2), "--target", "segmint_tests"])
+    return run(["cmake", "--build", build_dir, "-j", str(jobs), "--target", "segmint_tests"])
 
 
 def names_regex(names):
     return "^(" + "|".join(names) + ")$"
 
 
-def fast_suite(mutated_path="", build_dir=BUILD):
+def fast_suite(mutated_path="", build_dir=BUILD, jobs=os.cpu_count() or 2):
     """0 when the fast suite passes; else the exit code and the names of the failed tests. Up to three ctest runs
     (ENGINE_SUITES named like the mutated file, the quick suites, the other ENGINE_SUITES), each stopping at its first
     failure."""
@@ -491,26 +492,27 @@ def fast_suite(mutated_path="", build_dir=BUILD):
     phases += [others] + ([["-R", names_regex(far)]] if far else [])
     rc, failed, out = 0, [], ""
     for selection in phases:
-        rc, failed, out = ctest(selection, build_dir)
+        rc, failed, out = ctest(selection, build_dir, jobs)
         if rc != 0:
             break
     return rc, failed, out
 
 
-def ctest(selection, build_dir=BUILD):
+def ctest(selection, build_dir=BUILD, jobs=os.cpu_count() or 2):
     """Runs ctest on a copy with a -R/-E selection, stopping at the first failure: exit code, failed tests, output."""
-    rc, out = run(["ctest", "--test-dir", build_dir, "-j", str(os.cpu_count() or 2), "--stop-on-failure"] + selection)
+    rc, out = run(["ctest", "--test-dir", build_dir, "-j", str(jobs), "--stop-on-failure"] + selection)
     failed = [m.group(1) for m in re.finditer(r"Test\s+#\d+: (\S+) \.*\s*\*\*\*(Failed|Exception|Timeout)", out)]
     return rc, failed, out
 
 
-def unmutated_failure(suites, tree=TREE):
+def unmutated_failure(suites, tree=TREE, jobs=os.cpu_count() or 2):
     """A message when `suites` (the whole fast suite when empty) fail on the unmutated copy in `tree` too (their
     failure under a mutation would then say nothing about it), else None."""
     build_dir = os.path.join(tree, "build")
-    rc, out = build(tree)
+    rc, out = build(tree, jobs)
     if rc == 0:
-        rc, failed, out = ctest(["-R", names_regex(suites)], build_dir) if suites else fast_suite("", build_dir)
+        rc, failed, out = (ctest(["-R", names_regex(suites)], build_dir, jobs) if suites
+                           else fast_suite("", build_dir, jobs))
     if rc != 0:
         return "mutate: the unmutated copy fails too (%s):\n%s" % (", ".join(suites) or "fast suite", out[-4000:])
     return None
@@ -569,22 +571,32 @@ def main():
         sys.exit("mutate: the unmutated copy does not build:\n" + out[-4000:])
     check_expected_killers(chosen)
 
-    def prepare(worker):  # the other copies, built while the first runs the unmutated checks (ccache: all hits)
-        copy_tree(tree_of(worker))
-        return build(tree_of(worker))
+    # Each copy builds and runs with its share of the cores, so that two copies at work keep them busy, not
+    # oversubscribed (a build or a test starved into a failure or a timeout would count as a kill).
+    jobs = max(1, (os.cpu_count() or 2) // workers)
+    expected_suites = sorted({suite for name, *_ in chosen for suite in EXPECTED_KILLERS[name]})
+
+    def prepare(worker):
+        """None once copy `worker` is built (the first already is) and, unmutated, passes every suite a mutation is
+        expected to fail (the whole fast suite is checked the same way, after the fact, for a mutation killed
+        elsewhere: unmutated_failure); else what went wrong."""
+        tree = tree_of(worker)
+        if worker > 0:
+            copy_tree(tree)
+            rc, out = build(tree, jobs)
+            if rc != 0:
+                return "mutate: copy %d does not build:\n%s" % (worker + 1, out[-4000:])
+        if expected_suites:
+            rc, failed, out = ctest(["-R", names_regex(expected_suites)], os.path.join(tree, "build"), jobs)
+            if rc != 0:
+                return "mutate: the unmutated copy %d fails %s:\n%s" % (worker + 1, ", ".join(failed) or "ctest",
+                                                                       out[-4000:])
+        return None
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        others = [pool.submit(prepare, worker) for worker in range(1, workers)]
-        # The unmutated copy passes every suite a mutation is expected to fail (the whole fast suite is checked the
-        # same way, after the fact, for a mutation killed elsewhere: unmutated_failure).
-        expected_suites = sorted({suite for name, *_ in chosen for suite in EXPECTED_KILLERS[name]})
-        rc, failed, out = ctest(["-R", names_regex(expected_suites)]) if expected_suites else (0, [], "")
-        if rc != 0:
-            sys.exit("mutate: the unmutated copy fails %s:\n%s" % (", ".join(failed) or "ctest", out[-4000:]))
-        for other in others:
-            rc, out = other.result()
-            if rc != 0:
-                sys.exit("mutate: a second copy does not build:\n" + out[-4000:])
+        for problem in pool.map(prepare, range(workers)):
+            if problem:
+                sys.exit(problem)
     print("mutate: %d copies built and passing in %.0f s; %d mutations, %d at a time"
           % (workers, time.time() - started, len(chosen), workers), flush=True)
 
@@ -592,7 +604,7 @@ def main():
     lock = threading.Lock()
     survived, problems = [], []
 
-    def check(worker):
+    def check_each(worker):
         tree = tree_of(worker)
         build_dir = os.path.join(tree, "build")
         while True:
@@ -606,14 +618,14 @@ def main():
             original = open(file).read()
             try:
                 open(file, "w").write(original.replace(before, after))
-                rc, out = build(tree)
+                rc, out = build(tree, jobs)
                 if rc != 0:
                     verdict, detail = "killed", "does not compile"
                 else:
                     expected = EXPECTED_KILLERS[name]
-                    rc, failed, out = ctest(["-R", names_regex(expected)], build_dir)
+                    rc, failed, out = ctest(["-R", names_regex(expected)], build_dir, jobs)
                     if rc == 0:  # not killed where expected: the whole fast suite decides, and the report says so
-                        rc, failed, out = fast_suite(path, build_dir)
+                        rc, failed, out = fast_suite(path, build_dir, jobs)
                         if rc != 0:
                             killed_elsewhere = failed
                     verdict, detail = (("killed", "by " + ", ".join(failed or ["ctest"])) if rc != 0
@@ -621,7 +633,7 @@ def main():
             finally:
                 open(file, "w").write(original)
             if killed_elsewhere is not None:
-                problem = unmutated_failure(killed_elsewhere, tree)
+                problem = unmutated_failure(killed_elsewhere, tree, jobs)
                 if problem:
                     with lock:
                         problems.append(problem)
@@ -631,6 +643,13 @@ def main():
                 if verdict == "SURVIVED":
                     survived.append(name)
                 print("  %-26s %-8s %-40s %4.0f s  (%s)" % (name, verdict, detail, time.time() - t0, why), flush=True)
+
+    def check(worker):  # an exception in a worker stops the run instead of vanishing with its thread
+        try:
+            check_each(worker)
+        except BaseException:
+            with lock:
+                problems.append("mutate: copy %d failed:\n%s" % (worker + 1, traceback.format_exc()))
 
     threads = [threading.Thread(target=check, args=(worker,)) for worker in range(workers)]
     for thread in threads:

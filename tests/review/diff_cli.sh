@@ -205,15 +205,15 @@ expect_eq "--fail-on-change without change" "$?" 0
 "$segmint" diff "$base" "$head" --project project >/dev/null
 expect_eq "a change without --fail-on-change" "$?" 0
 
-# Usage errors: exit 2 with git's message, and no temporary folder left behind.
-before_tmp=$(ls -d "${TMPDIR:-/tmp}"/segmint-diff-* 2>/dev/null | wc -l)
-message=$("$segmint" diff no-such-revision --project project 2>&1 >/dev/null)
+# Usage errors: exit 2 with git's message, and no temporary folder left behind (in a temporary folder of their own,
+# which other tests running at the same time do not write to).
+usage_tmp=$(mktemp -d "$work/usage-tmp.XXXXXX")
+message=$(TMPDIR=$usage_tmp "$segmint" diff no-such-revision --project project 2>&1 >/dev/null)
 expect_eq "bad revision exit" "$?" 2
 grep -q "no-such-revision.*fatal: " <<<"$message" || fail "bad revision message (with git's): $message"
-message=$("$segmint" diff "$base" no-such-head --project project 2>&1 >/dev/null)
+message=$(TMPDIR=$usage_tmp "$segmint" diff "$base" no-such-head --project project 2>&1 >/dev/null)
 expect_eq "bad head revision exit" "$?" 2
-after_tmp=$(ls -d "${TMPDIR:-/tmp}"/segmint-diff-* 2>/dev/null | wc -l)
-expect_eq "temporary folders left behind" "$after_tmp" "$before_tmp"
+expect_eq "temporary folders left behind" "$(ls -A "$usage_tmp" | wc -l)" 0
 mkdir -p "$work/not_git" && cp -r project "$work/not_git/"
 message=$("$segmint" diff HEAD --project "$work/not_git/project" 2>&1 >/dev/null)
 expect_eq "not a git repository exit" "$?" 2
