@@ -3,13 +3,13 @@
 
 Each mutation in MUTATIONS replaces one exact piece of one source file (it must occur exactly once, so a mutation
 that no longer applies after a refactor is an error, not a silent pass). The script copies the working tree to a
-scratch folder (build-mutation/tree, ignored by git; on two or more cores also to build-mutation/tree-2, and the two
-copies check a mutation each at a time), builds it once, checks that the unmutated copy passes the suites expected
-to kill the mutations (EXPECTED_KILLERS), then for each mutation: applies it, rebuilds, runs its expected killers,
-then, if they pass, the whole fast suite until the first failure (and checks that what failed passes without the
-mutation), and puts the file back. A mutation the suite does not notice "survives"; every mutation in the list
-must be killed (exit 1 otherwise). Mutations live in .cpp files where they can: one in a widely included header
-rebuilds most of the tree.
+scratch folder (build-mutation/tree, ignored by git; with SEGMINT_MUTATION_COPIES=2 also to build-mutation/tree-2,
+and the two copies check a mutation each at a time), builds it once, checks that the unmutated copy passes the
+suites expected to kill the mutations (EXPECTED_KILLERS), then for each mutation: applies it, rebuilds, runs its
+expected killers, then, if they pass, the whole fast suite until the first failure (and checks that what failed
+passes without the mutation), and puts the file back. A mutation the suite does not notice "survives"; every
+mutation in the list must be killed (exit 1 otherwise). Mutations live in .cpp files where they can: one in a widely
+included header rebuilds most of the tree.
 
 With ccache installed, .ci/build and this script share its cache (CCACHE_BASEDIR is the repository, and the copy's
 build folder sits inside the copy as build/ sits inside the repository), so the copy builds in about a minute.
@@ -31,9 +31,11 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SCRATCH = os.path.join(ROOT, "build-mutation")
 TREE = os.path.join(SCRATCH, "tree")
 BUILD = os.path.join(TREE, "build")
-# Mutations are checked this many at a time, each copy in its own tree (build-mutation/tree, tree-2, ...): most of a
-# mutation's time is one file compiled and one suite run, which keep one core busy, so CI's 2 cores check two at once.
-WORKERS = max(1, min(2, os.cpu_count() or 1))
+# Mutations are checked this many at a time (SEGMINT_MUTATION_COPIES, default 1), each copy in its own tree
+# (build-mutation/tree, tree-2, ...) with its share of the cores. Two copies on CI's 2 cores were no faster: all 70
+# mutations took 1283 s (400 s of it building and checking both copies; then each build and suite on one core),
+# where one copy on both cores takes about 200 s to build and check and 11-20 s a mutation (measured on the first 5).
+WORKERS = max(1, int(os.environ.get("SEGMINT_MUTATION_COPIES", "1")))
 
 # The fast suite: everything but the slowest suites, which repeat what faster ones check (the oracle runs one seed;
 # prove_differential, 1-2 minutes, checks the prover, which no mutation here touches, and ctest starts it first, so
