@@ -3,13 +3,12 @@
 
 Each mutation in MUTATIONS replaces one exact piece of one source file (it must occur exactly once, so a mutation
 that no longer applies after a refactor is an error, not a silent pass). The script copies the working tree to a
-scratch folder (build-mutation/tree, ignored by git; with SEGMINT_MUTATION_COPIES=2 also to build-mutation/tree-2,
-and the two copies check a mutation each at a time), builds it once, checks that the unmutated copy passes the
-suites expected to kill the mutations (EXPECTED_KILLERS), then for each mutation: applies it, rebuilds, runs its
-expected killers, then, if they pass, the whole fast suite until the first failure (and checks that what failed
-passes without the mutation), and puts the file back. A mutation the suite does not notice "survives"; every
-mutation in the list must be killed (exit 1 otherwise). Mutations live in .cpp files where they can: one in a widely
-included header rebuilds most of the tree.
+scratch folder (build-mutation/tree, ignored by git), builds it once, checks that the unmutated copy passes the suites
+expected to kill the mutations (EXPECTED_KILLERS), then for each mutation: applies it, rebuilds, runs its expected
+killers, then, if they pass, the whole fast suite until the first failure (and checks that what failed passes without
+the mutation), and puts the file back. A mutation the suite does not notice "survives"; every mutation in the list
+must be killed (exit 1 otherwise). Mutations live in .cpp files where they can: one in a widely included header
+rebuilds most of the tree.
 
 With ccache installed, .ci/build and this script share its cache (CCACHE_BASEDIR is the repository, and the copy's
 build folder sits inside the copy as build/ sits inside the repository), so the copy builds in about a minute.
@@ -17,25 +16,17 @@ build folder sits inside the copy as build/ sits inside the repository), so the 
 Usage: python3 tests/mutation/mutate.py [--only NAME,...] [--list] [--keep]
 """
 import argparse
-import concurrent.futures
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
-import traceback
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SCRATCH = os.path.join(ROOT, "build-mutation")
 TREE = os.path.join(SCRATCH, "tree")
 BUILD = os.path.join(TREE, "build")
-# Mutations are checked this many at a time (SEGMINT_MUTATION_COPIES, default 1), each copy in its own tree
-# (build-mutation/tree, tree-2, ...) with its share of the cores. Two copies on CI's 2 cores were no faster: all 70
-# mutations took 1283 s (400 s of it building and checking both copies; then each build and suite on one core),
-# where one copy on both cores takes about 200 s to build and check and 11-20 s a mutation (measured on the first 5).
-WORKERS = max(1, int(os.environ.get("SEGMINT_MUTATION_COPIES", "1")))
 
 # The fast suite: everything but the slowest suites, which repeat what faster ones check (the oracle runs one seed;
 # prove_differential, 1-2 minutes, checks the prover, which no mutation here touches, and ctest starts it first, so
@@ -421,16 +412,12 @@ def run(cmd, cwd=None, quiet=True):
     return out.returncode, out.stdout or ""
 
 
-def tree_of(worker):
-    return TREE if worker == 0 else "%s-%d" % (TREE, worker + 1)
-
-
-def copy_tree(tree=TREE):
-    """The working tree as it is (committed or not), without build folders, into `tree`.
+def copy_tree():
+    """The working tree as it is (committed or not), without build folders.
 
     Files are synchronized, not copied with their times: a file whose content changed gets the current time, so the
     copy's build (kept between runs, for speed) rebuilds it even when a run was killed with a mutation applied."""
-    os.makedirs(tree, exist_ok=True)
+    os.makedirs(TREE, exist_ok=True)
     rc, files = run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT)
     if rc != 0:
         sys.exit("mutate: git ls-files failed:\n" + files)
@@ -442,7 +429,7 @@ def copy_tree(tree=TREE):
         if not os.path.isfile(source):
             continue  # deleted in the working tree
         wanted.add(rel)
-        target = os.path.join(tree, rel)
+        target = os.path.join(TREE, rel)
         with open(source, "rb") as f:
             content = f.read()
         if os.path.isfile(target):
@@ -453,8 +440,8 @@ def copy_tree(tree=TREE):
         with open(target, "wb") as f:
             f.write(content)
         shutil.copymode(source, target)
-    for folder, dirs, names in os.walk(tree):
-        rel_folder = os.path.relpath(folder, tree)
+    for folder, dirs, names in os.walk(TREE):
+        rel_folder = os.path.relpath(folder, TREE)
         if rel_folder == "build" or rel_folder.startswith("build" + os.sep):
             dirs[:] = []
             continue
@@ -464,10 +451,9 @@ def copy_tree(tree=TREE):
                 os.remove(os.path.join(folder, name))
 
 
-def build(tree=TREE, jobs=os.cpu_count() or 2):
-    build_dir = os.path.join(tree, "build")
-    if not os.path.exists(os.path.join(build_dir, "build.ninja")):
-        args = ["cmake", "-S", tree, "-B", build_dir, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=RelWithDebInfo"]
+def build():
+    if not os.path.exists(os.path.join(BUILD, "build.ninja")):
+        args = ["cmake", "-S", TREE, "-B", BUILD, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=RelWithDebInfo"]
         if shutil.which("ccache"):
             args.append("-DCMAKE_CXX_COMPILER_LAUNCHER=ccache")
         rc, out = run(args)
@@ -475,14 +461,14 @@ def build(tree=TREE, jobs=os.cpu_count() or 2):
             return rc, out
     # What the fast suite runs, and no more (the benchmark would only add link time): segmint_tests depends on every
     # other program ctest runs (tests/CMakeLists.txt), so a new one cannot be missed here.
-    return run(["cmake", "--build", build_dir, "-j", str(jobs), "--target", "segmint_tests"])
+    return run(["cmake", "--build", BUILD, "-j", str(os.cpu_count() or 2), "--target", "segmint_tests"])
 
 
 def names_regex(names):
     return "^(" + "|".join(names) + ")$"
 
 
-def fast_suite(mutated_path="", build_dir=BUILD, jobs=os.cpu_count() or 2):
+def fast_suite(mutated_path=""):
     """0 when the fast suite passes; else the exit code and the names of the failed tests. Up to three ctest runs
     (ENGINE_SUITES named like the mutated file, the quick suites, the other ENGINE_SUITES), each stopping at its first
     failure."""
@@ -494,30 +480,27 @@ def fast_suite(mutated_path="", build_dir=BUILD, jobs=os.cpu_count() or 2):
     phases += [others] + ([["-R", names_regex(far)]] if far else [])
     rc, failed, out = 0, [], ""
     for selection in phases:
-        rc, failed, out = ctest(selection, build_dir, jobs)
+        rc, failed, out = ctest(selection)
         if rc != 0:
             break
     return rc, failed, out
 
 
-def ctest(selection, build_dir=BUILD, jobs=os.cpu_count() or 2):
-    """Runs ctest on a copy with a -R/-E selection, stopping at the first failure: exit code, failed tests, output."""
-    rc, out = run(["ctest", "--test-dir", build_dir, "-j", str(jobs), "--stop-on-failure"] + selection)
+def ctest(selection):
+    """Runs ctest on the copy with a -R/-E selection, stopping at the first failure: exit code, failed tests, output."""
+    rc, out = run(["ctest", "--test-dir", BUILD, "-j", str(os.cpu_count() or 2), "--stop-on-failure"] + selection)
     failed = [m.group(1) for m in re.finditer(r"Test\s+#\d+: (\S+) \.*\s*\*\*\*(Failed|Exception|Timeout)", out)]
     return rc, failed, out
 
 
-def unmutated_failure(suites, tree=TREE, jobs=os.cpu_count() or 2):
-    """A message when `suites` (the whole fast suite when empty) fail on the unmutated copy in `tree` too (their
-    failure under a mutation would then say nothing about it), else None."""
-    build_dir = os.path.join(tree, "build")
-    rc, out = build(tree, jobs)
+def confirm_unmutated_pass(suites):
+    """Exits when `suites` (the whole fast suite when empty) fail on the unmutated copy too: their failure under a
+    mutation would then say nothing about it."""
+    rc, out = build()
     if rc == 0:
-        rc, failed, out = (ctest(["-R", names_regex(suites)], build_dir, jobs) if suites
-                           else fast_suite("", build_dir, jobs))
+        rc, failed, out = ctest(["-R", names_regex(suites)]) if suites else fast_suite()
     if rc != 0:
-        return "mutate: the unmutated copy fails too (%s):\n%s" % (", ".join(suites) or "fast suite", out[-4000:])
-    return None
+        sys.exit("mutate: the unmutated copy fails too (%s):\n%s" % (", ".join(suites) or "fast suite", out[-4000:]))
 
 
 def check_applies(chosen, tree):
@@ -565,104 +548,49 @@ def main():
     os.environ.setdefault("CCACHE_BASEDIR", ROOT)
     os.environ.setdefault("CCACHE_NOHASHDIR", "true")
     started = time.time()
-    workers = min(WORKERS, max(1, len(chosen)))
-    copy_tree(TREE)
+    copy_tree()
     check_applies(chosen, TREE)  # every mutation must still apply to the code as it is now
-    rc, out = build(TREE)
+    rc, out = build()
     if rc != 0:
         sys.exit("mutate: the unmutated copy does not build:\n" + out[-4000:])
     check_expected_killers(chosen)
-
-    # Each copy builds and runs with its share of the cores, so that two copies at work keep them busy, not
-    # oversubscribed (a build or a test starved into a failure or a timeout would count as a kill).
-    jobs = max(1, (os.cpu_count() or 2) // workers)
+    # The unmutated copy passes every suite a mutation is expected to fail (the whole fast suite is checked the same
+    # way, after the fact, for a mutation killed elsewhere: confirm_unmutated_pass).
     expected_suites = sorted({suite for name, *_ in chosen for suite in EXPECTED_KILLERS[name]})
-
-    def prepare(worker):
-        """None once copy `worker` is built (the first already is) and, unmutated, passes every suite a mutation is
-        expected to fail (the whole fast suite is checked the same way, after the fact, for a mutation killed
-        elsewhere: unmutated_failure); else what went wrong."""
-        tree = tree_of(worker)
-        if worker > 0:
-            copy_tree(tree)
-            rc, out = build(tree, jobs)
-            if rc != 0:
-                return "mutate: copy %d does not build:\n%s" % (worker + 1, out[-4000:])
-        if expected_suites:
-            rc, failed, out = ctest(["-R", names_regex(expected_suites)], os.path.join(tree, "build"), jobs)
-            if rc != 0:
-                return "mutate: the unmutated copy %d fails %s:\n%s" % (worker + 1, ", ".join(failed) or "ctest",
-                                                                       out[-4000:])
-        return None
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        for problem in pool.map(prepare, range(workers)):
-            if problem:
-                sys.exit(problem)
-    print("mutate: %d copies built and passing in %.0f s; %d mutations, %d at a time"
-          % (workers, time.time() - started, len(chosen), workers), flush=True)
-
-    pending = list(chosen)
-    lock = threading.Lock()
-    survived, problems = [], []
-
-    def check_each(worker):
-        tree = tree_of(worker)
-        build_dir = os.path.join(tree, "build")
-        while True:
-            with lock:
-                if not pending or problems:
-                    return
-                name, path, before, after, why = pending.pop(0)
-            t0 = time.time()
-            killed_elsewhere = None
-            file = os.path.join(tree, path)
-            original = open(file).read()
-            try:
-                open(file, "w").write(original.replace(before, after))
-                rc, out = build(tree, jobs)
-                if rc != 0:
-                    verdict, detail = "killed", "does not compile"
-                else:
-                    expected = EXPECTED_KILLERS[name]
-                    rc, failed, out = ctest(["-R", names_regex(expected)], build_dir, jobs)
-                    if rc == 0:  # not killed where expected: the whole fast suite decides, and the report says so
-                        rc, failed, out = fast_suite(path, build_dir, jobs)
-                        if rc != 0:
-                            killed_elsewhere = failed
-                    verdict, detail = (("killed", "by " + ", ".join(failed or ["ctest"])) if rc != 0
-                                       else ("SURVIVED", ""))
-            finally:
-                open(file, "w").write(original)
-            if killed_elsewhere is not None:
-                problem = unmutated_failure(killed_elsewhere, tree, jobs)
-                if problem:
-                    with lock:
-                        problems.append(problem)
-                    return
-                detail += " (not by " + ", ".join(expected) + ")"
-            with lock:
-                if verdict == "SURVIVED":
-                    survived.append(name)
-                print("  %-26s %-8s %-40s %4.0f s  (%s)" % (name, verdict, detail, time.time() - t0, why), flush=True)
-
-    def check(worker):  # an exception in a worker stops the run instead of vanishing with its thread
+    rc, failed, out = ctest(["-R", names_regex(expected_suites)]) if expected_suites else (0, [], "")
+    if rc != 0:
+        sys.exit("mutate: the unmutated copy fails %s:\n%s" % (", ".join(failed) or "ctest", out[-4000:]))
+    print("mutate: copy built and passing in %.0f s; %d mutations" % (time.time() - started, len(chosen)))
+    survived = []
+    for name, path, before, after, why in chosen:
+        t0 = time.time()
+        killed_elsewhere = None
+        file = os.path.join(TREE, path)
+        original = open(file).read()
         try:
-            check_each(worker)
-        except BaseException:
-            with lock:
-                problems.append("mutate: copy %d failed:\n%s" % (worker + 1, traceback.format_exc()))
-
-    threads = [threading.Thread(target=check, args=(worker,)) for worker in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if problems:
-        sys.exit(problems[0])
+            open(file, "w").write(original.replace(before, after))
+            rc, out = build()
+            if rc != 0:
+                verdict, detail = "killed", "does not compile"
+            else:
+                expected = EXPECTED_KILLERS[name]
+                rc, failed, out = ctest(["-R", names_regex(expected)])
+                if rc == 0:  # not killed where expected: the whole fast suite decides, and the report says so
+                    rc, failed, out = fast_suite(path)
+                    if rc != 0:
+                        killed_elsewhere = failed
+                verdict, detail = ("killed", "by " + ", ".join(failed or ["ctest"])) if rc != 0 else ("SURVIVED", "")
+        finally:
+            open(file, "w").write(original)
+        if killed_elsewhere is not None:
+            confirm_unmutated_pass(killed_elsewhere)
+            detail += " (not by " + ", ".join(expected) + ")"
+        if verdict == "SURVIVED":
+            survived.append(name)
+        print("  %-26s %-8s %-40s %4.0f s  (%s)" % (name, verdict, detail, time.time() - t0, why), flush=True)
     print("mutate: %d of %d killed in %.0f s" % (len(chosen) - len(survived), len(chosen), time.time() - started))
     if survived:
-        print("mutate: SURVIVED: " + ", ".join(sorted(survived, key=[m[0] for m in chosen].index)))
+        print("mutate: SURVIVED: " + ", ".join(survived))
         return 1
     return 0
 

@@ -190,8 +190,8 @@ void expect_views(const data::Table& table, bool in_place) {
                 break;
             case ColumnType::Bool: break;
         }
-        if (c.dictionary.size() > 0) BOOST_CHECK_MESSAGE(c.dictionary.values.is_view() == in_place, c.name);
         if (c.dictionary.size() > 0) {
+            BOOST_CHECK_MESSAGE(c.dictionary.values.is_view() == in_place, c.name);
             BOOST_CHECK_MESSAGE(c.dictionary.values.offsets_are_view() == in_place, c.name << ": dictionary offsets");
         }
     }
