@@ -113,7 +113,9 @@ void SingleRowEvaluator::set_list(size_t column, const std::string* items, size_
 const std::vector<data::Bitmap>& SingleRowEvaluator::evaluate() {
     for (auto& bits : memberships_) bits.reset(0);
     if (machine_) {
-        // Shared conditions first, as vm::evaluate runs them: the segment programs read their results.
+        // Shared conditions first, as vm::evaluate runs them: the segment programs read their results. The row was
+        // rewritten since the last customer's batch.
+        machine_->start_batch();
         for (const auto& program : compiled_.shared_programs) machine_->run(program, 0, 1, memberships_);
         for (const auto& program : compiled_.programs) machine_->run(program, 0, 1, memberships_);
     } else {

@@ -104,6 +104,22 @@ inline void list_column_contains(State& st, Register& d, const Register& a, cons
     const data::Column& column = *a.list_column;
     const std::optional<int32_t> code = column.dictionary.find(constant_value<std::string_view>(*b.constant));
     const int32_t wanted = code ? *code : -1;  // not in the dictionary: no row holds it
+    // A dictionary of at most 64 values read again and again: a bit test on the batch's ListBits (State::list_bits),
+    // which a dense pass builds once per batch for every `contains` over the column.
+    State::ListBits& bits = st.list_bits_of(column, a.list_at);
+    ++bits.uses;
+    if (column.dictionary.size() <= 64 && (bits.built || (bits.last_uses >= 2 && st.mostly_selected()))) {
+        if (!bits.built) st.build_list_bits(bits);
+        const uint64_t* rows = bits.rows.data();
+        uint8_t* value = st.scratch;
+        const uint32_t count = st.count;
+        if (wanted < 0) {
+            std::memset(value, 0, count);
+        } else {
+            for (uint32_t i = 0; i < count; ++i) value[i] = static_cast<uint8_t>((rows[i] >> wanted) & 1);
+        }
+        return finish_compare(st, d, a.valid, b.valid);
+    }
     const uint64_t* offsets = column.list_offsets.data() + a.list_at;
     const int32_t* items = column.list_codes.data();
     const uint64_t item_count = column.list_codes.size();

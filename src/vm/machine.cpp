@@ -21,6 +21,8 @@ void Machine::set_aggregates(const std::vector<data::Column>* aggregates, uint64
     state_->aggregates_from = first_row;
 }
 
+void Machine::start_batch() { ++state_->batch_serial; }
+
 void Machine::run(const Program& program, uint64_t base, uint32_t count, std::vector<data::Bitmap>& memberships,
                   const LookupTables* lookups, uint64_t* tally) {
     State& st = *state_;
@@ -93,6 +95,7 @@ std::vector<data::Bitmap> run_programs(const Programs& in, const data::Table& ta
         }
         for (uint64_t base = from; base < to; base += kBatchSize) {
             const auto count = static_cast<uint32_t>(std::min<uint64_t>(kBatchSize, to - base));
+            machine.start_batch();
             for (size_t p = 0; in.shared && p < in.shared->size(); ++p) {
                 machine.run((*in.shared)[p], base, count, memberships,
                             in.shared_lookups ? &(*in.shared_lookups)[p] : nullptr);

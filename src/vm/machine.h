@@ -33,6 +33,10 @@ public:
     Machine(const Machine&) = delete;
     Machine& operator=(const Machine&) = delete;
 
+    // Call before the programs of each batch: until then kernels may reuse what they built from the rows of the
+    // batch's first program (the list bits of `contains`), also when the table's rows were rewritten in between.
+    void start_batch();
+
     // Runs `program` over rows [base, base + count), count <= kBatchSize, setting its segment's bits in
     // `memberships` for the rows where the rule is TRUE.
     // `lookups` holds the program's bound lookup tables (needed when it has LookupCode instructions). With a `tally`,

@@ -126,6 +126,20 @@ struct Machine::State {
     std::vector<bool> selection_built;
     // Shared conditions of the current batch (value and validity bits), stored by their programs before the segments'.
     std::vector<std::array<uint64_t, kBatchWords>> shared_value, shared_valid;
+    // Per list column read by `contains` with a constant: each row's items in the current batch as a set of bits (bit
+    // c: the row holds code c; dictionaries of at most 64 values), built once a batch when the batch before read the
+    // column at least twice (a catalog tests a few tags, each in many segments) and read by every `contains` after.
+    struct ListBits {
+        const data::Column* column = nullptr;
+        uint64_t batch = 0;          // batch_serial when built
+        uint64_t at = ~uint64_t{0};  // the column's row that is the batch's first
+        uint32_t count = 0;
+        uint32_t uses = 0, last_uses = 0;  // `contains` over the column in this batch and in the one before
+        bool built = false;
+        std::vector<uint64_t> rows;
+    };
+    std::vector<ListBits> list_bits;
+    uint64_t batch_serial = 0;  // Machine::start_batch: the rows' values may differ from the last batch's
     alignas(64) uint8_t scratch[kBatchSize + 64];    // per-row bytes before packing into bits
     alignas(64) uint64_t word_scratch[kBatchWords];  // bits of one kernel before they are combined
 
@@ -222,6 +236,57 @@ struct Machine::State {
     void pop_selection() {
         --depth;
         selection_built.pop_back();
+    }
+
+    // The ListBits entry of `column`, whose row `at` is this batch's first: its counts moved on at a new batch (a new
+    // start_batch, or other rows).
+    ListBits& list_bits_of(const data::Column& column, uint64_t at) {
+        auto found = std::find_if(list_bits.begin(), list_bits.end(),
+                                  [&](const ListBits& bits) { return bits.column == &column; });
+        ListBits& bits = found != list_bits.end() ? *found : list_bits.emplace_back();
+        if (bits.column != &column || bits.batch != batch_serial || bits.at != at || bits.count != count) {
+            bits.last_uses = bits.column == &column ? bits.uses : 0;
+            bits.column = &column;
+            bits.batch = batch_serial;
+            bits.at = at;
+            bits.count = count;
+            bits.uses = 0;
+            bits.built = false;
+        }
+        return bits;
+    }
+    // Builds the batch's bits of `bits.column` (a dictionary of at most 64 values).
+    void build_list_bits(ListBits& bits) {
+        const data::Column& column = *bits.column;
+        bits.rows.resize(kBatchSize);
+        const int32_t* items = column.list_codes.data();
+        const uint64_t item_count = column.list_codes.size();
+        // A code past 63 (only in a snapshot rewritten under the table) sets no bit; the shift stays in range anyway.
+        const auto bit = [](int32_t code, bool holds) {
+            const auto c = static_cast<uint32_t>(code);
+            return uint64_t{static_cast<unsigned>(holds) & static_cast<unsigned>(c < 64)} << (c & 63);
+        };
+        for (uint32_t i = 0; i < count; ++i) {
+            const auto [begin, end] = column.list_range(bits.at + i);  // clamped (a snapshot's lists: in place)
+            const uint64_t n = end - begin;
+            uint64_t row = 0;
+            if (n <= 4 && begin + 4 <= item_count) {  // short lists without a loop, as list_column_contains reads them
+                const int32_t* p = items + begin;
+                row = bit(p[0], n > 0) | bit(p[1], n > 1) | bit(p[2], n > 2) | bit(p[3], n > 3);
+            } else {
+                for (uint64_t k = begin; k < end; ++k) row |= bit(items[k], true);
+            }
+            bits.rows[i] = row;
+        }
+        bits.built = true;
+    }
+    // Whether at least half of the batch's rows are selected (a dense pass then costs little more than a selective
+    // one).
+    bool mostly_selected() const {
+        if (depth == 0) return true;
+        uint32_t selected = 0;
+        for (uint32_t w = 0; w < words(); ++w) selected += static_cast<uint32_t>(__builtin_popcountll(masks[depth][w]));
+        return 2 * selected >= count;
     }
 
     // Values of `r` as an array (fills a constant's rows, widens a narrow column's, on first use in a batch).

@@ -327,6 +327,10 @@ MUTATIONS = [
      "        const uint64_t n = std::min(std::max(data::read_once(offsets + i + 1), begin), item_count) - begin;",
      "const uint64_t begin = offsets[i], n = offsets[i + 1] - begin;",
      "list `contains` reads items at whatever offset a snapshot rewritten in place under the table holds"),
+    ("list_bits_stale", "src/vm/machine_state.h",
+     "            bits.uses = 0;\n            bits.built = false;",
+     "            bits.uses = 0;",
+     "list `contains` tests the bits of the batch before (State::list_bits is never rebuilt)"),
 ]
 
 # The suites that killed each mutation when it was last run in full: they run first, so a mutation costs its build and
@@ -403,6 +407,7 @@ EXPECTED_KILLERS = {
     "dictionary_index_half_full": ["data"],
     "lookup_code_unclamped": ["snapshots"],
     "list_contains_unclamped": ["snapshots"],
+    "list_bits_stale": ["differential"],
 }
 
 

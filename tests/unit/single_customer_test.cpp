@@ -308,4 +308,38 @@ BOOST_AUTO_TEST_CASE(many_distinct_strings_do_not_grow_the_evaluator) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(each_customer_is_evaluated_on_its_own_tags) {
+    // Several `contains` over one list column in one evaluation: the interpreter may test them on bits it builds
+    // once for the batch's rows (vm::Machine::State::list_bits). The one-row table is rewritten for every customer,
+    // at the same row: nothing built for the last customer may answer for the next.
+    std::vector<Problem> problems;
+    auto catalog = Catalog::compile_text(spec().schema,
+                                         "segment x: tags contains \"x\"\n"
+                                         "segment y: tags contains \"y\"\n"
+                                         "segment both: tags contains \"x\" and tags contains \"y\"\n"
+                                         "segment either: tags contains any (\"x\", \"y\")\n",
+                                         "tags.seg", "2026-11-23", &problems);
+    BOOST_REQUIRE(catalog);
+    CustomerEvaluator evaluator(catalog);
+    Customer customer(spec().schema);
+    const std::vector<std::vector<std::string>> tag_lists = {
+        {"x"}, {"y"}, {"x", "y"}, {}, {"z"}, {"y", "z", "x"}, {"x"}, {"x"}, {"y"}, {"y", "y"}, {}};
+    for (int round = 0; round < 3; ++round) {
+        for (const auto& tags : tag_lists) {
+            customer.clear();
+            customer.set("tags", tags);
+            const auto holds = [&](const char* tag) { return std::find(tags.begin(), tags.end(), tag) != tags.end(); };
+            std::vector<std::string> expected;
+            if (holds("x")) expected.push_back("x");
+            if (holds("y")) expected.push_back("y");
+            if (holds("x") && holds("y")) expected.push_back("both");
+            if (holds("x") || holds("y")) expected.push_back("either");
+            std::vector<std::string> got = evaluator.segments_of(customer);
+            std::sort(got.begin(), got.end());
+            std::sort(expected.begin(), expected.end());
+            BOOST_CHECK_EQUAL_COLLECTIONS(got.begin(), got.end(), expected.begin(), expected.end());
+        }
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
