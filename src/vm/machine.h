@@ -33,8 +33,9 @@ public:
     Machine(const Machine&) = delete;
     Machine& operator=(const Machine&) = delete;
 
-    // Call before the programs of each batch: until then kernels may reuse what they built from the rows of the
-    // batch's first program (the list bits of `contains`), also when the table's rows were rewritten in between.
+    // Call before the programs of each batch. Kernels keep what they build from a batch's rows (the list bits of
+    // `contains`) for the batch's later programs and build it again after this call, also for the same rows rewritten
+    // (the one-customer evaluator's).
     void start_batch();
 
     // Runs `program` over rows [base, base + count), count <= kBatchSize, setting its segment's bits in

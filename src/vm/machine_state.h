@@ -128,7 +128,8 @@ struct Machine::State {
     std::vector<std::array<uint64_t, kBatchWords>> shared_value, shared_valid;
     // Per list column read by `contains` with a constant: each row's items in the current batch as a set of bits (bit
     // c: the row holds code c; dictionaries of at most 64 values), built once a batch when the batch before read the
-    // column at least twice (a catalog tests a few tags, each in many segments) and read by every `contains` after.
+    // column at least twice (a catalog tests a few tags, each in many segments) and at least half the batch's rows are
+    // open, then read by every `contains` of the batch after.
     struct ListBits {
         const data::Column* column = nullptr;
         uint64_t batch = 0;          // batch_serial when built
