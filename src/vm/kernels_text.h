@@ -1,7 +1,9 @@
 #pragma once
 // Kernels of opcodes.def's "Text and lists": substring tests, regular expressions and list membership. They cost far
 // more per row than the other kernels and chase pointers, so they run over the selected rows only
-// (selective_bool), never over rows an enclosing `and`/`or` has already decided.
+// (selective_bool), never over rows an enclosing `and`/`or` has already decided. The exception: `contains` over a
+// list column of at most 64 values that a batch tests again and again reads bits built over every row once per batch
+// (list_column_contains).
 #include "vm/kernels.h"
 
 namespace segmint::vm {

@@ -23,7 +23,8 @@ namespace segmint::vm {
 //   copy), validity included when the batch starts on a word boundary.
 // - Cheap kernels (loads, comparisons, arithmetic, set tests, dictionary lookups) run over every row of the batch,
 //   branch-free, and ignore the selection: rows outside it compute values nobody reads. Text and list kernels, which
-//   cost far more per row and follow pointers, run over the selected rows only.
+//   cost far more per row and follow pointers, run over the selected rows only; but a list column tested by several
+//   `contains` in a batch is read once over every row into bits (State::list_bits).
 // - A constant is a broadcast register: comparisons read its one value; other kernels fill it out first.
 // - A narrowed int column is read narrow by comparisons with a constant; other kernels widen it first. A list column
 //   is read in place by `contains` with a constant; other list kernels get every row's ListRef built first.

@@ -459,7 +459,7 @@ BOOST_AUTO_TEST_CASE(list_contains_agrees_for_every_list_length_and_position) {
             }
             table.finish_rows();
             if (rows > pool_size * 10) BOOST_CHECK_EQUAL(table.column(tags_index).dictionary.size(), pool_size);
-            std::string text;
+            std::string text, behind;  // behind: every `contains` behind `age > 3`, so bits are built under it
             int number = 0;
             std::vector<std::string> searched = {"vip", "new", "gold", "outdoor", "x", "absent"};
             const data::Dictionary& dictionary = table.column(tags_index).dictionary;
@@ -472,6 +472,7 @@ BOOST_AUTO_TEST_CASE(list_contains_agrees_for_every_list_length_and_position) {
                                                 "tags contains any (\"" + tag + "\", \"x\")"}) {
                     text += "segment r" + std::to_string(number++) + ": " + rule + "\n";
                 }
+                behind += "segment b" + std::to_string(number++) + ": age > 3 and " + contains + "\n";
             }
             Checked checked = check_text(text);
             BOOST_REQUIRE_MESSAGE(checked.errors() == 0u, checked.text());
@@ -496,6 +497,15 @@ BOOST_AUTO_TEST_CASE(list_contains_agrees_for_every_list_length_and_position) {
                 members += reference[rule.segment].count();
             }
             BOOST_CHECK_GT(members, 0u);
+            Checked checked_behind = check_text(behind);
+            BOOST_REQUIRE_MESSAGE(checked_behind.errors() == 0u, checked_behind.text());
+            engine::CompiledCatalog compiled_behind = engine::compile(checked_behind.catalog, as_of, unshared);
+            auto reference_behind = engine::evaluate(compiled_behind, table, engine::Evaluator::Reference);
+            auto vm_behind = engine::evaluate(compiled_behind, table, engine::Evaluator::Vm, 1);
+            for (const auto& rule : compiled_behind.rules) {
+                BOOST_CHECK_MESSAGE(vm_behind[rule.segment] == reference_behind[rule.segment],
+                                    rows << " rows, " << pool_size << " tags, behind: " << ir::dump(*rule.root));
+            }
         }
     }
 }
