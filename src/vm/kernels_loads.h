@@ -90,11 +90,12 @@ inline void exec_LoadSegment(ExecContext& cx, const Instruction& in) {
     const data::Bitmap& membership = cx.memberships[in.imm];
     d.broadcast = false;
     d.valid = kAllSet.data();
-    if (st.base % 64 == 0) {
-        d.data = membership.words() + st.base / 64;
+    const uint64_t at = st.membership_bit();
+    if (at % 64 == 0) {
+        d.data = membership.words() + at / 64;
         return;
     }
-    extract_bits(membership.words(), data::words_for_bits(membership.size()), st.base, st.count,
+    extract_bits(membership.words(), data::words_for_bits(membership.size()), at, st.count,
                  static_cast<uint64_t*>(d.owned));
     d.data = d.owned;
 }

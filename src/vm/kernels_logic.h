@@ -47,14 +47,15 @@ inline void exec_StoreResult(ExecContext& cx, const Instruction& in) {
         return;
     }
     data::Bitmap& bits = cx.memberships[cx.program.segment];
-    if (st.base % 64 == 0) {
+    const uint64_t at = st.membership_bit();
+    if (at % 64 == 0) {
         // Whole words: this thread owns the words of its rows (ranges start on word boundaries).
-        uint64_t* words = bits.mutable_words() + st.base / 64;
+        uint64_t* words = bits.mutable_words() + at / 64;
         for (uint32_t w = 0; w < st.words(); ++w) words[w] |= av[w] & an[w] & open[w];
         return;
     }
     for (uint32_t i = 0, count = st.count; i < count; ++i) {
-        if (test_bit(av, i) && test_bit(an, i)) bits.set(st.base + i);
+        if (test_bit(av, i) && test_bit(an, i)) bits.set(at + i);
     }
 }
 

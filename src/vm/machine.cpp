@@ -21,6 +21,8 @@ void Machine::set_aggregates(const std::vector<data::Column>* aggregates, uint64
     state_->aggregates_from = first_row;
 }
 
+void Machine::set_memberships_origin(uint64_t first_row) { state_->memberships_from = first_row; }
+
 void Machine::start_batch() { ++state_->batch_serial; }
 
 void Machine::run(const Program& program, uint64_t base, uint32_t count, std::vector<data::Bitmap>& memberships,
@@ -55,23 +57,25 @@ struct Programs {
     const AggregateSource* aggregates;
 };
 
-// Runs every program over the table. Segment s gets its bitmap, or, where `counted` is given and counted[s] is set,
-// an empty bitmap and its member count in (*counts)[s].
+// Runs every program over the table. Without `counts`, returns every segment's bitmap. With `counts`, returns no
+// bitmaps and sets (*counts)[s] to segment s's number of members: each worker keeps one batch's bits of the segments in
+// `read` (those a program reads; programs run in dependency order batch by batch, so a batch's bits are all a reader
+// needs) and counts the rest as they are found. Counting allocates no memory per row: a fresh process pays for every
+// page of it (docs/performance.md).
 std::vector<data::Bitmap> run_programs(const Programs& in, const data::Table& table, size_t segment_count,
-                                       scalar::AsOf as_of, unsigned threads, const std::vector<char>* counted,
-                                       std::vector<uint64_t>* counts) {
+                                       scalar::AsOf as_of, unsigned threads, std::vector<uint64_t>* counts = nullptr,
+                                       const std::vector<size_t>* read = nullptr) {
     const uint64_t rows = table.rows();
-    const auto is_counted = [&](size_t segment) { return counted && (*counted)[segment]; };
+    const bool counting = counts != nullptr;
+    std::vector<char> is_read(segment_count, 0);
+    if (counting) {
+        for (size_t s : *read) is_read.at(s) = 1;
+    }
     // Not zeroed here: the thread that evaluates a chunk zeroes that chunk's words, so the page faults of first touch
     // (hundreds of bitmaps; huge pages when they are big, data::WordBlock) are spread over the threads instead of
     // taken serially up front.
-    std::vector<data::Bitmap> memberships(segment_count);
-    std::vector<size_t> kept;
-    for (size_t s = 0; s < segment_count; ++s) {
-        if (!is_counted(s)) kept.push_back(s);
-    }
-    std::vector<data::Bitmap> bitmaps = data::Bitmap::uninitialized_many(kept.size(), rows);
-    for (size_t k = 0; k < kept.size(); ++k) memberships[kept[k]] = std::move(bitmaps[k]);
+    std::vector<data::Bitmap> memberships =
+        counting ? std::vector<data::Bitmap>(segment_count) : data::Bitmap::uninitialized_many(segment_count, rows);
 
     // Threads take chunks of kChunkRows as they finish the last one (parallel_for).
     const uint64_t chunk = kChunkRows;
@@ -80,7 +84,8 @@ std::vector<data::Bitmap> run_programs(const Programs& in, const data::Table& ta
     // One per worker, made by the worker that uses it (parallel_for starts no more workers than chunks).
     std::vector<std::unique_ptr<Machine>> machines(threads);
     std::vector<std::vector<data::Column>> chunk_aggregates(threads);  // each worker's, reused chunk after chunk
-    std::vector<std::vector<uint64_t>> tallies(threads, std::vector<uint64_t>(counted ? segment_count : 0));
+    std::vector<std::vector<data::Bitmap>> batch_bits(threads);        // counting: each worker's current batch
+    std::vector<std::vector<uint64_t>> tallies(threads, std::vector<uint64_t>(counting ? segment_count : 0));
     parallel_for(chunks, threads, [&](uint64_t c, unsigned worker) {
         if (!machines[worker]) machines[worker] = std::make_unique<Machine>(table, as_of);
         Machine& machine = *machines[worker];
@@ -89,29 +94,42 @@ std::vector<data::Bitmap> run_programs(const Programs& in, const data::Table& ta
             in.aggregates->fill(from, to, chunk_aggregates[worker]);
             machine.set_aggregates(&chunk_aggregates[worker], from);
         }
-        const uint64_t first_word = data::word_index(from), end_word = data::words_for_bits(to);
-        for (size_t s : kept) {
-            std::fill(memberships[s].mutable_words() + first_word, memberships[s].mutable_words() + end_word, 0);
+        std::vector<data::Bitmap>& out = counting ? batch_bits[worker] : memberships;
+        if (counting && out.empty()) {
+            out.resize(segment_count);
+            for (size_t s : *read) out[s] = data::Bitmap(kBatchSize);
+        }
+        if (!counting) {
+            const uint64_t first_word = data::word_index(from), end_word = data::words_for_bits(to);
+            for (auto& bits : memberships) {
+                std::fill(bits.mutable_words() + first_word, bits.mutable_words() + end_word, 0);
+            }
         }
         for (uint64_t base = from; base < to; base += kBatchSize) {
             const auto count = static_cast<uint32_t>(std::min<uint64_t>(kBatchSize, to - base));
             machine.start_batch();
+            if (counting) {
+                machine.set_memberships_origin(base);
+                for (size_t s : *read) out[s].reset_all();
+            }
             for (size_t p = 0; in.shared && p < in.shared->size(); ++p) {
-                machine.run((*in.shared)[p], base, count, memberships,
-                            in.shared_lookups ? &(*in.shared_lookups)[p] : nullptr);
+                machine.run((*in.shared)[p], base, count, out, in.shared_lookups ? &(*in.shared_lookups)[p] : nullptr);
             }
             for (size_t p = 0; p < in.programs.size(); ++p) {
                 const size_t segment = in.programs[p].segment;
-                machine.run(in.programs[p], base, count, memberships, in.lookups ? &(*in.lookups)[p] : nullptr,
-                            is_counted(segment) ? &tallies[worker][segment] : nullptr);
+                const bool tallied = counting && !is_read[segment];
+                machine.run(in.programs[p], base, count, out, in.lookups ? &(*in.lookups)[p] : nullptr,
+                            tallied ? &tallies[worker][segment] : nullptr);
+            }
+            if (counting) {
+                for (size_t s : *read) tallies[worker][s] += out[s].count();
             }
         }
     });
-    if (counts) {
+    if (counting) {
         counts->assign(segment_count, 0);
-        for (size_t s = 0; s < segment_count; ++s) {
-            if (!is_counted(s)) (*counts)[s] = memberships[s].count();
-            for (const auto& tally : tallies) (*counts)[s] += is_counted(s) ? tally[s] : 0;
+        for (const auto& tally : tallies) {
+            for (size_t s = 0; s < segment_count; ++s) (*counts)[s] += tally[s];
         }
     }
     return memberships;
@@ -123,8 +141,7 @@ std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const d
                                    scalar::AsOf as_of, unsigned threads, const std::vector<LookupTables>* lookups,
                                    const std::vector<Program>* shared, const std::vector<LookupTables>* shared_lookups,
                                    const AggregateSource* aggregates) {
-    return run_programs({programs, lookups, shared, shared_lookups, aggregates}, table, segment_count, as_of, threads,
-                        nullptr, nullptr);
+    return run_programs({programs, lookups, shared, shared_lookups, aggregates}, table, segment_count, as_of, threads);
 }
 
 std::vector<uint64_t> count_members(const std::vector<Program>& programs, const data::Table& table,
@@ -132,20 +149,23 @@ std::vector<uint64_t> count_members(const std::vector<Program>& programs, const 
                                     const std::vector<LookupTables>* lookups, const std::vector<Program>* shared,
                                     const std::vector<LookupTables>* shared_lookups,
                                     const AggregateSource* aggregates) {
-    // Counted unless some program reads its bits. Shared conditions read no segment today
-    // (optimize/shared_conditions.cpp) but are scanned too: a counted segment's bitmap is empty, and reading it would
-    // run off its end.
-    std::vector<char> counted(segment_count, 1);
-    const auto unmark_read = [&](const Program& program) {
+    // The segments some program reads (LoadSegment). Shared conditions read no segment today
+    // (optimize/shared_conditions.cpp) but are scanned too.
+    std::vector<char> is_read(segment_count, 0);
+    const auto mark_read = [&](const Program& program) {
         for (const Instruction& instruction : program.code) {
-            if (instruction.op == Opcode::LoadSegment) counted.at(instruction.imm) = 0;
+            if (instruction.op == Opcode::LoadSegment) is_read.at(instruction.imm) = 1;
         }
     };
-    for (const Program& program : programs) unmark_read(program);
-    for (size_t p = 0; shared && p < shared->size(); ++p) unmark_read((*shared)[p]);
+    for (const Program& program : programs) mark_read(program);
+    for (size_t p = 0; shared && p < shared->size(); ++p) mark_read((*shared)[p]);
+    std::vector<size_t> read;
+    for (size_t s = 0; s < segment_count; ++s) {
+        if (is_read[s]) read.push_back(s);
+    }
     std::vector<uint64_t> counts;
-    run_programs({programs, lookups, shared, shared_lookups, aggregates}, table, segment_count, as_of, threads,
-                 &counted, &counts);
+    run_programs({programs, lookups, shared, shared_lookups, aggregates}, table, segment_count, as_of, threads, &counts,
+                 &read);
     return counts;
 }
 

@@ -33,6 +33,10 @@ public:
     Machine(const Machine&) = delete;
     Machine& operator=(const Machine&) = delete;
 
+    // From now on bit 0 of the bitmaps in `memberships` (run) is the table's row `first_row` (0 until called): a
+    // caller that keeps only one batch's bits of a segment passes bitmaps of that batch.
+    void set_memberships_origin(uint64_t first_row);
+
     // Call before the programs of each batch. Kernels keep what they build from a batch's rows (the list bits of
     // `contains`) for the batch's later programs and build it again after this call, also for the same rows rewritten
     // (the one-customer evaluator's).
@@ -63,10 +67,10 @@ std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const d
                                    const std::vector<LookupTables>* shared_lookups = nullptr,
                                    const AggregateSource* aggregates = nullptr);
 
-// What `evaluate` gives, counted: each segment's number of members. Only the segments a program reads (LoadSegment,
-// in `programs` or `shared`) get a bitmap; the others are counted batch by batch and their bitmaps stay empty, which
-// is why every segment a program reads must be kept. `segmint eval` prints counts, and the bitmaps of a 200-segment
-// catalog over 10M rows are 250 MB of fresh memory to fault in and clear before a bit of them is set.
+// What `evaluate` gives, counted: each segment's number of members, counted batch by batch. No segment gets a bitmap
+// of the table: the segments a program reads (LoadSegment, in `programs` or `shared`) keep the bits of the current
+// batch only, for the programs after them. `segmint eval` prints counts, and the bitmaps of a 200-segment catalog
+// over 10M rows are 250 MB of fresh memory to fault in and clear before a bit of them is set.
 std::vector<uint64_t> count_members(const std::vector<Program>& programs, const data::Table& table,
                                     size_t segment_count, scalar::AsOf as_of, unsigned threads = 1,
                                     const std::vector<LookupTables>* lookups = nullptr,

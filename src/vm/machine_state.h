@@ -113,7 +113,8 @@ struct Machine::State {
     // Columns past the table's own: the values of the catalog's event aggregates (engine/aggregates.h), which the
     // programs read as columns table.column_count() + i.
     const std::vector<data::Column>* aggregates = nullptr;
-    uint64_t aggregates_from = 0;  // the table's row that is row 0 of the aggregates' columns
+    uint64_t aggregates_from = 0;   // the table's row that is row 0 of the aggregates' columns
+    uint64_t memberships_from = 0;  // the table's row that is bit 0 of the memberships run writes and reads
     std::vector<Register> registers;
     uint32_t count = 0;  // rows in the current batch
     uint64_t base = 0;   // first row of the current batch
@@ -155,6 +156,8 @@ struct Machine::State {
     }
     // The row of column `index` that holds the current batch's first row.
     uint64_t first_row(size_t index) const { return index < table.column_count() ? base : base - aggregates_from; }
+    // The bit of a membership bitmap that holds the current batch's first row.
+    uint64_t membership_bit() const { return base - memberships_from; }
     ~State() {
         for (auto& r : registers) {
             ::operator delete(r.owned, std::align_val_t(64));

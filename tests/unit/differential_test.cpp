@@ -155,7 +155,7 @@ BOOST_AUTO_TEST_CASE(vm_matches_reference_on_random_rules) {
         BOOST_CHECK_GE(rules_compared, 10000u);
         BOOST_CHECK_GE(shared_conditions, 100u);
         BOOST_CHECK_GE(narrowed_columns, 1000u);
-        BOOST_CHECK_GE(read_segments, 500u);  // so count_members keeps some bitmaps and counts the others
+        BOOST_CHECK_GE(read_segments, 500u);  // so count_members keeps some segments' bits, a batch at a time
     }
 }
 
@@ -200,7 +200,7 @@ BOOST_AUTO_TEST_CASE(threads_agree_on_a_table_of_many_chunks) {
 
 // `segmint eval`'s counts (vm::count_members) over rows that end in a partial batch, against the bitmaps and against
 // counts taken from the column itself: NULLs must not count (the valid mask), nor rows past the last one (the open
-// mask: a constant's bits are set past it), and a segment another reads keeps its bitmap.
+// mask: a constant's bits are set past it), and a segment another reads keeps its bits a batch at a time.
 BOOST_AUTO_TEST_CASE(counts_leave_out_nulls_and_rows_past_the_end) {
     scalar::AsOf as_of;
     engine::parse_as_of("2026-11-23T12:00:00Z", &as_of);
