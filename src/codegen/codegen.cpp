@@ -62,8 +62,8 @@ public:
             case Kind::DateShift: return shift(node);
             case Kind::Compare: return compare(node);
             case Kind::InSet: return in_set(node);
-            case Kind::IsNull: return unary(Opcode::IsNull, node);
-            case Kind::IsNotNull: return unary(Opcode::IsNotNull, node);
+            case Kind::IsNull:
+            case Kind::IsNotNull: return null_test(node);
             case Kind::Text: return text(node);
             case Kind::ListContains: return binary(Opcode::ListContains, node);
             case Kind::Call: return call(node);
@@ -213,6 +213,22 @@ private:
         }
         uint16_t dst = allocate(kind_of(node.type));
         emit(op, dst, 0, 0, node.column);
+        return dst;
+    }
+
+    // `x is [not] null` of a column reads its validity bits only (LoadPresent), never its values.
+    uint16_t null_test(const Node& node) {
+        const bool is_null = node.kind == Kind::IsNull;
+        const Node& operand = *node.args[0];
+        if (operand.kind != Kind::Column && operand.kind != Kind::Aggregate) {
+            return unary(is_null ? Opcode::IsNull : Opcode::IsNotNull, node);
+        }
+        uint16_t present = allocate(RegKind::Bool);
+        emit(Opcode::LoadPresent, present, 0, 0, operand.column);
+        if (!is_null) return present;
+        uint16_t dst = allocate(RegKind::Bool);
+        emit(Opcode::Not, dst, present, 0, 0);
+        release(present);
         return dst;
     }
 

@@ -71,6 +71,17 @@ inline void exec_LoadStr(ExecContext& cx, const Instruction& in) {
     }
 }
 
+// `x is [not] null` of a column: its validity bits are the result (a view when the batch starts on a word boundary),
+// its values are never read (a text column's would be resolved through its dictionary first).
+inline void exec_LoadPresent(ExecContext& cx, const Instruction& in) {
+    State& st = cx.st;
+    Register& d = cx.reg(in.dst);
+    const data::Column& column = st.column(in.imm);
+    d.broadcast = false;
+    d.data = st.column_validity(column, st.first_row(in.imm), d);
+    d.valid = kAllSet.data();
+}
+
 // A list column stays a view (a null `data`, Register::list_column) until a kernel needs ListRefs.
 inline void exec_LoadList(ExecContext& cx, const Instruction& in) {
     State& st = cx.st;

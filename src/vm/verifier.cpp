@@ -51,7 +51,7 @@ std::string verify(const Program& program, const schema::Schema& schema, size_t 
             case ImmKind::None: break;
             case ImmKind::Column:
                 if (in.imm >= schema.columns.size()) return fail("column out of range");
-                if (!column_matches(info.dst, schema.columns[in.imm].type)) {
+                if (in.op != Opcode::LoadPresent && !column_matches(info.dst, schema.columns[in.imm].type)) {
                     return fail("column `" + schema.columns[in.imm].name + "` is not " + reg_kind_name(info.dst));
                 }
                 break;

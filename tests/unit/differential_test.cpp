@@ -428,6 +428,51 @@ BOOST_AUTO_TEST_CASE(dictionary_lookups_list_tests_and_wide_comparisons_agree_wi
     }
 }
 
+// `x is [not] null` of a column reads the column's validity bits and no value (LoadPresent): every column of the test
+// schema, over three batches and a partial one (every batch its own NULLs), alone, negated and behind another
+// condition, against the reference evaluator and against the column's own NULLs.
+BOOST_AUTO_TEST_CASE(null_tests_read_each_batch_s_own_validity) {
+    scalar::AsOf as_of;
+    engine::parse_as_of("2026-11-23T12:00:00Z", &as_of);
+    Random random(env_or("SEGMINT_SEED", 20261206));
+    const uint64_t rows = 3 * vm::kBatchSize + 77;
+    const data::Table table = random_table(random, test_schema(), rows);
+    std::string text;
+    std::vector<std::pair<std::string, bool>> plain;  // each plain test's column and whether it is `is null`
+    int n = 0;
+    const auto add = [&](const std::string& rule) { text += "segment r" + std::to_string(n++) + ":\n  " + rule + "\n"; };
+    for (const auto& column : test_schema().columns) {
+        plain.emplace_back(column.name, true);
+        add(column.name + " is null");
+        plain.emplace_back(column.name, false);
+        add(column.name + " is not null");
+    }
+    for (const auto& column : test_schema().columns) {
+        add("not (" + column.name + " is null)");
+        add("age > 30 and " + column.name + " is not null");
+        add(column.name + " is null or customer_id > 100");
+    }
+    Checked checked = check_text(text);
+    BOOST_REQUIRE_MESSAGE(checked.errors() == 0u, checked.text());
+    engine::CompiledCatalog compiled = engine::compile(checked.catalog, as_of);
+    const auto reference = engine::evaluate(compiled, table, engine::Evaluator::Reference);
+    const auto vm = engine::evaluate(compiled, table, engine::Evaluator::Vm, 2);
+    size_t some_null = 0;
+    for (size_t s = 0; s < plain.size(); ++s) {
+        const data::Column& column = *table.find(plain[s].first);
+        uint64_t expected = 0;
+        for (uint64_t row = 0; row < rows; ++row) expected += column.is_null(row) == plain[s].second;
+        BOOST_CHECK_MESSAGE(vm[s].count() == expected, plain[s].first << (plain[s].second ? " is null" : " is not null")
+                                                                       << ": " << vm[s].count() << " rows, expected "
+                                                                       << expected);
+        some_null += plain[s].second && expected > 0 && expected < rows;
+    }
+    BOOST_CHECK_GE(some_null, 10u);  // columns with NULLs and values both, so the bits tell batches apart
+    for (const auto& rule : compiled.rules) {
+        BOOST_CHECK_MESSAGE(vm[rule.segment] == reference[rule.segment], ir::dump(*rule.root));
+    }
+}
+
 // `contains` over a list column compares a row's first four items without a loop (items past the row's end masked
 // off) and loops over longer lists and over the column's last items: lists of 0 to 9 items, the searched tag at every
 // position, NULL rows, and tables whose last row holds 0 to 4 items (with fewer than four, reading four would pass the

@@ -8,6 +8,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -198,16 +199,23 @@ BOOST_AUTO_TEST_CASE(sql_goldens) {
 BOOST_AUTO_TEST_CASE(ci_never_rewrites_a_golden) {
     TempDir dir("golden");
     const std::string path = dir.write("x.expected", "old\n");
-    const char* saved_ci = std::getenv("CI");
-    const std::string ci_before = saved_ci ? saved_ci : "";
+    // Both variables as they were afterwards: `update-goldens` sets the switch for the goldens after this one.
+    const auto saved = [](const char* name) {
+        const char* value = std::getenv(name);
+        return value ? std::optional<std::string>(value) : std::nullopt;
+    };
+    const auto restore = [](const char* name, const std::optional<std::string>& value) {
+        if (value)
+            ::setenv(name, value->c_str(), 1);
+        else
+            ::unsetenv(name);
+    };
+    const auto ci_before = saved("CI"), update_before = saved("SEGMINT_UPDATE_GOLDENS");
     ::setenv("SEGMINT_UPDATE_GOLDENS", "1", 1);
     ::setenv("CI", "true", 1);
     const std::string problem = compare_golden(path, "new\n");
-    ::unsetenv("SEGMINT_UPDATE_GOLDENS");
-    if (saved_ci)
-        ::setenv("CI", ci_before.c_str(), 1);
-    else
-        ::unsetenv("CI");
+    restore("SEGMINT_UPDATE_GOLDENS", update_before);
+    restore("CI", ci_before);
     BOOST_TEST(!problem.empty());
     BOOST_TEST(read_file(path) == "old\n");
 }
