@@ -2,8 +2,6 @@
 // CSV loader reads (ISO dates, timestamps in UTC, doubles with every digit, UTF-8), the declared column types are
 // checked against the schema, and `COPY (SELECT ...) TO STDOUT (FORMAT binary)` streams the customers' rows into
 // columns (postgres_binary.h); event tables come as CSV (`FORMAT csv, HEADER`) through the CSV loader.
-#include <libpq-fe.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <new>
@@ -11,6 +9,7 @@
 
 #include "common/parallel.h"
 #include "data/concatenate.h"
+#include "sources/libpq.h"
 #include "sources/postgres_binary.h"
 #include "sources/reader.h"
 #include "sources/source.h"
@@ -87,8 +86,8 @@ std::string trimmed(const char* message) {
 
 // What the server said about a failed query: its primary message ("permission denied for table t").
 std::string result_message(const PGresult* result) {
-    const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
-    return trimmed(primary && *primary ? primary : PQresultErrorMessage(result));
+    const char* primary = libpq().PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+    return trimmed(primary && *primary ? primary : libpq().PQresultErrorMessage(result));
 }
 
 // Every `from` in `text` replaced by `to` (left to right; `to` is not searched again).
@@ -110,20 +109,20 @@ std::string qualified(const std::string& table) {
 // join one already running, mid-table, as pg_dump also turns off). nullptr with *problem (not yet scrubbed of the
 // password) on failure.
 PGconn* connect_session(const std::string& url, std::string* problem) {
-    PGconn* connection = PQconnectdb(url.c_str());
-    if (!connection || PQstatus(connection) != CONNECTION_OK) {
-        *problem = "cannot connect: " + trimmed(connection ? PQerrorMessage(connection) : "out of memory");
-        PQfinish(connection);
+    PGconn* connection = libpq().PQconnectdb(url.c_str());
+    if (!connection || libpq().PQstatus(connection) != CONNECTION_OK) {
+        *problem = "cannot connect: " + trimmed(connection ? libpq().PQerrorMessage(connection) : "out of memory");
+        libpq().PQfinish(connection);
         return nullptr;
     }
-    PGresult* result = PQexec(connection,
-                              "SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'; SET extra_float_digits = 3; "
-                              "SET client_encoding = 'UTF8'; SET synchronize_seqscans = off");
-    const bool set = PQresultStatus(result) == PGRES_COMMAND_OK;
+    PGresult* result = libpq().PQexec(connection,
+                                      "SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'; SET extra_float_digits = 3; "
+                                      "SET client_encoding = 'UTF8'; SET synchronize_seqscans = off");
+    const bool set = libpq().PQresultStatus(result) == PGRES_COMMAND_OK;
     if (!set) *problem = "cannot set up the session: " + result_message(result);
-    PQclear(result);
+    libpq().PQclear(result);
     if (!set) {
-        PQfinish(connection);
+        libpq().PQfinish(connection);
         return nullptr;
     }
     return connection;
@@ -131,9 +130,10 @@ PGconn* connect_session(const std::string& url, std::string* problem) {
 
 // Runs a statement that returns no rows (or ignores them); false when it fails.
 bool run(PGconn* connection, const std::string& sql) {
-    PGresult* result = PQexec(connection, sql.c_str());
-    const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK || PQresultStatus(result) == PGRES_TUPLES_OK;
-    PQclear(result);
+    PGresult* result = libpq().PQexec(connection, sql.c_str());
+    const bool ok =
+        libpq().PQresultStatus(result) == PGRES_COMMAND_OK || libpq().PQresultStatus(result) == PGRES_TUPLES_OK;
+    libpq().PQclear(result);
     return ok;
 }
 
@@ -147,7 +147,7 @@ class PostgresReader final : public Reader {
 public:
     PostgresReader(PGconn* connection, std::string url, std::vector<std::string> secrets)
         : connection_(connection), url_(std::move(url)), secrets_(std::move(secrets)) {}
-    ~PostgresReader() override { PQfinish(connection_); }
+    ~PostgresReader() override { libpq().PQfinish(connection_); }
 
     std::string scrub(std::string message) const override {
         for (const std::string& secret : secrets_) replace_all(message, secret, "***");
@@ -157,8 +157,8 @@ public:
     std::optional<bool> has_table(const std::string& table, std::string* error) override {
         PGresult* result = query("SELECT to_regclass($1) IS NOT NULL", {qualified(table)}, error);
         if (!result) return std::nullopt;
-        const bool found = std::string(PQgetvalue(result, 0, 0)) == "t";
-        PQclear(result);
+        const bool found = std::string(libpq().PQgetvalue(result, 0, 0)) == "t";
+        libpq().PQclear(result);
         return found;
     }
 
@@ -179,17 +179,19 @@ public:
             {qualified(table)}, error);
         if (!facts) return std::nullopt;
         // A plain table without inheritance children (whose blocks a range of the parent's does not cover).
-        const bool plain = PQntuples(facts) == 1 && PQgetvalue(facts, 0, 0)[0] == 't';
-        const int64_t bytes = plain ? std::atoll(PQgetvalue(facts, 0, 1)) : 0;
-        const int64_t blocks = plain ? bytes / std::max(1LL, std::atoll(PQgetvalue(facts, 0, 2))) : 0;
+        const bool plain = libpq().PQntuples(facts) == 1 && libpq().PQgetvalue(facts, 0, 0)[0] == 't';
+        const int64_t bytes = plain ? std::atoll(libpq().PQgetvalue(facts, 0, 1)) : 0;
+        const int64_t blocks = plain ? bytes / std::max(1LL, std::atoll(libpq().PQgetvalue(facts, 0, 2))) : 0;
         // The planner's estimate of the row count (0 before the first ANALYZE): the columns grow once.
         // A stale estimate (after a mass DELETE) is capped by what the table's bytes can hold (24-byte row headers).
-        int64_t rows = PQntuples(facts) == 1 ? std::min(std::atoll(PQgetvalue(facts, 0, 3)), 1LL << 40) : 0;
+        int64_t rows =
+            libpq().PQntuples(facts) == 1 ? std::min(std::atoll(libpq().PQgetvalue(facts, 0, 3)), 1LL << 40) : 0;
         if (plain) rows = std::min<int64_t>(rows, bytes / 24);
-        const int version = PQntuples(facts) == 1 ? std::atoi(PQgetvalue(facts, 0, 4)) : 0;
+        const int version = libpq().PQntuples(facts) == 1 ? std::atoi(libpq().PQgetvalue(facts, 0, 4)) : 0;
         // Servers before PostgreSQL 10 could be built with floating-point timestamps: those send text (CSV) instead.
-        const bool integer_times = PQntuples(facts) == 1 && std::string(PQgetvalue(facts, 0, 5)) == "on";
-        PQclear(facts);
+        const bool integer_times =
+            libpq().PQntuples(facts) == 1 && std::string(libpq().PQgetvalue(facts, 0, 5)) == "on";
+        libpq().PQclear(facts);
         if (!integer_times) return std::nullopt;
         const unsigned threads = threads_or_cores(options.threads);
         const int64_t per_range = static_cast<int64_t>(std::max<uint64_t>(1, options.min_bytes_per_thread));
@@ -233,8 +235,8 @@ private:
                 "ORDER BY 1",
                 {}, error);
             if (!result) return false;
-            for (int i = 0; i < PQntuples(result); ++i) tables.emplace_back(PQgetvalue(result, i, 0));
-            PQclear(result);
+            for (int i = 0; i < libpq().PQntuples(result); ++i) tables.emplace_back(libpq().PQgetvalue(result, i, 0));
+            libpq().PQclear(result);
             *error = "no table `" + table + "`" + table_hint(table, tables);
             return false;
         }
@@ -245,7 +247,7 @@ private:
             {qualified(table)}, error);
         if (!result) return false;
         std::vector<std::string> names;
-        for (int i = 0; i < PQntuples(result); ++i) names.emplace_back(PQgetvalue(result, i, 0));
+        for (int i = 0; i < libpq().PQntuples(result); ++i) names.emplace_back(libpq().PQgetvalue(result, i, 0));
         bool ok = true;
         for (size_t c = 0; c < schema.columns.size() && ok; ++c) {
             const schema::Column& column = schema.columns[c];
@@ -259,8 +261,8 @@ private:
                 break;
             }
             const int row = static_cast<int>(at - names.begin());
-            const std::string type = PQgetvalue(result, row, 1);
-            if (!stores(type, PQgetvalue(result, row, 2)[0], column.type)) {
+            const std::string type = libpq().PQgetvalue(result, row, 1);
+            if (!stores(type, libpq().PQgetvalue(result, row, 2)[0], column.type)) {
                 *error = "table `" + table + "`: column `" + column.name + "` is `" + type +
                          "`, but the schema's type `" + schema::column_type_name(column.type) + "` is stored as " +
                          contract_type(column.type) + " (docs/sql.md, \"Storage contract\")";
@@ -269,7 +271,7 @@ private:
             }
             if (wire) wire->push_back(wire_type(type, column.type));
         }
-        PQclear(result);
+        libpq().PQclear(result);
         return ok;
     }
 
@@ -282,20 +284,20 @@ private:
             select += (c > 0 ? ", " : "") + quote_identifier(schema.columns[c].name);
         }
         select += " FROM " + qualified(table) + where + ") TO STDOUT WITH (FORMAT " + format + ")";
-        PGresult* result = PQexec(connection, select.c_str());
-        const bool started = PQresultStatus(result) == PGRES_COPY_OUT;
+        PGresult* result = libpq().PQexec(connection, select.c_str());
+        const bool started = libpq().PQresultStatus(result) == PGRES_COPY_OUT;
         if (!started) *error = "table `" + table + "`: " + result_message(result);
-        PQclear(result);
+        libpq().PQclear(result);
         return started;
     }
 
     // After the last row of a COPY on `connection`: whether the server finished it without an error.
     bool end_copy(PGconn* connection, const std::string& table, std::string* error) {
-        PGresult* result = PQgetResult(connection);
-        const bool done = PQresultStatus(result) == PGRES_COMMAND_OK;
+        PGresult* result = libpq().PQgetResult(connection);
+        const bool done = libpq().PQresultStatus(result) == PGRES_COMMAND_OK;
         if (!done) *error = "table `" + table + "`: " + result_message(result);
-        PQclear(result);
-        while ((result = PQgetResult(connection)) != nullptr) PQclear(result);
+        libpq().PQclear(result);
+        while ((result = libpq().PQgetResult(connection)) != nullptr) libpq().PQclear(result);
         return done;
     }
 
@@ -307,14 +309,14 @@ private:
         if (!start_copy(connection, table, schema, "binary", where, error)) return false;
         for (;;) {  // a row per call
             char* buffer = nullptr;
-            const int n = PQgetCopyData(connection, &buffer, 0);
+            const int n = libpq().PQgetCopyData(connection, &buffer, 0);
             if (n < 0) break;
             try {
                 if (refused->empty()) decoder.feed(buffer, static_cast<size_t>(n), refused);
             } catch (const std::bad_alloc&) {  // the stream is still drained, so the connection stays usable
                 *refused = "out of memory while decoding the rows";
             }
-            PQfreemem(buffer);
+            libpq().PQfreemem(buffer);
         }
         return end_copy(connection, table, error);
     }
@@ -328,10 +330,10 @@ private:
         std::vector<PGconn*> connections = {connection_};
         std::string ignored;
         bool ready = run(connection_, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-        PGresult* exported = ready ? PQexec(connection_, "SELECT pg_export_snapshot()") : nullptr;
-        ready = ready && PQresultStatus(exported) == PGRES_TUPLES_OK;
-        const std::string snapshot = ready ? PQgetvalue(exported, 0, 0) : "";
-        PQclear(exported);
+        PGresult* exported = ready ? libpq().PQexec(connection_, "SELECT pg_export_snapshot()") : nullptr;
+        ready = ready && libpq().PQresultStatus(exported) == PGRES_TUPLES_OK;
+        const std::string snapshot = ready ? libpq().PQgetvalue(exported, 0, 0) : "";
+        libpq().PQclear(exported);
         for (int64_t i = 1; ready && i < ranges; ++i) {
             PGconn* other = connect_session(url_, &ignored);
             if (other) connections.push_back(other);
@@ -372,7 +374,7 @@ private:
             for (auto& worker : workers) worker.join();
         }
         run(connection_, "COMMIT");
-        for (size_t i = 1; i < connections.size(); ++i) PQfinish(connections[i]);
+        for (size_t i = 1; i < connections.size(); ++i) libpq().PQfinish(connections[i]);
         std::vector<data::Table> tables;
         for (auto& part : parts) {
             if (!part) return std::nullopt;
@@ -389,11 +391,11 @@ public:
     bool query_integers(const std::string& sql, std::vector<uint64_t>* values, std::string* error) override {
         PGresult* result = query(sql.c_str(), {}, error);
         if (!result) return false;
-        const bool one_row = PQntuples(result) == 1;
-        for (int i = 0; one_row && i < PQnfields(result); ++i) {
-            values->push_back(std::strtoull(PQgetvalue(result, 0, i), nullptr, 10));
+        const bool one_row = libpq().PQntuples(result) == 1;
+        for (int i = 0; one_row && i < libpq().PQnfields(result); ++i) {
+            values->push_back(std::strtoull(libpq().PQgetvalue(result, 0, i), nullptr, 10));
         }
-        PQclear(result);
+        libpq().PQclear(result);
         if (!one_row) *error = "the query returned no row";
         return one_row;
     }
@@ -406,10 +408,10 @@ public:
         PieceBuffer pieces(write);
         for (;;) {  // a row per call
             char* buffer = nullptr;
-            const int n = PQgetCopyData(connection_, &buffer, 0);
+            const int n = libpq().PQgetCopyData(connection_, &buffer, 0);
             if (n < 0) break;
             pieces.text().append(buffer, static_cast<size_t>(n));
-            PQfreemem(buffer);
+            libpq().PQfreemem(buffer);
             pieces.record_done();
         }
         pieces.flush();
@@ -421,11 +423,11 @@ private:
     PGresult* query(const char* sql, const std::vector<std::string>& parameters, std::string* error) {
         std::vector<const char*> values;
         for (const auto& parameter : parameters) values.push_back(parameter.c_str());
-        PGresult* result = PQexecParams(connection_, sql, static_cast<int>(values.size()), nullptr, values.data(),
-                                        nullptr, nullptr, 0);
-        if (PQresultStatus(result) == PGRES_TUPLES_OK) return result;
+        PGresult* result = libpq().PQexecParams(connection_, sql, static_cast<int>(values.size()), nullptr,
+                                                values.data(), nullptr, nullptr, 0);
+        if (libpq().PQresultStatus(result) == PGRES_TUPLES_OK) return result;
         *error = "query failed: " + result_message(result);
-        PQclear(result);
+        libpq().PQclear(result);
         return nullptr;
     }
 
@@ -437,6 +439,7 @@ private:
 }  // namespace
 
 std::unique_ptr<Reader> open_postgres(const std::string& url, std::string* error) {
+    if (!open_libpq(error)) return nullptr;
     // The password, in the URL's own spelling (percent-encoded) and as libpq reads it, for scrubbing messages; and
     // its pieces between `/`, `?`, `#`, `:` and `@`, which libpq quotes when such a character cut the URL elsewhere
     // ("invalid integer value "S3cret" for connection option "port"").
@@ -457,10 +460,10 @@ std::unique_ptr<Reader> open_postgres(const std::string& url, std::string* error
         return message;
     };
     char* parse_error = nullptr;
-    PQconninfoOption* options = PQconninfoParse(url.c_str(), &parse_error);
+    PQconninfoOption* options = libpq().PQconninfoParse(url.c_str(), &parse_error);
     if (!options) {
         *error = "not a valid PostgreSQL URL: " + scrubbed(trimmed(parse_error));
-        PQfreemem(parse_error);
+        libpq().PQfreemem(parse_error);
         return nullptr;
     }
     for (PQconninfoOption* option = options; option->keyword; ++option) {
@@ -468,7 +471,7 @@ std::unique_ptr<Reader> open_postgres(const std::string& url, std::string* error
             secrets.emplace_back(option->val);
         }
     }
-    PQconninfoFree(options);
+    libpq().PQconninfoFree(options);
     std::string problem;
     PGconn* connection = connect_session(url, &problem);
     if (!connection) {

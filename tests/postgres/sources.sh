@@ -187,6 +187,27 @@ expect_error "query error" "postgresql://nobody@/edges?host=$work" "table \`peop
 expect_error "query error, pushed down" "postgresql://nobody@/edges?host=$work" "permission denied for table people" \
   's/^table: people/table: people/' --push-down
 expect_error "bad URL" "postgresql://postgres:hunter2pw@[bad" "not a valid PostgreSQL URL"
+# ---- libpq is opened at the first PostgreSQL source, not linked (src/sources/libpq.h): the program needs none of its
+# libraries to start, and without it a source is an error that says what to install (exit 2). libpq is hidden by
+# mounting an empty file over it in a mount namespace of the command's own.
+if readelf -d "$segmint" | grep -F NEEDED | grep -qE 'libpq|libkrb5|libldap'; then
+  fail "segmint is linked against libpq or its libraries: $(readelf -d "$segmint" | grep -F NEEDED)"
+fi
+libpq_file=$(ldconfig -p | awk '$1 == "libpq.so.5" { print $NF; exit }')
+[ -n "$libpq_file" ] || fail "no libpq.so.5 in ldconfig's cache, though the sources above connected through it"
+if unshare -m true 2> /dev/null; then
+  set +e
+  unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' sh "$libpq_file" \
+    "$segmint" eval "$work/rules.seg" --schema "$work/schema.yaml" --source "$(url edges)" > /dev/null 2> "$work/err.txt"
+  code=$?
+  set -e
+  [ "$code" -eq 2 ] || fail "without libpq: exit $code, expected 2: $(cat "$work/err.txt")"
+  grep -qF "PostgreSQL sources need libpq (Debian: apt-get install libpq5)" "$work/err.txt" ||
+    fail "without libpq: $(cat "$work/err.txt")"
+  echo "  without libpq: $(head -1 "$work/err.txt")"
+else
+  echo "  without libpq: NOT CHECKED (unshare -m is not permitted here)"
+fi
 # ---- values the binary COPY (src/sources/postgres_binary.cpp) refuses, as the CSV loader refuses them printed as
 # text: each an error at its row (exit 2), and the table exported as CSV in the session segmint sets up refused by
 # --data as well
