@@ -52,8 +52,8 @@ CompiledCatalog compile(const semantic::Catalog& catalog, scalar::AsOf as_of, co
 // One bitmap per catalog segment index (segments that did not compile stay empty).
 std::vector<data::Bitmap> evaluate(const CompiledCatalog& compiled, const data::Table& table, Evaluator evaluator,
                                    unsigned threads = 1);
-// Each catalog segment's number of members, as evaluate's bitmaps would count (vm::count_members: the VM keeps only
-// the bitmaps other segments read).
+// Each catalog segment's number of members, as evaluate's bitmaps would count (vm::count_members: the VM keeps no
+// bitmap of the table, only the current batch's bits of the segments other segments read).
 std::vector<uint64_t> count_members(const CompiledCatalog& compiled, const data::Table& table, Evaluator evaluator,
                                     unsigned threads = 1);
 
