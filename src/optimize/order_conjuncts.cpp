@@ -20,6 +20,11 @@ double cost(const ir::Node& node) {
         case ir::Kind::Call: own = 3; break;
         case ir::Kind::ListContains: own = 4; break;
         case ir::Kind::InSet: own = 1.5; break;
+        case ir::Kind::IsNull:
+        case ir::Kind::IsNotNull:
+            // Of a column: its validity bits only (codegen's LoadPresent), whatever the column's type.
+            if (node.args[0]->kind == ir::Kind::Column || node.args[0]->kind == ir::Kind::Aggregate) return 0.5;
+            break;
         default: break;
     }
     for (const auto& arg : node.args) own += cost(*arg);

@@ -190,14 +190,23 @@ expect_error "bad URL" "postgresql://postgres:hunter2pw@[bad" "not a valid Postg
 # ---- libpq is opened at the first PostgreSQL source, not linked (src/sources/libpq.h): the program needs none of its
 # libraries to start, and without it a source is an error that says what to install (exit 2). libpq is hidden by
 # mounting an empty file over it in a mount namespace of the command's own.
-if readelf -d "$segmint" | grep -F NEEDED | grep -qE 'libpq|libkrb5|libldap'; then
-  fail "segmint is linked against libpq or its libraries: $(readelf -d "$segmint" | grep -F NEEDED)"
+needed=$(readelf -d "$segmint" | grep -F NEEDED) || fail "readelf found no NEEDED entries in $segmint"
+if grep -qE 'libpq|libkrb5|libldap' <<< "$needed"; then
+  fail "segmint is linked against libpq or its libraries: $needed"
 fi
-libpq_file=$(ldconfig -p | awk '$1 == "libpq.so.5" { print $NF; exit }')
+# ldconfig lives in /sbin, which a user's PATH may leave out; awk reads all of its output (no SIGPIPE under pipefail).
+libpq_file=$({ ldconfig -p 2> /dev/null || /sbin/ldconfig -p; } | awk '$1 == "libpq.so.5" && !found { found = $NF } END { print found }')
 [ -n "$libpq_file" ] || fail "no libpq.so.5 in ldconfig's cache, though the sources above connected through it"
+# A mount namespace of its own: as root, or as a user in a user namespace of its own (unshare -r).
+namespace=
 if unshare -m true 2> /dev/null; then
+  namespace="unshare -m"
+elif unshare -rm true 2> /dev/null; then
+  namespace="unshare -rm"
+fi
+if [ -n "$namespace" ]; then
   set +e
-  unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' sh "$libpq_file" \
+  $namespace sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' sh "$libpq_file" \
     "$segmint" eval "$work/rules.seg" --schema "$work/schema.yaml" --source "$(url edges)" > /dev/null 2> "$work/err.txt"
   code=$?
   set -e
@@ -206,7 +215,7 @@ if unshare -m true 2> /dev/null; then
     fail "without libpq: $(cat "$work/err.txt")"
   echo "  without libpq: $(head -1 "$work/err.txt")"
 else
-  echo "  without libpq: NOT CHECKED (unshare -m is not permitted here)"
+  echo "  without libpq: NOT CHECKED (neither unshare -m nor unshare -rm is permitted here)"
 fi
 # ---- values the binary COPY (src/sources/postgres_binary.cpp) refuses, as the CSV loader refuses them printed as
 # text: each an error at its row (exit 2), and the table exported as CSV in the session segmint sets up refused by

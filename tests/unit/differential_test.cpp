@@ -455,6 +455,13 @@ BOOST_AUTO_TEST_CASE(null_tests_read_each_batch_s_own_validity) {
     Checked checked = check_text(text);
     BOOST_REQUIRE_MESSAGE(checked.errors() == 0u, checked.text());
     engine::CompiledCatalog compiled = engine::compile(checked.catalog, as_of);
+    size_t present_loads = 0;  // the null tests run as LoadPresent (mostly shared: most rules repeat one), not IsNull
+    for (const auto* programs : {&compiled.programs, &compiled.shared_programs}) {
+        for (const auto& program : *programs) {
+            for (const auto& in : program.code) present_loads += in.op == vm::Opcode::LoadPresent;
+        }
+    }
+    BOOST_CHECK_GE(present_loads, test_schema().columns.size());
     const auto reference = engine::evaluate(compiled, table, engine::Evaluator::Reference);
     const auto vm = engine::evaluate(compiled, table, engine::Evaluator::Vm, 2);
     size_t some_null = 0;

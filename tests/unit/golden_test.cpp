@@ -199,7 +199,7 @@ BOOST_AUTO_TEST_CASE(sql_goldens) {
 BOOST_AUTO_TEST_CASE(ci_never_rewrites_a_golden) {
     TempDir dir("golden");
     const std::string path = dir.write("x.expected", "old\n");
-    // Both variables as they were afterwards: `update-goldens` sets the switch for the goldens after this one.
+    // Both variables restored afterwards: `update-goldens` sets the switch for the goldens after this one too.
     const auto saved = [](const char* name) {
         const char* value = std::getenv(name);
         return value ? std::optional<std::string>(value) : std::nullopt;

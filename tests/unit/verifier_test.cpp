@@ -63,4 +63,22 @@ BOOST_AUTO_TEST_CASE(rejects_malformed_programs) {
     BOOST_CHECK(broken([](vm::Program& p) { p.registers[0] = vm::RegKind::Str; }) != "");
 }
 
+// `x is [not] null` of a column reads its validity (LoadPresent), which any column type has; the column must exist.
+BOOST_AUTO_TEST_CASE(null_tests_of_columns_of_every_type) {
+    for (const auto& column : test_schema().columns) {
+        for (const char* test : {" is null", " is not null"}) {
+            const vm::Program p = compiled(column.name + test);
+            size_t loads = 0;
+            for (const auto& in : p.code) loads += in.op == vm::Opcode::LoadPresent;
+            BOOST_CHECK_MESSAGE(loads == 1, column.name << test << ": " << loads << " LoadPresent");
+            BOOST_CHECK_MESSAGE(verify(p).empty(), column.name << test << ": " << verify(p));
+            vm::Program out_of_range = p;
+            for (auto& in : out_of_range.code) {
+                if (in.op == vm::Opcode::LoadPresent) in.imm = static_cast<uint32_t>(test_schema().columns.size());
+            }
+            BOOST_CHECK(verify(out_of_range).find("column out of range") != std::string::npos);
+        }
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
