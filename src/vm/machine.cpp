@@ -58,18 +58,18 @@ struct Programs {
 };
 
 // Runs every program over the table. Without `counts`, returns every segment's bitmap. With `counts`, returns no
-// bitmaps and sets (*counts)[s] to segment s's number of members: each worker keeps one batch's bits of the segments in
-// `read` (those a program reads; programs run in dependency order batch by batch, so a batch's bits are all a reader
-// needs) and counts the rest as they are found. Counting allocates no memory per row: a fresh process pays for every
-// page of it (docs/performance.md).
+// bitmaps and sets (*counts)[s] to segment s's number of members: each worker keeps one batch's bits of the segments
+// `is_read` marks (those a program reads; programs run in dependency order batch by batch, so a batch's bits are all a
+// reader needs) and counts the rest as they are found. Counting allocates no memory per row: a fresh process pays for
+// every page of it (docs/performance.md).
 std::vector<data::Bitmap> run_programs(const Programs& in, const data::Table& table, size_t segment_count,
                                        scalar::AsOf as_of, unsigned threads, std::vector<uint64_t>* counts = nullptr,
-                                       const std::vector<size_t>* read = nullptr) {
+                                       const std::vector<char>* is_read = nullptr) {
     const uint64_t rows = table.rows();
     const bool counting = counts != nullptr;
-    std::vector<char> is_read(segment_count, 0);
-    if (counting) {
-        for (size_t s : *read) is_read.at(s) = 1;
+    std::vector<size_t> read;
+    for (size_t s = 0; counting && s < segment_count; ++s) {
+        if ((*is_read)[s]) read.push_back(s);
     }
     // Not zeroed here: the thread that evaluates a chunk zeroes that chunk's words, so the page faults of first touch
     // (hundreds of bitmaps; huge pages when they are big, data::WordBlock) are spread over the threads instead of
@@ -97,7 +97,7 @@ std::vector<data::Bitmap> run_programs(const Programs& in, const data::Table& ta
         std::vector<data::Bitmap>& out = counting ? batch_bits[worker] : memberships;
         if (counting && out.empty()) {
             out.resize(segment_count);
-            for (size_t s : *read) out[s] = data::Bitmap(kBatchSize);
+            for (size_t s : read) out[s] = data::Bitmap(kBatchSize);
         }
         if (!counting) {
             const uint64_t first_word = data::word_index(from), end_word = data::words_for_bits(to);
@@ -110,19 +110,19 @@ std::vector<data::Bitmap> run_programs(const Programs& in, const data::Table& ta
             machine.start_batch();
             if (counting) {
                 machine.set_memberships_origin(base);
-                for (size_t s : *read) out[s].reset_all();
+                for (size_t s : read) out[s].reset_all();
             }
             for (size_t p = 0; in.shared && p < in.shared->size(); ++p) {
                 machine.run((*in.shared)[p], base, count, out, in.shared_lookups ? &(*in.shared_lookups)[p] : nullptr);
             }
             for (size_t p = 0; p < in.programs.size(); ++p) {
                 const size_t segment = in.programs[p].segment;
-                const bool tallied = counting && !is_read[segment];
+                const bool tallied = counting && !(*is_read)[segment];
                 machine.run(in.programs[p], base, count, out, in.lookups ? &(*in.lookups)[p] : nullptr,
                             tallied ? &tallies[worker][segment] : nullptr);
             }
             if (counting) {
-                for (size_t s : *read) tallies[worker][s] += out[s].count();
+                for (size_t s : read) tallies[worker][s] += out[s].count();
             }
         }
     });
@@ -159,13 +159,9 @@ std::vector<uint64_t> count_members(const std::vector<Program>& programs, const 
     };
     for (const Program& program : programs) mark_read(program);
     for (size_t p = 0; shared && p < shared->size(); ++p) mark_read((*shared)[p]);
-    std::vector<size_t> read;
-    for (size_t s = 0; s < segment_count; ++s) {
-        if (is_read[s]) read.push_back(s);
-    }
     std::vector<uint64_t> counts;
     run_programs({programs, lookups, shared, shared_lookups, aggregates}, table, segment_count, as_of, threads, &counts,
-                 &read);
+                 &is_read);
     return counts;
 }
 
