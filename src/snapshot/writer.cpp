@@ -449,40 +449,6 @@ bool write_snapshot(const data::Table& table, const ByteSink& sink, uint64_t* by
     return out.ok();
 }
 
-BlockWriter::BlockWriter(ByteSink sink, size_t block, size_t most_per_hand_over)
-    : sink_(std::move(sink)), block_(std::max<size_t>(block, 1)) {
-    most_per_hand_over_ = std::max(block_.size(), most_per_hand_over / block_.size() * block_.size());
-}
-
-bool BlockWriter::write(const void* bytes, size_t size) {
-    if (size == 0) return ok_;  // bytes may be null then, which memcpy must not get
-    auto from = static_cast<const unsigned char*>(bytes);
-    if (used_ > 0) {  // the block under way first
-        const size_t take = std::min(size, block_.size() - used_);
-        std::memcpy(block_.data() + used_, from, take);
-        used_ += take;
-        from += take;
-        size -= take;
-        if (used_ < block_.size()) return ok_;
-        ok_ = ok_ && sink_(block_.data(), used_);
-        used_ = 0;
-    }
-    // At a block's start: whole blocks straight from the caller's bytes (no copy), the rest kept for the next block.
-    const size_t whole = size - size % block_.size();
-    for (size_t done = 0; done < whole && ok_; done += std::min(most_per_hand_over_, whole - done)) {
-        ok_ = sink_(from + done, std::min(most_per_hand_over_, whole - done));
-    }
-    if (size > whole) std::memcpy(block_.data(), from + whole, size - whole);
-    used_ = size - whole;
-    return ok_;
-}
-
-bool BlockWriter::finish() {
-    if (used_ > 0) ok_ = ok_ && sink_(block_.data(), used_);
-    used_ = 0;
-    return ok_;
-}
-
 bool write_snapshot_file(const data::Table& table, const std::string& path, std::string* error,
                          const std::vector<std::string>& inputs, uint64_t* bytes_written, unsigned threads) {
     return write_file_atomically(
@@ -490,9 +456,10 @@ bool write_snapshot_file(const data::Table& table, const std::string& path, std:
         [&](std::FILE* file) {
             // Unbuffered: stdio would split the blocks at its own buffer's edges.
             std::setvbuf(file, nullptr, _IONBF, 0);
+            DirectFile direct(file);
             return write_snapshot_in_blocks(
-                table, [file](const void* bytes, size_t size) { return std::fwrite(bytes, 1, size, file) == size; },
-                bytes_written, threads);
+                table, [&direct](const void* bytes, size_t size) { return direct.write(bytes, size); }, bytes_written,
+                threads);
         },
         error, inputs);
 }

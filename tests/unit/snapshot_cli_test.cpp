@@ -1,7 +1,10 @@
 // `segmint import` and snapshots as --data (docs/snapshots.md): every command that reads data gives from a snapshot
 // exactly what it gives from the CSV files it was imported from; bad snapshots and bad imports are exit 2 with a
 // message, and a failed import leaves nothing behind.
+#include <sys/resource.h>
+
 #include <boost/test/unit_test.hpp>
+#include <csignal>
 #include <filesystem>
 #include <string>
 
@@ -122,6 +125,41 @@ BOOST_AUTO_TEST_CASE(import_refuses_what_it_must_not_write) {
     const std::string again = demo().folder.path + "/again.arrow";
     BOOST_REQUIRE_EQUAL(run_segmint("import --project specs " + demo().snapshot + " -o " + again, &out, &err), 0);
     BOOST_CHECK(read_file(again) == before);
+}
+
+// A disk that fills up mid-write (here a file size limit: EFBIG, as ENOSPC would be): the error the file system gave
+// comes back from the thread that writes the blocks, exit 2, the old snapshot unchanged and no temporary file left.
+BOOST_AUTO_TEST_CASE(import_on_a_full_disk_keeps_the_old_snapshot) {
+    const TempDir folder("segmint_full_disk");
+    const std::string csv = demo().csv;  // made before any limit
+    const auto whole_size = std::filesystem::file_size(demo().snapshot);
+    const std::string target = folder.path + "/customers.arrow";
+    write_file(target, "the old snapshot");
+    struct rlimit saved;
+    BOOST_REQUIRE(::getrlimit(RLIMIT_FSIZE, &saved) == 0);
+    // A limit of whole 4 KiB pages, one that cuts a page (direct I/O cannot write up to it), one past the file.
+    for (const rlim_t limit : {rlim_t{65536}, rlim_t{100001}, rlim_t{whole_size + 1}}) {
+        std::string out, err;
+        const auto old_handler = ::signal(SIGXFSZ, SIG_IGN);  // inherited: the write fails instead of killing
+        struct rlimit small = saved;
+        small.rlim_cur = limit;
+        BOOST_REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+        const int status =
+            run_segmint("import --project specs --data " + csv + " -o " + target + " --threads 2", &out, &err);
+        ::setrlimit(RLIMIT_FSIZE, &saved);
+        ::signal(SIGXFSZ, old_handler);
+        if (limit > whole_size) {
+            BOOST_CHECK_EQUAL(status, 0);  // the demo's snapshot fits: written whole
+            BOOST_CHECK(read_file(target) == read_file(demo().snapshot));
+            continue;
+        }
+        BOOST_CHECK_EQUAL(status, 2);
+        BOOST_CHECK_MESSAGE(err.find("File too large") != std::string::npos &&
+                                err.find("the old file is unchanged") != std::string::npos,
+                            limit << ": " << err);
+        BOOST_CHECK_EQUAL(read_file(target), "the old snapshot");
+        BOOST_CHECK_EQUAL(std::distance(std::filesystem::directory_iterator(folder.path), {}), 1);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,164 @@
+#include "snapshot/file_output.h"
+
+#include <fcntl.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "data/prefault.h"
+
+namespace segmint::snapshot {
+
+BlockWriter::BlockWriter(ByteSink sink, size_t block)
+    : sink_(std::move(sink)), block_(std::max<size_t>(block, 1)), memory_(nullptr, std::free) {
+    // One stretch for all buffers, in huge pages where it is big enough and faulted in ahead: direct I/O pins the
+    // buffers' pages for every write, one 2 MiB page instead of 512 of 4 KiB.
+    const size_t stride = (block_ + kAlignment - 1) / kAlignment * kAlignment;
+    const size_t bytes = (stride * kBuffers + data::kHugePageBytes - 1) / data::kHugePageBytes * data::kHugePageBytes;
+    memory_.reset(static_cast<unsigned char*>(std::aligned_alloc(data::kHugePageBytes, bytes)));
+    if (!memory_) throw std::bad_alloc();
+    data::advise_huge_pages(memory_.get(), bytes);
+    data::prefault_for_writing(memory_.get(), bytes);
+    for (size_t i = 0; i < kBuffers; ++i) free_.push_back(memory_.get() + i * stride);
+}
+
+BlockWriter::~BlockWriter() { stop(); }
+
+bool BlockWriter::write(const void* bytes, size_t size) {
+    auto from = static_cast<const unsigned char*>(bytes);
+    while (size > 0) {  // bytes may be null when size is 0, which memcpy must not get
+        if (current_ == nullptr && (current_ = take_buffer()) == nullptr) return false;
+        const size_t take = std::min(size, block_ - used_);
+        std::memcpy(current_ + used_, from, take);
+        used_ += take;
+        from += take;
+        size -= take;
+        if (used_ == block_) {
+            hand_over(current_, used_);
+            current_ = nullptr;
+            used_ = 0;
+        }
+    }
+    return !failed();
+}
+
+bool BlockWriter::finish() {
+    if (current_ != nullptr && used_ > 0) hand_over(current_, used_);
+    if (current_ != nullptr && used_ == 0) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        free_.push_back(current_);
+    }
+    current_ = nullptr;
+    used_ = 0;
+    stop();
+    return !failed();
+}
+
+unsigned char* BlockWriter::take_buffer() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return !free_.empty() || refused_; });
+    if (refused_) return nullptr;
+    unsigned char* buffer = free_.back();
+    free_.pop_back();
+    return buffer;
+}
+
+void BlockWriter::hand_over(unsigned char* buffer, size_t size) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        handed_over_.emplace_back(buffer, size);
+    }
+    changed_.notify_all();
+    if (thread_.joinable()) return;
+    thread_ = std::thread([this] {
+        std::unique_lock<std::mutex> lock(mutex_);
+        for (;;) {
+            changed_.wait(lock, [&] { return !handed_over_.empty() || stopping_; });
+            if (handed_over_.empty()) return;
+            const auto [block, bytes] = handed_over_.front();
+            handed_over_.pop_front();
+            const bool skip = refused_;  // nothing after a refused block: the file would have a hole
+            lock.unlock();
+            bool ok = true;
+            int error = 0;
+            if (!skip) {
+                errno = 0;
+                try {
+                    ok = sink_(block, bytes);
+                } catch (const std::bad_alloc&) {
+                    ok = false;
+                    errno = ENOMEM;
+                }
+                error = errno;
+            }
+            lock.lock();
+            if (!ok && !refused_) {
+                refused_ = true;
+                sink_errno_ = error != 0 ? error : EIO;
+            }
+            free_.push_back(block);
+            changed_.notify_all();
+        }
+    });
+}
+
+void BlockWriter::stop() {
+    if (!thread_.joinable()) return;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = true;  // the thread hands over what it has, then ends
+    }
+    changed_.notify_all();
+    thread_.join();
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = false;
+}
+
+bool BlockWriter::failed() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (refused_) errno = sink_errno_;
+    return refused_;
+}
+
+DirectFile::DirectFile(std::FILE* file) : file_(file) {
+    const int fd = ::fileno(file);
+    const int flags = ::fcntl(fd, F_GETFL);
+    direct_ = flags >= 0 && ::fcntl(fd, F_SETFL, flags | O_DIRECT) == 0;
+}
+
+bool DirectFile::write(const void* bytes, size_t size) {
+    auto from = static_cast<const unsigned char*>(bytes);
+    // Direct I/O takes whole multiples of the alignment: a shorter last block's tail goes through the page cache.
+    const size_t whole = direct_ ? size / BlockWriter::kAlignment * BlockWriter::kAlignment : 0;
+    if (whole > 0) {
+        const size_t written = put(from, whole);
+        if (written == 0 && errno == EINVAL) {
+            // Refused before anything was written (an alignment this file system does not take): the page cache then.
+            std::clearerr(file_);
+            through_page_cache();
+            return put(from, size) == size;
+        }
+        if (written != whole) return false;
+    }
+    if (whole == size) return true;
+    through_page_cache();
+    return put(from + whole, size - whole) == size - whole;
+}
+
+size_t DirectFile::put(const void* bytes, size_t size) {
+    errno = 0;
+    return std::fwrite(bytes, 1, size, file_);
+}
+
+void DirectFile::through_page_cache() {
+    if (!direct_) return;
+    const int fd = ::fileno(file_);
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_DIRECT);
+    direct_ = false;
+}
+
+}  // namespace segmint::snapshot
