@@ -91,6 +91,9 @@ void BlockWriter::hand_over(unsigned char* buffer, size_t size) {
                 } catch (const std::bad_alloc&) {
                     ok = false;
                     errno = ENOMEM;
+                } catch (...) {  // a sink that throws refuses the block; nothing escapes this thread
+                    ok = false;
+                    errno = EIO;
                 }
                 error = errno;
             }

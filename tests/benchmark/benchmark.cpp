@@ -852,29 +852,34 @@ int run_snapshot(const data::Table& table, size_t count, int repeat, scalar::AsO
         }
         std::memset(own.get() + bytes, 0, padded - bytes);
     }
+    // False when the copy could not be made (a file system without O_DIRECT, a full disk): no figure then.
     const auto copy_to_disk = [&](bool direct) {
         const std::string copy = path + ".disk";
         const int fd = ::open(copy.c_str(), O_WRONLY | O_CREAT | O_TRUNC | (direct ? O_DIRECT : 0), 0644);
-        if (fd < 0) return;
+        if (fd < 0) return false;
         const size_t total = direct ? padded : bytes;
-        for (size_t at = 0; at < total;) {
+        size_t at = 0;
+        while (at < total) {
             const ssize_t n = ::write(fd, own.get() + at, std::min(size_t{8} << 20, total - at));
             if (n <= 0) break;
             at += static_cast<size_t>(n);
         }
-        if (direct && ::ftruncate(fd, static_cast<off_t>(bytes)) != 0) std::perror("ftruncate");
-        ::fsync(fd);
+        const bool ok = at == total && (!direct || ::ftruncate(fd, static_cast<off_t>(bytes)) == 0) && ::fsync(fd) == 0;
         ::close(fd);
+        return ok;
     };
     std::vector<double> timed[3];
+    bool made[3] = {true, true, true};
     for (int run = 0; run < runs; ++run) {
         for (int variant = 0; variant < 3; ++variant) {
             std::remove((variant == 0 ? path : path + ".disk").c_str());
             ::sync();
             timed[variant].push_back(seconds([&] {
-                if (variant == 1 || variant == 2) return copy_to_disk(variant == 2);
-                if (!snapshot::write_snapshot_file(table, path, &error, {}, &bytes))
+                if (variant == 1 || variant == 2) {
+                    made[variant] = copy_to_disk(variant == 2) && made[variant];
+                } else if (!snapshot::write_snapshot_file(table, path, &error, {}, &bytes)) {
                     std::fprintf(stderr, "%s\n", error.c_str());
+                }
             }));
         }
     }
@@ -883,10 +888,10 @@ int run_snapshot(const data::Table& table, size_t count, int repeat, scalar::AsO
     double medians[3];
     for (int variant = 0; variant < 3; ++variant) {
         std::sort(timed[variant].begin(), timed[variant].end());
-        medians[variant] = timed[variant][timed[variant].size() / 2];
+        medians[variant] = made[variant] ? timed[variant][timed[variant].size() / 2] : std::nan("");
     }
     const double written = medians[0], buffered_disk = medians[1], direct_disk = medians[2];
-    const double disk = std::min(buffered_disk, direct_disk);
+    const double disk = std::fmin(buffered_disk, direct_disk);  // the one made, when the other could not be
     const double produced =
         median_seconds(runs, [&] { snapshot::write_snapshot(table, [](const void*, size_t) { return true; }); });
     const double blocked = median_seconds(
