@@ -45,11 +45,7 @@ bool BlockWriter::write(const void* bytes, size_t size) {
 }
 
 bool BlockWriter::finish() {
-    if (current_ != nullptr && used_ > 0) hand_over(current_, used_);
-    if (current_ != nullptr && used_ == 0) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        free_.push_back(current_);
-    }
+    if (current_ != nullptr) hand_over(current_, used_);  // a block is taken only for bytes: never empty
     current_ = nullptr;
     used_ = 0;
     stop();
@@ -125,11 +121,18 @@ bool BlockWriter::failed() {
     return refused_;
 }
 
-DirectFile::DirectFile(std::FILE* file) : file_(file) {
+namespace {
+
+// Sets or clears O_DIRECT on an open file; false when the file system refuses it.
+bool set_direct(std::FILE* file, bool direct) {
     const int fd = ::fileno(file);
     const int flags = ::fcntl(fd, F_GETFL);
-    direct_ = flags >= 0 && ::fcntl(fd, F_SETFL, flags | O_DIRECT) == 0;
+    return flags >= 0 && ::fcntl(fd, F_SETFL, direct ? flags | O_DIRECT : flags & ~O_DIRECT) == 0;
 }
+
+}  // namespace
+
+DirectFile::DirectFile(std::FILE* file) : file_(file), direct_(set_direct(file, true)) {}
 
 bool DirectFile::write(const void* bytes, size_t size) {
     auto from = static_cast<const unsigned char*>(bytes);
@@ -156,10 +159,7 @@ size_t DirectFile::put(const void* bytes, size_t size) {
 }
 
 void DirectFile::through_page_cache() {
-    if (!direct_) return;
-    const int fd = ::fileno(file_);
-    const int flags = ::fcntl(fd, F_GETFL);
-    if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_DIRECT);
+    if (direct_) set_direct(file_, false);
     direct_ = false;
 }
 

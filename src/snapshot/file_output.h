@@ -75,7 +75,7 @@ private:
     void through_page_cache();
 
     std::FILE* file_;
-    bool direct_ = false;
+    bool direct_;
 };
 
 }  // namespace segmint::snapshot

@@ -868,29 +868,25 @@ int run_snapshot(const data::Table& table, size_t count, int repeat, scalar::AsO
         ::close(fd);
         return ok;
     };
-    std::vector<double> timed[3];
-    bool made[3] = {true, true, true};
-    for (int run = 0; run < runs; ++run) {
-        for (int variant = 0; variant < 3; ++variant) {
+    bool made[2] = {true, true};  // the copies through the page cache and around it
+    const auto copy_variant = [&](bool direct) {
+        return [&, direct] { made[direct] = copy_to_disk(direct) && made[direct]; };
+    };
+    const std::vector<double> timed = interleaved_medians(
+        runs,
+        {[&] {
+             if (!snapshot::write_snapshot_file(table, path, &error, {}, &bytes))
+                 std::fprintf(stderr, "%s\n", error.c_str());
+         },
+         copy_variant(false), copy_variant(true)},
+        [&](size_t variant) {
             std::remove((variant == 0 ? path : path + ".disk").c_str());
             ::sync();
-            timed[variant].push_back(seconds([&] {
-                if (variant == 1 || variant == 2) {
-                    made[variant] = copy_to_disk(variant == 2) && made[variant];
-                } else if (!snapshot::write_snapshot_file(table, path, &error, {}, &bytes)) {
-                    std::fprintf(stderr, "%s\n", error.c_str());
-                }
-            }));
-        }
-    }
+        });
     std::remove((path + ".disk").c_str());
     own.reset();
-    double medians[3];
-    for (int variant = 0; variant < 3; ++variant) {
-        std::sort(timed[variant].begin(), timed[variant].end());
-        medians[variant] = made[variant] ? timed[variant][timed[variant].size() / 2] : std::nan("");
-    }
-    const double written = medians[0], buffered_disk = medians[1], direct_disk = medians[2];
+    const double written = timed[0], buffered_disk = made[0] ? timed[1] : std::nan("");
+    const double direct_disk = made[1] ? timed[2] : std::nan("");
     const double disk = std::fmin(buffered_disk, direct_disk);  // the one made, when the other could not be
     const double produced =
         median_seconds(runs, [&] { snapshot::write_snapshot(table, [](const void*, size_t) { return true; }); });
@@ -920,8 +916,8 @@ int run_snapshot(const data::Table& table, size_t count, int repeat, scalar::AsO
         "\nsnapshot: %llu rows, %.1f MB; written as `segmint import` writes it (flushed to disk) in %.2f s = %.2f "
         "GB/s (target >= 1 GB/s: %s); its bytes from memory to another file, flushed: %.2f s = %.2f GB/s through the "
         "page cache, %.2f s = %.2f GB/s around it (O_DIRECT); the disk: %.2f GB/s, the writer %.2fx its speed; "
-        "the writer alone (bytes discarded) %.2f s = %.2f GB/s, with its copy into aligned blocks %.2f s; opened on 2 threads in %.2f s = %.2f GB/s (columns "
-        "read in place; copied out as before %.2f s); the opened table %s\n",
+        "the writer alone (bytes discarded) %.2f s = %.2f GB/s, with its copy into aligned blocks %.2f s; opened on "
+        "2 threads in %.2f s = %.2f GB/s (columns read in place; copied out as before %.2f s); the opened table %s\n",
         static_cast<unsigned long long>(table.rows()), bytes / 1e6, written, gb / written,
         gb / written >= 1 ? "met" : "NOT MET", buffered_disk, gb / buffered_disk, direct_disk, gb / direct_disk,
         gb / disk, disk / written, produced, gb / produced, blocked, open_s, gb / open_s, copied_s,

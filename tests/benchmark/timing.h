@@ -15,11 +15,16 @@ inline double seconds(const std::function<void()>& f) {
 
 // The median of each of `variants`, run in turns (a, b, c, a, b, c, ...) rather than each `repeat` times in a row:
 // the speed of a shared machine drifts over seconds, and a ratio between two variants (VM / hand-written, 1 / 2
-// threads) is only fair when both were timed under the same conditions.
-inline std::vector<double> interleaved_medians(int repeat, const std::vector<std::function<void()>>& variants) {
+// threads) is only fair when both were timed under the same conditions. `before`, when given, runs untimed ahead of
+// each run with the variant's index (removing a file the run writes anew, say).
+inline std::vector<double> interleaved_medians(int repeat, const std::vector<std::function<void()>>& variants,
+                                               const std::function<void(size_t)>& before = {}) {
     std::vector<std::vector<double>> runs(variants.size());
     for (int i = 0; i < repeat; ++i) {
-        for (size_t v = 0; v < variants.size(); ++v) runs[v].push_back(seconds(variants[v]));
+        for (size_t v = 0; v < variants.size(); ++v) {
+            if (before) before(v);
+            runs[v].push_back(seconds(variants[v]));
+        }
     }
     std::vector<double> medians;
     for (auto& r : runs) {
