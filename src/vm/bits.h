@@ -5,12 +5,14 @@
 #include <cstring>
 
 #include "vm/batch.h"
+#include "vm/instruction_set.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
 namespace segmint::vm {
+inline namespace SEGMINT_VM_ISA {  // instruction_set.h
 
 inline constexpr uint32_t kBatchWords = (kBatchSize + 63) / 64;
 
@@ -131,4 +133,5 @@ inline void fill_first(uint64_t* words, uint32_t count) {
     }
 }
 
+}  // namespace SEGMINT_VM_ISA
 }  // namespace segmint::vm

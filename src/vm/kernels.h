@@ -17,8 +17,7 @@
 #include "vm/program.h"
 
 namespace segmint::vm {
-
-using State = Machine::State;
+inline namespace SEGMINT_VM_ISA {  // instruction_set.h
 
 // What a kernel sees: the batch (registers, selections, scratch), the program it belongs to (constants, sets,
 // regexes, lookups) and what the machine writes or reads besides registers.
@@ -132,4 +131,5 @@ void selective_bool(State& st, Register& d, const uint64_t* an, const uint64_t* 
     finish_compare(st, d, an, bn);
 }
 
+}  // namespace SEGMINT_VM_ISA
 }  // namespace segmint::vm

@@ -5,6 +5,7 @@
 #include "vm/kernels.h"
 
 namespace segmint::vm {
+inline namespace SEGMINT_VM_ISA {  // instruction_set.h
 
 inline void exec_I64ToF64(ExecContext& cx, const Instruction& in) {
     unary_checked<int64_t, double>(cx, in, [](int64_t x, double* o) { return scalar::to_number(x, o); });
@@ -78,4 +79,5 @@ inline void exec_ShiftMonthsT(ExecContext& cx, const Instruction& in) {
                                     [amount](int64_t x, int64_t* o) { return scalar::shift_months(x, amount, o); });
 }
 
+}  // namespace SEGMINT_VM_ISA
 }  // namespace segmint::vm

@@ -7,6 +7,7 @@
 #include "vm/kernels.h"
 
 namespace segmint::vm {
+inline namespace SEGMINT_VM_ISA {  // instruction_set.h
 
 // The orderings, one per opcode, so each comparison loop has its operator inlined.
 inline constexpr auto kEqual = [](const auto& x, const auto& y) { return x == y; };
@@ -336,4 +337,5 @@ inline void null_test(ExecContext& cx, const Instruction& in, uint64_t flip) {
 inline void exec_IsNull(ExecContext& cx, const Instruction& in) { null_test(cx, in, ~uint64_t{0}); }
 inline void exec_IsNotNull(ExecContext& cx, const Instruction& in) { null_test(cx, in, 0); }
 
+}  // namespace SEGMINT_VM_ISA
 }  // namespace segmint::vm

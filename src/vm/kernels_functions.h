@@ -4,6 +4,7 @@
 #include "vm/kernels.h"
 
 namespace segmint::vm {
+inline namespace SEGMINT_VM_ISA {  // instruction_set.h
 
 // lower/upper: sizes first, so the arena is allocated once and the views into it stay valid.
 template <typename Map>
@@ -107,4 +108,5 @@ inline void exec_DaysSince(ExecContext& cx, const Instruction& in) {
     unary_total<int32_t, int64_t>(cx, in, [as_of](int32_t x) { return scalar::days_since(x, as_of); });
 }
 
+}  // namespace SEGMINT_VM_ISA
 }  // namespace segmint::vm

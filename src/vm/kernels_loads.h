@@ -5,6 +5,7 @@
 #include "vm/kernels.h"
 
 namespace segmint::vm {
+inline namespace SEGMINT_VM_ISA {  // instruction_set.h
 
 template <typename T>
 void load_column(ExecContext& cx, const Instruction& in, const data::Array<T> data::Column::*values) {
@@ -146,4 +147,5 @@ inline void exec_ConstI32(ExecContext& cx, const Instruction& in) { set_constant
 inline void exec_ConstStr(ExecContext& cx, const Instruction& in) { set_constant(cx, in); }
 inline void exec_ConstList(ExecContext& cx, const Instruction& in) { set_constant(cx, in); }
 
+}  // namespace SEGMINT_VM_ISA
 }  // namespace segmint::vm

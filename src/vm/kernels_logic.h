@@ -6,6 +6,7 @@
 #include "vm/kernels.h"
 
 namespace segmint::vm {
+inline namespace SEGMINT_VM_ISA {  // instruction_set.h
 
 inline void exec_Not(ExecContext& cx, const Instruction& in) {
     State& st = cx.st;
@@ -71,4 +72,5 @@ inline void exec_StoreShared(ExecContext& cx, const Instruction& in) {
     std::copy(a.valid, a.valid + st.words(), st.shared_valid[in.imm].begin());
 }
 
+}  // namespace SEGMINT_VM_ISA
 }  // namespace segmint::vm

@@ -7,6 +7,7 @@
 #include "vm/kernels.h"
 
 namespace segmint::vm {
+inline namespace SEGMINT_VM_ISA {  // instruction_set.h
 
 template <typename Test>
 void text_test(ExecContext& cx, const Instruction& in, Test test) {
@@ -175,4 +176,5 @@ inline void exec_ListContains(ExecContext& cx, const Instruction& in) {
     });
 }
 
+}  // namespace SEGMINT_VM_ISA
 }  // namespace segmint::vm

@@ -1,49 +1,83 @@
 #include "vm/machine.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
 
 #include "common/parallel.h"
-#include "vm/kernels_arithmetic.h"
-#include "vm/kernels_compare.h"
-#include "vm/kernels_functions.h"
-#include "vm/kernels_loads.h"
-#include "vm/kernels_logic.h"
-#include "vm/kernels_text.h"
+#include "vm/instruction_set.h"
+#include "vm/interpreter.h"
 
 namespace segmint::vm {
 
-Machine::Machine(const data::Table& table, scalar::AsOf as_of, const std::vector<data::Column>* aggregates)
-    : state_(std::make_unique<State>(table, as_of, aggregates)) {}
-Machine::~Machine() = default;
+namespace {
 
-void Machine::set_aggregates(const std::vector<data::Column>* aggregates, uint64_t first_row) {
-    state_->aggregates = aggregates;
-    state_->aggregates_from = first_row;
+// The copy of the interpreter new Machines run; chosen at first use (the CPU, then SEGMINT_ISA).
+std::atomic<int> chosen_set{-1};
+
+InstructionSet initial_instruction_set() {
+    const char* asked = std::getenv("SEGMINT_ISA");
+    if (asked && std::strcmp(asked, "baseline") == 0) return InstructionSet::Baseline;
+    return supports(InstructionSet::X86_64_V3) ? InstructionSet::X86_64_V3 : InstructionSet::Baseline;
 }
 
-void Machine::set_memberships_origin(uint64_t first_row) { state_->memberships_from = first_row; }
+}  // namespace
 
-void Machine::start_batch() { ++state_->batch_serial; }
+bool supports(InstructionSet set) {
+    if (set == InstructionSet::Baseline) return true;
+#if SEGMINT_HAS_X86_64_V3
+    // Checks the CPU's flags and that the operating system saves the AVX registers (XGETBV).
+    return __builtin_cpu_supports("x86-64-v3");
+#else
+    return false;
+#endif
+}
+
+InstructionSet instruction_set() {
+    int set = chosen_set.load();
+    if (set < 0) {
+        int unset = -1;
+        chosen_set.compare_exchange_strong(unset, static_cast<int>(initial_instruction_set()));
+        set = chosen_set.load();
+    }
+    return static_cast<InstructionSet>(set);
+}
+
+bool set_instruction_set(InstructionSet set) {
+    if (!supports(set)) return false;
+    chosen_set.store(static_cast<int>(set));
+    return true;
+}
+
+std::string instruction_set_name(InstructionSet set) {
+    return set == InstructionSet::X86_64_V3 ? "x86-64-v3" : "baseline";
+}
+
+Machine::Machine(const data::Table& table, scalar::AsOf as_of, const std::vector<data::Column>* aggregates) {
+#if SEGMINT_HAS_X86_64_V3
+    if (vm::instruction_set() == InstructionSet::X86_64_V3) {
+        interpreter_ = make_x86_64_v3_interpreter(table, as_of, aggregates);
+        return;
+    }
+#endif
+    interpreter_ = make_baseline_interpreter(table, as_of, aggregates);
+}
+Machine::~Machine() = default;
+
+InstructionSet Machine::instruction_set() const { return interpreter_->instruction_set(); }
+
+void Machine::set_aggregates(const std::vector<data::Column>* aggregates, uint64_t first_row) {
+    interpreter_->set_aggregates(aggregates, first_row);
+}
+
+void Machine::set_memberships_origin(uint64_t first_row) { interpreter_->set_memberships_origin(first_row); }
+
+void Machine::start_batch() { interpreter_->start_batch(); }
 
 void Machine::run(const Program& program, uint64_t base, uint32_t count, std::vector<data::Bitmap>& memberships,
                   const LookupTables* lookups, uint64_t* tally) {
-    State& st = *state_;
-    st.prepare(program);
-    st.begin_batch(base, count);
-    ExecContext cx{st, program, memberships, lookups, tally};
-
-    // One case per line of opcodes.def, each calling the opcode's kernel (kernels_*.h, inline): a new opcode without
-    // a kernel does not compile, and the switch stays one jump per instruction per batch.
-    for (const Instruction& in : program.code) {
-        switch (in.op) {
-#define OPCODE(name, dst, a, b, imm, semantics) \
-    case Opcode::name:                          \
-        exec_##name(cx, in);                    \
-        break;
-#include "vm/opcodes.def"
-#undef OPCODE
-        }
-    }
+    interpreter_->run(program, base, count, memberships, lookups, tally);
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include "data/table.h"
 #include "scalar/scalar.h"
 #include "vm/batch.h"
+#include "vm/instruction_set.h"
 #include "vm/program.h"
 
 namespace segmint::vm {
@@ -49,11 +50,12 @@ public:
     void run(const Program& program, uint64_t base, uint32_t count, std::vector<data::Bitmap>& memberships,
              const LookupTables* lookups = nullptr, uint64_t* tally = nullptr);
 
-    // Registers, selections and the current batch; defined in machine_state.h, where the kernels use it.
-    struct State;
+    // The copy of the interpreter this machine runs (vm::instruction_set() when it was made).
+    InstructionSet instruction_set() const;
 
 private:
-    std::unique_ptr<State> state_;
+    // The registers, selections and loop, in the copy for that instruction set (interpreter.h).
+    std::unique_ptr<class Interpreter> interpreter_;
 };
 
 // Evaluates `programs` (in dependency order) over the whole table on `threads` threads (0 = all cores); returns one

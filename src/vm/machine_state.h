@@ -16,6 +16,7 @@
 #include "vm/machine.h"
 
 namespace segmint::vm {
+inline namespace SEGMINT_VM_ISA {  // instruction_set.h
 
 // How a batch flows through the registers:
 // - Booleans are two bit sets, value and validity; `and`, `or`, `not` and narrowing are word operations.
@@ -107,7 +108,7 @@ inline void each(const Selection& s, F&& f) {
 template <typename T>
 constexpr bool kSelective = std::is_same_v<T, std::string_view> || std::is_same_v<T, ListRef>;
 
-struct Machine::State {
+struct State {
     const data::Table& table;
     scalar::AsOf as_of;
     // Columns past the table's own: the values of the catalog's event aggregates (engine/aggregates.h), which the
@@ -355,4 +356,5 @@ struct Machine::State {
     }
 };
 
+}  // namespace SEGMINT_VM_ISA
 }  // namespace segmint::vm

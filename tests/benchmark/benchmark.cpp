@@ -55,6 +55,7 @@
 #include "snapshot/writer.h"
 #include "syntax/parse.h"
 #include "timing.h"
+#include "vm/instruction_set.h"
 
 #ifndef SEGMINT_SOURCE_DIR
 #define SEGMINT_SOURCE_DIR "."
@@ -974,9 +975,17 @@ int run_snapshot(const data::Table& table, size_t count, int repeat, scalar::AsO
             counts_equal &= counts == expected_counts;
             return median;
         };
-        double in_place_parts[3], copied_parts[3];
+        double in_place_parts[3], copied_parts[3], baseline_parts[3];
         const double total = run_catalog(options, in_place_parts);
         const double copied_total = run_catalog(copied, copied_parts);
+        // The same on the interpreter's baseline copy, where this CPU runs the x86-64-v3 one (vm/instruction_set.h).
+        const vm::InstructionSet best_set = vm::instruction_set();
+        double baseline_total = 0;
+        if (best_set != vm::InstructionSet::Baseline) {
+            vm::set_instruction_set(vm::InstructionSet::Baseline);
+            baseline_total = run_catalog(options, baseline_parts);
+            vm::set_instruction_set(best_set);
+        }
         if (!counts_equal && difference.empty()) difference = "catalog counts differ";
         std::printf(
             "  %zu-segment catalog from the snapshot on 2 threads, opening included: %.2f s (target <= 0.3 s: %s); "
@@ -985,8 +994,15 @@ int run_snapshot(const data::Table& table, size_t count, int repeat, scalar::AsO
             "compile + evaluate %.2f s\n",
             count, total, total <= 0.3 ? "met" : "NOT MET", in_place_parts[0], in_place_parts[1], in_place_parts[2],
             copied_total, copied_parts[0], copied_parts[1], copied_parts[2]);
-        std::printf("    member counts (as `segmint eval` counts them, both ways of reading) against each segment's "
-                    "bitmap over the loaded table: %s\n",
+        if (best_set != vm::InstructionSet::Baseline) {
+            std::printf(
+                "    the same on the interpreter's baseline copy instead of its %s one: %.2f s; opening %.2f s, "
+                "statistics %.2f s, compile + evaluate %.2f s\n",
+                vm::instruction_set_name(best_set).c_str(), baseline_total, baseline_parts[0], baseline_parts[1],
+                baseline_parts[2]);
+        }
+        std::printf("    member counts (as `segmint eval` counts them, every way of reading and running) against each "
+                    "segment's bitmap over the loaded table: %s\n",
                     counts_equal ? "equal" : "DIFFER");
         const EvalProcess process = run_eval_process(path, table.schema(), segments, expected_counts, runs);
         if (!process.problem.empty() && difference.empty()) difference = "segmint eval: " + process.problem;
@@ -1048,8 +1064,8 @@ int main(int argc, char** argv) {
     scalar::AsOf as_of;
     engine::parse_as_of(std::string(generate::kSyntheticAsOf), &as_of);
 
-    std::printf("Segmint benchmark: %llu customers, median of %d runs\n\n", static_cast<unsigned long long>(rows),
-                repeat);
+    std::printf("Segmint benchmark: %llu customers, median of %d runs; the interpreter's %s copy\n\n",
+                static_cast<unsigned long long>(rows), repeat, vm::instruction_set_name(vm::instruction_set()).c_str());
     std::optional<data::Table> table;
     int status = 0;
     if (!only_sections) {
@@ -1157,15 +1173,25 @@ int main(int argc, char** argv) {
             std::printf(" ns/row\n\n");
         }
         const bench::NarrowBaseline narrow(*table);
-        std::printf("%-4s %10s %10s %10s %10s %10s %10s %10s %10s %10s %9s\n", "", "vm ns/row", "vm 2thr", "vm no-opt",
-                    "hand ns/r", "narrow", "ref ns/row", "bound", "vm/hand", "vm/narrow", "members");
+        // The hand-written loops are compiled for the build's baseline, so the VM's columns run its baseline copy
+        // too (vm/instruction_set.h); `vm v3` is the x86-64-v3 copy a CPU that has it runs everywhere else.
+        const vm::InstructionSet best_set = vm::instruction_set();
+        const bool has_v3 = vm::supports(vm::InstructionSet::X86_64_V3);
+        std::printf("the VM's columns on its baseline copy, as the hand-written loops are compiled; vm v3: %s\n",
+                    has_v3 ? "the x86-64-v3 copy, which this CPU runs in the other sections"
+                           : "none (this CPU or build has no x86-64-v3 copy)");
+        std::printf("%-4s %10s %10s %10s %10s %10s %10s %10s %10s %10s %9s %10s\n", "", "vm ns/row", "vm 2thr",
+                    "vm no-opt", "hand ns/r", "narrow", "ref ns/row", "bound", "vm/hand", "vm/narrow", "members",
+                    "vm v3");
         double log_ratio_sum = 0, log_narrow_sum = 0, worst_narrow = 0;
         int count = 0;
         double p5_speedup = 0;
         for (const auto& p : reference_predicates) {
             auto optimized = compile("segment p: " + p.rule, schema, as_of, &stats, true);
             auto plain = compile("segment p: " + p.rule, schema, as_of, &stats, false);
-            uint64_t vm_count = 0, vm2_count = 0, plain_count = 0, hand_count = 0, narrow_count = 0, ref_count = 0;
+            uint64_t vm_count = 0, vm2_count = 0, plain_count = 0, hand_count = 0, narrow_count = 0, ref_count = 0,
+                     v3_count = 0;
+            vm::set_instruction_set(vm::InstructionSet::Baseline);
             const std::vector<double> medians = interleaved_medians(
                 repeat,
                 {
@@ -1182,14 +1208,20 @@ int main(int argc, char** argv) {
                     [&] {
                         narrow_count = narrow.count(static_cast<size_t>(&p - reference_predicates.data()), as_of.today);
                     },
+                    [&] {
+                        if (!vm::set_instruction_set(vm::InstructionSet::X86_64_V3)) return;
+                        v3_count = engine::evaluate(optimized->program, *table, engine::Evaluator::Vm, 1)[0].count();
+                        vm::set_instruction_set(vm::InstructionSet::Baseline);
+                    },
                 });
+            vm::set_instruction_set(best_set);
             const double vm = medians[0], vm2 = medians[1], unoptimized = medians[2], hand = medians[3],
-                         narrowest = medians[4];
+                         narrowest = medians[4], v3 = medians[5];
             if (std::strcmp(p.name, "P5") == 0) p5_speedup = vm / vm2;
             // The reference evaluator is slow by design: time it on a prefix and compare counts on the same prefix.
             data::Table prefix(schema);
-            bool counts_agree =
-                vm_count == vm2_count && vm_count == plain_count && vm_count == hand_count && vm_count == narrow_count;
+            bool counts_agree = vm_count == vm2_count && vm_count == plain_count && vm_count == hand_count &&
+                                vm_count == narrow_count && (!has_v3 || v3_count == vm_count);
             double reference_ns = 0;
             {
                 uint64_t n = std::min(rows, reference_rows);
@@ -1215,9 +1247,11 @@ int main(int argc, char** argv) {
             }
             const double ns = 1e9 / static_cast<double>(rows);
             const double bound = bytes_per_row(*table, p.columns) / bandwidth * 1e9;
-            std::printf("%-4s %10.2f %10.2f %10.2f %10.2f %10.2f %10.1f %10.2f %10.2f %10.2f %9llu%s\n", p.name,
+            char v3_text[32] = "         -";
+            if (has_v3) std::snprintf(v3_text, sizeof v3_text, "%10.2f", v3 * ns);
+            std::printf("%-4s %10.2f %10.2f %10.2f %10.2f %10.2f %10.1f %10.2f %10.2f %10.2f %9llu %s%s\n", p.name,
                         vm * ns, vm2 * ns, unoptimized * ns, hand * ns, narrowest * ns, reference_ns, bound, vm / hand,
-                        vm / narrowest, static_cast<unsigned long long>(vm_count),
+                        vm / narrowest, static_cast<unsigned long long>(vm_count), v3_text,
                         counts_agree ? "" : "  COUNTS DIFFER");
             log_ratio_sum += std::log(vm / hand);
             log_narrow_sum += std::log(vm / narrowest);

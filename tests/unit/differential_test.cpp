@@ -14,6 +14,8 @@
 #include "reference/reference_evaluator.h"
 #include "test_support.h"
 #include "vm/batch.h"
+#include "vm/instruction_set.h"
+#include "vm/machine.h"
 #include "vm/opcodes.h"
 
 using namespace segmint;
@@ -157,6 +159,57 @@ BOOST_AUTO_TEST_CASE(vm_matches_reference_on_random_rules) {
         BOOST_CHECK_GE(narrowed_columns, 1000u);
         BOOST_CHECK_GE(read_segments, 500u);  // so count_members keeps some segments' bits, a batch at a time
     }
+}
+
+// The interpreter's two copies (vm/instruction_set.h) over the same random catalogs and tables, narrowed and not:
+// every segment's members equal. The suite's other cases run the copy the CPU has (ctest runs them once more with
+// SEGMINT_ISA=baseline); this one runs both in one process, and checks each Machine runs the copy asked for.
+BOOST_AUTO_TEST_CASE(instruction_set_copies_agree_on_random_rules) {
+    const vm::InstructionSet before = vm::instruction_set();
+    const char* asked = std::getenv("SEGMINT_ISA");
+    if (asked && std::string(asked) == "baseline") {  // ctest's differential_baseline_copy
+        BOOST_CHECK_MESSAGE(before == vm::InstructionSet::Baseline, "SEGMINT_ISA=baseline did not pick the baseline copy");
+    }
+    scalar::AsOf as_of;
+    engine::parse_as_of("2026-11-23T12:00:00Z", &as_of);
+    BOOST_REQUIRE(vm::set_instruction_set(vm::InstructionSet::Baseline));
+    BOOST_CHECK(vm::Machine(data::Table(test_schema()), as_of).instruction_set() == vm::InstructionSet::Baseline);
+    if (!vm::supports(vm::InstructionSet::X86_64_V3)) {
+        BOOST_CHECK(!vm::set_instruction_set(vm::InstructionSet::X86_64_V3));
+        BOOST_CHECK(vm::instruction_set() == vm::InstructionSet::Baseline);
+        BOOST_TEST_MESSAGE("this CPU or build has no x86-64-v3 copy: the baseline copy alone was checked");
+        return;
+    }
+    BOOST_REQUIRE(vm::set_instruction_set(vm::InstructionSet::X86_64_V3));
+    BOOST_CHECK(vm::Machine(data::Table(test_schema()), as_of).instruction_set() == vm::InstructionSet::X86_64_V3);
+    const uint64_t first_seed = env_or("SEGMINT_SEED", 20261207);
+    uint64_t members = 0;
+    for (uint64_t round = 0; round < 60; ++round) {
+        Random random(first_seed + round);
+        data::Table table = random_table(random, test_schema(), random.below(9000));
+        if (round % 2 == 1) reframe_ints(table, random);
+        if (round % 3 == 0) {
+            table.narrow_int_columns();
+            table.narrow_code_columns();
+        }
+        Checked checked = check_text(random_catalog(random, 16, 4));
+        const optimize::TableStats stats = optimize::gather_stats(table);
+        engine::CompileOptions options;
+        options.stats = &stats;
+        const engine::CompiledCatalog compiled = engine::compile(checked.catalog, as_of, options);
+        std::vector<std::vector<data::Bitmap>> results;
+        for (vm::InstructionSet set : {vm::InstructionSet::Baseline, vm::InstructionSet::X86_64_V3}) {
+            vm::set_instruction_set(set);
+            results.push_back(engine::evaluate(compiled, table, engine::Evaluator::Vm, 2));
+        }
+        for (size_t s = 0; s < results[0].size(); ++s) {
+            BOOST_CHECK_MESSAGE(results[0][s] == results[1][s],
+                                "seed " << first_seed + round << ": segment " << s << " differs between the copies");
+            members += results[0][s].count();
+        }
+    }
+    BOOST_CHECK_GT(members, 0u);  // the catalogs select someone, so equal results are not trivially empty
+    vm::set_instruction_set(before);
 }
 
 // Tables of a few hundred rows fit in one chunk of parallel evaluation, so the test above never splits rows between
