@@ -304,6 +304,27 @@ std::optional<data::Table> read_snapshot(std::string_view bytes, const std::stri
     return std::nullopt;
 }
 
+void* map_file_for_reading(int fd, size_t size) {
+#if defined(MADV_HUGEPAGE) && defined(MADV_POPULATE_READ)
+    void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (mapped == MAP_FAILED) return mapped;
+    // Advice before the pages are read in, so that what comes from disk arrives in 2 MiB folios: without it, a file
+    // whose pages were partly evicted came back in 4 KiB ones, and every later open of it paid 0.4-0.5 s more to map
+    // and pass over 10M customers. Advice alone: where transparent huge pages are off it changes nothing.
+    ::madvise(mapped, size, MADV_HUGEPAGE);
+    // Every page mapped in one call rather than a fault each (every byte is read: the checksum). A kernel before 5.14
+    // has no MADV_POPULATE_READ (EINVAL): the file is mapped again in place with MAP_POPULATE, as before the advice.
+    // Other failures are left to the reads, as MAP_POPULATE leaves them (a file cut short meanwhile: SIGBUS, handled
+    // below).
+    if (::madvise(mapped, size, MADV_POPULATE_READ) != 0 && errno == EINVAL) {
+        return ::mmap(mapped, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0);
+    }
+    return mapped;
+#else
+    return ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+#endif
+}
+
 std::optional<data::Table> read_snapshot_file(const std::string& path, const schema::Schema& schema, std::string* error,
                                               const ReadOptions& options) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -314,8 +335,7 @@ std::optional<data::Table> read_snapshot_file(const std::string& path, const sch
         return std::nullopt;
     }
     const auto size = static_cast<size_t>(info.st_size);
-    // MAP_POPULATE: the pages mapped in one call rather than a fault each (every byte is read: the checksum).
-    void* mapped = size > 0 ? ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : nullptr;
+    void* mapped = size > 0 ? map_file_for_reading(fd, size) : nullptr;
     ::close(fd);
     if (size > 0 && mapped == MAP_FAILED) {
         *error = fmt::format("{}: cannot map into memory: {}", escape_controls(path), std::strerror(errno));

@@ -42,4 +42,10 @@ std::optional<data::Table> read_snapshot(std::string_view bytes, const std::stri
 std::optional<data::Table> read_snapshot_file(const std::string& path, const schema::Schema& schema, std::string* error,
                                               const ReadOptions& options = {});
 
+// `size` bytes of the open file `fd` mapped read-only and read in (MAP_FAILED with errno on failure), in huge pages
+// where the kernel can: pages it reads in from disk (a first open after `segmint import`, which writes around the page
+// cache, or parts of the file the kernel evicted since) become 2 MiB folios in the page cache, which every later
+// open maps with a page table entry each instead of 512 (docs/performance.md, "Huge folios in the page cache").
+void* map_file_for_reading(int fd, size_t size);
+
 }  // namespace segmint::snapshot

@@ -45,8 +45,8 @@ void add_column(schema::Schema& schema, const std::string& name, schema::ColumnT
     schema.columns.push_back(std::move(column));
 }
 
-TempDir::TempDir(const std::string& prefix) {
-    std::string pattern = "/tmp/" + prefix + "_XXXXXX";
+TempDir::TempDir(const std::string& prefix, const std::string& parent) {
+    std::string pattern = parent + "/" + prefix + "_XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot create a folder like " + pattern);
     path = std::filesystem::canonical(pattern).string();
 }

@@ -18,10 +18,10 @@ std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text);
 std::vector<std::string> files_with_extension(const std::string& directory, const std::string& extension);
 
-// A fresh folder under /tmp named after `prefix`, removed with everything in it when the object goes.
+// A fresh folder under `parent` named after `prefix`, removed with everything in it when the object goes.
 struct TempDir {
     std::string path;  // canonical: no symbolic links, so it compares equal to paths the CLI resolves
-    explicit TempDir(const std::string& prefix = "segmint");
+    explicit TempDir(const std::string& prefix = "segmint", const std::string& parent = "/tmp");
     ~TempDir();
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
