@@ -13,6 +13,8 @@
 
 namespace segmint::vm {
 
+class Interpreter;  // interpreter.h
+
 // The values of the programs' event aggregates, computed for one chunk of rows at a time (engine/aggregates.h): the
 // worker that evaluates a chunk fills them just before, into columns it reuses, so they are read while in cache and
 // no column of every row is ever written.
@@ -55,7 +57,7 @@ public:
 
 private:
     // The registers, selections and loop, in the copy for that instruction set (interpreter.h).
-    std::unique_ptr<class Interpreter> interpreter_;
+    std::unique_ptr<Interpreter> interpreter_;
 };
 
 // Evaluates `programs` (in dependency order) over the whole table on `threads` threads (0 = all cores); returns one

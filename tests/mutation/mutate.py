@@ -182,7 +182,7 @@ MUTATIONS = [
      "if (vm::instruction_set() == InstructionSet::X86_64_V3) {",
      "if (false) {",
      "every Machine runs the interpreter's baseline copy: the x86-64-v3 one, ~15% faster over a catalog, never runs"),
-    ("vm_copy_env_ignored", "src/vm/machine.cpp",
+    ("vm_copy_env_ignored", "src/vm/instruction_set.cpp",
      'if (asked && std::strcmp(asked, "baseline") == 0) return InstructionSet::Baseline;',
      "",
      "SEGMINT_ISA=baseline is ignored: the baseline copy is never tested on a CPU that has x86-64-v3"),
