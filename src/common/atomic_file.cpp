@@ -243,7 +243,15 @@ bool write_file_atomically(const std::string& path, const std::function<bool(std
                     (exists ? "the old file is unchanged" : "no file was created"));
     };
     errno = 0;
-    const bool written = write(file);
+    bool written = false;
+    try {
+        written = write(file);
+    } catch (...) {
+        // Out of memory while building the output, say: the caller reports it, and no temporary file stays behind.
+        std::fclose(file);
+        ::unlink(temporary.c_str());
+        throw;
+    }
     int saved = errno;
     if (std::ferror(file)) return abandon(system_error(saved != 0 ? saved : EIO));
     if (!written) return abandon("the output could not be produced");

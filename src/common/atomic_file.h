@@ -33,7 +33,8 @@ std::optional<std::string> clashing_input(const std::string& output, const std::
 // Refuses (without creating anything) when `path` is one of `inputs`, a directory, or not a regular file (a device
 // such as /dev/full or a FIFO cannot be replaced by a rename). A symlink target is followed: the file it points to is
 // replaced and the link kept. A new file gets mode 0666 minus the umask; a replaced file keeps its mode.
-// On failure returns false with a one-line reason naming the path in *error.
+// On failure returns false with a one-line reason naming the path in *error. An exception out of `write` passes
+// through, the temporary file removed and the old target untouched.
 bool write_file_atomically(const std::string& path, const std::function<bool(std::FILE*)>& write, std::string* error,
                            const std::vector<std::string>& inputs = {});
 

@@ -191,6 +191,10 @@ MUTATIONS = [
      "",
      "a snapshot's pages read from disk come back in 4 KiB folios: every later open of a partly evicted file pays "
      "0.15-0.3 s more over 10M customers"),
+    ("atomic_write_exception_leaves_temporary", "src/common/atomic_file.cpp",
+     "        std::fclose(file);\n        ::unlink(temporary.c_str());\n        throw;",
+     "        throw;",
+     "an exception out of an output's writer (out of memory) leaves the hidden temporary file beside the target"),
     ("stats_full_word", "src/data/value_range.h",
      "block_high = block[i] > block_high ? block[i] : block_high;",
      "block_high = i < 63 && block[i] > block_high ? block[i] : block_high;",
@@ -411,6 +415,7 @@ EXPECTED_KILLERS = {
     "blocks_after_refusal": ["snapshots"],
     "vm_copy_never_chosen": ["differential"],
     "snapshot_map_no_huge_advice": ["snapshots"],
+    "atomic_write_exception_leaves_temporary": ["data"],
     "vm_copy_env_ignored": ["differential_baseline_copy"],
     "snapshot_through_page_cache": ["snapshots"],
     "block_refusal_errno": ["snapshots"],

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <limits>
 #include <memory>
+#include <new>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -785,6 +786,25 @@ BOOST_AUTO_TEST_CASE(atomic_write_keeps_the_old_file_when_the_writer_fails) {
         &error);
     BOOST_TEST(!ok);
     BOOST_TEST(error.find("the old file is unchanged") != std::string::npos, error);
+    BOOST_TEST(slurp(path) == "old contents\n");
+    BOOST_TEST(entries_in(dir.path) == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(atomic_write_leaves_no_temporary_file_when_the_writer_throws) {
+    // Out of memory halfway through a snapshot, say: the exception reaches the caller, the old file stays, and the
+    // half-written temporary file beside it is gone.
+    TempDir dir("segmint_data");
+    auto path = dir.file("out.csv");
+    spit(path, "old contents\n");
+    std::string error;
+    BOOST_CHECK_THROW(segmint::write_file_atomically(
+                          path,
+                          [](std::FILE* file) -> bool {
+                              std::fputs("half of the new", file);
+                              throw std::bad_alloc();
+                          },
+                          &error),
+                      std::bad_alloc);
     BOOST_TEST(slurp(path) == "old contents\n");
     BOOST_TEST(entries_in(dir.path) == 1u);
 }
