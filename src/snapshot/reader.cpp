@@ -317,7 +317,13 @@ void* map_file_for_reading(int fd, size_t size) {
     // Other failures are left to the reads, as MAP_POPULATE leaves them (a file cut short meanwhile: SIGBUS, handled
     // below).
     if (::madvise(mapped, size, MADV_POPULATE_READ) != 0 && errno == EINVAL) {
-        return ::mmap(mapped, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0);
+        void* again = ::mmap(mapped, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0);
+        if (again == MAP_FAILED) {
+            const int saved = errno;
+            ::munmap(mapped, size);
+            errno = saved;
+        }
+        return again;
     }
     return mapped;
 #else

@@ -14,7 +14,8 @@
 #define SEGMINT_VM_ISA baseline
 #endif
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// GCC 12 and later: __builtin_cpu_supports("x86-64-v3") is new in GCC 12.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
 #define SEGMINT_HAS_X86_64_V3 1
 #else
 #define SEGMINT_HAS_X86_64_V3 0

@@ -39,12 +39,14 @@ struct ListRef {
 };
 
 constexpr size_t kMaxElement = std::max(sizeof(std::string_view), sizeof(ListRef));
-const std::array<uint64_t, kBatchWords> kAllSet = [] {
+// Constants computed at compile time: a dynamic initializer here would be code of the x86-64-v3 copy run at every
+// program start, on any CPU (instruction_set.h).
+constexpr std::array<uint64_t, kBatchWords> kAllSet = [] {
     std::array<uint64_t, kBatchWords> words{};
-    words.fill(~uint64_t{0});
+    for (size_t i = 0; i < kBatchWords; ++i) words[i] = ~uint64_t{0};
     return words;
 }();
-const std::array<uint64_t, kBatchWords> kNoneSet{};
+constexpr std::array<uint64_t, kBatchWords> kNoneSet{};
 
 struct Register {
     RegKind kind = RegKind::None;

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""The interpreter's x86-64-v3 copy stays confined (src/vm/instruction_set.h): in the disassembled program, no function
-outside the namespace segmint::vm::x86_64_v3 uses an instruction past the x86-64 baseline (SSE2) but those the
-build chose to clone for the CPU at load time (popcnt in functions cloned as `.popcnt`). Such an instruction in a
-function the baseline code calls (an inline function of the standard library compiled with the copy, say) would
-stop the program on a CPU without it, which a test on a newer CPU never sees.
+"""The interpreter's x86-64-v3 copy stays confined (src/vm/instruction_set.h). In the disassembled program:
+- no function outside the namespace segmint::vm::x86_64_v3 uses an instruction past the x86-64 baseline (SSE2) but
+  those the build chose to clone for the CPU at load time (popcnt in functions cloned as `.popcnt`);
+- no function outside the copy calls or jumps into it, but through its one entry, make_x86_64_v3_interpreter (which
+  vm::Machine calls only where the CPU has x86-64-v3): a static initializer of the copy, say, runs at every start.
+Either would stop the program on a CPU without x86-64-v3, which a test on a newer CPU never sees.
     check_instruction_sets.py PROGRAM..."""
 import re
 import subprocess
@@ -17,8 +18,11 @@ PAST_BASELINE = re.compile(
     r"pshufb|palignr|pabs[bwd]|phadd[wd]|phsub[wd]|pmaddubsw|pmulhrsw|psign[bwd]|"
     r"ptest|pblendvb|pblendw|blendv?p[sd]|pmovzx[a-z]+|pmovsx[a-z]+|pminsb|pminsd|pminuw|pminud|pmaxsb|pmaxsd|pmaxuw|pmaxud|pcmpeqq|pcmpgtq|"
     r"pextr[bdq]|pinsr[bdq]|pmulld|pmuldq|packusdw|round[sp][sd]|dpp[sd]|insertps|extractps|movntdqa|"
-    r"pcmp[ei]str[im]|crc32[a-z]*|haddp[sd]|hsubp[sd]|addsubp[sd]|lddqu|movddup|movs[hl]dup)$")
+    r"pcmp[ei]str[im]|crc32[a-z]*|haddp[sd]|hsubp[sd]|addsubp[sd]|lddqu|movddup|movs[hl]dup|mpsadbw|phminposuw|"
+    r"fisttp[a-z]*|cmpxchg16b|lahf|sahf)$")
 ALLOWED_FUNCTION = re.compile(r"segmint::vm::x86_64_v3::|segmint::vm::make_x86_64_v3_interpreter")
+ENTRY = "segmint::vm::make_x86_64_v3_interpreter"
+PREFIXES = ("rep", "repz", "repe", "repnz", "repne", "lock", "notrack", "bnd", "data16", "{vex}", "{vex3}", "{evex}")
 
 
 def check(program):
@@ -36,10 +40,18 @@ def check(program):
         parts = line.split("\t")
         if len(parts) < 2 or not parts[0].strip().endswith(":"):
             continue
-        mnemonic = parts[1].split()[0] if parts[1].split() else ""
-        if mnemonic in ("rep", "repz", "repnz", "lock", "notrack", "bnd", "data16") and len(parts[1].split()) > 1:
-            mnemonic = parts[1].split()[1]
-        if not PAST_BASELINE.match(mnemonic) or ALLOWED_FUNCTION.search(function):
+        words = parts[1].split()
+        while len(words) > 1 and words[0] in PREFIXES:
+            words = words[1:]
+        mnemonic = words[0] if words else ""
+        if ALLOWED_FUNCTION.search(function):
+            continue
+        target = re.search(r"<([^<>]*(?:<.*>)?[^<>]*)>$", parts[-1].strip())
+        if (mnemonic.startswith("call") or mnemonic.startswith("j")) and target:
+            callee = re.sub(r"\+0x[0-9a-f]+$", "", target.group(1))
+            if ALLOWED_FUNCTION.search(callee) and not callee.startswith(ENTRY):
+                problems.setdefault(function, set()).add("%s into the copy (%s)" % (mnemonic, callee[:120]))
+        if not PAST_BASELINE.match(mnemonic):
             continue
         if mnemonic == "popcnt" and ".popcnt" in function:
             continue
@@ -47,12 +59,12 @@ def check(program):
     for function, mnemonics in sorted(problems.items()):
         print("%s: %s: %s" % (program, function, " ".join(sorted(mnemonics))))
     if problems:
-        return "%s: %d functions outside the x86-64-v3 copy use instructions past the baseline" % (
+        return "%s: %d functions outside the x86-64-v3 copy use instructions past the baseline or call into it" % (
             program, len(problems))
     if v3_functions == 0:
         return "%s has no x86-64-v3 copy of the interpreter to check" % program
-    print("%s: %d functions of the x86-64-v3 copy; none outside it uses an instruction past the baseline" % (
-        program, v3_functions))
+    print("%s: %d functions of the x86-64-v3 copy; none outside it uses an instruction past the baseline or calls "
+          "into it but through %s" % (program, v3_functions, ENTRY))
     return None
 
 

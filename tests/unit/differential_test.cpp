@@ -165,7 +165,12 @@ BOOST_AUTO_TEST_CASE(vm_matches_reference_on_random_rules) {
 // every segment's members equal. The suite's other cases run the copy the CPU has (ctest runs them once more with
 // SEGMINT_ISA=baseline); this one runs both in one process, and checks each Machine runs the copy asked for.
 BOOST_AUTO_TEST_CASE(instruction_set_copies_agree_on_random_rules) {
-    const vm::InstructionSet before = vm::instruction_set();
+    // The copy the other cases run is set back however this one ends.
+    struct Restore {
+        vm::InstructionSet set = vm::instruction_set();
+        ~Restore() { vm::set_instruction_set(set); }
+    } restore;
+    const vm::InstructionSet before = restore.set;
     const char* asked = std::getenv("SEGMINT_ISA");
     if (asked && std::string(asked) == "baseline") {  // ctest's differential_baseline_copy
         BOOST_CHECK_MESSAGE(before == vm::InstructionSet::Baseline, "SEGMINT_ISA=baseline did not pick the baseline copy");
@@ -209,7 +214,6 @@ BOOST_AUTO_TEST_CASE(instruction_set_copies_agree_on_random_rules) {
         }
     }
     BOOST_CHECK_GT(members, 0u);  // the catalogs select someone, so equal results are not trivially empty
-    vm::set_instruction_set(before);
 }
 
 // Tables of a few hundred rows fit in one chunk of parallel evaluation, so the test above never splits rows between
