@@ -1195,7 +1195,6 @@ int main(int argc, char** argv) {
             auto plain = compile("segment p: " + p.rule, schema, as_of, &stats, false);
             uint64_t vm_count = 0, vm2_count = 0, plain_count = 0, hand_count = 0, narrow_count = 0, ref_count = 0,
                      v3_count = 0;
-            vm::set_instruction_set(vm::InstructionSet::Baseline);
             const std::vector<double> medians = interleaved_medians(
                 repeat,
                 {
@@ -1213,10 +1212,14 @@ int main(int argc, char** argv) {
                         narrow_count = narrow.count(static_cast<size_t>(&p - reference_predicates.data()), as_of.today);
                     },
                     [&] {
-                        if (!vm::set_instruction_set(vm::InstructionSet::X86_64_V3)) return;
+                        if (!has_v3) return;
                         v3_count = engine::evaluate(optimized->program, *table, engine::Evaluator::Vm, 1)[0].count();
-                        vm::set_instruction_set(vm::InstructionSet::Baseline);
                     },
+                },
+                // Every column on the baseline copy but the last (as the snapshot section switches copies).
+                [&](size_t variant) {
+                    vm::set_instruction_set(variant == 5 && has_v3 ? vm::InstructionSet::X86_64_V3
+                                                                   : vm::InstructionSet::Baseline);
                 });
             vm::set_instruction_set(best_set);
             const double vm = medians[0], vm2 = medians[1], unoptimized = medians[2], hand = medians[3],
