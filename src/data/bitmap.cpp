@@ -1,7 +1,5 @@
 #include "data/bitmap.h"
 
-#include <sys/mman.h>
-
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -30,27 +28,17 @@ Bitmap::Bitmap(uint64_t size, bool value) { resize(size, value); }
 // mapping (every caller keeps the vector whole or drops it).
 class WordBlock {
 public:
-    // Maps `bytes` (rounded up to whole 2 MiB pages) at a 2 MiB boundary, so that every page can be a huge one.
-    // Throws std::bad_alloc when the mapping fails (uninitialized_many then takes the heap).
-    explicit WordBlock(size_t bytes) {
-        const size_t whole = (bytes + kHuge - 1) / kHuge * kHuge;
-        mapped_bytes_ = whole + kHuge;
-        void* mapped = ::mmap(nullptr, mapped_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (mapped == MAP_FAILED) throw std::bad_alloc();
-        mapped_ = static_cast<char*>(mapped);
-        begin_ = mapped_ + (kHuge - reinterpret_cast<uintptr_t>(mapped_) % kHuge) % kHuge;
-        end_ = begin_ + bytes;
-        next_ = begin_;
-        advise_huge_pages(begin_, whole);
+    // `bytes` in whole 2 MiB pages at a 2 MiB boundary, so that every page can be a huge one. Throws std::bad_alloc
+    // when the mapping fails (uninitialized_many then takes the heap).
+    explicit WordBlock(size_t bytes) : memory_(bytes), next_(memory_.data()), end_(memory_.data() + bytes) {
 #ifdef SEGMINT_ASAN
-        ASAN_POISON_MEMORY_REGION(mapped_, mapped_bytes_);
+        ASAN_POISON_MEMORY_REGION(memory_.mapping(), memory_.mapping_size());
 #endif
     }
     ~WordBlock() {
 #ifdef SEGMINT_ASAN
-        ASAN_UNPOISON_MEMORY_REGION(mapped_, mapped_bytes_);
+        ASAN_UNPOISON_MEMORY_REGION(memory_.mapping(), memory_.mapping_size());
 #endif
-        ::munmap(mapped_, mapped_bytes_);
     }
     WordBlock(const WordBlock&) = delete;
     WordBlock& operator=(const WordBlock&) = delete;
@@ -68,15 +56,12 @@ public:
     }
     // No slices after this: a bitmap growing later gets heap memory rather than the rest of the block.
     void seal() { sealed_ = true; }
-    bool holds(const void* p) const { return p >= begin_ && p < end_; }
+    bool holds(const void* p) const { return p >= memory_.data() && p < end_; }
 
 private:
-    static constexpr size_t kHuge = kHugePageBytes;
-    char* mapped_ = nullptr;
-    size_t mapped_bytes_ = 0;
-    char* begin_ = nullptr;
-    char* end_ = nullptr;
-    char* next_ = nullptr;
+    HugePageMapping memory_;
+    char* next_;
+    char* end_;
     bool sealed_ = false;
 };
 

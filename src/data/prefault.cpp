@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
+#include <new>
 
 namespace segmint::data {
 
@@ -49,6 +50,21 @@ void advise_huge_pages(const void* data, size_t bytes) {
     (void)bytes;
 #endif
 }
+
+HugePageMapping::HugePageMapping(size_t bytes) {
+    if (bytes > SIZE_MAX / 2) throw std::bad_alloc();
+    bytes_ = (std::max<size_t>(bytes, 1) + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+    mapped_bytes_ = bytes_ + kHugePageBytes;  // room to start at a huge page boundary
+    void* mapped = ::mmap(nullptr, mapped_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mapped == MAP_FAILED) throw std::bad_alloc();
+    mapped_ = static_cast<char*>(mapped);
+    begin_ = mapped_ + (kHugePageBytes - reinterpret_cast<uintptr_t>(mapped_) % kHugePageBytes) % kHugePageBytes;
+#if defined(MADV_HUGEPAGE)
+    ::madvise(begin_, bytes_, MADV_HUGEPAGE);  // refused (no huge pages here): 4 KiB pages, only slower
+#endif
+}
+
+HugePageMapping::~HugePageMapping() { ::munmap(mapped_, mapped_bytes_); }
 
 bool prefault_supported() { return g_supported.load(std::memory_order_relaxed); }
 

@@ -25,6 +25,32 @@ inline constexpr size_t kHugePagesFromBytes = size_t{8} << 20;
 inline constexpr size_t kHugePageBytes = size_t{2} << 20;
 void advise_huge_pages(const void* data, size_t bytes);
 
+// Anonymous memory in a mapping of its own: whole huge pages at a huge page boundary, advised huge and not yet
+// written. Not from the heap, whose memory may already be faulted in as 4 KiB pages, where the advice changes
+// nothing: glibc serves a request below its mmap threshold from the heap, and raises that threshold (up to 32 MiB)
+// each time a bigger block is freed. After a CSV load in the same process the snapshot writer's blocks came so and
+// wrote 0.6-0.77x as fast as in huge pages (docs/performance.md, "The writer's blocks in a mapping of their own").
+class HugePageMapping {
+public:
+    // At least `bytes` (rounded up to whole huge pages); throws std::bad_alloc when the system refuses the mapping.
+    explicit HugePageMapping(size_t bytes);
+    ~HugePageMapping();
+    HugePageMapping(const HugePageMapping&) = delete;
+    HugePageMapping& operator=(const HugePageMapping&) = delete;
+
+    char* data() const { return begin_; }
+    size_t size() const { return bytes_; }
+    // The whole mapping, with the slack that aligns data() (the sanitizer build poisons what it does not hand out).
+    char* mapping() const { return mapped_; }
+    size_t mapping_size() const { return mapped_bytes_; }
+
+private:
+    char* mapped_ = nullptr;
+    size_t mapped_bytes_ = 0;
+    char* begin_ = nullptr;
+    size_t bytes_ = 0;
+};
+
 // `count` values from `begin` in a vector of exactly that capacity, written in one pass into memory faulted in ahead
 // and huge where it is big: a copy that shrink_to_fit() or resize() would fault in one 4 KiB page at a time (0.2 s for
 // a 60 MB array on this project's machines, against 0.02-0.05 s so).

@@ -4,24 +4,20 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <new>
-
-#include "data/prefault.h"
 
 namespace segmint::snapshot {
 
 BlockWriter::BlockWriter(ByteSink sink, size_t block)
-    : sink_(std::move(sink)), block_(std::max<size_t>(block, 1)), memory_(nullptr, std::free) {
-    // One stretch for all buffers, in huge pages where it is big enough: direct I/O pins the buffers' pages for every
-    // write, one 2 MiB page instead of 512 of 4 KiB. Not faulted in ahead: a small snapshot touches one page of it.
-    const size_t stride = (block_ + kAlignment - 1) / kAlignment * kAlignment;
-    const size_t bytes = (stride * kBuffers + data::kHugePageBytes - 1) / data::kHugePageBytes * data::kHugePageBytes;
-    memory_.reset(static_cast<unsigned char*>(std::aligned_alloc(data::kHugePageBytes, bytes)));
-    if (!memory_) throw std::bad_alloc();
-    data::advise_huge_pages(memory_.get(), bytes);
-    for (size_t i = 0; i < kBuffers; ++i) free_.push_back(memory_.get() + i * stride);
+    : sink_(std::move(sink)),
+      block_(std::max<size_t>(block, 1)),
+      stride_((block_ + kAlignment - 1) / kAlignment * kAlignment),
+      // One stretch for all buffers, in huge pages: direct I/O pins the buffers' pages for every write, one 2 MiB page
+      // instead of 512 of 4 KiB. Not faulted in ahead: a small snapshot touches one page of it.
+      memory_(stride_ * kBuffers) {
+    for (size_t i = 0; i < kBuffers; ++i)
+        free_.push_back(reinterpret_cast<unsigned char*>(memory_.data()) + i * stride_);
 }
 
 BlockWriter::~BlockWriter() { stop(); }

@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "data/prefault.h"
+
 namespace segmint::snapshot {
 
 // Takes the snapshot's bytes in file order; returns false when they could not be written (errno then says why).
@@ -45,8 +47,9 @@ private:
 
     ByteSink sink_;
     size_t block_;
-    std::unique_ptr<unsigned char, void (*)(void*)> memory_;  // kBuffers blocks, each aligned
-    unsigned char* current_ = nullptr;                        // the block being filled
+    size_t stride_;                     // from one block's start to the next's: the block rounded up to kAlignment
+    data::HugePageMapping memory_;      // kBuffers blocks (data/prefault.h: never heap memory in 4 KiB pages)
+    unsigned char* current_ = nullptr;  // the block being filled
     size_t used_ = 0;
 
     std::mutex mutex_;
