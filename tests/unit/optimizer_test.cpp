@@ -193,16 +193,23 @@ BOOST_AUTO_TEST_CASE(shared_conditions_computes_a_condition_two_rules_contain_on
 }
 
 // A list column's `contains` of a constant is shared (its kernel runs densely at a few ns per row, less than running it
-// once per rule); text tests (`ends with`, `contains`, `matches`) are not: they cost far more per row, so they run
-// only over the rows each rule's selection leaves open.
-BOOST_AUTO_TEST_CASE(shared_conditions_share_list_membership_but_not_text_tests) {
+// once per rule); a text test (`ends with`, `starts with`, `contains` of a constant) costs more per row, so it runs only
+// over the rows each rule's selection leaves open unless three or more places contain it; `matches` never is.
+BOOST_AUTO_TEST_CASE(shared_conditions_share_list_membership_and_text_tests_three_rules_contain) {
     const auto compiled = compile_catalog(check_text("segment a: tags contains \"vip\" and age > 30\n"
                                                      "segment b: tier = \"gold\" or tags contains \"vip\"\n"
                                                      "segment c: email ends with \"@x.com\" and age > 40\n"
-                                                     "segment d: email ends with \"@x.com\" or tier = \"silver\"\n"));
-    BOOST_REQUIRE_EQUAL(compiled.shared_conditions.size(), 1u);
+                                                     "segment d: email ends with \"@x.com\" or tier = \"silver\"\n"
+                                                     "segment e: city contains \"ber\" and age > 20\n"
+                                                     "segment f: city contains \"ber\" or age > 60\n"
+                                                     "segment g: age < 18 and city contains \"ber\"\n"
+                                                     "segment h: email matches \"^a\" and age > 21\n"
+                                                     "segment i: email matches \"^a\" or age > 61\n"
+                                                     "segment j: age < 19 and email matches \"^a\"\n"));
+    BOOST_REQUIRE_EQUAL(compiled.shared_conditions.size(), 2u);
     BOOST_CHECK(contains(ir::dump(*compiled.shared_conditions[0]), "(list-contains"));
-    BOOST_CHECK(!contains(ir::dump(*compiled.shared_conditions[0]), "text"));
+    const std::string text = ir::dump(*compiled.shared_conditions[1]);
+    BOOST_CHECK_MESSAGE(contains(text, "(text contains") && contains(text, "\"ber\""), text);
 }
 
 BOOST_AUTO_TEST_CASE(every_pass_is_registered_once_and_can_be_disabled) {

@@ -903,6 +903,48 @@ BOOST_AUTO_TEST_CASE(string_codes_take_the_fewest_bytes_their_dictionary_needs) 
     }
 }
 
+// A list column's item codes past its dictionary (5 values: a code of 5 or -1), and a NULL row that holds items (one
+// row's validity bit moved to another row, the NULL count unchanged), are refused.
+BOOST_AUTO_TEST_CASE(list_codes_out_of_range_and_null_rows_with_items_are_refused) {
+    const schema::Schema schema = table_t({{"id", schema::ColumnType::Int}, {"tags", schema::ColumnType::StringList}});
+    data::Table table(schema);
+    constexpr int kRows = 200;
+    for (int row = 0; row < kRows; ++row) {
+        table.mutable_column(0).append_int(row);
+        if (row % 7 == 3) {
+            table.mutable_column(1).append_null();
+        } else {
+            const std::string first = "t" + std::to_string(row % 5), second = "t" + std::to_string((row + 2) % 5);
+            table.mutable_column(1).append_list({first, second});
+        }
+    }
+    table.finish_rows();
+    const std::string bytes = snapshot::snapshot_bytes(table);
+    std::string error;
+    auto back = read(bytes, &error, true, schema);
+    BOOST_REQUIRE_MESSAGE(back, error);
+    const data::Column& tags = back->column(1);
+    BOOST_REQUIRE_EQUAL(tags.dictionary.size(), 5U);
+    const std::string codes(reinterpret_cast<const char*>(tags.list_codes.data()), 64);
+    const size_t codes_at = bytes.find(codes);
+    BOOST_REQUIRE(codes_at != std::string::npos);
+    for (const int32_t bad : {5, -1}) {
+        std::string corrupt = bytes;
+        std::memcpy(&corrupt[codes_at + 4 * 9], &bad, sizeof bad);  // the 10th item
+        BOOST_CHECK_MESSAGE(!read(corrupt, &error, false, schema), "code " << bad);
+        BOOST_CHECK_MESSAGE(error.find("column `tags`: a dictionary code out of range") != std::string::npos, error);
+    }
+    const std::string validity(reinterpret_cast<const char*>(tags.validity.words()), (kRows + 7) / 8);
+    const size_t validity_at = bytes.find(validity);
+    BOOST_REQUIRE(validity_at != std::string::npos);
+    BOOST_REQUIRE(!tags.is_null(64) && tags.is_null(66));  // 66 % 7 == 3
+    std::string moved = bytes;
+    moved[validity_at + 8] = static_cast<char>(moved[validity_at + 8] & ~1);  // row 64: NULL, with its two items
+    moved[validity_at + 8] = static_cast<char>(moved[validity_at + 8] | 4);   // row 66: present, no items
+    BOOST_CHECK(!read(moved, &error, false, schema));
+    BOOST_CHECK_MESSAGE(error.find("column `tags`: a NULL row holds list items") != std::string::npos, error);
+}
+
 // The footer's schema is outside the checksum: a column's Int16 indexes relabelled Int8 there would read code 150
 // (bytes 0x96 0x00) as -106 and 0. The record batch, which the checksum covers, holds the buffer's length: refused.
 BOOST_AUTO_TEST_CASE(codes_relabelled_narrower_in_the_footer_are_refused) {
