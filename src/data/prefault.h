@@ -26,10 +26,11 @@ inline constexpr size_t kHugePageBytes = size_t{2} << 20;
 void advise_huge_pages(const void* data, size_t bytes);
 
 // Anonymous memory in a mapping of its own: whole huge pages at a huge page boundary, advised huge and not yet
-// written. Not from the heap, whose memory may already be faulted in as 4 KiB pages, where the advice changes
-// nothing: glibc serves a request below its mmap threshold from the heap, and raises that threshold (up to 32 MiB)
-// each time a bigger block is freed. After a CSV load in the same process the snapshot writer's blocks came so and
-// wrote 0.6-0.77x as fast as in huge pages (docs/performance.md, "The writer's blocks in a mapping of their own").
+// written. Not from the heap: glibc hands out heap memory it holds free before it maps new memory, and after a CSV
+// load (big arrays below its mmap threshold, which rises to 32 MiB as such arrays are freed) it holds plenty, already
+// faulted in as 4 KiB pages, where the advice changes nothing. The snapshot writer's blocks came so in the benchmark's
+// full run and wrote at 0.6-0.77x the speed of huge ones (docs/performance.md, "The writer's blocks in a mapping of
+// their own").
 class HugePageMapping {
 public:
     // At least `bytes` (rounded up to whole huge pages); throws std::bad_alloc when the system refuses the mapping.
@@ -40,7 +41,7 @@ public:
 
     char* data() const { return begin_; }
     size_t size() const { return bytes_; }
-    // The whole mapping, with the slack that aligns data() (the sanitizer build poisons what it does not hand out).
+    // The whole mapping, with the slack that aligns data() (for the sanitizer build's poisoning: data::WordBlock).
     char* mapping() const { return mapped_; }
     size_t mapping_size() const { return mapped_bytes_; }
 

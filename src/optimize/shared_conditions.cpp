@@ -57,10 +57,13 @@ bool shareable(const ir::Node& node) {
 // roughly where k * f > 1: three uses ask for a third each, two would ask for half.
 constexpr int kMinTextUses = 3;
 
-bool has_text_test(const ir::Node& node) {
+// A text test run row by row: one outside any dictionary lookup (whose condition runs once per dictionary value and
+// is shared at two uses like any other).
+bool tests_text_per_row(const ir::Node& node) {
     if (node.kind == ir::Kind::Text) return true;
+    if (node.kind == ir::Kind::DictLookup) return false;
     for (const auto& arg : node.args) {
-        if (has_text_test(*arg)) return true;
+        if (tests_text_per_row(*arg)) return true;
     }
     return false;
 }
@@ -73,21 +76,45 @@ bool is_condition(const ir::Node& node) {
 // The structure of a condition without its source spans: equal keys, equal meaning.
 std::string key_of(const ir::Node& node) { return ir::dump(node); }
 
-void count_conditions(const ir::Node& node, std::map<std::string, int>& uses) {
-    if (is_condition(node)) ++uses[key_of(node)];
+// Where a condition occurs: in all (inside larger conditions too), and where the rules would still read it once the
+// larger shared conditions are replaced ("exposed"). A text test inside a shared `T and X` is computed there; sharing
+// T itself pays only for the places left.
+struct Uses {
+    int all = 0;
+    int exposed = 0;
+};
+
+int uses_needed(const ir::Node& node) { return tests_text_per_row(node) ? kMinTextUses : 2; }
+
+void count_conditions(const ir::Node& node, std::map<std::string, Uses>& uses) {
+    if (is_condition(node)) ++uses[key_of(node)].all;
     // A lookup's condition is evaluated per dictionary value when the program is bound, not per row by the program:
     // nothing inside it can read a shared slot.
     if (node.kind == ir::Kind::DictLookup) return;
     for (const auto& arg : node.args) count_conditions(*arg, uses);
 }
 
+void count_exposed(const ir::Node& node, std::map<std::string, Uses>& uses) {
+    if (is_condition(node)) {
+        Uses& use = uses[key_of(node)];
+        ++use.exposed;
+        if (use.all >= uses_needed(node)) return;  // shared whole: its parts are computed inside it
+    }
+    if (node.kind == ir::Kind::DictLookup) return;
+    for (const auto& arg : node.args) count_exposed(*arg, uses);
+}
+
+bool shared_by_uses(const ir::Node& node, const Uses& use) {
+    return tests_text_per_row(node) ? use.exposed >= kMinTextUses : use.all >= 2;
+}
+
 // Replaces the largest shared conditions under `node` (top-down, so a shared condition's parts are not shared again).
-void replace_shared(ir::NodePtr& node, const std::map<std::string, int>& uses, std::map<std::string, uint32_t>& slots,
+void replace_shared(ir::NodePtr& node, const std::map<std::string, Uses>& uses, std::map<std::string, uint32_t>& slots,
                     std::vector<ir::NodePtr>& shared) {
     if (is_condition(*node)) {
         std::string key = key_of(*node);
         auto use = uses.find(key);
-        if (use != uses.end() && use->second >= (has_text_test(*node) ? kMinTextUses : 2)) {
+        if (use != uses.end() && shared_by_uses(*node, use->second)) {
             auto [slot, added] = slots.emplace(key, static_cast<uint32_t>(shared.size()));
             if (added) shared.push_back(node->clone());
             auto reference = std::make_unique<ir::Node>();
@@ -108,8 +135,9 @@ void replace_shared(ir::NodePtr& node, const std::map<std::string, int>& uses, s
 std::vector<ir::NodePtr> share_conditions(std::vector<ir::Rule>& rules, const Options& options) {
     std::vector<ir::NodePtr> shared;
     if (!options.enabled || options.disabled.count(kSharedConditions)) return shared;
-    std::map<std::string, int> uses;
+    std::map<std::string, Uses> uses;
     for (const auto& rule : rules) count_conditions(*rule.root, uses);
+    for (const auto& rule : rules) count_exposed(*rule.root, uses);
     std::map<std::string, uint32_t> slots;
     for (auto& rule : rules) {
         replace_shared(rule.root, uses, slots, shared);

@@ -14,7 +14,7 @@ BlockWriter::BlockWriter(ByteSink sink, size_t block)
       block_(std::max<size_t>(block, 1)),
       stride_((block_ + kAlignment - 1) / kAlignment * kAlignment),
       // One stretch for all buffers, in huge pages: direct I/O pins the buffers' pages for every write, one 2 MiB page
-      // instead of 512 of 4 KiB. Not faulted in ahead: a small snapshot touches one page of it.
+      // instead of 512 of 4 KiB. Not faulted in ahead: a small snapshot touches one (2 MiB) page of it.
       memory_(stride_ * kBuffers) {
     for (size_t i = 0; i < kBuffers; ++i)
         free_.push_back(reinterpret_cast<unsigned char*>(memory_.data()) + i * stride_);

@@ -212,6 +212,28 @@ BOOST_AUTO_TEST_CASE(shared_conditions_share_list_membership_and_text_tests_thre
     BOOST_CHECK_MESSAGE(contains(text, "(text contains") && contains(text, "\"ber\""), text);
 }
 
+// A text test inside a larger shared condition is computed there: sharing it on its own counts only the places left
+// (here one: not shared). A dictionary lookup that holds a text test runs once per dictionary value, not per row: two
+// rules share it, as any cheap condition.
+BOOST_AUTO_TEST_CASE(shared_text_tests_count_the_places_left_and_lookups_share_at_two) {
+    const auto compiled = compile_catalog(check_text("segment a: email ends with \"@x.com\" and age > 40\n"
+                                                     "segment b: tier = \"gold\" or email ends with \"@x.com\" and age > 40\n"
+                                                     "segment c: (email ends with \"@x.com\" and age > 40) or email_opt_in\n"
+                                                     "segment d: email ends with \"@x.com\" or tier = \"silver\"\n"));
+    BOOST_REQUIRE_EQUAL(compiled.shared_conditions.size(), 1u);
+    BOOST_CHECK(contains(ir::dump(*compiled.shared_conditions[0]), "(and : bool"));
+    Random random(1);
+    const data::Table table = random_table(random, test_schema(), 500);
+    const optimize::TableStats stats = optimize::gather_stats(table);
+    engine::CompileOptions options;
+    options.stats = &stats;
+    const auto looked_up = compile_catalog(check_text("segment a: country starts with \"U\" and age > 30\n"
+                                                      "segment b: country starts with \"U\" or tier = \"gold\"\n"),
+                                           options);
+    BOOST_REQUIRE_EQUAL(looked_up.shared_conditions.size(), 1u);
+    BOOST_CHECK(contains(ir::dump(*looked_up.shared_conditions[0]), "(dict-lookup"));
+}
+
 BOOST_AUTO_TEST_CASE(every_pass_is_registered_once_and_can_be_disabled) {
     auto names = optimize::pass_names();
     BOOST_CHECK_EQUAL(names.size(), 7u);
