@@ -10,6 +10,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <new>
+#include <system_error>
 
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -179,9 +181,29 @@ std::string unknown_option_message(const CLI::App& app, int argc, char** argv) {
     return "";
 }
 
-}  // namespace
+// What a command that threw says, and its exit code (2), called in a catch block. Out of memory and a resource the
+// system refused (a thread under a process or memory limit: EAGAIN) are not bugs; whatever was being written is
+// left as it was (common/atomic_file.h). Anything else is an internal error, said even under --quiet.
+int exit_for_exception() {
+    try {
+        try {
+            throw;
+        } catch (const std::bad_alloc&) {
+            std::fputs("segmint: error: out of memory\n", stderr);  // nothing here allocates
+        } catch (const std::system_error& e) {
+            print_error(std::string("the system refused a resource: ") + e.what());
+        } catch (const std::exception& e) {
+            print_located_error(std::string("segmint: internal error: ") + e.what());
+        } catch (...) {
+            print_located_error("segmint: internal error: an unknown exception");
+        }
+        return finish_json_output(kExitUsage);
+    } catch (...) {  // out of memory again while saying so
+        return kExitUsage;
+    }
+}
 
-int run(int argc, char** argv) {
+int run_commands(int argc, char** argv) {
     // A closed pipe must surface as a write error (handled quietly), not kill the process mid-write.
     std::signal(SIGPIPE, SIG_IGN);
     CLI::App app{"segmint: customer segments as code", "segmint"};  // the usage line says `segmint`, not argv[0]
@@ -221,11 +243,20 @@ int run(int argc, char** argv) {
         print_error(unknown.empty() ? std::string(e.what()) : unknown);
         print_status("Run `segmint --help` (or `segmint COMMAND --help`) for more information.");
         return finish_json_output(kExitUsage);
-    } catch (const std::exception& e) {
-        print_status(std::string("segmint: internal error: ") + e.what());
-        return finish_json_output(kExitUsage);
+    } catch (...) {
+        return exit_for_exception();
     }
     return finish_json_output(apply_max_warnings(runner.exit_code));
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+    try {
+        return run_commands(argc, argv);
+    } catch (...) {  // while the commands were being set up (out of memory before any could run)
+        return exit_for_exception();
+    }
 }
 
 }  // namespace segmint::cli

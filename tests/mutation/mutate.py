@@ -199,6 +199,10 @@ MUTATIONS = [
      "return tests_text_per_row(node) ? use.all >= kMinTextUses : use.all >= 2;",
      "a text test is shared counting its places inside larger shared conditions: computed for every row for one "
      "reader"),
+    ("out_of_memory_internal_error", "src/cli/app.cpp",
+     'std::fputs("segmint: error: out of memory\\n", stderr);',
+     'std::fputs("segmint: internal error: std::bad_alloc\\n", stderr);',
+     "a command the system refused memory says it met an internal error, as if segmint had a bug"),
     ("snapshot_list_code_signed", "src/snapshot/table_reader.cpp",
      "greatest = static_cast<uint32_t>(code) > greatest ? static_cast<uint32_t>(code) : greatest;",
      "greatest = code > static_cast<int32_t>(greatest) ? static_cast<uint32_t>(code) : greatest;",
@@ -439,6 +443,7 @@ EXPECTED_KILLERS = {
     "snapshot_map_no_huge_advice": ["snapshots"],
     "snapshot_blocks_from_heap": ["snapshots"],
     "snapshot_list_code_signed": ["snapshots"],
+    "out_of_memory_internal_error": ["snapshot_cli"],
     "shared_text_two_uses": ["optimizer"],
     "shared_text_inside_lookup": ["optimizer"],
     "shared_text_all_places": ["optimizer"],
