@@ -181,24 +181,29 @@ std::string unknown_option_message(const CLI::App& app, int argc, char** argv) {
     return "";
 }
 
-// What a command that threw says, and its exit code (2), called in a catch block. Out of memory and a resource the
-// system refused (a thread under a process or memory limit: EAGAIN) are not bugs; whatever was being written is
-// left as it was (common/atomic_file.h). Anything else is an internal error, said even under --quiet.
+// What a command that threw says, and its exit code (2), called in a catch block. Memory or a thread the system
+// refused (an address-space or process limit: std::bad_alloc, or EAGAIN/ENOMEM from starting a thread) is not a bug;
+// whatever was being written is left as it was (common/atomic_file.h). Anything else is an internal error.
 int exit_for_exception() {
     try {
         try {
             throw;
         } catch (const std::bad_alloc&) {
-            std::fputs("segmint: error: out of memory\n", stderr);  // nothing here allocates
+            print_out_of_memory();
         } catch (const std::system_error& e) {
-            print_error(std::string("the system refused a resource: ") + e.what());
+            if (e.code() == std::errc::resource_unavailable_try_again || e.code() == std::errc::not_enough_memory) {
+                print_error(std::string("the system refused a thread or the memory for one: ") + e.what());
+            } else {
+                print_internal_error(e.what());
+            }
         } catch (const std::exception& e) {
-            print_located_error(std::string("segmint: internal error: ") + e.what());
+            print_internal_error(e.what());
         } catch (...) {
-            print_located_error("segmint: internal error: an unknown exception");
+            print_internal_error("an exception of unknown type");
         }
         return finish_json_output(kExitUsage);
     } catch (...) {  // out of memory again while saying so
+        std::fputs("segmint: error: out of memory\n", stderr);
         return kExitUsage;
     }
 }

@@ -91,9 +91,9 @@ Outcome format_source(const std::shared_ptr<const Source>& source, std::string* 
     if (again_sink.has_errors() || ast::shape(again) != ast::shape(file) ||
         sorted(ast::comment_texts(again)) != sorted(ast::comment_texts(file)) ||
         ast::format_file(again) != *formatted) {
-        print_status(
-            fmt::format("segmint: internal error: formatting `{}` would change its meaning or lose a comment; "
-                        "the file is left as it is (please report this)",
+        print_internal_error(
+            fmt::format("formatting `{}` would change its meaning or lose a comment; the file is left as it is (please "
+                        "report this)",
                         source->name()));
         return Outcome::Unsafe;
     }

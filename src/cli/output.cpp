@@ -46,6 +46,18 @@ void print_located_error(std::string_view message) {
     if (json_state().on) json_state().input_errors.emplace_back(message);
 }
 
+void print_internal_error(std::string_view message) {
+    print_located_error("segmint: internal error: " + std::string(message));
+}
+
+void print_out_of_memory() {
+    std::fputs("segmint: error: out of memory\n", stderr);  // unbuffered: nothing here allocates
+    try {
+        if (json_state().on) json_state().input_errors.emplace_back("out of memory");
+    } catch (...) {  // still no memory: the document says less, stderr said it
+    }
+}
+
 void begin_json_output(const std::string& command) {
     json_state().on = true;
     json_state().command = command;

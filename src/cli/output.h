@@ -16,6 +16,10 @@ void write_out(std::string_view text);
 void print_error(std::string_view message);
 // The same for a message that already names its place (`data.csv:4:1: error: ...`): printed without a second prefix.
 void print_located_error(std::string_view message);
+// A bug in segmint: `segmint: internal error: MESSAGE`, said even with --quiet (exit 2 never comes without a word).
+void print_internal_error(std::string_view message);
+// `segmint: error: out of memory`, written without allocating; kept for JSON where memory allows.
+void print_out_of_memory();
 // A line of progress or a summary on stderr ("wrote 12 members of vip to vip.txt"), escaped the same way; nothing
 // with --quiet.
 void print_status(std::string_view message);

@@ -303,9 +303,14 @@ bool load_events(const CommonOptions& options, data::Table& customers, unsigned 
         }
         if (table->orphans > 0 && !quiet()) {
             const bool one = table->orphans == 1;
-            fmt::print(stderr, "warning: {}: {} event{} name{} no customer and {} left out (the first has key `{}`)\n",
-                       escape_controls(name), with_thousands(table->orphans), one ? "" : "s", one ? "s" : "",
-                       one ? "is" : "are", escape_controls(table->first_orphan_key));
+            // fputs, not fmt::print, which throws when stderr cannot be written (a closed pipe): a warning never stops
+            // the command.
+            std::fputs(
+                fmt::format("warning: {}: {} event{} name{} no customer and {} left out (the first has key `{}`)\n",
+                            escape_controls(name), with_thousands(table->orphans), one ? "" : "s", one ? "s" : "",
+                            one ? "is" : "are", escape_controls(table->first_orphan_key))
+                    .c_str(),
+                stderr);
         }
         events->tables.push_back(std::move(*table));
     }
@@ -452,7 +457,7 @@ std::optional<data::Table> load_data(const CommonOptions& options, const schema:
                             100.0 * static_cast<double>(done) / static_cast<double>(total), with_thousands(done >> 20),
                             with_thousands(total >> 20));
             width = std::max(width, line.size());
-            fmt::print(stderr, "\r{}", line);
+            std::fputs(("\r" + line).c_str(), stderr);  // as the warning above: never throws
         };
     }
     auto table = data::load_csv(options.data_path, schema, &error, csv);

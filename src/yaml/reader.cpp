@@ -482,7 +482,7 @@ std::optional<Document> read_yaml(std::shared_ptr<const Source> source, Diagnost
         report.error(Code::YamlSyntax, span, "invalid YAML: " + std::string(cut(e.msg, 200, &cut_off)), hint);
         return std::nullopt;
     } catch (const std::bad_alloc&) {
-        report.error(Code::YamlLimit, {0, 0}, options.what + " is too large to read");
+        report.error(Code::YamlLimit, {0, 0}, "out of memory reading " + options.what);
         return std::nullopt;
     } catch (const std::exception& e) {
         report.error(Code::YamlSyntax, {0, 0}, "could not read " + options.what + ": " + e.what());

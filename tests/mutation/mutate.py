@@ -199,7 +199,7 @@ MUTATIONS = [
      "return tests_text_per_row(node) ? use.all >= kMinTextUses : use.all >= 2;",
      "a text test is shared counting its places inside larger shared conditions: computed for every row for one "
      "reader"),
-    ("out_of_memory_internal_error", "src/cli/app.cpp",
+    ("out_of_memory_internal_error", "src/cli/output.cpp",
      'std::fputs("segmint: error: out of memory\\n", stderr);',
      'std::fputs("segmint: internal error: std::bad_alloc\\n", stderr);',
      "a command the system refused memory says it met an internal error, as if segmint had a bug"),
