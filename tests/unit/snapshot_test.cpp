@@ -15,9 +15,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -1464,6 +1466,8 @@ uint64_t smaps_kb(const void* address, const std::string& key) {
 BOOST_AUTO_TEST_CASE(the_writers_blocks_are_huge_pages_where_the_heap_holds_small_ones) {
     int report[2];
     BOOST_REQUIRE(::pipe(report) == 0);
+    std::cout.flush();  // what the runner wrote so far is not written again by the child
+    std::fflush(nullptr);
     const pid_t child = ::fork();
     BOOST_REQUIRE(child >= 0);
     if (child == 0) {
