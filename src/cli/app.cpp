@@ -203,7 +203,7 @@ int exit_for_exception() {
         }
         return finish_json_output(kExitUsage);
     } catch (...) {  // out of memory again while saying so
-        std::fputs("segmint: error: out of memory\n", stderr);
+        print_out_of_memory();
         return kExitUsage;
     }
 }

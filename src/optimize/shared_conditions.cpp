@@ -105,7 +105,7 @@ void count_exposed(const ir::Node& node, std::map<std::string, Uses>& uses) {
 }
 
 bool shared_by_uses(const ir::Node& node, const Uses& use) {
-    return tests_text_per_row(node) ? use.exposed >= kMinTextUses : use.all >= 2;
+    return (tests_text_per_row(node) ? use.exposed : use.all) >= uses_needed(node);
 }
 
 // Replaces the largest shared conditions under `node` (top-down, so a shared condition's parts are not shared again).

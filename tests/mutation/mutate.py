@@ -195,8 +195,8 @@ MUTATIONS = [
      "",
      "a dictionary lookup that holds a text test needs three rules to be shared, though it runs once per value"),
     ("shared_text_all_places", "src/optimize/shared_conditions.cpp",
-     "return tests_text_per_row(node) ? use.exposed >= kMinTextUses : use.all >= 2;",
-     "return tests_text_per_row(node) ? use.all >= kMinTextUses : use.all >= 2;",
+     "return (tests_text_per_row(node) ? use.exposed : use.all) >= uses_needed(node);",
+     "return use.all >= uses_needed(node);",
      "a text test is shared counting its places inside larger shared conditions: computed for every row for one "
      "reader"),
     ("out_of_memory_internal_error", "src/cli/output.cpp",

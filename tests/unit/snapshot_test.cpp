@@ -1075,6 +1075,15 @@ BOOST_AUTO_TEST_CASE(a_file_is_read_in_place_and_unmapped_with_its_last_table) {
     expect_same_table(table, *owned, "copied out");
 }
 
+// What a child process writes to the pipe `fd` until it closes its end (it ended); closes `fd`.
+std::string read_until_closed(int fd) {
+    std::string text;
+    char buffer[512];
+    for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<size_t>(n));
+    ::close(fd);
+    return text;
+}
+
 // A file cut short by another program after it was opened, while a command still uses its columns (now that they stay
 // in the mapping): the read past the new end raises SIGBUS, and the process says which file it was and exits 2 rather
 // than die of the signal. In a child process, which the signal ends.
@@ -1100,10 +1109,7 @@ BOOST_AUTO_TEST_CASE(a_file_cut_short_while_its_table_is_used_ends_with_a_messag
         ::_exit(sum == 12345 ? 11 : 12);  // not reached: the first read past 4096 bytes ends the process
     }
     ::close(errors[1]);
-    std::string message;
-    char buffer[512];
-    for (ssize_t n; (n = ::read(errors[0], buffer, sizeof buffer)) > 0;) message.append(buffer, static_cast<size_t>(n));
-    ::close(errors[0]);
+    const std::string message = read_until_closed(errors[0]);
     int status = 0;
     ::waitpid(child, &status, 0);
     BOOST_CHECK_MESSAGE(WIFEXITED(status) && WEXITSTATUS(status) == 2,
@@ -1512,10 +1518,7 @@ BOOST_AUTO_TEST_CASE(the_writers_blocks_are_huge_pages_where_the_heap_holds_smal
         }
     }
     ::close(report[1]);
-    std::string figures;
-    char buffer[128];
-    for (ssize_t n; (n = ::read(report[0], buffer, sizeof buffer)) > 0;) figures.append(buffer, static_cast<size_t>(n));
-    ::close(report[0]);
+    const std::string figures = read_until_closed(report[0]);
     int status = 0;
     ::waitpid(child, &status, 0);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 20) {
