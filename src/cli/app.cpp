@@ -18,6 +18,7 @@
 #include "cli/project_options.h"
 #include "common/suggest.h"
 #include "common/text_format.h"
+#include "prove/prover.h"
 #include "report/diagnostic_render.h"
 #include "segmint/version.h"
 
@@ -182,8 +183,9 @@ std::string unknown_option_message(const CLI::App& app, int argc, char** argv) {
 }
 
 // What a command that threw says, and its exit code (2), called in a catch block. Memory or a thread the system
-// refused (an address-space or process limit: std::bad_alloc, or EAGAIN/ENOMEM from starting a thread) is not a bug;
-// whatever was being written is left as it was (common/atomic_file.h). Anything else is an internal error.
+// refused (an address-space or process limit: std::bad_alloc or Z3 out of memory, or EAGAIN/ENOMEM from starting a
+// thread) is not a bug; whatever was being written is left as it was (common/atomic_file.h). Anything else is an
+// internal error.
 int exit_for_exception() {
     try {
         try {
@@ -197,7 +199,11 @@ int exit_for_exception() {
                 print_internal_error(e.what());
             }
         } catch (const std::exception& e) {
-            print_internal_error(e.what());
+            if (prove::is_solver_out_of_memory(e)) {
+                print_out_of_memory();
+            } else {
+                print_internal_error(e.what());
+            }
         } catch (...) {
             print_internal_error("an exception of unknown type");
         }

@@ -4,6 +4,7 @@
 #include "data/csv_loader.h"
 
 #include <algorithm>
+#include <exception>
 #include <thread>
 
 #include "data/csv_input.h"
@@ -149,8 +150,15 @@ std::optional<Table> load_csv_produced(const std::function<bool(const CsvPieces&
     ProducedInput input;
     bool produced = false;
     // The producer always runs to its end (a database stream must be drained), also when the records fail first.
+    // What it throws (out of memory in a driver) is thrown here after the join: escaping the thread would end the
+    // process, and the reader would wait for the end of input forever without finish().
+    std::exception_ptr producer_failure;
     std::thread producer([&] {
-        produced = produce([&](std::string piece) { input.write(std::move(piece)); });
+        try {
+            produced = produce([&](std::string piece) { input.write(std::move(piece)); });
+        } catch (...) {
+            producer_failure = std::current_exception();
+        }
         input.finish();
     });
     std::optional<Table> table;
@@ -163,6 +171,7 @@ std::optional<Table> load_csv_produced(const std::function<bool(const CsvPieces&
         throw;
     }
     producer.join();
+    if (producer_failure) std::rethrow_exception(producer_failure);
     if (!produced) {
         *error = CsvError{name, 0, 0, "", ""};
         *text = input.text();

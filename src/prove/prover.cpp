@@ -1,8 +1,10 @@
 #include "prove/prover.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <map>
+#include <new>
 #include <optional>
 #include <stdexcept>
 
@@ -101,6 +103,45 @@ std::vector<ir::Rule> check_rules(const semantic::Catalog& catalog, const engine
     return out;
 }
 
+// Z3's context, made so that memory Z3 cannot get is std::bad_alloc (the command says it ran out of memory):
+// Z3_mk_context_rc returns null then, and z3::context would go on to call into the null context and crash. It is
+// deleted after everything made in it, which is declared after it, except after Z3 ran out of memory: Z3's objects
+// are then not safe to use or delete (under a memory limit a pop, or deleting the context, crashed), so they are left
+// for the exiting process to reclaim.
+class Z3Context {
+public:
+    Z3Context() : owned_(), scoped_(owned_.context) { Z3_set_error_handler(owned_.context, &record_error); }
+    z3::context& get() { return scoped_(); }
+    static bool ran_out_of_memory() { return out_of_memory_; }
+
+private:
+    // Called by Z3 on each error before z3++ throws for it.
+    static void record_error(Z3_context, Z3_error_code code) {
+        if (code == Z3_MEMOUT_FAIL) out_of_memory_ = true;
+    }
+    static inline std::atomic<bool> out_of_memory_{false};  // Z3's memory is the process's: one flag for all
+    struct Owned {
+        Z3_context context;
+        Owned() {
+            z3::config config;
+            context = Z3_mk_context_rc(config);
+            if (context == nullptr) throw std::bad_alloc();
+        }
+        ~Owned() {
+            if (!ran_out_of_memory()) Z3_del_context(context);
+        }
+        Owned(const Owned&) = delete;
+        Owned& operator=(const Owned&) = delete;
+    };
+    Owned owned_;
+    z3::scoped_context scoped_;  // a z3::context over owned_ that does not delete it
+};
+
+// In a query, which answers unknown for Z3's other errors: out of memory ends the command (is_solver_out_of_memory).
+void throw_if_out_of_memory(const z3::exception& e) {
+    if (is_solver_out_of_memory(e)) throw std::bad_alloc();
+}
+
 }  // namespace
 
 struct Prover::State {
@@ -109,7 +150,8 @@ struct Prover::State {
     engine::CompiledCatalog compiled;
     std::shared_ptr<const engine::SchemaChecks> checks;  // the schema's `checks:`, facts of every query
     std::vector<ir::Rule> fact_rules;
-    z3::context context;
+    Z3Context z3_context;
+    z3::context& context = z3_context.get();
     Encoder encoder;
     engine::SingleRowEvaluator evaluator;
     std::unique_ptr<engine::SingleRowEvaluator> check_evaluator;  // a witness must keep every check
@@ -170,7 +212,8 @@ struct Prover::State {
         z3::check_result admitted = z3::unknown;
         try {
             admitted = solver.check();
-        } catch (const z3::exception&) {  // undecided: the queries select their checks as usual
+        } catch (const z3::exception& e) {  // undecided: the queries select their checks as usual
+            throw_if_out_of_memory(e);
         }
         solver.pop();
         if (admitted != z3::unsat) return;
@@ -251,10 +294,12 @@ struct Prover::State {
         RegionResult result;
         // One solver for every query: the facts stay asserted, each query's own constraints are pushed and popped,
         // so the solver keeps what it learnt about the facts (a new solver per query was most of the cost).
+        // Not popped after Z3 ran out of memory (Z3Context).
         struct Scope {
             z3::solver& solver;
             explicit Scope(z3::solver& s) : solver(s) { solver.push(); }
             ~Scope() {
+                if (Z3Context::ran_out_of_memory()) return;
                 try {
                     solver.pop();
                 } catch (const z3::exception&) {  // never throw from a destructor; the next push starts afresh
@@ -362,6 +407,7 @@ struct Prover::State {
             result.reason = std::string("not encoded: ") + e.what();
         } catch (const z3::exception& e) {
             // Resource limits and cancellations surface as exceptions: no answer, so unknown.
+            throw_if_out_of_memory(e);
             result.reason = std::string("solver: ") + e.msg();
         }
         return result;
@@ -409,10 +455,18 @@ RegionResult Prover::State::reuse(uint32_t a, bool in_a, uint32_t b, bool in_b) 
     return result;
 }
 
+// Z3's exceptions carry no error code, and the context's is gone once a later call succeeds: Z3Context's handler
+// saw it.
+bool is_solver_out_of_memory(const std::exception& e) {
+    return dynamic_cast<const z3::exception*>(&e) != nullptr && Z3Context::ran_out_of_memory();
+}
+
 Prover::Prover(const semantic::Catalog& catalog, scalar::AsOf as_of, Options options)
     : state_(std::make_unique<State>(catalog, as_of, options)) {}
 
-Prover::~Prover() = default;
+Prover::~Prover() {
+    if (Z3Context::ran_out_of_memory()) (void)state_.release();  // Z3Context: not safe to delete
+}
 
 const engine::CompiledCatalog& Prover::compiled() const { return state_->compiled; }
 

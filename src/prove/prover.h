@@ -5,6 +5,7 @@
 // confirmed, or `unknown` (a timeout, or a construct the encoding does not model); never a guess.
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <set>
@@ -115,5 +116,9 @@ private:
     struct State;
     std::unique_ptr<State> state_;
 };
+
+// Whether `e` is Z3 saying it could not get memory: a command says it ran out of memory then, as for std::bad_alloc
+// (cli::run), not that it met an internal error.
+bool is_solver_out_of_memory(const std::exception& e);
 
 }  // namespace segmint::prove

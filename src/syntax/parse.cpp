@@ -1,6 +1,6 @@
 // The ANTLR boundary: validates raw bytes, lexes, reports lexical errors, splits the file at each `segment` keyword,
 // parses each definition with an error strategy that stops at its first error, and builds the owned AST.
-// Every exception from the runtime is caught here.
+// Every exception from the runtime is caught here, but std::bad_alloc: running out of memory is the command's to say.
 #include "syntax/parse.h"
 
 #include <fmt/format.h>
@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <exception>
 #include <mutex>
+#include <new>  // std::bad_alloc and std::exception
 
 #include "SegmintLexer.h"
 #include "SegmintParser.h"
@@ -438,6 +438,8 @@ private:
                   "expression is nested too deeply (more than " + std::to_string(limits::kMaxNestingDepth) +
                       " levels of parentheses, `not` or `-`)",
                   "split the rule into several segments and refer to them by name");
+        } catch (const std::bad_alloc&) {
+            throw;  // not the parser's error: the command says it ran out of memory (cli::run)
         } catch (const std::exception& e) {
             error(Code::SyntaxError, definition.span, std::string("internal parser error: ") + e.what());
         } catch (...) {
@@ -583,6 +585,8 @@ private:
 ast::File parse(std::shared_ptr<const Source> source, DiagnosticSink& sink) {
     try {
         return FileParser(source, sink).run();
+    } catch (const std::bad_alloc&) {
+        throw;
     } catch (const std::exception& e) {
         sink.error(Code::SyntaxError, source, {0, 0}, std::string("internal parser error: ") + e.what());
     } catch (...) {

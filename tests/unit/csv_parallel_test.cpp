@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <new>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -675,6 +676,27 @@ BOOST_AUTO_TEST_CASE(text_produced_in_pieces_loads_as_the_whole_text) {
     }
     BOOST_TEST(loaded == 4);
     BOOST_TEST(failed == 10);
+}
+
+// A producer that throws (a database driver out of memory) after some pieces: the load throws what it threw, on the
+// calling thread, whether the records so far were good or not; the process is not ended by an exception escaping
+// the producer's thread, and the reader does not wait for more input forever.
+BOOST_AUTO_TEST_CASE(what_the_producer_throws_is_thrown_by_the_load) {
+    const auto schema = mixed_schema();
+    const std::string good = generated(300);
+    const std::string bad = kHeader + "not,a,row,of,this,table\n" + generated(300).substr(kHeader.size());
+    for (const std::string* text : {&good, &bad}) {
+        for (const size_t pieces : {size_t{0}, size_t{1}, size_t{40}}) {
+            const auto produce = [&](const segmint::data::CsvPieces& write) -> bool {
+                for (size_t i = 0; i < pieces; ++i) write(text->substr(i * 97, 97));
+                throw std::bad_alloc();
+            };
+            CsvError error;
+            std::string kept;
+            BOOST_CHECK_THROW(segmint::data::load_csv_produced(produce, "t.csv", schema, &error, CsvOptions{}, &kept),
+                              std::bad_alloc);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -162,65 +162,41 @@ BOOST_AUTO_TEST_CASE(import_on_a_full_disk_keeps_the_old_snapshot) {
     }
 }
 
-// Memory the system refuses (an address-space limit, `ulimit -v`): under each limit from 160 MB down, `segmint
-// import` either writes the snapshot or exits 2 saying it ran out of memory (or could not start a thread), the old
-// snapshot unchanged and nothing left beside it; never an internal error or a signal. Down to the limit where the
-// program no longer starts (`segmint --version` under the same limit fails). Thread stacks at 8 MiB (`ulimit -s`),
-// which glibc sizes them by. Not under the sanitizers, which reserve more address space than any such limit leaves.
+// Memory the system refuses (an address-space limit, `ulimit -v`): under each limit from 160 MB down to where segmint
+// no longer starts, `segmint import` either writes the snapshot or exits 2 saying it ran out of memory (or could not
+// start a thread), the old snapshot unchanged and nothing left beside it; never an internal error or a signal. Not
+// under the sanitizers, which reserve more address space than any such limit leaves.
 BOOST_AUTO_TEST_CASE(import_short_of_memory_says_so_and_keeps_the_old_snapshot) {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-    BOOST_TEST_MESSAGE("a sanitizer build: address-space limits do not apply");
-    return;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-    BOOST_TEST_MESSAGE("a sanitizer build: address-space limits do not apply");
-    return;
-#endif
-#endif
+    if (sanitizer_build()) {
+        BOOST_TEST_MESSAGE("a sanitizer build: address-space limits do not apply");
+        return;
+    }
     const TempDir folder("segmint_short_of_memory");
-    const TempDir messages("segmint_short_of_memory_err");
     const std::string csv = demo().csv;
     const std::string target = folder.path + "/customers.arrow";
-    const std::string err_path = messages.path + "/err";
+    const std::string import = "import --project specs --data " + csv + " -o " + target + " --threads 2";
     int written = 0, refused = 0;
     bool json_checked = false;
-    for (int limit_mb = 160; limit_mb >= 8; limit_mb -= 4) {
-        // By /bin/sh, whose ulimit sets the limits for the segmint it then becomes.
-        const std::string limits = "ulimit -s 8192; ulimit -v " + std::to_string(limit_mb * 1024) + "; exec ";
-        if (std::system((limits + SEGMINT_BINARY " --version >/dev/null 2>&1").c_str()) != 0) break;
+    for (const int limit_mb : memory_limits_segmint_starts_under(160, 4)) {
         write_file(target, "the old snapshot");
-        const int status = std::system((limits + SEGMINT_BINARY " import --project specs --data " + csv + " -o " +
-                                        target + " --threads 2 2>" + err_path + " >/dev/null")
-                                           .c_str());
-        const std::string err = read_file(err_path);
-        std::filesystem::remove(err_path);
-        BOOST_REQUIRE_MESSAGE(WIFEXITED(status), limit_mb << " MB: ended by a signal: " << status << "\n" << err);
-        const int code = WEXITSTATUS(status);
+        std::string err;
+        const int code = run_segmint_within(limit_mb, import, nullptr, &err);
         if (code == 0) {
             ++written;
             BOOST_CHECK_MESSAGE(read_file(target) == read_file(demo().snapshot), limit_mb << " MB: written differently");
         } else {
             ++refused;
-            BOOST_CHECK_MESSAGE(code == 2, limit_mb << " MB: exit " << code << ": " << err);
-            // As any command says it, as the loader says it (with the file and line it reached), as a file that could
-            // not be opened for want of memory says it, or a thread that could not start.
-            const bool said = err.find("error: out of memory") != std::string::npos ||
-                              err.find("Cannot allocate memory") != std::string::npos ||
-                              err.find("segmint: error: the system refused a thread") != std::string::npos;
-            BOOST_CHECK_MESSAGE(said && err.find("internal error") == std::string::npos, limit_mb << " MB: " << err);
+            BOOST_CHECK_MESSAGE(code == 2 && says_it_ran_out_of_memory(err), limit_mb << " MB: exit " << code << ": "
+                                                                                     << err);
             BOOST_CHECK_MESSAGE(read_file(target) == "the old snapshot", limit_mb << " MB: the old snapshot changed");
             if (!json_checked && err.find("segmint: error: out of memory") != std::string::npos) {
                 // With --format json the document says it too (docs/ci.md: exit 2 has an input error).
                 json_checked = true;
-                const std::string json_path = messages.path + "/out.json";
-                const int json_status = std::system((limits + SEGMINT_BINARY " import --project specs --data " + csv +
-                                                     " -o " + target + " --threads 2 --format json 2>/dev/null >" +
-                                                     json_path)
-                                                        .c_str());
-                const std::string document = read_file(json_path);
-                BOOST_CHECK_MESSAGE(WIFEXITED(json_status) && WEXITSTATUS(json_status) == 2 &&
-                                        document.find("\"message\": \"out of memory\"") != std::string::npos,
-                                    limit_mb << " MB, --format json: " << json_status << "\n" << document);
+                std::string document;
+                const int json_code = run_segmint_within(limit_mb, import + " --format json", &document);
+                BOOST_CHECK_MESSAGE(json_code == 2 && document.find("\"message\": \"out of memory\"") !=
+                                                          std::string::npos,
+                                    limit_mb << " MB, --format json: exit " << json_code << "\n" << document);
             }
         }
         BOOST_CHECK_EQUAL(std::distance(std::filesystem::directory_iterator(folder.path), {}), 1);

@@ -137,9 +137,12 @@ Checked check_text(const std::string& text, const std::string& name) {
     return checked;
 }
 
-int run_segmint(const std::string& arguments, std::string* out, std::string* err) {
+namespace {
+
+// Runs `prefix` segmint `arguments` by /bin/sh.
+int run_segmint_after(const std::string& prefix, const std::string& arguments, std::string* out, std::string* err) {
     std::string err_path = (fs::temp_directory_path() / ("segmint_test_err_" + std::to_string(::getpid()))).string();
-    std::string command = std::string(SEGMINT_BINARY) + " " + arguments + " 2>" + err_path;
+    std::string command = prefix + std::string(SEGMINT_BINARY) + " " + arguments + " 2>" + err_path;
     FILE* pipe = ::popen(command.c_str(), "r");
     if (!pipe) throw std::runtime_error("popen failed");
     std::string captured;
@@ -151,6 +154,45 @@ int run_segmint(const std::string& arguments, std::string* out, std::string* err
     if (err) *err = fs::exists(err_path) ? read_file(err_path) : "";
     fs::remove(err_path);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+int run_segmint(const std::string& arguments, std::string* out, std::string* err) {
+    return run_segmint_after("", arguments, out, err);
+}
+
+int run_segmint_within(int limit_mb, const std::string& arguments, std::string* out, std::string* err) {
+    // /bin/sh's ulimit sets the limits for the segmint it then becomes.
+    return run_segmint_after("ulimit -s 8192; ulimit -v " + std::to_string(limit_mb * 1024) + "; exec ", arguments,
+                             out, err);
+}
+
+std::vector<int> memory_limits_segmint_starts_under(int from_mb, int step_mb) {
+    std::vector<int> limits;
+    for (int limit_mb = from_mb; limit_mb > 0; limit_mb -= step_mb) {
+        if (run_segmint_within(limit_mb, "--version") != 0) break;
+        limits.push_back(limit_mb);
+    }
+    return limits;
+}
+
+bool says_it_ran_out_of_memory(const std::string& err) {
+    const bool said = err.find("error: out of memory") != std::string::npos ||
+                      err.find("Cannot allocate memory") != std::string::npos ||
+                      err.find("segmint: error: the system refused a thread") != std::string::npos;
+    return said && err.find("internal") == std::string::npos;
+}
+
+bool sanitizer_build() {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    return true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+    return true;
+#endif
+#endif
+    return false;
 }
 
 std::string generate_demo_data(const std::string& folder, uint64_t rows, uint64_t seed) {

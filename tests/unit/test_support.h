@@ -55,6 +55,20 @@ Checked check_text(const std::string& text, const std::string& name = "test.seg"
 // Runs the segmint binary; returns its exit code and fills stdout/stderr.
 int run_segmint(const std::string& arguments, std::string* out = nullptr, std::string* err = nullptr);
 
+// The same under an address-space limit of `limit_mb` MB (`ulimit -v`; thread stacks at 8 MiB, which glibc sizes them
+// by): 128 + the signal's number when one ended it.
+int run_segmint_within(int limit_mb, const std::string& arguments, std::string* out = nullptr,
+                       std::string* err = nullptr);
+// The limits from `from_mb` down by `step_mb` under which segmint still starts (`--version` exits 0), for tests that
+// run a command under each: it must do its work or say it ran out of memory, never crash.
+std::vector<int> memory_limits_segmint_starts_under(int from_mb, int step_mb);
+// Whether stderr of a command that exited 2 says, as segmint does, that the system refused memory: out of memory, a
+// file that could not be read or mapped for want of it (the loader names its line), a thread that could not start;
+// and no internal error.
+bool says_it_ran_out_of_memory(const std::string& err);
+// Whether this is a sanitizer build, whose shadow memory no such limit leaves room for.
+bool sanitizer_build();
+
 // The demo retailer's data as `segmint generate` writes it into `folder` (customers.csv, orders.csv,
 // page_views.csv). Returns what follows `--data` to pass all three, for the specs/ project whose behaviour segments
 // read the event tables: `F/customers.csv --events orders=F/orders.csv --events page_views=F/page_views.csv`.
