@@ -113,6 +113,8 @@ public:
     Z3Context() : owned_(), scoped_(owned_.context) { Z3_set_error_handler(owned_.context, &record_error); }
     z3::context& get() { return scoped_(); }
     static bool ran_out_of_memory() { return out_of_memory_; }
+    // For std::bad_alloc, which Z3's own containers throw past its error handler.
+    static void note_out_of_memory() { out_of_memory_ = true; }
 
 private:
     // Called by Z3 on each error before z3++ throws for it.
@@ -137,6 +139,24 @@ private:
     z3::scoped_context scoped_;  // a z3::context over owned_ that does not delete it
 };
 
+// z3::solver's constructor and solver.set() take a reference to what Z3_mk_solver and Z3_mk_params return without
+// checking it, which is null when Z3 ran out of memory (a crash): these check first.
+z3::solver make_solver(z3::context& context) {
+    Z3_solver solver = Z3_mk_solver(context);
+    context.check_error();
+    return z3::solver(context, solver);
+}
+
+void set_timeout(z3::context& context, z3::solver& solver, unsigned timeout_ms) {
+    Z3_params params = Z3_mk_params(context);
+    context.check_error();
+    Z3_params_inc_ref(context, params);
+    Z3_params_set_uint(context, params, Z3_mk_string_symbol(context, "timeout"), timeout_ms);
+    Z3_solver_set_params(context, solver, params);
+    Z3_params_dec_ref(context, params);
+    context.check_error();
+}
+
 // In a query, which answers unknown for Z3's other errors: out of memory ends the command (is_solver_out_of_memory).
 void throw_if_out_of_memory(const z3::exception& e) {
     if (is_solver_out_of_memory(e)) throw std::bad_alloc();
@@ -159,7 +179,7 @@ struct Prover::State {
     std::vector<bool> check_always;      // by check: broken by a customer with every column NULL, so always asserted
     std::vector<bool> check_asserted;    // by check: asserted in the current query
     bool facts_admit_a_customer = true;  // false when the schema's facts together admit no customer at all
-    z3::solver solver{context};
+    z3::solver solver = make_solver(context);
     size_t facts_asserted = 0;
     Stats stats;
     WitnessPool pool;
@@ -175,7 +195,6 @@ struct Prover::State {
         if (checks && !checks->catalog.segments.empty()) {
             check_evaluator = std::make_unique<engine::SingleRowEvaluator>(checks->compiled, *c.schema);
         }
-        assert_checks();
     }
 
     // Each check the encoder models is a fact: its condition is not FALSE (TRUE or NULL). One it cannot encode is
@@ -208,7 +227,7 @@ struct Prover::State {
             if (fact) solver.add(*fact);
         }
         for (const auto& fact : encoder.facts()) solver.add(fact);
-        solver.set("timeout", options.timeout_ms);
+        set_timeout(context, solver, options.timeout_ms);
         z3::check_result admitted = z3::unknown;
         try {
             admitted = solver.check();
@@ -293,21 +312,12 @@ struct Prover::State {
                        uint32_t condition_segment = 0, bool witness = true) {
         RegionResult result;
         // One solver for every query: the facts stay asserted, each query's own constraints are pushed and popped,
-        // so the solver keeps what it learnt about the facts (a new solver per query was most of the cost).
-        // Not popped after Z3 ran out of memory (Z3Context).
-        struct Scope {
-            z3::solver& solver;
-            explicit Scope(z3::solver& s) : solver(s) { solver.push(); }
-            ~Scope() {
-                if (Z3Context::ran_out_of_memory()) return;
-                try {
-                    solver.pop();
-                } catch (const z3::exception&) {  // never throw from a destructor; the next push starts afresh
-                }
-            }
-        };
+        // so the solver keeps what it learnt about the facts (a new solver per query was most of the cost). A query
+        // that threw left its scopes pushed: the next one pops them first. Never on the way out of a throw: after Z3
+        // ran out of memory a pop crashed (Z3Context).
         try {
-            solver.set("timeout", options.timeout_ms);
+            if (const unsigned left = Z3_solver_get_num_scopes(context, solver); left > 0) solver.pop(left);
+            set_timeout(context, solver, options.timeout_ms);
             std::set<uint32_t> columns;
             std::vector<z3::expr> asserted;
             // A rule that abstracts (an untranslated regex, lower/upper against a column) is exact only for `empty`.
@@ -330,7 +340,7 @@ struct Prover::State {
             // Facts of columns first seen by this query join the permanent ones (outside the query's scope).
             for (; facts_asserted < encoder.facts().size(); ++facts_asserted)
                 solver.add(encoder.facts()[facts_asserted]);
-            Scope scope(solver);
+            solver.push();
             for (const auto& e : asserted) solver.add(e);
             for (const auto& e : check_facts_here) solver.add(e);
             z3::check_result decided;
@@ -366,7 +376,7 @@ struct Prover::State {
                         if (!model->eval(z3::mk_and(ordinary) && first_as_of, true).is_true()) {
                             solver.push();
                             solver.add(ordinary);
-                            solver.set("timeout", std::min(options.timeout_ms, 1000u));
+                            set_timeout(context, solver, std::min(options.timeout_ms, 1000u));
                             for (const z3::expr& when : encoder.ordinary_as_of()) {
                                 solver.push();
                                 solver.add(when);
@@ -403,12 +413,16 @@ struct Prover::State {
                     break;
                 }
             }
+            solver.pop();
         } catch (const Unsupported& e) {
             result.reason = std::string("not encoded: ") + e.what();
         } catch (const z3::exception& e) {
             // Resource limits and cancellations surface as exceptions: no answer, so unknown.
             throw_if_out_of_memory(e);
             result.reason = std::string("solver: ") + e.msg();
+        } catch (const std::bad_alloc&) {
+            Z3Context::note_out_of_memory();
+            throw;
         }
         return result;
     }
@@ -461,11 +475,21 @@ bool is_solver_out_of_memory(const std::exception& e) {
     return dynamic_cast<const z3::exception*>(&e) != nullptr && Z3Context::ran_out_of_memory();
 }
 
+// The checks are asserted once the state is owned: running out of memory there leaves it to the deleter.
 Prover::Prover(const semantic::Catalog& catalog, scalar::AsOf as_of, Options options)
-    : state_(std::make_unique<State>(catalog, as_of, options)) {}
+    : state_(new State(catalog, as_of, options)) {
+    try {
+        state_->assert_checks();
+    } catch (const std::bad_alloc&) {
+        Z3Context::note_out_of_memory();
+        throw;
+    }
+}
 
-Prover::~Prover() {
-    if (Z3Context::ran_out_of_memory()) (void)state_.release();  // Z3Context: not safe to delete
+Prover::~Prover() = default;
+
+void Prover::StateDeleter::operator()(State* state) const {
+    if (!Z3Context::ran_out_of_memory()) delete state;  // else not safe to delete (Z3Context)
 }
 
 const engine::CompiledCatalog& Prover::compiled() const { return state_->compiled; }

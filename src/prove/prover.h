@@ -114,7 +114,10 @@ public:
 
 private:
     struct State;
-    std::unique_ptr<State> state_;
+    struct StateDeleter {  // leaves the state to the exiting process after Z3 ran out of memory
+        void operator()(State* state) const;
+    };
+    std::unique_ptr<State, StateDeleter> state_;
 };
 
 // Whether `e` is Z3 saying it could not get memory: a command says it ran out of memory then, as for std::bad_alloc

@@ -32,6 +32,7 @@ double number_of(const z3::model& model, const z3::expr& value) {
     const z3::expr exponent(ctx, Z3_fpa_get_numeral_exponent_bv(ctx, numeral, true));
     if (!Z3_fpa_get_numeral_sign(ctx, numeral, &sign) ||
         !Z3_fpa_get_numeral_significand_uint64(ctx, numeral, &significand)) {
+        ctx.check_error();  // Z3's own error (out of memory) as z3++ throws it
         throw std::logic_error("prove: the model's number is not a double numeral: " + numeral.to_string());
     }
     const uint64_t bits = (uint64_t{sign != 0} << 63) | (exponent.get_numeral_uint64() << 52) | significand;

@@ -86,6 +86,8 @@ std::map<std::string, std::pair<uint64_t, uint64_t>> parse_entry(const std::stri
                 if (used != second.size() || second.empty() || second[0] == '-') throw std::invalid_argument(item);
             }
             fields[item.substr(0, equals)] = {a, b};
+        } catch (const std::bad_alloc&) {
+            throw;
         } catch (const std::exception&) {
             fail(what + ": its entry in the footer is malformed: the snapshot is corrupt");
         }
