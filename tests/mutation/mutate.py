@@ -209,8 +209,8 @@ MUTATIONS = [
      "what a database source's producer thread throws (out of memory in a driver) is dropped: the load reports a "
      "failed producer with no message"),
     ("parser_out_of_memory_internal", "src/syntax/parse.cpp",
-     "        } catch (const std::bad_alloc&) {\n            throw;  // not the parser's error",
-     "        } catch (const std::logic_error&) {\n            throw;  // not the parser's error",
+     "    } catch (const std::bad_alloc&) {\n        throw;\n    } catch (const std::exception& e) {\n        sink.error",
+     "    } catch (const std::logic_error&) {\n        throw;\n    } catch (const std::exception& e) {\n        sink.error",
      "memory refused while parsing is reported as an internal parser error in every file being parsed, with false "
      "errors for the segments they hold (exit 1)"),
     ("z3_null_context", "src/prove/prover.cpp",

@@ -2,8 +2,9 @@
 // as without a limit, or exits 2 saying it ran out of memory; never a crash, an internal error or a wrong answer. The
 // parser and Z3 each turned a refusal into something else: the parser into "internal parser error" on every file it
 // was parsing (exit 1, with false errors for the segments those files held), Z3 into a null context, a crash in a pop
-// or in deleting its context, and "internal error: out of memory". `segmint import` is covered in snapshot_cli. Not
-// under the sanitizers, which reserve more address space than any such limit leaves.
+// or in deleting its context, and "internal error: out of memory" (but for an assertion inside Z3 itself, below).
+// `segmint import` is covered in snapshot_cli. Not under the sanitizers, which reserve more address space than any
+// such limit leaves.
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <string>
@@ -15,16 +16,25 @@ using namespace segmint::testing;
 
 namespace {
 
+// Z3 4.8.12 itself sometimes ends the process under such a limit: an assertion of its own (smt_context.cpp, "UNEXPECTED
+// CODE WAS REACHED") calls exit(114) inside a query, where nothing of segmint runs (docs/limits.md). Counted apart, for
+// the commands that run Z3 only; any other exit but 0 and 2 fails.
+bool z3_ended_the_process(int code, const std::string& err) {
+    return code == 114 && err.find("ASSERTION VIOLATION\nFile: ./src/") != std::string::npos;
+}
+
 // `arguments` under each limit from `from_mb` down by `step_mb` to where segmint no longer starts.
-void expect_done_or_out_of_memory(const std::string& arguments, int from_mb, int step_mb) {
+void expect_done_or_out_of_memory(const std::string& arguments, int from_mb, int step_mb, bool runs_z3 = false) {
     std::string expected;
     const int expected_code = run_segmint(arguments, &expected);
     BOOST_REQUIRE_EQUAL(expected_code, 0);
-    int done = 0, refused = 0;
+    int done = 0, refused = 0, z3_exits = 0;
     for (const int limit_mb : memory_limits_segmint_starts_under(from_mb, step_mb)) {
         std::string out, err;
         const int code = run_segmint_within(limit_mb, arguments, &out, &err);
-        if (code == 2) {
+        if (runs_z3 && z3_ended_the_process(code, err)) {
+            ++z3_exits;
+        } else if (code == 2) {
             ++refused;
             BOOST_CHECK_MESSAGE(says_it_ran_out_of_memory(err), arguments << " under " << limit_mb << " MB: " << err);
         } else {
@@ -34,7 +44,8 @@ void expect_done_or_out_of_memory(const std::string& arguments, int from_mb, int
                                           << out << err);
         }
     }
-    BOOST_TEST_MESSAGE(arguments << ": done under " << done << " limits, out of memory under " << refused);
+    BOOST_TEST_MESSAGE(arguments << ": done under " << done << " limits, out of memory under " << refused
+                                 << ", ended by Z3's own assertion under " << z3_exits);
     BOOST_CHECK_GT(done, 0);
     BOOST_CHECK_GT(refused, 0);
 }
@@ -63,14 +74,14 @@ BOOST_AUTO_TEST_CASE(check_parses_or_says_it_ran_out_of_memory) {
 // Every MB: Z3's crashes came in windows of a few MB.
 BOOST_AUTO_TEST_CASE(prove_proves_or_says_it_ran_out_of_memory) {
     if (skipped()) return;
-    expect_done_or_out_of_memory("prove --project specs", with_thread_stacks(84), 1);
+    expect_done_or_out_of_memory("prove --project specs", with_thread_stacks(84), 1, true);
 }
 
 BOOST_AUTO_TEST_CASE(validate_with_its_proofs_checks_or_says_it_ran_out_of_memory) {
     if (skipped()) return;
     const TempDir folder("segmint_memory_limits");
     const std::string data = generate_demo_data(folder.path, 2000, 5);
-    expect_done_or_out_of_memory("validate --project specs --threads 2 --data " + data, 110, 2);
+    expect_done_or_out_of_memory("validate --project specs --threads 2 --data " + data, 110, 2, true);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
