@@ -139,22 +139,44 @@ private:
     z3::scoped_context scoped_;  // a z3::context over owned_ that does not delete it
 };
 
+// Runs `make` (which makes Z3 objects), noting a std::bad_alloc before the objects made so far are released.
+template <typename Make>
+auto noting_out_of_memory(Make&& make) {
+    try {
+        return make();
+    } catch (const std::bad_alloc&) {
+        Z3Context::note_out_of_memory();
+        throw;
+    }
+}
+
 // z3::solver's constructor and solver.set() take a reference to what Z3_mk_solver and Z3_mk_params return without
-// checking it, which is null when Z3 ran out of memory (a crash): these check first.
+// checking it, which is null when Z3 ran out of memory (a crash): these check first. Z3 clears its error code at each
+// call, so each call is checked.
 z3::solver make_solver(z3::context& context) {
-    Z3_solver solver = Z3_mk_solver(context);
-    context.check_error();
-    return z3::solver(context, solver);
+    return noting_out_of_memory([&] {
+        Z3_solver solver = Z3_mk_solver(context);
+        context.check_error();
+        return z3::solver(context, solver);
+    });
 }
 
 void set_timeout(z3::context& context, z3::solver& solver, unsigned timeout_ms) {
     Z3_params params = Z3_mk_params(context);
     context.check_error();
     Z3_params_inc_ref(context, params);
-    Z3_params_set_uint(context, params, Z3_mk_string_symbol(context, "timeout"), timeout_ms);
-    Z3_solver_set_params(context, solver, params);
+    try {
+        const Z3_symbol timeout = Z3_mk_string_symbol(context, "timeout");
+        context.check_error();
+        Z3_params_set_uint(context, params, timeout, timeout_ms);
+        context.check_error();
+        Z3_solver_set_params(context, solver, params);
+        context.check_error();
+    } catch (const z3::exception&) {
+        if (!Z3Context::ran_out_of_memory()) Z3_params_dec_ref(context, params);
+        throw;
+    }
     Z3_params_dec_ref(context, params);
-    context.check_error();
 }
 
 // In a query, which answers unknown for Z3's other errors: out of memory ends the command (is_solver_out_of_memory).
@@ -190,7 +212,8 @@ struct Prover::State {
           compiled(engine::compile(c, as_of)),
           checks(engine::compile_schema_checks(*c.schema)),
           fact_rules(check_rules(c, checks.get())),
-          encoder(context, *c.schema, compiled.written_rules, as_of, o.every_date, fact_rules),
+          encoder(noting_out_of_memory(
+              [&] { return Encoder(context, *c.schema, compiled.written_rules, as_of, o.every_date, fact_rules); })),
           evaluator(compiled, *c.schema, engine::Evaluator::Vm) {
         if (checks && !checks->catalog.segments.empty()) {
             check_evaluator = std::make_unique<engine::SingleRowEvaluator>(checks->compiled, *c.schema);
@@ -315,8 +338,11 @@ struct Prover::State {
         // so the solver keeps what it learnt about the facts (a new solver per query was most of the cost). A query
         // that threw left its scopes pushed: the next one pops them first. Never on the way out of a throw: after Z3
         // ran out of memory a pop crashed (Z3Context).
+        if (Z3Context::ran_out_of_memory()) throw std::bad_alloc();  // never a Z3 call after that
         try {
-            if (const unsigned left = Z3_solver_get_num_scopes(context, solver); left > 0) solver.pop(left);
+            const unsigned left = Z3_solver_get_num_scopes(context, solver);
+            context.check_error();
+            if (left > 0) solver.pop(left);
             set_timeout(context, solver, options.timeout_ms);
             std::set<uint32_t> columns;
             std::vector<z3::expr> asserted;
@@ -413,6 +439,7 @@ struct Prover::State {
                     break;
                 }
             }
+            if (Z3Context::ran_out_of_memory()) throw std::bad_alloc();  // an error no call checked
             solver.pop();
         } catch (const Unsupported& e) {
             result.reason = std::string("not encoded: ") + e.what();
