@@ -2,7 +2,8 @@
 // as without a limit, or exits 2 saying it ran out of memory; never a crash, an internal error or a wrong answer. The
 // parser and Z3 each turned a refusal into something else: the parser into "internal parser error" on every file it
 // was parsing (exit 1, with false errors for the segments those files held), Z3 into a null context, a crash in a pop
-// or in deleting its context, and "internal error: out of memory" (but for an assertion inside Z3 itself, below).
+// or in deleting its context, and "internal error: out of memory" (but for an assertion inside Z3 itself, below, and
+// glibc's own abort: test_support.h).
 // `segmint import` is covered in snapshot_cli. Not under the sanitizers, which reserve more address space than any
 // such limit leaves.
 #include <algorithm>
@@ -29,12 +30,14 @@ void expect_done_or_out_of_memory(const std::string& arguments, int from_mb, int
     std::string expected;
     const int expected_code = run_segmint(arguments, &expected);
     BOOST_REQUIRE_EQUAL(expected_code, 0);
-    int done = 0, refused = 0, z3_exits = 0;
+    int done = 0, refused = 0, z3_exits = 0, glibc_exits = 0;
     for (const int limit_mb : memory_limits_segmint_starts_under(from_mb, step_mb)) {
         std::string out, err;
         const int code = run_segmint_within(limit_mb, arguments, &out, &err);
         if (runs_z3 && z3_ended_the_process(code, err)) {
             ++z3_exits;
+        } else if (glibc_ended_it_for_memory(code, err)) {
+            ++glibc_exits;
         } else if (code == 2) {
             ++refused;
             BOOST_CHECK_MESSAGE(says_it_ran_out_of_memory(err), arguments << " under " << limit_mb << " MB: " << err);
@@ -46,10 +49,12 @@ void expect_done_or_out_of_memory(const std::string& arguments, int from_mb, int
         }
     }
     BOOST_TEST_MESSAGE(arguments << ": done under " << done << " limits, out of memory under " << refused
-                                 << ", ended by Z3's own assertion under " << z3_exits);
+                                 << ", ended by Z3's own assertion under " << z3_exits << ", by glibc under "
+                                 << glibc_exits);
     BOOST_CHECK_GT(done, 0);
     BOOST_CHECK_GT(refused, 0);
     BOOST_CHECK_LE(z3_exits, 2);  // about one run in 60 by hand; more would be something else
+    BOOST_CHECK_LE(glibc_exits, 2);
 }
 
 // `mb` and a thread stack (8 MiB) per core: `check` and `prove` parse on every core, so their window moves up with

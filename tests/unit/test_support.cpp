@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -163,9 +164,11 @@ int run_segmint(const std::string& arguments, std::string* out, std::string* err
 }
 
 int run_segmint_within(int limit_mb, const std::string& arguments, std::string* out, std::string* err) {
-    // /bin/sh's ulimit sets the limits for the segmint it then becomes.
-    return run_segmint_after("ulimit -s 8192; ulimit -v " + std::to_string(limit_mb * 1024) + "; exec ", arguments,
-                             out, err);
+    // /bin/sh's ulimit sets the limits for the segmint it then becomes; glibc's own fatal errors go to stderr, not to
+    // a terminal.
+    return run_segmint_after("ulimit -s 8192; ulimit -v " + std::to_string(limit_mb * 1024) +
+                                 "; LIBC_FATAL_STDERR_=1 exec ",
+                             arguments, out, err);
 }
 
 std::vector<int> memory_limits_segmint_starts_under(int from_mb, int step_mb) {
@@ -182,6 +185,11 @@ bool says_it_ran_out_of_memory(const std::string& err) {
                       err.find("Cannot allocate memory") != std::string::npos ||
                       err.find("segmint: error: the system refused a thread") != std::string::npos;
     return said && err.find("internal") == std::string::npos;
+}
+
+bool glibc_ended_it_for_memory(int code, const std::string& err) {
+    return code == 128 + SIGABRT &&
+           err.find("Fatal glibc error: failed to register TLS destructor: out of memory") != std::string::npos;
 }
 
 bool sanitizer_build() {

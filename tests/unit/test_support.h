@@ -66,6 +66,10 @@ std::vector<int> memory_limits_segmint_starts_under(int from_mb, int step_mb);
 // file that could not be read or mapped for want of it (the loader names its line), a thread that could not start;
 // and no internal error.
 bool says_it_ran_out_of_memory(const std::string& err);
+// Whether glibc itself ended the process for want of memory, where no code of segmint runs: a thread's first use of a
+// thread_local object with a destructor (in the libraries) aborts when glibc cannot allocate to register it (exit
+// 134, "Fatal glibc error: failed to register TLS destructor: out of memory"; once in a CI rehearsal's sweeps).
+bool glibc_ended_it_for_memory(int code, const std::string& err);
 // Whether this is a sanitizer build, whose shadow memory no such limit leaves room for.
 bool sanitizer_build();
 
