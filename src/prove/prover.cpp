@@ -505,12 +505,7 @@ bool is_solver_out_of_memory(const std::exception& e) {
 // The checks are asserted once the state is owned: running out of memory there leaves it to the deleter.
 Prover::Prover(const semantic::Catalog& catalog, scalar::AsOf as_of, Options options)
     : state_(new State(catalog, as_of, options)) {
-    try {
-        state_->assert_checks();
-    } catch (const std::bad_alloc&) {
-        Z3Context::note_out_of_memory();
-        throw;
-    }
+    noting_out_of_memory([&] { state_->assert_checks(); });
 }
 
 Prover::~Prover() = default;
