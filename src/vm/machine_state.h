@@ -125,6 +125,8 @@ struct State {
     // narrowing reuses storage and touches only the batch's words. Row lists are built when a text or list kernel
     // first needs one.
     std::vector<std::array<uint64_t, kBatchWords>> masks;
+    // masks[0] holds rows [0, first_mask_rows): kept from batch to batch, refilled when a batch's size differs.
+    uint32_t first_mask_rows = UINT32_MAX;
     size_t depth = 0;
     std::vector<std::vector<uint32_t>> mask_rows;
     std::vector<Selection> selections;
@@ -191,7 +193,11 @@ struct State {
         count = batch_count;
         if (masks.empty()) masks.resize(1);
         depth = 0;
-        fill_first(masks[0].data(), count);
+        // Every program of every batch starts here: refilled only when the batch's size changes (the last batch).
+        if (first_mask_rows != count) {
+            fill_first(masks[0].data(), count);
+            first_mask_rows = count;
+        }
         if (selections.empty()) selections.resize(1);
         selection_built.assign(1, true);
         selections[0] = Selection{true, count, nullptr};
