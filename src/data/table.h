@@ -65,12 +65,21 @@ public:
     // String `index` (< size()). Its offsets are clamped to the strings: a snapshot's offsets are read in place from
     // its mapped file, which another program may rewrite after they were checked (docs/snapshots.md); a read then
     // finds other strings, never other memory.
-    std::string_view operator[](size_t index) const {
-        const uint64_t limit = bytes_.size();
-        const uint64_t begin = std::min(read_once(offsets_.data() + index), limit);
-        const uint64_t end = std::min(std::max(read_once(offsets_.data() + index + 1), begin), limit);
-        return {bytes_.data() + begin, static_cast<size_t>(end - begin)};
-    }
+    std::string_view operator[](size_t index) const { return strings()[index]; }
+    // The arena's arrays as plain pointers, for a loop over many strings: operator[] with its clamping, without
+    // reloading the arena's members after each store the loop makes (a stored size_t may alias them).
+    struct Strings {
+        const uint64_t* offsets;
+        const char* bytes;
+        uint64_t limit;  // bytes of strings
+        size_t count;    // strings
+        std::string_view operator[](size_t index) const {
+            const uint64_t begin = std::min(read_once(offsets + index), limit);
+            const uint64_t end = std::min(std::max(read_once(offsets + index + 1), begin), limit);
+            return {bytes + begin, static_cast<size_t>(end - begin)};
+        }
+    };
+    Strings strings() const { return {offsets_.data(), bytes_.data(), bytes_.size(), size()}; }
     const_iterator begin() const { return {this, 0}; }
     const_iterator end() const { return {this, size()}; }
 
