@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <new>
+#include <system_error>
 
 namespace segmint::snapshot {
 
@@ -64,39 +65,53 @@ void BlockWriter::hand_over(unsigned char* buffer, size_t size) {
     }
     changed_.notify_all();
     if (thread_.joinable()) return;
-    thread_ = std::thread([this] {
-        std::unique_lock<std::mutex> lock(mutex_);
-        for (;;) {
-            changed_.wait(lock, [&] { return !handed_over_.empty() || stopping_; });
-            if (handed_over_.empty()) return;
-            const auto [block, bytes] = handed_over_.front();
-            handed_over_.pop_front();
-            const bool skip = refused_;  // nothing after a refused block: the file would have a hole
-            lock.unlock();
-            bool ok = true;
-            int error = 0;
-            if (!skip) {
-                errno = 0;
-                try {
-                    ok = sink_(block, bytes);
-                } catch (const std::bad_alloc&) {
-                    ok = false;
-                    errno = ENOMEM;
-                } catch (...) {  // a sink that throws refuses the block; nothing escapes this thread
-                    ok = false;
-                    errno = EIO;
-                }
-                error = errno;
-            }
-            lock.lock();
-            if (!ok && !refused_) {
-                refused_ = true;
-                sink_errno_ = error != 0 ? error : EIO;
-            }
-            free_.push_back(block);
-            changed_.notify_all();
+    if (!on_calling_thread_) {
+        try {
+            thread_ = std::thread([this] { give_to_sink(true); });
+            return;
+        } catch (const std::system_error&) {
+            on_calling_thread_ = true;
+        } catch (const std::bad_alloc&) {
+            on_calling_thread_ = true;
         }
-    });
+    }
+    // No thread to be had (a process at its limit of threads or of memory): each block is written here when it is
+    // handed over, as parallel_for does its work with the threads that started.
+    give_to_sink(false);
+}
+
+void BlockWriter::give_to_sink(bool wait_for_more) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+        if (wait_for_more) changed_.wait(lock, [&] { return !handed_over_.empty() || stopping_; });
+        if (handed_over_.empty()) return;
+        const auto [block, bytes] = handed_over_.front();
+        handed_over_.pop_front();
+        const bool skip = refused_;  // nothing after a refused block: the file would have a hole
+        lock.unlock();
+        bool ok = true;
+        int error = 0;
+        if (!skip) {
+            errno = 0;
+            try {
+                ok = sink_(block, bytes);
+            } catch (const std::bad_alloc&) {
+                ok = false;
+                errno = ENOMEM;
+            } catch (...) {  // a sink that throws refuses the block; nothing escapes the writer's thread
+                ok = false;
+                errno = EIO;
+            }
+            error = errno;
+        }
+        lock.lock();
+        if (!ok && !refused_) {
+            refused_ = true;
+            sink_errno_ = error != 0 ? error : EIO;
+        }
+        free_.push_back(block);
+        changed_.notify_all();
+    }
 }
 
 void BlockWriter::stop() {

@@ -23,7 +23,7 @@ using ByteSink = std::function<bool(const void* bytes, size_t size)>;
 // a file written through the page cache in blocks of a huge page is kept as huge folios, which a reader's mapping maps
 // as huge pages (the first pass over a mapping of a file written in pieces of every size took 0.15-0.45 s more on this
 // machine: docs/performance.md). The sink runs on a thread of its own with kBuffers blocks in flight, so the disk
-// writes one block while the writer fills the next.
+// writes one block while the writer fills the next; where no thread can be started, on the calling thread.
 class BlockWriter {
 public:
     static constexpr size_t kBlock = size_t{8} << 20;  // 4 huge pages: fewer, larger direct writes
@@ -42,6 +42,9 @@ public:
 private:
     unsigned char* take_buffer();  // a free buffer; null once the sink refused a block
     void hand_over(unsigned char* buffer, size_t size);
+    // Writes the blocks handed over, in order: on the writer's thread, waiting for more until stopped; on the calling
+    // thread (wait_for_more false) until none is left.
+    void give_to_sink(bool wait_for_more);
     void stop();
     bool failed();  // sets errno to the sink's when true
 
@@ -60,6 +63,7 @@ private:
     bool refused_ = false;                                       // guarded by mutex_
     int sink_errno_ = 0;                                         // guarded by mutex_
     std::thread thread_;                                         // started with the first block handed over
+    bool on_calling_thread_ = false;                             // no thread could be started: blocks written inline
 };
 
 // A file opened for writing (unbuffered: std::setvbuf _IONBF) that takes BlockWriter's blocks, around the page cache

@@ -419,6 +419,10 @@ MUTATIONS = [
      "        if (first_mask_rows != count) {",
      "        if (first_mask_rows == UINT32_MAX) {",
      "a batch's open rows are those of the first batch its state ran (a short last batch counts rows past its end)"),
+    ("writer_needs_a_thread", "src/snapshot/file_output.cpp",
+     "        } catch (const std::system_error&) {\n            on_calling_thread_ = true;",
+     "        } catch (const std::system_error&) {\n            throw;",
+     "the snapshot writer gives up when its thread cannot start instead of writing on the calling thread"),
 ]
 
 # The suites that killed each mutation when it was last run in full: they run first, so a mutation costs its build and
@@ -517,6 +521,7 @@ EXPECTED_KILLERS = {
     "list_contains_unclamped": ["snapshots"],
     "list_bits_stale": ["differential"],
     "first_mask_kept": ["differential"],
+    "writer_needs_a_thread": ["snapshots"],
 }
 
 

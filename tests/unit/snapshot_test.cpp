@@ -3,7 +3,9 @@
 // another schema is refused with a message, never read wrong (random corruptions run here and under the sanitizers).
 #include <fcntl.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,6 +26,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -1437,6 +1440,72 @@ BOOST_AUTO_TEST_CASE(files_are_written_in_whole_aligned_blocks) {
         BOOST_REQUIRE_MESSAGE(opened, error);
         expect_same_table(table, *opened, std::to_string(rows) + " rows from the file");
     }
+}
+
+// Where no thread can be started (a process at its limit of memory or of threads), the writer hands each block to the
+// sink on the calling thread: every byte arrives, in order. In a child process whose new threads' stacks no longer
+// fit under its address-space limit (the default stack made larger than any stack glibc keeps from the runner's
+// threads, which it would reuse without asking for memory); where a thread starts there all the same, nothing to
+// check.
+BOOST_AUTO_TEST_CASE(blocks_are_written_on_the_calling_thread_when_no_thread_starts) {
+    if (testing::sanitizer_build()) {  // a sanitizer's own mappings and threads do not keep to an address-space limit
+        BOOST_TEST_MESSAGE("a sanitizer build: no address-space limit, nothing to check");
+        return;
+    }
+    std::cout.flush();  // what the runner wrote so far is not written again by the child
+    std::fflush(nullptr);
+    const pid_t child = ::fork();
+    BOOST_REQUIRE(child >= 0);
+    if (child == 0) {
+        try {
+            std::string bytes(300 * 1024 + 7, '\0');
+            for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7 % 251);
+            std::string received;
+            received.reserve(bytes.size());
+            std::vector<std::thread::id> writers;
+            writers.reserve(bytes.size() / 4096 + 2);
+            snapshot::BlockWriter writer(
+                [&](const void* data, size_t size) {
+                    received.append(static_cast<const char*>(data), size);
+                    writers.push_back(std::this_thread::get_id());
+                    return true;
+                },
+                4096);
+            pthread_attr_t attributes;
+            if (::pthread_attr_init(&attributes) != 0 ||
+                ::pthread_attr_setstacksize(&attributes, size_t{1} << 30) != 0 ||
+                ::pthread_setattr_default_np(&attributes) != 0) {
+                ::_exit(20);
+            }
+            uint64_t size_kb = 0;
+            std::ifstream status("/proc/self/status");
+            for (std::string line; std::getline(status, line);) {
+                if (line.rfind("VmSize:", 0) == 0) size_kb = std::strtoull(line.c_str() + 7, nullptr, 10);
+            }
+            const rlimit limit{(size_kb << 10) + (size_t{64} << 20), RLIM_INFINITY};
+            if (size_kb == 0 || ::setrlimit(RLIMIT_AS, &limit) != 0) ::_exit(21);
+            try {
+                std::thread([] {}).join();
+                ::_exit(30);  // a thread starts all the same
+            } catch (const std::system_error&) {
+            }
+            if (!writer.write(bytes.data(), bytes.size()) || !writer.finish()) ::_exit(22);
+            if (received != bytes) ::_exit(23);
+            for (const auto& id : writers) {
+                if (id != std::this_thread::get_id()) ::_exit(24);
+            }
+            ::_exit(writers.size() == bytes.size() / 4096 + 1 ? 0 : 25);
+        } catch (...) {
+            ::_exit(26);  // never back into the test runner in the child
+        }
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 30) {
+        BOOST_TEST_MESSAGE("a thread starts under the child's limit all the same: nothing to check");
+        return;
+    }
+    BOOST_CHECK_MESSAGE(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child ended with status " << status);
 }
 
 // The kilobytes of the mapping that holds `address` that /proc/self/smaps gives under `key`: "FilePmdMapped:" (the
