@@ -65,7 +65,7 @@ inline void exec_LoadStr(ExecContext& cx, const Instruction& in) {
         // Inlined by force: GCC calls a lambda that `each` uses in two loops once per row otherwise.
         each(
             st.selection(), [&](uint32_t i) __attribute__((always_inline)) {
-                const auto code = static_cast<uint32_t>(codes[i]);
+                const auto code = static_cast<uint32_t>(data::read_once(codes + i));  // a snapshot's, in place
                 dv[i] = test_bit(valid, i) && code < strings.count ? strings[code] : std::string_view();
             });
     };
