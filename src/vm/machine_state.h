@@ -169,6 +169,9 @@ struct State {
             ::operator delete(r.owned_valid, std::align_val_t(64));
         }
     }
+    // The registers own their buffers: a copy would free them twice.
+    State(const State&) = delete;
+    State& operator=(const State&) = delete;
 
     void prepare(const Program& program) {
         if (registers.size() < program.registers.size()) registers.resize(program.registers.size());
