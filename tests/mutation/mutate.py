@@ -2,31 +2,32 @@
 """Mutation checks: does the fast suite notice a deliberate one-line bug?
 
 Each mutation in MUTATIONS replaces one exact piece of one source file (it must occur exactly once, so a mutation
-that no longer applies after a refactor is an error, not a silent pass). The script copies the working tree to a
-scratch folder (build-mutation/tree, ignored by git), builds it once, checks that the unmutated copy passes the suites
-expected to kill the mutations (EXPECTED_KILLERS), then for each mutation: applies it, rebuilds, runs its expected
-killers, then, if they pass, the whole fast suite until the first failure (and checks that what failed passes without
-the mutation), and puts the file back. A mutation the suite does not notice "survives"; every mutation in the list
-must be killed (exit 1 otherwise). Mutations live in .cpp files where they can: one in a widely included header
+that no longer applies after a refactor is an error, not a silent pass). The script copies the working tree to
+scratch folders (build-mutation/tree, tree-1, ...: one per worker, --jobs, default one per core; ignored by git),
+builds each once, checks that the unmutated copy passes the suites expected to kill the mutations (EXPECTED_KILLERS),
+then each worker takes mutations from the list in turn: applies one to its copy, rebuilds, runs its expected
+killers, then, if they pass, the whole fast suite until the first failure (and checks that what failed passes
+without the mutation), and puts the file back. A mutation the suite does not notice "survives"; every mutation in
+the list must be killed (exit 1 otherwise). Mutations live in .cpp files where they can: one in a widely included header
 rebuilds most of the tree.
 
 With ccache installed, .ci/build and this script share its cache (CCACHE_BASEDIR is the repository, and the copy's
 build folder sits inside the copy as build/ sits inside the repository), so the copy builds in about a minute.
 
-Usage: python3 tests/mutation/mutate.py [--only NAME,...] [--list] [--keep]
+Usage: python3 tests/mutation/mutate.py [--only NAME,...] [--jobs N] [--list] [--keep]
 """
 import argparse
 import os
+import queue
 import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SCRATCH = os.path.join(ROOT, "build-mutation")
-TREE = os.path.join(SCRATCH, "tree")
-BUILD = os.path.join(TREE, "build")
 
 # The fast suite: everything but the slowest suites, which repeat what faster ones check (the oracle runs one seed;
 # prove_differential, 1-2 minutes, checks the prover, which no mutation here touches, and ctest starts it first, so
@@ -531,95 +532,132 @@ def run(cmd, cwd=None, quiet=True):
     return out.returncode, out.stdout or ""
 
 
-def copy_tree():
-    """The working tree as it is (committed or not), without build folders.
-
-    Files are synchronized, not copied with their times: a file whose content changed gets the current time, so the
-    copy's build (kept between runs, for speed) rebuilds it even when a run was killed with a mutation applied."""
-    os.makedirs(TREE, exist_ok=True)
-    rc, files = run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT)
-    if rc != 0:
-        sys.exit("mutate: git ls-files failed:\n" + files)
-    wanted = set()
-    for rel in files.split("\0"):
-        if not rel or rel.startswith("build"):
-            continue
-        source = os.path.join(ROOT, rel)
-        if not os.path.isfile(source):
-            continue  # deleted in the working tree
-        wanted.add(rel)
-        target = os.path.join(TREE, rel)
-        with open(source, "rb") as f:
-            content = f.read()
-        if os.path.isfile(target):
-            with open(target, "rb") as f:
-                if f.read() == content:
-                    continue
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as f:
-            f.write(content)
-        shutil.copymode(source, target)
-    for folder, dirs, names in os.walk(TREE):
-        rel_folder = os.path.relpath(folder, TREE)
-        if rel_folder == "build" or rel_folder.startswith("build" + os.sep):
-            dirs[:] = []
-            continue
-        for name in names:
-            rel = os.path.normpath(os.path.join(rel_folder, name))
-            if rel not in wanted:
-                os.remove(os.path.join(folder, name))
-
-
-def build():
-    if not os.path.exists(os.path.join(BUILD, "build.ninja")):
-        args = ["cmake", "-S", TREE, "-B", BUILD, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=RelWithDebInfo"]
-        if shutil.which("ccache"):
-            args.append("-DCMAKE_CXX_COMPILER_LAUNCHER=ccache")
-        rc, out = run(args)
-        if rc != 0:
-            return rc, out
-    # What the fast suite runs, and no more (the benchmark would only add link time): segmint_tests depends on every
-    # other program ctest runs (tests/CMakeLists.txt), so a new one cannot be missed here.
-    return run(["cmake", "--build", BUILD, "-j", str(os.cpu_count() or 2), "--target", "segmint_tests"])
-
-
 def names_regex(names):
     return "^(" + "|".join(names) + ")$"
 
 
-def fast_suite(mutated_path=""):
-    """0 when the fast suite passes; else the exit code and the names of the failed tests. Up to three ctest runs
-    (ENGINE_SUITES named like the mutated file, the quick suites, the other ENGINE_SUITES), each stopping at its first
-    failure."""
-    engine = os.path.splitext(os.path.basename(mutated_path))[0].split("_")[0]
-    near = [suite for suite in ENGINE_SUITES if mutated_path and engine in suite]
-    far = [suite for suite in ENGINE_SUITES if suite not in near]
-    others = ["-E", names_regex(FAST_SUITE_EXCLUDE + ENGINE_SUITES)]
-    phases = [["-R", names_regex(near)]] if near else []
-    phases += [others] + ([["-R", names_regex(far)]] if far else [])
-    rc, failed, out = 0, [], ""
-    for selection in phases:
-        rc, failed, out = ctest(selection)
+class Copy:
+    """One scratch copy of the working tree with its own build folder. Mutations run on several copies at once (one
+    per worker): most of a mutation's time is one compiler or one test process, which leaves the other core idle."""
+
+    def __init__(self, index):
+        self.tree = os.path.join(SCRATCH, "tree" if index == 0 else "tree-%d" % index)
+        self.build_dir = os.path.join(self.tree, "build")
+        # Each copy uses every core: most of the time one compiler or one test process runs in each, and a build
+        # that recompiles many files (a mutated header) should not wait for a share.
+        self.jobs = os.cpu_count() or 2
+
+    def sync(self):
+        """The working tree as it is (committed or not), without build folders.
+
+        Files are synchronized, not copied with their times: a file whose content changed gets the current time, so
+        the copy's build (kept between runs, for speed) rebuilds it even when a run was killed with a mutation
+        applied."""
+        os.makedirs(self.tree, exist_ok=True)
+        rc, files = run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT)
         if rc != 0:
-            break
-    return rc, failed, out
+            sys.exit("mutate: git ls-files failed:\n" + files)
+        wanted = set()
+        for rel in files.split("\0"):
+            if not rel or rel.startswith("build"):
+                continue
+            source = os.path.join(ROOT, rel)
+            if not os.path.isfile(source):
+                continue  # deleted in the working tree
+            wanted.add(rel)
+            target = os.path.join(self.tree, rel)
+            with open(source, "rb") as f:
+                content = f.read()
+            if os.path.isfile(target):
+                with open(target, "rb") as f:
+                    if f.read() == content:
+                        continue
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as f:
+                f.write(content)
+            shutil.copymode(source, target)
+        for folder, dirs, names in os.walk(self.tree):
+            rel_folder = os.path.relpath(folder, self.tree)
+            if rel_folder == "build" or rel_folder.startswith("build" + os.sep):
+                dirs[:] = []
+                continue
+            for name in names:
+                rel = os.path.normpath(os.path.join(rel_folder, name))
+                if rel not in wanted:
+                    os.remove(os.path.join(folder, name))
 
+    def build(self):
+        if not os.path.exists(os.path.join(self.build_dir, "build.ninja")):
+            args = ["cmake", "-S", self.tree, "-B", self.build_dir, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=RelWithDebInfo"]
+            if shutil.which("ccache"):
+                args.append("-DCMAKE_CXX_COMPILER_LAUNCHER=ccache")
+            rc, out = run(args)
+            if rc != 0:
+                return rc, out
+        # What the fast suite runs, and no more (the benchmark would only add link time): segmint_tests depends on
+        # every other program ctest runs (tests/CMakeLists.txt), so a new one cannot be missed here.
+        return run(["cmake", "--build", self.build_dir, "-j", str(self.jobs), "--target", "segmint_tests"])
 
-def ctest(selection):
-    """Runs ctest on the copy with a -R/-E selection, stopping at the first failure: exit code, failed tests, output."""
-    rc, out = run(["ctest", "--test-dir", BUILD, "-j", str(os.cpu_count() or 2), "--stop-on-failure"] + selection)
-    failed = [m.group(1) for m in re.finditer(r"Test\s+#\d+: (\S+) \.*\s*\*\*\*(Failed|Exception|Timeout)", out)]
-    return rc, failed, out
+    def ctest(self, selection):
+        """Runs ctest on the copy with a -R/-E selection, stopping at the first failure: exit code, failed tests,
+        output."""
+        rc, out = run(["ctest", "--test-dir", self.build_dir, "-j", str(self.jobs), "--stop-on-failure"] + selection)
+        failed = [m.group(1) for m in re.finditer(r"Test\s+#\d+: (\S+) \.*\s*\*\*\*(Failed|Exception|Timeout)", out)]
+        return rc, failed, out
 
+    def fast_suite(self, mutated_path=""):
+        """0 when the fast suite passes; else the exit code and the names of the failed tests. Up to three ctest runs
+        (ENGINE_SUITES named like the mutated file, the quick suites, the other ENGINE_SUITES), each stopping at its
+        first failure."""
+        engine = os.path.splitext(os.path.basename(mutated_path))[0].split("_")[0]
+        near = [suite for suite in ENGINE_SUITES if mutated_path and engine in suite]
+        far = [suite for suite in ENGINE_SUITES if suite not in near]
+        others = ["-E", names_regex(FAST_SUITE_EXCLUDE + ENGINE_SUITES)]
+        phases = [["-R", names_regex(near)]] if near else []
+        phases += [others] + ([["-R", names_regex(far)]] if far else [])
+        rc, failed, out = 0, [], ""
+        for selection in phases:
+            rc, failed, out = self.ctest(selection)
+            if rc != 0:
+                break
+        return rc, failed, out
 
-def confirm_unmutated_pass(suites):
-    """Exits when `suites` (the whole fast suite when empty) fail on the unmutated copy too: their failure under a
-    mutation would then say nothing about it."""
-    rc, out = build()
-    if rc == 0:
-        rc, failed, out = ctest(["-R", names_regex(suites)]) if suites else fast_suite()
-    if rc != 0:
-        sys.exit("mutate: the unmutated copy fails too (%s):\n%s" % (", ".join(suites) or "fast suite", out[-4000:]))
+    def confirm_unmutated_pass(self, suites):
+        """Exits when `suites` (the whole fast suite when empty) fail on the unmutated copy too: their failure under a
+        mutation would then say nothing about it."""
+        rc, out = self.build()
+        if rc == 0:
+            rc, failed, out = self.ctest(["-R", names_regex(suites)]) if suites else self.fast_suite()
+        if rc != 0:
+            sys.exit("mutate: the unmutated copy fails too (%s):\n%s"
+                     % (", ".join(suites) or "fast suite", out[-4000:]))
+
+    def try_mutation(self, mutation):
+        """Applies one mutation, rebuilds, runs its expected killers (then the fast suite if they pass) and puts the
+        file back: (verdict, detail)."""
+        name, path, before, after, _ = mutation
+        killed_elsewhere = None
+        file = os.path.join(self.tree, path)
+        original = open(file).read()
+        try:
+            open(file, "w").write(original.replace(before, after))
+            rc, out = self.build()
+            if rc != 0:
+                verdict, detail = "killed", "does not compile"
+            else:
+                expected = EXPECTED_KILLERS[name]
+                rc, failed, out = self.ctest(["-R", names_regex(expected)])
+                if rc == 0:  # not killed where expected: the whole fast suite decides, and the report says so
+                    rc, failed, out = self.fast_suite(path)
+                    if rc != 0:
+                        killed_elsewhere = failed
+                verdict, detail = ("killed", "by " + ", ".join(failed or ["ctest"])) if rc != 0 else ("SURVIVED", "")
+        finally:
+            open(file, "w").write(original)
+        if killed_elsewhere is not None:
+            self.confirm_unmutated_pass(killed_elsewhere)
+            detail += " (not by " + ", ".join(expected) + ")"
+        return verdict, detail
 
 
 def check_applies(chosen, tree):
@@ -631,7 +669,7 @@ def check_applies(chosen, tree):
                      % (name, text.count(before), path))
 
 
-def check_expected_killers(chosen, build_dir=BUILD):
+def check_expected_killers(chosen, build_dir):
     """Every mutation names the suites expected to kill it, and each is a test ctest knows: a misspelt name would
     otherwise select no test at all."""
     rc, out = run(["ctest", "--test-dir", build_dir, "-N"])
@@ -645,10 +683,30 @@ def check_expected_killers(chosen, build_dir=BUILD):
             sys.exit("mutate: EXPECTED_KILLERS of %s names no test ctest knows: %s" % (name, ", ".join(unknown)))
 
 
+def prepare(copies, chosen):
+    """Synchronizes and builds every copy (the first one's build fills ccache for the others), then checks that the
+    unmutated code passes every suite a mutation is expected to fail (the whole fast suite is checked the same way,
+    after the fact, for a mutation killed elsewhere: Copy.confirm_unmutated_pass). The copies hold the same sources
+    built the same way, so the first one stands for all."""
+    for copy in copies:
+        copy.sync()
+        check_applies(chosen, copy.tree)  # every mutation must still apply to the code as it is now
+        rc, out = copy.build()
+        if rc != 0:
+            sys.exit("mutate: the unmutated copy %s does not build:\n%s" % (copy.tree, out[-4000:]))
+    check_expected_killers(chosen, copies[0].build_dir)
+    expected_suites = sorted({suite for name, *_ in chosen for suite in EXPECTED_KILLERS[name]})
+    rc, failed, out = copies[0].ctest(["-R", names_regex(expected_suites)]) if expected_suites else (0, [], "")
+    if rc != 0:
+        sys.exit("mutate: the unmutated copy fails %s:\n%s" % (", ".join(failed) or "ctest", out[-4000:]))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", default="", help="comma-separated mutation names")
     parser.add_argument("--list", action="store_true", help="list the mutations and exit")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2,
+                        help="mutations tried at once, each on a copy of its own (default: one per core)")
     parser.add_argument("--keep", action="store_true", help="keep build-mutation/ afterwards (default: keep too; "
                         "it is ignored by git and makes the next run incremental)")
     parser.add_argument("--check", metavar="BUILD_DIR", help="only check that every mutation applies to the working "
@@ -667,46 +725,43 @@ def main():
     os.environ.setdefault("CCACHE_BASEDIR", ROOT)
     os.environ.setdefault("CCACHE_NOHASHDIR", "true")
     started = time.time()
-    copy_tree()
-    check_applies(chosen, TREE)  # every mutation must still apply to the code as it is now
-    rc, out = build()
-    if rc != 0:
-        sys.exit("mutate: the unmutated copy does not build:\n" + out[-4000:])
-    check_expected_killers(chosen)
-    # The unmutated copy passes every suite a mutation is expected to fail (the whole fast suite is checked the same
-    # way, after the fact, for a mutation killed elsewhere: confirm_unmutated_pass).
-    expected_suites = sorted({suite for name, *_ in chosen for suite in EXPECTED_KILLERS[name]})
-    rc, failed, out = ctest(["-R", names_regex(expected_suites)]) if expected_suites else (0, [], "")
-    if rc != 0:
-        sys.exit("mutate: the unmutated copy fails %s:\n%s" % (", ".join(failed) or "ctest", out[-4000:]))
-    print("mutate: copy built and passing in %.0f s; %d mutations" % (time.time() - started, len(chosen)))
-    survived = []
-    for name, path, before, after, why in chosen:
-        t0 = time.time()
-        killed_elsewhere = None
-        file = os.path.join(TREE, path)
-        original = open(file).read()
-        try:
-            open(file, "w").write(original.replace(before, after))
-            rc, out = build()
-            if rc != 0:
-                verdict, detail = "killed", "does not compile"
-            else:
-                expected = EXPECTED_KILLERS[name]
-                rc, failed, out = ctest(["-R", names_regex(expected)])
-                if rc == 0:  # not killed where expected: the whole fast suite decides, and the report says so
-                    rc, failed, out = fast_suite(path)
-                    if rc != 0:
-                        killed_elsewhere = failed
-                verdict, detail = ("killed", "by " + ", ".join(failed or ["ctest"])) if rc != 0 else ("SURVIVED", "")
-        finally:
-            open(file, "w").write(original)
-        if killed_elsewhere is not None:
-            confirm_unmutated_pass(killed_elsewhere)
-            detail += " (not by " + ", ".join(expected) + ")"
-        if verdict == "SURVIVED":
-            survived.append(name)
-        print("  %-26s %-8s %-40s %4.0f s  (%s)" % (name, verdict, detail, time.time() - t0, why), flush=True)
+    copies = [Copy(i) for i in range(max(1, min(args.jobs, len(chosen))))]
+    prepare(copies, chosen)
+    print("mutate: %d cop%s built and passing in %.0f s; %d mutations"
+          % (len(copies), "y" if len(copies) == 1 else "ies", time.time() - started, len(chosen)), flush=True)
+    pending = queue.Queue()
+    for mutation in chosen:
+        pending.put(mutation)
+    survived, errors, lock = [], [], threading.Lock()
+
+    def worker(copy):
+        while True:
+            try:
+                mutation = pending.get_nowait()
+            except queue.Empty:
+                return
+            t0 = time.time()
+            try:
+                verdict, detail = copy.try_mutation(mutation)
+            except BaseException as error:  # sys.exit in a thread: stop every worker, report it from the main thread
+                with lock:
+                    errors.append(str(error))
+                    while not pending.empty():
+                        pending.get_nowait()
+                return
+            name, _, _, _, why = mutation
+            with lock:
+                if verdict == "SURVIVED":
+                    survived.append(name)
+                print("  %-26s %-8s %-40s %4.0f s  (%s)" % (name, verdict, detail, time.time() - t0, why), flush=True)
+
+    threads = [threading.Thread(target=worker, args=(copy,)) for copy in copies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        sys.exit("\n".join(errors))
     print("mutate: %d of %d killed in %.0f s" % (len(chosen) - len(survived), len(chosen), time.time() - started))
     if survived:
         print("mutate: SURVIVED: " + ", ".join(survived))
