@@ -51,6 +51,10 @@ MUTATIONS = [
      "[](int64_t x, int64_t y, int64_t* o) { return scalar::mod(x, y, o); }",
      "[](int64_t x, int64_t y, int64_t* o) { return scalar::mod(x, y, o) && ((*o = *o < 0 ? -*o : *o), true); }",
      "the VM's `%` drops the sign of the dividend"),
+    ("vm_mul_unchecked_past_bound", "src/vm/kernels_arithmetic.h",
+     "    binary_int_arithmetic<31>(",
+     "    binary_int_arithmetic<32>(",
+     "the VM's `*` skips its overflow check for operands up to 2^32 (products past int64 come out wrapped)"),
     ("vm_and_null", "src/vm/bits.h",
      "return {a_true & b_true, (a_valid & b_valid) | a_false | b_false};",
      "return {a_true & b_true, (a_valid & b_valid) | (a_false & b_false)};",
@@ -523,6 +527,7 @@ EXPECTED_KILLERS = {
     "list_bits_stale": ["differential"],
     "first_mask_kept": ["differential"],
     "writer_needs_a_thread": ["snapshots"],
+    "vm_mul_unchecked_past_bound": ["differential"],
 }
 
 
