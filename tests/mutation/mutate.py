@@ -21,6 +21,7 @@ import os
 import queue
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -737,7 +738,7 @@ def main():
     pending = queue.Queue()
     for mutation in chosen:
         pending.put(mutation)
-    survived, errors, lock = [], [], threading.Lock()
+    survived, errors, lock, interrupted = [], [], threading.Lock(), threading.Event()
 
     def worker(copy):
         while True:
@@ -755,16 +756,32 @@ def main():
                         pending.get_nowait()
                 return
             name, _, _, _, why = mutation
+            if interrupted.is_set():  # its builds or tests were stopped: no verdict
+                return
             with lock:
                 if verdict == "SURVIVED":
                     survived.append(name)
                 print("  %-26s %-8s %-40s %4.0f s  (%s)" % (name, verdict, detail, time.time() - t0, why), flush=True)
 
+    # Ctrl-C reaches the builds and tests as well, which end; the workers then put their copy's file back and take no
+    # new mutation. A flag rather than KeyboardInterrupt: one raised inside Thread.join can leave the thread taken for
+    # finished (CPython before 3.12), and the process would end with a mutation still applied.
+    def interrupt(signum, frame):
+        interrupted.set()
+        with lock:
+            while not pending.empty():
+                pending.get_nowait()
+
+    previous = signal.signal(signal.SIGINT, interrupt)
     threads = [threading.Thread(target=worker, args=(copy,)) for copy in copies]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    signal.signal(signal.SIGINT, previous)
+    if interrupted.is_set():
+        print("mutate: interrupted", flush=True)
+        return 130
     if errors:
         sys.exit("\n".join(errors))
     print("mutate: %d of %d killed in %.0f s" % (len(chosen) - len(survived), len(chosen), time.time() - started))
