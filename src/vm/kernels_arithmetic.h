@@ -52,9 +52,8 @@ void binary_int_arithmetic(ExecContext& cx, const Instruction& in, Fast fast, Ch
     int64_t* dv = st.output<int64_t>(d);
     for (uint32_t i = 0; i < count; ++i) dv[i] = fast(av[i], bv[i]);
     // As binary_checked leaves them: bits past the batch's last row clear.
-    std::memset(st.scratch, 1, count);
-    pack_bytes(st.scratch, count, st.word_scratch);
-    for (uint32_t w = 0; w < st.words(); ++w) d.owned_valid[w] = st.word_scratch[w] & an[w] & bn[w];
+    const uint64_t* open = st.masks[0].data();  // rows [0, count)
+    for (uint32_t w = 0; w < st.words(); ++w) d.owned_valid[w] = open[w] & an[w] & bn[w];
 }
 
 inline void exec_AddI64(ExecContext& cx, const Instruction& in) {
