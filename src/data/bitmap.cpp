@@ -30,21 +30,37 @@ class WordBlock {
 public:
     // `bytes` in whole 2 MiB pages at a 2 MiB boundary, so that every page can be a huge one. Throws std::bad_alloc
     // when the mapping fails (uninitialized_many then takes the heap).
-    explicit WordBlock(size_t bytes) : memory_(bytes), next_(memory_.data()), end_(memory_.data() + bytes) {
+    explicit WordBlock(size_t bytes)
+        : memory_(std::make_unique<HugePageMapping>(bytes)),
+          begin_(memory_->data()),
+          next_(begin_),
+          end_(begin_ + bytes) {
 #ifdef SEGMINT_ASAN
-        ASAN_POISON_MEMORY_REGION(memory_.mapping(), memory_.mapping_size());
+        ASAN_POISON_MEMORY_REGION(memory_->mapping(), memory_->mapping_size());
 #endif
     }
+    // Words that lie elsewhere (Bitmap::view), kept alive by `owner`, handed out once as they are.
+    WordBlock(const void* words, size_t bytes, std::shared_ptr<const void> owner)
+        : owner_(std::move(owner)),
+          begin_(static_cast<char*>(const_cast<void*>(words))),
+          next_(begin_),
+          end_(begin_ + bytes),
+          viewed_(true) {}
     ~WordBlock() {
 #ifdef SEGMINT_ASAN
-        ASAN_UNPOISON_MEMORY_REGION(memory_.mapping(), memory_.mapping_size());
+        if (memory_) ASAN_UNPOISON_MEMORY_REGION(memory_->mapping(), memory_->mapping_size());
 #endif
     }
     WordBlock(const WordBlock&) = delete;
     WordBlock& operator=(const WordBlock&) = delete;
 
-    // Called by one thread only: uninitialized_many, before it seals the block.
+    // Called by one thread only: uninitialized_many or Bitmap::view, before it seals the block.
     void* take(size_t bytes) {
+        if (viewed_) {  // all of it, once
+            if (sealed_ || bytes != static_cast<size_t>(end_ - next_)) return nullptr;
+            sealed_ = true;
+            return next_;
+        }
         const size_t rounded = (bytes + 63) / 64 * 64;  // each slice on its own cache lines
         if (sealed_ || rounded > static_cast<size_t>(end_ - next_)) return nullptr;
         void* slice = next_;
@@ -56,17 +72,27 @@ public:
     }
     // No slices after this: a bitmap growing later gets heap memory rather than the rest of the block.
     void seal() { sealed_ = true; }
-    bool holds(const void* p) const { return p >= memory_.data() && p < end_; }
+    bool holds(const void* p) const { return p >= begin_ && p < end_; }
+    bool viewed() const { return viewed_; }
 
 private:
-    HugePageMapping memory_;
+    std::unique_ptr<HugePageMapping> memory_;  // null for a view
+    std::shared_ptr<const void> owner_;        // a view's
+    char* begin_;
     char* next_;
     char* end_;
+    bool viewed_ = false;
     bool sealed_ = false;
 };
 
 void* take_from_block(WordBlock& block, size_t bytes) { return block.take(bytes); }
 bool block_holds(const WordBlock& block, const void* p) { return block.holds(p); }
+bool block_is_view(const WordBlock& block) { return block.viewed(); }
+
+bool Bitmap::is_view() const {
+    const auto& block = words_.get_allocator().block;
+    return block && block_is_view(*block) && !words_.empty() && block_holds(*block, words_.data());
+}
 
 std::vector<Bitmap> Bitmap::uninitialized_many(size_t count, uint64_t size) {
     const uint64_t slice_bytes = (words_for_bits(size) * sizeof(uint64_t) + 63) / 64 * 64;
@@ -93,6 +119,17 @@ std::vector<Bitmap> Bitmap::uninitialized_many(size_t count, uint64_t size) {
     }
     block->seal();
     return bitmaps;
+}
+
+Bitmap Bitmap::view(const uint64_t* words, uint64_t size, std::shared_ptr<const void> owner) {
+    Bitmap bitmap;
+    const uint64_t count = words_for_bits(size);
+    if (count == 0) return Bitmap(size);
+    auto block = std::make_shared<WordBlock>(words, static_cast<size_t>(count * sizeof(uint64_t)), std::move(owner));
+    bitmap.words_ = std::vector<uint64_t, WordAllocator<uint64_t>>(WordAllocator<uint64_t>(block));
+    bitmap.words_.resize(count);  // the viewed words themselves: WordAllocator writes nothing
+    bitmap.size_ = size;
+    return bitmap;
 }
 
 Bitmap Bitmap::uninitialized(uint64_t size) {

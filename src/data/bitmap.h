@@ -23,6 +23,7 @@ class WordBlock;
 // The next `bytes` of the block (64-byte aligned), or null once it is sealed or full.
 void* take_from_block(WordBlock& block, size_t bytes);
 bool block_holds(const WordBlock& block, const void* p);
+bool block_is_view(const WordBlock& block);
 
 // std::allocator for a bitmap's words, except that (1) a vector grown without a value leaves its new words unwritten
 // (default-initialized): Bitmap::uninitialized() relies on it so that sizing hundreds of result bitmaps does not
@@ -99,6 +100,10 @@ public:
     // `count` such bitmaps, their words in one block of huge pages when they take at least
     // data/prefault.h's kHugePagesFromBytes together (see WordBlock), else each on the heap.
     static std::vector<Bitmap> uninitialized_many(size_t count, uint64_t size);
+    // The `size` bits of `words` where they lie (a snapshot's mapped file, which `owner` keeps alive), whose bits past
+    // `size` must be clear: nothing is copied. Such a bitmap is never written in place (set(), mutable_words(): the
+    // mapping is read-only); growing it or copying it puts its words on the heap first.
+    static Bitmap view(const uint64_t* words, uint64_t size, std::shared_ptr<const void> owner);
 
     uint64_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
@@ -135,6 +140,8 @@ public:
     bool all() const { return count() == size_; }
     bool none() const;
 
+    // Whether the words are a view's (see view()).
+    bool is_view() const;
     const uint64_t* words() const { return words_.data(); }
     // Writable words for vector code; call clear_unused_bits() afterwards (see the invariant above).
     uint64_t* mutable_words() { return words_.data(); }

@@ -18,8 +18,9 @@ namespace segmint::data {
 // out (a NaN compares false, so the running extreme stays). `null_value_out` (when given) tells whether the slot of a
 // row whose bit is clear holds anything but zero bits. The snapshot reader checks a column's values and finds its
 // statistics in this one pass.
+// `words`: the validity bits of those rows, 64 to a word, least significant first; the last word is read whole.
 template <typename T>
-bool present_range(const Bitmap& validity, const T* values, uint64_t rows, T* low_out, T* high_out,
+bool present_range(const uint64_t* words, const T* values, uint64_t rows, T* low_out, T* high_out,
                    bool* nan_out = nullptr, bool* null_value_out = nullptr) {
     T low = std::numeric_limits<T>::max();
     T high = std::numeric_limits<T>::lowest();
@@ -53,7 +54,6 @@ bool present_range(const Bitmap& validity, const T* values, uint64_t rows, T* lo
         const T zero{};
         return std::memcmp(&slot, &zero, sizeof(T)) != 0;
     };
-    const uint64_t* words = validity.words();
     for (uint64_t first = 0; first < rows; first += 64) {
         const uint64_t word = words[first / 64];
         const uint64_t count = std::min<uint64_t>(64, rows - first);
@@ -90,6 +90,12 @@ bool present_range(const Bitmap& validity, const T* values, uint64_t rows, T* lo
     if (nan_out) *nan_out = nan;
     if (null_value_out) *null_value_out = null_value;
     return any;
+}
+
+template <typename T>
+bool present_range(const Bitmap& validity, const T* values, uint64_t rows, T* low_out, T* high_out,
+                   bool* nan_out = nullptr, bool* null_value_out = nullptr) {
+    return present_range(validity.words(), values, rows, low_out, high_out, nan_out, null_value_out);
 }
 
 // Offsets of a narrowed Int column (Column::narrow_ints) back at 8 bytes: base + offset, wrapping like

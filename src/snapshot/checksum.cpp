@@ -96,14 +96,25 @@ uint64_t StreamingChecksum::finish() {
     return combine_chunk_hashes(chunks_);
 }
 
-uint64_t checksum(const unsigned char* bytes, uint64_t size, unsigned threads) {
+uint64_t checksum_visiting(const unsigned char* bytes, uint64_t size, unsigned threads, bool hash,
+                           const Visitor& visit) {
     const uint64_t count = std::max<uint64_t>(1, (size + kChunkBytes - 1) / kChunkBytes);
     std::vector<uint64_t> chunks(count);
-    parallel_for(count, threads, [&](uint64_t index, unsigned) {
-        const uint64_t begin = index * kChunkBytes;
-        chunks[index] = chunk_hash(bytes + begin, static_cast<size_t>(std::min(kChunkBytes, size - begin)));
+    parallel_for(count, threads, [&](uint64_t index, unsigned worker) {
+        const uint64_t begin = index * kChunkBytes, end = std::min(size, begin + kChunkBytes);
+        ChunkHasher hasher;
+        for (uint64_t piece = begin; piece < end; piece += kVisitBytes) {
+            const uint64_t piece_end = std::min(end, piece + kVisitBytes);
+            if (hash) hasher.add(bytes + piece, static_cast<size_t>(piece_end - piece));
+            if (visit) visit(bytes + piece, bytes + piece_end, worker);
+        }
+        chunks[index] = hasher.finish();
     });
-    return combine_chunk_hashes(chunks);
+    return hash ? combine_chunk_hashes(chunks) : 0;
+}
+
+uint64_t checksum(const unsigned char* bytes, uint64_t size, unsigned threads) {
+    return checksum_visiting(bytes, size, threads, true, nullptr);
 }
 
 }  // namespace segmint::snapshot

@@ -5,6 +5,7 @@
 // lanes of multiply and rotate (the round of xxHash64): several GB/s per core.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace segmint::snapshot {
@@ -43,5 +44,15 @@ private:
 
 // The checksum of `size` bytes in memory, its chunks hashed on up to `threads` threads (0 = one per core).
 uint64_t checksum(const unsigned char* bytes, uint64_t size, unsigned threads);
+
+// The reader's one pass over a snapshot: bytes [begin, end) just hashed, by `worker` (below the threads asked for).
+// The pieces of the file are handed over in order within each chunk, kVisitBytes at a time, so that what checks them
+// reads them from the core's cache rather than from memory a second time (a pass over 1.2 GB of memory took as long
+// as hashing it, docs/performance.md).
+using Visitor = std::function<void(const unsigned char* begin, const unsigned char* end, unsigned worker)>;
+constexpr uint64_t kVisitBytes = uint64_t{256} << 10;
+// checksum() with visit() called for every piece; without `hash`, only the visits (returns 0).
+uint64_t checksum_visiting(const unsigned char* bytes, uint64_t size, unsigned threads, bool hash,
+                           const Visitor& visit);
 
 }  // namespace segmint::snapshot

@@ -194,16 +194,28 @@ data::Table read(std::string_view text, const schema::Schema& schema, const Read
         fail(fmt::format("a snapshot of format version {}, and this segmint reads versions {} to {}{}",
                          escape_controls(*version), kOldestReadableVersion, kFormatVersion, kImportAgain));
     }
-    // The checksum before the schema: a changed byte in the stored schema is corruption, not another schema.
-    if (options.verify_checksum) {
-        const uint64_t sum = checksum(bytes.data, file.footer_start, options.threads);
-        if (value_of(metadata, kChecksumKey) != checksum_text(sum, metadata)) {
+    // The checksum decides before anything the file holds is judged: a changed byte in the stored schema is
+    // corruption, not another schema, and so is a column's odd value in a file that changed.
+    const auto check_sum = [&](uint64_t sum) {
+        if (options.verify_checksum && value_of(metadata, kChecksumKey) != checksum_text(sum, metadata)) {
             fail("the checksum does not match: the snapshot is corrupt (changed or cut short after it was written)" +
                  std::string(kImportAgain));
         }
+    };
+    std::optional<TableReading> reading;
+    try {
+        check_schema(value_of(metadata, kSchemaKey), schema);
+        reading.emplace(file, schema, true, options.threads, options.bytes_owner);
+    } catch (const Problem&) {
+        if (options.verify_checksum) check_sum(checksum(bytes.data, file.footer_start, options.threads));
+        throw;
     }
-    check_schema(value_of(metadata, kSchemaKey), schema);
-    data::Table table = read_table(file, schema, true, options.threads, options.bytes_owner);
+    // One pass: each piece of the file hashed, then the columns' rows in it checked while it is in cache.
+    check_sum(checksum_visiting(bytes.data, file.footer_start, options.threads, options.verify_checksum,
+                                [&](const unsigned char* begin, const unsigned char* end, unsigned worker) {
+                                    reading->visit(begin, end, worker);
+                                }));
+    data::Table table = reading->finish();
     if (value_of(metadata, kRowsKey) != std::to_string(table.rows())) {
         fail("the row count in the footer is not the record batch's: the snapshot is corrupt");
     }

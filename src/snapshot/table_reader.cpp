@@ -13,6 +13,7 @@
 #include "data/prefault.h"
 #include "data/value_range.h"
 #include "scalar/scalar.h"
+#include "snapshot/checksum.h"
 #include "snapshot/format.h"
 
 namespace segmint::snapshot {
@@ -94,75 +95,33 @@ void unpack_bits(Bytes bits, uint64_t rows, std::vector<uint8_t>& out) {
     out.swap(bytes);
 }
 
-// `words`: a bitmap of `rows` bits whose words are not yet written (read_table takes every column's from one block of
-// huge pages: 24 validity bitmaps over 10M rows are 30 MB, 7,300 faults of 4 KiB pages otherwise, each a round trip
-// through the hypervisor on this project's machines).
+// A column's validity bitmap: with `keep_alive` (the table read in place), the file's words where they lie, unless
+// the last word holds a bit past the rows (data::Bitmap keeps those clear; segmint writes them so, another writer
+// need not). Else a copy into `words`, a bitmap of `rows` bits whose words are not yet written (when the whole table
+// is copied, every column's comes from one block of huge pages: 24 validity bitmaps over 10M rows are 30 MB, 7,300
+// faults of 4 KiB pages otherwise, each a round trip through the hypervisor on this project's machines; a copy cost a
+// fresh `segmint eval` of 10M customers 30 ms of its opening, docs/performance.md).
 void read_validity(data::Column& column, data::Bitmap words, Bytes bytes, uint64_t rows, uint64_t nulls,
-                   const std::string& what) {
-    column.validity = std::move(words);
-    if (rows > 0) std::memcpy(column.validity.mutable_words(), bytes.data, (rows + 7) / 8);
-    column.validity.clear_unused_bits();  // also the last word's bytes past the copied ones
+                   const std::string& what, const std::shared_ptr<const void>& keep_alive) {
+    const uint64_t word_count = data::words_for_bits(rows);
+    uint64_t last = 0;  // its bytes past the buffer lie before the footer, in the file
+    if (rows > 0) std::memcpy(&last, bytes.data + 8 * (word_count - 1), sizeof last);
+    if (keep_alive && (last & ~data::last_word_mask(rows)) == 0) {
+        column.validity = data::Bitmap::view(reinterpret_cast<const uint64_t*>(bytes.data), rows, keep_alive);
+    } else {
+        column.validity = words.size() == rows ? std::move(words) : data::Bitmap::uninitialized(rows);
+        if (rows > 0) std::memcpy(column.validity.mutable_words(), bytes.data, (rows + 7) / 8);
+        column.validity.clear_unused_bits();  // also the last word's bytes past the copied ones
+    }
     if (rows - column.validity.count() != nulls) {
         fail(fmt::format("{}: the validity bitmap has {} NULLs where the batch says {}: the snapshot is corrupt", what,
                          rows - column.validity.count(), nulls));
     }
 }
 
-// Calls present(row) for each row of a full validity word's 64 rows at once and absent(row) for every other row
-// (the checks below: most words of a column are full, and a block of 64 values checks in a loop the compiler
-// vectorizes). present_block(first_row) returns whether the block is bad; absent(row) whether the row is.
-template <typename Block, typename Row>
-bool any_bad(const data::Column& column, uint64_t rows, Block present_block, Row row_bad) {
-    const uint64_t* words = column.validity.words();
-    bool bad = false;
-    for (uint64_t base = 0; base < rows; base += 64) {
-        const uint64_t word = words[base / 64];
-        if (rows - base >= 64 && word == ~uint64_t{0}) {
-            bad |= present_block(base);
-            continue;
-        }
-        for (uint64_t i = 0; i < 64 && base + i < rows; ++i) bad |= row_bad(base + i, (word >> i) & 1);
-    }
-    return bad;
-}
-
-// Every present value's code names a dictionary value; a NULL row holds 0, as the loaders leave it. Codes of any
-// width, compared as signed: an Int8 code of -106 names no value, whatever the dictionary's size.
-template <typename T>
-void check_codes(const data::Column& column, const data::Array<T>& codes, const std::string& what) {
-    const auto size = static_cast<int64_t>(column.dictionary.size());
-    const T* values = codes.data();
-    const auto outside = [size](int64_t code) { return code < 0 || code >= size; };
-    const bool bad = any_bad(
-        column, codes.size(),
-        [&](uint64_t first) {
-            T low = values[first], high = values[first];
-            // Selections over all 64 (std::min and std::max stayed scalar, and so did 63 iterations: -O2's cheap
-            // vectorizer takes no loop that needs a scalar remainder).
-            for (int i = 0; i < 64; ++i) {
-                low = values[first + i] < low ? values[first + i] : low;
-                high = values[first + i] > high ? values[first + i] : high;
-            }
-            return outside(low) || outside(high);
-        },
-        [&](uint64_t row, bool present) { return present ? outside(values[row]) : values[row] != 0; });
-    if (bad) fail(what + ": a dictionary code out of range: the snapshot is corrupt");
-}
-
-template <typename Values>  // data::Array or std::vector
-void check_null_slots_zero(const data::Column& column, const Values& values, const std::string& what) {
-    using T = typename Values::value_type;
-    const bool bad = any_bad(
-        column, values.size(), [](uint64_t) { return false; },
-        [&](uint64_t row, bool present) {
-            const T zero{};
-            return !present && std::memcmp(&values[row], &zero, sizeof(T)) != 0;
-        });
-    if (bad) fail(what + ": a NULL row holds a value: the snapshot is corrupt");
-}
-
-void read_dictionary(const ArrowFile& file, const arrow::Block* block, const schema::Column& definition, size_t index,
-                     data::Column& column, const std::shared_ptr<const void>& keep_alive) {
+// Finds where a column's dictionary lies (column_scan.h: its offsets are checked in the pass over the file).
+void locate_dictionary(const ArrowFile& file, const arrow::Block* block, const schema::Column& definition, size_t index,
+                       ColumnBuffers& found) {
     const std::string what = "the dictionary of column `" + escape_controls(definition.name) + "`";
     Bytes body;
     const auto* batch = file.message(block, arrow::MessageHeader_DictionaryBatch, &body)->header_as_DictionaryBatch();
@@ -176,14 +135,26 @@ void read_dictionary(const ArrowFile& file, const arrow::Block* block, const sch
         fail(what + ": its length or NULL count is wrong: the snapshot is corrupt");
     }
     buffers.buffer(0, what);
-    const Bytes offsets_bytes = buffers.buffer((count + 1) * sizeof(uint64_t), what);
-    // In place like the strings (see read_column).
-    data::Array<uint64_t> offsets;
-    view_or_copy(offsets, offsets_bytes, count + 1, keep_alive);
-    const Bytes strings = buffers.buffer(offsets[count], what);
+    found.dictionary_what = what;
+    found.dictionary_size = count;
+    found.dictionary_offsets = buffers.buffer((count + 1) * sizeof(uint64_t), what);
+    found.dictionary_strings = buffers.buffer(found.dictionary_offsets.load<uint64_t>(count * sizeof(uint64_t)), what);
     buffers.expect_end(what);
-    check_offsets(offsets.data(), count, strings.size, what);
-    const std::string_view text{reinterpret_cast<const char*>(strings.data), strings.size};
+}
+
+// The dictionary of a column whose offsets the pass found in order.
+void read_dictionary(const ColumnBuffers& found, const schema::Column& definition, data::Column& column,
+                     bool offsets_decrease, const std::shared_ptr<const void>& keep_alive) {
+    const std::string& what = found.dictionary_what;
+    const uint64_t count = found.dictionary_size;
+    // In place like the strings (see finish_column).
+    data::Array<uint64_t> offsets;
+    view_or_copy(offsets, found.dictionary_offsets, count + 1, keep_alive);
+    if (offsets_decrease || offsets[0] != 0 || offsets[count] != found.dictionary_strings.size) {
+        fail(what + ": its offsets are out of order or out of bounds: the snapshot is corrupt");
+    }
+    const std::string_view text{reinterpret_cast<const char*>(found.dictionary_strings.data),
+                                found.dictionary_strings.size};
     if (keep_alive) {
         column.dictionary.values.view(text, std::move(offsets), keep_alive);
     } else {
@@ -193,12 +164,6 @@ void read_dictionary(const ArrowFile& file, const arrow::Block* block, const sch
         fail(what + " is not the schema's enum values: the snapshot is corrupt");
     }
 }
-
-// A column's least and greatest present value as its field's metadata gives them (format.h: kLeastKey, kGreatestKey).
-struct StoredRange {
-    bool given = false;
-    std::string least, greatest;
-};
 
 StoredRange stored_range(const arrow::Field* field, const std::string& what) {
     StoredRange stored;
@@ -224,16 +189,6 @@ StoredRange stored_range(const arrow::Field* field, const std::string& what) {
     stored.given = least == 1;
     return stored;
 }
-
-// Where one column's buffers lie in the record batch's body (found in order, before the columns are read in parallel).
-struct ColumnBuffers {
-    std::string what;
-    StoredRange stored;
-    Bytes validity, values, list_offsets, list_codes;
-    uint64_t nulls = 0, items = 0;
-    // An Int column's width in the file (Arrow Int8 to Int64), or a String or Enum column's codes' (Int8 to Int32).
-    int value_bytes = 8;
-};
 
 ColumnBuffers locate_column(Buffers& buffers, uint64_t rows, const schema::Column& definition, int value_bytes) {
     ColumnBuffers found;
@@ -266,54 +221,52 @@ ColumnBuffers locate_column(Buffers& buffers, uint64_t rows, const schema::Colum
     return found;
 }
 
-// Copies one column out of the file and checks it (its dictionary is already read).
 // Every present value keeps [low, high] (what the CSV loader accepts of the type and the schema's bounds); numbers
-// are finite. The engine's date arithmetic is defined only for years 1 to 9999, which a snapshot must not leave.
-// The check is the pass that finds the least and greatest present value, which the table keeps as the column's
-// statistics (data::Table::known_range) and which must be the ones the field's metadata gives, if it gives them; it
-// also checks that a NULL row's slot holds zero bits, as the loaders leave it.
+// are finite. The engine's date arithmetic is defined only for years 1 to 9999, which a snapshot must not leave. The
+// least and greatest present value, which the pass found (column_scan.h) and the table keeps as the column's
+// statistics (data::Table::known_range), must be the ones the field's metadata gives, if it gives them; a NULL row's
+// slot must hold zero bits, as the loaders leave it.
 template <typename T>
-data::ValueRange checked_range(const data::Column& column, const data::Array<T>& values, T low, T high,
-                               const ColumnBuffers& found) {
-    T least{}, greatest{};
-    bool nan = false, null_value = false;
-    const bool any =
-        data::present_range(column.validity, values.data(), values.size(), &least, &greatest, &nan, &null_value);
-    if (null_value) fail(found.what + ": a NULL row holds a value: the snapshot is corrupt");
-    if (nan || (any && !(least >= low && greatest <= high))) {
+data::ValueRange checked_range(const ColumnBuffers& found, const Findings& findings, schema::ColumnType type, T low,
+                               T high) {
+    constexpr bool kNumber = std::is_floating_point_v<T>;
+    const T least = kNumber ? static_cast<T>(findings.least_number) : static_cast<T>(findings.least);
+    const T greatest = kNumber ? static_cast<T>(findings.greatest_number) : static_cast<T>(findings.greatest);
+    if (findings.null_value) fail(found.what + ": a NULL row holds a value: the snapshot is corrupt");
+    if (findings.nan || (findings.any && !(least >= low && greatest <= high))) {
         fail(found.what + ": a value outside its type's range or the schema's bounds: the snapshot is corrupt");
     }
     if (found.stored.given) {
         const auto same = [&](const std::string& text, T value) {  // by value: -0 and 0 are the same least
-            if constexpr (std::is_floating_point_v<T>) {
+            if constexpr (kNumber) {
                 const auto stored = range_number(text);
                 return stored && *stored == value;
             } else {
-                const auto stored = range_value(column.type, text);
+                const auto stored = range_value(type, text);
                 return stored && *stored == static_cast<int64_t>(value);
             }
         };
-        if (!any || !same(found.stored.least, least) || !same(found.stored.greatest, greatest)) {
+        if (!findings.any || !same(found.stored.least, least) || !same(found.stored.greatest, greatest)) {
             fail(found.what +
                  ": the least and greatest value its metadata gives are not its values': the snapshot is "
                  "corrupt");
         }
     }
-    if (!any) return {};
+    if (!findings.any) return {};
     return {true, static_cast<double>(least), static_cast<double>(greatest)};
 }
 
 // An Int column's values as they lie in the file, `int_bytes` each (as written: no base), checked against [low, high]
 // (the schema's bounds).
 template <typename T>
-data::ValueRange read_ints(const ColumnBuffers& found, uint64_t rows, int64_t low, int64_t high, data::Array<T>& values,
-                           data::Column& column, const std::shared_ptr<const void>& keep_alive) {
+data::ValueRange read_ints(const ColumnBuffers& found, const Findings& findings, uint64_t rows, int64_t low,
+                           int64_t high, data::Array<T>& values, const std::shared_ptr<const void>& keep_alive) {
     view_or_copy(values, found.values, rows, keep_alive);
     // The bounds within T's range; bounds that leave none of it (min: 200 over bytes) admit no present value.
     const int64_t least = std::max<int64_t>(low, std::numeric_limits<T>::lowest());
     const int64_t greatest = std::min<int64_t>(high, std::numeric_limits<T>::max());
-    if (least > greatest) return checked_range(column, values, T{1}, T{0}, found);
-    return checked_range(column, values, static_cast<T>(least), static_cast<T>(greatest), found);
+    if (least > greatest) return checked_range(found, findings, ColumnType::Int, T{1}, T{0});
+    return checked_range(found, findings, ColumnType::Int, static_cast<T>(least), static_cast<T>(greatest));
 }
 
 // With `keep_alive` every column is read in place but Bool columns (bits in the file, a byte a row in the engine), the
@@ -323,13 +276,15 @@ data::ValueRange read_ints(const ColumnBuffers& found, uint64_t rows, int64_t lo
 // data::Dictionary::value, data::Column::list_range, the VM's code and list kernels): values change, no read goes
 // out of bounds. Copying them instead cost a fresh `segmint eval` over 10M customers 0.2-0.6 s of its opening and
 // 320 MB (docs/performance.md, "Index arrays in place").
-// Returns the range of an Int, Timestamp, Number or Date column's present values, found while checking them.
-std::optional<data::ValueRange> read_column(const ColumnBuffers& found, uint64_t rows, const schema::Column& definition,
-                                            data::Column& column, data::Bitmap validity, bool narrow_ints,
-                                            const std::shared_ptr<const void>& keep_alive) {
+// Judges what the pass found in one column, then reads it (in place or as a copy); returns the range of an Int,
+// Timestamp, Number or Date column's present values.
+std::optional<data::ValueRange> finish_column(const ColumnBuffers& found, const Findings& findings, uint64_t rows,
+                                              const schema::Column& definition, data::Column& column,
+                                              data::Bitmap validity, bool narrow_ints,
+                                              const std::shared_ptr<const void>& keep_alive) {
     std::optional<data::ValueRange> range;
     const std::string& what = found.what;
-    read_validity(column, std::move(validity), found.validity, rows, found.nulls, what);
+    read_validity(column, std::move(validity), found.validity, rows, found.nulls, what, keep_alive);
     if (definition.not_null && found.nulls > 0) fail(what + ": NULL in a `not_null` column: the snapshot is corrupt");
     const auto whole = [&](int64_t low, int64_t high) {
         return std::pair<int64_t, int64_t>{definition.min_whole ? std::max(low, *definition.min_whole) : low,
@@ -339,10 +294,10 @@ std::optional<data::ValueRange> read_column(const ColumnBuffers& found, uint64_t
         case ColumnType::Int: {
             const auto [low, high] = whole(std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
             switch (found.value_bytes) {
-                case 1: range = read_ints(found, rows, low, high, column.i8, column, keep_alive); break;
-                case 2: range = read_ints(found, rows, low, high, column.i16, column, keep_alive); break;
-                case 4: range = read_ints(found, rows, low, high, column.i32, column, keep_alive); break;
-                default: range = read_ints(found, rows, low, high, column.i64, column, keep_alive); break;
+                case 1: range = read_ints(found, findings, rows, low, high, column.i8, keep_alive); break;
+                case 2: range = read_ints(found, findings, rows, low, high, column.i16, keep_alive); break;
+                case 4: range = read_ints(found, findings, rows, low, high, column.i32, keep_alive); break;
+                default: range = read_ints(found, findings, rows, low, high, column.i64, keep_alive); break;
             }
             column.int_width = static_cast<uint8_t>(found.value_bytes);
             column.int_base = 0;
@@ -351,57 +306,58 @@ std::optional<data::ValueRange> read_column(const ColumnBuffers& found, uint64_t
         case ColumnType::Timestamp: {
             view_or_copy(column.i64, found.values, rows, keep_alive);
             const auto [low, high] = whole(scalar::kMinTimestamp, scalar::kMaxTimestamp);
-            range = checked_range(column, column.i64, low, high, found);
+            range = checked_range(found, findings, definition.type, low, high);
             break;
         }
         case ColumnType::Number:
             view_or_copy(column.f64, found.values, rows, keep_alive);
-            range =
-                checked_range(column, column.f64, definition.min_number.value_or(-std::numeric_limits<double>::max()),
-                              definition.max_number.value_or(std::numeric_limits<double>::max()), found);
+            range = checked_range(found, findings, definition.type,
+                                  definition.min_number.value_or(-std::numeric_limits<double>::max()),
+                                  definition.max_number.value_or(std::numeric_limits<double>::max()));
             break;
         case ColumnType::Date: {
             view_or_copy(column.i32, found.values, rows, keep_alive);
             const auto [low, high] = whole(scalar::kMinDate, scalar::kMaxDate);
-            range = checked_range(column, column.i32, static_cast<int32_t>(std::max<int64_t>(low, scalar::kMinDate)),
-                                  static_cast<int32_t>(std::min<int64_t>(high, scalar::kMaxDate)), found);
+            range = checked_range(found, findings, definition.type,
+                                  static_cast<int32_t>(std::max<int64_t>(low, scalar::kMinDate)),
+                                  static_cast<int32_t>(std::min<int64_t>(high, scalar::kMaxDate)));
             break;
         }
         case ColumnType::String:
         case ColumnType::Enum: {
-            const auto read_codes = [&](auto& codes) {
-                view_or_copy(codes, found.values, rows, keep_alive);
-                check_codes(column, codes, what);
-            };
+            // Every present value's code names a dictionary value; a NULL row holds 0, as the loaders leave it. Codes
+            // of any width, compared as signed: an Int8 code of -106 names no value, whatever the dictionary's size.
+            const auto size = static_cast<int64_t>(column.dictionary.size());
+            if (findings.null_value ||
+                (findings.any && (findings.least < 0 || findings.least >= size || findings.greatest >= size))) {
+                fail(what + ": a dictionary code out of range: the snapshot is corrupt");
+            }
             switch (found.value_bytes) {  // 1, 2 or 4
-                case 1: read_codes(column.i8); break;
-                case 2: read_codes(column.i16); break;
-                default: read_codes(column.i32); break;
+                case 1: view_or_copy(column.i8, found.values, rows, keep_alive); break;
+                case 2: view_or_copy(column.i16, found.values, rows, keep_alive); break;
+                default: view_or_copy(column.i32, found.values, rows, keep_alive); break;
             }
             column.code_width = static_cast<uint8_t>(found.value_bytes);
             break;
         }
-        case ColumnType::Bool:
+        case ColumnType::Bool: {
             unpack_bits(found.values, rows, column.u8);
-            check_null_slots_zero(column, column.u8, what);
+            const uint64_t* words = column.validity.words();  // bits past `rows` clear
+            if (any_null_row(
+                    0, rows, [&](uint64_t w) { return words[w]; }, [&](uint64_t row) { return column.u8[row] != 0; })) {
+                fail(what + ": a NULL row holds a value: the snapshot is corrupt");
+            }
             break;
+        }
         case ColumnType::StringList: {
             view_or_copy(column.list_offsets, found.list_offsets, rows + 1, keep_alive);
             view_or_copy(column.list_codes, found.list_codes, found.items, keep_alive);
-            check_offsets(column.list_offsets.data(), rows, found.items, what);
             const uint64_t* offsets = column.list_offsets.data();
-            if (any_bad(
-                    column, rows, [](uint64_t) { return false; },
-                    [&](uint64_t row, bool present) { return !present && offsets[row] != offsets[row + 1]; })) {
-                fail(what + ": a NULL row holds list items: the snapshot is corrupt");
+            if (findings.offsets_decrease || offsets[0] != 0 || offsets[rows] != found.items) {
+                fail(what + ": its offsets are out of order or out of bounds: the snapshot is corrupt");
             }
-            // The greatest code as unsigned (a negative one is greater than any size): a selection the compiler
-            // vectorizes, where `bad |= code >= size` stayed a scalar loop.
-            uint32_t greatest = 0;
-            for (const int32_t code : column.list_codes) {
-                greatest = static_cast<uint32_t>(code) > greatest ? static_cast<uint32_t>(code) : greatest;
-            }
-            if (found.items > 0 && greatest >= column.dictionary.size()) {
+            if (findings.null_with_items) fail(what + ": a NULL row holds list items: the snapshot is corrupt");
+            if (found.items > 0 && findings.greatest_item_code >= column.dictionary.size()) {
                 fail(what + ": a dictionary code out of range: the snapshot is corrupt");
             }
             break;
@@ -451,9 +407,9 @@ void check_offsets(const uint64_t* offsets, uint64_t count, uint64_t limit, cons
     if (bad) fail(what + ": its offsets are out of order or out of bounds: the snapshot is corrupt");
 }
 
-// The table of one Arrow file whose columns are `schema`'s.
-data::Table read_table(const ArrowFile& file, const schema::Schema& schema, bool narrow_ints, unsigned threads,
-                       const std::shared_ptr<const void>& keep_alive) {
+TableReading::TableReading(const ArrowFile& file, const schema::Schema& schema, bool narrow_ints, unsigned threads,
+                           std::shared_ptr<const void> keep_alive)
+    : schema_(schema), narrow_ints_(narrow_ints), threads_(threads), keep_alive_(std::move(keep_alive)) {
     const auto* fields = file.footer->schema()->fields();
     if (fields->size() != schema.columns.size()) {
         fail(fmt::format("table `{}` has {} columns where the schema has {}: the snapshot is corrupt",
@@ -469,7 +425,6 @@ data::Table read_table(const ArrowFile& file, const schema::Schema& schema, bool
                             type_name(fields->Get(static_cast<uint32_t>(i))->type_type())));
         }
     }
-    data::Table table(schema);
     std::vector<size_t> dictionary_columns;
     for (size_t i = 0; i < schema.columns.size(); ++i) {
         if (has_dictionary(schema.columns[i].type)) dictionary_columns.push_back(i);
@@ -487,17 +442,11 @@ data::Table read_table(const ArrowFile& file, const schema::Schema& schema, bool
     Bytes body;
     const auto* batch = file.message(file.footer->record_batches()->Get(0), arrow::MessageHeader_RecordBatch, &body)
                             ->header_as_RecordBatch();
-    const uint64_t rows = checked_count(batch->length(), "the record batch");
-    if (rows > kMostItems) fail("the record batch has an impossible number of rows: the snapshot is corrupt");
-    // The dictionaries first (codes are checked against them), then every column's buffers found in order, then the
-    // columns read and checked in parallel.
-    for_each_checked(dictionary_columns.size(), threads, [&](size_t k) {
-        const size_t i = dictionary_columns[k];
-        read_dictionary(file, dictionaries->Get(static_cast<uint32_t>(k)), schema.columns[i], i,
-                        table.mutable_column(i), keep_alive);
-    });
+    rows_ = checked_count(batch->length(), "the record batch");
+    if (rows_ > kMostItems) fail("the record batch has an impossible number of rows: the snapshot is corrupt");
+    // Every column's buffers found in order, then its dictionary's.
     Buffers buffers(batch, body);
-    std::vector<ColumnBuffers> located;
+    located_.reserve(schema.columns.size());  // the pieces point into it
     for (size_t i = 0; i < schema.columns.size(); ++i) {
         const auto* field = fields->Get(static_cast<uint32_t>(i));
         const auto* int_type = field->type_as_Int();
@@ -506,21 +455,64 @@ data::Table read_table(const ArrowFile& file, const schema::Schema& schema, bool
         const int value_bytes = int_type ? int_type->bit_width() / 8
                                 : codes  ? field->dictionary()->index_type()->bit_width() / 8
                                          : 8;
-        located.push_back(locate_column(buffers, rows, schema.columns[i], value_bytes));
-        located.back().stored = stored_range(field, located.back().what);
+        located_.push_back(locate_column(buffers, rows_, schema.columns[i], value_bytes));
+        located_.back().stored = stored_range(field, located_.back().what);
     }
     buffers.expect_end("the record batch");
-    std::vector<data::Bitmap> validity = data::Bitmap::uninitialized_many(schema.columns.size(), rows);
-    std::vector<std::optional<data::ValueRange>> ranges(schema.columns.size());
-    for_each_checked(schema.columns.size(), threads, [&](size_t i) {
-        ranges[i] = read_column(located[i], rows, schema.columns[i], table.mutable_column(i), std::move(validity[i]),
-                                narrow_ints && schema.columns[i].name != schema.key, keep_alive);
+    for (size_t k = 0; k < dictionary_columns.size(); ++k) {
+        const size_t i = dictionary_columns[k];
+        locate_dictionary(file, dictionaries->Get(static_cast<uint32_t>(k)), schema.columns[i], i, located_[i]);
+    }
+    for (size_t i = 0; i < schema.columns.size(); ++i)
+        add_pieces(located_[i], schema.columns[i].type, i, rows_, pieces_);
+    findings_.assign(std::max(1u, threads_), std::vector<Findings>(schema.columns.size()));
+}
+
+void TableReading::visit(const unsigned char* begin, const unsigned char* end, unsigned worker) {
+    for (const Piece& piece : pieces_) {
+        const uint64_t first = piece.units_before(begin), last = piece.units_before(end);
+        if (first < last) scan(piece, first, last, findings_[worker][piece.column]);
+    }
+}
+
+data::Table TableReading::finish() {
+    const size_t columns = schema_.columns.size();
+    std::vector<Findings> found(columns);
+    for (const auto& worker : findings_) {
+        for (size_t i = 0; i < columns; ++i) found[i].merge(worker[i]);
+    }
+    data::Table table(schema_);
+    // The dictionaries first (codes are judged against them), then the columns in parallel.
+    for_each_checked(columns, threads_, [&](size_t i) {
+        if (has_dictionary(schema_.columns[i].type)) {
+            read_dictionary(located_[i], schema_.columns[i], table.mutable_column(i),
+                            found[i].dictionary_offsets_decrease, keep_alive_);
+        }
+    });
+    // Copies of the validity bitmaps only where the table is not read in place (read_validity).
+    std::vector<data::Bitmap> validity =
+        keep_alive_ ? std::vector<data::Bitmap>(columns) : data::Bitmap::uninitialized_many(columns, rows_);
+    std::vector<std::optional<data::ValueRange>> ranges(columns);
+    for_each_checked(columns, threads_, [&](size_t i) {
+        ranges[i] =
+            finish_column(located_[i], found[i], rows_, schema_.columns[i], table.mutable_column(i),
+                          std::move(validity[i]), narrow_ints_ && schema_.columns[i].name != schema_.key, keep_alive_);
     });
     table.finish_rows();
     for (size_t i = 0; i < ranges.size(); ++i) {
         if (ranges[i]) table.set_known_range(i, *ranges[i]);
     }
     return table;
+}
+
+data::Table read_table(const ArrowFile& file, const schema::Schema& schema, bool narrow_ints, unsigned threads,
+                       const std::shared_ptr<const void>& keep_alive) {
+    TableReading reading(file, schema, narrow_ints, threads, keep_alive);
+    checksum_visiting(file.bytes.data, file.footer_start, threads, false,
+                      [&](const unsigned char* begin, const unsigned char* end, unsigned worker) {
+                          reading.visit(begin, end, worker);
+                      });
+    return reading.finish();
 }
 
 }  // namespace segmint::snapshot

@@ -9,13 +9,39 @@
 #include "data/table.h"
 #include "schema/schema.h"
 #include "snapshot/arrow_file.h"
+#include "snapshot/column_scan.h"
 
 namespace segmint::snapshot {
 
-// The table of `file`, whose columns must be `schema`'s as the writer writes them, checked on `threads` threads.
-// With `keep_alive` (the owner of the file's bytes) the columns view the file where they lie; without, they are
-// copied out of it. With `narrow_ints` (the customers) Int columns and dictionary codes but the key's are held in the
-// fewest bytes, as the loaders hold them; without (event tables), at 8 and 4. Throws Problem.
+// The table of `file`, whose columns must be `schema`'s as the writer writes them, read in three steps: the
+// constructor finds every column's buffers (and throws Problem where the file's structure is not segmint's), visit()
+// checks the columns' rows that lie in bytes of the file as a pass over them goes by (column_scan.h; from `threads`
+// workers at once, each piece of the file once), and finish() judges what the checks found and returns the table (or
+// throws the first column's Problem). With `keep_alive` (the owner of the file's bytes) the columns view the file
+// where they lie; without, they are copied out of it. With `narrow_ints` (the customers) Int columns and dictionary
+// codes but the key's are held in the fewest bytes, as the loaders hold them; without (event tables), at 8 and 4.
+class TableReading {
+public:
+    TableReading(const ArrowFile& file, const schema::Schema& schema, bool narrow_ints, unsigned threads,
+                 std::shared_ptr<const void> keep_alive);
+    TableReading(const TableReading&) = delete;  // the pieces point into `located_`
+    TableReading& operator=(const TableReading&) = delete;
+
+    void visit(const unsigned char* begin, const unsigned char* end, unsigned worker);
+    data::Table finish();
+
+private:
+    const schema::Schema& schema_;
+    bool narrow_ints_;
+    unsigned threads_;
+    std::shared_ptr<const void> keep_alive_;
+    uint64_t rows_ = 0;
+    std::vector<ColumnBuffers> located_;
+    std::vector<Piece> pieces_;
+    std::vector<std::vector<Findings>> findings_;  // [worker][column]
+};
+
+// The three steps on their own, for a table whose bytes were already hashed (an event table inside the snapshot).
 data::Table read_table(const ArrowFile& file, const schema::Schema& schema, bool narrow_ints, unsigned threads,
                        const std::shared_ptr<const void>& keep_alive);
 

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "common/calendar.h"
+#include "common/text_format.h"
 #include "data/events.h"
 #include "data/prefault.h"
 #include "engine/engine.h"
@@ -40,6 +41,8 @@
 #include "report/diagnostic_render.h"
 #include "semantic/catalog.h"
 #include "snapshot/arrow_format_generated.h"
+#include "snapshot/checksum.h"
+#include "snapshot/column_scan.h"
 #include "snapshot/reader.h"
 #include "snapshot/writer.h"
 #include "syntax/parse.h"
@@ -256,6 +259,7 @@ void expect_views(const data::Table& table, bool in_place) {
                 break;
             case ColumnType::Bool: break;
         }
+        BOOST_CHECK_MESSAGE(c.validity.is_view() == in_place, c.name << ": validity");
         if (c.dictionary.size() > 0) {
             BOOST_CHECK_MESSAGE(c.dictionary.values.is_view() == in_place, c.name);
             BOOST_CHECK_MESSAGE(c.dictionary.values.offsets_are_view() == in_place, c.name << ": dictionary offsets");
@@ -310,21 +314,73 @@ BOOST_AUTO_TEST_CASE(random_tables_read_back_value_for_value) {
     BOOST_CHECK_GT(narrowed_columns, 0u);
 }
 
-// Past the reader's chunks of 4,096 rows (Bool columns are unpacked 4,096 rows at a time) and at their edge: tables of
-// 4,096 and 9,001 rows read back value for value, in place and copied, on 1 and 2 threads.
+// Past the reader's chunks of 4,096 rows (Bool columns are unpacked 4,096 rows at a time) and at their edge, and past
+// the pieces of the pass that checks the columns (snapshot/column_scan.h: kVisitBytes): tables of 4,096, 9,001 and
+// 150,001 rows read back value for value, with the statistics a pass over the table gives, in place and copied, on 1
+// and 2 threads.
 BOOST_AUTO_TEST_CASE(tables_past_the_readers_chunks_read_back_value_for_value) {
-    for (uint64_t rows : {uint64_t{4096}, uint64_t{9001}}) {
+    for (uint64_t rows : {uint64_t{4096}, uint64_t{9001}, uint64_t{150001}}) {
         const data::Table table = random_customers(100 + rows, rows, true);
         const std::string bytes = snapshot::snapshot_bytes(table);
+        if (rows > 100000) BOOST_REQUIRE_GT(bytes.size(), 8 * snapshot::kVisitBytes);
+        const optimize::TableStats want = optimize::gather_stats(table);
         for (unsigned threads : {1u, 2u}) {
             for (bool in_place : {true, false}) {
                 std::string error;
                 auto back = read(bytes, &error, true, testing::test_schema(), threads, in_place);
                 BOOST_REQUIRE_MESSAGE(back, rows << " rows: " << error);
                 expect_same_table(table, *back, std::to_string(rows) + " rows");
+                const optimize::TableStats got = optimize::gather_stats(*back);
+                for (size_t c = 0; c < table.column_count(); ++c) {
+                    const optimize::ColumnStats& a = want.columns[c];
+                    const optimize::ColumnStats& b = got.columns[c];
+                    BOOST_CHECK_MESSAGE(a.has_range == b.has_range && a.min == b.min && a.max == b.max &&
+                                            a.null_count == b.null_count,
+                                        rows << " rows, " << table.column(c).name << ": [" << a.min << ", " << a.max
+                                             << "] read as [" << b.min << ", " << b.max << "]");
+                }
             }
         }
     }
+}
+
+// The pass over the file hands each piece of kVisitBytes to the checks, which take the rows (or items, or values)
+// of every buffer whose group of 64 ends in it: over any buffer, the pieces give each unit once, in ranges that start
+// on a group (the validity words the checks read with them), each range's last group ending in its piece.
+BOOST_AUTO_TEST_CASE(the_pieces_of_the_pass_give_every_row_once) {
+    const uint64_t piece_bytes = snapshot::kVisitBytes;
+    std::vector<unsigned char> file(4 * piece_bytes + 4096);
+    uint64_t ranges = 0;
+    for (uint64_t offset : {uint64_t{0}, uint64_t{8}, uint64_t{4160}, piece_bytes - 8, piece_bytes}) {
+        for (uint64_t group_bytes : {uint64_t{8}, uint64_t{64}, uint64_t{256}, uint64_t{512}}) {
+            for (uint64_t units : {uint64_t{1}, uint64_t{63}, uint64_t{64}, uint64_t{65}, uint64_t{40000},
+                                   uint64_t{2 * piece_bytes / (group_bytes / 8) + 1}}) {
+                snapshot::Piece piece;
+                piece.begin = file.data() + offset;
+                piece.bytes = (units * group_bytes + 63) / 64;
+                piece.units = units;
+                piece.group_bytes = group_bytes;
+                if (offset + piece.bytes > file.size()) continue;
+                const std::string what = fmt::format("offset {}, {} bytes a group, {} units", offset, group_bytes, units);
+                uint64_t next = 0;
+                for (uint64_t at = 0; at < file.size(); at += piece_bytes) {
+                    const unsigned char* begin = file.data() + at;
+                    const unsigned char* end = file.data() + std::min<uint64_t>(file.size(), at + piece_bytes);
+                    const uint64_t first = piece.units_before(begin), last = piece.units_before(end);
+                    BOOST_REQUIRE_MESSAGE(first == next && first <= last, what);
+                    if (first == last) continue;
+                    ++ranges;
+                    BOOST_REQUIRE_MESSAGE(first % 64 == 0, what << ": a range from unit " << first);
+                    // The byte after the range's last unit's group (its bits or values) lies in this piece.
+                    const uint64_t after = offset + (std::min(units, (last + 63) / 64 * 64) * group_bytes + 63) / 64;
+                    BOOST_CHECK_MESSAGE(after > at && after <= at + piece_bytes, what << ": units to " << last);
+                    next = last;
+                }
+                BOOST_REQUIRE_MESSAGE(next == units, what << ": " << next << " units given");
+            }
+        }
+    }
+    BOOST_CHECK_GT(ranges, 100u);
 }
 
 // The reader finds each Int, Timestamp, Number and Date column's range in the pass that checks its values; the
@@ -622,6 +678,23 @@ BOOST_AUTO_TEST_CASE(other_format_versions_are_refused) {
     BOOST_CHECK_GT(narrowed_codes, 0u);
 }
 
+// A changed byte in what the file says of its own structure (the schema its footer holds, which the checksum covers
+// with the rest of the footer's metadata) is corruption, and reported as such: the checksum decides before the stored
+// schema, a column's type or a buffer is judged.
+BOOST_AUTO_TEST_CASE(changed_structure_is_reported_by_the_checksum) {
+    const std::string bytes = snapshot::snapshot_bytes(random_customers(12, 50, true));
+    const std::string key_line = "key " + quote_literal(testing::test_schema().key);
+    const size_t at = bytes.rfind(key_line);
+    BOOST_REQUIRE(at != std::string::npos);
+    std::string changed = bytes;
+    changed[at + key_line.size() - 2] ^= 1;  // the key's last letter
+    std::string error;
+    BOOST_CHECK(!read(changed, &error, true));
+    BOOST_CHECK_MESSAGE(error.find("the checksum does not match") != std::string::npos, error);
+    BOOST_CHECK(!read(changed, &error, false));  // unchecked, the stored schema is another one
+    BOOST_CHECK_MESSAGE(error.find("imported under another schema") != std::string::npos, error);
+}
+
 BOOST_AUTO_TEST_CASE(another_schema_is_refused) {
     const std::string bytes = snapshot::snapshot_bytes(random_customers(11, 5, true));
     auto refused = [&](const schema::Schema& other) {
@@ -809,6 +882,41 @@ BOOST_AUTO_TEST_CASE(null_rows_holding_values_are_refused) {
     refused_with_slot(table_with(4, 199, false), 4, 199, -0.0);
 }
 
+// A validity bitmap is read in place, but one whose last word has a bit set past the rows (within the buffer's last
+// byte, or in the padding after it, which another writer may fill: Arrow leaves those bits undefined) is copied and
+// those bits cleared, as data::Bitmap keeps them.
+BOOST_AUTO_TEST_CASE(validity_bits_past_the_rows_are_copied_and_cleared) {
+    const schema::Schema schema = table_t({{"id", schema::ColumnType::Int}, {"n", schema::ColumnType::Int}});
+    data::Table table(schema);
+    constexpr int kRows = 196;  // 25 bytes of bits, the last with 4 rows; the last word ends 7 bytes past them
+    for (int row = 0; row < kRows; ++row) {
+        table.mutable_column(0).append_int(row);
+        if (row % 3 == 0) {
+            table.mutable_column(1).append_null();
+        } else {
+            table.mutable_column(1).append_int(row);
+        }
+    }
+    table.finish_rows();
+    const std::string bytes = snapshot::snapshot_bytes(table);
+    std::string error;
+    auto back = read(bytes, &error, true, schema);
+    BOOST_REQUIRE_MESSAGE(back, error);
+    BOOST_CHECK(back->column(0).validity.is_view() && back->column(1).validity.is_view());
+    const std::string validity(reinterpret_cast<const char*>(table.column(1).validity.words()), (kRows + 7) / 8);
+    const size_t at = bytes.find(validity);
+    BOOST_REQUIRE(at != std::string::npos && bytes.find(validity, at + 1) == std::string::npos);
+    for (const size_t byte : {size_t{24}, size_t{25}, size_t{31}}) {
+        std::string dirty = bytes;
+        dirty[at + byte] = static_cast<char>(dirty[at + byte] | 0x80);  // row 199, 207 or 255 of 196
+        back = read(dirty, &error, false, schema);  // the checksum no longer matches: not checked
+        BOOST_REQUIRE_MESSAGE(back, "byte " << byte << ": " << error);
+        BOOST_CHECK_MESSAGE(!back->column(1).validity.is_view(), "byte " << byte);
+        BOOST_CHECK_MESSAGE(back->column(1).validity == table.column(1).validity, "byte " << byte);
+        BOOST_CHECK_MESSAGE(back->column(0).validity.is_view(), "byte " << byte);
+    }
+}
+
 // Each Int column but the key in the fewest bytes that hold its values as they are, read in place at that width;
 // one whose values fit fewer bytes only as offsets from a base is narrowed on reading (a copy). The key stays 8 wide.
 BOOST_AUTO_TEST_CASE(int_columns_take_the_fewest_bytes_their_values_need) {
@@ -908,6 +1016,12 @@ BOOST_AUTO_TEST_CASE(string_codes_take_the_fewest_bytes_their_dictionary_needs) 
         BOOST_CHECK_MESSAGE(!read(corrupt, &error, false, schema), "code " << bad);
         BOOST_CHECK_MESSAGE(error.find("dictionary code out of range") != std::string::npos, error);
     }
+    // A NULL row (row 5) whose code names a value, as if it held one.
+    BOOST_REQUIRE(narrow.is_null(5));
+    std::string null_with_code = bytes;
+    null_with_code[at + 5] = 1;
+    BOOST_CHECK(!read(null_with_code, &error, false, schema));
+    BOOST_CHECK_MESSAGE(error.find("column `s128`: a dictionary code out of range") != std::string::npos, error);
 }
 
 // A list column's item codes past its dictionary (5 values: a code of 5 or -1), and a NULL row that holds items (one

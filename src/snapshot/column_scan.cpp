@@ -1,0 +1,162 @@
+#include "snapshot/column_scan.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "data/value_range.h"
+
+namespace segmint::snapshot {
+namespace {
+
+using schema::ColumnType;
+
+// Word w of a validity bitmap of `rows` bits as the file holds it: only its bytes are read (the last word may end
+// past the buffer), and bits past `rows` come out clear.
+uint64_t validity_word(const Bytes& validity, uint64_t w, uint64_t rows) {
+    uint64_t word = 0;
+    std::memcpy(&word, validity.data + 8 * w, static_cast<size_t>(std::min<uint64_t>(8, validity.size - 8 * w)));
+    if (rows - 64 * w < 64) word &= (uint64_t{1} << (rows - 64 * w)) - 1;
+    return word;
+}
+
+template <typename T>
+void take_range(bool any, T low, T high, Findings& findings) {
+    if (!any) return;
+    findings.any = true;
+    if constexpr (std::is_floating_point_v<T>) {
+        findings.least_number = std::min<double>(findings.least_number, low);
+        findings.greatest_number = std::max<double>(findings.greatest_number, high);
+    } else {
+        findings.least = std::min<int64_t>(findings.least, low);
+        findings.greatest = std::max<int64_t>(findings.greatest, high);
+    }
+}
+
+// The least and greatest present value of rows [first, end), whether one is NaN and whether a NULL row's slot holds
+// anything: data::present_range over the file's values and validity words in place, but for the last word, which may
+// end past its buffer and is copied.
+template <typename T>
+void scan_values(const ColumnBuffers& found, uint64_t rows, uint64_t first, uint64_t end, Findings& findings) {
+    const auto* values = reinterpret_cast<const T*>(found.values.data);
+    const auto* words = reinterpret_cast<const uint64_t*>(found.validity.data);  // on the file's 8-byte grid
+    const uint64_t whole = std::max(first, std::min(end, rows / 64 * 64));       // rows of whole words
+    const auto take = [&](const uint64_t* validity, uint64_t from, uint64_t to) {
+        T low{}, high{};
+        bool nan = false, null_value = false;
+        const bool any = data::present_range(validity, values + from, to - from, &low, &high, &nan, &null_value);
+        take_range(any, low, high, findings);
+        findings.nan |= nan;
+        findings.null_value |= null_value;
+    };
+    if (first < whole) take(words + first / 64, first, whole);
+    if (whole < end) {
+        const uint64_t last = validity_word(found.validity, whole / 64, rows);
+        take(&last, whole, end);
+    }
+}
+
+// Whether offsets[i] > offsets[i + 1] for some i in [first, end).
+bool offsets_decrease(const Bytes& offsets_bytes, uint64_t first, uint64_t end) {
+    const auto* offsets = reinterpret_cast<const uint64_t*>(offsets_bytes.data);
+    bool bad = false;
+    for (uint64_t i = first; i < end; ++i) bad |= offsets[i] > offsets[i + 1];
+    return bad;
+}
+
+}  // namespace
+
+void Findings::merge(const Findings& other) {
+    any |= other.any;
+    nan |= other.nan;
+    null_value |= other.null_value;
+    least = std::min(least, other.least);
+    greatest = std::max(greatest, other.greatest);
+    least_number = std::min(least_number, other.least_number);
+    greatest_number = std::max(greatest_number, other.greatest_number);
+    offsets_decrease |= other.offsets_decrease;
+    null_with_items |= other.null_with_items;
+    greatest_item_code = std::max(greatest_item_code, other.greatest_item_code);
+    dictionary_offsets_decrease |= other.dictionary_offsets_decrease;
+}
+
+uint64_t Piece::units_before(const unsigned char* at) const {
+    if (at <= begin) return 0;
+    const auto past = static_cast<uint64_t>(at - begin);
+    if (past >= bytes) return units;
+    return std::min(units, past / group_bytes * 64);
+}
+
+void add_pieces(const ColumnBuffers& found, ColumnType type, size_t index, uint64_t rows, std::vector<Piece>& pieces) {
+    const auto add = [&](Piece::Kind kind, const Bytes& buffer, uint64_t units, uint64_t unit_bytes) {
+        Piece piece;
+        piece.kind = kind;
+        piece.column = index;
+        piece.type = type;
+        piece.found = &found;
+        piece.begin = buffer.data;
+        piece.bytes = buffer.size;
+        piece.units = units;
+        piece.group_bytes = 64 * unit_bytes;
+        if (units > 0) pieces.push_back(piece);
+    };
+    if (found.dictionary_size > 0) {
+        add(Piece::DictionaryOffsets, found.dictionary_offsets, found.dictionary_size, sizeof(uint64_t));
+    }
+    switch (type) {
+        case ColumnType::Int:
+        case ColumnType::String:
+        case ColumnType::Enum: add(Piece::Values, found.values, rows, static_cast<uint64_t>(found.value_bytes)); break;
+        case ColumnType::Timestamp:
+        case ColumnType::Number: add(Piece::Values, found.values, rows, 8); break;
+        case ColumnType::Date: add(Piece::Values, found.values, rows, sizeof(int32_t)); break;
+        case ColumnType::Bool: break;
+        case ColumnType::StringList:
+            add(Piece::ListOffsets, found.list_offsets, rows, sizeof(uint64_t));
+            add(Piece::ListCodes, found.list_codes, found.items, sizeof(int32_t));
+            break;
+    }
+}
+
+void scan(const Piece& piece, uint64_t first, uint64_t end, Findings& findings) {
+    const ColumnBuffers& found = *piece.found;
+    switch (piece.kind) {
+        case Piece::Values:
+            switch (piece.type) {
+                case ColumnType::Number: scan_values<double>(found, piece.units, first, end, findings); break;
+                case ColumnType::Date: scan_values<int32_t>(found, piece.units, first, end, findings); break;
+                case ColumnType::Timestamp: scan_values<int64_t>(found, piece.units, first, end, findings); break;
+                default:  // Int, String and Enum: 1, 2, 4 or 8 bytes
+                    switch (found.value_bytes) {
+                        case 1: scan_values<int8_t>(found, piece.units, first, end, findings); break;
+                        case 2: scan_values<int16_t>(found, piece.units, first, end, findings); break;
+                        case 4: scan_values<int32_t>(found, piece.units, first, end, findings); break;
+                        default: scan_values<int64_t>(found, piece.units, first, end, findings); break;
+                    }
+            }
+            break;
+        case Piece::ListOffsets: {
+            findings.offsets_decrease |= offsets_decrease(found.list_offsets, first, end);
+            const auto* offsets = reinterpret_cast<const uint64_t*>(found.list_offsets.data);
+            findings.null_with_items |= any_null_row(
+                first, end, [&](uint64_t w) { return validity_word(found.validity, w, piece.units); },
+                [&](uint64_t row) { return offsets[row] != offsets[row + 1]; });
+            break;
+        }
+        case Piece::ListCodes: {
+            // The greatest code as unsigned (a negative one is greater than any size): a selection the compiler
+            // vectorizes, where `bad |= code >= size` stayed a scalar loop.
+            const auto* codes = reinterpret_cast<const int32_t*>(found.list_codes.data);
+            uint32_t greatest = findings.greatest_item_code;
+            for (uint64_t i = first; i < end; ++i) {
+                greatest = static_cast<uint32_t>(codes[i]) > greatest ? static_cast<uint32_t>(codes[i]) : greatest;
+            }
+            findings.greatest_item_code = greatest;
+            break;
+        }
+        case Piece::DictionaryOffsets:
+            findings.dictionary_offsets_decrease |= offsets_decrease(found.dictionary_offsets, first, end);
+            break;
+    }
+}
+
+}  // namespace segmint::snapshot
