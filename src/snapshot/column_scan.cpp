@@ -19,6 +19,27 @@ uint64_t validity_word(const Bytes& validity, uint64_t w, uint64_t rows) {
     return word;
 }
 
+// data::present_range over a column's values, compiled twice where GCC can (as the interpreter is,
+// vm/instruction_set.h): for the build's baseline and for x86-64-v3, whose 64-bit compares and 8- to 32-bit min and max
+// the baseline lacks (SSE2); the program loader picks the copy the CPU runs (target_clones), and `flatten` puts
+// present_range inside each copy. Over 16M values on this project's machine: int8 7.7 -> 2.4 ms, int64 10.5 -> 6.0 ms.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#define SEGMINT_SCAN_CLONES __attribute__((target_clones("default", "arch=x86-64-v3"), flatten))
+#else
+#define SEGMINT_SCAN_CLONES
+#endif
+#define SEGMINT_RANGE_OF(T)                                                                                   \
+    SEGMINT_SCAN_CLONES bool range_of(const uint64_t* words, const T* values, uint64_t rows, T* low, T* high, \
+                                      bool* nan, bool* null_value) {                                          \
+        return data::present_range(words, values, rows, low, high, nan, null_value);                          \
+    }
+SEGMINT_RANGE_OF(int8_t)
+SEGMINT_RANGE_OF(int16_t)
+SEGMINT_RANGE_OF(int32_t)
+SEGMINT_RANGE_OF(int64_t)
+SEGMINT_RANGE_OF(double)
+#undef SEGMINT_RANGE_OF
+
 template <typename T>
 void take_range(bool any, T low, T high, Findings& findings) {
     if (!any) return;
@@ -43,7 +64,7 @@ void scan_values(const ColumnBuffers& found, uint64_t rows, uint64_t first, uint
     const auto take = [&](const uint64_t* validity, uint64_t from, uint64_t to) {
         T low{}, high{};
         bool nan = false, null_value = false;
-        const bool any = data::present_range(validity, values + from, to - from, &low, &high, &nan, &null_value);
+        const bool any = range_of(validity, values + from, to - from, &low, &high, &nan, &null_value);
         take_range(any, low, high, findings);
         findings.nan |= nan;
         findings.null_value |= null_value;
@@ -55,12 +76,23 @@ void scan_values(const ColumnBuffers& found, uint64_t rows, uint64_t first, uint
     }
 }
 
-// Whether offsets[i] > offsets[i + 1] for some i in [first, end).
-bool offsets_decrease(const Bytes& offsets_bytes, uint64_t first, uint64_t end) {
+// Whether offsets[i] > offsets[i + 1] for some i in [first, end) (SSE2 has no 64-bit compare).
+SEGMINT_SCAN_CLONES bool offsets_decrease(const Bytes& offsets_bytes, uint64_t first, uint64_t end) {
     const auto* offsets = reinterpret_cast<const uint64_t*>(offsets_bytes.data);
     bool bad = false;
     for (uint64_t i = first; i < end; ++i) bad |= offsets[i] > offsets[i + 1];
     return bad;
+}
+
+// The greatest of codes [first, end) as unsigned (a negative one is greater than any size): a selection the compiler
+// vectorizes, where `bad |= code >= size` stayed a scalar loop (SSE2 has no unsigned 32-bit max).
+SEGMINT_SCAN_CLONES uint32_t greatest_code(const Bytes& codes_bytes, uint64_t first, uint64_t end) {
+    const auto* codes = reinterpret_cast<const int32_t*>(codes_bytes.data);
+    uint32_t greatest = 0;
+    for (uint64_t i = first; i < end; ++i) {
+        greatest = static_cast<uint32_t>(codes[i]) > greatest ? static_cast<uint32_t>(codes[i]) : greatest;
+    }
+    return greatest;
 }
 
 }  // namespace
@@ -143,14 +175,8 @@ void scan(const Piece& piece, uint64_t first, uint64_t end, Findings& findings) 
             break;
         }
         case Piece::ListCodes: {
-            // The greatest code as unsigned (a negative one is greater than any size): a selection the compiler
-            // vectorizes, where `bad |= code >= size` stayed a scalar loop.
-            const auto* codes = reinterpret_cast<const int32_t*>(found.list_codes.data);
-            uint32_t greatest = findings.greatest_item_code;
-            for (uint64_t i = first; i < end; ++i) {
-                greatest = static_cast<uint32_t>(codes[i]) > greatest ? static_cast<uint32_t>(codes[i]) : greatest;
-            }
-            findings.greatest_item_code = greatest;
+            findings.greatest_item_code =
+                std::max(findings.greatest_item_code, greatest_code(found.list_codes, first, end));
             break;
         }
         case Piece::DictionaryOffsets:
