@@ -23,7 +23,8 @@ uint64_t validity_word(const Bytes& validity, uint64_t w, uint64_t rows) {
 // vm/instruction_set.h): for the build's baseline and for x86-64-v3, whose 64-bit compares and 8- to 32-bit min and max
 // the baseline lacks (SSE2); the program loader picks the copy the CPU runs (target_clones), and `flatten` puts
 // present_range inside each copy. Over 16M values on this project's machine: int8 7.7 -> 2.4 ms, int64 10.5 -> 6.0 ms.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+// Not under ThreadSanitizer (as common/popcount.cpp): the resolver runs during relocation, before the TSan runtime.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12 && !defined(__SANITIZE_THREAD__)
 #define SEGMINT_SCAN_CLONES __attribute__((target_clones("default", "arch=x86-64-v3"), flatten))
 #else
 #define SEGMINT_SCAN_CLONES
