@@ -44,8 +44,7 @@ public:
         : owner_(std::move(owner)),
           begin_(static_cast<char*>(const_cast<void*>(words))),
           next_(begin_),
-          end_(begin_ + bytes),
-          viewed_(true) {}
+          end_(begin_ + bytes) {}
     ~WordBlock() {
 #ifdef SEGMINT_ASAN
         if (memory_) ASAN_UNPOISON_MEMORY_REGION(memory_->mapping(), memory_->mapping_size());
@@ -56,7 +55,7 @@ public:
 
     // Called by one thread only: uninitialized_many or Bitmap::view, before it seals the block.
     void* take(size_t bytes) {
-        if (viewed_) {  // all of it, once
+        if (!memory_) {  // a view: all of it, once
             if (sealed_ || bytes != static_cast<size_t>(end_ - next_)) return nullptr;
             sealed_ = true;
             return next_;
@@ -73,7 +72,7 @@ public:
     // No slices after this: a bitmap growing later gets heap memory rather than the rest of the block.
     void seal() { sealed_ = true; }
     bool holds(const void* p) const { return p >= begin_ && p < end_; }
-    bool viewed() const { return viewed_; }
+    bool viewed() const { return !memory_; }
 
 private:
     std::unique_ptr<HugePageMapping> memory_;  // null for a view
@@ -81,7 +80,6 @@ private:
     char* begin_;
     char* next_;
     char* end_;
-    bool viewed_ = false;
     bool sealed_ = false;
 };
 

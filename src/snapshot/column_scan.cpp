@@ -77,14 +77,6 @@ void scan_values(const ColumnBuffers& found, uint64_t rows, uint64_t first, uint
     }
 }
 
-// Whether offsets[i] > offsets[i + 1] for some i in [first, end) (SSE2 has no 64-bit compare).
-SEGMINT_SCAN_CLONES bool offsets_decrease(const Bytes& offsets_bytes, uint64_t first, uint64_t end) {
-    const auto* offsets = reinterpret_cast<const uint64_t*>(offsets_bytes.data);
-    bool bad = false;
-    for (uint64_t i = first; i < end; ++i) bad |= offsets[i] > offsets[i + 1];
-    return bad;
-}
-
 // The greatest of codes [first, end) as unsigned (a negative one is greater than any size): a selection the compiler
 // vectorizes, where `bad |= code >= size` stayed a scalar loop (SSE2 has no unsigned 32-bit max).
 SEGMINT_SCAN_CLONES uint32_t greatest_code(const Bytes& codes_bytes, uint64_t first, uint64_t end) {
@@ -97,6 +89,13 @@ SEGMINT_SCAN_CLONES uint32_t greatest_code(const Bytes& codes_bytes, uint64_t fi
 }
 
 }  // namespace
+
+// Compiled twice as range_of is (SSE2 has no 64-bit compare).
+SEGMINT_SCAN_CLONES bool offsets_decrease(const uint64_t* offsets, uint64_t first, uint64_t end) {
+    bool bad = false;
+    for (uint64_t i = first; i < end; ++i) bad |= offsets[i] > offsets[i + 1];
+    return bad;
+}
 
 void Findings::merge(const Findings& other) {
     any |= other.any;
@@ -168,8 +167,8 @@ void scan(const Piece& piece, uint64_t first, uint64_t end, Findings& findings) 
             }
             break;
         case Piece::ListOffsets: {
-            findings.offsets_decrease |= offsets_decrease(found.list_offsets, first, end);
             const auto* offsets = reinterpret_cast<const uint64_t*>(found.list_offsets.data);
+            findings.offsets_decrease |= offsets_decrease(offsets, first, end);
             findings.null_with_items |= any_null_row(
                 first, end, [&](uint64_t w) { return validity_word(found.validity, w, piece.units); },
                 [&](uint64_t row) { return offsets[row] != offsets[row + 1]; });
@@ -181,7 +180,8 @@ void scan(const Piece& piece, uint64_t first, uint64_t end, Findings& findings) 
             break;
         }
         case Piece::DictionaryOffsets:
-            findings.dictionary_offsets_decrease |= offsets_decrease(found.dictionary_offsets, first, end);
+            findings.dictionary_offsets_decrease |=
+                offsets_decrease(reinterpret_cast<const uint64_t*>(found.dictionary_offsets.data), first, end);
             break;
     }
 }

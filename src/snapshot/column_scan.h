@@ -71,6 +71,9 @@ struct Piece {
 void add_pieces(const ColumnBuffers& found, schema::ColumnType type, size_t index, uint64_t rows,
                 std::vector<Piece>& pieces);
 
+// Whether offsets[i] > offsets[i + 1] for some i in [first, end).
+bool offsets_decrease(const uint64_t* offsets, uint64_t first, uint64_t end);
+
 // Checks units [first, end) of the piece (first a multiple of 64) into `findings`.
 void scan(const Piece& piece, uint64_t first, uint64_t end, Findings& findings);
 

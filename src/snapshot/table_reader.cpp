@@ -142,17 +142,15 @@ void locate_dictionary(const ArrowFile& file, const arrow::Block* block, const s
     buffers.expect_end(what);
 }
 
-// The dictionary of a column whose offsets the pass found in order.
-void read_dictionary(const ColumnBuffers& found, const schema::Column& definition, data::Column& column,
-                     bool offsets_decrease, const std::shared_ptr<const void>& keep_alive) {
+// The dictionary of a column; `decrease`: whether the pass over the file found its offsets out of order.
+void read_dictionary(const ColumnBuffers& found, const schema::Column& definition, data::Column& column, bool decrease,
+                     const std::shared_ptr<const void>& keep_alive) {
     const std::string& what = found.dictionary_what;
     const uint64_t count = found.dictionary_size;
     // In place like the strings (see finish_column).
     data::Array<uint64_t> offsets;
     view_or_copy(offsets, found.dictionary_offsets, count + 1, keep_alive);
-    if (offsets_decrease || offsets[0] != 0 || offsets[count] != found.dictionary_strings.size) {
-        fail(what + ": its offsets are out of order or out of bounds: the snapshot is corrupt");
-    }
+    check_offsets(offsets.data(), count, found.dictionary_strings.size, decrease, what);
     const std::string_view text{reinterpret_cast<const char*>(found.dictionary_strings.data),
                                 found.dictionary_strings.size};
     if (keep_alive) {
@@ -353,9 +351,7 @@ std::optional<data::ValueRange> finish_column(const ColumnBuffers& found, const 
             view_or_copy(column.list_offsets, found.list_offsets, rows + 1, keep_alive);
             view_or_copy(column.list_codes, found.list_codes, found.items, keep_alive);
             const uint64_t* offsets = column.list_offsets.data();
-            if (findings.offsets_decrease || offsets[0] != 0 || offsets[rows] != found.items) {
-                fail(what + ": its offsets are out of order or out of bounds: the snapshot is corrupt");
-            }
+            check_offsets(offsets, rows, found.items, findings.offsets_decrease, what);
             if (findings.null_with_items) fail(what + ": a NULL row holds list items: the snapshot is corrupt");
             if (found.items > 0 && findings.greatest_item_code >= column.dictionary.size()) {
                 fail(what + ": a dictionary code out of range: the snapshot is corrupt");
@@ -400,11 +396,10 @@ void for_each_checked(size_t count, unsigned threads, const std::function<void(s
 
 }  // namespace
 
-// Offsets of `count` items into `limit` bytes (or items): from 0, never decreasing, ending at `limit`.
-void check_offsets(const uint64_t* offsets, uint64_t count, uint64_t limit, const std::string& what) {
-    bool bad = offsets[0] != 0 || offsets[count] != limit;
-    for (uint64_t i = 0; i < count; ++i) bad |= offsets[i] > offsets[i + 1];
-    if (bad) fail(what + ": its offsets are out of order or out of bounds: the snapshot is corrupt");
+void check_offsets(const uint64_t* offsets, uint64_t count, uint64_t limit, bool decrease, const std::string& what) {
+    if (decrease || offsets[0] != 0 || offsets[count] != limit) {
+        fail(what + ": its offsets are out of order or out of bounds: the snapshot is corrupt");
+    }
 }
 
 TableReading::TableReading(const ArrowFile& file, const schema::Schema& schema, bool narrow_ints, unsigned threads,

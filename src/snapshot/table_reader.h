@@ -63,7 +63,8 @@ void view_or_copy(data::Array<T>& out, Bytes bytes, uint64_t count, const std::s
     }
 }
 
-// Offsets of `count` items into `limit` bytes (or items): from 0, never decreasing, ending at `limit`.
-void check_offsets(const uint64_t* offsets, uint64_t count, uint64_t limit, const std::string& what);
+// Offsets of `count` items into `limit` bytes (or items): from 0, ending at `limit`, and never decreasing, which
+// `decrease` says (offsets_decrease, or what the pass over the file found).
+void check_offsets(const uint64_t* offsets, uint64_t count, uint64_t limit, bool decrease, const std::string& what);
 
 }  // namespace segmint::snapshot

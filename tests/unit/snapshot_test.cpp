@@ -1064,6 +1064,25 @@ BOOST_AUTO_TEST_CASE(list_codes_out_of_range_and_null_rows_with_items_are_refuse
     moved[validity_at + 8] = static_cast<char>(moved[validity_at + 8] | 4);   // row 66: present, no items
     BOOST_CHECK(!read(moved, &error, false, schema));
     BOOST_CHECK_MESSAGE(error.find("column `tags`: a NULL row holds list items") != std::string::npos, error);
+    // Offsets that decrease between ends that are right: row 5's list start past row 6's, and the dictionary's third
+    // value starting past the fourth (5 values of 2 bytes: offsets 0, 2, 4, 6, 8, 10).
+    const std::string list_offsets(reinterpret_cast<const char*>(tags.list_offsets.data()), 8 * (kRows + 1));
+    const size_t offsets_at = bytes.find(list_offsets);
+    BOOST_REQUIRE(offsets_at != std::string::npos);
+    std::string decreasing = bytes;
+    const uint64_t past_six = tags.list_offsets[6] + 1;
+    std::memcpy(&decreasing[offsets_at + 8 * 5], &past_six, sizeof past_six);
+    BOOST_CHECK(!read(decreasing, &error, false, schema));
+    BOOST_CHECK_MESSAGE(error.find("column `tags`: its offsets are out of order") != std::string::npos, error);
+    const uint64_t dictionary_offsets[] = {0, 2, 4, 6, 8, 10};
+    const size_t dictionary_at =
+        bytes.find(std::string(reinterpret_cast<const char*>(dictionary_offsets), sizeof dictionary_offsets));
+    BOOST_REQUIRE(dictionary_at != std::string::npos);
+    decreasing = bytes;
+    decreasing[dictionary_at + 8 * 2] = 7;
+    BOOST_CHECK(!read(decreasing, &error, false, schema));
+    BOOST_CHECK_MESSAGE(error.find("the dictionary of column `tags`: its offsets are out of order") != std::string::npos,
+                        error);
 }
 
 // The footer's schema is outside the checksum: a column's Int16 indexes relabelled Int8 there would read code 150
