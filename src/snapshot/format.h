@@ -29,7 +29,8 @@ constexpr uint64_t kAlignment = 64;
 // Bumped whenever segmint's layout or metadata changes in a way an older reader would misread or refuse as corrupt.
 // 2: Int columns in 8, 16, 32 or 64 bits (1: always 64), which a version-2 reader reads too. 3: String and Enum
 // columns' dictionary codes in 8, 16 or 32 bits (2: always 32), which a version-2 reader would refuse as corrupt.
-constexpr int kFormatVersion = 3;
+// 4: the bytes' chunks hashed with ChunkHash::Stripes (3: Rounds), which vectorizes (snapshot/checksum.h).
+constexpr int kFormatVersion = 4;
 constexpr int kOldestReadableVersion = 1;
 // Whether `version` (the metadata's text) is one this segmint reads: exactly a number in that range.
 bool readable_version(const std::string& version);

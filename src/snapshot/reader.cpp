@@ -195,6 +195,7 @@ data::Table read(std::string_view text, const schema::Schema& schema, const Read
         fail(fmt::format("a snapshot of format version {}, and this segmint reads versions {} to {}{}",
                          escape_controls(*version), kOldestReadableVersion, kFormatVersion, kImportAgain));
     }
+    const ChunkHash kind = chunk_hash_of_version(std::stoi(*version));  // readable_version: digits alone
     // The checksum decides before anything the file holds is judged: a changed byte in the stored schema is
     // corruption, not another schema, and so is a column's odd value in a file that changed.
     const auto check_sum = [&](uint64_t sum) {
@@ -208,11 +209,11 @@ data::Table read(std::string_view text, const schema::Schema& schema, const Read
         check_schema(value_of(metadata, kSchemaKey), schema);
         reading.emplace(file, schema, true, options.threads, options.bytes_owner);
     } catch (const Problem&) {
-        if (options.verify_checksum) check_sum(checksum(bytes.data, file.footer_start, options.threads));
+        if (options.verify_checksum) check_sum(checksum(bytes.data, file.footer_start, options.threads, kind));
         throw;
     }
     // One pass: each piece of the file hashed, then the columns' rows in it checked while it is in cache.
-    check_sum(checksum_visiting(bytes.data, file.footer_start, options.threads, options.verify_checksum,
+    check_sum(checksum_visiting(bytes.data, file.footer_start, options.threads, options.verify_checksum, kind,
                                 [&](const unsigned char* begin, const unsigned char* end, unsigned worker) {
                                     reading->visit(begin, end, worker);
                                 }));

@@ -32,7 +32,7 @@ uint64_t align_up(uint64_t value, uint64_t alignment) { return (value + alignmen
 // The file being written: counts its bytes and feeds them to the checksum until the footer starts.
 class Output {
 public:
-    explicit Output(const ByteSink& sink) : sink_(sink) {}
+    Output(const ByteSink& sink, int format_version) : sink_(sink), checksum_(chunk_hash_of_version(format_version)) {}
     bool write(const void* bytes, size_t size) {
         if (size == 0) return ok_;
         if (checksumming_) checksum_.add(bytes, size);
@@ -432,7 +432,7 @@ void write_events(Output& out, const data::Table& customers, bool ranges, unsign
 
 bool write_snapshot(const data::Table& table, const ByteSink& sink, uint64_t* bytes_written, int format_version,
                     unsigned threads) {
-    Output out(sink);
+    Output out(sink, format_version);
     Metadata metadata = {{kVersionKey, std::to_string(format_version)},
                          {kCreatedByKey, std::string("segmint ") + SEGMINT_VERSION},
                          {kSchemaKey, join_lines(schema_lines(table.schema()))},

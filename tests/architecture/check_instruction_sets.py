@@ -3,8 +3,9 @@
 - no function outside the namespace segmint::vm::x86_64_v3 uses an instruction past the x86-64 baseline (SSE2) but
   those the build chose to clone for the CPU at load time (popcnt in functions cloned as `.popcnt`; anything in the
   copies GCC's target_clones makes for x86-64-v3, `[clone .arch_x86_64_v3]`, which their resolver picks only on such
-  a CPU: the snapshot reader's checks);
-- no function but such a resolver calls or jumps into one of those copies;
+  a CPU: the snapshot reader's checks; the checksum's AVX2 code, namespace segmint::snapshot::avx2, which the hasher
+  runs only where the CPU has AVX2);
+- no function but such a resolver calls or jumps into one of those copies, and none but the hasher into the AVX2 code;
 - no function outside the copy calls or jumps into it, but through its one entry, make_x86_64_v3_interpreter (which
   vm::Machine calls only where the CPU has x86-64-v3): a static initializer of the copy, say, runs at every start.
 Either would stop the program on a CPU without x86-64-v3, which a test on a newer CPU never sees.
@@ -26,6 +27,8 @@ PAST_BASELINE = re.compile(
 ALLOWED_FUNCTION = re.compile(r"segmint::vm::x86_64_v3::|segmint::vm::make_x86_64_v3_interpreter")
 ENTRY = "segmint::vm::make_x86_64_v3_interpreter"
 CLONE = "[clone .arch_x86_64_v3]"
+AVX2_CODE = "segmint::snapshot::avx2::"
+AVX2_CALLER = "segmint::snapshot::ChunkHasher::add_stripes("
 PREFIXES = ("rep", "repz", "repe", "repnz", "repne", "lock", "notrack", "bnd", "data16", "{vex}", "{vex3}", "{evex}")
 
 
@@ -48,7 +51,7 @@ def check(program):
         while len(words) > 1 and words[0] in PREFIXES:
             words = words[1:]
         mnemonic = words[0] if words else ""
-        if ALLOWED_FUNCTION.search(function) or function.endswith(CLONE):
+        if ALLOWED_FUNCTION.search(function) or function.endswith(CLONE) or function.startswith(AVX2_CODE):
             continue
         target = re.search(r"<([^<>]*(?:<.*>)?[^<>]*)>$", parts[-1].strip())
         if (mnemonic.startswith("call") or mnemonic.startswith("j")) and target:
@@ -57,6 +60,8 @@ def check(program):
                 problems.setdefault(function, set()).add("%s into the copy (%s)" % (mnemonic, callee[:120]))
             if callee.endswith(CLONE) and not function.endswith("[clone .resolver]"):
                 problems.setdefault(function, set()).add("%s into a clone (%s)" % (mnemonic, callee[:120]))
+            if callee.startswith(AVX2_CODE) and not function.startswith(AVX2_CALLER):
+                problems.setdefault(function, set()).add("%s into the AVX2 code (%s)" % (mnemonic, callee[:120]))
         if not PAST_BASELINE.match(mnemonic):
             continue
         if mnemonic == "popcnt" and ".popcnt" in function:

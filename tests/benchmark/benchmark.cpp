@@ -51,6 +51,7 @@
 #include "optimize/stats.h"
 #include "segmint/segmint.h"
 #include "semantic/catalog.h"
+#include "snapshot/checksum.h"
 #include "snapshot/reader.h"
 #include "snapshot/writer.h"
 #include "syntax/parse.h"
@@ -885,6 +886,22 @@ int run_snapshot(const data::Table& table, size_t count, int repeat, scalar::AsO
             ::sync();
         });
     std::remove((path + ".disk").c_str());
+    // The checksum alone, over the file's bytes in memory, as each format version hashes them (snapshot/checksum.h).
+    const auto* own_bytes = reinterpret_cast<const unsigned char*>(own.get());
+    const snapshot::StripeCode code = snapshot::best_stripe_code();
+    std::printf("\nsnapshot checksum over its %.1f MB in memory (median of %d, stripes with %s):", bytes / 1e6, runs,
+                code == snapshot::StripeCode::Avx2 ? "AVX2" : code == snapshot::StripeCode::Sse2 ? "SSE2" : "C++");
+    const char* separator = "";
+    for (const unsigned threads : {1u, 2u}) {
+        for (const auto kind : {snapshot::ChunkHash::Rounds, snapshot::ChunkHash::Stripes}) {
+            const double hashed = median_seconds(runs, [&] { snapshot::checksum(own_bytes, bytes, threads, kind); });
+            std::printf("%s %s on %u thread(s) %.3f s = %.1f GB/s", separator,
+                        kind == snapshot::ChunkHash::Rounds ? "versions 1-3 (rounds)" : "version 4 (stripes)", threads,
+                        hashed, bytes / hashed / 1e9);
+            separator = ";";
+        }
+    }
+    std::printf("\n");
     own.reset();
     const double written = timed[0], buffered_disk = made[0] ? timed[1] : std::nan("");
     const double direct_disk = made[1] ? timed[2] : std::nan("");

@@ -635,12 +635,38 @@ BOOST_AUTO_TEST_CASE(random_corruptions_never_crash) {
                                                                                    << " read, the rest refused");
 }
 
+// Each version's checksum as its files hold it (snapshot/checksum.h): the chunks hashed in rounds up to version 3, in
+// stripes from version 4; the footer's value is the checksum of the bytes before the footer with the other metadata.
+BOOST_AUTO_TEST_CASE(each_version_hashes_its_bytes_as_its_files_do) {
+    const data::Table table = random_customers(3, 40, true);
+    for (int version = 1; version <= snapshot::kFormatVersion; ++version) {
+        const std::string bytes = snapshot::snapshot_bytes(table, version);
+        int32_t footer_size = 0;
+        std::memcpy(&footer_size, bytes.data() + bytes.size() - 10, sizeof footer_size);
+        const uint64_t covered = bytes.size() - 10 - static_cast<uint64_t>(footer_size);
+        snapshot::Metadata metadata;
+        for (const auto* pair : *footer_of(bytes)->schema()->custom_metadata()) {
+            metadata.emplace_back(pair->key()->str(), pair->value()->str());
+        }
+        std::string stored;
+        for (const auto& [key, value] : metadata) stored = key == snapshot::kChecksumKey ? value : stored;
+        const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
+        for (const auto kind : {snapshot::ChunkHash::Rounds, snapshot::ChunkHash::Stripes}) {
+            const bool its_own = kind == (version >= 4 ? snapshot::ChunkHash::Stripes : snapshot::ChunkHash::Rounds);
+            const std::string text = snapshot::checksum_text(snapshot::checksum(data, covered, 2, kind), metadata);
+            BOOST_CHECK_MESSAGE((text == stored) == its_own,
+                                "version " << version << (its_own ? ": its own hash" : ": another hash")
+                                           << (its_own ? " does not give" : " gives") << " the footer's checksum");
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(other_format_versions_are_refused) {
     const data::Table table = random_customers(10, 5, false);
     std::string error;
-    BOOST_CHECK(!read(snapshot::snapshot_bytes(table, 4), &error));
+    BOOST_CHECK(!read(snapshot::snapshot_bytes(table, 5), &error));
     BOOST_CHECK_EQUAL(error,
-                      "t.arrow: a snapshot of format version 4, and this segmint reads versions 1 to 3; import the "
+                      "t.arrow: a snapshot of format version 5, and this segmint reads versions 1 to 4; import the "
                       "data again with `segmint import`");
     BOOST_CHECK(!read(snapshot::snapshot_bytes(table, 0), &error));
     BOOST_CHECK(read(snapshot::snapshot_bytes(table, snapshot::kFormatVersion), &error));
@@ -656,6 +682,7 @@ BOOST_AUTO_TEST_CASE(other_format_versions_are_refused) {
         const auto version_2 = read(version_2_bytes, &error);
         const auto version_3 = read(snapshot::snapshot_bytes(larger, 3), &error);
         BOOST_REQUIRE(version_1 && version_2 && version_3);
+        expect_same_table(larger, *version_3, "version 3");
         expect_same_table(larger, *version_2, "version 2");
         expect_same_table(larger, *version_1, "version 1");
         for (size_t c = 0; c < larger.column_count(); ++c) {
