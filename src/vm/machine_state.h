@@ -276,15 +276,22 @@ struct State {
     void build_list_bits(ListBits& bits) {
         const data::Column& column = *bits.column;
         bits.rows.resize(kBatchSize);
-        const int32_t* items = column.list_codes.data();
+        // Everything the loop reads in locals: its 64-bit stores could alias the vectors' sizes and `bits.at`, which
+        // the compiler would otherwise load again for every row.
+        uint64_t* const out = bits.rows.data();
+        const int32_t* const items = column.list_codes.data();
         const uint64_t item_count = column.list_codes.size();
+        const uint64_t* const offsets = column.list_offsets.data() + bits.at;
+        const uint32_t rows = count;
         // A code past 63 (only in a snapshot rewritten under the table) sets no bit; the shift stays in range anyway.
         const auto bit = [](int32_t code, bool holds) {
             const auto c = static_cast<uint32_t>(code);
             return uint64_t{static_cast<unsigned>(holds) & static_cast<unsigned>(c < 64)} << (c & 63);
         };
-        for (uint32_t i = 0; i < count; ++i) {
-            const auto [begin, end] = column.list_range(bits.at + i);  // clamped (a snapshot's lists: in place)
+        for (uint32_t i = 0; i < rows; ++i) {
+            // Clamped as data::Column::list_range clamps (a snapshot's lists: in place).
+            const uint64_t begin = std::min(data::read_once(offsets + i), item_count);
+            const uint64_t end = std::min(std::max(data::read_once(offsets + i + 1), begin), item_count);
             const uint64_t n = end - begin;
             uint64_t row = 0;
             if (n <= 4 && begin + 4 <= item_count) {  // short lists without a loop, as list_column_contains reads them
@@ -293,7 +300,7 @@ struct State {
             } else {
                 for (uint64_t k = begin; k < end; ++k) row |= bit(items[k], true);
             }
-            bits.rows[i] = row;
+            out[i] = row;
         }
         bits.built = true;
     }
