@@ -19,7 +19,7 @@ constexpr uint64_t kChunkBytes = uint64_t{16} << 20;
 //   the product of the two 32-bit halves of (word XOR key) to its lane and the word itself to the neighbouring lane;
 //   the keys slide by one word from stripe to stripe, so equal stripes at different places count differently; each
 //   full block ends by scrambling the lanes (shift, XOR, multiply), so blocks count in order. 32-bit multiplies are
-//   what SSE2 and AVX2 do four and eight at a time: about 19 GB/s a core with SSE2, 57 with AVX2, from the cache.
+//   what SSE2 and AVX2 do two and four at a time: about 19 GB/s a core with SSE2, 57 with AVX2, from the cache.
 enum class ChunkHash { Rounds, Stripes };
 ChunkHash chunk_hash_of_version(int format_version);
 

@@ -503,7 +503,7 @@ data::Table TableReading::finish() {
 data::Table read_table(const ArrowFile& file, const schema::Schema& schema, bool narrow_ints, unsigned threads,
                        const std::shared_ptr<const void>& keep_alive) {
     TableReading reading(file, schema, narrow_ints, threads, keep_alive);
-    checksum_visiting(file.bytes.data, file.footer_start, threads, false, ChunkHash::Rounds,
+    checksum_visiting(file.bytes.data, file.footer_start, threads, false, ChunkHash::Rounds /* no hash */,
                       [&](const unsigned char* begin, const unsigned char* end, unsigned worker) {
                           reading.visit(begin, end, worker);
                       });
