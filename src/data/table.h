@@ -28,6 +28,17 @@ T read_once(const T* value) {
     return __atomic_load_n(value, __ATOMIC_RELAXED);
 }
 
+// Entry `index` of offsets into `limit` bytes or items, [offsets[index], offsets[index + 1]), each offset read once
+// and clamped: another program that rewrites a snapshot's offsets makes a reader find other values, never memory
+// outside the buffer (a begin past its end reads as empty).
+struct OffsetRange {
+    uint64_t begin, end;
+};
+inline OffsetRange clamped_range(const uint64_t* offsets, uint64_t index, uint64_t limit) {
+    const uint64_t begin = std::min(read_once(offsets + index), limit);
+    return {begin, std::min(std::max(read_once(offsets + index + 1), begin), limit)};
+}
+
 // Strings stored back to back in one buffer: string i is bytes [offsets[i], offsets[i + 1]). Reads like a
 // std::vector<std::string> of string_views; unlike one, it costs no allocation and no 32-byte header per value.
 class StringArena {
@@ -74,8 +85,7 @@ public:
         uint64_t limit;  // bytes of strings
         size_t count;    // strings
         std::string_view operator[](size_t index) const {
-            const uint64_t begin = std::min(read_once(offsets + index), limit);
-            const uint64_t end = std::min(std::max(read_once(offsets + index + 1), begin), limit);
+            const auto [begin, end] = clamped_range(offsets, index, limit);
             return {bytes + begin, static_cast<size_t>(end - begin)};
         }
     };
@@ -315,14 +325,8 @@ struct Column {
     std::string_view string_at(uint64_t row) const { return dictionary.value(code_at(row)); }
     // Items of a StringList row: codes [begin, end) in list_codes, each offset read once and clamped to the items (a
     // snapshot's lists are read in place: see StringArena), so end >= begin.
-    struct ListRange {
-        uint64_t begin, end;
-    };
-    ListRange list_range(uint64_t row) const {
-        const uint64_t items = list_codes.size();
-        const uint64_t begin = std::min<uint64_t>(read_once(list_offsets.data() + row), items);
-        return {begin, std::min<uint64_t>(std::max(read_once(list_offsets.data() + row + 1), begin), items)};
-    }
+    using ListRange = OffsetRange;
+    ListRange list_range(uint64_t row) const { return clamped_range(list_offsets.data(), row, list_codes.size()); }
     // Its two ends one at a time (tests; readers of a table that may view a snapshot take list_range).
     uint64_t list_begin(uint64_t row) const { return list_range(row).begin; }
     uint64_t list_end(uint64_t row) const { return list_range(row).end; }

@@ -292,7 +292,7 @@ void StreamingChecksum::add(const void* data, size_t size) {
         size -= take;
         if (chunk_.size() == kChunkBytes) {
             chunks_.push_back(chunk_.finish());
-            chunk_ = ChunkHasher(kind_);
+            chunk_ = ChunkHasher(chunk_.kind());
         }
     }
 }

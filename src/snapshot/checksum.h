@@ -35,6 +35,7 @@ public:
     explicit ChunkHasher(ChunkHash kind = ChunkHash::Rounds, StripeCode code = best_stripe_code());
     void add(const unsigned char* bytes, size_t size);
     uint64_t size() const { return size_; }
+    ChunkHash kind() const { return kind_; }
     uint64_t finish() const;
 
 private:
@@ -59,12 +60,11 @@ uint64_t combine_chunk_hashes(const std::vector<uint64_t>& chunks);
 // The checksum of bytes handed over piece by piece in file order (the writer's sink).
 class StreamingChecksum {
 public:
-    explicit StreamingChecksum(ChunkHash kind) : kind_(kind), chunk_(kind) {}
+    explicit StreamingChecksum(ChunkHash kind) : chunk_(kind) {}
     void add(const void* bytes, size_t size);
     uint64_t finish();
 
 private:
-    ChunkHash kind_;
     ChunkHasher chunk_;
     std::vector<uint64_t> chunks_;
 };

@@ -130,9 +130,8 @@ inline void list_column_contains(State& st, Register& d, const Register& a, cons
     // to four items compare four codes unconditionally, those past the row's end masked off (they lie in the next
     // rows' items, inside the column; the last few items of the column take the loop).
     selective_bool(st, d, a.valid, b.valid, [&](uint32_t i) {
-        // Each offset read once and clamped to the items, as data::Column::list_range does.
-        const uint64_t begin = std::min(data::read_once(offsets + i), item_count);
-        const uint64_t n = std::min(std::max(data::read_once(offsets + i + 1), begin), item_count) - begin;
+        const auto [begin, end] = data::clamped_range(offsets, i, item_count);  // as data::Column::list_range
+        const uint64_t n = end - begin;
         if (n <= 4 && begin + 4 <= item_count) {
             const int32_t* p = items + begin;
             return 0 != (((n > 0) & (p[0] == wanted)) | ((n > 1) & (p[1] == wanted)) | ((n > 2) & (p[2] == wanted)) |

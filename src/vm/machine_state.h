@@ -289,9 +289,7 @@ struct State {
             return uint64_t{static_cast<unsigned>(holds) & static_cast<unsigned>(c < 64)} << (c & 63);
         };
         for (uint32_t i = 0; i < rows; ++i) {
-            // Clamped as data::Column::list_range clamps (a snapshot's lists: in place).
-            const uint64_t begin = std::min(data::read_once(offsets + i), item_count);
-            const uint64_t end = std::min(std::max(data::read_once(offsets + i + 1), begin), item_count);
+            const auto [begin, end] = data::clamped_range(offsets, i, item_count);  // a snapshot's lists: in place
             const uint64_t n = end - begin;
             uint64_t row = 0;
             if (n <= 4 && begin + 4 <= item_count) {  // short lists without a loop, as list_column_contains reads them

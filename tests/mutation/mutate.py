@@ -449,9 +449,8 @@ MUTATIONS = [
      "table[codes[i] < 0 ? last : static_cast<uint32_t>(codes[i])]",
      "a dictionary lookup reads its table at whatever code a snapshot rewritten in place under the table holds"),
     ("list_contains_unclamped", "src/vm/kernels_text.h",
-     "const uint64_t begin = std::min(data::read_once(offsets + i), item_count);\n"
-     "        const uint64_t n = std::min(std::max(data::read_once(offsets + i + 1), begin), item_count) - begin;",
-     "const uint64_t begin = offsets[i], n = offsets[i + 1] - begin;",
+     "const auto [begin, end] = data::clamped_range(offsets, i, item_count);  // as data::Column::list_range",
+     "const uint64_t begin = offsets[i], end = offsets[i + 1];",
      "list `contains` reads items at whatever offset a snapshot rewritten in place under the table holds"),
     ("list_bits_stale", "src/vm/machine_state.h",
      "            bits.uses = 0;\n            bits.built = false;",
