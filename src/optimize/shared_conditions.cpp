@@ -108,45 +108,142 @@ bool shared_by_uses(const ir::Node& node, const Uses& use) {
     return (tests_text_per_row(node) ? use.exposed : use.all) >= uses_needed(node);
 }
 
-// Replaces the largest shared conditions under `node` (top-down, so a shared condition's parts are not shared again).
-void replace_shared(ir::NodePtr& node, const std::map<std::string, Uses>& uses, std::map<std::string, uint32_t>& slots,
-                    std::vector<ir::NodePtr>& shared) {
-    if (is_condition(*node)) {
-        std::string key = key_of(*node);
+// The conditions to share, by key, each with a copy taken before any replacement.
+using Chosen = std::map<std::string, ir::NodePtr>;
+
+// The largest conditions under `node` that its rule shares by their uses (top-down: their parts are inside them).
+void choose_by_uses(const ir::Node& node, const std::map<std::string, Uses>& uses, Chosen& chosen) {
+    if (is_condition(node)) {
+        std::string key = key_of(node);
         auto use = uses.find(key);
-        if (use != uses.end() && shared_by_uses(*node, use->second)) {
-            auto [slot, added] = slots.emplace(key, static_cast<uint32_t>(shared.size()));
-            if (added) shared.push_back(node->clone());
-            auto reference = std::make_unique<ir::Node>();
-            reference->kind = ir::Kind::Shared;
-            reference->type = ir::Type::Bool;
-            reference->shared = slot->second;
-            reference->span = node->span;
-            node = std::move(reference);
+        if (use != uses.end() && shared_by_uses(node, use->second)) {
+            chosen.emplace(std::move(key), node.clone());
             return;
         }
     }
-    if (node->kind == ir::Kind::DictLookup) return;  // see count_conditions
-    for (auto& arg : node->args) replace_shared(arg, uses, slots, shared);
+    if (node.kind == ir::Kind::DictLookup) return;  // see count_conditions
+    for (const auto& arg : node.args) choose_by_uses(*arg, uses, chosen);
 }
+
+void count_parts(const ir::Node& node, const Chosen& chosen, std::map<std::string, int>& places);
+
+// Where each condition would be computed once the chosen conditions are read from their slots: its places in the
+// rules and in the chosen conditions' parts (each chosen condition is computed once per batch, whatever reads it).
+void count_places(const ir::Node& node, const Chosen& chosen, std::map<std::string, int>& places) {
+    if (is_condition(node)) {
+        std::string key = key_of(node);
+        ++places[key];
+        if (chosen.count(key)) return;
+    }
+    count_parts(node, chosen, places);
+}
+
+void count_parts(const ir::Node& node, const Chosen& chosen, std::map<std::string, int>& places) {
+    if (node.kind == ir::Kind::DictLookup) return;  // see count_conditions
+    for (const auto& arg : node.args) count_places(*arg, chosen, places);
+}
+
+// Chooses the largest parts of `node` (a chosen condition) that enough places would compute, with choose_by_uses's
+// thresholds: `age > 18 and orders_90d >= 2` inside two chosen conditions is computed once, not by each. Returns
+// whether it chose any.
+bool choose_parts(const ir::Node& node, const std::map<std::string, int>& places, Chosen& chosen) {
+    if (node.kind == ir::Kind::DictLookup) return false;
+    bool added = false;
+    for (const auto& arg : node.args) {
+        if (is_condition(*arg)) {
+            std::string key = key_of(*arg);
+            if (chosen.count(key)) continue;
+            if (places.at(key) >= uses_needed(*arg)) {
+                chosen.emplace(std::move(key), arg->clone());
+                added = true;
+                continue;
+            }
+        }
+        added = choose_parts(*arg, places, chosen) || added;
+    }
+    return added;
+}
+
+// Numbers the chosen conditions as the rules first read them and replaces them by Shared nodes, in the rules and in
+// each other: a shared condition reads the shared conditions among its parts, which get lower slots, so each is
+// computed before the ones that read it (vm::evaluate runs them in order). The benchmark's catalog shares both
+// `not (email ends with "@example.invalid")` and `email is not null and not (...)`: the second now reads the first,
+// where both computed the text test for every row.
+class Slots {
+public:
+    explicit Slots(const Chosen& chosen) : chosen_(chosen) {}
+
+    // Replaces the largest chosen conditions under `node`.
+    void replace(ir::NodePtr& node) {
+        if (is_condition(*node)) {
+            auto found = chosen_.find(key_of(*node));
+            if (found != chosen_.end()) {
+                auto reference = std::make_unique<ir::Node>();
+                reference->kind = ir::Kind::Shared;
+                reference->type = ir::Type::Bool;
+                reference->shared = slot_of(found->first, *found->second);
+                reference->span = node->span;
+                node = std::move(reference);
+                return;
+            }
+        }
+        replace_parts(*node);
+    }
+
+    std::vector<ir::NodePtr> take() { return std::move(shared_); }
+
+private:
+    void replace_parts(ir::Node& node) {
+        if (node.kind == ir::Kind::DictLookup) return;  // see count_conditions
+        for (auto& arg : node.args) replace(arg);
+    }
+
+    uint32_t slot_of(const std::string& key, const ir::Node& condition) {
+        auto known = slots_.find(key);
+        if (known != slots_.end()) return known->second;
+        ir::NodePtr copy = condition.clone();
+        replace_parts(*copy);  // its parts (strictly smaller: never `key` again) take their slots first
+        std::string problem = ir::verify(*copy);
+        if (!problem.empty())
+            throw std::logic_error(std::string(kSharedConditions) + " broke a shared condition: " + problem);
+        const auto slot = static_cast<uint32_t>(shared_.size());
+        shared_.push_back(std::move(copy));
+        slots_.emplace(key, slot);
+        return slot;
+    }
+
+    const Chosen& chosen_;
+    std::map<std::string, uint32_t> slots_;
+    std::vector<ir::NodePtr> shared_;
+};
 
 }  // namespace
 
 std::vector<ir::NodePtr> share_conditions(std::vector<ir::Rule>& rules, const Options& options) {
-    std::vector<ir::NodePtr> shared;
-    if (!options.enabled || options.disabled.count(kSharedConditions)) return shared;
+    if (!options.enabled || options.disabled.count(kSharedConditions)) return {};
     std::map<std::string, Uses> uses;
     for (const auto& rule : rules) count_conditions(*rule.root, uses);
     for (const auto& rule : rules) count_exposed(*rule.root, uses);
-    std::map<std::string, uint32_t> slots;
+    Chosen chosen;
+    for (const auto& rule : rules) choose_by_uses(*rule.root, uses, chosen);
+    for (bool added = true; added;) {  // until no part of a chosen condition is worth its own slot
+        std::map<std::string, int> places;
+        for (const auto& rule : rules) count_places(*rule.root, chosen, places);
+        for (const auto& [key, condition] : chosen) count_parts(*condition, chosen, places);
+        std::vector<const ir::Node*> conditions;
+        for (const auto& [key, condition] : chosen) conditions.push_back(condition.get());
+        added = false;
+        for (const ir::Node* condition : conditions) added = choose_parts(*condition, places, chosen) || added;
+    }
+    Slots slots(chosen);
     for (auto& rule : rules) {
-        replace_shared(rule.root, uses, slots, shared);
+        slots.replace(rule.root);
         std::string problem = ir::verify(*rule.root);
         if (!problem.empty()) {
             throw std::logic_error(std::string(kSharedConditions) + " broke the IR of " + rule.name + ": " + problem);
         }
     }
-    return shared;
+    return slots.take();
 }
 
 }  // namespace segmint::optimize

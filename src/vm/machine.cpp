@@ -100,6 +100,7 @@ std::vector<data::Bitmap> run_programs(const Programs& in, const data::Table& ta
                 machine.set_memberships_origin(base);
                 for (size_t s : read) out[s].reset_all();
             }
+            // In order: a shared condition may read the slots of those before it (vm::verify).
             for (size_t p = 0; in.shared && p < in.shared->size(); ++p) {
                 machine.run((*in.shared)[p], base, count, out, in.shared_lookups ? &(*in.shared_lookups)[p] : nullptr);
             }

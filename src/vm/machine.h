@@ -63,7 +63,8 @@ private:
 // Evaluates `programs` (in dependency order) over the whole table on `threads` threads (0 = all cores); returns one
 // bitmap per segment index below `segment_count`. Results do not depend on the thread count.
 // `lookups[p]` are program p's bound lookup tables (may be null when no program has lookups). The `shared` programs
-// (shared conditions, each ending in StoreShared) run first in every batch, with `shared_lookups`.
+// (shared conditions, each ending in StoreShared) run first in every batch, in order (one may read those before it),
+// with `shared_lookups`.
 std::vector<data::Bitmap> evaluate(const std::vector<Program>& programs, const data::Table& table, size_t segment_count,
                                    scalar::AsOf as_of, unsigned threads = 1,
                                    const std::vector<LookupTables>* lookups = nullptr,

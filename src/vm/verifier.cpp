@@ -1,5 +1,7 @@
 #include "vm/verifier.h"
 
+#include <algorithm>
+
 namespace segmint::vm {
 
 namespace {
@@ -22,6 +24,11 @@ std::string verify(const Program& program, const schema::Schema& schema, size_t 
     if (program.spans.size() != program.code.size()) return "program: one span per instruction is required";
     std::vector<bool> written(program.registers.size(), false);
     size_t depth = 0;
+    // A shared condition's program reads only the shared conditions before its own: vm::evaluate runs them in order.
+    size_t readable_shared = shared_count;
+    if (!program.code.empty() && program.code.back().op == Opcode::StoreShared) {
+        readable_shared = std::min<size_t>(shared_count, program.code.back().imm);
+    }
     for (size_t pc = 0; pc < program.code.size(); ++pc) {
         const Instruction& in = program.code[pc];
         if (static_cast<size_t>(in.op) >= all_opcodes().size())
@@ -72,6 +79,9 @@ std::string verify(const Program& program, const schema::Schema& schema, size_t 
             }
             case ImmKind::Shared:
                 if (in.imm >= shared_count) return fail("shared condition out of range");
+                if (in.op == Opcode::LoadShared && in.imm >= readable_shared) {
+                    return fail("a shared condition reads only the shared conditions before its own");
+                }
                 break;
             case ImmKind::Regex:
                 if (in.imm >= program.regexes.size() || !program.regexes[in.imm]) return fail("regex out of range");

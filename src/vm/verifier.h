@@ -11,7 +11,8 @@ namespace segmint::vm {
 
 // Empty when the program is valid; otherwise "instruction N (Opcode): what is wrong".
 // `segment_count` bounds segment references; a program may not read its own segment. `shared_count` bounds shared
-// conditions; a shared condition's program ends with StoreShared instead of StoreResult.
+// conditions; a shared condition's program ends with StoreShared instead of StoreResult and reads only the shared
+// conditions before its own.
 std::string verify(const Program& program, const schema::Schema& schema, size_t segment_count, size_t shared_count = 0);
 
 }  // namespace segmint::vm

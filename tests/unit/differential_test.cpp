@@ -55,6 +55,7 @@ BOOST_AUTO_TEST_CASE(vm_matches_reference_on_random_rules) {
     scalar::AsOf as_of;
     engine::parse_as_of("2026-11-23T12:00:00Z", &as_of);
     size_t rules_compared = 0, rules_rejected = 0, shared_conditions = 0, narrowed_columns = 0, read_segments = 0;
+    size_t shared_reads_of_shared = 0;
     for (uint64_t round = 0; round < rounds; ++round) {
         const uint64_t seed = first_seed + round;
         Random random(seed);
@@ -64,7 +65,7 @@ BOOST_AUTO_TEST_CASE(vm_matches_reference_on_random_rules) {
         data::Table narrow = table;
         narrow.narrow_int_columns();
         narrow.narrow_code_columns();
-        std::string text = random_catalog(random, 12, 4);
+        std::string text = round % 4 == 3 ? random_composed_catalog(random, 12, 3) : random_catalog(random, 12, 4);
         Checked checked = check_text(text);
         engine::CompiledCatalog compiled, optimized;
         optimize::TableStats stats = optimize::gather_stats(table);
@@ -94,6 +95,11 @@ BOOST_AUTO_TEST_CASE(vm_matches_reference_on_random_rules) {
         const auto counts = engine::count_members(optimized, table, engine::Evaluator::Vm, 3);
         for (const auto& program : optimized.programs) {
             for (const auto& instruction : program.code) read_segments += instruction.op == vm::Opcode::LoadSegment;
+        }
+        for (const auto& program : optimized.shared_programs) {
+            for (const auto& instruction : program.code) {
+                shared_reads_of_shared += instruction.op == vm::Opcode::LoadShared;
+            }
         }
         const optimize::TableStats narrow_table_stats = optimize::gather_stats(narrow);
         for (size_t c = 0; c < table.column_count(); ++c) {
@@ -147,7 +153,8 @@ BOOST_AUTO_TEST_CASE(vm_matches_reference_on_random_rules) {
     }
     BOOST_TEST_MESSAGE("compared " << rules_compared << " random rules (" << rules_rejected
                                    << " rejected by the checker), " << shared_conditions
-                                   << " conditions shared across rules, " << narrowed_columns
+                                   << " conditions shared across rules (" << shared_reads_of_shared
+                                   << " reads of one by another), " << narrowed_columns
                                    << " int columns narrowed, " << read_segments
                                    << " reads of another segment's members, seeds " << first_seed << ".."
                                    << first_seed + rounds - 1);
@@ -156,6 +163,7 @@ BOOST_AUTO_TEST_CASE(vm_matches_reference_on_random_rules) {
     if (rounds >= 1000) {
         BOOST_CHECK_GE(rules_compared, 10000u);
         BOOST_CHECK_GE(shared_conditions, 100u);
+        BOOST_CHECK_GE(shared_reads_of_shared, 200u);  // shared conditions made of shared conditions run in order
         BOOST_CHECK_GE(narrowed_columns, 1000u);
         BOOST_CHECK_GE(read_segments, 500u);  // so count_members keeps some segments' bits, a batch at a time
     }

@@ -234,6 +234,53 @@ BOOST_AUTO_TEST_CASE(shared_text_tests_count_the_places_left_and_lookups_share_a
     BOOST_CHECK(contains(ir::dump(*looked_up.shared_conditions[0]), "(dict-lookup"));
 }
 
+// Shared conditions read the shared conditions among their parts. The benchmark catalog's `not (T)` alone and inside
+// `email is not null and not (T)`, each in three or more rules, computed the text test T twice per batch; now the
+// `and` reads `not (T)`'s slot, a lower one, so it runs first. A part that two shared conditions contain and no rule
+// shares on its own (`age > 18 and orders_90d >= 2`) gets a slot of its own; a part of only one stays inside it.
+BOOST_AUTO_TEST_CASE(shared_conditions_read_the_shared_conditions_they_contain) {
+    const auto compiled = compile_catalog(check_text(
+        "segment a: not (email ends with \"@x.com\") and age > 30\n"
+        "segment b: not (email ends with \"@x.com\") or tier = \"gold\"\n"
+        "segment c: not (email ends with \"@x.com\") and age < 20\n"
+        "segment d: email is not null and not (email ends with \"@x.com\")\n"
+        "segment e: email is not null and not (email ends with \"@x.com\") or age > 60\n"
+        "segment f: (email is not null and not (email ends with \"@x.com\")) or email_opt_in\n"
+        "segment g: ((age > 18 and orders_90d >= 2) or total_spend > 100.0) and age < 70\n"
+        "segment h: ((age > 18 and orders_90d >= 2) or total_spend > 100.0) and email_opt_in\n"
+        "segment i: ((age > 18 and orders_90d >= 2) or total_spend > 200.0) and age < 71\n"
+        "segment j: ((age > 18 and orders_90d >= 2) or total_spend > 200.0) and sms_opt_in\n"));
+    std::vector<std::string> dumps;
+    for (const auto& condition : compiled.shared_conditions) dumps.push_back(ir::dump(*condition));
+    auto slot_of = [&](const std::string& text) {
+        auto found = std::find_if(dumps.begin(), dumps.end(), [&](const std::string& d) { return contains(d, text); });
+        BOOST_REQUIRE_MESSAGE(found != dumps.end(), "no shared condition contains " << text);
+        return static_cast<size_t>(found - dumps.begin());
+    };
+    auto count = [&](const std::string& text) {
+        return std::count_if(dumps.begin(), dumps.end(), [&](const std::string& d) { return contains(d, text); });
+    };
+    // `not (T)` once; the `and` reads it and computes no text test of its own.
+    const size_t text_test = slot_of("(text ends-with");
+    BOOST_CHECK(contains(dumps[text_test], "(not : bool"));
+    BOOST_CHECK_EQUAL(count("ends-with"), 1);
+    const size_t both = slot_of("(shared $" + std::to_string(text_test) + " : bool)");
+    BOOST_CHECK(contains(dumps[both], "(and : bool"));
+    BOOST_CHECK_LT(text_test, both);
+    const std::string listing =
+        vm::disassemble(compiled.shared_programs[both], test_schema(), compiled.segment_names, nullptr);
+    BOOST_CHECK(contains(listing, "LoadShared"));
+    BOOST_CHECK(!contains(listing, "EndsWith"));
+    // The two `or`s share the `and` they contain: computed once, before them, and its `age > 18` stays inside it.
+    const size_t adult_buyer = slot_of("(const 18 : int)");
+    BOOST_CHECK(contains(dumps[adult_buyer], "(and : bool"));
+    BOOST_CHECK_EQUAL(count("(const 18 : int)"), 1);
+    BOOST_CHECK_EQUAL(count("(shared $" + std::to_string(adult_buyer) + " : bool)"), 2);
+    const size_t either = slot_of("(const 100.0 : number)");
+    BOOST_CHECK(contains(dumps[either], "(or : bool"));
+    BOOST_CHECK_LT(adult_buyer, either);
+}
+
 BOOST_AUTO_TEST_CASE(every_pass_is_registered_once_and_can_be_disabled) {
     auto names = optimize::pass_names();
     BOOST_CHECK_EQUAL(names.size(), 7u);

@@ -243,6 +243,32 @@ std::string random_catalog(Random& random, size_t count, int max_depth) {
     return text;
 }
 
+std::string random_composed_catalog(Random& random, size_t count, int max_depth) {
+    // Four random conditions, four made of them, and rules that each join one or two of the eight with a condition of
+    // their own: the rules repeat conditions, and the repeated conditions repeat each other's parts.
+    std::vector<std::string> parts;
+    for (int i = 0; i < 4; ++i) parts.push_back("(" + RuleGenerator(random, 0, max_depth).gen(T::Bool, 0) + ")");
+    for (int i = 0; i < 4; ++i) {
+        const std::string& a = parts[random.below(4)];
+        const std::string& b = parts[random.below(4)];
+        switch (random.below(3)) {
+            case 0: parts.push_back("(" + a + " and " + b + ")"); break;
+            case 1: parts.push_back("(" + a + " or not " + b + ")"); break;
+            default: parts.push_back("(not " + a + ")"); break;
+        }
+    }
+    std::string text;
+    for (size_t s = 0; s < count; ++s) {
+        std::string rule = random.pick(parts);
+        if (random.chance(50)) rule += (random.chance(50) ? " and " : " or ") + random.pick(parts);
+        if (random.chance(50)) {
+            rule += (random.chance(50) ? " and " : " or ") + RuleGenerator(random, s, max_depth).gen(T::Bool, 0);
+        }
+        text += "segment s" + std::to_string(s) + ": " + rule + "\n";
+    }
+    return text;
+}
+
 data::Table random_table(Random& random, const schema::Schema& schema, uint64_t rows) {
     data::Table table(schema);
     const std::vector<std::string> words = {"",     "Germany", "germany", "United States", "Ukraine",  "gold",

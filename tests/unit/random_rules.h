@@ -34,6 +34,10 @@ private:
 // A catalog of `count` segments named s0.., each rule a random condition; later segments may refer to earlier ones.
 std::string random_catalog(Random& random, size_t count, int max_depth);
 
+// A catalog of `count` segments whose rules repeat a few random conditions, some made of the others: so conditions are
+// shared across rules, and shared conditions contain shared conditions.
+std::string random_composed_catalog(Random& random, size_t count, int max_depth);
+
 // A table of the test schema with `rows` rows: skewed small values, boundary values (INT64 limits, month ends, empty
 // strings), and many NULLs.
 data::Table random_table(Random& random, const schema::Schema& schema, uint64_t rows);

@@ -63,6 +63,41 @@ BOOST_AUTO_TEST_CASE(rejects_malformed_programs) {
     BOOST_CHECK(broken([](vm::Program& p) { p.registers[0] = vm::RegKind::Str; }) != "");
 }
 
+// A shared condition's program reads only shared conditions before its own: vm::evaluate runs them in order, so a
+// later slot would still hold the previous batch's bits.
+BOOST_AUTO_TEST_CASE(shared_programs_read_only_earlier_shared_conditions) {
+    Checked checked = check_text(
+        "segment a: not (email ends with \"@x.com\") and age > 30\n"
+        "segment b: not (email ends with \"@x.com\") or tier = \"gold\"\n"
+        "segment c: not (email ends with \"@x.com\") and age < 20\n"
+        "segment d: email is not null and not (email ends with \"@x.com\")\n"
+        "segment e: (email is not null and not (email ends with \"@x.com\")) or age > 60\n"
+        "segment f: (email is not null and not (email ends with \"@x.com\")) or email_opt_in\n");
+    BOOST_REQUIRE_MESSAGE(checked.errors() == 0, checked.text());
+    scalar::AsOf as_of;
+    engine::parse_as_of("2026-11-23", &as_of);
+    const auto result = engine::compile(checked.catalog, as_of, {});
+    const size_t shared = result.shared_programs.size();
+    const vm::Program* reader = nullptr;
+    for (const auto& program : result.shared_programs) {
+        for (const auto& in : program.code) {
+            if (in.op == vm::Opcode::LoadShared) reader = &program;
+        }
+    }
+    BOOST_REQUIRE_MESSAGE(reader, "no shared condition reads another");
+    BOOST_CHECK_EQUAL(vm::verify(*reader, test_schema(), 6, shared), "");
+    const uint32_t own = reader->code.back().imm;
+    for (uint32_t slot = own; slot < shared; ++slot) {  // its own slot and every later one
+        vm::Program p = *reader;
+        for (auto& in : p.code) {
+            if (in.op == vm::Opcode::LoadShared) in.imm = slot;
+        }
+        const std::string problem = vm::verify(p, test_schema(), 6, shared);
+        BOOST_CHECK_MESSAGE(problem.find("before its own") != std::string::npos,
+                            "reading slot " << slot << " from slot " << own << ": " << problem);
+    }
+}
+
 // `x is [not] null` of a column reads its validity (LoadPresent), which any column type has; the column must exist.
 BOOST_AUTO_TEST_CASE(null_tests_of_columns_of_every_type) {
     for (const auto& column : test_schema().columns) {
