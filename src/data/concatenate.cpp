@@ -97,7 +97,7 @@ void append_column(Column& out, Column& part) {
         case ColumnType::Int:
         case ColumnType::Timestamp: append_and_free(vector_of(out.i64), vector_of(part.i64)); break;
         case ColumnType::Number: append_and_free(vector_of(out.f64), vector_of(part.f64)); break;
-        case ColumnType::Bool: append_and_free(out.u8, part.u8); break;
+        case ColumnType::Bool: out.bools.append(part.bools); break;
         case ColumnType::Date:
         case ColumnType::Enum:
             append_and_free(vector_of(out.i32), vector_of(part.i32));

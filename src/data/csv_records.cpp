@@ -122,7 +122,7 @@ void Loader::append_null(Column& column) {
         case ColumnType::Date:
         case ColumnType::String:
         case ColumnType::Enum: column.i32.push_back(0); break;
-        case ColumnType::Bool: column.u8.push_back(0); break;
+        case ColumnType::Bool: column.bools.push_back(false); break;
         case ColumnType::StringList: column.list_offsets.push_back(column.list_offsets.back()); break;
     }
     column.validity.push_back(false);
@@ -187,7 +187,7 @@ bool Loader::store(const Field& field, uint64_t field_index) {
             if (!parse_bool(text, &value)) {
                 return fail_value(line_, field_index, "bool (true, false, 1, 0, t or f)", text);
             }
-            column.u8.push_back(value);
+            column.bools.push_back(value);
             break;
         }
         case ColumnType::Date: {

@@ -146,7 +146,6 @@ struct Spare {
     std::vector<int64_t> i64;
     std::vector<double> f64;
     std::vector<int32_t> i32;
-    std::vector<uint8_t> u8;
 };
 
 // The first `kept` rows of `values` in the order `order` gives, gathered into `spare`, which then trades places with
@@ -161,14 +160,19 @@ void gather_into(std::vector<T>& values, std::vector<T>& spare, const std::vecto
 
 // Puts `column`'s rows in the order `order` gives (a permutation of all its rows) and keeps the first `kept`
 // (orphans are ordered last): value arrays in place along the cycles `starts` when given, else gathered through
-// `spare`. The validity bitmap and list columns are gathered (small, or rare). Dictionaries are kept whole, so codes
-// stay valid.
+// `spare`. Bitmaps (validity, Bool values) and list columns are gathered (small, or rare). Dictionaries are kept
+// whole, so codes stay valid.
+Bitmap gathered(const Bitmap& bits, const std::vector<uint64_t>& order, uint64_t kept) {
+    Bitmap out(kept);
+    for (uint64_t i = 0; i < kept; ++i) {
+        if (bits.get(order[i])) out.set(i);
+    }
+    return out;
+}
+
 void regroup(Column& column, const std::vector<uint64_t>& order, const std::vector<uint64_t>* starts, uint64_t kept,
              Spare& spare) {
-    Bitmap validity(kept);
-    for (uint64_t i = 0; i < kept; ++i) {
-        if (!column.is_null(order[i])) validity.set(i);
-    }
+    Bitmap validity = gathered(column.validity, order, kept);
     auto reorder = [&](auto& values, auto& spare_values) {
         if (starts) {
             permute(vector_of(values), order, *starts);
@@ -184,7 +188,7 @@ void regroup(Column& column, const std::vector<uint64_t>& order, const std::vect
         case schema::ColumnType::Date:
         case schema::ColumnType::String:
         case schema::ColumnType::Enum: reorder(column.i32, spare.i32); break;
-        case schema::ColumnType::Bool: reorder(column.u8, spare.u8); break;
+        case schema::ColumnType::Bool: column.bools = gathered(column.bools, order, kept); break;
         case schema::ColumnType::StringList: {
             std::vector<uint64_t> offsets;
             std::vector<int32_t> codes;

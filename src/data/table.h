@@ -264,10 +264,12 @@ struct Column {
     // which int_at reads as its base) so vector code can run branch-free.
     Bitmap validity;
     // The arrays are the column's own, or views of a snapshot's mapped file (data/array.h).
-    Array<int64_t> i64;            // Int (unless narrowed, below); Timestamp (micros since epoch, UTC)
-    Array<double> f64;             // Number
-    Array<int32_t> i32;            // Date (days since epoch); String and Enum: dictionary code (unless narrowed)
-    std::vector<uint8_t> u8;       // Bool: 0 or 1
+    Array<int64_t> i64;  // Int (unless narrowed, below); Timestamp (micros since epoch, UTC)
+    Array<double> f64;   // Number
+    Array<int32_t> i32;  // Date (days since epoch); String and Enum: dictionary code (unless narrowed)
+    // Bool: one bit a row, clear for a NULL row. A bit, not a byte: the interpreter reads a batch's bits in place
+    // (LoadBool), and a snapshot's Arrow bits are viewed where they lie, not spread into fresh bytes.
+    Bitmap bools;
     Array<uint64_t> list_offsets;  // StringList: size+1 offsets into list_codes (list_offsets[0] = 0)
     Array<int32_t> list_codes;     // StringList: dictionary codes of the items
     // String, StringList: values in first-seen order. Enum: exactly the schema's values in declared order (code =
@@ -361,13 +363,16 @@ struct Column {
     template <typename F>
     void for_each_filled_array(F&& f) const {
         auto vector = [&f](const auto& v) { f(v.data(), v.size() * sizeof(v[0]), v.capacity() * sizeof(v[0])); };
-        f(validity.words(), validity.word_count() * sizeof(uint64_t), validity.word_capacity() * sizeof(uint64_t));
+        auto bitmap = [&f](const Bitmap& b) {
+            f(b.words(), b.word_count() * sizeof(uint64_t), b.word_capacity() * sizeof(uint64_t));
+        };
+        bitmap(validity);
+        bitmap(bools);
         vector(i64);
         vector(i8);
         vector(i16);
         vector(f64);
         vector(i32);
-        vector(u8);
         vector(list_offsets);
         vector(list_codes);
         dictionary.for_each_filled_array(f);

@@ -53,7 +53,7 @@ bool row_less(const data::Column& c, uint64_t a, uint64_t b) {
         case ColumnType::Timestamp: return c.i64[a] < c.i64[b];
         case ColumnType::Number: return c.f64[a] < c.f64[b];
         case ColumnType::Date: return c.i32[a] < c.i32[b];
-        case ColumnType::Bool: return c.u8[a] < c.u8[b];
+        case ColumnType::Bool: return c.bools.get(a) < c.bools.get(b);
         case ColumnType::String:
         case ColumnType::Enum: return c.string_at(a) < c.string_at(b);
         case ColumnType::StringList: {
@@ -77,7 +77,7 @@ std::string distinct_key(const data::Column& c, uint64_t row) {
         case ColumnType::Date:
         case ColumnType::String:
         case ColumnType::Enum: return bytes(c.i32[row]);
-        case ColumnType::Bool: return bytes(c.u8[row]);
+        case ColumnType::Bool: return bytes(c.bools.get(row));
         case ColumnType::StringList: {
             std::string key;
             const auto [begin, end] = c.list_range(row);
@@ -101,7 +101,7 @@ void append_pick(const data::Column& from, uint64_t row, data::Column& out) {
         case ColumnType::Date:
         case ColumnType::String:
         case ColumnType::Enum: out.i32.push_back(valid ? from.i32[row] : 0); break;
-        case ColumnType::Bool: out.u8.push_back(valid ? from.u8[row] : 0); break;
+        case ColumnType::Bool: out.bools.push_back(valid && from.bools.get(row)); break;
         case ColumnType::StringList:
             if (valid) {
                 const auto [begin, end] = from.list_range(row);
@@ -251,7 +251,7 @@ struct Reducer {
         out.i64.clear();
         out.f64.clear();
         out.i32.clear();
-        out.u8.clear();
+        out.bools.resize(0);
         out.list_offsets.clear();
         out.list_codes.clear();
         const bool pick = spec.function == AggregateFunction::Min || spec.function == AggregateFunction::Max ||
@@ -283,17 +283,21 @@ struct Reducer {
         const bool every_event = !passing && !value;
         const bool exists = spec.function == AggregateFunction::Exists;
         const uint64_t customers = to - from;
-        exists ? out.u8.resize(customers) : out.i64.resize(customers);
+        exists ? out.bools.resize(customers) : out.i64.resize(customers);
         out.validity.resize(customers, true);
         out.size = customers;
         if (every_event && window && !window->empty && events) {
             const bool dates = time->type == ColumnType::Date;
+            const auto run = [&](auto put) {
+                dates ? count_in_window(time->i32.data(), from, to, put)
+                      : count_in_window(time->i64.data(), from, to, put);
+            };
             if (exists) {
-                dates ? count_in_window(time->i32.data(), from, to, out.u8.data())
-                      : count_in_window(time->i64.data(), from, to, out.u8.data());
+                run([&out](uint64_t i, uint64_t n) {
+                    if (n > 0) out.bools.set(i);  // cleared by the resize above
+                });
             } else {
-                dates ? count_in_window(time->i32.data(), from, to, out.i64.mutable_data())
-                      : count_in_window(time->i64.data(), from, to, out.i64.mutable_data());
+                run([counts = out.i64.mutable_data()](uint64_t i, uint64_t n) { counts[i] = static_cast<int64_t>(n); });
             }
             return;
         }
@@ -305,19 +309,19 @@ struct Reducer {
                 n = 0;
                 for (uint64_t e = begin; e < end; ++e) n += counts(e);
             }
-            exists ? void(out.u8[c - from] = n > 0) : void(out.i64.mutable_data()[c - from] = n);
+            exists ? out.bools.set(c - from, n > 0) : void(out.i64.mutable_data()[c - from] = n);
         }
     }
 
     // The hot path of `count(E within last N days)`: the length of each customer's range narrowed to the window, the
-    // time column's width chosen once. `Out` is int64_t for a count, uint8_t (n > 0) for exists.
-    template <typename Time, typename Out>
-    void count_in_window(const Time* at, uint64_t first, uint64_t last, Out* out) const {
+    // time column's width chosen once. `put(i, n)` stores customer first + i's n events (a count, or exists: n > 0).
+    template <typename Time, typename Put>
+    void count_in_window(const Time* at, uint64_t first, uint64_t last, Put put) const {
         const uint64_t* offsets = events->offsets.data();
         for (uint64_t c = first; c < last; ++c) {
             uint64_t begin = offsets[c], end = offsets[c + 1];
             window->narrow(at, begin, end);
-            out[c - first] = static_cast<Out>(std::is_same_v<Out, uint8_t> ? end > begin : end - begin);
+            put(c - first, end - begin);
         }
     }
 

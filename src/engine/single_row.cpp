@@ -57,7 +57,7 @@ void SingleRowEvaluator::set_null(size_t column) {
         case schema::ColumnType::Int:
         case schema::ColumnType::Timestamp: c.i64.mutable_data()[0] = 0; break;
         case schema::ColumnType::Number: c.f64.mutable_data()[0] = 0; break;
-        case schema::ColumnType::Bool: c.u8[0] = 0; break;
+        case schema::ColumnType::Bool: c.bools.reset(0); break;
         case schema::ColumnType::StringList:
             c.list_codes.clear();
             c.list_offsets.mutable_data()[1] = 0;
@@ -78,7 +78,7 @@ void SingleRowEvaluator::set_number(size_t column, double value) {
 }
 void SingleRowEvaluator::set_bool(size_t column, bool value) {
     data::Column& c = table_.mutable_column(column);
-    c.u8[0] = value ? 1 : 0;
+    c.bools.set(0, value);
     c.validity.set(0);
 }
 void SingleRowEvaluator::set_date(size_t column, int32_t days) {

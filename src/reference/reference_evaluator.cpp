@@ -93,7 +93,7 @@ ir::Value column_value(const data::Column& column, uint64_t row) {
     switch (column.type) {
         case schema::ColumnType::Int: return column.int_at(row);
         case schema::ColumnType::Number: return column.f64[row];
-        case schema::ColumnType::Bool: return column.u8[row] != 0;
+        case schema::ColumnType::Bool: return column.bools.get(row);
         case schema::ColumnType::Date: return ir::DateValue{column.i32[row]};
         case schema::ColumnType::Timestamp: return ir::TimestampValue{column.i64[row]};
         case schema::ColumnType::String:

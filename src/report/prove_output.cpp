@@ -67,7 +67,7 @@ std::vector<std::pair<std::string, ir::Value>> customer_fields(const Counterexam
 bool holds(const data::Column& column, const ir::Value& value) {
     if (ir::is_null(value)) return column.is_null(0);
     if (column.is_null(0)) return false;
-    if (auto* b = std::get_if<bool>(&value)) return column.u8[0] == (*b ? 1 : 0);
+    if (auto* b = std::get_if<bool>(&value)) return column.bools.get(0) == *b;
     if (auto* i = std::get_if<int64_t>(&value)) return column.int_at(0) == *i;
     if (auto* x = std::get_if<double>(&value)) return std::memcmp(&column.f64[0], x, sizeof *x) == 0;
     if (auto* d = std::get_if<ir::DateValue>(&value)) return column.i32[0] == d->days;

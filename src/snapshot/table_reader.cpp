@@ -70,49 +70,29 @@ bool field_matches(const arrow::Field* field, const schema::Column& column, size
     return false;
 }
 
-// A Bool column's bits (Arrow's layout, least significant first) as the engine's one byte per row: each file byte
-// becomes 8 bytes by table, into fresh memory faulted in ahead (as copy_into).
-void unpack_bits(Bytes bits, uint64_t rows, std::vector<uint8_t>& out) {
-    static const auto spread = [] {
-        std::array<uint64_t, 256> table{};
-        for (unsigned byte = 0; byte < 256; ++byte) {
-            for (unsigned bit = 0; bit < 8; ++bit) table[byte] |= uint64_t{(byte >> bit) & 1u} << (8 * bit);
-        }
-        return table;
-    }();
-    std::vector<uint8_t> bytes;
-    bytes.reserve(rows);
-    data::advise_huge_pages(bytes.data(), rows);
-    data::prefault_for_writing(bytes.data(), rows);
-    // 4,096 rows at a time into a buffer in cache, then appended (resize() would first clear the whole array).
-    static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the table's byte k is bit k");
-    uint8_t chunk[4096];
-    for (uint64_t first = 0; first < rows; first += sizeof chunk) {
-        const uint64_t count = std::min<uint64_t>(sizeof chunk, rows - first);
-        for (uint64_t i = 0; i < (count + 7) / 8; ++i) std::memcpy(chunk + 8 * i, &spread[bits.data[first / 8 + i]], 8);
-        bytes.insert(bytes.end(), chunk, chunk + count);
-    }
-    out.swap(bytes);
-}
-
-// A column's validity bitmap: with `keep_alive` (the table read in place), the file's words where they lie, unless
-// the last word holds a bit past the rows (data::Bitmap keeps those clear; segmint writes them so, another writer
-// need not). Else a copy into `words`, a bitmap of `rows` bits whose words are not yet written (when the whole table
-// is copied, every column's comes from one block of huge pages: 24 validity bitmaps over 10M rows are 30 MB, 7,300
-// faults of 4 KiB pages otherwise, each a round trip through the hypervisor on this project's machines; a copy cost a
-// fresh `segmint eval` of 10M customers 30 ms of its opening, docs/performance.md).
-void read_validity(data::Column& column, data::Bitmap words, Bytes bytes, uint64_t rows, uint64_t nulls,
-                   const std::string& what, const std::shared_ptr<const void>& keep_alive) {
+// `rows` bits of the file (a validity bitmap, a Bool column's values; Arrow's layout, least significant bit first, as
+// data::Bitmap's words): with `keep_alive` (the table read in place), the file's words where they lie, unless the last
+// word holds a bit past the rows (data::Bitmap keeps those clear; segmint writes them so, another writer need not).
+// Else a copy into `words`, a bitmap of `rows` bits whose words are not yet written, or a fresh one (when the whole
+// table is copied, every column's validity comes from one block of huge pages: 24 validity bitmaps over 10M rows are
+// 30 MB, 7,300 faults of 4 KiB pages otherwise, each a round trip through the hypervisor on this project's machines;
+// a copy cost a fresh `segmint eval` of 10M customers 30 ms of its opening, docs/performance.md).
+data::Bitmap read_bits(data::Bitmap words, Bytes bytes, uint64_t rows, const std::shared_ptr<const void>& keep_alive) {
     const uint64_t word_count = data::words_for_bits(rows);
     uint64_t last = 0;  // its bytes past the buffer lie before the footer, in the file
     if (rows > 0) std::memcpy(&last, bytes.data + 8 * (word_count - 1), sizeof last);
     if (keep_alive && (last & ~data::last_word_mask(rows)) == 0) {
-        column.validity = data::Bitmap::view(reinterpret_cast<const uint64_t*>(bytes.data), rows, keep_alive);
-    } else {
-        column.validity = words.size() == rows ? std::move(words) : data::Bitmap::uninitialized(rows);
-        if (rows > 0) std::memcpy(column.validity.mutable_words(), bytes.data, (rows + 7) / 8);
-        column.validity.clear_unused_bits();  // also the last word's bytes past the copied ones
+        return data::Bitmap::view(reinterpret_cast<const uint64_t*>(bytes.data), rows, keep_alive);
     }
+    data::Bitmap bits = words.size() == rows ? std::move(words) : data::Bitmap::uninitialized(rows);
+    if (rows > 0) std::memcpy(bits.mutable_words(), bytes.data, (rows + 7) / 8);
+    bits.clear_unused_bits();  // also the last word's bytes past the copied ones
+    return bits;
+}
+
+void read_validity(data::Column& column, data::Bitmap words, Bytes bytes, uint64_t rows, uint64_t nulls,
+                   const std::string& what, const std::shared_ptr<const void>& keep_alive) {
+    column.validity = read_bits(std::move(words), bytes, rows, keep_alive);
     if (rows - column.validity.count() != nulls) {
         fail(fmt::format("{}: the validity bitmap has {} NULLs where the batch says {}: the snapshot is corrupt", what,
                          rows - column.validity.count(), nulls));
@@ -339,12 +319,12 @@ std::optional<data::ValueRange> finish_column(const ColumnBuffers& found, const 
             break;
         }
         case ColumnType::Bool: {
-            unpack_bits(found.values, rows, column.u8);
-            const uint64_t* words = column.validity.words();  // bits past `rows` clear
-            if (any_null_row(
-                    0, rows, [&](uint64_t w) { return words[w]; }, [&](uint64_t row) { return column.u8[row] != 0; })) {
-                fail(what + ": a NULL row holds a value: the snapshot is corrupt");
-            }
+            column.bools = read_bits({}, found.values, rows, keep_alive);
+            const uint64_t* values = column.bools.words();  // both bitmaps' bits past `rows` clear
+            const uint64_t* valid = column.validity.words();
+            uint64_t set_where_null = 0;
+            for (uint64_t w = 0; w < column.bools.word_count(); ++w) set_where_null |= values[w] & ~valid[w];
+            if (set_where_null != 0) fail(what + ": a NULL row holds a value: the snapshot is corrupt");
             break;
         }
         case ColumnType::StringList: {

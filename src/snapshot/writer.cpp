@@ -278,14 +278,7 @@ Body record_body(const data::Table& table, const std::vector<int>& value_bytes, 
             case ColumnType::Date: body.add(column.i32.data(), rows * sizeof(int32_t)); break;
             case ColumnType::String:
             case ColumnType::Enum: add_codes(body, column, rows, value_bytes[i]); break;
-            case ColumnType::Bool: {
-                std::vector<uint8_t> bits((rows + 7) / 8, 0);
-                for (uint64_t row = 0; row < rows; ++row)
-                    bits[row / 8] |= static_cast<uint8_t>(column.u8[row] << (row % 8));
-                body.owned.push_back(std::move(bits));
-                body.add(body.owned.back().data(), body.owned.back().size());
-                break;
-            }
+            case ColumnType::Bool: body.add(column.bools.words(), (rows + 7) / 8); break;  // Arrow's bits
             case ColumnType::StringList: {
                 // rows + 1 offsets; a list column built by hand with no rows may hold none, which reads as {0}.
                 static const uint64_t no_items = 0;

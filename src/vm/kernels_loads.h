@@ -24,10 +24,15 @@ inline void exec_LoadBool(ExecContext& cx, const Instruction& in) {
     Register& d = cx.reg(in.dst);
     const data::Column& column = st.column(in.imm);
     const uint64_t at = st.first_row(in.imm);
-    const uint64_t* valid = st.column_validity(column, at, d);
-    uint64_t* dv = st.output_bits(d);
-    d.valid = valid;
-    pack_bytes(column.u8.data() + at, st.count, dv);
+    d.valid = st.column_validity(column, at, d);
+    d.broadcast = false;
+    // The column's bits where they lie (a batch starts on a word), as LoadSegment reads a membership.
+    if (at % 64 == 0) {
+        d.data = column.bools.words() + at / 64;
+        return;
+    }
+    extract_bits(column.bools.words(), column.bools.word_count(), at, st.count, static_cast<uint64_t*>(d.owned));
+    d.data = d.owned;
 }
 
 // A narrowed int column stays narrow (a null `data`, Register::narrow) until a kernel needs 8-byte values.

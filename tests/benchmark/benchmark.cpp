@@ -194,7 +194,7 @@ std::string table_difference(const data::Table& a, const data::Table& b) {
         }
         const bool same =
             x.size == y.size && x.validity == y.validity && same_values && x.f64 == y.f64 &&
-            x.u8 == y.u8 && x.list_offsets == y.list_offsets && x.list_codes == y.list_codes &&
+            x.bools == y.bools && x.list_offsets == y.list_offsets && x.list_codes == y.list_codes &&
             x.dictionary.size() == y.dictionary.size() &&
             std::equal(x.dictionary.values.begin(), x.dictionary.values.end(), y.dictionary.values.begin());
         if (!same) return "column `" + x.name + "` differs";
@@ -337,7 +337,7 @@ std::vector<Predicate> predicates(const data::Table& table) {
                         uint64_t n = 0;
                         for (uint64_t r = 0; r < t.rows(); ++r) {
                             n += bit(age, r) & (ages[r] >= 18) & (ages[r] <= 29) & bit(c, r) & mask[cities[r]] &
-                                 bit(opt, r) & opt.u8[r];
+                                 bit(opt, r) & opt.bools.get(r);
                         }
                         return n;
                     }});
@@ -388,7 +388,7 @@ std::vector<Predicate> predicates(const data::Table& table) {
                             bool orders_ok = (bit(orders, r) & (order_counts[r] >= 1) & (order_counts[r] <= 10)) |
                                              (bit(aov, r) & (aov.f64[r] >= 150));
                             n += left & bit(tier, r) & (tiers[r] != 0) & bit(signup, r) & (signup.i32[r] < jan25) &
-                                 orders_ok & bit(opt, r) & opt.u8[r] & bit(gender, r) & (genders[r] != 2);
+                                 orders_ok & bit(opt, r) & opt.bools.get(r) & bit(gender, r) & (genders[r] != 2);
                         }
                         return n;
                     }});
@@ -436,7 +436,7 @@ void append_rows(data::Table& to, const data::Table& from) {
                 break;
             case schema::ColumnType::Timestamp: d.i64.insert(d.i64.end(), s.i64.begin(), s.i64.end()); break;
             case schema::ColumnType::Number: d.f64.insert(d.f64.end(), s.f64.begin(), s.f64.end()); break;
-            case schema::ColumnType::Bool: d.u8.insert(d.u8.end(), s.u8.begin(), s.u8.end()); break;
+            case schema::ColumnType::Bool: d.bools.append(s.bools); break;
             case schema::ColumnType::Date:
             case schema::ColumnType::Enum: d.i32.insert(d.i32.end(), s.i32.begin(), s.i32.end()); break;
             case schema::ColumnType::String:
@@ -500,7 +500,7 @@ void fill_customer(const data::Table& table, uint64_t r, segmint::Customer& cust
         switch (col.type) {
             case schema::ColumnType::Int: customer.set(col.name, static_cast<long long>(col.int_at(r))); break;
             case schema::ColumnType::Number: customer.set(col.name, col.f64[r]); break;
-            case schema::ColumnType::Bool: customer.set(col.name, col.u8[r] != 0); break;
+            case schema::ColumnType::Bool: customer.set(col.name, col.bools.get(r) != 0); break;
             case schema::ColumnType::Date: {
                 calendar::CivilDate d = calendar::civil_from_days(col.i32[r]);
                 customer.set(col.name, segmint::Date{d.year, d.month, d.day});

@@ -143,7 +143,7 @@ NarrowBaseline::NarrowBaseline(const data::Table& table) : rows_(table.rows()) {
     const data::Column& city = take_codes("city", city_);
     const data::Column& opt_in = column_named(table, "email_opt_in");
     email_opt_in_ = huge_page_array<uint64_t>((rows_ + 63) / 64);
-    for (uint64_t row = 0; row < rows_; ++row) email_opt_in_[row / 64] |= uint64_t{opt_in.u8[row]} << (row % 64);
+    for (uint64_t row = 0; row < rows_; ++row) email_opt_in_[row / 64] |= uint64_t{opt_in.bools.get(row)} << (row % 64);
     email_opt_in_valid_ = validity_words(opt_in);
 
     // The constants of the rules in benchmark.cpp's predicates(), as codes: P3's cities are dictionary entries 0-19.

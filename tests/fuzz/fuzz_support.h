@@ -59,7 +59,7 @@ inline std::string describe_value(const data::Column& column, uint64_t row) {
             std::snprintf(text, sizeof text, "%.17g", column.f64[row]);
             return text;
         }
-        case schema::ColumnType::Bool: return column.u8[row] ? "true" : "false";
+        case schema::ColumnType::Bool: return column.bools.get(row) ? "true" : "false";
         case schema::ColumnType::Date: return std::to_string(column.i32[row]);
         case schema::ColumnType::String:
         case schema::ColumnType::Enum: return "\"" + std::string(column.string_at(row)) + "\"";

@@ -91,7 +91,7 @@ void load(const data::Table& table, Job& job) {
             switch (column.type) {
                 case schema::ColumnType::Int: cells.push_back(std::to_string(column.int_at(row))); break;
                 case schema::ColumnType::Number: cells.push_back(fmt::format("{}", column.f64[row])); break;
-                case schema::ColumnType::Bool: cells.push_back(column.u8[row] != 0); break;
+                case schema::ColumnType::Bool: cells.push_back(column.bools.get(row) != 0); break;
                 case schema::ColumnType::Date: cells.push_back(calendar::format_date(column.i32[row])); break;
                 case schema::ColumnType::Timestamp: cells.push_back(std::to_string(column.i64[row])); break;
                 case schema::ColumnType::String:
@@ -120,7 +120,7 @@ std::string describe_row(const data::Table& table, uint64_t row) {
             switch (column.type) {
                 case schema::ColumnType::Int: value = std::to_string(column.int_at(row)); break;
                 case schema::ColumnType::Number: value = fmt::format("{}", column.f64[row]); break;
-                case schema::ColumnType::Bool: value = column.u8[row] ? "true" : "false"; break;
+                case schema::ColumnType::Bool: value = column.bools.get(row) ? "true" : "false"; break;
                 case schema::ColumnType::Date: value = calendar::format_date(column.i32[row]); break;
                 case schema::ColumnType::Timestamp: value = calendar::format_timestamp(column.i64[row]); break;
                 case schema::ColumnType::String:

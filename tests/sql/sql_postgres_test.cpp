@@ -117,7 +117,7 @@ public:
                 switch (column.type) {
                     case schema::ColumnType::Int: data += std::to_string(column.int_at(row)); break;
                     case schema::ColumnType::Number: data += fmt::format("{}", column.f64[row]); break;
-                    case schema::ColumnType::Bool: data += column.u8[row] ? "t" : "f"; break;
+                    case schema::ColumnType::Bool: data += column.bools.get(row) ? "t" : "f"; break;
                     case schema::ColumnType::Date: data += calendar::format_date(column.i32[row]); break;
                     case schema::ColumnType::Timestamp: data += calendar::format_timestamp(column.i64[row]); break;
                     case schema::ColumnType::String:
@@ -367,7 +367,7 @@ void expect_same_table(const data::Table& expected, const data::Table& actual, c
                     BOOST_REQUIRE_MESSAGE(std::memcmp(&want.f64[row], &got.f64[other], sizeof(double)) == 0,
                                           where << ": " << want.f64[row] << " != " << got.f64[other]);
                     break;
-                case schema::ColumnType::Bool: BOOST_REQUIRE_MESSAGE(want.u8[row] == got.u8[other], where); break;
+                case schema::ColumnType::Bool: BOOST_REQUIRE_MESSAGE(want.bools.get(row) == got.bools.get(other), where); break;
                 case schema::ColumnType::Date: BOOST_REQUIRE_MESSAGE(want.i32[row] == got.i32[other], where); break;
                 case schema::ColumnType::String:
                 case schema::ColumnType::Enum:

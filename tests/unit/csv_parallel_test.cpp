@@ -86,7 +86,7 @@ std::string difference(const Table& a, const Table& b) {
         if (x.int_width != y.int_width || x.int_base != y.int_base) return where + "int width or base";
         if (x.code_width != y.code_width) return where + "code width";
         if (!same_bytes(x.i64, y.i64) || !same_bytes(x.i8, y.i8) || !same_bytes(x.i16, y.i16) ||
-            !same_bytes(x.f64, y.f64) || !same_bytes(x.u8, y.u8)) {
+            !same_bytes(x.f64, y.f64) || x.bools != y.bools) {
             return where + "values";
         }
         if (!same_bytes(x.i32, y.i32)) return where + "codes or days";

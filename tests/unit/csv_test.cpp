@@ -105,7 +105,7 @@ std::string dump(const Table& table) {
                 }
                 case ColumnType::String:
                 case ColumnType::Enum: out += "[" + std::string(column.string_at(row)) + "]"; break;
-                case ColumnType::Bool: out += column.u8[row] ? "true" : "false"; break;
+                case ColumnType::Bool: out += column.bools.get(row) ? "true" : "false"; break;
                 case ColumnType::Date: out += segmint::calendar::format_date(column.i32[row]); break;
                 case ColumnType::Timestamp: out += segmint::calendar::format_timestamp(column.i64[row]); break;
                 case ColumnType::StringList: {
@@ -160,7 +160,7 @@ BOOST_AUTO_TEST_CASE(every_type_is_parsed) {
     BOOST_TEST(table.column(0).int_at(0) == 1);
     BOOST_TEST(table.column(1).f64[0] == 2.5);
     BOOST_TEST(table.column(2).string_at(0) == "Ann");
-    BOOST_TEST(table.column(3).u8[0] == 1);
+    BOOST_TEST(table.column(3).bools.get(0) == 1);
     BOOST_TEST(table.column(4).i32[0] == *segmint::calendar::parse_date("2020-01-31"));
     BOOST_TEST(table.column(5).i64[0] == *segmint::calendar::parse_timestamp("2020-01-31T10:00:00Z"));
     BOOST_TEST(table.column(6).code_at(0) == 2);  // enum code = index in the schema's values
@@ -390,7 +390,7 @@ BOOST_AUTO_TEST_CASE(empty_fields_are_null_and_quoted_empty_is_documented) {
     // NULL slots hold zero values.
     BOOST_TEST(table.column(0).i64[0] == 0);
     BOOST_TEST(table.column(1).f64[0] == 0.0);
-    BOOST_TEST(table.column(3).u8[0] == 0);
+    BOOST_TEST(table.column(3).bools.get(0) == 0);
     BOOST_TEST(table.column(7).list_offsets == std::vector<uint64_t>({0, 0, 0}));
     for (size_t c = 0; c < table.column_count(); ++c) BOOST_TEST(table.column(c).validity.get(0) == false);
 }

@@ -224,6 +224,40 @@ BOOST_AUTO_TEST_CASE(instruction_set_copies_agree_on_random_rules) {
     BOOST_CHECK_GT(members, 0u);  // the catalogs select someone, so equal results are not trivially empty
 }
 
+// vm::Machine::run takes any first row, where vm::evaluate's batches start on a word: a batch that starts inside a
+// word reads each column's validity and Bool bits shifted into place (extract_bits). Members from batches of random
+// sizes, the shared conditions first in each, equal vm::evaluate's.
+BOOST_AUTO_TEST_CASE(batches_that_start_inside_a_word_agree) {
+    scalar::AsOf as_of;
+    engine::parse_as_of("2026-11-23T12:00:00Z", &as_of);
+    const uint64_t first_seed = env_or("SEGMINT_SEED", 20261208);
+    size_t compared = 0, unaligned = 0;
+    for (uint64_t seed = first_seed; seed < first_seed + 60; ++seed) {
+        Random random(seed);
+        const data::Table table = random_table(random, test_schema(), 100 + random.below(400));
+        const Checked checked = check_text(random_catalog(random, 12, 4));
+        const engine::CompiledCatalog compiled = engine::compile(checked.catalog, as_of, {});
+        const auto expected = engine::evaluate(compiled, table, engine::Evaluator::Vm, 1);
+        std::vector<data::Bitmap> got(compiled.segment_names.size(), data::Bitmap(table.rows()));
+        vm::Machine machine(table, as_of);
+        for (uint64_t base = 0; base < table.rows();) {
+            const auto count = static_cast<uint32_t>(std::min<uint64_t>(1 + random.below(150), table.rows() - base));
+            unaligned += base % 64 != 0;
+            machine.start_batch();
+            for (const auto& program : compiled.shared_programs) machine.run(program, base, count, got);
+            for (const auto& program : compiled.programs) machine.run(program, base, count, got);
+            base += count;
+        }
+        for (const auto& rule : compiled.rules) {
+            ++compared;
+            BOOST_CHECK_MESSAGE(got[rule.segment] == expected[rule.segment],
+                                "seed " << seed << ": segment " << rule.name << " differs\nrule: " << ir::dump(*rule.root));
+        }
+    }
+    BOOST_CHECK_GE(compared, 600u);
+    BOOST_CHECK_GE(unaligned, 150u);
+}
+
 // Tables of a few hundred rows fit in one chunk of parallel evaluation, so the test above never splits rows between
 // threads. This one is large enough for many chunks (a partial last one too), and checks the words past the last row
 // stay zero (Bitmap's invariant) now that result bitmaps are zeroed chunk by chunk by the evaluating threads.
@@ -285,7 +319,7 @@ BOOST_AUTO_TEST_CASE(counts_leave_out_nulls_and_rows_past_the_end) {
         const bool is_older = age.int_at(row) > 5;
         older += is_older;
         not_older += !is_older;
-        older_opted_in += is_older && !opt_in.is_null(row) && opt_in.u8[row] != 0;
+        older_opted_in += is_older && !opt_in.is_null(row) && opt_in.bools.get(row) != 0;
     }
     BOOST_REQUIRE(older > 0 && not_older > 0 && older + not_older < rows);  // NULLs, and both sides of the comparison
     const auto bitmaps = engine::evaluate(compiled, table, engine::Evaluator::Vm, 1);

@@ -179,7 +179,7 @@ BOOST_AUTO_TEST_CASE(times_out_of_range_are_errors_at_the_time) {
     auto days = load("customer,day,ok\n2,9999-12-31,t\n2,0001-01-01,f\n", 2);
     BOOST_TEST_REQUIRE(days.has_value());
     BOOST_TEST((days->offsets == std::vector<uint64_t>{0, 0, 2}));
-    BOOST_TEST(days->table.find("ok")->u8[0] == 0);  // 0001-01-01 first
+    BOOST_TEST(days->table.find("ok")->bools.get(0) == 0);  // 0001-01-01 first
     BOOST_TEST(days->table.find("day")->i32[0] < days->table.find("day")->i32[1]);
 }
 

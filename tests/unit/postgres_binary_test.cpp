@@ -110,7 +110,7 @@ BOOST_AUTO_TEST_CASE(documented_stream_loads_value_for_value) {
     BOOST_TEST(tags.dictionary.value(tags.list_codes[0]) == "x,y");
     BOOST_TEST(tags.dictionary.value(tags.list_codes[1]) == "");
     BOOST_TEST(tags.list_end(1) == tags.list_begin(1));  // a zero-dimensional array is the empty list
-    BOOST_TEST(table->find("vip")->u8[1] == 1);
+    BOOST_TEST(table->find("vip")->bools.get(1) == 1);
 }
 
 BOOST_AUTO_TEST_CASE(malformed_streams_are_errors) {

@@ -781,7 +781,7 @@ data::Table text_table(Random& random, uint64_t rows) {
                 case schema::ColumnType::Number: column.append_number(from.f64[row]); break;
                 case schema::ColumnType::Date: column.append_date(from.i32[row]); break;
                 case schema::ColumnType::Enum: column.append_enum(from.code_at(row)); break;
-                case schema::ColumnType::Bool: column.append_bool(from.u8[row] != 0); break;
+                case schema::ColumnType::Bool: column.append_bool(from.bools.get(row) != 0); break;
                 default: column.append_string(from.string_at(row)); break;  // the key is an int: not reached
             }
         }

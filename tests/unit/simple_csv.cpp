@@ -255,7 +255,7 @@ CellTable cells_of(const data::Table& table) {
                 case ColumnType::Int: cells[c].push_back(std::to_string(column.int_at(row))); break;
                 case ColumnType::Timestamp: cells[c].push_back(std::to_string(column.i64[row])); break;
                 case ColumnType::Number: cells[c].push_back(hex_float(column.f64[row])); break;
-                case ColumnType::Bool: cells[c].push_back(std::string(column.u8[row] ? "true" : "false")); break;
+                case ColumnType::Bool: cells[c].push_back(std::string(column.bools.get(row) ? "true" : "false")); break;
                 case ColumnType::Date: cells[c].push_back(std::to_string(column.i32[row])); break;
                 case ColumnType::String:
                 case ColumnType::Enum: cells[c].push_back(std::string(column.string_at(row))); break;

@@ -72,7 +72,7 @@ std::string to_csv(const data::Table& table, double null_rate, uint32_t seed) {
                     std::snprintf(buffer, sizeof buffer, "%.17g", col.f64[r]);
                     out += buffer;
                     break;
-                case schema::ColumnType::Bool: out += col.u8[r] ? "true" : "false"; break;
+                case schema::ColumnType::Bool: out += col.bools.get(r) ? "true" : "false"; break;
                 case schema::ColumnType::Date: out += calendar::format_date(col.i32[r]); break;
                 case schema::ColumnType::Timestamp: out += calendar::format_timestamp(col.i64[r]); break;
                 case schema::ColumnType::String:
@@ -106,7 +106,7 @@ void fill(const data::Table& table, uint64_t r, Customer& customer) {
         switch (col.type) {
             case schema::ColumnType::Int: ok = customer.set(col.name, static_cast<long long>(col.int_at(r))); break;
             case schema::ColumnType::Number: ok = customer.set(col.name, col.f64[r]); break;
-            case schema::ColumnType::Bool: ok = customer.set(col.name, col.u8[r] != 0); break;
+            case schema::ColumnType::Bool: ok = customer.set(col.name, col.bools.get(r) != 0); break;
             case schema::ColumnType::Date: ok = customer.set(col.name, calendar::format_date(col.i32[r])); break;
             case schema::ColumnType::Timestamp:
                 ok = customer.set(col.name, calendar::format_timestamp(col.i64[r]));

@@ -63,7 +63,7 @@ std::string value_text(const data::Column& column, uint64_t row) {
             std::memcpy(&bits, &column.f64[row], sizeof bits);
             return std::to_string(bits);
         }
-        case schema::ColumnType::Bool: return column.u8[row] ? "true" : "false";
+        case schema::ColumnType::Bool: return column.bools.get(row) ? "true" : "false";
         case schema::ColumnType::Date: return std::to_string(column.i32[row]);
         case schema::ColumnType::String:
         case schema::ColumnType::Enum: return "\"" + std::string(column.string_at(row)) + "\"";

@@ -139,7 +139,7 @@ void write_table(const std::string& path, const std::string& name, const data::T
             }
             switch (column.type) {
                 case ColumnType::Int: sqlite3_bind_int64(statement, at, column.int_at(row)); continue;
-                case ColumnType::Bool: sqlite3_bind_int64(statement, at, column.u8[row]); continue;
+                case ColumnType::Bool: sqlite3_bind_int64(statement, at, column.bools.get(row)); continue;
                 case ColumnType::Number: sqlite3_bind_double(statement, at, column.f64[row]); continue;
                 case ColumnType::Date: text = segmint::calendar::format_date(column.i32[row]); break;
                 case ColumnType::Timestamp: text = segmint::calendar::format_timestamp(column.i64[row]); break;

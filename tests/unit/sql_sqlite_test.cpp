@@ -153,7 +153,7 @@ public:
                 switch (column.type) {
                     case schema::ColumnType::Int: sqlite3_bind_int64(insert, i, column.int_at(row)); continue;
                     case schema::ColumnType::Number: sqlite3_bind_double(insert, i, column.f64[row]); continue;
-                    case schema::ColumnType::Bool: sqlite3_bind_int(insert, i, column.u8[row] != 0); continue;
+                    case schema::ColumnType::Bool: sqlite3_bind_int(insert, i, column.bools.get(row) != 0); continue;
                     case schema::ColumnType::Date: text = calendar::format_date(column.i32[row]); break;
                     case schema::ColumnType::Timestamp: sqlite3_bind_int64(insert, i, column.i64[row]); continue;
                     case schema::ColumnType::String:

@@ -59,9 +59,7 @@ double null_ratio(const Table& table, const char* column) {
 
 double true_ratio(const Table& table, const char* column) {
     const auto* found = table.find(column);
-    uint64_t trues = 0;
-    for (uint8_t value : found->u8) trues += value;
-    return static_cast<double>(trues) / static_cast<double>(table.rows());
+    return static_cast<double>(found->bools.count()) / static_cast<double>(table.rows());
 }
 
 // Share of rows with each enum value.
