@@ -46,6 +46,7 @@ std::optional<data::Table> read_snapshot_file(const std::string& path, const sch
 // where the kernel can: pages it reads in from disk (a first open after `segmint import`, which writes around the page
 // cache, or parts of the file the kernel evicted since) become 2 MiB folios in the page cache, which every later
 // open maps with a page table entry each instead of 512 (docs/performance.md, "Huge folios in the page cache").
-void* map_file_for_reading(int fd, size_t size);
+// The pages are mapped by `threads` threads (0 = one per core), a piece at a time.
+void* map_file_for_reading(int fd, size_t size, unsigned threads = 1);
 
 }  // namespace segmint::snapshot

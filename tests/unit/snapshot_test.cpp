@@ -1854,6 +1854,29 @@ BOOST_AUTO_TEST_CASE(files_read_from_disk_come_back_in_huge_pages) {
     }
 }
 
+// map_file_for_reading maps every page of the file, in pieces of 32 MiB on the threads asked for: with a last piece
+// cut short, on one thread and on three, the whole file is mapped (Rss) when it returns, and reads back as written.
+BOOST_AUTO_TEST_CASE(files_are_mapped_whole_on_every_thread_count) {
+    const testing::TempDir dir("snapshot-pieces");
+    const std::string path = dir.file("pages");
+    constexpr size_t kSize = (size_t{70} << 20) + 12345;
+    std::string bytes(kSize, '\0');
+    for (size_t i = 0; i < kSize; i += 4096) bytes[i] = static_cast<char>(1 + i / 4096 % 251);
+    testing::write_file(path, bytes);
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    BOOST_REQUIRE(fd >= 0);
+    for (const unsigned threads : {1u, 3u}) {
+        void* mapped = snapshot::map_file_for_reading(fd, kSize, threads);
+        BOOST_REQUIRE_MESSAGE(mapped != MAP_FAILED, std::strerror(errno));
+        const uint64_t mapped_kb = smaps_kb(mapped, "Rss:");
+        BOOST_CHECK_MESSAGE(mapped_kb == (kSize + 4095) / 4096 * 4, threads << " thread(s): " << mapped_kb
+                                                                              << " KiB of the file mapped");
+        BOOST_CHECK(std::memcmp(mapped, bytes.data(), kSize) == 0);
+        ::munmap(mapped, kSize);
+    }
+    ::close(fd);
+}
+
 BOOST_AUTO_TEST_CASE(files_that_are_no_snapshot) {
     std::string error;
     BOOST_CHECK(!read("customer_id\n1\n", &error));
