@@ -75,6 +75,8 @@ CompiledCatalog compile(const semantic::Catalog& catalog, scalar::AsOf as_of, co
                                                                static_cast<uint32_t>(slot), program_schema, as_of,
                                                                out.shared_lookup_conditions.back()));
         std::string problem = vm::verify(out.shared_programs.back(), program_schema, segments, shared);
+        // vm::verify holds a shared program to the slots before the one it stores: that must be its place in the list.
+        if (problem.empty() && out.shared_programs.back().code.back().imm != slot) problem = "stores another slot";
         if (problem.empty()) problem = verify_lookups(out.shared_lookup_conditions.back());
         if (!problem.empty()) throw std::logic_error("bytecode of shared condition is invalid: " + problem);
     }

@@ -51,7 +51,8 @@ struct Options {
 void optimize(ir::Rule& rule, PassContext& context, const Options& options);
 
 // The catalog-wide pass (shared_conditions.cpp), after the per-rule ones: conditions that occur more than once across
-// `rules` are replaced by Shared nodes; the result holds each shared condition once (Shared.shared indexes it).
+// `rules` are replaced by Shared nodes; the result holds each shared condition once (Shared.shared indexes it). A
+// shared condition may contain Shared nodes of lower index: its parts, computed before it.
 inline constexpr const char* kSharedConditions = "shared_conditions";
 std::vector<ir::NodePtr> share_conditions(std::vector<ir::Rule>& rules, const Options& options);
 

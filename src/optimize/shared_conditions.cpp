@@ -143,25 +143,25 @@ void count_parts(const ir::Node& node, const Chosen& chosen, std::map<std::strin
     for (const auto& arg : node.args) count_places(*arg, chosen, places);
 }
 
-// Chooses the largest parts of `node` (a chosen condition) that enough places would compute, with choose_by_uses's
-// thresholds: `age > 18 and orders_90d >= 2` inside two chosen conditions is computed once, not by each. Returns
-// whether it chose any.
-bool choose_parts(const ir::Node& node, const std::map<std::string, int>& places, Chosen& chosen) {
+// Chooses the largest part of `node` (a chosen condition) that two or more places would compute: `age > 18 and
+// orders_90d >= 2` inside two chosen conditions is computed once, not by each. Returns whether it chose one (the
+// places are counted again after each choice: the parts of the chosen part now have one place between them). Not a
+// part that tests text row by row: inside `country = "DE" and T` the test T runs only over the rows the comparison
+// left open, and sharing it would run it over every row.
+bool choose_part(const ir::Node& node, const std::map<std::string, int>& places, Chosen& chosen) {
     if (node.kind == ir::Kind::DictLookup) return false;
-    bool added = false;
     for (const auto& arg : node.args) {
         if (is_condition(*arg)) {
             std::string key = key_of(*arg);
             if (chosen.count(key)) continue;
-            if (places.at(key) >= uses_needed(*arg)) {
+            if (places.at(key) >= 2 && !tests_text_per_row(*arg)) {
                 chosen.emplace(std::move(key), arg->clone());
-                added = true;
-                continue;
+                return true;
             }
         }
-        added = choose_parts(*arg, places, chosen) || added;
+        if (choose_part(*arg, places, chosen)) return true;
     }
-    return added;
+    return false;
 }
 
 // Numbers the chosen conditions as the rules first read them and replaces them by Shared nodes, in the rules and in
@@ -230,10 +230,10 @@ std::vector<ir::NodePtr> share_conditions(std::vector<ir::Rule>& rules, const Op
         std::map<std::string, int> places;
         for (const auto& rule : rules) count_places(*rule.root, chosen, places);
         for (const auto& [key, condition] : chosen) count_parts(*condition, chosen, places);
-        std::vector<const ir::Node*> conditions;
-        for (const auto& [key, condition] : chosen) conditions.push_back(condition.get());
         added = false;
-        for (const ir::Node* condition : conditions) added = choose_parts(*condition, places, chosen) || added;
+        for (auto it = chosen.begin(); it != chosen.end() && !added; ++it) {
+            added = choose_part(*it->second, places, chosen);  // inserting into a std::map keeps `it` valid
+        }
     }
     Slots slots(chosen);
     for (auto& rule : rules) {

@@ -64,7 +64,7 @@ private:
 struct Body {
     std::vector<arrow::Buffer> buffers;
     std::vector<std::pair<const void*, size_t>> pieces;
-    std::vector<std::vector<uint8_t>> owned;  // bytes made for the file (packed booleans)
+    std::vector<std::vector<uint8_t>> owned;  // bytes made for the file (ints narrowed to their width)
     uint64_t length = 0;
 
     void add(const void* bytes, uint64_t size) {

@@ -1,7 +1,7 @@
 #pragma once
 // Kernels of opcodes.def's "Loads and constants": columns, segment memberships and shared conditions into registers,
-// constants as broadcast registers. Int, number, date and list columns are views (no copy); text is resolved through
-// its dictionary at the selected rows only.
+// constants as broadcast registers. Int, number, date, bool and list columns are views (no copy); text is resolved
+// through its dictionary at the selected rows only.
 #include "vm/kernels.h"
 
 namespace segmint::vm {
@@ -124,7 +124,8 @@ inline void exec_LoadSegment(ExecContext& cx, const Instruction& in) {
 inline void exec_LoadShared(ExecContext& cx, const Instruction& in) {
     State& st = cx.st;
     Register& d = cx.reg(in.dst);
-    // Shared programs run first in every batch (vm::evaluate), so the slot holds this batch's bits.
+    // Shared programs run first in every batch, in order (vm::evaluate), and a shared program reads only slots before
+    // its own (vm::verify): the slot holds this batch's bits.
     d.broadcast = false;
     d.data = st.shared_value.at(in.imm).data();
     d.valid = st.shared_valid.at(in.imm).data();

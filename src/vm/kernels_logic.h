@@ -63,13 +63,9 @@ inline void exec_StoreResult(ExecContext& cx, const Instruction& in) {
 inline void exec_StoreShared(ExecContext& cx, const Instruction& in) {
     State& st = cx.st;
     const Register& a = cx.reg(in.a);
-    if (st.shared_value.size() <= in.imm) {
-        st.shared_value.resize(in.imm + 1);
-        st.shared_valid.resize(in.imm + 1);
-    }
     const uint64_t* av = static_cast<const uint64_t*>(a.data);
-    std::copy(av, av + st.words(), st.shared_value[in.imm].begin());
-    std::copy(a.valid, a.valid + st.words(), st.shared_valid[in.imm].begin());
+    std::copy(av, av + st.words(), st.shared_value.at(in.imm).begin());  // sized by State::prepare
+    std::copy(a.valid, a.valid + st.words(), st.shared_valid.at(in.imm).begin());
 }
 
 }  // namespace SEGMINT_VM_ISA

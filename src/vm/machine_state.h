@@ -20,8 +20,8 @@ inline namespace SEGMINT_VM_ISA {  // instruction_set.h
 
 // How a batch flows through the registers:
 // - Booleans are two bit sets, value and validity; `and`, `or`, `not` and narrowing are word operations.
-// - Every register has validity bits. Loads of int, number, date and list columns are views into the column (no
-//   copy), validity included when the batch starts on a word boundary.
+// - Every register has validity bits. Loads of int, number, date, bool and list columns are views into the column
+//   (no copy), validity included when the batch starts on a word boundary.
 // - Cheap kernels (loads, comparisons, arithmetic, set tests, dictionary lookups) run over every row of the batch,
 //   branch-free, and ignore the selection: rows outside it compute values nobody reads. Text and list kernels, which
 //   cost far more per row and follow pointers, run over the selected rows only; but a list column tested by several
@@ -188,6 +188,13 @@ struct State {
             r.data = r.owned;
             r.valid = r.owned_valid;
             r.broadcast = false;
+        }
+        // The slot a shared program stores exists before it runs: growing the slots in StoreShared would move those
+        // its registers may point into (a LoadShared of an earlier slot, or a validity `not` passed through).
+        if (!program.code.empty() && program.code.back().op == Opcode::StoreShared &&
+            shared_value.size() <= program.code.back().imm) {
+            shared_value.resize(program.code.back().imm + 1);
+            shared_valid.resize(program.code.back().imm + 1);
         }
     }
 

@@ -279,6 +279,22 @@ BOOST_AUTO_TEST_CASE(shared_conditions_read_the_shared_conditions_they_contain) 
     const size_t either = slot_of("(const 100.0 : number)");
     BOOST_CHECK(contains(dumps[either], "(or : bool"));
     BOOST_CHECK_LT(adult_buyer, either);
+    // A text test inside two shared `x and T`s runs there over the rows x leaves open: not shared on its own (it would
+    // run over every row), though three places contain it.
+    const std::string narrowed_text =
+        "segment a: age > 60 and email ends with \"@corp.com\"\n"
+        "segment b: age > 60 and email ends with \"@corp.com\" or sms_opt_in\n"
+        "segment c: (age > 60 and email ends with \"@corp.com\") or push_opt_in\n"
+        "segment d: age < 20 and email ends with \"@corp.com\"\n"
+        "segment e: age < 20 and email ends with \"@corp.com\" or sms_opt_in\n"
+        "segment f: (age < 20 and email ends with \"@corp.com\") or push_opt_in\n"
+        "segment g: orders_90d >= 9 and email ends with \"@corp.com\"\n";
+    const auto narrowed = compile_catalog(check_text(narrowed_text));
+    BOOST_REQUIRE_EQUAL(narrowed.shared_conditions.size(), 2u);
+    for (const auto& condition : narrowed.shared_conditions) {
+        BOOST_CHECK(contains(ir::dump(*condition), "(and : bool"));
+        BOOST_CHECK(contains(ir::dump(*condition), "ends-with"));
+    }
 }
 
 BOOST_AUTO_TEST_CASE(every_pass_is_registered_once_and_can_be_disabled) {

@@ -314,7 +314,7 @@ BOOST_AUTO_TEST_CASE(random_tables_read_back_value_for_value) {
     BOOST_CHECK_GT(narrowed_columns, 0u);
 }
 
-// Past the reader's chunks of 4,096 rows (Bool columns are unpacked 4,096 rows at a time) and at their edge, and past
+// Past 4,096 rows (Bool columns were unpacked 4,096 rows at a time before they were bits) and at that edge, and past
 // the pieces of the pass that checks the columns (snapshot/column_scan.h: kVisitBytes): tables of 4,096, 9,001 and
 // 150,001 rows read back value for value, with the statistics a pass over the table gives, in place and copied, on 1
 // and 2 threads.
