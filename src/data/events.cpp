@@ -158,10 +158,7 @@ void gather_into(std::vector<T>& values, std::vector<T>& spare, const std::vecto
     values.swap(spare);
 }
 
-// Puts `column`'s rows in the order `order` gives (a permutation of all its rows) and keeps the first `kept`
-// (orphans are ordered last): value arrays in place along the cycles `starts` when given, else gathered through
-// `spare`. Bitmaps (validity, Bool values) and list columns are gathered (small, or rare). Dictionaries are kept
-// whole, so codes stay valid.
+// The first `kept` bits of `bits` in the order `order` gives.
 Bitmap gathered(const Bitmap& bits, const std::vector<uint64_t>& order, uint64_t kept) {
     Bitmap out(kept);
     for (uint64_t i = 0; i < kept; ++i) {
@@ -170,6 +167,10 @@ Bitmap gathered(const Bitmap& bits, const std::vector<uint64_t>& order, uint64_t
     return out;
 }
 
+// Puts `column`'s rows in the order `order` gives (a permutation of all its rows) and keeps the first `kept`
+// (orphans are ordered last): value arrays in place along the cycles `starts` when given, else gathered through
+// `spare`. Bitmaps (validity, Bool values) and list columns are gathered (small, or rare). Dictionaries are kept
+// whole, so codes stay valid.
 void regroup(Column& column, const std::vector<uint64_t>& order, const std::vector<uint64_t>* starts, uint64_t kept,
              Spare& spare) {
     Bitmap validity = gathered(column.validity, order, kept);

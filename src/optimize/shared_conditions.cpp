@@ -4,6 +4,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 
 #include "optimize/optimizer.h"
 
@@ -76,6 +77,21 @@ bool is_condition(const ir::Node& node) {
 // The structure of a condition without its source spans: equal keys, equal meaning.
 std::string key_of(const ir::Node& node) { return ir::dump(node); }
 
+// The keys of the nodes that choosing walks again and again (the rules' and the chosen copies', which do not change
+// until Slots replaces them), each dumped once. Not used once nodes are replaced: a freed node's address could
+// come back for a new one.
+class Keys {
+public:
+    const std::string& of(const ir::Node& node) {
+        auto [it, added] = keys_.try_emplace(&node);
+        if (added) it->second = key_of(node);
+        return it->second;
+    }
+
+private:
+    std::unordered_map<const ir::Node*, std::string> keys_;
+};
+
 // Where a condition occurs: in all (inside larger conditions too), and where the rules would still read it once the
 // larger shared conditions are replaced ("exposed"). A text test inside a shared `T and X` is computed there; sharing
 // T itself pays only for the places left.
@@ -86,22 +102,22 @@ struct Uses {
 
 int uses_needed(const ir::Node& node) { return tests_text_per_row(node) ? kMinTextUses : 2; }
 
-void count_conditions(const ir::Node& node, std::map<std::string, Uses>& uses) {
-    if (is_condition(node)) ++uses[key_of(node)].all;
+void count_conditions(const ir::Node& node, Keys& keys, std::map<std::string, Uses>& uses) {
+    if (is_condition(node)) ++uses[keys.of(node)].all;
     // A lookup's condition is evaluated per dictionary value when the program is bound, not per row by the program:
     // nothing inside it can read a shared slot.
     if (node.kind == ir::Kind::DictLookup) return;
-    for (const auto& arg : node.args) count_conditions(*arg, uses);
+    for (const auto& arg : node.args) count_conditions(*arg, keys, uses);
 }
 
-void count_exposed(const ir::Node& node, std::map<std::string, Uses>& uses) {
+void count_exposed(const ir::Node& node, Keys& keys, std::map<std::string, Uses>& uses) {
     if (is_condition(node)) {
-        Uses& use = uses[key_of(node)];
+        Uses& use = uses[keys.of(node)];
         ++use.exposed;
         if (use.all >= uses_needed(node)) return;  // shared whole: its parts are computed inside it
     }
     if (node.kind == ir::Kind::DictLookup) return;
-    for (const auto& arg : node.args) count_exposed(*arg, uses);
+    for (const auto& arg : node.args) count_exposed(*arg, keys, uses);
 }
 
 bool shared_by_uses(const ir::Node& node, const Uses& use) {
@@ -112,35 +128,35 @@ bool shared_by_uses(const ir::Node& node, const Uses& use) {
 using Chosen = std::map<std::string, ir::NodePtr>;
 
 // The largest conditions under `node` that its rule shares by their uses (top-down: their parts are inside them).
-void choose_by_uses(const ir::Node& node, const std::map<std::string, Uses>& uses, Chosen& chosen) {
+void choose_by_uses(const ir::Node& node, Keys& keys, const std::map<std::string, Uses>& uses, Chosen& chosen) {
     if (is_condition(node)) {
-        std::string key = key_of(node);
+        const std::string& key = keys.of(node);
         auto use = uses.find(key);
         if (use != uses.end() && shared_by_uses(node, use->second)) {
-            chosen.emplace(std::move(key), node.clone());
+            chosen.emplace(key, node.clone());
             return;
         }
     }
     if (node.kind == ir::Kind::DictLookup) return;  // see count_conditions
-    for (const auto& arg : node.args) choose_by_uses(*arg, uses, chosen);
+    for (const auto& arg : node.args) choose_by_uses(*arg, keys, uses, chosen);
 }
 
-void count_parts(const ir::Node& node, const Chosen& chosen, std::map<std::string, int>& places);
+void count_parts(const ir::Node& node, Keys& keys, const Chosen& chosen, std::map<std::string, int>& places);
 
 // Where each condition would be computed once the chosen conditions are read from their slots: its places in the
 // rules and in the chosen conditions' parts (each chosen condition is computed once per batch, whatever reads it).
-void count_places(const ir::Node& node, const Chosen& chosen, std::map<std::string, int>& places) {
+void count_places(const ir::Node& node, Keys& keys, const Chosen& chosen, std::map<std::string, int>& places) {
     if (is_condition(node)) {
-        std::string key = key_of(node);
+        const std::string& key = keys.of(node);
         ++places[key];
         if (chosen.count(key)) return;
     }
-    count_parts(node, chosen, places);
+    count_parts(node, keys, chosen, places);
 }
 
-void count_parts(const ir::Node& node, const Chosen& chosen, std::map<std::string, int>& places) {
+void count_parts(const ir::Node& node, Keys& keys, const Chosen& chosen, std::map<std::string, int>& places) {
     if (node.kind == ir::Kind::DictLookup) return;  // see count_conditions
-    for (const auto& arg : node.args) count_places(*arg, chosen, places);
+    for (const auto& arg : node.args) count_places(*arg, keys, chosen, places);
 }
 
 // Chooses the largest part of `node` (a chosen condition) that two or more places would compute: `age > 18 and
@@ -148,18 +164,18 @@ void count_parts(const ir::Node& node, const Chosen& chosen, std::map<std::strin
 // places are counted again after each choice: the parts of the chosen part now have one place between them). Not a
 // part that tests text row by row: inside `country = "DE" and T` the test T runs only over the rows the comparison
 // left open, and sharing it would run it over every row.
-bool choose_part(const ir::Node& node, const std::map<std::string, int>& places, Chosen& chosen) {
+bool choose_part(const ir::Node& node, Keys& keys, const std::map<std::string, int>& places, Chosen& chosen) {
     if (node.kind == ir::Kind::DictLookup) return false;
     for (const auto& arg : node.args) {
         if (is_condition(*arg)) {
-            std::string key = key_of(*arg);
+            const std::string& key = keys.of(*arg);
             if (chosen.count(key)) continue;
             if (places.at(key) >= 2 && !tests_text_per_row(*arg)) {
-                chosen.emplace(std::move(key), arg->clone());
+                chosen.emplace(key, arg->clone());
                 return true;
             }
         }
-        if (choose_part(*arg, places, chosen)) return true;
+        if (choose_part(*arg, keys, places, chosen)) return true;
     }
     return false;
 }
@@ -221,18 +237,19 @@ private:
 
 std::vector<ir::NodePtr> share_conditions(std::vector<ir::Rule>& rules, const Options& options) {
     if (!options.enabled || options.disabled.count(kSharedConditions)) return {};
+    Keys keys;
     std::map<std::string, Uses> uses;
-    for (const auto& rule : rules) count_conditions(*rule.root, uses);
-    for (const auto& rule : rules) count_exposed(*rule.root, uses);
+    for (const auto& rule : rules) count_conditions(*rule.root, keys, uses);
+    for (const auto& rule : rules) count_exposed(*rule.root, keys, uses);
     Chosen chosen;
-    for (const auto& rule : rules) choose_by_uses(*rule.root, uses, chosen);
+    for (const auto& rule : rules) choose_by_uses(*rule.root, keys, uses, chosen);
     for (bool added = true; added;) {  // until no part of a chosen condition is worth its own slot
         std::map<std::string, int> places;
-        for (const auto& rule : rules) count_places(*rule.root, chosen, places);
-        for (const auto& [key, condition] : chosen) count_parts(*condition, chosen, places);
+        for (const auto& rule : rules) count_places(*rule.root, keys, chosen, places);
+        for (const auto& [key, condition] : chosen) count_parts(*condition, keys, chosen, places);
         added = false;
         for (auto it = chosen.begin(); it != chosen.end() && !added; ++it) {
-            added = choose_part(*it->second, places, chosen);  // inserting into a std::map keeps `it` valid
+            added = choose_part(*it->second, keys, places, chosen);  // inserting into a std::map keeps `it` valid
         }
     }
     Slots slots(chosen);
